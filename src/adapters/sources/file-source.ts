@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import { glob } from 'tinyglobby';
+import { AppError } from '../../core/errors.js';
+import type { LineSink, LogSource, ReadOutcome } from '../../core/ports/log-source.port.js';
+import { DEFAULT_MAX_LINE_LENGTH, readLines } from './line-reader.js';
+
+export interface InputProblem {
+  input: string;
+  error: AppError;
+}
+
+export interface ExpandedInputs {
+  /** Files to read, in a stable order ('-' is stdin). */
+  files: string[];
+  problems: InputProblem[];
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/**
+ * Turns command-line inputs into files: a file as is, a directory recursively (hidden
+ * files and folders skipped), a glob pattern, '-' for stdin. Missing inputs are problems,
+ * reported while the others go on.
+ */
+export async function expandInputs(inputs: readonly string[]): Promise<ExpandedInputs> {
+  const files: string[] = [];
+  const problems: InputProblem[] = [];
+  const seen = new Set<string>();
+  const add = (f: string) => {
+    if (!seen.has(f)) {
+      seen.add(f);
+      files.push(f);
+    }
+  };
+  for (const input of inputs) {
+    if (input === '-') {
+      add('-');
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(input);
+    } catch (err) {
+      if (GLOB_CHARS.test(input)) {
+        const matches = (await glob(input, { onlyFiles: true, dot: false, expandDirectories: false })).sort();
+        if (matches.length === 0) problems.push({ input, error: new AppError('INPUT.NOT_FOUND', `${input}: no file matches this pattern`, { input }) });
+        for (const m of matches) add(m);
+        continue;
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      problems.push({
+        input,
+        error: code === 'ENOENT' ? new AppError('INPUT.NOT_FOUND', `${input}: no such file or directory`, { input }) : new AppError('INPUT.UNREADABLE', `${input}: cannot read (${code ?? (err as Error).message})`, { input }, err),
+      });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = await walk(input, problems);
+      if (found.length === 0) problems.push({ input, error: new AppError('INPUT.NOT_FOUND', `${input}: the directory holds no files`, { input }) });
+      for (const f of found) add(f);
+    } else add(input);
+  }
+  return { files, problems };
+}
+
+async function walk(dir: string, problems: InputProblem[]): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push({ input: dir, error: new AppError('INPUT.UNREADABLE', `${dir}: cannot list (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { input: dir }, err) });
+    return out;
+  }
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p, problems)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+export interface SourceOptions {
+  maxLineLength?: number;
+  onProgress?: (bytes: number) => void;
+  /** Standard input stream (injected; only main.ts touches process.stdin). */
+  stdin?: Readable;
+  /** Display name, when the path is not what the user should see (a spooled copy of stdin). */
+  name?: string;
+}
+
+/** A file (or '-' for stdin) as a LogSource. Read errors are values, never throws. */
+export function createFileSource(path: string, options: SourceOptions = {}): LogSource {
+  const name = options.name ?? (path === '-' ? 'stdin' : relativeName(path));
+  return {
+    name,
+    async read(sink: LineSink): Promise<ReadOutcome> {
+      const readerOptions = { maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) };
+      if (path === '-') {
+        if (options.stdin === undefined) return { status: 'failed', error: new AppError('INPUT.UNREADABLE', 'stdin is not available', {}), value: { bytes: 0, lines: 0 } };
+        return readLines(name, options.stdin, sink, readerOptions);
+      }
+      const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+      const opened = await new Promise<Error | undefined>((resolve) => {
+        stream.once('open', () => { resolve(undefined); });
+        stream.once('error', (e) => { resolve(e); });
+      });
+      if (opened !== undefined) {
+        const code = (opened as NodeJS.ErrnoException).code;
+        const error =
+          code === 'ENOENT'
+            ? new AppError('INPUT.NOT_FOUND', `${name}: no such file`, { source: name })
+            : code === 'EISDIR'
+              ? new AppError('INPUT.UNREADABLE', `${name}: is a directory`, { source: name })
+              : new AppError('INPUT.UNREADABLE', `${name}: cannot open (${code ?? opened.message})`, { source: name }, opened);
+        return { status: 'failed', error, value: { bytes: 0, lines: 0 } };
+      }
+      try {
+        return await readLines(name, stream, sink, readerOptions);
+      } finally {
+        stream.destroy();
+      }
+    },
+  };
+}
+
+function relativeName(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r === '' || r.startsWith('..') ? p : r;
+}

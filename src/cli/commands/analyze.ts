@@ -1,0 +1,62 @@
+import { Command, Option } from 'commander';
+import { SEVERITY } from '../../core/domain/severity.js';
+import { renderReport } from '../render/report.js';
+import type { ReportFormat } from '../render/report.js';
+import type { CliContext } from '../context.js';
+import { addAnalysisOptions, toAnalysisRequest } from './analysis-options.js';
+import type { AnalysisFlags } from './analysis-options.js';
+import { runAnalysis } from './run-analysis.js';
+
+const FAIL_LEVELS = { info: SEVERITY.INFO, warn: SEVERITY.WARN, error: SEVERITY.ERROR, fatal: SEVERITY.FATAL } as const;
+
+interface AnalyzeFlags extends AnalysisFlags {
+  output: ReportFormat;
+  failOn?: keyof typeof FAIL_LEVELS;
+  limit: number;
+}
+
+export function analyzeCommand(ctx: CliContext): Command {
+  const cmd = new Command('analyze')
+    .description('Find what is abnormal in logs: errors, exceptions, bursts, new and rare patterns, with evidence')
+    .argument('[inputs...]', "files, directories, globs or '-' for stdin (stdin when none and input is piped)")
+    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'markdown', 'json', 'csv']).default('text'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level (for CI pipelines)').choices(Object.keys(FAIL_LEVELS)))
+    .option('--limit <n>', 'findings and templates shown in text/markdown', ctx.parseIntOption('--limit', 1), 15);
+  addAnalysisOptions(cmd, ctx);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  kubectl logs deploy/api | bifrost analyze
+  bifrost analyze /var/log/app/ 'logs/**/*.gz' --output markdown > report.md
+  bifrost analyze build.log --fail-on error          # exit 1 in CI when errors are found
+  bifrost analyze HDFS.log --header '<Date> <Time> <Pid> <Level> <Component>: <Content>'
+
+Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
+  );
+  cmd.action(async (inputs: string[], flags: AnalyzeFlags) => {
+    const outcome = await runAnalysis(toAnalysisRequest(inputs, flags, ctx), ctx);
+    const { report } = outcome;
+    const t = ctx.terminal;
+    if (report.summary.lines === 0 && outcome.inputErrors.length === 0) {
+      t.err('no log lines: the input is empty (nothing to analyse).');
+      if (flags.output === 'json') await t.out(JSON.stringify(report, null, 2) + '\n');
+      return;
+    }
+    await t.out(renderReport(report, flags.output, { colors: t.colors, columns: t.columns, limit: flags.limit, templateLimit: Math.min(flags.limit, 10) }));
+    if (outcome.cachedHits > 0) t.err(t.colors.dim(`(${outcome.cachedHits} result${outcome.cachedHits === 1 ? '' : 's'} from the cache; --no-cache to recompute)`));
+    if (outcome.inputErrors.length > 0) {
+      ctx.setExitCode(2);
+      return;
+    }
+    if (flags.failOn !== undefined) {
+      const min = FAIL_LEVELS[flags.failOn];
+      const hit = report.findings.filter((f) => SEVERITY[f.severity] >= min);
+      if (hit.length > 0) {
+        t.err(`${hit.length} finding${hit.length === 1 ? '' : 's'} at or above ${flags.failOn}: exit 1`);
+        ctx.setExitCode(1);
+      }
+    }
+  });
+  return cmd;
+}

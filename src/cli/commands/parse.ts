@@ -1,0 +1,133 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Command, Option } from 'commander';
+import { AppError } from '../../core/errors.js';
+import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
+import { DETECT_SAMPLE_LINES } from '../../core/engine/logs/formats/detect-format.js';
+import { LineTemplater } from '../../core/engine/logs/line-templater.js';
+import { createFileSource } from '../../adapters/sources/file-source.js';
+import { DEFAULT_MAX_LINE_LENGTH } from '../../adapters/sources/line-reader.js';
+import { csvRow } from '../render/format.js';
+import type { CliContext } from '../context.js';
+
+interface ParseFlags {
+  format: 'jsonl' | 'csv';
+  header?: string;
+  maxLineLength: number;
+  maxTemplates: number;
+}
+
+const FLUSH_CHARS = 256 * 1024;
+
+export function parseCommand(ctx: CliContext): Command {
+  const cmd = new Command('parse')
+    .description('One record per input line, in order: the line\'s template, template id and variable values')
+    .argument('[input]', "a log file (.gz too) or '-' for stdin (stdin when omitted and input is piped)")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('--header <layout>', "line layout in Loghub notation; the template then covers <Content> only, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
+    .option('--max-line-length <chars>', 'longer lines are truncated', ctx.parseIntOption('--max-line-length', 16), DEFAULT_MAX_LINE_LENGTH)
+    .option('--max-templates <n>', 'template table bound (LRU)', ctx.parseIntOption('--max-templates', 100), 50_000)
+    .addHelpText(
+      'after',
+      `
+Every line gets its final template: the input is read twice (stdin is first copied to a
+temporary file). Output (jsonl):
+  {"line":1,"template":"Receiving block <*> src: <*> dest: <*>","templateId":"…","params":["blk_…","/10.0.0.1:5000","/10.0.0.2:50010"]}
+
+Examples:
+  bifrost parse HDFS.log --header '<Date> <Time> <Pid> <Level> <Component>: <Content>'
+  kubectl logs deploy/api | bifrost parse --format csv > lines.csv`,
+    )
+    .action(async (input: string | undefined, flags: ParseFlags) => {
+      await runParse(input, flags, ctx);
+    });
+  return cmd;
+}
+
+async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliContext): Promise<void> {
+  const t = ctx.terminal;
+  const layout = flags.header === undefined ? undefined : compileHeaderLayout(flags.header);
+  let path = input ?? '-';
+  if (path === '-' && ctx.stdin.isTTY === true) {
+    throw new AppError('INPUT.BAD_OPTION', 'no input: give a log file, or pipe logs in (kubectl logs deploy/api | bifrost parse)');
+  }
+  let spoolDir: string | undefined;
+  try {
+    if (path === '-') {
+      spoolDir = await mkdtemp(join(ctx.tmpDir, 'bifrost-parse-'));
+      const spooled = join(spoolDir, 'stdin');
+      await pipeline(ctx.stdin, createWriteStream(spooled));
+      path = spooled;
+    }
+    const source = createFileSource(path, { maxLineLength: flags.maxLineLength, ...(spoolDir === undefined ? {} : { name: 'stdin' }) });
+    const templater = new LineTemplater({ referenceYear: ctx.now().getUTCFullYear(), layout, miner: { maxClusters: flags.maxTemplates } });
+
+    // pass 1: detect the format on a sample, learn templates
+    const detection: { sample: string[] | undefined } = { sample: [] };
+    const detectAndLearn = (sample: string[]) => {
+      templater.detect(sample);
+      for (const l of sample) templater.learn(l);
+      detection.sample = undefined;
+    };
+    const first = await source.read({
+      push(line) {
+        const sample = detection.sample;
+        if (sample === undefined) templater.learn(line);
+        else {
+          sample.push(line);
+          if (sample.length >= DETECT_SAMPLE_LINES) detectAndLearn(sample);
+        }
+      },
+    });
+    if (detection.sample !== undefined) detectAndLearn(detection.sample);
+    if (first.status === 'failed' && first.value.lines === 0) throw first.error;
+    if (first.value.lines === 0) {
+      t.err('no log lines: the input is empty.');
+      return;
+    }
+    templater.finish();
+
+    // pass 2: every line with its final template
+    const jsonl = flags.format === 'jsonl';
+    const prefixCache = new Map<string, string>();
+    let buf = jsonl ? '' : csvRow(['line', 'template_id', 'template', 'params']);
+    let lineNo = 0;
+    let truncated = 0;
+    const second = await source.read({
+      push(line, cut) {
+        lineNo++;
+        if (cut) truncated++;
+        const { template, params } = templater.match(line);
+        if (jsonl) {
+          let tail = prefixCache.get(template.id);
+          if (tail === undefined) {
+            tail = `,"template":${JSON.stringify(template.text)},"templateId":"${template.id}","params":`;
+            prefixCache.set(template.id, tail);
+          }
+          buf += `{"line":${lineNo}${tail}${JSON.stringify(params)}}\n`;
+        } else {
+          buf += csvRow([lineNo, template.id, template.text, JSON.stringify(params)]);
+        }
+      },
+      async flush() {
+        if (buf.length >= FLUSH_CHARS) {
+          const out = buf;
+          buf = '';
+          await t.out(out);
+        }
+      },
+    });
+    if (buf.length > 0) await t.out(buf);
+    t.err(t.colors.dim(`${lineNo.toLocaleString('en-US')} lines, ${templater.templateCount.toLocaleString('en-US')} templates, format ${templater.formatLabel}${truncated > 0 ? `, ${truncated} truncated lines` : ''}${templater.evictions > 0 ? `, ${templater.evictions} templates evicted` : ''}`));
+    const failure = second.status === 'failed' ? second.error : first.status === 'failed' ? first.error : undefined;
+    if (failure !== undefined) {
+      t.err(`${t.colors.red('error:')} ${failure.message}`);
+      ctx.setExitCode(2);
+    }
+  } finally {
+    if (spoolDir !== undefined) await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+

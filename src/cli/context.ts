@@ -1,0 +1,15 @@
+import type { Readable } from 'node:stream';
+import type { Terminal } from './render/terminal.js';
+
+/** What commands get from main.ts: no command reads process.* itself. */
+export interface CliContext {
+  terminal: Terminal;
+  stdin: Readable & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  defaultCacheDir: string;
+  tmpDir: string;
+  setExitCode(code: number): void;
+  /** An option parser for whole numbers ≥ min that fails with the option's name. */
+  parseIntOption(name: string, min: number): (value: string) => number;
+}

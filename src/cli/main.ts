@@ -1,0 +1,84 @@
+import { tmpdir } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { isAppError } from '../core/errors.js';
+import { defaultCacheDir } from '../adapters/cache/result-cache.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { parseCommand } from './commands/parse.js';
+import { templatesCommand } from './commands/templates.js';
+import type { CliContext } from './context.js';
+import { createTerminal } from './render/terminal.js';
+
+export const VERSION = '0.1.0';
+
+export interface MainDeps {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+}
+
+/** Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error. */
+export async function main(argv: readonly string[], deps?: Partial<MainDeps>): Promise<number> {
+  const d: MainDeps = {
+    stdin: deps?.stdin ?? process.stdin,
+    stdout: deps?.stdout ?? process.stdout,
+    stderr: deps?.stderr ?? process.stderr,
+    env: deps?.env ?? process.env,
+    now: deps?.now ?? (() => new Date()),
+  };
+  const terminal = createTerminal(d);
+  let exitCode = 0;
+  // `bifrost parse big.log | head`: a closed pipe ends the output quietly
+  d.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(exitCode);
+  });
+  const ctx: CliContext = {
+    terminal,
+    stdin: d.stdin,
+    env: d.env,
+    now: d.now,
+    defaultCacheDir: defaultCacheDir(d.env),
+    tmpDir: d.env.TMPDIR ?? tmpdir(),
+    setExitCode: (c) => {
+      exitCode = Math.max(exitCode, c);
+    },
+    parseIntOption: (name, min) => (value) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} takes a whole number ≥ ${min}, got "${value}"`);
+      return n;
+    },
+  };
+  const program = new Command('bifrost')
+    .description('Bifrost finds what is abnormal in your logs and shows the evidence — locally, in one command.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => d.stdout.write(s),
+      writeErr: (s) => d.stderr.write(s),
+      outputError: (s, write) => { write(terminal.colors.red(s)); },
+    })
+    .addCommand(analyzeCommand(ctx))
+    .addCommand(parseCommand(ctx))
+    .addCommand(templatesCommand(ctx))
+    .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.executeSubCommandAsync') return exitCode;
+      return 2;
+    }
+    if (isAppError(err)) {
+      terminal.err(`${terminal.colors.red('error:')} ${err.message}`);
+      return 2;
+    }
+    terminal.err(`${terminal.colors.red('internal error:')} ${(err as Error).stack ?? String(err)}\nThis is a bug in Bifrost; please report it with the command you ran.`);
+    return 70;
+  }
+}

@@ -1,0 +1,79 @@
+import type { SeverityName } from './severity.js';
+
+/** Kinds of finding the log engine produces. */
+export type LogFindingKind = 'error-template' | 'warn-template' | 'exception' | 'burst' | 'new-template' | 'rare-template';
+
+/** A line that supports a finding. */
+export interface EvidenceLine {
+  source: string;
+  /** 1-based line number in the source. */
+  line: number;
+  text: string;
+  timeMs?: number;
+}
+
+export interface LogFinding {
+  kind: LogFindingKind;
+  severity: SeverityName;
+  /** Rank in [0, 1]; findings are sorted by it. */
+  score: number;
+  /** One line a person understands. */
+  reason: string;
+  templateId?: string;
+  template?: string;
+  /** Lines (records) the finding covers. */
+  count: number;
+  firstSeenMs?: number;
+  lastSeenMs?: number;
+  /** For bursts: the window of the rate change. */
+  window?: { startMs: number; endMs: number; count: number; expected: number };
+  /** For exceptions: type and the frame it was thrown from. */
+  exception?: { type: string; frame: string; message: string };
+  sources: string[];
+  evidence: EvidenceLine[];
+}
+
+export interface TemplateSummary {
+  id: string;
+  template: string;
+  count: number;
+  severity: SeverityName;
+  firstSeenMs?: number;
+  lastSeenMs?: number;
+  first: { source: string; line: number };
+  example: string;
+  sources: string[];
+}
+
+export interface SourceSummary {
+  name: string;
+  /** Detected format, e.g. "cri+json", "syslog", "plain". */
+  format: string;
+  lines: number;
+  records: number;
+  /** Lines cut at the line length limit. */
+  truncatedLines: number;
+  /** Set when the source was skipped or failed (binary, unreadable, truncated gzip…). */
+  problem?: { code: string; message: string };
+}
+
+export interface LogSummary {
+  lines: number;
+  records: number;
+  templates: number;
+  firstMs?: number;
+  lastMs?: number;
+  severityCounts: Record<SeverityName, number>;
+  truncatedLines: number;
+  /** Templates dropped by the bounded template table (LRU). */
+  evictedTemplates: number;
+  sources: SourceSummary[];
+}
+
+export interface LogReport {
+  engineVersion: string;
+  summary: LogSummary;
+  findings: LogFinding[];
+  /** Templates by count, most frequent first. */
+  templates: TemplateSummary[];
+}

@@ -1,0 +1,543 @@
+import type { LogRecord } from '../../domain/log-record.js';
+import type { EvidenceLine, LogFinding, LogFindingKind, LogReport, SourceSummary, TemplateSummary } from '../../domain/log-report.js';
+import { SEVERITY, SEVERITY_NAMES, severityName } from '../../domain/severity.js';
+import type { SeverityName } from '../../domain/severity.js';
+import { findException, inferSeverityFromText } from './exceptions.js';
+import { DETECT_SAMPLE_LINES, detectFormat, parseLine } from './formats/detect-format.js';
+import type { DetectedFormat } from './formats/detect-format.js';
+import { createHeaderFormat } from './formats/header-format.js';
+import type { LineFormat } from './formats/parsed-line.js';
+import type { HeaderLayout } from './header-layout.js';
+import { RecordAssembler } from './multiline.js';
+import type { Cluster } from './template-miner.js';
+import { follow } from './template-miner.js';
+import { TemplateParser } from './template-parser.js';
+import { LOG_ENGINE_VERSION } from './version.js';
+
+export interface AnalyzerOptions {
+  /** Year for formats that do not write one (syslog, klog); the caller's clock decides. */
+  referenceYear: number;
+  layout?: HeaderLayout | undefined;
+  /** Template table bound (LRU); evictions are counted in the summary. */
+  maxTemplates?: number;
+  /** Join stack traces and continuation lines (default true). */
+  multiline?: boolean;
+}
+
+/** Severity index 0..6 in SEVERITY_NAMES order. */
+function sevIndex(n: number): number {
+  return SEVERITY_NAMES.indexOf(severityName(n));
+}
+
+interface TemplateStats {
+  count: number;
+  sev: number[];
+  maxSeverity: number;
+  firstMs: number | undefined;
+  lastMs: number | undefined;
+  firstPos: number;
+  examples: EvidenceLine[];
+  buckets: Map<number, number>;
+  sources: Map<string, number>;
+}
+
+interface ExceptionStats {
+  type: string;
+  frame: string;
+  message: string;
+  count: number;
+  fatal: boolean;
+  firstMs: number | undefined;
+  lastMs: number | undefined;
+  examples: EvidenceLine[];
+  sources: Set<string>;
+}
+
+const MAX_EXAMPLES = 3;
+const EXAMPLE_CHARS = 500;
+const MAX_EXCEPTION_KINDS = 10_000;
+const MAX_SOURCES_PER_TEMPLATE = 16;
+/** Global time buckets kept before their width doubles (bounded memory per template). */
+const MAX_BUCKETS = 2048;
+
+/** Receives the physical lines of one source. */
+export interface SourceFeed {
+  push(line: string, truncated?: boolean): void;
+  /** Ends the source; `problem` records why it stopped early (the lines before it count). */
+  end(problem?: { code: string; message: string }): void;
+}
+
+/**
+ * Streaming analysis of logs from any number of sources: format detection per source,
+ * multi-line assembly, template mining, and per-template statistics over time; `finish`
+ * turns them into ranked findings with evidence. Deterministic, no I/O.
+ */
+export class LogAnalyzer {
+  private readonly parser: TemplateParser;
+  private readonly stats = new Map<Cluster, TemplateStats>();
+  private readonly exceptions = new Map<string, ExceptionStats>();
+  private readonly sources: SourceSummary[] = [];
+  private readonly fallback: LineFormat;
+  private readonly allBuckets = new Map<number, number>();
+  private readonly errorBuckets = new Map<number, number>();
+  private bucketMs = 1000;
+  private records = 0;
+  private lines = 0;
+  private evictedRecords = 0;
+  private exceptionOverflow = 0;
+
+  constructor(private readonly options: AnalyzerOptions) {
+    this.parser = new TemplateParser({
+      ...(options.maxTemplates === undefined ? {} : { maxClusters: options.maxTemplates }),
+      onEvict: (c) => {
+        const s = this.stats.get(c);
+        if (s !== undefined) this.evictedRecords += s.count;
+        this.stats.delete(c);
+      },
+    });
+    this.fallback = createHeaderFormat(options.referenceYear);
+  }
+
+  /** Starts a source (a file, stdin); push its lines in order, then `end` it. */
+  beginSource(name: string): SourceFeed {
+    const summary: SourceSummary = { name, format: 'plain', lines: 0, records: 0, truncatedLines: 0 };
+    this.sources.push(summary);
+    let sample: string[] | undefined = [];
+    let detected: DetectedFormat | undefined;
+    let assembler: RecordAssembler | undefined;
+    let lastTime: number | undefined;
+    const multiline = this.options.multiline !== false;
+    const onRecord = (r: LogRecord) => {
+      summary.records++;
+      if (r.timeMs === undefined) r.timeMs = lastTime;
+      else lastTime = r.timeMs;
+      this.addRecord(r, name);
+    };
+    const start = () => {
+      detected = detectFormat(sample!, { referenceYear: this.options.referenceYear, layout: this.options.layout });
+      summary.format = detected.label;
+      assembler = new RecordAssembler({ headered: detected.headered, ...(multiline ? {} : { maxLines: 1 }) }, {}, onRecord);
+      const buffered = sample!;
+      sample = undefined;
+      let n = summary.lines - buffered.length;
+      for (const l of buffered) feed(l, ++n);
+    };
+    const feed = (line: string, lineNo: number) => {
+      assembler!.push(parseLine(detected!, line, this.fallback), lineNo);
+    };
+    return {
+      push: (line, truncated = false) => {
+        summary.lines++;
+        this.lines++;
+        if (truncated) summary.truncatedLines++;
+        if (sample !== undefined) {
+          sample.push(line);
+          if (sample.length >= DETECT_SAMPLE_LINES) start();
+          return;
+        }
+        feed(line, summary.lines);
+      },
+      end: (problem) => {
+        if (sample !== undefined) start();
+        assembler!.flush();
+        if (problem !== undefined) summary.problem = problem;
+      },
+    };
+  }
+
+  /** Records a source that could not be read at all (missing, binary…). */
+  skipSource(name: string, problem: { code: string; message: string }): void {
+    this.sources.push({ name, format: 'none', lines: 0, records: 0, truncatedLines: 0, problem });
+  }
+
+  private addRecord(r: LogRecord, source: string): void {
+    const pos = this.records++;
+    const body = r.body;
+    const nl = body.indexOf('\n');
+    const head = nl < 0 ? body : body.slice(0, nl);
+    const cluster = this.parser.learn(head);
+    let s = this.stats.get(cluster);
+    if (s === undefined) {
+      s = { count: 0, sev: [0, 0, 0, 0, 0, 0, 0], maxSeverity: 0, firstMs: r.timeMs, lastMs: r.timeMs, firstPos: pos, examples: [], buckets: new Map(), sources: new Map() };
+      this.stats.set(cluster, s);
+    }
+    s.count++;
+    s.sev[sevIndex(r.severity)]!++;
+    if (r.severity > s.maxSeverity) s.maxSeverity = r.severity;
+    const t = r.timeMs;
+    if (t !== undefined) {
+      if (s.firstMs === undefined || t < s.firstMs) s.firstMs = t;
+      if (s.lastMs === undefined || t > s.lastMs) s.lastMs = t;
+      const b = Math.floor(t / this.bucketMs);
+      s.buckets.set(b, (s.buckets.get(b) ?? 0) + 1);
+      this.allBuckets.set(b, (this.allBuckets.get(b) ?? 0) + 1);
+      if (r.severity >= SEVERITY.ERROR) this.errorBuckets.set(b, (this.errorBuckets.get(b) ?? 0) + 1);
+      if (this.allBuckets.size > MAX_BUCKETS) this.widenBuckets();
+    }
+    if (s.examples.length < MAX_EXAMPLES) s.examples.push(evidence(source, r, body));
+    const sc = s.sources.get(source);
+    if (sc !== undefined) s.sources.set(source, sc + 1);
+    else if (s.sources.size < MAX_SOURCES_PER_TEMPLATE) s.sources.set(source, 1);
+    if (nl >= 0 || body.includes('Exception') || body.includes('Error') || body.includes('panic')) this.addException(r, source, body);
+  }
+
+  private addException(r: LogRecord, source: string, body: string): void {
+    const ex = findException(body);
+    if (ex === undefined) return;
+    const key = `${ex.type}\u0000${ex.frame}`;
+    let e = this.exceptions.get(key);
+    if (e === undefined) {
+      if (this.exceptions.size >= MAX_EXCEPTION_KINDS) {
+        this.exceptionOverflow++;
+        return;
+      }
+      e = { type: ex.type, frame: ex.frame, message: ex.message, count: 0, fatal: ex.language === 'go' || r.severity >= SEVERITY.FATAL, firstMs: r.timeMs, lastMs: r.timeMs, examples: [], sources: new Set() };
+      this.exceptions.set(key, e);
+    }
+    e.count++;
+    if (r.timeMs !== undefined) {
+      if (e.firstMs === undefined || r.timeMs < e.firstMs) e.firstMs = r.timeMs;
+      if (e.lastMs === undefined || r.timeMs > e.lastMs) e.lastMs = r.timeMs;
+    }
+    if (e.examples.length < MAX_EXAMPLES) e.examples.push(evidence(source, r, body, 2000));
+    if (e.sources.size < MAX_SOURCES_PER_TEMPLATE) e.sources.add(source);
+  }
+
+  /** Doubles the time bucket width and re-buckets every count (amortised; keeps memory bounded). */
+  private widenBuckets(): void {
+    this.bucketMs *= 2;
+    const halve = (m: Map<number, number>) => {
+      const out = new Map<number, number>();
+      for (const [k, v] of m) {
+        const nk = Math.floor(k / 2);
+        out.set(nk, (out.get(nk) ?? 0) + v);
+      }
+      return out;
+    };
+    for (const s of this.stats.values()) s.buckets = halve(s.buckets);
+    const all = halve(this.allBuckets);
+    this.allBuckets.clear();
+    for (const [k, v] of all) this.allBuckets.set(k, v);
+    const err = halve(this.errorBuckets);
+    this.errorBuckets.clear();
+    for (const [k, v] of err) this.errorBuckets.set(k, v);
+  }
+
+  /** Ends the analysis: resolves templates and ranks findings. */
+  finish(): LogReport {
+    this.parser.finish();
+    const templates = this.collectTemplates();
+    let firstMs: number | undefined;
+    let lastMs: number | undefined;
+    for (const t of templates) {
+      if (t.s.firstMs !== undefined && (firstMs === undefined || t.s.firstMs < firstMs)) firstMs = t.s.firstMs;
+      if (t.s.lastMs !== undefined && (lastMs === undefined || t.s.lastMs > lastMs)) lastMs = t.s.lastMs;
+    }
+    const severityCounts = Object.fromEntries(SEVERITY_NAMES.map((n) => [n, 0])) as Record<SeverityName, number>;
+    for (const t of templates) {
+      for (let i = 0; i < 7; i++) {
+        const n = t.s.sev[i]!;
+        if (n === 0) continue;
+        // records without a level count at the level their words suggest
+        const name = i === 0 && t.inferred > 0 ? severityName(t.inferred) : SEVERITY_NAMES[i]!;
+        severityCounts[name] += n;
+      }
+    }
+    const findings: LogFinding[] = [];
+    const ctx: FindingContext = { firstMs, lastMs, records: this.records, bucketMs: this.bucketMs };
+    for (const t of templates) findings.push(...templateFindings(t, ctx));
+    findings.push(...this.exceptionFindings());
+    const errBurst = aggregateErrorBurst(this.errorBuckets, this.allBuckets, ctx);
+    if (errBurst !== undefined) findings.push(errBurst);
+    findings.sort((a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason));
+    const truncatedLines = this.sources.reduce((n, s) => n + s.truncatedLines, 0);
+    return {
+      engineVersion: LOG_ENGINE_VERSION,
+      summary: {
+        lines: this.lines,
+        records: this.records,
+        templates: templates.length,
+        ...(firstMs === undefined ? {} : { firstMs }),
+        ...(lastMs === undefined ? {} : { lastMs }),
+        severityCounts,
+        truncatedLines,
+        evictedTemplates: this.parser.evictions,
+        sources: this.sources,
+      },
+      findings,
+      templates: templates
+        .sort((a, b) => b.s.count - a.s.count || a.text.localeCompare(b.text))
+        .map((t) => templateSummary(t)),
+    };
+  }
+
+  private collectTemplates(): ResolvedStats[] {
+    const byId = new Map<string, ResolvedStats>();
+    for (const c of this.parser.knownClusters()) {
+      const s = this.stats.get(c);
+      if (s === undefined) continue;
+      const target = follow(c);
+      const r = this.parser.resolve(target);
+      const existing = byId.get(r.id);
+      if (existing === undefined) byId.set(r.id, { id: r.id, text: r.text, s: cloneStats(s), inferred: 0 });
+      else mergeStats(existing.s, s);
+    }
+    const out = [...byId.values()];
+    for (const t of out) t.inferred = t.s.maxSeverity > 0 ? 0 : inferSeverityFromText(t.text);
+    return out;
+  }
+
+  private exceptionFindings(): LogFinding[] {
+    const out: LogFinding[] = [];
+    for (const e of this.exceptions.values()) {
+      const severity: SeverityName = e.fatal ? 'FATAL' : 'ERROR';
+      const where = e.frame === '' ? '' : ` at ${e.frame}`;
+      out.push({
+        kind: 'exception',
+        severity,
+        score: score('exception', severity, e.count),
+        reason: `${e.count}× ${e.type}${where}${e.message === '' ? '' : `: ${clip(e.message, 80)}`}`,
+        count: e.count,
+        ...(e.firstMs === undefined ? {} : { firstSeenMs: e.firstMs }),
+        ...(e.lastMs === undefined ? {} : { lastSeenMs: e.lastMs }),
+        exception: { type: e.type, frame: e.frame, message: e.message },
+        sources: [...e.sources],
+        evidence: e.examples,
+      });
+    }
+    return out;
+  }
+}
+
+interface ResolvedStats {
+  id: string;
+  text: string;
+  s: TemplateStats;
+  /** Severity suggested by the words when no record carried a level (0 = none). */
+  inferred: number;
+}
+
+interface FindingContext {
+  firstMs: number | undefined;
+  lastMs: number | undefined;
+  records: number;
+  bucketMs: number;
+}
+
+function cloneStats(s: TemplateStats): TemplateStats {
+  return { ...s, sev: s.sev.slice(), examples: s.examples.slice(), buckets: new Map(s.buckets), sources: new Map(s.sources) };
+}
+
+function mergeStats(a: TemplateStats, b: TemplateStats): void {
+  a.count += b.count;
+  for (let i = 0; i < 7; i++) a.sev[i]! += b.sev[i]!;
+  a.maxSeverity = Math.max(a.maxSeverity, b.maxSeverity);
+  if (b.firstMs !== undefined && (a.firstMs === undefined || b.firstMs < a.firstMs)) a.firstMs = b.firstMs;
+  if (b.lastMs !== undefined && (a.lastMs === undefined || b.lastMs > a.lastMs)) a.lastMs = b.lastMs;
+  if (b.firstPos < a.firstPos) {
+    a.firstPos = b.firstPos;
+    a.examples = [...b.examples, ...a.examples].slice(0, MAX_EXAMPLES);
+  } else a.examples = [...a.examples, ...b.examples].slice(0, MAX_EXAMPLES);
+  for (const [k, v] of b.buckets) a.buckets.set(k, (a.buckets.get(k) ?? 0) + v);
+  for (const [k, v] of b.sources) {
+    if (a.sources.has(k) || a.sources.size < MAX_SOURCES_PER_TEMPLATE) a.sources.set(k, (a.sources.get(k) ?? 0) + v);
+  }
+}
+
+function evidence(source: string, r: LogRecord, body: string, max = EXAMPLE_CHARS): EvidenceLine {
+  const e: EvidenceLine = { source, line: r.line, text: body.length > max ? body.slice(0, max) + '…' : body };
+  if (r.timeMs !== undefined) e.timeMs = r.timeMs;
+  return e;
+}
+
+function effectiveSeverity(t: ResolvedStats): SeverityName {
+  return severityName(t.s.maxSeverity > 0 ? t.s.maxSeverity : t.inferred);
+}
+
+function templateSummary(t: ResolvedStats): TemplateSummary {
+  const first = t.s.examples[0]!;
+  return {
+    id: t.id,
+    template: t.text,
+    count: t.s.count,
+    severity: effectiveSeverity(t),
+    ...(t.s.firstMs === undefined ? {} : { firstSeenMs: t.s.firstMs }),
+    ...(t.s.lastMs === undefined ? {} : { lastSeenMs: t.s.lastMs }),
+    first: { source: first.source, line: first.line },
+    example: first.text,
+    sources: [...t.s.sources.keys()],
+  };
+}
+
+const SEVERITY_WEIGHT: Record<SeverityName, number> = { FATAL: 1, ERROR: 0.8, WARN: 0.55, INFO: 0.3, DEBUG: 0.2, TRACE: 0.1, UNSPECIFIED: 0.25 };
+const KIND_WEIGHT: Record<LogFindingKind, number> = { exception: 1, burst: 0.95, 'error-template': 0.9, 'new-template': 0.85, 'warn-template': 0.8, 'rare-template': 0.6 };
+
+function score(kind: LogFindingKind, severity: SeverityName, count: number): number {
+  const countFactor = 0.6 + 0.4 * Math.min(1, Math.log10(count + 1) / 4);
+  return Math.round(SEVERITY_WEIGHT[severity] * KIND_WEIGHT[kind] * countFactor * 1000) / 1000;
+}
+
+/** Short UTC time for reasons: HH:MM:SS, with the date when the log spans days. */
+export function shortTime(ms: number, withDate: boolean): string {
+  const iso = new Date(ms).toISOString();
+  return withDate ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso.slice(11, 19);
+}
+
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > n ? one.slice(0, n - 1) + '…' : one;
+}
+
+function quoted(t: ResolvedStats): string {
+  return `"${clip(t.text, 120)}"`;
+}
+
+function base(t: ResolvedStats, kind: LogFindingKind, severity: SeverityName, reason: string, count = t.s.count): LogFinding {
+  return {
+    kind,
+    severity,
+    score: score(kind, severity, count),
+    reason,
+    templateId: t.id,
+    template: t.text,
+    count,
+    ...(t.s.firstMs === undefined ? {} : { firstSeenMs: t.s.firstMs }),
+    ...(t.s.lastMs === undefined ? {} : { lastSeenMs: t.s.lastMs }),
+    sources: [...t.s.sources.keys()],
+    evidence: t.s.examples,
+  };
+}
+
+function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
+  const out: LogFinding[] = [];
+  const sev = effectiveSeverity(t);
+  const rank = SEVERITY[sev];
+  const multiDay = ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs > 86_400_000;
+  const span = t.s.firstMs !== undefined && t.s.lastMs !== undefined ? ` (${shortTime(t.s.firstMs, multiDay)} → ${shortTime(t.s.lastMs, multiDay)})` : '';
+  const inferredNote = t.s.maxSeverity === 0 && t.inferred > 0 ? ' (level inferred from its words)' : '';
+  if (rank >= SEVERITY.ERROR) {
+    out.push(base(t, 'error-template', sev, `${t.s.count} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}: ${quoted(t)}${span}`));
+  } else if (rank >= SEVERITY.WARN) {
+    out.push(base(t, 'warn-template', sev, `${t.s.count} WARN line${t.s.count === 1 ? '' : 's'}${inferredNote}: ${quoted(t)}${span}`));
+  }
+  const burst = templateBurst(t, ctx);
+  if (burst !== undefined) {
+    const f = base(t, 'burst', rank >= SEVERITY.WARN ? sev : 'INFO', burst.reason, burst.window.count);
+    f.window = burst.window;
+    out.push(f);
+  }
+  const isNew = newSince(t, ctx);
+  if (isNew !== undefined && (rank >= SEVERITY.WARN || t.s.count >= 5)) {
+    out.push(base(t, 'new-template', rank >= SEVERITY.WARN ? sev : 'INFO', `${isNew}: ${quoted(t)} — ${t.s.count} line${t.s.count === 1 ? '' : 's'}`));
+  } else if (isNew === undefined && ctx.records >= 500 && t.s.count <= 2) {
+    out.push(base(t, 'rare-template', rank >= SEVERITY.WARN ? sev : 'INFO', `rare: seen ${t.s.count === 1 ? 'once' : 'twice'} in ${ctx.records.toLocaleString('en-US')} records: ${quoted(t)}`));
+  }
+  return out;
+}
+
+/** "new since 10:42:13" when the template first appears after the first 20% of the log. */
+function newSince(t: ResolvedStats, ctx: FindingContext): string | undefined {
+  if (t.s.firstMs !== undefined && ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs >= 60_000) {
+    const p = (t.s.firstMs - ctx.firstMs) / (ctx.lastMs - ctx.firstMs);
+    if (p < 0.2) return undefined;
+    const multiDay = ctx.lastMs - ctx.firstMs > 86_400_000;
+    return `new since ${shortTime(t.s.firstMs, multiDay)} (absent from the first ${Math.floor(p * 100)}% of the log)`;
+  }
+  if (ctx.records < 200) return undefined;
+  const p = t.s.firstPos / ctx.records;
+  if (p < 0.2) return undefined;
+  const first = t.s.examples[0]!;
+  return `new since line ${first.line} of ${first.source} (absent from the first ${Math.floor(p * 100)}% of records)`;
+}
+
+interface Burst {
+  reason: string;
+  window: { startMs: number; endMs: number; count: number; expected: number };
+}
+
+/** Splits counts into ~60 windows over the whole log; returns [counts, windowMs, startBucket]. */
+function windows(buckets: Map<number, number>, ctx: FindingContext): [number[], number, number] | undefined {
+  if (ctx.firstMs === undefined || ctx.lastMs === undefined) return undefined;
+  const b0 = Math.floor(ctx.firstMs / ctx.bucketMs);
+  const b1 = Math.floor(ctx.lastMs / ctx.bucketMs);
+  const nb = b1 - b0 + 1;
+  if (nb < 6) return undefined;
+  const per = Math.max(1, Math.ceil(nb / 60));
+  const counts = new Array<number>(Math.ceil(nb / per)).fill(0);
+  for (const [b, v] of buckets) {
+    const w = Math.floor((b - b0) / per);
+    if (w >= 0 && w < counts.length) counts[w]! += v;
+  }
+  return [counts, per * ctx.bucketMs, b0];
+}
+
+function describeWindow(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 3_600_000)} h`;
+}
+
+/** Strongest run of windows where the rate is far above the template's own rate elsewhere. */
+function findBurst(counts: number[], requireBaseline: boolean): { from: number; to: number; count: number; expected: number } | undefined {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const w = counts.length;
+  let best: { from: number; to: number; count: number; expected: number; z: number } | undefined;
+  for (let i = 0; i < w; i++) {
+    const c = counts[i]!;
+    const lambda = (total - c) / (w - 1);
+    if (requireBaseline && total - c === 0) continue;
+    const z = (c - lambda) / Math.sqrt(lambda + 1);
+    if (c >= 5 && c >= 4 * lambda + 3 && z >= 5) {
+      // extend over neighbouring windows that are also high
+      let to = i;
+      let sum = c;
+      while (to + 1 < w && counts[to + 1]! >= 4 * lambda + 3) sum += counts[++to]!;
+      const zz = (sum - lambda * (to - i + 1)) / Math.sqrt(lambda * (to - i + 1) + 1);
+      if (best === undefined || zz > best.z) best = { from: i, to, count: sum, expected: lambda, z: zz };
+      i = to;
+    }
+  }
+  return best;
+}
+
+function templateBurst(t: ResolvedStats, ctx: FindingContext): Burst | undefined {
+  if (t.s.count < 10) return undefined;
+  const win = windows(t.s.buckets, ctx);
+  if (win === undefined) return undefined;
+  const [counts, wMs, b0] = win;
+  const b = findBurst(counts, true);
+  if (b === undefined) return undefined;
+  const startMs = b0 * ctx.bucketMs + b.from * wMs;
+  const endMs = b0 * ctx.bucketMs + (b.to + 1) * wMs;
+  const multiDay = ctx.lastMs! - ctx.firstMs! > 86_400_000;
+  const n = b.to - b.from + 1;
+  return {
+    reason: `burst: ${b.count} lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)}): ${quoted(t)}`,
+    window: { startMs, endMs, count: b.count, expected: Math.round(b.expected * 100) / 100 },
+  };
+}
+
+/** The overall error rate jumping: "error rate rose to 45 per min at 10:42 (usual 0.2)". */
+function aggregateErrorBurst(errors: Map<number, number>, _all: Map<number, number>, ctx: FindingContext): LogFinding | undefined {
+  const win = windows(errors, ctx);
+  if (win === undefined) return undefined;
+  const [counts, wMs, b0] = win;
+  const b = findBurst(counts, false);
+  if (b === undefined || b.count < 10 || b.from === 0) return undefined;
+  const startMs = b0 * ctx.bucketMs + b.from * wMs;
+  const endMs = b0 * ctx.bucketMs + (b.to + 1) * wMs;
+  const multiDay = ctx.lastMs! - ctx.firstMs! > 86_400_000;
+  const n = b.to - b.from + 1;
+  return {
+    kind: 'burst',
+    severity: 'ERROR',
+    score: score('burst', 'ERROR', b.count),
+    reason: `error burst: ${b.count} ERROR+ lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)})`,
+    count: b.count,
+    firstSeenMs: startMs,
+    lastSeenMs: endMs,
+    window: { startMs, endMs, count: b.count, expected: Math.round(b.expected * 100) / 100 },
+    sources: [],
+    evidence: [],
+  };
+}

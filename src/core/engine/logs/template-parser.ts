@@ -1,0 +1,84 @@
+import { fnv1a64Hex } from './hash.js';
+import { tokenize } from './token-masker.js';
+import { TemplateMiner, extractParams, follow, templateText } from './template-miner.js';
+import type { Cluster, TemplateMinerOptions } from './template-miner.js';
+
+export interface ResolvedTemplate {
+  /** Stable id: hash of the template text. */
+  readonly id: string;
+  readonly text: string;
+  readonly tokens: readonly string[];
+}
+
+export interface LineTemplate {
+  readonly template: ResolvedTemplate;
+  readonly params: string[];
+}
+
+/**
+ * Mines templates from message texts and resolves them to stable ids. Two modes:
+ * `learn` (streaming, online) and, after `finish`, `match` (assign a line to its final template).
+ */
+export class TemplateParser {
+  private readonly miner: TemplateMiner;
+  private readonly raw: string[] = [];
+  private readonly masked: string[] = [];
+  private readonly resolved = new Map<Cluster, ResolvedTemplate>();
+  private finished = false;
+
+  constructor(options: TemplateMinerOptions = {}) {
+    this.miner = new TemplateMiner(options);
+  }
+
+  get evictions(): number {
+    return this.miner.evictions;
+  }
+
+  get clusterCount(): number {
+    return this.miner.clusterCount;
+  }
+
+  /** Learns one message; returns its current cluster (resolve it after `finish`). */
+  learn(text: string): Cluster {
+    const n = tokenize(text, this.raw, this.masked);
+    return this.miner.add(this.masked, n);
+  }
+
+  /** Consolidates clusters; afterwards templates are final and `resolve`/`match` may be used. */
+  finish(): void {
+    this.miner.consolidate();
+    this.resolved.clear();
+    this.finished = true;
+  }
+
+  /** The final template of a cluster returned by `learn` (call `finish` first for final texts). */
+  resolve(cluster: Cluster): ResolvedTemplate {
+    const c = follow(cluster);
+    let r = this.finished ? this.resolved.get(c) : undefined;
+    if (r === undefined) {
+      const text = templateText(c);
+      r = { id: fnv1a64Hex(text), text, tokens: c.tokens.slice() };
+      if (this.finished) this.resolved.set(c, r);
+    }
+    return r;
+  }
+
+  /** Assigns a message to its template without learning; learns it when no template fits. */
+  match(text: string): LineTemplate {
+    const n = tokenize(text, this.raw, this.masked);
+    let c = this.miner.match(this.masked, n);
+    if (c === undefined) c = this.miner.add(this.masked, n);
+    const template = this.resolve(c);
+    return { template, params: extractParams(template.tokens, this.raw, n) };
+  }
+
+  /** Clusters not evicted, merged ones included (see `TemplateMiner.known`). */
+  knownClusters(): Cluster[] {
+    return this.miner.known();
+  }
+
+  /** All final templates with their line counts. */
+  templates(): { template: ResolvedTemplate; count: number }[] {
+    return this.miner.clusters().map((c) => ({ template: this.resolve(c), count: c.count }));
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Error codes are stable strings: callers and the HTTP layer switch on them, people read the message.
+ * Details carry no secrets.
+ */
+export type ErrorCode =
+  | 'INPUT.NOT_FOUND'
+  | 'INPUT.UNREADABLE'
+  | 'INPUT.BINARY'
+  | 'INPUT.TRUNCATED'
+  | 'INPUT.BAD_LAYOUT'
+  | 'INPUT.BAD_OPTION'
+  | 'INPUT.EMPTY'
+  | 'CACHE.UNAVAILABLE'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

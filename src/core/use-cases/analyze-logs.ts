@@ -1,0 +1,19 @@
+import type { LogReport } from '../domain/log-report.js';
+import { LogAnalyzer } from '../engine/logs/log-analyzer.js';
+import type { AnalyzerOptions } from '../engine/logs/log-analyzer.js';
+import type { LogSource } from '../ports/log-source.port.js';
+
+/**
+ * Analyses sources in order into one report. A source that fails is recorded in the
+ * summary (with the lines read before the failure analysed); the others go on.
+ */
+export async function analyzeSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
+  const analyzer = new LogAnalyzer(options);
+  for (const source of sources) {
+    const feed = analyzer.beginSource(source.name);
+    const outcome = await source.read({ push: (line, truncated) => { feed.push(line, truncated); } });
+    if (outcome.status === 'failed') feed.end({ code: outcome.error.code, message: outcome.error.message });
+    else feed.end();
+  }
+  return analyzer.finish();
+}
