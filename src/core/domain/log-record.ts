@@ -24,6 +24,8 @@ export interface LogRecord {
   /** The level as written in the line, when there was one. */
   severityText: string | undefined;
   body: string;
+  /** Text the template miner uses instead of the body's first line (access logs). */
+  mineText?: string;
   resource: LogResource;
   /** True when a header (timestamp or level) was recognised: continuation lines have none. */
   hasHeader: boolean;

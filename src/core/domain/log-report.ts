@@ -27,6 +27,10 @@ export interface LogFinding {
   lastSeenMs?: number;
   /** For bursts: the window of the rate change. */
   window?: { startMs: number; endMs: number; count: number; expected: number };
+  /** Further facts about an error/warn template: it is new in the log, it bursts. */
+  tags?: ('new' | 'burst')[];
+  /** When the template first appeared, for new templates. */
+  newSinceMs?: number;
   /** For exceptions: type and the frame it was thrown from. */
   exception?: { type: string; frame: string; message: string };
   sources: string[];

@@ -48,7 +48,8 @@ export class LineTemplater {
 
   contentOf(line: string): string {
     if (this.format === undefined) throw new Error('LineTemplater: detect() before use');
-    return parseLine(this.format, line, this.fallback).message;
+    const p = parseLine(this.format, line, this.fallback);
+    return p.mineText ?? p.message;
   }
 
   learn(line: string): void {

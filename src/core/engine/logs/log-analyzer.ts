@@ -154,7 +154,7 @@ export class LogAnalyzer {
     const pos = this.records++;
     const body = r.body;
     const nl = body.indexOf('\n');
-    const head = nl < 0 ? body : body.slice(0, nl);
+    const head = r.mineText ?? (nl < 0 ? body : body.slice(0, nl));
     const cluster = this.parser.learn(head);
     let s = this.stats.get(cluster);
     if (s === undefined) {
@@ -415,22 +415,43 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
   const multiDay = ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs > 86_400_000;
   const span = t.s.firstMs !== undefined && t.s.lastMs !== undefined ? ` (${shortTime(t.s.firstMs, multiDay)} → ${shortTime(t.s.lastMs, multiDay)})` : '';
   const inferredNote = t.s.maxSeverity === 0 && t.inferred > 0 ? ' (level inferred from its words)' : '';
-  if (rank >= SEVERITY.ERROR) {
-    out.push(base(t, 'error-template', sev, `${t.s.count} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}: ${quoted(t)}${span}`));
-  } else if (rank >= SEVERITY.WARN) {
-    out.push(base(t, 'warn-template', sev, `${t.s.count} WARN line${t.s.count === 1 ? '' : 's'}${inferredNote}: ${quoted(t)}${span}`));
-  }
   const burst = templateBurst(t, ctx);
+  const isNew = newSince(t, ctx);
+  const lines = `${t.s.count} line${t.s.count === 1 ? '' : 's'}`;
+  if (rank >= SEVERITY.WARN) {
+    // one finding per error/warn template; being new or bursting adds to it
+    const kind: LogFindingKind = rank >= SEVERITY.ERROR ? 'error-template' : 'warn-template';
+    const facts: string[] = [];
+    if (isNew !== undefined) facts.push(isNew);
+    if (burst !== undefined) facts.push(burst.text);
+    const f = base(t, kind, sev, `${t.s.count} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}${facts.length > 0 ? ', ' + facts.join(', ') : ''}: ${quoted(t)}${span}`);
+    const tags: ('new' | 'burst')[] = [];
+    if (isNew !== undefined) {
+      tags.push('new');
+      if (t.s.firstMs !== undefined) f.newSinceMs = t.s.firstMs;
+    }
+    if (burst !== undefined) {
+      tags.push('burst');
+      f.window = burst.window;
+    }
+    if (tags.length > 0) {
+      f.tags = tags;
+      f.score = Math.min(1, Math.round((f.score + 0.04 * tags.length) * 1000) / 1000);
+    }
+    out.push(f);
+    return out;
+  }
   if (burst !== undefined) {
-    const f = base(t, 'burst', rank >= SEVERITY.WARN ? sev : 'INFO', burst.reason, burst.window.count);
+    const f = base(t, 'burst', 'INFO', `${burst.text}: ${quoted(t)}`, burst.window.count);
     f.window = burst.window;
     out.push(f);
   }
-  const isNew = newSince(t, ctx);
-  if (isNew !== undefined && (rank >= SEVERITY.WARN || t.s.count >= 5)) {
-    out.push(base(t, 'new-template', rank >= SEVERITY.WARN ? sev : 'INFO', `${isNew}: ${quoted(t)} — ${t.s.count} line${t.s.count === 1 ? '' : 's'}`));
+  if (isNew !== undefined && t.s.count >= 5) {
+    const f = base(t, 'new-template', 'INFO', `${isNew}: ${quoted(t)} — ${lines}`);
+    if (t.s.firstMs !== undefined) f.newSinceMs = t.s.firstMs;
+    out.push(f);
   } else if (isNew === undefined && ctx.records >= 500 && t.s.count <= 2) {
-    out.push(base(t, 'rare-template', rank >= SEVERITY.WARN ? sev : 'INFO', `rare: seen ${t.s.count === 1 ? 'once' : 'twice'} in ${ctx.records.toLocaleString('en-US')} records: ${quoted(t)}`));
+    out.push(base(t, 'rare-template', 'INFO', `rare: seen ${t.s.count === 1 ? 'once' : 'twice'} in ${ctx.records.toLocaleString('en-US')} records: ${quoted(t)}`));
   }
   return out;
 }
@@ -451,7 +472,8 @@ function newSince(t: ResolvedStats, ctx: FindingContext): string | undefined {
 }
 
 interface Burst {
-  reason: string;
+  /** "burst: 120 lines in 1 min from 10:42:00 (usual 0.5 per 1 min)" */
+  text: string;
   window: { startMs: number; endMs: number; count: number; expected: number };
 }
 
@@ -512,7 +534,7 @@ function templateBurst(t: ResolvedStats, ctx: FindingContext): Burst | undefined
   const multiDay = ctx.lastMs! - ctx.firstMs! > 86_400_000;
   const n = b.to - b.from + 1;
   return {
-    reason: `burst: ${b.count} lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)}): ${quoted(t)}`,
+    text: `burst: ${b.count} lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)})`,
     window: { startMs, endMs, count: b.count, expected: Math.round(b.expected * 100) / 100 },
   };
 }

@@ -72,6 +72,7 @@ export class RecordAssembler {
       resource,
       hasHeader: p.hasHeader,
       ...(p.stream === undefined ? {} : { stream: p.stream }),
+      ...(p.mineText === undefined ? {} : { mineText: p.mineText }),
     };
     this.parts = [msg];
     this.chars = msg.length;

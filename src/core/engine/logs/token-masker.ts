@@ -1,3 +1,5 @@
+import { parseTimestampAt } from './timestamp.js';
+
 /**
  * Tokenizer and variable masking for template mining. One global configuration: the rules are
  * the published template-correction rules of Khan et al. ("Guidelines for assessing the
@@ -41,7 +43,7 @@ export function isDelimiterCode(c: number): boolean {
 }
 
 const GENERIC_TLDS = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'io', 'info', 'biz', 'local', 'internal', 'lan', 'localdomain', 'cluster', 'svc', 'cloud', 'dev', 'app']);
-const VALUE_WORDS = new Set(['true', 'false', 'null', 'nil', 'none', 'undefined', 'nan', 'root']);
+const VALUE_WORDS = new Set(['true', 'false', 'null', 'root']);
 const SIZE_UNITS = new Set(['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'KiB', 'MiB', 'GiB', 'TiB', 'kB']);
 const DATE_WORDS = new Set([
   'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday',
@@ -131,9 +133,9 @@ function hasOtherSpace(text: string): boolean {
 /** Cheap pre-check before lower-casing: value words start with one of these letters. */
 function maybeValueWord(tok: string, s: number, e: number): boolean {
   const len = e - s;
-  if (len < 3 || len > 9) return false;
+  if (len < 4 || len > 5) return false;
   const c = tok.charCodeAt(s) | 32;
-  return (c === 116 || c === 102 || c === 110 || c === 117 || c === 114) && VALUE_WORDS.has(tok.slice(s, e).toLowerCase());
+  return (c === 116 || c === 102 || c === 110 || c === 114) && VALUE_WORDS.has(tok.slice(s, e).toLowerCase());
 }
 
 function trailingPunct(tok: string): string {
@@ -198,6 +200,13 @@ function wholeTokenVariable(tok: string): string | undefined {
   if (isUuidAt(tok, 0)) return tok.length === 36 ? MASK : undefined;
   const c = tok.charCodeAt(0);
   if (c >= 48 && c <= 57 && isIsoTimestamp(tok)) return MASK + trailingBracket(tok);
+  // [10/Oct/2000:13:55:36 and other dates with a clock
+  const s0 = c === 91 ? 1 : 0;
+  const cs = tok.charCodeAt(s0);
+  if (cs >= 48 && cs <= 57 && tok.indexOf(':') > 0) {
+    const ts = parseTimestampAt(tok, s0, 2000);
+    if (ts !== undefined && ts.end >= tok.length - 1) return (s0 === 1 ? '[' : '') + MASK + (ts.end < tok.length ? tok.slice(ts.end) : '');
+  }
   if (tok.indexOf('::') >= 0 || countChar(tok, 58) >= 4) {
     if (isIpv6Like(tok)) return MASK;
   }

@@ -1,4 +1,5 @@
 import type { HeaderLayout } from '../header-layout.js';
+import { createAccessLogFormat } from './access-log-format.js';
 import { createCriFormat, createDockerJsonFormat } from './container-formats.js';
 import { createHeaderFormat } from './header-format.js';
 import { createJsonFormat } from './json-format.js';
@@ -50,7 +51,7 @@ export function detectFormat(sample: readonly string[], options: FormatOptions):
     const f = createLayoutFormat(options.layout, y);
     return { outer, inner: f, headered: true, label: labelOf(outer, 'layout') };
   }
-  const candidates: LineFormat[] = [createJsonFormat(y), createKlogFormat(y), createSyslogFormat(y), createLogfmtFormat(y), createHeaderFormat(y)];
+  const candidates: LineFormat[] = [createJsonFormat(y), createKlogFormat(y), createAccessLogFormat(y), createSyslogFormat(y), createLogfmtFormat(y), createHeaderFormat(y)];
   let best: LineFormat | undefined;
   let bestShare = 0;
   for (const c of candidates) {

@@ -59,7 +59,14 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
   let severityText: string | undefined;
   if (severity !== 0) {
     severityText = levelOut.text;
-    pos = skipSpaces(line, levelOut.end);
+    // "panic: …", "error: …" at a line start: the word is part of the message
+    if (timeMs !== undefined || levelOut.text !== levelOut.text.toLowerCase()) pos = skipSpaces(line, levelOut.end);
+    // Spring Boot: "INFO 1 --- [main] logger : msg"
+    const we0 = wordEnd(line, pos);
+    if (we0 > pos && isDigits(line, pos, we0)) {
+      const p2 = skipSpaces(line, we0);
+      if (line.startsWith('--- ', p2)) pos = skipSpaces(line, p2 + 4);
+    } else if (line.startsWith('--- ', pos)) pos = skipSpaces(line, pos + 4);
   }
   if (timeMs === undefined && severity === 0) return undefined;
   // [thread]
@@ -70,13 +77,17 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
   // logger: "org.foo.Bar:" or "org.foo.Bar -" or "--- [main] c.e.Foo :"
   let logger: string | undefined;
   const we = wordEnd(line, pos);
-  if (we > pos + 1 && we - pos < 120) {
+  if (pos > 0 && we > pos + 1 && we - pos < 120) {
     if (line.charCodeAt(we - 1) === 58 && isLoggerName(line, pos, we - 1)) {
       logger = line.slice(pos, we - 1);
       pos = skipSpaces(line, we);
     } else if (line.charCodeAt(we) === 32 && (line.charCodeAt(we + 1) === 45 || line.charCodeAt(we + 1) === 58) && line.charCodeAt(we + 2) === 32 && isLoggerName(line, pos, we)) {
       logger = line.slice(pos, we);
       pos = skipSpaces(line, we + 3);
+    } else if (line.startsWith(' : ', skipSpaces(line, we) - 1) && isLoggerName(line, pos, we)) {
+      // Spring Boot pads the logger: "c.e.Foo      : msg"
+      logger = line.slice(pos, we);
+      pos = skipSpaces(line, skipSpaces(line, we) + 1);
     }
   }
   return {

@@ -1,15 +1,17 @@
 import type { SeverityNumber } from '../../../domain/severity.js';
 
 /** Names of the line formats the detector knows. */
-export type FormatName = 'json' | 'docker-json' | 'cri' | 'logfmt' | 'syslog' | 'klog' | 'header' | 'layout' | 'plain';
+export type FormatName = 'json' | 'docker-json' | 'cri' | 'logfmt' | 'syslog' | 'klog' | 'access' | 'header' | 'layout' | 'plain';
 
 /** What a format parser extracts from one physical line. */
 export interface ParsedLine {
   timeMs: number | undefined;
   severity: SeverityNumber;
   severityText: string | undefined;
-  /** The message text the template miner sees (header fields removed). */
+  /** The message text (header fields removed); the evidence shows it. */
   message: string;
+  /** What the template miner sees when it differs from the message (access logs: method, route, status class). */
+  mineText?: string;
   /** True when the line carries a header (timestamp or level), i.e. starts a record. */
   hasHeader: boolean;
   service: string | undefined;

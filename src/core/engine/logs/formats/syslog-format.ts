@@ -1,6 +1,7 @@
 import { parseSeverity, syslogSeverity } from '../../../domain/severity.js';
 import type { SeverityNumber } from '../../../domain/severity.js';
 import { parseTimestampAt } from '../timestamp.js';
+import { createKlogFormat } from './klog-format.js';
 import type { LineFormat, ParsedLine } from './parsed-line.js';
 
 /**
@@ -9,7 +10,24 @@ import type { LineFormat, ParsedLine } from './parsed-line.js';
  * written by syslogd). The tag (app name) becomes the service.
  */
 export function createSyslogFormat(referenceYear: number): LineFormat {
-  return { name: 'syslog', parse: (line) => parseSyslogLine(line, referenceYear) };
+  const klog = createKlogFormat(referenceYear);
+  return {
+    name: 'syslog',
+    parse(line) {
+      const p = parseSyslogLine(line, referenceYear);
+      // Kubernetes components log klog lines through journald/syslog: take their level and message
+      if (p !== undefined && p.severity === 0) {
+        const k = klog.parse(p.message);
+        if (k !== undefined) {
+          p.severity = k.severity;
+          p.severityText = k.severityText;
+          p.message = k.message;
+          p.logger = k.logger;
+        }
+      }
+      return p;
+    },
+  };
 }
 
 function nextSpace(s: string, i: number): number {
