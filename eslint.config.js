@@ -7,7 +7,7 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'examples/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -19,5 +19,6 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/render/**', 'bench/**'], rules: { 'no-console': 'off' } },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'examples/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['examples/*.mjs'], languageOptions: { globals: { console: 'readonly' } } },
 );
