@@ -247,8 +247,11 @@ export class LogAnalyzer {
     const ctx: FindingContext = { firstMs, lastMs, records: this.records, bucketMs: this.bucketMs };
     for (const t of templates) findings.push(...templateFindings(t, ctx));
     findings.push(...this.exceptionFindings());
-    const errBurst = aggregateErrorBurst(this.errorBuckets, this.allBuckets, ctx);
-    if (errBurst !== undefined) findings.push(errBurst);
+    const errBurst = aggregateErrorBurst(this.errorBuckets, ctx);
+    if (errBurst !== undefined) {
+      errBurst.sources = this.sources.filter((x) => x.records > 0).map((x) => x.name);
+      findings.push(errBurst);
+    }
     findings.sort((a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason));
     const truncatedLines = this.sources.reduce((n, s) => n + s.truncatedLines, 0);
     return {
@@ -450,7 +453,7 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
     const f = base(t, 'new-template', 'INFO', `${isNew}: ${quoted(t)} — ${lines}`);
     if (t.s.firstMs !== undefined) f.newSinceMs = t.s.firstMs;
     out.push(f);
-  } else if (isNew === undefined && ctx.records >= 500 && t.s.count <= 2) {
+  } else if (ctx.records >= 500 && t.s.count <= 2) {
     out.push(base(t, 'rare-template', 'INFO', `rare: seen ${t.s.count === 1 ? 'once' : 'twice'} in ${ctx.records.toLocaleString('en-US')} records: ${quoted(t)}`));
   }
   return out;
@@ -499,25 +502,35 @@ function describeWindow(ms: number): string {
   return `${Math.round(ms / 3_600_000)} h`;
 }
 
-/** Strongest run of windows where the rate is far above the template's own rate elsewhere. */
+/**
+ * Strongest rise: a run of windows whose count is far above the mean of the windows before
+ * it (a causal baseline, so a sustained rise is found at its start). `requireBaseline` asks
+ * that the series existed before the rise (else it is "new", not a burst).
+ */
 function findBurst(counts: number[], requireBaseline: boolean): { from: number; to: number; count: number; expected: number } | undefined {
-  const total = counts.reduce((a, b) => a + b, 0);
   const w = counts.length;
+  let before = 0;
+  // with a baseline required, the rate is measured from the series' first appearance on
+  let first = requireBaseline ? counts.findIndex((c) => c > 0) : 0;
+  if (first < 0) first = w;
   let best: { from: number; to: number; count: number; expected: number; z: number } | undefined;
-  for (let i = 0; i < w; i++) {
+  for (let i = first; i < w; i++) {
     const c = counts[i]!;
-    const lambda = (total - c) / (w - 1);
-    if (requireBaseline && total - c === 0) continue;
-    const z = (c - lambda) / Math.sqrt(lambda + 1);
-    if (c >= 5 && c >= 4 * lambda + 3 && z >= 5) {
-      // extend over neighbouring windows that are also high
+    const lambda = i === first ? 0 : before / (i - first);
+    const eligible = i - first >= 3;
+    if (eligible && c >= 5 && c >= 4 * lambda + 3 && (c - lambda) / Math.sqrt(lambda + 1) >= 5) {
+      // extend over the following windows that stay high
       let to = i;
       let sum = c;
       while (to + 1 < w && counts[to + 1]! >= 4 * lambda + 3) sum += counts[++to]!;
-      const zz = (sum - lambda * (to - i + 1)) / Math.sqrt(lambda * (to - i + 1) + 1);
-      if (best === undefined || zz > best.z) best = { from: i, to, count: sum, expected: lambda, z: zz };
+      const n = to - i + 1;
+      const z = (sum - lambda * n) / Math.sqrt(lambda * n + 1);
+      if (best === undefined || z > best.z) best = { from: i, to, count: sum, expected: lambda, z };
+      for (let k = i; k <= to; k++) before += counts[k]!;
       i = to;
+      continue;
     }
+    before += c;
   }
   return best;
 }
@@ -540,12 +553,12 @@ function templateBurst(t: ResolvedStats, ctx: FindingContext): Burst | undefined
 }
 
 /** The overall error rate jumping: "error rate rose to 45 per min at 10:42 (usual 0.2)". */
-function aggregateErrorBurst(errors: Map<number, number>, _all: Map<number, number>, ctx: FindingContext): LogFinding | undefined {
+function aggregateErrorBurst(errors: Map<number, number>, ctx: FindingContext): LogFinding | undefined {
   const win = windows(errors, ctx);
   if (win === undefined) return undefined;
   const [counts, wMs, b0] = win;
   const b = findBurst(counts, false);
-  if (b === undefined || b.count < 10 || b.from === 0) return undefined;
+  if (b === undefined || b.count < 10) return undefined;
   const startMs = b0 * ctx.bucketMs + b.from * wMs;
   const endMs = b0 * ctx.bucketMs + (b.to + 1) * wMs;
   const multiDay = ctx.lastMs! - ctx.firstMs! > 86_400_000;

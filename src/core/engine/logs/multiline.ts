@@ -16,6 +16,7 @@ export interface AssemblerOptions {
 }
 
 const DEFAULT_MAX_LINES = 500;
+const JAVA_EXCEPTION_LINE = /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)(?::|$)/;
 const DEFAULT_MAX_CHARS = 64 * 1024;
 
 export class RecordAssembler {
@@ -96,6 +97,8 @@ export class RecordAssembler {
       return true;
     }
     if (msg.startsWith('Traceback (most recent call last)')) {
+      // belongs to the record before when lines carry headers or that record was a warning/error
+      if (!this.options.headered && (this.current?.severity ?? 0) < 13) return false;
       this.inPythonTrace = true;
       return true;
     }
@@ -114,7 +117,7 @@ export class RecordAssembler {
       this.inGoTrace = false;
     }
     if (this.options.headered && !p.hasHeader) return true;
-    // a Java exception line right after a record without a trace ("ERROR failed\njava.lang.X: boom")
-    return false;
+    // a Java exception line right after the record it explains ("ERROR failed\njava.lang.X: boom")
+    return !p.hasHeader && JAVA_EXCEPTION_LINE.test(msg);
   }
 }
