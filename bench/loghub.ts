@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { sharedData } from './paths.js';
 
 /** Loghub-2k systems and layouts, read from ../shared/data/loghub-2k. */
-export const LOGHUB_DIR = process.env.BIFROST_LOGHUB_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'loghub-2k');
+export const LOGHUB_DIR = join(sharedData(), 'loghub-2k');
 
 export interface LoghubSystem {
   name: string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { compileHeaderLayout } from '../src/core/engine/logs/header-layout.js';
 import { TemplateParser } from '../src/core/engine/logs/template-parser.js';
 import { loadLoghub, scoreParse } from './loghub.js';
+import { resultsDir } from './paths.js';
 import type { Accuracy } from './loghub.js';
 
 export function parseSystem(lines: readonly string[], layout: string): { ids: string[]; templates: string[] } {
@@ -50,7 +51,7 @@ function main(): void {
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.system} | ${r.GA.toFixed(3)} | ${r.PA.toFixed(3)} | ${r.FGA.toFixed(3)} | ${r.FTA.toFixed(3)} | ${r.groups} (${r.truthGroups}) |`);
   console.log(`| **mean** | **${mean('GA').toFixed(3)}** | **${mean('PA').toFixed(3)}** | **${mean('FGA').toFixed(3)}** | **${mean('FTA').toFixed(3)}** | |`);
-  const dir = join(import.meta.dirname, '..', '..', 'bench', 'results');
+  const dir = resultsDir();
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'parse-accuracy.json'), JSON.stringify({ rows, mean: { GA: mean('GA'), PA: mean('PA'), FGA: mean('FGA'), FTA: mean('FTA') } }, null, 2));
 }

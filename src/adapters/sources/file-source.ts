@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { AppError } from '../../core/errors.js';
@@ -30,8 +30,9 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
   const problems: InputProblem[] = [];
   const seen = new Set<string>();
   const add = (f: string) => {
-    if (!seen.has(f)) {
-      seen.add(f);
+    const key = resolve(f);
+    if (!seen.has(key)) {
+      seen.add(key);
       files.push(f);
     }
   };
@@ -45,7 +46,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
       st = await stat(input);
     } catch (err) {
       if (GLOB_CHARS.test(input)) {
-        const matches = (await glob(input, { onlyFiles: true, dot: false, expandDirectories: false })).sort();
+        const matches = (await glob(input, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(input) })).sort();
         if (matches.length === 0) problems.push({ input, error: new AppError('INPUT.NOT_FOUND', `${input}: no file matches this pattern`, { input }) });
         for (const m of matches) add(m);
         continue;

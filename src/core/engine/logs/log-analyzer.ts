@@ -299,7 +299,7 @@ export class LogAnalyzer {
         kind: 'exception',
         severity,
         score: score('exception', severity, e.count),
-        reason: `${e.count}× ${e.type}${where}${e.message === '' ? '' : `: ${clip(e.message, 80)}`}`,
+        reason: `${fmt(e.count)}× ${e.type}${where}${e.message === '' ? '' : `: ${clip(e.message, 80)}`}`,
         count: e.count,
         ...(e.firstMs === undefined ? {} : { firstSeenMs: e.firstMs }),
         ...(e.lastMs === undefined ? {} : { lastSeenMs: e.lastMs }),
@@ -386,6 +386,10 @@ export function shortTime(ms: number, withDate: boolean): string {
   return withDate ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso.slice(11, 19);
 }
 
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function clip(s: string, n: number): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > n ? one.slice(0, n - 1) + '…' : one;
@@ -420,14 +424,14 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
   const inferredNote = t.s.maxSeverity === 0 && t.inferred > 0 ? ' (level inferred from its words)' : '';
   const burst = templateBurst(t, ctx);
   const isNew = newSince(t, ctx);
-  const lines = `${t.s.count} line${t.s.count === 1 ? '' : 's'}`;
+  const lines = `${fmt(t.s.count)} line${t.s.count === 1 ? '' : 's'}`;
   if (rank >= SEVERITY.WARN) {
     // one finding per error/warn template; being new or bursting adds to it
     const kind: LogFindingKind = rank >= SEVERITY.ERROR ? 'error-template' : 'warn-template';
     const facts: string[] = [];
     if (isNew !== undefined) facts.push(isNew);
     if (burst !== undefined) facts.push(burst.text);
-    const f = base(t, kind, sev, `${t.s.count} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}${facts.length > 0 ? ', ' + facts.join(', ') : ''}: ${quoted(t)}${span}`);
+    const f = base(t, kind, sev, `${fmt(t.s.count)} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}${facts.length > 0 ? ', ' + facts.join(', ') : ''}: ${quoted(t)}${span}`);
     const tags: ('new' | 'burst')[] = [];
     if (isNew !== undefined) {
       tags.push('new');
@@ -547,7 +551,7 @@ function templateBurst(t: ResolvedStats, ctx: FindingContext): Burst | undefined
   const multiDay = ctx.lastMs! - ctx.firstMs! > 86_400_000;
   const n = b.to - b.from + 1;
   return {
-    text: `burst: ${b.count} lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)})`,
+    text: `burst: ${fmt(b.count)} lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)})`,
     window: { startMs, endMs, count: b.count, expected: Math.round(b.expected * 100) / 100 },
   };
 }
@@ -567,7 +571,7 @@ function aggregateErrorBurst(errors: Map<number, number>, ctx: FindingContext): 
     kind: 'burst',
     severity: 'ERROR',
     score: score('burst', 'ERROR', b.count),
-    reason: `error burst: ${b.count} ERROR+ lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)})`,
+    reason: `error burst: ${fmt(b.count)} ERROR+ lines in ${describeWindow(n * wMs)} from ${shortTime(startMs, multiDay)} (usual ${b.expected.toFixed(1)} per ${describeWindow(wMs)})`,
     count: b.count,
     firstSeenMs: startMs,
     lastSeenMs: endMs,

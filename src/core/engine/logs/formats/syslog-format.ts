@@ -54,6 +54,8 @@ function parseSyslogLine(line: string, referenceYear: number): ParsedLine | unde
   const timeMs = ts.ms;
   const hostEnd = nextSpace(line, ts.end + 1);
   if (hostEnd >= line.length) return undefined;
+  // "2026-01-01 10:00:00 ERROR db: …" is a header line, not a host named ERROR
+  if (parseSeverity(line.slice(ts.end + 1, hostEnd)) !== 0) return undefined;
   const tagStart = hostEnd + 1;
   // tag: up to ':' (with optional [pid]) within the next word
   const tagEnd = nextSpace(line, tagStart);

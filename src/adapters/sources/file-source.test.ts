@@ -1,0 +1,41 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileSource, expandInputs } from './file-source.js';
+
+function tree(): string {
+  const d = mkdtempSync(join(tmpdir(), 'bifrost-src-'));
+  mkdirSync(join(d, 'sub'));
+  mkdirSync(join(d, '.hidden'));
+  writeFileSync(join(d, 'a.log'), 'a\n');
+  writeFileSync(join(d, 'sub', 'b.log'), 'b\n');
+  writeFileSync(join(d, 'sub', 'c.txt'), 'c\n');
+  writeFileSync(join(d, '.hidden', 'x.log'), 'x\n');
+  return d;
+}
+
+describe('expandInputs', () => {
+  it('walks directories (skipping hidden ones), expands globs, keeps stdin, reports missing inputs', async () => {
+    const d = tree();
+    const r = await expandInputs([d, join(d, 'sub', '*.log'), '-', join(d, 'missing.log'), join(d, 'nomatch-*.gz')]);
+    expect(r.files).toEqual([join(d, 'a.log'), join(d, 'sub', 'b.log'), join(d, 'sub', 'c.txt'), '-']);
+    expect(r.problems.map((p) => p.error.code)).toEqual(['INPUT.NOT_FOUND', 'INPUT.NOT_FOUND']);
+    expect(r.problems[0]!.error.message).toContain('missing.log: no such file or directory');
+    expect(r.problems[1]!.error.message).toContain('no file matches this pattern');
+  });
+});
+
+describe('createFileSource', () => {
+  it('reads a file and reports a missing one as a value, not a throw', async () => {
+    const d = tree();
+    const lines: string[] = [];
+    const ok = await createFileSource(join(d, 'a.log')).read({ push: (l) => lines.push(l) });
+    expect(ok.status).toBe('ok');
+    expect(lines).toEqual(['a']);
+    const missing = await createFileSource(join(d, 'nope.log')).read({ push: () => undefined });
+    expect(missing.status).toBe('failed');
+    const dir = await createFileSource(d).read({ push: () => undefined });
+    expect(dir.status).toBe('failed');
+  });
+});

@@ -1,0 +1,131 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { LogReport } from '../src/core/domain/log-report.js';
+import { EXAMPLE, runCli, tempDir } from './helpers/run-cli.js';
+
+describe('bifrost analyze (spawned CLI)', () => {
+  it('reports the bundled incident: causes first, with evidence, no colours when not a TTY', async () => {
+    const r = await runCli(['analyze', EXAMPLE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Bifrost log analysis — 9,927 lines');
+    expect(r.stdout).toMatch(/1\. ERROR exception +164× org\.springframework\.jdbc\.CannotGetJdbcConnectionException/);
+    expect(r.stdout).toContain('new since 10:42:06');
+    expect(r.stdout).toContain('panic: assignment to entry in nil map');
+    expect(r.stdout).toContain('payments.docker.log:568');
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('--output json is a full machine-readable report', async () => {
+    const r = await runCli(['analyze', EXAMPLE, '--output', 'json']);
+    const report = JSON.parse(r.stdout) as LogReport;
+    expect(report.summary.sources.map((s) => s.format).sort()).toEqual(['access', 'cri+json', 'docker-json+header', 'logfmt', 'syslog']);
+    expect(report.findings.length).toBeGreaterThan(10);
+    expect(report.findings[0]!.evidence[0]!.line).toBeGreaterThan(0);
+  });
+
+  it('--output markdown and csv', async () => {
+    const md = await runCli(['analyze', join(EXAMPLE, 'payments.docker.log'), '-o', 'markdown']);
+    expect(md.stdout).toMatch(/^# Bifrost log analysis/);
+    expect(md.stdout).toContain('| # | severity | kind | reason | evidence |');
+    const csv = await runCli(['analyze', join(EXAMPLE, 'payments.docker.log'), '-o', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('rank,severity,kind,score,count,reason,template_id,template,first_seen,last_seen,sources,evidence');
+  });
+
+  it('reads stdin when piped', async () => {
+    const r = await runCli(['analyze'], { input: '2026-01-01 10:00:00 ERROR db: connection refused\n2026-01-01 10:00:01 INFO web: ok\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 ERROR line: "connection refused"');
+    expect(r.stdout).toMatch(/stdin +header/);
+  });
+
+  it('--fail-on exits 1 when a finding reaches the level, 0 otherwise', async () => {
+    const log = '2026-01-01 10:00:00 ERROR db: connection refused\n';
+    expect((await runCli(['analyze', '--fail-on', 'error'], { input: log })).code).toBe(1);
+    expect((await runCli(['analyze', '--fail-on', 'fatal'], { input: log })).code).toBe(0);
+  });
+
+  it('empty input: a clear message and exit 0', async () => {
+    const r = await runCli(['analyze'], { input: '' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no log lines');
+  });
+
+  it('a missing file is reported, the others are analysed, exit 2', async () => {
+    const d = tempDir('bifrost-e2e-');
+    writeFileSync(join(d, 'ok.log'), '2026-01-01 10:00:00 ERROR db: down\n');
+    const r = await runCli(['analyze', join(d, 'missing.log'), join(d, 'ok.log')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing.log: no such file or directory');
+    expect(r.stdout).toContain('1 ERROR line: "down"');
+  });
+
+  it('binary files are skipped with a reason; a 50 MB line is truncated and counted', async () => {
+    const d = tempDir('bifrost-e2e-');
+    writeFileSync(join(d, 'core.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0]));
+    writeFileSync(join(d, 'huge.log'), `2026-01-01 10:00:00 INFO a: ${'x'.repeat(50 * 1024 * 1024)}\n2026-01-01 10:00:01 WARN a: after the long line\n`);
+    const r = await runCli(['analyze', d, '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/skipped: .*core\.bin: skipped, binary data/);
+    expect(r.stdout).toContain('1 line longer than the limit were truncated');
+    expect(r.stdout).toContain('after the long line');
+  });
+
+  it('a truncated .gz names the file and offset; the lines before it are analysed; --retry-failed re-runs it', async () => {
+    const d = tempDir('bifrost-e2e-');
+    const text = Array.from({ length: 20000 }, (_, i) => `2026-01-01 10:00:${String(i % 60).padStart(2, '0')} ERROR svc: request ${i} failed with code ${i % 7}`).join('\n');
+    const gz = gzipSync(text);
+    writeFileSync(join(d, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    writeFileSync(join(d, 'fine.log'), '2026-01-01 10:00:00 INFO a: fine\n');
+    const cacheHome = tempDir('bifrost-e2e-cache-');
+    const r = await runCli(['analyze', d, '--no-progress'], { cacheHome });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cut\.log\.gz: gzip data is truncated or corrupt at compressed byte \d+/);
+    expect(r.stdout).toMatch(/ERROR lines: "request <\*> failed with code <\*>"/);
+    writeFileSync(join(d, 'cut.log.gz'), gz);
+    const retry = await runCli(['analyze', '--retry-failed'], { cacheHome });
+    expect(retry.stderr).toContain('Retrying 1 input');
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain('20,000 ERROR lines');
+  });
+
+  it('caches results by content: a second run is a cache hit, --no-cache recomputes', async () => {
+    const cacheHome = tempDir('bifrost-e2e-cache-');
+    const file = join(EXAMPLE, 'inventory.log');
+    const a = await runCli(['analyze', file], { cacheHome });
+    const b = await runCli(['analyze', file], { cacheHome });
+    expect(b.stderr).toContain('1 result from the cache');
+    expect(b.stdout).toBe(a.stdout);
+    const c = await runCli(['analyze', file, '--no-cache'], { cacheHome });
+    expect(c.stderr).not.toContain('from the cache');
+  });
+
+  it('usage errors exit 2 with advice; --help teaches; NO_COLOR honoured with FORCE_COLOR', async () => {
+    const bad = await runCli(['analyze', '--output', 'yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Allowed choices are text, markdown, json, csv");
+    const layout = await runCli(['analyze', '--header', 'no fields here'], { input: 'x\n' });
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toContain("has no <Field>: write it like '<Date> <Time> <Level> <Component>: <Content>'");
+    const help = await runCli(['analyze', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('kubectl logs deploy/api | bifrost analyze');
+    const forced = await runCli(['analyze'], { input: '2026-01-01 10:00:00 ERROR a: b\n', env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\u001b[');
+    const none = await runCli(['analyze'], { input: '2026-01-01 10:00:00 ERROR a: b\n', env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(none.stdout).not.toContain('\u001b[');
+  });
+
+  it('batches many files in worker threads with per-file isolation', async () => {
+    const d = tempDir('bifrost-e2e-');
+    for (let i = 0; i < 6; i++) writeFileSync(join(d, `f${i}.log`), `2026-01-01 10:00:0${i} ERROR svc${i % 2}: disk ${i} is full\n`);
+    writeFileSync(join(d, 'z.bin'), Buffer.from([0, 1, 2, 0]));
+    const r = await runCli(['analyze', d, '--jobs', '2', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as LogReport;
+    expect(report.summary.records).toBe(6);
+    expect(report.templates[0]).toMatchObject({ template: 'disk <*> is full', count: 6 });
+    expect(report.summary.sources.find((s) => s.name.endsWith('z.bin'))?.problem?.code).toBe('INPUT.BINARY');
+  });
+});
