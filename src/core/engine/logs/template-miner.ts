@@ -54,6 +54,10 @@ export class TemplateMiner {
   /** length -> first-token key -> clusters */
   private readonly buckets = new Map<number, Map<string, Cluster[]>>();
   private readonly all: Cluster[] = [];
+  /** Masked line -> cluster, for lines seen before (bounded; rebuilt when full). */
+  private readonly exact = new Map<string, Cluster>();
+  /** The same for `match`, kept apart: matching must not see learning-time shortcuts after consolidation. */
+  private readonly matched = new Map<string, Cluster>();
   private live = 0;
   private tick = 0;
   private evictedCount = 0;
@@ -77,6 +81,22 @@ export class TemplateMiner {
   /** Learns from one line's masked tokens (first `n` of `tokens`) and returns its cluster. */
   add(tokens: readonly string[], n: number): Cluster {
     this.tick++;
+    // the same masked line again: its cluster already covers it (clusters only generalise)
+    const key = exactKey(tokens, n);
+    const known = this.exact.get(key);
+    if (known !== undefined && !known.evicted) {
+      const c = follow(known);
+      c.count++;
+      c.lastUsed = this.tick;
+      return c;
+    }
+    const c = this.addSlow(tokens, n);
+    if (this.exact.size >= EXACT_CACHE_SIZE) this.exact.clear();
+    this.exact.set(key, c);
+    return c;
+  }
+
+  private addSlow(tokens: readonly string[], n: number): Cluster {
     const bucket = this.bucketFor(tokens, n, true)!;
     const best = this.bestMatch(bucket, tokens, n);
     if (best !== undefined) {
@@ -93,6 +113,18 @@ export class TemplateMiner {
 
   /** Finds the cluster a line belongs to without learning (second pass of `parse`). */
   match(tokens: readonly string[], n: number): Cluster | undefined {
+    const key = exactKey(tokens, n);
+    const known = this.matched.get(key);
+    if (known !== undefined && !known.evicted) return follow(known);
+    const found = this.matchSlow(tokens, n);
+    if (found !== undefined) {
+      if (this.matched.size >= EXACT_CACHE_SIZE) this.matched.clear();
+      this.matched.set(key, found);
+    }
+    return found;
+  }
+
+  private matchSlow(tokens: readonly string[], n: number): Cluster | undefined {
     const bucket = this.bucketFor(tokens, n, false);
     if (bucket === undefined) return undefined;
     let best: Cluster | undefined;
@@ -123,15 +155,17 @@ export class TemplateMiner {
    * Idempotent; call before reporting.
    */
   consolidate(): void {
+    this.matched.clear();
     for (const byKey of this.buckets.values()) {
       for (const list of byKey.values()) this.consolidateList(list);
     }
     // across first-token keys of one length: special cases of a wildcard-first template
     for (const byKey of this.buckets.values()) {
-      const wild = byKey.get(MASK);
-      if (wild === undefined) continue;
+      const wild: Cluster[] = [];
+      for (const [key, list] of byKey) if (key === MASK || key.startsWith('*\u0001')) wild.push(...list);
+      if (wild.length === 0) continue;
       for (const [key, list] of byKey) {
-        if (key === MASK) continue;
+        if (key === MASK || key.startsWith('*\u0001')) continue;
         for (const c of list) {
           if (c.mergedInto !== undefined || c.evicted) continue;
           for (const g of wild) {
@@ -166,6 +200,11 @@ export class TemplateMiner {
       this.buckets.set(n, byKey);
     }
     let key = n === 0 ? '' : keyToken(tokens[0]!);
+    // Drain's depth: when the first token is a variable, the second one keys the bucket
+    if (key === MASK && n > 1) {
+      const second = keyToken(tokens[1]!);
+      if (second !== MASK) key = '*\u0001' + second;
+    }
     let list = byKey.get(key);
     if (list === undefined) {
       if (!create) return byKey.get(MASK);
@@ -290,6 +329,14 @@ function mergeInto(c: Cluster, g: Cluster): void {
   c.mergedInto = g;
   g.count += c.count;
   if (c.lastUsed > g.lastUsed) g.lastUsed = c.lastUsed;
+}
+
+const EXACT_CACHE_SIZE = 1 << 16;
+
+function exactKey(tokens: readonly string[], n: number): string {
+  let k = '';
+  for (let i = 0; i < n; i++) k += tokens[i]! + '\u0001';
+  return k;
 }
 
 function keyToken(tok: string): string {

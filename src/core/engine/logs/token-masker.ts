@@ -29,6 +29,9 @@ for (let c = 65; c <= 90; c++) CLASS[c] = C_UPPER;
 for (const ch of 'abcdefABCDEF') CLASS[ch.charCodeAt(0)]! |= C_HEX_LETTER;
 for (const ch of ',!;:=|"\'[](){}') CLASS[ch.charCodeAt(0)] = C_PATH_DELIM;
 for (const ch of '.-+@#$%&') CLASS[ch.charCodeAt(0)] = C_TOKEN_DELIM;
+const C_SLASH = 128; // / and \\ (paths)
+CLASS[47] = C_SLASH;
+CLASS[92] = C_SLASH;
 CLASS[60] = C_ANGLE;
 CLASS[62] = C_ANGLE;
 const C_SPLIT = C_PATH_DELIM | C_ANGLE;
@@ -65,33 +68,57 @@ const maskCache = new Map<string, string>();
 export function tokenize(text: string, raw: string[], masked: string[]): number {
   let n = 0;
   let sawMask = false;
-  // native split on single spaces is several times faster than a char loop; other white space is rare
-  const parts = hasOtherSpace(text) ? text.split(/[\s]+/) : text.split(' ');
-  for (let k = 0; k < parts.length; k++) {
-    const tok = parts[k]!;
-    if (tok.length === 0) continue;
-    let m = maskCache.get(tok);
-    if (m === undefined) {
-      m = maskToken(tok);
-      if (maskCache.size >= MASK_CACHE_SIZE) maskCache.clear();
-      maskCache.set(tok, m);
-    }
-    // a size unit after a masked number belongs to the number ("5.2 KB," -> "<*>,")
-    if (n > 0 && masked[n - 1] === MASK && tok.length <= 4 && isSizeUnitToken(tok)) {
-      raw[n - 1] = raw[n - 1]! + ' ' + tok;
-      masked[n - 1] = MASK + trailingPunct(tok);
+  const len = text.length;
+  let start = -1;
+  let flags = 0;
+  // one scan: token boundaries and each token's char classes together
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? text.charCodeAt(i) : 32;
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      if (start < 0) continue;
+      const tok = text.slice(start, i);
+      let m: string;
+      if ((flags & (C_DIGIT | C_SPLIT | C_TOKEN_DELIM | C_SLASH)) === 0) {
+        // a plain word: only value words and hex words are variables
+        m = maybeValueWord(tok, 0, tok.length) || (tok.length >= 8 && isHexWord(tok, 0, tok.length)) ? MASK : tok;
+      } else if ((flags & C_DIGIT) === 0) {
+        // constant-looking words with punctuation (org.acme.Foo:, [preauth], user=root): memoised
+        const hit = maskCache.get(tok);
+        if (hit === undefined) {
+          m = maskToken(tok);
+          if (maskCache.size >= MASK_CACHE_SIZE) maskCache.clear();
+          maskCache.set(tok, m);
+        } else m = hit;
+      } else if ((flags & ~(C_DIGIT | C_TOKEN_DELIM)) === 0 && isPlainNumber(tok)) {
+        // 42, 3.14, 10.0.0.1, 2005-06-03: one value
+        m = MASK;
+      } else if ((flags & (C_LOWER | C_UPPER | C_SLASH)) === 0) {
+        // no letters: 10.0.0.1:5000, [42], 1514038440000##6993, (0x… has letters, not here)
+        m = maskLetterFree(tok);
+      } else m = maskByShape(tok, flags);
+      // a size unit after a masked number belongs to the number ("5.2 KB," -> "<*>,")
+      if (n > 0 && masked[n - 1] === MASK && tok.length <= 4 && isSizeUnitToken(tok)) {
+        raw[n - 1] = raw[n - 1]! + ' ' + tok;
+        masked[n - 1] = MASK + trailingPunct(tok);
+      } else {
+        raw[n] = tok;
+        masked[n] = m;
+        if (m === MASK) sawMask = true;
+        n++;
+      }
+      start = -1;
+      flags = 0;
     } else {
-      raw[n] = tok;
-      masked[n] = m;
-      if (m === MASK) sawMask = true;
-      n++;
+      if (start < 0) start = i;
+      flags |= c < 128 ? CLASS[c]! : 0;
     }
   }
   if (sawMask && n >= LIST_RUN) n = collapseMaskRuns(raw, masked, n);
   // day and month names inside a date ("at Sat Jun 18 02:23:10 2005") are part of the value
   for (let i = 0; i < n; i++) {
     const m = masked[i]!;
-    if (m.length >= 3 && m.length <= 10 && DATE_WORDS.has(m.endsWith(',') ? m.slice(0, -1) : m)) {
+    const c0 = m.charCodeAt(0);
+    if (c0 >= 65 && c0 <= 90 && m.length >= 3 && m.length <= 10 && DATE_WORDS.has(m.endsWith(',') ? m.slice(0, -1) : m)) {
       const next = i + 1 < n ? masked[i + 1]! : '';
       if (next.startsWith(MASK) || (DATE_WORDS.has(next) && i + 2 < n && masked[i + 2]!.startsWith(MASK))) {
         masked[i] = m.endsWith(',') ? MASK + ',' : MASK;
@@ -126,8 +153,80 @@ function collapseMaskRuns(raw: string[], masked: string[], n: number): number {
   return w;
 }
 
-function hasOtherSpace(text: string): boolean {
-  return text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\v') >= 0 || text.indexOf('\f') >= 0;
+/**
+ * Masks a token without letters or slashes in one pass: each number (digits joined by . - _,
+ * with a leading sign at a token or delimiter start) becomes <*>; punctuation stays. Same
+ * result as the general path for these tokens (checked on the Loghub and example data).
+ */
+export function maskLetterFree(tok: string): string {
+  const len = tok.length;
+  let out = '';
+  let from = 0;
+  let i = 0;
+  let changed = false;
+  while (i < len) {
+    const c = tok.charCodeAt(i);
+    const signed = (c === 45 || c === 43) && i + 1 < len && isDigitCode(tok.charCodeAt(i + 1)) && (i === 0 || (cls(tok.charCodeAt(i - 1)) & C_SPLIT) !== 0);
+    if (isDigitCode(c) || signed) {
+      let j = i + 1;
+      while (j < len) {
+        const d = tok.charCodeAt(j);
+        if (isDigitCode(d)) j++;
+        else if ((d === 46 || d === 45 || d === 95) && j + 1 < len && isDigitCode(tok.charCodeAt(j + 1))) j += 2;
+        else break;
+      }
+      // a unit-like % right after a number belongs to it (50%)
+      if (j < len && tok.charCodeAt(j) === 37 && (j + 1 === len || (cls(tok.charCodeAt(j + 1)) & C_SPLIT) !== 0)) j++;
+      out += tok.slice(from, i) + MASK;
+      from = j;
+      i = j;
+      changed = true;
+    } else i++;
+  }
+  return changed ? out + tok.slice(from) : tok;
+}
+
+/**
+ * Tokens mixing letters and digits (sshd[1234]:, uid=0, R02-M1-N0-C:J12-U11) repeat in shape
+ * with other digits. The rules look at where digits are and how long their runs are, not at
+ * their values — except timestamp validation — so the result for the shape (every digit → 0)
+ * is the result for the token whenever it masked every digit. Tokens that could be
+ * timestamps (a digit first and a ':') always take the general path.
+ */
+const shapeCache = new Map<string, string>();
+
+function maskByShape(tok: string, flags: number): string {
+  const c0 = tok.charCodeAt(tok.charCodeAt(0) === 91 ? 1 : 0);
+  if (isDigitCode(c0) && tok.indexOf(':') >= 0) return maskToken(tok, flags);
+  let shape = '';
+  let from = 0;
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c >= 49 && c <= 57) {
+      shape += tok.slice(from, i) + '0';
+      from = i + 1;
+    }
+  }
+  shape = from === 0 ? tok : shape + tok.slice(from);
+  const hit = shapeCache.get(shape);
+  if (hit !== undefined) return hit === '' ? maskToken(tok, flags) : hit;
+  const m = maskToken(shape, flags);
+  // a result with digits kept a constant part (ssh2): it is not valid for other digits
+  const valid = !/[0-9]/.test(m);
+  if (shapeCache.size >= MASK_CACHE_SIZE) shapeCache.clear();
+  shapeCache.set(shape, valid ? m : '');
+  return valid ? m : maskToken(tok, flags);
+}
+
+/** Digits joined by . or - with a digit at both ends. */
+function isPlainNumber(tok: string): boolean {
+  const last = tok.length - 1;
+  if (!isDigitCode(tok.charCodeAt(0)) || !isDigitCode(tok.charCodeAt(last))) return false;
+  for (let i = 1; i < last; i++) {
+    const c = tok.charCodeAt(i);
+    if (!isDigitCode(c) && c !== 46 && c !== 45) return false;
+  }
+  return true;
 }
 
 /** Cheap pre-check before lower-casing: value words start with one of these letters. */
@@ -152,17 +251,21 @@ function isSizeUnitToken(tok: string): boolean {
 }
 
 /** Masks the variable parts of one whitespace-free token. Returns `tok` itself when nothing is variable. */
-export function maskToken(tok: string): string {
+export function maskToken(tok: string, knownFlags = -1): string {
   const len = tok.length;
-  let flags = 0;
-  for (let i = 0; i < len; i++) flags |= cls(tok.charCodeAt(i));
+  let flags = knownFlags;
+  if (flags < 0) {
+    flags = 0;
+    for (let i = 0; i < len; i++) flags |= cls(tok.charCodeAt(i));
+  }
   const c0 = tok.charCodeAt(0);
   if ((flags & C_DIGIT) === 0 && c0 !== 47 /* / */ && c0 !== 92 /* \ */ && (flags & (C_SPLIT | C_TOKEN_DELIM)) === 0) {
     // a plain word: only value words and hex words are variables
     if (maybeValueWord(tok, 0, len)) return MASK;
     return len >= 8 && isHexWord(tok, 0, len) ? MASK : tok;
   }
-  if (len >= 7) {
+  // URLs, e-mails, IPv6 and timestamps need ':' or '@'; UUIDs are 36 chars
+  if (len >= 7 && (len >= 36 || (flags & (C_PATH_DELIM | C_TOKEN_DELIM)) !== 0) && (len >= 36 || tok.indexOf(':') >= 0 || tok.indexOf('@') >= 0)) {
     const whole = wholeTokenVariable(tok);
     if (whole !== undefined) return whole;
   }
@@ -430,12 +533,25 @@ function maskDigitSubtokens(tok: string, s: number, e: number): string {
  */
 export function collapseMasks(t: string): string {
   if (!hasAdjacentMasks(t)) return t;
-  let prev;
-  do {
-    prev = t;
-    t = t.replaceAll('<*>.<*>', MASK).replaceAll('<*><*>', MASK).replaceAll('<*>-<*>', MASK).replaceAll('<*>_<*>', MASK);
-  } while (t !== prev);
-  return t;
+  // one pass: after a <*>, swallow further <*> joined directly or by . - _
+  let out = '';
+  let from = 0;
+  let i = t.indexOf(MASK);
+  while (i >= 0) {
+    let j = i + 3;
+    for (;;) {
+      if (t.startsWith(MASK, j)) j += 3;
+      else {
+        const c = t.charCodeAt(j);
+        if ((c === 46 || c === 45 || c === 95) && t.startsWith(MASK, j + 1)) j += 4;
+        else break;
+      }
+    }
+    out += t.slice(from, i) + MASK;
+    from = j;
+    i = t.indexOf(MASK, j);
+  }
+  return out + t.slice(from);
 }
 
 function hasAdjacentMasks(t: string): boolean {
