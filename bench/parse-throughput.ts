@@ -40,7 +40,7 @@ async function buildFile(path: string, n: number, base: string[]): Promise<void>
   let chunk = '';
   while (written < n) {
     for (let i = 0; i < base.length && written < n; i++, written++) {
-      chunk += base[i] + '\n';
+      chunk += base[i]! + '\n';
       if (chunk.length > 1 << 20) {
         if (!out.write(chunk)) await once(out, 'drain');
         chunk = '';
