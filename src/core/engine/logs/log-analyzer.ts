@@ -250,6 +250,14 @@ export class LogAnalyzer {
     const errBurst = aggregateErrorBurst(this.errorBuckets, ctx);
     if (errBurst !== undefined) {
       errBurst.sources = this.sources.filter((x) => x.records > 0).map((x) => x.name);
+      if (errBurst.sources.length === 1) errBurst.reason = errBurst.reason.replace('error burst:', `error burst in ${errBurst.sources[0]!}:`);
+      // evidence: error lines of the window, from the templates that contribute most
+      const w = errBurst.window!;
+      for (const t of templates.filter((x) => x.s.maxSeverity >= SEVERITY.ERROR).sort((a, b) => b.s.count - a.s.count)) {
+        const e = t.s.examples.find((x) => x.timeMs !== undefined && x.timeMs >= w.startMs && x.timeMs < w.endMs);
+        if (e !== undefined) errBurst.evidence.push(e);
+        if (errBurst.evidence.length >= MAX_EXAMPLES) break;
+      }
       findings.push(errBurst);
     }
     findings.sort((a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason));
