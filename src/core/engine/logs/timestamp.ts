@@ -215,6 +215,14 @@ function isWeekday(s: string, p: number): boolean {
   return w === 'mon' || w === 'tue' || w === 'wed' || w === 'thu' || w === 'fri' || w === 'sat' || w === 'sun';
 }
 
+/** End of a time of day `HH:MM:SS(.fff)` at `pos` (logback's default pattern), or -1. No date, so no instant. */
+export function timeOfDayEnd(s: string, pos: number): number {
+  const c = clock(s, pos);
+  if (c === undefined || c[0] > 23) return -1;
+  const next = s.charCodeAt(c[4]);
+  return Number.isNaN(next) || next === 32 || next === 93 ? c[4] : -1;
+}
+
 /** Parses a whole value as a time: ISO-like text or epoch seconds/ms/µs/ns (by magnitude). */
 export function parseTimeValue(v: unknown, referenceYear: number): number | undefined {
   if (typeof v === 'number') return epochToMs(v);

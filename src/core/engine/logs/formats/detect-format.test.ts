@@ -98,3 +98,12 @@ describe('format detection and parsing', () => {
     expect(r.parsed.map((p) => p.message)).toEqual(lines);
   });
 });
+
+describe('time-of-day headers', () => {
+  it('logback default pattern: level and logger without a date', () => {
+    const r = detectAndParse(['16:42:22.382 INFO  t.s.TravelServiceImpl#532 - route found', '16:42:22.390 ERROR c.s.ContactsServiceImpl: contact not found', '16:42:23 not a header']);
+    expect(r.parsed[0]).toMatchObject({ severity: SEVERITY.INFO, timeMs: undefined, hasHeader: true, message: 'route found' });
+    expect(r.parsed[1]).toMatchObject({ severity: SEVERITY.ERROR, message: 'contact not found' });
+    expect(r.parsed[2]).toMatchObject({ hasHeader: false });
+  });
+});

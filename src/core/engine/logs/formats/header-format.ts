@@ -1,6 +1,6 @@
 import { parseSeverity } from '../../../domain/severity.js';
 import type { SeverityNumber } from '../../../domain/severity.js';
-import { parseTimestampAt } from '../timestamp.js';
+import { parseTimestampAt, timeOfDayEnd } from '../timestamp.js';
 import type { LineFormat, ParsedLine } from './parsed-line.js';
 
 /**
@@ -42,9 +42,16 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
       pos++;
     }
     pos = skipSpaces(line, pos);
+  } else {
+    // a time of day without a date ("16:42:22.382 INFO …"): a header only if a level follows
+    const tod = timeOfDayEnd(line, bracket ? 1 : 0);
+    if (tod > 0) {
+      const after = skipSpaces(line, bracket && line.charCodeAt(tod) === 93 ? tod + 1 : tod);
+      if (levelAt(line, after, true) !== 0) pos = after;
+    }
   }
   // level, possibly after a pid ("148 INFO") or in brackets
-  let severity = levelAt(line, pos, timeMs !== undefined);
+  let severity = levelAt(line, pos, timeMs !== undefined || pos > 0);
   if (severity === 0 && timeMs !== undefined) {
     const we = wordEnd(line, pos);
     if (we > pos && isDigits(line, pos, we)) {
@@ -60,7 +67,7 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
   if (severity !== 0) {
     severityText = levelOut.text;
     // "panic: …", "error: …" at a line start: the word is part of the message
-    if (timeMs !== undefined || levelOut.text !== levelOut.text.toLowerCase()) pos = skipSpaces(line, levelOut.end);
+    if (timeMs !== undefined || pos > 0 || levelOut.text !== levelOut.text.toLowerCase()) pos = skipSpaces(line, levelOut.end);
     // Spring Boot: "INFO 1 --- [main] logger : msg"
     const we0 = wordEnd(line, pos);
     if (we0 > pos && isDigits(line, pos, we0)) {
@@ -117,7 +124,7 @@ function isLoggerName(s: string, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
-    else if (!((c >= 48 && c <= 57) || c === 46 || c === 95 || c === 36 || c === 45 || c === 47 || c === 40 || c === 41 || c === 91 || c === 93)) return false;
+    else if (!((c >= 48 && c <= 57) || c === 46 || c === 95 || c === 36 || c === 45 || c === 47 || c === 40 || c === 41 || c === 91 || c === 93 || c === 35)) return false;
   }
   return letters > 0;
 }
