@@ -14,6 +14,11 @@ export type SeverityNumber = (typeof SEVERITY)[SeverityName];
 
 export const SEVERITY_NAMES: readonly SeverityName[] = ['UNSPECIFIED', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
+/** A count per severity name, all zero. */
+export function emptySeverityCounts(): Record<SeverityName, number> {
+  return { UNSPECIFIED: 0, TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0, FATAL: 0 };
+}
+
 export function severityName(n: number): SeverityName {
   if (n >= SEVERITY.FATAL) return 'FATAL';
   if (n >= SEVERITY.ERROR) return 'ERROR';

@@ -1,6 +1,6 @@
 import type { LogRecord } from '../../domain/log-record.js';
 import type { EvidenceLine, LogFinding, LogFindingKind, LogReport, SourceSummary, TemplateSummary } from '../../domain/log-report.js';
-import { SEVERITY, SEVERITY_NAMES, severityName } from '../../domain/severity.js';
+import { SEVERITY, SEVERITY_NAMES, emptySeverityCounts, severityName } from '../../domain/severity.js';
 import type { SeverityName } from '../../domain/severity.js';
 import { findException, inferSeverityFromText } from './exceptions.js';
 import { DETECT_SAMPLE_LINES, detectFormat, parseLine } from './formats/detect-format.js';
@@ -233,7 +233,7 @@ export class LogAnalyzer {
       if (t.s.firstMs !== undefined && (firstMs === undefined || t.s.firstMs < firstMs)) firstMs = t.s.firstMs;
       if (t.s.lastMs !== undefined && (lastMs === undefined || t.s.lastMs > lastMs)) lastMs = t.s.lastMs;
     }
-    const severityCounts = Object.fromEntries(SEVERITY_NAMES.map((n) => [n, 0])) as Record<SeverityName, number>;
+    const severityCounts = emptySeverityCounts();
     for (const t of templates) {
       for (let i = 0; i < 7; i++) {
         const n = t.s.sev[i]!;

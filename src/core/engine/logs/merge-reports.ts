@@ -1,6 +1,5 @@
 import type { LogFinding, LogReport, TemplateSummary } from '../../domain/log-report.js';
-import { SEVERITY, SEVERITY_NAMES } from '../../domain/severity.js';
-import type { SeverityName } from '../../domain/severity.js';
+import { SEVERITY, SEVERITY_NAMES, emptySeverityCounts } from '../../domain/severity.js';
 import { LOG_ENGINE_VERSION } from './version.js';
 
 /**
@@ -9,7 +8,7 @@ import { LOG_ENGINE_VERSION } from './version.js';
  */
 export function mergeReports(reports: readonly LogReport[]): LogReport {
   if (reports.length === 1) return reports[0]!;
-  const severityCounts = Object.fromEntries(SEVERITY_NAMES.map((n) => [n, 0])) as Record<SeverityName, number>;
+  const severityCounts = emptySeverityCounts();
   let lines = 0;
   let records = 0;
   let truncatedLines = 0;

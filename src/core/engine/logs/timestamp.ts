@@ -103,6 +103,14 @@ function clock(s: string, i: number): [number, number, number, number, number] |
   return [h, mi, sec, frac, k];
 }
 
+/** A clock at `at` and an optional zone after a date already read. */
+function dateClockZone(s: string, at: number, y: number, mo: number, day: number): TimestampMatch | undefined {
+  const k = clock(s, at);
+  if (k === undefined) return undefined;
+  const [off, end] = zone(s, k[4]);
+  return finish(y, mo, day, k[0], k[1], k[2], k[3], off, end);
+}
+
 function numericStart(s: string, p: number): TimestampMatch | undefined {
   const y4 = num(s, p, 4);
   const sep = s.charCodeAt(p + 4);
@@ -112,28 +120,14 @@ function numericStart(s: string, p: number): TimestampMatch | undefined {
     const day = num(s, p + 8, 2);
     if (mo < 0 || day < 0 || s.charCodeAt(p + 7) !== sep) return undefined;
     const t = s.charCodeAt(p + 10);
-    if (t === 84 || t === 32 || t === 45 || t === 95) {
-      const k = clock(s, p + 11);
-      if (k !== undefined) {
-        const [off, end] = zone(s, k[4]);
-        return finish(y4, mo, day, k[0], k[1], k[2], k[3], off, end);
-      }
-    }
-    return undefined;
+    return t === 84 || t === 32 || t === 45 || t === 95 ? dateClockZone(s, p + 11, y4, mo, day) : undefined;
   }
   if (y4 >= 0 && num(s, p + 4, 4) >= 0) {
     // YYYYMMDD-HH:MM:SS:mmm or YYYYMMDD HH:MM:SS or YYYYMMDDTHHMMSS
     const mo = num(s, p + 4, 2);
     const day = num(s, p + 6, 2);
     const t = s.charCodeAt(p + 8);
-    if (t === 45 || t === 32 || t === 84) {
-      const k = clock(s, p + 9);
-      if (k !== undefined) {
-        const [off, end] = zone(s, k[4]);
-        return finish(y4, mo, day, k[0], k[1], k[2], k[3], off, end);
-      }
-    }
-    return undefined;
+    return t === 45 || t === 32 || t === 84 ? dateClockZone(s, p + 9, y4, mo, day) : undefined;
   }
   const a = num(s, p, 2);
   const sep2 = s.charCodeAt(p + 2);
