@@ -68,7 +68,7 @@ describe('bifrost analyze (spawned CLI)', () => {
     const r = await runCli(['analyze', d, '--no-progress']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/skipped: .*core\.bin: skipped, binary data/);
-    expect(r.stdout).toContain('1 line longer than the limit were truncated');
+    expect(r.stdout).toContain('1 line longer than the limit was truncated');
     expect(r.stdout).toContain('after the long line');
   });
 
@@ -127,5 +127,19 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(report.summary.records).toBe(6);
     expect(report.templates[0]).toMatchObject({ template: 'disk <*> is full', count: 6 });
     expect(report.summary.sources.find((s) => s.name.endsWith('z.bin'))?.problem?.code).toBe('INPUT.BINARY');
+  });
+});
+
+describe('bifrost analyze with nothing usable', () => {
+  it('an empty directory or only binary files: a reason and exit 2, no empty report', async () => {
+    const d = tempDir('bifrost-e2e-');
+    const empty = await runCli(['analyze', d]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('the directory holds no files');
+    expect(empty.stdout).toBe('');
+    writeFileSync(join(d, 'x.bin'), Buffer.from([0, 1, 2, 3, 0]));
+    const bin = await runCli(['analyze', join(d, 'x.bin')]);
+    expect(bin.code).toBe(2);
+    expect(bin.stderr).toContain('no input could be analysed');
   });
 });

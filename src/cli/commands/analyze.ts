@@ -38,8 +38,12 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
     const outcome = await runAnalysis(toAnalysisRequest(inputs, flags, ctx), ctx);
     const { report } = outcome;
     const t = ctx.terminal;
-    if (report.summary.lines === 0 && outcome.inputErrors.length === 0) {
-      t.err('no log lines: the input is empty (nothing to analyse).');
+    if (report.summary.lines === 0) {
+      // nothing was read: say why instead of printing an empty report
+      if (outcome.inputErrors.length > 0 || outcome.skipped > 0) {
+        t.err('no log lines: no input could be analysed (see the messages above).');
+        ctx.setExitCode(2);
+      } else t.err('no log lines: the input is empty (nothing to analyse).');
       if (flags.output === 'json') await t.out(JSON.stringify(report, null, 2) + '\n');
       return;
     }

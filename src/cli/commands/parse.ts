@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
@@ -52,6 +52,12 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
   let path = input ?? '-';
   if (path === '-' && ctx.stdin.isTTY === true) {
     throw new AppError('INPUT.BAD_OPTION', 'no input: give a log file, or pipe logs in (kubectl logs deploy/api | bifrost parse)');
+  }
+  if (path !== '-') {
+    const st = await stat(path).catch(() => undefined);
+    if (st?.isDirectory() === true) {
+      throw new AppError('INPUT.BAD_OPTION', `${path} is a directory: parse takes one file (one record per line); for a directory use 'bifrost templates ${path}' or 'bifrost analyze ${path}'`);
+    }
   }
   let spoolDir: string | undefined;
   try {

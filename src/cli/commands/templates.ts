@@ -22,9 +22,9 @@ export function templatesCommand(ctx: CliContext): Command {
   cmd.action(async (inputs: string[], flags: TemplatesFlags) => {
     const outcome = await runAnalysis(toAnalysisRequest(inputs, flags, ctx), ctx);
     const t = ctx.terminal;
-    if (outcome.report.summary.lines === 0 && outcome.inputErrors.length === 0) t.err('no log lines: the input is empty.');
+    if (outcome.report.summary.lines === 0) t.err(outcome.inputErrors.length > 0 || outcome.skipped > 0 ? 'no log lines: no input could be analysed (see the messages above).' : 'no log lines: the input is empty.');
     else await t.out(renderTemplates(outcome.report.templates, flags.output, { colors: t.colors, columns: t.columns, limit: flags.limit, templateLimit: flags.limit }));
-    if (outcome.inputErrors.length > 0) ctx.setExitCode(2);
+    if (outcome.inputErrors.length > 0 || (outcome.report.summary.lines === 0 && outcome.skipped > 0)) ctx.setExitCode(2);
   });
   return cmd;
 }

@@ -18,6 +18,11 @@ export function num(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "1 line", "2,000 lines". */
+export function plural(n: number, word: string): string {
+  return `${num(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;

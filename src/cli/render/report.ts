@@ -1,7 +1,7 @@
 import type { LogFinding, LogReport, TemplateSummary } from '../../core/domain/log-report.js';
 import { SEVERITY_NAMES } from '../../core/domain/severity.js';
 import type { SeverityName } from '../../core/domain/severity.js';
-import { clip, csvRow, duration, isoTime, num, oneLine, pad, padStart } from './format.js';
+import { clip, csvRow, duration, isoTime, num, oneLine, pad, padStart, plural } from './format.js';
 import type { Colors } from './terminal.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv';
@@ -66,10 +66,10 @@ function reportText(report: LogReport, o: RenderOptions): string {
   const w = o.columns;
   const lines: string[] = [];
   const okSources = s.sources.filter((x) => x.problem === undefined || x.lines > 0).length;
-  lines.push(c.bold(`Bifrost log analysis — ${num(s.lines)} lines, ${num(s.records)} records, ${num(okSources)} source${okSources === 1 ? '' : 's'}`));
+  lines.push(c.bold(`Bifrost log analysis — ${plural(s.lines, 'line')}, ${plural(s.records, 'record')}, ${plural(okSources, 'source')}`));
   lines.push(`${c.dim('Span:')} ${spanText(report)}   ${c.dim('Templates:')} ${num(s.templates)}${s.evictedTemplates > 0 ? c.yellow(` (${num(s.evictedTemplates)} evicted by the template limit)`) : ''}`);
   lines.push(`${c.dim('Levels:')} ${severityLine(report, c)}`);
-  if (s.truncatedLines > 0) lines.push(c.yellow(`${num(s.truncatedLines)} line${s.truncatedLines === 1 ? '' : 's'} longer than the limit were truncated (--max-line-length)`));
+  if (s.truncatedLines > 0) lines.push(c.yellow(`${plural(s.truncatedLines, 'line')} longer than the limit ${s.truncatedLines === 1 ? 'was' : 'were'} truncated (--max-line-length)`));
   lines.push('');
   const shown = report.findings.slice(0, o.limit);
   if (shown.length === 0) {
@@ -110,7 +110,7 @@ function reportMarkdown(report: LogReport, o: RenderOptions): string {
   const s = report.summary;
   const out: string[] = [];
   out.push('# Bifrost log analysis', '');
-  out.push(`- **Lines:** ${num(s.lines)} (${num(s.records)} records) from ${s.sources.length} source${s.sources.length === 1 ? '' : 's'}`);
+  out.push(`- **Lines:** ${num(s.lines)} (${plural(s.records, 'record')}) from ${plural(s.sources.length, 'source')}`);
   out.push(`- **Span:** ${spanText(report)}`);
   out.push(`- **Levels:** ${severityLine(report, undefined)}`);
   out.push(`- **Templates:** ${num(s.templates)}`, '');
