@@ -66,6 +66,15 @@ describe('tokenize', () => {
     expect(masked('timed out at Sat Jun 18 02:23:10 2005')).toBe('timed out at <*> <*> <*> <*>:<*>:<*> <*>');
     expect(masked('Sat is a day')).toBe('Sat is a day');
   });
+  it('masks quoted values over several words, keeping the quotes and key=', () => {
+    expect(masked('user "John Smith" logged in')).toBe('user "<*>" logged in');
+    expect(masked("su: 'su root' failed")).toBe("su: '<*>' failed");
+    expect(masked('"Error syncing pod, skipping" err="failed to pull image" pod=x')).toBe('"Error syncing pod, skipping" err="<*>" pod=x');
+    expect(masked('user "Bob" logged in')).toBe('user "Bob" logged in');
+    expect(masked('open "quote never closes')).toBe('open "quote never closes');
+    expect(masked("don't stop")).toBe("don't stop");
+  });
+
   it('handles tabs and repeated spaces', () => {
     expect(masked('a\t\tb   c')).toBe('a b c');
     expect(masked('')).toBe('');

@@ -76,6 +76,25 @@ export function tokenize(text: string, raw: string[], masked: string[]): number 
     const c = i < len ? text.charCodeAt(i) : 32;
     if (c === 32 || (c >= 9 && c <= 13)) {
       if (start < 0) continue;
+      // a quoted value over several words (user "John Smith", err="failed to pull image") is one
+      // variable; a quoted text that opens the line is the message itself (klog structured logs)
+      const qs = (flags & C_PATH_DELIM) === 0 ? -1 : quoteStart(text, start, i, n > 0);
+      if (qs >= 0) {
+        const q = text.charCodeAt(qs);
+        const close = quotedEnd(text, i, q);
+        if (close > 0) {
+          let end = close + 1;
+          while (end < len && (cls(text.charCodeAt(end)) & C_SPLIT) !== 0 && text.charCodeAt(end) !== q) end++;
+          raw[n] = text.slice(start, end);
+          masked[n] = text.slice(start, qs + 1) + MASK + String.fromCharCode(q) + text.slice(close + 1, end);
+          sawMask = true;
+          n++;
+          i = end - 1; // the loop steps to `end`
+          start = -1;
+          flags = 0;
+          continue;
+        }
+      }
       const tok = text.slice(start, i);
       let m: string;
       if ((flags & (C_DIGIT | C_SPLIT | C_TOKEN_DELIM | C_SLASH)) === 0) {
@@ -216,6 +235,50 @@ function maskByShape(tok: string, flags: number): string {
   if (shapeCache.size >= MASK_CACHE_SIZE) shapeCache.clear();
   shapeCache.set(shape, valid ? m : '');
   return valid ? m : maskToken(tok, flags);
+}
+
+/**
+ * Where a quote opens a value that the word [s, e) does not close: at the word's start (not
+ * for the line's first word) or right after `key=`. -1 otherwise.
+ */
+function quoteStart(text: string, s: number, e: number, notFirst: boolean): number {
+  let qs = -1;
+  const c0 = text.charCodeAt(s);
+  if ((c0 === 34 || c0 === 39) && notFirst) qs = s;
+  else {
+    const eq = text.indexOf('=', s);
+    if (eq > s && eq + 1 < e) {
+      const c = text.charCodeAt(eq + 1);
+      if (c === 34 || c === 39) qs = eq + 1;
+    }
+  }
+  if (qs < 0 || e - qs < 2) return -1;
+  // the word closes its own quote ("ok", key="v",): not a multi-word value
+  const q = text.charCodeAt(qs);
+  for (let k = e - 1; k > qs; k--) {
+    const c = text.charCodeAt(k);
+    if (c === q && text.charCodeAt(k - 1) !== 92) return -1;
+    if ((cls(c) & C_SPLIT) === 0) break;
+  }
+  return qs;
+}
+
+/** Index of the quote closing a multi-word quoted string that continues at `from`, or -1 (at most 32 words, 512 chars). */
+const QUOTE_MAX_CHARS = 512;
+function quotedEnd(text: string, from: number, q: number): number {
+  const limit = Math.min(text.length, from + QUOTE_MAX_CHARS);
+  let words = 0;
+  for (let k = from; k < limit; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32) {
+      if (++words > 32) return -1;
+    } else if (c === q) {
+      const next = k + 1 < text.length ? text.charCodeAt(k + 1) : 32;
+      // a closing quote ends a word: followed by white space, punctuation or the end
+      if (next === 32 || next === 9 || (cls(next) & C_SPLIT) !== 0 || next === 46) return k;
+    } else if (c === 92) k++; // escaped char
+  }
+  return -1;
 }
 
 /** Digits joined by . or - with a digit at both ends. */
