@@ -17,7 +17,7 @@ const ALPHABET = 'aZ09 \t:=[]{}()"\'\\/.,-_<>*%&#@|\u0000\u0001\u00e9\u20ac\ud83
 function randomLine(r: () => number): string {
   const n = Math.floor(r() * 200);
   let s = '';
-  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(r() * ALPHABET.length)];
+  for (let i = 0; i < n; i++) s += ALPHABET.charAt(Math.floor(r() * ALPHABET.length));
   return s;
 }
 

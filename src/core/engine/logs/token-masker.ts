@@ -246,10 +246,12 @@ function quoteStart(text: string, s: number, e: number, notFirst: boolean): numb
   const c0 = text.charCodeAt(s);
   if ((c0 === 34 || c0 === 39) && notFirst) qs = s;
   else {
-    const eq = text.indexOf('=', s);
-    if (eq > s && eq + 1 < e) {
-      const c = text.charCodeAt(eq + 1);
-      if (c === 34 || c === 39) qs = eq + 1;
+    // key="…: an = directly before the quote, within this word
+    for (let k = s + 1; k < e - 1; k++) {
+      if (text.charCodeAt(k) !== 61) continue;
+      const c = text.charCodeAt(k + 1);
+      if (c === 34 || c === 39) qs = k + 1;
+      break;
     }
   }
   if (qs < 0 || e - qs < 2) return -1;
