@@ -4,7 +4,8 @@
  * - in-process: format detection + parsing + streaming template mining (learn), and the full
  *   two-pass `parse` (learn, then match every line to its final template);
  * - through the real CLI: `bifrost parse big.log --format jsonl > /dev/null`, and
- *   `bifrost analyze big.log`, wall time and peak RSS (VmHWM sampled from /proc).
+ *   `bifrost parse --stream` (one pass) and `bifrost analyze big.log`, wall time and peak RSS
+ *   (VmHWM sampled from /proc).
  * Run: npm run bench:parse-throughput [-- --lines 10000000]   (writes bench/results/parse-throughput.json)
  */
 import { spawn } from 'node:child_process';
@@ -102,9 +103,11 @@ async function main(): Promise<void> {
     Object.assign(rows, inProcess(lines));
   }
   const parse = await cli(['parse', file, '--format', 'jsonl']);
+  const stream = await cli(['parse', file, '--format', 'jsonl', '--stream']);
   const analyze = await cli(['analyze', file, '--no-cache', '--output', 'json']);
   Object.assign(rows, {
     cliParse: { ...parse, linesPerSec: n / parse.seconds },
+    cliParseStream: { ...stream, linesPerSec: n / stream.seconds },
     cliAnalyze: { ...analyze, linesPerSec: n / analyze.seconds },
   });
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
     console.log(`in-process, two-pass parse (learn + match): ${fmt(rows.twoPassLinesPerSec as number)} lines/s`);
   }
   console.log(`CLI  bifrost parse --format jsonl > /dev/null: ${fmt(n / parse.seconds)} lines/s, ${parse.seconds.toFixed(1)} s, peak RSS ${parse.peakRssMb} MB`);
+  console.log(`CLI  bifrost parse --stream > /dev/null:       ${fmt(n / stream.seconds)} lines/s, ${stream.seconds.toFixed(1)} s, peak RSS ${stream.peakRssMb} MB`);
   console.log(`CLI  bifrost analyze --output json:            ${fmt(n / analyze.seconds)} lines/s, ${analyze.seconds.toFixed(1)} s, peak RSS ${analyze.peakRssMb} MB`);
   mkdirSync(resultsDir(), { recursive: true });
   writeFileSync(join(resultsDir(), `parse-throughput-${n}.json`), JSON.stringify(rows, null, 2));

@@ -62,3 +62,26 @@ describe('bifrost templates (spawned CLI)', () => {
     expect(text.stdout).toContain('e.g. ');
   });
 });
+
+describe('bifrost parse --stream (spawned CLI)', () => {
+  it('prints lines while the input is still open (tail -f), one record per line in order', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers/run-cli.js');
+    const child = spawn(process.execPath, [BIN, 'parse', '--stream'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const firstOutput = new Promise<string>((resolve) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+    });
+    child.stdin.write('2026-01-01 10:00:00 INFO api: user alice logged in\n2026-01-01 10:00:01 INFO api: user bob logged in\n');
+    const early = await firstOutput; // stdin is still open here
+    expect(early.split('\n')[0]).toMatch(/^\{"line":1,"template":"user alice logged in"/);
+    child.stdin.end('2026-01-01 10:00:02 INFO api: user carol logged in\n');
+    await new Promise((r) => child.on('close', r));
+    const recs = out.trim().split('\n').map((l) => JSON.parse(l) as { line: number; template: string; params: string[] });
+    expect(recs.map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(recs[2]).toMatchObject({ template: 'user <*> logged in', params: ['carol'] });
+  });
+});

@@ -74,13 +74,14 @@ export async function readLines(name: string, input: Readable, sink: LineSink, o
   try {
     const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let first = await it.next();
-    // gather enough bytes to recognise gzip and binary data
+    // the first chunk (at least the 2 bytes of the gzip magic) decides gzip and binary data;
+    // waiting for more would stall a live stream (tail -f | bifrost parse --stream)
     const head: Buffer[] = [];
     let headLen = 0;
-    while (first.done !== true && headLen < SNIFF_BYTES) {
+    while (first.done !== true) {
       head.push(first.value);
       headLen += first.value.length;
-      if (headLen >= SNIFF_BYTES) break;
+      if (headLen >= 2) break;
       first = await it.next();
     }
     const headBuf = Buffer.concat(head);

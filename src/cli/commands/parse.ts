@@ -7,6 +7,8 @@ import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
 import { DETECT_SAMPLE_LINES } from '../../core/engine/logs/formats/detect-format.js';
 import { LineTemplater } from '../../core/engine/logs/line-templater.js';
+import type { HeaderLayout } from '../../core/engine/logs/header-layout.js';
+import type { ResolvedTemplate } from '../../core/engine/logs/template-parser.js';
 import { createFileSource } from '../../adapters/sources/file-source.js';
 import { DEFAULT_MAX_LINE_LENGTH } from '../../adapters/sources/line-reader.js';
 import { csvRow } from '../render/format.js';
@@ -14,6 +16,7 @@ import type { CliContext } from '../context.js';
 
 interface ParseFlags {
   format: 'jsonl' | 'csv';
+  stream?: boolean;
   header?: string;
   maxLineLength: number;
   maxTemplates: number;
@@ -29,21 +32,51 @@ export function parseCommand(ctx: CliContext): Command {
     .option('--header <layout>', "line layout in Loghub notation; the template then covers <Content> only, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
     .option('--max-line-length <chars>', 'longer lines are truncated', ctx.parseIntOption('--max-line-length', 16), DEFAULT_MAX_LINE_LENGTH)
     .option('--max-templates <n>', 'template table bound (LRU)', ctx.parseIntOption('--max-templates', 100), 50_000)
+    .option('--stream', 'one pass: print each line as it arrives with its template as known so far (for tail -f; early lines may get less general templates)')
     .addHelpText(
       'after',
       `
 Every line gets its final template: the input is read twice (stdin is first copied to a
-temporary file). Output (jsonl):
+temporary file). With --stream, one pass and no waiting: each line is printed with the
+template known when it arrived. Output (jsonl):
   {"line":1,"template":"Receiving block <*> src: <*> dest: <*>","templateId":"…","params":["blk_…","/10.0.0.1:5000","/10.0.0.2:50010"]}
 
 Examples:
   bifrost parse HDFS.log --header '<Date> <Time> <Pid> <Level> <Component>: <Content>'
-  kubectl logs deploy/api | bifrost parse --format csv > lines.csv`,
+  kubectl logs deploy/api | bifrost parse --format csv > lines.csv
+  kubectl logs -f deploy/api | bifrost parse --stream`,
     )
     .action(async (input: string | undefined, flags: ParseFlags) => {
       await runParse(input, flags, ctx);
     });
   return cmd;
+}
+
+/** Formats records and writes them in large chunks, honouring stdout backpressure. */
+function createRecordWriter(format: ParseFlags['format'], ctx: CliContext) {
+  const jsonl = format === 'jsonl';
+  const tails = new Map<string, string>();
+  let buf = jsonl ? '' : csvRow(['line', 'template_id', 'template', 'params']);
+  return {
+    add(lineNo: number, template: ResolvedTemplate, params: string[]): void {
+      if (jsonl) {
+        let tail = tails.get(template.id);
+        if (tail === undefined) {
+          tail = `,"template":${JSON.stringify(template.text)},"templateId":"${template.id}","params":`;
+          if (tails.size >= 100_000) tails.clear();
+          tails.set(template.id, tail);
+        }
+        buf += `{"line":${lineNo}${tail}${JSON.stringify(params)}}\n`;
+      } else buf += csvRow([lineNo, template.id, template.text, JSON.stringify(params)]);
+    },
+    async flush(force: boolean): Promise<void> {
+      if (buf.length > 0 && (force || buf.length >= FLUSH_CHARS)) {
+        const out = buf;
+        buf = '';
+        await ctx.terminal.out(out);
+      }
+    },
+  };
 }
 
 async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliContext): Promise<void> {
@@ -58,6 +91,10 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
     if (st?.isDirectory() === true) {
       throw new AppError('INPUT.BAD_OPTION', `${path} is a directory: parse takes one file (one record per line); for a directory use 'bifrost templates ${path}' or 'bifrost analyze ${path}'`);
     }
+  }
+  if (flags.stream === true) {
+    await runStreamingParse(path, layout, flags, ctx);
+    return;
   }
   let spoolDir: string | undefined;
   try {
@@ -96,9 +133,7 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
     templater.finish();
 
     // pass 2: every line with its final template
-    const jsonl = flags.format === 'jsonl';
-    const prefixCache = new Map<string, string>();
-    let buf = jsonl ? '' : csvRow(['line', 'template_id', 'template', 'params']);
+    const writer = createRecordWriter(flags.format, ctx);
     let lineNo = 0;
     let truncated = 0;
     const second = await source.read({
@@ -106,27 +141,12 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
         lineNo++;
         if (cut) truncated++;
         const { template, params } = templater.match(line);
-        if (jsonl) {
-          let tail = prefixCache.get(template.id);
-          if (tail === undefined) {
-            tail = `,"template":${JSON.stringify(template.text)},"templateId":"${template.id}","params":`;
-            prefixCache.set(template.id, tail);
-          }
-          buf += `{"line":${lineNo}${tail}${JSON.stringify(params)}}\n`;
-        } else {
-          buf += csvRow([lineNo, template.id, template.text, JSON.stringify(params)]);
-        }
+        writer.add(lineNo, template, params);
       },
-      async flush() {
-        if (buf.length >= FLUSH_CHARS) {
-          const out = buf;
-          buf = '';
-          await t.out(out);
-        }
-      },
+      flush: () => writer.flush(false),
     });
-    if (buf.length > 0) await t.out(buf);
-    t.err(t.colors.dim(`${lineNo.toLocaleString('en-US')} lines, ${templater.templateCount.toLocaleString('en-US')} templates, format ${templater.formatLabel}${truncated > 0 ? `, ${truncated} truncated lines` : ''}${templater.evictions > 0 ? `, ${templater.evictions} templates evicted` : ''}`));
+    await writer.flush(true);
+    reportCounts(ctx, lineNo, truncated, templater);
     const failure = second.status === 'failed' ? second.error : first.status === 'failed' ? first.error : undefined;
     if (failure !== undefined) {
       t.err(`${t.colors.red('error:')} ${failure.message}`);
@@ -137,3 +157,56 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
   }
 }
 
+/** `--stream`: one pass, each line printed as it arrives (a live `tail -f` works; nothing is spooled). */
+async function runStreamingParse(path: string, layout: HeaderLayout | undefined, flags: ParseFlags, ctx: CliContext): Promise<void> {
+  const source = createFileSource(path, { maxLineLength: flags.maxLineLength, stdin: ctx.stdin });
+  const templater = new LineTemplater({ referenceYear: ctx.now().getUTCFullYear(), layout, miner: { maxClusters: flags.maxTemplates } });
+  const writer = createRecordWriter(flags.format, ctx);
+  let sample: string[] | undefined = [];
+  let lineNo = 0;
+  let truncated = 0;
+  const emit = (line: string) => {
+    lineNo++;
+    const { template, params } = templater.learnLine(line);
+    writer.add(lineNo, template, params);
+  };
+  const detectNow = () => {
+    if (sample === undefined) return;
+    const lines = sample;
+    sample = undefined;
+    templater.detect(lines);
+    for (const l of lines) emit(l);
+  };
+  const outcome = await source.read({
+    push(line, cut) {
+      if (cut) truncated++;
+      if (sample === undefined) emit(line);
+      else {
+        sample.push(line);
+        if (sample.length >= DETECT_SAMPLE_LINES) detectNow();
+      }
+    },
+    // a live stream delivers few lines at a time: decide the format with what has arrived
+    async flush() {
+      detectNow();
+      await writer.flush(true);
+    },
+  });
+  detectNow();
+  await writer.flush(true);
+  if (outcome.status === 'failed' && outcome.value.lines === 0) throw outcome.error;
+  if (lineNo === 0) {
+    ctx.terminal.err('no log lines: the input is empty.');
+    return;
+  }
+  reportCounts(ctx, lineNo, truncated, templater);
+  if (outcome.status === 'failed') {
+    ctx.terminal.err(`${ctx.terminal.colors.red('error:')} ${outcome.error.message}`);
+    ctx.setExitCode(2);
+  }
+}
+
+function reportCounts(ctx: CliContext, lines: number, truncated: number, templater: LineTemplater): void {
+  const t = ctx.terminal;
+  t.err(t.colors.dim(`${lines.toLocaleString('en-US')} lines, ${templater.templateCount.toLocaleString('en-US')} templates, format ${templater.formatLabel}${truncated > 0 ? `, ${truncated} truncated lines` : ''}${templater.evictions > 0 ? `, ${templater.evictions} templates evicted` : ''}`));
+}

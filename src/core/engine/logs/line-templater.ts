@@ -56,6 +56,11 @@ export class LineTemplater {
     this.parser.learn(this.contentOf(line));
   }
 
+  /** Single pass: learns the line and returns its template as known now (see TemplateParser.learnLine). */
+  learnLine(line: string): LineTemplate {
+    return this.parser.learnLine(this.contentOf(line));
+  }
+
   finish(): void {
     this.parser.finish();
   }

@@ -33,6 +33,8 @@ export interface Cluster {
   readonly siblings: (Set<string> | undefined)[];
   count: number;
   lastUsed: number;
+  /** Bumped whenever a token changes (lets callers cache the template text). */
+  version: number;
   /** Set when this cluster was merged into another one. */
   mergedInto: Cluster | undefined;
   evicted: boolean;
@@ -282,6 +284,7 @@ export class TemplateMiner {
       siblings: new Array<Set<string> | undefined>(n),
       count: 1,
       lastUsed: this.tick,
+      version: 0,
       mergedInto: undefined,
       evicted: false,
     };
@@ -350,6 +353,7 @@ function keyToken(tok: string): string {
 
 function setToken(c: Cluster, i: number, t: string): void {
   c.tokens[i] = t;
+  c.version++;
   c.parts[i] = t !== MASK && t.indexOf(MASK) >= 0 ? t.split(MASK) : undefined;
 }
 

@@ -24,6 +24,8 @@ export class TemplateParser {
   private readonly raw: string[] = [];
   private readonly masked: string[] = [];
   private readonly resolved = new Map<Cluster, ResolvedTemplate>();
+  /** Streaming: the template text of each cluster at its current version (weak: evicted clusters go). */
+  private readonly current = new WeakMap<Cluster, { version: number; template: ResolvedTemplate }>();
   private finished = false;
 
   constructor(options: TemplateMinerOptions = {}) {
@@ -42,6 +44,23 @@ export class TemplateParser {
   learn(text: string): Cluster {
     const n = tokenize(text, this.raw, this.masked);
     return this.miner.add(this.masked, n);
+  }
+
+  /**
+   * Learns one message and returns the template as known now, with the line's values:
+   * single-pass streaming (`parse --stream`). Early lines may get a less general template
+   * than later ones, since templates generalise as lines arrive.
+   */
+  learnLine(text: string): LineTemplate {
+    const n = tokenize(text, this.raw, this.masked);
+    const c = this.miner.add(this.masked, n);
+    let cached = this.current.get(c);
+    if (cached === undefined || cached.version !== c.version) {
+      const t = templateText(c);
+      cached = { version: c.version, template: { id: fnv1a64Hex(t), text: t, tokens: c.tokens.slice() } };
+      this.current.set(c, cached);
+    }
+    return { template: cached.template, params: extractParams(cached.template.tokens, this.raw, n) };
   }
 
   /** Consolidates clusters; afterwards templates are final and `resolve`/`match` may be used. */
