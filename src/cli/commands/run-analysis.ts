@@ -80,7 +80,8 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
     maxTemplates: req.maxTemplates,
   };
   const cache = req.cache ? createResultCache({ dir: req.cacheDir }) : undefined;
-  const salt = JSON.stringify({ v: LOG_ENGINE_VERSION, ...options, referenceYear: undefined });
+  // everything that changes the result is in the key: engine version and every option (the year dates syslog/klog lines)
+  const salt = JSON.stringify({ v: LOG_ENGINE_VERSION, ...options });
   const reports: LogReport[] = [];
   const failed: string[] = [];
   let skipped = 0;
