@@ -18,11 +18,11 @@ export type AnalyzeFileResult =
   | { status: 'failed'; code: string; message: string };
 
 /** Analyses one file; runs in a worker thread for batches, or in-process for one file. */
-export async function analyzeFile(task: { path: string; options: AnalyzeFileOptions }): Promise<AnalyzeFileResult> {
+export async function analyzeFile(task: { path: string; options: AnalyzeFileOptions }, onProgress?: (bytes: number) => void): Promise<AnalyzeFileResult> {
   const { path, options } = task;
   try {
     const layout = options.layout === undefined ? undefined : compileHeaderLayout(options.layout);
-    const report = await analyzeSources([createFileSource(path, { maxLineLength: options.maxLineLength })], {
+    const report = await analyzeSources([createFileSource(path, { maxLineLength: options.maxLineLength, ...(onProgress === undefined ? {} : { onProgress }) })], {
       referenceYear: options.referenceYear,
       layout,
       multiline: options.multiline,
