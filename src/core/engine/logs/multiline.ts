@@ -39,6 +39,7 @@ export class RecordAssembler {
   }
 
   push(p: ParsedLine, line: number): void {
+    if (p.skip === true) return;
     const msg = p.message;
     if (this.current !== undefined && this.parts.length < this.maxLines && this.chars + msg.length < this.maxChars) {
       if (this.pendingPartial) {

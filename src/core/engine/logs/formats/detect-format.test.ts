@@ -107,3 +107,19 @@ describe('time-of-day headers', () => {
     expect(r.parsed[2]).toMatchObject({ hasHeader: false });
   });
 });
+
+describe('CSV exports', () => {
+  it('reads the message column, skips the header row, and parses the wrapped line again', () => {
+    const lines = [
+      'Timestamp,PodName,Log',
+      '2023-01-29T08:42:22.383Z,ts-travel-service-64469b5b48-25zj6,"{""log"":""16:42:22.382 ERROR t.s.TravelServiceImpl#532 - route, not found\\n"",""stream"":""stdout""}"',
+      '2023-01-29T08:42:23.000Z,ts-order-service-5b67c48447-mv5hb,plain text, with a comma? no: quoted below',
+      '2023-01-29T08:42:24.000Z,ts-order-service-5b67c48447-mv5hb,"plain text, quoted"',
+    ];
+    const r = detectAndParse(lines);
+    expect(r.label).toBe('csv+json');
+    expect(r.parsed[0]!.skip).toBe(true);
+    expect(r.parsed[1]).toMatchObject({ severity: SEVERITY.ERROR, logger: 't.s.TravelServiceImpl#532', message: 'route, not found', service: 'ts-travel-service-64469b5b48-25zj6', timeMs: Date.parse('2023-01-29T08:42:23.383Z') - 1000 });
+    expect(r.parsed[3]).toMatchObject({ message: 'plain text, quoted', service: 'ts-order-service-5b67c48447-mv5hb' });
+  });
+});

@@ -1,6 +1,7 @@
 import type { HeaderLayout } from '../header-layout.js';
 import { createAccessLogFormat } from './access-log-format.js';
 import { createCriFormat, createDockerJsonFormat } from './container-formats.js';
+import { csvFormatFromHeader } from './csv-format.js';
 import { createHeaderFormat } from './header-format.js';
 import { createJsonFormat } from './json-format.js';
 import { createKlogFormat } from './klog-format.js';
@@ -40,13 +41,19 @@ export function detectFormat(sample: readonly string[], options: FormatOptions):
   const y = options.referenceYear;
   const lines = sample.filter((l) => l.trim().length > 0);
   let outer: LineFormat | undefined;
-  for (const candidate of [createDockerJsonFormat(y), createCriFormat(y)]) {
+  // a CSV export: its header row names a message column
+  const csv = lines.length > 1 ? csvFormatFromHeader(lines[0]!, y) : undefined;
+  if (csv !== undefined && share(lines.slice(1), (l) => csv.parse(l) !== undefined) >= 0.6) outer = csv;
+  for (const candidate of outer === undefined ? [createDockerJsonFormat(y), createCriFormat(y)] : []) {
     if (lines.length > 0 && share(lines, (l) => candidate.parse(l) !== undefined) >= 0.6) {
       outer = candidate;
       break;
     }
   }
-  const inner = outer === undefined ? lines : lines.map((l) => outer.parse(l)?.message ?? l);
+  const inner = outer === undefined ? lines : lines.flatMap((l) => {
+    const o = outer.parse(l);
+    return o === undefined ? [l] : o.skip === true ? [] : [o.message];
+  });
   if (options.layout !== undefined) {
     const f = createLayoutFormat(options.layout, y);
     return { outer, inner: f, headered: true, label: labelOf(outer, 'layout') };
@@ -88,12 +95,28 @@ export function parseLine(f: DetectedFormat, line: string, fallback: LineFormat)
   if (f.outer !== undefined) {
     const o = f.outer.parse(line);
     if (o !== undefined) {
-      const inner = f.inner.parse(o.message) ?? (f.inner === fallback ? undefined : fallback.parse(o.message)) ?? plainLine(o.message);
+      if (o.skip === true) return o;
+      const inner = unwrapJson(f.inner.parse(o.message), f.inner, fallback) ?? (f.inner === fallback ? undefined : fallback.parse(o.message)) ?? plainLine(o.message);
       inner.timeMs ??= o.timeMs;
-      inner.stream = o.stream;
+      inner.service ??= o.service;
+      inner.stream ??= o.stream;
       inner.partial = o.partial;
       return inner;
     }
   }
-  return f.inner.parse(line) ?? (f.inner === fallback ? undefined : fallback.parse(line)) ?? plainLine(line);
+  return unwrapJson(f.inner.parse(line), f.inner, fallback) ?? (f.inner === fallback ? undefined : fallback.parse(line)) ?? plainLine(line);
+}
+
+/**
+ * A JSON record without a level whose message is itself a header line (container runtime JSON
+ * inside a CSV export, or shipped by an agent): the header gives the level and logger.
+ */
+function unwrapJson(p: ParsedLine | undefined, format: LineFormat, fallback: LineFormat): ParsedLine | undefined {
+  if (p === undefined || format.name !== 'json' || p.severity !== 0) return p;
+  const h = fallback.parse(p.message);
+  if (h === undefined || h.severity === 0) return p;
+  h.timeMs ??= p.timeMs;
+  h.service ??= p.service;
+  h.stream ??= p.stream;
+  return h;
 }

@@ -1,7 +1,7 @@
 import type { SeverityNumber } from '../../../domain/severity.js';
 
 /** Names of the line formats the detector knows. */
-export type FormatName = 'json' | 'docker-json' | 'cri' | 'logfmt' | 'syslog' | 'klog' | 'access' | 'header' | 'layout' | 'plain';
+export type FormatName = 'json' | 'docker-json' | 'cri' | 'csv' | 'logfmt' | 'syslog' | 'klog' | 'access' | 'header' | 'layout' | 'plain';
 
 /** What a format parser extracts from one physical line. */
 export interface ParsedLine {
@@ -20,6 +20,8 @@ export interface ParsedLine {
   stream: 'stdout' | 'stderr' | undefined;
   /** CRI partial line (`P`): the next line continues it. */
   partial: boolean;
+  /** Not a log record (a CSV header row): analysis skips it. */
+  skip?: boolean;
 }
 
 export interface LineFormat {
