@@ -35,6 +35,12 @@ describe('TemplateParser', () => {
     expect(p.templates().map((t) => t.template.text).sort()).toEqual(['Connection closed by <*> [preauth]', 'Connection reset by <*> [preauth]']);
   });
 
+  it('applies the same rule inside punctuated tokens: (uid=0) and LOGIN(uid=0) stay apart', () => {
+    const lines = ['session opened for user cyrus by (uid=0)', 'session opened for user test by (uid=509)', 'session opened for user news by (uid=0)', 'session opened for user root by LOGIN(uid=0)'];
+    const p = mine(lines);
+    expect(p.templates().map((t) => t.template.text).sort()).toEqual(['session opened for user <*> by (uid=<*>)', 'session opened for user <*> by LOGIN(uid=<*>)']);
+  });
+
   it('turns a word position into a variable once it shows many distinct words', () => {
     const users = ['webmaster', 'admin', 'test', 'oracle', 'guest'];
     const p = mine(users.map((u) => `Invalid user ${u} from 10.0.0.1`));

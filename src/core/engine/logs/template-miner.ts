@@ -249,7 +249,7 @@ export class TemplateMiner {
     if (sibling !== undefined && siblingSim + 1 / n >= this.similarity) {
       const tok = tokens[siblingPos]!;
       const own = sibling.tokens[siblingPos]!;
-      if (isEnumWord(tok) || isEnumWord(own)) return undefined;
+      if (isEnumWord(middleOf(own, tok)) || isEnumWord(middleOf(tok, own))) return undefined;
       let seen = sibling.siblings[siblingPos];
       if (seen === undefined) {
         seen = new Set([own]);
@@ -257,7 +257,7 @@ export class TemplateMiner {
       }
       if (seen.size < 16) seen.add(tok);
       if (seen.size >= WORD_CARDINALITY) {
-        setToken(sibling, siblingPos, MASK);
+        setToken(sibling, siblingPos, canonicalToken(mergeTokens(own, tok)));
         sibling.siblings[siblingPos] = undefined;
         return sibling;
       }
@@ -383,6 +383,44 @@ function isLiteralWord(t: string): boolean {
   return true;
 }
 
+/**
+ * Two literal tokens whose differing middle (between a common prefix and suffix cut at
+ * delimiters) is a word or nothing on both sides: `closed`/`reset`, `(uid=0)`/`LOGIN(uid=0)`.
+ * Such a difference is a different message, not a value, until the position shows many words.
+ */
+function differsInWords(a: string, b: string): boolean {
+  // the same prefix/suffix cut as mergeTokens, without building strings
+  const max = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  while (p > 0 && !isDelimiterCode(a.charCodeAt(p - 1))) p--;
+  let s = 0;
+  while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  while (s > 0 && !isDelimiterCode(a.charCodeAt(a.length - s))) s--;
+  if (p === 0 && s === 0 && (a === MASK || b === MASK)) return false;
+  const ea = a.length - s;
+  const eb = b.length - s;
+  if (ea === p && eb === p) return false;
+  return isWordRange(a, p, ea) && isWordRange(b, p, eb);
+}
+
+function isWordRange(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    const l = c | 32;
+    if ((l < 97 || l > 122) && c !== 95) return false;
+  }
+  return true;
+}
+
+/** The part of `a` that differs from `b` (between their delimiter-cut common prefix and suffix). */
+function middleOf(a: string, b: string): string {
+  const merged = mergeTokens(a, b);
+  const at = merged.indexOf(MASK);
+  if (at < 0) return a;
+  return a.slice(at, a.length - (merged.length - at - MASK.length));
+}
+
 /** ALL_CAPS words (states, event types, enum values) are constants, never values. */
 function isEnumWord(t: string): boolean {
   if (t.length < 2) return false;
@@ -423,11 +461,11 @@ function similarity(c: Cluster, tokens: readonly string[], n: number): Sim {
       continue;
     }
     const p = c.parts[i];
-    if (p !== undefined) {
-      if (fitsParts(p, tok)) same++;
+    if (p !== undefined && fitsParts(p, tok)) {
+      same++;
       continue;
     }
-    if (isLiteralWord(t) && isLiteralWord(tok)) {
+    if (tok !== MASK && (differsInWords(t, tok) || (isLiteralWord(t) && isLiteralWord(tok)))) {
       wordDiffs++;
       diffPos = i;
     }
