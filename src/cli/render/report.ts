@@ -95,9 +95,11 @@ function reportText(report: LogReport, o: RenderOptions): string {
   if (report.templates.length > o.templateLimit) lines.push(c.dim(`${' '.repeat(11)}… ${num(report.templates.length - o.templateLimit)} more (bifrost templates)`));
   lines.push('');
   lines.push(c.bold('Sources'));
+  const nameWidth = Math.min(60, Math.max(...s.sources.map((x) => x.name.length), 6));
+  const formatWidth = Math.max(...s.sources.map((x) => x.format.length), 6);
   for (const src of s.sources) {
     const status = src.problem === undefined ? '' : '  ' + c.yellow(src.problem.message);
-    lines.push(`  ${pad(src.name, 28)} ${pad(src.format, 14)} ${padStart(num(src.lines), 10)} lines${src.truncatedLines > 0 ? `, ${num(src.truncatedLines)} truncated` : ''}${status}`);
+    lines.push(`  ${pad(src.name, nameWidth)}  ${pad(src.format, formatWidth)} ${padStart(num(src.lines), 10)} line${src.lines === 1 ? "" : "s"}${src.truncatedLines > 0 ? `, ${num(src.truncatedLines)} truncated` : ''}${status}`);
   }
   return lines.join('\n') + '\n';
 }
