@@ -389,17 +389,11 @@ function isLiteralWord(t: string): boolean {
  * Such a difference is a different message, not a value, until the position shows many words.
  */
 function differsInWords(a: string, b: string): boolean {
-  // the same prefix/suffix cut as mergeTokens, without building strings
-  const max = Math.min(a.length, b.length);
-  let p = 0;
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  while (p > 0 && !isDelimiterCode(a.charCodeAt(p - 1))) p--;
-  let s = 0;
-  while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  while (s > 0 && !isDelimiterCode(a.charCodeAt(a.length - s))) s--;
-  if (p === 0 && s === 0 && (a === MASK || b === MASK)) return false;
-  const ea = a.length - s;
-  const eb = b.length - s;
+  if (a === MASK || b === MASK) return false;
+  cutCommon(a, b);
+  const p = cutPrefix;
+  const ea = a.length - cutSuffix;
+  const eb = b.length - cutSuffix;
   if (ea === p && eb === p) return false;
   return isWordRange(a, p, ea) && isWordRange(b, p, eb);
 }
@@ -528,16 +522,26 @@ function generalises(g: Cluster, c: Cluster): boolean {
 export function mergeTokens(a: string, b: string): string {
   if (a === b) return a;
   if (a === MASK || b === MASK) return MASK;
+  cutCommon(a, b);
+  if (cutPrefix === 0 && cutSuffix === 0) return MASK;
+  return a.slice(0, cutPrefix) + MASK + a.slice(a.length - cutSuffix);
+}
+
+/** Lengths set by `cutCommon` (scratch values: the hot path allocates nothing). */
+let cutPrefix = 0;
+let cutSuffix = 0;
+
+/** The common prefix (ending with a delimiter) and suffix (starting with one) of two tokens. */
+function cutCommon(a: string, b: string): void {
   const max = Math.min(a.length, b.length);
   let p = 0;
   while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  // cut the prefix back so it ends with a delimiter
   while (p > 0 && !isDelimiterCode(a.charCodeAt(p - 1))) p--;
   let s = 0;
   while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   while (s > 0 && !isDelimiterCode(a.charCodeAt(a.length - s))) s--;
-  if (p === 0 && s === 0) return MASK;
-  return a.slice(0, p) + MASK + a.slice(a.length - s);
+  cutPrefix = p;
+  cutSuffix = s;
 }
 
 /** The template text of a cluster (canonical, single-spaced). */
