@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
-import { DETECT_SAMPLE_LINES } from '../../core/engine/logs/formats/detect-format.js';
+import { SampleBuffer } from '../../core/engine/logs/formats/sample-buffer.js';
 import { LineTemplater } from '../../core/engine/logs/line-templater.js';
 import type { HeaderLayout } from '../../core/engine/logs/header-layout.js';
 import type { ResolvedTemplate } from '../../core/engine/logs/template-parser.js';
@@ -108,23 +108,18 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
     const templater = new LineTemplater({ referenceYear: ctx.now().getUTCFullYear(), layout, miner: { maxClusters: flags.maxTemplates } });
 
     // pass 1: detect the format on a sample, learn templates
-    const detection: { sample: string[] | undefined } = { sample: [] };
-    const detectAndLearn = (sample: string[]) => {
-      templater.detect(sample);
-      for (const l of sample) templater.learn(l);
-      detection.sample = undefined;
-    };
+    const learning = new SampleBuffer(
+      (sample) => templater.detect(sample),
+      (line) => {
+        templater.learn(line);
+      },
+    );
     const first = await source.read({
       push(line) {
-        const sample = detection.sample;
-        if (sample === undefined) templater.learn(line);
-        else {
-          sample.push(line);
-          if (sample.length >= DETECT_SAMPLE_LINES) detectAndLearn(sample);
-        }
+        learning.push(line);
       },
     });
-    if (detection.sample !== undefined) detectAndLearn(detection.sample);
+    learning.release();
     if (first.status === 'failed' && first.value.lines === 0) throw first.error;
     if (first.value.lines === 0) {
       t.err('no log lines: the input is empty.');
@@ -162,37 +157,28 @@ async function runStreamingParse(path: string, layout: HeaderLayout | undefined,
   const source = createFileSource(path, { maxLineLength: flags.maxLineLength, stdin: ctx.stdin });
   const templater = new LineTemplater({ referenceYear: ctx.now().getUTCFullYear(), layout, miner: { maxClusters: flags.maxTemplates } });
   const writer = createRecordWriter(flags.format, ctx);
-  let sample: string[] | undefined = [];
   let lineNo = 0;
   let truncated = 0;
-  const emit = (line: string) => {
-    lineNo++;
-    const { template, params } = templater.learnLine(line);
-    writer.add(lineNo, template, params);
-  };
-  const detectNow = () => {
-    if (sample === undefined) return;
-    const lines = sample;
-    sample = undefined;
-    templater.detect(lines);
-    for (const l of lines) emit(l);
-  };
+  const lines = new SampleBuffer(
+    (sample) => templater.detect(sample),
+    (line) => {
+      lineNo++;
+      const { template, params } = templater.learnLine(line);
+      writer.add(lineNo, template, params);
+    },
+  );
   const outcome = await source.read({
     push(line, cut) {
       if (cut) truncated++;
-      if (sample === undefined) emit(line);
-      else {
-        sample.push(line);
-        if (sample.length >= DETECT_SAMPLE_LINES) detectNow();
-      }
+      lines.push(line);
     },
     // a live stream delivers few lines at a time: decide the format with what has arrived
     async flush() {
-      detectNow();
+      lines.release();
       await writer.flush(true);
     },
   });
-  detectNow();
+  lines.release();
   await writer.flush(true);
   if (outcome.status === 'failed' && outcome.value.lines === 0) throw outcome.error;
   if (lineNo === 0) {

@@ -3,10 +3,11 @@ import type { EvidenceLine, LogFinding, LogFindingKind, LogReport, SourceSummary
 import { SEVERITY, SEVERITY_NAMES, emptySeverityCounts, severityName } from '../../domain/severity.js';
 import type { SeverityName } from '../../domain/severity.js';
 import { findException, inferSeverityFromText } from './exceptions.js';
-import { DETECT_SAMPLE_LINES, detectFormat, parseLine } from './formats/detect-format.js';
+import { detectFormat, parseLine } from './formats/detect-format.js';
 import type { DetectedFormat } from './formats/detect-format.js';
 import { createHeaderFormat } from './formats/header-format.js';
 import type { LineFormat } from './formats/parsed-line.js';
+import { SampleBuffer } from './formats/sample-buffer.js';
 import type { HeaderLayout } from './header-layout.js';
 import { RecordAssembler } from './multiline.js';
 import type { Cluster } from './template-miner.js';
@@ -102,10 +103,10 @@ export class LogAnalyzer {
   beginSource(name: string): SourceFeed {
     const summary: SourceSummary = { name, format: 'plain', lines: 0, records: 0, truncatedLines: 0 };
     this.sources.push(summary);
-    let sample: string[] | undefined = [];
     let detected: DetectedFormat | undefined;
     let assembler: RecordAssembler | undefined;
     let lastTime: number | undefined;
+    let fed = 0;
     const multiline = this.options.multiline !== false;
     const onRecord = (r: LogRecord) => {
       summary.records++;
@@ -113,32 +114,25 @@ export class LogAnalyzer {
       else lastTime = r.timeMs;
       this.addRecord(r, name);
     };
-    const start = () => {
-      detected = detectFormat(sample!, { referenceYear: this.options.referenceYear, layout: this.options.layout });
-      summary.format = detected.label;
-      assembler = new RecordAssembler({ headered: detected.headered, ...(multiline ? {} : { maxLines: 1 }) }, {}, onRecord);
-      const buffered = sample!;
-      sample = undefined;
-      let n = summary.lines - buffered.length;
-      for (const l of buffered) feed(l, ++n);
-    };
-    const feed = (line: string, lineNo: number) => {
-      assembler!.push(parseLine(detected!, line, this.fallback), lineNo);
-    };
+    const buffer = new SampleBuffer(
+      (sample) => {
+        detected = detectFormat(sample, { referenceYear: this.options.referenceYear, layout: this.options.layout });
+        summary.format = detected.label;
+        assembler = new RecordAssembler({ headered: detected.headered, ...(multiline ? {} : { maxLines: 1 }) }, {}, onRecord);
+      },
+      (line) => {
+        assembler!.push(parseLine(detected!, line, this.fallback), ++fed);
+      },
+    );
     return {
       push: (line, truncated = false) => {
         summary.lines++;
         this.lines++;
         if (truncated) summary.truncatedLines++;
-        if (sample !== undefined) {
-          sample.push(line);
-          if (sample.length >= DETECT_SAMPLE_LINES) start();
-          return;
-        }
-        feed(line, summary.lines);
+        buffer.push(line);
       },
       end: (problem) => {
-        if (sample !== undefined) start();
+        buffer.release();
         assembler!.flush();
         if (problem !== undefined) summary.problem = problem;
       },
