@@ -23,10 +23,8 @@ export class TemplateParser {
   private readonly miner: TemplateMiner;
   private readonly raw: string[] = [];
   private readonly masked: string[] = [];
-  private readonly resolved = new Map<Cluster, ResolvedTemplate>();
-  /** Streaming: the template text of each cluster at its current version (weak: evicted clusters go). */
+  /** Each cluster's template at its current version (weak: evicted clusters go with it). */
   private readonly current = new WeakMap<Cluster, { version: number; template: ResolvedTemplate }>();
-  private finished = false;
 
   constructor(options: TemplateMinerOptions = {}) {
     this.miner = new TemplateMiner(options);
@@ -53,33 +51,25 @@ export class TemplateParser {
    */
   learnLine(text: string): LineTemplate {
     const n = tokenize(text, this.raw, this.masked);
-    const c = this.miner.add(this.masked, n);
-    let cached = this.current.get(c);
-    if (cached === undefined || cached.version !== c.version) {
-      const t = templateText(c);
-      cached = { version: c.version, template: { id: fnv1a64Hex(t), text: t, tokens: c.tokens.slice() } };
-      this.current.set(c, cached);
-    }
-    return { template: cached.template, params: extractParams(cached.template.tokens, this.raw, n) };
+    const template = this.resolve(this.miner.add(this.masked, n));
+    return { template, params: extractParams(template.tokens, this.raw, n) };
   }
 
   /** Consolidates clusters; afterwards templates are final and `resolve`/`match` may be used. */
   finish(): void {
     this.miner.consolidate();
-    this.resolved.clear();
-    this.finished = true;
   }
 
-  /** The final template of a cluster returned by `learn` (call `finish` first for final texts). */
+  /** The template of a cluster returned by `learn` as it is now (final after `finish`). */
   resolve(cluster: Cluster): ResolvedTemplate {
     const c = follow(cluster);
-    let r = this.finished ? this.resolved.get(c) : undefined;
-    if (r === undefined) {
+    let cached = this.current.get(c);
+    if (cached === undefined || cached.version !== c.version) {
       const text = templateText(c);
-      r = { id: fnv1a64Hex(text), text, tokens: c.tokens.slice() };
-      if (this.finished) this.resolved.set(c, r);
+      cached = { version: c.version, template: { id: fnv1a64Hex(text), text, tokens: c.tokens.slice() } };
+      this.current.set(c, cached);
     }
-    return r;
+    return cached.template;
   }
 
   /** Assigns a message to its template without learning; learns it when no template fits. */
