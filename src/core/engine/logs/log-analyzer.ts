@@ -79,20 +79,18 @@ export class LogAnalyzer {
   private readonly exceptions = new Map<string, ExceptionStats>();
   private readonly sources: SourceSummary[] = [];
   private readonly fallback: LineFormat;
-  private readonly allBuckets = new Map<number, number>();
-  private readonly errorBuckets = new Map<number, number>();
+  /** Records per global time bucket: its size decides when buckets widen. */
+  private allBuckets = new Map<number, number>();
+  private errorBuckets = new Map<number, number>();
   private bucketMs = 1000;
   private records = 0;
   private lines = 0;
-  private evictedRecords = 0;
-  private exceptionOverflow = 0;
 
   constructor(private readonly options: AnalyzerOptions) {
     this.parser = new TemplateParser({
       ...(options.maxTemplates === undefined ? {} : { maxClusters: options.maxTemplates }),
+      // an evicted template's statistics go with it (the miner counts the eviction)
       onEvict: (c) => {
-        const s = this.stats.get(c);
-        if (s !== undefined) this.evictedRecords += s.count;
         this.stats.delete(c);
       },
     });
@@ -139,11 +137,6 @@ export class LogAnalyzer {
     };
   }
 
-  /** Records a source that could not be read at all (missing, binary…). */
-  skipSource(name: string, problem: { code: string; message: string }): void {
-    this.sources.push({ name, format: 'none', lines: 0, records: 0, truncatedLines: 0, problem });
-  }
-
   private addRecord(r: LogRecord, source: string): void {
     const pos = this.records++;
     const body = r.body;
@@ -181,10 +174,7 @@ export class LogAnalyzer {
     const key = `${ex.type}\u0000${ex.frame}`;
     let e = this.exceptions.get(key);
     if (e === undefined) {
-      if (this.exceptions.size >= MAX_EXCEPTION_KINDS) {
-        this.exceptionOverflow++;
-        return;
-      }
+      if (this.exceptions.size >= MAX_EXCEPTION_KINDS) return;
       e = { type: ex.type, frame: ex.frame, message: ex.message, count: 0, fatal: ex.language === 'go' || r.severity >= SEVERITY.FATAL, firstMs: r.timeMs, lastMs: r.timeMs, examples: [], sources: new Set() };
       this.exceptions.set(key, e);
     }
@@ -209,12 +199,8 @@ export class LogAnalyzer {
       return out;
     };
     for (const s of this.stats.values()) s.buckets = halve(s.buckets);
-    const all = halve(this.allBuckets);
-    this.allBuckets.clear();
-    for (const [k, v] of all) this.allBuckets.set(k, v);
-    const err = halve(this.errorBuckets);
-    this.errorBuckets.clear();
-    for (const [k, v] of err) this.errorBuckets.set(k, v);
+    this.allBuckets = halve(this.allBuckets);
+    this.errorBuckets = halve(this.errorBuckets);
   }
 
   /** Ends the analysis: resolves templates and ranks findings. */
