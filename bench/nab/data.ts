@@ -46,3 +46,32 @@ export function loadBaseline(detector: string, dir = NAB_DIR): BaselineFile[] {
   }
   return out;
 }
+
+export interface NabSeries {
+  /** "realTweets/Twitter_volume_AAPL.csv" */
+  key: string;
+  timestamps: number[];
+  values: number[];
+  windows: [number, number][];
+}
+
+/** Every data file of the corpus with its label windows, in a stable order. */
+export function loadNabCorpus(dir = NAB_DIR): NabSeries[] {
+  const windows = loadWindows(dir);
+  const out: NabSeries[] = [];
+  for (const category of readdirSync(join(dir, 'data')).sort())
+    for (const f of readdirSync(join(dir, 'data', category)).sort()) {
+      if (!f.endsWith('.csv')) continue;
+      const key = `${category}/${f}`;
+      const rows = readFileSync(join(dir, 'data', category, f), 'utf8').trim().split('\n').slice(1);
+      const timestamps: number[] = [];
+      const values: number[] = [];
+      for (const line of rows) {
+        const c = line.indexOf(',');
+        timestamps.push(nabTime(line.slice(0, c)));
+        values.push(Number(line.slice(c + 1)));
+      }
+      out.push({ key, timestamps, values, windows: windows.get(key) ?? [] });
+    }
+  return out;
+}

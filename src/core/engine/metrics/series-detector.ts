@@ -1,0 +1,267 @@
+import { ANOMALY_KINDS, DEFAULT_METRIC_DETECTOR_CONFIG } from './detector-config.js';
+import type { AnomalyKind, MetricDetectorConfig } from './detector-config.js';
+import { describeAnomaly } from './reasons.js';
+import { SeasonalProfile } from './seasonal-profile.js';
+
+const DAY_MS = 86_400_000;
+const K = ANOMALY_KINDS.length;
+const SPIKE = 0;
+const DIP = 1;
+const SHIFT = 2;
+const SEASONAL = 3;
+const STUCK = 4;
+const VARIANCE = 5;
+/** Ratio given to the first rise or drop of a series that never moved before. */
+const FIRST_EVER = 1e6;
+/** Points on one side of the baseline before a move is called a level shift in the reason. */
+const SUSTAINED = 3;
+const MAX_MAGNITUDE = 1e150;
+
+/** What the detector saw at the last point: everything a reason needs, copied without allocation. */
+export interface PointExplanation {
+  kind: AnomalyKind;
+  /** The component's measure and the largest one seen before (decayed), after its gain. */
+  ratio: number;
+  value: number;
+  baseline: number;
+  scale: number;
+  /** Previous largest rise/drop above/below the baseline (spike, dip). */
+  record: number;
+  /** Daily pattern's expected value and its typical deviation (seasonal, level-shift in season). */
+  expected: number;
+  seasonalScale: number;
+  seasonal: boolean;
+  /** Level shift: mean since it started, the level before, and when it started (epoch ms). */
+  shiftMean: number;
+  shiftFrom: number;
+  shiftSince: number;
+  /** Stuck: how long the value has not changed, and the longest such run before (ms). */
+  stuckMs: number;
+  stuckRecordMs: number;
+  /** Variance: recent and usual mean absolute deviation. */
+  spreadNow: number;
+  spreadUsual: number;
+}
+
+/**
+ * Streaming, causal anomaly detector for one time series. push() scores a point from the points
+ * before it and the point itself, then learns it; nothing looks ahead, memory is constant.
+ *
+ * Six components each measure one way a point can be abnormal — a rise above or a drop below
+ * the local baseline, a level shift (sustained residual), a departure from the daily pattern,
+ * a value stuck for longer than usual, a change of variance. Each measure is divided by the
+ * largest value that component has seen (a slowly forgotten "record"), so the score is free of
+ * units and calibrated per series: a point scores 0.5 when it equals the record and tends to 1
+ * as it exceeds it. The score is the highest of the components, and the reason is that
+ * component's, in words.
+ */
+export class SeriesDetector {
+  private n = 0;
+  private lastT = NaN;
+  private interval = 0;
+  private baseline = 0;
+  private scale = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private shift = 0;
+  /** Consecutive points beyond one scale unit on the same side (+ above, − below). */
+  private sameSide = 0;
+  private shiftMean = 0;
+  private shiftFrom = 0;
+  private shiftSince = 0;
+  private day: SeasonalProfile | undefined;
+  private localError = 0;
+  private seasonalError = 0;
+  private seasonalScale = 0;
+  private prevX = NaN;
+  private stuckIntervals = 0;
+  /** Longest completed run of one value (decayed), in intervals: the ongoing run is not its own yardstick. */
+  private stuckRecord = 0;
+  private stuckSince = 0;
+  private spreadShort = 0;
+  private spreadLong = 0;
+  private readonly measures = new Float64Array(K);
+  private readonly records = new Float64Array(K);
+  private readonly active = new Float64Array(K);
+  private readonly gains: Float64Array;
+  private readonly last: PointExplanation = {
+    kind: 'spike', ratio: 0, value: 0, baseline: 0, scale: 0, record: 0, expected: NaN, seasonalScale: 0, seasonal: false,
+    shiftMean: 0, shiftFrom: 0, shiftSince: 0, stuckMs: 0, stuckRecordMs: 0, spreadNow: 0, spreadUsual: 0,
+  };
+  private lastScore = 0;
+
+  constructor(private readonly cfg: MetricDetectorConfig = DEFAULT_METRIC_DETECTOR_CONFIG) {
+    this.gains = Float64Array.from(ANOMALY_KINDS, (k) => cfg.gains[k]);
+  }
+
+  /** Points seen so far. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Typical sampling interval in ms (0 until two points). */
+  get intervalMs(): number {
+    return this.interval;
+  }
+
+  /**
+   * Scores the point (t: epoch ms, non-decreasing; x: finite) in [0, 1) and learns it.
+   * The caller keeps timestamps ordered and values finite (the readers do, and say which rows they skipped).
+   */
+  push(t: number, value: number): number {
+    const cfg = this.cfg;
+    // beyond ±1e150 differences of two values could overflow and poison the state with NaN
+    const x = value > MAX_MAGNITUDE ? MAX_MAGNITUDE : value < -MAX_MAGNITUDE ? -MAX_MAGNITUDE : value;
+    const n = this.n++;
+    let steps = 1;
+    if (n > 0) {
+      const d = t - this.lastT;
+      if (n === 1) this.interval = d > 0 ? d : 0;
+      else if (d > 0) {
+        if (this.interval <= 0) this.interval = d;
+        steps = d / this.interval;
+        this.interval += 0.05 * (Math.min(d, 2 * this.interval) - this.interval);
+      }
+    }
+    this.lastT = t;
+    if (n === 0) {
+      this.baseline = x;
+      this.min = x;
+      this.max = x;
+      this.prevX = x;
+      this.shiftSince = t;
+      return 0;
+    }
+    const regular = steps > 0.5 && steps < 1.5;
+    if (this.day === undefined && n >= 10 && this.interval > 0) this.day = new SeasonalProfile(DAY_MS, this.interval, cfg.seasonRate);
+    const floor = Math.max(cfg.scaleFloor * (this.max - this.min), 1e-12);
+    const scale = Math.max(this.scale, floor);
+    const r = x - this.baseline;
+    const zLocal = r / scale;
+
+    // daily pattern: used while it predicts clearly better than the local baseline
+    let zSeason = 0;
+    let expected = NaN;
+    let seasonal = false;
+    if (this.day !== undefined) {
+      expected = this.day.expected(t);
+      if (!Number.isNaN(expected)) {
+        const rs = x - expected;
+        const sScale = Math.max(this.seasonalScale, floor);
+        zSeason = rs / sScale;
+        const ae = Math.abs(rs);
+        const er = cfg.errorRate;
+        this.seasonalError = this.seasonalError === 0 ? ae : this.seasonalError + er * (ae - this.seasonalError);
+        this.localError = this.localError === 0 ? Math.abs(r) : this.localError + er * (Math.abs(r) - this.localError);
+        this.seasonalScale = this.seasonalScale === 0 ? ae : this.seasonalScale + er * (Math.min(ae, cfg.clip * sScale) - this.seasonalScale);
+        seasonal = this.seasonalError < cfg.seasonalAdvantage * this.localError;
+        this.last.seasonalScale = sScale;
+      }
+      this.day.learn(x);
+    }
+
+    // sustained residual → level shift
+    const z = seasonal ? zSeason : zLocal;
+    this.sameSide = z > 1 ? (this.sameSide > 0 ? this.sameSide + 1 : 1) : z < -1 ? (this.sameSide < 0 ? this.sameSide - 1 : -1) : 0;
+    const shiftRate = regular ? cfg.shiftRate : 1 - Math.pow(1 - cfg.shiftRate, steps);
+    this.shift += shiftRate * (Math.max(-10, Math.min(10, z)) - this.shift);
+    if (Math.abs(this.shift) < 1) {
+      this.shiftSince = t;
+      this.shiftFrom = this.baseline;
+      this.shiftMean = x;
+    } else this.shiftMean += shiftRate * (x - this.shiftMean);
+
+    if (x > this.max) this.max = x;
+    if (x < this.min) this.min = x;
+
+    // stuck value: same value for longer than usual
+    if (Math.abs(x - this.prevX) <= 1e-12 * Math.max(1, Math.abs(x))) this.stuckIntervals += Math.max(steps, 1);
+    else {
+      if (this.stuckIntervals > this.stuckRecord) this.stuckRecord = this.stuckIntervals;
+      this.stuckIntervals = 0;
+      this.stuckSince = t;
+    }
+    this.prevX = x;
+
+    // variance: recent spread against the usual one
+    const ad = Math.abs(r);
+    this.spreadShort += cfg.spreadShortRate * (ad - this.spreadShort);
+    this.spreadLong += cfg.spreadLongRate * (ad - this.spreadLong);
+
+    // learn the local baseline and scale (Huber: a spike moves them by at most clip × scale)
+    // (per point, not per interval: a gap carries no evidence that the level changed)
+    const warm = n >= cfg.warmup;
+    const a = warm ? cfg.baselineRate : 1 / (n + 1);
+    const limit = cfg.clip * Math.max(scale, 1e-300);
+    const bounded = warm && scale > 1e-12 ? Math.max(-limit, Math.min(limit, r)) : r;
+    const prevBaseline = this.baseline;
+    this.baseline += a * bounded;
+    this.scale += a * (Math.min(ad, limit) - this.scale);
+    if (!warm) return (this.lastScore = 0);
+
+    const m = this.measures;
+    m[SPIKE] = r > 0 ? r : 0;
+    m[DIP] = r < 0 ? -r : 0;
+    m[SHIFT] = Math.abs(this.shift);
+    m[SEASONAL] = seasonal ? Math.abs(zSeason) : 0;
+    m[STUCK] = this.stuckIntervals;
+    m[VARIANCE] = this.spreadLong > floor ? this.spreadShort / this.spreadLong : 0;
+
+    const keep = regular ? 1 - cfg.recordDecay : Math.pow(1 - cfg.recordDecay, steps);
+    let best = 0;
+    let bestK = 0;
+    let bestRecord = 0;
+    let shiftRatio = 0;
+    this.stuckRecord *= keep;
+    this.records[STUCK] = this.stuckRecord;
+    for (let k = 0; k < K; k++) {
+      const rec = this.records[k]!;
+      const v = m[k]!;
+      // a rise or drop where there never was one (a flat line that moves) is as new as it gets
+      const firstEver = rec === 0 && v > 0 && k <= DIP && n >= cfg.componentWarmup;
+      const ratio = firstEver ? FIRST_EVER : rec > 0 ? (this.gains[k]! * v) / rec : 0;
+      if (k === SHIFT) shiftRatio = ratio;
+      if (k !== STUCK) this.records[k] = Math.max(v, rec * keep);
+      if (v > 0 || this.active[k]! > 0) this.active[k] = this.active[k]! + Math.max(steps, 1);
+      if (this.active[k]! < cfg.componentWarmup && !firstEver) continue;
+      if (ratio > best) {
+        // (ratio is never NaN: measures are finite and records positive, or the ratio is 0)
+        best = ratio;
+        bestK = k;
+        bestRecord = rec;
+      }
+    }
+    const score = best / (1 + best);
+    if (score >= cfg.threshold) {
+      const e = this.last;
+      // a sustained move reads better as the level shift it is than as its latest point
+      if ((bestK === SPIKE || bestK === DIP) && Math.abs(this.sameSide) >= SUSTAINED && shiftRatio / (1 + shiftRatio) >= cfg.threshold) bestK = SHIFT;
+      e.kind = ANOMALY_KINDS[bestK]!;
+      e.ratio = best;
+      e.value = value;
+      e.baseline = prevBaseline;
+      e.scale = scale;
+      e.record = bestRecord;
+      e.expected = expected;
+      e.seasonal = seasonal;
+      e.shiftMean = this.shiftMean;
+      e.shiftFrom = this.shiftFrom;
+      e.shiftSince = this.shiftSince;
+      e.stuckMs = t - this.stuckSince;
+      e.stuckRecordMs = bestRecord * this.interval;
+      e.spreadNow = this.spreadShort;
+      e.spreadUsual = this.spreadLong;
+    }
+    return (this.lastScore = score);
+  }
+
+  /** Why the last point scored as it did; only meaningful when its score reached the threshold. */
+  explain(): PointExplanation {
+    return this.last;
+  }
+
+  /** The last point's reason in words ("" below the threshold). */
+  reason(): string {
+    return this.lastScore >= this.cfg.threshold ? describeAnomaly(this.last) : '';
+  }
+}
