@@ -1,4 +1,4 @@
-import type { PointExplanation } from './series-detector.js';
+import type { PointExplanation } from './explanation.js';
 
 /** 3 significant digits, no exponent for everyday magnitudes: 412, 0.812, 1.23e+9. */
 export function formatNumber(v: number): string {

@@ -1,5 +1,6 @@
 import { ANOMALY_KINDS, DEFAULT_METRIC_DETECTOR_CONFIG } from './detector-config.js';
-import type { AnomalyKind, MetricDetectorConfig } from './detector-config.js';
+import type { MetricDetectorConfig } from './detector-config.js';
+import type { PointExplanation } from './explanation.js';
 import { describeAnomaly } from './reasons.js';
 import { SeasonalProfile } from './seasonal-profile.js';
 
@@ -16,32 +17,6 @@ const FIRST_EVER = 1e6;
 /** Points on one side of the baseline before a move is called a level shift in the reason. */
 const SUSTAINED = 3;
 const MAX_MAGNITUDE = 1e150;
-
-/** What the detector saw at the last point: everything a reason needs, copied without allocation. */
-export interface PointExplanation {
-  kind: AnomalyKind;
-  /** The component's measure and the largest one seen before (decayed), after its gain. */
-  ratio: number;
-  value: number;
-  baseline: number;
-  scale: number;
-  /** Previous largest rise/drop above/below the baseline (spike, dip). */
-  record: number;
-  /** Daily pattern's expected value and its typical deviation (seasonal, level-shift in season). */
-  expected: number;
-  seasonalScale: number;
-  seasonal: boolean;
-  /** Level shift: mean since it started, the level before, and when it started (epoch ms). */
-  shiftMean: number;
-  shiftFrom: number;
-  shiftSince: number;
-  /** Stuck: how long the value has not changed, and the longest such run before (ms). */
-  stuckMs: number;
-  stuckRecordMs: number;
-  /** Variance: recent and usual mean absolute deviation. */
-  spreadNow: number;
-  spreadUsual: number;
-}
 
 /**
  * Streaming, causal anomaly detector for one time series. push() scores a point from the points
