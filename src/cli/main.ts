@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isAppError } from '../core/errors.js';
 import { defaultCacheDir } from '../adapters/cache/result-cache.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { detectCommand } from './commands/detect.js';
 import { parseCommand } from './commands/parse.js';
 import { templatesCommand } from './commands/templates.js';
 import type { CliContext } from './context.js';
@@ -62,7 +63,8 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(analyzeCommand(ctx))
     .addCommand(parseCommand(ctx))
     .addCommand(templatesCommand(ctx))
-    .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
+    .addCommand(detectCommand(ctx))
+    .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();
   try {

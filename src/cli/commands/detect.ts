@@ -1,0 +1,260 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { WriteStream } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { expandInputs, createFileSource } from '../../adapters/sources/file-source.js';
+import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../../core/engine/metrics/detector-config.js';
+import { formatDuration } from '../../core/engine/metrics/reasons.js';
+import { SeriesDetection } from '../../core/use-cases/detect-series.js';
+import type { AnomalyEvent, ScoredRow, SeriesSummary } from '../../core/use-cases/detect-series.js';
+import type { CliContext } from '../context.js';
+import { csvRow, num, pad, plural } from '../render/format.js';
+
+type DetectFormat = 'text' | 'json' | 'csv';
+
+interface DetectFlags {
+  out?: string;
+  output: DetectFormat;
+  top: number;
+  threshold: number;
+  progress: boolean;
+}
+
+export interface FileResult extends SeriesSummary {
+  file: string;
+  /** Where the scored rows were written (with --out). */
+  written?: string;
+  error?: string;
+}
+
+/** Score as written: 6 decimals are enough to order points, and keep files small. */
+function scoreCell(s: number | undefined): string {
+  return s === undefined ? '' : String(Math.round(s * 1e6) / 1e6);
+}
+
+/** `<out>/<path relative to the directory given>`, or `<out>/<file name>` for files given one by one. */
+function outputPath(file: string, inputs: readonly string[], dirs: ReadonlySet<string>, out: string): string {
+  const abs = resolve(file);
+  let best = '';
+  for (const i of inputs) {
+    const d = resolve(i);
+    if (dirs.has(i) && abs.startsWith(d + sep) && d.length > best.length) best = d;
+  }
+  const rel = file === '-' ? 'stdin.csv' : best === '' ? basename(file) : relative(best, abs);
+  return join(out, rel.replace(/\.gz$/i, ''));
+}
+
+class RowWriter {
+  private buf: string[] = [];
+  private size = 0;
+  constructor(
+    private readonly stream: WriteStream,
+    private readonly jsonl: boolean,
+  ) {
+    if (!jsonl) this.push('timestamp,value,anomaly_score,reason\n');
+  }
+  private push(s: string): void {
+    this.buf.push(s);
+    this.size += s.length;
+  }
+  row(r: ScoredRow): void {
+    if (this.jsonl) {
+      const v = Number(r.value);
+      this.push(JSON.stringify({ timestamp: r.timestamp, value: r.value.trim() !== '' && Number.isFinite(v) ? v : r.value, anomaly_score: r.score === undefined ? null : Number(scoreCell(r.score)), reason: r.reason }) + '\n');
+    } else this.push(csvRow([r.timestamp, r.value, scoreCell(r.score), r.reason]));
+  }
+  async flush(force = false): Promise<void> {
+    if (this.size < 64 * 1024 && !force) return;
+    const chunk = this.buf.join('');
+    this.buf = [];
+    this.size = 0;
+    if (!this.stream.write(chunk)) await new Promise<void>((r) => this.stream.once('drain', r));
+  }
+  async close(): Promise<void> {
+    await this.flush(true);
+    await new Promise<void>((res, rej) => {
+      this.stream.once('error', rej);
+      this.stream.end(res);
+    });
+  }
+}
+
+async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, target: string | undefined): Promise<FileResult> {
+  const source = createFileSource(file, { stdin: ctx.stdin });
+  const config = { ...DEFAULT_METRIC_DETECTOR_CONFIG, threshold: flags.threshold };
+  let writer: RowWriter | undefined;
+  let writeError: Error | undefined;
+  const pending: ScoredRow[] = [];
+  const detection = new SeriesDetection((r) => {
+    if (target !== undefined) pending.push(r);
+  }, config);
+  let lineNo = 0;
+  const ensureWriter = async () => {
+    if (writer !== undefined || target === undefined || detection.layoutKind === undefined) return;
+    await mkdir(dirname(target), { recursive: true });
+    const stream = createWriteStream(target);
+    stream.on('error', (e) => { writeError = e; });
+    writer = new RowWriter(stream, detection.layoutKind === 'jsonl');
+  };
+  const outcome = await source.read({
+    push(line, truncated) {
+      detection.line(line, ++lineNo, truncated);
+    },
+    async flush() {
+      if (target === undefined || pending.length === 0) return;
+      await ensureWriter();
+      if (writer === undefined) return;
+      for (const r of pending) writer.row(r);
+      pending.length = 0;
+      await writer.flush();
+    },
+  });
+  const summary = detection.finish();
+  if (target !== undefined && pending.length > 0) {
+    await ensureWriter();
+    for (const r of pending) writer?.row(r);
+  }
+  if (writer !== undefined) await writer.close().catch((e: unknown) => { writeError ??= e as Error; });
+  const result: FileResult = { file: source.name, ...summary };
+  if (writer !== undefined) result.written = target!;
+  if (outcome.status === 'failed') result.error = outcome.error.message;
+  else if (summary.fatal !== undefined) result.error = `${source.name}: ${summary.fatal}`;
+  if (writeError !== undefined) result.error = `${target!}: cannot write (${(writeError as NodeJS.ErrnoException).code ?? writeError.message})`;
+  return result;
+}
+
+function eventLine(e: AnomalyEvent, c: CliContext['terminal']['colors']): string {
+  const when = e.start.timestamp === e.peak.timestamp ? e.peak.timestamp : `${e.start.timestamp} (peak ${e.peak.timestamp})`;
+  const score = e.peak.score >= 0.8 ? c.red(e.peak.score.toFixed(2)) : c.yellow(e.peak.score.toFixed(2));
+  return `  ${score}  ${pad(e.peak.kind, 11)} ${c.dim(when)}\n        ${e.peak.reason}\n`;
+}
+
+function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: CliContext, ms: number): string {
+  const c = ctx.terminal.colors;
+  let s = '';
+  for (const r of results) {
+    if (r.error !== undefined && r.points === 0) continue;
+    const meta = [plural(r.points, 'point'), r.intervalMs > 0 ? `every ${formatDuration(r.intervalMs)}` : '', r.skipped > 0 ? c.yellow(`${num(r.skipped)} skipped`) : '', r.anomalies.length > 0 ? c.bold(plural(r.anomalies.length, 'anomaly').replace(/anomalys$/, 'anomalies')) : c.green('no anomaly')].filter(Boolean).join(' · ');
+    s += `${c.bold(r.file)}  ${c.dim(meta)}${r.written !== undefined ? c.dim(` → ${r.written}`) : ''}\n`;
+    if (r.points > 0 && r.points < DEFAULT_METRIC_DETECTOR_CONFIG.warmup) s += c.dim(`  too short to score: scoring starts after ${DEFAULT_METRIC_DETECTOR_CONFIG.warmup} points\n`);
+    const top = [...r.anomalies].sort((a, b) => b.peak.score - a.peak.score).slice(0, flags.top);
+    for (const e of top) s += eventLine(e, c);
+    if (r.anomalies.length > top.length) s += c.dim(`  … ${r.anomalies.length - top.length} more (--top, or --output json)\n`);
+  }
+  const points = results.reduce((a, r) => a + r.points, 0);
+  const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
+  const failed = results.filter((r) => r.error !== undefined).length;
+  s += `\n${plural(results.length, 'series')
+    .replace(/seriess$/, 'series')} · ${plural(points, 'point')} · ${anomalies === 1 ? '1 anomaly' : `${num(anomalies)} anomalies`}${failed > 0 ? c.red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
+  return s;
+}
+
+function renderCsv(results: readonly FileResult[]): string {
+  let s = 'file,start,peak,end,points,kind,value,score,reason\n';
+  for (const r of results) for (const e of r.anomalies) s += csvRow([r.file, e.start.timestamp, e.peak.timestamp, e.end, e.points, e.peak.kind, e.peak.value, scoreCell(e.peak.score), e.peak.reason]);
+  return s;
+}
+
+function renderJson(results: readonly FileResult[], threshold: number, ms: number): string {
+  return JSON.stringify({
+    threshold,
+    files: results.map((r) => ({
+      file: r.file,
+      ...(r.written === undefined ? {} : { written: r.written }),
+      ...(r.error === undefined ? {} : { error: r.error }),
+      points: r.points,
+      skipped: r.skipped,
+      intervalMs: r.intervalMs,
+      first: r.first ?? null,
+      last: r.last ?? null,
+      problems: r.problems,
+      moreProblems: r.moreProblems,
+      anomalies: r.anomalies.map((e) => ({ start: e.start.timestamp, end: e.end, points: e.points, peak: { timestamp: e.peak.timestamp, value: e.peak.value, score: Number(scoreCell(e.peak.score)), kind: e.peak.kind }, reason: e.peak.reason })),
+    })),
+    elapsedMs: Math.round(ms),
+  }, null, 2) + '\n';
+}
+
+export function detectCommand(ctx: CliContext): Command {
+  const cmd = new Command('detect')
+    .description('Find anomalies in metric time series (CSV timestamp,value or JSON lines), each with a reason in words')
+    .argument('<inputs...>', "CSV or JSON-lines files, directories (searched recursively), globs, or '-' for stdin")
+    .option('--out <dir>', 'write each input scored, to <dir>/<same relative path>, with columns timestamp,value,anomaly_score,reason')
+    .addOption(new Option('-o, --output <format>', 'summary format').choices(['text', 'json', 'csv']).default('text'))
+    .option('--top <n>', 'anomalies shown per series in text', ctx.parseIntOption('--top', 1), 5)
+    .option('--threshold <score>', 'score from which a point is an anomaly', (v: string) => {
+      const n = Number(v);
+      if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`--threshold takes a score between 0 and 1, got "${v}"`);
+      return n;
+    }, DEFAULT_METRIC_DETECTOR_CONFIG.threshold)
+    .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)');
+  cmd.addHelpText('after', `
+Input: a header row naming the columns timestamp and value (also time/ts/date, val/y),
+then one row per point; or JSON lines {"timestamp": "...", "value": 1.5}. Timestamps are
+ISO date-times (no zone = UTC) or epoch seconds/ms. Rows must be in time order: rows out of
+order, repeated times and values that are not finite numbers are skipped, reported by line,
+and kept in the output with the reason.
+
+Each point gets a score in [0, 1] from the points before it only (streaming: a score never
+changes when more data arrives). Points scoring ≥ ${DEFAULT_METRIC_DETECTOR_CONFIG.threshold} are anomalies; close ones are grouped.
+
+Examples:
+  bifrost detect cpu.csv
+  bifrost detect metrics/ --out scored/ --output json
+  curl -s .../series.csv | bifrost detect -`);
+  cmd.action(async (inputs: string[], flags: DetectFlags) => {
+    const t = ctx.terminal;
+    const started = performance.now();
+    const { files, problems } = await expandInputs(inputs);
+    for (const p of problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
+    if (problems.length > 0) ctx.setExitCode(2);
+    const dirs = new Set<string>();
+    for (const i of inputs) {
+      if (i === '-') continue;
+      try {
+        if ((await stat(i)).isDirectory()) dirs.add(i);
+      } catch {
+        // globs and missing inputs: already expanded or reported
+      }
+    }
+    const targets = new Map<string, string>();
+    const results: FileResult[] = [];
+    const bar = flags.progress && t.stderrIsTTY && files.length > 1 ? new cliProgress.SingleBar({ stream: t.stderr, format: 'detecting {bar} {value}/{total} series', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+    bar?.start(files.length, 0);
+    for (const f of files) {
+      let target: string | undefined;
+      if (flags.out !== undefined) {
+        target = outputPath(f, inputs, dirs, flags.out);
+        if (f !== '-' && resolve(target) === resolve(f)) {
+          results.push({ file: f, error: `${f}: --out would overwrite the input itself; choose another directory`, ...SeriesDetectionEmpty });
+          continue;
+        }
+        const other = targets.get(resolve(target));
+        if (other !== undefined) {
+          results.push({ file: f, error: `${f}: its output ${target} would overwrite the one of ${other}; give the directory instead of the files`, ...SeriesDetectionEmpty });
+          continue;
+        }
+        targets.set(resolve(target), f);
+      }
+      results.push(await detectFile(f, flags, ctx, target));
+      bar?.increment();
+    }
+    bar?.stop();
+    for (const r of results) {
+      if (r.error !== undefined) t.err(`${t.colors.red('error:')} ${r.error}`);
+      for (const p of r.problems.slice(0, 5)) t.err(`${t.colors.yellow('warning:')} ${r.file}:${p.line}: ${p.message}`);
+      const more = r.problems.length - 5 + r.moreProblems;
+      if (more > 0) t.err(`${t.colors.yellow('warning:')} ${r.file}: ${plural(more, 'more problem')} (--output json lists the first 100)`);
+    }
+    if (results.some((r) => r.error !== undefined)) ctx.setExitCode(2);
+    const ms = performance.now() - started;
+    if (flags.output === 'json') await t.out(renderJson(results, flags.threshold, ms));
+    else if (flags.output === 'csv') await t.out(renderCsv(results));
+    else await t.out(renderText(results, flags, ctx, ms));
+  });
+  return cmd;
+}
+
+const SeriesDetectionEmpty: SeriesSummary = { layout: undefined, points: 0, skipped: 0, problems: [], moreProblems: 0, anomalies: [], intervalMs: 0, first: undefined, last: undefined, fatal: undefined };

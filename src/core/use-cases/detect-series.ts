@@ -1,0 +1,178 @@
+import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-config.js';
+import type { AnomalyKind, MetricDetectorConfig } from '../engine/metrics/detector-config.js';
+import { detectLayout, parseRow } from '../engine/metrics/series-format.js';
+import type { SeriesLayout } from '../engine/metrics/series-format.js';
+import { SeriesDetector } from '../engine/metrics/series-detector.js';
+
+/** One input row as written back: the original cells, its score (undefined when skipped) and reason. */
+export interface ScoredRow {
+  timestamp: string;
+  value: string;
+  score: number | undefined;
+  reason: string;
+}
+
+export interface SeriesProblem {
+  /** 1-based line number in the file. */
+  line: number;
+  message: string;
+}
+
+export interface AnomalyPoint {
+  timestamp: string;
+  ms: number;
+  value: number;
+  score: number;
+  kind: AnomalyKind;
+  reason: string;
+}
+
+/** Alerts close together (within a few sampling intervals) are one anomaly: its start and its strongest point. */
+export interface AnomalyEvent {
+  start: AnomalyPoint;
+  peak: AnomalyPoint;
+  end: string;
+  points: number;
+}
+
+export interface SeriesSummary {
+  layout: SeriesLayout['kind'] | undefined;
+  /** Rows scored. */
+  points: number;
+  /** Rows skipped (bad time or value, out of order, duplicate time). */
+  skipped: number;
+  problems: SeriesProblem[];
+  /** Problems beyond the ones kept (only the first 100 are kept). */
+  moreProblems: number;
+  anomalies: AnomalyEvent[];
+  intervalMs: number;
+  first: string | undefined;
+  last: string | undefined;
+  /** The whole input could not be read as a series (no rows scored, and why). */
+  fatal: string | undefined;
+}
+
+const MAX_PROBLEMS = 100;
+/** Alerts at most this many sampling intervals apart belong to one anomaly. */
+const MERGE_INTERVALS = 12;
+
+/**
+ * Scores one series as its lines arrive: layout from the first line, rows parsed and checked
+ * (bad rows are kept in the output with the reason they were skipped), the detector fed in
+ * order, alerts grouped into anomalies. Nothing is buffered beyond the current anomaly.
+ */
+export class SeriesDetection {
+  private layout: SeriesLayout | undefined;
+  private readonly detector: SeriesDetector;
+  private lastMs = -Infinity;
+  private lastLine = 0;
+  private points = 0;
+  private skipped = 0;
+  private readonly problems: SeriesProblem[] = [];
+  private moreProblems = 0;
+  private readonly anomalies: AnomalyEvent[] = [];
+  private open: AnomalyEvent | undefined;
+  private openLastMs = 0;
+  private first: string | undefined;
+  private last: string | undefined;
+  private fatal: string | undefined;
+
+  constructor(
+    private readonly onRow: (row: ScoredRow) => void = () => undefined,
+    private readonly config: MetricDetectorConfig = DEFAULT_METRIC_DETECTOR_CONFIG,
+  ) {
+    this.detector = new SeriesDetector(config);
+  }
+
+  /** The header line to write back (undefined until the layout is known). */
+  get layoutKind(): SeriesLayout['kind'] | undefined {
+    return this.layout?.kind;
+  }
+
+  private problem(line: number, message: string): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ line, message });
+    else this.moreProblems++;
+  }
+
+  line(text: string, lineNo: number, truncated = false): void {
+    if (this.fatal !== undefined) return;
+    if (this.layout === undefined) {
+      if (text.trim() === '') return;
+      const l = detectLayout(text);
+      if (!l.ok) {
+        this.fatal = `line ${lineNo}: ${l.message}`;
+        return;
+      }
+      this.layout = l.layout;
+      if (l.warning !== undefined) this.problem(lineNo, l.warning);
+      if (l.headerRow) return;
+    }
+    if (text.trim() === '') return;
+    if (truncated) {
+      this.skip(lineNo, 'line too long (cut), skipped', '', '');
+      return;
+    }
+    const r = parseRow(this.layout, text);
+    if (!r.ok) {
+      this.skip(lineNo, `${r.message}; row skipped`, r.timestamp, r.value);
+      return;
+    }
+    if (r.t < this.lastMs) {
+      this.skip(lineNo, `timestamp ${r.timestamp.trim()} is earlier than line ${this.lastLine}'s; out-of-order row skipped (sort the file to score it)`, r.timestamp, r.value);
+      return;
+    }
+    if (r.t === this.lastMs) {
+      this.skip(lineNo, `timestamp ${r.timestamp.trim()} repeats line ${this.lastLine}'s; duplicate skipped`, r.timestamp, r.value);
+      return;
+    }
+    this.lastMs = r.t;
+    this.lastLine = lineNo;
+    this.points++;
+    this.first ??= r.timestamp;
+    this.last = r.timestamp;
+    const score = this.detector.push(r.t, r.x);
+    let reason = '';
+    if (score >= this.config.threshold) {
+      reason = this.detector.reason();
+      this.alert({ timestamp: r.timestamp, ms: r.t, value: r.x, score, kind: this.detector.explain().kind, reason });
+    }
+    this.onRow({ timestamp: r.timestamp, value: r.value, score, reason });
+  }
+
+  private skip(line: number, message: string, timestamp: string, value: string): void {
+    this.skipped++;
+    this.problem(line, message);
+    this.onRow({ timestamp, value, score: undefined, reason: `skipped: ${message.replace(/; .*$/, '')}` });
+  }
+
+  private alert(p: AnomalyPoint): void {
+    const gap = MERGE_INTERVALS * Math.max(this.detector.intervalMs, 1);
+    if (this.open !== undefined && p.ms - this.openLastMs <= gap) {
+      this.open.points++;
+      this.open.end = p.timestamp;
+      if (p.score > this.open.peak.score) this.open.peak = p;
+    } else {
+      this.open = { start: p, peak: p, end: p.timestamp, points: 1 };
+      this.anomalies.push(this.open);
+    }
+    this.openLastMs = p.ms;
+  }
+
+  finish(): SeriesSummary {
+    let fatal = this.fatal;
+    if (fatal === undefined && this.layout === undefined) fatal = 'the file is empty';
+    else if (fatal === undefined && this.points === 0) fatal = `no row could be scored (${this.skipped} skipped)`;
+    return {
+      layout: this.layout?.kind,
+      points: this.points,
+      skipped: this.skipped,
+      problems: this.problems,
+      moreProblems: this.moreProblems,
+      anomalies: this.anomalies,
+      intervalMs: this.detector.intervalMs,
+      first: this.first,
+      last: this.last,
+      fatal,
+    };
+  }
+}
