@@ -40,7 +40,7 @@ describe('series format', () => {
   });
 
   it('rejects bad rows with the reason', () => {
-    const msg = (line: string, layout = CSV) => {
+    const msg = (line: string, layout: SeriesLayout = CSV) => {
       const r = parseRow(layout, line);
       return r.ok ? 'ok' : r.message;
     };
