@@ -31,6 +31,7 @@ const STEPS: Step[] = [
   { key: 'baselineRate', factors: [0.6, 1.6] },
   { key: 'shiftRate', factors: [0.6, 1.6] },
   { key: 'componentWarmup', factors: [0.5, 2] },
+  { key: 'refractoryIntervals', factors: [0.5, 2] },
 ];
 
 function tweak(cfg: MetricDetectorConfig, key: Step['key'], f: number): MetricDetectorConfig {

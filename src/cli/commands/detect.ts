@@ -128,7 +128,8 @@ async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, tar
 function eventLine(e: AnomalyEvent, c: CliContext['terminal']['colors']): string {
   const when = e.start.timestamp === e.peak.timestamp ? e.peak.timestamp : `${e.start.timestamp} (peak ${e.peak.timestamp})`;
   const score = e.peak.score >= 0.8 ? c.red(e.peak.score.toFixed(2)) : c.yellow(e.peak.score.toFixed(2));
-  return `  ${score}  ${pad(e.peak.kind, 11)} ${c.dim(when)}\n        ${e.peak.reason}\n`;
+  const then = e.followUp === undefined ? '' : `        ${c.dim(`then, ${e.followUp.timestamp}:`)} ${e.followUp.reason}\n`;
+  return `  ${score}  ${pad(e.followUp?.kind ?? e.peak.kind, 11)} ${c.dim(when)}\n        ${e.peak.reason}\n${then}`;
 }
 
 function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: CliContext, ms: number): string {
@@ -152,8 +153,8 @@ function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: Cli
 }
 
 function renderCsv(results: readonly FileResult[]): string {
-  let s = 'file,start,peak,end,points,kind,value,score,reason\n';
-  for (const r of results) for (const e of r.anomalies) s += csvRow([r.file, e.start.timestamp, e.peak.timestamp, e.end, e.points, e.peak.kind, e.peak.value, scoreCell(e.peak.score), e.peak.reason]);
+  let s = 'file,start,peak,end,points,kind,value,score,reason,follow_up\n';
+  for (const r of results) for (const e of r.anomalies) s += csvRow([r.file, e.start.timestamp, e.peak.timestamp, e.end, e.points, e.followUp?.kind ?? e.peak.kind, e.peak.value, scoreCell(e.peak.score), e.peak.reason, e.followUp?.reason ?? '']);
   return s;
 }
 
@@ -171,7 +172,7 @@ function renderJson(results: readonly FileResult[], threshold: number, ms: numbe
       last: r.last ?? null,
       problems: r.problems,
       moreProblems: r.moreProblems,
-      anomalies: r.anomalies.map((e) => ({ start: e.start.timestamp, end: e.end, points: e.points, peak: { timestamp: e.peak.timestamp, value: e.peak.value, score: Number(scoreCell(e.peak.score)), kind: e.peak.kind }, reason: e.peak.reason })),
+      anomalies: r.anomalies.map((e) => ({ start: e.start.timestamp, end: e.end, points: e.points, peak: { timestamp: e.peak.timestamp, value: e.peak.value, score: Number(scoreCell(e.peak.score)), kind: e.peak.kind }, reason: e.peak.reason, ...(e.followUp === undefined ? {} : { followUp: e.followUp }) })),
     })),
     elapsedMs: Math.round(ms),
   }, null, 2) + '\n';

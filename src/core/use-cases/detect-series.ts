@@ -27,12 +27,14 @@ export interface AnomalyPoint {
   reason: string;
 }
 
-/** Alerts close together (within a few sampling intervals) are one anomaly: its start and its strongest point. */
+/** Alerts close together (within the detector's refractory intervals) are one anomaly: its start and its strongest point. */
 export interface AnomalyEvent {
   start: AnomalyPoint;
   peak: AnomalyPoint;
   end: string;
   points: number;
+  /** A spike or dip that lasted: the level shift it turned out to be (known a few points later). */
+  followUp?: { timestamp: string; kind: 'level-shift'; reason: string };
 }
 
 export interface SeriesSummary {
@@ -53,8 +55,6 @@ export interface SeriesSummary {
 }
 
 const MAX_PROBLEMS = 100;
-/** Alerts at most this many sampling intervals apart belong to one anomaly. */
-const MERGE_INTERVALS = 12;
 
 /**
  * Scores one series as its lines arrive: layout from the first line, rows parsed and checked
@@ -136,6 +136,11 @@ export class SeriesDetection {
       reason = this.detector.reason();
       this.alert({ timestamp: r.timestamp, ms: r.t, value: r.x, score, kind: this.detector.explain().kind, reason });
     }
+    const open = this.open;
+    if (open !== undefined && open.followUp === undefined && (open.start.kind === 'spike' || open.start.kind === 'dip') && r.t - this.openLastMs <= this.mergeGap()) {
+      const shift = this.detector.sustainedShift();
+      if (shift !== undefined) open.followUp = { timestamp: r.timestamp, kind: 'level-shift', reason: shift };
+    }
     this.onRow({ timestamp: r.timestamp, value: r.value, score, reason });
   }
 
@@ -145,12 +150,18 @@ export class SeriesDetection {
     this.onRow({ timestamp, value, score: undefined, reason: `skipped: ${message.replace(/; .*$/, '')}` });
   }
 
+  private mergeGap(): number {
+    return this.config.refractoryIntervals * Math.max(this.detector.intervalMs, 1);
+  }
+
   private alert(p: AnomalyPoint): void {
-    const gap = MERGE_INTERVALS * Math.max(this.detector.intervalMs, 1);
-    if (this.open !== undefined && p.ms - this.openLastMs <= gap) {
-      this.open.points++;
-      this.open.end = p.timestamp;
-      if (p.score > this.open.peak.score) this.open.peak = p;
+    const o = this.open;
+    // a value stuck for longer and longer is one anomaly however long it lasts
+    const sameRun = o !== undefined && o.peak.kind === 'stuck' && p.kind === 'stuck' && o.peak.value === p.value;
+    if (o !== undefined && (sameRun || p.ms - this.openLastMs <= this.mergeGap())) {
+      o.points++;
+      o.end = p.timestamp;
+      if (p.score > o.peak.score) o.peak = p;
     } else {
       this.open = { start: p, peak: p, end: p.timestamp, points: 1 };
       this.anomalies.push(this.open);

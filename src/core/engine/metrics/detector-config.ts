@@ -40,6 +40,13 @@ export interface MetricDetectorConfig {
    * × 1/gain, and tends to 1 as it exceeds it.
    */
   readonly gains: Readonly<Record<AnomalyKind, number>>;
+  /**
+   * For this many intervals after a point reached the threshold, measures count divided by
+   * refractoryDamping: a continuing or escalating anomaly alerts again only when it is clearly
+   * worse, not at every new extreme (alerts this close are also grouped into one anomaly).
+   */
+  readonly refractoryIntervals: number;
+  readonly refractoryDamping: number;
   /** Score from which a point is reported as an anomaly (NAB's corpus-optimal threshold). */
   readonly threshold: number;
 }
@@ -59,5 +66,7 @@ export const DEFAULT_METRIC_DETECTOR_CONFIG: MetricDetectorConfig = {
   spreadShortRate: 0.1,
   spreadLongRate: 0.005,
   gains: { spike: 1, dip: 1, 'level-shift': 0.85, seasonal: 0.7225, stuck: 0.1, variance: 0.6 },
+  refractoryIntervals: 12,
+  refractoryDamping: 2,
   threshold: 0.53,
 };

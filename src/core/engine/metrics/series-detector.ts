@@ -64,6 +64,7 @@ export class SeriesDetector {
     shiftMean: 0, shiftFrom: 0, shiftSince: 0, stuckMs: 0, stuckRecordMs: 0, spreadNow: 0, spreadUsual: 0,
   };
   private lastScore = 0;
+  private lastAlertT = -Infinity;
 
   constructor(private readonly cfg: MetricDetectorConfig = DEFAULT_METRIC_DETECTOR_CONFIG) {
     this.gains = Float64Array.from(ANOMALY_KINDS, (k) => cfg.gains[k]);
@@ -206,7 +207,10 @@ export class SeriesDetector {
         bestRecord = rec;
       }
     }
+    // the aftermath of an anomaly already reported is part of it: only a clear escalation alerts again
+    if (t - this.lastAlertT <= cfg.refractoryIntervals * this.interval) best /= cfg.refractoryDamping;
     const score = best / (1 + best);
+    if (score >= cfg.threshold) this.lastAlertT = t;
     if (score >= cfg.threshold) {
       const e = this.last;
       // a sustained move reads better as the level shift it is than as its latest point
@@ -238,5 +242,15 @@ export class SeriesDetector {
   /** The last point's reason in words ("" below the threshold). */
   reason(): string {
     return this.lastScore >= this.cfg.threshold ? describeAnomaly(this.last) : '';
+  }
+
+  /**
+   * When the latest points have stayed on one side of the baseline (a sustained move, not a
+   * lone spike), the move as a level shift in words; else undefined. Lets a caller name an
+   * anomaly that began as a spike or a dip once it has lasted.
+   */
+  sustainedShift(): string | undefined {
+    if (Math.abs(this.sameSide) < SUSTAINED || Math.abs(this.shift) < 1) return undefined;
+    return describeAnomaly({ ...this.last, kind: 'level-shift', seasonal: false, value: this.prevX, shiftFrom: this.shiftFrom, shiftMean: this.shiftMean, shiftSince: this.shiftSince });
   }
 }
