@@ -16,7 +16,7 @@ describe('bifrost detect (spawned CLI)', () => {
     const r = await runCli(['detect', METRICS]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/checkout-latency-p95-ms\.csv +2,184 points · every 5m/);
-    expect(r.stdout).toMatch(/level-shift 2026-01-12T10:40:00Z\n +value 41\d(\.\d)? is 2\d\d above its recent baseline .*\n +then, 2026-01-12T10:4\d:00Z: level shift: mean 1\d\d → 4\d\d since 2026-01-12 10:\d\d UTC/);
+    expect(r.stdout).toMatch(/level-shift 2026-01-12T10:40:00Z\n +value 41\d(\.\d)? is 2\d\d above its recent baseline .*\n +then, 2026-01-12T1\d:\d\d:00Z: level shift: 1\d\d before, 4\d\d on average since 2026-01-12 10:40 UTC \(\d+ points\)/);
     expect(r.stdout).toMatch(/seasonal +2026-01-11T1[78]:\d\d:00Z\n +value \d+ is [\d.]+ deviations below its daily pattern/);
     expect(r.stdout).toMatch(/stuck +2026-01-10T1\d:\d\d:00Z.*\n +value stuck at \d+ for \d+h( \d+m)?, longer than any repeat seen before/);
     expect(r.stdout).toMatch(/3 series · 6,552 points · \d anomalies · [\d.]+ s/);

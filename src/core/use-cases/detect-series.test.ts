@@ -50,6 +50,22 @@ describe('SeriesDetection', () => {
     expect(e.peak.reason).toMatch(/above its recent baseline/);
   });
 
+  it('a spike that lasts is named a level shift, with the levels before and since', () => {
+    const lines = ['timestamp,value'];
+    for (let i = 0; i < 2000; i++) lines.push(`${iso(i)},${(50 + Math.sin(i * 1.7) * 2 + (i >= 1500 ? 30 : 0)).toFixed(2)}`);
+    const { summary } = feed(lines);
+    const e = summary.anomalies.find((a) => a.start.timestamp === iso(1500))!;
+    expect(e.start.kind).toBe('spike');
+    expect(e.followUp?.reason).toMatch(/^level shift: 5\d(\.\d)? before, 8\d(\.\d)? on average since 2026-01-02 01:00 UTC \(\d+ points\)$/);
+  });
+
+  it('a lone spike stays a spike', () => {
+    const lines = ['timestamp,value'];
+    for (let i = 0; i < 2000; i++) lines.push(`${iso(i)},${(50 + Math.sin(i * 1.7) * 2 + (i === 1500 ? 30 : 0)).toFixed(2)}`);
+    const e = feed(lines).summary.anomalies.find((a) => a.start.timestamp === iso(1500))!;
+    expect(e.followUp).toBeUndefined();
+  });
+
   it('caps the problems kept and counts the rest', () => {
     const lines = ['timestamp,value', ...Array.from({ length: 250 }, (_, i) => `${iso(i)},bad`)];
     const { summary } = feed(lines);

@@ -1,5 +1,6 @@
 import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-config.js';
 import type { AnomalyKind, MetricDetectorConfig } from '../engine/metrics/detector-config.js';
+import { formatNumber, formatTime } from '../engine/metrics/reasons.js';
 import { detectLayout, parseRow } from '../engine/metrics/series-format.js';
 import type { SeriesLayout } from '../engine/metrics/series-format.js';
 import { SeriesDetector } from '../engine/metrics/series-detector.js';
@@ -55,6 +56,8 @@ export interface SeriesSummary {
 }
 
 const MAX_PROBLEMS = 100;
+/** Points after a spike or dip that must stay beyond its baseline for it to be a level shift. */
+const SUSTAINED = 6;
 
 /**
  * Scores one series as its lines arrive: layout from the first line, rows parsed and checked
@@ -76,6 +79,8 @@ export class SeriesDetection {
   private first: string | undefined;
   private last: string | undefined;
   private fatal: string | undefined;
+  /** The open anomaly, if it began as a spike or dip: is it lasting (a level shift)? */
+  private shift: { up: boolean; before: number; scale: number; sum: number; count: number; broken: boolean } | undefined;
 
   constructor(
     private readonly onRow: (row: ScoredRow) => void = () => undefined,
@@ -136,11 +141,7 @@ export class SeriesDetection {
       reason = this.detector.reason();
       this.alert({ timestamp: r.timestamp, ms: r.t, value: r.x, score, kind: this.detector.explain().kind, reason });
     }
-    const open = this.open;
-    if (open !== undefined && open.followUp === undefined && (open.start.kind === 'spike' || open.start.kind === 'dip') && r.t - this.openLastMs <= this.mergeGap()) {
-      const shift = this.detector.sustainedShift();
-      if (shift !== undefined) open.followUp = { timestamp: r.timestamp, kind: 'level-shift', reason: shift };
-    }
+    this.followUp(r.t, r.x, r.timestamp);
     this.onRow({ timestamp: r.timestamp, value: r.value, score, reason });
   }
 
@@ -148,6 +149,29 @@ export class SeriesDetection {
     this.skipped++;
     this.problem(line, message);
     this.onRow({ timestamp, value, score: undefined, reason: `skipped: ${message.replace(/; .*$/, '')}` });
+  }
+
+  /**
+   * A spike or dip whose next points stay beyond its baseline (by a scale unit, on the same
+   * side) for SUSTAINED points is a level shift: the event gets that name and the levels before
+   * and since, updated while the event is open.
+   */
+  private followUp(ms: number, x: number, timestamp: string): void {
+    const o = this.open;
+    const s = this.shift;
+    if (o === undefined || s === undefined || s.broken || ms - this.openLastMs > this.mergeGap()) return;
+    if (ms === o.start.ms) return;
+    const beyond = s.up ? x - s.before > s.scale : s.before - x > s.scale;
+    if (!beyond) {
+      s.broken = true;
+      return;
+    }
+    s.sum += x;
+    s.count++;
+    if (s.count >= SUSTAINED) {
+      const mean = (s.sum + o.start.value) / (s.count + 1);
+      o.followUp = { timestamp, kind: 'level-shift', reason: `level shift: ${formatNumber(s.before)} before, ${formatNumber(mean)} on average since ${formatTime(o.start.ms)} (${s.count + 1} points)` };
+    }
   }
 
   private mergeGap(): number {
@@ -165,6 +189,8 @@ export class SeriesDetection {
     } else {
       this.open = { start: p, peak: p, end: p.timestamp, points: 1 };
       this.anomalies.push(this.open);
+      const e = this.detector.explain();
+      this.shift = p.kind === 'spike' || p.kind === 'dip' ? { up: p.kind === 'spike', before: e.baseline, scale: e.scale, sum: 0, count: 0, broken: false } : undefined;
     }
     this.openLastMs = p.ms;
   }

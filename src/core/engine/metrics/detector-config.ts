@@ -24,9 +24,12 @@ export interface MetricDetectorConfig {
   readonly shiftRate: number;
   /** EW rate, per period, of each seasonal slot (same time of day / week). */
   readonly seasonRate: number;
-  /** A seasonal pattern is "present" while its error is below this share of the local error. */
+  /**
+   * A daily or weekly pattern is "present" while its mean squared prediction error is below this
+   * share of the local baseline's (squared errors: the pattern must get the big moves right).
+   */
   readonly seasonalAdvantage: number;
-  /** EW rate of the prediction errors that decide whether a pattern is present. */
+  /** EW rate of the prediction errors that decide whether a daily pattern is present (÷ 7 for weekly). */
   readonly errorRate: number;
   /** Scale floor as a share of the range seen so far (flat lines do not divide by zero). */
   readonly scaleFloor: number;
@@ -59,7 +62,7 @@ export const DEFAULT_METRIC_DETECTOR_CONFIG: MetricDetectorConfig = {
   componentWarmup: 200,
   shiftRate: 0.08,
   seasonRate: 0.3,
-  seasonalAdvantage: 0.7,
+  seasonalAdvantage: 0.3,
   errorRate: 0.01,
   scaleFloor: 0.01,
   recordDecay: 0.0001,

@@ -14,6 +14,8 @@ export interface PointExplanation {
   expected: number;
   seasonalScale: number;
   seasonal: boolean;
+  /** Which pattern the expected value comes from. */
+  period: 'daily' | 'weekly';
   /** Level shift: mean since it started, the level before, and when it started (epoch ms). */
   shiftMean: number;
   shiftFrom: number;

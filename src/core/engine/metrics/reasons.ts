@@ -43,11 +43,12 @@ export function describeAnomaly(e: PointExplanation): string {
       return `value ${f(e.value)} is ${f(e.baseline - e.value)} below its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest drop seen before (${f(e.record)})`;
     case 'level-shift':
       return e.seasonal
-        ? `level shift against the daily pattern since ${formatTime(e.shiftSince)}: now ${f(e.value)} where ${f(e.expected)} is usual at this time of day`
+        ? `level shift against the ${e.period} pattern since ${formatTime(e.shiftSince)}: now ${f(e.value)} where ${f(e.expected)} is usual at this time of ${e.period === 'daily' ? 'day' : 'the week'}`
         : `level shift: mean ${f(e.shiftFrom)} → ${f(e.shiftMean)} since ${formatTime(e.shiftSince)}`;
     case 'seasonal': {
       const dev = Math.abs(e.value - e.expected) / Math.max(e.seasonalScale, 1e-300);
-      return `value ${f(e.value)} is ${dev.toFixed(1)} deviations ${e.value >= e.expected ? 'above' : 'below'} its daily pattern ${f(e.expected)} (same time of day on previous days)`;
+      const when = e.period === 'daily' ? 'same time of day on previous days' : 'same weekday and time in previous weeks';
+      return `value ${f(e.value)} is ${dev.toFixed(1)} deviations ${e.value >= e.expected ? 'above' : 'below'} its ${e.period} pattern ${f(e.expected)} (${when})`;
     }
     case 'stuck':
       return `value stuck at ${f(e.value)} for ${formatDuration(e.stuckMs)}, longer than any repeat seen before (${formatDuration(e.stuckRecordMs)})`;

@@ -1,7 +1,8 @@
 /**
- * The expected value at each time of a period (a day), one slot per sampling interval: an EW
- * mean per slot over successive periods. Fixed size once the interval is known, so memory per
- * series is constant (at most 1,440 slots: one per minute of a day).
+ * The expected value at each time of a period (a day, a week), one slot per sampling interval
+ * (at least minSlotMs, at most an hour): an EW mean per slot over successive periods. Fixed size
+ * once the interval is known, so memory per series is constant (a day: at most 1,440 slots, one
+ * per minute; a week with 5-minute slots: 2,016).
  */
 export class SeasonalProfile {
   private readonly mean: Float64Array;
@@ -13,8 +14,9 @@ export class SeasonalProfile {
     readonly periodMs: number,
     intervalMs: number,
     private readonly rate: number,
+    minSlotMs = 60_000,
   ) {
-    const width = Math.min(Math.max(intervalMs, 60_000), 3_600_000);
+    const width = Math.min(Math.max(intervalMs, minSlotMs), 3_600_000);
     const slots = Math.max(1, Math.round(periodMs / width));
     this.mean = new Float64Array(slots);
     this.count = new Uint32Array(slots);

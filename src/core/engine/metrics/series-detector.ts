@@ -5,6 +5,9 @@ import { describeAnomaly } from './reasons.js';
 import { SeasonalProfile } from './seasonal-profile.js';
 
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** Weekly slots are at least 5 minutes wide (2,016 per week). */
+const WEEK_SLOT_MS = 300_000;
 const K = ANOMALY_KINDS.length;
 const SPIKE = 0;
 const DIP = 1;
@@ -45,6 +48,10 @@ export class SeriesDetector {
   private shiftFrom = 0;
   private shiftSince = 0;
   private day: SeasonalProfile | undefined;
+  private week: SeasonalProfile | undefined;
+  private weekError = 0;
+  private weekLocalError = 0;
+  private weekScale = 0;
   private localError = 0;
   private seasonalError = 0;
   private seasonalScale = 0;
@@ -60,7 +67,7 @@ export class SeriesDetector {
   private readonly active = new Float64Array(K);
   private readonly gains: Float64Array;
   private readonly last: PointExplanation = {
-    kind: 'spike', ratio: 0, value: 0, baseline: 0, scale: 0, record: 0, expected: NaN, seasonalScale: 0, seasonal: false,
+    kind: 'spike', ratio: 0, value: 0, baseline: 0, scale: 0, record: 0, expected: NaN, seasonalScale: 0, seasonal: false, period: 'daily',
     shiftMean: 0, shiftFrom: 0, shiftSince: 0, stuckMs: 0, stuckRecordMs: 0, spreadNow: 0, spreadUsual: 0,
   };
   private lastScore = 0;
@@ -109,7 +116,10 @@ export class SeriesDetector {
       return 0;
     }
     const regular = steps > 0.5 && steps < 1.5;
-    if (this.day === undefined && n >= 10 && this.interval > 0) this.day = new SeasonalProfile(DAY_MS, this.interval, cfg.seasonRate);
+    if (this.day === undefined && n >= 10 && this.interval > 0) {
+      this.day = new SeasonalProfile(DAY_MS, this.interval, cfg.seasonRate);
+      this.week = new SeasonalProfile(WEEK_MS, this.interval, cfg.seasonRate, WEEK_SLOT_MS);
+    }
     const floor = Math.max(cfg.scaleFloor * (this.max - this.min), 1e-12);
     const scale = Math.max(this.scale, floor);
     const r = x - this.baseline;
@@ -119,6 +129,7 @@ export class SeriesDetector {
     let zSeason = 0;
     let expected = NaN;
     let seasonal = false;
+    let period: 'daily' | 'weekly' = 'daily';
     if (this.day !== undefined) {
       expected = this.day.expected(t);
       if (!Number.isNaN(expected)) {
@@ -127,13 +138,35 @@ export class SeriesDetector {
         zSeason = rs / sScale;
         const ae = Math.abs(rs);
         const er = cfg.errorRate;
-        this.seasonalError = this.seasonalError === 0 ? ae : this.seasonalError + er * (ae - this.seasonalError);
-        this.localError = this.localError === 0 ? Math.abs(r) : this.localError + er * (Math.abs(r) - this.localError);
+        this.seasonalError = this.seasonalError === 0 ? ae * ae : this.seasonalError + er * (ae * ae - this.seasonalError);
+        this.localError = this.localError === 0 ? r * r : this.localError + er * (r * r - this.localError);
         this.seasonalScale = this.seasonalScale === 0 ? ae : this.seasonalScale + er * (Math.min(ae, cfg.clip * sScale) - this.seasonalScale);
         seasonal = this.seasonalError < cfg.seasonalAdvantage * this.localError;
         this.last.seasonalScale = sScale;
       }
       this.day.learn(x);
+    }
+    // weekly pattern: used where it beats both the local baseline and the daily pattern
+    if (this.week !== undefined) {
+      const ew = this.week.expected(t);
+      if (!Number.isNaN(ew)) {
+        const rw = x - ew;
+        const aw = Math.abs(rw);
+        const wScale = Math.max(this.weekScale, floor);
+        // a week's memory for a weekly decision (a day's changes must not be forgotten over a weekend)
+        const er = cfg.errorRate / 7;
+        this.weekError = this.weekError === 0 ? aw * aw : this.weekError + er * (aw * aw - this.weekError);
+        this.weekLocalError = this.weekLocalError === 0 ? r * r : this.weekLocalError + er * (r * r - this.weekLocalError);
+        this.weekScale = this.weekScale === 0 ? aw : this.weekScale + er * (Math.min(aw, cfg.clip * wScale) - this.weekScale);
+        if (this.weekError < cfg.seasonalAdvantage * this.weekLocalError && (!seasonal || this.weekError < cfg.seasonalAdvantage * this.seasonalError)) {
+          seasonal = true;
+          period = 'weekly';
+          expected = ew;
+          zSeason = rw / wScale;
+          this.last.seasonalScale = wScale;
+        }
+      }
+      this.week.learn(x);
     }
 
     // sustained residual → level shift
@@ -223,6 +256,7 @@ export class SeriesDetector {
       e.record = bestRecord;
       e.expected = expected;
       e.seasonal = seasonal;
+      e.period = period;
       e.shiftMean = this.shiftMean;
       e.shiftFrom = this.shiftFrom;
       e.shiftSince = this.shiftSince;
@@ -242,15 +276,5 @@ export class SeriesDetector {
   /** The last point's reason in words ("" below the threshold). */
   reason(): string {
     return this.lastScore >= this.cfg.threshold ? describeAnomaly(this.last) : '';
-  }
-
-  /**
-   * When the latest points have stayed on one side of the baseline (a sustained move, not a
-   * lone spike), the move as a level shift in words; else undefined. Lets a caller name an
-   * anomaly that began as a spike or a dip once it has lasted.
-   */
-  sustainedShift(): string | undefined {
-    if (Math.abs(this.sameSide) < SUSTAINED || Math.abs(this.shift) < 1) return undefined;
-    return describeAnomaly({ ...this.last, kind: 'level-shift', seasonal: false, value: this.prevX, shiftFrom: this.shiftFrom, shiftMean: this.shiftMean, shiftSince: this.shiftSince });
   }
 }
