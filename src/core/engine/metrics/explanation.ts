@@ -23,7 +23,7 @@ export interface PointExplanation {
   /** Stuck: how long the value has not changed, and the longest such run before (ms). */
   stuckMs: number;
   stuckRecordMs: number;
-  /** Variance: recent and usual mean absolute deviation. */
+  /** Recent (before this point, except for a variance anomaly) and usual mean absolute deviation. */
   spreadNow: number;
   spreadUsual: number;
 }

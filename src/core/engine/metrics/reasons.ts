@@ -31,16 +31,22 @@ function times(ratio: number): string {
   return `${ratio.toFixed(1)}×`;
 }
 
+/** ", amid variability 2.9× its usual" when the recent spread is at least twice the usual one. */
+function amidVariability(e: PointExplanation): string {
+  const r = e.spreadNow / Math.max(e.spreadUsual, 1e-300);
+  return r >= 2 && Number.isFinite(r) ? `, amid variability ${times(r)} its usual` : '';
+}
+
 /** The reason a person reads, from what the detector saw. */
 export function describeAnomaly(e: PointExplanation): string {
   const f = formatNumber;
   switch (e.kind) {
     case 'spike':
       if (e.record === 0) return `value ${f(e.value)} is ${f(e.value - e.baseline)} above ${f(e.baseline)}, the first rise of a series that had not moved before`;
-      return `value ${f(e.value)} is ${f(e.value - e.baseline)} above its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest rise seen before (${f(e.record)})`;
+      return `value ${f(e.value)} is ${f(e.value - e.baseline)} above its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest rise seen before (${f(e.record)})${amidVariability(e)}`;
     case 'dip':
       if (e.record === 0) return `value ${f(e.value)} is ${f(e.baseline - e.value)} below ${f(e.baseline)}, the first drop of a series that had not moved before`;
-      return `value ${f(e.value)} is ${f(e.baseline - e.value)} below its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest drop seen before (${f(e.record)})`;
+      return `value ${f(e.value)} is ${f(e.baseline - e.value)} below its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest drop seen before (${f(e.record)})${amidVariability(e)}`;
     case 'level-shift':
       return e.seasonal
         ? `level shift against the ${e.period} pattern since ${formatTime(e.shiftSince)}: now ${f(e.value)} where ${f(e.expected)} is usual at this time of ${e.period === 'daily' ? 'day' : 'the week'}`

@@ -164,6 +164,23 @@ describe('SeriesDetector', () => {
     expect(bumped.scores[3000]).toBeGreaterThanOrEqual(THRESHOLD);
   });
 
+  it('flags a change of variance', () => {
+    const g = rng(15);
+    const values = Array.from({ length: 4000 }, (_, i) => 50 + (i >= 3000 ? 3 : 1) * g());
+    const r = run(values);
+    expect(alerts(r, 1000, 3000).length).toBeLessThanOrEqual(3);
+    const after = alerts(r, 3000, 3100);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.length).toBeLessThan(20);
+    expect(r.reasons.slice(3000, 3200).some((x) => /amid variability \d+\.\d× its usual$|^variability up/.test(x))).toBe(true);
+  });
+
+  it('follows a trend without alarming on it', () => {
+    const g = rng(16);
+    const r = run(Array.from({ length: 10_000 }, (_, i) => 10 + 0.01 * i + g()));
+    expect(alerts(r, 1000).length).toBeLessThanOrEqual(10);
+  });
+
   it('stays quiet on plain noise', () => {
     const r = run(noise(20_000, 8));
     expect(alerts(r, 1000).length).toBeLessThanOrEqual(20);

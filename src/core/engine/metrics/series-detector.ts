@@ -194,6 +194,7 @@ export class SeriesDetector {
 
     // variance: recent spread against the usual one
     const ad = Math.abs(r);
+    const spreadBefore = this.spreadShort;
     this.spreadShort += cfg.spreadShortRate * (ad - this.spreadShort);
     this.spreadLong += cfg.spreadLongRate * (ad - this.spreadLong);
 
@@ -262,7 +263,7 @@ export class SeriesDetector {
       e.shiftSince = this.shiftSince;
       e.stuckMs = t - this.stuckSince;
       e.stuckRecordMs = bestRecord * this.interval;
-      e.spreadNow = this.spreadShort;
+      e.spreadNow = e.kind === 'variance' ? this.spreadShort : spreadBefore;
       e.spreadUsual = this.spreadLong;
     }
     return (this.lastScore = score);
