@@ -44,7 +44,7 @@ describe('bifrost detect (spawned CLI)', () => {
   it('--output csv lists the anomalies', async () => {
     const r = await runCli(['detect', join(METRICS, 'payments-queue-depth.csv'), '-o', 'csv']);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('file,start,peak,end,points,kind,value,score,reason,follow_up');
+    expect(lines[0]).toBe('file,start,peak,end,points,kind,value,score,reason,follow_up,learning');
     expect(lines.some((l) => l.includes(',stuck,'))).toBe(true);
   });
 

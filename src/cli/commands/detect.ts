@@ -126,7 +126,8 @@ async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, tar
 }
 
 function eventLine(e: AnomalyEvent, c: CliContext['terminal']['colors']): string {
-  const when = e.start.timestamp === e.peak.timestamp ? e.peak.timestamp : `${e.start.timestamp} (peak ${e.peak.timestamp})`;
+  const span = e.end === e.start.timestamp ? e.start.timestamp : `${e.start.timestamp} → ${e.end}`;
+  const when = span + (e.peak.timestamp === e.start.timestamp ? '' : ` (peak ${e.peak.timestamp})`) + (e.learning ? ' · first day, patterns still being learned' : '');
   const score = e.peak.score >= 0.8 ? c.red(e.peak.score.toFixed(2)) : c.yellow(e.peak.score.toFixed(2));
   const then = e.followUp === undefined ? '' : `        ${c.dim(`then, ${e.followUp.timestamp}:`)} ${e.followUp.reason}\n`;
   return `  ${score}  ${pad(e.followUp?.kind ?? e.peak.kind, 11)} ${c.dim(when)}\n        ${e.peak.reason}\n${then}`;
@@ -140,7 +141,8 @@ function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: Cli
     const meta = [plural(r.points, 'point'), r.intervalMs > 0 ? `every ${formatDuration(r.intervalMs)}` : '', r.skipped > 0 ? c.yellow(`${num(r.skipped)} skipped`) : '', r.anomalies.length > 0 ? c.bold(plural(r.anomalies.length, 'anomaly').replace(/anomalys$/, 'anomalies')) : c.green('no anomaly')].filter(Boolean).join(' · ');
     s += `${c.bold(r.file)}  ${c.dim(meta)}${r.written !== undefined ? c.dim(` → ${r.written}`) : ''}\n`;
     if (r.points > 0 && r.points < DEFAULT_METRIC_DETECTOR_CONFIG.warmup) s += c.dim(`  too short to score: scoring starts after ${DEFAULT_METRIC_DETECTOR_CONFIG.warmup} points\n`);
-    const top = [...r.anomalies].sort((a, b) => b.peak.score - a.peak.score).slice(0, flags.top);
+    // learning-period anomalies after the others: they are the least certain
+    const top = [...r.anomalies].sort((a, b) => Number(a.learning) - Number(b.learning) || b.peak.score - a.peak.score).slice(0, flags.top);
     for (const e of top) s += eventLine(e, c);
     if (r.anomalies.length > top.length) s += c.dim(`  … ${r.anomalies.length - top.length} more (--top, or --output json)\n`);
   }
@@ -153,8 +155,8 @@ function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: Cli
 }
 
 function renderCsv(results: readonly FileResult[]): string {
-  let s = 'file,start,peak,end,points,kind,value,score,reason,follow_up\n';
-  for (const r of results) for (const e of r.anomalies) s += csvRow([r.file, e.start.timestamp, e.peak.timestamp, e.end, e.points, e.followUp?.kind ?? e.peak.kind, e.peak.value, scoreCell(e.peak.score), e.peak.reason, e.followUp?.reason ?? '']);
+  let s = 'file,start,peak,end,points,kind,value,score,reason,follow_up,learning\n';
+  for (const r of results) for (const e of r.anomalies) s += csvRow([r.file, e.start.timestamp, e.peak.timestamp, e.end, e.points, e.followUp?.kind ?? e.peak.kind, e.peak.value, scoreCell(e.peak.score), e.peak.reason, e.followUp?.reason ?? '', e.learning]);
   return s;
 }
 
@@ -172,7 +174,7 @@ function renderJson(results: readonly FileResult[], threshold: number, ms: numbe
       last: r.last ?? null,
       problems: r.problems,
       moreProblems: r.moreProblems,
-      anomalies: r.anomalies.map((e) => ({ start: e.start.timestamp, end: e.end, points: e.points, peak: { timestamp: e.peak.timestamp, value: e.peak.value, score: Number(scoreCell(e.peak.score)), kind: e.peak.kind }, reason: e.peak.reason, ...(e.followUp === undefined ? {} : { followUp: e.followUp }) })),
+      anomalies: r.anomalies.map((e) => ({ start: e.start.timestamp, end: e.end, points: e.points, learning: e.learning, peak: { timestamp: e.peak.timestamp, value: e.peak.value, score: Number(scoreCell(e.peak.score)), kind: e.peak.kind }, reason: e.peak.reason, ...(e.followUp === undefined ? {} : { followUp: e.followUp }) })),
     })),
     elapsedMs: Math.round(ms),
   }, null, 2) + '\n';

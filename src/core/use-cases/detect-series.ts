@@ -34,6 +34,8 @@ export interface AnomalyEvent {
   peak: AnomalyPoint;
   end: string;
   points: number;
+  /** Began within the first day of the series, before its daily pattern could be known. */
+  learning: boolean;
   /** A spike or dip that lasted: the level shift it turned out to be (known a few points later). */
   followUp?: { timestamp: string; kind: 'level-shift'; reason: string };
 }
@@ -58,6 +60,8 @@ export interface SeriesSummary {
 const MAX_PROBLEMS = 100;
 /** Points after a spike or dip that must stay beyond its baseline for it to be a level shift. */
 const SUSTAINED = 6;
+/** Anomalies in the first day of a series are flagged as found while learning. */
+const LEARNING_MS = 86_400_000;
 
 /**
  * Scores one series as its lines arrive: layout from the first line, rows parsed and checked
@@ -77,6 +81,8 @@ export class SeriesDetection {
   private open: AnomalyEvent | undefined;
   private openLastMs = 0;
   private first: string | undefined;
+  private firstMs = 0;
+  private stuckOpen = false;
   private last: string | undefined;
   private fatal: string | undefined;
   /** The open anomaly, if it began as a spike or dip: is it lasting (a level shift)? */
@@ -133,7 +139,10 @@ export class SeriesDetection {
     this.lastMs = r.t;
     this.lastLine = lineNo;
     this.points++;
-    this.first ??= r.timestamp;
+    if (this.first === undefined) {
+      this.first = r.timestamp;
+      this.firstMs = r.t;
+    }
     this.last = r.timestamp;
     const score = this.detector.push(r.t, r.x);
     let reason = '';
@@ -142,6 +151,10 @@ export class SeriesDetection {
       this.alert({ timestamp: r.timestamp, ms: r.t, value: r.x, score, kind: this.detector.explain().kind, reason });
     }
     this.followUp(r.t, r.x, r.timestamp);
+    // a stuck value's anomaly lasts as long as the value does
+    const o = this.open;
+    if (o !== undefined && o.peak.kind === 'stuck' && r.x === o.peak.value && this.stuckOpen) o.end = r.timestamp;
+    else this.stuckOpen = false;
     this.onRow({ timestamp: r.timestamp, value: r.value, score, reason });
   }
 
@@ -187,7 +200,8 @@ export class SeriesDetection {
       o.end = p.timestamp;
       if (p.score > o.peak.score) o.peak = p;
     } else {
-      this.open = { start: p, peak: p, end: p.timestamp, points: 1 };
+      this.open = { start: p, peak: p, end: p.timestamp, points: 1, learning: p.ms - this.firstMs < LEARNING_MS };
+      this.stuckOpen = p.kind === 'stuck';
       this.anomalies.push(this.open);
       const e = this.detector.explain();
       this.shift = p.kind === 'spike' || p.kind === 'dip' ? { up: p.kind === 'spike', before: e.baseline, scale: e.scale, sum: 0, count: 0, broken: false } : undefined;
