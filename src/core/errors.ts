@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'INPUT.BAD_OPTION'
   | 'INPUT.EMPTY'
   | 'CACHE.UNAVAILABLE'
+  | 'STORE.UNAVAILABLE'
+  | 'STORE.LOCKED'
+  | 'INPUT.TOO_LARGE'
+  | 'INPUT.UNSUPPORTED_MEDIA'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -1,0 +1,188 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { Finding, FindingKind } from '../../../core/domain/finding.js';
+import type { LogResource } from '../../../core/domain/log-record.js';
+import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
+import { AppError } from '../../../core/errors.js';
+import type { FindingQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort } from '../../../core/ports/telemetry-store.port.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
+
+export interface DuckDbStoreOptions {
+  /** Database file (created with its folder), or ':memory:'. */
+  path: string;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS metric_points (
+     tenant VARCHAR NOT NULL, time_ms DOUBLE NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+     value DOUBLE NOT NULL, labels VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
+     container VARCHAR, node VARCHAR, host VARCHAR, count DOUBLE, sum DOUBLE)`,
+  `CREATE TABLE IF NOT EXISTS findings (
+     tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_ms DOUBLE NOT NULL,
+     score DOUBLE NOT NULL, reason VARCHAR NOT NULL, metric VARCHAR NOT NULL, labels VARCHAR NOT NULL,
+     resource VARCHAR NOT NULL, detail VARCHAR NOT NULL, evidence VARCHAR NOT NULL, PRIMARY KEY (tenant, id))`,
+];
+
+const RESOURCE_KEYS = ['service', 'namespace', 'pod', 'container', 'node', 'host'] as const;
+
+function optional(v: DuckDBValue): string | undefined {
+  return v === null ? undefined : String(v);
+}
+
+/**
+ * The embedded store: one DuckDB file. A batch is one transaction (all or nothing) and the
+ * promise resolves after COMMIT, when DuckDB has written it to its write-ahead log. One process
+ * owns the file: a second `serve` on the same --data gets STORE.LOCKED with advice.
+ */
+export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): Promise<TelemetryStorePort> {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(options.path);
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/lock/i.test(msg)) throw new AppError('STORE.LOCKED', `${options.path} is open in another process (another bifrost serve?); stop it or choose another --data directory`, { path: options.path }, err);
+    throw new AppError('STORE.UNAVAILABLE', `cannot open the store ${options.path}: ${msg}`, { path: options.path }, err);
+  }
+  const conn: DuckDBConnection = await instance.connect();
+  for (const sql of SCHEMA) await conn.run(sql);
+  let open = true;
+  // one writer at a time: transactions on one connection must not interleave
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  const check = () => {
+    if (!open) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
+  };
+
+  return {
+    append(tenant: string, batch: TelemetryBatch): Promise<void> {
+      return serial(async () => {
+        check();
+        if (batch.metrics.length === 0 && batch.findings.length === 0) return;
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          if (batch.metrics.length > 0) {
+            const a = await conn.createAppender('metric_points');
+            for (const m of batch.metrics) {
+              a.appendVarchar(tenant);
+              a.appendDouble(m.timeMs);
+              a.appendVarchar(m.name);
+              a.appendVarchar(m.kind);
+              a.appendDouble(m.value);
+              a.appendVarchar(m.labels);
+              for (const k of RESOURCE_KEYS) {
+                const v = m.resource[k];
+                if (v === undefined) a.appendNull();
+                else a.appendVarchar(v);
+              }
+              if (m.count === undefined) a.appendNull();
+              else a.appendDouble(m.count);
+              if (m.sum === undefined) a.appendNull();
+              else a.appendDouble(m.sum);
+              a.endRow();
+            }
+            a.closeSync();
+          }
+          if (batch.findings.length > 0) {
+            const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
+            for (const f of batch.findings) {
+              st.bind([tenant, f.id, f.kind, f.timeMs, f.score, f.reason, f.subject.metric, f.subject.labels, JSON.stringify(f.subject.resource), f.detail, JSON.stringify(f.evidence)]);
+              await st.run();
+            }
+          }
+          await conn.run('COMMIT');
+        } catch (err) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw new AppError('STORE.UNAVAILABLE', `the store could not write the batch: ${(err as Error).message}`, {}, err);
+        }
+      });
+    },
+
+    findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
+      return serial(async () => {
+        check();
+        const where = ['tenant = $tenant'];
+        const values: Record<string, DuckDBValue> = { tenant, limit: q.limit + 1 };
+        if (q.fromMs !== undefined) {
+          where.push('time_ms >= $from');
+          values.from = q.fromMs;
+        }
+        if (q.toMs !== undefined) {
+          where.push('time_ms < $to');
+          values.to = q.toMs;
+        }
+        if (q.kind !== undefined) {
+          where.push('kind = $kind');
+          values.kind = q.kind;
+        }
+        if (q.cursor !== undefined) {
+          const c = decodeCursor(q.cursor);
+          if (c === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+          where.push('(time_ms < $ct OR (time_ms = $ct AND id < $cid))');
+          values.ct = c.timeMs;
+          values.cid = c.id;
+        }
+        const r = await conn.runAndReadAll(`SELECT id, kind, time_ms, score, reason, metric, labels, resource, detail, evidence FROM findings WHERE ${where.join(' AND ')} ORDER BY time_ms DESC, id DESC LIMIT $limit`, values);
+        const rows = r.getRows();
+        const items = rows.slice(0, q.limit).map((row): Finding => ({
+          id: String(row[0]),
+          kind: String(row[1]) as FindingKind,
+          timeMs: Number(row[2]),
+          score: Number(row[3]),
+          reason: String(row[4]),
+          subject: { metric: String(row[5]), labels: String(row[6]), resource: JSON.parse(String(row[7])) as LogResource },
+          detail: String(row[8]),
+          evidence: JSON.parse(String(row[9])) as Finding['evidence'],
+        }));
+        const last = items.at(-1);
+        return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
+      });
+    },
+
+    metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
+      return serial(async () => {
+        check();
+        const where = ['tenant = $tenant', 'name = $name'];
+        const values: Record<string, DuckDBValue> = { tenant, name: q.name, limit: q.limit };
+        if (q.fromMs !== undefined) {
+          where.push('time_ms >= $from');
+          values.from = q.fromMs;
+        }
+        if (q.toMs !== undefined) {
+          where.push('time_ms < $to');
+          values.to = q.toMs;
+        }
+        const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum FROM metric_points WHERE ${where.join(' AND ')} ORDER BY time_ms LIMIT $limit`, values);
+        return r.getRows().map((row) => {
+          const resource: LogResource = {};
+          RESOURCE_KEYS.forEach((k, i) => {
+            const v = optional(row[5 + i]!);
+            if (v !== undefined) resource[k] = v;
+          });
+          const p: MetricPoint = { timeMs: Number(row[0]), name: String(row[1]), kind: String(row[2]) as MetricKind, value: Number(row[3]), labels: String(row[4]), resource };
+          if (row[11] !== null) p.count = Number(row[11]);
+          if (row[12] !== null) p.sum = Number(row[12]);
+          return p;
+        });
+      });
+    },
+
+    healthy: () => open,
+
+    close(): Promise<void> {
+      return serial(() => {
+        if (!open) return Promise.resolve();
+        open = false;
+        conn.closeSync();
+        instance.closeSync();
+        return Promise.resolve();
+      });
+    },
+  };
+}
