@@ -11,10 +11,10 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
   describe(`TelemetryStorePort contract: ${name}`, () => {
     it('stores metric points and reads them back by name and time, in time order, every field intact', async () => {
       const s = await create();
-      await s.append('t1', { metrics: [point(2), point(1, { kind: 'histogram', count: 4, sum: 10, resource: {} }), point(3, { name: 'mem' })], findings: [] });
+      await s.append('t1', { metrics: [point(2, { kind: 'sum', cumulative: true }), point(1, { kind: 'histogram', count: 4, sum: 10, resource: {} }), point(3, { name: 'mem' })], findings: [] });
       const got = await s.metricPoints('t1', { name: 'cpu', limit: 10 });
-      expect(got).toEqual([point(1, { kind: 'histogram', count: 4, sum: 10, resource: {} }), point(2)]);
-      expect(await s.metricPoints('t1', { name: 'cpu', fromMs: point(2).timeMs, limit: 10 })).toEqual([point(2)]);
+      expect(got).toEqual([point(1, { kind: 'histogram', count: 4, sum: 10, resource: {} }), point(2, { kind: 'sum', cumulative: true })]);
+      expect(await s.metricPoints('t1', { name: 'cpu', fromMs: point(2).timeMs, limit: 10 })).toEqual([point(2, { kind: 'sum', cumulative: true })]);
       await s.close();
     });
 

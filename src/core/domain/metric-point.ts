@@ -17,6 +17,8 @@ export interface MetricPoint {
   resource: LogResource;
   count?: number;
   sum?: number;
+  /** A monotonic cumulative counter (OTLP sum): anomalies are scored on its rate. */
+  cumulative?: boolean;
 }
 
 /** The identity of a series: name, resource and labels. */

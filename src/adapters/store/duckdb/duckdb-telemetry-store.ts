@@ -18,7 +18,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS metric_points (
      tenant VARCHAR NOT NULL, time_ms DOUBLE NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
      value DOUBLE NOT NULL, labels VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
-     container VARCHAR, node VARCHAR, host VARCHAR, count DOUBLE, sum DOUBLE)`,
+     container VARCHAR, node VARCHAR, host VARCHAR, count DOUBLE, sum DOUBLE, cumulative BOOLEAN NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS findings (
      tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_ms DOUBLE NOT NULL,
      score DOUBLE NOT NULL, reason VARCHAR NOT NULL, metric VARCHAR NOT NULL, labels VARCHAR NOT NULL,
@@ -85,6 +85,7 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
               else a.appendDouble(m.count);
               if (m.sum === undefined) a.appendNull();
               else a.appendDouble(m.sum);
+              a.appendBoolean(m.cumulative === true);
               a.endRow();
             }
             a.closeSync();
@@ -158,7 +159,7 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
           where.push('time_ms < $to');
           values.to = q.toMs;
         }
-        const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum FROM metric_points WHERE ${where.join(' AND ')} ORDER BY time_ms LIMIT $limit`, values);
+        const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum, cumulative FROM metric_points WHERE ${where.join(' AND ')} ORDER BY time_ms LIMIT $limit`, values);
         return r.getRows().map((row) => {
           const resource: LogResource = {};
           RESOURCE_KEYS.forEach((k, i) => {
@@ -168,6 +169,7 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
           const p: MetricPoint = { timeMs: Number(row[0]), name: String(row[1]), kind: String(row[2]) as MetricKind, value: Number(row[3]), labels: String(row[4]), resource };
           if (row[11] !== null) p.count = Number(row[11]);
           if (row[12] !== null) p.sum = Number(row[12]);
+          if (row[13] === true) p.cumulative = true;
           return p;
         });
       });
