@@ -17,8 +17,6 @@ const STUCK = 4;
 const VARIANCE = 5;
 /** Ratio given to the first rise or drop of a series that never moved before. */
 const FIRST_EVER = 1e6;
-/** Points on one side of the baseline before a move is called a level shift in the reason. */
-const SUSTAINED = 3;
 const MAX_MAGNITUDE = 1e150;
 
 /**
@@ -42,8 +40,6 @@ export class SeriesDetector {
   private min = Infinity;
   private max = -Infinity;
   private shift = 0;
-  /** Consecutive points beyond one scale unit on the same side (+ above, − below). */
-  private sameSide = 0;
   private shiftMean = 0;
   private shiftFrom = 0;
   private shiftSince = 0;
@@ -171,7 +167,6 @@ export class SeriesDetector {
 
     // sustained residual → level shift
     const z = seasonal ? zSeason : zLocal;
-    this.sameSide = z > 1 ? (this.sameSide > 0 ? this.sameSide + 1 : 1) : z < -1 ? (this.sameSide < 0 ? this.sameSide - 1 : -1) : 0;
     const shiftRate = regular ? cfg.shiftRate : 1 - Math.pow(1 - cfg.shiftRate, steps);
     this.shift += shiftRate * (Math.max(-10, Math.min(10, z)) - this.shift);
     if (Math.abs(this.shift) < 1) {
@@ -221,7 +216,6 @@ export class SeriesDetector {
     let best = 0;
     let bestK = 0;
     let bestRecord = 0;
-    let shiftRatio = 0;
     this.stuckRecord *= keep;
     this.records[STUCK] = this.stuckRecord;
     for (let k = 0; k < K; k++) {
@@ -230,7 +224,6 @@ export class SeriesDetector {
       // a rise or drop where there never was one (a flat line that moves) is as new as it gets
       const firstEver = rec === 0 && v > 0 && k <= DIP && n >= cfg.componentWarmup;
       const ratio = firstEver ? FIRST_EVER : rec > 0 ? (this.gains[k]! * v) / rec : 0;
-      if (k === SHIFT) shiftRatio = ratio;
       if (k !== STUCK) this.records[k] = Math.max(v, rec * keep);
       if (v > 0 || this.active[k]! > 0) this.active[k] = this.active[k]! + Math.max(steps, 1);
       if (this.active[k]! < cfg.componentWarmup && !firstEver) continue;
@@ -247,8 +240,6 @@ export class SeriesDetector {
     if (score >= cfg.threshold) this.lastAlertT = t;
     if (score >= cfg.threshold) {
       const e = this.last;
-      // a sustained move reads better as the level shift it is than as its latest point
-      if ((bestK === SPIKE || bestK === DIP) && Math.abs(this.sameSide) >= SUSTAINED && shiftRatio / (1 + shiftRatio) >= cfg.threshold) bestK = SHIFT;
       e.kind = ANOMALY_KINDS[bestK]!;
       e.ratio = best;
       e.value = value;
