@@ -1,10 +1,14 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Terminal } from './render/terminal.js';
 
 /** What commands get from main.ts: no command reads process.* itself. */
 export interface CliContext {
   terminal: Terminal;
   stdin: Readable & { isTTY?: boolean };
+  /** Raw stdout for streams that are not results (the server's JSON logs). */
+  stdout: Writable;
+  /** Calls handler once on SIGTERM or SIGINT (the server's graceful stop). */
+  onSignals(handler: (signal: string) => void): void;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   defaultCacheDir: string;

@@ -5,6 +5,7 @@ import { isAppError } from '../core/errors.js';
 import { defaultCacheDir } from '../adapters/cache/result-cache.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { detectCommand } from './commands/detect.js';
+import { serveCommand } from './commands/serve.js';
 import { parseCommand } from './commands/parse.js';
 import { templatesCommand } from './commands/templates.js';
 import type { CliContext } from './context.js';
@@ -38,6 +39,17 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
   const ctx: CliContext = {
     terminal,
     stdin: d.stdin,
+    stdout: d.stdout,
+    onSignals: (handler) => {
+      let fired = false;
+      const once = (sig: NodeJS.Signals) => {
+        if (fired) return;
+        fired = true;
+        handler(sig);
+      };
+      process.once('SIGTERM', once);
+      process.once('SIGINT', once);
+    },
     env: d.env,
     now: d.now,
     defaultCacheDir: defaultCacheDir(d.env),
@@ -64,6 +76,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(parseCommand(ctx))
     .addCommand(templatesCommand(ctx))
     .addCommand(detectCommand(ctx))
+    .addCommand(serveCommand(ctx))
     .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();

@@ -1,0 +1,82 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { AppError } from '../../core/errors.js';
+import { loadServerConfig, startServer } from '../../server/main.js';
+import type { CliContext } from '../context.js';
+
+interface ServeFlags {
+  host?: string;
+  port?: number;
+  data?: string;
+  memory?: boolean;
+  logLevel?: string;
+  queue?: number;
+  maxBodyMb?: number;
+  shutdownTimeout?: number;
+}
+
+/** $BIFROST_DATA, else $XDG_DATA_HOME/bifrost, else ~/.local/share/bifrost. */
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.BIFROST_DATA) return env.BIFROST_DATA;
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'bifrost');
+}
+
+export function serveCommand(ctx: CliContext): Command {
+  const cmd = new Command('serve')
+    .description('Run the server: OTLP/HTTP metrics in, scored as they arrive; anomalies and points queryable over REST')
+    .option('--host <host>', 'address to listen on (loopback only until API keys exist) [env BIFROST_HOST]', undefined)
+    .option('--port <port>', 'port (4318 is the OTLP/HTTP port; 0 picks a free one) [env BIFROST_PORT]', ctx.parseIntOption('--port', 0))
+    .option('--data <dir>', 'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .option('--memory', 'keep everything in memory (nothing survives a restart)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent [env BIFROST_LOG_LEVEL]')
+    .option('--queue <n>', 'ingest requests that may wait before 503 + Retry-After', ctx.parseIntOption('--queue', 1), 64)
+    .option('--max-body-mb <n>', 'largest request body (compressed; 4× that decompressed)', ctx.parseIntOption('--max-body-mb', 1), 16)
+    .option('--shutdown-timeout <seconds>', 'how long SIGTERM/SIGINT waits for in-flight work', ctx.parseIntOption('--shutdown-timeout', 1), 10);
+  cmd.addHelpText('after', `
+Endpoints (one listener):
+  POST /v1/metrics          OTLP/HTTP metrics, protobuf or JSON, gzip accepted
+  GET  /api/v1/findings     metric anomalies with reasons (?from&to&kind&limit&cursor)
+  GET  /api/v1/metrics/points?name=…   stored points of a metric
+  GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics
+Logs: JSON lines (pino) on stdout, with request ids. SIGTERM/SIGINT stop gracefully.
+
+Point an OpenTelemetry SDK or Collector at it:
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+
+Examples:
+  bifrost serve
+  bifrost serve --port 0 --memory --log-level warn`);
+  cmd.action(async (flags: ServeFlags) => {
+    const t = ctx.terminal;
+    const dataDir = flags.data ?? defaultDataDir(ctx.env);
+    const config = loadServerConfig(ctx.env, {
+      dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
+      ...(flags.host === undefined ? {} : { host: flags.host }),
+      ...(flags.port === undefined ? {} : { port: flags.port }),
+      ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel as 'info' }),
+      queueCapacity: flags.queue ?? 64,
+      maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,
+      maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
+      shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,
+    });
+    if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
+    const server = await startServer(config, { stream: ctx.stdout });
+    t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
+    t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · open access on loopback (API keys are not implemented yet)`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        t.err(`${signal}: stopping (answering in-flight requests, flushing the store)…`);
+        void server.close().then((ok) => {
+          if (!ok) {
+            t.err(`error: the shutdown took longer than ${config.shutdownTimeoutMs / 1000} s; exiting anyway`);
+            ctx.setExitCode(1);
+          } else t.err('stopped.');
+          resolve();
+        });
+      };
+      ctx.onSignals(stop);
+    });
+  });
+  return cmd;
+}

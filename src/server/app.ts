@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { isAppError } from '../core/errors.js';
+import type { ServerContext } from './context.js';
+import { HTTP_STATUS } from './http-errors.js';
+import { apiRoutes } from './routes/api.js';
+import { otlpRoutes } from './routes/otlp.js';
+
+/**
+ * The HTTP server: OTLP/HTTP receiver, REST API, health and Prometheus metrics on one
+ * listener. Logs are pino JSON (Fastify's logger) with a request id; bodies and headers are
+ * never logged (they may carry secrets).
+ */
+export function buildApp(ctx: ServerContext, logger: boolean | { level: string; stream?: NodeJS.WritableStream } = false): FastifyInstance {
+  const app = Fastify({
+    logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: ctx.config.maxBodyBytes,
+  });
+
+  app.addHook('onResponse', (req, res, done) => {
+    ctx.metrics.http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(res.statusCode) }, res.elapsedTime / 1000);
+    done();
+  });
+
+  app.setErrorHandler((err, req, res) => {
+    if (isAppError(err)) {
+      const status = HTTP_STATUS[err.code];
+      if (status >= 500) req.log.error({ code: err.code }, err.message);
+      return res.code(status).send({ code: status, error: err.code, message: err.message, ...(typeof err.details.field === 'string' ? { field: err.details.field } : {}) });
+    }
+    const e = err as { statusCode?: number; validation?: unknown; message: string; code?: string };
+    const status = e.statusCode ?? 500;
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return res.code(415).send({ code: 415, error: e.code, message: `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here: send application/x-protobuf or application/json` });
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return res.code(413).send({ code: 413, error: e.code, message: `the body is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return res.code(status).send({ code: status, error: e.code ?? 'INTERNAL', message: status >= 500 ? 'internal error (see the server log)' : e.message });
+  });
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const problems = [...(ctx.store.healthy() ? [] : ['store closed']), ...(ctx.queue.full ? ['ingest queue full'] : [])];
+    return problems.length === 0 ? { status: 'ready' } : res.code(503).send({ status: 'not ready', problems });
+  });
+  app.get('/metrics', async (_req, res) => res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()));
+
+  void app.register(otlpRoutes(ctx));
+  void app.register(apiRoutes(ctx), { prefix: '/api/v1' });
+  return app;
+}

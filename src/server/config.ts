@@ -1,0 +1,59 @@
+import { AppError } from '../core/errors.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Database file; undefined = in memory (nothing kept after exit). */
+  dataFile: string | undefined;
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+  queueCapacity: number;
+  shutdownTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
+  host: '127.0.0.1',
+  port: 4318,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxDecompressedBytes: 64 * 1024 * 1024,
+  queueCapacity: 64,
+  shutdownTimeoutMs: 10_000,
+  logLevel: 'info',
+};
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new AppError('INPUT.BAD_OPTION', `${name} must be a whole number from ${min} to ${max}, got "${v}"`, { field: name });
+  return n;
+}
+
+/**
+ * Defaults, then the environment (BIFROST_HOST, BIFROST_PORT, BIFROST_LOG_LEVEL), then the
+ * command line: validated and frozen. A bad value fails at start with its name.
+ */
+export function loadServerConfig(env: Readonly<Record<string, string | undefined>>, overrides: Partial<ServerConfig> & { dataFile: string | undefined }): Readonly<ServerConfig> {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+  const envLevel = env.BIFROST_LOG_LEVEL;
+  if (envLevel !== undefined && envLevel !== '' && !(levels as readonly string[]).includes(envLevel)) throw new AppError('INPUT.BAD_OPTION', `BIFROST_LOG_LEVEL must be one of ${levels.join(', ')}, got "${envLevel}"`, { field: 'BIFROST_LOG_LEVEL' });
+  const c: ServerConfig = {
+    ...DEFAULT_SERVER_CONFIG,
+    ...(env.BIFROST_HOST ? { host: env.BIFROST_HOST } : {}),
+    ...(int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535) === undefined ? {} : { port: int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535)! }),
+    ...(envLevel ? { logLevel: envLevel as ServerConfig['logLevel'] } : {}),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+    dataFile: overrides.dataFile,
+  };
+  if (!isLoopback(c.host)) {
+    throw new AppError('INPUT.BAD_OPTION', `--host ${c.host} would accept connections from other machines, and API keys are not implemented yet: bifrost serve listens on loopback only for now (127.0.0.1 or ::1); put it behind an authenticating proxy if it must be reachable`, { field: 'host' });
+  }
+  if (c.maxDecompressedBytes < c.maxBodyBytes) throw new AppError('INPUT.BAD_OPTION', 'the decompressed body limit must be at least the body limit', { field: 'maxDecompressedBytes' });
+  return Object.freeze(c);
+}

@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
+import type { ServerConfig } from './config.js';
+import type { IngestQueue } from './ingest-queue.js';
+
+export interface ServerMetrics {
+  registry: Registry;
+  records: Counter<'signal'>;
+  bytes: Counter<'signal'>;
+  rejected: Counter<'signal' | 'reason'>;
+  findings: Counter<'kind'>;
+  storeLatency: Histogram;
+  http: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** What the routes share: built once in main.ts (tests build their own). */
+export interface ServerContext {
+  config: ServerConfig;
+  store: TelemetryStorePort;
+  ingest: MetricIngest;
+  queue: IngestQueue;
+  metrics: ServerMetrics;
+  /** Until API keys exist every request belongs to this tenant. */
+  tenant: string;
+}
+
+/** The server's own Prometheus metrics, in a registry of its own (not the global one). */
+export function createServerMetrics(queue: IngestQueue, ingest: MetricIngest): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bifrost_' });
+  const m: ServerMetrics = {
+    registry,
+    records: new Counter({ name: 'bifrost_received_records_total', help: 'Records received and stored, per signal', labelNames: ['signal'], registers: [registry] }),
+    bytes: new Counter({ name: 'bifrost_received_bytes_total', help: 'Bytes received (decompressed), per signal', labelNames: ['signal'], registers: [registry] }),
+    rejected: new Counter({ name: 'bifrost_rejected_total', help: 'Requests or records rejected, per signal and reason', labelNames: ['signal', 'reason'], registers: [registry] }),
+    findings: new Counter({ name: 'bifrost_findings_total', help: 'Findings produced, per kind', labelNames: ['kind'], registers: [registry] }),
+    storeLatency: new Histogram({ name: 'bifrost_store_write_seconds', help: 'Time to score and durably write one ingest request', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    http: new Histogram({ name: 'bifrost_http_request_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
+  };
+  new Gauge({ name: 'bifrost_ingest_queue_depth', help: 'Ingest requests waiting or running', registers: [registry], collect() { this.set(queue.depth); } });
+  new Gauge({ name: 'bifrost_metric_series_tracked', help: 'Metric series with detector state', registers: [registry], collect() { this.set(ingest.trackedSeries); } });
+  new Gauge({ name: 'bifrost_metric_series_evicted', help: 'Metric series evicted from detector state (least recently seen)', registers: [registry], collect() { this.set(ingest.evictedSeries); } });
+  return m;
+}

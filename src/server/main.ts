@@ -1,0 +1,60 @@
+import { createTelemetryStore } from '../adapters/wiring.js';
+import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
+import type { ServerConfig } from './config.js';
+import { createServerMetrics } from './context.js';
+import type { ServerContext } from './context.js';
+import { buildApp } from './app.js';
+import { IngestQueue } from './ingest-queue.js';
+
+export { isLoopback, loadServerConfig } from './config.js';
+export type { ServerConfig } from './config.js';
+
+export interface RunningServer {
+  /** http://host:port actually bound (port 0 picks a free one). */
+  url: string;
+  /**
+   * Graceful stop: no new connections, in-flight requests answered, the ingest queue drained,
+   * the store flushed and closed. Resolves false when it took longer than the shutdown timeout.
+   */
+  close(): Promise<boolean>;
+}
+
+/** Composition root of `bifrost serve`: store, use cases, queue, HTTP app; then listen. */
+export async function startServer(config: Readonly<ServerConfig>, log: { stream: NodeJS.WritableStream }): Promise<RunningServer> {
+  const store = await createTelemetryStore({ dataFile: config.dataFile });
+  const ingest = new MetricIngest({ store });
+  const queue = new IngestQueue(config.queueCapacity);
+  const ctx: ServerContext = { config, store, ingest, queue, metrics: createServerMetrics(queue, ingest), tenant: 'default' };
+  const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = addr !== null && typeof addr === 'object' ? addr.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<boolean> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<false>((resolve) => {
+          timer = setTimeout(() => { resolve(false); }, config.shutdownTimeoutMs);
+        });
+        const graceful = (async () => {
+          await app.close();
+          await queue.drain();
+          await store.close();
+          return true as const;
+        })();
+        const ok = await Promise.race([graceful, timeout]);
+        clearTimeout(timer);
+        return ok;
+      })();
+      return closing;
+    },
+  };
+}

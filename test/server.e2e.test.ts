@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli, tempDir } from './helpers/run-cli.js';
+
+interface Server { url: string; child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
+const running: Server[] = [];
+
+/** Spawns `bifrost serve --port 0` and resolves once it prints where it listens. */
+function serve(args: string[]): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: tempDir('bifrost-home-') } });
+    let err = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
+    child.stdout.resume();
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
+      if (m) {
+        const s = { url: m[1]!, child, stderr: () => err, exited };
+        running.push(s);
+        resolve(s);
+      }
+    });
+    void exited.then((code) => { reject(new Error(`serve exited ${String(code)}: ${err}`)); });
+  });
+}
+
+afterEach(() => {
+  for (const s of running.splice(0)) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+});
+
+const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+const T0 = Date.UTC(2026, 0, 1);
+
+function metricsBody(name: string, values: readonly number[], start = T0) {
+  return { resourceMetrics: [{ resource: { attributes: [attr('service.name', 'checkout'), attr('k8s.pod.name', 'checkout-1')] }, scopeMetrics: [{ metrics: [{ name, gauge: { dataPoints: values.map((v, i) => ({ timeUnixNano: ns(start + i * 60_000), asDouble: v })) } }] }] }] };
+}
+
+function protobuf(body: unknown): Buffer {
+  const require = createRequire(import.meta.url);
+  const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: { fromObject(o: unknown): unknown; encode(m: unknown): { finish(): Uint8Array } } } } } } } };
+  const T = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+  return Buffer.from(T.encode(T.fromObject(body)).finish());
+}
+
+const post = (s: Server, body: Buffer | string, headers: Record<string, string>) => fetch(`${s.url}/v1/metrics`, { method: 'POST', body, headers });
+
+describe('bifrost serve (spawned server)', () => {
+  it('scores OTLP metrics as they arrive (JSON, gzip, protobuf) and serves the anomalies with reasons', async () => {
+    const s = await serve(['--memory']);
+    const values = Array.from({ length: 900 }, (_, i) => (i === 800 ? 95 : 50 + 3 * Math.sin(i * 1.3)));
+    const first = await post(s, JSON.stringify(metricsBody('cpu', values.slice(0, 400))), { 'content-type': 'application/json' });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({});
+    const gz = await post(s, gzipSync(JSON.stringify(metricsBody('cpu', values.slice(400, 600), T0 + 400 * 60_000))), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(gz.status).toBe(200);
+    const pb = await post(s, protobuf(metricsBody('cpu', values.slice(600), T0 + 600 * 60_000)), { 'content-type': 'application/x-protobuf' });
+    expect(pb.status).toBe(200);
+    expect(pb.headers.get('content-type')).toBe('application/x-protobuf');
+    const findings = (await (await fetch(`${s.url}/api/v1/findings`)).json()) as { items: { kind: string; time: string; reason: string; detail: string }[]; next: string | null };
+    expect(findings.items).toHaveLength(1);
+    expect(findings.items[0]).toMatchObject({ kind: 'metric-anomaly', time: new Date(T0 + 800 * 60_000).toISOString(), detail: 'spike' });
+    expect(findings.items[0]!.reason).toMatch(/^cpu · checkout\/checkout-1: value 95 is 4\d(\.\d)? above its recent baseline/);
+    const points = (await (await fetch(`${s.url}/api/v1/metrics/points?name=cpu&limit=5000`)).json()) as { items: unknown[] };
+    expect(points.items).toHaveLength(900);
+    const prom = await (await fetch(`${s.url}/metrics`)).text();
+    expect(prom).toContain('bifrost_received_records_total{signal="metrics"} 900');
+    expect(prom).toContain('bifrost_findings_total{kind="metric-anomaly"} 1');
+    expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+    expect(s.stderr()).toContain('open access on loopback');
+  });
+
+  it('answers bad input with the status and a reason: partial success, 400, 413 (also decompressed), 415', async () => {
+    const s = await serve(['--memory', '--max-body-mb', '1']);
+    const partial = await post(s, JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', gauge: { dataPoints: [{ timeUnixNano: ns(T0), asDouble: 1 }, { asDouble: 2 }] } }] }] }] }), { 'content-type': 'application/json' });
+    expect(partial.status).toBe(200);
+    expect(await partial.json()).toEqual({ partialSuccess: { rejectedDataPoints: '1', errorMessage: 'x: data point without a valid timeUnixNano' } });
+    const bad = await post(s, '{"resourceMetrics": [', { 'content-type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/^the body is not valid JSON/);
+    const truncated = await post(s, protobuf(metricsBody('cpu', [1, 2, 3])).subarray(0, 20), { 'content-type': 'application/x-protobuf' });
+    expect(truncated.status).toBe(400);
+    const big = await post(s, Buffer.alloc(2 * 1024 * 1024, 0x20), { 'content-type': 'application/json' });
+    expect(big.status).toBe(413);
+    const bomb = await post(s, gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(bomb.status).toBe(413);
+    expect(((await bomb.json()) as { message: string }).message).toMatch(/larger than \d+ bytes once decompressed/);
+    const notGzip = await post(s, 'plain', { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(notGzip.status).toBe(400);
+    const type = await post(s, 'x', { 'content-type': 'text/plain' });
+    expect(type.status).toBe(415);
+    expect(((await type.json()) as { message: string }).message).toContain('send application/x-protobuf or application/json');
+    const q = await fetch(`${s.url}/api/v1/findings?limit=0`);
+    expect(q.status).toBe(400);
+    expect(((await q.json()) as { message: string }).message).toContain('limit');
+    const from = await fetch(`${s.url}/api/v1/findings?from=yesterday`);
+    expect(await from.json()).toMatchObject({ code: 400, field: 'from' });
+    const cursor = await fetch(`${s.url}/api/v1/findings?cursor=nonsense`);
+    expect(await cursor.json()).toMatchObject({ code: 400, field: 'cursor' });
+  });
+
+  it('stops gracefully on SIGTERM; what it acknowledged is there after a restart', async () => {
+    const data = tempDir('bifrost-serve-data-');
+    const a = await serve(['--data', data]);
+    expect((await post(a, JSON.stringify(metricsBody('disk', [1, 2, 3])), { 'content-type': 'application/json' })).status).toBe(200);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(a.stderr()).toContain('stopped.');
+    const b = await serve(['--data', data]);
+    const points = (await (await fetch(`${b.url}/api/v1/metrics/points?name=disk`)).json()) as { items: { value: number }[] };
+    expect(points.items.map((p) => p.value)).toEqual([1, 2, 3]);
+  });
+
+  it('after SIGKILL during ingest, every acknowledged request is stored whole and no request partly', async () => {
+    const data = tempDir('bifrost-serve-kill-');
+    const a = await serve(['--data', data]);
+    const acked: number[] = [];
+    const sends: Promise<void>[] = [];
+    let k = 0;
+    const stopAt = Date.now() + 1500;
+    const client = async () => {
+      while (Date.now() < stopAt) {
+        const id = k++;
+        const values = Array.from({ length: 200 }, (_, i) => id * 1000 + i);
+        try {
+          const r = await post(a, JSON.stringify(metricsBody(`req${id}`, values)), { 'content-type': 'application/json' });
+          if (r.status === 200) acked.push(id);
+        } catch {
+          return; // the server is gone
+        }
+        if (acked.length >= 20 && a.child.exitCode === null) a.child.kill('SIGKILL');
+      }
+    };
+    for (let lane = 0; lane < 4; lane++) sends.push(client());
+    await Promise.all(sends);
+    if (a.child.exitCode === null) a.child.kill('SIGKILL');
+    await a.exited;
+    expect(acked.length).toBeGreaterThanOrEqual(20);
+    expect(k, "requests were in flight when it was killed").toBeGreaterThan(acked.length);
+    const b = await serve(['--data', data]);
+    for (let id = 0; id < k; id++) {
+      const got = (await (await fetch(`${b.url}/api/v1/metrics/points?name=req${id}`)).json()) as { items: unknown[] };
+      if (acked.includes(id)) expect(got.items, `acknowledged request ${id}`).toHaveLength(200);
+      else expect([0, 200], `request ${id} is all or nothing`).toContain(got.items.length);
+    }
+  });
+
+  it('refuses to listen beyond loopback without API keys, and a store another server holds', async () => {
+    const wide = await runCli(['serve', '--host', '0.0.0.0', '--memory']);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain('--host 0.0.0.0 would accept connections from other machines');
+    const data = tempDir('bifrost-serve-lock-');
+    await serve(['--data', data]);
+    const second = await runCli(['serve', '--port', '0', '--data', data]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/bifrost\.duckdb is open in another process \(another bifrost serve\?\); stop it or choose another --data directory/);
+  });
+});
+
