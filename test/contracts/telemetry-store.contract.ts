@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/domain/finding.js';
 import type { MetricPoint } from '../../src/core/domain/metric-point.js';
+import type { StoredLog } from '../../src/core/domain/stored-log.js';
 import type { TelemetryStorePort } from '../../src/core/ports/telemetry-store.port.js';
 
 /** The one contract every TelemetryStorePort adapter passes (CONVENTIONS.md: shared suites). */
@@ -8,7 +9,44 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
   const point = (i: number, over: Partial<MetricPoint> = {}): MetricPoint => ({ timeMs: 1_700_000_000_000 + i * 60_000, name: 'cpu', kind: 'gauge', value: i, labels: '{"core":"0"}', resource: { service: 'api', pod: 'api-1' }, ...over });
   const finding = (i: number, over: Partial<Finding> = {}): Finding => ({ id: `f${String(i).padStart(3, '0')}`, kind: 'metric-anomaly', timeMs: 1_700_000_000_000 + i * 60_000, score: 0.9, reason: `value ${i} is high`, subject: { metric: 'cpu', labels: '{"core":"0"}', resource: { service: 'api' } }, detail: 'spike', evidence: [{ timeMs: 1_700_000_000_000 + i * 60_000, value: i }], ...over });
 
+  const log = (i: number, over: Partial<StoredLog> = {}): StoredLog => ({ id: `l${String(i).padStart(4, '0')}`, timeMs: 1_700_000_000_000 + i * 1000, severity: i % 10 === 0 ? 17 : 9, severityText: i % 10 === 0 ? 'ERROR' : 'INFO', body: i % 10 === 0 ? `payment ${i} failed: Upstream 503` : `served request ${i}`, resource: { service: i % 2 === 0 ? 'api' : 'web', pod: 'p-1' }, attributes: '{"http.method":"GET"}', traceId: i === 3 ? 'aa'.repeat(16) : '', spanId: i === 3 ? 'bb'.repeat(8) : '', templateId: i % 10 === 0 ? 't-fail' : 't-ok', template: i % 10 === 0 ? 'payment <*> failed: Upstream <*>' : 'served request <*>', params: [String(i)], ...over });
+
   describe(`TelemetryStorePort contract: ${name}`, () => {
+    it('stores logs and finds them by time, service, severity, template and text, newest first in pages', async () => {
+      const s = await create();
+      const logs = Array.from({ length: 40 }, (_, i) => log(i));
+      await s.append('t1', { logs });
+      const all = await s.findings('t1', { limit: 1 });
+      expect(all.items).toEqual([]);
+      const p1 = await s.logs('t1', { limit: 15 });
+      expect(p1.items[0]).toEqual(log(39));
+      const p2 = await s.logs('t1', { limit: 15, cursor: p1.next! });
+      const p3 = await s.logs('t1', { limit: 15, cursor: p2.next! });
+      expect([...p1.items, ...p2.items, ...p3.items].map((l) => l.id)).toEqual(logs.map((l) => l.id).reverse());
+      expect(p3.next).toBeUndefined();
+      expect((await s.logs('t1', { limit: 100, minSeverity: 17 })).items.map((l) => l.id)).toEqual(['l0030', 'l0020', 'l0010', 'l0000']);
+      expect((await s.logs('t1', { limit: 100, service: 'web', fromMs: log(30).timeMs })).items).toHaveLength(5);
+      expect((await s.logs('t1', { limit: 100, templateId: 't-fail', toMs: log(20).timeMs })).items.map((l) => l.id)).toEqual(['l0010', 'l0000']);
+      expect((await s.logs('t1', { limit: 100, text: 'UPSTREAM 50' })).items).toHaveLength(4);
+      expect((await s.logs('t1', { limit: 100, text: '%' })).items).toHaveLength(0);
+      expect((await s.logs('t2', { limit: 100 })).items).toHaveLength(0);
+      await s.close();
+    });
+
+    it('counts logs per template and time bucket', async () => {
+      const s = await create();
+      await s.append('t1', { logs: Array.from({ length: 40 }, (_, i) => log(i)) });
+      const counts = await s.templateCounts('t1', { bucketMs: 20_000, limit: 100 });
+      const base = Math.floor(log(0).timeMs / 20_000) * 20_000;
+      expect(counts.filter((c) => c.templateId === 't-fail')).toEqual([
+        { templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', bucketMs: base, count: 2 },
+        { templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', bucketMs: base + 20_000, count: 2 },
+      ]);
+      expect(counts.reduce((a, c) => a + c.count, 0)).toBe(40);
+      expect(counts[0]!.templateId).toBe('t-ok');
+      await s.close();
+    });
+
     it('stores metric points and reads them back by name and time, in time order, every field intact', async () => {
       const s = await create();
       await s.append('t1', { metrics: [point(2, { kind: 'sum', cumulative: true }), point(1, { kind: 'histogram', count: 4, sum: 10, resource: {} }), point(3, { name: 'mem' })], findings: [] });

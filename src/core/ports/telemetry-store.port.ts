@@ -1,5 +1,6 @@
 import type { Finding, FindingKind } from '../domain/finding.js';
 import type { MetricPoint } from '../domain/metric-point.js';
+import type { StoredLog, TemplateCount } from '../domain/stored-log.js';
 
 export interface FindingQuery {
   fromMs?: number;
@@ -24,10 +25,35 @@ export interface Page<T> {
   next?: string;
 }
 
+export interface LogQuery {
+  fromMs?: number;
+  toMs?: number;
+  service?: string;
+  /** Only records at least this severe (OTel number, e.g. 17 = ERROR). */
+  minSeverity?: number;
+  templateId?: string;
+  /** Case-insensitive substring of the body. */
+  text?: string;
+  /** At most this many (newest first). */
+  limit: number;
+  cursor?: string;
+}
+
+export interface TemplateCountQuery {
+  fromMs?: number;
+  toMs?: number;
+  service?: string;
+  /** Bucket width in ms. */
+  bucketMs: number;
+  /** At most this many rows. */
+  limit: number;
+}
+
 /** A batch to write in one transaction: acknowledged only once durable. */
 export interface TelemetryBatch {
-  metrics: readonly MetricPoint[];
-  findings: readonly Finding[];
+  metrics?: readonly MetricPoint[];
+  logs?: readonly StoredLog[];
+  findings?: readonly Finding[];
 }
 
 /**
@@ -39,6 +65,9 @@ export interface TelemetryStorePort {
   append(tenant: string, batch: TelemetryBatch): Promise<void>;
   findings(tenant: string, query: FindingQuery): Promise<Page<Finding>>;
   metricPoints(tenant: string, query: MetricQuery): Promise<MetricPoint[]>;
+  logs(tenant: string, query: LogQuery): Promise<Page<StoredLog>>;
+  /** Records per template and time bucket, busiest first within a bucket. */
+  templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
   /** True while the store can take writes. */
   healthy(): boolean;
   close(): Promise<void>;

@@ -5,8 +5,9 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
+import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -23,12 +24,51 @@ const SCHEMA = [
      tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_ms DOUBLE NOT NULL,
      score DOUBLE NOT NULL, reason VARCHAR NOT NULL, metric VARCHAR NOT NULL, labels VARCHAR NOT NULL,
      resource VARCHAR NOT NULL, detail VARCHAR NOT NULL, evidence VARCHAR NOT NULL, PRIMARY KEY (tenant, id))`,
+  `CREATE TABLE IF NOT EXISTS logs (
+     tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, time_ms DOUBLE NOT NULL, severity INTEGER NOT NULL,
+     severity_text VARCHAR NOT NULL, body VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
+     container VARCHAR, node VARCHAR, host VARCHAR, attributes VARCHAR NOT NULL, trace_id VARCHAR NOT NULL,
+     span_id VARCHAR NOT NULL, template_id VARCHAR NOT NULL, template VARCHAR NOT NULL, params VARCHAR NOT NULL)`,
 ];
 
 const RESOURCE_KEYS = ['service', 'namespace', 'pod', 'container', 'node', 'host'] as const;
 
 function optional(v: DuckDBValue): string | undefined {
   return v === null ? undefined : String(v);
+}
+
+function resourceFrom(row: readonly DuckDBValue[], at: number): LogResource {
+  const resource: LogResource = {};
+  RESOURCE_KEYS.forEach((k, i) => {
+    const v = optional(row[at + i]!);
+    if (v !== undefined) resource[k] = v;
+  });
+  return resource;
+}
+
+/** WHERE clauses and values built together, so every value is a bound parameter. */
+class Where {
+  readonly parts: string[] = ['tenant = $tenant'];
+  readonly values: Record<string, DuckDBValue>;
+  constructor(tenant: string) {
+    this.values = { tenant };
+  }
+  add(sql: string, name: string, value: DuckDBValue | undefined): void {
+    if (value === undefined) return;
+    this.parts.push(sql);
+    this.values[name] = value;
+  }
+  cursor(cursor: string | undefined): void {
+    if (cursor === undefined) return;
+    const c = decodeCursor(cursor);
+    if (c === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+    this.parts.push('(time_ms < $ct OR (time_ms = $ct AND id < $cid))');
+    this.values.ct = c.timeMs;
+    this.values.cid = c.id;
+  }
+  get sql(): string {
+    return this.parts.join(' AND ');
+  }
 }
 
 /**
@@ -64,12 +104,15 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
     append(tenant: string, batch: TelemetryBatch): Promise<void> {
       return serial(async () => {
         check();
-        if (batch.metrics.length === 0 && batch.findings.length === 0) return;
+        const metrics = batch.metrics ?? [];
+        const logs = batch.logs ?? [];
+        const findings = batch.findings ?? [];
+        if (metrics.length === 0 && findings.length === 0 && logs.length === 0) return;
         await conn.run('BEGIN TRANSACTION');
         try {
-          if (batch.metrics.length > 0) {
+          if (metrics.length > 0) {
             const a = await conn.createAppender('metric_points');
-            for (const m of batch.metrics) {
+            for (const m of metrics) {
               a.appendVarchar(tenant);
               a.appendDouble(m.timeMs);
               a.appendVarchar(m.name);
@@ -90,9 +133,33 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
             }
             a.closeSync();
           }
-          if (batch.findings.length > 0) {
+          if (logs.length > 0) {
+            const a = await conn.createAppender('logs');
+            for (const l of logs) {
+              a.appendVarchar(tenant);
+              a.appendVarchar(l.id);
+              a.appendDouble(l.timeMs);
+              a.appendInteger(l.severity);
+              a.appendVarchar(l.severityText);
+              a.appendVarchar(l.body);
+              for (const k of RESOURCE_KEYS) {
+                const v = l.resource[k];
+                if (v === undefined) a.appendNull();
+                else a.appendVarchar(v);
+              }
+              a.appendVarchar(l.attributes);
+              a.appendVarchar(l.traceId);
+              a.appendVarchar(l.spanId);
+              a.appendVarchar(l.templateId);
+              a.appendVarchar(l.template);
+              a.appendVarchar(JSON.stringify(l.params));
+              a.endRow();
+            }
+            a.closeSync();
+          }
+          if (findings.length > 0) {
             const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
-            for (const f of batch.findings) {
+            for (const f of findings) {
               st.bind([tenant, f.id, f.kind, f.timeMs, f.score, f.reason, f.subject.metric, f.subject.labels, JSON.stringify(f.subject.resource), f.detail, JSON.stringify(f.evidence)]);
               await st.run();
             }
@@ -161,17 +228,60 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
         }
         const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum, cumulative FROM metric_points WHERE ${where.join(' AND ')} ORDER BY time_ms LIMIT $limit`, values);
         return r.getRows().map((row) => {
-          const resource: LogResource = {};
-          RESOURCE_KEYS.forEach((k, i) => {
-            const v = optional(row[5 + i]!);
-            if (v !== undefined) resource[k] = v;
-          });
+          const resource = resourceFrom(row, 5);
           const p: MetricPoint = { timeMs: Number(row[0]), name: String(row[1]), kind: String(row[2]) as MetricKind, value: Number(row[3]), labels: String(row[4]), resource };
           if (row[11] !== null) p.count = Number(row[11]);
           if (row[12] !== null) p.sum = Number(row[12]);
           if (row[13] === true) p.cumulative = true;
           return p;
         });
+      });
+    },
+
+    logs(tenant: string, q: LogQuery): Promise<Page<StoredLog>> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.add('time_ms >= $from', 'from', q.fromMs);
+        w.add('time_ms < $to', 'to', q.toMs);
+        w.add('service = $service', 'service', q.service);
+        w.add('severity >= $sev', 'sev', q.minSeverity);
+        w.add('template_id = $tid', 'tid', q.templateId);
+        w.add('contains(lower(body), lower($text))', 'text', q.text);
+        w.cursor(q.cursor);
+        w.values.limit = q.limit + 1;
+        const r = await conn.runAndReadAll(`SELECT id, time_ms, severity, severity_text, body, service, namespace, pod, container, node, host, attributes, trace_id, span_id, template_id, template, params FROM logs WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`, w.values);
+        const rows = r.getRows();
+        const items = rows.slice(0, q.limit).map((row): StoredLog => ({
+          id: String(row[0]),
+          timeMs: Number(row[1]),
+          severity: Number(row[2]),
+          severityText: String(row[3]),
+          body: String(row[4]),
+          resource: resourceFrom(row, 5),
+          attributes: String(row[11]),
+          traceId: String(row[12]),
+          spanId: String(row[13]),
+          templateId: String(row[14]),
+          template: String(row[15]),
+          params: JSON.parse(String(row[16])) as string[],
+        }));
+        const last = items.at(-1);
+        return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
+      });
+    },
+
+    templateCounts(tenant: string, q: TemplateCountQuery): Promise<TemplateCount[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.add('time_ms >= $from', 'from', q.fromMs);
+        w.add('time_ms < $to', 'to', q.toMs);
+        w.add('service = $service', 'service', q.service);
+        w.values.bucket = q.bucketMs;
+        w.values.limit = q.limit;
+        const r = await conn.runAndReadAll(`SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`, w.values);
+        return r.getRows().map((row) => ({ templateId: String(row[0]), template: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]) }));
       });
     },
 

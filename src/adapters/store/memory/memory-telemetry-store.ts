@@ -1,12 +1,26 @@
 import type { Finding } from '../../../core/domain/finding.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
+import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 interface TenantData {
   metrics: MetricPoint[];
+  logs: StoredLog[];
   findings: Map<string, Finding>;
+}
+
+/** Newest first by (timeMs, id), after the cursor when there is one. */
+function keysetPage<T extends { timeMs: number; id: string }>(rows: T[], limit: number, cursor: string | undefined): Page<T> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  if (cursor !== undefined && after === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+  const all = rows
+    .filter((f) => after === undefined || f.timeMs < after.timeMs || (f.timeMs === after.timeMs && f.id < after.id))
+    .sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const items = all.slice(0, limit).map((f) => structuredClone(f));
+  const last = items.at(-1);
+  return all.length > limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
 }
 
 /** The store in memory: for tests and `serve --memory`; same contract as the DuckDB store. */
@@ -15,7 +29,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
   let open = true;
   const data = (tenant: string) => {
     let d = tenants.get(tenant);
-    if (d === undefined) tenants.set(tenant, (d = { metrics: [], findings: new Map() }));
+    if (d === undefined) tenants.set(tenant, (d = { metrics: [], logs: [], findings: new Map() }));
     return d;
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
@@ -23,21 +37,50 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     append(tenant: string, batch: TelemetryBatch): Promise<void> {
       if (!open) return closed();
       const d = data(tenant);
-      for (const m of batch.metrics) d.metrics.push({ ...m, resource: { ...m.resource } });
-      for (const f of batch.findings) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
+      for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
+      for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
+      for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
       return Promise.resolve();
     },
     findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
       if (!open) return closed();
-      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      if (q.cursor !== undefined && after === undefined) return Promise.reject(new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' }));
-      const all = [...(tenants.get(tenant)?.findings.values() ?? [])]
-        .filter((f) => (q.fromMs === undefined || f.timeMs >= q.fromMs) && (q.toMs === undefined || f.timeMs < q.toMs) && (q.kind === undefined || f.kind === q.kind))
-        .filter((f) => after === undefined || f.timeMs < after.timeMs || (f.timeMs === after.timeMs && f.id < after.id))
-        .sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-      const items = all.slice(0, q.limit).map((f) => structuredClone(f));
-      const last = items.at(-1);
-      return Promise.resolve(all.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items });
+      const rows = [...(tenants.get(tenant)?.findings.values() ?? [])].filter((f) => (q.fromMs === undefined || f.timeMs >= q.fromMs) && (q.toMs === undefined || f.timeMs < q.toMs) && (q.kind === undefined || f.kind === q.kind));
+      try {
+        return Promise.resolve(keysetPage(rows, q.limit, q.cursor));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    logs(tenant: string, q: LogQuery): Promise<Page<StoredLog>> {
+      if (!open) return closed();
+      const text = q.text?.toLowerCase();
+      const rows = (tenants.get(tenant)?.logs ?? []).filter(
+        (l) =>
+          (q.fromMs === undefined || l.timeMs >= q.fromMs) &&
+          (q.toMs === undefined || l.timeMs < q.toMs) &&
+          (q.service === undefined || l.resource.service === q.service) &&
+          (q.minSeverity === undefined || l.severity >= q.minSeverity) &&
+          (q.templateId === undefined || l.templateId === q.templateId) &&
+          (text === undefined || l.body.toLowerCase().includes(text)),
+      );
+      try {
+        return Promise.resolve(keysetPage(rows, q.limit, q.cursor));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    templateCounts(tenant: string, q: TemplateCountQuery): Promise<TemplateCount[]> {
+      if (!open) return closed();
+      const counts = new Map<string, TemplateCount>();
+      for (const l of tenants.get(tenant)?.logs ?? []) {
+        if ((q.fromMs !== undefined && l.timeMs < q.fromMs) || (q.toMs !== undefined && l.timeMs >= q.toMs) || (q.service !== undefined && l.resource.service !== q.service)) continue;
+        const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
+        const key = `${l.templateId}|${bucketMs}`;
+        const c = counts.get(key);
+        if (c === undefined) counts.set(key, { templateId: l.templateId, template: l.template, bucketMs, count: 1 });
+        else c.count++;
+      }
+      return Promise.resolve([...counts.values()].sort((a, b) => a.bucketMs - b.bucketMs || b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).slice(0, q.limit));
     },
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       if (!open) return closed();
