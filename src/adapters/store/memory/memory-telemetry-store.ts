@@ -48,7 +48,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       try {
         return Promise.resolve(keysetPage(rows, q.limit, q.cursor));
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err);
       }
     },
     logs(tenant: string, q: LogQuery): Promise<Page<StoredLog>> {
@@ -66,7 +66,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       try {
         return Promise.resolve(keysetPage(rows, q.limit, q.cursor));
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err);
       }
     },
     templateCounts(tenant: string, q: TemplateCountQuery): Promise<TemplateCount[]> {
