@@ -45,11 +45,8 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
       if (!open) return closed();
       const rows = [...(tenants.get(tenant)?.findings.values() ?? [])].filter((f) => (q.fromMs === undefined || f.timeMs >= q.fromMs) && (q.toMs === undefined || f.timeMs < q.toMs) && (q.kind === undefined || f.kind === q.kind));
-      try {
-        return Promise.resolve(keysetPage(rows, q.limit, q.cursor));
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      // a bad cursor throws inside the executor: a rejection, like the other adapters
+      return new Promise((resolve) => { resolve(keysetPage(rows, q.limit, q.cursor)); });
     },
     logs(tenant: string, q: LogQuery): Promise<Page<StoredLog>> {
       if (!open) return closed();
@@ -63,11 +60,8 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           (q.templateId === undefined || l.templateId === q.templateId) &&
           (text === undefined || l.body.toLowerCase().includes(text)),
       );
-      try {
-        return Promise.resolve(keysetPage(rows, q.limit, q.cursor));
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      // a bad cursor throws inside the executor: a rejection, like the other adapters
+      return new Promise((resolve) => { resolve(keysetPage(rows, q.limit, q.cursor)); });
     },
     templateCounts(tenant: string, q: TemplateCountQuery): Promise<TemplateCount[]> {
       if (!open) return closed();
