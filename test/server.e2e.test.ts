@@ -75,6 +75,38 @@ describe('bifrost serve (spawned server)', () => {
     expect(s.stderr()).toContain('open access on loopback');
   });
 
+  it('receives OTLP logs, templates them on arrival, and serves logs and template counts', async () => {
+    const s = await serve(['--memory']);
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      timeUnixNano: ns(T0 + i * 1000),
+      severityNumber: i % 20 === 19 ? 17 : 9,
+      body: { stringValue: i % 20 === 19 ? `charge ch_${i} failed: upstream returned 503` : `GET /orders/${1000 + i} 200 in ${i} ms` },
+      traceId: i === 19 ? '5b8efff798038103d269b633813fc60c' : undefined,
+    }));
+    const body = { resourceLogs: [{ resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords: [...records, { body: { stringValue: 'no time' } }] }] }] };
+    const r = await fetch(`${s.url}/v1/logs`, { method: 'POST', body: gzipSync(JSON.stringify(body)), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ partialSuccess: { rejectedLogRecords: '1', errorMessage: 'log record without timeUnixNano or observedTimeUnixNano' } });
+    const errors = (await (await fetch(`${s.url}/api/v1/logs?severity=error`)).json()) as { items: { body: string; template: string; templateId: string; params: string[]; traceId: string; time: string }[]; next: string | null };
+    expect(errors.items.map((l) => l.body)).toEqual(['charge ch_59 failed: upstream returned 503', 'charge ch_39 failed: upstream returned 503', 'charge ch_19 failed: upstream returned 503']);
+    // streaming: a record gets the template known when it arrives (the first of a kind is still literal)
+    expect(errors.items[2]).toMatchObject({ template: 'charge ch_19 failed: upstream returned <*>', params: ['503'], traceId: '5b8efff798038103d269b633813fc60c', time: new Date(T0 + 19_000).toISOString() });
+    expect(errors.items[0]).toMatchObject({ template: 'charge <*> failed: upstream returned <*>', params: ['ch_59', '503'] });
+    const byTemplate = (await (await fetch(`${s.url}/api/v1/logs?template=${errors.items[0]!.templateId}&limit=1`)).json()) as { items: unknown[]; next: string | null };
+    expect(byTemplate.items).toHaveLength(1);
+    const rest = (await (await fetch(`${s.url}/api/v1/logs?template=${errors.items[0]!.templateId}&limit=1&cursor=${byTemplate.next!}`)).json()) as { items: unknown[]; next: string | null };
+    expect(rest.items).toHaveLength(1);
+    expect(rest.next).toBeNull();
+    const text = (await (await fetch(`${s.url}/api/v1/logs?q=ORDERS/1005`)).json()) as { items: { body: string }[] };
+    expect(text.items.map((l) => l.body)).toEqual(['GET /orders/1005 200 in 5 ms']);
+    const counts = (await (await fetch(`${s.url}/api/v1/templates?bucket=3600`)).json()) as { items: { template: string; count: number }[] };
+    expect(counts.items.map((c) => [c.template, c.count])).toEqual([['GET <*> <*> in <*> ms', 57], ['charge <*> failed: upstream returned <*>', 2], ['charge ch_19 failed: upstream returned <*>', 1]]);
+    expect((await fetch(`${s.url}/api/v1/logs?severity=loud`)).status).toBe(400);
+    const prom = await (await fetch(`${s.url}/metrics`)).text();
+    expect(prom).toContain('bifrost_received_records_total{signal="logs"} 60');
+    expect(prom).toContain('bifrost_rejected_total{signal="logs",reason="bad_record"} 1');
+  });
+
   it('answers bad input with the status and a reason: partial success, 400, 413 (also decompressed), 415', async () => {
     const s = await serve(['--memory', '--max-body-mb', '1']);
     const partial = await post(s, JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', gauge: { dataPoints: [{ timeUnixNano: ns(T0), asDouble: 1 }, { asDouble: 2 }] } }] }] }] }), { 'content-type': 'application/json' });

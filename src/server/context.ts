@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import type { LogIngest } from '../core/use-cases/ingest-logs.js';
 import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { ServerConfig } from './config.js';
 import type { IngestQueue } from './ingest-queue.js';
@@ -19,6 +20,7 @@ export interface ServerContext {
   config: ServerConfig;
   store: TelemetryStorePort;
   ingest: MetricIngest;
+  logIngest: LogIngest;
   queue: IngestQueue;
   metrics: ServerMetrics;
   /** Until API keys exist every request belongs to this tenant. */

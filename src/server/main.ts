@@ -1,4 +1,5 @@
 import { createTelemetryStore } from '../adapters/wiring.js';
+import { LogIngest } from '../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { ServerConfig } from './config.js';
 import { createServerMetrics } from './context.js';
@@ -23,8 +24,12 @@ export interface RunningServer {
 export async function startServer(config: Readonly<ServerConfig>, log: { stream: NodeJS.WritableStream }): Promise<RunningServer> {
   const store = await createTelemetryStore({ dataFile: config.dataFile });
   const ingest = new MetricIngest({ store });
+  // record ids: start time + counter, fixed width so they also order as strings
+  const epoch = Date.now().toString(36).padStart(9, '0');
+  let seq = 0;
+  const logIngest = new LogIngest({ store, newId: () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}` });
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, queue, metrics: createServerMetrics(queue, ingest), tenant: 'default' };
+  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), tenant: 'default' };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -30,18 +30,18 @@ export type MetricsDecode =
   | { ok: true; points: MetricPoint[]; rejected: number; rejectReasons: string[] }
   | { ok: false; message: string };
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function list(v: unknown): unknown[] {
+export function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
 /** An OTLP AnyValue as a plain value (arrays and maps as JSON text). */
-function anyValue(v: unknown): string | number | boolean | undefined {
+export function anyValue(v: unknown): string | number | boolean | undefined {
   if (!isObj(v)) return undefined;
   if (typeof v.stringValue === 'string') return v.stringValue;
   if (typeof v.boolValue === 'boolean') return v.boolValue;
@@ -51,7 +51,7 @@ function anyValue(v: unknown): string | number | boolean | undefined {
   return undefined;
 }
 
-function attributes(v: unknown): Record<string, string | number | boolean> {
+export function attributes(v: unknown): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const kv of list(v)) {
     if (!isObj(kv) || typeof kv.key !== 'string') continue;
@@ -80,7 +80,7 @@ export function mapResource(attrs: Readonly<Record<string, unknown>>): LogResour
   return r;
 }
 
-function toMs(nanos: unknown): number {
+export function toMs(nanos: unknown): number {
   if (typeof nanos === 'number') return nanos / 1e6;
   if (typeof nanos === 'string' && /^\d{1,20}$/.test(nanos)) {
     // ns since epoch do not fit a double exactly; ms with a µs fraction do

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseSeverity } from '../../core/domain/severity.js';
 import { AppError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
 
@@ -34,7 +35,41 @@ const pointsQuery = {
   },
 } as const;
 
-/** REST under /api/v1: findings (newest first, cursor pages) and metric points. */
+const logsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    service: { type: 'string', maxLength: 512 },
+    severity: { type: 'string', maxLength: 16, description: 'minimum level: a name (warn, error…) or an OTel number' },
+    template: { type: 'string', maxLength: 64, description: 'template id' },
+    q: { type: 'string', maxLength: 1024, description: 'text the body contains (case-insensitive)' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    cursor: { type: 'string', maxLength: 512 },
+  },
+} as const;
+
+const templatesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    service: { type: 'string', maxLength: 512 },
+    bucket: { type: 'integer', minimum: 1, maximum: 31_536_000, default: 60, description: 'bucket width in seconds' },
+    limit: { type: 'integer', minimum: 1, maximum: 100000, default: 10000 },
+  },
+} as const;
+
+function severityParam(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : parseSeverity(v);
+  if (!(n >= 1 && n <= 24)) throw new AppError('INPUT.BAD_OPTION', `severity: expected a level name (trace, debug, info, warn, error, fatal) or a number 1-24, got "${v}"`, { field: 'severity' });
+  return n;
+}
+
+/** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates. */
 export function apiRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: { from?: string; to?: string; kind?: 'metric-anomaly'; limit: number; cursor?: string } }>('/findings', { schema: { querystring: findingsQuery } }, async (req) => {
@@ -51,6 +86,31 @@ export function apiRoutes(ctx: ServerContext) {
       const toMs = timeParam('to', q.to);
       const points = await ctx.store.metricPoints(ctx.tenant, { name: q.name, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
       return { items: points.map((p) => ({ ...p, time: new Date(p.timeMs).toISOString() })) };
+    });
+    app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { querystring: logsQuery } }, async (req) => {
+      const q = req.query;
+      const fromMs = timeParam('from', q.from);
+      const toMs = timeParam('to', q.to);
+      const minSeverity = severityParam(q.severity);
+      const page = await ctx.store.logs(ctx.tenant, {
+        limit: q.limit,
+        ...(fromMs === undefined ? {} : { fromMs }),
+        ...(toMs === undefined ? {} : { toMs }),
+        ...(q.service === undefined ? {} : { service: q.service }),
+        ...(minSeverity === undefined ? {} : { minSeverity }),
+        ...(q.template === undefined ? {} : { templateId: q.template }),
+        ...(q.q === undefined || q.q === '' ? {} : { text: q.q }),
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      });
+      return { items: page.items.map((l) => ({ ...l, time: new Date(l.timeMs).toISOString() })), next: page.next ?? null };
+    });
+
+    app.get<{ Querystring: { from?: string; to?: string; service?: string; bucket: number; limit: number } }>('/templates', { schema: { querystring: templatesQuery } }, async (req) => {
+      const q = req.query;
+      const fromMs = timeParam('from', q.from);
+      const toMs = timeParam('to', q.to);
+      const rows = await ctx.store.templateCounts(ctx.tenant, { bucketMs: q.bucket * 1000, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }) });
+      return { bucketSeconds: q.bucket, items: rows.map((r) => ({ ...r, bucket: new Date(r.bucketMs).toISOString() })) };
     });
     return Promise.resolve();
   };

@@ -1,8 +1,8 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
-import type { MetricsDecode } from '../../adapters/otlp/otlp-metrics.js';
 import type { ServerContext } from '../context.js';
 
 interface ProtoType {
@@ -10,14 +10,18 @@ interface ProtoType {
   fromObject(o: unknown): unknown;
 }
 
+type Signal = 'metrics' | 'logs';
+
 const require = createRequire(import.meta.url);
-let responseType: ProtoType | undefined;
-function metricsResponseType(): ProtoType {
-  if (responseType === undefined) {
-    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceResponse: ProtoType } } } } } };
-    responseType = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+const responseTypes = new Map<Signal, ProtoType>();
+function responseType(signal: Signal): ProtoType {
+  let t = responseTypes.get(signal);
+  if (t === undefined) {
+    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceResponse: ProtoType } }; logs: { v1: { ExportLogsServiceResponse: ProtoType } } } } } };
+    t = signal === 'metrics' ? root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse : root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+    responseTypes.set(signal, t);
   }
-  return responseType;
+  return t;
 }
 
 type Encoding = 'json' | 'protobuf';
@@ -40,14 +44,15 @@ function inflate(req: FastifyRequest, body: Buffer, max: number): Buffer | { sta
   }
 }
 
-function reply(res: FastifyReply, encoding: Encoding, rejected: number, errorMessage: string): FastifyReply {
-  const partial = rejected > 0 ? { partialSuccess: { rejectedDataPoints: String(rejected), errorMessage } } : {};
+function reply(res: FastifyReply, signal: Signal, encoding: Encoding, rejected: number, errorMessage: string): FastifyReply {
+  const counter = signal === 'metrics' ? 'rejectedDataPoints' : 'rejectedLogRecords';
+  const partial = rejected > 0 ? { partialSuccess: { [counter]: String(rejected), errorMessage } } : {};
   if (encoding === 'json') return res.code(200).type('application/json').send(partial);
-  const T = metricsResponseType();
+  const T = responseType(signal);
   return res.code(200).type('application/x-protobuf').send(Buffer.from(T.encode(T.fromObject(partial)).finish()));
 }
 
-/** OTLP/HTTP receiver: POST /v1/metrics (protobuf or JSON, optionally gzip). */
+/** OTLP/HTTP receiver: POST /v1/metrics and /v1/logs (protobuf or JSON, optionally gzip). */
 export function otlpRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
     // raw bodies here: the OTLP decoders parse them (and give OTLP-shaped errors)
@@ -56,38 +61,71 @@ export function otlpRoutes(ctx: ServerContext) {
       done(null, body);
     });
 
-    app.post('/v1/metrics', async (req, res) => {
+    /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
+    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string }, store: (items: T[]) => Promise<{ stored: number; findings: number }>) => {
       const encoding = encodingOf(req);
       const raw = inflate(req, req.body as Buffer, ctx.config.maxDecompressedBytes);
       if (!Buffer.isBuffer(raw)) {
-        ctx.metrics.rejected.inc({ signal: 'metrics', reason: raw.status === 413 ? 'too_large' : 'bad_encoding' });
+        ctx.metrics.rejected.inc({ signal, reason: raw.status === 413 ? 'too_large' : 'bad_encoding' });
         return res.code(raw.status).send({ code: raw.status, message: raw.message });
       }
-      ctx.metrics.bytes.inc({ signal: 'metrics' }, raw.length);
-      const decoded: MetricsDecode = encoding === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw);
+      ctx.metrics.bytes.inc({ signal }, raw.length);
+      const decoded = decode(raw, encoding);
       if (!decoded.ok) {
-        ctx.metrics.rejected.inc({ signal: 'metrics', reason: 'malformed' });
+        ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
         return res.code(400).send({ code: 400, message: decoded.message });
       }
-      if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal: 'metrics', reason: 'bad_point' }, decoded.rejected);
+      if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
       if (!ctx.store.healthy()) return res.code(503).header('retry-after', '5').send({ code: 503, message: 'the store is not available' });
       const job = ctx.queue.offer(async () => {
         const end = ctx.metrics.storeLatency.startTimer();
         try {
-          return await ctx.ingest.ingest(ctx.tenant, decoded.points);
+          return await store(decoded.items);
         } finally {
           end();
         }
       });
       if (job === undefined) {
-        ctx.metrics.rejected.inc({ signal: 'metrics', reason: 'queue_full' });
+        ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
         return res.code(503).header('retry-after', '1').send({ code: 503, message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s` });
       }
       const result = await job;
-      ctx.metrics.records.inc({ signal: 'metrics' }, result.stored);
-      if (result.findings.length > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, result.findings.length);
-      return reply(res, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
-    });
+      ctx.metrics.records.inc({ signal }, result.stored);
+      if (result.findings > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, result.findings);
+      return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
+    };
+
+    app.post('/v1/metrics', (req, res) =>
+      receive(
+        'metrics',
+        req,
+        res,
+        (raw, enc) => {
+          const d = enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw);
+          return d.ok ? { ok: true, items: d.points, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
+        },
+        async (points) => {
+          const r = await ctx.ingest.ingest(ctx.tenant, points);
+          return { stored: r.stored, findings: r.findings.length };
+        },
+      ),
+    );
+
+    app.post('/v1/logs', (req, res) =>
+      receive(
+        'logs',
+        req,
+        res,
+        (raw, enc) => {
+          const d = enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw);
+          return d.ok ? { ok: true, items: d.logs, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
+        },
+        async (logs) => {
+          const r = await ctx.logIngest.ingest(ctx.tenant, logs);
+          return { stored: r.stored, findings: 0 };
+        },
+      ),
+    );
     return Promise.resolve();
   };
 }

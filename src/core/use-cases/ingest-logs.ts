@@ -1,0 +1,54 @@
+import type { ReceivedLog, StoredLog } from '../domain/stored-log.js';
+import { TemplateParser } from '../engine/logs/template-parser.js';
+import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+
+export interface LogIngestOptions {
+  store: TelemetryStorePort;
+  /** Unique, increasing ids for stored records (injected: tests are deterministic). */
+  newId: () => string;
+  /** Templates kept per tenant (least recently used evicted beyond it). */
+  maxTemplates?: number;
+  /** Tenants with a template miner in memory; the least recently active beyond it start afresh. */
+  maxTenants?: number;
+}
+
+/** Only the first line of a message is templated, and at most this much of it. */
+const MAX_TEMPLATE_TEXT = 4096;
+
+/**
+ * Logs as they arrive: each body's first line goes through the log engine's streaming template
+ * miner (one per tenant), and the record is stored with the template id, text and parameters
+ * known at that moment (templates generalise as records arrive, as with `parse --stream`).
+ * Callers serialise calls (the server's ingest queue does).
+ */
+export class LogIngest {
+  private readonly parsers = new Map<string, TemplateParser>();
+
+  constructor(private readonly options: LogIngestOptions) {}
+
+  private parser(tenant: string): TemplateParser {
+    let p = this.parsers.get(tenant);
+    if (p === undefined) {
+      if (this.parsers.size >= (this.options.maxTenants ?? 1000)) {
+        const oldest = this.parsers.keys().next().value;
+        if (oldest !== undefined) this.parsers.delete(oldest);
+      }
+      p = new TemplateParser({ maxClusters: this.options.maxTemplates ?? 20_000 });
+    } else this.parsers.delete(tenant);
+    this.parsers.set(tenant, p);
+    return p;
+  }
+
+  async ingest(tenant: string, logs: readonly ReceivedLog[]): Promise<{ stored: number; templates: number }> {
+    const parser = this.parser(tenant);
+    const rows: StoredLog[] = [];
+    for (const l of logs) {
+      const nl = l.body.indexOf('\n');
+      const first = (nl < 0 ? l.body : l.body.slice(0, nl)).slice(0, MAX_TEMPLATE_TEXT);
+      const { template, params } = parser.learnLine(first);
+      rows.push({ ...l, id: this.options.newId(), templateId: template.id, template: template.text, params });
+    }
+    await this.options.store.append(tenant, { logs: rows });
+    return { stored: rows.length, templates: parser.clusterCount };
+  }
+}
