@@ -107,6 +107,25 @@ describe('bifrost serve (spawned server)', () => {
     expect(prom).toContain('bifrost_rejected_total{signal="logs",reason="bad_record"} 1');
   });
 
+  it('receives OTLP traces and serves a trace, spans by service and operation, and the services', async () => {
+    const s = await serve(['--memory']);
+    const tid = '5b8efff798038103d269b633813fc60c';
+    const span = (id: string, parent: string, name: string, startMs: number, durMs: number, error = false) => ({ traceId: tid, spanId: id, parentSpanId: parent, name, kind: 2, startTimeUnixNano: ns(startMs), endTimeUnixNano: ns(startMs + durMs), status: error ? { code: 2, message: 'boom' } : {} });
+    const body = { resourceSpans: [
+      { resource: { attributes: [attr('service.name', 'frontend')] }, scopeSpans: [{ spans: [span('a1a1a1a1a1a1a1a1', '', 'GET /checkout', T0, 300)] }] },
+      { resource: { attributes: [attr('service.name', 'payments')] }, scopeSpans: [{ spans: [span('b2b2b2b2b2b2b2b2', 'a1a1a1a1a1a1a1a1', 'charge', T0 + 10, 250, true), { name: 'no ids' }] }] },
+    ] };
+    const r = await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(await r.json()).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: 'span without a valid traceId (16 bytes) and spanId (8 bytes)' } });
+    const t = (await (await fetch(`${s.url}/api/v1/traces/${tid.toUpperCase()}`)).json()) as { spans: { name: string; durationMs: number; parentSpanId: string; statusCode: number; resource: { service: string } }[] };
+    expect(t.spans.map((x) => [x.resource.service, x.name, x.durationMs, x.statusCode])).toEqual([['frontend', 'GET /checkout', 300, 0], ['payments', 'charge', 250, 2]]);
+    expect((await fetch(`${s.url}/api/v1/traces/${'0'.repeat(31)}1`)).status).toBe(404);
+    expect((await fetch(`${s.url}/api/v1/traces/not-a-trace-id`)).status).toBe(400);
+    const spans = (await (await fetch(`${s.url}/api/v1/spans?service=payments&operation=charge`)).json()) as { items: unknown[] };
+    expect(spans.items).toHaveLength(1);
+    expect(await (await fetch(`${s.url}/api/v1/services`)).json()).toEqual({ items: [{ service: 'frontend', logs: 0, spans: 1, metricPoints: 0 }, { service: 'payments', logs: 0, spans: 1, metricPoints: 0 }] });
+  });
+
   it('answers bad input with the status and a reason: partial success, 400, 413 (also decompressed), 415', async () => {
     const s = await serve(['--memory', '--max-body-mb', '1']);
     const partial = await post(s, JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', gauge: { dataPoints: [{ timeUnixNano: ns(T0), asDouble: 1 }, { asDouble: 2 }] } }] }] }] }), { 'content-type': 'application/json' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/domain/finding.js';
 import type { MetricPoint } from '../../src/core/domain/metric-point.js';
+import type { Span } from '../../src/core/domain/span.js';
 import type { StoredLog } from '../../src/core/domain/stored-log.js';
 import type { TelemetryStorePort } from '../../src/core/ports/telemetry-store.port.js';
 
@@ -11,7 +12,21 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
 
   const log = (i: number, over: Partial<StoredLog> = {}): StoredLog => ({ id: `l${String(i).padStart(4, '0')}`, timeMs: 1_700_000_000_000 + i * 1000, severity: i % 10 === 0 ? 17 : 9, severityText: i % 10 === 0 ? 'ERROR' : 'INFO', body: i % 10 === 0 ? `payment ${i} failed: Upstream 503` : `served request ${i}`, resource: { service: i % 2 === 0 ? 'api' : 'web', pod: 'p-1' }, attributes: '{"http.method":"GET"}', traceId: i === 3 ? 'aa'.repeat(16) : '', spanId: i === 3 ? 'bb'.repeat(8) : '', templateId: i % 10 === 0 ? 't-fail' : 't-ok', template: i % 10 === 0 ? 'payment <*> failed: Upstream <*>' : 'served request <*>', params: [String(i)], ...over });
 
+  const span = (i: number, over: Partial<Span> = {}): Span => ({ traceId: i < 3 ? 'a'.repeat(32) : 'b'.repeat(32), spanId: String(i).repeat(16).slice(0, 16), parentSpanId: i === 0 || i === 3 ? '' : i < 3 ? '0'.repeat(16) : '3'.repeat(16), name: i % 2 === 0 ? 'GET /orders' : 'SELECT orders', kind: i % 2 === 0 ? 2 : 3, startMs: 1_700_000_000_000 + i * 10, endMs: 1_700_000_000_000 + i * 10 + 5, statusCode: i === 4 ? 2 : 0, statusMessage: i === 4 ? 'timeout' : '', resource: { service: i % 2 === 0 ? 'api' : 'db', pod: 'p' }, attributes: '{}', ...over });
+
   describe(`TelemetryStorePort contract: ${name}`, () => {
+    it('stores spans; finds a trace, spans by service and operation; lists services with counts', async () => {
+      const s = await create();
+      await s.append('t1', { spans: Array.from({ length: 6 }, (_, i) => span(i)), logs: [log(0)], metrics: [point(1, { resource: { service: 'db' } })] });
+      expect(await s.spans('t1', { traceId: 'a'.repeat(32), limit: 10 })).toEqual([span(0), span(1), span(2)]);
+      expect((await s.spans('t1', { service: 'api', operation: 'GET /orders', limit: 10 })).map((x) => x.spanId)).toEqual([span(0).spanId, span(2).spanId, span(4).spanId]);
+      expect((await s.spans('t1', { service: 'api', fromMs: span(3).startMs, limit: 10 })).map((x) => x.statusMessage)).toEqual(['timeout']);
+      expect(await s.services('t1')).toEqual([{ service: 'api', logs: 1, spans: 3, metricPoints: 0 }, { service: 'db', logs: 0, spans: 3, metricPoints: 1 }]);
+      expect(await s.services('t2')).toEqual([]);
+      expect(await s.spans('t2', { limit: 10 })).toEqual([]);
+      await s.close();
+    });
+
     it('stores logs and finds them by time, service, severity, template and text, newest first in pages', async () => {
       const s = await create();
       const logs = Array.from({ length: 40 }, (_, i) => log(i));

@@ -1,5 +1,6 @@
 import type { Finding, FindingKind } from '../domain/finding.js';
 import type { MetricPoint } from '../domain/metric-point.js';
+import type { Span } from '../domain/span.js';
 import type { StoredLog, TemplateCount } from '../domain/stored-log.js';
 
 export interface FindingQuery {
@@ -49,10 +50,28 @@ export interface TemplateCountQuery {
   limit: number;
 }
 
+export interface SpanQuery {
+  traceId?: string;
+  service?: string;
+  operation?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** At most this many (by start time). */
+  limit: number;
+}
+
+export interface ServiceSummary {
+  service: string;
+  logs: number;
+  spans: number;
+  metricPoints: number;
+}
+
 /** A batch to write in one transaction: acknowledged only once durable. */
 export interface TelemetryBatch {
   metrics?: readonly MetricPoint[];
   logs?: readonly StoredLog[];
+  spans?: readonly Span[];
   findings?: readonly Finding[];
 }
 
@@ -66,6 +85,10 @@ export interface TelemetryStorePort {
   findings(tenant: string, query: FindingQuery): Promise<Page<Finding>>;
   metricPoints(tenant: string, query: MetricQuery): Promise<MetricPoint[]>;
   logs(tenant: string, query: LogQuery): Promise<Page<StoredLog>>;
+  /** Spans by trace, or by service/operation and time, in start order. */
+  spans(tenant: string, query: SpanQuery): Promise<Span[]>;
+  /** Every service seen in logs, spans or metrics, with record counts. */
+  services(tenant: string): Promise<ServiceSummary[]>;
   /** Records per template and time bucket, busiest first within a bucket. */
   templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
   /** True while the store can take writes. */

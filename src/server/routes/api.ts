@@ -69,7 +69,19 @@ function severityParam(v: string | undefined): number | undefined {
   return n;
 }
 
-/** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates. */
+const spansQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    service: { type: 'string', maxLength: 512 },
+    operation: { type: 'string', maxLength: 1024 },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+  },
+} as const;
+
+/** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates, traces, spans, services. */
 export function apiRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: { from?: string; to?: string; kind?: 'metric-anomaly'; limit: number; cursor?: string } }>('/findings', { schema: { querystring: findingsQuery } }, async (req) => {
@@ -112,6 +124,21 @@ export function apiRoutes(ctx: ServerContext) {
       const rows = await ctx.store.templateCounts(ctx.tenant, { bucketMs: q.bucket * 1000, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }) });
       return { bucketSeconds: q.bucket, items: rows.map((r) => ({ ...r, bucket: new Date(r.bucketMs).toISOString() })) };
     });
+    app.get<{ Params: { traceId: string } }>('/traces/:traceId', { schema: { params: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }, required: ['traceId'] } } }, async (req, res) => {
+      const spans = await ctx.store.spans(ctx.tenant, { traceId: req.params.traceId.toLowerCase(), limit: 10_000 });
+      if (spans.length === 0) return res.code(404).send({ code: 404, message: `no trace ${req.params.traceId}` });
+      return { traceId: req.params.traceId.toLowerCase(), spans: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
+    });
+
+    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; limit: number } }>('/spans', { schema: { querystring: spansQuery } }, async (req) => {
+      const q = req.query;
+      const fromMs = timeParam('from', q.from);
+      const toMs = timeParam('to', q.to);
+      const spans = await ctx.store.spans(ctx.tenant, { limit: q.limit, ...(q.service === undefined ? {} : { service: q.service }), ...(q.operation === undefined ? {} : { operation: q.operation }), ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
+      return { items: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
+    });
+
+    app.get('/services', async () => ({ items: await ctx.store.services(ctx.tenant) }));
     return Promise.resolve();
   };
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
+import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp-traces.js';
 import type { ServerContext } from '../context.js';
 
 interface ProtoType {
@@ -10,15 +11,15 @@ interface ProtoType {
   fromObject(o: unknown): unknown;
 }
 
-type Signal = 'metrics' | 'logs';
+type Signal = 'metrics' | 'logs' | 'traces';
 
 const require = createRequire(import.meta.url);
 const responseTypes = new Map<Signal, ProtoType>();
 function responseType(signal: Signal): ProtoType {
   let t = responseTypes.get(signal);
   if (t === undefined) {
-    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceResponse: ProtoType } }; logs: { v1: { ExportLogsServiceResponse: ProtoType } } } } } };
-    t = signal === 'metrics' ? root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse : root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+    const c = (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceResponse: ProtoType } }; logs: { v1: { ExportLogsServiceResponse: ProtoType } }; trace: { v1: { ExportTraceServiceResponse: ProtoType } } } } } }).opentelemetry.proto.collector;
+    t = signal === 'metrics' ? c.metrics.v1.ExportMetricsServiceResponse : signal === 'logs' ? c.logs.v1.ExportLogsServiceResponse : c.trace.v1.ExportTraceServiceResponse;
     responseTypes.set(signal, t);
   }
   return t;
@@ -45,14 +46,14 @@ function inflate(req: FastifyRequest, body: Buffer, max: number): Buffer | { sta
 }
 
 function reply(res: FastifyReply, signal: Signal, encoding: Encoding, rejected: number, errorMessage: string): FastifyReply {
-  const counter = signal === 'metrics' ? 'rejectedDataPoints' : 'rejectedLogRecords';
+  const counter = signal === 'metrics' ? 'rejectedDataPoints' : signal === 'logs' ? 'rejectedLogRecords' : 'rejectedSpans';
   const partial = rejected > 0 ? { partialSuccess: { [counter]: String(rejected), errorMessage } } : {};
   if (encoding === 'json') return res.code(200).type('application/json').send(partial);
   const T = responseType(signal);
   return res.code(200).type('application/x-protobuf').send(Buffer.from(T.encode(T.fromObject(partial)).finish()));
 }
 
-/** OTLP/HTTP receiver: POST /v1/metrics and /v1/logs (protobuf or JSON, optionally gzip). */
+/** OTLP/HTTP receiver: POST /v1/metrics, /v1/logs and /v1/traces (protobuf or JSON, optionally gzip). */
 export function otlpRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
     // raw bodies here: the OTLP decoders parse them (and give OTLP-shaped errors)
@@ -123,6 +124,22 @@ export function otlpRoutes(ctx: ServerContext) {
         async (logs) => {
           const r = await ctx.logIngest.ingest(ctx.tenant, logs);
           return { stored: r.stored, findings: 0 };
+        },
+      ),
+    );
+
+    app.post('/v1/traces', (req, res) =>
+      receive(
+        'traces',
+        req,
+        res,
+        (raw, enc) => {
+          const d = enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw);
+          return d.ok ? { ok: true, items: d.spans, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
+        },
+        async (spans) => {
+          await ctx.store.append(ctx.tenant, { spans });
+          return { stored: spans.length, findings: 0 };
         },
       ),
     );

@@ -5,9 +5,10 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
+import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -29,6 +30,11 @@ const SCHEMA = [
      severity_text VARCHAR NOT NULL, body VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
      container VARCHAR, node VARCHAR, host VARCHAR, attributes VARCHAR NOT NULL, trace_id VARCHAR NOT NULL,
      span_id VARCHAR NOT NULL, template_id VARCHAR NOT NULL, template VARCHAR NOT NULL, params VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS spans (
+     tenant VARCHAR NOT NULL, trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, parent_span_id VARCHAR NOT NULL,
+     name VARCHAR NOT NULL, kind INTEGER NOT NULL, start_ms DOUBLE NOT NULL, end_ms DOUBLE NOT NULL,
+     status_code INTEGER NOT NULL, status_message VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
+     container VARCHAR, node VARCHAR, host VARCHAR, attributes VARCHAR NOT NULL)`,
 ];
 
 const RESOURCE_KEYS = ['service', 'namespace', 'pod', 'container', 'node', 'host'] as const;
@@ -107,7 +113,8 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
         const metrics = batch.metrics ?? [];
         const logs = batch.logs ?? [];
         const findings = batch.findings ?? [];
-        if (metrics.length === 0 && findings.length === 0 && logs.length === 0) return;
+        const spans = batch.spans ?? [];
+        if (metrics.length === 0 && findings.length === 0 && logs.length === 0 && spans.length === 0) return;
         await conn.run('BEGIN TRANSACTION');
         try {
           if (metrics.length > 0) {
@@ -153,6 +160,29 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
               a.appendVarchar(l.templateId);
               a.appendVarchar(l.template);
               a.appendVarchar(JSON.stringify(l.params));
+              a.endRow();
+            }
+            a.closeSync();
+          }
+          if (spans.length > 0) {
+            const a = await conn.createAppender('spans');
+            for (const sp of spans) {
+              a.appendVarchar(tenant);
+              a.appendVarchar(sp.traceId);
+              a.appendVarchar(sp.spanId);
+              a.appendVarchar(sp.parentSpanId);
+              a.appendVarchar(sp.name);
+              a.appendInteger(sp.kind);
+              a.appendDouble(sp.startMs);
+              a.appendDouble(sp.endMs);
+              a.appendInteger(sp.statusCode);
+              a.appendVarchar(sp.statusMessage);
+              for (const k of RESOURCE_KEYS) {
+                const v = sp.resource[k];
+                if (v === undefined) a.appendNull();
+                else a.appendVarchar(v);
+              }
+              a.appendVarchar(sp.attributes);
               a.endRow();
             }
             a.closeSync();
@@ -268,6 +298,48 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
         }));
         const last = items.at(-1);
         return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
+      });
+    },
+
+    spans(tenant: string, q: SpanQuery): Promise<Span[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.add('trace_id = $trace', 'trace', q.traceId);
+        w.add('service = $service', 'service', q.service);
+        w.add('name = $op', 'op', q.operation);
+        w.add('start_ms >= $from', 'from', q.fromMs);
+        w.add('start_ms < $to', 'to', q.toMs);
+        w.values.limit = q.limit;
+        const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY start_ms, span_id LIMIT $limit`, w.values);
+        return r.getRows().map((row): Span => ({
+          traceId: String(row[0]),
+          spanId: String(row[1]),
+          parentSpanId: String(row[2]),
+          name: String(row[3]),
+          kind: Number(row[4]),
+          startMs: Number(row[5]),
+          endMs: Number(row[6]),
+          statusCode: Number(row[7]),
+          statusMessage: String(row[8]),
+          resource: resourceFrom(row, 9),
+          attributes: String(row[15]),
+        }));
+      });
+    },
+
+    services(tenant: string): Promise<ServiceSummary[]> {
+      return serial(async () => {
+        check();
+        const r = await conn.runAndReadAll(
+          `SELECT service, sum(l) AS logs, sum(s) AS spans, sum(m) AS metric_points FROM (
+             SELECT service, count(*) AS l, 0 AS s, 0 AS m FROM logs WHERE tenant = $tenant AND service IS NOT NULL GROUP BY service
+             UNION ALL SELECT service, 0, count(*), 0 FROM spans WHERE tenant = $tenant AND service IS NOT NULL GROUP BY service
+             UNION ALL SELECT service, 0, 0, count(*) FROM metric_points WHERE tenant = $tenant AND service IS NOT NULL GROUP BY service
+           ) GROUP BY service ORDER BY service`,
+          { tenant },
+        );
+        return r.getRows().map((row) => ({ service: String(row[0]), logs: Number(row[1]), spans: Number(row[2]), metricPoints: Number(row[3]) }));
       });
     },
 

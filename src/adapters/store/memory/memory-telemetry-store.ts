@@ -1,13 +1,15 @@
 import type { Finding } from '../../../core/domain/finding.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
+import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 interface TenantData {
   metrics: MetricPoint[];
   logs: StoredLog[];
+  spans: Span[];
   findings: Map<string, Finding>;
 }
 
@@ -29,7 +31,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
   let open = true;
   const data = (tenant: string) => {
     let d = tenants.get(tenant);
-    if (d === undefined) tenants.set(tenant, (d = { metrics: [], logs: [], findings: new Map() }));
+    if (d === undefined) tenants.set(tenant, (d = { metrics: [], logs: [], spans: [], findings: new Map() }));
     return d;
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
@@ -39,6 +41,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       const d = data(tenant);
       for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
       for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
+      for (const sp of batch.spans ?? []) d.spans.push(structuredClone(sp));
       for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
       return Promise.resolve();
     },
@@ -62,6 +65,33 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       );
       // a bad cursor throws inside the executor: a rejection, like the other adapters
       return new Promise((resolve) => { resolve(keysetPage(rows, q.limit, q.cursor)); });
+    },
+    spans(tenant: string, q: SpanQuery): Promise<Span[]> {
+      if (!open) return closed();
+      const rows = (tenants.get(tenant)?.spans ?? []).filter(
+        (sp) =>
+          (q.traceId === undefined || sp.traceId === q.traceId) &&
+          (q.service === undefined || sp.resource.service === q.service) &&
+          (q.operation === undefined || sp.name === q.operation) &&
+          (q.fromMs === undefined || sp.startMs >= q.fromMs) &&
+          (q.toMs === undefined || sp.startMs < q.toMs),
+      );
+      return Promise.resolve(rows.sort((a, b) => a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1)).slice(0, q.limit).map((sp) => structuredClone(sp)));
+    },
+    services(tenant: string): Promise<ServiceSummary[]> {
+      if (!open) return closed();
+      const d = tenants.get(tenant);
+      const by = new Map<string, ServiceSummary>();
+      const bump = (service: string | undefined, k: 'logs' | 'spans' | 'metricPoints') => {
+        if (service === undefined) return;
+        let s = by.get(service);
+        if (s === undefined) by.set(service, (s = { service, logs: 0, spans: 0, metricPoints: 0 }));
+        s[k]++;
+      };
+      for (const l of d?.logs ?? []) bump(l.resource.service, 'logs');
+      for (const sp of d?.spans ?? []) bump(sp.resource.service, 'spans');
+      for (const m of d?.metrics ?? []) bump(m.resource.service, 'metricPoints');
+      return Promise.resolve([...by.values()].sort((a, b) => (a.service < b.service ? -1 : 1)));
     },
     templateCounts(tenant: string, q: TemplateCountQuery): Promise<TemplateCount[]> {
       if (!open) return closed();

@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module';
+import { canonicalLabels } from '../../core/domain/metric-point.js';
+import type { Span } from '../../core/domain/span.js';
+import { attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
+
+/** OTLP traces (ExportTraceServiceRequest), protobuf or JSON → Spans; same approach as metrics. */
+
+interface ProtoType {
+  decode(buf: Uint8Array): unknown;
+  toObject(msg: unknown, opts: Record<string, unknown>): unknown;
+}
+
+const require = createRequire(import.meta.url);
+let requestType: ProtoType | undefined;
+function tracesRequestType(): ProtoType {
+  if (requestType === undefined) {
+    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } } };
+    requestType = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+  }
+  return requestType;
+}
+
+export type TracesDecode = { ok: true; spans: Span[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string };
+
+function hexId(v: unknown, bytes: number): string | undefined {
+  return typeof v === 'string' && v.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v) ? v.toLowerCase() : undefined;
+}
+
+export function mapTracesRequest(req: unknown): TracesDecode {
+  if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceSpans"' };
+  if (req.resourceSpans !== undefined && !Array.isArray(req.resourceSpans)) return { ok: false, message: '"resourceSpans" must be an array' };
+  const spans: Span[] = [];
+  const reasons: string[] = [];
+  let rejected = 0;
+  const reject = (why: string) => {
+    rejected++;
+    if (reasons.length < 5 && !reasons.includes(why)) reasons.push(why);
+  };
+  for (const rs of list(req.resourceSpans)) {
+    if (!isObj(rs)) continue;
+    const resource = mapResource(isObj(rs.resource) ? attributes(rs.resource.attributes) : {});
+    for (const ss of list(rs.scopeSpans)) {
+      if (!isObj(ss)) continue;
+      for (const sp of list(ss.spans)) {
+        if (!isObj(sp)) {
+          reject('a span is not an object');
+          continue;
+        }
+        const traceId = hexId(sp.traceId, 16);
+        const spanId = hexId(sp.spanId, 8);
+        if (traceId === undefined || spanId === undefined) {
+          reject('span without a valid traceId (16 bytes) and spanId (8 bytes)');
+          continue;
+        }
+        const startMs = toMs(sp.startTimeUnixNano);
+        const endMs = toMs(sp.endTimeUnixNano);
+        if (!(startMs > 0) || !(endMs >= startMs)) {
+          reject('span without valid startTimeUnixNano ≤ endTimeUnixNano');
+          continue;
+        }
+        const status = isObj(sp.status) ? sp.status : {};
+        const code = Number(status.code ?? 0);
+        spans.push({
+          traceId,
+          spanId,
+          parentSpanId: hexId(sp.parentSpanId, 8) ?? '',
+          name: typeof sp.name === 'string' ? sp.name : '',
+          kind: Number.isInteger(Number(sp.kind)) ? Number(sp.kind) : 0,
+          startMs,
+          endMs,
+          statusCode: code === 1 || code === 2 ? code : 0,
+          statusMessage: typeof status.message === 'string' ? status.message : '',
+          resource,
+          attributes: canonicalLabels(attributes(sp.attributes)),
+        });
+      }
+    }
+  }
+  return { ok: true, spans, rejected, rejectReasons: reasons };
+}
+
+export function decodeTracesJson(body: Buffer): TracesDecode {
+  let req: unknown;
+  try {
+    req = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    return { ok: false, message: `the body is not valid JSON (${(err as Error).message})` };
+  }
+  return mapTracesRequest(req);
+}
+
+export function decodeTracesProtobuf(body: Buffer): TracesDecode {
+  const T = tracesRequestType();
+  let msg: unknown;
+  try {
+    msg = T.decode(body);
+  } catch (err) {
+    return { ok: false, message: `the body is not an OTLP ExportTraceServiceRequest (${(err as Error).message})` };
+  }
+  const obj = T.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
+  const hex = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').toString('hex') : v);
+  for (const rs of list((obj as { resourceSpans?: unknown }).resourceSpans))
+    for (const ss of list(isObj(rs) ? rs.scopeSpans : undefined))
+      for (const sp of list(isObj(ss) ? ss.spans : undefined)) {
+        if (!isObj(sp)) continue;
+        sp.traceId = hex(sp.traceId);
+        sp.spanId = hex(sp.spanId);
+        sp.parentSpanId = hex(sp.parentSpanId);
+      }
+  return mapTracesRequest(obj);
+}
