@@ -19,7 +19,8 @@ function serve(args: string[]): Promise<Server> {
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
       const m = /listening on (http:\/\/[^\s]+)/.exec(err);
-      if (m) {
+      // both start-up lines: where it listens, then the store and the access mode
+      if (m && /\nstore: .*\n/.test(err)) {
         const s = { url: m[1]!, child, stderr: () => err, exited };
         running.push(s);
         resolve(s);
@@ -201,15 +202,83 @@ describe('bifrost serve (spawned server)', () => {
     }
   });
 
-  it('refuses to listen beyond loopback without API keys, and a store another server holds', async () => {
-    const wide = await runCli(['serve', '--host', '0.0.0.0', '--memory']);
-    expect(wide.code).toBe(2);
-    expect(wide.stderr).toContain('--host 0.0.0.0 would accept connections from other machines');
+  it('a store another server holds is refused with advice', async () => {
     const data = tempDir('bifrost-serve-lock-');
     await serve(['--data', data]);
     const second = await runCli(['serve', '--port', '0', '--data', data]);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/bifrost\.duckdb is open in another process \(another bifrost serve\?\); stop it or choose another --data directory/);
+    const keys = await runCli(['keys', 'list', '--data', data]);
+    expect(keys.code).toBe(2);
+    expect(keys.stderr).toContain('is held by a running bifrost serve: stop it, or manage keys through its API');
   });
 });
 
+describe('bifrost serve with API keys', () => {
+  async function key(data: string, scope: string, tenant: string): Promise<string> {
+    const r = await runCli(['keys', 'create', '--data', data, '--scope', scope, '--tenant', tenant, '--name', `${scope}-${tenant}`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('It is shown only now');
+    return r.stdout.trim();
+  }
+  const auth = (k: string) => ({ authorization: `Bearer ${k}` });
+
+  it('requires a key, checks its scope, and keeps every tenant to its own data', async () => {
+    const data = tempDir('bifrost-serve-auth-');
+    const [ingestA, readA, ingestB, readB, adminA] = [await key(data, 'ingest', 'a'), await key(data, 'read', 'a'), await key(data, 'ingest', 'b'), await key(data, 'read', 'b'), await key(data, 'admin', 'a')];
+    const list = await runCli(['keys', 'list', '--data', data, '-o', 'json']);
+    expect(list.stdout).not.toContain(ingestA.slice(13));
+    expect((JSON.parse(list.stdout) as unknown[]).length).toBe(5);
+    const s = await serve(['--data', data, '--auth']);
+    expect(s.stderr()).toContain('API keys required');
+    const body = (svc: string) => JSON.stringify({ resourceLogs: [{ resource: { attributes: [attr('service.name', svc)] }, scopeLogs: [{ logRecords: [{ timeUnixNano: ns(T0), body: { stringValue: `secret of ${svc}` } }] }] }] });
+    expect((await fetch(`${s.url}/v1/logs`, { method: 'POST', body: body('alpha'), headers: { 'content-type': 'application/json' } })).status).toBe(401);
+    expect((await fetch(`${s.url}/v1/logs`, { method: 'POST', body: body('alpha'), headers: { 'content-type': 'application/json', 'x-api-key': 'bfk_nonsense' } })).status).toBe(401);
+    expect((await fetch(`${s.url}/v1/logs`, { method: 'POST', body: body('alpha'), headers: { 'content-type': 'application/json', ...auth(ingestA) } })).status).toBe(200);
+    expect((await fetch(`${s.url}/v1/logs`, { method: 'POST', body: body('beta'), headers: { 'content-type': 'application/json', 'x-api-key': ingestB } })).status).toBe(200);
+    expect((await fetch(`${s.url}/v1/logs`, { method: 'POST', body: body('alpha'), headers: { 'content-type': 'application/json', ...auth(readA) } })).status).toBe(403);
+    const forbidden = await fetch(`${s.url}/api/v1/logs`, { headers: auth(ingestA) });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ message: "this key's scope is ingest; this needs read" });
+    const logsA = (await (await fetch(`${s.url}/api/v1/logs`, { headers: auth(readA) })).json()) as { items: { body: string }[] };
+    expect(logsA.items.map((l) => l.body)).toEqual(['secret of alpha']);
+    const logsB = (await (await fetch(`${s.url}/api/v1/logs?q=secret`, { headers: auth(readB) })).json()) as { items: { body: string }[] };
+    expect(logsB.items.map((l) => l.body)).toEqual(['secret of beta']);
+    expect(await (await fetch(`${s.url}/api/v1/services`, { headers: auth(readB) })).json()).toEqual({ items: [{ service: 'beta', logs: 1, spans: 0, metricPoints: 0 }] });
+    const counts = (await (await fetch(`${s.url}/api/v1/templates`, { headers: auth(readB) })).json()) as { items: { template: string }[] };
+    expect(counts.items.map((c) => c.template)).toEqual(['secret of beta']);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    // an admin of tenant a manages a's keys only, and a revoked key stops at once
+    const keysA = (await (await fetch(`${s.url}/api/v1/keys`, { headers: auth(adminA) })).json()) as { items: { id: string; tenant: string }[] };
+    expect(keysA.items.map((k) => k.tenant)).toEqual(['a', 'a', 'a']);
+    const idB = ingestB.slice(4, 12);
+    expect((await fetch(`${s.url}/api/v1/keys/${idB}`, { method: 'DELETE', headers: auth(adminA) })).status).toBe(404);
+    const created = (await (await fetch(`${s.url}/api/v1/keys`, { method: 'POST', body: JSON.stringify({ scope: 'read', name: 'dashboard' }), headers: { 'content-type': 'application/json', ...auth(adminA) } })).json()) as { key: string; tenant: string };
+    expect(created.tenant).toBe('a');
+    expect((await fetch(`${s.url}/api/v1/logs`, { headers: auth(created.key) })).status).toBe(200);
+    expect((await fetch(`${s.url}/api/v1/keys/${readA.slice(4, 12)}`, { method: 'DELETE', headers: auth(adminA) })).status).toBe(204);
+    expect((await fetch(`${s.url}/api/v1/logs`, { headers: auth(readA) })).status).toBe(401);
+  });
+
+  it('limits requests per key: 429 with Retry-After', async () => {
+    const data = tempDir('bifrost-serve-rate-');
+    const k = await key(data, 'read', 'a');
+    const s = await serve(['--data', data, '--auth', '--rate-limit', '5']);
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 7; i++) {
+      last = await fetch(`${s.url}/api/v1/services`, { headers: auth(k) });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await last!.json()) as { message: string }).message).toMatch(/more than 5 requests per minute from this key/);
+  });
+
+  it('beyond loopback it requires keys whatever the flags say', async () => {
+    const s = await serve(['--memory', '--host', '0.0.0.0']);
+    expect(s.stderr()).toContain('API keys required');
+    const port = new URL(s.url).port;
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/findings`)).status).toBe(401);
+  });
+});

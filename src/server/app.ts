@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../core/errors.js';
 import type { ServerContext } from './context.js';
+import { authenticate } from './auth.js';
 import { HTTP_STATUS } from './http-errors.js';
 import { apiRoutes } from './routes/api.js';
+import { keyRoutes } from './routes/keys.js';
 import { otlpRoutes } from './routes/otlp.js';
 
 /**
@@ -22,6 +25,17 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     bodyLimit: ctx.config.maxBodyBytes,
   });
 
+  app.decorateRequest('auth');
+  // who is asking, before anything else (the rate limit counts per key)
+  app.addHook('onRequest', authenticate(ctx));
+  void app.register(rateLimit, {
+    max: ctx.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => (req.auth.keyId === 'open' ? `ip:${req.ip}` : `key:${req.auth.keyId}`),
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    errorResponseBuilder: (_req, c) => ({ statusCode: 429, code: 429, error: 'RATE_LIMITED', message: `more than ${c.max} requests per minute from this key; retry in ${Math.ceil(c.ttl / 1000)} s` }),
+  });
+
   app.addHook('onResponse', (req, res, done) => {
     ctx.metrics.http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(res.statusCode) }, res.elapsedTime / 1000);
     done();
@@ -36,6 +50,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     const e = err as { statusCode?: number; validation?: unknown; message: string; code?: string };
     const status = e.statusCode ?? 500;
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return res.code(415).send({ code: 415, error: e.code, message: `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here: send application/x-protobuf or application/json` });
+    if (status === 429) return res.code(429).send(err);
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return res.code(413).send({ code: 413, error: e.code, message: `the body is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
     if (status >= 500) req.log.error({ err }, 'request failed');
     return res.code(status).send({ code: status, error: e.code ?? 'INTERNAL', message: status >= 500 ? 'internal error (see the server log)' : e.message });
@@ -50,5 +65,6 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
 
   void app.register(otlpRoutes(ctx));
   void app.register(apiRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(keyRoutes(ctx), { prefix: '/api/v1' });
   return app;
 }

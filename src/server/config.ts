@@ -10,6 +10,10 @@ export interface ServerConfig {
   queueCapacity: number;
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Require an API key on every request but health checks (always, beyond loopback). */
+  auth: boolean;
+  /** Requests per minute per API key (per client address in open mode). */
+  rateLimitPerMinute: number;
 }
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
@@ -20,6 +24,8 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   queueCapacity: 64,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
+  auth: false,
+  rateLimitPerMinute: 1200,
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -48,12 +54,13 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     ...(env.BIFROST_HOST ? { host: env.BIFROST_HOST } : {}),
     ...(int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535) === undefined ? {} : { port: int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535)! }),
     ...(envLevel ? { logLevel: envLevel as ServerConfig['logLevel'] } : {}),
+    ...(env.BIFROST_AUTH === 'required' ? { auth: true } : {}),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
   };
-  if (!isLoopback(c.host)) {
-    throw new AppError('INPUT.BAD_OPTION', `--host ${c.host} would accept connections from other machines, and API keys are not implemented yet: bifrost serve listens on loopback only for now (127.0.0.1 or ::1); put it behind an authenticating proxy if it must be reachable`, { field: 'host' });
-  }
+  if (env.BIFROST_AUTH !== undefined && env.BIFROST_AUTH !== '' && env.BIFROST_AUTH !== 'required' && env.BIFROST_AUTH !== 'loopback-open') throw new AppError('INPUT.BAD_OPTION', `BIFROST_AUTH must be "required" or "loopback-open", got "${env.BIFROST_AUTH}"`, { field: 'BIFROST_AUTH' });
+  // beyond loopback nobody gets in without a key
+  if (!isLoopback(c.host)) c.auth = true;
   if (c.maxDecompressedBytes < c.maxBodyBytes) throw new AppError('INPUT.BAD_OPTION', 'the decompressed body limit must be at least the body limit', { field: 'maxDecompressedBytes' });
   return Object.freeze(c);
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import type { ApiKeys, AuthContext } from '../core/use-cases/api-keys.js';
 import type { LogIngest } from '../core/use-cases/ingest-logs.js';
 import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { ServerConfig } from './config.js';
@@ -23,8 +24,14 @@ export interface ServerContext {
   logIngest: LogIngest;
   queue: IngestQueue;
   metrics: ServerMetrics;
-  /** Until API keys exist every request belongs to this tenant. */
-  tenant: string;
+  keys: ApiKeys;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is asking: the API key's tenant and scope (open mode: tenant "default", admin). */
+    auth: AuthContext;
+  }
 }
 
 /** The server's own Prometheus metrics, in a registry of its own (not the global one). */

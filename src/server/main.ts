@@ -1,4 +1,6 @@
-import { createTelemetryStore } from '../adapters/wiring.js';
+import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
+import { createStores } from '../adapters/wiring.js';
+import { ApiKeys } from '../core/use-cases/api-keys.js';
 import { LogIngest } from '../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { ServerConfig } from './config.js';
@@ -22,14 +24,15 @@ export interface RunningServer {
 
 /** Composition root of `bifrost serve`: store, use cases, queue, HTTP app; then listen. */
 export async function startServer(config: Readonly<ServerConfig>, log: { stream: NodeJS.WritableStream }): Promise<RunningServer> {
-  const store = await createTelemetryStore({ dataFile: config.dataFile });
+  const { telemetry: store, history } = await createStores({ dataFile: config.dataFile });
+  const keys = new ApiKeys(history, nodeKeyCrypto, Date.now);
   const ingest = new MetricIngest({ store });
   // record ids: start time + counter, fixed width so they also order as strings
   const epoch = Date.now().toString(36).padStart(9, '0');
   let seq = 0;
   const logIngest = new LogIngest({ store, newId: () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}` });
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), tenant: 'default' };
+  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   try {
     await app.listen({ host: config.host, port: config.port });

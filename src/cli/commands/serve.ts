@@ -1,9 +1,9 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { loadServerConfig, startServer } from '../../server/main.js';
 import type { CliContext } from '../context.js';
+import { defaultDataDir } from '../data-dir.js';
 
 interface ServeFlags {
   host?: string;
@@ -14,18 +14,17 @@ interface ServeFlags {
   queue?: number;
   maxBodyMb?: number;
   shutdownTimeout?: number;
+  auth?: boolean;
+  rateLimit?: number;
 }
 
-/** $BIFROST_DATA, else $XDG_DATA_HOME/bifrost, else ~/.local/share/bifrost. */
-export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.BIFROST_DATA) return env.BIFROST_DATA;
-  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'bifrost');
-}
 
 export function serveCommand(ctx: CliContext): Command {
   const cmd = new Command('serve')
-    .description('Run the server: OTLP/HTTP metrics in, scored as they arrive; anomalies and points queryable over REST')
-    .option('--host <host>', 'address to listen on (loopback only until API keys exist) [env BIFROST_HOST]', undefined)
+    .description('Run the server: OTLP/HTTP metrics, logs and traces in (metrics scored as they arrive); anomalies, logs, templates, traces over REST')
+    .option('--host <host>', 'address to listen on; beyond loopback API keys are always required [env BIFROST_HOST]', undefined)
+    .option('--auth', 'require API keys on loopback too [env BIFROST_AUTH=required]')
+    .option('--rate-limit <n>', 'requests per minute per API key (429 + Retry-After beyond)', ctx.parseIntOption('--rate-limit', 1), 1200)
     .option('--port <port>', 'port (4318 is the OTLP/HTTP port; 0 picks a free one) [env BIFROST_PORT]', ctx.parseIntOption('--port', 0))
     .option('--data <dir>', 'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
     .option('--memory', 'keep everything in memory (nothing survives a restart)')
@@ -35,9 +34,11 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--shutdown-timeout <seconds>', 'how long SIGTERM/SIGINT waits for in-flight work', ctx.parseIntOption('--shutdown-timeout', 1), 10);
   cmd.addHelpText('after', `
 Endpoints (one listener):
-  POST /v1/metrics          OTLP/HTTP metrics, protobuf or JSON, gzip accepted
+  POST /v1/metrics, /v1/logs, /v1/traces   OTLP/HTTP, protobuf or JSON, gzip accepted
   GET  /api/v1/findings     metric anomalies with reasons (?from&to&kind&limit&cursor)
   GET  /api/v1/metrics/points?name=…   stored points of a metric
+  GET  /api/v1/logs, /api/v1/templates, /api/v1/traces/:id, /api/v1/spans, /api/v1/services
+  POST/GET/DELETE /api/v1/keys         the tenant's API keys (admin scope)
   GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics
 Logs: JSON lines (pino) on stdout, with request ids. SIGTERM/SIGINT stop gracefully.
 
@@ -59,11 +60,13 @@ Examples:
       maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,
+      rateLimitPerMinute: flags.rateLimit ?? 1200,
+      ...(flags.auth === true ? { auth: true } : {}),
     });
     if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
     const server = await startServer(config, { stream: ctx.stdout });
     t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
-    t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · open access on loopback (API keys are not implemented yet)`);
+    t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         t.err(`${signal}: stopping (answering in-flight requests, flushing the store)…`);

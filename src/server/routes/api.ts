@@ -88,7 +88,7 @@ export function apiRoutes(ctx: ServerContext) {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
-      const page = await ctx.store.findings(ctx.tenant, { limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.kind === undefined ? {} : { kind: q.kind }), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
+      const page = await ctx.store.findings(req.auth.tenant, { limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.kind === undefined ? {} : { kind: q.kind }), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
       return { items: page.items.map((f) => ({ ...f, time: new Date(f.timeMs).toISOString() })), next: page.next ?? null };
     });
 
@@ -96,7 +96,7 @@ export function apiRoutes(ctx: ServerContext) {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
-      const points = await ctx.store.metricPoints(ctx.tenant, { name: q.name, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
+      const points = await ctx.store.metricPoints(req.auth.tenant, { name: q.name, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
       return { items: points.map((p) => ({ ...p, time: new Date(p.timeMs).toISOString() })) };
     });
     app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { querystring: logsQuery } }, async (req) => {
@@ -104,7 +104,7 @@ export function apiRoutes(ctx: ServerContext) {
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
       const minSeverity = severityParam(q.severity);
-      const page = await ctx.store.logs(ctx.tenant, {
+      const page = await ctx.store.logs(req.auth.tenant, {
         limit: q.limit,
         ...(fromMs === undefined ? {} : { fromMs }),
         ...(toMs === undefined ? {} : { toMs }),
@@ -121,11 +121,11 @@ export function apiRoutes(ctx: ServerContext) {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
-      const rows = await ctx.store.templateCounts(ctx.tenant, { bucketMs: q.bucket * 1000, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }) });
+      const rows = await ctx.store.templateCounts(req.auth.tenant, { bucketMs: q.bucket * 1000, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }) });
       return { bucketSeconds: q.bucket, items: rows.map((r) => ({ ...r, bucket: new Date(r.bucketMs).toISOString() })) };
     });
     app.get<{ Params: { traceId: string } }>('/traces/:traceId', { schema: { params: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }, required: ['traceId'] } } }, async (req, res) => {
-      const spans = await ctx.store.spans(ctx.tenant, { traceId: req.params.traceId.toLowerCase(), limit: 10_000 });
+      const spans = await ctx.store.spans(req.auth.tenant, { traceId: req.params.traceId.toLowerCase(), limit: 10_000 });
       if (spans.length === 0) return res.code(404).send({ code: 404, message: `no trace ${req.params.traceId}` });
       return { traceId: req.params.traceId.toLowerCase(), spans: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
@@ -134,11 +134,11 @@ export function apiRoutes(ctx: ServerContext) {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
-      const spans = await ctx.store.spans(ctx.tenant, { limit: q.limit, ...(q.service === undefined ? {} : { service: q.service }), ...(q.operation === undefined ? {} : { operation: q.operation }), ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
+      const spans = await ctx.store.spans(req.auth.tenant, { limit: q.limit, ...(q.service === undefined ? {} : { service: q.service }), ...(q.operation === undefined ? {} : { operation: q.operation }), ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
       return { items: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
 
-    app.get('/services', async () => ({ items: await ctx.store.services(ctx.tenant) }));
+    app.get('/services', async (req) => ({ items: await ctx.store.services(req.auth.tenant) }));
     return Promise.resolve();
   };
 }

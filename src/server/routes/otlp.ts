@@ -63,7 +63,7 @@ export function otlpRoutes(ctx: ServerContext) {
     });
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
-    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string }, store: (items: T[]) => Promise<{ stored: number; findings: number }>) => {
+    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string }, store: (items: T[], tenant: string) => Promise<{ stored: number; findings: number }>) => {
       const encoding = encodingOf(req);
       const raw = inflate(req, req.body as Buffer, ctx.config.maxDecompressedBytes);
       if (!Buffer.isBuffer(raw)) {
@@ -81,7 +81,7 @@ export function otlpRoutes(ctx: ServerContext) {
       const job = ctx.queue.offer(async () => {
         const end = ctx.metrics.storeLatency.startTimer();
         try {
-          return await store(decoded.items);
+          return await store(decoded.items, req.auth.tenant);
         } finally {
           end();
         }
@@ -105,8 +105,8 @@ export function otlpRoutes(ctx: ServerContext) {
           const d = enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw);
           return d.ok ? { ok: true, items: d.points, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
         },
-        async (points) => {
-          const r = await ctx.ingest.ingest(ctx.tenant, points);
+        async (points, tenant) => {
+          const r = await ctx.ingest.ingest(tenant, points);
           return { stored: r.stored, findings: r.findings.length };
         },
       ),
@@ -121,8 +121,8 @@ export function otlpRoutes(ctx: ServerContext) {
           const d = enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw);
           return d.ok ? { ok: true, items: d.logs, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
         },
-        async (logs) => {
-          const r = await ctx.logIngest.ingest(ctx.tenant, logs);
+        async (logs, tenant) => {
+          const r = await ctx.logIngest.ingest(tenant, logs);
           return { stored: r.stored, findings: 0 };
         },
       ),
@@ -137,8 +137,8 @@ export function otlpRoutes(ctx: ServerContext) {
           const d = enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw);
           return d.ok ? { ok: true, items: d.spans, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
         },
-        async (spans) => {
-          await ctx.store.append(ctx.tenant, { spans });
+        async (spans, tenant) => {
+          await ctx.store.append(tenant, { spans });
           return { stored: spans.length, findings: 0 };
         },
       ),

@@ -30,6 +30,9 @@ const SCHEMA = [
      severity_text VARCHAR NOT NULL, body VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
      container VARCHAR, node VARCHAR, host VARCHAR, attributes VARCHAR NOT NULL, trace_id VARCHAR NOT NULL,
      span_id VARCHAR NOT NULL, template_id VARCHAR NOT NULL, template VARCHAR NOT NULL, params VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS api_keys (
+     id VARCHAR PRIMARY KEY, hash VARCHAR NOT NULL, tenant VARCHAR NOT NULL, scope VARCHAR NOT NULL, name VARCHAR NOT NULL,
+     created_ms DOUBLE NOT NULL, revoked_ms DOUBLE)`,
   `CREATE TABLE IF NOT EXISTS spans (
      tenant VARCHAR NOT NULL, trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, parent_span_id VARCHAR NOT NULL,
      name VARCHAR NOT NULL, kind INTEGER NOT NULL, start_ms DOUBLE NOT NULL, end_ms DOUBLE NOT NULL,
@@ -77,33 +80,65 @@ class Where {
   }
 }
 
-/**
- * The embedded store: one DuckDB file. A batch is one transaction (all or nothing) and the
- * promise resolves after COMMIT, when DuckDB has written it to its write-ahead log. One process
- * owns the file: a second `serve` on the same --data gets STORE.LOCKED with advice.
- */
-export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): Promise<TelemetryStorePort> {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+/** One open database file, shared by the stores built on it (one process owns the file). */
+export interface DuckDbHandle {
+  readonly conn: DuckDBConnection;
+  /** Runs fn after every earlier call: transactions on one connection must not interleave. */
+  serial<T>(fn: () => Promise<T>): Promise<T>;
+  isOpen(): boolean;
+  /** Closes once, after the queued work. */
+  close(): Promise<void>;
+}
+
+export async function openDuckDb(path: string): Promise<DuckDbHandle> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(options.path);
+    instance = await DuckDBInstance.create(path);
   } catch (err) {
     const msg = (err as Error).message;
-    if (/lock/i.test(msg)) throw new AppError('STORE.LOCKED', `${options.path} is open in another process (another bifrost serve?); stop it or choose another --data directory`, { path: options.path }, err);
-    throw new AppError('STORE.UNAVAILABLE', `cannot open the store ${options.path}: ${msg}`, { path: options.path }, err);
+    if (/lock/i.test(msg)) throw new AppError('STORE.LOCKED', `${path} is open in another process (another bifrost serve?); stop it or choose another --data directory`, { path }, err);
+    throw new AppError('STORE.UNAVAILABLE', `cannot open the store ${path}: ${msg}`, { path }, err);
   }
-  const conn: DuckDBConnection = await instance.connect();
+  const conn = await instance.connect();
   for (const sql of SCHEMA) await conn.run(sql);
   let open = true;
-  // one writer at a time: transactions on one connection must not interleave
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);
     chain = run.catch(() => undefined);
     return run;
   };
+  return {
+    conn,
+    serial,
+    isOpen: () => open,
+    close: () =>
+      serial(() => {
+        if (open) {
+          open = false;
+          conn.closeSync();
+          instance.closeSync();
+        }
+        return Promise.resolve();
+      }),
+  };
+}
+
+/**
+ * The embedded store: one DuckDB file. A batch is one transaction (all or nothing) and the
+ * promise resolves after COMMIT, when DuckDB has written it to its write-ahead log. One process
+ * owns the file: a second `serve` on the same --data gets STORE.LOCKED with advice.
+ */
+export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): Promise<TelemetryStorePort> {
+  return duckDbTelemetryStore(await openDuckDb(options.path));
+}
+
+export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
+  const conn = db.conn;
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => db.serial(fn);
   const check = () => {
-    if (!open) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
+    if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
   };
 
   return {
@@ -357,16 +392,8 @@ export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): P
       });
     },
 
-    healthy: () => open,
+    healthy: () => db.isOpen(),
 
-    close(): Promise<void> {
-      return serial(() => {
-        if (!open) return Promise.resolve();
-        open = false;
-        conn.closeSync();
-        instance.closeSync();
-        return Promise.resolve();
-      });
-    },
+    close: () => db.close(),
   };
 }

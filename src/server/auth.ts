@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { scopeAllows } from '../core/domain/api-key.js';
+import type { KeyScope } from '../core/domain/api-key.js';
+import type { AuthContext } from '../core/use-cases/api-keys.js';
+import type { ServerContext } from './context.js';
+
+const OPEN: AuthContext = { keyId: 'open', tenant: 'default', scope: 'admin' };
+const PUBLIC = new Set(['/healthz', '/readyz']);
+
+/** The scope a route needs: OTLP ingest, reads, or key management. */
+function needed(req: FastifyRequest): KeyScope {
+  const url = req.routeOptions.url ?? req.url;
+  if (url.startsWith('/v1/')) return 'ingest';
+  if (url.startsWith('/api/v1/keys')) return 'admin';
+  return req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'admin';
+}
+
+function presented(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (typeof h === 'string') {
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (m !== null) return m[1];
+  }
+  const x = req.headers['x-api-key'];
+  return typeof x === 'string' && x !== '' ? x : undefined;
+}
+
+/**
+ * onRequest: who is asking. Open mode (loopback without --auth): everyone is the admin of the
+ * "default" tenant. Otherwise a key (Authorization: Bearer, or x-api-key) is required: 401 when
+ * missing or not valid (the answer never says which), 403 when its scope does not cover the route.
+ */
+export function authenticate(ctx: ServerContext) {
+  return async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
+    if (!ctx.config.auth || PUBLIC.has(req.url.split('?')[0]!)) {
+      req.auth = OPEN;
+      return;
+    }
+    const key = presented(req);
+    const who = key === undefined ? undefined : await ctx.keys.verify(key);
+    if (who === undefined) {
+      ctx.metrics.rejected.inc({ signal: 'api', reason: 'unauthenticated' });
+      await res.code(401).header('www-authenticate', 'Bearer').send({ code: 401, message: key === undefined ? 'an API key is required: Authorization: Bearer <key> or x-api-key (bifrost keys create)' : 'this API key is not valid (unknown, malformed or revoked)' });
+      return;
+    }
+    const need = needed(req);
+    if (!scopeAllows(who.scope, need)) {
+      ctx.metrics.rejected.inc({ signal: 'api', reason: 'forbidden' });
+      await res.code(403).send({ code: 403, message: `this key's scope is ${who.scope}; this needs ${need}` });
+      return;
+    }
+    req.auth = who;
+  };
+}
