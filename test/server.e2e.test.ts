@@ -275,10 +275,17 @@ describe('bifrost serve with API keys', () => {
     expect(((await last!.json()) as { message: string }).message).toMatch(/more than 5 requests per minute from this key/);
   });
 
-  it('beyond loopback it requires keys whatever the flags say', async () => {
+  it('beyond loopback it requires keys whatever the flags say; the API description stays public', async () => {
     const s = await serve(['--memory', '--host', '0.0.0.0']);
     expect(s.stderr()).toContain('API keys required');
-    const port = new URL(s.url).port;
-    expect((await fetch(`http://127.0.0.1:${port}/api/v1/findings`)).status).toBe(401);
+    const base = `http://127.0.0.1:${new URL(s.url).port}`;
+    expect((await fetch(`${base}/api/v1/findings`)).status).toBe(401);
+    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/metrics', '/v1/logs', '/v1/traces', '/api/v1/findings', '/api/v1/logs', '/api/v1/templates', '/api/v1/traces/{traceId}', '/api/v1/spans', '/api/v1/services', '/api/v1/keys']));
+    expect(Object.keys(spec.components.securitySchemes)).toEqual(['bearer', 'apiKey']);
+    const docs = await fetch(`${base}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
   });
 });

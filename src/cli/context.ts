@@ -4,6 +4,8 @@ import type { Terminal } from './render/terminal.js';
 /** What commands get from main.ts: no command reads process.* itself. */
 export interface CliContext {
   terminal: Terminal;
+  /** Bifrost's version. */
+  version: string;
   stdin: Readable & { isTTY?: boolean };
   /** Raw stdout for streams that are not results (the server's JSON logs). */
   stdout: Writable;

@@ -39,6 +39,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
   });
   const ctx: CliContext = {
     terminal,
+    version: VERSION,
     stdin: d.stdin,
     stdout: d.stdout,
     onSignals: (handler) => {

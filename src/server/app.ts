@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../core/errors.js';
@@ -32,7 +34,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: (req) => (req.auth.keyId === 'open' ? `ip:${req.ip}` : `key:${req.auth.keyId}`),
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/openapi.json' || req.url.startsWith('/docs'),
     errorResponseBuilder: (_req, c) => ({ statusCode: 429, code: 429, error: 'RATE_LIMITED', message: `more than ${c.max} requests per minute from this key; retry in ${Math.ceil(c.ttl / 1000)} s` }),
   });
 
@@ -55,6 +57,17 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     if (status >= 500) req.log.error({ err }, 'request failed');
     return res.code(status).send({ code: status, error: e.code ?? 'INTERNAL', message: status >= 500 ? 'internal error (see the server log)' : e.message });
   });
+
+  // OpenAPI 3 from the routes' own JSON schemas (the same ones that validate requests)
+  void app.register(swagger, {
+    openapi: {
+      info: { title: 'Bifrost', version: ctx.version, description: 'OTLP/HTTP receiver and REST API of bifrost serve. With API keys: Authorization: Bearer <key> or x-api-key.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+  });
+  void app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {

@@ -5,7 +5,7 @@ import type { AuthContext } from '../core/use-cases/api-keys.js';
 import type { ServerContext } from './context.js';
 
 const OPEN: AuthContext = { keyId: 'open', tenant: 'default', scope: 'admin' };
-const PUBLIC = new Set(['/healthz', '/readyz']);
+const PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json']);
 
 /** The scope a route needs: OTLP ingest, reads, or key management. */
 function needed(req: FastifyRequest): KeyScope {
@@ -32,7 +32,8 @@ function presented(req: FastifyRequest): string | undefined {
  */
 export function authenticate(ctx: ServerContext) {
   return async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
-    if (!ctx.config.auth || PUBLIC.has(req.url.split('?')[0]!)) {
+    const path = req.url.split('?')[0]!;
+    if (!ctx.config.auth || PUBLIC.has(path) || path === '/docs' || path.startsWith('/docs/')) {
       req.auth = OPEN;
       return;
     }

@@ -14,6 +14,8 @@ export interface ServerConfig {
   auth: boolean;
   /** Requests per minute per API key (per client address in open mode). */
   rateLimitPerMinute: number;
+  /** The package version (OpenAPI document). */
+  version: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
@@ -26,6 +28,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   logLevel: 'info',
   auth: false,
   rateLimitPerMinute: 1200,
+  version: '0.0.0',
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

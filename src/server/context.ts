@@ -25,6 +25,8 @@ export interface ServerContext {
   queue: IngestQueue;
   metrics: ServerMetrics;
   keys: ApiKeys;
+  /** The package version, for the OpenAPI document. */
+  version: string;
 }
 
 declare module 'fastify' {

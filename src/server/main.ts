@@ -32,7 +32,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   let seq = 0;
   const logIngest = new LogIngest({ store, newId: () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}` });
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys };
+  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, version: config.version };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   try {
     await app.listen({ host: config.host, port: config.port });

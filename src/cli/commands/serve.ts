@@ -61,6 +61,7 @@ Examples:
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,
       rateLimitPerMinute: flags.rateLimit ?? 1200,
+      version: ctx.version,
       ...(flags.auth === true ? { auth: true } : {}),
     });
     if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);

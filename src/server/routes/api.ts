@@ -84,7 +84,7 @@ const spansQuery = {
 /** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates, traces, spans, services. */
 export function apiRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
-    app.get<{ Querystring: { from?: string; to?: string; kind?: 'metric-anomaly'; limit: number; cursor?: string } }>('/findings', { schema: { querystring: findingsQuery } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string; kind?: 'metric-anomaly'; limit: number; cursor?: string } }>('/findings', { schema: { tags: ['findings'], summary: 'Findings (metric anomalies with their reasons), newest first; next is the cursor of the following page', querystring: findingsQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -92,14 +92,14 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: page.items.map((f) => ({ ...f, time: new Date(f.timeMs).toISOString() })), next: page.next ?? null };
     });
 
-    app.get<{ Querystring: { name: string; from?: string; to?: string; limit: number } }>('/metrics/points', { schema: { querystring: pointsQuery } }, async (req) => {
+    app.get<{ Querystring: { name: string; from?: string; to?: string; limit: number } }>('/metrics/points', { schema: { tags: ['telemetry'], summary: 'Stored points of a metric, in time order', querystring: pointsQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
       const points = await ctx.store.metricPoints(req.auth.tenant, { name: q.name, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
       return { items: points.map((p) => ({ ...p, time: new Date(p.timeMs).toISOString() })) };
     });
-    app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { querystring: logsQuery } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { tags: ['telemetry'], summary: 'Log records with their templates, newest first (cursor pages)', querystring: logsQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -117,20 +117,20 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: page.items.map((l) => ({ ...l, time: new Date(l.timeMs).toISOString() })), next: page.next ?? null };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string; service?: string; bucket: number; limit: number } }>('/templates', { schema: { querystring: templatesQuery } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string; service?: string; bucket: number; limit: number } }>('/templates', { schema: { tags: ['telemetry'], summary: 'Log records per template and time bucket', querystring: templatesQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
       const rows = await ctx.store.templateCounts(req.auth.tenant, { bucketMs: q.bucket * 1000, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }) });
       return { bucketSeconds: q.bucket, items: rows.map((r) => ({ ...r, bucket: new Date(r.bucketMs).toISOString() })) };
     });
-    app.get<{ Params: { traceId: string } }>('/traces/:traceId', { schema: { params: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }, required: ['traceId'] } } }, async (req, res) => {
+    app.get<{ Params: { traceId: string } }>('/traces/:traceId', { schema: { tags: ['telemetry'], summary: 'The spans of one trace', params: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }, required: ['traceId'] } } }, async (req, res) => {
       const spans = await ctx.store.spans(req.auth.tenant, { traceId: req.params.traceId.toLowerCase(), limit: 10_000 });
       if (spans.length === 0) return res.code(404).send({ code: 404, message: `no trace ${req.params.traceId}` });
       return { traceId: req.params.traceId.toLowerCase(), spans: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
 
-    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; limit: number } }>('/spans', { schema: { querystring: spansQuery } }, async (req) => {
+    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; limit: number } }>('/spans', { schema: { tags: ['telemetry'], summary: 'Spans by service, operation and time', querystring: spansQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -138,7 +138,7 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
 
-    app.get('/services', async (req) => ({ items: await ctx.store.services(req.auth.tenant) }));
+    app.get('/services', { schema: { tags: ['telemetry'], summary: 'Every service seen, with its log, span and metric counts' } }, async (req) => ({ items: await ctx.store.services(req.auth.tenant) }));
     return Promise.resolve();
   };
 }

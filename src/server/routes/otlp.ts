@@ -96,7 +96,7 @@ export function otlpRoutes(ctx: ServerContext) {
       return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
     };
 
-    app.post('/v1/metrics', (req, res) =>
+    app.post('/v1/metrics', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportMetricsServiceRequest: gauges, sums, histograms; every series scored as it arrives (application/x-protobuf or application/json, gzip/deflate)' } }, (req, res) =>
       receive(
         'metrics',
         req,
@@ -112,7 +112,7 @@ export function otlpRoutes(ctx: ServerContext) {
       ),
     );
 
-    app.post('/v1/logs', (req, res) =>
+    app.post('/v1/logs', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportLogsServiceRequest: each record templated on arrival (application/x-protobuf or application/json, gzip/deflate)' } }, (req, res) =>
       receive(
         'logs',
         req,
@@ -128,7 +128,7 @@ export function otlpRoutes(ctx: ServerContext) {
       ),
     );
 
-    app.post('/v1/traces', (req, res) =>
+    app.post('/v1/traces', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportTraceServiceRequest: spans stored as received (application/x-protobuf or application/json, gzip/deflate)' } }, (req, res) =>
       receive(
         'traces',
         req,
