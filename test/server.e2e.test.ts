@@ -202,6 +202,22 @@ describe('bifrost serve (spawned server)', () => {
     }
   });
 
+  it('--retention deletes records older than the period on a schedule', async () => {
+    const s = await serve(['--memory', '--retention', '1m']);
+    expect(s.stderr()).toContain('retention 1 min');
+    const now = Date.now();
+    await post(s, JSON.stringify(metricsBody('old', [1, 2, 3], now - 3_600_000)), { 'content-type': 'application/json' });
+    await post(s, JSON.stringify(metricsBody('new', [4, 5], now)), { 'content-type': 'application/json' });
+    const count = async (name: string) => ((await (await fetch(`${s.url}/api/v1/metrics/points?name=${name}`)).json()) as { items: unknown[] }).items.length;
+    expect(await count('new')).toBe(2);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await count('old')).toBe(0);
+    expect(await count('new')).toBe(2);
+    const bad = await runCli(['serve', '--memory', '--retention', 'forever']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--retention takes a duration like 90m, 12h, 7d or 2w, got "forever"');
+  });
+
   it('a store another server holds is refused with advice', async () => {
     const data = tempDir('bifrost-serve-lock-');
     await serve(['--data', data]);

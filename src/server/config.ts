@@ -16,6 +16,15 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** The package version (OpenAPI document). */
   version: string;
+  /** Records older than this are deleted on a schedule; undefined keeps everything. */
+  retentionMs: number | undefined;
+}
+
+/** "90m", "12h", "7d", "2w" → ms; undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d{1,6})(m|h|d|w)$/.exec(text.trim());
+  if (m === null || Number(m[1]) === 0) return undefined;
+  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'm' | 'h' | 'd' | 'w'];
 }
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
@@ -29,7 +38,14 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   auth: false,
   rateLimitPerMinute: 1200,
   version: '0.0.0',
+  retentionMs: undefined,
 };
+
+function retention(name: string, v: string): number {
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new AppError('INPUT.BAD_OPTION', `${name} must be a duration like 90m, 12h, 7d or 2w, got "${v}"`, { field: name });
+  return ms;
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -58,6 +74,7 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     ...(int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535) === undefined ? {} : { port: int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535)! }),
     ...(envLevel ? { logLevel: envLevel as ServerConfig['logLevel'] } : {}),
     ...(env.BIFROST_AUTH === 'required' ? { auth: true } : {}),
+    ...(env.BIFROST_RETENTION ? { retentionMs: retention('BIFROST_RETENTION', env.BIFROST_RETENTION) } : {}),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
   };

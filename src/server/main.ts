@@ -9,7 +9,7 @@ import type { ServerContext } from './context.js';
 import { buildApp } from './app.js';
 import { IngestQueue } from './ingest-queue.js';
 
-export { isLoopback, loadServerConfig } from './config.js';
+export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
 
 export interface RunningServer {
@@ -40,6 +40,25 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
     await store.close();
     throw err;
   }
+  // retention: at start, then about 60 times per retention period (at least every second, at most hourly)
+  let sweeper: NodeJS.Timeout | undefined;
+  if (config.retentionMs !== undefined) {
+    const retentionMs = config.retentionMs;
+    const sweep = () => {
+      if (!store.healthy()) return;
+      store.deleteBefore(Date.now() - retentionMs).then(
+        (n) => {
+          if (n.metrics + n.logs + n.spans + n.findings > 0) app.log.info({ deleted: n }, 'retention: deleted old records');
+        },
+        (err: unknown) => {
+          app.log.error({ err }, 'retention failed');
+        },
+      );
+    };
+    sweep();
+    sweeper = setInterval(sweep, Math.min(Math.max(retentionMs / 60, 1000), 3_600_000));
+    sweeper.unref();
+  }
   const addr = app.server.address();
   const port = addr !== null && typeof addr === 'object' ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -52,6 +71,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
         const timeout = new Promise<false>((resolve) => {
           timer = setTimeout(() => { resolve(false); }, config.shutdownTimeoutMs);
         });
+        clearInterval(sweeper);
         const graceful = (async () => {
           await app.close();
           await queue.drain();

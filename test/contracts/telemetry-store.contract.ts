@@ -105,6 +105,20 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('retention deletes every kind of record older than the cutoff, in every tenant', async () => {
+      const s = await create();
+      await s.append('t1', { metrics: [point(1), point(5)], logs: [log(0), log(600)], spans: [span(0)], findings: [finding(1), finding(9)] });
+      await s.append('t2', { metrics: [point(2)] });
+      const cutoff = point(3).timeMs;
+      expect(await s.deleteBefore(cutoff)).toEqual({ metrics: 2, logs: 1, spans: 1, findings: 1 });
+      expect((await s.metricPoints('t1', { name: 'cpu', limit: 10 })).map((p) => p.value)).toEqual([5]);
+      expect((await s.logs('t1', { limit: 10 })).items.map((l) => l.id)).toEqual(['l0600']);
+      expect((await s.findings('t1', { limit: 10 })).items.map((f) => f.id)).toEqual(['f009']);
+      expect(await s.spans('t1', { limit: 10 })).toEqual([]);
+      expect(await s.deleteBefore(cutoff)).toEqual({ metrics: 0, logs: 0, spans: 0, findings: 0 });
+      await s.close();
+    });
+
     it('refuses work once closed', async () => {
       const s = await create();
       expect(s.healthy()).toBe(true);

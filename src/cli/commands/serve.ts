@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../core/errors.js';
-import { loadServerConfig, startServer } from '../../server/main.js';
+import { loadServerConfig, parseDuration, startServer } from '../../server/main.js';
 import type { CliContext } from '../context.js';
 import { defaultDataDir } from '../data-dir.js';
 
@@ -16,6 +16,7 @@ interface ServeFlags {
   shutdownTimeout?: number;
   auth?: boolean;
   rateLimit?: number;
+  retention?: number;
 }
 
 
@@ -24,6 +25,11 @@ export function serveCommand(ctx: CliContext): Command {
     .description('Run the server: OTLP/HTTP metrics, logs and traces in (metrics scored as they arrive); anomalies, logs, templates, traces over REST')
     .option('--host <host>', 'address to listen on; beyond loopback API keys are always required [env BIFROST_HOST]', undefined)
     .option('--auth', 'require API keys on loopback too [env BIFROST_AUTH=required]')
+    .option('--retention <duration>', 'delete records older than this (90m, 12h, 7d, 2w) on a schedule; default: keep everything [env BIFROST_RETENTION]', (v: string) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) throw new InvalidArgumentError(`--retention takes a duration like 90m, 12h, 7d or 2w, got "${v}"`);
+      return ms;
+    })
     .option('--rate-limit <n>', 'requests per minute per API key (429 + Retry-After beyond)', ctx.parseIntOption('--rate-limit', 1), 1200)
     .option('--port <port>', 'port (4318 is the OTLP/HTTP port; 0 picks a free one) [env BIFROST_PORT]', ctx.parseIntOption('--port', 0))
     .option('--data <dir>', 'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
@@ -62,12 +68,13 @@ Examples:
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,
       rateLimitPerMinute: flags.rateLimit ?? 1200,
       version: ctx.version,
+      ...(flags.retention === undefined ? {} : { retentionMs: flags.retention }),
       ...(flags.auth === true ? { auth: true } : {}),
     });
     if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
     const server = await startServer(config, { stream: ctx.stdout });
     t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
-    t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
+    t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         t.err(`${signal}: stopping (answering in-flight requests, flushing the store)…`);

@@ -91,6 +91,8 @@ export interface TelemetryStorePort {
   services(tenant: string): Promise<ServiceSummary[]>;
   /** Records per template and time bucket, busiest first within a bucket. */
   templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
+  /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
+  deleteBefore(cutoffMs: number): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
   /** True while the store can take writes. */
   healthy(): boolean;
   close(): Promise<void>;

@@ -392,6 +392,29 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
+    deleteBefore(cutoffMs: number) {
+      return serial(async () => {
+        check();
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          const n = { metrics: 0, logs: 0, spans: 0, findings: 0 };
+          n.metrics = Number((await conn.runAndReadAll('SELECT count(*) FROM metric_points WHERE time_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
+          n.logs = Number((await conn.runAndReadAll('SELECT count(*) FROM logs WHERE time_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
+          n.spans = Number((await conn.runAndReadAll('SELECT count(*) FROM spans WHERE start_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
+          n.findings = Number((await conn.runAndReadAll('SELECT count(*) FROM findings WHERE time_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
+          await conn.run('DELETE FROM metric_points WHERE time_ms < $cut', { cut: cutoffMs });
+          await conn.run('DELETE FROM logs WHERE time_ms < $cut', { cut: cutoffMs });
+          await conn.run('DELETE FROM spans WHERE start_ms < $cut', { cut: cutoffMs });
+          await conn.run('DELETE FROM findings WHERE time_ms < $cut', { cut: cutoffMs });
+          await conn.run('COMMIT');
+          return n;
+        } catch (err) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw new AppError('STORE.UNAVAILABLE', `retention could not delete old records: ${(err as Error).message}`, {}, err);
+        }
+      });
+    },
+
     healthy: () => db.isOpen(),
 
     close: () => db.close(),

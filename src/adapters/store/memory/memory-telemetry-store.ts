@@ -111,6 +111,25 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       const rows = (tenants.get(tenant)?.metrics ?? []).filter((m) => m.name === q.name && (q.fromMs === undefined || m.timeMs >= q.fromMs) && (q.toMs === undefined || m.timeMs < q.toMs));
       return Promise.resolve(rows.sort((a, b) => a.timeMs - b.timeMs).slice(0, q.limit).map((m) => ({ ...m, resource: { ...m.resource } })));
     },
+    deleteBefore(cutoffMs: number) {
+      if (!open) return closed();
+      const n = { metrics: 0, logs: 0, spans: 0, findings: 0 };
+      for (const d of tenants.values()) {
+        const before = { m: d.metrics.length, l: d.logs.length, s: d.spans.length };
+        d.metrics = d.metrics.filter((m) => m.timeMs >= cutoffMs);
+        d.logs = d.logs.filter((l) => l.timeMs >= cutoffMs);
+        d.spans = d.spans.filter((x) => x.startMs >= cutoffMs);
+        n.metrics += before.m - d.metrics.length;
+        n.logs += before.l - d.logs.length;
+        n.spans += before.s - d.spans.length;
+        for (const [id, f] of d.findings)
+          if (f.timeMs < cutoffMs) {
+            d.findings.delete(id);
+            n.findings++;
+          }
+      }
+      return Promise.resolve(n);
+    },
     healthy: () => open,
     close(): Promise<void> {
       open = false;
