@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, runCli, tempDir } from './helpers/run-cli.js';
@@ -227,6 +228,29 @@ describe('bifrost serve (spawned server)', () => {
     const keys = await runCli(['keys', 'list', '--data', data]);
     expect(keys.code).toBe(2);
     expect(keys.stderr).toContain('is held by a running bifrost serve: stop it, or manage keys through its API');
+  });
+});
+
+describe('bifrost import --format otlp-json', () => {
+  it('loads JSON-lines and single-document exports through the ingest path; the server then serves them', async () => {
+    const dir = tempDir('bifrost-import-');
+    const data = tempDir('bifrost-import-data-');
+    const values = Array.from({ length: 900 }, (_, i) => (i === 800 ? 95 : 50 + 3 * Math.sin(i * 1.3)));
+    const logsReq = { resourceLogs: [{ resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords: [{ timeUnixNano: ns(T0), severityNumber: 17, body: { stringValue: 'charge failed' } }] }] }] };
+    const spansReq = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'payments')] }, scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'charge', startTimeUnixNano: ns(T0), endTimeUnixNano: ns(T0 + 5) }] }] }] };
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'export.jsonl'), [JSON.stringify(metricsBody('cpu', values.slice(0, 500))), JSON.stringify(metricsBody('cpu', values.slice(500), T0 + 500 * 60_000)), JSON.stringify(logsReq)].join('\n') + '\n');
+    writeFileSync(join(dir, 'trace.json'), JSON.stringify(spansReq, null, 2));
+    writeFileSync(join(dir, 'broken.jsonl'), `${JSON.stringify(logsReq)}\n{"resourceLogs": [\n`);
+    const r = await runCli(['import', '--format', 'otlp-json', dir, '--data', data]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('export.jsonl: 3 requests · 900 metric points (1 anomaly) · 1 logs · 0 spans');
+    expect(r.stdout).toContain('trace.json: 1 request · 0 metric points (0 anomalies) · 0 logs · 1 spans');
+    expect(r.stderr).toMatch(/broken\.jsonl:2: not valid JSON .*; the other lines were loaded/);
+    const s = await serve(['--data', data]);
+    const findings = (await (await fetch(`${s.url}/api/v1/findings`)).json()) as { items: { reason: string }[] };
+    expect(findings.items[0]!.reason).toMatch(/^cpu · checkout\/checkout-1: value 95/);
+    expect(await (await fetch(`${s.url}/api/v1/services`)).json()).toEqual({ items: [{ service: 'checkout', logs: 0, spans: 0, metricPoints: 900 }, { service: 'payments', logs: 2, spans: 1, metricPoints: 0 }] });
   });
 });
 

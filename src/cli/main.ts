@@ -5,6 +5,7 @@ import { isAppError } from '../core/errors.js';
 import { defaultCacheDir } from '../adapters/cache/result-cache.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { detectCommand } from './commands/detect.js';
+import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { parseCommand } from './commands/parse.js';
@@ -80,6 +81,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(detectCommand(ctx))
     .addCommand(serveCommand(ctx))
     .addCommand(keysCommand(ctx))
+    .addCommand(importCommand(ctx))
     .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();
   const override = (c: Command): void => {

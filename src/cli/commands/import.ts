@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { mapLogsRequest } from '../../adapters/otlp/otlp-logs.js';
+import { mapMetricsRequest } from '../../adapters/otlp/otlp-metrics.js';
+import { mapTracesRequest } from '../../adapters/otlp/otlp-traces.js';
+import { createFileSource, expandInputs } from '../../adapters/sources/file-source.js';
+import { createStores } from '../../adapters/wiring.js';
+import { TENANT_PATTERN } from '../../core/domain/api-key.js';
+import { AppError, isAppError } from '../../core/errors.js';
+import { LogIngest } from '../../core/use-cases/ingest-logs.js';
+import { MetricIngest } from '../../core/use-cases/ingest-metrics.js';
+import type { CliContext } from '../context.js';
+import { defaultDataDir } from '../data-dir.js';
+import { num, plural } from '../render/format.js';
+
+interface ImportFlags {
+  format: 'otlp-json';
+  data?: string;
+  tenant: string;
+}
+
+interface FileCounts {
+  file: string;
+  requests: number;
+  metrics: number;
+  logs: number;
+  spans: number;
+  rejected: number;
+  findings: number;
+  errors: string[];
+}
+
+/** Requests are read as JSON lines (the Collector's file exporter); a file that is one pretty-printed request is read whole. */
+const MAX_WHOLE_FILE = 256 * 1024 * 1024;
+
+export function importCommand(ctx: CliContext): Command {
+  const cmd = new Command('import')
+    .description('Load telemetry files into the server\'s store through the same path as OTLP ingest (metrics scored, logs templated)')
+    .argument('<inputs...>', 'files, directories, globs (.gz read as such)')
+    .addOption(new Option('--format <format>', 'what the files hold').choices(['otlp-json']).makeOptionMandatory())
+    .option('--data <dir>', 'the store to load into [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .option('--tenant <name>', 'whose data it becomes', 'default');
+  cmd.addHelpText('after', `
+otlp-json: OTLP/JSON export requests ({"resourceMetrics"|"resourceLogs"|"resourceSpans": …}),
+one per line as the OpenTelemetry Collector's file exporter writes them, or one per file.
+The server must not be running on the same --data (one process owns the store): stop it, or
+POST the requests to it instead (/v1/metrics, /v1/logs, /v1/traces).
+
+Examples:
+  bifrost import --format otlp-json collector-export.jsonl
+  bifrost import --format otlp-json exports/ --data ./bifrost-data --tenant shop`);
+  cmd.action(async (inputs: string[], flags: ImportFlags) => {
+    const t = ctx.terminal;
+    if (!TENANT_PATTERN.test(flags.tenant)) throw new AppError('INPUT.BAD_OPTION', `--tenant "${flags.tenant}": use 1-64 letters, digits, '.', '_' or '-'`);
+    const { files, problems } = await expandInputs(inputs);
+    for (const p of problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
+    if (problems.length > 0) ctx.setExitCode(2);
+    if (files.length === 0) return;
+    const dataFile = join(flags.data ?? defaultDataDir(ctx.env), 'bifrost.duckdb');
+    let stores;
+    try {
+      stores = await createStores({ dataFile });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'STORE.LOCKED') throw new AppError('STORE.LOCKED', `${dataFile} is held by a running bifrost serve: stop it, or POST the requests to it (/v1/metrics, /v1/logs, /v1/traces)`, { path: dataFile }, err);
+      throw err;
+    }
+    const store = stores.telemetry;
+    const metrics = new MetricIngest({ store });
+    const epoch = Date.now().toString(36).padStart(9, '0');
+    let seq = 0;
+    const logs = new LogIngest({ store, newId: () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}` });
+    const results: FileCounts[] = [];
+    try {
+      for (const f of files) {
+        const c: FileCounts = { file: f, requests: 0, metrics: 0, logs: 0, spans: 0, rejected: 0, findings: 0, errors: [] };
+        results.push(c);
+        const load = async (req: unknown, where: string) => {
+          if (req === null || typeof req !== 'object' || Array.isArray(req)) {
+            c.errors.push(`${where}: expected a JSON object (an OTLP export request)`);
+            return;
+          }
+          const r = req as Record<string, unknown>;
+          if (r.resourceMetrics === undefined && r.resourceLogs === undefined && r.resourceSpans === undefined) {
+            c.errors.push(`${where}: no resourceMetrics, resourceLogs or resourceSpans`);
+            return;
+          }
+          c.requests++;
+          if (r.resourceMetrics !== undefined) {
+            const d = mapMetricsRequest({ resourceMetrics: r.resourceMetrics });
+            if (!d.ok) c.errors.push(`${where}: ${d.message}`);
+            else {
+              c.rejected += d.rejected;
+              const res = await metrics.ingest(flags.tenant, d.points);
+              c.metrics += res.stored;
+              c.findings += res.findings.length;
+            }
+          }
+          if (r.resourceLogs !== undefined) {
+            const d = mapLogsRequest({ resourceLogs: r.resourceLogs });
+            if (!d.ok) c.errors.push(`${where}: ${d.message}`);
+            else {
+              c.rejected += d.rejected;
+              c.logs += (await logs.ingest(flags.tenant, d.logs)).stored;
+            }
+          }
+          if (r.resourceSpans !== undefined) {
+            const d = mapTracesRequest({ resourceSpans: r.resourceSpans });
+            if (!d.ok) c.errors.push(`${where}: ${d.message}`);
+            else {
+              c.rejected += d.rejected;
+              await store.append(flags.tenant, { spans: d.spans });
+              c.spans += d.spans.length;
+            }
+          }
+        };
+        // JSON lines first; a file whose lines are not whole JSON values is read as one document
+        const lines: { text: string; line: number }[] = [];
+        let bytes = 0;
+        let lineNo = 0;
+        let whole = true;
+        const outcome = await createFileSource(f, { stdin: ctx.stdin, maxLineLength: MAX_WHOLE_FILE }).read({
+          push(text) {
+            lineNo++;
+            if (text.trim() === '') return;
+            bytes += text.length;
+            if (bytes > MAX_WHOLE_FILE) whole = false;
+            else lines.push({ text, line: lineNo });
+          },
+        });
+        if (outcome.status === 'failed') {
+          c.errors.push(outcome.error.message);
+          continue;
+        }
+        const parsed: { value: unknown; line: number }[] = [];
+        let bad: { line: number; message: string } | undefined;
+        for (const l of lines) {
+          try {
+            parsed.push({ value: JSON.parse(l.text), line: l.line });
+          } catch (err) {
+            bad ??= { line: l.line, message: (err as Error).message };
+          }
+        }
+        if (bad === undefined) for (const p of parsed) await load(p.value, `${f}:${p.line}`);
+        else if (parsed.length === 0 && whole) {
+          try {
+            await load(JSON.parse(lines.map((l) => l.text).join('\n')), f);
+          } catch (err) {
+            if (isAppError(err)) throw err;
+            c.errors.push(`${f}: neither JSON lines nor one JSON document (${(err as Error).message})`);
+          }
+        } else {
+          for (const p of parsed) await load(p.value, `${f}:${p.line}`);
+          c.errors.push(`${f}:${bad.line}: not valid JSON (${bad.message}); the other lines were loaded`);
+        }
+      }
+    } finally {
+      await store.close();
+    }
+    for (const r of results) {
+      for (const e of r.errors.slice(0, 10)) t.err(`${t.colors.red('error:')} ${e}`);
+      if (r.errors.length > 10) t.err(`${t.colors.red('error:')} ${r.file}: ${plural(r.errors.length - 10, 'more error')}`);
+      if (r.errors.length > 0) ctx.setExitCode(2);
+      await t.out(`${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly').replace(/anomalys$/, 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`);
+    }
+    t.err(`loaded into ${dataFile} (tenant ${flags.tenant})`);
+  });
+  return cmd;
+}
