@@ -117,13 +117,13 @@ Examples:
         const lines: { text: string; line: number }[] = [];
         let bytes = 0;
         let lineNo = 0;
-        let whole = true;
+        const size = { whole: true };
         const outcome = await createFileSource(f, { stdin: ctx.stdin, maxLineLength: MAX_WHOLE_FILE }).read({
           push(text) {
             lineNo++;
             if (text.trim() === '') return;
             bytes += text.length;
-            if (bytes > MAX_WHOLE_FILE) whole = false;
+            if (bytes > MAX_WHOLE_FILE) size.whole = false;
             else lines.push({ text, line: lineNo });
           },
         });
@@ -141,7 +141,7 @@ Examples:
           }
         }
         if (bad === undefined) for (const p of parsed) await load(p.value, `${f}:${p.line}`);
-        else if (parsed.length === 0 && whole) {
+        else if (parsed.length === 0 && size.whole) {
           try {
             await load(JSON.parse(lines.map((l) => l.text).join('\n')), f);
           } catch (err) {
