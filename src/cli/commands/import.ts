@@ -113,44 +113,51 @@ Examples:
             }
           }
         };
-        // JSON lines first; a file whose lines are not whole JSON values is read as one document
-        const lines: { text: string; line: number }[] = [];
-        let bytes = 0;
+        // JSON lines, loaded as they stream in; a file whose first line is not a whole JSON value
+        // is read as one (pretty-printed) document instead, up to MAX_WHOLE_FILE
+        const pending: { value: unknown; line: number }[] = [];
+        const doc = { on: false, text: [] as string[], bytes: 0, tooBig: false, seen: 0 };
         let lineNo = 0;
-        const size = { whole: true };
+        const drain = async () => {
+          for (const p of pending.splice(0)) await load(p.value, `${f}:${p.line}`);
+        };
         const outcome = await createFileSource(f, { stdin: ctx.stdin, maxLineLength: MAX_WHOLE_FILE }).read({
           push(text) {
             lineNo++;
+            if (doc.on) {
+              doc.bytes += text.length + 1;
+              if (doc.bytes > MAX_WHOLE_FILE) doc.tooBig = true;
+              else doc.text.push(text);
+              return;
+            }
             if (text.trim() === '') return;
-            bytes += text.length;
-            if (bytes > MAX_WHOLE_FILE) size.whole = false;
-            else lines.push({ text, line: lineNo });
+            doc.seen++;
+            try {
+              pending.push({ value: JSON.parse(text), line: lineNo });
+            } catch (err) {
+              if (doc.seen === 1) {
+                doc.on = true;
+                doc.text.push(text);
+                doc.bytes = text.length + 1;
+              } else c.errors.push(`${f}:${lineNo}: not valid JSON (${(err as Error).message}); the other lines were loaded`);
+            }
           },
+          flush: drain,
         });
-        if (outcome.status === 'failed') {
-          c.errors.push(outcome.error.message);
-          continue;
-        }
-        const parsed: { value: unknown; line: number }[] = [];
-        let bad: { line: number; message: string } | undefined;
-        for (const l of lines) {
-          try {
-            parsed.push({ value: JSON.parse(l.text), line: l.line });
-          } catch (err) {
-            bad ??= { line: l.line, message: (err as Error).message };
+        await drain();
+        if (outcome.status === 'failed') c.errors.push(outcome.error.message);
+        if (doc.on) {
+          if (doc.tooBig) c.errors.push(`${f}: not JSON lines, and too large (over ${MAX_WHOLE_FILE / 1024 / 1024} MiB) to read as one JSON document`);
+          else {
+            let value: unknown;
+            try {
+              value = JSON.parse(doc.text.join('\n'));
+            } catch (err) {
+              c.errors.push(`${f}: neither JSON lines nor one JSON document (${(err as Error).message})`);
+              continue;
+            }
+            await load(value, f);
           }
-        }
-        if (bad === undefined) for (const p of parsed) await load(p.value, `${f}:${p.line}`);
-        else if (parsed.length === 0 && size.whole) {
-          try {
-            await load(JSON.parse(lines.map((l) => l.text).join('\n')), f);
-          } catch (err) {
-            if (isAppError(err)) throw err;
-            c.errors.push(`${f}: neither JSON lines nor one JSON document (${(err as Error).message})`);
-          }
-        } else {
-          for (const p of parsed) await load(p.value, `${f}:${p.line}`);
-          c.errors.push(`${f}:${bad.line}: not valid JSON (${bad.message}); the other lines were loaded`);
         }
       }
     } finally {
