@@ -231,6 +231,31 @@ describe('bifrost serve (spawned server)', () => {
   });
 });
 
+describe('POST /api/v1/analyses', () => {
+  it('gives the same report as bifrost analyze, for text, JSON and multipart (gzip) bodies; unreadable bodies are 400', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { EXAMPLE } = await import('./helpers/run-cli.js');
+    const s = await serve(['--memory']);
+    const file = join(EXAMPLE, 'checkout-api.containerd.log');
+    const viaApi = (await (await fetch(`${s.url}/api/v1/analyses?name=checkout-api.containerd.log`, { method: 'POST', body: readFileSync(file), headers: { 'content-type': 'text/plain' } })).json()) as { findings: { reason: string }[]; summary: { lines: number } };
+    const viaCli = JSON.parse((await runCli(['analyze', file, '--output', 'json', '--no-cache'])).stdout) as { findings: { reason: string }[]; summary: { lines: number } };
+    expect(viaApi.summary.lines).toBe(viaCli.summary.lines);
+    expect(viaApi.findings.map((f) => f.reason)).toEqual(viaCli.findings.map((f) => f.reason.replaceAll(file.replace(/^.*examples/, 'examples'), 'checkout-api.containerd.log')));
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(join(EXAMPLE, 'ingress-nginx.access.log.gz'))]), 'ingress.log.gz');
+    const multipartReport = (await (await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: form })).json()) as { summary: { lines: number; sources: { name: string; format: string }[] } };
+    expect(multipartReport.summary.lines).toBe(2757);
+    expect(multipartReport.summary.sources[0]).toMatchObject({ name: 'ingress.log.gz', format: 'access' });
+    const json = (await (await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: JSON.stringify({ text: '2026-01-01 10:00:00 ERROR db: connection refused\n', name: 'db.log' }), headers: { 'content-type': 'application/json' } })).json()) as { findings: { reason: string }[] };
+    expect(json.findings[0]!.reason).toContain('connection refused');
+    const binary = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: Buffer.alloc(4000, 0), headers: { 'content-type': 'application/octet-stream' } });
+    expect(binary.status).toBe(400);
+    expect(await binary.json()).toMatchObject({ error: 'INPUT.BINARY', field: 'body' });
+    const noText = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: '{"nottext":1}', headers: { 'content-type': 'application/json' } });
+    expect(await noText.json()).toMatchObject({ code: 400, field: 'text' });
+  });
+});
+
 describe('bifrost import --format otlp-json', () => {
   it('loads JSON-lines and single-document exports through the ingest path; the server then serves them', async () => {
     const dir = tempDir('bifrost-import-');

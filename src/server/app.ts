@@ -8,6 +8,7 @@ import { isAppError } from '../core/errors.js';
 import type { ServerContext } from './context.js';
 import { authenticate } from './auth.js';
 import { HTTP_STATUS } from './http-errors.js';
+import { analysesRoutes } from './routes/analyses.js';
 import { apiRoutes } from './routes/api.js';
 import { keyRoutes } from './routes/keys.js';
 import { otlpRoutes } from './routes/otlp.js';
@@ -79,5 +80,6 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   void app.register(otlpRoutes(ctx));
   void app.register(apiRoutes(ctx), { prefix: '/api/v1' });
   void app.register(keyRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(analysesRoutes(ctx), { prefix: '/api/v1' });
   return app;
 }
