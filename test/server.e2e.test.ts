@@ -253,6 +253,8 @@ describe('POST /api/v1/analyses', () => {
     expect(await binary.json()).toMatchObject({ error: 'INPUT.BINARY', field: 'body' });
     const noText = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: '{"nottext":1}', headers: { 'content-type': 'application/json' } });
     expect(await noText.json()).toMatchObject({ code: 400, field: 'text' });
+    const nullBody = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: 'null', headers: { 'content-type': 'application/json' } });
+    expect(nullBody.status).toBe(400);
   });
 });
 

@@ -45,8 +45,9 @@ export function analysesRoutes(ctx: ServerContext) {
           return analyse(res, NAME.test(part.filename) ? part.filename : name, bytes);
         }
         if (Buffer.isBuffer(req.body)) return analyse(res, name, req.body);
-        const body = req.body as { text?: unknown; name?: unknown } | undefined;
-        if (body === undefined || typeof body !== 'object' || typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…"}, or as a multipart file' });
+        const raw: unknown = req.body;
+        const body = (raw !== null && typeof raw === 'object' ? raw : {}) as { text?: unknown; name?: unknown };
+        if (typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…"}, or as a multipart file' });
         return analyse(res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'));
       },
     );
