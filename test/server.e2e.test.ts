@@ -70,6 +70,11 @@ describe('bifrost serve (spawned server)', () => {
     expect(findings.items[0]!.reason).toMatch(/^cpu · checkout\/checkout-1: value 95 is 4\d(\.\d)? above its recent baseline/);
     const points = (await (await fetch(`${s.url}/api/v1/metrics/points?name=cpu&limit=5000`)).json()) as { items: unknown[] };
     expect(points.items).toHaveLength(900);
+    const hourly = (await (await fetch(`${s.url}/api/v1/metrics/series?name=cpu&step=3600&agg=max&service=checkout`)).json()) as { series: { points: { value: number; count: number; time: string }[] }[] };
+    expect(hourly.series).toHaveLength(1);
+    expect(hourly.series[0]!.points).toHaveLength(15);
+    expect(hourly.series[0]!.points[13]).toMatchObject({ value: 95, count: 60, time: new Date(T0 + 13 * 3_600_000).toISOString() });
+    expect(await (await fetch(`${s.url}/api/v1/metrics/series?name=cpu&labels=oops`)).json()).toMatchObject({ code: 400, field: 'labels' });
     const prom = await (await fetch(`${s.url}/metrics`)).text();
     expect(prom).toContain('bifrost_received_records_total{signal="metrics"} 900');
     expect(prom).toContain('bifrost_findings_total{kind="metric-anomaly"} 1');

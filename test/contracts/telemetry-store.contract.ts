@@ -71,6 +71,29 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('aggregates a metric per series and time step (avg, min, max, sum, count), filtered by service and labels', async () => {
+      const s = await create();
+      const pts = [0, 1, 2, 3, 4, 5].flatMap((i) => [point(i, { value: i }), point(i, { value: 10 * i, labels: '{"core":"1"}' }), point(i, { value: 100, resource: { service: 'web' } })]);
+      await s.append('t1', { metrics: pts });
+      const day = 86_400_000;
+      const b0 = Math.floor(point(0).timeMs / day) * day; // all six points fall in this day
+      const avg = await s.metricSeries('t1', { name: 'cpu', stepMs: day, agg: 'avg', service: 'api', limit: 10 });
+      expect(avg).toEqual([
+        { labels: '{"core":"0"}', resource: { service: 'api', pod: 'api-1' }, points: [{ bucketMs: b0, value: 2.5, count: 6 }] },
+        { labels: '{"core":"1"}', resource: { service: 'api', pod: 'api-1' }, points: [{ bucketMs: b0, value: 25, count: 6 }] },
+      ]);
+      const perMinute = await s.metricSeries('t1', { name: 'cpu', stepMs: 60_000, agg: 'sum', labels: { core: '0' }, service: 'api', limit: 10 });
+      expect(perMinute.map((x) => x.points.map((p) => [p.bucketMs, p.value]))).toEqual([[0, 1, 2, 3, 4, 5].map((i) => [Math.floor(point(i).timeMs / 60_000) * 60_000, i])]);
+      expect(await s.metricSeries('t1', { name: 'cpu', stepMs: 60_000, agg: 'sum', labels: { core: '0' }, limit: 10 })).toHaveLength(2);
+      const step = day;
+      const max = await s.metricSeries('t1', { name: 'cpu', stepMs: step, agg: 'max', labels: { core: '1' }, limit: 10 });
+      expect(max.map((x) => x.points.map((p) => p.value))).toEqual([[50]]);
+      const count = await s.metricSeries('t1', { name: 'cpu', stepMs: 3_600_000, agg: 'count', service: 'web', limit: 10 });
+      expect(count.map((x) => x.points.reduce((a, p) => a + p.value, 0))).toEqual([6]);
+      expect(await s.metricSeries('t2', { name: 'cpu', stepMs: step, agg: 'sum', limit: 10 })).toEqual([]);
+      await s.close();
+    });
+
     it('pages findings newest first with a cursor, filters by time and kind', async () => {
       const s = await create();
       await s.append('t1', { metrics: [], findings: Array.from({ length: 25 }, (_, i) => finding(i)) });

@@ -1,4 +1,5 @@
 import type { Finding, FindingKind } from '../domain/finding.js';
+import type { LogResource } from '../domain/log-record.js';
 import type { MetricPoint } from '../domain/metric-point.js';
 import type { Span } from '../domain/span.js';
 import type { StoredLog, TemplateCount } from '../domain/stored-log.js';
@@ -18,6 +19,28 @@ export interface MetricQuery {
   fromMs?: number;
   toMs?: number;
   limit: number;
+}
+
+export type StepAggregation = 'avg' | 'min' | 'max' | 'sum' | 'count';
+
+export interface SeriesQuery {
+  name: string;
+  fromMs?: number;
+  toMs?: number;
+  /** Bucket width in ms. */
+  stepMs: number;
+  agg: StepAggregation;
+  service?: string;
+  /** Data-point labels that must match exactly. */
+  labels?: Readonly<Record<string, string>>;
+  /** At most this many series. */
+  limit: number;
+}
+
+export interface SeriesResult {
+  labels: string;
+  resource: LogResource;
+  points: { bucketMs: number; value: number; count: number }[];
 }
 
 export interface Page<T> {
@@ -84,6 +107,8 @@ export interface TelemetryStorePort {
   append(tenant: string, batch: TelemetryBatch): Promise<void>;
   findings(tenant: string, query: FindingQuery): Promise<Page<Finding>>;
   metricPoints(tenant: string, query: MetricQuery): Promise<MetricPoint[]>;
+  /** A metric's series (one per labels + resource), aggregated per time step. */
+  metricSeries(tenant: string, query: SeriesQuery): Promise<SeriesResult[]>;
   logs(tenant: string, query: LogQuery): Promise<Page<StoredLog>>;
   /** Spans by trace, or by service/operation and time, in start order. */
   spans(tenant: string, query: SpanQuery): Promise<Span[]>;

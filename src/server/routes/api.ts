@@ -35,6 +35,36 @@ const pointsQuery = {
   },
 } as const;
 
+const seriesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 1024 },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    step: { type: 'integer', minimum: 1, maximum: 31_536_000, default: 60, description: 'step in seconds' },
+    agg: { type: 'string', enum: ['avg', 'min', 'max', 'sum', 'count'], default: 'avg' },
+    service: { type: 'string', maxLength: 512 },
+    labels: { type: 'string', maxLength: 4096, description: 'JSON object of labels that must match, e.g. {"core":"1"}' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'at most this many series' },
+  },
+} as const;
+
+function labelsParam(v: string | undefined): Record<string, string> | undefined {
+  if (v === undefined || v === '') return undefined;
+  let o: unknown;
+  try {
+    o = JSON.parse(v);
+  } catch {
+    o = undefined;
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || !Object.values(o).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) {
+    throw new AppError('INPUT.BAD_OPTION', `labels: expected a JSON object of label values, e.g. {"core":"1"}, got "${v.slice(0, 80)}"`, { field: 'labels' });
+  }
+  return Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, x]) => [k, String(x)]));
+}
+
 const logsQuery = {
   type: 'object',
   additionalProperties: false,
@@ -99,6 +129,15 @@ export function apiRoutes(ctx: ServerContext) {
       const points = await ctx.store.metricPoints(req.auth.tenant, { name: q.name, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
       return { items: points.map((p) => ({ ...p, time: new Date(p.timeMs).toISOString() })) };
     });
+    app.get<{ Querystring: { name: string; from?: string; to?: string; step: number; agg: 'avg' | 'min' | 'max' | 'sum' | 'count'; service?: string; labels?: string; limit: number } }>('/metrics/series', { schema: { tags: ['telemetry'], summary: "A metric's series, aggregated per step (avg, min, max, sum, count)", querystring: seriesQuery } }, async (req) => {
+      const q = req.query;
+      const fromMs = timeParam('from', q.from);
+      const toMs = timeParam('to', q.to);
+      const labels = labelsParam(q.labels);
+      const series = await ctx.store.metricSeries(req.auth.tenant, { name: q.name, stepMs: q.step * 1000, agg: q.agg, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }), ...(labels === undefined ? {} : { labels }) });
+      return { name: q.name, step: q.step, agg: q.agg, series: series.map((x) => ({ ...x, points: x.points.map((p) => ({ ...p, time: new Date(p.bucketMs).toISOString() })) })) };
+    });
+
     app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { tags: ['telemetry'], summary: 'Log records with their templates, newest first (cursor pages)', querystring: logsQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);

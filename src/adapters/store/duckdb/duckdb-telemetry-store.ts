@@ -8,7 +8,7 @@ import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -389,6 +389,43 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.values.limit = q.limit;
         const r = await conn.runAndReadAll(`SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`, w.values);
         return r.getRows().map((row) => ({ templateId: String(row[0]), template: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]) }));
+      });
+    },
+
+    metricSeries(tenant: string, q: SeriesQuery): Promise<SeriesResult[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.add('name = $name', 'name', q.name);
+        w.add('time_ms >= $from', 'from', q.fromMs);
+        w.add('time_ms < $to', 'to', q.toMs);
+        w.add('service = $service', 'service', q.service);
+        Object.entries(q.labels ?? {}).forEach(([k, v], i) => {
+          w.add(`json_extract_string(labels, $lk${i}) = $lv${i}`, `lv${i}`, v);
+          w.values[`lk${i}`] = `$."${k.replace(/["\\]/g, '')}"`;
+        });
+        w.values.step = q.stepMs;
+        w.values.limit = q.limit;
+        const fn = { avg: 'avg(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', count: 'count(*)' }[q.agg];
+        const cols = 'labels, service, namespace, pod, container, node, host';
+        const same = ['labels', 'service', 'namespace', 'pod', 'container', 'node', 'host'].map((c) => `f.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
+        const r = await conn.runAndReadAll(
+          `WITH f AS (SELECT * FROM metric_points WHERE ${w.sql}),
+                s AS (SELECT DISTINCT ${cols} FROM f ORDER BY ALL LIMIT $limit)
+           SELECT f.labels, f.service, f.namespace, f.pod, f.container, f.node, f.host, floor(f.time_ms / $step) * $step AS b, ${fn.replace('value', 'f.value')} AS v, count(*) AS n
+           FROM f JOIN s ON ${same}
+           GROUP BY ALL ORDER BY f.labels, f.service, f.namespace, f.pod, f.container, f.node, f.host, b`,
+          w.values,
+        );
+        const out = new Map<string, SeriesResult>();
+        for (const row of r.getRows()) {
+          const resource = resourceFrom(row, 1);
+          const key = `${String(row[0])}\u0000${JSON.stringify(resource)}`;
+          let s = out.get(key);
+          if (s === undefined) out.set(key, (s = { labels: String(row[0]), resource, points: [] }));
+          s.points.push({ bucketMs: Number(row[7]), value: Number(row[8]), count: Number(row[9]) });
+        }
+        return [...out.values()];
       });
     },
 

@@ -1,9 +1,10 @@
 import type { Finding } from '../../../core/domain/finding.js';
+import { seriesKey } from '../../../core/domain/metric-point.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -110,6 +111,32 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       if (!open) return closed();
       const rows = (tenants.get(tenant)?.metrics ?? []).filter((m) => m.name === q.name && (q.fromMs === undefined || m.timeMs >= q.fromMs) && (q.toMs === undefined || m.timeMs < q.toMs));
       return Promise.resolve(rows.sort((a, b) => a.timeMs - b.timeMs).slice(0, q.limit).map((m) => ({ ...m, resource: { ...m.resource } })));
+    },
+    metricSeries(tenant: string, q: SeriesQuery): Promise<SeriesResult[]> {
+      if (!open) return closed();
+      const series = new Map<string, { labels: string; resource: MetricPoint['resource']; buckets: Map<number, { sum: number; min: number; max: number; count: number }> }>();
+      for (const m of tenants.get(tenant)?.metrics ?? []) {
+        if (m.name !== q.name || (q.fromMs !== undefined && m.timeMs < q.fromMs) || (q.toMs !== undefined && m.timeMs >= q.toMs) || (q.service !== undefined && m.resource.service !== q.service)) continue;
+        if (q.labels !== undefined) {
+          const l = JSON.parse(m.labels) as Record<string, unknown>;
+          if (!Object.entries(q.labels).every(([k, v]) => String(l[k]) === v && k in l)) continue;
+        }
+        const key = seriesKey(m);
+        let s = series.get(key);
+        if (s === undefined) series.set(key, (s = { labels: m.labels, resource: { ...m.resource }, buckets: new Map() }));
+        const b = Math.floor(m.timeMs / q.stepMs) * q.stepMs;
+        const agg = s.buckets.get(b);
+        if (agg === undefined) s.buckets.set(b, { sum: m.value, min: m.value, max: m.value, count: 1 });
+        else {
+          agg.sum += m.value;
+          agg.min = Math.min(agg.min, m.value);
+          agg.max = Math.max(agg.max, m.value);
+          agg.count++;
+        }
+      }
+      const pick = (a: { sum: number; min: number; max: number; count: number }) => ({ avg: a.sum / a.count, min: a.min, max: a.max, sum: a.sum, count: a.count })[q.agg];
+      const out = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, q.limit).map(([, s]) => ({ labels: s.labels, resource: s.resource, points: [...s.buckets.entries()].sort(([a], [b]) => a - b).map(([bucketMs, a]) => ({ bucketMs, value: pick(a), count: a.count })) }));
+      return Promise.resolve(out);
     },
     deleteBefore(cutoffMs: number) {
       if (!open) return closed();
