@@ -1,0 +1,128 @@
+/**
+ * OTLP ingest through the real server: `bifrost serve --data <tmp>` (DuckDB file), OTLP/HTTP
+ * protobuf requests sent with 4 in flight; records/s and acknowledged-write latency (a 200 only
+ * comes after COMMIT), for metrics (scored as they arrive) and logs (templated as they arrive);
+ * then query latency on what was stored.
+ * Run: npm run bench:ingest [-- --requests 200]   (writes bench/results/ingest.json)
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, resultsDir } from './paths.js';
+
+interface ProtoType {
+  fromObject(o: unknown): unknown;
+  encode(m: unknown): { finish(): Uint8Array };
+}
+const require = createRequire(import.meta.url);
+const collector = (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: ProtoType } }; logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } }).opentelemetry.proto.collector;
+const encode = (T: ProtoType, o: unknown) => Buffer.from(T.encode(T.fromObject(o)).finish());
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const REQUESTS = arg('--requests', 200);
+const PER_REQUEST = 1000;
+const SERIES = 100;
+const T0 = Date.UTC(2026, 0, 1);
+const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
+function metricsRequest(r: number): Buffer {
+  // 100 series × 10 consecutive minutes per request
+  const metrics = Array.from({ length: SERIES }, (_, s) => ({
+    name: 'http.server.duration',
+    gauge: { dataPoints: Array.from({ length: PER_REQUEST / SERIES }, (_, k) => { const i = r * (PER_REQUEST / SERIES) + k; return { timeUnixNano: ns(T0 + i * 60_000), asDouble: 100 + 10 * Math.sin(i / 7 + s) + (i % 997 === 0 ? 400 : 0), attributes: [attr('route', `/r${s}`)] }; }) },
+  }));
+  return encode(collector.metrics.v1.ExportMetricsServiceRequest, { resourceMetrics: [{ resource: { attributes: [attr('service.name', 'checkout')] }, scopeMetrics: [{ metrics }] }] });
+}
+
+function logsRequest(r: number): Buffer {
+  const logRecords = Array.from({ length: PER_REQUEST }, (_, k) => {
+    const i = r * PER_REQUEST + k;
+    return { timeUnixNano: ns(T0 + i * 10), severityNumber: i % 50 === 0 ? 17 : 9, body: { stringValue: i % 50 === 0 ? `payment ${i} failed: upstream returned 503` : `GET /orders/${i} 200 in ${i % 300} ms user=${i % 977}` } };
+  });
+  return encode(collector.logs.v1.ExportLogsServiceRequest, { resourceLogs: [{ resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords }] }] });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function send(url: string, bodies: Buffer[], inFlight: number): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const s = performance.now();
+      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+      if (r.status !== 200) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+      await r.arrayBuffer();
+      latencies.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { seconds: (performance.now() - t0) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function timeQuery(url: string, n = 20): Promise<{ p50: number; p95: number }> {
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const r = await fetch(url);
+    await r.arrayBuffer();
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return { p50: Math.round(percentile(t, 50) * 10) / 10, p95: Math.round(percentile(t, 95) * 10) / 10 };
+}
+
+const data = mkdtempSync(join(tmpdir(), 'bifrost-bench-ingest-'));
+const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'bifrost.js'), 'serve', '--port', '0', '--data', data, '--log-level', 'warn', '--rate-limit', '1000000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const url = await new Promise<string>((resolve, reject) => {
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+    const m = /listening on (http:\/\/\S+)/.exec(err);
+    if (m && err.includes('\nstore:')) resolve(m[1]!);
+  });
+  child.on('exit', (code) => { reject(new Error(`serve exited ${String(code)}: ${err}`)); });
+});
+try {
+  const metricBodies = Array.from({ length: REQUESTS }, (_, r) => metricsRequest(r));
+  const logBodies = Array.from({ length: REQUESTS }, (_, r) => logsRequest(r));
+  const m = await send(`${url}/v1/metrics`, metricBodies, 4);
+  const l = await send(`${url}/v1/logs`, logBodies, 4);
+  const result = {
+    requests: REQUESTS,
+    recordsPerRequest: PER_REQUEST,
+    metrics: { pointsPerSecond: Math.round((REQUESTS * PER_REQUEST) / m.seconds), ackLatencyMs: { p50: percentile(m.latencies, 50), p95: percentile(m.latencies, 95), p99: percentile(m.latencies, 99) } },
+    logs: { recordsPerSecond: Math.round((REQUESTS * PER_REQUEST) / l.seconds), ackLatencyMs: { p50: percentile(l.latencies, 50), p95: percentile(l.latencies, 95), p99: percentile(l.latencies, 99) } },
+    queryLatencyMs: {
+      findings: await timeQuery(`${url}/api/v1/findings?limit=100`),
+      logsErrors: await timeQuery(`${url}/api/v1/logs?severity=error&limit=100`),
+      logsText: await timeQuery(`${url}/api/v1/logs?q=upstream&limit=100`),
+      templatesPerMinute: await timeQuery(`${url}/api/v1/templates?bucket=60`),
+      seriesHourly: await timeQuery(`${url}/api/v1/metrics/series?name=http.server.duration&step=3600&agg=max`),
+    },
+    findings: ((await (await fetch(`${url}/api/v1/findings?limit=1000`)).json()) as { items: unknown[] }).items.length,
+  };
+  const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  result.metrics.ackLatencyMs = round(result.metrics.ackLatencyMs) as typeof result.metrics.ackLatencyMs;
+  result.logs.ackLatencyMs = round(result.logs.ackLatencyMs) as typeof result.logs.ackLatencyMs;
+  mkdirSync(resultsDir(), { recursive: true });
+  writeFileSync(join(resultsDir(), 'ingest.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(`bifrost serve (DuckDB file), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`);
+  console.log(`metrics: ${result.metrics.pointsPerSecond.toLocaleString('en-US')} points/s scored and stored; ack latency p50 ${result.metrics.ackLatencyMs.p50} ms, p95 ${result.metrics.ackLatencyMs.p95} ms, p99 ${result.metrics.ackLatencyMs.p99} ms; ${result.findings} findings`);
+  console.log(`logs:    ${result.logs.recordsPerSecond.toLocaleString('en-US')} records/s templated and stored; ack latency p50 ${result.logs.ackLatencyMs.p50} ms, p95 ${result.logs.ackLatencyMs.p95} ms, p99 ${result.logs.ackLatencyMs.p99} ms`);
+  console.log(`queries (p50 / p95 ms): ${Object.entries(result.queryLatencyMs).map(([k, v]) => `${k} ${v.p50}/${v.p95}`).join(', ')}`);
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  rmSync(data, { recursive: true, force: true });
+}
