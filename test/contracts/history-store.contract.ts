@@ -1,8 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import type { LogReport } from '../../src/core/domain/log-report.js';
 import type { HistoryStorePort } from '../../src/core/ports/history-store.port.js';
+
+const report = (lines: number): LogReport => ({ engineVersion: 'x', summary: { lines, records: lines, templates: 0, severityCounts: { UNSPECIFIED: 0, TRACE: 0, DEBUG: 0, INFO: lines, WARN: 0, ERROR: 0, FATAL: 0 }, truncatedLines: 0, evictedTemplates: 0, sources: [{ name: 'a.log', format: 'plain', lines, records: lines, truncatedLines: 0 }] }, findings: [], templates: [] });
 
 export function runHistoryStoreContract(name: string, create: () => Promise<HistoryStorePort>): void {
   describe(`HistoryStorePort contract: ${name}`, () => {
+    it('keeps analyses per tenant: add, get, list newest first in pages, delete', async () => {
+      const s = await create();
+      for (let i = 0; i < 5; i++) await s.addAnalysis({ id: `a${i}`, tenant: 't1', createdMs: 1000 + i, name: `run ${i}`, report: report(i * 10) });
+      await s.addAnalysis({ id: 'b0', tenant: 't2', createdMs: 5000, name: 'other', report: report(1) });
+      expect(await s.getAnalysis('t1', 'a3')).toEqual({ id: 'a3', tenant: 't1', createdMs: 1003, name: 'run 3', report: report(30) });
+      expect(await s.getAnalysis('t2', 'a3')).toBeUndefined();
+      const p1 = await s.listAnalyses('t1', { limit: 3 });
+      expect(p1.items).toEqual([4, 3, 2].map((i) => ({ id: `a${i}`, createdMs: 1000 + i, name: `run ${i}`, lines: i * 10, findings: 0 })));
+      const p2 = await s.listAnalyses('t1', { limit: 3, cursor: p1.next! });
+      expect(p2.items.map((a) => a.id)).toEqual(['a1', 'a0']);
+      expect(p2.next).toBeUndefined();
+      expect(await s.deleteAnalysis('t2', 'a1')).toBe(false);
+      expect(await s.deleteAnalysis('t1', 'a1')).toBe(true);
+      expect((await s.listAnalyses('t1', { limit: 10 })).items).toHaveLength(4);
+      await expect(s.listAnalyses('t1', { limit: 1, cursor: 'zz' })).rejects.toMatchObject({ code: 'INPUT.BAD_OPTION' });
+    });
+
     it('adds, finds, lists and revokes keys (revoking twice keeps the first time)', async () => {
       const s = await create();
       await s.addKey({ id: 'AAAAAAAA', hash: 'ab'.repeat(32), tenant: 'acme', scope: 'read', name: 'grafana', createdMs: 2 });

@@ -1,14 +1,6 @@
 /** Small formatting helpers shared by the renderers. */
 
-export function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvRow(cells: readonly unknown[]): string {
-  return cells.map(csvCell).join(',') + '\n';
-}
+export { csvCell, csvRow } from '../../adapters/export/report-csv.js';
 
 export function isoTime(ms: number | undefined): string {
   return ms === undefined ? '' : new Date(ms).toISOString();

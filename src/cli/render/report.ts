@@ -1,6 +1,7 @@
-import type { LogFinding, LogReport, TemplateSummary } from '../../core/domain/log-report.js';
+import type { LogReport, TemplateSummary } from '../../core/domain/log-report.js';
 import { SEVERITY_NAMES } from '../../core/domain/severity.js';
 import type { SeverityName } from '../../core/domain/severity.js';
+import { findingsCsv } from '../../adapters/export/report-csv.js';
 import { clip, csvRow, duration, isoTime, num, oneLine, pad, padStart, plural } from './format.js';
 import type { Colors } from './terminal.js';
 
@@ -131,14 +132,6 @@ function reportMarkdown(report: LogReport, o: RenderOptions): string {
   out.push('', '## Sources', '', '| source | format | lines | note |', '|---|---|---:|---|');
   for (const src of s.sources) out.push(`| ${mdEscape(src.name)} | ${src.format} | ${num(src.lines)} | ${src.problem === undefined ? '' : mdEscape(src.problem.message)} |`);
   return out.join('\n') + '\n';
-}
-
-function findingsCsv(findings: readonly LogFinding[]): string {
-  let out = csvRow(['rank', 'severity', 'kind', 'score', 'count', 'reason', 'template_id', 'template', 'first_seen', 'last_seen', 'sources', 'evidence']);
-  findings.forEach((f, i) => {
-    out += csvRow([i + 1, f.severity, f.kind, f.score, f.count, f.reason, f.templateId ?? '', f.template ?? '', isoTime(f.firstSeenMs), isoTime(f.lastSeenMs), f.sources.join(' '), f.evidence.map((e) => `${e.source}:${e.line}`).join(' ')]);
-  });
-  return out;
 }
 
 export type TemplatesFormat = 'text' | 'json' | 'csv';

@@ -1,7 +1,9 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { ApiKeyRecord, KeyScope } from '../../../core/domain/api-key.js';
 import { AppError } from '../../../core/errors.js';
+import type { LogReport } from '../../../core/domain/log-report.js';
 import type { HistoryStorePort } from '../../../core/ports/history-store.port.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
 import type { DuckDbHandle } from './duckdb-telemetry-store.js';
 
 function toKey(row: readonly DuckDBValue[]): ApiKeyRecord {
@@ -19,6 +21,42 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
   };
   const cols = 'id, hash, tenant, scope, name, created_ms, revoked_ms';
   return {
+    addAnalysis: (a) =>
+      serial(async () => {
+        check();
+        await conn.run('INSERT INTO analyses VALUES ($1, $2, $3, $4, $5, $6, $7)', [a.tenant, a.id, a.createdMs, a.name, a.report.summary.lines, a.report.findings.length, JSON.stringify(a.report)]);
+      }),
+    getAnalysis: (tenant, id) =>
+      serial(async () => {
+        check();
+        const rows = (await conn.runAndReadAll('SELECT id, tenant, created_ms, name, report FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id])).getRows();
+        const r = rows[0];
+        return r === undefined ? undefined : { id: String(r[0]), tenant: String(r[1]), createdMs: Number(r[2]), name: String(r[3]), report: JSON.parse(String(r[4])) as LogReport };
+      }),
+    listAnalyses: (tenant, q) =>
+      serial(async () => {
+        check();
+        let where = 'tenant = $tenant';
+        const values: Record<string, DuckDBValue> = { tenant, limit: q.limit + 1 };
+        if (q.cursor !== undefined) {
+          const c = decodeCursor(q.cursor);
+          if (c === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+          where += ' AND (created_ms < $ct OR (created_ms = $ct AND id < $cid))';
+          values.ct = c.timeMs;
+          values.cid = c.id;
+        }
+        const rows = (await conn.runAndReadAll(`SELECT id, created_ms, name, lines, findings FROM analyses WHERE ${where} ORDER BY created_ms DESC, id DESC LIMIT $limit`, values)).getRows();
+        const items = rows.slice(0, q.limit).map((r) => ({ id: String(r[0]), createdMs: Number(r[1]), name: String(r[2]), lines: Number(r[3]), findings: Number(r[4]) }));
+        const last = items.at(-1);
+        return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.createdMs, last.id) } : { items };
+      }),
+    deleteAnalysis: (tenant, id) =>
+      serial(async () => {
+        check();
+        const found = (await conn.runAndReadAll('SELECT 1 FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id])).getRows().length > 0;
+        if (found) await conn.run('DELETE FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id]);
+        return found;
+      }),
     addKey: (k) =>
       serial(async () => {
         check();

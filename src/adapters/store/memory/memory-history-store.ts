@@ -1,9 +1,36 @@
 import type { ApiKeyRecord } from '../../../core/domain/api-key.js';
-import type { HistoryStorePort } from '../../../core/ports/history-store.port.js';
+import { AppError } from '../../../core/errors.js';
+import type { AnalysisSummary, HistoryStorePort, StoredAnalysis } from '../../../core/ports/history-store.port.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
+
+function summary(a: StoredAnalysis): AnalysisSummary {
+  return { id: a.id, createdMs: a.createdMs, name: a.name, lines: a.report.summary.lines, findings: a.report.findings.length };
+}
 
 export function createMemoryHistoryStore(): HistoryStorePort {
   const keys = new Map<string, ApiKeyRecord>();
+  const analyses = new Map<string, StoredAnalysis>();
   return {
+    addAnalysis: (a) => {
+      analyses.set(`${a.tenant}\u0000${a.id}`, structuredClone(a));
+      return Promise.resolve();
+    },
+    getAnalysis: (tenant, id) => {
+      const a = analyses.get(`${tenant}\u0000${id}`);
+      return Promise.resolve(a === undefined ? undefined : structuredClone(a));
+    },
+    listAnalyses: (tenant, q) =>
+      new Promise((resolve) => {
+        const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+        if (q.cursor !== undefined && after === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+        const all = [...analyses.values()]
+          .filter((a) => a.tenant === tenant && (after === undefined || a.createdMs < after.timeMs || (a.createdMs === after.timeMs && a.id < after.id)))
+          .sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1));
+        const items = all.slice(0, q.limit).map(summary);
+        const last = items.at(-1);
+        resolve(all.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.createdMs, last.id) } : { items });
+      }),
+    deleteAnalysis: (tenant, id) => Promise.resolve(analyses.delete(`${tenant}\u0000${id}`)),
     addKey: (k) => {
       keys.set(k.id, { ...k });
       return Promise.resolve();
