@@ -263,6 +263,53 @@ describe('POST /api/v1/analyses', () => {
   });
 });
 
+describe('analyses history, batch jobs and export', () => {
+  it('keeps each analysis; a batch runs in the background with progress over SSE; exports CSV and JSON', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { EXAMPLE } = await import('./helpers/run-cli.js');
+    const s = await serve(['--memory']);
+    const one = await fetch(`${s.url}/api/v1/analyses?name=db.log`, { method: 'POST', body: '2026-01-01 10:00:00 ERROR db: connection refused\n', headers: { 'content-type': 'text/plain' } });
+    const location = one.headers.get('location')!;
+    expect(location).toMatch(/^\/api\/v1\/analyses\/[\w-]+$/);
+    const form = new FormData();
+    for (const f of ['checkout-api.containerd.log', 'payments.docker.log', 'inventory.log']) form.append('files', new Blob([readFileSync(join(EXAMPLE, f))]), f);
+    const accepted = await fetch(`${s.url}/api/v1/analyses/batch`, { method: 'POST', body: form });
+    expect(accepted.status).toBe(202);
+    const job = (await accepted.json()) as { id: string; total: number; events: string };
+    expect(job.total).toBe(3);
+    const events = await fetch(`${s.url}${job.events}`);
+    expect(events.headers.get('content-type')).toBe('text/event-stream');
+    const stream = await events.text();
+    const kinds = [...stream.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(kinds.at(-1)).toBe('done');
+    const last = JSON.parse([...stream.matchAll(/^data: (.*)$/gm)].at(-1)![1]!) as { done: number; total: number; analysis: string };
+    expect(last).toMatchObject({ done: 3, total: 3 });
+    const status = (await (await fetch(`${s.url}/api/v1/jobs/${job.id}`)).json()) as { status: string; analysis: string };
+    expect(status).toMatchObject({ status: 'done', analysis: last.analysis });
+    const batch = (await (await fetch(`${s.url}${last.analysis}`)).json()) as { name: string; report: { summary: { sources: unknown[] }; findings: { reason: string }[] } };
+    expect(batch.name).toBe('3 files');
+    expect(batch.report.summary.sources).toHaveLength(3);
+    const list = (await (await fetch(`${s.url}/api/v1/analyses?limit=1`)).json()) as { items: { name: string }[]; next: string };
+    expect(list.items.map((a) => a.name)).toEqual(['3 files']);
+    const older = (await (await fetch(`${s.url}/api/v1/analyses?limit=1&cursor=${list.next}`)).json()) as { items: { name: string }[]; next: string | null };
+    expect(older.items.map((a) => a.name)).toEqual(['db.log']);
+    const csv = await fetch(`${s.url}${last.analysis}/export?format=csv`);
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="bifrost-analysis-.*\.csv"/);
+    const rows = (await csv.text()).trim().split('\n');
+    expect(rows[0]).toBe('rank,severity,kind,score,count,reason,template_id,template,first_seen,last_seen,sources,evidence');
+    expect(rows.length - 1).toBe(batch.report.findings.length);
+    const json = (await (await fetch(`${s.url}${location}/export?format=json`)).json()) as { findings: { reason: string }[] };
+    expect(json.findings[0]!.reason).toContain('connection refused');
+    expect((await fetch(`${s.url}${location}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${s.url}${location}`)).status).toBe(404);
+    expect((await fetch(`${s.url}/api/v1/jobs/nope`)).status).toBe(404);
+    const empty = await fetch(`${s.url}/api/v1/analyses/batch`, { method: 'POST', body: '{"items": []}', headers: { 'content-type': 'application/json' } });
+    expect(await empty.json()).toMatchObject({ code: 400, field: 'items' });
+    const badItem = await fetch(`${s.url}/api/v1/analyses/batch`, { method: 'POST', body: '{"items": [{"text": 5}]}', headers: { 'content-type': 'application/json' } });
+    expect(await badItem.json()).toMatchObject({ code: 400, message: 'items[0].text must be a string' });
+  });
+});
+
 describe('bifrost import --format otlp-json', () => {
   it('loads JSON-lines and single-document exports through the ingest path; the server then serves them', async () => {
     const dir = tempDir('bifrost-import-');

@@ -12,8 +12,8 @@ function needed(req: FastifyRequest): KeyScope {
   const url = req.routeOptions.url ?? req.url;
   if (url.startsWith('/v1/')) return 'ingest';
   if (url.startsWith('/api/v1/keys')) return 'admin';
-  // an analysis computes a report and stores nothing: reading is enough
-  if (url === '/api/v1/analyses') return 'read';
+  // analyses are the caller's own working history: reading is enough to make and manage them
+  if (url.startsWith('/api/v1/analyses') || url.startsWith('/api/v1/jobs')) return 'read';
   return req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'admin';
 }
 

@@ -1,10 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HistoryStorePort } from '../core/ports/history-store.port.js';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
 import type { ApiKeys, AuthContext } from '../core/use-cases/api-keys.js';
 import type { LogIngest } from '../core/use-cases/ingest-logs.js';
 import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { ServerConfig } from './config.js';
 import type { IngestQueue } from './ingest-queue.js';
+import type { JobRunner } from './jobs.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -25,6 +27,10 @@ export interface ServerContext {
   queue: IngestQueue;
   metrics: ServerMetrics;
   keys: ApiKeys;
+  history: HistoryStorePort;
+  jobs: JobRunner;
+  /** Unique, increasing ids (records, analyses, jobs). */
+  newId: () => string;
   /** The package version, for the OpenAPI document. */
   version: string;
 }

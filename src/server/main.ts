@@ -8,6 +8,7 @@ import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
 import { buildApp } from './app.js';
 import { IngestQueue } from './ingest-queue.js';
+import { JobRunner } from './jobs.js';
 
 export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
@@ -30,9 +31,11 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   // record ids: start time + counter, fixed width so they also order as strings
   const epoch = Date.now().toString(36).padStart(9, '0');
   let seq = 0;
-  const logIngest = new LogIngest({ store, newId: () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}` });
+  const newId = () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}`;
+  const logIngest = new LogIngest({ store, newId });
+  const jobs = new JobRunner();
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, version: config.version };
+  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, history, jobs, newId, version: config.version };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -75,6 +78,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
         const graceful = (async () => {
           await app.close();
           await queue.drain();
+          await jobs.drain();
           await store.close();
           return true as const;
         })();

@@ -1,8 +1,33 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findingsCsv } from '../../adapters/export/report-csv.js';
 import { createBufferSource } from '../../adapters/sources/buffer-source.js';
+import type { LogReport } from '../../core/domain/log-report.js';
+import type { LineSink, LogSource } from '../../core/ports/log-source.port.js';
 import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
 import type { ServerContext } from '../context.js';
+import type { Job } from '../jobs.js';
+
+interface Upload {
+  name: string;
+  bytes: Buffer;
+}
+
+/** A source that reports when it has been read (batch progress). */
+function counted(source: LogSource, done: () => void): LogSource {
+  return {
+    name: source.name,
+    read: async (sink: LineSink) => {
+      const r = await source.read(sink);
+      done();
+      return r;
+    },
+  };
+}
+
+function jobView(j: Job) {
+  return { id: j.id, status: j.status, total: j.total, done: j.done, created: new Date(j.createdMs).toISOString(), ...(j.analysisId === undefined ? {} : { analysis: `/api/v1/analyses/${j.analysisId}` }), ...(j.error === undefined ? {} : { error: j.error }), events: `/api/v1/jobs/${j.id}/events` };
+}
 
 const NAME = /^[\w.@:/ -]{1,200}$/;
 
@@ -16,14 +41,44 @@ export function analysesRoutes(ctx: ServerContext) {
     app.addContentTypeParser(['text/plain', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: ctx.config.maxBodyBytes }, (_req, body, done) => {
       done(null, body);
     });
-    await app.register(multipart, { limits: { fileSize: ctx.config.maxBodyBytes, files: 1, fields: 4 } });
+    await app.register(multipart, { limits: { fileSize: ctx.config.maxBodyBytes, files: 100, fields: 10 } });
 
-    const analyse = async (res: FastifyReply, name: string, bytes: Buffer) => {
+    const keep = async (tenant: string, name: string, report: LogReport) => {
+      const id = ctx.newId();
+      await ctx.history.addAnalysis({ id, tenant, createdMs: Date.now(), name, report });
+      return id;
+    };
+
+    const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, bytes: Buffer) => {
       const report = await analyzeSources([createBufferSource(name, bytes)], { referenceYear: new Date().getUTCFullYear() });
       // nothing readable (binary, broken gzip): the reason, as a 400 naming the body
       const problem = report.summary.sources[0]?.problem;
       if (report.summary.lines === 0 && problem !== undefined) return res.code(400).send({ code: 400, error: problem.code, field: 'body', message: problem.message });
-      return res.code(200).send(report);
+      const id = await keep(req.auth.tenant, name, report);
+      return res.code(200).header('location', `/api/v1/analyses/${id}`).header('x-analysis-id', id).send(report);
+    };
+
+    /** Uploads from a multipart body (every file part) or JSON {items: [{name, text}]}. */
+    const uploads = async (req: FastifyRequest): Promise<Upload[] | string> => {
+      if (req.isMultipart()) {
+        const out: Upload[] = [];
+        for await (const part of req.files()) {
+          const bytes = await part.toBuffer();
+          if (part.file.truncated) return `${part.filename} is larger than ${ctx.config.maxBodyBytes} bytes`;
+          out.push({ name: NAME.test(part.filename) ? part.filename : `file-${out.length + 1}`, bytes });
+        }
+        return out;
+      }
+      const raw: unknown = req.body;
+      const items = raw !== null && typeof raw === 'object' ? (raw as { items?: unknown }).items : undefined;
+      if (!Array.isArray(items)) return 'send the files as multipart parts, or JSON {"items": [{"name": "…", "text": "…"}]}';
+      const out: Upload[] = [];
+      for (const [i, it] of items.entries()) {
+        const o = (it !== null && typeof it === 'object' ? it : {}) as { name?: unknown; text?: unknown };
+        if (typeof o.text !== 'string') return `items[${i}].text must be a string`;
+        out.push({ name: typeof o.name === 'string' && NAME.test(o.name) ? o.name : `item-${i + 1}`, bytes: Buffer.from(o.text, 'utf8') });
+      }
+      return out;
     };
 
     app.post<{ Querystring: { name?: string } }>(
@@ -31,7 +86,7 @@ export function analysesRoutes(ctx: ServerContext) {
       {
         schema: {
           tags: ['analyses'],
-          summary: 'Analyse a log text: the report of bifrost analyze (findings with evidence, templates, summary)',
+          summary: 'Analyse a log text: the report of bifrost analyze (findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id})',
           querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', pattern: NAME.source, description: 'source name shown in the report' } } },
         },
       },
@@ -42,14 +97,81 @@ export function analysesRoutes(ctx: ServerContext) {
           if (part === undefined) return res.code(400).send({ code: 400, field: 'file', message: 'the multipart body has no file part (send the log as field "file")' });
           const bytes = await part.toBuffer().catch((err: unknown) => err as Error);
           if (bytes instanceof Error || part.file.truncated) return res.code(413).send({ code: 413, message: `the file is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
-          return analyse(res, NAME.test(part.filename) ? part.filename : name, bytes);
+          return analyse(req, res, NAME.test(part.filename) ? part.filename : name, bytes);
         }
-        if (Buffer.isBuffer(req.body)) return analyse(res, name, req.body);
+        if (Buffer.isBuffer(req.body)) return analyse(req, res, name, req.body);
         const raw: unknown = req.body;
         const body = (raw !== null && typeof raw === 'object' ? raw : {}) as { text?: unknown; name?: unknown };
         if (typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…"}, or as a multipart file' });
-        return analyse(res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'));
+        return analyse(req, res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'));
       },
     );
+
+    app.post('/analyses/batch', { schema: { tags: ['analyses'], summary: 'Analyse many files as one report, in the background: 202 with the job; progress at /jobs/{id} and as SSE at /jobs/{id}/events' } }, async (req, res) => {
+      const files = await uploads(req);
+      if (typeof files === 'string') return res.code(files.includes('larger than') ? 413 : 400).send({ code: files.includes('larger than') ? 413 : 400, field: 'items', message: files });
+      if (files.length === 0) return res.code(400).send({ code: 400, field: 'items', message: 'no file to analyse' });
+      const tenant = req.auth.tenant;
+      const job: Job = { id: ctx.newId(), tenant, status: 'queued', total: files.length, done: 0, createdMs: Date.now() };
+      ctx.jobs.submit(job, async (progress) => {
+        const report = await analyzeSources(files.map((f) => counted(createBufferSource(f.name, f.bytes), progress)), { referenceYear: new Date().getUTCFullYear() });
+        return keep(tenant, files.length === 1 ? files[0]!.name : `${files.length} files`, report);
+      });
+      return res.code(202).header('location', `/api/v1/jobs/${job.id}`).send(jobView(job));
+    });
+
+    app.get<{ Params: { id: string } }>('/jobs/:id', { schema: { tags: ['analyses'], summary: 'A batch job: status and progress' } }, (req, res) => {
+      const j = ctx.jobs.get(req.auth.tenant, req.params.id);
+      return j === undefined ? res.code(404).send({ code: 404, message: `no job ${req.params.id}` }) : res.send(jobView(j));
+    });
+
+    app.get<{ Params: { id: string } }>('/jobs/:id/events', { schema: { tags: ['analyses'], summary: 'Server-Sent Events of a batch job: progress, then done or failed' } }, (req, res) => {
+      const j = ctx.jobs.get(req.auth.tenant, req.params.id);
+      if (j === undefined) return res.code(404).send({ code: 404, message: `no job ${req.params.id}` });
+      res.hijack();
+      const out = res.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      let n = 0;
+      const send = (job: Job) => {
+        const ended = job.status === 'done' || job.status === 'failed';
+        out.write(`id: ${++n}\nevent: ${ended ? job.status : 'progress'}\ndata: ${JSON.stringify(jobView(job))}\n\n`);
+        if (ended) {
+          stop();
+          out.end();
+        }
+      };
+      const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), 15_000);
+      const unwatch = ctx.jobs.watch(j.id, send);
+      const stop = () => {
+        clearInterval(heartbeat);
+        unwatch();
+      };
+      req.raw.on('close', stop);
+      send({ ...j });
+      return res;
+    });
+
+    app.get<{ Querystring: { limit: number; cursor?: string } }>('/analyses', { schema: { tags: ['analyses'], summary: 'Analyses kept in history, newest first (cursor pages)', querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 512 } } } } }, async (req) => {
+      const page = await ctx.history.listAnalyses(req.auth.tenant, { limit: req.query.limit, ...(req.query.cursor === undefined ? {} : { cursor: req.query.cursor }) });
+      return { items: page.items.map((a) => ({ ...a, created: new Date(a.createdMs).toISOString() })), next: page.next ?? null };
+    });
+
+    app.get<{ Params: { id: string } }>('/analyses/:id', { schema: { tags: ['analyses'], summary: 'One analysis from history, with its report' } }, async (req, res) => {
+      const a = await ctx.history.getAnalysis(req.auth.tenant, req.params.id);
+      return a === undefined ? res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` }) : res.send({ id: a.id, name: a.name, created: new Date(a.createdMs).toISOString(), report: a.report });
+    });
+
+    app.get<{ Params: { id: string }; Querystring: { format: 'csv' | 'json' } }>('/analyses/:id/export', { schema: { tags: ['analyses'], summary: "An analysis's findings as CSV (the columns of bifrost analyze -o csv) or its report as JSON", querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['csv', 'json'], default: 'csv' } } } } }, async (req, res) => {
+      const a = await ctx.history.getAnalysis(req.auth.tenant, req.params.id);
+      if (a === undefined) return res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` });
+      const file = `bifrost-analysis-${a.id}.${req.query.format}`;
+      res.header('content-disposition', `attachment; filename="${file}"`);
+      return req.query.format === 'csv' ? res.type('text/csv; charset=utf-8').send(findingsCsv(a.report.findings)) : res.type('application/json').send(JSON.stringify(a.report, null, 2));
+    });
+
+    app.delete<{ Params: { id: string } }>('/analyses/:id', { schema: { tags: ['analyses'], summary: 'Delete an analysis from history' } }, async (req, res) => {
+      const found = await ctx.history.deleteAnalysis(req.auth.tenant, req.params.id);
+      return found ? res.code(204).send() : res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` });
+    });
   };
 }
