@@ -251,8 +251,14 @@ describe('POST /api/v1/analyses', () => {
     const multipartReport = (await (await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: form })).json()) as { summary: { lines: number; sources: { name: string; format: string }[] } };
     expect(multipartReport.summary.lines).toBe(2757);
     expect(multipartReport.summary.sources[0]).toMatchObject({ name: 'ingress.log.gz', format: 'access' });
-    const json = (await (await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: JSON.stringify({ text: '2026-01-01 10:00:00 ERROR db: connection refused\n', name: 'db.log' }), headers: { 'content-type': 'application/json' } })).json()) as { findings: { reason: string }[] };
+    const post = () => fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: JSON.stringify({ text: '2026-01-01 10:00:00 ERROR db: connection refused\n', name: 'db.log' }), headers: { 'content-type': 'application/json' } });
+    const first = await post();
+    expect(first.headers.get('x-cache')).toBe('miss');
+    const json = (await first.json()) as { findings: { reason: string }[] };
     expect(json.findings[0]!.reason).toContain('connection refused');
+    const again = await post();
+    expect(again.headers.get('x-cache')).toBe('hit');
+    expect(await again.json()).toEqual(json);
     const binary = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: Buffer.alloc(4000, 0), headers: { 'content-type': 'application/octet-stream' } });
     expect(binary.status).toBe(400);
     expect(await binary.json()).toMatchObject({ error: 'INPUT.BINARY', field: 'body' });

@@ -18,6 +18,8 @@ export interface ServerConfig {
   version: string;
   /** Records older than this are deleted on a schedule; undefined keeps everything. */
   retentionMs: number | undefined;
+  /** Result cache shared with `bifrost analyze` (undefined: no cache). */
+  cacheDir: string | undefined;
 }
 
 /** "90m", "12h", "7d", "2w" → ms; undefined when not a duration. */
@@ -39,6 +41,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   rateLimitPerMinute: 1200,
   version: '0.0.0',
   retentionMs: undefined,
+  cacheDir: undefined,
 };
 
 function retention(name: string, v: string): number {
@@ -64,7 +67,7 @@ function int(name: string, v: string | undefined, min: number, max: number): num
  * Defaults, then the environment (BIFROST_HOST, BIFROST_PORT, BIFROST_LOG_LEVEL), then the
  * command line: validated and frozen. A bad value fails at start with its name.
  */
-export function loadServerConfig(env: Readonly<Record<string, string | undefined>>, overrides: Partial<ServerConfig> & { dataFile: string | undefined }): Readonly<ServerConfig> {
+export function loadServerConfig(env: Readonly<Record<string, string | undefined>>, overrides: Partial<ServerConfig> & { dataFile: string | undefined; cacheDir: string | undefined }): Readonly<ServerConfig> {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const envLevel = env.BIFROST_LOG_LEVEL;
   if (envLevel !== undefined && envLevel !== '' && !(levels as readonly string[]).includes(envLevel)) throw new AppError('INPUT.BAD_OPTION', `BIFROST_LOG_LEVEL must be one of ${levels.join(', ')}, got "${envLevel}"`, { field: 'BIFROST_LOG_LEVEL' });
@@ -77,6 +80,7 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     ...(env.BIFROST_RETENTION ? { retentionMs: retention('BIFROST_RETENTION', env.BIFROST_RETENTION) } : {}),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
+    cacheDir: overrides.cacheDir,
   };
   if (env.BIFROST_AUTH !== undefined && env.BIFROST_AUTH !== '' && env.BIFROST_AUTH !== 'required' && env.BIFROST_AUTH !== 'loopback-open') throw new AppError('INPUT.BAD_OPTION', `BIFROST_AUTH must be "required" or "loopback-open", got "${env.BIFROST_AUTH}"`, { field: 'BIFROST_AUTH' });
   // beyond loopback nobody gets in without a key

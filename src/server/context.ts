@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ResultCache } from '../adapters/cache/result-cache.js';
 import type { HistoryStorePort } from '../core/ports/history-store.port.js';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
 import type { ApiKeys, AuthContext } from '../core/use-cases/api-keys.js';
@@ -29,6 +30,8 @@ export interface ServerContext {
   keys: ApiKeys;
   history: HistoryStorePort;
   jobs: JobRunner;
+  /** The result cache `bifrost analyze` uses (same files, same TTL); undefined = none. */
+  cache: ResultCache | undefined;
   /** Unique, increasing ids (records, analyses, jobs). */
   newId: () => string;
   /** The package version, for the OpenAPI document. */

@@ -1,3 +1,4 @@
+import { createResultCache } from '../adapters/cache/result-cache.js';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createStores } from '../adapters/wiring.js';
 import { ApiKeys } from '../core/use-cases/api-keys.js';
@@ -35,7 +36,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const logIngest = new LogIngest({ store, newId });
   const jobs = new JobRunner();
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, history, jobs, newId, version: config.version };
+  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, history, jobs, newId, version: config.version, cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }) };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   try {
     await app.listen({ host: config.host, port: config.port });

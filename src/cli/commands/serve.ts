@@ -17,6 +17,8 @@ interface ServeFlags {
   auth?: boolean;
   rateLimit?: number;
   retention?: number;
+  cache: boolean;
+  cacheDir?: string;
 }
 
 
@@ -34,6 +36,8 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--port <port>', 'port (4318 is the OTLP/HTTP port; 0 picks a free one) [env BIFROST_PORT]', ctx.parseIntOption('--port', 0))
     .option('--data <dir>', 'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
     .option('--memory', 'keep everything in memory (nothing survives a restart)')
+    .option('--no-cache', 'analyses are not cached (by default they share bifrost analyze\'s result cache)')
+    .option('--cache-dir <dir>', 'result cache directory [env BIFROST_CACHE_DIR]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent [env BIFROST_LOG_LEVEL]')
     .option('--queue <n>', 'ingest requests that may wait before 503 + Retry-After', ctx.parseIntOption('--queue', 1), 64)
     .option('--max-body-mb <n>', 'largest request body (compressed; 4× that decompressed)', ctx.parseIntOption('--max-body-mb', 1), 16)
@@ -59,6 +63,7 @@ Examples:
     const dataDir = flags.data ?? defaultDataDir(ctx.env);
     const config = loadServerConfig(ctx.env, {
       dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
+      cacheDir: flags.cache ? (flags.cacheDir ?? ctx.env.BIFROST_CACHE_DIR ?? ctx.defaultCacheDir) : undefined,
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel as 'info' }),

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findingsCsv } from '../../adapters/export/report-csv.js';
 import { createBufferSource } from '../../adapters/sources/buffer-source.js';
 import type { LogReport } from '../../core/domain/log-report.js';
 import type { LineSink, LogSource } from '../../core/ports/log-source.port.js';
+import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
 import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
 import type { ServerContext } from '../context.js';
 import type { Job } from '../jobs.js';
@@ -49,8 +51,20 @@ export function analysesRoutes(ctx: ServerContext) {
       return id;
     };
 
+    /** From the result cache when the same bytes under the same name were analysed by this engine version this year. */
+    const reportOf = async (name: string, bytes: Buffer): Promise<{ report: LogReport; hit: boolean }> => {
+      const referenceYear = new Date().getUTCFullYear();
+      const key = createHash('sha256').update(JSON.stringify({ v: LOG_ENGINE_VERSION, referenceYear, api: 'analyses', name })).update('\u0000').update(bytes).digest('hex');
+      const cached = await ctx.cache?.get<LogReport>(key);
+      if (cached !== undefined) return { report: cached, hit: true };
+      const fresh = await analyzeSources([createBufferSource(name, bytes)], { referenceYear });
+      await ctx.cache?.set(key, fresh).catch(() => undefined);
+      return { report: fresh, hit: false };
+    };
+
     const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, bytes: Buffer) => {
-      const report = await analyzeSources([createBufferSource(name, bytes)], { referenceYear: new Date().getUTCFullYear() });
+      const { report, hit } = await reportOf(name, bytes);
+      res.header('x-cache', ctx.cache === undefined ? 'off' : hit ? 'hit' : 'miss');
       // nothing readable (binary, broken gzip): the reason, as a 400 naming the body
       const problem = report.summary.sources[0]?.problem;
       if (report.summary.lines === 0 && problem !== undefined) return res.code(400).send({ code: 400, error: problem.code, field: 'body', message: problem.message });
