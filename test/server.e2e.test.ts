@@ -372,6 +372,17 @@ describe('bifrost serve with API keys', () => {
     expect(await (await fetch(`${s.url}/api/v1/services`, { headers: auth(readB) })).json()).toEqual({ items: [{ service: 'beta', logs: 1, spans: 0, metricPoints: 0 }] });
     const counts = (await (await fetch(`${s.url}/api/v1/templates`, { headers: auth(readB) })).json()) as { items: { template: string }[] };
     expect(counts.items.map((c) => c.template)).toEqual(['secret of beta']);
+    // a's trace and a's metric anomaly: invisible to b, even by id
+    const tid = 'ab'.repeat(16);
+    const spanBody = JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr('service.name', 'alpha')] }, scopeSpans: [{ spans: [{ traceId: tid, spanId: 'cd'.repeat(8), name: 'op', startTimeUnixNano: ns(T0), endTimeUnixNano: ns(T0 + 1) }] }] }] });
+    expect((await fetch(`${s.url}/v1/traces`, { method: 'POST', body: spanBody, headers: { 'content-type': 'application/json', ...auth(ingestA) } })).status).toBe(200);
+    const values = Array.from({ length: 900 }, (_, i) => (i === 800 ? 95 : 50 + 3 * Math.sin(i * 1.3)));
+    expect((await fetch(`${s.url}/v1/metrics`, { method: 'POST', body: JSON.stringify(metricsBody('cpu', values)), headers: { 'content-type': 'application/json', ...auth(ingestA) } })).status).toBe(200);
+    expect((await fetch(`${s.url}/api/v1/traces/${tid}`, { headers: auth(readA) })).status).toBe(200);
+    expect((await fetch(`${s.url}/api/v1/traces/${tid}`, { headers: auth(readB) })).status).toBe(404);
+    expect(((await (await fetch(`${s.url}/api/v1/findings`, { headers: auth(readA) })).json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect(((await (await fetch(`${s.url}/api/v1/findings`, { headers: auth(readB) })).json()) as { items: unknown[] }).items).toHaveLength(0);
+    expect(((await (await fetch(`${s.url}/api/v1/metrics/series?name=cpu`, { headers: auth(readB) })).json()) as { series: unknown[] }).series).toHaveLength(0);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
     // an admin of tenant a manages a's keys only, and a revoked key stops at once
     const keysA = (await (await fetch(`${s.url}/api/v1/keys`, { headers: auth(adminA) })).json()) as { items: { id: string; tenant: string }[] };

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
+import { createMemoryHistoryStore } from '../adapters/store/memory/memory-history-store.js';
+import { createMemoryTelemetryStore } from '../adapters/store/memory/memory-telemetry-store.js';
+import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import { ApiKeys } from '../core/use-cases/api-keys.js';
+import { LogIngest } from '../core/use-cases/ingest-logs.js';
+import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
+import { buildApp } from './app.js';
+import { loadServerConfig } from './config.js';
+import { createServerMetrics } from './context.js';
+import type { ServerContext } from './context.js';
+import { IngestQueue } from './ingest-queue.js';
+import { JobRunner } from './jobs.js';
+
+/** The app over a store whose writes wait until released: backpressure made visible. */
+function slowApp(capacity: number) {
+  const inner = createMemoryTelemetryStore();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const store: TelemetryStorePort = { ...inner, append: async (t, b) => { await gate; return inner.append(t, b); } };
+  const config = loadServerConfig({}, { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity });
+  const ingest = new MetricIngest({ store });
+  const queue = new IngestQueue(config.queueCapacity);
+  let n = 0;
+  const ctx: ServerContext = { config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(createMemoryHistoryStore(), nodeKeyCrypto, Date.now), history: createMemoryHistoryStore(), jobs: new JobRunner(), newId: () => String(n++), version: 'test', cache: undefined };
+  return { app: buildApp(ctx), release };
+}
+
+const body = (i: number) => JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(1_767_225_600_000 + i * 60_000) * 1_000_000n), asDouble: i }] } }] }] }] });
+
+describe('ingest backpressure', () => {
+  it('a full queue answers 503 with Retry-After, readiness says so, and accepted requests still complete', async () => {
+    const { app, release } = slowApp(2);
+    const send = (i: number) => app.inject({ method: 'POST', url: '/v1/metrics', headers: { 'content-type': 'application/json' }, payload: body(i) });
+    const first = send(0);
+    const second = send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    const third = await send(2);
+    expect(third.statusCode).toBe(503);
+    expect(third.headers['retry-after']).toBe('1');
+    expect(third.json()).toMatchObject({ message: 'the ingest queue is full (2 requests waiting); retry after 1 s' });
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: 'not ready', problems: ['ingest queue full'] });
+    release();
+    expect((await first).statusCode).toBe(200);
+    expect((await second).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(prom).toContain('bifrost_rejected_total{signal="metrics",reason="queue_full"} 1');
+    await app.close();
+  });
+});
