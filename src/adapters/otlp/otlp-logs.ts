@@ -1,32 +1,12 @@
-import { createRequire } from 'node:module';
 import { parseSeverity } from '../../core/domain/severity.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { ReceivedLog } from '../../core/domain/stored-log.js';
+import { base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
 import { anyValue, attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
 
 /** OTLP logs (ExportLogsServiceRequest), protobuf or JSON → ReceivedLogs; same approach as metrics. */
 
-interface ProtoType {
-  decode(buf: Uint8Array): unknown;
-  toObject(msg: unknown, opts: Record<string, unknown>): unknown;
-}
-
-const require = createRequire(import.meta.url);
-let requestType: ProtoType | undefined;
-function logsRequestType(): ProtoType {
-  if (requestType === undefined) {
-    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } };
-    requestType = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-  }
-  return requestType;
-}
-
 export type LogsDecode = { ok: true; logs: ReceivedLog[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string };
-
-/** Trace/span ids: hex in OTLP/JSON; protobuf bytes arrive here as hex too (see decodeLogsProtobuf). */
-function hexId(v: unknown, bytes: number): string {
-  return typeof v === 'string' && v.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v) ? v.toLowerCase() : '';
-}
 
 /** A body of any type as text: strings as they are, other values as JSON. */
 function bodyText(v: unknown): string | undefined {
@@ -70,7 +50,7 @@ export function mapLogsRequest(req: unknown): LogsDecode {
         const severityText = typeof r.severityText === 'string' ? r.severityText : '';
         const n = Number(r.severityNumber ?? 0);
         const severity = Number.isInteger(n) && n > 0 && n <= 24 ? n : parseSeverity(severityText);
-        logs.push({ timeMs, severity, severityText, body, resource, attributes: canonicalLabels(attributes(r.attributes)), traceId: hexId(r.traceId, 16), spanId: hexId(r.spanId, 8) });
+        logs.push({ timeMs, severity, severityText, body, resource, attributes: canonicalLabels(attributes(r.attributes)), traceId: hexId(r.traceId, 16) ?? '', spanId: hexId(r.spanId, 8) ?? '' });
       }
     }
   }
@@ -78,31 +58,17 @@ export function mapLogsRequest(req: unknown): LogsDecode {
 }
 
 export function decodeLogsJson(body: Buffer): LogsDecode {
-  let req: unknown;
-  try {
-    req = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return { ok: false, message: `the body is not valid JSON (${(err as Error).message})` };
-  }
-  return mapLogsRequest(req);
+  return decodeJsonBody(body, mapLogsRequest);
 }
 
 export function decodeLogsProtobuf(body: Buffer): LogsDecode {
-  const T = logsRequestType();
-  let msg: unknown;
-  try {
-    msg = T.decode(body);
-  } catch (err) {
-    return { ok: false, message: `the body is not an OTLP ExportLogsServiceRequest (${(err as Error).message})` };
-  }
-  // bytes as base64 from protobufjs; ids are hex in OTLP/JSON, so convert them here
-  const obj = T.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
-  for (const rl of list((obj as { resourceLogs?: unknown }).resourceLogs))
-    for (const sl of list(isObj(rl) ? rl.scopeLogs : undefined))
-      for (const r of list(isObj(sl) ? sl.logRecords : undefined)) {
-        if (!isObj(r)) continue;
-        if (typeof r.traceId === 'string') r.traceId = Buffer.from(r.traceId, 'base64').toString('hex');
-        if (typeof r.spanId === 'string') r.spanId = Buffer.from(r.spanId, 'base64').toString('hex');
-      }
-  return mapLogsRequest(obj);
+  return decodeProtobufBody(body, 'logs', 'ExportLogsServiceRequest', mapLogsRequest, (obj) => {
+    for (const rl of list((obj as { resourceLogs?: unknown }).resourceLogs))
+      for (const sl of list(isObj(rl) ? rl.scopeLogs : undefined))
+        for (const r of list(isObj(sl) ? sl.logRecords : undefined)) {
+          if (!isObj(r)) continue;
+          r.traceId = base64ToHex(r.traceId);
+          r.spanId = base64ToHex(r.spanId);
+        }
+  });
 }

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type { LogResource } from '../../core/domain/log-record.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { MetricKind, MetricPoint } from '../../core/domain/metric-point.js';
+import { decodeJsonBody, decodeProtobufBody } from './otlp-common.js';
 
 /**
  * OTLP metrics (ExportMetricsServiceRequest) in either encoding → MetricPoints. Protobuf is
@@ -10,21 +10,6 @@ import type { MetricKind, MetricPoint } from '../../core/domain/metric-point.js'
  * the same plain shape as OTLP/JSON (lowerCamelCase, 64-bit integers as strings), so one mapper
  * serves both. Bad data points are rejected one by one and counted (OTLP partial success).
  */
-
-interface ProtoType {
-  decode(buf: Uint8Array): unknown;
-  toObject(msg: unknown, opts: Record<string, unknown>): unknown;
-}
-
-const require = createRequire(import.meta.url);
-let requestType: ProtoType | undefined;
-function metricsRequestType(): ProtoType {
-  if (requestType === undefined) {
-    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: ProtoType } } } } } };
-    requestType = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-  }
-  return requestType;
-}
 
 export type MetricsDecode =
   | { ok: true; points: MetricPoint[]; rejected: number; rejectReasons: string[] }
@@ -164,23 +149,10 @@ export function mapMetricsRequest(req: unknown): MetricsDecode {
 
 /** application/json body. */
 export function decodeMetricsJson(body: Buffer): MetricsDecode {
-  let req: unknown;
-  try {
-    req = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return { ok: false, message: `the body is not valid JSON (${(err as Error).message})` };
-  }
-  return mapMetricsRequest(req);
+  return decodeJsonBody(body, mapMetricsRequest);
 }
 
 /** application/x-protobuf body. */
 export function decodeMetricsProtobuf(body: Buffer): MetricsDecode {
-  const T = metricsRequestType();
-  let msg: unknown;
-  try {
-    msg = T.decode(body);
-  } catch (err) {
-    return { ok: false, message: `the body is not an OTLP ExportMetricsServiceRequest (${(err as Error).message})` };
-  }
-  return mapMetricsRequest(T.toObject(msg, { longs: String, enums: Number, defaults: false, arrays: true }));
+  return decodeProtobufBody(body, 'metrics', 'ExportMetricsServiceRequest', mapMetricsRequest);
 }

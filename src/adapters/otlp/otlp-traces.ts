@@ -1,30 +1,11 @@
-import { createRequire } from 'node:module';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { Span } from '../../core/domain/span.js';
+import { base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
 import { attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
 
 /** OTLP traces (ExportTraceServiceRequest), protobuf or JSON → Spans; same approach as metrics. */
 
-interface ProtoType {
-  decode(buf: Uint8Array): unknown;
-  toObject(msg: unknown, opts: Record<string, unknown>): unknown;
-}
-
-const require = createRequire(import.meta.url);
-let requestType: ProtoType | undefined;
-function tracesRequestType(): ProtoType {
-  if (requestType === undefined) {
-    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } } };
-    requestType = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-  }
-  return requestType;
-}
-
 export type TracesDecode = { ok: true; spans: Span[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string };
-
-function hexId(v: unknown, bytes: number): string | undefined {
-  return typeof v === 'string' && v.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v) ? v.toLowerCase() : undefined;
-}
 
 export function mapTracesRequest(req: unknown): TracesDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceSpans"' };
@@ -80,32 +61,18 @@ export function mapTracesRequest(req: unknown): TracesDecode {
 }
 
 export function decodeTracesJson(body: Buffer): TracesDecode {
-  let req: unknown;
-  try {
-    req = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return { ok: false, message: `the body is not valid JSON (${(err as Error).message})` };
-  }
-  return mapTracesRequest(req);
+  return decodeJsonBody(body, mapTracesRequest);
 }
 
 export function decodeTracesProtobuf(body: Buffer): TracesDecode {
-  const T = tracesRequestType();
-  let msg: unknown;
-  try {
-    msg = T.decode(body);
-  } catch (err) {
-    return { ok: false, message: `the body is not an OTLP ExportTraceServiceRequest (${(err as Error).message})` };
-  }
-  const obj = T.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
-  const hex = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').toString('hex') : v);
-  for (const rs of list((obj as { resourceSpans?: unknown }).resourceSpans))
-    for (const ss of list(isObj(rs) ? rs.scopeSpans : undefined))
-      for (const sp of list(isObj(ss) ? ss.spans : undefined)) {
-        if (!isObj(sp)) continue;
-        sp.traceId = hex(sp.traceId);
-        sp.spanId = hex(sp.spanId);
-        sp.parentSpanId = hex(sp.parentSpanId);
-      }
-  return mapTracesRequest(obj);
+  return decodeProtobufBody(body, 'trace', 'ExportTraceServiceRequest', mapTracesRequest, (obj) => {
+    for (const rs of list((obj as { resourceSpans?: unknown }).resourceSpans))
+      for (const ss of list(isObj(rs) ? rs.scopeSpans : undefined))
+        for (const sp of list(isObj(ss) ? ss.spans : undefined)) {
+          if (!isObj(sp)) continue;
+          sp.traceId = base64ToHex(sp.traceId);
+          sp.spanId = base64ToHex(sp.spanId);
+          sp.parentSpanId = base64ToHex(sp.parentSpanId);
+        }
+  });
 }

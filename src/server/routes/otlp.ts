@@ -1,28 +1,15 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { protoType } from '../../adapters/otlp/otlp-common.js';
 import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
 import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp-traces.js';
 import type { ServerContext } from '../context.js';
 
-interface ProtoType {
-  encode(msg: unknown): { finish(): Uint8Array };
-  fromObject(o: unknown): unknown;
-}
-
 type Signal = 'metrics' | 'logs' | 'traces';
 
-const require = createRequire(import.meta.url);
-const responseTypes = new Map<Signal, ProtoType>();
-function responseType(signal: Signal): ProtoType {
-  let t = responseTypes.get(signal);
-  if (t === undefined) {
-    const c = (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceResponse: ProtoType } }; logs: { v1: { ExportLogsServiceResponse: ProtoType } }; trace: { v1: { ExportTraceServiceResponse: ProtoType } } } } } }).opentelemetry.proto.collector;
-    t = signal === 'metrics' ? c.metrics.v1.ExportMetricsServiceResponse : signal === 'logs' ? c.logs.v1.ExportLogsServiceResponse : c.trace.v1.ExportTraceServiceResponse;
-    responseTypes.set(signal, t);
-  }
-  return t;
+function responseType(signal: Signal) {
+  return signal === 'metrics' ? protoType('metrics', 'ExportMetricsServiceResponse') : signal === 'logs' ? protoType('logs', 'ExportLogsServiceResponse') : protoType('trace', 'ExportTraceServiceResponse');
 }
 
 type Encoding = 'json' | 'protobuf';

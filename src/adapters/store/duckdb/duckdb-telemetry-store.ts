@@ -58,6 +58,29 @@ function resourceFrom(row: readonly DuckDBValue[], at: number): LogResource {
   return resource;
 }
 
+type Cell = string | number | boolean | undefined;
+
+/**
+ * Rows through DuckDB's appender, inside the caller's transaction. `types` has one letter per
+ * column: v varchar, d double, i integer, b boolean; undefined cells are NULL.
+ */
+async function appendRows(conn: DuckDBConnection, table: string, types: string, rows: readonly (readonly Cell[])[]): Promise<void> {
+  if (rows.length === 0) return;
+  const a = await conn.createAppender(table);
+  for (const row of rows) {
+    for (let c = 0; c < types.length; c++) {
+      const v = row[c];
+      if (v === undefined) a.appendNull();
+      else if (types[c] === 'v') a.appendVarchar(String(v));
+      else if (types[c] === 'd') a.appendDouble(Number(v));
+      else if (types[c] === 'i') a.appendInteger(Number(v));
+      else a.appendBoolean(v === true);
+    }
+    a.endRow();
+  }
+  a.closeSync();
+}
+
 /** WHERE clauses and values built together, so every value is a bound parameter. */
 class Where {
   readonly parts: string[] = ['tenant = $tenant'];
@@ -155,76 +178,10 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         if (metrics.length === 0 && findings.length === 0 && logs.length === 0 && spans.length === 0) return;
         await conn.run('BEGIN TRANSACTION');
         try {
-          if (metrics.length > 0) {
-            const a = await conn.createAppender('metric_points');
-            for (const m of metrics) {
-              a.appendVarchar(tenant);
-              a.appendDouble(m.timeMs);
-              a.appendVarchar(m.name);
-              a.appendVarchar(m.kind);
-              a.appendDouble(m.value);
-              a.appendVarchar(m.labels);
-              for (const k of RESOURCE_KEYS) {
-                const v = m.resource[k];
-                if (v === undefined) a.appendNull();
-                else a.appendVarchar(v);
-              }
-              if (m.count === undefined) a.appendNull();
-              else a.appendDouble(m.count);
-              if (m.sum === undefined) a.appendNull();
-              else a.appendDouble(m.sum);
-              a.appendBoolean(m.cumulative === true);
-              a.endRow();
-            }
-            a.closeSync();
-          }
-          if (logs.length > 0) {
-            const a = await conn.createAppender('logs');
-            for (const l of logs) {
-              a.appendVarchar(tenant);
-              a.appendVarchar(l.id);
-              a.appendDouble(l.timeMs);
-              a.appendInteger(l.severity);
-              a.appendVarchar(l.severityText);
-              a.appendVarchar(l.body);
-              for (const k of RESOURCE_KEYS) {
-                const v = l.resource[k];
-                if (v === undefined) a.appendNull();
-                else a.appendVarchar(v);
-              }
-              a.appendVarchar(l.attributes);
-              a.appendVarchar(l.traceId);
-              a.appendVarchar(l.spanId);
-              a.appendVarchar(l.templateId);
-              a.appendVarchar(l.template);
-              a.appendVarchar(JSON.stringify(l.params));
-              a.endRow();
-            }
-            a.closeSync();
-          }
-          if (spans.length > 0) {
-            const a = await conn.createAppender('spans');
-            for (const sp of spans) {
-              a.appendVarchar(tenant);
-              a.appendVarchar(sp.traceId);
-              a.appendVarchar(sp.spanId);
-              a.appendVarchar(sp.parentSpanId);
-              a.appendVarchar(sp.name);
-              a.appendInteger(sp.kind);
-              a.appendDouble(sp.startMs);
-              a.appendDouble(sp.endMs);
-              a.appendInteger(sp.statusCode);
-              a.appendVarchar(sp.statusMessage);
-              for (const k of RESOURCE_KEYS) {
-                const v = sp.resource[k];
-                if (v === undefined) a.appendNull();
-                else a.appendVarchar(v);
-              }
-              a.appendVarchar(sp.attributes);
-              a.endRow();
-            }
-            a.closeSync();
-          }
+          const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
+          await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', metrics.map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
+          await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', logs.map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
+          await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', spans.map((sp) => [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...res(sp.resource), sp.attributes]));
           if (findings.length > 0) {
             const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
             for (const f of findings) {

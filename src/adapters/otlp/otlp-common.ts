@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+
+/**
+ * What the three OTLP decoders share: the generated message types (opentelemetry-proto, as
+ * @opentelemetry/otlp-transformer 0.214 ships them), JSON and protobuf body decoding into the
+ * OTLP/JSON shape, and hex ids.
+ */
+export interface ProtoType {
+  decode(buf: Uint8Array): unknown;
+  toObject(msg: unknown, opts: Record<string, unknown>): unknown;
+  encode(msg: unknown): { finish(): Uint8Array };
+  fromObject(o: unknown): unknown;
+}
+
+type Signal = 'metrics' | 'logs' | 'trace';
+type Collector = Record<Signal, { v1: Record<string, ProtoType> }>;
+
+const require = createRequire(import.meta.url);
+let collector: Collector | undefined;
+
+/** e.g. protoType('logs', 'ExportLogsServiceRequest'). */
+export function protoType(signal: Signal, message: string): ProtoType {
+  collector ??= (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: Collector } } }).opentelemetry.proto.collector;
+  const t = collector[signal].v1[message];
+  if (t === undefined) throw new Error(`no OTLP message ${signal}.v1.${message}`);
+  return t;
+}
+
+export type Failed = { ok: false; message: string };
+
+export function decodeJsonBody<R>(body: Buffer, map: (req: unknown) => R): R | Failed {
+  let req: unknown;
+  try {
+    req = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    return { ok: false, message: `the body is not valid JSON (${(err as Error).message})` };
+  }
+  return map(req);
+}
+
+/**
+ * Protobuf → the OTLP/JSON shape (lowerCamelCase, 64-bit integers as strings, bytes as
+ * base64, which `fixIds` turns into the hex OTLP/JSON uses for trace and span ids).
+ */
+export function decodeProtobufBody<R>(body: Buffer, signal: Signal, message: string, map: (req: unknown) => R, fixIds?: (obj: unknown) => void): R | Failed {
+  const T = protoType(signal, message);
+  let msg: unknown;
+  try {
+    msg = T.decode(body);
+  } catch (err) {
+    return { ok: false, message: `the body is not an OTLP ${message} (${(err as Error).message})` };
+  }
+  const obj = T.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
+  fixIds?.(obj);
+  return map(obj);
+}
+
+/** base64 (protobufjs bytes) → hex; other values unchanged. */
+export function base64ToHex(v: unknown): unknown {
+  return typeof v === 'string' ? Buffer.from(v, 'base64').toString('hex') : v;
+}
+
+/** A trace/span id of `bytes` bytes as lowercase hex; undefined when absent, malformed or all zero. */
+export function hexId(v: unknown, bytes: number): string | undefined {
+  return typeof v === 'string' && v.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v) ? v.toLowerCase() : undefined;
+}
