@@ -10,6 +10,7 @@ import { buildApp } from './app.js';
 import { loadServerConfig } from './config.js';
 import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
+import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
 import { JobRunner } from './jobs.js';
 
@@ -18,12 +19,12 @@ function slowApp(capacity: number) {
   const inner = createMemoryTelemetryStore();
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });
-  const store: TelemetryStorePort = { ...inner, append: async (t, b) => { await gate; return inner.append(t, b); } };
+  const store: TelemetryStorePort = { ...inner, append: async (t, b) => { await gate; return inner.append(t, b); }, appendMany: async (e) => { await gate; return inner.appendMany(e); } };
   const config = loadServerConfig({}, { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity });
   const ingest = new MetricIngest({ store });
   const queue = new IngestQueue(config.queueCapacity);
   let n = 0;
-  const ctx: ServerContext = { config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(createMemoryHistoryStore(), nodeKeyCrypto, Date.now), history: createMemoryHistoryStore(), jobs: new JobRunner(), newId: () => String(n++), version: 'test', cache: undefined };
+  const ctx: ServerContext = { config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(createMemoryHistoryStore(), nodeKeyCrypto, Date.now), history: createMemoryHistoryStore(), jobs: new JobRunner(), commits: new GroupCommit(store), newId: () => String(n++), version: 'test', cache: undefined };
   return { app: buildApp(ctx), release };
 }
 

@@ -6,6 +6,7 @@ import type { ApiKeys, AuthContext } from '../core/use-cases/api-keys.js';
 import type { LogIngest } from '../core/use-cases/ingest-logs.js';
 import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { ServerConfig } from './config.js';
+import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';
 
@@ -26,6 +27,8 @@ export interface ServerContext {
   ingest: MetricIngest;
   logIngest: LogIngest;
   queue: IngestQueue;
+  /** Writes ingest batches, several per transaction when they queue up. */
+  commits: GroupCommit;
   metrics: ServerMetrics;
   keys: ApiKeys;
   history: HistoryStorePort;

@@ -1,11 +1,12 @@
 /**
  * Runs ingest jobs one at a time, in arrival order (detector state is per series and ordered),
- * with a bound on how many may wait: a full queue is backpressure (the caller answers 503 with
- * Retry-After), never an unbounded buffer.
+ * with a bound on how many may be waiting or not yet written (see `track`): a full queue is
+ * backpressure (the caller answers 503 with Retry-After), never an unbounded buffer.
  */
 export class IngestQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(readonly capacity: number) {}
 
@@ -29,8 +30,22 @@ export class IngestQueue {
     return run;
   }
 
-  /** Resolves when every job taken so far has finished. */
-  drain(): Promise<void> {
-    return this.tail.then(() => undefined);
+  /** Counts a job's write, still under way after the job itself finished, until it settles. */
+  track(write: Promise<unknown>): void {
+    this.waiting++;
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.waiting--;
+      this.writes.delete(settled);
+    });
+    this.writes.add(settled);
+  }
+
+  /** Resolves when every job taken so far, and every tracked write, has finished. */
+  async drain(): Promise<void> {
+    await this.tail;
+    await Promise.all([...this.writes]);
   }
 }

@@ -8,6 +8,7 @@ import type { ServerConfig } from './config.js';
 import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
 import { buildApp } from './app.js';
+import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
 import { JobRunner } from './jobs.js';
 
@@ -36,7 +37,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const logIngest = new LogIngest({ store, newId });
   const jobs = new JobRunner();
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, history, jobs, newId, version: config.version, cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }) };
+  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, history, jobs, newId, commits: new GroupCommit(store), version: config.version, cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }) };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -110,6 +110,17 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('appendMany writes several tenants\' batches at once, each to its tenant', async () => {
+      const s = await create();
+      await s.appendMany([{ tenant: 'a', batch: { metrics: [point(1)] } }, { tenant: 'b', batch: { logs: [log(1)], findings: [finding(1)] } }, { tenant: 'a', batch: { metrics: [point(2)] } }]);
+      expect((await s.metricPoints('a', { name: 'cpu', limit: 10 })).map((p) => p.value)).toEqual([1, 2]);
+      expect((await s.logs('b', { limit: 10 })).items).toHaveLength(1);
+      expect((await s.findings('a', { limit: 10 })).items).toHaveLength(0);
+      expect((await s.findings('b', { limit: 10 })).items).toHaveLength(1);
+      await s.appendMany([]);
+      await s.close();
+    });
+
     it('the same finding appended twice is stored once', async () => {
       const s = await create();
       await s.append('t1', { metrics: [], findings: [finding(1)] });

@@ -105,6 +105,8 @@ export interface TelemetryBatch {
 export interface TelemetryStorePort {
   /** Writes the whole batch or nothing; resolves once it is durable. */
   append(tenant: string, batch: TelemetryBatch): Promise<void>;
+  /** Several tenants' batches in one transaction (group commit): all or nothing, in order. */
+  appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<void>;
   findings(tenant: string, query: FindingQuery): Promise<Page<Finding>>;
   metricPoints(tenant: string, query: MetricQuery): Promise<MetricPoint[]>;
   /** A metric's series (one per labels + resource), aggregated per time step. */

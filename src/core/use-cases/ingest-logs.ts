@@ -1,6 +1,6 @@
 import type { ReceivedLog, StoredLog } from '../domain/stored-log.js';
 import { TemplateParser } from '../engine/logs/template-parser.js';
-import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
 export interface LogIngestOptions {
   store: TelemetryStorePort;
@@ -39,7 +39,15 @@ export class LogIngest {
     return p;
   }
 
+  /** Templates and stores (one transaction). */
   async ingest(tenant: string, logs: readonly ReceivedLog[]): Promise<{ stored: number; templates: number }> {
+    const { batch, stored, templates } = this.template(tenant, logs);
+    await this.options.store.append(tenant, batch);
+    return { stored, templates };
+  }
+
+  /** Templates the records and returns the batch to write (for callers that write themselves). */
+  template(tenant: string, logs: readonly ReceivedLog[]): { batch: TelemetryBatch; stored: number; templates: number } {
     const parser = this.parser(tenant);
     const rows: StoredLog[] = [];
     for (const l of logs) {
@@ -48,7 +56,6 @@ export class LogIngest {
       const { template, params } = parser.learnLine(first);
       rows.push({ ...l, id: this.options.newId(), templateId: template.id, template: template.text, params });
     }
-    await this.options.store.append(tenant, { logs: rows });
-    return { stored: rows.length, templates: parser.clusterCount };
+    return { batch: { logs: rows }, stored: rows.length, templates: parser.clusterCount };
   }
 }

@@ -6,7 +6,7 @@ import { fnv1a64Hex } from '../engine/logs/hash.js';
 import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-config.js';
 import type { MetricDetectorConfig } from '../engine/metrics/detector-config.js';
 import { SeriesDetector } from '../engine/metrics/series-detector.js';
-import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
 export interface MetricIngestOptions {
   store: TelemetryStorePort;
@@ -64,7 +64,18 @@ export class MetricIngest {
     return this.series.size;
   }
 
+  /** Scores and stores (one transaction). */
   async ingest(tenant: string, points: readonly MetricPoint[]): Promise<IngestResult> {
+    const { batch, result } = this.score(tenant, points);
+    await this.options.store.append(tenant, batch);
+    return result;
+  }
+
+  /**
+   * Scores the points (detector state advances) and returns the batch to write: points and
+   * findings together. For callers that write themselves (the server's group commit).
+   */
+  score(tenant: string, points: readonly MetricPoint[]): { batch: TelemetryBatch; result: IngestResult } {
     const ordered = [...points].sort((a, b) => a.timeMs - b.timeMs);
     const findings: Finding[] = [];
     let unscored = 0;
@@ -112,7 +123,6 @@ export class MetricIngest {
         });
       }
     }
-    await this.options.store.append(tenant, { metrics: points, findings });
-    return { stored: points.length, findings, unscored };
+    return { batch: { metrics: points, findings }, result: { stored: points.length, findings, unscored } };
   }
 }

@@ -4,6 +4,7 @@ import { protoType } from '../../adapters/otlp/otlp-common.js';
 import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
 import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp-traces.js';
+import type { TelemetryBatch } from '../../core/ports/telemetry-store.port.js';
 import type { ServerContext } from '../context.js';
 
 type Signal = 'metrics' | 'logs' | 'traces';
@@ -50,7 +51,7 @@ export function otlpRoutes(ctx: ServerContext) {
     });
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
-    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string }, store: (items: T[], tenant: string) => Promise<{ stored: number; findings: number }>) => {
+    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string }, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: number }) => {
       const encoding = encodingOf(req);
       const raw = inflate(req, req.body as Buffer, ctx.config.maxDecompressedBytes);
       if (!Buffer.isBuffer(raw)) {
@@ -65,21 +66,25 @@ export function otlpRoutes(ctx: ServerContext) {
       }
       if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
       if (!ctx.store.healthy()) return res.code(503).header('retry-after', '5').send({ code: 503, message: 'the store is not available' });
-      const job = ctx.queue.offer(async () => {
+      const tenant = req.auth.tenant;
+      // in order, one at a time: score or template (the engines' state is ordered), then hand the
+      // batch to the group commit; the queue counts it until it is written
+      const job = ctx.queue.offer(() => {
         const end = ctx.metrics.storeLatency.startTimer();
-        try {
-          return await store(decoded.items, req.auth.tenant);
-        } finally {
-          end();
-        }
+        const prepared = prepare(decoded.items, tenant);
+        const written = ctx.commits.commit(tenant, prepared.batch);
+        ctx.queue.track(written);
+        return Promise.resolve({ prepared, written: written.finally(() => end()) });
       });
       if (job === undefined) {
         ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
         return res.code(503).header('retry-after', '1').send({ code: 503, message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s` });
       }
-      const result = await job;
-      ctx.metrics.records.inc({ signal }, result.stored);
-      if (result.findings > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, result.findings);
+      const { prepared, written } = await job;
+      // acknowledged only once durable
+      await written;
+      ctx.metrics.records.inc({ signal }, prepared.stored);
+      if (prepared.findings > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings);
       return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
     };
 
@@ -92,9 +97,9 @@ export function otlpRoutes(ctx: ServerContext) {
           const d = enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw);
           return d.ok ? { ok: true, items: d.points, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
         },
-        async (points, tenant) => {
-          const r = await ctx.ingest.ingest(tenant, points);
-          return { stored: r.stored, findings: r.findings.length };
+        (points, tenant) => {
+          const { batch, result } = ctx.ingest.score(tenant, points);
+          return { batch, stored: result.stored, findings: result.findings.length };
         },
       ),
     );
@@ -108,9 +113,9 @@ export function otlpRoutes(ctx: ServerContext) {
           const d = enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw);
           return d.ok ? { ok: true, items: d.logs, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
         },
-        async (logs, tenant) => {
-          const r = await ctx.logIngest.ingest(tenant, logs);
-          return { stored: r.stored, findings: 0 };
+        (logs, tenant) => {
+          const r = ctx.logIngest.template(tenant, logs);
+          return { batch: r.batch, stored: r.stored, findings: 0 };
         },
       ),
     );
@@ -124,10 +129,7 @@ export function otlpRoutes(ctx: ServerContext) {
           const d = enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw);
           return d.ok ? { ok: true, items: d.spans, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
         },
-        async (spans, tenant) => {
-          await ctx.store.append(tenant, { spans });
-          return { stored: spans.length, findings: 0 };
-        },
+        (spans) => ({ batch: { spans }, stored: spans.length, findings: 0 }),
       ),
     );
     return Promise.resolve();

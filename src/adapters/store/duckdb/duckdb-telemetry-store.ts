@@ -167,26 +167,30 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
   };
 
-  return {
+  const self: TelemetryStorePort = {
     append(tenant: string, batch: TelemetryBatch): Promise<void> {
+      return self.appendMany([{ tenant, batch }]);
+    },
+
+    appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<void> {
       return serial(async () => {
         check();
-        const metrics = batch.metrics ?? [];
-        const logs = batch.logs ?? [];
-        const findings = batch.findings ?? [];
-        const spans = batch.spans ?? [];
-        if (metrics.length === 0 && findings.length === 0 && logs.length === 0 && spans.length === 0) return;
+        const empty = (b: TelemetryBatch) => (b.metrics?.length ?? 0) + (b.logs?.length ?? 0) + (b.findings?.length ?? 0) + (b.spans?.length ?? 0) === 0;
+        if (entries.every((e) => empty(e.batch))) return;
         await conn.run('BEGIN TRANSACTION');
         try {
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
-          await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', metrics.map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
-          await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', logs.map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
-          await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', spans.map((sp) => [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...res(sp.resource), sp.attributes]));
-          if (findings.length > 0) {
-            const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
-            for (const f of findings) {
-              st.bind([tenant, f.id, f.kind, f.timeMs, f.score, f.reason, f.subject.metric, f.subject.labels, JSON.stringify(f.subject.resource), f.detail, JSON.stringify(f.evidence)]);
-              await st.run();
+          for (const { tenant, batch } of entries) {
+            const findings = batch.findings ?? [];
+            await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', (batch.metrics ?? []).map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
+            await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', (batch.logs ?? []).map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
+            await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', (batch.spans ?? []).map((sp) => [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...res(sp.resource), sp.attributes]));
+            if (findings.length > 0) {
+              const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
+              for (const f of findings) {
+                st.bind([tenant, f.id, f.kind, f.timeMs, f.score, f.reason, f.subject.metric, f.subject.labels, JSON.stringify(f.subject.resource), f.detail, JSON.stringify(f.evidence)]);
+                await st.run();
+              }
             }
           }
           await conn.run('COMMIT');
@@ -416,4 +420,5 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
 
     close: () => db.close(),
   };
+  return self;
 }

@@ -36,7 +36,11 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     return d;
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
-  return {
+  const store: TelemetryStorePort = {
+    appendMany(entries) {
+      if (!open) return closed();
+      return entries.reduce<Promise<void>>((p, e) => p.then(() => store.append(e.tenant, e.batch)), Promise.resolve());
+    },
     append(tenant: string, batch: TelemetryBatch): Promise<void> {
       if (!open) return closed();
       const d = data(tenant);
@@ -163,4 +167,5 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       return Promise.resolve();
     },
   };
+  return store;
 }

@@ -1,0 +1,50 @@
+import type { TelemetryBatch, TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+
+interface Pending {
+  tenant: string;
+  batch: TelemetryBatch;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: batches handed over while a transaction is running are written together in the
+ * next one, in the order they came; each caller's promise settles when the transaction holding
+ * its batch has committed (or failed). One transaction at a time, so order is kept.
+ */
+export class GroupCommit {
+  private pending: Pending[] = [];
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly store: TelemetryStorePort) {}
+
+  commit(tenant: string, batch: TelemetryBatch): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ tenant, batch, resolve, reject });
+      if (!this.running) this.idle = this.flush();
+    });
+  }
+
+  /** Resolves when everything handed over so far is written. */
+  drain(): Promise<void> {
+    return this.idle;
+  }
+
+  private async flush(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending.splice(0);
+        try {
+          await this.store.appendMany(group.map((g) => ({ tenant: g.tenant, batch: g.batch })));
+          for (const g of group) g.resolve();
+        } catch (err) {
+          for (const g of group) g.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
