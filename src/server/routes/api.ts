@@ -11,15 +11,20 @@ function timeParam(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** Query-string fields several routes share (the same wording in the OpenAPI document). */
+const FROM = { type: 'string', description: 'ISO date-time or epoch ms (inclusive)' } as const;
+const TO = { type: 'string', description: 'ISO date-time or epoch ms (exclusive)' } as const;
+const SERVICE = { type: 'string', maxLength: 512 } as const;
+const PAGE = { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 512 } } as const;
+
 const findingsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: { type: 'string', description: 'ISO date-time or epoch ms (inclusive)' },
-    to: { type: 'string', description: 'ISO date-time or epoch ms (exclusive)' },
+    from: FROM,
+    to: TO,
     kind: { type: 'string', enum: ['metric-anomaly', 'error-burst', 'new-template', 'rare-template', 'latency-shift', 'error-rate', 'change'] },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    cursor: { type: 'string', maxLength: 512 },
+    ...PAGE,
   },
 } as const;
 
@@ -29,8 +34,8 @@ const pointsQuery = {
   required: ['name'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 1024 },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    from: FROM,
+    to: TO,
     limit: { type: 'integer', minimum: 1, maximum: 100000, default: 10000 },
   },
 } as const;
@@ -41,11 +46,11 @@ const seriesQuery = {
   required: ['name'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 1024 },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    from: FROM,
+    to: TO,
     step: { type: 'integer', minimum: 1, maximum: 31_536_000, default: 60, description: 'step in seconds' },
     agg: { type: 'string', enum: ['avg', 'min', 'max', 'sum', 'count'], default: 'avg' },
-    service: { type: 'string', maxLength: 512 },
+    service: SERVICE,
     labels: { type: 'string', maxLength: 4096, description: 'JSON object of labels that must match, e.g. {"core":"1"}' },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'at most this many series' },
   },
@@ -69,14 +74,13 @@ const logsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    service: { type: 'string', maxLength: 512 },
+    from: FROM,
+    to: TO,
+    service: SERVICE,
     severity: { type: 'string', maxLength: 16, description: 'minimum level: a name (warn, error…) or an OTel number' },
     template: { type: 'string', maxLength: 64, description: 'template id' },
     q: { type: 'string', maxLength: 1024, description: 'text the body contains (case-insensitive)' },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    cursor: { type: 'string', maxLength: 512 },
+    ...PAGE,
   },
 } as const;
 
@@ -84,9 +88,9 @@ const templatesQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    service: { type: 'string', maxLength: 512 },
+    from: FROM,
+    to: TO,
+    service: SERVICE,
     bucket: { type: 'integer', minimum: 1, maximum: 31_536_000, default: 60, description: 'bucket width in seconds' },
     limit: { type: 'integer', minimum: 1, maximum: 100000, default: 10000 },
   },
@@ -103,10 +107,10 @@ const spansQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    service: { type: 'string', maxLength: 512 },
+    service: SERVICE,
     operation: { type: 'string', maxLength: 1024 },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    from: FROM,
+    to: TO,
     limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
   },
 } as const;

@@ -93,6 +93,11 @@ class Where {
     this.parts.push(sql);
     this.values[name] = value;
   }
+  /** [from, to) on a time column, each bound only when given. */
+  range(column: string, fromMs: number | undefined, toMs: number | undefined): void {
+    this.add(`${column} >= $from`, 'from', fromMs);
+    this.add(`${column} < $to`, 'to', toMs);
+  }
   cursor(cursor: string | undefined): void {
     if (cursor === undefined) return;
     const c = decodeCursor(cursor);
@@ -271,8 +276,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       return serial(async () => {
         check();
         const w = new Where(tenant);
-        w.add('time_ms >= $from', 'from', q.fromMs);
-        w.add('time_ms < $to', 'to', q.toMs);
+        w.range('time_ms', q.fromMs, q.toMs);
         w.add('service = $service', 'service', q.service);
         w.add('severity >= $sev', 'sev', q.minSeverity);
         w.add('template_id = $tid', 'tid', q.templateId);
@@ -307,8 +311,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('trace_id = $trace', 'trace', q.traceId);
         w.add('service = $service', 'service', q.service);
         w.add('name = $op', 'op', q.operation);
-        w.add('start_ms >= $from', 'from', q.fromMs);
-        w.add('start_ms < $to', 'to', q.toMs);
+        w.range('start_ms', q.fromMs, q.toMs);
         w.values.limit = q.limit;
         const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY start_ms, span_id LIMIT $limit`, w.values);
         return r.getRows().map((row): Span => ({
@@ -346,8 +349,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       return serial(async () => {
         check();
         const w = new Where(tenant);
-        w.add('time_ms >= $from', 'from', q.fromMs);
-        w.add('time_ms < $to', 'to', q.toMs);
+        w.range('time_ms', q.fromMs, q.toMs);
         w.add('service = $service', 'service', q.service);
         w.values.bucket = q.bucketMs;
         w.values.limit = q.limit;
@@ -361,8 +363,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         check();
         const w = new Where(tenant);
         w.add('name = $name', 'name', q.name);
-        w.add('time_ms >= $from', 'from', q.fromMs);
-        w.add('time_ms < $to', 'to', q.toMs);
+        w.range('time_ms', q.fromMs, q.toMs);
         w.add('service = $service', 'service', q.service);
         Object.entries(q.labels ?? {}).forEach(([k, v], i) => {
           w.add(`json_extract_string(labels, $lk${i}) = $lv${i}`, `lv${i}`, v);
