@@ -3,7 +3,7 @@ import type { ApiKeyRecord, KeyScope } from '../../../core/domain/api-key.js';
 import { AppError } from '../../../core/errors.js';
 import type { LogReport } from '../../../core/domain/log-report.js';
 import type { HistoryStorePort } from '../../../core/ports/history-store.port.js';
-import { decodeCursor, encodeCursor } from '../page-cursor.js';
+import { pageOf, requireCursor } from '../page-cursor.js';
 import type { DuckDbHandle } from './duckdb-telemetry-store.js';
 
 function toKey(row: readonly DuckDBValue[]): ApiKeyRecord {
@@ -39,16 +39,13 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
         let where = 'tenant = $tenant';
         const values: Record<string, DuckDBValue> = { tenant, limit: q.limit + 1 };
         if (q.cursor !== undefined) {
-          const c = decodeCursor(q.cursor);
-          if (c === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+          const c = requireCursor(q.cursor);
           where += ' AND (created_ms < $ct OR (created_ms = $ct AND id < $cid))';
           values.ct = c.timeMs;
           values.cid = c.id;
         }
         const rows = (await conn.runAndReadAll(`SELECT id, created_ms, name, lines, findings FROM analyses WHERE ${where} ORDER BY created_ms DESC, id DESC LIMIT $limit`, values)).getRows();
-        const items = rows.slice(0, q.limit).map((r) => ({ id: String(r[0]), createdMs: Number(r[1]), name: String(r[2]), lines: Number(r[3]), findings: Number(r[4]) }));
-        const last = items.at(-1);
-        return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.createdMs, last.id) } : { items };
+        return pageOf(rows.map((r) => ({ id: String(r[0]), createdMs: Number(r[1]), name: String(r[2]), lines: Number(r[3]), findings: Number(r[4]) })), q.limit, (a) => [a.createdMs, a.id]);
       }),
     deleteAnalysis: (tenant, id) =>
       serial(async () => {

@@ -9,7 +9,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
 import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
-import { decodeCursor, encodeCursor } from '../page-cursor.js';
+import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
   /** Database file (created with its folder), or ':memory:'. */
@@ -100,8 +100,7 @@ class Where {
   }
   cursor(cursor: string | undefined): void {
     if (cursor === undefined) return;
-    const c = decodeCursor(cursor);
-    if (c === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+    const c = requireCursor(cursor);
     this.parts.push('(time_ms < $ct OR (time_ms = $ct AND id < $cid))');
     this.values.ct = c.timeMs;
     this.values.cid = c.id;
@@ -209,30 +208,14 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
       return serial(async () => {
         check();
-        const where = ['tenant = $tenant'];
-        const values: Record<string, DuckDBValue> = { tenant, limit: q.limit + 1 };
-        if (q.fromMs !== undefined) {
-          where.push('time_ms >= $from');
-          values.from = q.fromMs;
-        }
-        if (q.toMs !== undefined) {
-          where.push('time_ms < $to');
-          values.to = q.toMs;
-        }
-        if (q.kind !== undefined) {
-          where.push('kind = $kind');
-          values.kind = q.kind;
-        }
-        if (q.cursor !== undefined) {
-          const c = decodeCursor(q.cursor);
-          if (c === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
-          where.push('(time_ms < $ct OR (time_ms = $ct AND id < $cid))');
-          values.ct = c.timeMs;
-          values.cid = c.id;
-        }
-        const r = await conn.runAndReadAll(`SELECT id, kind, time_ms, score, reason, metric, labels, resource, detail, evidence FROM findings WHERE ${where.join(' AND ')} ORDER BY time_ms DESC, id DESC LIMIT $limit`, values);
+        const w = new Where(tenant);
+        w.range('time_ms', q.fromMs, q.toMs);
+        w.add('kind = $kind', 'kind', q.kind);
+        w.cursor(q.cursor);
+        w.values.limit = q.limit + 1;
+        const r = await conn.runAndReadAll(`SELECT id, kind, time_ms, score, reason, metric, labels, resource, detail, evidence FROM findings WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`, w.values);
         const rows = r.getRows();
-        const items = rows.slice(0, q.limit).map((row): Finding => ({
+        return pageOf(rows.map((row): Finding => ({
           id: String(row[0]),
           kind: String(row[1]) as FindingKind,
           timeMs: Number(row[2]),
@@ -241,26 +224,18 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           subject: { metric: String(row[5]), labels: String(row[6]), resource: JSON.parse(String(row[7])) as LogResource },
           detail: String(row[8]),
           evidence: JSON.parse(String(row[9])) as Finding['evidence'],
-        }));
-        const last = items.at(-1);
-        return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
+        })), q.limit, (f) => [f.timeMs, f.id]);
       });
     },
 
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       return serial(async () => {
         check();
-        const where = ['tenant = $tenant', 'name = $name'];
-        const values: Record<string, DuckDBValue> = { tenant, name: q.name, limit: q.limit };
-        if (q.fromMs !== undefined) {
-          where.push('time_ms >= $from');
-          values.from = q.fromMs;
-        }
-        if (q.toMs !== undefined) {
-          where.push('time_ms < $to');
-          values.to = q.toMs;
-        }
-        const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum, cumulative FROM metric_points WHERE ${where.join(' AND ')} ORDER BY time_ms LIMIT $limit`, values);
+        const w = new Where(tenant);
+        w.add('name = $name', 'name', q.name);
+        w.range('time_ms', q.fromMs, q.toMs);
+        w.values.limit = q.limit;
+        const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum, cumulative FROM metric_points WHERE ${w.sql} ORDER BY time_ms LIMIT $limit`, w.values);
         return r.getRows().map((row) => {
           const resource = resourceFrom(row, 5);
           const p: MetricPoint = { timeMs: Number(row[0]), name: String(row[1]), kind: String(row[2]) as MetricKind, value: Number(row[3]), labels: String(row[4]), resource };
@@ -285,7 +260,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.values.limit = q.limit + 1;
         const r = await conn.runAndReadAll(`SELECT id, time_ms, severity, severity_text, body, service, namespace, pod, container, node, host, attributes, trace_id, span_id, template_id, template, params FROM logs WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`, w.values);
         const rows = r.getRows();
-        const items = rows.slice(0, q.limit).map((row): StoredLog => ({
+        return pageOf(rows.map((row): StoredLog => ({
           id: String(row[0]),
           timeMs: Number(row[1]),
           severity: Number(row[2]),
@@ -298,9 +273,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           templateId: String(row[14]),
           template: String(row[15]),
           params: JSON.parse(String(row[16])) as string[],
-        }));
-        const last = items.at(-1);
-        return rows.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
+        })), q.limit, (l) => [l.timeMs, l.id]);
       });
     },
 

@@ -1,7 +1,6 @@
 import type { ApiKeyRecord } from '../../../core/domain/api-key.js';
-import { AppError } from '../../../core/errors.js';
 import type { AnalysisSummary, HistoryStorePort, StoredAnalysis } from '../../../core/ports/history-store.port.js';
-import { decodeCursor, encodeCursor } from '../page-cursor.js';
+import { pageOf, requireCursor } from '../page-cursor.js';
 
 function summary(a: StoredAnalysis): AnalysisSummary {
   return { id: a.id, createdMs: a.createdMs, name: a.name, lines: a.report.summary.lines, findings: a.report.findings.length };
@@ -21,14 +20,11 @@ export function createMemoryHistoryStore(): HistoryStorePort {
     },
     listAnalyses: (tenant, q) =>
       new Promise((resolve) => {
-        const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-        if (q.cursor !== undefined && after === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+        const after = q.cursor === undefined ? undefined : requireCursor(q.cursor);
         const all = [...analyses.values()]
           .filter((a) => a.tenant === tenant && (after === undefined || a.createdMs < after.timeMs || (a.createdMs === after.timeMs && a.id < after.id)))
           .sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1));
-        const items = all.slice(0, q.limit).map(summary);
-        const last = items.at(-1);
-        resolve(all.length > q.limit && last !== undefined ? { items, next: encodeCursor(last.createdMs, last.id) } : { items });
+        resolve(pageOf(all.slice(0, q.limit + 1).map(summary), q.limit, (a) => [a.createdMs, a.id]));
       }),
     deleteAnalysis: (tenant, id) => Promise.resolve(analyses.delete(`${tenant}\u0000${id}`)),
     addKey: (k) => {

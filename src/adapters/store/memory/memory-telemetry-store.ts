@@ -5,7 +5,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
 import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
-import { decodeCursor, encodeCursor } from '../page-cursor.js';
+import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
   metrics: MetricPoint[];
@@ -16,14 +16,11 @@ interface TenantData {
 
 /** Newest first by (timeMs, id), after the cursor when there is one. */
 function keysetPage<T extends { timeMs: number; id: string }>(rows: T[], limit: number, cursor: string | undefined): Page<T> {
-  const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  if (cursor !== undefined && after === undefined) throw new AppError('INPUT.BAD_OPTION', 'cursor: not a cursor from this server', { field: 'cursor' });
+  const after = cursor === undefined ? undefined : requireCursor(cursor);
   const all = rows
     .filter((f) => after === undefined || f.timeMs < after.timeMs || (f.timeMs === after.timeMs && f.id < after.id))
     .sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  const items = all.slice(0, limit).map((f) => structuredClone(f));
-  const last = items.at(-1);
-  return all.length > limit && last !== undefined ? { items, next: encodeCursor(last.timeMs, last.id) } : { items };
+  return pageOf(all.slice(0, limit + 1).map((f) => structuredClone(f)), limit, (f) => [f.timeMs, f.id]);
 }
 
 /** The store in memory: for tests and `serve --memory`; same contract as the DuckDB store. */
