@@ -28,6 +28,22 @@ export function protoType(signal: Signal, message: string): ProtoType {
 
 export type Failed = { ok: false; message: string };
 
+/** A decoded request: its good records, and how many were rejected and why (OTLP partial success). */
+export type Decoded<T> = { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | Failed;
+
+/** Rejected records counted, with up to five distinct reasons kept for the answer. */
+export class Rejections {
+  count = 0;
+  readonly reasons: string[] = [];
+  add(why: string): void {
+    this.count++;
+    if (this.reasons.length < 5 && !this.reasons.includes(why)) this.reasons.push(why);
+  }
+  result<T>(items: T[]): Decoded<T> {
+    return { ok: true, items, rejected: this.count, rejectReasons: this.reasons };
+  }
+}
+
 export function decodeJsonBody<R>(body: Buffer, map: (req: unknown) => R): R | Failed {
   let req: unknown;
   try {

@@ -25,11 +25,11 @@ describe('OTLP logs decoding', () => {
     const r = decodeLogsJson(Buffer.from(JSON.stringify(body)));
     expect(r).toMatchObject({ ok: true, rejected: 1 });
     if (!r.ok) return;
-    expect(r.logs[0]).toEqual({ timeMs: 1767225600000, severity: 17, severityText: 'ERROR', body: 'charge ch_1 failed', resource: { service: 'payments', pod: 'payments-7f9c-x2' }, attributes: '{"order":"o-1"}', traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174' });
-    expect(r.logs[1]).toMatchObject({ timeMs: 1767225600000, severity: 13, body: '42', traceId: '', spanId: '' });
-    expect(r.logs[2]!.body).toBe('{"values":[{"key":"a","value":{"stringValue":"b"}}]}');
+    expect(r.items[0]).toEqual({ timeMs: 1767225600000, severity: 17, severityText: 'ERROR', body: 'charge ch_1 failed', resource: { service: 'payments', pod: 'payments-7f9c-x2' }, attributes: '{"order":"o-1"}', traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174' });
+    expect(r.items[1]).toMatchObject({ timeMs: 1767225600000, severity: 13, body: '42', traceId: '', spanId: '' });
+    expect(r.items[2]!.body).toBe('{"values":[{"key":"a","value":{"stringValue":"b"}}]}');
     expect(r.rejectReasons).toEqual(['log record without timeUnixNano or observedTimeUnixNano']);
-    expect(r.logs[3]).toMatchObject({ body: '', severity: 0 });
+    expect(r.items[3]).toMatchObject({ body: '', severity: 0 });
   });
 
   it('decodes what the OpenTelemetry JS SDK sends, trace ids included', async () => {
@@ -42,11 +42,11 @@ describe('OTLP logs decoding', () => {
     const r = decodeLogsProtobuf(Buffer.from(bytes));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.logs.map((l) => [l.body, l.severity, l.resource.service, l.attributes])).toEqual([
+    expect(r.items.map((l) => [l.body, l.severity, l.resource.service, l.attributes])).toEqual([
       ['upstream returned 503', 17, 'checkout', '{"route":"/pay"}'],
       ['ok', 9, 'checkout', '{}'],
     ]);
-    expect(Math.abs(r.logs[0]!.timeMs - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(r.items[0]!.timeMs - Date.now())).toBeLessThan(60_000);
     await provider.shutdown();
   });
 

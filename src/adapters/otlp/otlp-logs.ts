@@ -1,12 +1,13 @@
 import { parseSeverity } from '../../core/domain/severity.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { ReceivedLog } from '../../core/domain/stored-log.js';
-import { base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
+import { Rejections, base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
+import type { Decoded } from './otlp-common.js';
 import { anyValue, attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
 
 /** OTLP logs (ExportLogsServiceRequest), protobuf or JSON → ReceivedLogs; same approach as metrics. */
 
-export type LogsDecode = { ok: true; logs: ReceivedLog[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string };
+export type LogsDecode = Decoded<ReceivedLog>;
 
 /** A body of any type as text: strings as they are, other values as JSON. */
 function bodyText(v: unknown): string | undefined {
@@ -22,12 +23,7 @@ export function mapLogsRequest(req: unknown): LogsDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceLogs"' };
   if (req.resourceLogs !== undefined && !Array.isArray(req.resourceLogs)) return { ok: false, message: '"resourceLogs" must be an array' };
   const logs: ReceivedLog[] = [];
-  const reasons: string[] = [];
-  let rejected = 0;
-  const reject = (why: string) => {
-    rejected++;
-    if (reasons.length < 5 && !reasons.includes(why)) reasons.push(why);
-  };
+  const rejections = new Rejections();
   for (const rl of list(req.resourceLogs)) {
     if (!isObj(rl)) continue;
     const resource = mapResource(isObj(rl.resource) ? attributes(rl.resource.attributes) : {});
@@ -35,14 +31,14 @@ export function mapLogsRequest(req: unknown): LogsDecode {
       if (!isObj(sl)) continue;
       for (const r of list(sl.logRecords)) {
         if (!isObj(r)) {
-          reject('a log record is not an object');
+          rejections.add('a log record is not an object');
           continue;
         }
         // timeUnixNano may be 0 (unknown): the collector's observed time stands in
         let timeMs = toMs(r.timeUnixNano);
         if (!(timeMs > 0)) timeMs = toMs(r.observedTimeUnixNano);
         if (!(timeMs > 0)) {
-          reject('log record without timeUnixNano or observedTimeUnixNano');
+          rejections.add('log record without timeUnixNano or observedTimeUnixNano');
           continue;
         }
         // the body is optional in OTLP (events may carry only attributes): kept as ''
@@ -54,7 +50,7 @@ export function mapLogsRequest(req: unknown): LogsDecode {
       }
     }
   }
-  return { ok: true, logs, rejected, rejectReasons: reasons };
+  return rejections.result(logs);
 }
 
 export function decodeLogsJson(body: Buffer): LogsDecode {

@@ -24,7 +24,7 @@ describe('OTLP metrics decoding', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.rejected).toBe(0);
-    expect(r.points).toEqual([
+    expect(r.items).toEqual([
       { timeMs: 1767225600000, name: 'cpu', kind: 'gauge', value: 0.5, labels: '{"core":"1"}', resource: { service: 'checkout', namespace: 'shop', pod: 'checkout-7d9f-abcde', host: 'node-1' } },
       { timeMs: 1767225660000, name: 'cpu', kind: 'gauge', value: 3, labels: '{}', resource: { service: 'checkout', namespace: 'shop', pod: 'checkout-7d9f-abcde', host: 'node-1' } },
       { timeMs: 1767225600000, name: 'requests', kind: 'sum', value: 42, labels: '{}', resource: { service: 'checkout', namespace: 'shop', pod: 'checkout-7d9f-abcde', host: 'node-1' }, cumulative: true },
@@ -56,11 +56,11 @@ describe('OTLP metrics decoding', () => {
     const r = decodeMetricsProtobuf(Buffer.from(bytes));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.points.map((p) => [p.name, p.kind, p.value, p.labels, p.resource.service, p.resource.pod, p.cumulative ?? false])).toEqual([
+    expect(r.items.map((p) => [p.name, p.kind, p.value, p.labels, p.resource.service, p.resource.pod, p.cumulative ?? false])).toEqual([
       ['orders', 'sum', 5, '{"region":"eu"}', 'payments', 'payments-1', true],
       ['duration_ms', 'histogram', 100, '{}', 'payments', 'payments-1', false],
     ]);
-    expect(Math.abs(r.points[0]!.timeMs - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(r.items[0]!.timeMs - Date.now())).toBeLessThan(60_000);
     await provider.shutdown();
   });
 
@@ -73,7 +73,7 @@ describe('OTLP metrics decoding', () => {
     ]))));
     expect(r).toMatchObject({ ok: true, rejected: 6 });
     if (r.ok) {
-      expect(r.points.map((p) => p.value)).toEqual([2]);
+      expect(r.items.map((p) => p.value)).toEqual([2]);
       expect(r.rejectReasons).toContain('a: data point without a valid timeUnixNano');
       expect(r.rejectReasons).toContain('a metric without a name');
     }

@@ -1,7 +1,8 @@
 import type { LogResource } from '../../core/domain/log-record.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { MetricKind, MetricPoint } from '../../core/domain/metric-point.js';
-import { decodeJsonBody, decodeProtobufBody } from './otlp-common.js';
+import { Rejections, decodeJsonBody, decodeProtobufBody } from './otlp-common.js';
+import type { Decoded } from './otlp-common.js';
 
 /**
  * OTLP metrics (ExportMetricsServiceRequest) in either encoding → MetricPoints. Protobuf is
@@ -11,9 +12,7 @@ import { decodeJsonBody, decodeProtobufBody } from './otlp-common.js';
  * serves both. Bad data points are rejected one by one and counted (OTLP partial success).
  */
 
-export type MetricsDecode =
-  | { ok: true; points: MetricPoint[]; rejected: number; rejectReasons: string[] }
-  | { ok: false; message: string };
+export type MetricsDecode = Decoded<MetricPoint>;
 
 export type Obj = Record<string, unknown>;
 
@@ -77,19 +76,14 @@ export function toMs(nanos: unknown): number {
 
 interface Sink {
   points: MetricPoint[];
-  rejected: number;
-  reasons: string[];
+  rejections: Rejections;
 }
 
-function reject(sink: Sink, why: string): void {
-  sink.rejected++;
-  if (sink.reasons.length < 5 && !sink.reasons.includes(why)) sink.reasons.push(why);
-}
 
 function addPoint(sink: Sink, name: string, kind: MetricKind, dp: unknown, resource: LogResource, cumulative: boolean): void {
-  if (!isObj(dp)) { reject(sink, `${name}: a data point is not an object`); return; }
+  if (!isObj(dp)) { sink.rejections.add(`${name}: a data point is not an object`); return; }
   const timeMs = toMs(dp.timeUnixNano);
-  if (!Number.isFinite(timeMs) || timeMs <= 0) { reject(sink, `${name}: data point without a valid timeUnixNano`); return; }
+  if (!Number.isFinite(timeMs) || timeMs <= 0) { sink.rejections.add(`${name}: data point without a valid timeUnixNano`); return; }
   const labels = canonicalLabels(attributes(dp.attributes));
   let value: number;
   let count: number | undefined;
@@ -97,13 +91,13 @@ function addPoint(sink: Sink, name: string, kind: MetricKind, dp: unknown, resou
   if (kind === 'histogram') {
     count = Number(dp.count ?? 0);
     sum = typeof dp.sum === 'number' ? dp.sum : NaN;
-    if (!Number.isFinite(count) || count < 0) { reject(sink, `${name}: histogram point with a bad count`); return; }
-    if (count === 0) { reject(sink, `${name}: histogram point with no observations`); return; }
-    if (!Number.isFinite(sum)) { reject(sink, `${name}: histogram point without a sum`); return; }
+    if (!Number.isFinite(count) || count < 0) { sink.rejections.add(`${name}: histogram point with a bad count`); return; }
+    if (count === 0) { sink.rejections.add(`${name}: histogram point with no observations`); return; }
+    if (!Number.isFinite(sum)) { sink.rejections.add(`${name}: histogram point without a sum`); return; }
     value = sum / count;
   } else {
     value = dp.asDouble !== undefined && dp.asDouble !== null ? Number(dp.asDouble) : dp.asInt !== undefined && dp.asInt !== null ? Number(dp.asInt) : NaN;
-    if (!Number.isFinite(value)) { reject(sink, `${name}: data point without a finite asDouble or asInt`); return; }
+    if (!Number.isFinite(value)) { sink.rejections.add(`${name}: data point without a finite asDouble or asInt`); return; }
   }
   const p: MetricPoint = { timeMs, name, kind, value, labels, resource };
   if (count !== undefined) p.count = count;
@@ -116,7 +110,7 @@ function addPoint(sink: Sink, name: string, kind: MetricKind, dp: unknown, resou
 export function mapMetricsRequest(req: unknown): MetricsDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceMetrics"' };
   if (req.resourceMetrics !== undefined && !Array.isArray(req.resourceMetrics)) return { ok: false, message: '"resourceMetrics" must be an array' };
-  const sink: Sink = { points: [], rejected: 0, reasons: [] };
+  const sink: Sink = { points: [], rejections: new Rejections() };
   for (const rm of list(req.resourceMetrics)) {
     if (!isObj(rm)) continue;
     const resource = mapResource(isObj(rm.resource) ? attributes(rm.resource.attributes) : {});
@@ -131,7 +125,7 @@ export function mapMetricsRequest(req: unknown): MetricsDecode {
         const hist = pick('histogram') ?? pick('exponentialHistogram') ?? pick('summary');
         const dps = list((gauge ?? sumM ?? hist)?.dataPoints);
         if (name === '') {
-          for (let i = 0; i < Math.max(dps.length, 1); i++) reject(sink, 'a metric without a name');
+          for (let i = 0; i < Math.max(dps.length, 1); i++) sink.rejections.add('a metric without a name');
           continue;
         }
         if (gauge !== undefined) for (const dp of dps) addPoint(sink, name, 'gauge', dp, resource, false);
@@ -140,11 +134,11 @@ export function mapMetricsRequest(req: unknown): MetricsDecode {
           const cumulative = sumM.isMonotonic === true && Number(sumM.aggregationTemporality) === 2;
           for (const dp of dps) addPoint(sink, name, 'sum', dp, resource, cumulative);
         } else if (hist !== undefined) for (const dp of dps) addPoint(sink, name, 'histogram', dp, resource, false);
-        else reject(sink, `${name}: no gauge, sum or histogram data`);
+        else sink.rejections.add(`${name}: no gauge, sum or histogram data`);
       }
     }
   }
-  return { ok: true, points: sink.points, rejected: sink.rejected, rejectReasons: sink.reasons };
+  return sink.rejections.result(sink.points);
 }
 
 /** application/json body. */

@@ -1,22 +1,18 @@
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { Span } from '../../core/domain/span.js';
-import { base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
+import { Rejections, base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
+import type { Decoded } from './otlp-common.js';
 import { attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
 
 /** OTLP traces (ExportTraceServiceRequest), protobuf or JSON → Spans; same approach as metrics. */
 
-export type TracesDecode = { ok: true; spans: Span[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string };
+export type TracesDecode = Decoded<Span>;
 
 export function mapTracesRequest(req: unknown): TracesDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceSpans"' };
   if (req.resourceSpans !== undefined && !Array.isArray(req.resourceSpans)) return { ok: false, message: '"resourceSpans" must be an array' };
   const spans: Span[] = [];
-  const reasons: string[] = [];
-  let rejected = 0;
-  const reject = (why: string) => {
-    rejected++;
-    if (reasons.length < 5 && !reasons.includes(why)) reasons.push(why);
-  };
+  const rejections = new Rejections();
   for (const rs of list(req.resourceSpans)) {
     if (!isObj(rs)) continue;
     const resource = mapResource(isObj(rs.resource) ? attributes(rs.resource.attributes) : {});
@@ -24,19 +20,19 @@ export function mapTracesRequest(req: unknown): TracesDecode {
       if (!isObj(ss)) continue;
       for (const sp of list(ss.spans)) {
         if (!isObj(sp)) {
-          reject('a span is not an object');
+          rejections.add('a span is not an object');
           continue;
         }
         const traceId = hexId(sp.traceId, 16);
         const spanId = hexId(sp.spanId, 8);
         if (traceId === undefined || spanId === undefined) {
-          reject('span without a valid traceId (16 bytes) and spanId (8 bytes)');
+          rejections.add('span without a valid traceId (16 bytes) and spanId (8 bytes)');
           continue;
         }
         const startMs = toMs(sp.startTimeUnixNano);
         const endMs = toMs(sp.endTimeUnixNano);
         if (!(startMs > 0) || !(endMs >= startMs)) {
-          reject('span without valid startTimeUnixNano ≤ endTimeUnixNano');
+          rejections.add('span without valid startTimeUnixNano ≤ endTimeUnixNano');
           continue;
         }
         const status = isObj(sp.status) ? sp.status : {};
@@ -57,7 +53,7 @@ export function mapTracesRequest(req: unknown): TracesDecode {
       }
     }
   }
-  return { ok: true, spans, rejected, rejectReasons: reasons };
+  return rejections.result(spans);
 }
 
 export function decodeTracesJson(body: Buffer): TracesDecode {

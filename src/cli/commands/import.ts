@@ -90,7 +90,7 @@ Examples:
             if (!d.ok) c.errors.push(`${where}: ${d.message}`);
             else {
               c.rejected += d.rejected;
-              const res = await metrics.ingest(flags.tenant, d.points);
+              const res = await metrics.ingest(flags.tenant, d.items);
               c.metrics += res.stored;
               c.findings += res.findings.length;
             }
@@ -100,7 +100,7 @@ Examples:
             if (!d.ok) c.errors.push(`${where}: ${d.message}`);
             else {
               c.rejected += d.rejected;
-              c.logs += (await logs.ingest(flags.tenant, d.logs)).stored;
+              c.logs += (await logs.ingest(flags.tenant, d.items)).stored;
             }
           }
           if (r.resourceSpans !== undefined) {
@@ -108,8 +108,8 @@ Examples:
             if (!d.ok) c.errors.push(`${where}: ${d.message}`);
             else {
               c.rejected += d.rejected;
-              await store.append(flags.tenant, { spans: d.spans });
-              c.spans += d.spans.length;
+              await store.append(flags.tenant, { spans: d.items });
+              c.spans += d.items.length;
             }
           }
         };

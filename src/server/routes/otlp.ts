@@ -1,6 +1,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { protoType } from '../../adapters/otlp/otlp-common.js';
+import type { Decoded } from '../../adapters/otlp/otlp-common.js';
 import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
 import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp-traces.js';
@@ -51,7 +52,7 @@ export function otlpRoutes(ctx: ServerContext) {
     });
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
-    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | { ok: false; message: string }, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: number }) => {
+    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => Decoded<T>, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: number }) => {
       const encoding = encodingOf(req);
       const raw = inflate(req, req.body as Buffer, ctx.config.maxDecompressedBytes);
       if (!Buffer.isBuffer(raw)) {
@@ -93,10 +94,7 @@ export function otlpRoutes(ctx: ServerContext) {
         'metrics',
         req,
         res,
-        (raw, enc) => {
-          const d = enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw);
-          return d.ok ? { ok: true, items: d.points, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
-        },
+        (raw, enc) => (enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw)),
         (points, tenant) => {
           const { batch, result } = ctx.ingest.score(tenant, points);
           return { batch, stored: result.stored, findings: result.findings.length };
@@ -109,10 +107,7 @@ export function otlpRoutes(ctx: ServerContext) {
         'logs',
         req,
         res,
-        (raw, enc) => {
-          const d = enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw);
-          return d.ok ? { ok: true, items: d.logs, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
-        },
+        (raw, enc) => (enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw)),
         (logs, tenant) => {
           const r = ctx.logIngest.template(tenant, logs);
           return { batch: r.batch, stored: r.stored, findings: 0 };
@@ -125,10 +120,7 @@ export function otlpRoutes(ctx: ServerContext) {
         'traces',
         req,
         res,
-        (raw, enc) => {
-          const d = enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw);
-          return d.ok ? { ok: true, items: d.spans, rejected: d.rejected, rejectReasons: d.rejectReasons } : d;
-        },
+        (raw, enc) => (enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw)),
         (spans) => ({ batch: { spans }, stored: spans.length, findings: 0 }),
       ),
     );
