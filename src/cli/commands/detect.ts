@@ -138,7 +138,7 @@ function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: Cli
   let s = '';
   for (const r of results) {
     if (r.error !== undefined && r.points === 0) continue;
-    const meta = [plural(r.points, 'point'), r.intervalMs > 0 ? `every ${formatDuration(r.intervalMs)}` : '', r.skipped > 0 ? c.yellow(`${num(r.skipped)} skipped`) : '', r.anomalies.length > 0 ? c.bold(plural(r.anomalies.length, 'anomaly').replace(/anomalys$/, 'anomalies')) : c.green('no anomaly')].filter(Boolean).join(' · ');
+    const meta = [plural(r.points, 'point'), r.intervalMs > 0 ? `every ${formatDuration(r.intervalMs)}` : '', r.skipped > 0 ? c.yellow(`${num(r.skipped)} skipped`) : '', r.anomalies.length > 0 ? c.bold(plural(r.anomalies.length, 'anomaly', 'anomalies')) : c.green('no anomaly')].filter(Boolean).join(' · ');
     s += `${c.bold(r.file)}  ${c.dim(meta)}${r.written !== undefined ? c.dim(` → ${r.written}`) : ''}\n`;
     if (r.points > 0 && r.points < DEFAULT_METRIC_DETECTOR_CONFIG.warmup) s += c.dim(`  too short to score: scoring starts after ${DEFAULT_METRIC_DETECTOR_CONFIG.warmup} points\n`);
     // learning-period anomalies after the others: they are the least certain
@@ -149,8 +149,7 @@ function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: Cli
   const points = results.reduce((a, r) => a + r.points, 0);
   const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
   const failed = results.filter((r) => r.error !== undefined).length;
-  s += `\n${plural(results.length, 'series')
-    .replace(/seriess$/, 'series')} · ${plural(points, 'point')} · ${anomalies === 1 ? '1 anomaly' : `${num(anomalies)} anomalies`}${failed > 0 ? c.red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
+  s += `\n${plural(results.length, 'series', 'series')} · ${plural(points, 'point')} · ${plural(anomalies, 'anomaly', 'anomalies')}${failed > 0 ? c.red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
   return s;
 }
 

@@ -167,7 +167,7 @@ Examples:
       for (const e of r.errors.slice(0, 10)) t.err(`${t.colors.red('error:')} ${e}`);
       if (r.errors.length > 10) t.err(`${t.colors.red('error:')} ${r.file}: ${plural(r.errors.length - 10, 'more error')}`);
       if (r.errors.length > 0) ctx.setExitCode(2);
-      await t.out(`${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly').replace(/anomalys$/, 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`);
+      await t.out(`${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly', 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`);
     }
     t.err(`loaded into ${dataFile} (tenant ${flags.tenant})`);
   });

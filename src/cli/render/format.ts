@@ -11,8 +11,8 @@ export function num(n: number): string {
 }
 
 /** "1 line", "2,000 lines". */
-export function plural(n: number, word: string): string {
-  return `${num(n)} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${num(n)} ${n === 1 ? word : many}`;
 }
 
 export function duration(ms: number): string {

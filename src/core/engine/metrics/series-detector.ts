@@ -73,11 +73,6 @@ export class SeriesDetector {
     this.gains = Float64Array.from(ANOMALY_KINDS, (k) => cfg.gains[k]);
   }
 
-  /** Points seen so far. */
-  get count(): number {
-    return this.n;
-  }
-
   /** Typical sampling interval in ms (0 until two points). */
   get intervalMs(): number {
     return this.interval;
