@@ -109,6 +109,20 @@ describe('bifrost detect (spawned CLI)', () => {
     expect(f.anomalies.every((a) => a.peak.score >= 0 && a.peak.score <= 1)).toBe(true);
   });
 
+  it('--time and --value pick columns of a wide metrics file', async () => {
+    const dir = tempDir('bifrost-detect-wide-');
+    const rows = ['Time,TimeStamp,Service,Cpu,Mem', ...Array.from({ length: 300 }, (_, i) => `x,${1767225600 + i * 60},api,${(50 + Math.sin(i)).toFixed(2)},${i === 250 ? 900 : 100 + (i % 3)}`)];
+    writeFileSync(join(dir, 'pod.csv'), rows.join('\n'));
+    const wide = await runCli(['detect', join(dir, 'pod.csv')]);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain('name the columns to use with --time <column> --value <column> (columns: Time, TimeStamp, Service, Cpu, Mem)');
+    const r = await runCli(['detect', join(dir, 'pod.csv'), '--time', 'TimeStamp', '--value', 'Mem', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const f = (JSON.parse(r.stdout) as DetectJson).files[0]!;
+    expect(f.points).toBe(300);
+    expect(f.anomalies.map((a) => a.start)).toContain(String(1767225600 + 250 * 60));
+  });
+
   it('refuses options that make no sense, with advice', async () => {
     const r = await runCli(['detect', METRICS, '--threshold', '2']);
     expect(r.code).toBe(2);

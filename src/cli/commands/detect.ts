@@ -20,6 +20,8 @@ interface DetectFlags {
   top: number;
   threshold: number;
   progress: boolean;
+  time?: string;
+  value?: string;
 }
 
 export interface FileResult extends SeriesSummary {
@@ -89,7 +91,7 @@ async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, tar
   const pending: ScoredRow[] = [];
   const detection = new SeriesDetection((r) => {
     if (target !== undefined) pending.push(r);
-  }, config);
+  }, config, { ...(flags.time === undefined ? {} : { time: flags.time }), ...(flags.value === undefined ? {} : { value: flags.value }) });
   let lineNo = 0;
   const ensureWriter = async () => {
     if (writer !== undefined || target === undefined || detection.layoutKind === undefined) return;
@@ -191,6 +193,8 @@ export function detectCommand(ctx: CliContext): Command {
       if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`--threshold takes a score between 0 and 1, got "${v}"`);
       return n;
     }, DEFAULT_METRIC_DETECTOR_CONFIG.threshold)
+    .option('--time <column>', 'the time column (CSV) or field (JSON lines), when it is not named timestamp/time/ts/date')
+    .option('--value <column>', 'the value column or field, when it is not named value/val/y/metric (e.g. one of several metrics)')
     .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)');
   cmd.addHelpText('after', `
 Input: a header row naming the columns timestamp and value (also time/ts/date, val/y),
@@ -205,6 +209,7 @@ changes when more data arrives). Points scoring ≥ ${DEFAULT_METRIC_DETECTOR_CO
 Examples:
   bifrost detect cpu.csv
   bifrost detect metrics/ --out scored/ --output json
+  bifrost detect pod_metric.csv --time TimeStamp --value CpuUsageRate
   curl -s .../series.csv | bifrost detect -`);
   cmd.action(async (inputs: string[], flags: DetectFlags) => {
     const t = ctx.terminal;

@@ -2,7 +2,7 @@ import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-confi
 import type { AnomalyKind, MetricDetectorConfig } from '../engine/metrics/detector-config.js';
 import { formatNumber, formatTime } from '../engine/metrics/reasons.js';
 import { detectLayout, parseRow } from '../engine/metrics/series-format.js';
-import type { SeriesLayout } from '../engine/metrics/series-format.js';
+import type { SeriesColumns, SeriesLayout } from '../engine/metrics/series-format.js';
 import { SeriesDetector } from '../engine/metrics/series-detector.js';
 
 /** One input row as written back: the original cells, its score (undefined when skipped) and reason. */
@@ -91,6 +91,7 @@ export class SeriesDetection {
   constructor(
     private readonly onRow: (row: ScoredRow) => void = () => undefined,
     private readonly config: MetricDetectorConfig = DEFAULT_METRIC_DETECTOR_CONFIG,
+    private readonly columns: SeriesColumns = {},
   ) {
     this.detector = new SeriesDetector(config);
   }
@@ -109,7 +110,7 @@ export class SeriesDetection {
     if (this.fatal !== undefined) return;
     if (this.layout === undefined) {
       if (text.trim() === '') return;
-      const l = detectLayout(text);
+      const l = detectLayout(text, this.columns);
       if (!l.ok) {
         this.fatal = `line ${lineNo}: ${l.message}`;
         return;

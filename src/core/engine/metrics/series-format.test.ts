@@ -39,6 +39,20 @@ describe('series format', () => {
     if (!bad.ok) expect(bad.message).toMatch(/expected a header row naming the columns timestamp,value/);
   });
 
+  it('uses the columns or fields the user names; says which exist when one does not', () => {
+    expect(detectLayout('Time,TimeStamp,Service,Cpu,Mem', { time: 'timestamp', value: 'mem' })).toMatchObject({ ok: true, headerRow: true, layout: { kind: 'csv', timeColumn: 1, valueColumn: 4 } });
+    expect(detectLayout('Time,Cpu', { value: 'gpu' })).toEqual({ ok: false, message: 'no column "gpu" in the header (columns: Time, Cpu)' });
+    const wide = detectLayout('Time,TimeStamp,Cpu,Mem');
+    expect(wide.ok).toBe(false);
+    if (!wide.ok) expect(wide.message).toMatch(/; name the columns to use with --time <column> --value <column> \(columns: Time, TimeStamp, Cpu, Mem\)$/);
+    const j = detectLayout('{"t":1,"cpu":2}', { time: 't', value: 'cpu' });
+    expect(j).toMatchObject({ ok: true, layout: { kind: 'jsonl', timeKey: 't', valueKey: 'cpu' } });
+    if (j.ok) {
+      expect(parseRow(j.layout, '{"t":1397114100,"cpu":2.5}')).toMatchObject({ ok: true, x: 2.5 });
+      expect(parseRow(j.layout, '{"t":1397114100,"mem":2.5}')).toMatchObject({ ok: false, message: 'no "cpu" field' });
+    }
+  });
+
   it('rejects bad rows with the reason', () => {
     const msg = (line: string, layout: SeriesLayout = CSV) => {
       const r = parseRow(layout, line);

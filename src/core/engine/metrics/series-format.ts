@@ -13,7 +13,13 @@ const ISO_LIKE = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)(Z|[+-]\d
 
 export type SeriesLayout =
   | { kind: 'csv'; timeColumn: number; valueColumn: number; header: string }
-  | { kind: 'jsonl' };
+  | { kind: 'jsonl'; timeKey?: string; valueKey?: string };
+
+/** Columns (CSV) or fields (JSON lines) the user named, instead of the usual names. */
+export interface SeriesColumns {
+  time?: string;
+  value?: string;
+}
 
 export type LayoutResult =
   | { ok: true; layout: SeriesLayout; headerRow: boolean; warning?: string }
@@ -86,12 +92,16 @@ function findColumn(cells: readonly string[], names: readonly string[]): number 
 }
 
 /** Decides the layout from the first non-empty line. */
-export function detectLayout(first: string): LayoutResult {
+export function detectLayout(first: string, columns: SeriesColumns = {}): LayoutResult {
   const line = first.charCodeAt(0) === 0xfeff ? first.slice(1) : first;
-  if (line.trimStart().startsWith('{')) return { ok: true, layout: { kind: 'jsonl' }, headerRow: false };
+  if (line.trimStart().startsWith('{')) return { ok: true, layout: { kind: 'jsonl', ...(columns.time === undefined ? {} : { timeKey: columns.time }), ...(columns.value === undefined ? {} : { valueKey: columns.value }) }, headerRow: false };
   const cells = splitCsv(line);
-  const tc = findColumn(cells, TIME_NAMES);
-  const vc = findColumn(cells, VALUE_NAMES);
+  const tc = findColumn(cells, columns.time === undefined ? TIME_NAMES : [columns.time.toLowerCase()]);
+  const vc = findColumn(cells, columns.value === undefined ? VALUE_NAMES : [columns.value.toLowerCase()]);
+  const named = cells.map((c) => c.trim()).join(', ');
+  for (const [asked, at] of [[columns.time, tc], [columns.value, vc]] as const) {
+    if (asked !== undefined && at < 0) return { ok: false, message: `no column "${asked}" in the header (columns: ${clip(named)})` };
+  }
   if (tc >= 0 && vc >= 0) return { ok: true, layout: { kind: 'csv', timeColumn: tc, valueColumn: vc, header: line }, headerRow: true };
   if (cells.length === 2 && !Number.isNaN(parseTimestamp(cells[0]!.trim())) && NUMBER.test(cells[1]!.trim())) {
     return { ok: true, layout: { kind: 'csv', timeColumn: 0, valueColumn: 1, header: 'timestamp,value' }, headerRow: false, warning: 'no header row; reading the two columns as timestamp,value' };
@@ -99,7 +109,8 @@ export function detectLayout(first: string): LayoutResult {
   if (cells.length === 2 && tc < 0 && vc < 0 && !NUMBER.test(cells[1]!.trim())) {
     return { ok: true, layout: { kind: 'csv', timeColumn: 0, valueColumn: 1, header: line }, headerRow: true, warning: `header "${clip(line)}" does not name the columns timestamp,value; reading the first as the time and the second as the value` };
   }
-  return { ok: false, message: `expected a header row naming the columns timestamp,value (or JSON lines {"timestamp":…,"value":…}), found "${clip(line)}"` };
+  const choose = cells.length > 2 ? `; name the columns to use with --time <column> --value <column> (columns: ${clip(named)})` : '';
+  return { ok: false, message: `expected a header row naming the columns timestamp,value (or JSON lines {"timestamp":…,"value":…}), found "${clip(line)}"${choose}` };
 }
 
 function clip(s: string): string {
@@ -139,14 +150,14 @@ export function parseRow(layout: SeriesLayout, line: string): RowResult {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return { ok: false, message: 'expected a JSON object {"timestamp":…,"value":…}', timestamp: '', value: '' };
   const rec = o as Record<string, unknown>;
   const key = (names: readonly string[]) => names.find((n) => n in rec);
-  const tk = key(TIME_NAMES);
-  const vk = key(VALUE_NAMES);
+  const tk = layout.timeKey ?? key(TIME_NAMES);
+  const vk = layout.valueKey ?? key(VALUE_NAMES);
   const ts = tk === undefined ? undefined : rec[tk];
   const val = vk === undefined ? undefined : rec[vk];
   const timestamp = typeof ts === 'string' || typeof ts === 'number' ? String(ts) : '';
   const value = typeof val === 'number' || typeof val === 'string' ? String(val) : val === null ? 'null' : '';
-  if (tk === undefined) return { ok: false, message: 'no "timestamp" field', timestamp, value };
-  if (vk === undefined) return { ok: false, message: 'no "value" field', timestamp, value };
+  if (tk === undefined || !(tk in rec)) return { ok: false, message: `no "${tk ?? 'timestamp'}" field`, timestamp, value };
+  if (vk === undefined || !(vk in rec)) return { ok: false, message: `no "${vk ?? 'value'}" field`, timestamp, value };
   if (typeof val !== 'number' && typeof val !== 'string') return { ok: false, message: `"${vk}" is ${val === null ? 'null' : typeof val}, expected a number`, timestamp, value };
   return checkValue(timestamp, value);
 }
