@@ -11,6 +11,7 @@ import { SeriesDetection } from '../../core/use-cases/detect-series.js';
 import type { AnomalyEvent, ScoredRow, SeriesSummary } from '../../core/use-cases/detect-series.js';
 import type { CliContext } from '../context.js';
 import { csvRow, num, pad, plural } from '../render/format.js';
+import { fileProgress } from '../render/progress.js';
 
 type DetectFormat = 'text' | 'json' | 'csv';
 
@@ -83,8 +84,10 @@ class RowWriter {
   }
 }
 
-async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, target: string | undefined): Promise<FileResult> {
-  const source = createFileSource(file, { stdin: ctx.stdin });
+async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, target: string | undefined, single: boolean): Promise<FileResult> {
+  // one big file: a byte progress bar on a terminal (many files get a bar counting files)
+  const progress = await fileProgress(ctx.terminal, file, 'detecting', flags.progress && single);
+  const source = createFileSource(file, { stdin: ctx.stdin, ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }) });
   const config = { ...DEFAULT_METRIC_DETECTOR_CONFIG, threshold: flags.threshold };
   let writer: RowWriter | undefined;
   let writeError: Error | undefined;
@@ -113,6 +116,7 @@ async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, tar
       await writer.flush();
     },
   });
+  progress.stop();
   const summary = detection.finish();
   if (target !== undefined && pending.length > 0) {
     await ensureWriter();
@@ -245,7 +249,7 @@ Examples:
         }
         targets.set(resolve(target), f);
       }
-      results.push(await detectFile(f, flags, ctx, target));
+      results.push(await detectFile(f, flags, ctx, target, files.length === 1));
       bar?.increment();
     }
     bar?.stop();

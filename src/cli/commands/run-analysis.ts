@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import cliProgress from 'cli-progress';
@@ -14,6 +13,7 @@ import { expandInputs, createFileSource } from '../../adapters/sources/file-sour
 import { analyzeFile } from '../../adapters/workers/analyze-file.js';
 import type { AnalyzeFileOptions, AnalyzeFileResult } from '../../adapters/workers/analyze-file.js';
 import { createAnalyzePool } from '../../adapters/workers/analyze-pool.js';
+import { fileProgress } from '../render/progress.js';
 import type { Terminal } from '../render/terminal.js';
 
 export interface AnalysisRequest {
@@ -45,8 +45,6 @@ export interface AnalysisOutcome {
 }
 
 const SKIP_CODES = new Set(['INPUT.BINARY']);
-/** Files at least this big get a progress bar of their own. */
-const BIG_FILE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Runs the analysis the way `analyze` and `templates` share: inputs expanded (files,
@@ -124,23 +122,14 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   if (diskFiles.length === 1) {
     const path = diskFiles[0]!;
     // one big file: a byte progress bar on a terminal (compressed bytes for .gz)
-    const size = await stat(path).then((s) => s.size).catch(() => 0);
-    const bar = req.progress && t.stderrIsTTY && size >= BIG_FILE_BYTES ? new cliProgress.SingleBar({ stream: t.stderr, format: 'analysing {bar} {percentage}% | {value}/{total} MB', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
-    bar?.start(Math.ceil(size / 1e6), 0);
-    let shown = 0;
-    const onProgress = bar === undefined ? undefined : (bytes: number) => {
-      const mb = Math.floor(bytes / 1e6);
-      if (mb > shown) {
-        shown = mb;
-        bar.update(mb);
-      }
-    };
+    const progress = await fileProgress(t, path, 'analysing', req.progress);
+    const onProgress = progress.onProgress;
     try {
       const r = await cached(cache, path, salt, () => analyzeFile({ path, options }, onProgress));
       if (r.hit) cachedHits++;
       record(path, r.result);
     } finally {
-      bar?.stop();
+      progress.stop();
     }
   } else if (diskFiles.length > 1) {
     const bar = req.progress && t.stderrIsTTY ? new cliProgress.SingleBar({ stream: t.stderr, format: 'analysing {bar} {value}/{total} files | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
