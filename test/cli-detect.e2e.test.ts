@@ -109,6 +109,23 @@ describe('bifrost detect (spawned CLI)', () => {
     expect(f.anomalies.every((a) => a.peak.score >= 0 && a.peak.score <= 1)).toBe(true);
   });
 
+  it('a directory is searched for series files only; files named on the command line are always read', async () => {
+    const dir = tempDir('bifrost-detect-dir-');
+    writeFileSync(join(dir, 'cpu.csv'), ['timestamp,value', ...Array.from({ length: 50 }, (_, i) => `${1767225600 + i * 60},${i % 5}`)].join('\n'));
+    writeFileSync(join(dir, 'README.md'), '# notes, not a series\n');
+    writeFileSync(join(dir, 'labels.json'), '{"windows": []}\n');
+    const r = await runCli(['detect', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 series · 50 points/);
+    expect(r.stderr).toContain('2 files in the directories given are not .csv, .jsonl or .ndjson (or their .gz) and were left out; name a file to read it anyway');
+    const named = await runCli(['detect', join(dir, 'README.md')]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/README\.md: no row could be scored/);
+    const onlyOthers = tempDir('bifrost-detect-none-');
+    writeFileSync(join(onlyOthers, 'app.log'), 'hello\n');
+    expect((await runCli(['detect', onlyOthers])).code).toBe(2);
+  });
+
   it('--time and --value pick columns of a wide metrics file', async () => {
     const dir = tempDir('bifrost-detect-wide-');
     const rows = ['Time,TimeStamp,Service,Cpu,Mem', ...Array.from({ length: 300 }, (_, i) => `x,${1767225600 + i * 60},api,${(50 + Math.sin(i)).toFixed(2)},${i === 250 ? 900 : 100 + (i % 3)}`)];

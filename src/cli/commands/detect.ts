@@ -15,6 +15,9 @@ import { fileProgress } from '../render/progress.js';
 
 type DetectFormat = 'text' | 'json' | 'csv';
 
+/** What a directory is searched for. */
+const SERIES_FILE = /\.(csv|jsonl|ndjson)(\.gz)?$/i;
+
 interface DetectFlags {
   out?: string;
   output: DetectFormat;
@@ -188,7 +191,7 @@ function renderJson(results: readonly FileResult[], threshold: number, ms: numbe
 export function detectCommand(ctx: CliContext): Command {
   const cmd = new Command('detect')
     .description('Find anomalies in metric time series (CSV timestamp,value or JSON lines), each with a reason in words')
-    .argument('<inputs...>', "CSV or JSON-lines files, directories (searched recursively), globs, or '-' for stdin")
+    .argument('<inputs...>', "CSV or JSON-lines files, directories (searched recursively for .csv, .jsonl, .ndjson, also .gz), globs, or '-' for stdin")
     .option('--out <dir>', 'write each input scored, to <dir>/<same relative path>, with columns timestamp,value,anomaly_score,reason')
     .addOption(new Option('-o, --output <format>', 'summary format').choices(['text', 'json', 'csv']).default('text'))
     .option('--top <n>', 'anomalies shown per series in text', ctx.parseIntOption('--top', 1), 5)
@@ -218,9 +221,9 @@ Examples:
   cmd.action(async (inputs: string[], flags: DetectFlags) => {
     const t = ctx.terminal;
     const started = performance.now();
-    const { files, problems } = await expandInputs(inputs);
-    for (const p of problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
-    if (problems.length > 0) ctx.setExitCode(2);
+    const expanded = await expandInputs(inputs);
+    for (const p of expanded.problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
+    if (expanded.problems.length > 0) ctx.setExitCode(2);
     const dirs = new Set<string>();
     for (const i of inputs) {
       if (i === '-') continue;
@@ -230,6 +233,13 @@ Examples:
         // globs and missing inputs: already expanded or reported
       }
     }
+    // from a directory only series files are read (READMEs, licences, label files beside them are not);
+    // a file named on the command line is always read
+    const underDir = (f: string) => [...dirs].some((d) => resolve(f).startsWith(resolve(d) + sep));
+    const files = expanded.files.filter((f) => !underDir(f) || SERIES_FILE.test(f));
+    const ignored = expanded.files.length - files.length;
+    if (files.length === 0 && ignored > 0) ctx.setExitCode(2);
+    if (ignored > 0) t.err(`${plural(ignored, 'file')} in the directories given ${ignored === 1 ? 'is' : 'are'} not .csv, .jsonl or .ndjson (or their .gz) and ${ignored === 1 ? 'was' : 'were'} left out; name a file to read it anyway`);
     const targets = new Map<string, string>();
     const results: FileResult[] = [];
     const bar = flags.progress && t.stderrIsTTY && files.length > 1 ? new cliProgress.SingleBar({ stream: t.stderr, format: 'detecting {bar} {value}/{total} series', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
