@@ -150,6 +150,9 @@ describe('bifrost serve (spawned server)', () => {
     expect(((await bomb.json()) as { message: string }).message).toMatch(/larger than \d+ bytes once decompressed/);
     const notGzip = await post(s, 'plain', { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(notGzip.status).toBe(400);
+    const none = await fetch(`${s.url}/v1/metrics`, { method: 'POST' });
+    expect(none.status).toBe(415);
+    expect(((await none.json()) as { message: string }).message).toBe('send the request with Content-Type application/x-protobuf or application/json');
     const type = await post(s, 'x', { 'content-type': 'text/plain' });
     expect(type.status).toBe(415);
     expect(((await type.json()) as { message: string }).message).toContain('send application/x-protobuf or application/json');

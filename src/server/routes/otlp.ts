@@ -54,7 +54,9 @@ export function otlpRoutes(ctx: ServerContext) {
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
     const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => Decoded<T>, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: number }) => {
       const encoding = encodingOf(req);
-      const raw = inflate(req, req.body as Buffer, ctx.config.maxDecompressedBytes);
+      // no Content-Type (and so no parser ran): say what to send rather than guess
+      if (!Buffer.isBuffer(req.body)) return res.code(415).send({ code: 415, message: 'send the request with Content-Type application/x-protobuf or application/json' });
+      const raw = inflate(req, req.body, ctx.config.maxDecompressedBytes);
       if (!Buffer.isBuffer(raw)) {
         ctx.metrics.rejected.inc({ signal, reason: raw.status === 413 ? 'too_large' : 'bad_encoding' });
         return res.code(raw.status).send({ code: raw.status, message: raw.message });
