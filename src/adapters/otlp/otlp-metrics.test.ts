@@ -3,7 +3,7 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { decodeMetricsJson, decodeMetricsProtobuf } from './otlp-metrics.js';
+import { decodeMetricsJson, decodeMetricsProtobuf, mapResource } from './otlp-metrics.js';
 
 const T0 = '1767225600000000000'; // 2026-01-01T00:00:00Z in ns
 const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
@@ -94,5 +94,14 @@ describe('OTLP metrics decoding', () => {
       expect(() => decodeMetricsProtobuf(b)).not.toThrow();
       expect(() => decodeMetricsJson(b)).not.toThrow();
     }
+  });
+});
+
+describe('resource mapping', () => {
+  it('names the service after service.name, else the Kubernetes workload', () => {
+    expect(mapResource({ 'service.name': 'checkout', 'k8s.pod.name': 'web-5dc8d4f9fd-46997' }).service).toBe('checkout');
+    expect(mapResource({ 'k8s.pod.name': 'ts-basic-service-5dc8d4f9fd-46997' })).toEqual({ service: 'ts-basic-service', pod: 'ts-basic-service-5dc8d4f9fd-46997' });
+    expect(mapResource({ 'service.name': 'unknown_service:node', 'k8s.deployment.name': 'payments', 'k8s.pod.name': 'payments-x' }).service).toBe('payments');
+    expect(mapResource({ 'host.name': 'vm-1' }).service).toBeUndefined();
   });
 });

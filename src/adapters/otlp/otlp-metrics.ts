@@ -1,3 +1,4 @@
+import { workloadOf } from '../../core/domain/workload.js';
 import type { LogResource } from '../../core/domain/log-record.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { MetricKind, MetricPoint } from '../../core/domain/metric-point.js';
@@ -54,12 +55,23 @@ const RESOURCE_MAP: [string, keyof LogResource][] = [
   ['host.name', 'host'],
 ];
 
-/** Resource attributes → service, namespace, pod, container, node, host. */
+const WORKLOAD_KEYS = ['k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.job.name'];
+
+/**
+ * Resource attributes → service, namespace, pod, container, node, host. Without a
+ * `service.name` (or with the SDK's `unknown_service…` default) the service is the Kubernetes
+ * workload: a `k8s.*.name` workload attribute, else the pod name without its replica suffixes.
+ */
 export function mapResource(attrs: Readonly<Record<string, unknown>>): LogResource {
   const r: LogResource = {};
   for (const [key, field] of RESOURCE_MAP) {
     const v = attrs[key];
     if (typeof v === 'string' && v !== '') r[field] = v;
+  }
+  if (r.service === undefined || r.service.startsWith('unknown_service')) {
+    const named = WORKLOAD_KEYS.map((k) => attrs[k]).find((v): v is string => typeof v === 'string' && v !== '');
+    const workload = named ?? (r.pod !== undefined ? workloadOf(r.pod) : undefined);
+    if (workload !== undefined) r.service = workload;
   }
   return r;
 }
