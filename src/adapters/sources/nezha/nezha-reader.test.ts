@@ -18,7 +18,7 @@ function layout(files: Record<string, string | Buffer>): string {
 async function read(file: NezhaFile) {
   const batches: NezhaBatch[] = [];
   const problems: NezhaProblem[] = [];
-  const rows = await readNezhaFile(file, { batchSize: 2, onBatch: async (b) => { batches.push(b); }, onProblem: (p) => problems.push(p) });
+  const rows = await readNezhaFile(file, { batchSize: 2, onBatch: (b) => { batches.push(b); return Promise.resolve(); }, onProblem: (p) => problems.push(p) });
   return { rows, batches, problems };
 }
 
