@@ -27,6 +27,46 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('aggregates for the insight engine: logs per service, template and bucket; span RED per service and bucket; the service graph', async () => {
+      const s = await create();
+      const T = 1_700_000_000_000;
+      await s.append('t1', { logs: Array.from({ length: 40 }, (_, i) => log(i)).concat([log(99, { resource: {}, timeMs: T + 1 })]) });
+      const counts = await s.serviceTemplateCounts('t1', { fromMs: T, toMs: T + 30_000, bucketMs: 20_000 });
+      expect(counts).toEqual([
+        { service: '', templateId: 't-ok', template: 'served request <*>', severity: 9, bucketMs: T, count: 1 },
+        { service: 'api', templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', severity: 17, bucketMs: T, count: 2 },
+        { service: 'api', templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', severity: 17, bucketMs: T + 20_000, count: 1 },
+        { service: 'api', templateId: 't-ok', template: 'served request <*>', severity: 9, bucketMs: T, count: 8 },
+        { service: 'api', templateId: 't-ok', template: 'served request <*>', severity: 9, bucketMs: T + 20_000, count: 4 },
+        { service: 'web', templateId: 't-ok', template: 'served request <*>', severity: 9, bucketMs: T, count: 10 },
+        { service: 'web', templateId: 't-ok', template: 'served request <*>', severity: 9, bucketMs: T + 20_000, count: 5 },
+      ]);
+      expect(await s.serviceTemplateCounts('t2', { fromMs: T, toMs: T + 30_000, bucketMs: 20_000 })).toEqual([]);
+
+      // api calls db twice and itself once (not an edge); a web span's parent is missing; 10 api spans of 1..10 ms
+      const api = (i: number, over: Partial<Span> = {}) => span(0, { traceId: 'c'.repeat(32), spanId: `a${String(i).padStart(15, '0')}`, startMs: T + i, endMs: T + i + i, ...over });
+      await s.append('t1', {
+        spans: [
+          ...Array.from({ length: 10 }, (_, i) => api(i + 1, i === 9 ? { statusCode: 2 } : {})),
+          span(1, { traceId: 'c'.repeat(32), spanId: 'd1'.repeat(8), parentSpanId: api(1).spanId, resource: { service: 'db' }, startMs: T + 2, endMs: T + 3 }),
+          span(1, { traceId: 'c'.repeat(32), spanId: 'd2'.repeat(8), parentSpanId: api(2).spanId, resource: { service: 'db' }, startMs: T + 3, endMs: T + 4, statusCode: 2 }),
+          span(1, { traceId: 'c'.repeat(32), spanId: 'a3'.repeat(8), parentSpanId: api(3).spanId, resource: { service: 'api' }, startMs: T + 70_000, endMs: T + 70_001 }),
+          span(1, { traceId: 'c'.repeat(32), spanId: 'e1'.repeat(8), parentSpanId: 'ff'.repeat(8), resource: { service: 'web' }, startMs: T + 4, endMs: T + 5 }),
+        ],
+      });
+      const stats = await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 });
+      const B = Math.floor(T / 60_000) * 60_000; // buckets are aligned to the epoch
+      expect(stats).toEqual([
+        { service: 'api', bucketMs: B, count: 10, errors: 1, p50Ms: 5, p90Ms: 9 },
+        { service: 'api', bucketMs: B + 60_000, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
+        { service: 'db', bucketMs: B, count: 2, errors: 1, p50Ms: 1, p90Ms: 1 },
+        { service: 'web', bucketMs: B, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
+      ]);
+      expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 2, errors: 1 }]);
+      expect(await s.serviceEdges('t1', { fromMs: T + 60_000, toMs: T + 120_000 })).toEqual([]);
+      await s.close();
+    });
+
     it('stores logs and finds them by time, service, severity, template and text, newest first in pages', async () => {
       const s = await create();
       const logs = Array.from({ length: 40 }, (_, i) => log(i));

@@ -90,6 +90,46 @@ export interface ServiceSummary {
   metricPoints: number;
 }
 
+/** A time range cut into buckets, for the aggregates the insight engine compares. */
+export interface WindowQuery {
+  fromMs: number;
+  toMs: number;
+  bucketMs: number;
+}
+
+/** Log records of one service and template in one time bucket. */
+export interface ServiceTemplateCount {
+  /** '' when the records named no service. */
+  service: string;
+  templateId: string;
+  template: string;
+  /** The highest OTel severity number among the records. */
+  severity: number;
+  bucketMs: number;
+  count: number;
+}
+
+/** The spans of one service that started in one time bucket. */
+export interface ServiceSpanStats {
+  service: string;
+  bucketMs: number;
+  count: number;
+  /** Spans with status error. */
+  errors: number;
+  /** Duration percentiles (discrete: the sorted durations' element at floor((n − 1)·q)). */
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/** Calls from one service to another: a span whose parent span belongs to another service. */
+export interface ServiceEdge {
+  caller: string;
+  callee: string;
+  calls: number;
+  /** Calls whose callee span has status error. */
+  errors: number;
+}
+
 /** A batch to write in one transaction: acknowledged only once durable. */
 export interface TelemetryBatch {
   metrics?: readonly MetricPoint[];
@@ -118,6 +158,12 @@ export interface TelemetryStorePort {
   services(tenant: string): Promise<ServiceSummary[]>;
   /** Records per template and time bucket, busiest first within a bucket. */
   templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
+  /** Log counts per service, template and time bucket (the engine's log evidence). */
+  serviceTemplateCounts(tenant: string, query: WindowQuery): Promise<ServiceTemplateCount[]>;
+  /** Span counts, errors and duration percentiles per service and time bucket (RED). */
+  spanStats(tenant: string, query: WindowQuery): Promise<ServiceSpanStats[]>;
+  /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */
+  serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
   deleteBefore(cutoffMs: number): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
   /** True while the store can take writes. */

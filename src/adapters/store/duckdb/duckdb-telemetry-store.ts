@@ -8,7 +8,7 @@ import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -328,6 +328,51 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.values.limit = q.limit;
         const r = await conn.runAndReadAll(`SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`, w.values);
         return r.getRows().map((row) => ({ templateId: String(row[0]), template: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]) }));
+      });
+    },
+
+    serviceTemplateCounts(tenant: string, q: WindowQuery): Promise<ServiceTemplateCount[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('time_ms', q.fromMs, q.toMs);
+        w.values.bucket = q.bucketMs;
+        const r = await conn.runAndReadAll(
+          `SELECT coalesce(service, ''), template_id, any_value(template), max(severity), floor(time_ms / $bucket) * $bucket AS b, count(*) FROM logs WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ service: String(row[0]), templateId: String(row[1]), template: String(row[2]), severity: Number(row[3]), bucketMs: Number(row[4]), count: Number(row[5]) }));
+      });
+    },
+
+    spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('start_ms', q.fromMs, q.toMs);
+        w.values.bucket = q.bucketMs;
+        const r = await conn.runAndReadAll(
+          `SELECT coalesce(service, ''), floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
+             quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9) FROM spans WHERE ${w.sql} GROUP BY 1, b ORDER BY 1, b`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ service: String(row[0]), bucketMs: Number(row[1]), count: Number(row[2]), errors: Number(row[3]), p50Ms: Number(row[4]), p90Ms: Number(row[5]) }));
+      });
+    },
+
+    serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('start_ms', q.fromMs, q.toMs);
+        const r = await conn.runAndReadAll(
+          `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code FROM spans WHERE ${w.sql})
+           SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2)
+           FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+           WHERE c.parent_span_id <> '' AND p.service <> c.service GROUP BY 1, 2 ORDER BY 1, 2`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), calls: Number(row[2]), errors: Number(row[3]) }));
       });
     },
 

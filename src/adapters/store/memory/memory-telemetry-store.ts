@@ -4,7 +4,7 @@ import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceSummary, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -15,6 +15,11 @@ interface TenantData {
 }
 
 /** Newest first by (timeMs, id), after the cursor when there is one. */
+/** Byte order, as DuckDB sorts VARCHAR (ASCII names alike). */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function keysetPage<T extends { timeMs: number; id: string }>(rows: T[], limit: number, cursor: string | undefined): Page<T> {
   const after = cursor === undefined ? undefined : requireCursor(cursor);
   const all = rows
@@ -107,6 +112,65 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         else c.count++;
       }
       return Promise.resolve([...counts.values()].sort((a, b) => a.bucketMs - b.bucketMs || b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).slice(0, q.limit));
+    },
+    serviceTemplateCounts(tenant: string, q: WindowQuery): Promise<ServiceTemplateCount[]> {
+      if (!open) return closed();
+      const counts = new Map<string, ServiceTemplateCount>();
+      for (const l of tenants.get(tenant)?.logs ?? []) {
+        if (l.timeMs < q.fromMs || l.timeMs >= q.toMs) continue;
+        const service = l.resource.service ?? '';
+        const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
+        const key = `${service}\u0000${l.templateId}\u0000${bucketMs}`;
+        const c = counts.get(key);
+        if (c === undefined) counts.set(key, { service, templateId: l.templateId, template: l.template, severity: l.severity, bucketMs, count: 1 });
+        else {
+          c.count++;
+          c.severity = Math.max(c.severity, l.severity);
+        }
+      }
+      return Promise.resolve([...counts.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || a.bucketMs - b.bucketMs));
+    },
+    spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
+      if (!open) return closed();
+      const groups = new Map<string, { service: string; bucketMs: number; errors: number; durations: number[] }>();
+      for (const sp of tenants.get(tenant)?.spans ?? []) {
+        if (sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
+        const service = sp.resource.service ?? '';
+        const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
+        const key = `${service}\u0000${bucketMs}`;
+        let g = groups.get(key);
+        if (g === undefined) groups.set(key, (g = { service, bucketMs, errors: 0, durations: [] }));
+        g.durations.push(sp.endMs - sp.startMs);
+        if (sp.statusCode === 2) g.errors++;
+      }
+      const at = (sorted: number[], p: number) => sorted[Math.floor((sorted.length - 1) * p)]!;
+      return Promise.resolve(
+        [...groups.values()]
+          .sort((a, b) => cmp(a.service, b.service) || a.bucketMs - b.bucketMs)
+          .map((g) => {
+            const d = g.durations.sort((a, b) => a - b);
+            return { service: g.service, bucketMs: g.bucketMs, count: d.length, errors: g.errors, p50Ms: at(d, 0.5), p90Ms: at(d, 0.9) };
+          }),
+      );
+    },
+    serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
+      if (!open) return closed();
+      const inRange = (tenants.get(tenant)?.spans ?? []).filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
+      const byId = new Map(inRange.map((sp) => [`${sp.traceId}/${sp.spanId}`, sp]));
+      const edges = new Map<string, ServiceEdge>();
+      for (const c of inRange) {
+        if (c.parentSpanId === '') continue;
+        const p = byId.get(`${c.traceId}/${c.parentSpanId}`);
+        const caller = p?.resource.service ?? '';
+        const callee = c.resource.service ?? '';
+        if (p === undefined || caller === callee) continue;
+        const key = `${caller}\u0000${callee}`;
+        let e = edges.get(key);
+        if (e === undefined) edges.set(key, (e = { caller, callee, calls: 0, errors: 0 }));
+        e.calls++;
+        if (c.statusCode === 2) e.errors++;
+      }
+      return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)));
     },
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       if (!open) return closed();
