@@ -9,6 +9,7 @@ import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { parseCommand } from './commands/parse.js';
+import { rcaCommand } from './commands/rca.js';
 import { templatesCommand } from './commands/templates.js';
 import type { CliContext } from './context.js';
 import { createTerminal } from './render/terminal.js';
@@ -82,6 +83,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(serveCommand(ctx))
     .addCommand(keysCommand(ctx))
     .addCommand(importCommand(ctx))
+    .addCommand(rcaCommand(ctx))
     .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();
   const override = (c: Command): void => {

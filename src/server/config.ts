@@ -1,3 +1,4 @@
+import { parseDuration } from '../core/domain/time-text.js';
 import { AppError } from '../core/errors.js';
 
 export interface ServerConfig {
@@ -22,12 +23,7 @@ export interface ServerConfig {
   cacheDir: string | undefined;
 }
 
-/** "90m", "12h", "7d", "2w" → ms; undefined when not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d{1,6})(m|h|d|w)$/.exec(text.trim());
-  if (m === null || Number(m[1]) === 0) return undefined;
-  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'm' | 'h' | 'd' | 'w'];
-}
+export { parseDuration };
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   host: '127.0.0.1',

@@ -7,14 +7,13 @@ import { mapTracesRequest } from '../../adapters/otlp/otlp-traces.js';
 import { createFileSource, expandInputs } from '../../adapters/sources/file-source.js';
 import { planNezhaImport, readNezhaFile } from '../../adapters/sources/nezha/nezha-reader.js';
 import type { NezhaKind, NezhaPlan, NezhaProblem } from '../../adapters/sources/nezha/nezha-reader.js';
-import { createStores } from '../../adapters/wiring.js';
 import { TENANT_PATTERN } from '../../core/domain/api-key.js';
-import { AppError, isAppError } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { LogIngest } from '../../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../../core/use-cases/ingest-metrics.js';
 import type { TelemetryStorePort } from '../../core/ports/telemetry-store.port.js';
 import type { CliContext } from '../context.js';
-import { defaultDataDir } from '../data-dir.js';
+import { openStore } from '../open-store.js';
 import { num, plural } from '../render/format.js';
 
 interface ImportFlags {
@@ -67,14 +66,9 @@ Examples:
   return cmd;
 }
 
-async function openStore(flags: ImportFlags, env: CliContext['env']) {
-  const dataFile = join(flags.data ?? defaultDataDir(env), 'bifrost.duckdb');
-  try {
-    return { dataFile, store: (await createStores({ dataFile })).telemetry };
-  } catch (err) {
-    if (isAppError(err) && err.code === 'STORE.LOCKED') throw new AppError('STORE.LOCKED', `${dataFile} is held by a running bifrost serve: stop it, or POST the requests to it (/v1/metrics, /v1/logs, /v1/traces)`, { path: dataFile }, err);
-    throw err;
-  }
+async function openTelemetry(ctx: CliContext, flags: ImportFlags) {
+  const { dataFile, stores } = await openStore(ctx, flags.data, 'POST the requests to it (/v1/metrics, /v1/logs, /v1/traces)');
+  return { dataFile, store: stores.telemetry };
 }
 
 function logIngest(store: TelemetryStorePort): LogIngest {
@@ -89,7 +83,7 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
   for (const p of problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
   if (problems.length > 0) ctx.setExitCode(2);
   if (files.length === 0) return;
-  const { dataFile, store } = await openStore(flags, ctx.env);
+  const { dataFile, store } = await openTelemetry(ctx, flags);
   const metrics = new MetricIngest({ store });
   const logs = logIngest(store);
   const results: FileCounts[] = [];
@@ -210,7 +204,7 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
   }
   const files = plans.flatMap((p) => p.files);
   if (files.length === 0) return;
-  const { dataFile, store } = await openStore(flags, ctx.env);
+  const { dataFile, store } = await openTelemetry(ctx, flags);
   const metrics = new MetricIngest({ store });
   const logs = logIngest(store);
   const totals: Record<NezhaKind, { files: number; records: number; findings: number }> = { metric: { files: 0, records: 0, findings: 0 }, trace: { files: 0, records: 0, findings: 0 }, log: { files: 0, records: 0, findings: 0 } };

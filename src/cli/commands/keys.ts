@@ -1,25 +1,15 @@
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { nodeKeyCrypto } from '../../adapters/crypto/node-key-crypto.js';
-import { createStores } from '../../adapters/wiring.js';
 import { KEY_SCOPES } from '../../core/domain/api-key.js';
 import type { KeyScope } from '../../core/domain/api-key.js';
-import { AppError, isAppError } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { ApiKeys } from '../../core/use-cases/api-keys.js';
 import type { CliContext } from '../context.js';
 import { pad } from '../render/format.js';
-import { defaultDataDir } from '../data-dir.js';
+import { openStore } from '../open-store.js';
 
-/** Opens the server's store; a running server holds it, which gets advice rather than a stack trace. */
 async function withKeys<T>(ctx: CliContext, data: string | undefined, fn: (keys: ApiKeys) => Promise<T>): Promise<T> {
-  const file = join(data ?? defaultDataDir(ctx.env), 'bifrost.duckdb');
-  let stores;
-  try {
-    stores = await createStores({ dataFile: file });
-  } catch (err) {
-    if (isAppError(err) && err.code === 'STORE.LOCKED') throw new AppError('STORE.LOCKED', `${file} is held by a running bifrost serve: stop it, or manage keys through its API (POST/GET/DELETE /api/v1/keys with an admin key)`, { path: file }, err);
-    throw err;
-  }
+  const { stores } = await openStore(ctx, data, 'manage keys through its API (POST/GET/DELETE /api/v1/keys with an admin key)');
   try {
     return await fn(new ApiKeys(stores.history, nodeKeyCrypto, Date.now));
   } finally {

@@ -1,0 +1,81 @@
+/**
+ * Root-cause ranking on the Nezha TrainTicket data (../shared/data/nezha-trainticket): imports it
+ * with `bifrost import --format nezha` into a fresh store, then for every fault of
+ * fault_list.json runs `bifrost rca --at <inject_time> --output json` (the real CLI) and checks
+ * where the injected pod's service ranks. Reports top-1 and top-3 accuracy, per service and per
+ * fault type (a view of how it does on services and fault kinds other than the one at hand).
+ * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m]   (writes bench/results/rca.json)
+ *   --store <dir>  reuse (or create once) the imported store there instead of a temporary one
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workloadOf } from '../src/core/domain/workload.js';
+import { projectRoot, resultsDir, sharedData } from './paths.js';
+
+interface Fault {
+  inject_time: string;
+  inject_pod: string;
+  inject_type: string;
+}
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+const data = join(sharedData(), 'nezha-trainticket');
+const cli = join(projectRoot(), 'bin', 'bifrost.js');
+const bifrost = (args: string[]) => execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+
+const keep = arg('--store');
+const store = keep ?? mkdtempSync(join(tmpdir(), 'bifrost-rca-'));
+let importSeconds: number | undefined;
+if (keep === undefined || !existsSync(join(store, 'bifrost.duckdb'))) {
+  const t0 = performance.now();
+  process.stderr.write(`importing ${data} into ${store} …\n`);
+  process.stdout.write(bifrost(['import', '--format', 'nezha', data, '--data', store]));
+  importSeconds = (performance.now() - t0) / 1000;
+}
+
+const faults: Fault[] = Object.values(JSON.parse(readFileSync(join(data, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
+const window = arg('--window') ?? '10m';
+interface Row {
+  at: string;
+  service: string;
+  type: string;
+  rank: number | undefined;
+  top3: string[];
+  seconds: number;
+}
+const rows: Row[] = [];
+for (const f of faults) {
+  const service = workloadOf(f.inject_pod);
+  const t0 = performance.now();
+  const out = JSON.parse(bifrost(['rca', '--at', f.inject_time, '--window', window, '--output', 'json', '--top', '50', '--data', store])) as { candidates: { service: string; score: number }[] };
+  const seconds = (performance.now() - t0) / 1000;
+  const i = out.candidates.findIndex((c) => c.service === service);
+  rows.push({ at: f.inject_time, service, type: f.inject_type, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((c) => `${c.service} ${c.score.toFixed(2)}`), seconds });
+}
+if (keep === undefined) rmSync(store, { recursive: true, force: true });
+
+const share = (rs: Row[], k: number) => rs.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rs.length, 1);
+const pad = (s: string, n: number) => s.padEnd(n);
+console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window})\n`);
+console.log(`${pad('inject time', 20)} ${pad('service', 30)} ${pad('type', 15)} rank  top 3`);
+for (const r of rows) console.log(`${pad(r.at, 20)} ${pad(r.service, 30)} ${pad(r.type, 15)} ${pad(String(r.rank ?? '—'), 5)} ${r.top3.join(' · ')}`);
+const groups = (key: (r: Row) => string) => {
+  const m = new Map<string, Row[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return [...m].map(([k, rs]) => ({ group: k, faults: rs.length, top1: share(rs, 1), top3: share(rs, 3) }));
+};
+const byService = groups((r) => r.service);
+const byType = groups((r) => r.type);
+console.log('\nper service:', byService.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
+console.log('per type:   ', byType.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
+const summary = { faults: faults.length, window, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
+console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (Nezha, FSE 2023, on 45 TrainTicket faults: 0.867 / 0.978)`);
+console.log(`rca ${summary.rcaSecondsMean.toFixed(2)} s per fault (CLI, including start-up)${importSeconds === undefined ? '' : `; import ${importSeconds.toFixed(1)} s`}`);
+mkdirSync(resultsDir(), { recursive: true });
+writeFileSync(join(resultsDir(), 'rca.json'), JSON.stringify({ summary, byService, byType, rows }, null, 2));

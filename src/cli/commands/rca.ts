@@ -1,0 +1,107 @@
+import { Command, Option } from 'commander';
+import { TENANT_PATTERN } from '../../core/domain/api-key.js';
+import { parseDuration, parseInstant } from '../../core/domain/time-text.js';
+import { AppError } from '../../core/errors.js';
+import type { RcaResult } from '../../core/use-cases/root-cause-analysis.js';
+import { analyzeRootCause } from '../../core/use-cases/root-cause-analysis.js';
+import type { CliContext } from '../context.js';
+import { openStore } from '../open-store.js';
+import { clip, isoTime, oneLine } from '../render/format.js';
+import type { Terminal } from '../render/terminal.js';
+
+interface RcaFlags {
+  at: string;
+  window: string;
+  reference: string;
+  data?: string;
+  tenant: string;
+  top: number;
+  output: 'text' | 'json';
+}
+
+/** --at, --window, --reference and --tenant, checked; shared with `incidents`. */
+export function readTimeFlag(name: string, text: string): number {
+  const ms = parseInstant(text);
+  if (ms === undefined) throw new AppError('INPUT.BAD_OPTION', `${name} "${text}": give a time such as 2023-01-29T08:43:04Z, "2023-01-29 08:43:04" (UTC) or epoch seconds`);
+  return ms;
+}
+
+export function readDurationFlag(name: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new AppError('INPUT.BAD_OPTION', `${name} "${text}": give a duration such as 30s, 10m, 2h or 1d`);
+  return ms;
+}
+
+export function checkTenant(tenant: string): void {
+  if (!TENANT_PATTERN.test(tenant)) throw new AppError('INPUT.BAD_OPTION', `--tenant "${tenant}": use 1-64 letters, digits, '.', '_' or '-'`);
+}
+
+export function rcaCommand(ctx: CliContext): Command {
+  const cmd = new Command('rca')
+    .description('Rank the services most likely to be the root cause of an alert at a time, with the evidence, from the data in the store')
+    .requiredOption('--at <time>', 'when the alert fired or the trouble began (ISO 8601, "YYYY-MM-DD HH:MM:SS" in UTC, or epoch seconds)')
+    .option('--window <duration>', 'how long after --at to look for symptoms (from a tenth of it before)', '10m')
+    .option('--reference <duration>', 'how much data on each side of the window shows usual behaviour', '2h')
+    .option('--data <dir>', 'the store [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .option('--tenant <name>', 'whose data', 'default')
+    .option('--top <n>', 'candidates to show', ctx.parseIntOption('--top', 1), 5)
+    .addOption(new Option('--output <format>', 'text for people, json for programs').choices(['text', 'json']).default('text'));
+  cmd.addHelpText('after', `
+Each service's own evidence in the window is measured against its usual behaviour in the
+reference: log templates far above their usual rate (new error messages above all), p90 span
+latency and span errors above their usual level, metric anomalies found at ingest. The service
+graph from the traces then moves the ranking: a service that abnormal callers depend on explains
+their symptoms and rises; one whose abnormal callee could explain its own symptoms sinks.
+
+Examples:
+  bifrost import --format nezha ../shared/data/nezha-trainticket --data ./nezha
+  bifrost rca --at "2023-01-29 09:03:53" --data ./nezha
+  bifrost rca --at 2023-01-29T09:03:53Z --window 5m --output json --data ./nezha`);
+  cmd.action(async (flags: RcaFlags) => {
+    const atMs = readTimeFlag('--at', flags.at);
+    const windowMs = readDurationFlag('--window', flags.window);
+    const referenceMs = readDurationFlag('--reference', flags.reference);
+    checkTenant(flags.tenant);
+    const { stores } = await openStore(ctx, flags.data, 'ask its API (GET /api/v1/rca?at=…)');
+    let result: RcaResult;
+    try {
+      result = await analyzeRootCause(stores.telemetry, flags.tenant, { atMs, windowMs, referenceMs });
+    } finally {
+      await stores.telemetry.close();
+    }
+    if (flags.output === 'json') {
+      await ctx.terminal.out(`${JSON.stringify(rcaJson(result, flags.top), null, 2)}\n`);
+      return;
+    }
+    await ctx.terminal.out(renderRca(result, flags.top, ctx.terminal));
+  });
+  return cmd;
+}
+
+/** The JSON answer: `{"at": "…", "candidates": [{"service", "score", "reasons", "evidence"}]}`. */
+export function rcaJson(r: RcaResult, top: number) {
+  return {
+    at: isoTime(r.atMs),
+    window: { from: isoTime(r.window.fromMs), to: isoTime(r.window.toMs) },
+    reference: { from: isoTime(r.reference.fromMs), to: isoTime(r.reference.toMs) },
+    candidates: r.candidates.slice(0, top).map((c) => ({ service: c.service, score: c.score, reasons: c.reasons, explains: c.explains, explainedBy: c.explainedBy, evidence: c.evidence })),
+    notes: r.notes,
+  };
+}
+
+function renderRca(r: RcaResult, top: number, t: Terminal): string {
+  const lines: string[] = [];
+  lines.push(t.colors.bold(`Root causes for ${isoTime(r.atMs)}`) + t.colors.dim(`  (symptoms ${isoTime(r.window.fromMs).slice(11, 19)} → ${isoTime(r.window.toMs).slice(11, 19)}, usual behaviour from ${isoTime(r.reference.fromMs).slice(11, 16)} to ${isoTime(r.reference.toMs).slice(11, 16)} UTC)`));
+  for (const n of r.notes) lines.push(t.colors.yellow(`note: ${n}`));
+  if (r.candidates.length === 0) {
+    lines.push('', 'No service shows evidence of trouble in the window.');
+    return `${lines.join('\n')}\n`;
+  }
+  r.candidates.slice(0, top).forEach((c, i) => {
+    lines.push('', `${String(i + 1).padStart(2)}. ${t.colors.bold(c.service)}  ${c.score.toFixed(2)}`);
+    for (const reason of c.reasons) lines.push(clip(`      ${reason}`, t.columns));
+    for (const e of c.evidence) for (const x of e.examples?.slice(0, 1) ?? []) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns)));
+  });
+  if (r.candidates.length > top) lines.push('', t.colors.dim(`${r.candidates.length - top} more with some evidence (--top, or --output json)`));
+  return `${lines.join('\n')}\n`;
+}

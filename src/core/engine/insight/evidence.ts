@@ -1,0 +1,210 @@
+import type { Finding } from '../../domain/finding.js';
+import { SEVERITY, severityName } from '../../domain/severity.js';
+import type { ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import { formatNumber } from '../metrics/reasons.js';
+import type { InsightConfig } from './insight-config.js';
+
+/** What a signal points at, so a person (or a model) can look at the records themselves. */
+export type EvidenceRef =
+  | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number }
+  | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
+  | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
+  | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number };
+
+export interface Signal {
+  kind: 'log' | 'latency' | 'errors' | 'metric';
+  /** 0..1 */
+  score: number;
+  reason: string;
+  ref: EvidenceRef;
+}
+
+/** One service's own evidence of being abnormal in the window. */
+export interface ServiceEvidence {
+  service: string;
+  /** 0..1: the signals combined as independent evidence (1 − Π(1 − s)), strongest per kind. */
+  score: number;
+  /** Strongest first. */
+  signals: Signal[];
+}
+
+export interface EvidenceInput {
+  /** [fromMs, toMs): the window in which symptoms are sought. Buckets starting in it belong to it. */
+  window: { fromMs: number; toMs: number };
+  /**
+   * When the trouble is said to begin (the alert): a signal whose onset comes long after it is
+   * more likely another incident's, and weighs less.
+   */
+  atMs: number;
+  /** Counts over the window and the reference, in config.bucketMs buckets. */
+  logs: readonly ServiceTemplateCount[];
+  spans: readonly ServiceSpanStats[];
+  /** Metric anomalies of the window and the reference. */
+  findings: readonly Finding[];
+}
+
+/** 1 for an onset up to one bucket after `at`, falling as the onset comes later: 1 / (1 + delay / (window · fraction)). */
+function proximity(onsetMs: number, input: EvidenceInput, config: InsightConfig): number {
+  const delay = Math.max(0, onsetMs - Math.floor(input.atMs / config.bucketMs) * config.bucketMs - config.bucketMs);
+  return 1 / (1 + delay / ((input.window.toMs - input.window.fromMs) * config.onsetFraction));
+}
+
+const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
+
+/** Mean after leaving out the busiest `trim` share of the values (other incidents must not look usual). */
+function trimmedMean(values: number[], trim: number): number {
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  const keep = Math.max(1, Math.ceil(values.length * (1 - trim)));
+  let s = 0;
+  for (let i = 0; i < keep; i++) s += values[i]!;
+  return s / keep;
+}
+
+/** The discrete q-quantile (NaN for none). */
+function upperQuantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  values.sort((a, b) => a - b);
+  return values[Math.floor((values.length - 1) * q)]!;
+}
+
+function severityWord(severity: number): string {
+  return severity === 0 ? 'unlevelled' : severityName(severity);
+}
+
+function quote(template: string): string {
+  return template.length > 90 ? `"${template.slice(0, 89)}…"` : `"${template}"`;
+}
+
+function ms(v: number): string {
+  return v >= 1000 ? `${formatNumber(v / 1000)} s` : `${formatNumber(v)} ms`;
+}
+
+/**
+ * Each service's own evidence of trouble in the window, each signal measured against the
+ * service's usual behaviour in the reference buckets (those with data outside the window):
+ * log templates far above their usual rate (new ones included), p90 latency above its usual
+ * level, span errors above their usual ratio, and metric anomalies. Deterministic and pure.
+ */
+export function serviceEvidence(input: EvidenceInput, config: InsightConfig): ServiceEvidence[] {
+  const { fromMs, toMs } = input.window;
+  const inWindow = (b: number) => b >= fromMs && b < toMs;
+  // buckets with any data, system-wide: a bucket without data is not a quiet one
+  const windowBuckets = new Set<number>();
+  const refBuckets = new Set<number>();
+  for (const r of [...input.logs, ...input.spans]) (inWindow(r.bucketMs) ? windowBuckets : refBuckets).add(r.bucketMs);
+  const signals = new Map<string, Signal[]>();
+  const add = (service: string, s: Signal) => {
+    if (s.score <= 0) return;
+    let l = signals.get(service);
+    if (l === undefined) signals.set(service, (l = []));
+    l.push(s);
+  };
+  const nw = windowBuckets.size;
+  const nr = refBuckets.size;
+  const windowMinutes = (nw * config.bucketMs) / 60_000;
+  const refMinutes = (nr * config.bucketMs) / 60_000;
+
+  // logs: per service and template, expected counts scaled by how busy the whole system is in the
+  // window compared with the reference (a workload that doubles doubles every message)
+  let windowLogs = 0;
+  let refLogs = 0;
+  for (const r of input.logs) {
+    if (inWindow(r.bucketMs)) windowLogs += r.count;
+    else refLogs += r.count;
+  }
+  const busy = nw > 0 && nr > 0 && refLogs > 0 ? Math.min(4, Math.max(0.25, windowLogs / nw / (refLogs / nr))) : 1;
+  const byTemplate = new Map<string, { rows: ServiceTemplateCount[] }>();
+  for (const r of input.logs) {
+    const key = `${r.service}\u0000${r.templateId}`;
+    let g = byTemplate.get(key);
+    if (g === undefined) byTemplate.set(key, (g = { rows: [] }));
+    g.rows.push(r);
+  }
+  for (const { rows } of byTemplate.values()) {
+    let count = 0;
+    let severity = 0;
+    const refCounts: number[] = [];
+    const windowRows: ServiceTemplateCount[] = [];
+    for (const r of rows) {
+      if (inWindow(r.bucketMs)) {
+        count += r.count;
+        severity = Math.max(severity, r.severity);
+        windowRows.push(r);
+      } else refCounts.push(r.count);
+    }
+    if (count < config.minLogCount) continue;
+    while (refCounts.length < nr) refCounts.push(0);
+    const usual = trimmedMean(refCounts, config.trimTop);
+    const expected = usual * nw * busy;
+    if (count <= expected) continue;
+    const ratio = Math.log2((count + 1) / (expected + 1));
+    const w = severity >= SEVERITY.ERROR ? config.severityWeight.error : severity >= SEVERITY.WARN ? config.severityWeight.warn : config.severityWeight.other;
+    const perBucket = usual * busy;
+    const onset = windowRows.filter((r) => r.count > perBucket).reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
+    const score = w * clamp01(ratio / config.logRatioFull) * (1 - Math.exp(-count / config.logCountScale)) * proximity(onset, input, config);
+    const first = rows[0]!;
+    const refTotal = refCounts.reduce((a, c) => a + c, 0);
+    const seen = refTotal > 0;
+    const reason = seen
+      ? expected >= 0.5
+        ? `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, ${formatNumber(count / expected)}× the ${formatNumber(expected)} expected`
+        : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
+      : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
+    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual } });
+  }
+
+  // spans: p90 latency and error ratio per service
+  const bySpanService = new Map<string, ServiceSpanStats[]>();
+  for (const r of input.spans) {
+    let l = bySpanService.get(r.service);
+    if (l === undefined) bySpanService.set(r.service, (l = []));
+    l.push(r);
+  }
+  for (const [service, rows] of bySpanService) {
+    const w = rows.filter((r) => inWindow(r.bucketMs));
+    const ref = rows.filter((r) => !inWindow(r.bucketMs));
+    // the slowest window bucket against what is usual at the slow end (a fault may fill only part of the window)
+    const busyBuckets = w.filter((r) => r.count >= config.minSpans);
+    const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
+    const rP90 = upperQuantile(ref.filter((r) => r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
+    const slowFrom = rP90 * 2 ** config.latencyRatioFrom;
+    const latencyOnset = busyBuckets.filter((r) => r.p90Ms > slowFrom).reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
+    const spans = w.reduce((a, r) => a + r.count, 0);
+    if (Number.isFinite(wP90) && Number.isFinite(rP90)) {
+      const ratio = wP90 / Math.max(rP90, 0.001);
+      const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * proximity(latencyOnset, input, config);
+      add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans } });
+    }
+    const errors = w.reduce((a, r) => a + r.errors, 0);
+    const refSpans = ref.reduce((a, r) => a + r.count, 0);
+    const usualRate = refSpans > 0 ? ref.reduce((a, r) => a + r.errors, 0) / refSpans : 0;
+    if (spans > 0 && errors >= config.minLogCount) {
+      const excess = errors / spans - usualRate;
+      const score = clamp01(excess / config.errorRateFull);
+      add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate } });
+    }
+  }
+
+  // metric anomalies found as the points arrived, discounted by how often the service has them anyway
+  const metricRef = new Map<string, number>();
+  for (const f of input.findings) if (!inWindow(f.timeMs) && f.kind === 'metric-anomaly') metricRef.set(f.subject.resource.service ?? '', (metricRef.get(f.subject.resource.service ?? '') ?? 0) + 1);
+  for (const f of input.findings) {
+    if (!inWindow(f.timeMs) || f.kind !== 'metric-anomaly') continue;
+    const service = f.subject.resource.service ?? '';
+    const usualPerWindow = ((metricRef.get(service) ?? 0) / Math.max(1, refMinutes)) * Math.max(1, windowMinutes);
+    const score = ((config.metricWeight * f.score) / (1 + usualPerWindow)) * proximity(f.timeMs, input, config);
+    add(service, { kind: 'metric', score, reason: `${f.subject.metric}: ${f.reason}`, ref: { type: 'finding', findingId: f.id, metric: f.subject.metric, timeMs: f.timeMs, score: f.score } });
+  }
+
+  const out: ServiceEvidence[] = [];
+  for (const [service, list] of signals) {
+    list.sort((a, b) => b.score - a.score || (a.reason < b.reason ? -1 : 1));
+    const best = new Map<Signal['kind'], number>();
+    for (const s of list) if (!best.has(s.kind)) best.set(s.kind, s.score);
+    let none = 1;
+    for (const v of best.values()) none *= 1 - v;
+    out.push({ service, score: 1 - none, signals: list });
+  }
+  return out.sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1));
+}

@@ -1,0 +1,58 @@
+/**
+ * The one configuration of the insight engine (evidence, root-cause ranking, incidents). No
+ * value names a service, a dataset or a file.
+ */
+export interface InsightConfig {
+  /** Width of the time buckets that evidence is counted in. */
+  bucketMs: number;
+  /** A log template needs at least this many records in the window to be evidence. */
+  minLogCount: number;
+  /** Weight of a log template's evidence by severity. */
+  severityWeight: { error: number; warn: number; other: number };
+  /** log2(observed / expected) at which a log template's evidence is full. */
+  logRatioFull: number;
+  /** A template's evidence is discounted for few records: × (1 − e^(−count / logCountScale)). */
+  logCountScale: number;
+  /**
+   * The share of the busiest reference buckets left out of a template's usual rate (other
+   * incidents in the reference must not make a symptom look usual).
+   */
+  trimTop: number;
+  /** Spans per bucket for a bucket's latency percentile to count. */
+  minSpans: number;
+  /** log2 of the p90 latency ratio (window / usual) below which latency is no evidence, and at which it is full. */
+  latencyRatioFrom: number;
+  latencyRatioFull: number;
+  latencyWeight: number;
+  /** Span error ratio increase (absolute) at which error evidence is full. */
+  errorRateFull: number;
+  /** Weight of a metric anomaly's score. */
+  metricWeight: number;
+  /** A signal's weight halves when its onset comes this share of the window after the alert. */
+  onsetFraction: number;
+  /** A service with at least this much evidence is abnormal. */
+  abnormalAt: number;
+  /** Added for explaining every abnormal caller (a cause sits downstream of the symptoms it explains). */
+  explainBonus: number;
+  /** How much of a service's score is taken away when an abnormal service it calls explains it. */
+  explainedPenalty: number;
+}
+
+export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
+  bucketMs: 60_000,
+  minLogCount: 3,
+  severityWeight: { error: 1, warn: 0.6, other: 0.35 },
+  logRatioFull: 4,
+  logCountScale: 10,
+  trimTop: 0.25,
+  minSpans: 3,
+  latencyRatioFrom: 0.5,
+  latencyRatioFull: 3,
+  latencyWeight: 0.8,
+  errorRateFull: 0.2,
+  metricWeight: 0.4,
+  onsetFraction: 0.25,
+  abnormalAt: 0.25,
+  explainBonus: 0.25,
+  explainedPenalty: 0.5,
+};

@@ -1,0 +1,98 @@
+import type { Finding } from '../domain/finding.js';
+import type { EvidenceRef } from '../engine/insight/evidence.js';
+import { serviceEvidence } from '../engine/insight/evidence.js';
+import type { InsightConfig } from '../engine/insight/insight-config.js';
+import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
+import type { RootCauseCandidate } from '../engine/insight/root-cause.js';
+import { rankRootCauses } from '../engine/insight/root-cause.js';
+import { ServiceGraph } from '../engine/insight/service-graph.js';
+import type { ServiceEdge, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+
+export interface RcaRequest {
+  /** The alert's time. */
+  atMs: number;
+  /** Symptoms are sought from windowMs / 10 before atMs to windowMs after it. */
+  windowMs: number;
+  /** Usual behaviour is learnt from this much data on each side of the window. */
+  referenceMs: number;
+}
+
+/** A record that backs a signal: a log line of the template (with its id), for a person to read. */
+export interface EvidenceItem {
+  /** Stable within the answer: `e1`, `e2`… (what explanations cite). */
+  id: string;
+  signal: string;
+  ref: EvidenceRef;
+  examples?: { logId: string; timeMs: number; body: string; traceId: string }[];
+}
+
+export interface RcaCandidate extends Omit<RootCauseCandidate, 'signals'> {
+  evidence: EvidenceItem[];
+}
+
+export interface RcaResult {
+  atMs: number;
+  window: { fromMs: number; toMs: number };
+  reference: { fromMs: number; toMs: number };
+  /** Services with any evidence; candidates are those, best first. */
+  candidates: RcaCandidate[];
+  /** The service graph seen around the window. */
+  graph: ServiceEdge[];
+  /** Why the answer may be weak (no data in the window, no reference). */
+  notes: string[];
+}
+
+const MAX_FINDINGS = 20_000;
+
+/** Metric anomalies in a range, all pages (bounded). */
+async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number): Promise<Finding[]> {
+  const out: Finding[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.findings(tenant, { fromMs, toMs, kind: 'metric-anomaly', limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    out.push(...page.items);
+    cursor = page.next;
+  } while (cursor !== undefined && out.length < MAX_FINDINGS);
+  return out;
+}
+
+/**
+ * Ranks root-cause services for an alert at a time from what the store holds: each service's
+ * own evidence in the window against its usual behaviour around it, over the service graph.
+ */
+export async function analyzeRootCause(store: TelemetryStorePort, tenant: string, req: RcaRequest, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): Promise<RcaResult> {
+  const b = config.bucketMs;
+  const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
+  const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
+  const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
+  const range = { fromMs: reference.fromMs, toMs: reference.toMs, bucketMs: b };
+  const [logs, spans, edges, findings] = await Promise.all([
+    store.serviceTemplateCounts(tenant, range),
+    store.spanStats(tenant, range),
+    store.serviceEdges(tenant, reference),
+    findingsIn(store, tenant, reference.fromMs, reference.toMs),
+  ]);
+  const notes: string[] = [];
+  const inWindow = (t: number) => t >= fromMs && t < toMs;
+  if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) notes.push('no logs or spans in the window: nothing to rank');
+  else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
+  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings }, config);
+  const graph = new ServiceGraph(edges);
+  const ranked = rankRootCauses(evidence, graph, config);
+  let next = 1;
+  const candidates: RcaCandidate[] = [];
+  for (const c of ranked) {
+    const items: EvidenceItem[] = [];
+    for (const s of c.signals.slice(0, 5)) {
+      const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, ref: s.ref };
+      if (s.ref.type === 'template' && candidates.length < 5) {
+        const page = await store.logs(tenant, { fromMs, toMs, service: c.service, templateId: s.ref.templateId, limit: 2 });
+        item.examples = page.items.map((l) => ({ logId: l.id, timeMs: l.timeMs, body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body, traceId: l.traceId }));
+      }
+      items.push(item);
+    }
+    const { signals: _signals, ...rest } = c;
+    candidates.push({ ...rest, score: Math.round(c.score * 1000) / 1000, evidence: items });
+  }
+  return { atMs: req.atMs, window: { fromMs, toMs }, reference, candidates, graph: graph.edges, notes };
+}
