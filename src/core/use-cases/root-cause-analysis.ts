@@ -91,8 +91,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
       }
       items.push(item);
     }
-    const { signals: _signals, ...rest } = c;
-    candidates.push({ ...rest, score: Math.round(c.score * 1000) / 1000, evidence: items });
+    candidates.push({ service: c.service, score: Math.round(c.score * 1000) / 1000, reasons: c.reasons, explains: c.explains, explainedBy: c.explainedBy, evidence: items });
   }
   return { atMs: req.atMs, window: { fromMs, toMs }, reference, candidates, graph: graph.edges, notes };
 }

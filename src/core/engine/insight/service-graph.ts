@@ -13,7 +13,7 @@ export class ServiceGraph {
     for (const e of edges) {
       if (e.caller === e.callee) continue;
       let o = this.out.get(e.caller);
-      if (o === undefined) this.out.set(e.caller, (o = new Map()));
+      if (o === undefined) this.out.set(e.caller, (o = new Map<string, ServiceEdge>()));
       const prev = o.get(e.callee);
       o.set(e.callee, prev === undefined ? { ...e } : { ...prev, calls: prev.calls + e.calls, errors: prev.errors + e.errors });
       let i = this.in.get(e.callee);

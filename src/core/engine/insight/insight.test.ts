@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../domain/finding.js';
+import type { ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import { serviceEvidence } from './evidence.js';
+import type { EvidenceInput } from './evidence.js';
+import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
+import { rankRootCauses } from './root-cause.js';
+import { ServiceGraph } from './service-graph.js';
+
+const M = 60_000;
+const T = 1_700_000_040_000 - (1_700_000_040_000 % M); // a bucket boundary
+const edge = (caller: string, callee: string) => ({ caller, callee, calls: 10, errors: 0 });
+
+/** 60 reference minutes before T and 10 window minutes from T; every service logs `ok` 20 times a minute and has 50 spans of p90 40 ms. */
+function world(over: { logs?: ServiceTemplateCount[]; spans?: ServiceSpanStats[]; findings?: Finding[] } = {}, services = ['web', 'api', 'db']): EvidenceInput {
+  const logs: ServiceTemplateCount[] = [];
+  const spans: ServiceSpanStats[] = [];
+  for (let m = -60; m < 10; m++) {
+    for (const service of services) {
+      logs.push({ service, templateId: `${service}-ok`, template: 'served <*>', severity: 9, bucketMs: T + m * M, count: 20 });
+      spans.push({ service, bucketMs: T + m * M, count: 50, errors: 0, p50Ms: 10, p90Ms: 40 + (m % 3) });
+    }
+  }
+  return { window: { fromMs: T, toMs: T + 10 * M }, atMs: T, logs: [...logs, ...(over.logs ?? [])], spans: [...spans.filter((s) => !over.spans?.some((o) => o.service === s.service && o.bucketMs === s.bucketMs)), ...(over.spans ?? [])], findings: over.findings ?? [] };
+}
+
+const errors = (service: string, from: number, to: number, count: number, template = 'connection refused to <*>'): ServiceTemplateCount[] =>
+  Array.from({ length: to - from }, (_, i) => ({ service, templateId: `${service}-${template}`, template, severity: 17, bucketMs: T + (from + i) * M, count }));
+
+describe('ServiceGraph', () => {
+  it('follows calls both ways, survives cycles and self-calls', () => {
+    const g = new ServiceGraph([edge('web', 'api'), edge('api', 'db'), edge('db', 'api'), edge('api', 'api'), edge('web', 'api')]);
+    expect([...g.downstream('web')].sort()).toEqual(['api', 'db']);
+    expect([...g.downstream('api')].sort()).toEqual(['db']);
+    expect([...g.upstream('db')].sort()).toEqual(['api', 'web']);
+    expect(g.callers('api').sort()).toEqual(['db', 'web']);
+    expect(g.edges.find((e) => e.caller === 'web')?.calls).toBe(20);
+    expect([...new ServiceGraph([]).downstream('x')]).toEqual([]);
+  });
+});
+
+describe('serviceEvidence', () => {
+  it('a quiet world has no evidence: usual messages and latencies are not signals', () => {
+    expect(serviceEvidence(world(), C)).toEqual([]);
+  });
+
+  it('a new error message is evidence, with a reason and the template it rests on', () => {
+    const [e] = serviceEvidence(world({ logs: errors('db', 1, 4, 15) }), C);
+    expect(e?.service).toBe('db');
+    expect(e!.score).toBeGreaterThan(0.9);
+    expect(e!.signals[0]!.reason).toMatch(/^45 ERROR records "connection refused to <\*>" in 10 min, a message not seen in the 60 min of reference$/);
+    expect(e!.signals[0]!.ref).toMatchObject({ type: 'template', templateId: 'db-connection refused to <*>', count: 45 });
+  });
+
+  it('an error that is always there is not evidence; the same error far above its usual rate is', () => {
+    const usual = errors('api', -60, 10, 2, 'retrying <*>');
+    expect(serviceEvidence(world({ logs: usual }), C)).toEqual([]);
+    const burst = usual.map((r) => (r.bucketMs >= T + 2 * M && r.bucketMs < T + 5 * M ? { ...r, count: 40 } : r));
+    const [e] = serviceEvidence(world({ logs: burst }), C);
+    expect(e?.signals[0]?.reason).toMatch(/ERROR records "retrying <\*>" in 10 min, [\d.]+× the [\d.]+ expected/);
+  });
+
+  it('other incidents in the reference do not make a symptom look usual', () => {
+    const before = errors('db', -40, -37, 15);
+    const [e] = serviceEvidence(world({ logs: [...before, ...errors('db', 1, 4, 15)] }), C);
+    expect(e!.score).toBeGreaterThan(0.9);
+  });
+
+  it('a workload that doubles everywhere doubles every message without making any abnormal', () => {
+    const doubled = world();
+    doubled.logs = doubled.logs.map((r) => (r.bucketMs >= T ? { ...r, count: r.count * 2 } : r));
+    expect(serviceEvidence(doubled, C)).toEqual([]);
+  });
+
+  it('latency above its usual peak is evidence, and its onset long after the alert weighs less', () => {
+    const slow = (from: number) => Array.from({ length: 3 }, (_, i) => ({ service: 'db', bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: 200, p90Ms: 800 }));
+    const [early] = serviceEvidence(world({ spans: slow(0) }), C);
+    expect(early?.signals[0]).toMatchObject({ kind: 'latency', ref: { type: 'latency', p90Ms: 800, usualP90Ms: 40 } });
+    expect(early!.signals[0]!.reason).toBe('p90 latency up to 800 ms per 1 min, 20× its usual 40 ms at most (500 spans)');
+    const [late] = serviceEvidence(world({ spans: slow(7) }), C);
+    expect(late!.score).toBeLessThan(early!.score * 0.5);
+  });
+
+  it('span errors above their usual ratio are evidence; metric anomalies count, less where they are common', () => {
+    const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + i * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 }));
+    const [e] = serviceEvidence(world({ spans: failing }), C);
+    expect(e?.signals[0]).toMatchObject({ kind: 'errors', reason: '60 of 500 spans failed (12%), usually 0%' });
+    const finding = (service: string, at: number, id: string): Finding => ({ id, kind: 'metric-anomaly', timeMs: T + at * M, score: 0.9, reason: 'value 9 is high', subject: { metric: 'cpu', labels: '{}', resource: { service } }, detail: 'spike', evidence: [] });
+    const quietElsewhere = serviceEvidence(world({ findings: [finding('db', 1, 'a')] }), C);
+    const noisy = serviceEvidence(world({ findings: [finding('db', 1, 'a'), ...Array.from({ length: 30 }, (_, i) => finding('db', -60 + 2 * i, `n${i}`))] }), C);
+    expect(quietElsewhere[0]!.score).toBeCloseTo(0.36, 5);
+    expect(noisy[0]!.score).toBeLessThan(quietElsewhere[0]!.score / 4);
+  });
+
+  it('empty windows and empty references give no evidence and no crash', () => {
+    expect(serviceEvidence({ window: { fromMs: T, toMs: T + M }, atMs: T, logs: [], spans: [], findings: [] }, C)).toEqual([]);
+    const onlyWindow = world({ logs: errors('db', 1, 4, 15) });
+    onlyWindow.logs = onlyWindow.logs.filter((r) => r.bucketMs >= T);
+    onlyWindow.spans = [];
+    expect(serviceEvidence(onlyWindow, C)[0]?.service).toBe('db');
+  });
+});
+
+describe('rankRootCauses', () => {
+  const graph = new ServiceGraph([edge('web', 'api'), edge('api', 'db')]);
+
+  it('ranks the service downstream of the symptoms first: it explains them', () => {
+    // web and api log errors about their calls; db's own errors are fewer — yet db explains both
+    const ev = serviceEvidence(world({ logs: [...errors('web', 1, 4, 20, 'upstream failed'), ...errors('api', 1, 4, 20, 'query failed'), ...errors('db', 1, 4, 8, 'disk full')] }), C);
+    const ranked = rankRootCauses(ev, graph, C);
+    expect(ranked.map((c) => c.service)).toEqual(['db', 'api', 'web']);
+    expect(ranked[0]!.explains.sort()).toEqual(['api', 'web']);
+    expect(ranked[0]!.reasons.at(-1)).toBe('explains the symptoms of api, web, which call it');
+    expect(ranked[2]!.explainedBy.sort()).toEqual(['api', 'db']);
+    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
+    for (const c of ranked) expect(c.score >= 0 && c.score <= 1).toBe(true);
+  });
+
+  it('a service with trouble of its own and no abnormal dependency stays first even when others are noisy', () => {
+    const ev = serviceEvidence(world({ logs: [...errors('api', 1, 4, 30, 'null pointer')] }), C);
+    expect(rankRootCauses(ev, graph, C)[0]?.service).toBe('api');
+  });
+
+  it('unknown services (not in the graph) are ranked on their own evidence; no evidence, no candidates', () => {
+    const ev = serviceEvidence(world({ logs: errors('batch-job', 1, 4, 30, 'OOMKilled') }, ['web', 'api', 'db', 'batch-job']), C);
+    expect(rankRootCauses(ev, graph, C).map((c) => c.service)).toEqual(['batch-job']);
+    expect(rankRootCauses([], graph, C)).toEqual([]);
+  });
+});
