@@ -8,9 +8,10 @@
  *   --store <dir>  reuse (or create once) the imported store there instead of a temporary one
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { workloadOf } from '../src/core/domain/workload.js';
 import { projectRoot, resultsDir, sharedData } from './paths.js';
 
@@ -47,6 +48,7 @@ interface Row {
   type: string;
   rank: number | undefined;
   top3: string[];
+  incident?: string;
   seconds: number;
 }
 const rows: Row[] = [];
@@ -58,13 +60,30 @@ for (const f of faults) {
   const i = out.candidates.findIndex((c) => c.service === service);
   rows.push({ at: f.inject_time, service, type: f.inject_type, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((c) => `${c.service} ${c.score.toFixed(2)}`), seconds });
 }
+// incidents over the whole store, then: which faults had one opened near them, and how many
+// opened in the fault-free baseline period
+const incidents = (JSON.parse(bifrost(['incidents', '--output', 'json', '--data', store])) as { incidents: { id: string; firstSymptomMs: number; detectedMs: number; services: string[]; causes: { service: string }[] }[] }).incidents;
 if (keep === undefined) rmSync(store, { recursive: true, force: true });
+const NEAR_BEFORE = 2 * 60_000;
+const NEAR_AFTER = 5 * 60_000;
+const detected = faults.map((f) => {
+  const t = Date.parse(`${f.inject_time.replace(' ', 'T')}Z`);
+  return incidents.find((i) => i.detectedMs >= t - NEAR_BEFORE && i.detectedMs <= t + NEAR_AFTER);
+});
+detected.forEach((d, i) => {
+  if (d !== undefined) rows[i]!.incident = d.id;
+});
+const baseline = baselineRange();
+const baselineIncidents = incidents.filter((i) => i.firstSymptomMs < baseline.toMs && i.detectedMs >= baseline.fromMs);
 
 const share = (rs: Row[], k: number) => rs.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rs.length, 1);
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window})\n`);
-console.log(`${pad('inject time', 20)} ${pad('service', 30)} ${pad('type', 15)} rank  top 3`);
-for (const r of rows) console.log(`${pad(r.at, 20)} ${pad(r.service, 30)} ${pad(r.type, 15)} ${pad(String(r.rank ?? '—'), 5)} ${r.top3.join(' · ')}`);
+const printRows = () => {
+  console.log(`${pad('inject time', 20)} ${pad('service', 30)} ${pad('type', 15)} rank  ${pad('incident', 11)} top 3`);
+  for (const r of rows) console.log(`${pad(r.at, 20)} ${pad(r.service, 30)} ${pad(r.type, 15)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident ?? '—', 11)} ${r.top3.join(' · ')}`);
+};
+printRows();
 const groups = (key: (r: Row) => string) => {
   const m = new Map<string, Row[]>();
   for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
@@ -74,8 +93,32 @@ const byService = groups((r) => r.service);
 const byType = groups((r) => r.type);
 console.log('\nper service:', byService.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 console.log('per type:   ', byType.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
-const summary = { faults: faults.length, window, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
+const recall = detected.filter((d) => d !== undefined).length / faults.length;
+const summary = { faults: faults.length, window, incidents: incidents.length, detectionRecall: recall, baselineIncidents: baselineIncidents.length, baseline: { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() }, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (Nezha, FSE 2023, on 45 TrainTicket faults: 0.867 / 0.978)`);
+console.log(`incidents: ${incidents.length} found; detection recall ${recall.toFixed(3)} (an incident opened from 2 min before to 5 min after the injection: ${detected.filter((d) => d !== undefined).length} of ${faults.length}); ${baselineIncidents.length} in the fault-free baseline period ${summary.baseline.from.slice(11, 19)}–${summary.baseline.to.slice(11, 19)}`);
 console.log(`rca ${summary.rcaSecondsMean.toFixed(2)} s per fault (CLI, including start-up)${importSeconds === undefined ? '' : `; import ${importSeconds.toFixed(1)} s`}`);
 mkdirSync(resultsDir(), { recursive: true });
-writeFileSync(join(resultsDir(), 'rca.json'), JSON.stringify({ summary, byService, byType, rows }, null, 2));
+writeFileSync(join(resultsDir(), 'rca.json'), JSON.stringify({ summary, byService, byType, rows, incidents: incidents.map((i) => ({ id: i.id, detected: new Date(i.detectedMs).toISOString(), services: i.services, topCause: i.causes[0]?.service })) }, null, 2));
+
+/** The time span of the baseline/ logs and traces (the fault-free period). */
+function baselineRange(): { fromMs: number; toMs: number } {
+  let fromMs = Infinity;
+  let toMs = -Infinity;
+  for (const kind of ['log', 'trace']) {
+    const dir = join(data, 'baseline', kind);
+    for (const name of readdirSync(dir)) {
+      const lines = gunzipSync(readFileSync(join(dir, name))).toString('utf8').split('\n');
+      const header = lines[0]!.split(',');
+      const col = header.indexOf(kind === 'log' ? 'TimeUnixNano' : 'StartTimeUnixNano');
+      for (const line of lines.slice(1)) {
+        const ns = /^\d{19}$/.exec(line.split(',')[col] ?? '')?.[0];
+        if (ns === undefined) continue;
+        const ms = Number(ns.slice(0, 13));
+        fromMs = Math.min(fromMs, ms);
+        toMs = Math.max(toMs, ms);
+      }
+    }
+  }
+  return { fromMs, toMs };
+}

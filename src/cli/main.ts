@@ -6,6 +6,7 @@ import { defaultCacheDir } from '../adapters/cache/result-cache.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { detectCommand } from './commands/detect.js';
 import { importCommand } from './commands/import.js';
+import { incidentsCommand } from './commands/incidents.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { parseCommand } from './commands/parse.js';
@@ -83,6 +84,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(serveCommand(ctx))
     .addCommand(keysCommand(ctx))
     .addCommand(importCommand(ctx))
+    .addCommand(incidentsCommand(ctx))
     .addCommand(rcaCommand(ctx))
     .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();

@@ -42,6 +42,8 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
         { service: 'web', templateId: 't-ok', template: 'served request <*>', severity: 9, bucketMs: T + 20_000, count: 5 },
       ]);
       expect(await s.serviceTemplateCounts('t2', { fromMs: T, toMs: T + 30_000, bucketMs: 20_000 })).toEqual([]);
+      expect(await s.timeRange('t1')).toEqual({ fromMs: T, toMs: T + 39_000 });
+      expect(await s.timeRange('t2')).toBeUndefined();
 
       // api calls db twice and itself once (not an edge); a web span's parent is missing; 10 api spans of 1..10 ms
       const api = (i: number, over: Partial<Span> = {}) => span(0, { traceId: 'c'.repeat(32), spanId: `a${String(i).padStart(15, '0')}`, startMs: T + i, endMs: T + i + i, ...over });

@@ -164,6 +164,8 @@ export interface TelemetryStorePort {
   spanStats(tenant: string, query: WindowQuery): Promise<ServiceSpanStats[]>;
   /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
+  /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
+  timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
   deleteBefore(cutoffMs: number): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
   /** True while the store can take writes. */

@@ -45,7 +45,7 @@ export interface RcaResult {
 const MAX_FINDINGS = 20_000;
 
 /** Metric anomalies in a range, all pages (bounded). */
-async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number): Promise<Finding[]> {
+export async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number): Promise<Finding[]> {
   const out: Finding[] = [];
   let cursor: string | undefined;
   do {

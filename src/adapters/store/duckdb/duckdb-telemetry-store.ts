@@ -331,6 +331,18 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
+    timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined> {
+      return serial(async () => {
+        check();
+        const r = await conn.runAndReadAll(
+          `SELECT min(a), max(z) FROM (SELECT min(time_ms) a, max(time_ms) z FROM logs WHERE tenant = $tenant UNION ALL SELECT min(start_ms), max(start_ms) FROM spans WHERE tenant = $tenant UNION ALL SELECT min(time_ms), max(time_ms) FROM metric_points WHERE tenant = $tenant)`,
+          { tenant },
+        );
+        const row = r.getRows()[0];
+        return row === undefined || row[0] === null ? undefined : { fromMs: Number(row[0]), toMs: Number(row[1]) };
+      });
+    },
+
     serviceTemplateCounts(tenant: string, q: WindowQuery): Promise<ServiceTemplateCount[]> {
       return serial(async () => {
         check();

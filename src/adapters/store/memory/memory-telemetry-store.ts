@@ -113,6 +113,17 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       }
       return Promise.resolve([...counts.values()].sort((a, b) => a.bucketMs - b.bucketMs || b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).slice(0, q.limit));
     },
+    timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined> {
+      if (!open) return closed();
+      const d = tenants.get(tenant);
+      let fromMs = Infinity;
+      let toMs = -Infinity;
+      for (const t of [...(d?.logs ?? []).map((l) => l.timeMs), ...(d?.spans ?? []).map((s) => s.startMs), ...(d?.metrics ?? []).map((m) => m.timeMs)]) {
+        fromMs = Math.min(fromMs, t);
+        toMs = Math.max(toMs, t);
+      }
+      return Promise.resolve(fromMs === Infinity ? undefined : { fromMs, toMs });
+    },
     serviceTemplateCounts(tenant: string, q: WindowQuery): Promise<ServiceTemplateCount[]> {
       if (!open) return closed();
       const counts = new Map<string, ServiceTemplateCount>();

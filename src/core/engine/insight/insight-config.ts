@@ -18,6 +18,8 @@ export interface InsightConfig {
    * incidents in the reference must not make a symptom look usual).
    */
   trimTop: number;
+  /** Latency evidence is discounted for few spans in the slow buckets: × (1 − e^(−spans / spanCountScale)). */
+  spanCountScale: number;
   /** Spans per bucket for a bucket's latency percentile to count. */
   minSpans: number;
   /** log2 of the p90 latency ratio (window / usual) below which latency is no evidence, and at which it is full. */
@@ -30,6 +32,10 @@ export interface InsightConfig {
   metricWeight: number;
   /** A signal's weight halves when its onset comes this share of the window after the alert. */
   onsetFraction: number;
+  /** A bucket in which a service's own evidence reaches this opens an incident (or belongs to the open one). */
+  incidentAt: number;
+  /** An incident with no abnormal bucket for this long is resolved; a later one opens a new incident. */
+  quietMs: number;
   /** A service with at least this much evidence is abnormal. */
   abnormalAt: number;
   /** Added for explaining every abnormal caller (a cause sits downstream of the symptoms it explains). */
@@ -45,6 +51,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   logRatioFull: 4,
   logCountScale: 10,
   trimTop: 0.25,
+  spanCountScale: 20,
   minSpans: 3,
   latencyRatioFrom: 0.5,
   latencyRatioFull: 3,
@@ -52,6 +59,8 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   errorRateFull: 0.2,
   metricWeight: 0.4,
   onsetFraction: 0.25,
+  incidentAt: 0.5,
+  quietMs: 3 * 60_000,
   abnormalAt: 0.25,
   explainBonus: 0.25,
   explainedPenalty: 0.5,

@@ -1,0 +1,125 @@
+import type { Finding } from '../../domain/finding.js';
+import type { Incident, IncidentEvent } from '../../domain/incident.js';
+import type { ServiceEdge, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import { serviceEvidence } from './evidence.js';
+import type { ServiceEvidence } from './evidence.js';
+import type { InsightConfig } from './insight-config.js';
+import { rankRootCauses } from './root-cause.js';
+import { ServiceGraph } from './service-graph.js';
+
+export interface IncidentScanInput {
+  /** Buckets whose start lies in [fromMs, toMs) are examined. */
+  scan: { fromMs: number; toMs: number };
+  /** Aggregates covering the scan plus `referenceMs` on each side (or before it, for 'past'). */
+  logs: readonly ServiceTemplateCount[];
+  spans: readonly ServiceSpanStats[];
+  findings: readonly Finding[];
+  edges: readonly ServiceEdge[];
+  /**
+   * 'past': each bucket is compared only with what came before it (live detection, causal);
+   * 'around': with the data on both sides (a retrospective look at stored data).
+   */
+  reference: 'past' | 'around';
+  referenceMs: number;
+  /** Now, for 'past' scans: an incident quiet for less than config.quietMs is still open. */
+  nowMs?: number;
+}
+
+interface Slice {
+  logs: ServiceTemplateCount[];
+  spans: ServiceSpanStats[];
+  findings: Finding[];
+}
+
+function sliceOf(input: IncidentScanInput, fromMs: number, toMs: number): Slice {
+  return {
+    logs: input.logs.filter((r) => r.bucketMs >= fromMs && r.bucketMs < toMs),
+    spans: input.spans.filter((r) => r.bucketMs >= fromMs && r.bucketMs < toMs),
+    findings: input.findings.filter((f) => f.timeMs >= fromMs && f.timeMs < toMs),
+  };
+}
+
+function related(service: string, services: ReadonlyMap<string, unknown>, graph: ServiceGraph): boolean {
+  if (services.has(service)) return true;
+  for (const s of graph.callers(service)) if (services.has(s)) return true;
+  for (const s of graph.callees(service)) if (services.has(s)) return true;
+  return false;
+}
+
+function idOf(firstSymptomMs: number): string {
+  return `inc_${Math.floor(firstSymptomMs / 1000).toString(36)}`;
+}
+
+/**
+ * Scans time buckets for abnormal services and groups abnormal buckets into incidents: a bucket
+ * in which some service's own evidence reaches config.incidentAt belongs to the incident open
+ * at that time, or opens one; an incident with no abnormal bucket for config.quietMs is
+ * resolved. Each incident's causes are ranked over its whole span. Deterministic and pure.
+ */
+export function detectIncidents(input: IncidentScanInput, config: InsightConfig): Incident[] {
+  const b = config.bucketMs;
+  const buckets = new Set<number>();
+  for (const r of [...input.logs, ...input.spans]) if (r.bucketMs >= input.scan.fromMs && r.bucketMs < input.scan.toMs) buckets.add(r.bucketMs);
+  const ordered = [...buckets].sort((x, y) => x - y);
+  const graph = new ServiceGraph(input.edges);
+  const refTo = (t: number, end: number) => (input.reference === 'past' ? end : t + input.referenceMs);
+
+  interface Open {
+    first: number;
+    last: number;
+    peak: number;
+    services: Map<string, ServiceEvidence>;
+    timeline: IncidentEvent[];
+  }
+  const groups: Open[] = [];
+  let current: Open | undefined;
+  for (const t of ordered) {
+    const end = t + b;
+    const s = sliceOf(input, t - input.referenceMs, refTo(t, end));
+    const evidence = serviceEvidence({ window: { fromMs: t, toMs: end }, atMs: t, ...s }, config).filter((e) => e.score >= config.incidentAt);
+    if (evidence.length === 0) continue;
+    // one incident: abnormal buckets without a quiet period between them, about related services
+    // (the same, or one calling the other) unless they follow each other directly
+    if (current !== undefined && (t - current.last > config.quietMs || (t > current.last && !evidence.some((e) => related(e.service, current!.services, graph))))) current = undefined;
+    if (current === undefined) {
+      current = { first: t, last: end, peak: 0, services: new Map(), timeline: [] };
+      groups.push(current);
+      const top = evidence[0]!;
+      current.timeline.push({ timeMs: t, kind: 'first-symptom', service: top.service, text: `${top.service}: ${top.signals[0]!.reason}` });
+      current.timeline.push({ timeMs: end, kind: 'detected', text: `incident opened: ${evidence.map((e) => e.service).join(', ')} abnormal` });
+    }
+    current.last = end;
+    for (const e of evidence) {
+      if (!current.services.has(e.service) && current.services.size > 0) current.timeline.push({ timeMs: t, kind: 'symptom', service: e.service, text: `${e.service}: ${e.signals[0]!.reason}` });
+      const prev = current.services.get(e.service);
+      if (prev === undefined || prev.score < e.score) current.services.set(e.service, e);
+      current.peak = Math.max(current.peak, e.score);
+    }
+  }
+
+  return groups.map((g) => {
+    // causes over the whole span, against the same kind of reference
+    const span = sliceOf(input, g.first - input.referenceMs, input.reference === 'past' ? g.last : g.last + input.referenceMs);
+    const ranked = rankRootCauses(serviceEvidence({ window: { fromMs: g.first, toMs: g.last }, atMs: g.first, ...span }, config), graph, config).slice(0, 5);
+    const quietSince = g.last + config.quietMs;
+    const resolved = input.reference === 'around' || quietSince <= (input.nowMs ?? Infinity);
+    const timeline = [...g.timeline];
+    if (resolved) timeline.push({ timeMs: Math.min(quietSince, Math.max(g.last, input.nowMs ?? quietSince)), kind: 'resolved', text: `no abnormal service for ${Math.round(config.quietMs / 60_000)} min` });
+    const services = [...g.services.values()].sort((x, y) => y.score - x.score).map((e) => e.service);
+    const top = ranked[0];
+    const incident: Incident = {
+      id: idOf(g.first),
+      status: resolved ? 'resolved' : 'open',
+      title: top === undefined ? `${services.join(', ')} abnormal` : `${top.service}: ${top.reasons[0] ?? 'abnormal'}`,
+      firstSymptomMs: g.first,
+      detectedMs: g.first + b,
+      lastSymptomMs: g.last,
+      peakScore: Math.round(g.peak * 1000) / 1000,
+      services,
+      causes: ranked.map((c) => ({ service: c.service, score: Math.round(c.score * 1000) / 1000, reasons: c.reasons })),
+      timeline: timeline.sort((x, y) => x.timeMs - y.timeMs),
+    };
+    if (resolved) incident.resolvedMs = timeline.at(-1)!.timeMs;
+    return incident;
+  });
+}

@@ -1,0 +1,30 @@
+import type { Incident } from '../domain/incident.js';
+import { detectIncidents } from '../engine/insight/incidents.js';
+import type { InsightConfig } from '../engine/insight/insight-config.js';
+import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
+import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import { findingsIn } from './root-cause-analysis.js';
+
+export interface IncidentScan {
+  fromMs: number;
+  toMs: number;
+  /** 'around' for a retrospective look (data on both sides), 'past' for live detection. */
+  reference: 'past' | 'around';
+  referenceMs: number;
+  nowMs?: number;
+}
+
+/** The incidents in a time range of the store, with their ranked causes. */
+export async function scanIncidents(store: TelemetryStorePort, tenant: string, scan: IncidentScan, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): Promise<Incident[]> {
+  const b = config.bucketMs;
+  const fromMs = Math.floor(scan.fromMs / b) * b;
+  const toMs = Math.ceil(scan.toMs / b) * b;
+  const range = { fromMs: fromMs - scan.referenceMs, toMs: scan.reference === 'past' ? toMs : toMs + scan.referenceMs };
+  const [logs, spans, edges, findings] = await Promise.all([
+    store.serviceTemplateCounts(tenant, { ...range, bucketMs: b }),
+    store.spanStats(tenant, { ...range, bucketMs: b }),
+    store.serviceEdges(tenant, range),
+    findingsIn(store, tenant, range.fromMs, range.toMs),
+  ]);
+  return detectIncidents({ scan: { fromMs, toMs }, logs, spans, edges, findings, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }) }, config);
+}
