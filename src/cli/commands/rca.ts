@@ -100,7 +100,7 @@ function renderRca(r: RcaResult, top: number, t: Terminal): string {
   r.candidates.slice(0, top).forEach((c, i) => {
     lines.push('', `${String(i + 1).padStart(2)}. ${t.colors.bold(c.service)}  ${c.score.toFixed(2)}`);
     for (const reason of c.reasons) lines.push(clip(`      ${reason}`, t.columns));
-    for (const e of c.evidence) for (const x of e.examples?.slice(0, 1) ?? []) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns)));
+    for (const e of c.evidence.slice(0, 2)) for (const x of e.examples?.slice(0, 1) ?? []) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns)));
   });
   if (r.candidates.length > top) lines.push('', t.colors.dim(`${r.candidates.length - top} more with some evidence (--top, or --output json)`));
   return `${lines.join('\n')}\n`;

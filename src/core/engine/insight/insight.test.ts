@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../domain/finding.js';
 import type { ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import { incidentTimes } from '../../domain/incident.js';
 import { serviceEvidence } from './evidence.js';
+import { detectIncidents } from './incidents.js';
 import type { EvidenceInput } from './evidence.js';
 import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
 import { rankRootCauses } from './root-cause.js';
@@ -125,5 +127,49 @@ describe('rankRootCauses', () => {
     const ev = serviceEvidence(world({ logs: errors('batch-job', 1, 4, 30, 'OOMKilled') }, ['web', 'api', 'db', 'batch-job']), C);
     expect(rankRootCauses(ev, graph, C).map((c) => c.service)).toEqual(['batch-job']);
     expect(rankRootCauses([], graph, C)).toEqual([]);
+  });
+});
+
+describe('detectIncidents', () => {
+  const scanOf = (w: EvidenceInput, reference: 'past' | 'around', nowMs?: number) => ({
+    scan: { fromMs: T, toMs: T + 10 * M },
+    logs: w.logs,
+    spans: w.spans,
+    findings: w.findings,
+    edges: [edge('web', 'api'), edge('api', 'db')],
+    reference,
+    referenceMs: 60 * M,
+    ...(nowMs === undefined ? {} : { nowMs }),
+  });
+
+  it('finds nothing in a quiet world', () => {
+    expect(detectIncidents(scanOf(world(), 'around'), C)).toEqual([]);
+  });
+
+  it('groups the abnormal minutes of related services into one incident with a timeline, causes and MTTD/MTTR', () => {
+    const w = world({ logs: [...errors('db', 2, 5, 20, 'disk full'), ...errors('api', 3, 5, 20, 'query failed')] });
+    const [i, more] = detectIncidents(scanOf(w, 'around'), C);
+    expect(more).toBeUndefined();
+    expect(i).toMatchObject({ id: `inc_${((T + 2 * M) / 1000).toString(36)}`, status: 'resolved', firstSymptomMs: T + 2 * M, detectedMs: T + 3 * M, lastSymptomMs: T + 5 * M, services: ['db', 'api'] });
+    expect(i!.causes[0]!.service).toBe('db');
+    expect(i!.timeline.map((e) => e.kind)).toEqual(['first-symptom', 'detected', 'symptom', 'resolved']);
+    expect(i!.timeline[2]).toMatchObject({ service: 'api', timeMs: T + 3 * M });
+    expect(incidentTimes(i!)).toEqual({ mttdMs: M, mttrMs: 3 * M + C.quietMs });
+  });
+
+  it('a second burst after a quiet period, or of an unrelated service, is another incident', () => {
+    const w = world({ logs: [...errors('db', 0, 1, 30), ...errors('db', 6, 7, 30)] });
+    expect(detectIncidents(scanOf(w, 'around'), C).map((i) => i.firstSymptomMs)).toEqual([T, T + 6 * M]);
+    const unrelated = world({ logs: [...errors('db', 0, 2, 30), ...errors('batch', 3, 4, 30, 'OOMKilled')] }, ['web', 'api', 'db', 'batch']);
+    expect(detectIncidents({ ...scanOf(unrelated, 'around'), edges: [edge('web', 'api'), edge('api', 'db')] }, C).map((i) => i.services)).toEqual([['db'], ['batch']]);
+  });
+
+  it('live ("past") scans compare each minute with what came before and keep a recent incident open', () => {
+    const w = world({ logs: errors('db', 8, 10, 30) });
+    const [open] = detectIncidents(scanOf(w, 'past', T + 10 * M), C);
+    expect(open).toMatchObject({ status: 'open', firstSymptomMs: T + 8 * M });
+    expect(open!.resolvedMs).toBeUndefined();
+    const [later] = detectIncidents(scanOf(w, 'past', T + 20 * M), C);
+    expect(later).toMatchObject({ status: 'resolved', resolvedMs: T + 10 * M + C.quietMs });
   });
 });

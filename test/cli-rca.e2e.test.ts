@@ -1,0 +1,92 @@
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHARED, runCli, tempDir } from './helpers/run-cli.js';
+
+const NEZHA = join(SHARED, 'nezha-trainticket');
+
+/** A slice of the Nezha data: two faults (contacts at 08:58, basic at 09:03), the baseline minute, three pods' metrics. */
+function nezhaSlice(): string {
+  const dir = tempDir('bifrost-nezha-');
+  const copy = (from: string, to: string) => {
+    mkdirSync(join(dir, to, '..'), { recursive: true });
+    copyFileSync(join(NEZHA, from), join(dir, to));
+  };
+  for (const m of ['08_58', '08_59', '09_00', '09_03', '09_04', '09_05']) {
+    copy(`log/${m}_log.csv.gz`, `log/${m}_log.csv.gz`);
+    copy(`trace/${m}_trace.csv.gz`, `trace/${m}_trace.csv.gz`);
+  }
+  copy('baseline/log/08_50_log.csv.gz', 'baseline/log/08_50_log.csv.gz');
+  copy('baseline/trace/08_50_trace.csv.gz', 'baseline/trace/08_50_trace.csv.gz');
+  for (const f of readdirSync(join(NEZHA, 'metric')).filter((n) => /^ts-(basic|contacts|travel)-service-/.test(n))) copy(`metric/${f}`, `metric/${f}`);
+  return dir;
+}
+
+interface RcaJson {
+  at: string;
+  window: { from: string; to: string };
+  candidates: { service: string; score: number; reasons: string[]; explains: string[]; evidence: { id: string; signal: string; ref: { type: string; templateId?: string }; examples?: { logId: string; body: string }[] }[] }[];
+  notes: string[];
+}
+
+describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
+  const data = tempDir('bifrost-nezha-store-');
+  beforeAll(async () => {
+    const r = await runCli(['import', '--format', 'nezha', nezhaSlice(), '--data', data]);
+    expect(r.stderr).toMatch(/loaded into .*bifrost\.duckdb \(tenant default\)/);
+    expect(r.stdout).toMatch(/^3 metric files: [\d,]+ metric points \([\d,]+ anomal(y|ies)\)\n7 trace files: [\d,]+ spans\n7 log files: [\d,]+ log records\n$/);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('rca ranks the faulty service first with reasons and evidence that names its records', async () => {
+    const r = await runCli(['rca', '--at', '2023-01-29 09:03:53', '--output', 'json', '--data', data]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as RcaJson;
+    expect(out.at).toBe('2023-01-29T09:03:53.000Z');
+    expect(out.window).toEqual({ from: '2023-01-29T09:02:00.000Z', to: '2023-01-29T09:14:00.000Z' });
+    const top = out.candidates[0]!;
+    expect(top.service).toBe('ts-basic-service');
+    expect(top.score).toBeGreaterThan(0.5);
+    expect(top.reasons[0]).toMatch(/^\d+ ERROR records "f\.m\.s\.BasicServiceImpl#<\*> .*getRoutesByRouteIds.*" in \d+ min/);
+    expect(top.evidence[0]).toMatchObject({ id: 'e1', signal: 'log', ref: { type: 'template' } });
+    expect(top.evidence[0]!.examples![0]!.body).toMatch(/Get Route By Ids Failed/);
+    // the slice holds 13 minutes: a 3-minute window leaves the other fault and the baseline as the reference
+    const text = await runCli(['rca', '--at', '2023-01-29T08:58:16Z', '--window', '3m', '--data', data, '--top', '2']);
+    expect(text.stdout).toMatch(/^Root causes for 2023-01-29T08:58:16.000Z/);
+    expect(text.stdout).toMatch(/\n 1\. ts-contacts-service {2}0\.\d\d\n {6}\d+ ERROR records "c\.s\.ContactsServiceImpl#<\*> .*\[findContactsById\]/);
+    expect(text.stdout).toMatch(/\n {6}↳ 08:\d\d:\d\d\.\d{3} .*No contacts according to contactsId/);
+    expect(text.stdout).toMatch(/more with some evidence \(--top, or --output json\)/);
+  });
+
+  it('incidents finds one incident per fault, none in the fault-free minute, with the faulty service as top cause', async () => {
+    const r = await runCli(['incidents', '--output', 'json', '--data', data]);
+    expect(r.code).toBe(0);
+    const { incidents } = JSON.parse(r.stdout) as { incidents: { id: string; status: string; firstSymptom: string; causes: { service: string }[]; mttdMs: number; mttrMs: number; timeline: { kind: string }[] }[] };
+    expect(incidents.map((i) => [i.firstSymptom.slice(11, 16), i.causes[0]?.service])).toEqual([
+      ['08:59', 'ts-contacts-service'],
+      ['09:03', 'ts-basic-service'],
+    ]);
+    expect(incidents[0]).toMatchObject({ status: 'resolved', mttdMs: 60_000 });
+    expect(incidents[0]!.timeline[0]!.kind).toBe('first-symptom');
+    const text = await runCli(['incidents', '--data', data, '--since', '2023-01-29 09:00', '--until', '2023-01-29 09:30']);
+    expect(text.stdout).toMatch(/^1 incident between 2023-01-29T09:00 and 2023-01-29T09:30 UTC\n\ninc_\w+ {2}resolved {2}2023-01-29T09:03:00 → /);
+  });
+
+  it('bad options and empty stores get advice, not stack traces', async () => {
+    expect((await runCli(['rca', '--data', data])).stderr).toMatch(/required option '--at <time>' not specified/);
+    const bad = await runCli(['rca', '--at', 'yesterday', '--data', data]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--at "yesterday": give a time such as 2023-01-29T08:43:04Z/);
+    expect((await runCli(['rca', '--at', '2023-01-29 09:03:53', '--window', '10', '--data', data])).stderr).toMatch(/--window "10": give a duration such as 30s, 10m, 2h or 1d/);
+    const empty = tempDir('bifrost-empty-');
+    const none = await runCli(['rca', '--at', '2023-01-29 09:03:53', '--data', empty]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/note: no logs or spans in the window: nothing to rank\n\nNo service shows evidence of trouble in the window\./);
+    expect((await runCli(['incidents', '--data', empty])).stdout).toBe('The store is empty: load data with bifrost import or bifrost serve first.\n');
+    const notNezha = tempDir('bifrost-notnezha-');
+    writeFileSync(join(notNezha, 'x.csv'), 'a,b\n');
+    const imp = await runCli(['import', '--format', 'nezha', notNezha, '--data', empty]);
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toMatch(/no log\/, trace\/ or metric\/ folder \(expected the Nezha layout/);
+  });
+});
