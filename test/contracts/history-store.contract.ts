@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/core/domain/incident.js';
 import type { LogReport } from '../../src/core/domain/log-report.js';
 import type { HistoryStorePort } from '../../src/core/ports/history-store.port.js';
 
@@ -21,6 +22,22 @@ export function runHistoryStoreContract(name: string, create: () => Promise<Hist
       expect(await s.deleteAnalysis('t1', 'a1')).toBe(true);
       expect((await s.listAnalyses('t1', { limit: 10 })).items).toHaveLength(4);
       await expect(s.listAnalyses('t1', { limit: 1, cursor: 'zz' })).rejects.toMatchObject({ code: 'INPUT.BAD_OPTION' });
+    });
+
+    it('keeps incidents per tenant: put replaces, get, list newest first by status and time in pages', async () => {
+      const s = await create();
+      const inc = (i: number, over: Partial<Incident> = {}): Incident => ({ id: `inc_${i}`, status: 'open', title: `t${i}`, firstSymptomMs: 1000 * i, detectedMs: 1000 * i + 60, lastSymptomMs: 1000 * i + 120, peakScore: 0.5, services: ['api'], causes: [{ service: 'api', score: 0.5, reasons: ['r'] }], timeline: [{ timeMs: 1000 * i, kind: 'first-symptom', text: 'x', service: 'api' }], ...over });
+      for (let i = 1; i <= 4; i++) await s.putIncident('t1', inc(i));
+      await s.putIncident('t2', inc(9));
+      await s.putIncident('t1', inc(2, { status: 'resolved', resolvedMs: 2500 }));
+      expect(await s.getIncident('t1', 'inc_2')).toEqual(inc(2, { status: 'resolved', resolvedMs: 2500 }));
+      expect(await s.getIncident('t2', 'inc_2')).toBeUndefined();
+      const p1 = await s.listIncidents('t1', { limit: 2 });
+      expect(p1.items.map((i) => i.id)).toEqual(['inc_4', 'inc_3']);
+      expect((await s.listIncidents('t1', { limit: 2, cursor: p1.next! })).items.map((i) => i.id)).toEqual(['inc_2', 'inc_1']);
+      expect((await s.listIncidents('t1', { limit: 10, status: 'open' })).items.map((i) => i.id)).toEqual(['inc_4', 'inc_3', 'inc_1']);
+      expect((await s.listIncidents('t1', { limit: 10, fromMs: 2000, toMs: 4000 })).items.map((i) => i.id)).toEqual(['inc_3', 'inc_2']);
+      expect((await s.listIncidents('t2', { limit: 10 })).items.map((i) => i.id)).toEqual(['inc_9']);
     });
 
     it('adds, finds, lists and revokes keys (revoking twice keeps the first time)', async () => {

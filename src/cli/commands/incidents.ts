@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Incident } from '../../core/domain/incident.js';
 import { incidentTimes } from '../../core/domain/incident.js';
 import { formatDuration } from '../../core/engine/metrics/reasons.js';
-import { scanIncidents } from '../../core/use-cases/scan-incidents.js';
+import { IncidentTracker } from '../../core/use-cases/incident-tracker.js';
 import type { CliContext } from '../context.js';
 import { openStore } from '../open-store.js';
 import { clip, isoTime, plural } from '../render/format.js';
@@ -30,8 +30,10 @@ export function incidentsCommand(ctx: CliContext): Command {
   cmd.addHelpText('after', `
 Every minute with data is compared with the usual behaviour around it; a minute in which a
 service shows strong evidence of trouble (a new or bursting error message, latency far above
-its usual peak, failing spans, metric anomalies) opens an incident or joins the open one; five
-quiet minutes end it. Each incident's causes are ranked as \`bifrost rca\` ranks them.
+its usual peak, failing spans, metric anomalies) opens an incident or joins the open one; three
+quiet minutes end it. Each incident's causes are ranked as \`bifrost rca\` ranks them. The
+incidents are kept in the store (an acknowledgement made over the API survives a new scan), so
+\`bifrost serve\` lists them at /api/v1/incidents.
 
 Examples:
   bifrost incidents --data ./nezha
@@ -48,7 +50,8 @@ Examples:
       const extent = await stores.telemetry.timeRange(flags.tenant);
       if (extent !== undefined) {
         range = { fromMs: since ?? extent.fromMs, toMs: until ?? extent.toMs + 1 };
-        incidents = await scanIncidents(stores.telemetry, flags.tenant, { ...range, reference: 'around', referenceMs });
+        // kept in the store, so that `bifrost serve` lists them and acknowledgements stick
+        incidents = (await new IncidentTracker({ telemetry: stores.telemetry, history: stores.history }).scanRange(flags.tenant, range.fromMs, range.toMs, referenceMs)).incidents;
       }
     } finally {
       await stores.telemetry.close();

@@ -31,6 +31,8 @@ export interface Incident {
   lastSymptomMs: number;
   /** Set once resolved (quiet for the configured period, or by a person). */
   resolvedMs?: number;
+  /** Who resolved it: the detector (quiet period) or a person (API). */
+  resolvedBy?: 'detector' | 'person';
   acknowledgedMs?: number;
   /** Highest evidence score seen. */
   peakScore: number;

@@ -1,4 +1,5 @@
 import type { ApiKeyRecord } from '../domain/api-key.js';
+import type { Incident, IncidentStatus } from '../domain/incident.js';
 import type { LogReport } from '../domain/log-report.js';
 
 /** A log analysis kept in history: the report as `bifrost analyze --output json` gives it. */
@@ -19,8 +20,22 @@ export interface AnalysisSummary {
   findings: number;
 }
 
-/** What the server keeps beside telemetry: API keys and analyses (incidents and the model cache later). */
+export interface IncidentQuery {
+  status?: IncidentStatus;
+  /** Incidents whose first symptom lies in [fromMs, toMs). */
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+  cursor?: string;
+}
+
+/** What the server keeps beside telemetry: API keys, analyses, incidents (the model cache later). */
 export interface HistoryStorePort {
+  /** Inserts or replaces the tenant's incident with this id. */
+  putIncident(tenant: string, incident: Incident): Promise<void>;
+  getIncident(tenant: string, id: string): Promise<Incident | undefined>;
+  /** Newest first symptom first; cursor from the previous page. */
+  listIncidents(tenant: string, q: IncidentQuery): Promise<{ items: Incident[]; next?: string }>;
   addAnalysis(a: StoredAnalysis): Promise<void>;
   getAnalysis(tenant: string, id: string): Promise<StoredAnalysis | undefined>;
   /** Newest first; cursor from the previous page. */

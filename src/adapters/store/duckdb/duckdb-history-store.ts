@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { ApiKeyRecord, KeyScope } from '../../../core/domain/api-key.js';
+import type { Incident } from '../../../core/domain/incident.js';
 import { AppError } from '../../../core/errors.js';
 import type { LogReport } from '../../../core/domain/log-report.js';
 import type { HistoryStorePort } from '../../../core/ports/history-store.port.js';
@@ -21,6 +22,43 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
   };
   const cols = 'id, hash, tenant, scope, name, created_ms, revoked_ms';
   return {
+    putIncident: (tenant, i) =>
+      serial(async () => {
+        check();
+        await conn.run('INSERT OR REPLACE INTO incidents VALUES ($1, $2, $3, $4, $5)', [tenant, i.id, i.firstSymptomMs, i.status, JSON.stringify(i)]);
+      }),
+    getIncident: (tenant, id) =>
+      serial(async () => {
+        check();
+        const r = (await conn.runAndReadAll('SELECT body FROM incidents WHERE tenant = $1 AND id = $2', [tenant, id])).getRows()[0];
+        return r === undefined ? undefined : (JSON.parse(String(r[0])) as Incident);
+      }),
+    listIncidents: (tenant, q) =>
+      serial(async () => {
+        check();
+        let where = 'tenant = $tenant';
+        const values: Record<string, DuckDBValue> = { tenant, limit: q.limit + 1 };
+        if (q.status !== undefined) {
+          where += ' AND status = $status';
+          values.status = q.status;
+        }
+        if (q.fromMs !== undefined) {
+          where += ' AND first_ms >= $from';
+          values.from = q.fromMs;
+        }
+        if (q.toMs !== undefined) {
+          where += ' AND first_ms < $to';
+          values.to = q.toMs;
+        }
+        if (q.cursor !== undefined) {
+          const c = requireCursor(q.cursor);
+          where += ' AND (first_ms < $ct OR (first_ms = $ct AND id < $cid))';
+          values.ct = c.timeMs;
+          values.cid = c.id;
+        }
+        const rows = (await conn.runAndReadAll(`SELECT body FROM incidents WHERE ${where} ORDER BY first_ms DESC, id DESC LIMIT $limit`, values)).getRows();
+        return pageOf(rows.map((r) => JSON.parse(String(r[0])) as Incident), q.limit, (i) => [i.firstSymptomMs, i.id]);
+      }),
     addAnalysis: (a) =>
       serial(async () => {
         check();

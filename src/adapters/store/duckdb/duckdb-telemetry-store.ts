@@ -36,6 +36,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS analyses (
      tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, created_ms DOUBLE NOT NULL, name VARCHAR NOT NULL,
      lines BIGINT NOT NULL, findings INTEGER NOT NULL, report VARCHAR NOT NULL, PRIMARY KEY (tenant, id))`,
+  `CREATE TABLE IF NOT EXISTS incidents (
+     tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, first_ms DOUBLE NOT NULL, status VARCHAR NOT NULL, body VARCHAR NOT NULL,
+     PRIMARY KEY (tenant, id))`,
   `CREATE TABLE IF NOT EXISTS spans (
      tenant VARCHAR NOT NULL, trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL, parent_span_id VARCHAR NOT NULL,
      name VARCHAR NOT NULL, kind INTEGER NOT NULL, start_ms DOUBLE NOT NULL, end_ms DOUBLE NOT NULL,

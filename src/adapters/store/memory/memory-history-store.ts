@@ -1,4 +1,5 @@
 import type { ApiKeyRecord } from '../../../core/domain/api-key.js';
+import type { Incident } from '../../../core/domain/incident.js';
 import type { AnalysisSummary, HistoryStorePort, StoredAnalysis } from '../../../core/ports/history-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
@@ -9,7 +10,27 @@ function summary(a: StoredAnalysis): AnalysisSummary {
 export function createMemoryHistoryStore(): HistoryStorePort {
   const keys = new Map<string, ApiKeyRecord>();
   const analyses = new Map<string, StoredAnalysis>();
+  const incidents = new Map<string, { tenant: string; incident: Incident }>();
   return {
+    putIncident: (tenant, incident) => {
+      incidents.set(`${tenant}\u0000${incident.id}`, { tenant, incident: structuredClone(incident) });
+      return Promise.resolve();
+    },
+    getIncident: (tenant, id) => {
+      const i = incidents.get(`${tenant}\u0000${id}`);
+      return Promise.resolve(i === undefined ? undefined : structuredClone(i.incident));
+    },
+    listIncidents: (tenant, q) =>
+      new Promise((resolve) => {
+        const after = q.cursor === undefined ? undefined : requireCursor(q.cursor);
+        const all = [...incidents.values()]
+          .filter((x) => x.tenant === tenant)
+          .map((x) => x.incident)
+          .filter((i) => (q.status === undefined || i.status === q.status) && (q.fromMs === undefined || i.firstSymptomMs >= q.fromMs) && (q.toMs === undefined || i.firstSymptomMs < q.toMs))
+          .filter((i) => after === undefined || i.firstSymptomMs < after.timeMs || (i.firstSymptomMs === after.timeMs && i.id < after.id))
+          .sort((a, b) => b.firstSymptomMs - a.firstSymptomMs || (a.id < b.id ? 1 : -1));
+        resolve(pageOf(all.slice(0, q.limit + 1).map((i) => structuredClone(i)), q.limit, (i) => [i.firstSymptomMs, i.id]));
+      }),
     addAnalysis: (a) => {
       analyses.set(`${a.tenant}\u0000${a.id}`, structuredClone(a));
       return Promise.resolve();

@@ -119,7 +119,10 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
       causes: ranked.map((c) => ({ service: c.service, score: Math.round(c.score * 1000) / 1000, reasons: c.reasons })),
       timeline: timeline.sort((x, y) => x.timeMs - y.timeMs),
     };
-    if (resolved) incident.resolvedMs = timeline.at(-1)!.timeMs;
+    if (resolved) {
+      incident.resolvedMs = timeline.at(-1)!.timeMs;
+      incident.resolvedBy = 'detector';
+    }
     return incident;
   });
 }

@@ -1,0 +1,113 @@
+import type { Incident, IncidentEvent } from '../domain/incident.js';
+import type { InsightConfig } from '../engine/insight/insight-config.js';
+import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
+import type { HistoryStorePort } from '../ports/history-store.port.js';
+import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import { scanIncidents } from './scan-incidents.js';
+
+export type IncidentChangeType = 'opened' | 'updated' | 'acknowledged' | 'resolved' | 'reopened';
+
+/** One change of an incident: what notifications and the event stream carry. */
+export interface IncidentChange {
+  type: IncidentChangeType;
+  tenant: string;
+  incident: Incident;
+}
+
+export interface IncidentTrackerOptions {
+  telemetry: TelemetryStorePort;
+  history: HistoryStorePort;
+  config?: InsightConfig;
+  /** How far back a live scan looks for abnormal minutes. */
+  lookbackMs?: number;
+  /** How much earlier data shows usual behaviour. */
+  referenceMs?: number;
+}
+
+const PERSON_EVENTS = new Set<IncidentEvent['kind']>(['acknowledged', 'reopened']);
+
+function signature(i: Incident): string {
+  return JSON.stringify([i.status, i.lastSymptomMs, i.services, i.causes[0]?.service, i.peakScore]);
+}
+
+/**
+ * Keeps the incidents of each tenant: merges what the detector finds with what is stored (a
+ * person's acknowledgement or resolution survives a re-detection; new symptoms after a person
+ * resolved it reopen it) and reports every change once.
+ */
+export class IncidentTracker {
+  private readonly config: InsightConfig;
+
+  constructor(private readonly o: IncidentTrackerOptions) {
+    this.config = o.config ?? DEFAULT_INSIGHT_CONFIG;
+  }
+
+  /** Live detection: the last minutes against the data before them. */
+  async scanLive(tenant: string, nowMs: number): Promise<IncidentChange[]> {
+    const lookback = this.o.lookbackMs ?? 30 * 60_000;
+    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs: nowMs - lookback, toMs: nowMs, reference: 'past', referenceMs: this.o.referenceMs ?? 2 * 3_600_000, nowMs }, this.config);
+    return this.record(tenant, detected);
+  }
+
+  /** A retrospective scan of stored data (imports): each minute against the data around it. */
+  async scanRange(tenant: string, fromMs: number, toMs: number, referenceMs = this.o.referenceMs ?? 2 * 3_600_000): Promise<{ incidents: Incident[]; changes: IncidentChange[] }> {
+    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs, toMs, reference: 'around', referenceMs }, this.config);
+    const changes = await this.record(tenant, detected);
+    const incidents: Incident[] = [];
+    for (const d of detected) incidents.push((await this.o.history.getIncident(tenant, d.id)) ?? d);
+    return { incidents, changes };
+  }
+
+  /** Merges detected incidents into the stored ones; returns what changed. */
+  async record(tenant: string, detected: readonly Incident[]): Promise<IncidentChange[]> {
+    const changes: IncidentChange[] = [];
+    for (const d of detected) {
+      const stored = await this.o.history.getIncident(tenant, d.id);
+      if (stored === undefined) {
+        await this.o.history.putIncident(tenant, d);
+        changes.push({ type: 'opened', tenant, incident: d });
+        continue;
+      }
+      const merged: Incident = { ...d, timeline: [...d.timeline, ...stored.timeline.filter((e) => PERSON_EVENTS.has(e.kind) || (e.kind === 'resolved' && stored.resolvedBy === 'person'))].sort((a, b) => a.timeMs - b.timeMs) };
+      if (stored.acknowledgedMs !== undefined) merged.acknowledgedMs = stored.acknowledgedMs;
+      let type: IncidentChangeType = 'updated';
+      if (stored.status === 'resolved' && stored.resolvedBy === 'person') {
+        if (d.lastSymptomMs > (stored.resolvedMs ?? 0)) {
+          merged.status = d.status === 'resolved' ? 'resolved' : stored.acknowledgedMs !== undefined ? 'acknowledged' : 'open';
+          merged.timeline.push({ timeMs: d.lastSymptomMs, kind: 'reopened', text: 'new symptoms after it was resolved' });
+          type = 'reopened';
+        } else {
+          merged.status = 'resolved';
+          merged.resolvedMs = stored.resolvedMs!;
+          merged.resolvedBy = 'person';
+          merged.timeline = merged.timeline.filter((e) => !(e.kind === 'resolved' && e.timeMs !== stored.resolvedMs));
+        }
+      } else if (d.status === 'open' && stored.status === 'acknowledged') merged.status = 'acknowledged';
+      if (signature(merged) === signature(stored) && merged.timeline.length === stored.timeline.length) continue;
+      if (type === 'updated' && merged.status === 'resolved' && stored.status !== 'resolved') type = 'resolved';
+      await this.o.history.putIncident(tenant, merged);
+      changes.push({ type, tenant, incident: merged });
+    }
+    return changes;
+  }
+
+  /** A person has seen it. undefined when the tenant has no such incident. */
+  async acknowledge(tenant: string, id: string, nowMs: number, who: string): Promise<IncidentChange | undefined> {
+    const i = await this.o.history.getIncident(tenant, id);
+    if (i === undefined) return undefined;
+    if (i.status !== 'open') return { type: 'acknowledged', tenant, incident: i };
+    const next: Incident = { ...i, status: 'acknowledged', acknowledgedMs: nowMs, timeline: [...i.timeline, { timeMs: nowMs, kind: 'acknowledged', text: `acknowledged by ${who}` }] };
+    await this.o.history.putIncident(tenant, next);
+    return { type: 'acknowledged', tenant, incident: next };
+  }
+
+  /** A person says it is over. undefined when the tenant has no such incident. */
+  async resolve(tenant: string, id: string, nowMs: number, who: string): Promise<IncidentChange | undefined> {
+    const i = await this.o.history.getIncident(tenant, id);
+    if (i === undefined) return undefined;
+    if (i.status === 'resolved') return { type: 'resolved', tenant, incident: i };
+    const next: Incident = { ...i, status: 'resolved', resolvedMs: nowMs, resolvedBy: 'person', timeline: [...i.timeline, { timeMs: nowMs, kind: 'resolved', text: `resolved by ${who}` }] };
+    await this.o.history.putIncident(tenant, next);
+    return { type: 'resolved', tenant, incident: next };
+  }
+}
