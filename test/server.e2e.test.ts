@@ -1,39 +1,13 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir } from './helpers/run-cli.js';
+import { runCli, tempDir } from './helpers/run-cli.js';
+import { serve, stopServers } from './helpers/serve.js';
+import type { Server } from './helpers/serve.js';
 
-interface Server { url: string; child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
-const running: Server[] = [];
-
-/** Spawns `bifrost serve --port 0` and resolves once it prints where it listens. */
-function serve(args: string[]): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: tempDir('bifrost-home-') } });
-    let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
-    child.stdout.resume();
-    child.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
-      // both start-up lines: where it listens, then the store and the access mode
-      if (m && /\nstore: .*\n/.test(err)) {
-        const s = { url: m[1]!, child, stderr: () => err, exited };
-        running.push(s);
-        resolve(s);
-      }
-    });
-    void exited.then((code) => { reject(new Error(`serve exited ${String(code)}: ${err}`)); });
-  });
-}
-
-afterEach(() => {
-  for (const s of running.splice(0)) if (s.child.exitCode === null) s.child.kill('SIGKILL');
-});
+afterEach(stopServers);
 
 const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);

@@ -12,6 +12,9 @@ import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
 import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
+import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
+import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
+import { EventHub } from './event-hub.js';
 import { JobRunner } from './jobs.js';
 
 /** The app over a store whose writes wait until released: backpressure made visible. */
@@ -24,7 +27,11 @@ function slowApp(capacity: number) {
   const ingest = new MetricIngest({ store });
   const queue = new IngestQueue(config.queueCapacity);
   let n = 0;
-  const ctx: ServerContext = { config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(createMemoryHistoryStore(), nodeKeyCrypto, Date.now), history: createMemoryHistoryStore(), jobs: new JobRunner(), commits: new GroupCommit(store), newId: () => String(n++), version: 'test', cache: undefined };
+  const history = createMemoryHistoryStore();
+  const ctx: ServerContext = {
+    config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(history, nodeKeyCrypto, Date.now), history, jobs: new JobRunner(), commits: new GroupCommit(store), newId: () => String(n++), version: 'test', cache: undefined,
+    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier: new IncidentNotifier([]), activeTenants: new Set(), streams: new Set(),
+  };
   return { app: buildApp(ctx), release };
 }
 

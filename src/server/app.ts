@@ -11,7 +11,9 @@ import { HTTP_STATUS } from './http-errors.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { apiRoutes } from './routes/api.js';
 import { keyRoutes } from './routes/keys.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { otlpRoutes } from './routes/otlp.js';
+import { streamRoutes } from './routes/stream.js';
 
 /**
  * The HTTP server: OTLP/HTTP receiver, REST API, health and Prometheus metrics on one
@@ -81,5 +83,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   void app.register(apiRoutes(ctx), { prefix: '/api/v1' });
   void app.register(keyRoutes(ctx), { prefix: '/api/v1' });
   void app.register(analysesRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(incidentRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(streamRoutes(ctx), { prefix: '/api/v1' });
   return app;
 }

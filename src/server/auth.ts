@@ -14,6 +14,8 @@ function needed(req: FastifyRequest): KeyScope {
   if (url.startsWith('/api/v1/keys')) return 'admin';
   // analyses are the caller's own working history: reading is enough to make and manage them
   if (url.startsWith('/api/v1/analyses') || url.startsWith('/api/v1/jobs')) return 'read';
+  // on-call people acknowledge and resolve incidents with the key they read them with
+  if (url.startsWith('/api/v1/incidents')) return 'read';
   return req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'admin';
 }
 

@@ -21,6 +21,15 @@ export interface ServerConfig {
   retentionMs: number | undefined;
   /** Result cache shared with `bifrost analyze` (undefined: no cache). */
   cacheDir: string | undefined;
+  /** How often incidents are looked for in recent data; 0 turns live detection off. */
+  detectIntervalMs: number;
+  /** Slack incoming webhook for incident changes. */
+  slackWebhook: string | undefined;
+  /** Generic webhook for incident changes, signed with webhookSecret when set. */
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  /** How people reach this server (links in notifications); default http://host:port. */
+  publicUrl: string | undefined;
 }
 
 export { parseDuration };
@@ -38,7 +47,24 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   version: '0.0.0',
   retentionMs: undefined,
   cacheDir: undefined,
+  detectIntervalMs: 60_000,
+  slackWebhook: undefined,
+  webhookUrl: undefined,
+  webhookSecret: undefined,
+  publicUrl: undefined,
 };
+
+function httpUrl(name: string, v: string | undefined): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new AppError('INPUT.BAD_OPTION', `${name} must be an http(s) URL, got something that is not a URL`, { field: name });
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppError('INPUT.BAD_OPTION', `${name} must be an http(s) URL, got ${u.protocol}`, { field: name });
+  return v;
+}
 
 function retention(name: string, v: string): number {
   const ms = parseDuration(v);
@@ -74,11 +100,18 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     ...(envLevel ? { logLevel: envLevel as ServerConfig['logLevel'] } : {}),
     ...(env.BIFROST_AUTH === 'required' ? { auth: true } : {}),
     ...(env.BIFROST_RETENTION ? { retentionMs: retention('BIFROST_RETENTION', env.BIFROST_RETENTION) } : {}),
+    ...(env.BIFROST_SLACK_WEBHOOK ? { slackWebhook: env.BIFROST_SLACK_WEBHOOK } : {}),
+    ...(env.BIFROST_WEBHOOK_URL ? { webhookUrl: env.BIFROST_WEBHOOK_URL } : {}),
+    ...(env.BIFROST_WEBHOOK_SECRET ? { webhookSecret: env.BIFROST_WEBHOOK_SECRET } : {}),
+    ...(env.BIFROST_PUBLIC_URL ? { publicUrl: env.BIFROST_PUBLIC_URL } : {}),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
     cacheDir: overrides.cacheDir,
   };
   if (env.BIFROST_AUTH !== undefined && env.BIFROST_AUTH !== '' && env.BIFROST_AUTH !== 'required' && env.BIFROST_AUTH !== 'loopback-open') throw new AppError('INPUT.BAD_OPTION', `BIFROST_AUTH must be "required" or "loopback-open", got "${env.BIFROST_AUTH}"`, { field: 'BIFROST_AUTH' });
+  httpUrl('--slack-webhook / BIFROST_SLACK_WEBHOOK', c.slackWebhook);
+  httpUrl('--webhook-url / BIFROST_WEBHOOK_URL', c.webhookUrl);
+  httpUrl('--public-url / BIFROST_PUBLIC_URL', c.publicUrl);
   // beyond loopback nobody gets in without a key
   if (!isLoopback(c.host)) c.auth = true;
   if (c.maxDecompressedBytes < c.maxBodyBytes) throw new AppError('INPUT.BAD_OPTION', 'the decompressed body limit must be at least the body limit', { field: 'maxDecompressedBytes' });

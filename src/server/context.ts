@@ -5,7 +5,10 @@ import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
 import type { ApiKeys, AuthContext } from '../core/use-cases/api-keys.js';
 import type { LogIngest } from '../core/use-cases/ingest-logs.js';
 import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
+import type { IncidentTracker } from '../core/use-cases/incident-tracker.js';
+import type { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 import type { ServerConfig } from './config.js';
+import type { EventHub } from './event-hub.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';
@@ -16,6 +19,8 @@ export interface ServerMetrics {
   bytes: Counter<'signal'>;
   rejected: Counter<'signal' | 'reason'>;
   findings: Counter<'kind'>;
+  incidentChanges: Counter<'type'>;
+  notifyFailures: Counter;
   storeLatency: Histogram;
   http: Histogram<'method' | 'route' | 'status'>;
 }
@@ -39,6 +44,14 @@ export interface ServerContext {
   newId: () => string;
   /** The package version, for the OpenAPI document. */
   version: string;
+  /** Findings and incident changes for /api/v1/stream. */
+  events: EventHub;
+  incidents: IncidentTracker;
+  notifier: IncidentNotifier;
+  /** Tenants that sent telemetry since start (live incident detection looks at these). */
+  activeTenants: Set<string>;
+  /** Open event streams: ended at shutdown (they would hold the server open). */
+  streams: Set<NodeJS.WritableStream & { end(): unknown }>;
 }
 
 declare module 'fastify' {
@@ -58,6 +71,8 @@ export function createServerMetrics(queue: IngestQueue, ingest: MetricIngest): S
     bytes: new Counter({ name: 'bifrost_received_bytes_total', help: 'Bytes received (decompressed), per signal', labelNames: ['signal'], registers: [registry] }),
     rejected: new Counter({ name: 'bifrost_rejected_total', help: 'Requests or records rejected, per signal and reason', labelNames: ['signal', 'reason'], registers: [registry] }),
     findings: new Counter({ name: 'bifrost_findings_total', help: 'Findings produced, per kind', labelNames: ['kind'], registers: [registry] }),
+    incidentChanges: new Counter({ name: 'bifrost_incident_changes_total', help: 'Incident changes (opened, updated, acknowledged, resolved, reopened)', labelNames: ['type'], registers: [registry] }),
+    notifyFailures: new Counter({ name: 'bifrost_notification_failures_total', help: 'Notifications that failed after every retry', registers: [registry] }),
     storeLatency: new Histogram({ name: 'bifrost_store_write_seconds', help: 'Time to score and durably write one ingest request', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     http: new Histogram({ name: 'bifrost_http_request_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
   };

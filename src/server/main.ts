@@ -11,6 +11,12 @@ import { buildApp } from './app.js';
 import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
 import { JobRunner } from './jobs.js';
+import { EventHub } from './event-hub.js';
+import { announce } from './incident-events.js';
+import { createSlackNotifier } from '../adapters/notify/slack-notifier.js';
+import { createWebhookNotifier } from '../adapters/notify/webhook-notifier.js';
+import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
+import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 
 export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
@@ -37,8 +43,24 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const logIngest = new LogIngest({ store, newId });
   const jobs = new JobRunner();
   const queue = new IngestQueue(config.queueCapacity);
-  const ctx: ServerContext = { config, store, ingest, logIngest, queue, metrics: createServerMetrics(queue, ingest), keys, history, jobs, newId, commits: new GroupCommit(store), version: config.version, cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }) };
+  const notifiers = [...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]), ...(config.webhookUrl === undefined ? [] : [createWebhookNotifier(config.webhookUrl, config.webhookSecret === undefined ? {} : { secret: config.webhookSecret })])];
+  let publicUrl = config.publicUrl;
+  let onNotifyFailure: (name: string, id: string, err: Error) => void = () => undefined;
+  const notifier = new IncidentNotifier(notifiers, {
+    linkOf: (_tenant, id) => (publicUrl === undefined ? undefined : `${publicUrl.replace(/\/$/, '')}/api/v1/incidents/${id}`),
+    onFailure: (name, n, err) => { onNotifyFailure(name, n.incident.id, err); },
+  });
+  const metrics = createServerMetrics(queue, ingest);
+  const ctx: ServerContext = {
+    config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store), version: config.version,
+    cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }),
+    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(),
+  };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
+  onNotifyFailure = (name, id, err) => {
+    metrics.notifyFailures.inc();
+    app.log.warn({ notifier: name, incident: id }, `notification failed for good: ${err.message}`);
+  };
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -67,6 +89,26 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const addr = app.server.address();
   const port = addr !== null && typeof addr === 'object' ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  publicUrl ??= `http://${host}:${port}`;
+  // live incident detection: the recent minutes of every tenant that sent telemetry, one scan at a time
+  let detector: NodeJS.Timeout | undefined;
+  let detecting: Promise<void> = Promise.resolve();
+  if (config.detectIntervalMs > 0) {
+    const detect = async () => {
+      for (const tenant of ctx.activeTenants) {
+        if (!store.healthy()) return;
+        try {
+          announce(ctx, await ctx.incidents.scanLive(tenant, Date.now()));
+        } catch (err) {
+          app.log.error({ err, tenant }, 'incident detection failed');
+        }
+      }
+    };
+    detector = setInterval(() => {
+      detecting = detecting.then(detect);
+    }, config.detectIntervalMs);
+    detector.unref();
+  }
   let closing: Promise<boolean> | undefined;
   return {
     url: `http://${host}:${port}`,
@@ -77,8 +119,11 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
           timer = setTimeout(() => { resolve(false); }, config.shutdownTimeoutMs);
         });
         clearInterval(sweeper);
+        clearInterval(detector);
         const graceful = (async () => {
+          for (const s of ctx.streams) s.end();
           await app.close();
+          await detecting;
           await queue.drain();
           await jobs.drain();
           await store.close();

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Incident } from '../../core/domain/incident.js';
-import { incidentTimes } from '../../core/domain/incident.js';
+import { incidentTimes, incidentView } from '../../core/domain/incident.js';
 import { formatDuration } from '../../core/engine/metrics/reasons.js';
 import { IncidentTracker } from '../../core/use-cases/incident-tracker.js';
 import type { CliContext } from '../context.js';
@@ -57,26 +57,12 @@ Examples:
       await stores.telemetry.close();
     }
     if (flags.output === 'json') {
-      await ctx.terminal.out(`${JSON.stringify({ from: range && isoTime(range.fromMs), to: range && isoTime(range.toMs), incidents: incidents.map(incidentJson) }, null, 2)}\n`);
+      await ctx.terminal.out(`${JSON.stringify({ from: range && isoTime(range.fromMs), to: range && isoTime(range.toMs), incidents: incidents.map(incidentView) }, null, 2)}\n`);
       return;
     }
     await ctx.terminal.out(renderIncidents(incidents, range, ctx.terminal));
   });
   return cmd;
-}
-
-/** An incident with ISO times and its MTTD/MTTR, as the CLI and the API show it. */
-export function incidentJson(i: Incident) {
-  const { mttdMs, mttrMs } = incidentTimes(i);
-  return {
-    ...i,
-    firstSymptom: isoTime(i.firstSymptomMs),
-    detected: isoTime(i.detectedMs),
-    lastSymptom: isoTime(i.lastSymptomMs),
-    ...(i.resolvedMs === undefined ? {} : { resolved: isoTime(i.resolvedMs) }),
-    mttdMs,
-    ...(mttrMs === undefined ? {} : { mttrMs }),
-  };
 }
 
 function renderIncidents(incidents: Incident[], range: { fromMs: number; toMs: number } | undefined, t: Terminal): string {

@@ -3,7 +3,7 @@ import { TENANT_PATTERN } from '../../core/domain/api-key.js';
 import { parseDuration, parseInstant } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
 import type { RcaResult } from '../../core/use-cases/root-cause-analysis.js';
-import { analyzeRootCause } from '../../core/use-cases/root-cause-analysis.js';
+import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
 import type { CliContext } from '../context.js';
 import { openStore } from '../open-store.js';
 import { clip, isoTime, oneLine } from '../render/format.js';
@@ -70,23 +70,12 @@ Examples:
       await stores.telemetry.close();
     }
     if (flags.output === 'json') {
-      await ctx.terminal.out(`${JSON.stringify(rcaJson(result, flags.top), null, 2)}\n`);
+      await ctx.terminal.out(`${JSON.stringify(rcaView(result, flags.top), null, 2)}\n`);
       return;
     }
     await ctx.terminal.out(renderRca(result, flags.top, ctx.terminal));
   });
   return cmd;
-}
-
-/** The JSON answer: `{"at": "…", "candidates": [{"service", "score", "reasons", "evidence"}]}`. */
-export function rcaJson(r: RcaResult, top: number) {
-  return {
-    at: isoTime(r.atMs),
-    window: { from: isoTime(r.window.fromMs), to: isoTime(r.window.toMs) },
-    reference: { from: isoTime(r.reference.fromMs), to: isoTime(r.reference.toMs) },
-    candidates: r.candidates.slice(0, top).map((c) => ({ service: c.service, score: c.score, reasons: c.reasons, explains: c.explains, explainedBy: c.explainedBy, evidence: c.evidence })),
-    notes: r.notes,
-  };
 }
 
 function renderRca(r: RcaResult, top: number, t: Terminal): string {

@@ -19,6 +19,10 @@ interface ServeFlags {
   retention?: number;
   cache: boolean;
   cacheDir?: string;
+  detectEvery?: number;
+  slackWebhook?: string;
+  webhookUrl?: string;
+  publicUrl?: string;
 }
 
 
@@ -41,6 +45,15 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent [env BIFROST_LOG_LEVEL]')
     .option('--queue <n>', 'ingest requests that may wait before 503 + Retry-After', ctx.parseIntOption('--queue', 1), 64)
     .option('--max-body-mb <n>', 'largest request body (compressed; 4× that decompressed)', ctx.parseIntOption('--max-body-mb', 1), 16)
+    .option('--detect-every <duration>', 'how often incidents are looked for in recent data (30s, 1m, …; "off" to stop)', (v: string) => {
+      if (v === 'off') return 0;
+      const ms = parseDuration(v);
+      if (ms === undefined) throw new InvalidArgumentError(`--detect-every takes a duration like 30s or 1m, or "off"; got "${v}"`);
+      return ms;
+    })
+    .option('--slack-webhook <url>', 'post incident changes to this Slack incoming webhook [env BIFROST_SLACK_WEBHOOK]')
+    .option('--webhook-url <url>', 'POST incident changes as JSON here, signed with BIFROST_WEBHOOK_SECRET (HMAC-SHA256) when set [env BIFROST_WEBHOOK_URL]')
+    .option('--public-url <url>', 'how people reach this server, for links in notifications [env BIFROST_PUBLIC_URL]')
     .option('--shutdown-timeout <seconds>', 'how long SIGTERM/SIGINT waits for in-flight work', ctx.parseIntOption('--shutdown-timeout', 1), 10);
   cmd.addHelpText('after', `
 Endpoints (one listener):
@@ -48,6 +61,10 @@ Endpoints (one listener):
   GET  /api/v1/findings     metric anomalies with reasons (?from&to&kind&limit&cursor)
   GET  /api/v1/metrics/points?name=…   stored points of a metric
   GET  /api/v1/logs, /api/v1/templates, /api/v1/traces/:id, /api/v1/spans, /api/v1/services
+  GET  /api/v1/incidents[/:id[/timeline|/graph]]   incidents with ranked causes; POST …/acknowledge, …/resolve
+  POST /api/v1/incidents/scan   look for incidents in stored data of a past period (after bifrost import)
+  GET  /api/v1/rca?at=…, /api/v1/graph, /api/v1/mttr   root causes, service graph with RED, MTTD/MTTR
+  GET  /api/v1/stream       Server-Sent Events of findings and incident changes (Last-Event-ID resume)
   POST/GET/DELETE /api/v1/keys         the tenant's API keys (admin scope)
   GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics
 Logs: JSON lines (pino) on stdout, with request ids. SIGTERM/SIGINT stop gracefully.
@@ -55,9 +72,14 @@ Logs: JSON lines (pino) on stdout, with request ids. SIGTERM/SIGINT stop gracefu
 Point an OpenTelemetry SDK or Collector at it:
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 
+Incidents are looked for every minute in the last 30 minutes of each tenant that sends
+telemetry; each change (opened, updated, acknowledged, resolved, reopened) is one event on the
+stream and one message to the notifiers, retried with back-off.
+
 Examples:
   bifrost serve
-  bifrost serve --port 0 --memory --log-level warn`);
+  bifrost serve --port 0 --memory --log-level warn
+  BIFROST_WEBHOOK_SECRET=… bifrost serve --webhook-url https://hooks.example.com/bifrost`);
   cmd.action(async (flags: ServeFlags) => {
     const t = ctx.terminal;
     const dataDir = flags.data ?? defaultDataDir(ctx.env);
@@ -75,10 +97,16 @@ Examples:
       version: ctx.version,
       ...(flags.retention === undefined ? {} : { retentionMs: flags.retention }),
       ...(flags.auth === true ? { auth: true } : {}),
+      ...(flags.detectEvery === undefined ? {} : { detectIntervalMs: flags.detectEvery }),
+      ...(flags.slackWebhook === undefined ? {} : { slackWebhook: flags.slackWebhook }),
+      ...(flags.webhookUrl === undefined ? {} : { webhookUrl: flags.webhookUrl }),
+      ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
     });
     if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
     const server = await startServer(config, { stream: ctx.stdout });
     t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
+    const notify = [config.slackWebhook === undefined ? '' : 'Slack', config.webhookUrl === undefined ? '' : `webhook${config.webhookSecret === undefined ? ' (unsigned: set BIFROST_WEBHOOK_SECRET)' : ' (signed)'}`].filter((x) => x !== '');
+    t.err(`incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`);
     t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

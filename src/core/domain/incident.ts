@@ -46,3 +46,20 @@ export interface Incident {
 export function incidentTimes(i: Incident): { mttdMs: number; mttrMs: number | undefined } {
   return { mttdMs: i.detectedMs - i.firstSymptomMs, mttrMs: i.resolvedMs === undefined ? undefined : i.resolvedMs - i.firstSymptomMs };
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** An incident with ISO times and its MTTD/MTTR, as the CLI and the API show it. */
+export function incidentView(i: Incident) {
+  const { mttdMs, mttrMs } = incidentTimes(i);
+  return {
+    ...i,
+    firstSymptom: iso(i.firstSymptomMs),
+    detected: iso(i.detectedMs),
+    lastSymptom: iso(i.lastSymptomMs),
+    ...(i.resolvedMs === undefined ? {} : { resolved: iso(i.resolvedMs) }),
+    ...(i.acknowledgedMs === undefined ? {} : { acknowledged: iso(i.acknowledgedMs) }),
+    mttdMs,
+    ...(mttrMs === undefined ? {} : { mttrMs }),
+  };
+}

@@ -40,11 +40,14 @@ describe('IncidentTracker', () => {
     await t.record('a', [inc()]);
     const ack = await t.acknowledge('a', 'inc_1', 13 * M, 'key AbCd1234');
     expect(ack?.incident).toMatchObject({ status: 'acknowledged', acknowledgedMs: 13 * M });
+    expect(ack?.change?.type).toBe('acknowledged');
+    expect((await t.acknowledge('a', 'inc_1', 14 * M, 'again'))?.change).toBeUndefined();
     const again = await t.record('a', [inc({ lastSymptomMs: 14 * M })]);
     expect(again[0]?.incident.status).toBe('acknowledged');
     expect(again[0]?.incident.timeline.map((e) => e.kind)).toEqual(['first-symptom', 'acknowledged']);
     const done = await t.resolve('a', 'inc_1', 15 * M, 'key AbCd1234');
     expect(done?.incident).toMatchObject({ status: 'resolved', resolvedBy: 'person', resolvedMs: 15 * M });
+    expect((await t.resolve('a', 'inc_1', 16 * M, 'again'))?.change).toBeUndefined();
     expect(await t.record('a', [inc({ lastSymptomMs: 14 * M })])).toEqual([]);
     expect((await history.getIncident('a', 'inc_1'))?.status).toBe('resolved');
     const reopened = await t.record('a', [inc({ lastSymptomMs: 18 * M })]);

@@ -91,23 +91,23 @@ export class IncidentTracker {
     return changes;
   }
 
-  /** A person has seen it. undefined when the tenant has no such incident. */
-  async acknowledge(tenant: string, id: string, nowMs: number, who: string): Promise<IncidentChange | undefined> {
+  /** A person has seen it (an open incident; others are returned unchanged). undefined when the tenant has no such incident. */
+  async acknowledge(tenant: string, id: string, nowMs: number, who: string): Promise<{ incident: Incident; change?: IncidentChange } | undefined> {
     const i = await this.o.history.getIncident(tenant, id);
     if (i === undefined) return undefined;
-    if (i.status !== 'open') return { type: 'acknowledged', tenant, incident: i };
+    if (i.status !== 'open') return { incident: i };
     const next: Incident = { ...i, status: 'acknowledged', acknowledgedMs: nowMs, timeline: [...i.timeline, { timeMs: nowMs, kind: 'acknowledged', text: `acknowledged by ${who}` }] };
     await this.o.history.putIncident(tenant, next);
-    return { type: 'acknowledged', tenant, incident: next };
+    return { incident: next, change: { type: 'acknowledged', tenant, incident: next } };
   }
 
-  /** A person says it is over. undefined when the tenant has no such incident. */
-  async resolve(tenant: string, id: string, nowMs: number, who: string): Promise<IncidentChange | undefined> {
+  /** A person says it is over (a resolved incident is returned unchanged). undefined when the tenant has no such incident. */
+  async resolve(tenant: string, id: string, nowMs: number, who: string): Promise<{ incident: Incident; change?: IncidentChange } | undefined> {
     const i = await this.o.history.getIncident(tenant, id);
     if (i === undefined) return undefined;
-    if (i.status === 'resolved') return { type: 'resolved', tenant, incident: i };
+    if (i.status === 'resolved') return { incident: i };
     const next: Incident = { ...i, status: 'resolved', resolvedMs: nowMs, resolvedBy: 'person', timeline: [...i.timeline, { timeMs: nowMs, kind: 'resolved', text: `resolved by ${who}` }] };
     await this.o.history.putIncident(tenant, next);
-    return { type: 'resolved', tenant, incident: next };
+    return { incident: next, change: { type: 'resolved', tenant, incident: next } };
   }
 }

@@ -6,6 +6,7 @@ import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-log
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
 import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp-traces.js';
 import type { TelemetryBatch } from '../../core/ports/telemetry-store.port.js';
+import type { Finding } from '../../core/domain/finding.js';
 import type { ServerContext } from '../context.js';
 
 type Signal = 'metrics' | 'logs' | 'traces';
@@ -52,7 +53,7 @@ export function otlpRoutes(ctx: ServerContext) {
     });
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
-    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => Decoded<T>, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: number }) => {
+    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => Decoded<T>, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: readonly Finding[] }) => {
       const encoding = encodingOf(req);
       // no Content-Type (and so no parser ran): say what to send rather than guess
       if (!Buffer.isBuffer(req.body)) return res.code(415).send({ code: 415, message: 'send the request with Content-Type application/x-protobuf or application/json' });
@@ -87,7 +88,9 @@ export function otlpRoutes(ctx: ServerContext) {
       // acknowledged only once durable
       await written;
       ctx.metrics.records.inc({ signal }, prepared.stored);
-      if (prepared.findings > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings);
+      ctx.activeTenants.add(tenant);
+      if (prepared.findings.length > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
+      for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
       return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
     };
 
@@ -99,7 +102,7 @@ export function otlpRoutes(ctx: ServerContext) {
         (raw, enc) => (enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw)),
         (points, tenant) => {
           const { batch, result } = ctx.ingest.score(tenant, points);
-          return { batch, stored: result.stored, findings: result.findings.length };
+          return { batch, stored: result.stored, findings: result.findings };
         },
       ),
     );
@@ -112,7 +115,7 @@ export function otlpRoutes(ctx: ServerContext) {
         (raw, enc) => (enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw)),
         (logs, tenant) => {
           const r = ctx.logIngest.template(tenant, logs);
-          return { batch: r.batch, stored: r.stored, findings: 0 };
+          return { batch: r.batch, stored: r.stored, findings: [] };
         },
       ),
     );
@@ -123,7 +126,7 @@ export function otlpRoutes(ctx: ServerContext) {
         req,
         res,
         (raw, enc) => (enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw)),
-        (spans) => ({ batch: { spans }, stored: spans.length, findings: 0 }),
+        (spans) => ({ batch: { spans }, stored: spans.length, findings: [] }),
       ),
     );
     return Promise.resolve();

@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { incidentTimes, incidentView } from '../../core/domain/incident.js';
+import type { IncidentStatus } from '../../core/domain/incident.js';
+import { AppError } from '../../core/errors.js';
+import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
+import type { ServerContext } from '../context.js';
+import { announce } from '../incident-events.js';
+import { FROM, PAGE, TO, timeParam } from './query-params.js';
+
+const DURATION = { type: 'string', pattern: '^[1-9][0-9]{0,5}(s|m|h|d)$', description: 'e.g. 30s, 10m, 2h' } as const;
+const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const duration = (v: string) => Number(v.slice(0, -1)) * UNIT[v.slice(-1)]!;
+
+const incidentsQuery = { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] }, from: FROM, to: TO, ...PAGE } } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+/** Incidents (list, one, timeline, graph, acknowledge, resolve, scan), root causes, the service graph and MTTD/MTTR. */
+export function incidentRoutes(ctx: ServerContext) {
+  return (app: FastifyInstance): Promise<void> => {
+    const who = (req: FastifyRequest) => (req.auth.keyId === 'open' ? 'an operator (open mode)' : `key ${req.auth.keyId}`);
+    const notFound = (res: FastifyReply, id: string) => res.code(404).send({ code: 404, message: `no incident ${id}` });
+
+    app.get<{ Querystring: { status?: IncidentStatus; from?: string; to?: string; limit: number; cursor?: string } }>('/incidents', { schema: { tags: ['incidents'], summary: 'Incidents, newest first symptom first (cursor pages), by status and time', querystring: incidentsQuery } }, async (req) => {
+      const q = req.query;
+      const page = await ctx.history.listIncidents(req.auth.tenant, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...optionalRange(q.from, q.to), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
+      return { items: page.items.map(incidentView), next: page.next ?? null };
+    });
+
+    app.get<{ Params: { id: string } }>('/incidents/:id', { schema: { tags: ['incidents'], summary: 'One incident: status, services, ranked causes with reasons, timeline, MTTD/MTTR', params: idParams } }, async (req, res) => {
+      const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
+      return i === undefined ? notFound(res, req.params.id) : incidentView(i);
+    });
+
+    app.get<{ Params: { id: string } }>('/incidents/:id/timeline', { schema: { tags: ['incidents'], summary: "An incident's timeline: first symptom, detection, symptoms, changes, acknowledgement, resolution", params: idParams } }, async (req, res) => {
+      const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
+      return i === undefined ? notFound(res, req.params.id) : { id: i.id, timeline: i.timeline.map((e) => ({ ...e, time: new Date(e.timeMs).toISOString() })) };
+    });
+
+    app.get<{ Params: { id: string } }>('/incidents/:id/graph', { schema: { tags: ['incidents'], summary: "The service graph around an incident: its services, their callers and callees, abnormal ones marked with their cause score", params: idParams } }, async (req, res) => {
+      const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
+      if (i === undefined) return notFound(res, req.params.id);
+      const edges = await ctx.store.serviceEdges(req.auth.tenant, { fromMs: i.firstSymptomMs - 10 * 60_000, toMs: i.lastSymptomMs });
+      const involved = new Set(i.services);
+      const near = edges.filter((e) => involved.has(e.caller) || involved.has(e.callee));
+      const names = new Set([...i.services, ...near.flatMap((e) => [e.caller, e.callee])]);
+      const score = new Map(i.causes.map((c) => [c.service, c.score]));
+      return { id: i.id, nodes: [...names].sort().map((s) => ({ service: s, abnormal: involved.has(s), causeScore: score.get(s) ?? null })), edges: near };
+    });
+
+    const transition = (kind: 'acknowledge' | 'resolve') => async (req: FastifyRequest<{ Params: { id: string } }>, res: FastifyReply) => {
+      const r = kind === 'acknowledge' ? await ctx.incidents.acknowledge(req.auth.tenant, req.params.id, Date.now(), who(req)) : await ctx.incidents.resolve(req.auth.tenant, req.params.id, Date.now(), who(req));
+      if (r === undefined) return notFound(res, req.params.id);
+      if (r.change !== undefined) announce(ctx, [r.change]);
+      return incidentView(r.incident);
+    };
+    app.post('/incidents/:id/acknowledge', { schema: { tags: ['incidents'], summary: 'Acknowledge an open incident (kept when it is detected again)', params: idParams } }, transition('acknowledge'));
+    app.post('/incidents/:id/resolve', { schema: { tags: ['incidents'], summary: 'Resolve an incident by hand (new symptoms after this reopen it)', params: idParams } }, transition('resolve'));
+
+    app.post<{ Body: { from: string; to: string; reference?: string } }>('/incidents/scan', { schema: { tags: ['incidents'], summary: 'Look for incidents in stored data of a past period (imports), each minute against the data around it; the incidents found are kept', body: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: FROM, to: TO, reference: DURATION } } } }, async (req) => {
+      const fromMs = timeParam('from', req.body.from)!;
+      const toMs = timeParam('to', req.body.to)!;
+      if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+      if (toMs - fromMs > 7 * 86_400_000) throw new AppError('INPUT.BAD_OPTION', 'scan at most 7 days at once', { field: 'to' });
+      const { incidents, changes } = await ctx.incidents.scanRange(req.auth.tenant, fromMs, toMs, req.body.reference === undefined ? undefined : duration(req.body.reference));
+      announce(ctx, changes);
+      return { items: incidents.map(incidentView), changes: changes.map((c) => ({ type: c.type, id: c.incident.id })) };
+    });
+
+    app.get<{ Querystring: { at: string; window: string; reference: string; top: number } }>('/rca', { schema: { tags: ['incidents'], summary: 'Rank root-cause services for an alert at a time (as bifrost rca)', querystring: { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', description: 'ISO date-time or epoch ms' }, window: { ...DURATION, default: '10m' }, reference: { ...DURATION, default: '2h' }, top: { type: 'integer', minimum: 1, maximum: 100, default: 5 } } } } }, async (req) => {
+      const atMs = timeParam('at', req.query.at)!;
+      return rcaView(await analyzeRootCause(ctx.store, req.auth.tenant, { atMs, windowMs: duration(req.query.window), referenceMs: duration(req.query.reference) }), req.query.top);
+    });
+
+    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: 'The service dependency graph from parent/child spans (default: the last hour), with RED per service', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+      const toMs = timeParam('to', req.query.to) ?? Date.now();
+      const fromMs = timeParam('from', req.query.from) ?? toMs - 3_600_000;
+      const [edges, stats] = await Promise.all([ctx.store.serviceEdges(req.auth.tenant, { fromMs, toMs }), ctx.store.spanStats(req.auth.tenant, { fromMs, toMs, bucketMs: Math.max(60_000, toMs - fromMs) })]);
+      const minutes = Math.max((toMs - fromMs) / 60_000, 1 / 60);
+      const services = stats.map((s) => ({ service: s.service, spans: s.count, ratePerMin: Math.round((s.count / minutes) * 100) / 100, errorRatio: s.count > 0 ? s.errors / s.count : 0, p50Ms: s.p50Ms, p90Ms: s.p90Ms }));
+      return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges };
+    });
+
+    app.get<{ Querystring: { from?: string; to?: string } }>('/mttr', { schema: { tags: ['incidents'], summary: 'Incidents, mean time to detect and to resolve per service (the top cause), over a period (default: 30 days)', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+      const toMs = timeParam('to', req.query.to) ?? Date.now();
+      const fromMs = timeParam('from', req.query.from) ?? toMs - 30 * 86_400_000;
+      const per = new Map<string, { incidents: number; mttd: number[]; mttr: number[] }>();
+      let cursor: string | undefined;
+      do {
+        const page = await ctx.history.listIncidents(req.auth.tenant, { fromMs, toMs, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+        for (const i of page.items) {
+          const service = i.causes[0]?.service ?? i.services[0] ?? '';
+          let p = per.get(service);
+          if (p === undefined) per.set(service, (p = { incidents: 0, mttd: [], mttr: [] }));
+          const t = incidentTimes(i);
+          p.incidents++;
+          p.mttd.push(t.mttdMs);
+          if (t.mttrMs !== undefined) p.mttr.push(t.mttrMs);
+        }
+        cursor = page.next;
+      } while (cursor !== undefined);
+      const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round(xs.reduce((a, x) => a + x, 0) / xs.length));
+      return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services: [...per].sort((a, b) => b[1].incidents - a[1].incidents || (a[0] < b[0] ? -1 : 1)).map(([service, p]) => ({ service, incidents: p.incidents, mttdMs: mean(p.mttd), mttrMs: mean(p.mttr), resolved: p.mttr.length })) };
+    });
+    return Promise.resolve();
+  };
+}
+
+function optionalRange(from: string | undefined, to: string | undefined): { fromMs?: number; toMs?: number } {
+  const f = timeParam('from', from);
+  const t = timeParam('to', to);
+  return { ...(f === undefined ? {} : { fromMs: f }), ...(t === undefined ? {} : { toMs: t }) };
+}

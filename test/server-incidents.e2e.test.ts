@@ -1,0 +1,171 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nezhaSlice } from './helpers/nezha.js';
+import { runCli, tempDir } from './helpers/run-cli.js';
+import { serve, stopServers } from './helpers/serve.js';
+
+afterEach(stopServers);
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** Reads a Server-Sent Events response, collecting events as they come. */
+async function openStream(url: string, headers: Record<string, string> = {}) {
+  const ctrl = new AbortController();
+  const res = await fetch(url, { headers, signal: ctrl.signal });
+  const events: SseEvent[] = [];
+  let text = '';
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const done = (async () => {
+    try {
+      for (;;) {
+        const chunk = (await reader.read()) as { done: boolean; value: Uint8Array };
+        if (chunk.done) return;
+        text += Buffer.from(chunk.value).toString('utf8');
+        let cut;
+        while ((cut = text.indexOf('\n\n')) >= 0) {
+          const block = text.slice(0, cut);
+          text = text.slice(cut + 2);
+          const e: SseEvent = {};
+          for (const line of block.split('\n')) {
+            const m = /^(id|event|data): (.*)$/.exec(line);
+            if (m) e[m[1] as 'id' | 'event' | 'data'] = m[2]!;
+          }
+          if (e.event !== undefined) events.push(e);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return { res, events, close: async () => { ctrl.abort(); await done; } };
+}
+
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('bifrost serve: incidents, root causes, the event stream and notifications', () => {
+  const data = tempDir('bifrost-serve-nezha-');
+  const hooks: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      hooks.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(hooks.length === 1 ? 503 : 200).end();
+    });
+  });
+  beforeAll(async () => {
+    const r = await runCli(['import', '--format', 'nezha', nezhaSlice(), '--data', data]);
+    expect(r.code).toBe(0);
+    await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+  }, 60_000);
+  afterAll(() => new Promise((ok) => receiver.close(ok)));
+
+  it('scans stored data for incidents, streams and notifies each change once, acknowledges, ranks causes, resumes a stream', async () => {
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const s = await serve(['--data', data, '--webhook-url', hook, '--public-url', 'https://bifrost.example', '--detect-every', '1s'], { BIFROST_WEBHOOK_SECRET: 'whsec' });
+    expect(s.stderr()).toMatch(/incidents: looked for every 1 s · notifications to webhook \(signed\)/);
+    const api = (path: string, init?: RequestInit) => fetch(`${s.url}/api/v1${path}`, init);
+    const post = (path: string, body?: unknown) => api(path, { method: 'POST', ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+
+    const stream = await openStream(`${s.url}/api/v1/stream?types=incident`);
+    expect(stream.res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+
+    const scan = await post('/incidents/scan', { from: '2023-01-29T08:40:00Z', to: '2023-01-29T09:20:00Z' });
+    expect(scan.status).toBe(200);
+    const found = (await scan.json()) as { items: { id: string; causes: { service: string }[]; status: string }[]; changes: { type: string }[] };
+    expect(found.items.map((i) => i.causes[0]?.service)).toEqual(['ts-contacts-service', 'ts-basic-service']);
+    expect(found.changes.map((c) => c.type)).toEqual(['opened', 'opened']);
+    // the same scan again changes nothing: no new events, no new messages
+    expect(((await (await post('/incidents/scan', { from: '2023-01-29T08:40:00Z', to: '2023-01-29T09:20:00Z' })).json()) as { changes: unknown[] }).changes).toEqual([]);
+
+    await until(() => stream.events.length >= 2, 'two incident events');
+    expect(stream.events.map((e) => e.event)).toEqual(['incident.opened', 'incident.opened']);
+    const [a, b] = found.items;
+    // retrospective incidents are resolved already: acknowledging one changes nothing and says nothing
+    const noop = await post(`/incidents/${b!.id}/acknowledge`);
+    expect(noop.status).toBe(200);
+    expect(await noop.json()).toMatchObject({ id: b!.id, status: 'resolved' });
+
+    // live detection: 38 quiet minutes of a service, then a burst of a new error in the last minute
+    const now = Date.now();
+    const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+    const records = [
+      ...Array.from({ length: 38 * 20 }, (_, k) => ({ timeUnixNano: ns(now - 40 * 60_000 + k * 3000), severityText: 'INFO', severityNumber: 9, body: { stringValue: `served request ${k} in ${k % 40} ms` } })),
+      ...Array.from({ length: 30 }, (_, k) => ({ timeUnixNano: ns(now - 50_000 + k * 1500), severityText: 'ERROR', severityNumber: 17, body: { stringValue: `payment provider timeout after ${3000 + k} ms` } })),
+    ];
+    const sent = await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeLogs: [{ logRecords: records }] }] }) });
+    expect(sent.status).toBe(200);
+    await until(() => stream.events.length >= 3, 'the live incident', 20_000);
+    const live = JSON.parse(stream.events[2]!.data!) as { id: string; status: string; services: string[]; causes: { service: string; reasons: string[] }[] };
+    expect(stream.events[2]!.event).toBe('incident.opened');
+    expect(live).toMatchObject({ status: 'open', services: ['checkout'] });
+    expect(live.causes[0]!.reasons[0]).toMatch(/^30 ERROR records "payment provider timeout after <\*> ms"/);
+    const ack = await post(`/incidents/${live.id}/acknowledge`);
+    expect(await ack.json()).toMatchObject({ id: live.id, status: 'acknowledged', timeline: expect.arrayContaining([expect.objectContaining({ kind: 'acknowledged', text: 'acknowledged by an operator (open mode)' })]) as unknown });
+    const res = await post(`/incidents/${live.id}/resolve`);
+    expect(await res.json()).toMatchObject({ status: 'resolved', resolvedBy: 'person' });
+    await until(() => stream.events.length >= 5, 'acknowledge and resolve events');
+    expect(stream.events.map((e) => e.event).slice(3, 5)).toEqual(['incident.acknowledged', 'incident.resolved']);
+    const ids = stream.events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    await stream.close();
+
+    // resume: everything after the first event again, in order
+    const resumed = await openStream(`${s.url}/api/v1/stream?types=incident`, { 'last-event-id': String(ids[0]) });
+    await until(() => resumed.events.length >= ids.length - 1, 'the replay');
+    expect(resumed.events.map((e) => e.id)).toEqual(ids.slice(1).map(String));
+    await resumed.close();
+
+    // the webhook: first delivery refused (503) and retried; each message signed
+    await until(() => hooks.length >= 6, 'webhook deliveries', 15_000);
+    const opened = hooks.filter((h) => h.headers['x-bifrost-event'] === 'incident.opened');
+    expect(new Set(opened.map((h) => h.headers['x-bifrost-delivery'])).size).toBe(3);
+    expect(hooks.map((h) => h.headers['x-bifrost-event']).filter((e) => e !== 'incident.opened')).toEqual(['incident.acknowledged', 'incident.resolved']);
+    for (const h of hooks) expect(h.headers['x-bifrost-signature']).toBe(`sha256=${createHmac('sha256', 'whsec').update(`${String(h.headers['x-bifrost-timestamp'])}.${h.body}`).digest('hex')}`);
+    expect(JSON.parse(hooks.at(-1)!.body)).toMatchObject({ link: expect.stringMatching(/^https:\/\/bifrost\.example\/api\/v1\/incidents\/inc_/) as unknown });
+
+    const list = (await (await api('/incidents?status=resolved')).json()) as { items: { id: string }[] };
+    expect(list.items.map((i) => i.id)).toEqual([live.id, b!.id, a!.id]);
+    const one = (await (await api(`/incidents/${b!.id}`)).json()) as { mttdMs: number; timeline: { kind: string }[] };
+    expect(one.mttdMs).toBe(60_000);
+    const timeline = (await (await api(`/incidents/${b!.id}/timeline`)).json()) as { timeline: { kind: string; time: string }[] };
+    expect(timeline.timeline[0]).toMatchObject({ kind: 'first-symptom', time: expect.stringMatching(/^2023-01-29T09:0/) as unknown });
+    const graph = (await (await api(`/incidents/${b!.id}/graph`)).json()) as { nodes: { service: string; abnormal: boolean }[]; edges: { caller: string; callee: string }[] };
+    expect(graph.nodes.find((n) => n.service === 'ts-basic-service')).toMatchObject({ abnormal: true });
+    expect(graph.edges.some((e) => e.callee === 'ts-basic-service')).toBe(true);
+
+    const rca = (await (await api('/rca?at=2023-01-29T09:03:53Z&window=10m')).json()) as { candidates: { service: string }[] };
+    expect(rca.candidates[0]!.service).toBe('ts-basic-service');
+    const mttr = (await (await api('/mttr?from=2023-01-29T00:00:00Z&to=2023-01-30T00:00:00Z')).json()) as { services: { service: string; incidents: number; mttdMs: number }[] };
+    expect(mttr.services.map((x) => [x.service, x.incidents, x.mttdMs])).toEqual([['ts-basic-service', 1, 60_000], ['ts-contacts-service', 1, 60_000]]);
+    expect(((await (await api('/mttr')).json()) as { services: { service: string; resolved: number }[] }).services).toEqual([expect.objectContaining({ service: 'checkout', incidents: 1, resolved: 1 })]);
+    const g = (await (await api('/graph?from=2023-01-29T08:55:00Z&to=2023-01-29T09:10:00Z')).json()) as { services: { service: string; spans: number }[]; edges: unknown[] };
+    expect(g.services.length).toBeGreaterThan(20);
+    expect(g.edges.length).toBeGreaterThan(20);
+
+    // bad input: named, not a crash
+    expect((await api('/incidents/inc_nope')).status).toBe(404);
+    expect((await post('/incidents/inc_nope/acknowledge')).status).toBe(404);
+    const backwards = await post('/incidents/scan', { from: '2023-01-29T09:00:00Z', to: '2023-01-29T08:00:00Z' });
+    expect(backwards.status).toBe(400);
+    expect(await backwards.json()).toMatchObject({ field: 'to', message: 'to must be after from' });
+    const badAt = await api('/rca?at=noon');
+    expect(badAt.status).toBe(400);
+    expect(await badAt.json()).toMatchObject({ field: 'at' });
+    expect((await api('/rca?at=2023-01-29T09:03:53Z&window=forever')).status).toBe(400);
+    expect((await api('/stream?lastEventId=abc')).status).toBe(400);
+  }, 60_000);
+});
