@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nezhaSlice } from './helpers/nezha.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
@@ -168,4 +170,33 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     expect((await api('/rca?at=2023-01-29T09:03:53Z&window=forever')).status).toBe(400);
     expect((await api('/stream?lastEventId=abc')).status).toBe(400);
   }, 60_000);
+
+  it('--kubernetes: cluster changes from a stand-in API server (watch protocol, KUBECONFIG) become change findings and stream events', async () => {
+    const watchers: string[] = [];
+    const api = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      watchers.push(`${url.pathname} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (url.pathname === '/api/v1/namespaces/shop/events') res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { uid: 'e1', resourceVersion: '7' }, involvedObject: { kind: 'Pod', name: 'checkout-7f9c4d8b5-x2k9p', namespace: 'shop' }, reason: 'OOMKilling', type: 'Warning', message: 'Memory cgroup out of memory', lastTimestamp: new Date().toISOString() } })}\n`);
+      // kept open like a real watch
+    });
+    await new Promise<void>((ok) => api.listen(0, '127.0.0.1', ok));
+    const dir = tempDir('bifrost-kube-');
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: stand-in\n  cluster:\n    server: http://127.0.0.1:${(api.address() as AddressInfo).port}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: ctx\n  context:\n    cluster: stand-in\n    user: u\ncurrent-context: ctx\nusers:\n- name: u\n  user:\n    token: kube-token\n`);
+    try {
+      const s = await serve(['--memory', '--kubernetes', '--kube-namespace', 'shop', '--detect-every', 'off'], { KUBECONFIG: kubeconfig });
+      expect(s.stderr()).toMatch(/kubernetes: watching shop for changes \(tenant default\)/);
+      const stream = await openStream(`${s.url}/api/v1/stream?types=finding`, { 'last-event-id': '0' });
+      await until(() => stream.events.length >= 1, 'the change on the stream');
+      expect(JSON.parse(stream.events[0]!.data!)).toMatchObject({ kind: 'change', detail: 'oom-killed', subject: { resource: { service: 'checkout', namespace: 'shop' } } });
+      const findings = (await (await fetch(`${s.url}/api/v1/findings?kind=change`)).json()) as { items: { reason: string }[] };
+      expect(findings.items.map((f) => f.reason)).toEqual(['oom-killed of pod/checkout-7f9c4d8b5-x2k9p in shop: Memory cgroup out of memory']);
+      expect(watchers).toEqual(expect.arrayContaining(['/api/v1/namespaces/shop/events Bearer kube-token', '/apis/apps/v1/namespaces/shop/deployments Bearer kube-token', '/api/v1/namespaces/shop/pods Bearer kube-token']));
+      await stream.close();
+    } finally {
+      api.closeAllConnections();
+      await new Promise((ok) => api.close(ok));
+    }
+  }, 30_000);
 });

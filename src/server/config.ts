@@ -30,6 +30,8 @@ export interface ServerConfig {
   webhookSecret: string | undefined;
   /** How people reach this server (links in notifications); default http://host:port. */
   publicUrl: string | undefined;
+  /** Watch the Kubernetes API (kubeconfig as kubectl finds it) for changes; undefined: off. */
+  kubernetes: { namespace: string | undefined; tenant: string } | undefined;
 }
 
 export { parseDuration };
@@ -52,6 +54,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   webhookUrl: undefined,
   webhookSecret: undefined,
   publicUrl: undefined,
+  kubernetes: undefined,
 };
 
 function httpUrl(name: string, v: string | undefined): string | undefined {

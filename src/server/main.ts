@@ -15,6 +15,8 @@ import { EventHub } from './event-hub.js';
 import { announce } from './incident-events.js';
 import { createSlackNotifier } from '../adapters/notify/slack-notifier.js';
 import { createWebhookNotifier } from '../adapters/notify/webhook-notifier.js';
+import { createKubernetesChangeSource, defaultKubeConfig } from '../adapters/sources/kubernetes/kubernetes-change-source.js';
+import { changeFinding } from '../core/domain/cluster-event.js';
 import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 
@@ -86,6 +88,28 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
     sweeper = setInterval(sweep, Math.min(Math.max(retentionMs / 60, 1000), 3_600_000));
     sweeper.unref();
   }
+  // cluster changes from the Kubernetes API, stored as findings of kind change
+  let kube: { stop(): void } | undefined;
+  if (config.kubernetes !== undefined) {
+    const { tenant, namespace } = config.kubernetes;
+    const source = createKubernetesChangeSource(defaultKubeConfig(), {
+      ...(namespace === undefined ? {} : { namespace }),
+      onStatus: (m) => { app.log.info(m); },
+      onChange: (e) => {
+        const f = changeFinding(e);
+        ctx.activeTenants.add(tenant);
+        ctx.commits.commit(tenant, { findings: [f] }).then(
+          () => {
+            ctx.metrics.findings.inc({ kind: 'change' });
+            ctx.events.publish(tenant, 'finding', f);
+          },
+          (err: unknown) => { app.log.error({ err }, 'storing a cluster change failed'); },
+        );
+      },
+    });
+    source.start();
+    kube = source;
+  }
   const addr = app.server.address();
   const port = addr !== null && typeof addr === 'object' ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -120,6 +144,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
         });
         clearInterval(sweeper);
         clearInterval(detector);
+        kube?.stop();
         const graceful = (async () => {
           for (const s of ctx.streams) s.end();
           await app.close();

@@ -23,6 +23,9 @@ interface ServeFlags {
   slackWebhook?: string;
   webhookUrl?: string;
   publicUrl?: string;
+  kubernetes?: boolean;
+  kubeNamespace?: string;
+  kubeTenant: string;
 }
 
 
@@ -54,6 +57,9 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--slack-webhook <url>', 'post incident changes to this Slack incoming webhook [env BIFROST_SLACK_WEBHOOK]')
     .option('--webhook-url <url>', 'POST incident changes as JSON here, signed with BIFROST_WEBHOOK_SECRET (HMAC-SHA256) when set [env BIFROST_WEBHOOK_URL]')
     .option('--public-url <url>', 'how people reach this server, for links in notifications [env BIFROST_PUBLIC_URL]')
+    .option('--kubernetes', 'watch the Kubernetes API (kubeconfig as kubectl finds it: in-cluster, $KUBECONFIG, ~/.kube/config) for rollouts, restarts, OOM kills, scaling, failed scheduling')
+    .option('--kube-namespace <ns>', 'watch only this namespace (default: all)')
+    .option('--kube-tenant <name>', 'whose data the cluster changes become', 'default')
     .option('--shutdown-timeout <seconds>', 'how long SIGTERM/SIGINT waits for in-flight work', ctx.parseIntOption('--shutdown-timeout', 1), 10);
   cmd.addHelpText('after', `
 Endpoints (one listener):
@@ -101,11 +107,13 @@ Examples:
       ...(flags.slackWebhook === undefined ? {} : { slackWebhook: flags.slackWebhook }),
       ...(flags.webhookUrl === undefined ? {} : { webhookUrl: flags.webhookUrl }),
       ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
+      ...(flags.kubernetes === true ? { kubernetes: { namespace: flags.kubeNamespace, tenant: flags.kubeTenant } } : {}),
     });
     if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
     const server = await startServer(config, { stream: ctx.stdout });
     t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
     const notify = [config.slackWebhook === undefined ? '' : 'Slack', config.webhookUrl === undefined ? '' : `webhook${config.webhookSecret === undefined ? ' (unsigned: set BIFROST_WEBHOOK_SECRET)' : ' (signed)'}`].filter((x) => x !== '');
+    if (config.kubernetes !== undefined) t.err(`kubernetes: watching ${config.kubernetes.namespace ?? 'all namespaces'} for changes (tenant ${config.kubernetes.tenant})`);
     t.err(`incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`);
     t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
     await new Promise<void>((resolve) => {

@@ -14,3 +14,10 @@ export function workloadOf(pod: string): string {
   const m = DEPLOYMENT_POD.exec(pod) ?? SHORT_POD.exec(pod);
   return m === null ? pod : m[1]!;
 }
+
+const REPLICA_SET = new RegExp(`^(.+)-${SAFE}{6,10}$`);
+
+/** The Deployment a ReplicaSet belongs to (`api-7f9c4d8b5` → `api`). */
+export function deploymentOfReplicaSet(name: string): string {
+  return REPLICA_SET.exec(name)?.[1] ?? name;
+}

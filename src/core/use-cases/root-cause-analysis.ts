@@ -44,15 +44,19 @@ export interface RcaResult {
 
 const MAX_FINDINGS = 20_000;
 
-/** Metric anomalies in a range, all pages (bounded). */
-export async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number): Promise<Finding[]> {
+/** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
+export async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): Promise<Finding[]> {
   const out: Finding[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.findings(tenant, { fromMs, toMs, kind: 'metric-anomaly', limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
-    out.push(...page.items);
-    cursor = page.next;
-  } while (cursor !== undefined && out.length < MAX_FINDINGS);
+  for (const [kind, from] of [['metric-anomaly', fromMs], ['change', fromMs - config.changeLookbackMs]] as const) {
+    let cursor: string | undefined;
+    let n = 0;
+    do {
+      const page = await store.findings(tenant, { fromMs: from, toMs, kind, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+      out.push(...page.items);
+      n += page.items.length;
+      cursor = page.next;
+    } while (cursor !== undefined && n < MAX_FINDINGS);
+  }
   return out;
 }
 
@@ -70,7 +74,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
     store.serviceTemplateCounts(tenant, range),
     store.spanStats(tenant, range),
     store.serviceEdges(tenant, reference),
-    findingsIn(store, tenant, reference.fromMs, reference.toMs),
+    findingsIn(store, tenant, reference.fromMs, reference.toMs, config),
   ]);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;

@@ -24,7 +24,7 @@ export async function scanIncidents(store: TelemetryStorePort, tenant: string, s
     store.serviceTemplateCounts(tenant, { ...range, bucketMs: b }),
     store.spanStats(tenant, { ...range, bucketMs: b }),
     store.serviceEdges(tenant, range),
-    findingsIn(store, tenant, range.fromMs, range.toMs),
+    findingsIn(store, tenant, range.fromMs, range.toMs, config),
   ]);
   return detectIncidents({ scan: { fromMs, toMs }, logs, spans, edges, findings, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }) }, config);
 }

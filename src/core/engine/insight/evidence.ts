@@ -9,10 +9,11 @@ export type EvidenceRef =
   | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number }
   | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
   | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
-  | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number };
+  | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number }
+  | { type: 'change'; findingId: string; change: string; timeMs: number };
 
 export interface Signal {
-  kind: 'log' | 'latency' | 'errors' | 'metric';
+  kind: 'log' | 'latency' | 'errors' | 'metric' | 'change';
   /** 0..1 */
   score: number;
   reason: string;
@@ -39,7 +40,7 @@ export interface EvidenceInput {
   /** Counts over the window and the reference, in config.bucketMs buckets. */
   logs: readonly ServiceTemplateCount[];
   spans: readonly ServiceSpanStats[];
-  /** Metric anomalies of the window and the reference. */
+  /** Metric anomalies and cluster changes of the window and the reference (changes also from before the window). */
   findings: readonly Finding[];
 }
 
@@ -197,6 +198,14 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const usualPerWindow = ((metricRef.get(service) ?? 0) / Math.max(1, refMinutes)) * Math.max(1, windowMinutes);
     const score = ((config.metricWeight * f.score) / (1 + usualPerWindow)) * proximity(f.timeMs, input, config);
     add(service, { kind: 'metric', score, reason: `${f.subject.metric}: ${f.reason}`, ref: { type: 'finding', findingId: f.id, metric: f.subject.metric, timeMs: f.timeMs, score: f.score } });
+  }
+
+  // cluster changes (rollouts, restarts, OOM kills…) shortly before or during the window: alone
+  // they are not trouble, but they make a service with symptoms a likelier cause
+  for (const f of input.findings) {
+    if (f.kind !== 'change' || f.timeMs < fromMs - config.changeLookbackMs || f.timeMs >= toMs) continue;
+    const service = f.subject.resource.service ?? '';
+    add(service, { kind: 'change', score: config.changeWeight * f.score, reason: `recent change: ${f.reason}`, ref: { type: 'change', findingId: f.id, change: f.detail, timeMs: f.timeMs } });
   }
 
   const out: ServiceEvidence[] = [];

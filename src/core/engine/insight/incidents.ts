@@ -104,6 +104,10 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
     const quietSince = g.last + config.quietMs;
     const resolved = input.reference === 'around' || quietSince <= (input.nowMs ?? Infinity);
     const timeline = [...g.timeline];
+    for (const f of input.findings) {
+      const service = f.subject.resource.service ?? '';
+      if (f.kind === 'change' && g.services.has(service) && f.timeMs >= g.first - config.changeLookbackMs && f.timeMs < g.last) timeline.push({ timeMs: f.timeMs, kind: 'change', service, text: f.reason });
+    }
     if (resolved) timeline.push({ timeMs: Math.min(quietSince, Math.max(g.last, input.nowMs ?? quietSince)), kind: 'resolved', text: `no abnormal service for ${Math.round(config.quietMs / 60_000)} min` });
     const services = [...g.services.values()].sort((x, y) => y.score - x.score).map((e) => e.service);
     const top = ranked[0];

@@ -30,6 +30,10 @@ export interface InsightConfig {
   errorRateFull: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
+  /** A cluster change counts for the window when it happened up to this long before it. */
+  changeLookbackMs: number;
+  /** Weight of a change's score (kept below abnormalAt: a change alone is not trouble). */
+  changeWeight: number;
   /** A signal's weight halves when its onset comes this share of the window after the alert. */
   onsetFraction: number;
   /** A bucket in which a service's own evidence reaches this opens an incident (or belongs to the open one). */
@@ -58,6 +62,8 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   latencyWeight: 0.8,
   errorRateFull: 0.2,
   metricWeight: 0.4,
+  changeLookbackMs: 10 * 60_000,
+  changeWeight: 0.3,
   onsetFraction: 0.25,
   incidentAt: 0.5,
   quietMs: 3 * 60_000,

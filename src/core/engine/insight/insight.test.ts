@@ -123,6 +123,19 @@ describe('rankRootCauses', () => {
     expect(rankRootCauses(ev, graph, C)[0]?.service).toBe('api');
   });
 
+  it('a recent change (rollout, restart…) raises a candidate with symptoms; a change alone is not trouble', () => {
+    const change = (service: string, at: number): Finding => ({ id: `chg_${service}`, kind: 'change', timeMs: T + at * M, score: 0.5, reason: `rollout of deployment/${service}: images a:1 → a:2`, subject: { metric: '', labels: '{}', resource: { service } }, detail: 'rollout', evidence: [] });
+    const flat = new ServiceGraph([]);
+    const both = world({ logs: [...errors('api', 1, 4, 20, 'timeout'), ...errors('web', 1, 4, 20, 'timeout')] });
+    expect(rankRootCauses(serviceEvidence(both, C), flat, C).map((c) => c.service)).toEqual(['api', 'web']);
+    const withRollout = rankRootCauses(serviceEvidence({ ...both, findings: [change('web', -3)] }, C), flat, C);
+    expect(withRollout.map((c) => c.service)).toEqual(['web', 'api']);
+    expect(withRollout[0]!.reasons).toContain('recent change: rollout of deployment/web: images a:1 → a:2');
+    const alone = serviceEvidence(world({ findings: [change('web', -3)] }), C);
+    expect(alone[0]!.score).toBeLessThan(C.abnormalAt);
+    expect(serviceEvidence(world({ findings: [change('web', -30)] }), C)).toEqual([]);
+  });
+
   it('unknown services (not in the graph) are ranked on their own evidence; no evidence, no candidates', () => {
     const ev = serviceEvidence(world({ logs: errors('batch-job', 1, 4, 30, 'OOMKilled') }, ['web', 'api', 'db', 'batch-job']), C);
     expect(rankRootCauses(ev, graph, C).map((c) => c.service)).toEqual(['batch-job']);
