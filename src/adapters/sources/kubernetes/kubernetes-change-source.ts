@@ -141,11 +141,8 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
         );
         aborts.push(controller);
       } catch (err) {
-        // refused before a request was made (a kubeconfig the client rejects)
-        if (!ended) {
-          ended = true;
-          retry(err, false);
-        }
+        // refused before any request (a kubeconfig the client rejects): `done` was not called
+        retry(err, false);
       }
     };
     void connect();
