@@ -122,7 +122,12 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
       for (const tenant of ctx.activeTenants) {
         if (!store.healthy()) return;
         try {
-          announce(ctx, await ctx.incidents.scanLive(tenant, Date.now()));
+          const { changes, findings } = await ctx.incidents.scanLive(tenant, Date.now());
+          for (const f of findings) {
+            ctx.metrics.findings.inc({ kind: f.kind });
+            ctx.events.publish(tenant, 'finding', f);
+          }
+          announce(ctx, changes);
         } catch (err) {
           app.log.error({ err, tenant }, 'incident detection failed');
         }

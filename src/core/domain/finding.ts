@@ -1,6 +1,6 @@
 import type { LogResource } from './log-record.js';
 
-/** The kinds of the design (DESIGN.md); the server produces metric-anomaly so far. */
+/** The kinds of the design (DESIGN.md). */
 export type FindingKind = 'metric-anomaly' | 'error-burst' | 'new-template' | 'rare-template' | 'latency-shift' | 'error-rate' | 'change';
 
 /**
@@ -15,10 +15,13 @@ export interface Finding {
   timeMs: number;
   score: number;
   reason: string;
-  /** What it is about: the metric series. */
+  /** What it is about: the metric series ('' and '{}' for findings about logs, spans or changes) and the resource. */
   subject: { metric: string; labels: string; resource: LogResource };
-  /** The detector component behind a metric anomaly (spike, dip, level-shift, seasonal, stuck, variance). */
+  /**
+   * The detector component behind a metric anomaly (spike, dip, level-shift, seasonal, stuck,
+   * variance), the template id of a log finding, the kind of a change.
+   */
   detail: string;
-  /** Evidence: the metric point itself. */
+  /** Evidence: the metric point itself; for others the bucket and its figure (count, p90 ms, error ratio). */
   evidence: { timeMs: number; value: number }[];
 }

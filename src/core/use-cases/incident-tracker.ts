@@ -1,9 +1,16 @@
+import type { Finding } from '../domain/finding.js';
 import type { Incident, IncidentEvent } from '../domain/incident.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
 import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
 import { scanIncidents } from './scan-incidents.js';
+
+/** What a scan produced: incident changes, and findings (log, latency, span-error signals) not reported before. */
+export interface ScanOutcome {
+  changes: IncidentChange[];
+  findings: Finding[];
+}
 
 export type IncidentChangeType = 'opened' | 'updated' | 'acknowledged' | 'resolved' | 'reopened';
 
@@ -37,25 +44,41 @@ function signature(i: Incident): string {
  */
 export class IncidentTracker {
   private readonly config: InsightConfig;
+  private readonly reported = new Set<string>();
 
   constructor(private readonly o: IncidentTrackerOptions) {
     this.config = o.config ?? DEFAULT_INSIGHT_CONFIG;
   }
 
   /** Live detection: the last minutes against the data before them. */
-  async scanLive(tenant: string, nowMs: number): Promise<IncidentChange[]> {
+  async scanLive(tenant: string, nowMs: number): Promise<ScanOutcome> {
     const lookback = this.o.lookbackMs ?? 30 * 60_000;
-    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs: nowMs - lookback, toMs: nowMs, reference: 'past', referenceMs: this.o.referenceMs ?? 2 * 3_600_000, nowMs }, this.config);
-    return this.record(tenant, detected);
+    const found: Finding[] = [];
+    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs: nowMs - lookback, toMs: nowMs, reference: 'past', referenceMs: this.o.referenceMs ?? 2 * 3_600_000, nowMs }, this.config, found);
+    return { changes: await this.record(tenant, detected), findings: await this.keep(tenant, found) };
   }
 
   /** A retrospective scan of stored data (imports): each minute against the data around it. */
-  async scanRange(tenant: string, fromMs: number, toMs: number, referenceMs = this.o.referenceMs ?? 2 * 3_600_000): Promise<{ incidents: Incident[]; changes: IncidentChange[] }> {
-    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs, toMs, reference: 'around', referenceMs }, this.config);
+  async scanRange(tenant: string, fromMs: number, toMs: number, referenceMs = this.o.referenceMs ?? 2 * 3_600_000): Promise<{ incidents: Incident[] } & ScanOutcome> {
+    const found: Finding[] = [];
+    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs, toMs, reference: 'around', referenceMs }, this.config, found);
+    const findings = await this.keep(tenant, found);
     const changes = await this.record(tenant, detected);
     const incidents: Incident[] = [];
     for (const d of detected) incidents.push((await this.o.history.getIncident(tenant, d.id)) ?? d);
-    return { incidents, changes };
+    return { incidents, changes, findings };
+  }
+
+  /** Stores signal findings (the store keeps one per id) and returns those not reported before. */
+  private async keep(tenant: string, found: readonly Finding[]): Promise<Finding[]> {
+    const fresh = found.filter((f) => !this.reported.has(`${tenant}\u0000${f.id}`));
+    if (fresh.length === 0) return [];
+    await this.o.telemetry.append(tenant, { findings: fresh });
+    for (const f of fresh) {
+      this.reported.add(`${tenant}\u0000${f.id}`);
+      if (this.reported.size > 100_000) this.reported.delete(this.reported.values().next().value!);
+    }
+    return fresh;
   }
 
   /** Merges detected incidents into the stored ones; returns what changed. */

@@ -1,3 +1,4 @@
+import type { Finding } from '../domain/finding.js';
 import type { Incident } from '../domain/incident.js';
 import { detectIncidents } from '../engine/insight/incidents.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
@@ -14,8 +15,8 @@ export interface IncidentScan {
   nowMs?: number;
 }
 
-/** The incidents in a time range of the store, with their ranked causes. */
-export async function scanIncidents(store: TelemetryStorePort, tenant: string, scan: IncidentScan, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): Promise<Incident[]> {
+/** The incidents in a time range of the store, with their ranked causes; `findingsOut` receives the findings behind abnormal minutes. */
+export async function scanIncidents(store: TelemetryStorePort, tenant: string, scan: IncidentScan, config: InsightConfig = DEFAULT_INSIGHT_CONFIG, findingsOut?: Finding[]): Promise<Incident[]> {
   const b = config.bucketMs;
   const fromMs = Math.floor(scan.fromMs / b) * b;
   const toMs = Math.ceil(scan.toMs / b) * b;
@@ -26,5 +27,5 @@ export async function scanIncidents(store: TelemetryStorePort, tenant: string, s
     store.serviceEdges(tenant, range),
     findingsIn(store, tenant, range.fromMs, range.toMs, config),
   ]);
-  return detectIncidents({ scan: { fromMs, toMs }, logs, spans, edges, findings, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }) }, config);
+  return detectIncidents({ scan: { fromMs, toMs }, logs, spans, edges, findings, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }), ...(findingsOut === undefined ? {} : { findingsOut }) }, config);
 }

@@ -61,9 +61,10 @@ export function incidentRoutes(ctx: ServerContext) {
       const toMs = timeParam('to', req.body.to)!;
       if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
       if (toMs - fromMs > 7 * 86_400_000) throw new AppError('INPUT.BAD_OPTION', 'scan at most 7 days at once', { field: 'to' });
-      const { incidents, changes } = await ctx.incidents.scanRange(req.auth.tenant, fromMs, toMs, req.body.reference === undefined ? undefined : duration(req.body.reference));
+      const { incidents, changes, findings } = await ctx.incidents.scanRange(req.auth.tenant, fromMs, toMs, req.body.reference === undefined ? undefined : duration(req.body.reference));
+      for (const f of findings) ctx.events.publish(req.auth.tenant, 'finding', f);
       announce(ctx, changes);
-      return { items: incidents.map(incidentView), changes: changes.map((c) => ({ type: c.type, id: c.incident.id })) };
+      return { items: incidents.map(incidentView), changes: changes.map((c) => ({ type: c.type, id: c.incident.id })), findings: findings.length };
     });
 
     app.get<{ Querystring: { at: string; window: string; reference: string; top: number } }>('/rca', { schema: { tags: ['incidents'], summary: 'Rank root-cause services for an alert at a time (as bifrost rca)', querystring: { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', description: 'ISO date-time or epoch ms' }, window: { ...DURATION, default: '10m' }, reference: { ...DURATION, default: '2h' }, top: { type: 'integer', minimum: 1, maximum: 100, default: 5 } } } } }, async (req) => {

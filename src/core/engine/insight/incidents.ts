@@ -1,4 +1,5 @@
-import type { Finding } from '../../domain/finding.js';
+import type { Finding, FindingKind } from '../../domain/finding.js';
+import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
 import type { ServiceEdge, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { serviceEvidence } from './evidence.js';
@@ -23,6 +24,11 @@ export interface IncidentScanInput {
   referenceMs: number;
   /** Now, for 'past' scans: an incident quiet for less than config.quietMs is still open. */
   nowMs?: number;
+  /**
+   * When given, receives the findings behind abnormal minutes (error bursts, new messages,
+   * latency shifts, span error rates), one per service, signal and minute.
+   */
+  findingsOut?: Finding[];
 }
 
 interface Slice {
@@ -44,6 +50,50 @@ function related(service: string, services: ReadonlyMap<string, unknown>, graph:
   for (const s of graph.callers(service)) if (services.has(s)) return true;
   for (const s of graph.callees(service)) if (services.has(s)) return true;
   return false;
+}
+
+/** The signals of an abnormal service in one bucket as findings (metric anomalies and changes are findings already). */
+export function signalFindings(e: ServiceEvidence, bucketMs: number, config: InsightConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const s of e.signals) {
+    if (s.score < config.abnormalAt / 2) continue;
+    const r = s.ref;
+    let kind: FindingKind | undefined;
+    let key = '';
+    let value = 0;
+    if (r.type === 'template') {
+      kind = r.usualPerBucket === 0 ? 'new-template' : r.severity >= SEVERITY.WARN ? 'error-burst' : undefined;
+      key = r.templateId;
+      value = r.count;
+    } else if (r.type === 'latency') {
+      kind = 'latency-shift';
+      value = r.p90Ms;
+    } else if (r.type === 'span-errors') {
+      kind = 'error-rate';
+      value = r.errors / Math.max(r.spans, 1);
+    }
+    if (kind === undefined) continue;
+    out.push({
+      id: `sig_${fnv(`${e.service}\u0000${kind}\u0000${key}\u0000${bucketMs}`)}`,
+      kind,
+      timeMs: bucketMs,
+      score: Math.round(s.score * 1000) / 1000,
+      reason: `${e.service}: ${s.reason}`,
+      subject: { metric: '', labels: '{}', resource: { service: e.service } },
+      detail: key,
+      evidence: [{ timeMs: bucketMs, value }],
+    });
+  }
+  return out;
+}
+
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 function idOf(firstSymptomMs: number): string {
@@ -76,7 +126,9 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
   for (const t of ordered) {
     const end = t + b;
     const s = sliceOf(input, t - input.referenceMs, refTo(t, end));
-    const evidence = serviceEvidence({ window: { fromMs: t, toMs: end }, atMs: t, ...s }, config).filter((e) => e.score >= config.incidentAt);
+    const all = serviceEvidence({ window: { fromMs: t, toMs: end }, atMs: t, ...s }, config);
+    if (input.findingsOut !== undefined) for (const e of all) if (e.score >= config.abnormalAt) input.findingsOut.push(...signalFindings(e, t, config));
+    const evidence = all.filter((e) => e.score >= config.incidentAt);
     if (evidence.length === 0) continue;
     // one incident: abnormal buckets without a quiet period between them, about related services
     // (the same, or one calling the other) unless they follow each other directly

@@ -177,6 +177,23 @@ describe('detectIncidents', () => {
     expect(detectIncidents({ ...scanOf(unrelated, 'around'), edges: [edge('web', 'api'), edge('api', 'db')] }, C).map((i) => i.services)).toEqual([['db'], ['batch']]);
   });
 
+  it('hands out the findings behind abnormal minutes: new messages, error bursts, latency shifts, with stable ids', () => {
+    const usual = errors('api', -60, 10, 1, 'retrying <*>').map((r) => (r.bucketMs >= T + 3 * M && r.bucketMs < T + 4 * M ? { ...r, count: 60 } : r));
+    const slow = { service: 'web', bucketMs: T + 5 * M, count: 80, errors: 0, p50Ms: 300, p90Ms: 900 };
+    const w = world({ logs: [...errors('db', 2, 3, 30, 'disk full'), ...usual], spans: [slow] });
+    const out: Finding[] = [];
+    detectIncidents({ ...scanOf(w, 'around'), findingsOut: out }, C);
+    expect(out.map((f) => [f.kind, f.subject.resource.service, (f.timeMs - T) / M])).toEqual([
+      ['new-template', 'db', 2],
+      ['error-burst', 'api', 3],
+      ['latency-shift', 'web', 5],
+    ]);
+    expect(out[0]).toMatchObject({ detail: 'db-disk full', evidence: [{ timeMs: T + 2 * M, value: 30 }], reason: expect.stringMatching(/^db: 30 ERROR records "disk full" in 1 min, a message not seen/) as unknown });
+    const again: Finding[] = [];
+    detectIncidents({ ...scanOf(w, 'around'), findingsOut: again }, C);
+    expect(again.map((f) => f.id)).toEqual(out.map((f) => f.id));
+  });
+
   it('live ("past") scans compare each minute with what came before and keep a recent incident open', () => {
     const w = world({ logs: errors('db', 8, 10, 30) });
     const [open] = detectIncidents(scanOf(w, 'past', T + 10 * M), C);
