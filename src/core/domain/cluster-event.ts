@@ -1,3 +1,4 @@
+import { fnv1a64Hex } from './hash.js';
 import type { Finding } from './finding.js';
 
 /** The kinds of cluster change that can explain trouble. */
@@ -22,7 +23,7 @@ export interface ClusterEvent {
 /** A change as a finding (kind `change`): stored, streamed and used by root-cause ranking. */
 export function changeFinding(e: ClusterEvent): Finding {
   return {
-    id: `chg_${fnv(e.key)}`,
+    id: `chg_${fnv1a64Hex(e.key)}`,
     kind: 'change',
     timeMs: e.timeMs,
     score: e.kind === 'oom-killed' || e.kind === 'failed-scheduling' ? 0.8 : e.kind === 'warning' ? 0.3 : 0.5,
@@ -33,11 +34,3 @@ export function changeFinding(e: ClusterEvent): Finding {
   };
 }
 
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}

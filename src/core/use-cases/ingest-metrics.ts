@@ -2,7 +2,7 @@ import type { Finding } from '../domain/finding.js';
 import type { LogResource } from '../domain/log-record.js';
 import { seriesKey } from '../domain/metric-point.js';
 import type { MetricPoint } from '../domain/metric-point.js';
-import { fnv1a64Hex } from '../engine/logs/hash.js';
+import { fnv1a64Hex } from '../domain/hash.js';
 import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-config.js';
 import type { MetricDetectorConfig } from '../engine/metrics/detector-config.js';
 import { SeriesDetector } from '../engine/metrics/series-detector.js';

@@ -1,3 +1,4 @@
+import { fnv1a64Hex } from '../../domain/hash.js';
 import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
@@ -74,7 +75,7 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
     }
     if (kind === undefined) continue;
     out.push({
-      id: `sig_${fnv(`${e.service}\u0000${kind}\u0000${key}\u0000${bucketMs}`)}`,
+      id: `sig_${fnv1a64Hex(`${e.service}\u0000${kind}\u0000${key}\u0000${bucketMs}`)}`,
       kind,
       timeMs: bucketMs,
       score: Math.round(s.score * 1000) / 1000,
@@ -87,14 +88,6 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
   return out;
 }
 
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
 
 function idOf(firstSymptomMs: number): string {
   return `inc_${Math.floor(firstSymptomMs / 1000).toString(36)}`;

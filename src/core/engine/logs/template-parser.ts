@@ -1,4 +1,4 @@
-import { fnv1a64Hex } from './hash.js';
+import { fnv1a64Hex } from '../../domain/hash.js';
 import { tokenize } from './token-masker.js';
 import { TemplateMiner, extractParams, follow, templateText } from './template-miner.js';
 import type { Cluster, TemplateMinerOptions } from './template-miner.js';
