@@ -51,7 +51,7 @@ export interface InsightConfig {
 export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   bucketMs: 60_000,
   minLogCount: 3,
-  severityWeight: { error: 1, warn: 0.6, other: 0.35 },
+  severityWeight: { error: 1, warn: 0.6, other: 0.2 },
   logRatioFull: 4,
   logCountScale: 10,
   trimTop: 0.25,
