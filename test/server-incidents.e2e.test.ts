@@ -157,6 +157,10 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     const g = (await (await api('/graph?from=2023-01-29T08:55:00Z&to=2023-01-29T09:10:00Z')).json()) as { services: { service: string; spans: number }[]; edges: unknown[] };
     expect(g.services.length).toBeGreaterThan(20);
     expect(g.edges.length).toBeGreaterThan(20);
+    const red = (await (await api('/red?service=ts-basic-service&from=2023-01-29T09:00:00Z&to=2023-01-29T09:10:00Z')).json()) as { operations: { service: string; operation: string; points: { time: string; spans: number; p90Ms: number }[] }[] };
+    expect(red.operations.length).toBeGreaterThan(3);
+    expect(red.operations.every((o) => o.service === 'ts-basic-service' && o.points.every((p) => p.spans > 0 && p.time.startsWith('2023-01-29T09:0')))).toBe(true);
+    expect((await api('/red?from=2023-01-29T09:00:00Z&to=2023-01-30T09:00:00Z&step=1')).status).toBe(400);
 
     // bad input: named, not a crash
     expect((await api('/incidents/inc_nope')).status).toBe(404);

@@ -64,7 +64,13 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
         { service: 'db', bucketMs: B, count: 2, errors: 1, p50Ms: 1, p90Ms: 1 },
         { service: 'web', bucketMs: B, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
       ]);
-      expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 2, errors: 1 }]);
+      expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 2, errors: 1, p90Ms: 1 }]);
+      const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
+      expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.p90Ms])).toEqual([
+        ['GET /orders', 0, 10, 1, 9],
+        ['SELECT orders', 60_000, 1, 0, 1],
+      ]);
+      expect((await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).map((o) => `${o.service} ${o.operation}`)).toEqual(['api GET /orders', 'api SELECT orders', 'db SELECT orders', 'web SELECT orders']);
       expect(await s.serviceEdges('t1', { fromMs: T + 60_000, toMs: T + 120_000 })).toEqual([]);
       await s.close();
     });

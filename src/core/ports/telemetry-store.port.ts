@@ -121,6 +121,11 @@ export interface ServiceSpanStats {
   p90Ms: number;
 }
 
+/** RED of one operation of one service in one time bucket. */
+export interface OperationStats extends ServiceSpanStats {
+  operation: string;
+}
+
 /** Calls from one service to another: a span whose parent span belongs to another service. */
 export interface ServiceEdge {
   caller: string;
@@ -128,6 +133,8 @@ export interface ServiceEdge {
   calls: number;
   /** Calls whose callee span has status error. */
   errors: number;
+  /** p90 duration of the callee spans (discrete, as spanStats). */
+  p90Ms: number;
 }
 
 /** A batch to write in one transaction: acknowledged only once durable. */
@@ -162,6 +169,8 @@ export interface TelemetryStorePort {
   serviceTemplateCounts(tenant: string, query: WindowQuery): Promise<ServiceTemplateCount[]>;
   /** Span counts, errors and duration percentiles per service and time bucket (RED). */
   spanStats(tenant: string, query: WindowQuery): Promise<ServiceSpanStats[]>;
+  /** Span counts, errors and duration percentiles per service, operation and time bucket, for one service or all. */
+  operationStats(tenant: string, query: WindowQuery & { service?: string }): Promise<OperationStats[]>;
   /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
   /** The first and last record time of logs, spans and metric points; undefined for an empty store. */

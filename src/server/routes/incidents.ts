@@ -81,6 +81,22 @@ export function incidentRoutes(ctx: ServerContext) {
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges };
     });
 
+    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number } }>('/red', { schema: { tags: ['traces'], summary: 'RED per operation of a service (or all) over time: spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } } } } }, async (req) => {
+      const toMs = timeParam('to', req.query.to) ?? Date.now();
+      const fromMs = timeParam('from', req.query.from) ?? toMs - 3_600_000;
+      if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+      if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
+      const rows = await ctx.store.operationStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000, ...(req.query.service === undefined ? {} : { service: req.query.service }) });
+      const series = new Map<string, { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }>();
+      for (const r of rows) {
+        const key = `${r.service}\u0000${r.operation}`;
+        let s = series.get(key);
+        if (s === undefined) series.set(key, (s = { service: r.service, operation: r.operation, points: [] }));
+        s.points.push({ time: new Date(r.bucketMs).toISOString(), spans: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms });
+      }
+      return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), step: req.query.step, operations: [...series.values()] };
+    });
+
     app.get<{ Querystring: { from?: string; to?: string } }>('/mttr', { schema: { tags: ['incidents'], summary: 'Incidents, mean time to detect and to resolve per service (the top cause), over a period (default: 30 days)', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
       const toMs = timeParam('to', req.query.to) ?? Date.now();
       const fromMs = timeParam('from', req.query.from) ?? toMs - 30 * 86_400_000;

@@ -8,7 +8,7 @@ import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -375,19 +375,35 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
+    operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('start_ms', q.fromMs, q.toMs);
+        w.add('service = $service', 'service', q.service);
+        w.values.bucket = q.bucketMs;
+        const r = await conn.runAndReadAll(
+          `SELECT coalesce(service, ''), name, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
+             quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9) FROM spans WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), p50Ms: Number(row[5]), p90Ms: Number(row[6]) }));
+      });
+    },
+
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       return serial(async () => {
         check();
         const w = new Where(tenant);
         w.range('start_ms', q.fromMs, q.toMs);
         const r = await conn.runAndReadAll(
-          `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code FROM spans WHERE ${w.sql})
-           SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2)
+          `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, end_ms - start_ms AS duration FROM spans WHERE ${w.sql})
+           SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(c.duration, 0.9)
            FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
            WHERE c.parent_span_id <> '' AND p.service <> c.service GROUP BY 1, 2 ORDER BY 1, 2`,
           w.values,
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), calls: Number(row[2]), errors: Number(row[3]) }));
+        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), calls: Number(row[2]), errors: Number(row[3]), p90Ms: Number(row[4]) }));
       });
     },
 

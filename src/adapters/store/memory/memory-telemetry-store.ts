@@ -4,7 +4,7 @@ import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -18,6 +18,33 @@ interface TenantData {
 /** Byte order, as DuckDB sorts VARCHAR (ASCII names alike). */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The sorted values' element at floor((n − 1)·q), as DuckDB's quantile_disc. */
+function discrete(sorted: readonly number[], q: number): number {
+  return sorted[Math.floor((sorted.length - 1) * q)]!;
+}
+
+/** RED per service, operation (or '' for all) and bucket, in the stores' order. */
+function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string): OperationStats[] {
+  const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; durations: number[] }>();
+  for (const sp of spans) {
+    if (sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
+    const service = sp.resource.service ?? '';
+    const operation = operationOf(sp);
+    const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
+    const key = `${service}\u0000${operation}\u0000${bucketMs}`;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { service, operation, bucketMs, errors: 0, durations: [] }));
+    g.durations.push(sp.endMs - sp.startMs);
+    if (sp.statusCode === 2) g.errors++;
+  }
+  return [...groups.values()]
+    .sort((a, b) => cmp(a.service, b.service) || cmp(a.operation, b.operation) || a.bucketMs - b.bucketMs)
+    .map((g) => {
+      const d = g.durations.sort((a, b) => a - b);
+      return { service: g.service, operation: g.operation, bucketMs: g.bucketMs, count: d.length, errors: g.errors, p50Ms: discrete(d, 0.5), p90Ms: discrete(d, 0.9) };
+    });
 }
 
 function keysetPage<T extends { timeMs: number; id: string }>(rows: T[], limit: number, cursor: string | undefined): Page<T> {
@@ -143,32 +170,17 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     },
     spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
       if (!open) return closed();
-      const groups = new Map<string, { service: string; bucketMs: number; errors: number; durations: number[] }>();
-      for (const sp of tenants.get(tenant)?.spans ?? []) {
-        if (sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
-        const service = sp.resource.service ?? '';
-        const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
-        const key = `${service}\u0000${bucketMs}`;
-        let g = groups.get(key);
-        if (g === undefined) groups.set(key, (g = { service, bucketMs, errors: 0, durations: [] }));
-        g.durations.push(sp.endMs - sp.startMs);
-        if (sp.statusCode === 2) g.errors++;
-      }
-      const at = (sorted: number[], p: number) => sorted[Math.floor((sorted.length - 1) * p)]!;
-      return Promise.resolve(
-        [...groups.values()]
-          .sort((a, b) => cmp(a.service, b.service) || a.bucketMs - b.bucketMs)
-          .map((g) => {
-            const d = g.durations.sort((a, b) => a - b);
-            return { service: g.service, bucketMs: g.bucketMs, count: d.length, errors: g.errors, p50Ms: at(d, 0.5), p90Ms: at(d, 0.9) };
-          }),
-      );
+      return Promise.resolve(red(tenants.get(tenant)?.spans ?? [], q, () => '').map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms })));
+    },
+    operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
+      if (!open) return closed();
+      return Promise.resolve(red((tenants.get(tenant)?.spans ?? []).filter((sp) => q.service === undefined || sp.resource.service === q.service), q, (sp) => sp.name));
     },
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       if (!open) return closed();
       const inRange = (tenants.get(tenant)?.spans ?? []).filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
       const byId = new Map(inRange.map((sp) => [`${sp.traceId}/${sp.spanId}`, sp]));
-      const edges = new Map<string, ServiceEdge>();
+      const edges = new Map<string, Omit<ServiceEdge, 'p90Ms'> & { durations: number[] }>();
       for (const c of inRange) {
         if (c.parentSpanId === '') continue;
         const p = byId.get(`${c.traceId}/${c.parentSpanId}`);
@@ -177,11 +189,12 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (p === undefined || caller === callee) continue;
         const key = `${caller}\u0000${callee}`;
         let e = edges.get(key);
-        if (e === undefined) edges.set(key, (e = { caller, callee, calls: 0, errors: 0 }));
+        if (e === undefined) edges.set(key, (e = { caller, callee, calls: 0, errors: 0, durations: [] }));
         e.calls++;
+        e.durations.push(c.endMs - c.startMs);
         if (c.statusCode === 2) e.errors++;
       }
-      return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)));
+      return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)).map(({ durations, ...e }) => ({ ...e, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })));
     },
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       if (!open) return closed();

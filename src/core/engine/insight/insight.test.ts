@@ -11,7 +11,7 @@ import { ServiceGraph } from './service-graph.js';
 
 const M = 60_000;
 const T = 1_700_000_040_000 - (1_700_000_040_000 % M); // a bucket boundary
-const edge = (caller: string, callee: string) => ({ caller, callee, calls: 10, errors: 0 });
+const edge = (caller: string, callee: string) => ({ caller, callee, calls: 10, errors: 0, p90Ms: 5 });
 
 /** 60 reference minutes before T and 10 window minutes from T; every service logs `ok` 20 times a minute and has 50 spans of p90 40 ms. */
 function world(over: { logs?: ServiceTemplateCount[]; spans?: ServiceSpanStats[]; findings?: Finding[] } = {}, services = ['web', 'api', 'db']): EvidenceInput {
