@@ -54,6 +54,8 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
           span(1, { traceId: 'c'.repeat(32), spanId: 'd2'.repeat(8), parentSpanId: api(2).spanId, resource: { service: 'db' }, startMs: T + 3, endMs: T + 4, statusCode: 2 }),
           span(1, { traceId: 'c'.repeat(32), spanId: 'a3'.repeat(8), parentSpanId: api(3).spanId, resource: { service: 'api' }, startMs: T + 70_000, endMs: T + 70_001 }),
           span(1, { traceId: 'c'.repeat(32), spanId: 'e1'.repeat(8), parentSpanId: 'ff'.repeat(8), resource: { service: 'web' }, startMs: T + 4, endMs: T + 5 }),
+          // clock skew: the callee's clock runs behind, its span starts before its caller's
+          span(1, { traceId: 'c'.repeat(32), spanId: 'd3'.repeat(8), parentSpanId: api(9).spanId, resource: { service: 'db' }, startMs: T + 5, endMs: T + 6 }),
         ],
       });
       const stats = await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 });
@@ -61,10 +63,10 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       expect(stats).toEqual([
         { service: 'api', bucketMs: B, count: 10, errors: 1, p50Ms: 5, p90Ms: 9 },
         { service: 'api', bucketMs: B + 60_000, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
-        { service: 'db', bucketMs: B, count: 2, errors: 1, p50Ms: 1, p90Ms: 1 },
+        { service: 'db', bucketMs: B, count: 3, errors: 1, p50Ms: 1, p90Ms: 1 },
         { service: 'web', bucketMs: B, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
       ]);
-      expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 2, errors: 1, p90Ms: 1 }]);
+      expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 3, errors: 1, p90Ms: 1 }]);
       const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
       expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.p90Ms])).toEqual([
         ['GET /orders', 0, 10, 1, 9],
