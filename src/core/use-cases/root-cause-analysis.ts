@@ -24,6 +24,8 @@ export interface EvidenceItem {
   signal: string;
   ref: EvidenceRef;
   examples?: { logId: string; timeMs: number; body: string; traceId: string }[];
+  /** Trace exemplars of a latency or span-error signal: the slowest (or failed) spans of the service in the window. */
+  spans?: { traceId: string; spanId: string; operation: string; startMs: number; durationMs: number; statusCode: number }[];
 }
 
 export interface RcaCandidate extends Omit<RootCauseCandidate, 'signals'> {
@@ -92,6 +94,15 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
       if (s.ref.type === 'template' && candidates.length < 5) {
         const page = await store.logs(tenant, { fromMs, toMs, service: c.service, templateId: s.ref.templateId, limit: 2 });
         item.examples = page.items.map((l) => ({ logId: l.id, timeMs: l.timeMs, body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body, traceId: l.traceId }));
+      }
+      if ((s.ref.type === 'latency' || s.ref.type === 'span-errors') && candidates.length < 5) {
+        const failed = s.ref.type === 'span-errors';
+        const spans = await store.spans(tenant, { service: c.service, fromMs, toMs, limit: 5000 });
+        item.spans = spans
+          .filter((sp) => !failed || sp.statusCode === 2)
+          .sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))
+          .slice(0, 3)
+          .map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
       }
       items.push(item);
     }
