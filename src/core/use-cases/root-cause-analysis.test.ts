@@ -8,7 +8,7 @@ const M = 60_000;
 const AT = Date.UTC(2026, 10, 23, 10, 0);
 
 function span(i: number, service: string, parent: string, startMs: number, ms: number, statusCode = 0): Span {
-  return { traceId: `${String(i).padStart(32, '0')}`, spanId: `${service.slice(0, 2)}${String(i).padStart(14, '0')}`, parentSpanId: parent, name: `GET /${service}`, kind: 2, startMs, endMs: startMs + ms, statusCode, statusMessage: '', resource: { service }, attributes: '{}' };
+  return { traceId: String(i).padStart(32, '0'), spanId: `${service.slice(0, 2)}${String(i).padStart(14, '0')}`, parentSpanId: parent, name: `GET /${service}`, kind: 2, startMs, endMs: startMs + ms, statusCode, statusMessage: '', resource: { service }, attributes: '{}' };
 }
 
 describe('analyzeRootCause', () => {
