@@ -6,7 +6,7 @@ import type { InsightConfig } from './insight-config.js';
 
 /** What a signal points at, so a person (or a model) can look at the records themselves. */
 export type EvidenceRef =
-  | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number }
+  | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number }
   | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
   | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
   | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number }
@@ -152,7 +152,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         ? `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, ${formatNumber(count / expected)}× the ${formatNumber(expected)} expected`
         : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
       : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
-    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual } });
+    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal } });
   }
 
   // spans: p90 latency and error ratio per service

@@ -63,7 +63,8 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
     let key = '';
     let value = 0;
     if (r.type === 'template') {
-      kind = r.usualPerBucket === 0 ? 'new-template' : r.severity >= SEVERITY.WARN ? 'error-burst' : undefined;
+      // never seen in the reference: new; seen a few times but usually absent: rare; a usual warning or error far above its rate: a burst
+      kind = r.referenceCount === 0 ? 'new-template' : r.usualPerBucket === 0 ? 'rare-template' : r.severity >= SEVERITY.WARN ? 'error-burst' : undefined;
       key = r.templateId;
       value = r.count;
     } else if (r.type === 'latency') {

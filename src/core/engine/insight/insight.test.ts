@@ -179,14 +179,16 @@ describe('detectIncidents', () => {
 
   it('hands out the findings behind abnormal minutes: new messages, error bursts, latency shifts, with stable ids', () => {
     const usual = errors('api', -60, 10, 1, 'retrying <*>').map((r) => (r.bucketMs >= T + 3 * M && r.bucketMs < T + 4 * M ? { ...r, count: 60 } : r));
+    const rare = [...errors('web', -50, -49, 2, 'cache miss storm'), ...errors('web', 7, 8, 25, 'cache miss storm')];
     const slow = { service: 'web', bucketMs: T + 5 * M, count: 80, errors: 0, p50Ms: 300, p90Ms: 900 };
-    const w = world({ logs: [...errors('db', 2, 3, 30, 'disk full'), ...usual], spans: [slow] });
+    const w = world({ logs: [...errors('db', 2, 3, 30, 'disk full'), ...usual, ...rare], spans: [slow] });
     const out: Finding[] = [];
     detectIncidents({ ...scanOf(w, 'around'), findingsOut: out }, C);
     expect(out.map((f) => [f.kind, f.subject.resource.service, (f.timeMs - T) / M])).toEqual([
       ['new-template', 'db', 2],
       ['error-burst', 'api', 3],
       ['latency-shift', 'web', 5],
+      ['rare-template', 'web', 7],
     ]);
     expect(out[0]).toMatchObject({ detail: 'db-disk full', evidence: [{ timeMs: T + 2 * M, value: 30 }], reason: expect.stringMatching(/^db: 30 ERROR records "disk full" in 1 min, a message not seen/) as unknown });
     const again: Finding[] = [];
