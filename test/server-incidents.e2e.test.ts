@@ -103,10 +103,12 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
 
     // live detection: 38 quiet minutes of a service, then a burst of a new error in the last minute
     const now = Date.now();
+    const lastMinute = Math.floor(now / 60_000) * 60_000 - 60_000;
     const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
     const records = [
-      ...Array.from({ length: 38 * 20 }, (_, k) => ({ timeUnixNano: ns(now - 40 * 60_000 + k * 3000), severityText: 'INFO', severityNumber: 9, body: { stringValue: `served request ${k} in ${k % 40} ms` } })),
-      ...Array.from({ length: 30 }, (_, k) => ({ timeUnixNano: ns(now - 50_000 + k * 1500), severityText: 'ERROR', severityNumber: 17, body: { stringValue: `payment provider timeout after ${3000 + k} ms` } })),
+      ...Array.from({ length: 37 * 20 }, (_, k) => ({ timeUnixNano: ns(lastMinute - 38 * 60_000 + k * 3000), severityText: 'INFO', severityNumber: 9, body: { stringValue: `served request ${k} in ${k % 40} ms` } })),
+      // all within the last whole minute, so that one minute holds the burst whatever the clock says
+      ...Array.from({ length: 30 }, (_, k) => ({ timeUnixNano: ns(lastMinute + 5000 + k * 1500), severityText: 'ERROR', severityNumber: 17, body: { stringValue: `payment provider timeout after ${3000 + k} ms` } })),
     ];
     const sent = await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeLogs: [{ logRecords: records }] }] }) });
     expect(sent.status).toBe(200);
