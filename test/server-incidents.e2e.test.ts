@@ -137,7 +137,7 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     await until(() => hooks.length >= 6, 'webhook deliveries', 15_000);
     const opened = hooks.filter((h) => h.headers['x-bifrost-event'] === 'incident.opened');
     expect(new Set(opened.map((h) => h.headers['x-bifrost-delivery'])).size).toBe(3);
-    expect(hooks.map((h) => h.headers['x-bifrost-event']).filter((e) => e !== 'incident.opened')).toEqual(['incident.acknowledged', 'incident.resolved']);
+    expect(hooks.map((h) => String(h.headers['x-bifrost-event'])).filter((e) => e !== 'incident.opened').sort()).toEqual(['incident.acknowledged', 'incident.resolved']);
     for (const h of hooks) expect(h.headers['x-bifrost-signature']).toBe(`sha256=${createHmac('sha256', 'whsec').update(`${String(h.headers['x-bifrost-timestamp'])}.${h.body}`).digest('hex')}`);
     expect(JSON.parse(hooks.at(-1)!.body)).toMatchObject({ link: expect.stringMatching(/^https:\/\/bifrost\.example\/api\/v1\/incidents\/inc_/) as unknown });
 

@@ -173,6 +173,23 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
   const check = () => {
     if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
   };
+  /** RED per service (and operation) and bucket: counts, errors, discrete p50/p90 of durations. */
+  const red = (tenant: string, q: WindowQuery & { service?: string }, byOperation: boolean): Promise<OperationStats[]> =>
+    serial(async () => {
+      check();
+      const w = new Where(tenant);
+      w.range('start_ms', q.fromMs, q.toMs);
+      w.add('service = $service', 'service', q.service);
+      w.values.bucket = q.bucketMs;
+      const op = byOperation ? 'name' : "''";
+      const r = await conn.runAndReadAll(
+        `SELECT coalesce(service, ''), ${op}, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
+           quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9) FROM spans WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
+        w.values,
+      );
+      return r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), p50Ms: Number(row[5]), p90Ms: Number(row[6]) }));
+    });
+
 
   const self: TelemetryStorePort = {
     append(tenant: string, batch: TelemetryBatch): Promise<void> {
@@ -360,35 +377,12 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
-    spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
-      return serial(async () => {
-        check();
-        const w = new Where(tenant);
-        w.range('start_ms', q.fromMs, q.toMs);
-        w.values.bucket = q.bucketMs;
-        const r = await conn.runAndReadAll(
-          `SELECT coalesce(service, ''), floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
-             quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9) FROM spans WHERE ${w.sql} GROUP BY 1, b ORDER BY 1, b`,
-          w.values,
-        );
-        return r.getRows().map((row) => ({ service: String(row[0]), bucketMs: Number(row[1]), count: Number(row[2]), errors: Number(row[3]), p50Ms: Number(row[4]), p90Ms: Number(row[5]) }));
-      });
+    async spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
+      return (await red(tenant, q, false)).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms }));
     },
 
     operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
-      return serial(async () => {
-        check();
-        const w = new Where(tenant);
-        w.range('start_ms', q.fromMs, q.toMs);
-        w.add('service = $service', 'service', q.service);
-        w.values.bucket = q.bucketMs;
-        const r = await conn.runAndReadAll(
-          `SELECT coalesce(service, ''), name, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
-             quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9) FROM spans WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
-          w.values,
-        );
-        return r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), p50Ms: Number(row[5]), p90Ms: Number(row[6]) }));
-      });
+      return red(tenant, q, true);
     },
 
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
