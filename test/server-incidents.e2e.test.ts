@@ -156,9 +156,14 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     const mttr = (await (await api('/mttr?from=2023-01-29T00:00:00Z&to=2023-01-30T00:00:00Z')).json()) as { services: { service: string; incidents: number; mttdMs: number }[] };
     expect(mttr.services.map((x) => [x.service, x.incidents, x.mttdMs])).toEqual([['ts-basic-service', 1, 60_000], ['ts-contacts-service', 1, 60_000]]);
     expect(((await (await api('/mttr')).json()) as { services: { service: string; resolved: number }[] }).services).toEqual([expect.objectContaining({ service: 'checkout', incidents: 1, resolved: 1 })]);
-    const g = (await (await api('/graph?from=2023-01-29T08:55:00Z&to=2023-01-29T09:10:00Z')).json()) as { services: { service: string; spans: number }[]; edges: unknown[] };
+    const g = (await (await api('/graph?from=2023-01-29T09:02:00Z&to=2023-01-29T09:07:00Z')).json()) as { services: { service: string; spans: number; shift: { p90Ratio: number } | null }[]; edges: { caller: string; callee: string; calls: number; p90Ms: number; shift: { errorRatioChange: number } | null }[] };
     expect(g.services.length).toBeGreaterThan(20);
+    expect(new Set(g.services.map((x) => x.service)).size).toBe(g.services.length);
     expect(g.edges.length).toBeGreaterThan(20);
+    // the five minutes before (08:57–09:02) hold the contacts fault: shifts are measured against them
+    expect(g.edges.find((e) => e.caller === 'ts-travel-service' && e.callee === 'ts-basic-service')).toMatchObject({ calls: expect.any(Number) as unknown, shift: expect.objectContaining({ p90Ratio: expect.any(Number) as unknown }) as unknown });
+    expect(g.services.find((x) => x.service === 'ts-basic-service')!.shift).not.toBeNull();
+    expect((await api('/graph?from=2023-01-29T09:07:00Z&to=2023-01-29T09:02:00Z')).status).toBe(400);
     const red = (await (await api('/red?service=ts-basic-service&from=2023-01-29T09:00:00Z&to=2023-01-29T09:10:00Z')).json()) as { operations: { service: string; operation: string; points: { time: string; spans: number; p90Ms: number }[] }[] };
     expect(red.operations.length).toBeGreaterThan(3);
     expect(red.operations.every((o) => o.service === 'ts-basic-service' && o.points.every((p) => p.spans > 0 && p.time.startsWith('2023-01-29T09:0')))).toBe(true);

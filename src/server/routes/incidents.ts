@@ -72,13 +72,30 @@ export function incidentRoutes(ctx: ServerContext) {
       return rcaView(await analyzeRootCause(ctx.store, req.auth.tenant, { atMs, windowMs: duration(req.query.window), referenceMs: duration(req.query.reference) }), req.query.top);
     });
 
-    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: 'The service dependency graph from parent/child spans (default: the last hour), with RED per service', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: 'The service dependency graph from parent/child spans (default: the last hour), with RED per service, and the latency and error shift of every service and edge against the period of the same length before', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
       const toMs = timeParam('to', req.query.to) ?? Date.now();
       const fromMs = timeParam('from', req.query.from) ?? toMs - 3_600_000;
-      const [edges, stats] = await Promise.all([ctx.store.serviceEdges(req.auth.tenant, { fromMs, toMs }), ctx.store.spanStats(req.auth.tenant, { fromMs, toMs, bucketMs: Math.max(60_000, toMs - fromMs) })]);
-      const minutes = Math.max((toMs - fromMs) / 60_000, 1 / 60);
-      const services = stats.map((s) => ({ service: s.service, spans: s.count, ratePerMin: Math.round((s.count / minutes) * 100) / 100, errorRatio: s.count > 0 ? s.errors / s.count : 0, p50Ms: s.p50Ms, p90Ms: s.p90Ms }));
-      return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges };
+      if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+      const len = toMs - fromMs;
+      const tenant = req.auth.tenant;
+      // one bucket as wide as the end time holds every span that started before it
+      const [edges, stats, prevEdges, prevStats] = await Promise.all([
+        ctx.store.serviceEdges(tenant, { fromMs, toMs }),
+        ctx.store.spanStats(tenant, { fromMs, toMs, bucketMs: toMs }),
+        ctx.store.serviceEdges(tenant, { fromMs: fromMs - len, toMs: fromMs }),
+        ctx.store.spanStats(tenant, { fromMs: fromMs - len, toMs: fromMs, bucketMs: fromMs }),
+      ]);
+      const shift = (now: { p90Ms: number; errors: number; count: number }, before: { p90Ms: number; errors: number; count: number } | undefined) =>
+        before === undefined || before.count === 0 ? null : { p90Ratio: before.p90Ms > 0 ? Math.round((now.p90Ms / before.p90Ms) * 100) / 100 : null, errorRatioChange: Math.round((now.errors / Math.max(now.count, 1) - before.errors / before.count) * 10_000) / 10_000, before: { count: before.count, p90Ms: before.p90Ms } };
+      const minutes = Math.max(len / 60_000, 1 / 60);
+      const prevService = new Map(prevStats.map((x) => [x.service, x]));
+      const prevEdge = new Map(prevEdges.map((e) => [`${e.caller}\u0000${e.callee}`, e]));
+      const services = stats.map((x) => ({ service: x.service, spans: x.count, ratePerMin: Math.round((x.count / minutes) * 100) / 100, errorRatio: x.count > 0 ? x.errors / x.count : 0, p50Ms: x.p50Ms, p90Ms: x.p90Ms, shift: shift(x, prevService.get(x.service)) }));
+      const withShift = edges.map((e) => {
+        const b = prevEdge.get(`${e.caller}\u0000${e.callee}`);
+        return { ...e, shift: shift({ p90Ms: e.p90Ms, errors: e.errors, count: e.calls }, b === undefined ? undefined : { p90Ms: b.p90Ms, errors: b.errors, count: b.calls }) };
+      });
+      return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges: withShift };
     });
 
     app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number } }>('/red', { schema: { tags: ['traces'], summary: 'RED per operation of a service (or all) over time: spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } } } } }, async (req) => {
