@@ -50,6 +50,9 @@ function proximity(onsetMs: number, input: EvidenceInput, config: InsightConfig)
   return 1 / (1 + delay / ((input.window.toMs - input.window.fromMs) * config.onsetFraction));
 }
 
+/** The name evidence gets when its records carry no service (no service.name, no pod). */
+export const NO_SERVICE = '(no service)';
+
 const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
 
 /** Mean after leaving out the busiest `trim` share of the values (other incidents must not look usual). */
@@ -95,8 +98,10 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   const refBuckets = new Set<number>();
   for (const r of [...input.logs, ...input.spans]) (inWindow(r.bucketMs) ? windowBuckets : refBuckets).add(r.bucketMs);
   const signals = new Map<string, Signal[]>();
-  const add = (service: string, s: Signal) => {
+  const add = (named: string, s: Signal) => {
     if (s.score <= 0) return;
+    // records without a service name are still trouble, under a name a person can read
+    const service = named === '' ? NO_SERVICE : named;
     let l = signals.get(service);
     if (l === undefined) signals.set(service, (l = []));
     l.push(s);

@@ -94,6 +94,10 @@ describe('serviceEvidence', () => {
     expect(noisy[0]!.score).toBeLessThan(quietElsewhere[0]!.score / 4);
   });
 
+  it('records without a service are evidence under "(no service)"', () => {
+    expect(serviceEvidence(world({ logs: errors('', 1, 4, 15) }), C)[0]?.service).toBe('(no service)');
+  });
+
   it('empty windows and empty references give no evidence and no crash', () => {
     expect(serviceEvidence({ window: { fromMs: T, toMs: T + M }, atMs: T, logs: [], spans: [], findings: [] }, C)).toEqual([]);
     const onlyWindow = world({ logs: errors('db', 1, 4, 15) });
