@@ -31,7 +31,7 @@ interface ServeFlags {
 
 export function serveCommand(ctx: CliContext): Command {
   const cmd = new Command('serve')
-    .description('Run the server: OTLP/HTTP metrics, logs and traces in (metrics scored as they arrive); anomalies, logs, templates, traces over REST')
+    .description('Run the server: OTLP/HTTP metrics, logs and traces in (metrics scored as they arrive); incidents with ranked root causes, findings, logs, templates and traces over REST and Server-Sent Events; alerts to Slack or a webhook')
     .option('--host <host>', 'address to listen on; beyond loopback API keys are always required [env BIFROST_HOST]', undefined)
     .option('--auth', 'require API keys on loopback too [env BIFROST_AUTH=required]')
     .option('--retention <duration>', 'delete records older than this (90m, 12h, 7d, 2w) on a schedule; default: keep everything [env BIFROST_RETENTION]', (v: string) => {
@@ -64,12 +64,14 @@ export function serveCommand(ctx: CliContext): Command {
   cmd.addHelpText('after', `
 Endpoints (one listener):
   POST /v1/metrics, /v1/logs, /v1/traces   OTLP/HTTP, protobuf or JSON, gzip accepted
-  GET  /api/v1/findings     metric anomalies with reasons (?from&to&kind&limit&cursor)
+  GET  /api/v1/findings     findings with reasons: metric anomalies, error bursts, new and rare messages,
+                            latency shifts, span error rates, cluster changes (?from&to&kind&limit&cursor)
   GET  /api/v1/metrics/points?name=…   stored points of a metric
   GET  /api/v1/logs, /api/v1/templates, /api/v1/traces/:id, /api/v1/spans, /api/v1/services
   GET  /api/v1/incidents[/:id[/timeline|/graph]]   incidents with ranked causes; POST …/acknowledge, …/resolve
   POST /api/v1/incidents/scan   look for incidents in stored data of a past period (after bifrost import)
-  GET  /api/v1/rca?at=…, /api/v1/graph, /api/v1/mttr   root causes, service graph with RED, MTTD/MTTR
+  GET  /api/v1/rca?at=…, /api/v1/graph, /api/v1/red, /api/v1/mttr   root causes, service graph with
+                            RED and shifts, RED per operation, MTTD/MTTR
   GET  /api/v1/stream       Server-Sent Events of findings and incident changes (Last-Event-ID resume)
   POST/GET/DELETE /api/v1/keys         the tenant's API keys (admin scope)
   GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics
