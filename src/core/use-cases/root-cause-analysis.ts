@@ -1,4 +1,3 @@
-import type { Finding } from '../domain/finding.js';
 import type { EvidenceRef } from '../engine/insight/evidence.js';
 import { serviceEvidence } from '../engine/insight/evidence.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
@@ -7,6 +6,7 @@ import type { RootCauseCandidate } from '../engine/insight/root-cause.js';
 import { rankRootCauses } from '../engine/insight/root-cause.js';
 import { ServiceGraph } from '../engine/insight/service-graph.js';
 import type { ServiceEdge, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import { loadInsightData } from './insight-data.js';
 
 export interface RcaRequest {
   /** The alert's time. */
@@ -44,24 +44,6 @@ export interface RcaResult {
   notes: string[];
 }
 
-const MAX_FINDINGS = 20_000;
-
-/** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
-export async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for (const [kind, from] of [['metric-anomaly', fromMs], ['change', fromMs - config.changeLookbackMs]] as const) {
-    let cursor: string | undefined;
-    let n = 0;
-    do {
-      const page = await store.findings(tenant, { fromMs: from, toMs, kind, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
-      out.push(...page.items);
-      n += page.items.length;
-      cursor = page.next;
-    } while (cursor !== undefined && n < MAX_FINDINGS);
-  }
-  return out;
-}
-
 /**
  * Ranks root-cause services for an alert at a time from what the store holds: each service's
  * own evidence in the window against its usual behaviour around it, over the service graph.
@@ -71,13 +53,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const range = { fromMs: reference.fromMs, toMs: reference.toMs, bucketMs: b };
-  const [logs, spans, edges, findings] = await Promise.all([
-    store.serviceTemplateCounts(tenant, range),
-    store.spanStats(tenant, range),
-    store.serviceEdges(tenant, reference),
-    findingsIn(store, tenant, reference.fromMs, reference.toMs, config),
-  ]);
+  const { logs, spans, edges, findings } = await loadInsightData(store, tenant, reference, config);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
   if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) notes.push('no logs or spans in the window: nothing to rank');

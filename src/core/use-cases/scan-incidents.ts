@@ -4,7 +4,7 @@ import { detectIncidents } from '../engine/insight/incidents.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
-import { findingsIn } from './root-cause-analysis.js';
+import { loadInsightData } from './insight-data.js';
 
 export interface IncidentScan {
   fromMs: number;
@@ -21,11 +21,6 @@ export async function scanIncidents(store: TelemetryStorePort, tenant: string, s
   const fromMs = Math.floor(scan.fromMs / b) * b;
   const toMs = Math.ceil(scan.toMs / b) * b;
   const range = { fromMs: fromMs - scan.referenceMs, toMs: scan.reference === 'past' ? toMs : toMs + scan.referenceMs };
-  const [logs, spans, edges, findings] = await Promise.all([
-    store.serviceTemplateCounts(tenant, { ...range, bucketMs: b }),
-    store.spanStats(tenant, { ...range, bucketMs: b }),
-    store.serviceEdges(tenant, range),
-    findingsIn(store, tenant, range.fromMs, range.toMs, config),
-  ]);
-  return detectIncidents({ scan: { fromMs, toMs }, logs, spans, edges, findings, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }), ...(findingsOut === undefined ? {} : { findingsOut }) }, config);
+  const data = await loadInsightData(store, tenant, range, config);
+  return detectIncidents({ scan: { fromMs, toMs }, ...data, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }), ...(findingsOut === undefined ? {} : { findingsOut }) }, config);
 }

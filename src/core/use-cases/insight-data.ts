@@ -1,0 +1,41 @@
+import type { Finding } from '../domain/finding.js';
+import type { InsightConfig } from '../engine/insight/insight-config.js';
+import type { ServiceEdge, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+
+const MAX_FINDINGS = 20_000;
+
+/** What the insight engine reads from the store for a time range. */
+export interface InsightData {
+  logs: ServiceTemplateCount[];
+  spans: ServiceSpanStats[];
+  edges: ServiceEdge[];
+  findings: Finding[];
+}
+
+/** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
+async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number, config: InsightConfig): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const [kind, from] of [['metric-anomaly', fromMs], ['change', fromMs - config.changeLookbackMs]] as const) {
+    let cursor: string | undefined;
+    let n = 0;
+    do {
+      const page = await store.findings(tenant, { fromMs: from, toMs, kind, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+      out.push(...page.items);
+      n += page.items.length;
+      cursor = page.next;
+    } while (cursor !== undefined && n < MAX_FINDINGS);
+  }
+  return out;
+}
+
+/** Log counts, span RED, the service graph and findings of [fromMs, toMs), in config.bucketMs buckets: the inputs of rca and incident scans. */
+export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, config: InsightConfig): Promise<InsightData> {
+  const window = { ...range, bucketMs: config.bucketMs };
+  const [logs, spans, edges, findings] = await Promise.all([
+    store.serviceTemplateCounts(tenant, window),
+    store.spanStats(tenant, window),
+    store.serviceEdges(tenant, range),
+    findingsIn(store, tenant, range.fromMs, range.toMs, config),
+  ]);
+  return { logs, spans, edges, findings };
+}
