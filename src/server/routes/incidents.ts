@@ -1,15 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { incidentTimes, incidentView } from '../../core/domain/incident.js';
 import type { IncidentStatus } from '../../core/domain/incident.js';
+import { parseDuration } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
 import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
 import type { ServerContext } from '../context.js';
 import { announce } from '../incident-events.js';
 import { FROM, PAGE, TO, timeParam } from './query-params.js';
 
+/** Durations as the CLI takes them; the pattern admits only what parseDuration reads. */
 const DURATION = { type: 'string', pattern: '^[1-9][0-9]{0,5}(s|m|h|d)$', description: 'e.g. 30s, 10m, 2h' } as const;
-const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const duration = (v: string) => Number(v.slice(0, -1)) * UNIT[v.slice(-1)]!;
+const duration = (v: string) => parseDuration(v)!;
+
+/** from/to parameters: defaults ending now and spanning `defaultMs`; `to` must come after `from`. */
+function rangeParams(from: string | undefined, to: string | undefined, defaultMs: number): { fromMs: number; toMs: number } {
+  const toMs = timeParam('to', to) ?? Date.now();
+  const fromMs = timeParam('from', from) ?? toMs - defaultMs;
+  if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+  return { fromMs, toMs };
+}
 
 const incidentsQuery = { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] }, from: FROM, to: TO, ...PAGE } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -57,9 +66,7 @@ export function incidentRoutes(ctx: ServerContext) {
     app.post('/incidents/:id/resolve', { schema: { tags: ['incidents'], summary: 'Resolve an incident by hand (new symptoms after this reopen it)', params: idParams } }, transition('resolve'));
 
     app.post<{ Body: { from: string; to: string; reference?: string } }>('/incidents/scan', { schema: { tags: ['incidents'], summary: 'Look for incidents in stored data of a past period (imports), each minute against the data around it; the incidents found are kept', body: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: FROM, to: TO, reference: DURATION } } } }, async (req) => {
-      const fromMs = timeParam('from', req.body.from)!;
-      const toMs = timeParam('to', req.body.to)!;
-      if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+      const { fromMs, toMs } = rangeParams(req.body.from, req.body.to, 0);
       if (toMs - fromMs > 7 * 86_400_000) throw new AppError('INPUT.BAD_OPTION', 'scan at most 7 days at once', { field: 'to' });
       const { incidents, changes, findings } = await ctx.incidents.scanRange(req.auth.tenant, fromMs, toMs, req.body.reference === undefined ? undefined : duration(req.body.reference));
       for (const f of findings) ctx.events.publish(req.auth.tenant, 'finding', f);
@@ -73,9 +80,7 @@ export function incidentRoutes(ctx: ServerContext) {
     });
 
     app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: 'The service dependency graph from parent/child spans (default: the last hour), with RED per service, and the latency and error shift of every service and edge against the period of the same length before', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
-      const toMs = timeParam('to', req.query.to) ?? Date.now();
-      const fromMs = timeParam('from', req.query.from) ?? toMs - 3_600_000;
-      if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+      const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       const len = toMs - fromMs;
       const tenant = req.auth.tenant;
       // one bucket as wide as the end time holds every span that started before it
@@ -99,9 +104,7 @@ export function incidentRoutes(ctx: ServerContext) {
     });
 
     app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number } }>('/red', { schema: { tags: ['traces'], summary: 'RED per operation of a service (or all) over time: spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } } } } }, async (req) => {
-      const toMs = timeParam('to', req.query.to) ?? Date.now();
-      const fromMs = timeParam('from', req.query.from) ?? toMs - 3_600_000;
-      if (toMs <= fromMs) throw new AppError('INPUT.BAD_OPTION', 'to must be after from', { field: 'to' });
+      const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
       const rows = await ctx.store.operationStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000, ...(req.query.service === undefined ? {} : { service: req.query.service }) });
       const series = new Map<string, { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }>();
@@ -115,8 +118,7 @@ export function incidentRoutes(ctx: ServerContext) {
     });
 
     app.get<{ Querystring: { from?: string; to?: string } }>('/mttr', { schema: { tags: ['incidents'], summary: 'Incidents, mean time to detect and to resolve per service (the top cause), over a period (default: 30 days)', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
-      const toMs = timeParam('to', req.query.to) ?? Date.now();
-      const fromMs = timeParam('from', req.query.from) ?? toMs - 30 * 86_400_000;
+      const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 30 * 86_400_000);
       const per = new Map<string, { incidents: number; mttd: number[]; mttr: number[] }>();
       let cursor: string | undefined;
       do {
