@@ -175,12 +175,13 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
     const rP90 = upperQuantile(ref.filter((r) => r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
     const slowFrom = rP90 * 2 ** config.latencyRatioFrom;
-    const latencyOnset = busyBuckets.filter((r) => r.p90Ms > slowFrom).reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
+    const slow = busyBuckets.filter((r) => r.p90Ms > slowFrom);
+    const latencyOnset = slow.reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
     const spans = w.reduce((a, r) => a + r.count, 0);
     if (Number.isFinite(wP90) && Number.isFinite(rP90)) {
       const ratio = wP90 / Math.max(rP90, 0.001);
       // a percentile of few spans is noisy: discounted like a template of few records
-      const slowSpans = busyBuckets.filter((r) => r.p90Ms > slowFrom).reduce((a, r) => a + r.count, 0);
+      const slowSpans = slow.reduce((a, r) => a + r.count, 0);
       const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowSpans / config.spanCountScale)) * proximity(latencyOnset, input, config);
       add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans } });
     }

@@ -111,7 +111,6 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
   return out;
 }
 
-
 function idOf(firstSymptomMs: number): string {
   return `inc_${Math.floor(firstSymptomMs / 1000).toString(36)}`;
 }
@@ -177,7 +176,8 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
       const service = f.subject.resource.service ?? '';
       if (f.kind === 'change' && g.services.has(service) && f.timeMs >= g.first - config.changeLookbackMs && f.timeMs < g.last) timeline.push({ timeMs: f.timeMs, kind: 'change', service, text: f.reason });
     }
-    if (resolved) timeline.push({ timeMs: Math.min(quietSince, Math.max(g.last, input.nowMs ?? quietSince)), kind: 'resolved', text: `no abnormal service for ${Math.round(config.quietMs / 60_000)} min` });
+    // resolved by the detector at the end of the quiet period
+    if (resolved) timeline.push({ timeMs: quietSince, kind: 'resolved', text: `no abnormal service for ${Math.round(config.quietMs / 60_000)} min` });
     const services = [...g.services.values()].sort((x, y) => y.score - x.score).map((e) => e.service);
     const top = ranked[0];
     const incident: Incident = {
@@ -193,7 +193,7 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
       timeline: timeline.sort((x, y) => x.timeMs - y.timeMs),
     };
     if (resolved) {
-      incident.resolvedMs = timeline.at(-1)!.timeMs;
+      incident.resolvedMs = quietSince;
       incident.resolvedBy = 'detector';
     }
     return incident;
