@@ -44,28 +44,28 @@ function signature(i: Incident): string {
  */
 export class IncidentTracker {
   private readonly config: InsightConfig;
+  private readonly referenceMs: number;
   private readonly reported = new Set<string>();
 
   constructor(private readonly o: IncidentTrackerOptions) {
     this.config = o.config ?? DEFAULT_INSIGHT_CONFIG;
+    this.referenceMs = o.referenceMs ?? 2 * 3_600_000;
   }
 
   /** Live detection: the last minutes against the data before them. */
   async scanLive(tenant: string, nowMs: number): Promise<ScanOutcome> {
     const lookback = this.o.lookbackMs ?? 30 * 60_000;
     const found: Finding[] = [];
-    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs: nowMs - lookback, toMs: nowMs, reference: 'past', referenceMs: this.o.referenceMs ?? 2 * 3_600_000, nowMs }, this.config, found);
-    return { changes: await this.record(tenant, detected), findings: await this.keep(tenant, found) };
+    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs: nowMs - lookback, toMs: nowMs, reference: 'past', referenceMs: this.referenceMs, nowMs }, this.config, found);
+    return { changes: (await this.reconcile(tenant, detected)).changes, findings: await this.keep(tenant, found) };
   }
 
   /** A retrospective scan of stored data (imports): each minute against the data around it. */
-  async scanRange(tenant: string, fromMs: number, toMs: number, referenceMs = this.o.referenceMs ?? 2 * 3_600_000): Promise<{ incidents: Incident[] } & ScanOutcome> {
+  async scanRange(tenant: string, fromMs: number, toMs: number, referenceMs = this.referenceMs): Promise<{ incidents: Incident[] } & ScanOutcome> {
     const found: Finding[] = [];
     const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs, toMs, reference: 'around', referenceMs }, this.config, found);
     const findings = await this.keep(tenant, found);
-    const changes = await this.record(tenant, detected);
-    const incidents: Incident[] = [];
-    for (const d of detected) incidents.push((await this.o.history.getIncident(tenant, d.id)) ?? d);
+    const { incidents, changes } = await this.reconcile(tenant, detected);
     return { incidents, changes, findings };
   }
 
@@ -83,12 +83,19 @@ export class IncidentTracker {
 
   /** Merges detected incidents into the stored ones; returns what changed. */
   async record(tenant: string, detected: readonly Incident[]): Promise<IncidentChange[]> {
+    return (await this.reconcile(tenant, detected)).changes;
+  }
+
+  /** The merge of `record`, also giving each detected incident as it now stands in the store. */
+  private async reconcile(tenant: string, detected: readonly Incident[]): Promise<{ incidents: Incident[]; changes: IncidentChange[] }> {
     const changes: IncidentChange[] = [];
+    const incidents: Incident[] = [];
     for (const d of detected) {
       const stored = await this.o.history.getIncident(tenant, d.id);
       if (stored === undefined) {
         await this.o.history.putIncident(tenant, d);
         changes.push({ type: 'opened', tenant, incident: d });
+        incidents.push(d);
         continue;
       }
       const merged: Incident = { ...d, timeline: [...d.timeline, ...stored.timeline.filter((e) => PERSON_EVENTS.has(e.kind) || (e.kind === 'resolved' && stored.resolvedBy === 'person'))].sort((a, b) => a.timeMs - b.timeMs) };
@@ -106,12 +113,16 @@ export class IncidentTracker {
           merged.timeline = merged.timeline.filter((e) => !(e.kind === 'resolved' && e.timeMs !== stored.resolvedMs));
         }
       } else if (d.status === 'open' && stored.status === 'acknowledged') merged.status = 'acknowledged';
-      if (signature(merged) === signature(stored) && merged.timeline.length === stored.timeline.length) continue;
+      if (signature(merged) === signature(stored) && merged.timeline.length === stored.timeline.length) {
+        incidents.push(stored);
+        continue;
+      }
       if (type === 'updated' && merged.status === 'resolved' && stored.status !== 'resolved') type = 'resolved';
       await this.o.history.putIncident(tenant, merged);
       changes.push({ type, tenant, incident: merged });
+      incidents.push(merged);
     }
-    return changes;
+    return { incidents, changes };
   }
 
   /** A person has seen it (an open incident; others are returned unchanged). undefined when the tenant has no such incident. */
