@@ -53,6 +53,17 @@ describe('IncidentTracker', () => {
     const reopened = await t.record('a', [inc({ lastSymptomMs: 18 * M })]);
     expect(reopened.map((c) => [c.type, c.incident.status])).toEqual([['reopened', 'acknowledged']]);
     expect(reopened[0]!.incident.timeline.map((e) => e.kind)).toEqual(['first-symptom', 'acknowledged', 'resolved', 'reopened']);
+
+  });
+
+  it('new symptoms after a hand resolution that the detector already sees as over: reopened, the timeline in time order', async () => {
+    const { t } = tracker();
+    await t.record('a', [inc()]);
+    await t.resolve('a', 'inc_1', 15 * M, 'x');
+    const overAgain = inc({ lastSymptomMs: 18 * M, status: 'resolved', resolvedMs: 21 * M, resolvedBy: 'detector', timeline: [...inc().timeline, { timeMs: 21 * M, kind: 'resolved', text: 'quiet' }] });
+    const [c] = await t.record('a', [overAgain]);
+    expect(c?.type).toBe('reopened');
+    expect(c!.incident.timeline.map((e) => [e.kind, e.timeMs / M])).toEqual([['first-symptom', 10], ['resolved', 15], ['reopened', 18], ['resolved', 21]]);
   });
 
   it('acknowledging or resolving an unknown incident, or another tenant’s, finds nothing', async () => {

@@ -104,7 +104,7 @@ export class IncidentTracker {
       if (stored.status === 'resolved' && stored.resolvedBy === 'person') {
         if (d.lastSymptomMs > (stored.resolvedMs ?? 0)) {
           merged.status = d.status === 'resolved' ? 'resolved' : stored.acknowledgedMs !== undefined ? 'acknowledged' : 'open';
-          merged.timeline.push({ timeMs: d.lastSymptomMs, kind: 'reopened', text: 'new symptoms after it was resolved' });
+          merged.timeline = [...merged.timeline, { timeMs: d.lastSymptomMs, kind: 'reopened' as const, text: 'new symptoms after it was resolved' }].sort((a, b) => a.timeMs - b.timeMs);
           type = 'reopened';
         } else {
           merged.status = 'resolved';
