@@ -208,7 +208,14 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
   const metrics = new MetricIngest({ store });
   const logs = logIngest(store);
   const totals: Record<NezhaKind, { files: number; records: number; findings: number }> = { metric: { files: 0, records: 0, findings: 0 }, trace: { files: 0, records: 0, findings: 0 }, log: { files: 0, records: 0, findings: 0 } };
+  // the first problems are shown; the others only counted (a damaged file can have millions of bad rows)
   const problems: NezhaProblem[] = [];
+  const tally = { problems: 0, fileFailed: false };
+  const onProblem = (p: NezhaProblem) => {
+    tally.problems++;
+    if (p.line === undefined || p.line === 1) tally.fileFailed = true;
+    if (problems.length < 20) problems.push(p);
+  };
   const bar = t.stderrIsTTY ? new cliProgress.SingleBar({ stream: t.stderr, format: 'importing {bar} {value}/{total} files | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(files.length, 0, { file: '' });
   try {
@@ -216,7 +223,7 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
       bar?.update({ file: basename(file.path) });
       totals[file.kind].files++;
       await readNezhaFile(file, {
-        onProblem: (p) => problems.push(p),
+        onProblem,
         onBatch: async (b) => {
           if (b.kind === 'metric') {
             const r = await metrics.ingest(flags.tenant, b.metrics);
@@ -234,8 +241,8 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
     bar?.stop();
     await store.close();
   }
-  for (const p of problems.slice(0, 20)) t.err(`${t.colors.yellow('warning:')} ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
-  if (problems.length > 20) t.err(`${t.colors.yellow('warning:')} ${plural(problems.length - 20, 'more problem')}`);
+  for (const p of problems) t.err(`${t.colors.yellow('warning:')} ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+  if (tally.problems > problems.length) t.err(`${t.colors.yellow('warning:')} ${plural(tally.problems - problems.length, 'more problem')}`);
   const skipped = new Map<string, string[]>();
   for (const s of plans.flatMap((p) => p.skipped)) skipped.set(s.why, [...(skipped.get(s.why) ?? []), s.path]);
   for (const [why, paths] of skipped) t.err(`skipped ${paths.length === 1 ? paths[0]! : `${plural(paths.length, 'path')} (${paths[0]!}, …)`}: ${why}`);
@@ -244,6 +251,6 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
     const [fileWord, recordWord] = KIND_NAMES[kind];
     await t.out(`${plural(c.files, fileWord)}: ${num(c.records)} ${recordWord}${kind === 'metric' ? ` (${plural(c.findings, 'anomaly', 'anomalies')})` : ''}\n`);
   }
-  if (problems.some((p) => p.line === undefined || p.line === 1)) ctx.setExitCode(2);
-  t.err(`loaded into ${dataFile} (tenant ${flags.tenant})${problems.length > 0 ? `; ${plural(problems.length, 'row or file')} could not be read (listed above)` : ''}`);
+  if (tally.fileFailed) ctx.setExitCode(2);
+  t.err(`loaded into ${dataFile} (tenant ${flags.tenant})${tally.problems > 0 ? `; ${plural(tally.problems, 'row or file', 'rows or files')} could not be read (listed above)` : ''}`);
 }

@@ -41,6 +41,8 @@ describe('Nezha reader', () => {
     expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
     expect(plan.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['baseline/metric/a_metric.csv', 'log/README.md', 'traceid']);
     await expect(planNezhaImport(layout({ 'x.txt': '' }))).rejects.toThrow(/no log\/, trace\/ or metric\/ folder/);
+    await expect(planNezhaImport(join(dir, 'missing'))).rejects.toThrow(/missing: not a folder \(give the folder that holds log\/, trace\/ and metric\//);
+    await expect(planNezhaImport(join(dir, 'log/08_43_log.csv'))).rejects.toThrow(/not a folder/);
   });
 
   it('reads logs: level and message from the logback line, service from the pod, ids lowercased; damaged rows kept or explained', async () => {
@@ -88,5 +90,7 @@ describe('Nezha reader', () => {
     expect((await read({ kind: 'log', path: join(dir, 'log/empty.csv') })).problems[0]!.message).toMatch(/empty file/);
     const cut = await read({ kind: 'log', path: join(dir, 'log/cut.csv.gz') });
     expect(cut.problems.at(-1)!.message).toMatch(/gzip|truncated|unexpected end/i);
+    // the problem names the file once: the message does not repeat it
+    expect(cut.problems.at(-1)!.message).not.toContain('cut.csv.gz');
   });
 });

@@ -45,6 +45,7 @@ const DATA_FILE = /\.csv(\.gz)?$/;
 
 /** The files of a Nezha folder (or of its baseline/ alone), in a stable order: metrics, then traces, then logs. */
 export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
+  if (!(await isDir(dir))) throw new Error(`${dir}: not a folder (give the folder that holds log/, trace/ and metric/, e.g. ../shared/data/nezha-trainticket)`);
   const roots = [dir];
   const base = join(dir, 'baseline');
   if (await isDir(base)) roots.push(base);
@@ -157,7 +158,12 @@ export async function readNezhaFile(file: NezhaFile, options: ReadNezhaOptions):
     },
   });
   await flushBatch();
-  if (outcome.status === 'failed') options.onProblem({ file: file.path, message: outcome.error.message });
+  if (outcome.status === 'failed') {
+    // the source's message starts with its own name: the problem names the file already
+    const source = outcome.error.details.source;
+    const message = typeof source === 'string' && outcome.error.message.startsWith(`${source}: `) ? outcome.error.message.slice(source.length + 2) : outcome.error.message;
+    options.onProblem({ file: file.path, message });
+  }
   else if (header === undefined) options.onProblem({ file: file.path, message: 'empty file (no header line)' });
   return rows;
 }
