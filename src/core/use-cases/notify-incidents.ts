@@ -31,10 +31,6 @@ export class IncidentNotifier {
     private readonly o: NotifyOptions = {},
   ) {}
 
-  get enabled(): boolean {
-    return this.notifiers.length > 0;
-  }
-
   /** Resolves when every notifier has delivered or given up; never rejects. */
   async notify(change: IncidentChange): Promise<void> {
     if (this.notifiers.length === 0) return;

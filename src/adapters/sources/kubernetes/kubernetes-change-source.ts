@@ -20,8 +20,6 @@ export interface KubernetesSourceOptions {
 export interface KubernetesSource {
   start(): void;
   stop(): void;
-  /** How many watch connections are open now (0–3). */
-  readonly connected: number;
 }
 
 interface WatchEvent {
@@ -41,7 +39,6 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
   const ns = o.namespace;
   const maxObjects = o.maxObjects ?? 20_000;
   let stopped = true;
-  let connected = 0;
   const seenKeys = new Set<string>();
   const emit = (e: ClusterEvent) => {
     if (seenKeys.has(e.key)) return;
@@ -120,7 +117,6 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
           (type, obj: WatchEvent['object']) => {
             if (!opened) {
               opened = true;
-              connected++;
               delay = o.retryMs ?? 1000;
             }
             if (type === 'ERROR') {
@@ -135,7 +131,6 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
           (err: unknown) => {
             if (ended) return;
             ended = true;
-            if (opened) connected--;
             retry(err, gone);
           },
         );
@@ -160,9 +155,6 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const a of aborts.splice(0)) a.abort();
-    },
-    get connected() {
-      return connected;
     },
   };
 }

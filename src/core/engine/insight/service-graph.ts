@@ -44,11 +44,6 @@ export class ServiceGraph {
     return d;
   }
 
-  /** Every service whose calls reach `service`. */
-  upstream(service: string): ReadonlySet<string> {
-    return this.reach(service, (s) => this.in.get(s) ?? []);
-  }
-
   private reach(from: string, next: (s: string) => Iterable<string>): Set<string> {
     const seen = new Set<string>();
     const stack = [from];
