@@ -133,8 +133,14 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
         }
       }
     };
+    // a tick that comes while the previous scan still runs is skipped, not queued behind it
+    let busy = false;
     detector = setInterval(() => {
-      detecting = detecting.then(detect);
+      if (busy) return;
+      busy = true;
+      detecting = detect().finally(() => {
+        busy = false;
+      });
     }, config.detectIntervalMs);
     detector.unref();
   }
