@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Explanation } from '../../src/core/domain/explanation.js';
 import type { Incident } from '../../src/core/domain/incident.js';
 import type { LogReport } from '../../src/core/domain/log-report.js';
 import type { HistoryStorePort } from '../../src/core/ports/history-store.port.js';
@@ -51,6 +52,29 @@ export function runHistoryStoreContract(name: string, create: () => Promise<Hist
       expect(await s.revokeKey('AAAAAAAA', 20)).toBe(true);
       expect((await s.findKey('AAAAAAAA'))!.revokedMs).toBe(10);
       expect(await s.revokeKey('nope', 10)).toBe(false);
+    });
+
+    it('caches explanations until they expire, counts tokens per day, records explanations per tenant and subject', async () => {
+      const s = await create();
+      const e: Explanation = { status: 'explained', prompt: 'incident@v1', cached: false, attempts: 1, durationMs: 5, usage: { inputTokens: 10, outputTokens: 3 }, context: { chars: 40, tokensEstimate: 10, included: { evidence: 2 }, omitted: {}, redacted: { EMAIL: 1 } }, createdMs: 1000, provider: 'ollama', model: 'm', answer: { verdict: 'explained', summary: 'x <EMAIL_1>', probableCause: { service: 'a', text: 't', citations: ['e1'] }, issues: [{ text: 'i', citations: ['e1'] }], suggestions: [], confidence: 'low' } };
+      await s.putCachedExplanation('k1', e, 2000);
+      expect(await s.getCachedExplanation('k1', 1999)).toEqual(e);
+      expect(await s.getCachedExplanation('k1', 2000)).toBeUndefined();
+      expect(await s.getCachedExplanation('k2', 0)).toBeUndefined();
+      await s.putCachedExplanation('k1', { ...e, attempts: 2 }, 5000);
+      expect((await s.getCachedExplanation('k1', 3000))!.attempts).toBe(2);
+      expect(await s.llmTokensUsed('2026-11-23')).toBe(0);
+      await s.addLlmTokens('2026-11-23', 100);
+      await s.addLlmTokens('2026-11-23', 23);
+      await s.addLlmTokens('2026-11-24', 1);
+      expect(await s.llmTokensUsed('2026-11-23')).toBe(123);
+      await s.addExplanation({ id: 'x1', tenant: 't1', subject: 'incident:i1', createdMs: 1, explanation: e });
+      await s.addExplanation({ id: 'x2', tenant: 't1', subject: 'incident:i1', createdMs: 2, explanation: { ...e, prompt: 'incident@v2' } });
+      await s.addExplanation({ id: 'x3', tenant: 't2', subject: 'incident:i1', createdMs: 3, explanation: e });
+      const list = await s.listExplanations('t1', 'incident:i1', 10);
+      expect(list.map((r) => [r.id, r.explanation.prompt])).toEqual([['x2', 'incident@v2'], ['x1', 'incident@v1']]);
+      expect(await s.listExplanations('t1', 'incident:i1', 1)).toHaveLength(1);
+      expect(await s.listExplanations('t1', 'incident:other', 10)).toEqual([]);
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { ApiKeyRecord } from '../domain/api-key.js';
 import type { Incident, IncidentStatus } from '../domain/incident.js';
 import type { LogReport } from '../domain/log-report.js';
+import type { ExplanationStorePort } from './explanation-store.port.js';
 
 /** A log analysis kept in history: the report as `bifrost analyze --output json` gives it. */
 export interface StoredAnalysis {
@@ -29,8 +30,8 @@ export interface IncidentQuery {
   cursor?: string;
 }
 
-/** What the server keeps beside telemetry: API keys, analyses, incidents (the model cache later). */
-export interface HistoryStorePort {
+/** What the server keeps beside telemetry: API keys, analyses, incidents, and the model layer's cache, usage and records. */
+export interface HistoryStorePort extends ExplanationStorePort {
   /** Inserts or replaces the tenant's incident with this id. */
   putIncident(tenant: string, incident: Incident): Promise<void>;
   getIncident(tenant: string, id: string): Promise<Incident | undefined>;

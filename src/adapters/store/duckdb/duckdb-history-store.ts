@@ -1,8 +1,10 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { ApiKeyRecord, KeyScope } from '../../../core/domain/api-key.js';
+import type { Explanation } from '../../../core/domain/explanation.js';
 import type { Incident } from '../../../core/domain/incident.js';
 import { AppError } from '../../../core/errors.js';
 import type { LogReport } from '../../../core/domain/log-report.js';
+import type { ExplanationRecord } from '../../../core/ports/explanation-store.port.js';
 import type { HistoryStorePort } from '../../../core/ports/history-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 import type { DuckDbHandle } from './duckdb-telemetry-store.js';
@@ -22,6 +24,41 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
   };
   const cols = 'id, hash, tenant, scope, name, created_ms, revoked_ms';
   return {
+    getCachedExplanation: (key, nowMs) =>
+      serial(async () => {
+        check();
+        const r = (await conn.runAndReadAll('SELECT body FROM llm_cache WHERE key = $1 AND expires_ms > $2', [key, nowMs])).getRows()[0];
+        return r === undefined ? undefined : (JSON.parse(String(r[0])) as Explanation);
+      }),
+    putCachedExplanation: (key, value, expiresMs) =>
+      serial(async () => {
+        check();
+        // expired entries go when a new one comes: the cache stays as small as a day's answers
+        await conn.run('DELETE FROM llm_cache WHERE expires_ms <= $1', [Date.now()]);
+        await conn.run('INSERT OR REPLACE INTO llm_cache VALUES ($1, $2, $3)', [key, expiresMs, JSON.stringify(value)]);
+      }),
+    llmTokensUsed: (day) =>
+      serial(async () => {
+        check();
+        const r = (await conn.runAndReadAll('SELECT tokens FROM llm_usage WHERE day = $1', [day])).getRows()[0];
+        return r === undefined ? 0 : Number(r[0]);
+      }),
+    addLlmTokens: (day, tokens) =>
+      serial(async () => {
+        check();
+        await conn.run('INSERT INTO llm_usage VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens', [day, tokens]);
+      }),
+    addExplanation: (rec) =>
+      serial(async () => {
+        check();
+        await conn.run('INSERT OR REPLACE INTO explanations VALUES ($1, $2, $3, $4, $5)', [rec.tenant, rec.id, rec.subject, rec.createdMs, JSON.stringify(rec.explanation)]);
+      }),
+    listExplanations: (tenant, subject, limit) =>
+      serial(async () => {
+        check();
+        const rows = (await conn.runAndReadAll('SELECT id, created_ms, body FROM explanations WHERE tenant = $1 AND subject = $2 ORDER BY created_ms DESC, id DESC LIMIT $3', [tenant, subject, limit])).getRows();
+        return rows.map((r): ExplanationRecord => ({ id: String(r[0]), tenant, subject, createdMs: Number(r[1]), explanation: JSON.parse(String(r[2])) as Explanation }));
+      }),
     putIncident: (tenant, i) =>
       serial(async () => {
         check();

@@ -1,5 +1,7 @@
 import type { ApiKeyRecord } from '../../../core/domain/api-key.js';
+import type { Explanation } from '../../../core/domain/explanation.js';
 import type { Incident } from '../../../core/domain/incident.js';
+import type { ExplanationRecord } from '../../../core/ports/explanation-store.port.js';
 import type { AnalysisSummary, HistoryStorePort, StoredAnalysis } from '../../../core/ports/history-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
@@ -11,7 +13,35 @@ export function createMemoryHistoryStore(): HistoryStorePort {
   const keys = new Map<string, ApiKeyRecord>();
   const analyses = new Map<string, StoredAnalysis>();
   const incidents = new Map<string, { tenant: string; incident: Incident }>();
+  const cache = new Map<string, { expiresMs: number; value: Explanation }>();
+  const usage = new Map<string, number>();
+  const explanations: ExplanationRecord[] = [];
   return {
+    getCachedExplanation: (key, nowMs) => {
+      const e = cache.get(key);
+      return Promise.resolve(e === undefined || e.expiresMs <= nowMs ? undefined : structuredClone(e.value));
+    },
+    putCachedExplanation: (key, value, expiresMs) => {
+      cache.set(key, { expiresMs, value: structuredClone(value) });
+      return Promise.resolve();
+    },
+    llmTokensUsed: (day) => Promise.resolve(usage.get(day) ?? 0),
+    addLlmTokens: (day, tokens) => {
+      usage.set(day, (usage.get(day) ?? 0) + tokens);
+      return Promise.resolve();
+    },
+    addExplanation: (rec) => {
+      explanations.push(structuredClone(rec));
+      return Promise.resolve();
+    },
+    listExplanations: (tenant, subject, limit) =>
+      Promise.resolve(
+        explanations
+          .filter((e) => e.tenant === tenant && e.subject === subject)
+          .sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1))
+          .slice(0, limit)
+          .map((e) => structuredClone(e)),
+      ),
     putIncident: (tenant, incident) => {
       incidents.set(`${tenant}\u0000${incident.id}`, { tenant, incident: structuredClone(incident) });
       return Promise.resolve();
