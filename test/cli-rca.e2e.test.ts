@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLlmStandIn } from './helpers/llm-stand-in.js';
+import type { StandIn } from './helpers/llm-stand-in.js';
 import { nezhaSlice } from './helpers/nezha.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
 
@@ -52,6 +54,65 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     expect(incidents[0]!.timeline[0]!.kind).toBe('first-symptom');
     const text = await runCli(['incidents', '--data', data, '--since', '2023-01-29 09:00', '--until', '2023-01-29 09:30']);
     expect(text.stdout).toMatch(/^1 incident between 2023-01-29T09:00 and 2023-01-29T09:30 UTC\n\ninc_\w+ {2}resolved {2}2023-01-29T09:03:00 → /);
+  });
+
+  describe('explain <incident> with a model (the stand-in speaks Ollama and OpenAI)', () => {
+    let llm: StandIn;
+    beforeAll(async () => {
+      llm = await startLlmStandIn({ apiKey: 'sk-e2e' });
+    });
+    afterAll(async () => {
+      await llm.close();
+    });
+
+    it('explains an incident from its evidence (Graph RAG), cites it, records it; prompt versions side by side; cache on the second call', async () => {
+      const list = JSON.parse((await runCli(['incidents', '--output', 'json', '--data', data])).stdout) as { incidents: { id: string; causes: { service: string }[] }[] };
+      const inc = list.incidents.find((i) => i.causes[0]?.service === 'ts-basic-service')!;
+      const env = { OLLAMA_HOST: llm.url };
+      const r = await runCli(['explain', inc.id.slice(0, 9), '--llm', '--data', data, '--output', 'json'], { env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { incident: string; explanation: { status: string; prompt: string; provider: string; model: string; answer: { issues: { citations: string[] }[] }; context: { included: Record<string, number> } } };
+      expect(out.incident).toBe(inc.id);
+      expect(out.explanation).toMatchObject({ status: 'explained', prompt: 'incident@v2', provider: 'ollama', model: 'llama3.1' });
+      expect(out.explanation.answer.issues[0]!.citations).toEqual(['e1']);
+      expect(Object.keys(out.explanation.context.included)).toEqual(expect.arrayContaining(['candidates', 'evidence', 'lines', 'edges']));
+      // the model saw the ranked candidates, the evidence lines with ids and the dependencies
+      const sent = llm.requests.at(-1)!.body;
+      expect(sent).toMatch(/Root-cause candidates ranked/);
+      expect(sent).toMatch(/\[e1\] ts-basic-service · log · /);
+      expect(sent).toMatch(/Get Route By Ids Failed/);
+      expect(sent).toMatch(/ts-travel-service -> ts-basic-service: \d+ calls/);
+      const calls = llm.requests.length;
+      const ab = await runCli(['explain', inc.id, '--llm', 'openai', '--model', 'local-model', '--prompt', 'v1', '--compare', 'v2', '--data', data], { env: { OPENAI_BASE_URL: `${llm.url}/v1`, OPENAI_API_KEY: 'sk-e2e' } });
+      expect(ab.code).toBe(0);
+      expect(ab.stdout).toMatch(/Explanation \(openai local-model, prompt incident@v1, /);
+      expect(ab.stdout).toMatch(/Explanation \(openai local-model, prompt incident@v2, /);
+      expect(ab.stdout).toMatch(/Comparison[\s\S]*incident@v1 +explained +1 +1 /);
+      expect(llm.requests.length).toBe(calls + 2);
+      const again = await runCli(['explain', inc.id, '--llm', '--data', data, '--output', 'json'], { env });
+      expect((JSON.parse(again.stdout) as { explanation: { cached: boolean } }).explanation.cached).toBe(true);
+      expect(llm.requests.length).toBe(calls + 2);
+    });
+
+    it('a model that is down, no model, a wrong key: the note says why; unknown ids and versions get advice', async () => {
+      const down = await runCli(['explain', 'inc_', '--llm', '--data', data], { env: { OLLAMA_HOST: '127.0.0.1:9', BIFROST_LLM_RETRIES: '0' } });
+      expect(down.stderr).toMatch(/starts \d+ incident ids/);
+      const list = JSON.parse((await runCli(['incidents', '--output', 'json', '--data', data])).stdout) as { incidents: { id: string }[] };
+      const id = list.incidents[0]!.id;
+      const off = await runCli(['explain', id, '--llm', '--data', data, '--no-llm-cache'], { env: { OLLAMA_HOST: '127.0.0.1:9', BIFROST_LLM_RETRIES: '0' } });
+      expect(off.code).toBe(0);
+      expect(off.stdout).toMatch(/unavailable: ollama \(llama3\.1\): cannot reach Ollama at http:\/\/127\.0\.0\.1:9/);
+      const none = await runCli(['explain', id, '--data', data]);
+      expect(none.stdout).toMatch(/no model configured: add --llm ollama/);
+      const key = await runCli(['explain', id, '--llm', 'openai', '--data', data, '--no-llm-cache'], { env: { OPENAI_BASE_URL: `${llm.url}/v1`, OPENAI_API_KEY: 'wrong' } });
+      expect(key.stdout).toMatch(/refused the credentials \(401\).*set OPENAI_API_KEY/);
+      const v = await runCli(['explain', id, '--llm', '--prompt', 'v9', '--data', data]);
+      expect(v.code).toBe(2);
+      expect(v.stderr).toMatch(/prompt version "v9" of "incident" does not exist; there are: v1, v2/);
+      const p = await runCli(['explain', id, '--llm', 'claude', '--data', data]);
+      expect(p.stderr).toMatch(/--llm must be one of ollama, openai, bedrock, got "claude"/);
+    });
   });
 
   it('bad options and empty stores get advice, not stack traces', async () => {

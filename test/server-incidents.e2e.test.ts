@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLlmStandIn } from './helpers/llm-stand-in.js';
 import { nezhaSlice } from './helpers/nezha.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
 import { serve, stopServers } from './helpers/serve.js';
@@ -210,4 +211,62 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
       await new Promise((ok) => api.close(ok));
     }
   }, 30_000);
+
+  it('explains an incident with the configured model (JSON, streamed over SSE, A/B recorded) and an analysis with llm; no model: a note', async () => {
+    const llm = await startLlmStandIn();
+    try {
+      const s = await serve(['--data', data, '--detect-every', 'off', '--llm', '--model', 'qwen2.5:7b'], { OLLAMA_HOST: llm.url });
+      expect(s.stderr()).toMatch(/explanations: ollama qwen2\.5:7b, redacted first/);
+      const api = (path: string, init?: RequestInit) => fetch(`${s.url}/api/v1${path}`, init);
+      const post = (path: string, body: unknown, headers: Record<string, string> = {}) => api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const { items } = (await (await post('/incidents/scan', { from: '2023-01-29T08:40:00Z', to: '2023-01-29T09:20:00Z' })).json()) as { items: { id: string }[] };
+      const id = items[1]!.id;
+
+      const r = await post(`/incidents/${id}/explain`, { prompt: 'v1', compare: 'v2' });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { incident: string; explanation: { status: string; prompt: string; model: string; answer: { issues: { citations: string[] }[] } }; compare: { prompt: string } };
+      expect(body.explanation).toMatchObject({ status: 'explained', prompt: 'incident@v1', model: 'qwen2.5:7b' });
+      expect(body.explanation.answer.issues[0]!.citations).toEqual(['e1']);
+      expect(body.compare.prompt).toBe('incident@v2');
+
+      // streamed: text events as the answer is written, then the explanation
+      const sse = await (await post(`/incidents/${id}/explain`, { fresh: true }, { accept: 'text/event-stream' })).text();
+      const events = sse.split('\n\n').filter((b) => b.startsWith('event:'));
+      expect(events.filter((e) => e.startsWith('event: text')).length).toBeGreaterThan(3);
+      expect(events.at(-1)).toMatch(/^event: explanation\ndata: \{.*"status":"explained"/);
+
+      const recs = (await (await api(`/incidents/${id}/explanations`)).json()) as { items: { prompt: string; status: string }[] };
+      expect(recs.items.map((x) => x.prompt).sort()).toEqual(['incident@v1', 'incident@v2', 'incident@v2']);
+
+      expect((await post('/incidents/nope/explain', {})).status).toBe(404);
+      expect((await post(`/incidents/${id}/explain`, { prompt: 'latest' })).status).toBe(400);
+      const v9 = await post(`/incidents/${id}/explain`, { prompt: 'v9' });
+      expect(v9.status).toBe(400);
+      expect(((await v9.json()) as { message: string }).message).toMatch(/prompt version "v9" of "incident" does not exist/);
+
+      // an analysis with llm: the explanation beside the report; what reached the model is redacted
+      const text = ['2026-11-23T10:00:00Z INFO started', ...Array.from({ length: 12 }, (_, k) => `2026-11-23T10:01:${String(k).padStart(2, '0')}Z ERROR charge failed for card 4111111111111111 of buyer@shop.example`)].join('\n');
+      const a = await post('/analyses', { name: 'pay.log', text, llm: true });
+      expect(a.status).toBe(200);
+      const report = (await a.json()) as { findings: unknown[]; explanation: { status: string; prompt: string } };
+      expect(report.findings.length).toBeGreaterThan(0);
+      expect(report.explanation).toMatchObject({ status: 'explained', prompt: 'logs@v1' });
+      expect(llm.allBodies()).not.toContain('buyer@shop.example');
+      expect(llm.allBodies()).not.toContain('4111111111111111');
+      const bad = await post('/analyses', { text, llm: { model: 'x' } });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toMatch(/llm has unknown field "model"/);
+      s.child.kill('SIGTERM');
+      await s.exited;
+    } finally {
+      await llm.close();
+    }
+    const plain = await serve(['--data', data, '--detect-every', 'off']);
+    const list = (await (await fetch(`${plain.url}/api/v1/incidents`)).json()) as { items: { id: string }[] };
+    const none = await fetch(`${plain.url}/api/v1/incidents/${list.items[0]!.id}/explain`, { method: 'POST' });
+    expect(none.status).toBe(200);
+    const noneBody = (await none.json()) as { explanation: { status: string; note: string } };
+    expect(noneBody.explanation.status).toBe('unavailable');
+    expect(noneBody.explanation.note).toMatch(/no model configured: start the server with --llm/);
+  }, 60_000);
 });

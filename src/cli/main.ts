@@ -10,6 +10,7 @@ import { incidentsCommand } from './commands/incidents.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { parseCommand } from './commands/parse.js';
+import { explainCommand } from './commands/explain.js';
 import { rcaCommand } from './commands/rca.js';
 import { templatesCommand } from './commands/templates.js';
 import type { CliContext } from './context.js';
@@ -34,6 +35,8 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     env: deps?.env ?? process.env,
     now: deps?.now ?? (() => new Date()),
   };
+  // the AWS SDK warns on every run that its 2027 releases need Node 22: a note for maintainers (README), not for each `--llm bedrock`
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const terminal = createTerminal(d);
   let exitCode = 0;
   // `bifrost parse big.log | head`: a closed pipe ends the output quietly
@@ -86,6 +89,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(importCommand(ctx))
     .addCommand(incidentsCommand(ctx))
     .addCommand(rcaCommand(ctx))
+    .addCommand(explainCommand(ctx))
     .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n  bifrost incidents; bifrost rca --at "2026-11-23 10:05"   # against the store\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();
   const override = (c: Command): void => {

@@ -1,5 +1,7 @@
 import { parseDuration } from '../core/domain/time-text.js';
 import { AppError } from '../core/errors.js';
+import type { LlmConfig } from '../adapters/llm/llm-config.js';
+import { loadLlmConfig } from '../adapters/llm/llm-config.js';
 
 export interface ServerConfig {
   host: string;
@@ -32,6 +34,8 @@ export interface ServerConfig {
   publicUrl: string | undefined;
   /** Watch the Kubernetes API (kubeconfig as kubectl finds it) for changes; undefined: off. */
   kubernetes: { namespace: string | undefined; tenant: string } | undefined;
+  /** The model layer (provider, limits, redaction, prompts); also redacts notifications. */
+  llm: Readonly<LlmConfig>;
 }
 
 export { parseDuration };
@@ -55,6 +59,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   webhookSecret: undefined,
   publicUrl: undefined,
   kubernetes: undefined,
+  llm: loadLlmConfig({}),
 };
 
 function httpUrl(name: string, v: string | undefined): string | undefined {
@@ -107,6 +112,7 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     ...(env.BIFROST_WEBHOOK_URL ? { webhookUrl: env.BIFROST_WEBHOOK_URL } : {}),
     ...(env.BIFROST_WEBHOOK_SECRET ? { webhookSecret: env.BIFROST_WEBHOOK_SECRET } : {}),
     ...(env.BIFROST_PUBLIC_URL ? { publicUrl: env.BIFROST_PUBLIC_URL } : {}),
+    llm: loadLlmConfig(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
     cacheDir: overrides.cacheDir,

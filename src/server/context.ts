@@ -9,6 +9,7 @@ import type { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import type { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 import type { ServerConfig } from './config.js';
 import type { EventHub } from './event-hub.js';
+import type { Explainer } from './explainer.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';
@@ -52,6 +53,8 @@ export interface ServerContext {
   activeTenants: Set<string>;
   /** Open event streams: ended at shutdown (they would hold the server open). */
   streams: Set<NodeJS.WritableStream & { end(): unknown }>;
+  /** Explanations by the configured model (or a note that there is none). */
+  explainer: Explainer;
 }
 
 declare module 'fastify' {

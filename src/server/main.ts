@@ -18,7 +18,9 @@ import { createWebhookNotifier } from '../adapters/notify/webhook-notifier.js';
 import { createKubernetesChangeSource, defaultKubeConfig } from '../adapters/sources/kubernetes/kubernetes-change-source.js';
 import { changeFinding } from '../core/domain/cluster-event.js';
 import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
+import { Redactor } from '../core/engine/redaction/redactor.js';
 import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
+import { createExplainer } from './explainer.js';
 
 export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
@@ -51,12 +53,14 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const notifier = new IncidentNotifier(notifiers, {
     linkOf: (_tenant, id) => (publicUrl === undefined ? undefined : `${publicUrl.replace(/\/$/, '')}/api/v1/incidents/${id}`),
     onFailure: (name, n, err) => { onNotifyFailure(name, n.incident.id, err); },
+    newRedactor: () => new Redactor(config.llm.redaction),
   });
   const metrics = createServerMetrics(queue, ingest);
   const ctx: ServerContext = {
     config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store), version: config.version,
     cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }),
     events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(),
+    explainer: createExplainer(config.llm, history, newId),
   };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   onNotifyFailure = (name, id, err) => {

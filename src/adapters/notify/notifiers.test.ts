@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../core/domain/incident.js';
+import { Redactor } from '../../core/engine/redaction/redactor.js';
 import { IncidentNotifier } from '../../core/use-cases/notify-incidents.js';
 import type { slackMessage } from './slack-notifier.js';
 import { createSlackNotifier } from './slack-notifier.js';
@@ -50,6 +51,17 @@ const incident: Incident = {
 const change = (type: 'opened' | 'resolved' = 'opened', over: Partial<Incident> = {}) => ({ type, tenant: 'shop', incident: { ...incident, ...over } });
 
 describe('notifiers against local HTTP servers', () => {
+  it('redacts secrets and personal data in what leaves (title, reasons, timeline), consistently within a message', async () => {
+    const r = await receiver([200]);
+    const n = new IncidentNotifier([createWebhookNotifier(r.url)], { newRedactor: () => new Redactor() });
+    const leaky = { title: 'api: login failed for jane@example.com from 203.0.113.9', causes: [{ service: 'api', score: 0.9, reasons: ['ERROR "token=abc123SECRETxyz rejected for jane@example.com"'] }], timeline: [{ timeMs: incident.firstSymptomMs, kind: 'first-symptom' as const, text: 'password=hunter2!x in a URL postgres://u:pw123456@db/x' }] };
+    await n.notify(change('opened', leaky));
+    const body = r.seen[0]!.body;
+    for (const secret of ['jane@example.com', '203.0.113.9', 'abc123SECRETxyz', 'hunter2!x', 'pw123456']) expect(body).not.toContain(secret);
+    expect(body).toContain('login failed for <EMAIL_1> from <IP_1>');
+    expect(body).toContain('rejected for <EMAIL_1>');
+  });
+
   it('Slack: one message per change with the status, the services and the top causes', async () => {
     const r = await receiver([200]);
     const n = new IncidentNotifier([createSlackNotifier(r.url)], { linkOf: (_t, id) => `http://bifrost.local/api/v1/incidents/${id}` });

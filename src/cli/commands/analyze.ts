@@ -1,15 +1,22 @@
 import { Command, Option } from 'commander';
 import { SEVERITY } from '../../core/domain/severity.js';
+import { createFileExplanationStore } from '../../adapters/cache/file-explanation-store.js';
+import { contextBudgetChars } from '../../adapters/llm/llm-config.js';
+import { logsContext } from '../../core/use-cases/explain-inputs.js';
+import type { Explanation } from '../../core/domain/explanation.js';
+import { renderExplanation } from '../render/explanation.js';
 import { renderReport } from '../render/report.js';
 import type { ReportFormat } from '../render/report.js';
 import type { CliContext } from '../context.js';
 import { addAnalysisOptions, toAnalysisRequest } from './analysis-options.js';
 import type { AnalysisFlags } from './analysis-options.js';
+import { addLlmOptions, explainForCli, llmConfigOf, promptOf } from './llm-options.js';
+import type { LlmFlags } from './llm-options.js';
 import { runAnalysis } from './run-analysis.js';
 
 const FAIL_LEVELS = { info: SEVERITY.INFO, warn: SEVERITY.WARN, error: SEVERITY.ERROR, fatal: SEVERITY.FATAL } as const;
 
-interface AnalyzeFlags extends AnalysisFlags {
+interface AnalyzeFlags extends AnalysisFlags, LlmFlags {
   output: ReportFormat;
   failOn?: keyof typeof FAIL_LEVELS;
   limit: number;
@@ -23,6 +30,7 @@ export function analyzeCommand(ctx: CliContext): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level (for CI pipelines)').choices(Object.keys(FAIL_LEVELS)))
     .option('--limit <n>', 'findings and templates shown in text/markdown', ctx.parseIntOption('--limit', 1), 15);
   addAnalysisOptions(cmd, ctx);
+  addLlmOptions(cmd, 'the findings');
   cmd.addHelpText(
     'after',
     `
@@ -31,10 +39,18 @@ Examples:
   bifrost analyze /var/log/app/ 'logs/**/*.gz' --output markdown > report.md
   bifrost analyze build.log --fail-on error          # exit 1 in CI when errors are found
   bifrost analyze HDFS.log --header '<Date> <Time> <Pid> <Level> <Component>: <Content>'
+  bifrost analyze app.log --llm                       # plus an explanation by a local Ollama model
+  OPENAI_BASE_URL=http://127.0.0.1:8000/v1 bifrost analyze app.log --llm openai --model qwen2.5
+
+The model sees the findings and their example lines after secrets and personal data are
+replaced by placeholders (<EMAIL_1>, <SECRET_2>…); the answer must cite the findings (f1…).
 
 Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
   );
   cmd.action(async (inputs: string[], flags: AnalyzeFlags) => {
+    // configuration errors (a bad --llm, a bad pattern) before any work
+    const llmConfig = llmConfigOf(flags, ctx);
+    const prompt = llmConfig.provider === undefined ? undefined : promptOf(llmConfig, 'logs');
     const outcome = await runAnalysis(toAnalysisRequest(inputs, flags, ctx), ctx);
     const { report } = outcome;
     const t = ctx.terminal;
@@ -47,7 +63,20 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
       if (flags.output === 'json') await t.out(JSON.stringify(report, null, 2) + '\n');
       return;
     }
-    await t.out(renderReport(report, flags.output, { colors: t.colors, columns: t.columns, limit: flags.limit, templateLimit: Math.min(flags.limit, 10) }));
+    let explanation: Explanation | undefined;
+    if (prompt !== undefined) {
+      if (report.findings.length === 0) t.err('nothing abnormal in the logs: no explanation asked for.');
+      else {
+        const name = inputs.length === 0 ? 'stdin' : inputs.length === 1 ? inputs[0]! : `${inputs.length} inputs`;
+        const context = logsContext(name, report, [], contextBudgetChars(llmConfig));
+        const store = createFileExplanationStore(flags.cacheDir ?? ctx.defaultCacheDir);
+        explanation = await explainForCli(ctx, llmConfig, store, { tenant: 'local', subject: `logs:${name}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' });
+        if (explanation.status === 'unavailable') t.err(`${t.colors.yellow('note:')} no explanation: ${explanation.note ?? ''}`);
+      }
+    }
+    if (flags.output === 'json') await t.out(JSON.stringify(explanation === undefined ? report : { ...report, explanation }, null, 2) + '\n');
+    else await t.out(renderReport(report, flags.output, { colors: t.colors, columns: t.columns, limit: flags.limit, templateLimit: Math.min(flags.limit, 10) }));
+    if (explanation !== undefined && (flags.output === 'text' || flags.output === 'markdown')) await t.out(renderExplanation(explanation, flags.output, t.colors));
     if (outcome.cachedHits > 0) t.err(t.colors.dim(`(${outcome.cachedHits} result${outcome.cachedHits === 1 ? '' : 's'} from the cache; --no-cache to recompute)`));
     if (outcome.inputErrors.length > 0) {
       ctx.setExitCode(2);

@@ -4,8 +4,10 @@ import { AppError } from '../../core/errors.js';
 import { loadServerConfig, parseDuration, startServer } from '../../server/main.js';
 import type { CliContext } from '../context.js';
 import { defaultDataDir } from '../data-dir.js';
+import { addLlmOptions, llmConfigOf } from './llm-options.js';
+import type { LlmFlags } from './llm-options.js';
 
-interface ServeFlags {
+interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   host?: string;
   port?: number;
   data?: string;
@@ -61,6 +63,7 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--kube-namespace <ns>', 'watch only this namespace (default: all)')
     .option('--kube-tenant <name>', 'whose data the cluster changes become', 'default')
     .option('--shutdown-timeout <seconds>', 'how long SIGTERM/SIGINT waits for in-flight work', ctx.parseIntOption('--shutdown-timeout', 1), 10);
+  addLlmOptions(cmd, 'incidents and analyses on request (POST /api/v1/incidents/:id/explain, llm on POST /api/v1/analyses)', { cacheFlag: false });
   cmd.addHelpText('after', `
 Endpoints (one listener):
   POST /v1/metrics, /v1/logs, /v1/traces   OTLP/HTTP, protobuf or JSON, gzip accepted
@@ -72,6 +75,8 @@ Endpoints (one listener):
   POST /api/v1/incidents/scan   look for incidents in stored data of a past period (after bifrost import)
   GET  /api/v1/rca?at=…, /api/v1/graph, /api/v1/red, /api/v1/mttr   root causes, service graph with
                             RED and shifts, RED per operation, MTTD/MTTR
+  POST /api/v1/incidents/:id/explain   the model's explanation citing the evidence (--llm; SSE with
+                            Accept: text/event-stream); GET …/explanations: recorded answers (A/B)
   GET  /api/v1/stream       Server-Sent Events of findings and incident changes (Last-Event-ID resume)
   POST/GET/DELETE /api/v1/keys         the tenant's API keys (admin scope)
   GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics
@@ -110,12 +115,14 @@ Examples:
       ...(flags.webhookUrl === undefined ? {} : { webhookUrl: flags.webhookUrl }),
       ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
       ...(flags.kubernetes === true ? { kubernetes: { namespace: flags.kubeNamespace, tenant: flags.kubeTenant } } : {}),
+      llm: llmConfigOf({ ...flags, llmCache: true }, ctx),
     });
     if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
     const server = await startServer(config, { stream: ctx.stdout });
     t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
     const notify = [config.slackWebhook === undefined ? '' : 'Slack', config.webhookUrl === undefined ? '' : `webhook${config.webhookSecret === undefined ? ' (unsigned: set BIFROST_WEBHOOK_SECRET)' : ' (signed)'}`].filter((x) => x !== '');
     if (config.kubernetes !== undefined) t.err(`kubernetes: watching ${config.kubernetes.namespace ?? 'all namespaces'} for changes (tenant ${config.kubernetes.tenant})`);
+    t.err(`explanations: ${config.llm.provider === undefined ? 'off (--llm ollama|openai|bedrock)' : `${config.llm.provider}${config.llm.model === undefined ? '' : ` ${config.llm.model}`}, redacted first${config.llm.dailyTokens === undefined ? '' : `, ${config.llm.dailyTokens} tokens a day`}`}`);
     t.err(`incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`);
     t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
     await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { Incident } from '../domain/incident.js';
 import type { IncidentNotice, NotifierPort } from '../ports/notifier.port.js';
 import { NotifyError } from '../ports/notifier.port.js';
 import type { IncidentChange } from './incident-tracker.js';
@@ -16,6 +17,18 @@ export interface NotifyOptions {
   onFailure?: (notifier: string, notice: IncidentNotice, err: Error) => void;
   /** Notices remembered to drop repeats. */
   remember?: number;
+  /** A fresh redactor per notice: its texts (title, reasons, timeline) leave with secrets and personal data replaced. */
+  newRedactor?: () => { redact(text: string): string };
+}
+
+/** The incident with every free text passed through the redactor (the same value gets the same placeholder). */
+export function redactIncident(i: Incident, r: { redact(text: string): string }): Incident {
+  return {
+    ...i,
+    title: r.redact(i.title),
+    causes: i.causes.map((c) => ({ ...c, reasons: c.reasons.map((x) => r.redact(x)) })),
+    timeline: i.timeline.map((e) => ({ ...e, text: r.redact(e.text) })),
+  };
 }
 
 /**
@@ -34,7 +47,7 @@ export class IncidentNotifier {
   /** Resolves when every notifier has delivered or given up; never rejects. */
   async notify(change: IncidentChange): Promise<void> {
     if (this.notifiers.length === 0) return;
-    const i = change.incident;
+    const i = this.o.newRedactor === undefined ? change.incident : redactIncident(change.incident, this.o.newRedactor());
     const key = `${change.tenant}/${i.id}/${change.type}/${i.status}/${i.lastSymptomMs}/${i.causes[0]?.service ?? ''}`;
     if (this.sent.has(key)) return;
     this.sent.add(key);

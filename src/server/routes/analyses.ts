@@ -8,6 +8,7 @@ import type { LineSink, LogSource } from '../../core/ports/log-source.port.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
 import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
 import type { ServerContext } from '../context.js';
+import { logsContext, similarAnalyses } from '../../core/use-cases/explain-inputs.js';
 import type { Job } from '../jobs.js';
 
 interface Upload {
@@ -38,6 +39,24 @@ const NAME = /^[\w.@:/ -]{1,200}$/;
  * (same engine). The body is the text itself (text/plain or application/octet-stream, gzip
  * accepted by its magic bytes), JSON {"text", "name"}, or a multipart upload (field "file").
  */
+interface LlmRequest {
+  prompt?: string;
+  fresh?: boolean;
+}
+
+/** `llm` of an analysis request: absent/false (none), true, or {prompt: "v1", fresh: true}; the problem in words otherwise. */
+function llmOf(v: unknown): LlmRequest | undefined | string {
+  if (v === undefined || v === false || v === null) return undefined;
+  if (v === true) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) return 'llm must be true, false or {"prompt": "v1", "fresh": false}';
+  const o = v as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => k !== 'prompt' && k !== 'fresh');
+  if (extra.length > 0) return `llm has unknown field ${extra.map((k) => `"${k}"`).join(', ')}; it takes "prompt" and "fresh"`;
+  if (o.prompt !== undefined && (typeof o.prompt !== 'string' || !/^v\d{1,4}$/.test(o.prompt))) return 'llm.prompt must be a prompt version such as "v1"';
+  if (o.fresh !== undefined && typeof o.fresh !== 'boolean') return 'llm.fresh must be true or false';
+  return { ...(typeof o.prompt === 'string' ? { prompt: o.prompt } : {}), ...(o.fresh === true ? { fresh: true } : {}) };
+}
+
 export function analysesRoutes(ctx: ServerContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.addContentTypeParser(['text/plain', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: ctx.config.maxBodyBytes }, (_req, body, done) => {
@@ -62,14 +81,21 @@ export function analysesRoutes(ctx: ServerContext) {
       return { report: fresh, hit: false };
     };
 
-    const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, bytes: Buffer) => {
+    const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, bytes: Buffer, llm?: LlmRequest) => {
       const { report, hit } = await reportOf(name, bytes);
       res.header('x-cache', ctx.cache === undefined ? 'off' : hit ? 'hit' : 'miss');
       // nothing readable (binary, broken gzip): the reason, as a 400 naming the body
       const problem = report.summary.sources[0]?.problem;
       if (report.summary.lines === 0 && problem !== undefined) return res.code(400).send({ code: 400, error: problem.code, field: 'body', message: problem.message });
       const id = await keep(req.auth.tenant, name, report);
-      return res.code(200).header('location', `/api/v1/analyses/${id}`).header('x-analysis-id', id).send(report);
+      res.code(200).header('location', `/api/v1/analyses/${id}`).header('x-analysis-id', id);
+      if (llm === undefined) return res.send(report);
+      // the model reads the findings (redacted) and the most similar earlier analyses of the tenant
+      const prompt = ctx.explainer.prompt('logs', llm.prompt);
+      const similar = await similarAnalyses(ctx.history, req.auth.tenant, report, id);
+      const context = logsContext(name, report, similar, ctx.explainer.contextChars);
+      const explanation = report.findings.length === 0 ? undefined : await ctx.explainer.explain({ tenant: req.auth.tenant, subject: `analysis:${id}`, context, prompt, fresh: llm.fresh === true });
+      return res.send({ ...report, explanation: explanation ?? { status: 'unavailable', note: 'nothing abnormal in the logs: nothing to explain' } });
     };
 
     /** Uploads from a multipart body (every file part) or JSON {items: [{name, text}]}. */
@@ -115,9 +141,11 @@ export function analysesRoutes(ctx: ServerContext) {
         }
         if (Buffer.isBuffer(req.body)) return analyse(req, res, name, req.body);
         const raw: unknown = req.body;
-        const body = (raw !== null && typeof raw === 'object' ? raw : {}) as { text?: unknown; name?: unknown };
-        if (typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…"}, or as a multipart file' });
-        return analyse(req, res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'));
+        const body = (raw !== null && typeof raw === 'object' ? raw : {}) as { text?: unknown; name?: unknown; llm?: unknown };
+        if (typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…", "llm": true}, or as a multipart file' });
+        const llm = llmOf(body.llm);
+        if (typeof llm === 'string') return res.code(400).send({ code: 400, field: 'llm', message: llm });
+        return analyse(req, res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'), llm);
       },
     );
 

@@ -3,7 +3,9 @@ import { incidentTimes, incidentView } from '../../core/domain/incident.js';
 import type { IncidentStatus } from '../../core/domain/incident.js';
 import { parseDuration } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
+import { incidentContext } from '../../core/use-cases/explain-inputs.js';
 import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
+import type { Explanation } from '../../core/domain/explanation.js';
 import type { ServerContext } from '../context.js';
 import { announce } from '../incident-events.js';
 import { FROM, PAGE, TO, timeParam } from './query-params.js';
@@ -55,6 +57,68 @@ export function incidentRoutes(ctx: ServerContext) {
       const score = new Map(i.causes.map((c) => [c.service, c.score]));
       return { id: i.id, nodes: [...names].sort().map((s) => ({ service: s, abnormal: involved.has(s), causeScore: score.get(s) ?? null })), edges: near };
     });
+
+    const explainBody = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        prompt: { type: 'string', pattern: '^v[0-9]{1,4}$', description: 'prompt version (default: the newest)' },
+        compare: { type: 'string', pattern: '^v[0-9]{1,4}$', description: 'a second prompt version run on the same context (A/B); both are recorded' },
+        fresh: { type: 'boolean', default: false, description: 'ask the model again instead of answering from the 24 h cache' },
+      },
+    } as const;
+    app.post<{ Params: { id: string }; Body: { prompt?: string; compare?: string; fresh?: boolean } | undefined }>(
+      '/incidents/:id/explain',
+      {
+        schema: {
+          tags: ['incidents'],
+          summary: 'Have the configured model explain an incident, citing its evidence (redacted first). With Accept: text/event-stream the answer streams: `text` events as it is written, then one `explanation` event',
+          params: idParams,
+          body: explainBody,
+        },
+        // a POST without a body asks with the defaults
+        preValidation: (req, _res, done) => {
+          req.body ??= {};
+          done();
+        },
+      },
+      async (req, res) => {
+        const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
+        if (i === undefined) return notFound(res, req.params.id);
+        const b = req.body ?? {};
+        const prompts = [ctx.explainer.prompt('incident', b.prompt), ...(b.compare === undefined ? [] : [ctx.explainer.prompt('incident', b.compare)])];
+        const context = await incidentContext({ telemetry: ctx.store, history: ctx.history }, req.auth.tenant, i, ctx.explainer.contextChars);
+        const subject = `incident:${i.id}`;
+        const stream = (req.headers.accept ?? '').includes('text/event-stream');
+        if (!stream) {
+          const out: Explanation[] = [];
+          for (const prompt of prompts) out.push(await ctx.explainer.explain({ tenant: req.auth.tenant, subject, context, prompt, fresh: b.fresh === true }));
+          return { incident: i.id, explanation: out[0], ...(out[1] === undefined ? {} : { compare: out[1] }) };
+        }
+        res.hijack();
+        const raw = res.raw;
+        raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+        const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        try {
+          for (const prompt of prompts) {
+            const e = await ctx.explainer.explain({ tenant: req.auth.tenant, subject, context, prompt, fresh: b.fresh === true, onText: (text) => send('text', { prompt: `${prompt.kind}@${prompt.version}`, text }) });
+            send('explanation', e);
+          }
+        } finally {
+          raw.end();
+        }
+        return res;
+      },
+    );
+
+    app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
+      '/incidents/:id/explanations',
+      { schema: { tags: ['incidents'], summary: "Explanations recorded for an incident, newest first: prompt version, model, status, citations, tokens, time (to compare prompt versions)", params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } } } },
+      async (req) => {
+        const recs = await ctx.history.listExplanations(req.auth.tenant, `incident:${req.params.id}`, req.query.limit);
+        return { items: recs.map((r) => ({ id: r.id, created: new Date(r.createdMs).toISOString(), ...r.explanation })) };
+      },
+    );
 
     const transition = (kind: 'acknowledge' | 'resolve') => async (req: FastifyRequest<{ Params: { id: string } }>, res: FastifyReply) => {
       const r = kind === 'acknowledge' ? await ctx.incidents.acknowledge(req.auth.tenant, req.params.id, Date.now(), who(req)) : await ctx.incidents.resolve(req.auth.tenant, req.params.id, Date.now(), who(req));
