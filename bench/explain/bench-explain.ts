@@ -24,7 +24,8 @@ import { explainContext } from '../../src/core/use-cases/explain.js';
 import { logsContext } from '../../src/core/use-cases/explain-inputs.js';
 import { projectRoot, resultsDir } from '../paths.js';
 
-const N = Number(process.argv[process.argv.indexOf('--n') + 1] || 2000);
+const nAt = process.argv.indexOf('--n');
+const N = nAt > 0 ? Number(process.argv[nAt + 1]) : 2000;
 const dir = join(projectRoot(), 'examples', 'k8s-incident');
 const report = await analyzeSources(readdirSync(dir).map((f) => createFileSource(join(dir, f))), { referenceYear: 2026 });
 const context = logsContext('k8s-incident', report, [], 60_000);

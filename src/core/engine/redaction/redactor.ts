@@ -10,16 +10,18 @@ export interface SecretSpan {
 
 interface CompiledRule {
   label: string;
+  anchors: readonly string[] | undefined;
   re: RegExp;
   groups: readonly number[];
   accept: RedactionRule['accept'];
+  extendLeft: RedactionRule['extendLeft'];
 }
 
 function compile(rules: readonly RedactionRule[]): CompiledRule[] {
   return rules.map((r) => {
     const flags = new Set([...r.pattern.flags.split(''), 'g', 'd']);
     const group = r.group ?? 0;
-    return { label: r.label, re: new RegExp(r.pattern.source, [...flags].join('')), groups: typeof group === 'number' ? [group] : group, accept: r.accept };
+    return { label: r.label, anchors: r.anchors, re: new RegExp(r.pattern.source, [...flags].join('')), groups: typeof group === 'number' ? [group] : group, accept: r.accept, extendLeft: r.extendLeft };
   });
 }
 
@@ -29,7 +31,13 @@ function compile(rules: readonly RedactionRule[]): CompiledRule[] {
  */
 export function findSecrets(text: string, rules: readonly CompiledRule[]): SecretSpan[] {
   const found: (SecretSpan & { rank: number })[] = [];
+  let lower: string | undefined;
   rules.forEach((r, rank) => {
+    if (r.anchors !== undefined) {
+      lower ??= text.toLowerCase();
+      const l = lower;
+      if (!r.anchors.some((a) => l.includes(a))) return;
+    }
     r.re.lastIndex = 0;
     for (let m = r.re.exec(text); m !== null; m = r.re.exec(text)) {
       if (m[0] === '') {
@@ -41,7 +49,9 @@ export function findSecrets(text: string, rules: readonly CompiledRule[]): Secre
       if (g === undefined || span === undefined) continue;
       const value = m[g]!;
       if (value === '' || (r.accept !== undefined && !r.accept(value, m))) continue;
-      found.push({ start: span[0], end: span[1], label: r.label, rank });
+      const start = r.extendLeft === undefined ? span[0] : r.extendLeft(text, span[0]);
+      if (start === undefined) continue;
+      found.push({ start, end: span[1], label: r.label, rank });
     }
   });
   found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || a.rank - b.rank);
