@@ -19,7 +19,8 @@ export type Behaviour =
   | 'slow' // answers after 3 s
   | 'error500'
   | 'rate429'
-  | 'cut-stream'; // a stream that stops before it is done
+  | 'cut-stream' // a stream that stops before it is done
+  | 'huge'; // 5 MB of answer (a broken or hostile server)
 
 export interface StandIn {
   url: string;
@@ -125,6 +126,13 @@ export async function startLlmStandIn(options: { apiKey?: string } = {}): Promis
       if (bedrock) json(res, 429, { message: 'Too many requests' }, { 'x-amzn-errortype': 'ThrottlingException' });
       else json(res, 429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '1' });
       return;
+    }
+    if (behaviour === 'huge') {
+      const filler = 'x'.repeat(5 * 1024 * 1024);
+      res.writeHead(200, { 'content-type': parsed.stream === true ? 'application/x-ndjson' : 'application/json' });
+      if (parsed.stream === true && ollama) return void res.end(`${JSON.stringify({ message: { content: filler }, done: false })}\n`);
+      if (parsed.stream === true) return void res.end(`data: ${JSON.stringify({ choices: [{ delta: { content: filler } }] })}\n\n`);
+      return void res.end(JSON.stringify({ message: { content: filler }, choices: [{ message: { content: filler } }], done: true }));
     }
     if (behaviour === 'broken-body') {
       res.writeHead(200, { 'content-type': 'application/json' });

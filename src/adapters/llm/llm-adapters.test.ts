@@ -63,6 +63,13 @@ describe('provider specifics', () => {
     expect(r).toMatchObject({ status: 'retryable', error: { retryAfterMs: 1000 } });
   });
 
+  it.each(['ollama', 'openai'])('%s: an answer of 5 MB is refused, streamed or not, without reading it all into memory', async (kind) => {
+    const llm = kind === 'ollama' ? createOllamaLlm({ host: s.url }) : createOpenAiLlm({ baseUrl: `${s.url}/v1`, apiKey: 'sk-test-123' });
+    s.script.push('huge', 'huge');
+    expect(await llm.complete(req)).toMatchObject({ status: 'failed', error: { code: 'LLM.BAD_RESPONSE' } });
+    expect(await llm.complete({ ...req, onText: () => undefined })).toMatchObject({ status: 'failed', error: { code: 'LLM.BAD_RESPONSE' } });
+  });
+
   it('Bedrock: requests are signed with SigV4 (the stand-in refuses unsigned ones)', async () => {
     s.requests.length = 0;
     const r = await createBedrockLlm({ model: 'm', region: 'us-east-1', endpoint: s.url }).complete(req);

@@ -52,10 +52,13 @@ export function badResponse(where: string, what: string): LlmResult<never> {
 }
 
 /** Lines of a streamed body (NDJSON, Server-Sent Events), decoded as UTF-8 across chunk boundaries. */
-export async function* bodyLines(body: ReadableStream<Uint8Array>, maxLineBytes = 4 * 1024 * 1024): AsyncGenerator<string> {
+export async function* bodyLines(body: ReadableStream<Uint8Array>, maxLineBytes = 4 * 1024 * 1024, maxTotalBytes = 4 * MAX_ANSWER_BYTES): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buf = '';
+  let total = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > maxTotalBytes) throw new Error(`the streamed answer is more than the ${maxTotalBytes} bytes accepted`);
     buf += decoder.decode(chunk, { stream: true });
     let nl = buf.indexOf('\n');
     while (nl >= 0) {
@@ -79,4 +82,38 @@ export function baseUrl(value: string, name: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('INPUT.BAD_OPTION', `${name} must be an http(s) URL, got ${u.protocol}`, { field: name });
   return u.toString().replace(/\/+$/, '');
+}
+
+/** The most an answer body may hold: a model answer is kilobytes; more is a misbehaving server. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** A response body as text, refused past maxBytes (a hostile or broken server cannot fill memory). */
+export async function readCapped(res: Response, maxBytes = MAX_ANSWER_BYTES): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new Error(`the answer is ${declared} bytes, more than the ${maxBytes} accepted`);
+  }
+  if (res.body === null) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength;
+    if (bytes > maxBytes) {
+      await res.body.cancel().catch(() => undefined);
+      throw new Error(`the answer is more than the ${maxBytes} bytes accepted`);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** An error body for the message: the first 64 KiB at most, never a failure of its own. */
+export async function errorText(res: Response): Promise<string> {
+  try {
+    return await readCapped(res, 64 * 1024);
+  } catch {
+    return '';
+  }
 }

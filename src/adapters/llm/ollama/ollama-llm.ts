@@ -1,5 +1,5 @@
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, baseUrl, bodyLines, httpFailure, networkFailure } from '../llm-http.js';
+import { badResponse, baseUrl, bodyLines, errorText, httpFailure, networkFailure, readCapped } from '../llm-http.js';
 
 export const DEFAULT_OLLAMA_MODEL = 'llama3.1';
 
@@ -64,10 +64,10 @@ export function createOllamaLlm(options: { host: string; model?: string; fetch?:
     } catch (e) {
       return networkFailure(e, where, req.signal);
     }
-    if (!res.ok) return httpFailure(res.status, await res.text().catch(() => ''), res.headers.get('retry-after'), where, hint);
+    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
     try {
       if (!stream || res.body === null) {
-        const j = (await res.json()) as OllamaChunk;
+        const j = JSON.parse(await readCapped(res)) as OllamaChunk;
         if (typeof j.message?.content !== 'string') return badResponse(where, 'no message.content in the answer');
         return { status: 'ok', value: { text: j.message.content, model: j.model ?? model, usage: { inputTokens: j.prompt_eval_count ?? 0, outputTokens: j.eval_count ?? 0 } } };
       }
@@ -99,9 +99,9 @@ export function createOllamaLlm(options: { host: string; model?: string; fetch?:
     } catch (e) {
       return networkFailure(e, where, undefined);
     }
-    if (!res.ok) return httpFailure(res.status, await res.text().catch(() => ''), res.headers.get('retry-after'), where);
+    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where);
     try {
-      const j = (await res.json()) as { models?: { name?: string }[] };
+      const j = JSON.parse(await readCapped(res)) as { models?: { name?: string }[] };
       return { status: 'ok', value: (j.models ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string') };
     } catch (e) {
       return badResponse(where, (e as Error).message);

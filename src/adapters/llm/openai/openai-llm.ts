@@ -1,5 +1,5 @@
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, bodyLines, httpFailure, networkFailure } from '../llm-http.js';
+import { badResponse, bodyLines, errorText, httpFailure, networkFailure, readCapped } from '../llm-http.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -48,16 +48,16 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
     let res = await post(req, stream);
     if (!(res instanceof Response)) return res;
     if (res.status === 400 && !plainJson && req.schema !== undefined) {
-      const text = await res.text().catch(() => '');
+      const text = await errorText(res);
       if (!/response_format|json_schema/i.test(text)) return httpFailure(400, text, null, where, hint);
       plainJson = true;
       res = await post(req, stream);
       if (!(res instanceof Response)) return res;
     }
-    if (!res.ok) return httpFailure(res.status, await res.text().catch(() => ''), res.headers.get('retry-after'), where, hint);
+    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
     try {
       if (!stream || res.body === null) {
-        const j = (await res.json()) as ChatAnswer;
+        const j = JSON.parse(await readCapped(res)) as ChatAnswer;
         const content = j.choices?.[0]?.message?.content;
         if (typeof content !== 'string') return badResponse(where, 'no choices[0].message.content in the answer');
         return { status: 'ok', value: { text: content, model: j.model ?? model, usage: { inputTokens: j.usage?.prompt_tokens ?? 0, outputTokens: j.usage?.completion_tokens ?? 0 } } };
@@ -98,9 +98,9 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
     } catch (e) {
       return networkFailure(e, where, undefined);
     }
-    if (!res.ok) return httpFailure(res.status, await res.text().catch(() => ''), res.headers.get('retry-after'), where, hint);
+    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
     try {
-      const j = (await res.json()) as { data?: { id?: string }[] };
+      const j = JSON.parse(await readCapped(res)) as { data?: { id?: string }[] };
       return { status: 'ok', value: (j.data ?? []).map((m) => m.id).filter((n): n is string => typeof n === 'string') };
     } catch (e) {
       return badResponse(where, (e as Error).message);
