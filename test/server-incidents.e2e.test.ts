@@ -253,6 +253,8 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
       expect(report.explanation).toMatchObject({ status: 'explained', prompt: 'logs@v1' });
       expect(llm.allBodies()).not.toContain('buyer@shop.example');
       expect(llm.allBodies()).not.toContain('4111111111111111');
+      const plainText = await api('/analyses?name=pay.log&llm=true', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text });
+      expect(((await plainText.json()) as { explanation: { status: string } }).explanation.status).toBe('explained');
       const bad = await post('/analyses', { text, llm: { model: 'x' } });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { message: string }).message).toMatch(/llm has unknown field "model"/);

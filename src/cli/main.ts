@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(incidentsCommand(ctx))
     .addCommand(rcaCommand(ctx))
     .addCommand(explainCommand(ctx))
-    .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n  bifrost incidents; bifrost rca --at "2026-11-23 10:05"   # against the store\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
+    .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n  bifrost incidents; bifrost rca --at "2026-11-23 10:05"   # against the store\n  bifrost explain <incident> --llm   # a local Ollama model explains it, citing the evidence\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
   program.exitOverride();
   const override = (c: Command): void => {
     c.exitOverride();

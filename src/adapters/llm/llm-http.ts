@@ -117,3 +117,19 @@ export async function errorText(res: Response): Promise<string> {
     return '';
   }
 }
+
+/** GET a provider's model list: names picked out of its JSON by `pick`; failures as results. */
+export async function fetchModelList(fetchFn: typeof fetch, url: string, init: { headers?: Record<string, string> }, where: string, pick: (json: unknown) => string[], hint: { auth?: string; notFound?: string } = {}): Promise<LlmResult<string[]>> {
+  let res: Response;
+  try {
+    res = await fetchFn(url, { ...init, signal: AbortSignal.timeout(5000) });
+  } catch (e) {
+    return networkFailure(e, where, undefined);
+  }
+  if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
+  try {
+    return { status: 'ok', value: pick(JSON.parse(await readCapped(res))).filter((n) => typeof n === 'string') };
+  } catch (e) {
+    return badResponse(where, (e as Error).message);
+  }
+}

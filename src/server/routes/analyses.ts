@@ -121,13 +121,13 @@ export function analysesRoutes(ctx: ServerContext) {
       return out;
     };
 
-    app.post<{ Querystring: { name?: string } }>(
+    app.post<{ Querystring: { name?: string; llm?: boolean } }>(
       '/analyses',
       {
         schema: {
           tags: ['analyses'],
           summary: 'Analyse a log text: the report of bifrost analyze (findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id})',
-          querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', pattern: NAME.source, description: 'source name shown in the report' } } },
+          querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', pattern: NAME.source, description: 'source name shown in the report' }, llm: { type: 'boolean', description: 'add the configured model\'s explanation (for text/plain and multipart bodies; JSON bodies may say "llm": true or {"prompt": "v1", "fresh": true})' } } },
         },
       },
       async (req, res) => {
@@ -137,13 +137,13 @@ export function analysesRoutes(ctx: ServerContext) {
           if (part === undefined) return res.code(400).send({ code: 400, field: 'file', message: 'the multipart body has no file part (send the log as field "file")' });
           const bytes = await part.toBuffer().catch((err: unknown) => err as Error);
           if (bytes instanceof Error || part.file.truncated) return res.code(413).send({ code: 413, message: `the file is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
-          return analyse(req, res, NAME.test(part.filename) ? part.filename : name, bytes);
+          return analyse(req, res, NAME.test(part.filename) ? part.filename : name, bytes, req.query.llm === true ? {} : undefined);
         }
-        if (Buffer.isBuffer(req.body)) return analyse(req, res, name, req.body);
+        if (Buffer.isBuffer(req.body)) return analyse(req, res, name, req.body, req.query.llm === true ? {} : undefined);
         const raw: unknown = req.body;
         const body = (raw !== null && typeof raw === 'object' ? raw : {}) as { text?: unknown; name?: unknown; llm?: unknown };
         if (typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…", "llm": true}, or as a multipart file' });
-        const llm = llmOf(body.llm);
+        const llm = llmOf(body.llm ?? (req.query.llm === true ? true : undefined));
         if (typeof llm === 'string') return res.code(400).send({ code: 400, field: 'llm', message: llm });
         return analyse(req, res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'), llm);
       },

@@ -1,5 +1,5 @@
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, baseUrl, bodyLines, errorText, httpFailure, networkFailure, readCapped } from '../llm-http.js';
+import { badResponse, baseUrl, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, readCapped } from '../llm-http.js';
 
 export const DEFAULT_OLLAMA_MODEL = 'llama3.1';
 
@@ -92,21 +92,7 @@ export function createOllamaLlm(options: { host: string; model?: string; fetch?:
     }
   }
 
-  async function models(): Promise<LlmResult<string[]>> {
-    let res: Response;
-    try {
-      res = await fetchFn(`${host}/api/tags`, { signal: AbortSignal.timeout(5000) });
-    } catch (e) {
-      return networkFailure(e, where, undefined);
-    }
-    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where);
-    try {
-      const j = JSON.parse(await readCapped(res)) as { models?: { name?: string }[] };
-      return { status: 'ok', value: (j.models ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string') };
-    } catch (e) {
-      return badResponse(where, (e as Error).message);
-    }
-  }
+  const models = () => fetchModelList(fetchFn, `${host}/api/tags`, {}, where, (j) => ((j as { models?: { name: string }[] }).models ?? []).map((m) => m.name));
 
   return { provider: 'ollama', model, complete, models };
 }

@@ -1,5 +1,5 @@
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, bodyLines, errorText, httpFailure, networkFailure, readCapped } from '../llm-http.js';
+import { badResponse, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, readCapped } from '../llm-http.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -91,21 +91,7 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
     }
   }
 
-  async function models(): Promise<LlmResult<string[]>> {
-    let res: Response;
-    try {
-      res = await fetchFn(`${base}/models`, { headers, signal: AbortSignal.timeout(5000) });
-    } catch (e) {
-      return networkFailure(e, where, undefined);
-    }
-    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
-    try {
-      const j = JSON.parse(await readCapped(res)) as { data?: { id?: string }[] };
-      return { status: 'ok', value: (j.data ?? []).map((m) => m.id).filter((n): n is string => typeof n === 'string') };
-    } catch (e) {
-      return badResponse(where, (e as Error).message);
-    }
-  }
+  const models = () => fetchModelList(fetchFn, `${base}/models`, { headers }, where, (j) => ((j as { data?: { id: string }[] }).data ?? []).map((m) => m.id), hint);
 
   return { provider: 'openai', model, complete, models };
 }
