@@ -26,8 +26,9 @@ describe('explanation rendering', () => {
     expect(out).toContain('- travel answers 500 [e6]');
     expect(out).toContain('confidence: medium');
     expect(contextLine(e)).toBe('context ~6,026 tokens (24,103 chars); included 5 candidates, 25 evidence; left out for the budget 1 similar; redacted 2 EMAIL');
-    const { answer: _answer, ...rest } = e;
-    expect(renderExplanation({ ...rest, status: 'unavailable', note: 'no model' }, 'markdown', colors)).toContain('Unavailable: no model');
+    const unavailable: Explanation = { ...e, status: 'unavailable', note: 'no model' };
+    delete unavailable.answer;
+    expect(renderExplanation(unavailable, 'markdown', colors)).toContain('Unavailable: no model');
   });
 
   it('streams the summary out of the JSON as it arrives, escapes decoded, split anywhere', () => {
