@@ -217,6 +217,7 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     try {
       const s = await serve(['--data', data, '--detect-every', 'off', '--llm', '--model', 'qwen2.5:7b'], { OLLAMA_HOST: llm.url });
       expect(s.stderr()).toMatch(/explanations: ollama qwen2\.5:7b, redacted first/);
+      expect(await (await fetch(`${s.url}/api/v1/llm`)).json()).toEqual({ provider: 'ollama', model: 'qwen2.5:7b', reachable: true, models: ['llama3.1:latest', 'qwen2.5:7b'], modelAvailable: true });
       const api = (path: string, init?: RequestInit) => fetch(`${s.url}/api/v1${path}`, init);
       const post = (path: string, body: unknown, headers: Record<string, string> = {}) => api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
       const { items } = (await (await post('/incidents/scan', { from: '2023-01-29T08:40:00Z', to: '2023-01-29T09:20:00Z' })).json()) as { items: { id: string }[] };

@@ -77,6 +77,7 @@ Endpoints (one listener):
                             RED and shifts, RED per operation, MTTD/MTTR
   POST /api/v1/incidents/:id/explain   the model's explanation citing the evidence (--llm; SSE with
                             Accept: text/event-stream); GET …/explanations: recorded answers (A/B)
+  GET  /api/v1/llm          the model behind explanations: provider, model, reachable, models offered
   GET  /api/v1/stream       Server-Sent Events of findings and incident changes (Last-Event-ID resume)
   POST/GET/DELETE /api/v1/keys         the tenant's API keys (admin scope)
   GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics

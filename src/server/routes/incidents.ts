@@ -111,6 +111,13 @@ export function incidentRoutes(ctx: ServerContext) {
       },
     );
 
+    app.get('/llm', { schema: { tags: ['incidents'], summary: "The model behind explanations: provider, model, whether it answers and the models it offers (none configured: provider null)" } }, async () => {
+      const llm = ctx.explainer.llm;
+      if (llm === undefined) return { provider: null, model: null, reachable: false, note: 'no model configured: start the server with --llm ollama (or openai, bedrock)' };
+      const r = await llm.models();
+      return r.status === 'ok' ? { provider: llm.provider, model: llm.model, reachable: true, models: r.value, modelAvailable: r.value.some((m) => m === llm.model || m === `${llm.model}:latest`) } : { provider: llm.provider, model: llm.model, reachable: false, note: r.error.message };
+    });
+
     app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
       '/incidents/:id/explanations',
       { schema: { tags: ['incidents'], summary: "Explanations recorded for an incident, newest first: prompt version, model, status, citations, tokens, time (to compare prompt versions)", params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } } } },
