@@ -30,12 +30,12 @@ export async function createStores(options: { dataFile: string | undefined }): P
  */
 export function createLlm(config: LlmConfig, ledger: ExplanationStorePort | undefined): LlmPort | undefined {
   if (config.provider === undefined) return undefined;
-  const model = config.model === undefined ? {} : { model: config.model };
+  const model = { ...(config.model === undefined ? {} : { model: config.model }), ...(config.embedModel === undefined ? {} : { embedModel: config.embedModel }) };
   const inner =
     config.provider === 'ollama'
       ? createOllamaLlm({ host: config.ollamaHost, ...model })
       : config.provider === 'openai'
         ? createOpenAiLlm({ baseUrl: config.openaiBaseUrl, ...(config.openaiApiKey === undefined ? {} : { apiKey: config.openaiApiKey }), ...model })
-        : createBedrockLlm({ ...(config.bedrockRegion === undefined ? {} : { region: config.bedrockRegion }), ...(config.bedrockEndpoint === undefined ? {} : { endpoint: config.bedrockEndpoint }), ...model });
+        : createBedrockLlm({ ...(config.bedrockRegion === undefined ? {} : { region: config.bedrockRegion }), ...(config.bedrockEndpoint === undefined ? {} : { endpoint: config.bedrockEndpoint }), ...(config.model === undefined ? {} : { model: config.model }) });
   return withResilience(inner, { timeoutMs: config.timeoutMs, retries: config.retries, maxInputTokens: config.maxInputTokens, dailyTokens: config.dailyTokens, ...(ledger === undefined ? {} : { ledger }) });
 }

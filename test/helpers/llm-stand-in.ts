@@ -65,6 +65,17 @@ function answerFor(b: Behaviour, prompt: string): string {
   }
 }
 
+/** A deterministic embedding: words hashed into 64 dimensions (texts sharing words point the same way). */
+export function bagOfWords(text: string): number[] {
+  const v = new Array<number>(64).fill(0);
+  for (const w of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    let h = 2166136261;
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619) >>> 0;
+    v[h % 64]! += 1;
+  }
+  return v;
+}
+
 function chunks(text: string, size = 16): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
@@ -97,6 +108,13 @@ export async function startLlmStandIn(options: { apiKey?: string } = {}): Promis
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' && path === '/api/tags') { json(res, 200, { models: STAND_IN_MODELS.map((name) => ({ name, model: name, size: 1 })) }); return; }
     if (req.method === 'GET' && path === '/v1/models') { json(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }, { id: 'local-model', object: 'model' }] }); return; }
+    if (req.method === 'POST' && (path === '/api/embed' || path === '/v1/embeddings')) {
+      requests.push({ path, headers: req.headers, body });
+      const b = JSON.parse(body) as { model?: string; input?: string[] };
+      if (b.model !== 'nomic-embed-text') return json(res, 404, { error: `model "${b.model ?? ''}" not found, try pulling it first` });
+      const vectors = (b.input ?? []).map(bagOfWords);
+      return path === '/api/embed' ? json(res, 200, { model: b.model, embeddings: vectors }) : json(res, 200, { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })).reverse(), model: b.model });
+    }
     const ollama = req.method === 'POST' && path === '/api/chat';
     const openai = req.method === 'POST' && path === '/v1/chat/completions';
     const bedrock = req.method === 'POST' && /^\/model\/[^/]+\/converse$/.test(path);

@@ -70,6 +70,18 @@ describe('provider specifics', () => {
     expect(await llm.complete({ ...req, onText: () => undefined })).toMatchObject({ status: 'failed', error: { code: 'LLM.BAD_RESPONSE' } });
   });
 
+  it.each(['ollama', 'openai'])('%s: embeddings, one vector per text in order, with the configured embedding model', async (kind) => {
+    const mk = (embedModel: string) => (kind === 'ollama' ? createOllamaLlm({ host: s.url, embedModel }) : createOpenAiLlm({ baseUrl: `${s.url}/v1`, apiKey: 'sk-test-123', embedModel }));
+    const r = await mk('nomic-embed-text').embed!(['disk full on node-1', 'disk full on node-2', 'login failed']);
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(r.value).toHaveLength(3);
+    expect(r.value[0]).toHaveLength(64);
+    expect(r.value[0]).not.toEqual(r.value[2]);
+    expect(await mk('nope').embed!(['x'])).toMatchObject({ status: 'failed', error: { code: 'LLM.REJECTED' } });
+    expect(createOllamaLlm({ host: s.url }).embed).toBeUndefined();
+  });
+
   it('Bedrock: requests are signed with SigV4 (the stand-in refuses unsigned ones)', async () => {
     s.requests.length = 0;
     const r = await createBedrockLlm({ model: 'm', region: 'us-east-1', endpoint: s.url }).complete(req);

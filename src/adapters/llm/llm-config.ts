@@ -14,6 +14,8 @@ export interface LlmConfig {
   provider: LlmProvider | undefined;
   /** undefined: the provider's default. */
   model: string | undefined;
+  /** Embedding model for the similarity of past incidents (Ollama, OpenAI-compatible); undefined: words only. */
+  embedModel: string | undefined;
   ollamaHost: string;
   openaiBaseUrl: string;
   openaiApiKey: string | undefined;
@@ -97,7 +99,7 @@ export interface LlmOverrides {
 
 /**
  * Defaults, then the environment, then the command line; validated and frozen. Environment:
- * BIFROST_LLM (provider), BIFROST_LLM_MODEL, OLLAMA_HOST, OPENAI_BASE_URL, OPENAI_API_KEY,
+ * BIFROST_LLM (provider), BIFROST_LLM_MODEL, BIFROST_LLM_EMBED_MODEL, OLLAMA_HOST, OPENAI_BASE_URL, OPENAI_API_KEY,
  * AWS_REGION, BIFROST_BEDROCK_ENDPOINT, BIFROST_LLM_TIMEOUT, BIFROST_LLM_RETRIES,
  * BIFROST_LLM_MAX_INPUT_TOKENS, BIFROST_LLM_MAX_OUTPUT_TOKENS, BIFROST_LLM_DAILY_TOKENS,
  * BIFROST_LLM_TEMPERATURE, BIFROST_LLM_CACHE_TTL, BIFROST_PROMPT_DIR, BIFROST_REDACT_IPS,
@@ -112,6 +114,7 @@ export function loadLlmConfig(env: Env, o: LlmOverrides = {}): Readonly<LlmConfi
   const c: LlmConfig = {
     provider: provider as LlmProvider | undefined,
     model: o.model ?? (set(env.BIFROST_LLM_MODEL) ? env.BIFROST_LLM_MODEL : undefined),
+    embedModel: set(env.BIFROST_LLM_EMBED_MODEL) ? env.BIFROST_LLM_EMBED_MODEL : undefined,
     ollamaHost: ollamaHost(env.OLLAMA_HOST),
     openaiBaseUrl: baseUrl(set(env.OPENAI_BASE_URL) ? env.OPENAI_BASE_URL : DEFAULT_OPENAI_BASE_URL, 'OPENAI_BASE_URL'),
     openaiApiKey: set(env.OPENAI_API_KEY) ? env.OPENAI_API_KEY : undefined,

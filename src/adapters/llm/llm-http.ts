@@ -133,3 +133,25 @@ export async function fetchModelList(fetchFn: typeof fetch, url: string, init: {
     return badResponse(where, (e as Error).message);
   }
 }
+
+/** POST for embedding vectors: one per text, each a list of finite numbers of one length, or a bad response. */
+export async function postForVectors(fetchFn: typeof fetch, url: string, headers: Record<string, string>, body: unknown, where: string, count: number, pick: (json: unknown) => number[][] | undefined, signal: AbortSignal | undefined, hint: { auth?: string; notFound?: string } = {}): Promise<LlmResult<number[][]>> {
+  let res: Response;
+  const s = signal ?? AbortSignal.timeout(30_000);
+  try {
+    res = await fetchFn(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: s });
+  } catch (e) {
+    return networkFailure(e, where, s);
+  }
+  if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
+  try {
+    const vectors = pick(JSON.parse(await readCapped(res, 64 * 1024 * 1024)));
+    const dim = vectors?.[0]?.length ?? 0;
+    if (vectors?.length !== count || dim === 0 || !vectors.every((v) => Array.isArray(v) && v.length === dim && v.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+      return badResponse(where, `expected ${count} embedding vectors of one length`);
+    }
+    return { status: 'ok', value: vectors };
+  } catch (e) {
+    return badResponse(where, (e as Error).message);
+  }
+}

@@ -94,5 +94,12 @@ export function withResilience(inner: LlmPort, options: Partial<ResilienceOption
     return r;
   }
 
-  return { provider: inner.provider, model: inner.model, complete, models: () => inner.models() };
+  const innerEmbed = inner.embed?.bind(inner);
+  // embeddings only refine similarity: one attempt with the time-out, and nothing while the circuit is open
+  const embed =
+    innerEmbed === undefined
+      ? undefined
+      : (texts: readonly string[], signal?: AbortSignal): Promise<LlmResult<number[][]>> =>
+          now() < openUntil ? Promise.resolve({ status: 'failed', error: { code: 'LLM.CIRCUIT_OPEN', message: `${inner.provider} is failing; not calling it` } }) : innerEmbed(texts, signal ?? AbortSignal.timeout(o.timeoutMs));
+  return { provider: inner.provider, model: inner.model, complete, models: () => inner.models(), ...(embed === undefined ? {} : { embed }) };
 }

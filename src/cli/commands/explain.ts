@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import type { Explanation } from '../../core/domain/explanation.js';
 import type { Incident } from '../../core/domain/incident.js';
 import { AppError } from '../../core/errors.js';
-import { incidentContext } from '../../core/use-cases/explain-inputs.js';
+import { Redactor } from '../../core/engine/redaction/redactor.js';
+import { incidentContext, redactedEmbedder } from '../../core/use-cases/explain-inputs.js';
+import { createLlm } from '../../adapters/wiring.js';
 import { contextBudgetChars } from '../../adapters/llm/llm-config.js';
 import type { CliContext } from '../context.js';
 import { openStore } from '../open-store.js';
@@ -73,7 +75,7 @@ Examples:
     let incident: Incident;
     try {
       incident = await findIncident(stores.history, flags.tenant, id);
-      const context = await incidentContext(stores, flags.tenant, incident, contextBudgetChars(config));
+      const context = await incidentContext(stores, flags.tenant, incident, contextBudgetChars(config), redactedEmbedder(createLlm(config, stores.history), new Redactor(config.redaction)));
       for (const prompt of prompts) {
         results.push(await explainForCli(ctx, config, stores.history, { tenant: flags.tenant, subject: `incident:${incident.id}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' }));
       }

@@ -47,4 +47,6 @@ export interface LlmPort {
   complete(req: LlmRequest): Promise<LlmResult<LlmCompletion>>;
   /** Models the provider offers (health check: a list means it is up). */
   models(): Promise<LlmResult<string[]>>;
+  /** Embedding vectors of texts, one per text, when an embedding model is configured (absent otherwise). */
+  embed?(texts: readonly string[], signal?: AbortSignal): Promise<LlmResult<number[][]>>;
 }

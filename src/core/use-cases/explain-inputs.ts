@@ -3,6 +3,7 @@ import type { LogReport } from '../domain/log-report.js';
 import type { BuiltContext, ContextPast } from '../engine/explain/context-builder.js';
 import { buildIncidentContext, buildLogsContext, jaccard, words } from '../engine/explain/context-builder.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
+import type { LlmPort } from '../ports/llm.port.js';
 import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
 import { analyzeRootCause } from './root-cause-analysis.js';
 
@@ -27,15 +28,58 @@ function outcome(i: Incident): string {
   return `${cause}; ${end}`;
 }
 
-/** The past incidents most like this one (services and top cause, Jaccard ≥ 0.2), best first. */
-export async function similarIncidents(history: HistoryStorePort, tenant: string, incident: Incident, top = 3): Promise<ContextPast[]> {
+/** Embedding vectors of texts (already redacted by whoever made it), or undefined when there are none. */
+export type Embed = (texts: readonly string[]) => Promise<number[][] | undefined>;
+
+/** An embedder over the model's embed(), redacting every text first; undefined when the model has no embedding model. */
+export function redactedEmbedder(llm: LlmPort | undefined, redactor: { redact(text: string): string }): Embed | undefined {
+  const embed = llm?.embed?.bind(llm);
+  if (embed === undefined) return undefined;
+  return async (texts) => {
+    const r = await embed(texts.map((t) => redactor.redact(t)));
+    return r.status === 'ok' ? r.value : undefined;
+  };
+}
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+const incidentText = (i: Incident) => `${i.title}. Services: ${i.services.join(', ')}. Cause: ${i.causes[0]?.service ?? 'unknown'}: ${i.causes[0]?.reasons.join('; ') ?? ''}`;
+
+/**
+ * The past incidents most like this one, best first: Jaccard similarity of services, top cause
+ * and its words (≥ 0.2); with embeddings, the mean of that and the cosine of the incidents'
+ * texts (≥ 0.3), computed for the 50 nearest by words in one request.
+ */
+export async function similarIncidents(history: HistoryStorePort, tenant: string, incident: Incident, opts: { top?: number; embed?: Embed | undefined } = {}): Promise<ContextPast[]> {
+  const top = opts.top ?? 3;
   const mine = incidentFeatures(incident);
   const { items } = await history.listIncidents(tenant, { limit: 200 });
-  return items
+  let scored = items
     .filter((i) => i.id !== incident.id && i.firstSymptomMs < incident.firstSymptomMs)
     .map((i) => ({ i, sim: jaccard(mine, incidentFeatures(i)) }))
-    .filter((x) => x.sim >= 0.2)
-    .sort((a, b) => b.sim - a.sim || b.i.firstSymptomMs - a.i.firstSymptomMs)
+    .sort((a, b) => b.sim - a.sim || b.i.firstSymptomMs - a.i.firstSymptomMs);
+  let threshold = 0.2;
+  if (opts.embed !== undefined && scored.length > 0) {
+    const near = scored.slice(0, 50);
+    const vectors = await opts.embed([incidentText(incident), ...near.map((x) => incidentText(x.i))]);
+    if (vectors !== undefined) {
+      const me = vectors[0]!;
+      scored = near.map((x, k) => ({ i: x.i, sim: (x.sim + Math.max(0, cosine(me, vectors[k + 1]!))) / 2 })).sort((a, b) => b.sim - a.sim || b.i.firstSymptomMs - a.i.firstSymptomMs);
+      threshold = 0.3;
+    }
+  }
+  return scored
+    .filter((x) => x.sim >= threshold)
     .slice(0, top)
     .map((x, n) => ({ id: `h${n + 1}`, title: x.i.title, whenMs: x.i.firstSymptomMs, outcome: outcome(x.i), similarity: x.sim }));
 }
@@ -45,7 +89,7 @@ export async function similarIncidents(history: HistoryStorePort, tenant: string
  * log lines and trace exemplars), the dependencies among its services and their neighbours, its
  * changes, and the most similar past incidents.
  */
-export async function incidentContext(stores: { telemetry: TelemetryStorePort; history: HistoryStorePort }, tenant: string, incident: Incident, maxChars: number): Promise<BuiltContext> {
+export async function incidentContext(stores: { telemetry: TelemetryStorePort; history: HistoryStorePort }, tenant: string, incident: Incident, maxChars: number, embed?: Embed): Promise<BuiltContext> {
   const span = incident.lastSymptomMs - incident.firstSymptomMs;
   const windowMs = Math.min(60 * MINUTE, Math.max(10 * MINUTE, span + 5 * MINUTE));
   const rca = await analyzeRootCause(stores.telemetry, tenant, { atMs: incident.firstSymptomMs, windowMs, referenceMs: 120 * MINUTE });
@@ -67,7 +111,7 @@ export async function incidentContext(stores: { telemetry: TelemetryStorePort; h
   const near = new Set([...incident.services, ...candidates.map((c) => c.service)]);
   const edges = rca.graph.filter((e) => near.has(e.caller) || near.has(e.callee)).sort((a, b) => b.errors - a.errors || b.calls - a.calls).slice(0, 40);
   const changes = incident.timeline.filter((e) => e.kind === 'change').map((e, n) => ({ id: `c${n + 1}`, timeMs: e.timeMs, text: e.text, ...(e.service === undefined ? {} : { service: e.service }) }));
-  const similar = await similarIncidents(stores.history, tenant, incident);
+  const similar = await similarIncidents(stores.history, tenant, incident, { embed });
   return buildIncidentContext(
     { title: incident.title, status: incident.status, firstSymptomMs: incident.firstSymptomMs, lastSymptomMs: incident.lastSymptomMs, services: incident.services, candidates, edges, changes, similar },
     maxChars,

@@ -87,7 +87,7 @@ export function incidentRoutes(ctx: ServerContext) {
         if (i === undefined) return notFound(res, req.params.id);
         const b = req.body ?? {};
         const prompts = [ctx.explainer.prompt('incident', b.prompt), ...(b.compare === undefined ? [] : [ctx.explainer.prompt('incident', b.compare)])];
-        const context = await incidentContext({ telemetry: ctx.store, history: ctx.history }, req.auth.tenant, i, ctx.explainer.contextChars);
+        const context = await incidentContext({ telemetry: ctx.store, history: ctx.history }, req.auth.tenant, i, ctx.explainer.contextChars, ctx.explainer.embed);
         const subject = `incident:${i.id}`;
         const stream = (req.headers.accept ?? '').includes('text/event-stream');
         if (!stream) {

@@ -1,5 +1,5 @@
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, baseUrl, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, readCapped } from '../llm-http.js';
+import { badResponse, baseUrl, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, postForVectors, readCapped } from '../llm-http.js';
 
 export const DEFAULT_OLLAMA_MODEL = 'llama3.1';
 
@@ -42,7 +42,7 @@ interface OllamaChunk {
 }
 
 /** Ollama's /api/chat (streamed NDJSON or one JSON answer), `format` set to the answer's JSON Schema. */
-export function createOllamaLlm(options: { host: string; model?: string; fetch?: typeof fetch }): LlmPort {
+export function createOllamaLlm(options: { host: string; model?: string; embedModel?: string; fetch?: typeof fetch }): LlmPort {
   const host = options.host;
   const model = options.model ?? DEFAULT_OLLAMA_MODEL;
   const fetchFn = options.fetch ?? fetch;
@@ -94,5 +94,13 @@ export function createOllamaLlm(options: { host: string; model?: string; fetch?:
 
   const models = () => fetchModelList(fetchFn, `${host}/api/tags`, {}, where, (j) => ((j as { models?: { name: string }[] }).models ?? []).map((m) => m.name));
 
-  return { provider: 'ollama', model, complete, models };
+  /** /api/embed: {model, input: [...]} → {embeddings: [[...]]}. */
+  const embedModel = options.embedModel;
+  const embed =
+    embedModel === undefined
+      ? undefined
+      : (texts: readonly string[], signal?: AbortSignal) =>
+          postForVectors(fetchFn, `${host}/api/embed`, {}, { model: embedModel, input: texts }, where, texts.length, (j) => (j as { embeddings?: number[][] }).embeddings, signal, { notFound: `pull the embedding model first (ollama pull ${embedModel})` });
+
+  return { provider: 'ollama', model, complete, models, ...(embed === undefined ? {} : { embed }) };
 }

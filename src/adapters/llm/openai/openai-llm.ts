@@ -1,5 +1,5 @@
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, readCapped } from '../llm-http.js';
+import { badResponse, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, postForVectors, readCapped } from '../llm-http.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -16,7 +16,7 @@ interface ChatAnswer {
  * Server-Sent Events or one JSON answer; the answer's JSON Schema as `response_format`. A server
  * that refuses `json_schema` (400 naming response_format) is asked again with `json_object`.
  */
-export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; model?: string; fetch?: typeof fetch }): LlmPort {
+export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; model?: string; embedModel?: string; fetch?: typeof fetch }): LlmPort {
   const base = options.baseUrl;
   const model = options.model ?? DEFAULT_OPENAI_MODEL;
   const fetchFn = options.fetch ?? fetch;
@@ -93,5 +93,16 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
 
   const models = () => fetchModelList(fetchFn, `${base}/models`, { headers }, where, (j) => ((j as { data?: { id: string }[] }).data ?? []).map((m) => m.id), hint);
 
-  return { provider: 'openai', model, complete, models };
+  /** /embeddings: {model, input: [...]} → {data: [{index, embedding}]}. */
+  const embedModel = options.embedModel;
+  const embed =
+    embedModel === undefined
+      ? undefined
+      : (texts: readonly string[], signal?: AbortSignal) =>
+          postForVectors(fetchFn, `${base}/embeddings`, headers, { model: embedModel, input: texts }, where, texts.length, (j) => {
+            const data = (j as { data?: { index?: number; embedding?: number[] }[] }).data;
+            return data === undefined ? undefined : [...data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((d) => d.embedding ?? []);
+          }, signal, hint);
+
+  return { provider: 'openai', model, complete, models, ...(embed === undefined ? {} : { embed }) };
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryHistoryStore } from '../../adapters/store/memory/memory-history-store.js';
+import type { Incident } from '../domain/incident.js';
+import { Redactor } from '../engine/redaction/redactor.js';
+import type { LlmPort } from '../ports/llm.port.js';
+import { redactedEmbedder, similarIncidents } from './explain-inputs.js';
+
+const inc = (id: string, t: number, services: string[], cause: string, reason: string): Incident => ({ id, status: 'resolved', title: `${cause}: ${reason}`, firstSymptomMs: t, detectedMs: t + 60_000, lastSymptomMs: t + 120_000, resolvedMs: t + 300_000, resolvedBy: 'detector', peakScore: 0.8, services, causes: [{ service: cause, score: 0.8, reasons: [reason] }], timeline: [] });
+
+describe('similar past incidents', () => {
+  it('by services, top cause and its words; only earlier incidents; best first with ids h1…', async () => {
+    const h = createMemoryHistoryStore();
+    await h.putIncident('t', inc('a', 1000, ['db', 'api'], 'db', 'connection pool exhausted'));
+    await h.putIncident('t', inc('b', 2000, ['cache'], 'cache', 'eviction storm'));
+    await h.putIncident('t', inc('later', 9000, ['db', 'api'], 'db', 'connection pool exhausted'));
+    const now = inc('now', 5000, ['db', 'api'], 'db', 'connection pool exhausted again');
+    const sim = await similarIncidents(h, 't', now);
+    expect(sim.map((x) => [x.id, x.title])).toEqual([['h1', 'db: connection pool exhausted']]);
+    expect(sim[0]!.outcome).toMatch(/top cause db \(score 0\.80: connection pool exhausted\); resolved by the detector after 5 min/);
+  });
+
+  it('with embeddings: word overlap and meaning combined; the texts are redacted before they are embedded', async () => {
+    const h = createMemoryHistoryStore();
+    await h.putIncident('t', inc('a', 1000, ['payments'], 'payments', 'charge declined for ops@ab.io'));
+    await h.putIncident('t', inc('b', 2000, ['search'], 'search', 'index rebuild slow'));
+    // a stand-in for meaning: money trouble points one way, the rest another
+    const meaning = (text: string) => (/charge|card|refused|declined/.test(text) ? [1, 0.1] : [0.1, 1]);
+    const sent: string[] = [];
+    const llm: LlmPort = {
+      provider: 'ollama',
+      model: 'm',
+      complete: () => Promise.reject(new Error('not used')),
+      models: () => Promise.resolve({ status: 'ok', value: [] }),
+      embed: (texts) => {
+        sent.push(...texts);
+        return Promise.resolve({ status: 'ok', value: texts.map(meaning) });
+      },
+    };
+    const now = inc('now', 5000, ['checkout'], 'checkout', 'card refused for ops@ab.io');
+    const words = await similarIncidents(h, 't', now);
+    expect(words).toEqual([]);
+    const both = await similarIncidents(h, 't', now, { embed: redactedEmbedder(llm, new Redactor()) });
+    expect(both.map((x) => x.title)).toEqual(['payments: charge declined for ops@ab.io']);
+    expect(both[0]!.similarity).toBeGreaterThan(0.3);
+    expect(sent.join('\n')).not.toContain('ops@ab.io');
+    expect(sent.join('\n')).toContain('<EMAIL_1>');
+  });
+});
