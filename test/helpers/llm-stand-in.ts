@@ -111,9 +111,11 @@ export async function startLlmStandIn(options: { apiKey?: string } = {}): Promis
     if (req.method === 'POST' && (path === '/api/embed' || path === '/v1/embeddings')) {
       requests.push({ path, headers: req.headers, body });
       const b = JSON.parse(body) as { model?: string; input?: string[] };
-      if (b.model !== 'nomic-embed-text') return json(res, 404, { error: `model "${b.model ?? ''}" not found, try pulling it first` });
       const vectors = (b.input ?? []).map(bagOfWords);
-      return path === '/api/embed' ? json(res, 200, { model: b.model, embeddings: vectors }) : json(res, 200, { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })).reverse(), model: b.model });
+      if (b.model !== 'nomic-embed-text') json(res, 404, { error: `model "${b.model ?? ''}" not found, try pulling it first` });
+      else if (path === '/api/embed') json(res, 200, { model: b.model, embeddings: vectors });
+      else json(res, 200, { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })).reverse(), model: b.model });
+      return;
     }
     const ollama = req.method === 'POST' && path === '/api/chat';
     const openai = req.method === 'POST' && path === '/v1/chat/completions';
