@@ -1,5 +1,4 @@
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BedrockRuntimeClient, ConverseCommand as ConverseCommandClass } from '@aws-sdk/client-bedrock-runtime';
 import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
 
 export const DEFAULT_BEDROCK_MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -15,13 +14,19 @@ const RETRYABLE = new Set(['ThrottlingException', 'ServiceUnavailableException',
  */
 export function createBedrockLlm(options: { region?: string; endpoint?: string; model?: string }): LlmPort {
   const model = options.model ?? DEFAULT_BEDROCK_MODEL;
-  const client = new BedrockRuntimeClient({
-      maxAttempts: 1,
-      // HTTP/1.1: the client's default HTTP/2 handler (for bidirectional streams) is not needed by Converse and cannot reach plain-HTTP endpoints
-      requestHandler: new NodeHttpHandler(),
-      ...(options.region === undefined ? {} : { region: options.region }),
-      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    });
+  // the SDK is loaded on first use: it costs every other command ~0.2 s of start-up otherwise
+  let client: Promise<{ client: BedrockRuntimeClient; ConverseCommand: typeof ConverseCommandClass }> | undefined;
+  const sdk = () =>
+    (client ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), import('@smithy/node-http-handler')]).then(([b, h]) => ({
+      client: new b.BedrockRuntimeClient({
+        maxAttempts: 1,
+        // HTTP/1.1: the client's default HTTP/2 handler (for bidirectional streams) is not needed by Converse and cannot reach plain-HTTP endpoints
+        requestHandler: new h.NodeHttpHandler(),
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      }),
+      ConverseCommand: b.ConverseCommand,
+    })));
   const where = `Bedrock${options.endpoint === undefined ? '' : ` at ${options.endpoint}`}`;
 
   function failure(e: unknown, signal: AbortSignal | undefined): LlmResult<never> {
@@ -44,6 +49,7 @@ export function createBedrockLlm(options: { region?: string; endpoint?: string; 
   async function complete(req: LlmRequest): Promise<LlmResult<LlmCompletion>> {
     const system = req.schema === undefined ? req.system : `${req.system}\n\nAnswer with one JSON object that follows this JSON Schema, and nothing else:\n${JSON.stringify(req.schema)}`;
     try {
+      const { client, ConverseCommand } = await sdk();
       const out = await client.send(
         new ConverseCommand({
           modelId: model,
