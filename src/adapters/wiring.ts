@@ -7,8 +7,6 @@ import type { LlmConfig } from './llm/llm-config.js';
 import { createOllamaLlm } from './llm/ollama/ollama-llm.js';
 import { createOpenAiLlm } from './llm/openai/openai-llm.js';
 import { withResilience } from './llm/resilient-llm.js';
-import { duckDbHistoryStore } from './store/duckdb/duckdb-history-store.js';
-import { duckDbTelemetryStore, openDuckDb } from './store/duckdb/duckdb-telemetry-store.js';
 import { createMemoryHistoryStore } from './store/memory/memory-history-store.js';
 import { createMemoryTelemetryStore } from './store/memory/memory-telemetry-store.js';
 
@@ -20,6 +18,8 @@ export interface Stores {
 /** The only place configuration picks the stores: one DuckDB file for both, or memory when no file is given. */
 export async function createStores(options: { dataFile: string | undefined }): Promise<Stores> {
   if (options.dataFile === undefined) return { telemetry: createMemoryTelemetryStore(), history: createMemoryHistoryStore() };
+  // DuckDB loads only when a store is opened (0.3 s of start-up that `analyze` does not need)
+  const [{ duckDbTelemetryStore, openDuckDb }, { duckDbHistoryStore }] = await Promise.all([import('./store/duckdb/duckdb-telemetry-store.js'), import('./store/duckdb/duckdb-history-store.js')]);
   const db = await openDuckDb(options.dataFile);
   return { telemetry: duckDbTelemetryStore(db), history: duckDbHistoryStore(db) };
 }

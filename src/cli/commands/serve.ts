@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../core/errors.js';
-import { loadServerConfig, parseDuration, startServer } from '../../server/main.js';
+import { parseDuration } from '../../core/domain/time-text.js';
 import type { CliContext } from '../context.js';
 import { defaultDataDir } from '../data-dir.js';
 import { addLlmOptions, llmConfigOf } from './llm-options.js';
@@ -97,6 +97,8 @@ Examples:
   cmd.action(async (flags: ServeFlags) => {
     const t = ctx.terminal;
     const dataDir = flags.data ?? defaultDataDir(ctx.env);
+    // the server's modules (Fastify, the OTLP decoders, the Kubernetes client) load only for `serve`: every other command starts faster
+    const { loadServerConfig, startServer } = await import('../../server/main.js');
     const config = loadServerConfig(ctx.env, {
       dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
       cacheDir: flags.cache ? (flags.cacheDir ?? ctx.env.BIFROST_CACHE_DIR ?? ctx.defaultCacheDir) : undefined,
