@@ -11,6 +11,7 @@ import { HTTP_STATUS } from './http-errors.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { apiRoutes } from './routes/api.js';
 import { keyRoutes } from './routes/keys.js';
+import { webRoot, webUi } from './web-ui.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { streamRoutes } from './routes/stream.js';
@@ -37,7 +38,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: (req) => (req.auth.keyId === 'open' ? `ip:${req.ip}` : `key:${req.auth.keyId}`),
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/openapi.json' || req.url.startsWith('/docs'),
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/openapi.json' || req.url.startsWith('/docs') || req.url.startsWith('/assets/'),
     errorResponseBuilder: (_req, c) => ({ statusCode: 429, code: 429, error: 'RATE_LIMITED', message: `more than ${c.max} requests per minute from this key; retry in ${Math.ceil(c.ttl / 1000)} s` }),
   });
 
@@ -85,5 +86,6 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   void app.register(analysesRoutes(ctx), { prefix: '/api/v1' });
   void app.register(incidentRoutes(ctx), { prefix: '/api/v1' });
   void app.register(streamRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(webUi(webRoot()));
   return app;
 }

@@ -37,7 +37,8 @@ function presented(req: FastifyRequest): string | undefined {
 export function authenticate(ctx: ServerContext) {
   return async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
     const path = req.url.split('?')[0]!;
-    if (!ctx.config.auth || PUBLIC.has(path) || path === '/docs' || path.startsWith('/docs/')) {
+    // the API description, its docs UI and the dashboard's files are public (the dashboard asks for a key for its API calls)
+    if (!ctx.config.auth || PUBLIC.has(path) || path === '/docs' || path.startsWith('/docs/') || path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg') {
       req.auth = OPEN;
       return;
     }

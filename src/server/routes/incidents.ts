@@ -150,6 +150,11 @@ export function incidentRoutes(ctx: ServerContext) {
       return rcaView(await analyzeRootCause(ctx.store, req.auth.tenant, { atMs, windowMs: duration(req.query.window), referenceMs: duration(req.query.reference) }), req.query.top);
     });
 
+    app.get('/extent', { schema: { tags: ['telemetry'], summary: "The time span of the tenant's telemetry (null when there is none): where a dashboard's \"last hour\" ends for imported data" } }, async (req) => {
+      const r = await ctx.store.timeRange(req.auth.tenant);
+      return r === undefined ? { from: null, to: null } : { from: new Date(r.fromMs).toISOString(), to: new Date(r.toMs).toISOString() };
+    });
+
     app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: 'The service dependency graph from parent/child spans (default: the last hour), with RED per service, and the latency and error shift of every service and edge against the period of the same length before', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       const len = toMs - fromMs;

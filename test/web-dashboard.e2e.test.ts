@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nezhaSlice } from './helpers/nezha.js';
+import { ROOT, runCli, tempDir } from './helpers/run-cli.js';
+import { serve, stopServers } from './helpers/serve.js';
+
+afterEach(stopServers);
+
+/** Debian's Chromium (installed by .ci/run); the test says so and skips where it is missing. */
+const CHROMIUM = process.env.BIFROST_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) process.stderr.write(`web dashboard e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BIFROST_CHROMIUM)\n`);
+/** Screenshots of each view, kept as test artefacts (linked from the README via docs/screenshots). */
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+
+describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + Debian Chromium, spawned bifrost serve with Nezha data)', () => {
+  const data = tempDir('bifrost-web-nezha-');
+  let browser: Browser;
+  beforeAll(async () => {
+    const r = await runCli(['import', '--format', 'nezha', nezhaSlice(), '--data', data]);
+    expect(r.code).toBe(0);
+    mkdirSync(SHOTS, { recursive: true });
+    // the flags this machine needs: no sandbox as root, no background connections (closed network)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  }, 90_000);
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  async function open(url: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text());
+    });
+    await page.goto(url);
+    (page as Page & { problems: string[] }).problems = problems;
+    return page;
+  }
+
+  it('overview lists each injected fault\'s incident with its top cause; clicking through reaches the evidence; live updates arrive without reload', async () => {
+    const s = await serve(['--data', data, '--detect-every', '1s']);
+    const scan = await fetch(`${s.url}/api/v1/incidents/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '2023-01-29T08:40:00Z', to: '2023-01-29T09:20:00Z' }) });
+    expect(scan.status).toBe(200);
+
+    const t0 = Date.now();
+    const page = await open(`${s.url}/`);
+    const rows = page.locator('table.incidents tbody tr');
+    await rows.first().waitFor();
+    const loadMs = Date.now() - t0;
+    expect(await rows.count()).toBe(2);
+    await expect.poll(() => page.locator('.live').textContent()).toBe('live');
+    const text = await page.locator('table.incidents').innerText();
+    expect(text).toMatch(/ts-contacts-service/);
+    expect(text).toMatch(/ts-basic-service/);
+    expect(await page.locator('table.services tbody tr').count()).toBeGreaterThan(3);
+    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+
+    // click through to the evidence of the ts-basic-service fault
+    await page.locator('table.incidents tr', { hasText: 'ts-basic-service' }).locator('a').first().click();
+    await page.locator('ol.causes > li').first().waitFor();
+    expect(page.url()).toMatch(/#\/incidents\/inc_/);
+    expect(await page.locator('ol.causes > li').first().locator('strong').first().textContent()).toBe('ts-basic-service');
+    await expect.poll(() => page.locator('#evidence-e1').innerText()).toMatch(/Get Route By Ids Failed/);
+    expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(1);
+    await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
+
+    // a deep link opens the same view
+    const deep = await open(page.url());
+    await deep.locator('ol.causes > li').first().waitFor();
+    await deep.close();
+
+    // live: a burst of a new error in the last minute becomes an incident; the overview shows it without reload
+    await page.goto(`${s.url}/#/`);
+    await rows.first().waitFor();
+    const lastMinute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+    const records = [
+      ...Array.from({ length: 37 * 20 }, (_, k) => ({ timeUnixNano: ns(lastMinute - 38 * 60_000 + k * 3000), severityText: 'INFO', severityNumber: 9, body: { stringValue: `served request ${k} in ${k % 40} ms` } })),
+      ...Array.from({ length: 30 }, (_, k) => ({ timeUnixNano: ns(lastMinute + 5000 + k * 1500), severityText: 'ERROR', severityNumber: 17, body: { stringValue: `payment provider timeout after ${3000 + k} ms` } })),
+    ];
+    const sent = await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeLogs: [{ logRecords: records }] }] }) });
+    expect(sent.status).toBe(200);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(3);
+    expect(await rows.first().innerText()).toMatch(/open[\s\S]*checkout/);
+    expect((page as Page & { problems: string[] }).problems).toEqual([]);
+    process.stderr.write(`dashboard: first incidents shown ${loadMs} ms after navigation (loopback)\n`);
+    await page.close();
+  }, 90_000);
+
+  it('asks for an API key when the server requires one, and then works with it', async () => {
+    const keyed = tempDir('bifrost-web-keys-');
+    const created = await runCli(['keys', 'create', '--data', keyed, '--scope', 'read', '--tenant', 'default', '--name', 'browser']);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^bfk_/);
+    const s = await serve(['--data', keyed, '--auth', '--detect-every', 'off']);
+    const page = await open(`${s.url}/`);
+    await page.locator('form.key-prompt').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'api-key.png') });
+    await page.locator('form.key-prompt input').fill(key);
+    await page.locator('form.key-prompt button').click();
+    await page.locator('#incidents-h').waitFor();
+    expect(await page.locator('.empty').first().innerText()).toMatch(/No incidents/);
+    await page.close();
+  }, 60_000);
+});

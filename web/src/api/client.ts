@@ -1,0 +1,156 @@
+import type { Explanation, Extent, Finding, Graph, Incident, Page, Rca } from './types.js';
+
+const KEY = 'bifrost.apiKey';
+
+/** The API key the person gave (kept in this browser), sent with every call. */
+export const apiKey = {
+  get: (): string | null => localStorage.getItem(KEY),
+  set: (k: string) => {
+    localStorage.setItem(KEY, k);
+  },
+  clear: () => {
+    localStorage.removeItem(KEY);
+  },
+};
+
+/** An answer that is not 2xx: the status and the server's message (401: a key is needed). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const k = apiKey.get();
+  return { ...(k === null ? {} : { authorization: `Bearer ${k}` }), ...extra };
+}
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      message = ((await res.json()) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(res.status, message);
+  }
+  return (await res.json()) as T;
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
+  const t = s.toString();
+  return t === '' ? '' : `?${t}`;
+};
+
+export const api = {
+  incidents: (p: { status?: string; limit?: number } = {}) => call<Page<Incident>>(`/incidents${q({ limit: 50, ...p })}`),
+  incident: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}`),
+  acknowledge: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}/acknowledge`, { method: 'POST' }),
+  resolve: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}/resolve`, { method: 'POST' }),
+  findings: (p: { from?: string; to?: string; limit?: number } = {}) => call<Page<Finding>>(`/findings${q({ limit: 20, ...p })}`),
+  graph: (p: { from?: string; to?: string }) => call<Graph>(`/graph${q(p)}`),
+  rca: (p: { at: string; window?: string }) => call<Rca>(`/rca${q(p)}`),
+  extent: () => call<Extent>('/extent'),
+  /** The model's explanation, streamed: onText as the answer is written, then the explanation. */
+  explain: async (id: string, onText: (t: string) => void): Promise<Explanation> => {
+    const res = await fetch(`/api/v1/incidents/${encodeURIComponent(id)}/explain`, { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });
+    if (!res.ok || res.body === null) throw new ApiError(res.status, `explain failed: ${res.status}`);
+    let last: Explanation | undefined;
+    for await (const ev of sseEvents(res.body)) {
+      if (ev.event === 'text') onText((JSON.parse(ev.data) as { text: string }).text);
+      if (ev.event === 'explanation') last = JSON.parse(ev.data) as Explanation;
+    }
+    if (last === undefined) throw new ApiError(502, 'the explanation stream ended without an answer');
+    return last;
+  },
+};
+
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
+
+/** Server-Sent Events out of a fetch body (EventSource cannot send the API key header). */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buf += decoder.decode(value, { stream: true });
+    let end = buf.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      end = buf.indexOf('\n\n');
+      const ev = parseSseBlock(block);
+      if (ev !== undefined) yield ev;
+    }
+  }
+}
+
+/** One event block: `id:`, `event:`, `data:` lines (several data lines join with newlines); comments are heartbeats. */
+export function parseSseBlock(block: string): SseEvent | undefined {
+  let id: string | undefined;
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line === '' || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') id = value;
+    else if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (data.length === 0 && id === undefined) return undefined;
+  return { ...(id === undefined ? {} : { id }), event, data: data.join('\n') };
+}
+
+/**
+ * Follows /api/v1/stream: calls onEvent for each event, reconnects with Last-Event-ID after a
+ * drop (1 s, then up to 15 s), reports whether it is connected. Returns a stop function.
+ */
+export function followStream(onEvent: (e: SseEvent) => void, onState: (connected: boolean) => void): () => void {
+  const state = { stopped: false };
+  // read through a function: stop() changes it while the loop awaits
+  const stopped = () => state.stopped;
+  let lastId: string | undefined;
+  let ctrl = new AbortController();
+  let delay = 1000;
+  const run = async () => {
+    while (!stopped()) {
+      try {
+        ctrl = new AbortController();
+        const res = await fetch(`/api/v1/stream${lastId === undefined ? '' : `?lastEventId=${lastId}`}`, { headers: headers({ accept: 'text/event-stream' }), signal: ctrl.signal });
+        if (!res.ok || res.body === null) throw new Error(String(res.status));
+        onState(true);
+        delay = 1000;
+        for await (const ev of sseEvents(res.body)) {
+          if (ev.id !== undefined) lastId = ev.id;
+          onEvent(ev);
+        }
+      } catch {
+        // dropped or refused: try again
+      }
+      onState(false);
+      if (stopped()) return;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 15_000);
+    }
+  };
+  void run();
+  return () => {
+    state.stopped = true;
+    ctrl.abort();
+  };
+}

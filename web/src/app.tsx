@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, apiKey, followStream } from './api/client.js';
+import type { SseEvent } from './api/client.js';
+import { IncidentView } from './views/incident.js';
+import { Overview } from './views/overview.js';
+
+/** The route is the URL's hash (#/, #/incidents/<id>): deep links work, the server serves one page. */
+function useRoute(): string {
+  const [route, setRoute] = useState(() => location.hash.replace(/^#/, '') || '/');
+  useEffect(() => {
+    const on = () => {
+      setRoute(location.hash.replace(/^#/, '') || '/');
+    };
+    addEventListener('hashchange', on);
+    return () => {
+      removeEventListener('hashchange', on);
+    };
+  }, []);
+  return route;
+}
+
+/** Live events from /api/v1/stream: a counter that views watch to refresh, and whether it is connected. */
+function useLive(): { version: number; connected: boolean; last: SseEvent | undefined } {
+  const [state, setState] = useState<{ version: number; connected: boolean; last: SseEvent | undefined }>({ version: 0, connected: false, last: undefined });
+  useEffect(
+    () =>
+      followStream(
+        (e) => {
+          setState((s) => ({ ...s, version: s.version + 1, last: e }));
+        },
+        (connected) => {
+          setState((s) => ({ ...s, connected }));
+        },
+      ),
+    [],
+  );
+  return state;
+}
+
+function KeyPrompt({ onSaved }: { onSaved: () => void }) {
+  const [key, setKey] = useState('');
+  return (
+    <form
+      className="card key-prompt"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apiKey.set(key.trim());
+        onSaved();
+      }}
+    >
+      <h2>This server needs an API key</h2>
+      <p>
+        Create one with <code>bifrost keys create --scope read</code> and paste it here. It is kept in this browser only.
+      </p>
+      <label>
+        API key <input type="password" value={key} onChange={(e) => { setKey(e.target.value); }} autoFocus required />
+      </label>
+      <button type="submit">Use this key</button>
+    </form>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const live = useLive();
+  const [needKey, setNeedKey] = useState(false);
+  const [, setReload] = useState(0);
+  const onError = useCallback((e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) setNeedKey(true);
+  }, []);
+  const incident = /^\/incidents\/([^/]+)$/.exec(route);
+  return (
+    <>
+      <header className="top">
+        <a href="#/" className="brand" aria-label="Bifrost overview">
+          Bifrost
+        </a>
+        <nav aria-label="Views">
+          <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
+            Overview
+          </a>
+        </nav>
+        <span className={`live ${live.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
+          {live.connected ? 'live' : 'reconnecting…'}
+        </span>
+        {apiKey.get() !== null && (
+          <button
+            className="link"
+            onClick={() => {
+              apiKey.clear();
+              setReload((n) => n + 1);
+            }}
+          >
+            forget key
+          </button>
+        )}
+      </header>
+      <main>
+        {needKey ? (
+          <KeyPrompt
+            onSaved={() => {
+              setNeedKey(false);
+              setReload((n) => n + 1);
+            }}
+          />
+        ) : incident !== null ? (
+          <IncidentView id={decodeURIComponent(incident[1]!)} live={live.version} onError={onError} />
+        ) : (
+          <Overview live={live.version} onError={onError} />
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseSseBlock } from '../api/client.js';
+import type { ServiceHealth } from '../api/types.js';
+import { withCitations } from './citations.js';
+import { duration, percent, shortTime } from './format.js';
+import { byHealth, healthOf } from './health.js';
+
+const svc = (service: string, over: Partial<ServiceHealth> = {}): ServiceHealth => ({ service, spans: 100, ratePerMin: 10, errorRatio: 0, p50Ms: 10, p90Ms: 20, shift: null, ...over });
+
+describe('dashboard logic', () => {
+  it('health: failing on errors or a rise of errors, degraded on doubled latency, idle without spans; worst first', () => {
+    expect(healthOf(svc('a', { errorRatio: 0.2 }))).toBe('failing');
+    expect(healthOf(svc('a', { errorRatio: 0.02, shift: { p90Ratio: 1, errorRatioChange: 0.06, before: { count: 10, p90Ms: 20 } } }))).toBe('failing');
+    expect(healthOf(svc('a', { shift: { p90Ratio: 2.5, errorRatioChange: 0, before: { count: 10, p90Ms: 8 } } }))).toBe('degraded');
+    expect(healthOf(svc('a', { spans: 0 }))).toBe('idle');
+    expect(healthOf(svc('a'))).toBe('ok');
+    expect(byHealth([svc('b'), svc('z', { errorRatio: 0.5 }), svc('a')]).map((x) => x.service.service)).toEqual(['z', 'a', 'b']);
+  });
+
+  it('citations become links, also several in one bracket; other brackets stay text', () => {
+    expect(withCitations('starts at [e1] and [e2, c1]; see [note]')).toEqual([{ text: 'starts at ' }, { cite: 'e1' }, { text: ' and ' }, { cite: 'e2' }, { cite: 'c1' }, { text: '; see [note]' }]);
+  });
+
+  it('formats durations, percentages and times for a glance', () => {
+    expect(duration(95_000)).toBe('1m 35s');
+    expect(duration(7_380_000)).toBe('2h 3m');
+    expect(duration(3 * 86_400_000)).toBe('3d 0h');
+    expect(percent(0.123)).toBe('12%');
+    expect(percent(0.012)).toBe('1.2%');
+    const t = Date.UTC(2026, 10, 23, 10, 5, 7);
+    expect(shortTime(t, t)).toBe('10:05:07');
+    expect(shortTime(t)).toBe('2026-11-23 10:05');
+  });
+
+  it('reads Server-Sent Event blocks: ids, event names, multi-line data; heartbeats are nothing', () => {
+    expect(parseSseBlock('id: 7\nevent: incident.opened\ndata: {"a":1}')).toEqual({ id: '7', event: 'incident.opened', data: '{"a":1}' });
+    expect(parseSseBlock('data: a\ndata: b')).toEqual({ event: 'message', data: 'a\nb' });
+    expect(parseSseBlock(': heartbeat')).toBeUndefined();
+  });
+});

@@ -1,0 +1,217 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.js';
+import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
+import { withCitations } from '../logic/citations.js';
+import { duration, shortTime } from '../logic/format.js';
+
+function Cited({ text }: { text: string }) {
+  return (
+    <>
+      {withCitations(text).map((p, i) =>
+        'cite' in p ? (
+          <a key={i} className="cite" href={`#evidence-${p.cite}`} onClick={(e) => { e.preventDefault(); document.getElementById(`evidence-${p.cite}`)?.scrollIntoView({ block: 'center' }); }}>
+            {p.cite}
+          </a>
+        ) : (
+          <span key={i}>{p.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+function Evidence({ item }: { item: EvidenceItem }) {
+  return (
+    <li id={`evidence-${item.id}`} className="evidence">
+      <span className="eid">{item.id}</span> <span className="kind">{item.signal}</span> {item.reason}
+      {item.examples !== undefined && item.examples.length > 0 && (
+        <ul className="lines">
+          {item.examples.map((x) => (
+            <li key={x.logId}>
+              <time>{shortTime(x.timeMs)}</time> <code>{x.body}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      {item.spans !== undefined && item.spans.length > 0 && (
+        <ul className="lines">
+          {item.spans.map((s) => (
+            <li key={s.spanId}>
+              span <code>{s.operation}</code> {s.durationMs} ms {s.statusCode === 2 ? 'error' : 'ok'} · trace <code>{s.traceId}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function Explain({ id }: { id: string }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Explanation | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const run = () => {
+    setBusy(true);
+    setText('');
+    setResult(undefined);
+    setError(undefined);
+    api
+      .explain(id, (t) => {
+        setText((s) => s + t);
+      })
+      .then(setResult, (e: unknown) => {
+        setError(e instanceof Error ? e.message : String(e));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+  const a = result?.answer;
+  return (
+    <section aria-labelledby="explain-h" className="card">
+      <h2 id="explain-h">Explanation</h2>
+      <button onClick={run} disabled={busy}>
+        {busy ? 'Explaining…' : 'Explain'}
+      </button>
+      {busy && text !== '' && <pre className="stream" aria-live="polite">{text}</pre>}
+      {error !== undefined && <p className="error" role="alert">{error}</p>}
+      {result !== undefined && (
+        <div className="answer" aria-live="polite">
+          <p className="meta">
+            {result.status}
+            {result.provider === undefined ? '' : ` · ${result.provider} ${result.model ?? ''}`} · {result.prompt}
+            {result.cached ? ' · from the cache' : ''}
+          </p>
+          {result.note !== undefined && <p className="note">{result.note}</p>}
+          {a !== undefined && (
+            <>
+              <p><Cited text={a.summary} /></p>
+              <p>
+                <strong>Probable cause{a.probableCause.service === '' ? '' : ` (${a.probableCause.service})`}:</strong> <Cited text={a.probableCause.text} /> {a.probableCause.citations.map((c) => <Cited key={c} text={`[${c}]`} />)}
+              </p>
+              <ul>
+                {a.issues.map((x, i) => (
+                  <li key={i}>
+                    <Cited text={x.text} /> {x.citations.map((c) => <Cited key={c} text={`[${c}]`} />)}
+                  </li>
+                ))}
+              </ul>
+              {a.suggestions.length > 0 && (
+                <>
+                  <h3>What to do next</h3>
+                  <ul>
+                    {a.suggestions.map((x, i) => (
+                      <li key={i}>
+                        <Cited text={x.text} />
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              <p className="meta">confidence: {a.confidence}</p>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** One incident: status and actions, ranked causes with their evidence inline, the timeline, the model's explanation on request. */
+export function IncidentView({ id, live, onError }: { id: string; live: number; onError: (e: unknown) => void }) {
+  const [incident, setIncident] = useState<Incident | undefined>();
+  const [rca, setRca] = useState<Rca | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    const run = { cancelled: false };
+    // read through a function: the flag changes while the requests are awaited
+    const alive = () => !run.cancelled;
+    api
+      .incident(id)
+      .then(async (i) => {
+        if (!alive()) return;
+        setIncident(i);
+        const span = i.lastSymptomMs - i.firstSymptomMs;
+        const window = `${Math.min(60, Math.max(10, Math.ceil((span + 300_000) / 60_000)))}m`;
+        const r = await api.rca({ at: new Date(i.firstSymptomMs).toISOString(), window });
+        if (alive()) setRca(r);
+      })
+      .catch((e: unknown) => {
+        onError(e);
+        if (alive()) setError(e instanceof Error ? e.message : String(e));
+      });
+    return () => {
+      run.cancelled = true;
+    };
+  }, [id, live, onError]);
+
+  if (error !== undefined) return <p className="error" role="alert">Could not load incident {id}: {error}</p>;
+  if (incident === undefined) return <p aria-busy="true">Loading…</p>;
+  const act = (f: (id: string) => Promise<Incident>) => () => {
+    f(id).then(setIncident, onError);
+  };
+  return (
+    <div className="incident">
+      <p>
+        <a href="#/">← Overview</a>
+      </p>
+      <h1>{incident.title}</h1>
+      <p className="facts">
+        <span className={`status ${incident.status}`}>{incident.status}</span> since {shortTime(incident.firstSymptomMs)} UTC · detected after {duration(incident.mttdMs)}
+        {incident.mttrMs === undefined ? '' : ` · resolved after ${duration(incident.mttrMs)}`} · services {incident.services.join(', ')}
+      </p>
+      <p className="actions">
+        <button onClick={act(api.acknowledge)} disabled={incident.status !== 'open'}>
+          Acknowledge
+        </button>
+        <button onClick={act(api.resolve)} disabled={incident.status === 'resolved'}>
+          Resolve
+        </button>
+      </p>
+
+      <section aria-labelledby="causes-h" className="card">
+        <h2 id="causes-h">Probable root causes</h2>
+        {rca === undefined ? (
+          <p aria-busy="true">Ranking…</p>
+        ) : (
+          <ol className="causes">
+            {rca.candidates.slice(0, 5).map((c) => (
+              <li key={c.service}>
+                <strong>{c.service}</strong> <span className="score">{c.score.toFixed(2)}</span>
+                <ul className="reasons">
+                  {c.reasons.map((r, i) => (
+                    <li key={i}>{r}</li>
+                  ))}
+                </ul>
+                <ul className="evidence-list">
+                  {c.evidence.map((e) => (
+                    <Evidence key={e.id} item={e} />
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        )}
+        {rca?.notes.map((n) => (
+          <p key={n} className="note">
+            {n}
+          </p>
+        ))}
+      </section>
+
+      <Explain id={id} />
+
+      <section aria-labelledby="timeline-h" className="card">
+        <h2 id="timeline-h">Timeline</h2>
+        <ol className="timeline">
+          {incident.timeline.map((e, i) => (
+            <li key={i} className={`ev ${e.kind}`}>
+              <time>{shortTime(e.timeMs, incident.firstSymptomMs)}</time> <span className="kind">{e.kind}</span> {e.service === undefined ? '' : <strong>{e.service}</strong>} {e.text}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.js';
+import type { Finding, Graph, Incident } from '../api/types.js';
+import { duration, percent, shortTime } from '../logic/format.js';
+import { byHealth } from '../logic/health.js';
+
+interface Data {
+  incidents: Incident[];
+  findings: Finding[];
+  graph: Graph | undefined;
+  /** End of the data shown: now, or the last record of imported data. */
+  asOfMs: number;
+}
+
+const HOUR = 3_600_000;
+
+/** Health of every service, open and recent incidents with their top cause, recent findings; refreshed on live events. */
+export function Overview({ live, onError }: { live: number; onError: (e: unknown) => void }) {
+  const [data, setData] = useState<Data | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    const run = { cancelled: false };
+    (async () => {
+      const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: 50 })]);
+      const lastMs = extent.to === null ? Date.now() : Math.min(Date.now(), Date.parse(extent.to) + 1000);
+      // live data: the last hour; imported data: the hour around the latest incident, else the last hour of data
+      const newest = incidents.items[0];
+      const asOfMs = Date.now() - lastMs < HOUR ? Date.now() : newest === undefined ? lastMs : Math.min(lastMs, newest.lastSymptomMs + 10 * 60_000);
+      const [findings, graph] = await Promise.all([
+        api.findings({ limit: 15, to: new Date(asOfMs).toISOString() }),
+        api.graph({ from: new Date(asOfMs - HOUR).toISOString(), to: new Date(asOfMs).toISOString() }).catch(() => undefined),
+      ]);
+      if (!run.cancelled) {
+        setData({ incidents: incidents.items, findings: findings.items, graph, asOfMs });
+        setError(undefined);
+      }
+    })().catch((e: unknown) => {
+      onError(e);
+      if (!run.cancelled) setError(e instanceof Error ? e.message : String(e));
+    });
+    return () => {
+      run.cancelled = true;
+    };
+  }, [live, onError]);
+
+  if (error !== undefined) return <p className="error" role="alert">Could not load the overview: {error}</p>;
+  if (data === undefined) return <p aria-busy="true">Loading…</p>;
+  const open = data.incidents.filter((i) => i.status !== 'resolved');
+  return (
+    <div className="overview">
+      <section aria-labelledby="incidents-h" className="card">
+        <h2 id="incidents-h">
+          Incidents <span className="count">{open.length} open · {data.incidents.length} in all</span>
+        </h2>
+        {data.incidents.length === 0 ? (
+          <p className="empty">No incidents. Live detection runs every minute; for imported data, scan a period (POST /api/v1/incidents/scan or bifrost incidents).</p>
+        ) : (
+          <table className="incidents">
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Since</th>
+                <th scope="col">Top cause</th>
+                <th scope="col">Services</th>
+                <th scope="col">Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.incidents.map((i) => (
+                <tr key={i.id} data-incident={i.id}>
+                  <td>
+                    <span className={`status ${i.status}`}>{i.status}</span>
+                  </td>
+                  <td>
+                    <a href={`#/incidents/${encodeURIComponent(i.id)}`}>{shortTime(i.firstSymptomMs)}</a>
+                  </td>
+                  <td>
+                    {i.causes[0] === undefined ? '—' : (
+                      <>
+                        <strong>{i.causes[0].service}</strong> <span className="score">{i.causes[0].score.toFixed(2)}</span>
+                        <div className="reason">{i.causes[0].reasons[0]}</div>
+                      </>
+                    )}
+                  </td>
+                  <td>{i.services.join(', ')}</td>
+                  <td>{duration((i.resolvedMs ?? i.lastSymptomMs) - i.firstSymptomMs)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="services-h" className="card">
+        <h2 id="services-h">
+          Services <span className="count">hour to {shortTime(data.asOfMs)} UTC, against the hour before</span>
+        </h2>
+        {data.graph === undefined || data.graph.services.length === 0 ? (
+          <p className="empty">No spans in this hour: services appear with traces (OTLP /v1/traces).</p>
+        ) : (
+          <table className="services">
+            <thead>
+              <tr>
+                <th scope="col">Service</th>
+                <th scope="col">Health</th>
+                <th scope="col">Rate</th>
+                <th scope="col">Errors</th>
+                <th scope="col">p90</th>
+                <th scope="col">p90 vs before</th>
+              </tr>
+            </thead>
+            <tbody>
+              {byHealth(data.graph.services).map(({ service: s, health }) => (
+                <tr key={s.service}>
+                  <th scope="row">{s.service}</th>
+                  <td>
+                    <span className={`health ${health}`}>{health}</span>
+                  </td>
+                  <td>{s.ratePerMin.toFixed(1)}/min</td>
+                  <td>{percent(s.errorRatio)}</td>
+                  <td>{Math.round(s.p90Ms)} ms</td>
+                  <td>{s.shift?.p90Ratio == null ? '—' : `${s.shift.p90Ratio.toFixed(2)}×`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="findings-h" className="card">
+        <h2 id="findings-h">Recent findings</h2>
+        {data.findings.length === 0 ? (
+          <p className="empty">No findings yet.</p>
+        ) : (
+          <ul className="findings">
+            {data.findings.map((f) => (
+              <li key={f.id}>
+                <time dateTime={f.time}>{shortTime(Date.parse(f.time))}</time> <span className="kind">{f.kind}</span> {f.reason}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
