@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postLiveBurst } from './helpers/live-burst.js';
 import { startLlmStandIn } from './helpers/llm-stand-in.js';
 import { nezhaSlice } from './helpers/nezha.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
@@ -103,16 +104,7 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     expect(await noop.json()).toMatchObject({ id: b!.id, status: 'resolved' });
 
     // live detection: 38 quiet minutes of a service, then a burst of a new error in the last minute
-    const now = Date.now();
-    const lastMinute = Math.floor(now / 60_000) * 60_000 - 60_000;
-    const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
-    const records = [
-      ...Array.from({ length: 37 * 20 }, (_, k) => ({ timeUnixNano: ns(lastMinute - 38 * 60_000 + k * 3000), severityText: 'INFO', severityNumber: 9, body: { stringValue: `served request ${k} in ${k % 40} ms` } })),
-      // all within the last whole minute, so that one minute holds the burst whatever the clock says
-      ...Array.from({ length: 30 }, (_, k) => ({ timeUnixNano: ns(lastMinute + 5000 + k * 1500), severityText: 'ERROR', severityNumber: 17, body: { stringValue: `payment provider timeout after ${3000 + k} ms` } })),
-    ];
-    const sent = await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeLogs: [{ logRecords: records }] }] }) });
-    expect(sent.status).toBe(200);
+    expect(await postLiveBurst(s.url)).toBe(200);
     await until(() => stream.events.length >= 3, 'the live incident', 20_000);
     const live = JSON.parse(stream.events[2]!.data!) as { id: string; status: string; services: string[]; causes: { service: string; reasons: string[] }[] };
     expect(stream.events[2]!.event).toBe('incident.opened');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postLiveBurst } from './helpers/live-burst.js';
 import { nezhaSlice } from './helpers/nezha.js';
 import { ROOT, runCli, tempDir } from './helpers/run-cli.js';
 import { serve, stopServers } from './helpers/serve.js';
@@ -77,14 +78,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     // live: a burst of a new error in the last minute becomes an incident; the overview shows it without reload
     await page.goto(`${s.url}/#/`);
     await rows.first().waitFor();
-    const lastMinute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-    const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
-    const records = [
-      ...Array.from({ length: 37 * 20 }, (_, k) => ({ timeUnixNano: ns(lastMinute - 38 * 60_000 + k * 3000), severityText: 'INFO', severityNumber: 9, body: { stringValue: `served request ${k} in ${k % 40} ms` } })),
-      ...Array.from({ length: 30 }, (_, k) => ({ timeUnixNano: ns(lastMinute + 5000 + k * 1500), severityText: 'ERROR', severityNumber: 17, body: { stringValue: `payment provider timeout after ${3000 + k} ms` } })),
-    ];
-    const sent = await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeLogs: [{ logRecords: records }] }] }) });
-    expect(sent.status).toBe(200);
+    expect(await postLiveBurst(s.url)).toBe(200);
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(3);
     expect(await rows.first().innerText()).toMatch(/open[\s\S]*checkout/);
     expect((page as Page & { problems: string[] }).problems).toEqual([]);

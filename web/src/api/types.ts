@@ -1,32 +1,9 @@
-/** The parts of the REST API (/openapi.json) the dashboard reads. */
+/** The parts of the REST API (/openapi.json) the dashboard reads; incidents and explanations are the server's own types. */
 
-export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+import type { incidentView } from '../../../src/core/domain/incident.js';
 
-export interface IncidentEvent {
-  timeMs: number;
-  time?: string;
-  kind: 'first-symptom' | 'detected' | 'symptom' | 'change' | 'acknowledged' | 'resolved' | 'reopened';
-  text: string;
-  service?: string;
-}
-
-export interface Incident {
-  id: string;
-  status: IncidentStatus;
-  title: string;
-  firstSymptomMs: number;
-  detectedMs: number;
-  lastSymptomMs: number;
-  resolvedMs?: number;
-  resolvedBy?: 'detector' | 'person';
-  acknowledgedMs?: number;
-  peakScore: number;
-  services: string[];
-  causes: { service: string; score: number; reasons: string[] }[];
-  timeline: IncidentEvent[];
-  mttdMs: number;
-  mttrMs?: number;
-}
+/** An incident as GET /api/v1/incidents/{id} answers (the server's own view type, not a copy). */
+export type Incident = ReturnType<typeof incidentView>;
 
 export interface Page<T> {
   items: T[];
@@ -76,20 +53,7 @@ export interface Rca {
   notes: string[];
 }
 
-export interface CitedText {
-  text: string;
-  citations: string[];
-}
-
-export interface Explanation {
-  status: 'explained' | 'inconclusive' | 'unavailable';
-  note?: string;
-  provider?: string;
-  model?: string;
-  prompt: string;
-  cached: boolean;
-  answer?: { verdict: string; summary: string; probableCause: CitedText & { service: string }; issues: CitedText[]; suggestions: CitedText[]; confidence: string };
-}
+export type { Explanation } from '../../../src/core/domain/explanation.js';
 
 export interface Extent {
   from: string | null;
