@@ -69,9 +69,24 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await expect.poll(() => page.locator('#evidence-e1').innerText()).toMatch(/Get Route By Ids Failed/);
     expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(1);
     await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
+    const incidentUrl = page.url();
+
+    // log patterns: templates with counts over time; search; the lines of a template
+    await page.locator('nav a', { hasText: 'Log patterns' }).click();
+    const patterns = page.locator('table.patterns-table tbody tr');
+    await patterns.first().waitFor();
+    expect(await patterns.count()).toBeGreaterThan(10);
+    await page.locator('.toolbar input[type=search]').fill('Get Route By Ids');
+    await expect.poll(() => patterns.count()).toBeGreaterThan(0);
+    expect(await page.locator('table.patterns-table').innerText()).toMatch(/getRoutesByRouteIds/);
+    await patterns.first().locator('button.template').click();
+    await expect.poll(() => page.locator('.drill li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.drill').innerText()).toMatch(/Get Route By Ids Failed|getRoutesByRouteIds/);
+    await page.locator('.toolbar input[type=search]').fill('');
+    await page.screenshot({ path: join(SHOTS, 'patterns.png') });
 
     // a deep link opens the same view
-    const deep = await open(page.url());
+    const deep = await open(incidentUrl);
     await deep.locator('ol.causes > li').first().waitFor();
     await deep.close();
 

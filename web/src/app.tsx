@@ -3,6 +3,7 @@ import { ApiError, apiKey, followStream } from './api/client.js';
 import type { SseEvent } from './api/client.js';
 import { IncidentView } from './views/incident.js';
 import { Overview } from './views/overview.js';
+import { Patterns } from './views/patterns.js';
 
 /** The route is the URL's hash (#/, #/incidents/<id>): deep links work, the server serves one page. */
 function useRoute(): string {
@@ -79,6 +80,9 @@ export function App() {
           <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
             Overview
           </a>
+          <a href="#/patterns" aria-current={route === '/patterns' ? 'page' : undefined}>
+            Log patterns
+          </a>
         </nav>
         <span className={`live ${live.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
           {live.connected ? 'live' : 'reconnecting…'}
@@ -103,6 +107,8 @@ export function App() {
               setReload((n) => n + 1);
             }}
           />
+        ) : route === '/patterns' ? (
+          <Patterns live={live.version} onError={onError} />
         ) : incident !== null ? (
           <IncidentView id={decodeURIComponent(incident[1]!)} live={live.version} onError={onError} />
         ) : (

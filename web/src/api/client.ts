@@ -1,4 +1,5 @@
-import type { Explanation, Extent, Finding, Graph, Incident, Page, Rca } from './types.js';
+import type { TemplateBucket } from '../logic/patterns.js';
+import type { Explanation, Extent, Finding, Graph, Incident, LogLine, Page, Rca } from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -58,6 +59,9 @@ export const api = {
   graph: (p: { from?: string; to?: string }) => call<Graph>(`/graph${q(p)}`),
   rca: (p: { at: string; window?: string }) => call<Rca>(`/rca${q(p)}`),
   extent: () => call<Extent>('/extent'),
+  templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),
+  logs: (p: { template?: string; from?: string; to?: string; q?: string; limit?: number }) => call<Page<LogLine>>(`/logs${q({ limit: 50, ...p })}`),
+  services: () => call<{ items: { service: string }[] }>('/services'),
   /** The model's explanation, streamed: onText as the answer is written, then the explanation. */
   explain: async (id: string, onText: (t: string) => void): Promise<Explanation> => {
     const res = await fetch(`/api/v1/incidents/${encodeURIComponent(id)}/explain`, { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });

@@ -59,3 +59,13 @@ export interface Extent {
   from: string | null;
   to: string | null;
 }
+
+export interface LogLine {
+  id: string;
+  time: string;
+  severityText: string;
+  body: string;
+  resource: { service?: string; pod?: string };
+  traceId: string;
+  templateId: string;
+}

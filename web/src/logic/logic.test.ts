@@ -4,6 +4,8 @@ import type { ServiceHealth } from '../api/types.js';
 import { withCitations } from './citations.js';
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
+import { patternsOf, sparkline } from './patterns.js';
+import { focusEnd } from './range.js';
 
 const svc = (service: string, over: Partial<ServiceHealth> = {}): ServiceHealth => ({ service, spans: 100, ratePerMin: 10, errorRatio: 0, p50Ms: 10, p90Ms: 20, shift: null, ...over });
 
@@ -36,5 +38,37 @@ describe('dashboard logic', () => {
     expect(parseSseBlock('id: 7\nevent: incident.opened\ndata: {"a":1}')).toEqual({ id: '7', event: 'incident.opened', data: '{"a":1}' });
     expect(parseSseBlock('data: a\ndata: b')).toEqual({ event: 'message', data: 'a\nb' });
     expect(parseSseBlock(': heartbeat')).toBeUndefined();
+  });
+});
+
+describe('log patterns', () => {
+  const M = 60_000;
+  const range = { fromMs: 0, toMs: 10 * M, bucketMs: M };
+  const rows = [
+    { templateId: 'a', template: 'GET /api <*>', bucketMs: 0, count: 5 },
+    { templateId: 'a', template: 'GET /api <*>', bucketMs: 3 * M, count: 7 },
+    { templateId: 'b', template: 'payment timeout after <*> ms', bucketMs: 8 * M, count: 30 },
+    { templateId: 'c', template: 'disk almost full', bucketMs: 2 * M, count: 1 },
+  ];
+  it('one pattern per template: totals, a series over the whole range, new and rare badges, busiest first', () => {
+    const p = patternsOf(rows, range);
+    expect(p.map((x) => [x.templateId, x.total, x.isNew, x.isRare])).toEqual([['b', 30, true, false], ['a', 12, false, false], ['c', 1, false, true]]);
+    expect(p[1]!.series).toEqual([5, 0, 0, 7, 0, 0, 0, 0, 0, 0]);
+    expect(patternsOf(rows, range, 'PAYMENT').map((x) => x.templateId)).toEqual(['b']);
+  });
+  it('sparkline points scale to the box, the highest at the top', () => {
+    expect(sparkline([0, 5, 10], 100, 20)).toBe('0.0,20.0 50.0,10.0 100.0,0.0');
+    expect(sparkline([0, 0], 10, 4)).toBe('0.0,4.0 10.0,4.0');
+  });
+});
+
+describe('the time a view focuses on', () => {
+  const H = 3_600_000;
+  it('now for live data; for imported data the latest incident (plus 10 min), else the last record', () => {
+    const now = 100 * H;
+    expect(focusEnd(now, now - 5 * 60_000, undefined)).toBe(now);
+    expect(focusEnd(now, 50 * H, 20 * H)).toBe(20 * H + 10 * 60_000);
+    expect(focusEnd(now, 50 * H, undefined)).toBe(50 * H + 1000);
+    expect(focusEnd(now, undefined, undefined)).toBe(now);
   });
 });

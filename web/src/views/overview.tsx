@@ -3,6 +3,7 @@ import { api } from '../api/client.js';
 import type { Finding, Graph, Incident } from '../api/types.js';
 import { duration, percent, shortTime } from '../logic/format.js';
 import { byHealth } from '../logic/health.js';
+import { focusEnd } from '../logic/range.js';
 
 interface Data {
   incidents: Incident[];
@@ -22,10 +23,8 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
     const run = { cancelled: false };
     (async () => {
       const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: 50 })]);
-      const lastMs = extent.to === null ? Date.now() : Math.min(Date.now(), Date.parse(extent.to) + 1000);
       // live data: the last hour; imported data: the hour around the latest incident, else the last hour of data
-      const newest = incidents.items[0];
-      const asOfMs = Date.now() - lastMs < HOUR ? Date.now() : newest === undefined ? lastMs : Math.min(lastMs, newest.lastSymptomMs + 10 * 60_000);
+      const asOfMs = focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs);
       const [findings, graph] = await Promise.all([
         api.findings({ limit: 15, to: new Date(asOfMs).toISOString() }),
         api.graph({ from: new Date(asOfMs - HOUR).toISOString(), to: new Date(asOfMs).toISOString() }).catch(() => undefined),

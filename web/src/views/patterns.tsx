@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client.js';
+import type { LogLine } from '../api/types.js';
+import { shortTime } from '../logic/format.js';
+import type { TemplateBucket } from '../logic/patterns.js';
+import { patternsOf, sparkline } from '../logic/patterns.js';
+import { focusEnd } from '../logic/range.js';
+
+const RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 } as const;
+type RangeName = keyof typeof RANGES;
+/** About 60 buckets per range: a sparkline a person can read. */
+const bucketSeconds = (ms: number) => Math.max(60, Math.round(ms / 60 / 1000));
+
+function Lines({ templateId, range }: { templateId: string; range: { from: string; to: string } }) {
+  const [lines, setLines] = useState<LogLine[] | undefined>();
+  useEffect(() => {
+    api.logs({ template: templateId, ...range, limit: 50 }).then((p) => { setLines(p.items); }, () => { setLines([]); });
+  }, [templateId, range]);
+  if (lines === undefined) return <p aria-busy="true">Loading lines…</p>;
+  return (
+    <ul className="lines drill">
+      {lines.map((l) => (
+        <li key={l.id}>
+          <time dateTime={l.time}>{shortTime(Date.parse(l.time))}</time> <span className="kind">{l.severityText || '—'}</span> {l.resource.service ?? ''} <code>{l.body}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Log templates with their counts over time, new and rare badges, search, and the lines of a template. */
+export function Patterns({ live, onError }: { live: number; onError: (e: unknown) => void }) {
+  const [rangeName, setRangeName] = useState<RangeName>('1h');
+  const [search, setSearch] = useState('');
+  const [open, setOpen] = useState<string | undefined>();
+  const [data, setData] = useState<{ rows: TemplateBucket[]; fromMs: number; toMs: number; bucketMs: number } | undefined>();
+  useEffect(() => {
+    const run = { cancelled: false };
+    (async () => {
+      const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: 1 })]);
+      const toMs = focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs);
+      const span = RANGES[rangeName];
+      const bucket = bucketSeconds(span);
+      const fromMs = Math.floor((toMs - span) / (bucket * 1000)) * bucket * 1000;
+      const r = await api.templates({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket });
+      if (!run.cancelled) setData({ rows: r.items, fromMs, toMs, bucketMs: bucket * 1000 });
+    })().catch(onError);
+    return () => {
+      run.cancelled = true;
+    };
+  }, [rangeName, live, onError]);
+  const patterns = useMemo(() => (data === undefined ? [] : patternsOf(data.rows, data, search)), [data, search]);
+  const range = useMemo(() => (data === undefined ? undefined : { from: new Date(data.fromMs).toISOString(), to: new Date(data.toMs).toISOString() }), [data]);
+
+  return (
+    <section aria-labelledby="patterns-h" className="card patterns">
+      <h2 id="patterns-h">
+        Log patterns {data !== undefined && <span className="count">{patterns.length} templates · {shortTime(data.fromMs)} to {shortTime(data.toMs)} UTC</span>}
+      </h2>
+      <div className="toolbar">
+        <label>
+          Search <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} placeholder="text of a template, or its id" />
+        </label>
+        <span role="group" aria-label="Range">
+          {(Object.keys(RANGES) as RangeName[]).map((r) => (
+            <button key={r} className={r === rangeName ? 'on' : 'off'} aria-pressed={r === rangeName} onClick={() => { setRangeName(r); }}>
+              {r}
+            </button>
+          ))}
+        </span>
+      </div>
+      {data === undefined ? (
+        <p aria-busy="true">Loading…</p>
+      ) : patterns.length === 0 ? (
+        <p className="empty">No log records in this range{search === '' ? '' : ' match the search'}.</p>
+      ) : (
+        <table className="patterns-table">
+          <thead>
+            <tr>
+              <th scope="col">Records</th>
+              <th scope="col">Over time</th>
+              <th scope="col">Template</th>
+            </tr>
+          </thead>
+          <tbody>
+            {patterns.slice(0, 200).map((p) => (
+              <tr key={p.templateId} data-template={p.templateId}>
+                <td className="num">{p.total.toLocaleString('en')}</td>
+                <td>
+                  <svg width="120" height="24" role="img" aria-label={`records over time, at most ${Math.max(...p.series)} per bucket`}>
+                    <polyline points={sparkline(p.series, 118, 22)} fill="none" stroke="currentColor" strokeWidth="1.5" transform="translate(1,1)" />
+                  </svg>
+                </td>
+                <td>
+                  {p.isNew && <span className="badge new">new</span>}
+                  {p.isRare && <span className="badge rare">rare</span>}
+                  <button className="link template" aria-expanded={open === p.templateId} onClick={() => { setOpen(open === p.templateId ? undefined : p.templateId); }}>
+                    <code>{p.template}</code>
+                  </button>
+                  {open === p.templateId && range !== undefined && <Lines templateId={p.templateId} range={range} />}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
