@@ -71,6 +71,15 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
     const incidentUrl = page.url();
 
+    // service graph: drawn by Cytoscape, the same calls in a table; a service's detail on a click
+    await page.locator('nav a', { hasText: 'Service graph' }).click();
+    await page.locator('.cy canvas').first().waitFor();
+    expect(await page.locator('table.calls tbody tr').count()).toBeGreaterThan(10);
+    await page.locator('table.calls tbody tr', { hasText: 'ts-basic-service' }).first().locator('button', { hasText: 'ts-basic-service' }).click();
+    await page.locator('.service-detail').waitFor();
+    expect(await page.locator('.service-detail').innerText()).toMatch(/ts-basic-service[\s\S]*spans\/min[\s\S]*called by .*ts-travel-service/);
+    await page.screenshot({ path: join(SHOTS, 'graph.png') });
+
     // log patterns: templates with counts over time; search; the lines of a template
     await page.locator('nav a', { hasText: 'Log patterns' }).click();
     const patterns = page.locator('table.patterns-table tbody tr');

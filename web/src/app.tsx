@@ -1,9 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { ApiError, apiKey, followStream } from './api/client.js';
 import type { SseEvent } from './api/client.js';
 import { IncidentView } from './views/incident.js';
 import { Overview } from './views/overview.js';
 import { Patterns } from './views/patterns.js';
+
+// the graph view brings Cytoscape (440 KB): loaded when the view is opened, not with the page
+const ServiceGraph = lazy(() => import('./views/service-graph.js').then((m) => ({ default: m.ServiceGraph })));
 
 /** The route is the URL's hash (#/, #/incidents/<id>): deep links work, the server serves one page. */
 function useRoute(): string {
@@ -80,6 +83,9 @@ export function App() {
           <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
             Overview
           </a>
+          <a href="#/graph" aria-current={route === '/graph' ? 'page' : undefined}>
+            Service graph
+          </a>
           <a href="#/patterns" aria-current={route === '/patterns' ? 'page' : undefined}>
             Log patterns
           </a>
@@ -107,6 +113,10 @@ export function App() {
               setReload((n) => n + 1);
             }}
           />
+        ) : route === '/graph' ? (
+          <Suspense fallback={<p aria-busy="true">Loading the graph…</p>}>
+            <ServiceGraph live={live.version} onError={onError} />
+          </Suspense>
         ) : route === '/patterns' ? (
           <Patterns live={live.version} onError={onError} />
         ) : incident !== null ? (

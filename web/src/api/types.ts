@@ -34,7 +34,7 @@ export interface Graph {
   from: string;
   to: string;
   services: ServiceHealth[];
-  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number }[];
+  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; shift?: ServiceHealth['shift'] }[];
 }
 
 export interface EvidenceItem {

@@ -6,6 +6,7 @@ import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd } from './range.js';
+import { graphElements } from './graph.js';
 
 const svc = (service: string, over: Partial<ServiceHealth> = {}): ServiceHealth => ({ service, spans: 100, ratePerMin: 10, errorRatio: 0, p50Ms: 10, p90Ms: 20, shift: null, ...over });
 
@@ -70,5 +71,22 @@ describe('the time a view focuses on', () => {
     expect(focusEnd(now, 50 * H, 20 * H)).toBe(20 * H + 10 * 60_000);
     expect(focusEnd(now, 50 * H, undefined)).toBe(50 * H + 1000);
     expect(focusEnd(now, undefined, undefined)).toBe(now);
+  });
+});
+
+describe('service graph', () => {
+  it('nodes for services and call ends, coloured by health; edges by errors and latency shift', () => {
+    const g = {
+      from: '',
+      to: '',
+      services: [svc('api'), svc('db', { errorRatio: 0.3 })],
+      edges: [
+        { caller: 'api', callee: 'db', calls: 100, errors: 30, p90Ms: 5 },
+        { caller: 'api', callee: 'cache', calls: 10, errors: 0, p90Ms: 9, shift: { p90Ratio: 3, errorRatioChange: 0, before: { count: 10, p90Ms: 3 } } },
+      ],
+    };
+    const el = graphElements(g);
+    expect(el.nodes).toEqual([{ id: 'api', health: 'ok' }, { id: 'cache', health: 'idle' }, { id: 'db', health: 'failing' }]);
+    expect(el.edges.map((e) => [e.id, e.state])).toEqual([['api->db', 'failing'], ['api->cache', 'slow']]);
   });
 });
