@@ -94,6 +94,16 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.locator('.toolbar input[type=search]').fill('');
     await page.screenshot({ path: join(SHOTS, 'patterns.png') });
 
+    // analyses: upload a log file, get the report with its findings; it is kept in the history
+    await page.locator('nav a', { hasText: 'Analyses' }).click();
+    await page.locator('form input[type=file]').setInputFiles(join(ROOT, 'examples', 'k8s-incident', 'payments.docker.log'));
+    await page.locator('form button[type=submit]').click();
+    await page.locator('.report-findings li').first().waitFor();
+    expect(await page.locator('.report h2').innerText()).toMatch(/payments\.docker\.log[\s\S]*1,988 lines/);
+    expect(await page.locator('.report-findings').innerText()).toMatch(/CannotGetJdbcConnectionException|charge <\*> failed/);
+    await expect.poll(() => page.locator('.history li').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'analyses.png') });
+
     // a deep link opens the same view
     const deep = await open(incidentUrl);
     await deep.locator('ol.causes > li').first().waitFor();

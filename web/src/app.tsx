@@ -1,6 +1,7 @@
 import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { ApiError, apiKey, followStream } from './api/client.js';
 import type { SseEvent } from './api/client.js';
+import { Analyses } from './views/analyses.js';
 import { IncidentView } from './views/incident.js';
 import { Overview } from './views/overview.js';
 import { Patterns } from './views/patterns.js';
@@ -73,6 +74,7 @@ export function App() {
     if (e instanceof ApiError && e.status === 401) setNeedKey(true);
   }, []);
   const incident = /^\/incidents\/([^/]+)$/.exec(route);
+  const analysis = /^\/analyses(?:\/([^/]+))?$/.exec(route);
   return (
     <>
       <header className="top">
@@ -88,6 +90,9 @@ export function App() {
           </a>
           <a href="#/patterns" aria-current={route === '/patterns' ? 'page' : undefined}>
             Log patterns
+          </a>
+          <a href="#/analyses" aria-current={route.startsWith('/analyses') ? 'page' : undefined}>
+            Analyses
           </a>
         </nav>
         <span className={`live ${live.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
@@ -117,6 +122,8 @@ export function App() {
           <Suspense fallback={<p aria-busy="true">Loading the graph…</p>}>
             <ServiceGraph live={live.version} onError={onError} />
           </Suspense>
+        ) : analysis !== null ? (
+          <Analyses id={analysis[1] === undefined ? undefined : decodeURIComponent(analysis[1])} onError={onError} />
         ) : route === '/patterns' ? (
           <Patterns live={live.version} onError={onError} />
         ) : incident !== null ? (

@@ -1,5 +1,5 @@
 import type { TemplateBucket } from '../logic/patterns.js';
-import type { Explanation, Extent, Finding, Graph, Incident, LogLine, Page, Rca } from './types.js';
+import type { AnalysisSummary, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, Page, Rca } from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -62,6 +62,23 @@ export const api = {
   templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),
   logs: (p: { template?: string; from?: string; to?: string; q?: string; limit?: number }) => call<Page<LogLine>>(`/logs${q({ limit: 50, ...p })}`),
   services: () => call<{ items: { service: string }[] }>('/services'),
+  llm: () => call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>('/llm'),
+  analyses: () => call<Page<AnalysisSummary>>('/analyses?limit=50'),
+  analysis: (id: string) => call<{ id: string; name: string; created: string; report: LogReport }>(`/analyses/${encodeURIComponent(id)}`),
+  /** Analyses a log (text or a file's bytes, gzip too); the report, with the model's explanation when asked. */
+  analyse: async (name: string, body: string | Blob, llm: boolean): Promise<{ id: string | null; report: LogReport & { explanation?: Explanation } }> => {
+    const res = await fetch(`/api/v1/analyses${q({ name, ...(llm ? { llm: 'true' } : {}) })}`, { method: 'POST', headers: headers({ 'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream' }), body });
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try {
+        message = ((await res.json()) as { message?: string }).message ?? message;
+      } catch {
+        // not JSON
+      }
+      throw new ApiError(res.status, message);
+    }
+    return { id: res.headers.get('x-analysis-id'), report: (await res.json()) as LogReport & { explanation?: Explanation } };
+  },
   /** The model's explanation, streamed: onText as the answer is written, then the explanation. */
   explain: async (id: string, onText: (t: string) => void): Promise<Explanation> => {
     const res = await fetch(`/api/v1/incidents/${encodeURIComponent(id)}/explain`, { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });

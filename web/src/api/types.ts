@@ -54,6 +54,8 @@ export interface Rca {
 }
 
 export type { Explanation } from '../../../src/core/domain/explanation.js';
+export type { LogReport } from '../../../src/core/domain/log-report.js';
+export type { AnalysisSummary } from '../../../src/core/ports/history-store.port.js';
 
 export interface Extent {
   from: string | null;

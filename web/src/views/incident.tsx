@@ -1,24 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
+import { ExplanationView } from '../components/explanation.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
-import { withCitations } from '../logic/citations.js';
 import { duration, shortTime } from '../logic/format.js';
-
-function Cited({ text }: { text: string }) {
-  return (
-    <>
-      {withCitations(text).map((p, i) =>
-        'cite' in p ? (
-          <a key={i} className="cite" href={`#evidence-${p.cite}`} onClick={(e) => { e.preventDefault(); document.getElementById(`evidence-${p.cite}`)?.scrollIntoView({ block: 'center' }); }}>
-            {p.cite}
-          </a>
-        ) : (
-          <span key={i}>{p.text}</span>
-        ),
-      )}
-    </>
-  );
-}
 
 function Evidence({ item }: { item: EvidenceItem }) {
   return (
@@ -67,7 +51,6 @@ function Explain({ id }: { id: string }) {
         setBusy(false);
       });
   };
-  const a = result?.answer;
   return (
     <section aria-labelledby="explain-h" className="card">
       <h2 id="explain-h">Explanation</h2>
@@ -76,44 +59,7 @@ function Explain({ id }: { id: string }) {
       </button>
       {busy && text !== '' && <pre className="stream" aria-live="polite">{text}</pre>}
       {error !== undefined && <p className="error" role="alert">{error}</p>}
-      {result !== undefined && (
-        <div className="answer" aria-live="polite">
-          <p className="meta">
-            {result.status}
-            {result.provider === undefined ? '' : ` · ${result.provider} ${result.model ?? ''}`} · {result.prompt}
-            {result.cached ? ' · from the cache' : ''}
-          </p>
-          {result.note !== undefined && <p className="note">{result.note}</p>}
-          {a !== undefined && (
-            <>
-              <p><Cited text={a.summary} /></p>
-              <p>
-                <strong>Probable cause{a.probableCause.service === '' ? '' : ` (${a.probableCause.service})`}:</strong> <Cited text={a.probableCause.text} /> {a.probableCause.citations.map((c) => <Cited key={c} text={`[${c}]`} />)}
-              </p>
-              <ul>
-                {a.issues.map((x, i) => (
-                  <li key={i}>
-                    <Cited text={x.text} /> {x.citations.map((c) => <Cited key={c} text={`[${c}]`} />)}
-                  </li>
-                ))}
-              </ul>
-              {a.suggestions.length > 0 && (
-                <>
-                  <h3>What to do next</h3>
-                  <ul>
-                    {a.suggestions.map((x, i) => (
-                      <li key={i}>
-                        <Cited text={x.text} />
-                      </li>
-                    ))}
-                  </ul>
-                </>
-              )}
-              <p className="meta">confidence: {a.confidence}</p>
-            </>
-          )}
-        </div>
-      )}
+      {result !== undefined && <ExplanationView result={result} />}
     </section>
   );
 }
