@@ -71,6 +71,19 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
     const incidentUrl = page.url();
 
+    // timeline: incidents as lanes on a canvas; selecting one shows the causal links the RCA found; keys zoom
+    await page.locator('nav a', { hasText: 'Timeline' }).click();
+    await page.locator('canvas.timeline-canvas').waitFor();
+    expect(await page.locator('#tl-h').innerText()).toMatch(/2 incidents, \d+ events/);
+    await page.locator('.history li', { hasText: 'ts-basic-service' }).locator('button').click();
+    await expect.poll(() => page.locator('.causal').innerText(), { timeout: 15_000 }).toMatch(/^ts-basic-service \(score 0\.\d+\) explains .*ts-travel-service/);
+    const before = await page.locator('#tl-h').innerText();
+    await page.locator('canvas.timeline-canvas').focus();
+    await page.keyboard.press('+');
+    await expect.poll(() => page.locator('#tl-h').innerText()).not.toBe(before);
+    await page.keyboard.press('0');
+    await page.screenshot({ path: join(SHOTS, 'timeline.png') });
+
     // service graph: drawn by Cytoscape, the same calls in a table; a service's detail on a click
     await page.locator('nav a', { hasText: 'Service graph' }).click();
     await page.locator('.cy canvas').first().waitFor();

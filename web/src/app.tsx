@@ -5,6 +5,7 @@ import { Analyses } from './views/analyses.js';
 import { IncidentView } from './views/incident.js';
 import { Overview } from './views/overview.js';
 import { Patterns } from './views/patterns.js';
+import { Timeline } from './views/timeline.js';
 
 // the graph view brings Cytoscape (440 KB): loaded when the view is opened, not with the page
 const ServiceGraph = lazy(() => import('./views/service-graph.js').then((m) => ({ default: m.ServiceGraph })));
@@ -85,6 +86,9 @@ export function App() {
           <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
             Overview
           </a>
+          <a href="#/timeline" aria-current={route === '/timeline' ? 'page' : undefined}>
+            Timeline
+          </a>
           <a href="#/graph" aria-current={route === '/graph' ? 'page' : undefined}>
             Service graph
           </a>
@@ -118,6 +122,8 @@ export function App() {
               setReload((n) => n + 1);
             }}
           />
+        ) : route === '/timeline' ? (
+          <Timeline live={live.version} onError={onError} />
         ) : route === '/graph' ? (
           <Suspense fallback={<p aria-busy="true">Loading the graph…</p>}>
             <ServiceGraph live={live.version} onError={onError} />

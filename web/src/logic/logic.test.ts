@@ -7,6 +7,7 @@ import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd } from './range.js';
 import { graphElements } from './graph.js';
+import { brush, firstAtOrAfter, fit, pan, ticks, timeOf, xOf, zoom } from './timeline.js';
 
 const svc = (service: string, over: Partial<ServiceHealth> = {}): ServiceHealth => ({ service, spans: 100, ratePerMin: 10, errorRatio: 0, p50Ms: 10, p90Ms: 20, shift: null, ...over });
 
@@ -88,5 +89,25 @@ describe('service graph', () => {
     const el = graphElements(g);
     expect(el.nodes).toEqual([{ id: 'api', health: 'ok' }, { id: 'cache', health: 'idle' }, { id: 'db', health: 'failing' }]);
     expect(el.edges.map((e) => [e.id, e.state])).toEqual([['api->db', 'failing'], ['api->cache', 'slow']]);
+  });
+});
+
+describe('timeline arithmetic', () => {
+  const v = { fromMs: 0, toMs: 600_000 };
+  it('maps time to pixels and back', () => {
+    expect(xOf(v, 600, 300_000)).toBe(300);
+    expect(timeOf(v, 600, 150)).toBe(150_000);
+  });
+  it('zooms around the cursor, not below a minute; pans; brushes; fits with margins', () => {
+    expect(zoom(v, 600, 300, 0.5)).toEqual({ fromMs: 150_000, toMs: 450_000 });
+    expect(zoom(v, 600, 0, 0.001)).toEqual({ fromMs: 0, toMs: 60_000 });
+    expect(pan(v, 600, 60)).toEqual({ fromMs: -60_000, toMs: 540_000 });
+    expect(brush(v, 600, 400, 100)).toEqual({ fromMs: 100_000, toMs: 400_000 });
+    expect(fit([{ fromMs: 0, toMs: 2_000_000 }])).toEqual({ fromMs: -100_000, toMs: 2_100_000 });
+  });
+  it('round ticks; the first event in view by binary search', () => {
+    expect(ticks({ fromMs: 0, toMs: 3_600_000 })).toEqual([0, 900_000, 1_800_000, 2_700_000, 3_600_000]);
+    expect(firstAtOrAfter([1, 5, 5, 9], 5)).toBe(1);
+    expect(firstAtOrAfter([1, 5, 5, 9], 10)).toBe(4);
   });
 });
