@@ -29,17 +29,20 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
   return { ...(k === null ? {} : { authorization: `Bearer ${k}` }), ...extra };
 }
 
+/** The server's message of an error answer (its JSON `message`), else the status line. */
+async function failure(res: Response): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    message = ((await res.json()) as { message?: string }).message ?? message;
+  } catch {
+    // not JSON
+  }
+  return new ApiError(res.status, message);
+}
+
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   const res = await fetch(`/api/v1${path}`, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
-    try {
-      message = ((await res.json()) as { message?: string }).message ?? message;
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(res.status, message);
-  }
+  if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
@@ -68,15 +71,7 @@ export const api = {
   /** Analyses a log (text or a file's bytes, gzip too); the report, with the model's explanation when asked. */
   analyse: async (name: string, body: string | Blob, llm: boolean): Promise<{ id: string | null; report: LogReport & { explanation?: Explanation } }> => {
     const res = await fetch(`/api/v1/analyses${q({ name, ...(llm ? { llm: 'true' } : {}) })}`, { method: 'POST', headers: headers({ 'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream' }), body });
-    if (!res.ok) {
-      let message = `${res.status} ${res.statusText}`;
-      try {
-        message = ((await res.json()) as { message?: string }).message ?? message;
-      } catch {
-        // not JSON
-      }
-      throw new ApiError(res.status, message);
-    }
+    if (!res.ok) throw await failure(res);
     return { id: res.headers.get('x-analysis-id'), report: (await res.json()) as LogReport & { explanation?: Explanation } };
   },
   /** The model's explanation, streamed: onText as the answer is written, then the explanation. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { ExplanationView } from '../components/explanation.js';
+import { IncidentEvents } from '../components/incident-events.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
 import { duration, shortTime } from '../logic/format.js';
 
@@ -150,13 +151,7 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
 
       <section aria-labelledby="timeline-h" className="card">
         <h2 id="timeline-h">Timeline</h2>
-        <ol className="timeline">
-          {incident.timeline.map((e, i) => (
-            <li key={i} className={`ev ${e.kind}`}>
-              <time>{shortTime(e.timeMs, incident.firstSymptomMs)}</time> <span className="kind">{e.kind}</span> {e.service === undefined ? '' : <strong>{e.service}</strong>} {e.text}
-            </li>
-          ))}
-        </ol>
+        <IncidentEvents incident={incident} />
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { api } from '../api/client.js';
+import { IncidentEvents } from '../components/incident-events.js';
 import type { Incident, Rca } from '../api/types.js';
 import { shortTime } from '../logic/format.js';
 import type { View } from '../logic/timeline.js';
@@ -249,13 +250,7 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
                 : `${rca.candidates[0].service} (score ${rca.candidates[0].score.toFixed(2)}) explains ${rca.candidates[0].explains.length === 0 ? 'no other abnormal service' : rca.candidates[0].explains.join(', ')}.`}
             </p>
           )}
-          <ol className="timeline">
-            {sel.timeline.map((e, k) => (
-              <li key={k} className={`ev ${e.kind}`}>
-                <time>{shortTime(e.timeMs, sel.firstSymptomMs)}</time> <span className="kind">{e.kind}</span> {e.service === undefined ? '' : <strong>{e.service}</strong>} {e.text}
-              </li>
-            ))}
-          </ol>
+          <IncidentEvents incident={sel} />
         </section>
       )}
       <section aria-labelledby="list-h" className="card">
