@@ -69,6 +69,13 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await expect.poll(() => page.locator('#evidence-e1').innerText()).toMatch(/Get Route By Ids Failed/);
     expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(1);
     await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
+    // a trace id of the evidence opens the trace as a waterfall
+    await page.locator('#evidence-e1 button.trace').first().click();
+    await page.locator('.waterfall tbody tr').first().waitFor();
+    expect(await page.locator('.waterfall tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.locator('.waterfall').innerText()).toMatch(/ts-basic-service/);
+    await page.locator('.waterfall').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'trace.png') });
     const incidentUrl = page.url();
 
     // timeline: incidents as lanes on a canvas; selecting one shows the causal links the RCA found; keys zoom

@@ -1,4 +1,5 @@
 import type { TemplateBucket } from '../logic/patterns.js';
+import type { WaterfallSpan } from '../logic/waterfall.js';
 import type { AnalysisSummary, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, Page, Rca } from './types.js';
 
 const KEY = 'bifrost.apiKey';
@@ -62,6 +63,7 @@ export const api = {
   graph: (p: { from?: string; to?: string }) => call<Graph>(`/graph${q(p)}`),
   rca: (p: { at: string; window?: string }) => call<Rca>(`/rca${q(p)}`),
   extent: () => call<Extent>('/extent'),
+  trace: (id: string) => call<{ traceId: string; spans: WaterfallSpan[] }>(`/traces/${encodeURIComponent(id)}`),
   templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),
   logs: (p: { template?: string; from?: string; to?: string; q?: string; limit?: number }) => call<Page<LogLine>>(`/logs${q({ limit: 50, ...p })}`),
   services: () => call<{ items: { service: string }[] }>('/services'),

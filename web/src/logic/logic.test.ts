@@ -7,6 +7,7 @@ import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd } from './range.js';
 import { graphElements } from './graph.js';
+import { waterfall } from './waterfall.js';
 import { brush, firstAtOrAfter, fit, pan, ticks, timeOf, xOf, zoom } from './timeline.js';
 
 const svc = (service: string, over: Partial<ServiceHealth> = {}): ServiceHealth => ({ service, spans: 100, ratePerMin: 10, errorRatio: 0, p50Ms: 10, p90Ms: 20, shift: null, ...over });
@@ -109,5 +110,19 @@ describe('timeline arithmetic', () => {
     expect(ticks({ fromMs: 0, toMs: 3_600_000 })).toEqual([0, 900_000, 1_800_000, 2_700_000, 3_600_000]);
     expect(firstAtOrAfter([1, 5, 5, 9], 5)).toBe(1);
     expect(firstAtOrAfter([1, 5, 5, 9], 10)).toBe(4);
+  });
+});
+
+describe('trace waterfall', () => {
+  const sp = (spanId: string, parentSpanId: string, startMs: number, endMs: number) => ({ spanId, parentSpanId, name: spanId, startMs, endMs, statusCode: 0, resource: {} });
+  it('children under their parents by start time, with offsets as fractions of the trace', () => {
+    const w = waterfall([sp('c2', 'root', 50, 90), sp('root', '', 0, 100), sp('c1', 'root', 10, 40), sp('g', 'c1', 20, 30)]);
+    expect(w.rows.map((r) => [r.span.spanId, r.depth])).toEqual([['root', 0], ['c1', 1], ['g', 2], ['c2', 1]]);
+    expect(w.rows[3]).toMatchObject({ left: 0.5, width: 0.4 });
+    expect(w.durationMs).toBe(100);
+  });
+  it('missing parents start their own tree; a cycle does not loop', () => {
+    const w = waterfall([sp('a', 'lost', 0, 10), sp('x', 'y', 5, 6), sp('y', 'x', 5, 6)]);
+    expect(w.rows.map((r) => r.span.spanId).sort()).toEqual(['a', 'x', 'y']);
   });
 });

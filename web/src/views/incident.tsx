@@ -2,8 +2,24 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { ExplanationView } from '../components/explanation.js';
 import { IncidentEvents } from '../components/incident-events.js';
+import { TraceWaterfall } from '../components/trace-waterfall.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
 import { duration, shortTime } from '../logic/format.js';
+
+function TraceLink({ traceId }: { traceId: string }) {
+  const [open, setOpen] = useState(false);
+  if (traceId === '') return null;
+  return (
+    <>
+      {' '}
+      · trace{' '}
+      <button className="link trace" aria-expanded={open} onClick={() => { setOpen(!open); }}>
+        <code>{traceId}</code>
+      </button>
+      {open && <TraceWaterfall traceId={traceId} onClose={() => { setOpen(false); }} />}
+    </>
+  );
+}
 
 function Evidence({ item }: { item: EvidenceItem }) {
   return (
@@ -14,6 +30,7 @@ function Evidence({ item }: { item: EvidenceItem }) {
           {item.examples.map((x) => (
             <li key={x.logId}>
               <time>{shortTime(x.timeMs)}</time> <code>{x.body}</code>
+              <TraceLink traceId={x.traceId} />
             </li>
           ))}
         </ul>
@@ -22,7 +39,8 @@ function Evidence({ item }: { item: EvidenceItem }) {
         <ul className="lines">
           {item.spans.map((s) => (
             <li key={s.spanId}>
-              span <code>{s.operation}</code> {s.durationMs} ms {s.statusCode === 2 ? 'error' : 'ok'} · trace <code>{s.traceId}</code>
+              span <code>{s.operation}</code> {s.durationMs} ms {s.statusCode === 2 ? 'error' : 'ok'}
+              <TraceLink traceId={s.traceId} />
             </li>
           ))}
         </ul>
