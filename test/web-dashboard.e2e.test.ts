@@ -124,6 +124,24 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await expect.poll(() => page.locator('.history li').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'analyses.png') });
 
+    // settings: create a key (shown once), revoke it; the model line says none is configured
+    await page.locator('nav a', { hasText: 'Settings' }).click();
+    await page.locator('form.toolbar input').fill('browser-test');
+    await page.locator('form.toolbar button[type=submit]').click();
+    await expect.poll(() => page.locator('.created').innerText()).toMatch(/New key, shown only now: bfk_/);
+    await expect.poll(() => page.locator('table.keys tbody tr', { hasText: 'browser-test' }).count()).toBe(1);
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('table.keys tbody tr', { hasText: 'browser-test' }).locator('button', { hasText: 'revoke' }).click();
+    await expect.poll(() => page.locator('table.keys tbody tr', { hasText: 'browser-test' }).innerText()).toMatch(/revoked/);
+    expect(await page.locator('.model').innerText()).toMatch(/no model configured/);
+    // the theme toggle: system → light → dark, on the page's root
+    await page.locator('button.theme').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.locator('button.theme').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.screenshot({ path: join(SHOTS, 'settings-dark.png') });
+    await page.locator('button.theme').click();
+
     // a deep link opens the same view
     const deep = await open(incidentUrl);
     await deep.locator('ol.causes > li').first().waitFor();

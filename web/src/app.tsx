@@ -5,6 +5,9 @@ import { Analyses } from './views/analyses.js';
 import { IncidentView } from './views/incident.js';
 import { Overview } from './views/overview.js';
 import { Patterns } from './views/patterns.js';
+import { Settings } from './views/settings.js';
+import { nextTheme, savedTheme, saveTheme } from './logic/theme.js';
+import type { Theme } from './logic/theme.js';
 import { Timeline } from './views/timeline.js';
 
 // the graph view brings Cytoscape (440 KB): loaded when the view is opened, not with the page
@@ -74,6 +77,12 @@ export function App() {
   const onError = useCallback((e: unknown) => {
     if (e instanceof ApiError && e.status === 401) setNeedKey(true);
   }, []);
+  const [theme, setTheme] = useState<Theme>(() => savedTheme(localStorage));
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+    saveTheme(localStorage, theme);
+  }, [theme]);
   const incident = /^\/incidents\/([^/]+)$/.exec(route);
   const analysis = /^\/analyses(?:\/([^/]+))?$/.exec(route);
   return (
@@ -98,10 +107,16 @@ export function App() {
           <a href="#/analyses" aria-current={route.startsWith('/analyses') ? 'page' : undefined}>
             Analyses
           </a>
+          <a href="#/settings" aria-current={route === '/settings' ? 'page' : undefined}>
+            Settings
+          </a>
         </nav>
         <span className={`live ${live.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
           {live.connected ? 'live' : 'reconnecting…'}
         </span>
+        <button className="link theme" onClick={() => { setTheme(nextTheme(theme)); }} aria-label={`colour theme: ${theme}; switch`}>
+          {theme === 'system' ? 'theme: system' : theme === 'light' ? 'theme: light' : 'theme: dark'}
+        </button>
         {apiKey.get() !== null && (
           <button
             className="link"
@@ -130,6 +145,8 @@ export function App() {
           </Suspense>
         ) : analysis !== null ? (
           <Analyses id={analysis[1] === undefined ? undefined : decodeURIComponent(analysis[1])} onError={onError} />
+        ) : route === '/settings' ? (
+          <Settings onError={onError} />
         ) : route === '/patterns' ? (
           <Patterns live={live.version} onError={onError} />
         ) : incident !== null ? (

@@ -1,6 +1,6 @@
 import type { TemplateBucket } from '../logic/patterns.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
-import type { AnalysisSummary, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, Page, Rca } from './types.js';
+import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, Page, Rca } from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -67,6 +67,12 @@ export const api = {
   templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),
   logs: (p: { template?: string; from?: string; to?: string; q?: string; limit?: number }) => call<Page<LogLine>>(`/logs${q({ limit: 50, ...p })}`),
   services: () => call<{ items: { service: string }[] }>('/services'),
+  keys: () => call<{ items: ApiKeyView[] }>('/keys'),
+  createKey: (scope: string, name: string) => call<ApiKeyView & { key: string }>('/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope, name }) }),
+  revokeKey: async (id: string): Promise<void> => {
+    const res = await fetch(`/api/v1/keys/${encodeURIComponent(id)}`, { method: 'DELETE', headers: headers() });
+    if (!res.ok) throw await failure(res);
+  },
   llm: () => call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>('/llm'),
   analyses: () => call<Page<AnalysisSummary>>('/analyses?limit=50'),
   analysis: (id: string) => call<{ id: string; name: string; created: string; report: LogReport }>(`/analyses/${encodeURIComponent(id)}`),

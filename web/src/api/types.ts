@@ -71,3 +71,12 @@ export interface LogLine {
   traceId: string;
   templateId: string;
 }
+
+export interface ApiKeyView {
+  id: string;
+  tenant: string;
+  scope: string;
+  name: string;
+  created: string;
+  revoked: string | null;
+}

@@ -8,6 +8,7 @@ import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd } from './range.js';
 import { graphElements } from './graph.js';
 import { waterfall } from './waterfall.js';
+import { nextTheme, savedTheme, saveTheme } from './theme.js';
 import { brush, firstAtOrAfter, fit, pan, ticks, timeOf, xOf, zoom } from './timeline.js';
 
 const svc = (service: string, over: Partial<ServiceHealth> = {}): ServiceHealth => ({ service, spans: 100, ratePerMin: 10, errorRatio: 0, p50Ms: 10, p90Ms: 20, shift: null, ...over });
@@ -124,5 +125,19 @@ describe('trace waterfall', () => {
   it('missing parents start their own tree; a cycle does not loop', () => {
     const w = waterfall([sp('a', 'lost', 0, 10), sp('x', 'y', 5, 6), sp('y', 'x', 5, 6)]);
     expect(w.rows.map((r) => r.span.spanId).sort()).toEqual(['a', 'x', 'y']);
+  });
+});
+
+describe('theme', () => {
+  it('system by default, cycles system → light → dark, kept in storage (system removes it)', () => {
+    const m = new Map<string, string>();
+    const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => { m.set(k, v); }, removeItem: (k: string) => { m.delete(k); } };
+    expect(savedTheme(storage)).toBe('system');
+    expect(nextTheme('system')).toBe('light');
+    expect(nextTheme('dark')).toBe('system');
+    saveTheme(storage, 'dark');
+    expect(savedTheme(storage)).toBe('dark');
+    saveTheme(storage, 'system');
+    expect(m.size).toBe(0);
   });
 });
