@@ -136,9 +136,9 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('.model').innerText()).toMatch(/no model configured/);
     // the theme toggle: system → light → dark, on the page's root
     await page.locator('button.theme').click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
     await page.locator('button.theme').click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.screenshot({ path: join(SHOTS, 'settings-dark.png') });
     await page.locator('button.theme').click();
 
