@@ -1,4 +1,4 @@
-import { createExplainer } from './explainer.js';
+import { createExplainer } from '../adapters/llm/explainer.js';
 import { describe, expect, it } from 'vitest';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createMemoryHistoryStore } from '../adapters/store/memory/memory-history-store.js';
@@ -32,7 +32,7 @@ function slowApp(capacity: number) {
   const ctx: ServerContext = {
     config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(history, nodeKeyCrypto, Date.now), history, jobs: new JobRunner(), commits: new GroupCommit(store), newId: () => String(n++), version: 'test', cache: undefined,
     events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier: new IncidentNotifier([]), activeTenants: new Set(), streams: new Set(),
-    explainer: createExplainer(config.llm, history, () => String(n++)),
+    explainer: createExplainer(config.llm, { store: history, newId: () => String(n++), now: Date.now, unavailableNote: 'no model configured' }),
   };
   return { app: buildApp(ctx), release };
 }

@@ -9,7 +9,7 @@ import type { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import type { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 import type { ServerConfig } from './config.js';
 import type { EventHub } from './event-hub.js';
-import type { Explainer } from './explainer.js';
+import type { Explainer } from '../adapters/llm/explainer.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';

@@ -20,7 +20,7 @@ import { changeFinding } from '../core/domain/cluster-event.js';
 import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import { Redactor } from '../core/engine/redaction/redactor.js';
 import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
-import { createExplainer } from './explainer.js';
+import { createExplainer } from '../adapters/llm/explainer.js';
 
 export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
@@ -60,7 +60,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
     config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store), version: config.version,
     cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }),
     events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(),
-    explainer: createExplainer(config.llm, history, newId),
+    explainer: createExplainer(config.llm, { store: history, newId, now: Date.now, unavailableNote: 'no model configured: start the server with --llm ollama (or openai, bedrock), or set BIFROST_LLM' }),
   };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
   onNotifyFailure = (name, id, err) => {

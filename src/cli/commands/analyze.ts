@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { SEVERITY } from '../../core/domain/severity.js';
 import { createFileExplanationStore } from '../../adapters/cache/file-explanation-store.js';
-import { contextBudgetChars } from '../../adapters/llm/llm-config.js';
 import { logsContext } from '../../core/use-cases/explain-inputs.js';
 import type { Explanation } from '../../core/domain/explanation.js';
 import { renderExplanation } from '../render/explanation.js';
@@ -10,7 +9,7 @@ import type { ReportFormat } from '../render/report.js';
 import type { CliContext } from '../context.js';
 import { addAnalysisOptions, toAnalysisRequest } from './analysis-options.js';
 import type { AnalysisFlags } from './analysis-options.js';
-import { addLlmOptions, explainForCli, llmConfigOf, promptOf } from './llm-options.js';
+import { addLlmOptions, cliExplainer, explainForCli, llmConfigOf } from './llm-options.js';
 import type { LlmFlags } from './llm-options.js';
 import { runAnalysis } from './run-analysis.js';
 
@@ -50,7 +49,8 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
   cmd.action(async (inputs: string[], flags: AnalyzeFlags) => {
     // configuration errors (a bad --llm, a bad pattern) before any work
     const llmConfig = llmConfigOf(flags, ctx);
-    const prompt = llmConfig.provider === undefined ? undefined : promptOf(llmConfig, 'logs');
+    const explainer = llmConfig.provider === undefined ? undefined : cliExplainer(ctx, llmConfig, createFileExplanationStore(flags.cacheDir ?? ctx.defaultCacheDir));
+    const prompt = explainer?.prompt('logs');
     const outcome = await runAnalysis(toAnalysisRequest(inputs, flags, ctx), ctx);
     const { report } = outcome;
     const t = ctx.terminal;
@@ -64,13 +64,12 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
       return;
     }
     let explanation: Explanation | undefined;
-    if (prompt !== undefined) {
+    if (explainer !== undefined && prompt !== undefined) {
       if (report.findings.length === 0) t.err('nothing abnormal in the logs: no explanation asked for.');
       else {
         const name = inputs.length === 0 ? 'stdin' : inputs.length === 1 ? inputs[0]! : `${inputs.length} inputs`;
-        const context = logsContext(name, report, [], contextBudgetChars(llmConfig));
-        const store = createFileExplanationStore(flags.cacheDir ?? ctx.defaultCacheDir);
-        explanation = await explainForCli(ctx, llmConfig, store, { tenant: 'local', subject: `logs:${name}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' });
+        const context = logsContext(name, report, [], explainer.contextChars);
+        explanation = await explainForCli(ctx, explainer, { tenant: 'local', subject: `logs:${name}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' });
         if (explanation.status === 'unavailable') t.err(`${t.colors.yellow('note:')} no explanation: ${explanation.note ?? ''}`);
       }
     }

@@ -2,15 +2,13 @@ import { Command, Option } from 'commander';
 import type { Explanation } from '../../core/domain/explanation.js';
 import type { Incident } from '../../core/domain/incident.js';
 import { AppError } from '../../core/errors.js';
-import { Redactor } from '../../core/engine/redaction/redactor.js';
-import { incidentContext, redactedEmbedder } from '../../core/use-cases/explain-inputs.js';
-import { createLlm } from '../../adapters/wiring.js';
-import { contextBudgetChars } from '../../adapters/llm/llm-config.js';
+import type { HistoryStorePort } from '../../core/ports/history-store.port.js';
+import { incidentContext } from '../../core/use-cases/explain-inputs.js';
 import type { CliContext } from '../context.js';
 import { openStore } from '../open-store.js';
 import { renderExplanation } from '../render/explanation.js';
 import { isoTime, pad } from '../render/format.js';
-import { addLlmOptions, explainForCli, llmConfigOf, promptOf } from './llm-options.js';
+import { addLlmOptions, cliExplainer, explainForCli, llmConfigOf } from './llm-options.js';
 import type { LlmFlags } from './llm-options.js';
 import { checkTenant } from './rca.js';
 
@@ -22,7 +20,7 @@ interface ExplainFlags extends LlmFlags {
 }
 
 /** The incident with this id, or the one whose id starts with it (a unique prefix). */
-async function findIncident(history: { getIncident(t: string, id: string): Promise<Incident | undefined>; listIncidents(t: string, q: { limit: number }): Promise<{ items: Incident[] }> }, tenant: string, id: string): Promise<Incident> {
+async function findIncident(history: Pick<HistoryStorePort, 'getIncident' | 'listIncidents'>, tenant: string, id: string): Promise<Incident> {
   const exact = await history.getIncident(tenant, id);
   if (exact !== undefined) return exact;
   const { items } = await history.listIncidents(tenant, { limit: 1000 });
@@ -68,16 +66,18 @@ Examples:
   cmd.action(async (id: string, flags: ExplainFlags) => {
     checkTenant(flags.tenant);
     const config = llmConfigOf(flags, ctx);
-    const prompts = [promptOf(config, 'incident'), ...(flags.compare === undefined ? [] : [promptOf(config, 'incident', flags.compare)])];
     const { stores } = await openStore(ctx, flags.data, 'use POST /api/v1/incidents/<id>/explain');
+    const explainer = cliExplainer(ctx, config, stores.history);
     const t = ctx.terminal;
     const results: Explanation[] = [];
     let incident: Incident;
     try {
+      // prompt versions checked before any work
+      const prompts = [explainer.prompt('incident'), ...(flags.compare === undefined ? [] : [explainer.prompt('incident', flags.compare)])];
       incident = await findIncident(stores.history, flags.tenant, id);
-      const context = await incidentContext(stores, flags.tenant, incident, contextBudgetChars(config), redactedEmbedder(createLlm(config, stores.history), new Redactor(config.redaction)));
+      const context = await incidentContext(stores, flags.tenant, incident, explainer.contextChars, explainer.embed);
       for (const prompt of prompts) {
-        results.push(await explainForCli(ctx, config, stores.history, { tenant: flags.tenant, subject: `incident:${incident.id}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' }));
+        results.push(await explainForCli(ctx, explainer, { tenant: flags.tenant, subject: `incident:${incident.id}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' }));
       }
     } finally {
       await stores.telemetry.close();

@@ -1,16 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Explanation } from '../../core/domain/explanation.js';
 import type { BuiltContext } from '../../core/engine/explain/context-builder.js';
 import type { PromptTemplate } from '../../core/engine/explain/prompt.js';
-import { Redactor } from '../../core/engine/redaction/redactor.js';
 import type { ExplanationStorePort } from '../../core/ports/explanation-store.port.js';
-import { explainContext } from '../../core/use-cases/explain.js';
 import type { LlmConfig } from '../../adapters/llm/llm-config.js';
 import { LLM_PROVIDERS, NO_MODEL_NOTE, loadLlmConfig } from '../../adapters/llm/llm-config.js';
-import { loadPrompt } from '../../adapters/llm/prompt-files.js';
-import { createLlm } from '../../adapters/wiring.js';
+import { createExplainer } from '../../adapters/llm/explainer.js';
+import type { Explainer } from '../../adapters/llm/explainer.js';
 import type { CliContext } from '../context.js';
 import { summaryStreamer } from '../render/explanation.js';
 
@@ -41,43 +39,21 @@ export function llmConfigOf(flags: LlmFlags, ctx: CliContext): Readonly<LlmConfi
   });
 }
 
-/**
- * Runs one explanation for the CLI: the model of the configuration (or none), the store for
- * the cache, usage and records, the summary streamed to stderr on a terminal while it comes.
- */
-export async function explainForCli(
-  ctx: CliContext,
-  config: Readonly<LlmConfig>,
-  store: ExplanationStorePort | undefined,
-  req: { tenant: string; subject: string; context: BuiltContext; prompt: PromptTemplate; fresh: boolean; stream: boolean },
-): Promise<Explanation> {
-  const llm = createLlm(config, store);
+/** The model layer for a CLI command: the configured model (or none), the store for cache, usage and records. */
+export function cliExplainer(ctx: CliContext, config: Readonly<LlmConfig>, store: ExplanationStorePort | undefined): Explainer {
+  return createExplainer(config, { store, newId: randomUUID, now: () => ctx.now().getTime(), unavailableNote: NO_MODEL_NOTE });
+}
+
+/** Runs one explanation for the CLI, the summary streamed to stderr on a terminal while it comes. */
+export async function explainForCli(ctx: CliContext, explainer: Explainer, req: { tenant: string; subject: string; context: BuiltContext; prompt: PromptTemplate; fresh: boolean; stream: boolean }): Promise<Explanation> {
+  const llm = explainer.llm;
   const t = ctx.terminal;
   const streaming = req.stream && t.stderrIsTTY && llm !== undefined;
   const streamer = summaryStreamer((s) => t.stderr.write(s));
   if (streaming) t.err(t.colors.dim(`asking ${llm.provider} (${llm.model}) with prompt ${req.prompt.kind}@${req.prompt.version}…`));
   try {
-    return await explainContext(
-      { tenant: req.tenant, subject: req.subject, context: req.context, prompt: req.prompt, fresh: req.fresh },
-      {
-        llm,
-        unavailableNote: NO_MODEL_NOTE,
-        store,
-        redactor: new Redactor(config.redaction),
-        sha256: (s) => createHash('sha256').update(s).digest('hex'),
-        now: () => ctx.now().getTime(),
-        newId: randomUUID,
-        cacheTtlMs: config.cacheTtlMs,
-        maxOutputTokens: config.maxOutputTokens,
-        temperature: config.temperature,
-        ...(streaming ? { onText: streamer.onText } : {}),
-      },
-    );
+    return await explainer.explain({ tenant: req.tenant, subject: req.subject, context: req.context, prompt: req.prompt, fresh: req.fresh, ...(streaming ? { onText: streamer.onText } : {}) });
   } finally {
     streamer.finish();
   }
-}
-
-export function promptOf(config: Readonly<LlmConfig>, kind: PromptTemplate['kind'], version = config.promptVersion): PromptTemplate {
-  return loadPrompt(config.promptDir, kind, version);
 }
