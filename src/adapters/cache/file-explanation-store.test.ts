@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,12 @@ describe('file explanation store', () => {
     await s.addExplanation({ id: 'a', tenant: 'local', subject: 'logs:x', createdMs: 1, explanation: e });
     await s.addExplanation({ id: 'b', tenant: 'local', subject: 'logs:x', createdMs: 2, explanation: e });
     expect((await s.listExplanations('local', 'logs:x', 5)).map((r) => r.id)).toEqual(['b', 'a']);
+    // the records rotate past 4 MB: the newest stay listable
+    writeFileSync(join(dir, 'explanations.jsonl'), 'x'.repeat(5 * 1024 * 1024));
+    await s.addExplanation({ id: 'c', tenant: 'local', subject: 'logs:x', createdMs: 3, explanation: e });
+    expect(statSync(join(dir, 'explanations.jsonl')).size).toBeLessThan(10_000);
+    expect(existsSync(join(dir, 'explanations.jsonl.1'))).toBe(true);
+    expect((await s.listExplanations('local', 'logs:x', 5)).map((r) => r.id)).toEqual(['c']);
     writeFileSync(join(dir, 'explanations', 'ab', `${key}.json`), '{broken');
     writeFileSync(join(dir, 'llm-usage.json'), 'nope');
     expect(await s.getCachedExplanation(key, 0)).toBeUndefined();

@@ -1,7 +1,9 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Explanation } from '../../core/domain/explanation.js';
 import type { ExplanationRecord, ExplanationStorePort } from '../../core/ports/explanation-store.port.js';
+
+const MAX_RECORDS_BYTES = 4 * 1024 * 1024;
 
 async function writeAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -20,7 +22,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
 /**
  * The model layer's cache, daily usage and records as files in the CLI's cache directory, for
  * `bifrost analyze --llm` (which runs without a store). A damaged file is a miss, never an
- * error; a read-only directory only costs the cache.
+ * error; a read-only directory only costs the cache. Records rotate at 4 MB; usage keeps 30 days.
  */
 export function createFileExplanationStore(dir: string): ExplanationStorePort {
   const cacheFile = (key: string) => join(dir, 'explanations', key.slice(0, 2), `${key}.json`);
@@ -59,6 +61,9 @@ export function createFileExplanationStore(dir: string): ExplanationStorePort {
     addExplanation: (rec) =>
       quietly(async () => {
         await mkdir(dir, { recursive: true });
+        // bounded: past 4 MB the records move to explanations.jsonl.1 (the one before is dropped)
+        const size = await stat(recordsFile).then((st) => st.size, () => 0);
+        if (size > MAX_RECORDS_BYTES) await rename(recordsFile, `${recordsFile}.1`);
         await appendFile(recordsFile, `${JSON.stringify(rec)}\n`);
       }),
     async listExplanations(tenant, subject, limit) {
