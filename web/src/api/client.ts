@@ -1,4 +1,5 @@
 import type { TemplateBucket } from '../logic/patterns.js';
+import { focusEnd } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
 import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, Page, Rca } from './types.js';
 
@@ -62,6 +63,13 @@ export const api = {
   findings: (p: { from?: string; to?: string; limit?: number } = {}) => call<Page<Finding>>(`/findings${q({ limit: 20, ...p })}`),
   graph: (p: { from?: string; to?: string }) => call<Graph>(`/graph${q(p)}`),
   rca: (p: { at: string; window?: string }) => call<Rca>(`/rca${q(p)}`),
+  /** The root causes of an incident: from its first symptom over its span plus 5 minutes (10 to 60 minutes). */
+  incidentRca: (i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>) => call<Rca>(`/rca${q({ at: new Date(i.firstSymptomMs).toISOString(), window: `${Math.min(60, Math.max(10, Math.ceil((i.lastSymptomMs - i.firstSymptomMs + 300_000) / 60_000)))}m` })}`),
+  /** Where a view's time range ends (see focusEnd), with the newest incidents it was decided from. */
+  focus: async (incidentLimit: number): Promise<{ toMs: number; incidents: Incident[] }> => {
+    const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: incidentLimit })]);
+    return { toMs: focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs), incidents: incidents.items };
+  },
   extent: () => call<Extent>('/extent'),
   trace: (id: string) => call<{ traceId: string; spans: WaterfallSpan[] }>(`/traces/${encodeURIComponent(id)}`),
   templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),

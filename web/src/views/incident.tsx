@@ -97,9 +97,7 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
       .then(async (i) => {
         if (!alive()) return;
         setIncident(i);
-        const span = i.lastSymptomMs - i.firstSymptomMs;
-        const window = `${Math.min(60, Math.max(10, Math.ceil((span + 300_000) / 60_000)))}m`;
-        const r = await api.rca({ at: new Date(i.firstSymptomMs).toISOString(), window });
+        const r = await api.incidentRca(i);
         if (alive()) setRca(r);
       })
       .catch((e: unknown) => {

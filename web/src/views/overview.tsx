@@ -3,7 +3,6 @@ import { api } from '../api/client.js';
 import type { Finding, Graph, Incident } from '../api/types.js';
 import { duration, percent, shortTime } from '../logic/format.js';
 import { byHealth } from '../logic/health.js';
-import { focusEnd } from '../logic/range.js';
 
 interface Data {
   incidents: Incident[];
@@ -22,15 +21,14 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
   useEffect(() => {
     const run = { cancelled: false };
     (async () => {
-      const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: 50 })]);
       // live data: the last hour; imported data: the hour around the latest incident, else the last hour of data
-      const asOfMs = focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs);
+      const { toMs: asOfMs, incidents } = await api.focus(50);
       const [findings, graph] = await Promise.all([
         api.findings({ limit: 15, to: new Date(asOfMs).toISOString() }),
         api.graph({ from: new Date(asOfMs - HOUR).toISOString(), to: new Date(asOfMs).toISOString() }).catch(() => undefined),
       ]);
       if (!run.cancelled) {
-        setData({ incidents: incidents.items, findings: findings.items, graph, asOfMs });
+        setData({ incidents, findings: findings.items, graph, asOfMs });
         setError(undefined);
       }
     })().catch((e: unknown) => {

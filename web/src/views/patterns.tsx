@@ -4,7 +4,6 @@ import type { LogLine } from '../api/types.js';
 import { shortTime } from '../logic/format.js';
 import type { TemplateBucket } from '../logic/patterns.js';
 import { patternsOf, sparkline } from '../logic/patterns.js';
-import { focusEnd } from '../logic/range.js';
 
 const RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 } as const;
 type RangeName = keyof typeof RANGES;
@@ -37,8 +36,7 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
   useEffect(() => {
     const run = { cancelled: false };
     (async () => {
-      const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: 1 })]);
-      const toMs = focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs);
+      const { toMs } = await api.focus(1);
       const span = RANGES[rangeName];
       const bucket = bucketSeconds(span);
       const fromMs = Math.floor((toMs - span) / (bucket * 1000)) * bucket * 1000;

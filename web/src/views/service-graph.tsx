@@ -5,7 +5,6 @@ import type { Graph, Incident } from '../api/types.js';
 import { percent, shortTime } from '../logic/format.js';
 import { graphElements } from '../logic/graph.js';
 import { healthOf } from '../logic/health.js';
-import { focusEnd } from '../logic/range.js';
 
 const HOUR = 3_600_000;
 const COLORS = { failing: '#c62828', degraded: '#b26a00', ok: '#2e7d32', idle: '#9e9eae', slow: '#b26a00' } as const;
@@ -20,12 +19,11 @@ export function ServiceGraph({ live, onError }: { live: number; onError: (e: unk
   useEffect(() => {
     const run = { cancelled: false };
     (async () => {
-      const [extent, inc] = await Promise.all([api.extent(), api.incidents({ limit: 50 })]);
-      const toMs = focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), inc.items[0]?.lastSymptomMs);
+      const { toMs, incidents: inc } = await api.focus(50);
       const g = await api.graph({ from: new Date(toMs - HOUR).toISOString(), to: new Date(toMs).toISOString() });
       if (!run.cancelled) {
         setGraph(g);
-        setIncidents(inc.items);
+        setIncidents(inc);
       }
     })().catch(onError);
     return () => {

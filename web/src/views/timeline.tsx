@@ -51,8 +51,7 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
     if (selected === undefined || lanes === undefined) return;
     const i = lanes.find((l) => l.incident.id === selected)?.incident;
     if (i === undefined) return;
-    const span = i.lastSymptomMs - i.firstSymptomMs;
-    api.rca({ at: new Date(i.firstSymptomMs).toISOString(), window: `${Math.min(60, Math.max(10, Math.ceil((span + 300_000) / 60_000)))}m` }).then(setRca, onError);
+    api.incidentRca(i).then(setRca, onError);
   }, [selected, lanes, onError]);
 
   useEffect(() => {
