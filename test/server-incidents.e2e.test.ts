@@ -248,6 +248,12 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
       expect(llm.allBodies()).not.toContain('4111111111111111');
       const plainText = await api('/analyses?name=pay.log&llm=true', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text });
       expect(((await plainText.json()) as { explanation: { status: string } }).explanation.status).toBe('explained');
+      const kept = async () => ((await (await api('/analyses')).json()) as { items: unknown[] }).items.length;
+      const before = await kept();
+      const v9a = await post('/analyses', { text, llm: { prompt: 'v9' } });
+      expect(v9a.status).toBe(400);
+      expect(((await v9a.json()) as { message: string }).message).toMatch(/prompt version "v9" of "logs" does not exist/);
+      expect(await kept()).toBe(before);
       const bad = await post('/analyses', { text, llm: { model: 'x' } });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { message: string }).message).toMatch(/llm has unknown field "model"/);

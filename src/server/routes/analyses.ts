@@ -82,6 +82,8 @@ export function analysesRoutes(ctx: ServerContext) {
     };
 
     const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, bytes: Buffer, llm?: LlmRequest) => {
+      // an unknown prompt version is refused before anything is analysed or kept
+      const prompt = llm === undefined ? undefined : ctx.explainer.prompt('logs', llm.prompt);
       const { report, hit } = await reportOf(name, bytes);
       res.header('x-cache', ctx.cache === undefined ? 'off' : hit ? 'hit' : 'miss');
       // nothing readable (binary, broken gzip): the reason, as a 400 naming the body
@@ -89,9 +91,8 @@ export function analysesRoutes(ctx: ServerContext) {
       if (report.summary.lines === 0 && problem !== undefined) return res.code(400).send({ code: 400, error: problem.code, field: 'body', message: problem.message });
       const id = await keep(req.auth.tenant, name, report);
       res.code(200).header('location', `/api/v1/analyses/${id}`).header('x-analysis-id', id);
-      if (llm === undefined) return res.send(report);
+      if (llm === undefined || prompt === undefined) return res.send(report);
       // the model reads the findings (redacted) and the most similar earlier analyses of the tenant
-      const prompt = ctx.explainer.prompt('logs', llm.prompt);
       const similar = await similarAnalyses(ctx.history, req.auth.tenant, report, id);
       const context = logsContext(name, report, similar, ctx.explainer.contextChars);
       const explanation = report.findings.length === 0 ? undefined : await ctx.explainer.explain({ tenant: req.auth.tenant, subject: `analysis:${id}`, context, prompt, fresh: llm.fresh === true });
