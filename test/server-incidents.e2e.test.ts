@@ -161,6 +161,12 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     expect(red.operations.length).toBeGreaterThan(3);
     expect(red.operations.every((o) => o.service === 'ts-basic-service' && o.points.every((p) => p.spans > 0 && p.time.startsWith('2023-01-29T09:0')))).toBe(true);
     expect((await api('/red?from=2023-01-29T09:00:00Z&to=2023-01-30T09:00:00Z&step=1')).status).toBe(400);
+    // per service: one series over all its operations, as many spans as the operations together
+    const perService = (await (await api('/red?service=ts-basic-service&per=service&from=2023-01-29T09:00:00Z&to=2023-01-29T09:10:00Z')).json()) as typeof red;
+    expect(perService.operations.map((o) => [o.service, o.operation])).toEqual([['ts-basic-service', '*']]);
+    const total = (x: typeof red) => x.operations.reduce((a, o) => a + o.points.reduce((b, p) => b + p.spans, 0), 0);
+    expect(total(perService)).toBe(total(red));
+    expect((await api('/red?per=pod')).status).toBe(400);
 
     // bad input: named, not a crash
     expect((await api('/incidents/inc_nope')).status).toBe(404);

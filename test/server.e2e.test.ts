@@ -49,6 +49,9 @@ describe('bifrost serve (spawned server)', () => {
     expect(hourly.series[0]!.points).toHaveLength(15);
     expect(hourly.series[0]!.points[13]).toMatchObject({ value: 95, count: 60, time: new Date(T0 + 13 * 3_600_000).toISOString() });
     expect(await (await fetch(`${s.url}/api/v1/metrics/series?name=cpu&labels=oops`)).json()).toMatchObject({ code: 400, field: 'labels' });
+    expect(await (await fetch(`${s.url}/api/v1/metrics?service=checkout`)).json()).toEqual({ items: [{ name: 'cpu', series: 1, points: 900, firstMs: T0, lastMs: T0 + 899 * 60_000, first: new Date(T0).toISOString(), last: new Date(T0 + 899 * 60_000).toISOString() }] });
+    expect(await (await fetch(`${s.url}/api/v1/metrics?service=nobody`)).json()).toEqual({ items: [] });
+    expect((await fetch(`${s.url}/api/v1/metrics?limit=0`)).status).toBe(400);
     const prom = await (await fetch(`${s.url}/metrics`)).text();
     expect(prom).toContain('bifrost_received_records_total{signal="metrics"} 900');
     expect(prom).toContain('bifrost_findings_total{kind="metric-anomaly"} 1');
@@ -104,6 +107,13 @@ describe('bifrost serve (spawned server)', () => {
     expect((await fetch(`${s.url}/api/v1/traces/not-a-trace-id`)).status).toBe(400);
     const spans = (await (await fetch(`${s.url}/api/v1/spans?service=payments&operation=charge`)).json()) as { items: unknown[] };
     expect(spans.items).toHaveLength(1);
+    const slowest = (await (await fetch(`${s.url}/api/v1/spans?order=duration&limit=1`)).json()) as { items: { name: string; durationMs: number }[] };
+    expect(slowest.items.map((x) => [x.name, x.durationMs])).toEqual([['GET /checkout', 300]]);
+    const failed = (await (await fetch(`${s.url}/api/v1/spans?status=error&minDuration=200`)).json()) as { items: { name: string }[] };
+    expect(failed.items.map((x) => x.name)).toEqual(['charge']);
+    expect(((await (await fetch(`${s.url}/api/v1/spans?minDuration=260`)).json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect((await fetch(`${s.url}/api/v1/spans?minDuration=-1`)).status).toBe(400);
+    expect((await fetch(`${s.url}/api/v1/spans?order=random`)).status).toBe(400);
     expect(await (await fetch(`${s.url}/api/v1/services`)).json()).toEqual({ items: [{ service: 'frontend', logs: 0, spans: 1, metricPoints: 0 }, { service: 'payments', logs: 0, spans: 1, metricPoints: 0 }] });
   });
 

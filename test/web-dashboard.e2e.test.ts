@@ -108,6 +108,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.locator('.toolbar input[type=search]').fill('Get Route By Ids');
     await expect.poll(() => patterns.count()).toBeGreaterThan(0);
     expect(await page.locator('table.patterns-table').innerText()).toMatch(/getRoutesByRouteIds/);
+    expect(await page.locator('table.patterns-table tbody tr', { hasText: 'Failed' }).locator('.badge.error').count()).toBeGreaterThan(0);
     await patterns.first().locator('button.template').click();
     await expect.poll(() => page.locator('.drill li').count()).toBeGreaterThan(0);
     expect(await page.locator('.drill').innerText()).toMatch(/Get Route By Ids Failed|getRoutesByRouteIds/);

@@ -27,6 +27,32 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('finds spans by duration and status: the slowest first, at least so long, failed ones only', async () => {
+      const s = await create();
+      const T = 1_700_000_000_000;
+      await s.append('t1', { spans: Array.from({ length: 6 }, (_, i) => span(i, { startMs: T + i, endMs: T + i + [5, 50, 20, 7, 90, 1][i]! })) });
+      expect((await s.spans('t1', { order: 'duration', limit: 3 })).map((x) => x.endMs - x.startMs)).toEqual([90, 50, 20]);
+      expect((await s.spans('t1', { minDurationMs: 20, limit: 10 })).map((x) => x.endMs - x.startMs)).toEqual([50, 20, 90]);
+      expect((await s.spans('t1', { errorsOnly: true, limit: 10 })).map((x) => x.statusMessage)).toEqual(['timeout']);
+      expect(await s.spans('t1', { errorsOnly: true, minDurationMs: 100, limit: 10 })).toEqual([]);
+      expect((await s.spans('t1', { service: 'db', order: 'duration', limit: 10 })).map((x) => x.endMs - x.startMs)).toEqual([50, 7, 1]);
+      await s.close();
+    });
+
+    it('lists metric names with their series and point counts, by service and time', async () => {
+      const s = await create();
+      await s.append('t1', { metrics: [point(0), point(1), point(1, { labels: '{"core":"1"}' }), point(2, { name: 'mem', resource: { service: 'web' } })] });
+      expect(await s.metricNames('t1', { limit: 10 })).toEqual([
+        { name: 'cpu', series: 2, points: 3, firstMs: point(0).timeMs, lastMs: point(1).timeMs },
+        { name: 'mem', series: 1, points: 1, firstMs: point(2).timeMs, lastMs: point(2).timeMs },
+      ]);
+      expect((await s.metricNames('t1', { service: 'web', limit: 10 })).map((m) => m.name)).toEqual(['mem']);
+      expect((await s.metricNames('t1', { fromMs: point(1).timeMs, limit: 10 })).map((m) => [m.name, m.points])).toEqual([['cpu', 2], ['mem', 1]]);
+      expect(await s.metricNames('t1', { limit: 1 })).toHaveLength(1);
+      expect(await s.metricNames('t2', { limit: 10 })).toEqual([]);
+      await s.close();
+    });
+
     it('aggregates for the insight engine: logs per service, template and bucket; span RED per service and bucket; the service graph', async () => {
       const s = await create();
       const T = 1_700_000_000_000;
@@ -98,15 +124,16 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
-    it('counts logs per template and time bucket', async () => {
+    it('counts logs per template and time bucket, with how many of them are ERROR or worse', async () => {
       const s = await create();
       await s.append('t1', { logs: Array.from({ length: 40 }, (_, i) => log(i)) });
       const counts = await s.templateCounts('t1', { bucketMs: 20_000, limit: 100 });
       const base = Math.floor(log(0).timeMs / 20_000) * 20_000;
       expect(counts.filter((c) => c.templateId === 't-fail')).toEqual([
-        { templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', bucketMs: base, count: 2 },
-        { templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', bucketMs: base + 20_000, count: 2 },
+        { templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', bucketMs: base, count: 2, errors: 2 },
+        { templateId: 't-fail', template: 'payment <*> failed: Upstream <*>', bucketMs: base + 20_000, count: 2, errors: 2 },
       ]);
+      expect(counts.filter((c) => c.templateId === 't-ok').every((c) => c.errors === 0)).toBe(true);
       expect(counts.reduce((a, c) => a + c.count, 0)).toBe(40);
       expect(counts[0]!.templateId).toBe('t-ok');
       await s.close();

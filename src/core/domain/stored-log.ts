@@ -30,4 +30,6 @@ export interface TemplateCount {
   /** Start of the time bucket (epoch ms). */
   bucketMs: number;
   count: number;
+  /** Records of the bucket at ERROR or worse (OTel severity ≥ 17). */
+  errors: number;
 }

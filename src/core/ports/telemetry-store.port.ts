@@ -79,8 +79,30 @@ export interface SpanQuery {
   operation?: string;
   fromMs?: number;
   toMs?: number;
-  /** At most this many (by start time). */
+  /** Only spans that lasted at least this long. */
+  minDurationMs?: number;
+  /** Only spans with status error. */
+  errorsOnly?: boolean;
+  /** 'start' (default): in start order; 'duration': the longest first. */
+  order?: 'start' | 'duration';
+  /** At most this many (the first in the order asked). */
   limit: number;
+}
+
+export interface MetricNameQuery {
+  service?: string;
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+}
+
+/** A metric name in the store: how many series (labels + resource) and points it has, and its time span. */
+export interface MetricName {
+  name: string;
+  series: number;
+  points: number;
+  firstMs: number;
+  lastMs: number;
 }
 
 export interface ServiceSummary {
@@ -159,7 +181,9 @@ export interface TelemetryStorePort {
   /** A metric's series (one per labels + resource), aggregated per time step. */
   metricSeries(tenant: string, query: SeriesQuery): Promise<SeriesResult[]>;
   logs(tenant: string, query: LogQuery): Promise<Page<StoredLog>>;
-  /** Spans by trace, or by service/operation and time, in start order. */
+  /** Metric names with their series and point counts, by name. */
+  metricNames(tenant: string, query: MetricNameQuery): Promise<MetricName[]>;
+  /** Spans by trace, or by service/operation, time, duration and status; in start order or the longest first. */
   spans(tenant: string, query: SpanQuery): Promise<Span[]>;
   /** Every service seen in logs, spans or metrics, with record counts. */
   services(tenant: string): Promise<ServiceSummary[]>;

@@ -75,12 +75,9 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
       }
       if ((s.ref.type === 'latency' || s.ref.type === 'span-errors') && candidates.length < 5) {
         const failed = s.ref.type === 'span-errors';
-        const spans = await store.spans(tenant, { service: c.service, fromMs, toMs, limit: 5000 });
-        item.spans = spans
-          .filter((sp) => !failed || sp.statusCode === 2)
-          .sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))
-          .slice(0, 3)
-          .map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
+        // the slowest (failed) spans of the whole window, found by the store
+        const spans = await store.spans(tenant, { service: c.service, fromMs, toMs, order: 'duration', ...(failed ? { errorsOnly: true } : {}), limit: 3 });
+        item.spans = spans.map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
       }
       items.push(item);
     }

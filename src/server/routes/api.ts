@@ -100,8 +100,17 @@ const spansQuery = {
     operation: { type: 'string', maxLength: 1024 },
     from: FROM,
     to: TO,
+    minDuration: { type: 'number', minimum: 0, description: 'only spans that lasted at least this many milliseconds' },
+    status: { type: 'string', enum: ['any', 'error'], default: 'any', description: 'error: only spans with status error' },
+    order: { type: 'string', enum: ['start', 'duration'], default: 'start', description: 'start: in start order; duration: the longest first' },
     limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
   },
+} as const;
+
+const metricNamesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { service: SERVICE, from: FROM, to: TO, limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } },
 } as const;
 
 /** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates, traces, spans, services. */
@@ -162,12 +171,29 @@ export function apiRoutes(ctx: ServerContext) {
       return { traceId: req.params.traceId.toLowerCase(), spans: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
 
-    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; limit: number } }>('/spans', { schema: { tags: ['telemetry'], summary: 'Spans by service, operation and time', querystring: spansQuery } }, async (req) => {
+    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; minDuration?: number; status: 'any' | 'error'; order: 'start' | 'duration'; limit: number } }>('/spans', { schema: { tags: ['telemetry'], summary: 'Spans by service, operation, time, duration and status; in start order or the longest first', querystring: spansQuery } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
-      const spans = await ctx.store.spans(req.auth.tenant, { limit: q.limit, ...(q.service === undefined ? {} : { service: q.service }), ...(q.operation === undefined ? {} : { operation: q.operation }), ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
+      const spans = await ctx.store.spans(req.auth.tenant, {
+        limit: q.limit,
+        order: q.order,
+        ...(q.status === 'error' ? { errorsOnly: true } : {}),
+        ...(q.minDuration === undefined ? {} : { minDurationMs: q.minDuration }),
+        ...(q.service === undefined ? {} : { service: q.service }),
+        ...(q.operation === undefined ? {} : { operation: q.operation }),
+        ...(fromMs === undefined ? {} : { fromMs }),
+        ...(toMs === undefined ? {} : { toMs }),
+      });
       return { items: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
+    });
+
+    app.get<{ Querystring: { service?: string; from?: string; to?: string; limit: number } }>('/metrics', { schema: { tags: ['telemetry'], summary: 'Metric names with their series and point counts and time span, by service and time', querystring: metricNamesQuery } }, async (req) => {
+      const q = req.query;
+      const fromMs = timeParam('from', q.from);
+      const toMs = timeParam('to', q.to);
+      const names = await ctx.store.metricNames(req.auth.tenant, { limit: q.limit, ...(q.service === undefined ? {} : { service: q.service }), ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
+      return { items: names.map((m) => ({ ...m, first: new Date(m.firstMs).toISOString(), last: new Date(m.lastMs).toISOString() })) };
     });
 
     app.get('/services', { schema: { tags: ['telemetry'], summary: 'Every service seen, with its log, span and metric counts' } }, async (req) => ({ items: await ctx.store.services(req.auth.tenant) }));

@@ -179,10 +179,15 @@ export function incidentRoutes(ctx: ServerContext) {
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges: withShift };
     });
 
-    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number } }>('/red', { schema: { tags: ['traces'], summary: 'RED per operation of a service (or all) over time: spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } } } } }, async (req) => {
+    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
-      const rows = await ctx.store.operationStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000, ...(req.query.service === undefined ? {} : { service: req.query.service }) });
+      const window = { fromMs, toMs, bucketMs: req.query.step * 1000 };
+      const service = req.query.service;
+      const rows =
+        req.query.per === 'service'
+          ? (await ctx.store.spanStats(req.auth.tenant, window)).filter((r) => service === undefined || r.service === service).map((r) => ({ ...r, operation: '*' }))
+          : await ctx.store.operationStats(req.auth.tenant, { ...window, ...(service === undefined ? {} : { service }) });
       const series = new Map<string, { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }>();
       for (const r of rows) {
         const key = `${r.service}\u0000${r.operation}`;

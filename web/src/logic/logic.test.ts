@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSseBlock } from '../api/client.js';
 import type { ServiceHealth } from '../api/types.js';
 import { withCitations } from './citations.js';
+import { alignSeries, incidentChartRange, stepFor, zeroFill } from './chart.js';
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
@@ -49,14 +50,15 @@ describe('log patterns', () => {
   const M = 60_000;
   const range = { fromMs: 0, toMs: 10 * M, bucketMs: M };
   const rows = [
-    { templateId: 'a', template: 'GET /api <*>', bucketMs: 0, count: 5 },
-    { templateId: 'a', template: 'GET /api <*>', bucketMs: 3 * M, count: 7 },
-    { templateId: 'b', template: 'payment timeout after <*> ms', bucketMs: 8 * M, count: 30 },
-    { templateId: 'c', template: 'disk almost full', bucketMs: 2 * M, count: 1 },
+    { templateId: 'a', template: 'GET /api <*>', bucketMs: 0, count: 5, errors: 0 },
+    { templateId: 'a', template: 'GET /api <*>', bucketMs: 3 * M, count: 7, errors: 0 },
+    { templateId: 'b', template: 'payment timeout after <*> ms', bucketMs: 8 * M, count: 30, errors: 28 },
+    { templateId: 'b', template: 'payment timeout after <*> ms', bucketMs: 9 * M, count: 2, errors: 2 },
+    { templateId: 'c', template: 'disk almost full', bucketMs: 2 * M, count: 1, errors: 0 },
   ];
-  it('one pattern per template: totals, a series over the whole range, new and rare badges, busiest first', () => {
+  it('one pattern per template: totals, errors, a series over the whole range, new and rare badges, busiest first', () => {
     const p = patternsOf(rows, range);
-    expect(p.map((x) => [x.templateId, x.total, x.isNew, x.isRare])).toEqual([['b', 30, true, false], ['a', 12, false, false], ['c', 1, false, true]]);
+    expect(p.map((x) => [x.templateId, x.total, x.errors, x.isNew, x.isRare])).toEqual([['b', 32, 30, true, false], ['a', 12, 0, false, false], ['c', 1, 0, false, true]]);
     expect(p[1]!.series).toEqual([5, 0, 0, 7, 0, 0, 0, 0, 0, 0]);
     expect(patternsOf(rows, range, 'PAYMENT').map((x) => x.templateId)).toEqual(['b']);
   });
@@ -139,5 +141,36 @@ describe('theme', () => {
     expect(savedTheme(storage)).toBe('dark');
     saveTheme(storage, 'system');
     expect(m.size).toBe(0);
+  });
+});
+
+describe('chart arithmetic', () => {
+  it('a round step that keeps a range within the points wanted', () => {
+    expect(stepFor(3_600_000)).toBe(30);
+    expect(stepFor(3_600_000, 60)).toBe(60);
+    expect(stepFor(24 * 3_600_000)).toBe(600);
+    expect(stepFor(0)).toBe(10);
+    expect(stepFor(400 * 86_400_000)).toBe(3 * 86_400);
+  });
+  it('series of different times on one axis, null where a series has no point, non-finite values null', () => {
+    const a = alignSeries([
+      { label: 'a', points: [{ tMs: 2000, v: 2 }, { tMs: 1000, v: 1 }] },
+      { label: 'b', points: [{ tMs: 3000, v: 30 }, { tMs: 1000, v: Number.NaN }, { tMs: Number.NaN, v: 5 }] },
+    ]);
+    expect(a).toEqual({ x: [1, 2, 3], ys: [[1, 2, null], [null, null, 30]] });
+    expect(alignSeries([])).toEqual({ x: [], ys: [] });
+  });
+  it('counts zero-filled over a range, points summed into their step', () => {
+    expect(zeroFill([{ tMs: 60_500, v: 2 }, { tMs: 61_000, v: 1 }, { tMs: 500_000, v: 9 }], { fromMs: 0, toMs: 240_000, stepMs: 60_000 })).toEqual([
+      { tMs: 0, v: 0 },
+      { tMs: 60_000, v: 3 },
+      { tMs: 120_000, v: 0 },
+      { tMs: 180_000, v: 0 },
+    ]);
+  });
+  it("an incident's chart range: half an hour before, a quarter after, at least an hour", () => {
+    const M = 60_000;
+    expect(incidentChartRange({ firstSymptomMs: 100 * M, lastSymptomMs: 105 * M })).toEqual({ fromMs: 70 * M, toMs: 130 * M });
+    expect(incidentChartRange({ firstSymptomMs: 100 * M, lastSymptomMs: 200 * M })).toEqual({ fromMs: 70 * M, toMs: 215 * M });
   });
 });

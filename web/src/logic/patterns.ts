@@ -4,12 +4,16 @@ export interface TemplateBucket {
   template: string;
   bucketMs: number;
   count: number;
+  /** Records at ERROR or worse. */
+  errors: number;
 }
 
 export interface Pattern {
   templateId: string;
   template: string;
   total: number;
+  /** Records at ERROR or worse in the range. */
+  errors: number;
   /** Records per bucket over the range, oldest first (for a sparkline). */
   series: number[];
   firstMs: number;
@@ -28,10 +32,11 @@ export function patternsOf(rows: readonly TemplateBucket[], range: { fromMs: num
   const by = new Map<string, Pattern>();
   for (const r of rows) {
     let p = by.get(r.templateId);
-    if (p === undefined) by.set(r.templateId, (p = { templateId: r.templateId, template: r.template, total: 0, series: new Array<number>(n).fill(0), firstMs: r.bucketMs, isNew: false, isRare: false }));
+    if (p === undefined) by.set(r.templateId, (p = { templateId: r.templateId, template: r.template, total: 0, errors: 0, series: new Array<number>(n).fill(0), firstMs: r.bucketMs, isNew: false, isRare: false }));
     const i = Math.floor((r.bucketMs - range.fromMs) / range.bucketMs);
     if (i >= 0 && i < n) p.series[i]! += r.count;
     p.total += r.count;
+    p.errors += r.errors;
     p.firstMs = Math.min(p.firstMs, r.bucketMs);
   }
   // "new" against the data there is: a store that starts inside the range does not make everything new

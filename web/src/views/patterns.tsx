@@ -31,6 +31,7 @@ function Lines({ templateId, range }: { templateId: string; range: { from: strin
 export function Patterns({ live, onError }: { live: number; onError: (e: unknown) => void }) {
   const [rangeName, setRangeName] = useState<RangeName>('1h');
   const [search, setSearch] = useState('');
+  const [errorsOnly, setErrorsOnly] = useState(false);
   const [open, setOpen] = useState<string | undefined>();
   const [data, setData] = useState<{ rows: TemplateBucket[]; fromMs: number; toMs: number; bucketMs: number } | undefined>();
   useEffect(() => {
@@ -47,7 +48,7 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
       run.cancelled = true;
     };
   }, [rangeName, live, onError]);
-  const patterns = useMemo(() => (data === undefined ? [] : patternsOf(data.rows, data, search)), [data, search]);
+  const patterns = useMemo(() => (data === undefined ? [] : patternsOf(data.rows, data, search).filter((p) => !errorsOnly || p.errors > 0)), [data, search, errorsOnly]);
   const range = useMemo(() => (data === undefined ? undefined : { from: new Date(data.fromMs).toISOString(), to: new Date(data.toMs).toISOString() }), [data]);
 
   return (
@@ -58,6 +59,9 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
       <div className="toolbar">
         <label>
           Search <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} placeholder="text of a template, or its id" />
+        </label>
+        <label>
+          <input type="checkbox" checked={errorsOnly} onChange={(e) => { setErrorsOnly(e.target.checked); }} /> errors only
         </label>
         <span role="group" aria-label="Range">
           {(Object.keys(RANGES) as RangeName[]).map((r) => (
@@ -70,7 +74,7 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
       {data === undefined ? (
         <p aria-busy="true">Loading…</p>
       ) : patterns.length === 0 ? (
-        <p className="empty">No log records in this range{search === '' ? '' : ' match the search'}.</p>
+        <p className="empty">No log records in this range{search === '' ? '' : ' match the search'}{errorsOnly ? ' at ERROR or worse' : ''}.</p>
       ) : (
         <table className="patterns-table">
           <thead>
@@ -90,6 +94,11 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
                   </svg>
                 </td>
                 <td>
+                  {p.errors > 0 && (
+                    <span className="badge error" title={`${p.errors.toLocaleString('en')} of ${p.total.toLocaleString('en')} records at ERROR or worse`}>
+                      {p.errors === p.total ? 'error' : `${p.errors.toLocaleString('en')} errors`}
+                    </span>
+                  )}
                   {p.isNew && <span className="badge new">new</span>}
                   {p.isRare && <span className="badge rare">rare</span>}
                   <button className="link template" aria-expanded={open === p.templateId} onClick={() => { setOpen(open === p.templateId ? undefined : p.templateId); }}>

@@ -8,7 +8,7 @@ import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -302,6 +302,21 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
+    metricNames(tenant: string, q: MetricNameQuery): Promise<MetricName[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('time_ms', q.fromMs, q.toMs);
+        w.add('service = $service', 'service', q.service);
+        w.values.limit = q.limit;
+        const r = await conn.runAndReadAll(
+          `SELECT name, count(DISTINCT (labels, service, namespace, pod, container, node, host)), count(*), min(time_ms), max(time_ms) FROM metric_points WHERE ${w.sql} GROUP BY name ORDER BY name LIMIT $limit`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ name: String(row[0]), series: Number(row[1]), points: Number(row[2]), firstMs: Number(row[3]), lastMs: Number(row[4]) }));
+      });
+    },
+
     spans(tenant: string, q: SpanQuery): Promise<Span[]> {
       return serial(async () => {
         check();
@@ -310,8 +325,11 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('service = $service', 'service', q.service);
         w.add('name = $op', 'op', q.operation);
         w.range('start_ms', q.fromMs, q.toMs);
+        w.add('end_ms - start_ms >= $minDur', 'minDur', q.minDurationMs);
+        if (q.errorsOnly === true) w.add('status_code = $err', 'err', 2);
         w.values.limit = q.limit;
-        const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY start_ms, span_id LIMIT $limit`, w.values);
+        const order = q.order === 'duration' ? 'end_ms - start_ms DESC, start_ms, span_id' : 'start_ms, span_id';
+        const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY ${order} LIMIT $limit`, w.values);
         return r.getRows().map((row): Span => ({
           traceId: String(row[0]),
           spanId: String(row[1]),
@@ -351,8 +369,8 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('service = $service', 'service', q.service);
         w.values.bucket = q.bucketMs;
         w.values.limit = q.limit;
-        const r = await conn.runAndReadAll(`SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`, w.values);
-        return r.getRows().map((row) => ({ templateId: String(row[0]), template: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]) }));
+        const r = await conn.runAndReadAll(`SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n, count(*) FILTER (WHERE severity >= 17) FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`, w.values);
+        return r.getRows().map((row) => ({ templateId: String(row[0]), template: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]) }));
       });
     },
 

@@ -4,7 +4,7 @@ import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -108,9 +108,27 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           (q.service === undefined || sp.resource.service === q.service) &&
           (q.operation === undefined || sp.name === q.operation) &&
           (q.fromMs === undefined || sp.startMs >= q.fromMs) &&
-          (q.toMs === undefined || sp.startMs < q.toMs),
+          (q.toMs === undefined || sp.startMs < q.toMs) &&
+          (q.minDurationMs === undefined || sp.endMs - sp.startMs >= q.minDurationMs) &&
+          (q.errorsOnly !== true || sp.statusCode === 2),
       );
-      return Promise.resolve(rows.sort((a, b) => a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1)).slice(0, q.limit).map((sp) => structuredClone(sp)));
+      const byStart = (a: Span, b: Span) => a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1);
+      const sorted = rows.sort(q.order === 'duration' ? (a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || byStart(a, b) : byStart);
+      return Promise.resolve(sorted.slice(0, q.limit).map((sp) => structuredClone(sp)));
+    },
+    metricNames(tenant: string, q: MetricNameQuery): Promise<MetricName[]> {
+      if (!open) return closed();
+      const by = new Map<string, { series: Set<string>; m: MetricName }>();
+      for (const p of tenants.get(tenant)?.metrics ?? []) {
+        if ((q.fromMs !== undefined && p.timeMs < q.fromMs) || (q.toMs !== undefined && p.timeMs >= q.toMs) || (q.service !== undefined && p.resource.service !== q.service)) continue;
+        let e = by.get(p.name);
+        if (e === undefined) by.set(p.name, (e = { series: new Set(), m: { name: p.name, series: 0, points: 0, firstMs: p.timeMs, lastMs: p.timeMs } }));
+        e.series.add(seriesKey(p));
+        e.m.points++;
+        e.m.firstMs = Math.min(e.m.firstMs, p.timeMs);
+        e.m.lastMs = Math.max(e.m.lastMs, p.timeMs);
+      }
+      return Promise.resolve([...by.values()].map((e) => ({ ...e.m, series: e.series.size })).sort((a, b) => (a.name < b.name ? -1 : 1)).slice(0, q.limit));
     },
     services(tenant: string): Promise<ServiceSummary[]> {
       if (!open) return closed();
@@ -135,8 +153,12 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
         const key = `${l.templateId}|${bucketMs}`;
         const c = counts.get(key);
-        if (c === undefined) counts.set(key, { templateId: l.templateId, template: l.template, bucketMs, count: 1 });
-        else c.count++;
+        const error = l.severity >= 17 ? 1 : 0;
+        if (c === undefined) counts.set(key, { templateId: l.templateId, template: l.template, bucketMs, count: 1, errors: error });
+        else {
+          c.count++;
+          c.errors += error;
+        }
       }
       return Promise.resolve([...counts.values()].sort((a, b) => a.bucketMs - b.bucketMs || b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).slice(0, q.limit));
     },
