@@ -68,6 +68,11 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('ol.causes > li').first().locator('strong').first().textContent()).toBe('ts-basic-service');
     await expect.poll(() => page.locator('#evidence-e1').innerText()).toMatch(/Get Route By Ids Failed/);
     expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(1);
+    // the top cause's first evidence is charted (its abnormal window shaded); its metrics around the incident too
+    await page.locator('#evidence-e1 .time-chart canvas').first().waitFor();
+    await page.locator('.metrics-around .time-chart canvas').first().waitFor();
+    expect(await page.locator('.metrics-around select option').count()).toBeGreaterThan(3);
+    expect(await page.locator('#evidence-e1 .time-chart').getAttribute('aria-label')).toMatch(/records of .* marked: abnormal/);
     await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
     // a trace id of the evidence opens the trace as a waterfall
     await page.locator('#evidence-e1 button.trace').first().click();
@@ -114,6 +119,37 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('.drill').innerText()).toMatch(/Get Route By Ids Failed|getRoutesByRouteIds/);
     await page.locator('.toolbar input[type=search]').fill('');
     await page.screenshot({ path: join(SHOTS, 'patterns.png') });
+
+    // metrics explorer: a service's metric names, a chart; the choice is in the URL
+    await page.locator('nav a', { hasText: 'Metrics' }).click();
+    await page.locator('.explorer select').first().selectOption('ts-basic-service');
+    await expect.poll(() => page.url()).toMatch(/#\/metrics\?service=ts-basic-service/);
+    await expect.poll(() => page.locator('.metric-names li').count()).toBeGreaterThan(3);
+    await page.locator('.metric-names li button', { hasText: 'CpuUsage' }).first().click();
+    await page.locator('.chart-pane .time-chart canvas').first().waitFor();
+    expect(page.url()).toMatch(/name=CpuUsage/);
+    expect(await page.locator('.chart-pane h3').first().innerText()).toMatch(/CpuUsage.*avg per \d+ s · 1 series/);
+    await page.screenshot({ path: join(SHOTS, 'metrics.png') });
+
+    // traces explorer: the slowest spans of a service with its RED charts; a span opens its trace; a deep link restores it
+    await page.locator('nav a', { hasText: 'Traces' }).click();
+    await page.locator('.explorer select').first().selectOption('ts-basic-service');
+    const spanRows = page.locator('table.spans tbody tr');
+    await spanRows.first().waitFor();
+    const durations = (await page.locator('table.spans tbody td.num').allInnerTexts()).map((t) => Number.parseFloat(t));
+    expect(durations.length).toBeGreaterThan(5);
+    expect(durations).toEqual([...durations].sort((a, b) => b - a));
+    expect(await page.locator('.chart-row .time-chart canvas').count()).toBeGreaterThanOrEqual(2);
+    await spanRows.first().locator('button.trace').click();
+    await page.locator('.waterfall tbody tr').first().waitFor();
+    expect(page.url()).toMatch(/trace=[0-9a-f]{32}/);
+    await page.screenshot({ path: join(SHOTS, 'traces.png') });
+    const traceLink = await open(page.url());
+    await traceLink.locator('.waterfall tbody tr').first().waitFor();
+    await traceLink.locator('.toolbar input[type=checkbox]').check();
+    await expect.poll(() => traceLink.url()).toMatch(/status=error/);
+    await expect.poll(() => traceLink.locator('.explorer p.empty, table.spans').first().innerText()).toMatch(/No span of ts-basic-service matches|error/);
+    await traceLink.close();
 
     // analyses: upload a log file, get the report with its findings; it is kept in the history
     await page.locator('nav a', { hasText: 'Analyses' }).click();

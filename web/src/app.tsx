@@ -3,12 +3,15 @@ import { ApiError, apiKey, followStream } from './api/client.js';
 import type { SseEvent } from './api/client.js';
 import { Analyses } from './views/analyses.js';
 import { IncidentView } from './views/incident.js';
+import { Metrics } from './views/metrics.js';
 import { Overview } from './views/overview.js';
 import { Patterns } from './views/patterns.js';
 import { Settings } from './views/settings.js';
 import { nextTheme, savedTheme, saveTheme } from './logic/theme.js';
 import type { Theme } from './logic/theme.js';
 import { Timeline } from './views/timeline.js';
+import { Traces } from './views/traces.js';
+import { parseRoute } from './logic/route.js';
 
 // the graph view brings Cytoscape (440 KB): loaded when the view is opened, not with the page
 const ServiceGraph = lazy(() => import('./views/service-graph.js').then((m) => ({ default: m.ServiceGraph })));
@@ -83,8 +86,9 @@ export function App() {
     else document.documentElement.dataset.theme = theme;
     saveTheme(localStorage, theme);
   }, [theme]);
-  const incident = /^\/incidents\/([^/]+)$/.exec(route);
-  const analysis = /^\/analyses(?:\/([^/]+))?$/.exec(route);
+  const { path, params } = parseRoute(route);
+  const incident = /^\/incidents\/([^/]+)$/.exec(path);
+  const analysis = /^\/analyses(?:\/([^/]+))?$/.exec(path);
   return (
     <>
       <header className="top">
@@ -92,22 +96,28 @@ export function App() {
           Bifrost
         </a>
         <nav aria-label="Views">
-          <a href="#/" aria-current={route === '/' ? 'page' : undefined}>
+          <a href="#/" aria-current={path === '/' ? 'page' : undefined}>
             Overview
           </a>
-          <a href="#/timeline" aria-current={route === '/timeline' ? 'page' : undefined}>
+          <a href="#/timeline" aria-current={path === '/timeline' ? 'page' : undefined}>
             Timeline
           </a>
-          <a href="#/graph" aria-current={route === '/graph' ? 'page' : undefined}>
+          <a href="#/graph" aria-current={path === '/graph' ? 'page' : undefined}>
             Service graph
           </a>
-          <a href="#/patterns" aria-current={route === '/patterns' ? 'page' : undefined}>
+          <a href="#/metrics" aria-current={path === '/metrics' ? 'page' : undefined}>
+            Metrics
+          </a>
+          <a href="#/traces" aria-current={path === '/traces' ? 'page' : undefined}>
+            Traces
+          </a>
+          <a href="#/patterns" aria-current={path === '/patterns' ? 'page' : undefined}>
             Log patterns
           </a>
-          <a href="#/analyses" aria-current={route.startsWith('/analyses') ? 'page' : undefined}>
+          <a href="#/analyses" aria-current={path.startsWith('/analyses') ? 'page' : undefined}>
             Analyses
           </a>
-          <a href="#/settings" aria-current={route === '/settings' ? 'page' : undefined}>
+          <a href="#/settings" aria-current={path === '/settings' ? 'page' : undefined}>
             Settings
           </a>
         </nav>
@@ -137,17 +147,21 @@ export function App() {
               setReload((n) => n + 1);
             }}
           />
-        ) : route === '/timeline' ? (
+        ) : path === '/timeline' ? (
           <Timeline live={live.version} onError={onError} />
-        ) : route === '/graph' ? (
+        ) : path === '/graph' ? (
           <Suspense fallback={<p aria-busy="true">Loading the graph…</p>}>
             <ServiceGraph live={live.version} onError={onError} />
           </Suspense>
         ) : analysis !== null ? (
           <Analyses id={analysis[1] === undefined ? undefined : decodeURIComponent(analysis[1])} onError={onError} />
-        ) : route === '/settings' ? (
+        ) : path === '/settings' ? (
           <Settings onError={onError} />
-        ) : route === '/patterns' ? (
+        ) : path === '/metrics' ? (
+          <Metrics params={params} live={live.version} onError={onError} />
+        ) : path === '/traces' ? (
+          <Traces params={params} live={live.version} onError={onError} />
+        ) : path === '/patterns' ? (
           <Patterns live={live.version} onError={onError} />
         ) : incident !== null ? (
           <IncidentView id={decodeURIComponent(incident[1]!)} live={live.version} onError={onError} />

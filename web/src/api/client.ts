@@ -1,7 +1,7 @@
 import type { TemplateBucket } from '../logic/patterns.js';
 import { focusEnd } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
-import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, Page, Rca } from './types.js';
+import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, Page, Rca, Red, SpanRow } from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -60,7 +60,11 @@ export const api = {
   incident: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}`),
   acknowledge: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}/acknowledge`, { method: 'POST' }),
   resolve: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}/resolve`, { method: 'POST' }),
-  findings: (p: { from?: string; to?: string; limit?: number } = {}) => call<Page<Finding>>(`/findings${q({ limit: 20, ...p })}`),
+  red: (p: { service?: string; from: string; to: string; step: number; per?: 'operation' | 'service' }) => call<Red>(`/red${q(p)}`),
+  metricNames: (p: { service?: string; from?: string; to?: string } = {}) => call<{ items: MetricName[] }>(`/metrics${q(p)}`),
+  metricSeries: (p: { name: string; service?: string; from: string; to: string; step: number; agg?: string; limit?: number }) => call<MetricSeries>(`/metrics/series${q({ limit: 20, ...p })}`),
+  spans: (p: { service?: string; operation?: string; from: string; to: string; minDuration?: number; status?: 'any' | 'error'; order?: 'start' | 'duration'; limit?: number }) => call<{ items: SpanRow[] }>(`/spans${q({ limit: 100, ...p })}`),
+  findings: (p: { from?: string; to?: string; kind?: string; limit?: number } = {}) => call<Page<Finding>>(`/findings${q({ limit: 20, ...p })}`),
   graph: (p: { from?: string; to?: string }) => call<Graph>(`/graph${q(p)}`),
   rca: (p: { at: string; window?: string }) => call<Rca>(`/rca${q(p)}`),
   /** The root causes of an incident: from its first symptom over its span plus 5 minutes (10 to 60 minutes). */
@@ -74,7 +78,7 @@ export const api = {
   trace: (id: string) => call<{ traceId: string; spans: WaterfallSpan[] }>(`/traces/${encodeURIComponent(id)}`),
   templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),
   logs: (p: { template?: string; from?: string; to?: string; q?: string; limit?: number }) => call<Page<LogLine>>(`/logs${q({ limit: 50, ...p })}`),
-  services: () => call<{ items: { service: string }[] }>('/services'),
+  services: () => call<{ items: { service: string; logs: number; spans: number; metricPoints: number }[] }>('/services'),
   keys: () => call<{ items: ApiKeyView[] }>('/keys'),
   createKey: (scope: string, name: string) => call<ApiKeyView & { key: string }>('/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope, name }) }),
   revokeKey: async (id: string): Promise<void> => {

@@ -1,6 +1,7 @@
 /** The parts of the REST API (/openapi.json) the dashboard reads; incidents and explanations are the server's own types. */
 
 import type { incidentView } from '../../../src/core/domain/incident.js';
+import type { rcaView } from '../../../src/core/use-cases/root-cause-analysis.js';
 
 /** An incident as GET /api/v1/incidents/{id} answers (the server's own view type, not a copy). */
 export type Incident = ReturnType<typeof incidentView>;
@@ -14,10 +15,11 @@ export interface Finding {
   id: string;
   kind: string;
   time: string;
+  timeMs: number;
   score: number;
   reason: string;
-  metric: string;
-  resource?: Record<string, string | undefined>;
+  detail: string;
+  subject: { metric: string; labels: string; resource: Record<string, string | undefined> };
 }
 
 export interface ServiceHealth {
@@ -37,21 +39,11 @@ export interface Graph {
   edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; shift?: ServiceHealth['shift'] }[];
 }
 
-export interface EvidenceItem {
-  id: string;
-  signal: string;
-  reason: string;
-  ref: { type: string; templateId?: string; template?: string };
-  examples?: { logId: string; timeMs: number; body: string; traceId: string }[];
-  spans?: { traceId: string; spanId: string; operation: string; startMs: number; durationMs: number; statusCode: number }[];
-}
+/** A piece of evidence of a ranked cause, as GET /api/v1/rca answers (the server's own type). */
+export type { EvidenceItem } from '../../../src/core/use-cases/root-cause-analysis.js';
 
-export interface Rca {
-  at: string;
-  window: { from: string; to: string };
-  candidates: { service: string; score: number; reasons: string[]; explains: string[]; explainedBy: string[]; evidence: EvidenceItem[] }[];
-  notes: string[];
-}
+/** GET /api/v1/rca: ranked root-cause candidates with their evidence (the server's own view type). */
+export type Rca = ReturnType<typeof rcaView>;
 
 export type { Explanation } from '../../../src/core/domain/explanation.js';
 export type { LogReport } from '../../../src/core/domain/log-report.js';
@@ -79,4 +71,42 @@ export interface ApiKeyView {
   name: string;
   created: string;
   revoked: string | null;
+}
+
+/** GET /api/v1/red: spans, errors and duration percentiles per step, per operation (or "*" for a whole service). */
+export interface Red {
+  from: string;
+  to: string;
+  step: number;
+  operations: { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }[];
+}
+
+/** GET /api/v1/metrics: one metric name. */
+export interface MetricName {
+  name: string;
+  series: number;
+  points: number;
+  first: string;
+  last: string;
+}
+
+/** GET /api/v1/metrics/series: a metric's series (labels + resource), aggregated per step. */
+export interface MetricSeries {
+  name: string;
+  step: number;
+  agg: string;
+  series: { labels: string; resource: Record<string, string | undefined>; points: { time: string; value: number; count: number }[] }[];
+}
+
+/** GET /api/v1/spans: a span with its duration. */
+export interface SpanRow {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  start: string;
+  durationMs: number;
+  statusCode: number;
+  statusMessage: string;
+  resource: { service?: string; pod?: string };
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartSeries } from '../logic/chart.js';
-import { alignSeries } from '../logic/chart.js';
+import { alignSeries, axisTimes } from '../logic/chart.js';
 
 /** What a chart marks: a shaded span (the abnormal window) or a moment (an anomalous point, a change). */
 export interface ChartMark {
@@ -63,8 +63,8 @@ export function TimeChart({ series, marks = [], height = 160, unit = '', title, 
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true, ...(range === undefined ? {} : { range: [range.fromMs / 1000, range.toMs / 1000] as uPlot.Range.MinMax }) }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-      axes: [axis, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => `${Number(v.toPrecision(3)).toLocaleString('en')}${unit}`) }],
-      series: [{ label: 'UTC' }, ...series.map((s, i) => ({ label: s.label, stroke: css(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: false, points: { show: x.length < 60 } }))],
+      axes: [{ ...axis, size: 44, values: (_u, splits) => axisTimes(splits) }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => `${Number(v.toPrecision(3)).toLocaleString('en')}${unit}`) }],
+      series: [{ label: 'UTC', value: (_u, v) => (Number.isFinite(v) ? new Date(v * 1000).toISOString().slice(0, 19).replace('T', ' ') : '—') }, ...series.map((s, i) => ({ label: s.label, stroke: css(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: false, points: { show: x.length < 60 } }))],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       hooks: { draw: [drawMarks] },

@@ -57,3 +57,17 @@ export function incidentChartRange(i: { firstSymptomMs: number; lastSymptomMs: n
   const fromMs = i.firstSymptomMs - 30 * 60_000;
   return { fromMs, toMs: Math.max(i.lastSymptomMs + 15 * 60_000, fromMs + 3_600_000) };
 }
+
+/** Time-axis labels in UTC: "HH:MM" (":SS" when a step is under a minute), the date on the first label and where the day changes. */
+export function axisTimes(splitsSec: readonly number[]): string[] {
+  const fine = splitsSec.some((t) => t % 60 !== 0);
+  let day = '';
+  return splitsSec.map((t) => {
+    const iso = new Date(t * 1000).toISOString();
+    const time = fine ? iso.slice(11, 19) : iso.slice(11, 16);
+    const d = iso.slice(0, 10);
+    if (d === day) return time;
+    day = d;
+    return `${d}\n${time}`;
+  });
+}

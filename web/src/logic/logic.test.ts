@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseSseBlock } from '../api/client.js';
 import type { ServiceHealth } from '../api/types.js';
 import { withCitations } from './citations.js';
-import { alignSeries, incidentChartRange, stepFor, zeroFill } from './chart.js';
+import { alignSeries, axisTimes, incidentChartRange, stepFor, zeroFill } from './chart.js';
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd } from './range.js';
+import { parseRoute, rangeMs, routeHash } from './route.js';
 import { graphElements } from './graph.js';
 import { waterfall } from './waterfall.js';
 import { nextTheme, savedTheme, saveTheme } from './theme.js';
@@ -168,9 +169,35 @@ describe('chart arithmetic', () => {
       { tMs: 180_000, v: 0 },
     ]);
   });
+  it('time-axis labels in UTC, with the date where it starts and where the day changes', () => {
+    const t = Date.UTC(2023, 0, 29, 23, 50) / 1000;
+    expect(axisTimes([t, t + 300, t + 600, t + 900])).toEqual(['2023-01-29\n23:50', '23:55', '2023-01-30\n00:00', '00:05']);
+    expect(axisTimes([t, t + 30])).toEqual(['2023-01-29\n23:50:00', '23:50:30']);
+    expect(axisTimes([])).toEqual([]);
+  });
   it("an incident's chart range: half an hour before, a quarter after, at least an hour", () => {
     const M = 60_000;
     expect(incidentChartRange({ firstSymptomMs: 100 * M, lastSymptomMs: 105 * M })).toEqual({ fromMs: 70 * M, toMs: 130 * M });
     expect(incidentChartRange({ firstSymptomMs: 100 * M, lastSymptomMs: 200 * M })).toEqual({ fromMs: 70 * M, toMs: 215 * M });
+  });
+});
+
+describe('state in the URL', () => {
+  it('a hash into a path and its parameters, empty ones dropped; back again in a stable order', () => {
+    expect(parseRoute('#/traces?service=ts-basic-service&status=error&min=')).toEqual({ path: '/traces', params: { service: 'ts-basic-service', status: 'error' } });
+    expect(parseRoute('')).toEqual({ path: '/', params: {} });
+    expect(parseRoute('#/incidents/inc_1')).toEqual({ path: '/incidents/inc_1', params: {} });
+    expect(parseRoute('#/metrics?name=a%26b%3Dc')).toEqual({ path: '/metrics', params: { name: 'a&b=c' } });
+    expect(routeHash('/traces', { status: 'error', service: 'api', min: undefined, op: '' })).toBe('#/traces?service=api&status=error');
+    expect(routeHash('/metrics', {})).toBe('#/metrics');
+    expect(parseRoute(routeHash('/metrics', { name: 'http.server duration{a="b"}' })).params.name).toBe('http.server duration{a="b"}');
+  });
+  it('range names into milliseconds, bounded; anything else an hour', () => {
+    expect(rangeMs('6h')).toBe(6 * 3_600_000);
+    expect(rangeMs('7d')).toBe(7 * 86_400_000);
+    expect(rangeMs('999d')).toBe(30 * 86_400_000);
+    expect(rangeMs('0h')).toBe(3_600_000);
+    expect(rangeMs('soon')).toBe(3_600_000);
+    expect(rangeMs(undefined)).toBe(3_600_000);
   });
 });

@@ -1,10 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import { ExplanationView } from '../components/explanation.js';
 import { IncidentEvents } from '../components/incident-events.js';
+import { chartable, EvidenceChart, MetricsAround } from '../components/signal-charts.js';
 import { TraceWaterfall } from '../components/trace-waterfall.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
+import { incidentChartRange } from '../logic/chart.js';
 import { duration, shortTime } from '../logic/format.js';
+
+type Range = { fromMs: number; toMs: number };
 
 function TraceLink({ traceId }: { traceId: string }) {
   const [open, setOpen] = useState(false);
@@ -21,10 +25,20 @@ function TraceLink({ traceId }: { traceId: string }) {
   );
 }
 
-function Evidence({ item }: { item: EvidenceItem }) {
+function Evidence({ item, service, chart, initiallyOpen }: { item: EvidenceItem; service: string; chart: { range: Range; window: Range }; initiallyOpen: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
   return (
     <li id={`evidence-${item.id}`} className="evidence">
       <span className="eid">{item.id}</span> <span className="kind">{item.signal}</span> {item.reason}
+      {chartable(item) && (
+        <>
+          {' '}
+          <button className="link chart-toggle" aria-expanded={open} onClick={() => { setOpen(!open); }}>
+            {open ? 'hide chart' : 'chart'}
+          </button>
+        </>
+      )}
+      {open && chartable(item) && <EvidenceChart item={item} service={service} range={chart.range} window={chart.window} />}
       {item.examples !== undefined && item.examples.length > 0 && (
         <ul className="lines">
           {item.examples.map((x) => (
@@ -109,8 +123,10 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
     };
   }, [id, live, onError]);
 
+  const chart = useMemo(() => (incident === undefined ? undefined : { range: incidentChartRange(incident), window: { fromMs: incident.firstSymptomMs, toMs: incident.lastSymptomMs } }), [incident]);
   if (error !== undefined) return <p className="error" role="alert">Could not load incident {id}: {error}</p>;
-  if (incident === undefined) return <p aria-busy="true">Loading…</p>;
+  if (incident === undefined || chart === undefined) return <p aria-busy="true">Loading…</p>;
+  const topService = rca?.candidates[0]?.service ?? incident.causes[0]?.service ?? incident.services[0];
   const act = (f: (id: string) => Promise<Incident>) => () => {
     f(id).then(setIncident, onError);
   };
@@ -149,7 +165,7 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
                 </ul>
                 <ul className="evidence-list">
                   {c.evidence.map((e) => (
-                    <Evidence key={e.id} item={e} />
+                    <Evidence key={e.id} item={e} service={c.service} chart={chart} initiallyOpen={e.id === rca.candidates[0]?.evidence.find(chartable)?.id} />
                   ))}
                 </ul>
               </li>
@@ -162,6 +178,13 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
           </p>
         ))}
       </section>
+
+      {topService !== undefined && (
+        <section aria-labelledby="metrics-h" className="card">
+          <h2 id="metrics-h">Metrics around the incident</h2>
+          <MetricsAround service={topService} range={chart.range} window={chart.window} />
+        </section>
+      )}
 
       <Explain id={id} />
 

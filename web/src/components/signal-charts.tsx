@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client.js';
+import type { EvidenceItem, Finding, MetricName } from '../api/types.js';
+import type { ChartSeries } from '../logic/chart.js';
+import { stepFor, zeroFill } from '../logic/chart.js';
+import { shortTime } from '../logic/format.js';
+import type { ChartMark } from './time-chart.js';
+import { TimeChart } from './time-chart.js';
+
+type Range = { fromMs: number; toMs: number };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data?: T; error?: string } {
+  const [state, setState] = useState<{ data?: T; error?: string }>({});
+  useEffect(() => {
+    const run = { alive: true };
+    setState({});
+    load().then(
+      (data) => { if (run.alive) setState({ data }); },
+      (e: unknown) => { if (run.alive) setState({ error: e instanceof Error ? e.message : String(e) }); },
+    );
+    return () => {
+      run.alive = false;
+    };
+  }, deps);
+  return state;
+}
+
+/** The series behind one piece of evidence over a range: a template's records, the service's p90 or errors, the metric of an anomaly. */
+async function evidenceSeries(item: EvidenceItem, service: string, range: Range): Promise<{ series: ChartSeries[]; unit: string; title: string; moment?: number }> {
+  const step = stepFor(range.toMs - range.fromMs, 120);
+  const span = { from: iso(range.fromMs), to: iso(range.toMs) };
+  const ref = item.ref;
+  if (ref.type === 'template') {
+    const rows = (await api.templates({ ...span, bucket: step, service })).items.filter((r) => r.templateId === ref.templateId);
+    const points = zeroFill(rows.map((r) => ({ tMs: r.bucketMs, v: r.count })), { ...range, stepMs: step * 1000 });
+    return { series: [{ label: 'records', points }], unit: '', title: `${service}: records of "${ref.template}" per ${step} s` };
+  }
+  if (ref.type === 'latency' || ref.type === 'span-errors') {
+    const red = await api.red({ service, ...span, step, per: 'service' });
+    const pts = red.operations[0]?.points ?? [];
+    if (ref.type === 'latency') return { series: [{ label: 'p90 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p90Ms })) }, { label: 'p50 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p50Ms })) }], unit: ' ms', title: `${service}: span duration p90 and p50 per ${step} s` };
+    const stepMs = step * 1000;
+    return { series: [{ label: 'failed spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.errors })), { ...range, stepMs }) }, { label: 'spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.spans })), { ...range, stepMs }) }], unit: '', title: `${service}: spans and failed spans per ${step} s` };
+  }
+  if (ref.type === 'finding') {
+    const m = await api.metricSeries({ name: ref.metric, service, ...span, step, limit: 4 });
+    return { series: m.series.map((s) => ({ label: s.resource.pod ?? s.resource.service ?? s.labels, points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), unit: '', title: `${service}: ${ref.metric} (avg per ${step} s)`, moment: ref.timeMs };
+  }
+  return { series: [], unit: '', title: '' };
+}
+
+/** Whether a piece of evidence has a series to chart (changes are moments on the timeline instead). */
+export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'finding';
+
+/** The chart of one piece of evidence around an incident, its abnormal window shaded (and the anomalous point marked). */
+export function EvidenceChart({ item, service, range, window }: { item: EvidenceItem; service: string; range: Range; window: Range }) {
+  const { data, error } = useLoad(() => evidenceSeries(item, service, range), [item, service, range.fromMs, range.toMs]);
+  const marks = useMemo<ChartMark[]>(() => [{ ...window, label: `abnormal ${shortTime(window.fromMs)}–${shortTime(window.toMs)} UTC` }, ...(data?.moment === undefined ? [] : [{ fromMs: data.moment, label: `anomaly at ${shortTime(data.moment)} UTC` }])], [window, data?.moment]);
+  if (error !== undefined) return <p className="error">Chart of {item.id}: {error}</p>;
+  if (data === undefined) return <p aria-busy="true">Loading chart…</p>;
+  if (data.series.every((s) => s.points.length === 0)) return <p className="empty">No data to chart for {item.id} in this range.</p>;
+  return <TimeChart series={data.series} marks={marks} unit={data.unit} title={data.title} range={range} height={140} />;
+}
+
+/**
+ * A service's metrics around an incident: pick a metric (the ones with an anomaly in the range
+ * first), see its series with the incident's window shaded and each anomaly marked.
+ */
+export function MetricsAround({ service, range, window }: { service: string; range: Range; window: Range }) {
+  const span = { from: iso(range.fromMs), to: iso(range.toMs) };
+  const names = useLoad(() => api.metricNames({ service, ...span }), [service, span.from, span.to]);
+  const anomalies = useLoad(() => api.findings({ ...span, kind: 'metric-anomaly', limit: 1000 }), [span.from, span.to]);
+  const mine = useMemo<Finding[]>(() => (anomalies.data?.items ?? []).filter((f) => f.subject.resource.service === service), [anomalies.data, service]);
+  const ordered = useMemo<MetricName[]>(() => {
+    const hit = new Set(mine.map((f) => f.subject.metric));
+    return [...(names.data?.items ?? [])].sort((a, b) => Number(hit.has(b.name)) - Number(hit.has(a.name)) || (a.name < b.name ? -1 : 1));
+  }, [names.data, mine]);
+  const [picked, setPicked] = useState<string | undefined>();
+  const name = picked !== undefined && ordered.some((m) => m.name === picked) ? picked : ordered[0]?.name;
+  const step = stepFor(range.toMs - range.fromMs, 120);
+  const series = useLoad(() => (name === undefined ? Promise.resolve(undefined) : api.metricSeries({ name, service, ...span, step, limit: 6 })), [name, service, span.from, span.to, step]);
+  const marks = useMemo<ChartMark[]>(
+    () => [{ ...window, label: `incident ${shortTime(window.fromMs)}–${shortTime(window.toMs)} UTC` }, ...mine.filter((f) => f.subject.metric === name).map((f) => ({ fromMs: f.timeMs, label: `${f.detail} at ${shortTime(f.timeMs)} UTC (score ${f.score.toFixed(2)})` }))],
+    [window, mine, name],
+  );
+  const chartSeries = useMemo<ChartSeries[]>(() => (series.data?.series ?? []).map((s) => ({ label: s.resource.pod ?? s.resource.service ?? s.labels, points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), [series.data]);
+  if (names.error !== undefined) return <p className="error">Metrics of {service}: {names.error}</p>;
+  if (names.data === undefined) return <p aria-busy="true">Loading metrics…</p>;
+  if (ordered.length === 0) return <p className="empty">{service} has no metrics in this range.</p>;
+  const anomalous = new Set(mine.map((f) => f.subject.metric));
+  return (
+    <div className="metrics-around">
+      <label>
+        Metric of {service}{' '}
+        <select value={name} onChange={(e) => { setPicked(e.target.value); }}>
+          {ordered.map((m) => (
+            <option key={m.name} value={m.name}>
+              {m.name}
+              {anomalous.has(m.name) ? ' — anomaly' : ''}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <span className="muted">{mine.filter((f) => f.subject.metric === name).length} anomalies in range · {ordered.length} metrics</span>
+      {series.data === undefined ? <p aria-busy="true">Loading chart…</p> : <TimeChart series={chartSeries} marks={marks} title={`${service}: ${name ?? ''} (avg per ${step} s)`} range={range} height={160} />}
+    </div>
+  );
+}

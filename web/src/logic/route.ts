@@ -1,0 +1,34 @@
+/** The page's state lives in the URL's hash: `#/traces?service=api&status=error` (deep links, back button). */
+export interface Route {
+  path: string;
+  params: Record<string, string>;
+}
+
+/** "#/traces?service=api&x=" → { path: "/traces", params: { service: "api" } } (empty values dropped). */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const q = raw.indexOf('?');
+  const path = (q < 0 ? raw : raw.slice(0, q)) || '/';
+  const params: Record<string, string> = {};
+  if (q >= 0) for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) if (v !== '') params[k] = v;
+  return { path, params };
+}
+
+/** The hash of a path with parameters, in a stable order; undefined and empty values left out. */
+export function routeHash(path: string, params: Record<string, string | number | undefined>): string {
+  const s = new URLSearchParams();
+  for (const k of Object.keys(params).sort()) {
+    const v = params[k];
+    if (v !== undefined && v !== '') s.set(k, String(v));
+  }
+  const t = s.toString();
+  return `#${path}${t === '' ? '' : `?${t}`}`;
+}
+
+/** A range name of the explorers ("1h", "6h", "24h", "7d") in ms; anything else is the default hour. */
+export function rangeMs(name: string | undefined): number {
+  const m = /^(\d{1,3})([hd])$/.exec(name ?? '');
+  if (m === null) return 3_600_000;
+  const n = Math.max(1, Math.min(Number(m[1]), m[2] === 'd' ? 30 : 720));
+  return n * (m[2] === 'd' ? 86_400_000 : 3_600_000);
+}

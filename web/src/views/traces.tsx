@@ -1,0 +1,184 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client.js';
+import type { Incident, Red, SpanRow } from '../api/types.js';
+import type { ChartMark } from '../components/time-chart.js';
+import { TimeChart } from '../components/time-chart.js';
+import { TraceWaterfall } from '../components/trace-waterfall.js';
+import type { ChartSeries } from '../logic/chart.js';
+import { stepFor, zeroFill } from '../logic/chart.js';
+import { shortTime } from '../logic/format.js';
+import { rangeMs, routeHash } from '../logic/route.js';
+
+const RANGES = ['15m', '1h', '6h', '24h'] as const;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** "15m" is not a rangeMs name: minutes are the explorer's own finer choice. */
+const spanOf = (r: string) => (r === '15m' ? 15 * 60_000 : rangeMs(r));
+
+/**
+ * Traces explorer: a service's RED over the range (spans, failed spans, p90), and its spans —
+ * the slowest or the newest, failed only, at least so long — each opening its trace as a
+ * waterfall. Every choice is in the URL, the open trace too.
+ */
+export function Traces({ params, live, onError }: { params: Record<string, string>; live: number; onError: (e: unknown) => void }) {
+  const range = params.range ?? '1h';
+  const order = params.order === 'start' ? 'start' : 'duration';
+  const status = params.status === 'error' ? 'error' : 'any';
+  const minDuration = params.min === undefined || !Number.isFinite(Number(params.min)) ? undefined : Math.max(0, Number(params.min));
+  const go = (over: Record<string, string | undefined>) => {
+    location.hash = routeHash('/traces', { ...params, ...over });
+  };
+  const [minText, setMinText] = useState(params.min ?? '');
+  const [opText, setOpText] = useState(params.op ?? '');
+  useEffect(() => {
+    setMinText(params.min ?? '');
+    setOpText(params.op ?? '');
+  }, [params.min, params.op]);
+  const [ctx, setCtx] = useState<{ fromMs: number; toMs: number; incidents: Incident[]; services: string[] } | undefined>();
+  useEffect(() => {
+    const run = { alive: true };
+    (async () => {
+      const [{ toMs, incidents }, svc] = await Promise.all([api.focus(100), api.services()]);
+      if (run.alive) setCtx({ fromMs: toMs - spanOf(range), toMs, incidents, services: svc.items.filter((s) => s.spans > 0).map((s) => s.service) });
+    })().catch(onError);
+    return () => {
+      run.alive = false;
+    };
+  }, [range, live, onError]);
+  const service = params.service ?? ctx?.services[0];
+  const [data, setData] = useState<{ spans: SpanRow[]; red: Red } | undefined>();
+  useEffect(() => {
+    if (ctx === undefined || service === undefined) return;
+    const run = { alive: true };
+    setData(undefined);
+    const span = { from: iso(ctx.fromMs), to: iso(ctx.toMs) };
+    Promise.all([
+      api.spans({ service, ...span, order, status, limit: 50, ...(params.op === undefined ? {} : { operation: params.op }), ...(minDuration === undefined ? {} : { minDuration }) }),
+      api.red({ service, ...span, step: stepFor(ctx.toMs - ctx.fromMs, 120), per: 'service' }),
+    ])
+      .then(([spans, red]) => {
+        if (run.alive) setData({ spans: spans.items, red });
+      })
+      .catch(onError);
+    return () => {
+      run.alive = false;
+    };
+  }, [ctx, service, order, status, minDuration, params.op, onError]);
+
+  const charts = useMemo(() => {
+    if (data === undefined || ctx === undefined) return undefined;
+    const pts = data.red.operations[0]?.points ?? [];
+    const stepMs = data.red.step * 1000;
+    const counts: ChartSeries[] = [
+      { label: 'spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.spans })), { ...ctx, stepMs }) },
+      { label: 'failed', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.errors })), { ...ctx, stepMs }) },
+    ];
+    const latency: ChartSeries[] = [
+      { label: 'p90 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p90Ms })) },
+      { label: 'p50 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p50Ms })) },
+    ];
+    const marks: ChartMark[] = ctx.incidents
+      .filter((i) => service !== undefined && i.services.includes(service) && i.lastSymptomMs >= ctx.fromMs && i.firstSymptomMs <= ctx.toMs)
+      .map((i) => ({ fromMs: i.firstSymptomMs, toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000), label: `incident ${shortTime(i.firstSymptomMs)} UTC` }));
+    return { counts, latency, marks, step: data.red.step };
+  }, [data, ctx, service]);
+
+  return (
+    <div className="explorer">
+      <section aria-labelledby="traces-h" className="card">
+        <h2 id="traces-h">
+          Traces {ctx !== undefined && <span className="count">{shortTime(ctx.fromMs)} to {shortTime(ctx.toMs)} UTC</span>}
+        </h2>
+        <form
+          className="toolbar"
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ op: opText.trim() || undefined, min: minText.trim() || undefined });
+          }}
+        >
+          <label>
+            Service{' '}
+            <select value={service ?? ''} onChange={(e) => { go({ service: e.target.value, op: undefined }); }}>
+              {ctx?.services.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Operation <input className="medium" value={opText} onChange={(e) => { setOpText(e.target.value); }} placeholder="exact name, or empty" />
+          </label>
+          <label>
+            At least <input value={minText} onChange={(e) => { setMinText(e.target.value); }} inputMode="decimal" className="short" placeholder="0" /> ms
+          </label>
+          <button type="submit">Apply</button>
+          <label>
+            <input type="checkbox" checked={status === 'error'} onChange={(e) => { go({ status: e.target.checked ? 'error' : undefined }); }} /> failed only
+          </label>
+          <label>
+            Order{' '}
+            <select value={order} onChange={(e) => { go({ order: e.target.value === 'start' ? 'start' : undefined }); }}>
+              <option value="duration">slowest first</option>
+              <option value="start">by start time</option>
+            </select>
+          </label>
+          <span role="group" aria-label="Range">
+            {RANGES.map((r) => (
+              <button type="button" key={r} className={r === range ? 'on' : 'off'} aria-pressed={r === range} onClick={() => { go({ range: r }); }}>
+                {r}
+              </button>
+            ))}
+          </span>
+        </form>
+        {ctx !== undefined && ctx.services.length === 0 ? (
+          <p className="empty">No spans yet: traces arrive over OTLP /v1/traces or by import.</p>
+        ) : data === undefined || charts === undefined || ctx === undefined ? (
+          <p aria-busy="true">Loading…</p>
+        ) : (
+          <>
+            <div className="chart-row">
+              <TimeChart series={charts.counts} marks={charts.marks} title={`${service ?? ''}: spans and failed spans per ${charts.step} s`} range={ctx} height={150} />
+              <TimeChart series={charts.latency} marks={charts.marks} unit=" ms" title={`${service ?? ''}: duration p90 and p50 per ${charts.step} s`} range={ctx} height={150} />
+            </div>
+            {params.trace !== undefined && <TraceWaterfall traceId={params.trace} onClose={() => { go({ trace: undefined }); }} />}
+            {data.spans.length === 0 ? (
+              <p className="empty">No span of {service} matches in this range.</p>
+            ) : (
+              <table className="spans">
+                <caption>
+                  {data.spans.length === 50 ? 'The first 50 spans' : `${data.spans.length} spans`} · {order === 'duration' ? 'slowest first' : 'by start time'}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Start (UTC)</th>
+                    <th scope="col">Operation</th>
+                    <th scope="col">Duration</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Trace</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.spans.map((s) => (
+                    <tr key={s.spanId} className={s.statusCode === 2 ? 'failed' : ''}>
+                      <td>{shortTime(Date.parse(s.start), ctx.toMs)}</td>
+                      <td>
+                        <code>{s.name}</code>
+                      </td>
+                      <td className="num">{s.durationMs.toFixed(1)} ms</td>
+                      <td>{s.statusCode === 2 ? `error${s.statusMessage === '' ? '' : `: ${s.statusMessage}`}` : 'ok'}</td>
+                      <td>
+                        <button className="link trace" aria-pressed={params.trace === s.traceId} onClick={() => { go({ trace: s.traceId }); }}>
+                          <code>{s.traceId.slice(0, 12)}…</code>
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
