@@ -134,6 +134,17 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     for (const h of hooks) expect(h.headers['x-bifrost-signature']).toBe(`sha256=${createHmac('sha256', 'whsec').update(`${String(h.headers['x-bifrost-timestamp'])}.${h.body}`).digest('hex')}`);
     expect(JSON.parse(hooks.at(-1)!.body)).toMatchObject({ link: expect.stringMatching(/^https:\/\/bifrost\.example\/api\/v1\/incidents\/inc_/) as unknown });
 
+    // the destinations in the settings: figures since start, the URL's path hidden; a test notice on request
+    const dest = (await (await api('/notifiers')).json()) as { items: { kind: string; name: string; sent: number; failed: number; lastSent: string | null }[]; configure: string };
+    expect(dest.items).toEqual([expect.objectContaining({ kind: 'webhook', failed: 0, sent: hooks.length - 1 })]);
+    expect(dest.items[0]!.name).not.toContain('/hook');
+    expect(dest.configure).toMatch(/--webhook-url/);
+    const before = hooks.length;
+    const tested = (await (await post('/notifiers/test')).json()) as { items: { ok: boolean }[] };
+    expect(tested.items.map((t) => t.ok)).toEqual([true]);
+    expect(hooks).toHaveLength(before + 1);
+    expect(hooks.at(-1)!.headers['x-bifrost-event']).toBe('incident.test');
+
     const list = (await (await api('/incidents?status=resolved')).json()) as { items: { id: string }[] };
     expect(list.items.map((i) => i.id)).toEqual([live.id, b!.id, a!.id]);
     const one = (await (await api(`/incidents/${b!.id}`)).json()) as { mttdMs: number; timeline: { kind: string }[] };

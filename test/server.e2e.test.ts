@@ -352,6 +352,8 @@ describe('bifrost serve with API keys', () => {
     const forbidden = await fetch(`${s.url}/api/v1/logs`, { headers: auth(ingestA) });
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toMatchObject({ message: "this key's scope is ingest; this needs read" });
+    expect((await fetch(`${s.url}/api/v1/notifiers`, { headers: auth(readA) })).status).toBe(403);
+    expect((await fetch(`${s.url}/api/v1/notifiers/test`, { method: 'POST', headers: auth(readA) })).status).toBe(403);
     const logsA = (await (await fetch(`${s.url}/api/v1/logs`, { headers: auth(readA) })).json()) as { items: { body: string }[] };
     expect(logsA.items.map((l) => l.body)).toEqual(['secret of alpha']);
     const logsB = (await (await fetch(`${s.url}/api/v1/logs?q=secret`, { headers: auth(readB) })).json()) as { items: { body: string }[] };

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -44,7 +46,15 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
   }
 
   it('overview lists each injected fault\'s incident with its top cause; clicking through reaches the evidence; live updates arrive without reload', async () => {
-    const s = await serve(['--data', data, '--detect-every', '1s']);
+    // a webhook destination for notifications, so the settings show one and can test it
+    const received: string[] = [];
+    const hook = createServer((req, res) => {
+      received.push(String(req.headers['x-bifrost-event']));
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((ok) => hook.listen(0, '127.0.0.1', ok));
+    const s = await serve(['--data', data, '--detect-every', '1s', '--webhook-url', `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook/secret-path`]);
     const scan = await fetch(`${s.url}/api/v1/incidents/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '2023-01-29T08:40:00Z', to: '2023-01-29T09:20:00Z' }) });
     expect(scan.status).toBe(200);
 
@@ -134,10 +144,10 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     // traces explorer: the slowest spans of a service with its RED charts; a span opens its trace; a deep link restores it
     await page.locator('nav a', { hasText: 'Traces' }).click();
     await page.locator('.explorer select').first().selectOption('ts-basic-service');
+    await expect.poll(() => page.url()).toMatch(/service=ts-basic-service/);
     const spanRows = page.locator('table.spans tbody tr');
-    await spanRows.first().waitFor();
+    await expect.poll(() => spanRows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
     const durations = (await page.locator('table.spans tbody td.num').allInnerTexts()).map((t) => Number.parseFloat(t));
-    expect(durations.length).toBeGreaterThan(5);
     expect(durations).toEqual([...durations].sort((a, b) => b - a));
     expect(await page.locator('.chart-row .time-chart canvas').count()).toBeGreaterThanOrEqual(2);
     await spanRows.first().locator('button.trace').click();
@@ -159,7 +169,16 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('.report h2').innerText()).toMatch(/payments\.docker\.log[\s\S]*1,988 lines/);
     expect(await page.locator('.report-findings').innerText()).toMatch(/CannotGetJdbcConnectionException|charge <\*> failed/);
     await expect.poll(() => page.locator('.history li').count()).toBe(1);
+    // a batch: several files analysed in the background, with upload then per-file progress, then the report
+    await page.locator('form input[type=file]').setInputFiles(['checkout-api.containerd.log', 'payments.docker.log', 'inventory.log'].map((f) => join(ROOT, 'examples', 'k8s-incident', f)));
+    expect(await page.locator('form button[type=submit]').innerText()).toBe('Analyse 3 files in the background');
+    await page.locator('form button[type=submit]').click();
+    await page.locator('.batches li[data-status=done]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.batches li').first().innerText()).toMatch(/3 files[\s\S]*done[\s\S]*open the report/);
+    await expect.poll(() => page.locator('.history li').count()).toBe(2);
     await page.screenshot({ path: join(SHOTS, 'analyses.png') });
+    await page.locator('.batches a', { hasText: 'open the report' }).click();
+    await expect.poll(() => page.locator('.report h2').innerText()).toMatch(/^3 files/);
 
     // settings: create a key (shown once), revoke it; the model line says none is configured
     await page.locator('nav a', { hasText: 'Settings' }).click();
@@ -171,6 +190,16 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.locator('table.keys tbody tr', { hasText: 'browser-test' }).locator('button', { hasText: 'revoke' }).click();
     await expect.poll(() => page.locator('table.keys tbody tr', { hasText: 'browser-test' }).innerText()).toMatch(/revoked/);
     expect(await page.locator('.model').innerText()).toMatch(/no model configured/);
+    // notifications: the destination (its path hidden) with figures; a test notice reaches it
+    const dest = page.locator('table.notifiers tbody tr');
+    await dest.first().waitFor();
+    expect(await dest.first().innerText()).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+\/…/);
+    expect(await dest.first().innerText()).not.toMatch(/secret-path/);
+    await page.locator('button', { hasText: 'Send a test notice' }).click();
+    await expect.poll(() => page.locator('.test-results').innerText()).toMatch(/delivered in \d+ ms/);
+    expect(received).toContain('incident.test');
+    await page.screenshot({ path: join(SHOTS, 'settings.png'), fullPage: true });
+    await new Promise((ok) => hook.close(ok));
     // the theme toggle: system → light → dark, on the page's root
     await page.locator('button.theme').click();
     expect(await page.locator('html').getAttribute('data-theme')).toBe('light');

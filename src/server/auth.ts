@@ -11,7 +11,7 @@ const PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json']);
 function needed(req: FastifyRequest): KeyScope {
   const url = req.routeOptions.url ?? req.url;
   if (url.startsWith('/v1/')) return 'ingest';
-  if (url.startsWith('/api/v1/keys')) return 'admin';
+  if (url.startsWith('/api/v1/keys') || url.startsWith('/api/v1/notifiers')) return 'admin';
   // analyses are the caller's own working history: reading is enough to make and manage them
   if (url.startsWith('/api/v1/analyses') || url.startsWith('/api/v1/jobs')) return 'read';
   // on-call people acknowledge and resolve incidents with the key they read them with

@@ -111,4 +111,27 @@ describe('notifiers against local HTTP servers', () => {
     await refused.notify(change());
     expect(failures.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:1\/…: /);
   });
+
+  it('keeps per destination what was sent and what failed; a test notice reaches each destination once and says how it went', async () => {
+    const down = await receiver([503]);
+    const up = await receiver([200]);
+    let now = Date.UTC(2026, 10, 23, 12);
+    const n = new IncidentNotifier([createWebhookNotifier(down.url), createSlackNotifier(up.url)], { attempts: 2, sleep: () => Promise.resolve(), now: () => now });
+    expect(n.status().map((s) => [s.name, s.sent, s.failed])).toEqual([[`webhook ${down.url.replace(/\/services\/.*$/, '/…')}`, 0, 0], [`slack ${up.url.replace(/\/services\/.*$/, '/…')}`, 0, 0]]);
+    await n.notify(change());
+    const [hook, slack] = n.status();
+    expect(hook).toMatchObject({ sent: 0, failed: 1, lastFailure: { timeMs: now, message: expect.stringMatching(/503/) as unknown } });
+    expect(slack).toMatchObject({ sent: 1, failed: 0, lastSentMs: now });
+    expect(JSON.stringify(n.status())).not.toMatch(/XXXXSECRET/);
+
+    now += 60_000;
+    const results = await n.test('shop');
+    expect(results.map((r) => [r.ok, r.error === undefined])).toEqual([[false, false], [true, true]]);
+    expect(results[0]!.error).toMatch(/503/);
+    expect(down.seen).toHaveLength(3); // 2 attempts for the incident, 1 for the test: a test is not retried
+    const sent = JSON.parse(up.seen.at(-1)!.body) as ReturnType<typeof slackMessage>;
+    expect(sent.text).toMatch(/test/i);
+    expect(n.status()[1]).toMatchObject({ sent: 2, lastSentMs: now });
+    expect(await new IncidentNotifier([]).test('shop')).toEqual([]);
+  });
 });

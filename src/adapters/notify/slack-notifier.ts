@@ -1,7 +1,7 @@
 import type { IncidentNotice, NotifierPort } from '../../core/ports/notifier.port.js';
 import { postOrThrow, redactUrl } from './http-post.js';
 
-const ICON: Record<string, string> = { opened: ':rotating_light:', reopened: ':rotating_light:', updated: ':mag:', acknowledged: ':eyes:', resolved: ':white_check_mark:' };
+const ICON: Record<string, string> = { opened: ':rotating_light:', reopened: ':rotating_light:', updated: ':mag:', acknowledged: ':eyes:', resolved: ':white_check_mark:', test: ':wave:' };
 
 /** The message: what changed, since when, the top causes with their first reason. */
 export function slackMessage(n: IncidentNotice): { text: string; blocks: unknown[] } {

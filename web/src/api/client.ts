@@ -1,7 +1,7 @@
 import type { TemplateBucket } from '../logic/patterns.js';
 import { focusEnd } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
-import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, Page, Rca, Red, SpanRow } from './types.js';
+import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, NotifierView, Page, Rca, Red, SpanRow } from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -85,6 +85,8 @@ export const api = {
     const res = await fetch(`/api/v1/keys/${encodeURIComponent(id)}`, { method: 'DELETE', headers: headers() });
     if (!res.ok) throw await failure(res);
   },
+  notifiers: () => call<{ items: NotifierView[]; configure: string }>('/notifiers'),
+  testNotifiers: () => call<{ items: { name: string; ok: boolean; error?: string; ms: number }[] }>('/notifiers/test', { method: 'POST' }),
   llm: () => call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>('/llm'),
   analyses: () => call<Page<AnalysisSummary>>('/analyses?limit=50'),
   analysis: (id: string) => call<{ id: string; name: string; created: string; report: LogReport }>(`/analyses/${encodeURIComponent(id)}`),
@@ -94,6 +96,45 @@ export const api = {
     if (!res.ok) throw await failure(res);
     return { id: res.headers.get('x-analysis-id'), report: (await res.json()) as LogReport & { explanation?: Explanation } };
   },
+  /** Sends files to be analysed together in the background (POST /analyses/batch, multipart); onUpload gets the share sent so far. */
+  batch: (files: readonly File[], onUpload: (fraction: number) => void): Promise<JobView> =>
+    new Promise((resolve, reject) => {
+      // XMLHttpRequest, not fetch: only it reports upload progress
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', '/api/v1/analyses/batch');
+      for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onUpload(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        let body: { message?: string } & Partial<JobView> = {};
+        try {
+          body = JSON.parse(xhr.responseText) as typeof body;
+        } catch {
+          // not JSON
+        }
+        if (xhr.status === 202) resolve(body as JobView);
+        else reject(new ApiError(xhr.status, body.message ?? `${xhr.status} ${xhr.statusText}`));
+      };
+      xhr.onerror = () => {
+        reject(new ApiError(0, 'the upload failed: the server could not be reached'));
+      };
+      const form = new FormData();
+      for (const f of files) form.append('files', f, f.name);
+      xhr.send(form);
+    }),
+  /** A batch job's progress over SSE until it is done or failed; the last state. */
+  followJob: async (job: JobView, onProgress: (j: JobView) => void): Promise<JobView> => {
+    const res = await fetch(job.events, { headers: headers({ accept: 'text/event-stream' }) });
+    if (!res.ok || res.body === null) throw await failure(res);
+    for await (const ev of sseEvents(res.body)) {
+      const state = JSON.parse(ev.data) as JobView;
+      onProgress(state);
+      if (ev.event === 'done' || ev.event === 'failed') return state;
+    }
+    return api.job(job.id);
+  },
+  job: (id: string) => call<JobView>(`/jobs/${encodeURIComponent(id)}`),
   /** The model's explanation, streamed: onText as the answer is written, then the explanation. */
   explain: async (id: string, onText: (t: string) => void): Promise<Explanation> => {
     const res = await fetch(`/api/v1/incidents/${encodeURIComponent(id)}/explain`, { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });
@@ -107,6 +148,20 @@ export const api = {
     return last;
   },
 };
+
+/** A batch analysis job (GET /api/v1/jobs/{id}): files done of total; the analysis once done. */
+export interface JobView {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  created: string;
+  /** /api/v1/analyses/{id}, once done. */
+  analysis?: string;
+  error?: string;
+  /** /api/v1/jobs/{id}/events */
+  events: string;
+}
 
 export interface SseEvent {
   id?: string;

@@ -110,3 +110,13 @@ export interface SpanRow {
   statusMessage: string;
   resource: { service?: string; pod?: string };
 }
+
+/** GET /api/v1/notifiers: one destination of incident notices (the secret part of its URL hidden). */
+export interface NotifierView {
+  kind: string;
+  name: string;
+  sent: number;
+  failed: number;
+  lastSent: string | null;
+  lastFailure: { time: string; message: string } | null;
+}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { api } from '../api/client.js';
+import type { JobView } from '../api/client.js';
 import type { AnalysisSummary, Explanation, LogReport } from '../api/types.js';
 import { ExplanationView } from '../components/explanation.js';
 import { shortTime } from '../logic/format.js';
@@ -41,10 +42,54 @@ function Report({ name, report }: { name: string; report: LogReport & { explanat
   );
 }
 
+interface Batch {
+  key: number;
+  names: string[];
+  bytes: number;
+  uploaded: number;
+  job?: JobView;
+  error?: string;
+}
+
+/** The batches sent from this page: upload progress, then files analysed of total, then a link to the report. */
+function Batches({ batches }: { batches: readonly Batch[] }) {
+  if (batches.length === 0) return null;
+  return (
+    <section aria-labelledby="batches-h" className="card">
+      <h2 id="batches-h">Batch jobs</h2>
+      <ul className="batches">
+        {batches.map((b) => {
+          const j = b.job;
+          const state = b.error !== undefined ? `failed: ${b.error}` : j === undefined ? `uploading ${Math.round(b.uploaded * 100)}% of ${(b.bytes / 1e6).toFixed(1)} MB` : j.status === 'done' ? 'done' : j.status === 'failed' ? `failed: ${j.error ?? 'unknown error'}` : `${j.status}: ${j.done} of ${j.total} files analysed`;
+          const value = j === undefined ? b.uploaded : j.total === 0 ? 1 : j.done / j.total;
+          const id = j?.analysis?.split('/').pop();
+          return (
+            <li key={b.key} className={`batch ${j?.status ?? 'uploading'}`} data-status={b.error !== undefined ? 'failed' : (j?.status ?? 'uploading')}>
+              <strong>{b.names.length} files</strong> <span className="muted">{b.names.slice(0, 4).join(', ')}{b.names.length > 4 ? ', …' : ''}</span>
+              <br />
+              <progress max={1} value={value} aria-label={`batch of ${b.names.length} files: ${state}`} /> <span role="status">{state}</span>
+              {id !== undefined && (
+                <>
+                  {' '}
+                  <a href={`#/analyses/${encodeURIComponent(id)}`}>open the report</a>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 /** Paste or upload a log and get the report (optionally explained by the model); earlier analyses from history. */
 export function Analyses({ id, onError }: { id: string | undefined; onError: (e: unknown) => void }) {
   const [text, setText] = useState('');
-  const [file, setFile] = useState<File | undefined>();
+  const [files, setFiles] = useState<File[]>([]);
+  const file = files.length === 1 ? files[0] : undefined;
+  const [batches, setBatches] = useState<Batch[]>([]);
+  // a new key clears the file input once its files are sent
+  const [inputKey, setInputKey] = useState(0);
   const [name, setName] = useState('pasted.log');
   const [explain, setExplain] = useState(false);
   const [model, setModel] = useState<string | undefined>();
@@ -65,8 +110,35 @@ export function Analyses({ id, onError }: { id: string | undefined; onError: (e:
     api.analysis(id).then((a) => { setShown({ name: a.name, report: a.report }); }, onError);
   }, [id, onError]);
 
+  const update = (key: number, over: Partial<Batch>) => {
+    setBatches((all) => all.map((b) => (b.key === key ? { ...b, ...over } : b)));
+  };
+  const sendBatch = (chosen: File[]) => {
+    const key = Date.now() + Math.random();
+    setBatches((all) => [{ key, names: chosen.map((f) => f.name), bytes: chosen.reduce((a, f) => a + f.size, 0), uploaded: 0 }, ...all]);
+    setFiles([]);
+    setInputKey((k) => k + 1);
+    api
+      .batch(chosen, (uploaded) => { update(key, { uploaded }); })
+      .then((job) => {
+        update(key, { uploaded: 1, job });
+        return api.followJob(job, (j) => { update(key, { job: j }); });
+      })
+      .then((j) => {
+        if (j.status === 'done') loadHistory();
+      })
+      .catch((err: unknown) => {
+        onError(err);
+        update(key, { error: err instanceof Error ? err.message : String(err) });
+      });
+  };
+
   const submit = (e: SyntheticEvent) => {
     e.preventDefault();
+    if (files.length > 1) {
+      sendBatch(files);
+      return;
+    }
     setBusy(true);
     setError(undefined);
     const body = file ?? text;
@@ -89,11 +161,11 @@ export function Analyses({ id, onError }: { id: string | undefined; onError: (e:
         <h2 id="analyse-h">Analyse a log</h2>
         <label className="block">
           Paste log lines
-          <textarea value={text} onChange={(e) => { setText(e.target.value); setFile(undefined); }} rows={8} spellCheck={false} placeholder="kubectl logs deploy/api, a file's contents…" />
+          <textarea value={text} onChange={(e) => { setText(e.target.value); setFiles([]); }} rows={8} spellCheck={false} placeholder="kubectl logs deploy/api, a file's contents…" />
         </label>
         <div className="toolbar">
           <label>
-            or a file <input type="file" onChange={(e) => { setFile(e.target.files?.[0]); }} />
+            or files <input key={inputKey} type="file" multiple onChange={(e) => { setFiles([...(e.target.files ?? [])]); }} />
           </label>
           <label>
             name <input value={name} onChange={(e) => { setName(e.target.value); }} pattern="[A-Za-z0-9._\-]{1,128}" />
@@ -101,12 +173,13 @@ export function Analyses({ id, onError }: { id: string | undefined; onError: (e:
           <label title={model === undefined ? 'start the server with --llm to explain' : ''}>
             <input type="checkbox" checked={explain} disabled={model === undefined} onChange={(e) => { setExplain(e.target.checked); }} /> explain with {model ?? 'a model (none configured)'}
           </label>
-          <button type="submit" disabled={busy || (file === undefined && text.trim() === '')}>
-            {busy ? 'Analysing…' : 'Analyse'}
+          <button type="submit" disabled={busy || (files.length === 0 && text.trim() === '')}>
+            {busy ? 'Analysing…' : files.length > 1 ? `Analyse ${files.length} files in the background` : 'Analyse'}
           </button>
         </div>
         {error !== undefined && <p className="error" role="alert">{error}</p>}
       </form>
+      <Batches batches={batches} />
       {shown !== undefined && <Report name={shown.name} report={shown.report} />}
       <section aria-labelledby="history-h" className="card">
         <h2 id="history-h">Earlier analyses</h2>

@@ -2,9 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { ApiError, api } from '../api/client.js';
 import type { ApiKeyView } from '../api/types.js';
+import { Notifiers } from '../components/notifiers.js';
 import { shortTime } from '../logic/format.js';
 
-/** Settings: the tenant's API keys (create — shown once —, list, revoke; admin scope) and the model behind explanations. */
+/** Settings: the tenant's API keys (create — shown once —, list, revoke; admin scope), the model behind explanations, where notifications go. */
 export function Settings({ onError }: { onError: (e: unknown) => void }) {
   const [keys, setKeys] = useState<ApiKeyView[] | undefined>();
   const [denied, setDenied] = useState<string | undefined>();
@@ -60,7 +61,7 @@ export function Settings({ onError }: { onError: (e: unknown) => void }) {
                     <td>{k.revoked === null ? 'active' : `revoked ${shortTime(Date.parse(k.revoked))}`}</td>
                     <td>
                       {k.revoked === null && (
-                        <button className="link" onClick={() => { if (confirm(`Revoke key ${k.id}? Clients using it stop working.`)) api.revokeKey(k.id).then(load, onError); }}>
+                        <button className="link" onClick={() => { if (confirm(`Revoke key ${k.id}? Clients using it stop working.`)) api.revokeKey(k.id).then(() => { setCreated(undefined); load(); }, onError); }}>
                           revoke
                         </button>
                       )}
@@ -94,8 +95,9 @@ export function Settings({ onError }: { onError: (e: unknown) => void }) {
       <section aria-labelledby="model-h" className="card">
         <h2 id="model-h">Model for explanations</h2>
         <p className="model">{model}</p>
-        <p className="muted">Set with bifrost serve --llm ollama|openai|bedrock (and --model); secrets and personal data are redacted before anything reaches it. Notifiers are set with --slack-webhook and --webhook-url.</p>
+        <p className="muted">Set with bifrost serve --llm ollama|openai|bedrock (and --model); secrets and personal data are redacted before anything reaches it.</p>
       </section>
+      <Notifiers onError={onError} />
     </div>
   );
 }
