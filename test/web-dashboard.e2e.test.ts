@@ -78,6 +78,9 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('ol.causes > li').first().locator('strong').first().textContent()).toBe('ts-basic-service');
     await expect.poll(() => page.locator('#evidence-e1').innerText()).toMatch(/Get Route By Ids Failed/);
     expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(1);
+    // which finding explains which: arrows between the findings of the ranked services, and the same in words
+    await page.locator('.causal-chain path.link').first().waitFor();
+    expect(await page.locator('.causal-links').innerText()).toMatch(/e\d+ ts-basic-service \(log, [^)]*\) → e\d+ ts-travel-service \(log, [^)]*\): ts-basic-service explains the symptoms of ts-travel-service/);
     // the top cause's first evidence is charted (its abnormal window shaded); its metrics around the incident too
     await page.locator('#evidence-e1 .time-chart canvas').first().waitFor();
     await page.locator('.metrics-around .time-chart canvas').first().waitFor();
@@ -99,6 +102,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('#tl-h').innerText()).toMatch(/2 incidents, \d+ events/);
     await page.locator('.history li', { hasText: 'ts-basic-service' }).locator('button').click();
     await expect.poll(() => page.locator('.causal').innerText(), { timeout: 15_000 }).toMatch(/^ts-basic-service \(score 0\.\d+\) explains .*ts-travel-service/);
+    await page.locator('.timeline-view .causal-chain path.link').first().waitFor();
     const before = await page.locator('#tl-h').innerText();
     await page.locator('canvas.timeline-canvas').focus();
     await page.keyboard.press('+');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSseBlock } from '../api/client.js';
 import type { ServiceHealth } from '../api/types.js';
+import { causalChain } from './causal.js';
 import { withCitations } from './citations.js';
 import { alignSeries, axisTimes, incidentChartRange, stepFor, zeroFill } from './chart.js';
 import { duration, percent, shortTime } from './format.js';
@@ -199,5 +200,28 @@ describe('state in the URL', () => {
     expect(rangeMs('0h')).toBe(3_600_000);
     expect(rangeMs('soon')).toBe(3_600_000);
     expect(rangeMs(undefined)).toBe(3_600_000);
+  });
+});
+
+describe('the causal chain of a root-cause answer', () => {
+  const M = 60_000;
+  const ev = (id: string, onsetMs?: number) => ({ id, signal: 'log', reason: `reason of ${id}`, ...(onsetMs === undefined ? {} : { onsetMs }) });
+  const rca = {
+    candidates: [
+      { service: 'db', score: 0.9, explains: ['api', 'web', 'gone'], evidence: [ev('e2', 3 * M), ev('e1', 2 * M)] },
+      { service: 'api', score: 0.5, explains: ['web'], evidence: [ev('e3', 4 * M), ev('e4')] },
+      { service: 'web', score: 0.4, explains: [], evidence: [ev('e5', 5 * M)] },
+      { service: 'cache', score: 0.3, explains: ['cache'], evidence: [ev('e6')] },
+    ],
+  };
+  it("rows of each service's timed findings; links from a cause's first finding to each explained service's first", () => {
+    const c = causalChain(rca);
+    expect(c.rows.map((r) => [r.service, r.nodes.map((n) => n.id)])).toEqual([['db', ['e1', 'e2']], ['api', ['e3']], ['web', ['e5']]]);
+    expect(c.links.map((l) => `${l.from.id}->${l.to.id}`)).toEqual(['e1->e3', 'e1->e5', 'e3->e5']);
+    expect([c.fromMs, c.toMs]).toEqual([2 * M, 5 * M]);
+  });
+  it('at most so many services; links only between those shown; nothing timed, nothing drawn', () => {
+    expect(causalChain(rca, 1).links).toEqual([]);
+    expect(causalChain({ candidates: [{ service: 'x', score: 1, explains: [], evidence: [ev('e1')] }] })).toEqual({ rows: [], links: [], fromMs: 0, toMs: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
+import { CausalChainView } from '../components/causal-chain.js';
 import { ExplanationView } from '../components/explanation.js';
 import { IncidentEvents } from '../components/incident-events.js';
 import { chartable, EvidenceChart, MetricsAround } from '../components/signal-charts.js';
@@ -171,6 +172,12 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
               </li>
             ))}
           </ol>
+        )}
+        {rca !== undefined && rca.candidates.length > 1 && (
+          <>
+            <h3>Which finding explains which</h3>
+            <CausalChainView rca={rca} />
+          </>
         )}
         {rca?.notes.map((n) => (
           <p key={n} className="note">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { api } from '../api/client.js';
+import { CausalChainView } from '../components/causal-chain.js';
 import { IncidentEvents } from '../components/incident-events.js';
 import type { Incident, Rca } from '../api/types.js';
 import { shortTime } from '../logic/format.js';
@@ -249,6 +250,7 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
                 : `${rca.candidates[0].service} (score ${rca.candidates[0].score.toFixed(2)}) explains ${rca.candidates[0].explains.length === 0 ? 'no other abnormal service' : rca.candidates[0].explains.join(', ')}.`}
             </p>
           )}
+          {rca !== undefined && <CausalChainView rca={rca} />}
           <IncidentEvents incident={sel} />
         </section>
       )}

@@ -18,6 +18,8 @@ export interface Signal {
   score: number;
   reason: string;
   ref: EvidenceRef;
+  /** When it began: the first abnormal bucket (logs, latency, span errors), the anomaly's or the change's time. */
+  onsetMs?: number;
 }
 
 /** One service's own evidence of being abnormal in the window. */
@@ -157,7 +159,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         ? `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, ${formatNumber(count / expected)}× the ${formatNumber(expected)} expected`
         : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
       : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
-    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal } });
+    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal }, ...(Number.isFinite(onset) ? { onsetMs: onset } : {}) });
   }
 
   // spans: p90 latency and error ratio per service
@@ -183,7 +185,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
       // a percentile of few spans is noisy: discounted like a template of few records
       const slowSpans = slow.reduce((a, r) => a + r.count, 0);
       const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowSpans / config.spanCountScale)) * proximity(latencyOnset, input, config);
-      add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans } });
+      add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans }, ...(Number.isFinite(latencyOnset) ? { onsetMs: latencyOnset } : {}) });
     }
     const errors = w.reduce((a, r) => a + r.errors, 0);
     const refSpans = ref.reduce((a, r) => a + r.count, 0);
@@ -191,7 +193,8 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     if (spans > 0 && errors >= config.minLogCount) {
       const excess = errors / spans - usualRate;
       const score = clamp01(excess / config.errorRateFull);
-      add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate } });
+      const errorOnset = w.filter((r) => r.errors > 0 && r.errors / r.count > usualRate).reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
+      add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate }, ...(Number.isFinite(errorOnset) ? { onsetMs: errorOnset } : {}) });
     }
   }
 
@@ -203,7 +206,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const service = f.subject.resource.service ?? '';
     const usualPerWindow = ((metricRef.get(service) ?? 0) / Math.max(1, refMinutes)) * Math.max(1, windowMinutes);
     const score = ((config.metricWeight * f.score) / (1 + usualPerWindow)) * proximity(f.timeMs, input, config);
-    add(service, { kind: 'metric', score, reason: `${f.subject.metric}: ${f.reason}`, ref: { type: 'finding', findingId: f.id, metric: f.subject.metric, timeMs: f.timeMs, score: f.score } });
+    add(service, { kind: 'metric', score, reason: `${f.subject.metric}: ${f.reason}`, ref: { type: 'finding', findingId: f.id, metric: f.subject.metric, timeMs: f.timeMs, score: f.score }, onsetMs: f.timeMs });
   }
 
   // cluster changes (rollouts, restarts, OOM kills…) shortly before or during the window: alone
@@ -211,7 +214,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   for (const f of input.findings) {
     if (f.kind !== 'change' || f.timeMs < fromMs - config.changeLookbackMs || f.timeMs >= toMs) continue;
     const service = f.subject.resource.service ?? '';
-    add(service, { kind: 'change', score: config.changeWeight * f.score, reason: `recent change: ${f.reason}`, ref: { type: 'change', findingId: f.id, change: f.detail, timeMs: f.timeMs } });
+    add(service, { kind: 'change', score: config.changeWeight * f.score, reason: `recent change: ${f.reason}`, ref: { type: 'change', findingId: f.id, change: f.detail, timeMs: f.timeMs }, onsetMs: f.timeMs });
   }
 
   const out: ServiceEvidence[] = [];

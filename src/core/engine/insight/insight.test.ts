@@ -93,6 +93,18 @@ describe('serviceEvidence', () => {
     expect(noisy[0]!.score).toBeLessThan(quietElsewhere[0]!.score / 4);
   });
 
+  it('each signal says when it began: the first abnormal bucket, the anomaly or change time', () => {
+    const slow = Array.from({ length: 3 }, (_, i) => ({ service: 'db', bucketMs: T + (4 + i) * M, count: 50, errors: 0, p50Ms: 200, p90Ms: 800 }));
+    const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + (2 + i) * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 }));
+    const anomaly: Finding = { id: 'f1', kind: 'metric-anomaly', timeMs: T + 3 * M + 5000, score: 0.9, reason: 'value 9 is high', subject: { metric: 'cpu', labels: '{}', resource: { service: 'web' } }, detail: 'spike', evidence: [] };
+    const ev = serviceEvidence(world({ logs: errors('db', 1, 4, 15), spans: [...slow, ...failing], findings: [anomaly] }), C);
+    const onset = (service: string, kind: string) => ev.find((e) => e.service === service)?.signals.find((x) => x.kind === kind)?.onsetMs;
+    expect(onset('db', 'log')).toBe(T + M);
+    expect(onset('db', 'latency')).toBe(T + 4 * M);
+    expect(onset('api', 'errors')).toBe(T + 2 * M);
+    expect(onset('web', 'metric')).toBe(T + 3 * M + 5000);
+  });
+
   it('records without a service are evidence under "(no service)"', () => {
     expect(serviceEvidence(world({ logs: errors('', 1, 4, 15) }), C)[0]?.service).toBe('(no service)');
   });
