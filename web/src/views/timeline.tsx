@@ -17,7 +17,9 @@ const STATUS_COLOR: Record<string, string> = { open: 'rgba(198,40,40,.22)', ackn
 interface Lane {
   incident: Incident;
   endMs: number;
-  /** Event times, ascending (binary search for what is in view). */
+  /** The incident's events, in time order (sorted once, not at every frame). */
+  events: Incident['timeline'];
+  /** Their times, ascending (binary search for what is in view). */
   times: number[];
 }
 
@@ -41,7 +43,10 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
   useEffect(() => {
     api.incidents({ limit: 500 }).then((p) => {
       const ls = p.items
-        .map((incident) => ({ incident, endMs: incident.resolvedMs ?? incident.lastSymptomMs, times: incident.timeline.map((e) => e.timeMs).sort((a, b) => a - b) }))
+        .map((incident) => {
+          const events = [...incident.timeline].sort((a, b) => a.timeMs - b.timeMs);
+          return { incident, endMs: incident.resolvedMs ?? incident.lastSymptomMs, events, times: events.map((e) => e.timeMs) };
+        })
         .sort((a, b) => b.incident.firstSymptomMs - a.incident.firstSymptomMs);
       setLanes(ls);
       setView((v) => v ?? fit(ls.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs }))));
@@ -74,8 +79,9 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
     const c = canvas.current;
     if (c === null || lanes === undefined || view === undefined) return;
     const dpr = window.devicePixelRatio || 1;
-    c.width = width * dpr;
-    c.height = height * dpr;
+    // a new size reallocates the canvas: only when it changes, not at every frame
+    if (c.width !== width * dpr) c.width = width * dpr;
+    if (c.height !== height * dpr) c.height = height * dpr;
     const g = c.getContext('2d');
     if (g === null) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -115,11 +121,17 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
       // events in view only
       const from = firstAtOrAfter(l.times, view.fromMs);
       const to = firstAtOrAfter(l.times, view.toMs + 1);
-      const events = [...i.timeline].sort((a, b) => a.timeMs - b.timeMs).slice(from, to);
-      for (const e of events) {
+      // events denser than a pixel: one mark per pixel and kind
+      const lastPx: Record<string, number> = {};
+      for (let k = from; k < to; k++) {
+        const e = l.events[k]!;
+        const ex = LABEL + xOf(view, plotW, e.timeMs);
+        const px = Math.round(ex);
+        if (lastPx[e.kind] === px) continue;
+        lastPx[e.kind] = px;
         g.fillStyle = KIND_COLOR[e.kind] ?? fg;
         g.beginPath();
-        g.arc(LABEL + xOf(view, plotW, e.timeMs), y + LANE / 2, e.kind === 'first-symptom' || e.kind === 'detected' ? 5 : 3.5, 0, Math.PI * 2);
+        g.arc(ex, y + LANE / 2, e.kind === 'first-symptom' || e.kind === 'detected' ? 5 : 3.5, 0, Math.PI * 2);
         g.fill();
       }
       // causal links of the selected incident: the top cause's first event → the first symptom of each service it explains
@@ -172,7 +184,7 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
     <div className="timeline-view">
       <section aria-labelledby="tl-h" className="card">
         <h2 id="tl-h">
-          Incident timeline <span className="count">{lanes.length} incidents, {eventCount} events · {shortTime(view.fromMs)} to {shortTime(view.toMs)} UTC</span>
+          Incident timeline <span className="count">{lanes.length} incidents, {eventCount.toLocaleString('en')} events · {shortTime(view.fromMs)} to {shortTime(view.toMs)} UTC</span>
         </h2>
         <div className="toolbar">
           <button onClick={() => { setView(zoom(view, plotW, plotW / 2, 0.5)); }}>Zoom in</button>
