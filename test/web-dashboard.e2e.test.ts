@@ -160,7 +160,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.screenshot({ path: join(SHOTS, 'traces.png') });
     const traceLink = await open(page.url());
     await traceLink.locator('.waterfall tbody tr').first().waitFor();
-    await traceLink.locator('.toolbar input[type=checkbox]').check();
+    await traceLink.locator('.toolbar input[type=checkbox]').click();
     await expect.poll(() => traceLink.url()).toMatch(/status=error/);
     await expect.poll(() => traceLink.locator('.explorer p.empty, table.spans').first().innerText()).toMatch(/No span of ts-basic-service matches|error/);
     await traceLink.close();

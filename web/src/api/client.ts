@@ -1,6 +1,7 @@
 import type { TemplateBucket } from '../logic/patterns.js';
 import { focusEnd } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
+import type { paths } from './openapi.js';
 import type { AnalysisSummary, ApiKeyView, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, NotifierView, Page, Rca, Red, SpanRow } from './types.js';
 
 const KEY = 'bifrost.apiKey';
@@ -42,57 +43,74 @@ async function failure(res: Response): Promise<ApiError> {
   return new ApiError(res.status, message);
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
+async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(url, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
-const q = (params: Record<string, string | number | undefined>) => {
+/** A path of the API as /openapi.json lists it ("/api/v1/incidents/{id}"). */
+type ApiPath = keyof paths;
+/** The query parameters the server declares for a GET of that path (generated from /openapi.json). */
+export type QueryOf<P extends ApiPath, M extends 'get' | 'post' = 'get'> = paths[P] extends Record<M, { parameters: { query?: infer Q } }> ? NonNullable<Q> : never;
+/** The path parameters of that path ({ id } for "/api/v1/incidents/{id}"). */
+type PathParams<P extends ApiPath> = P extends `${string}{${string}}${string}` ? Record<PathNames<P>, string> : Record<string, never>;
+type PathNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathNames<Rest> : never;
+
+/**
+ * The URL of an API path with its parameters. The path must be one /openapi.json lists, and a
+ * GET's query one it declares, or the dashboard does not type-check (web/src/api/openapi.d.ts is
+ * generated from the server and checked against it by test/web-api-types.test.ts).
+ */
+export function apiUrl<P extends ApiPath, M extends 'get' | 'post' = 'get'>(path: P, params: { path?: PathParams<P>; query?: QueryOf<P, M> } = {}): string {
+  const named = params.path as Record<string, string> | undefined;
+  const filled = (path as string).replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(named?.[name] ?? ''));
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
+  for (const [k, v] of Object.entries<string | number | boolean | undefined>(params.query ?? {})) if (v !== undefined) s.set(k, String(v));
   const t = s.toString();
-  return t === '' ? '' : `?${t}`;
-};
+  return t === '' ? filled : `${filled}?${t}`;
+}
+
+const post = { method: 'POST' } as const;
 
 export const api = {
-  incidents: (p: { status?: string; limit?: number } = {}) => call<Page<Incident>>(`/incidents${q({ limit: 50, ...p })}`),
-  incident: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}`),
-  acknowledge: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}/acknowledge`, { method: 'POST' }),
-  resolve: (id: string) => call<Incident>(`/incidents/${encodeURIComponent(id)}/resolve`, { method: 'POST' }),
-  red: (p: { service?: string; from: string; to: string; step: number; per?: 'operation' | 'service' }) => call<Red>(`/red${q(p)}`),
-  metricNames: (p: { service?: string; from?: string; to?: string } = {}) => call<{ items: MetricName[] }>(`/metrics${q(p)}`),
-  metricSeries: (p: { name: string; service?: string; from: string; to: string; step: number; agg?: string; limit?: number }) => call<MetricSeries>(`/metrics/series${q({ limit: 20, ...p })}`),
-  spans: (p: { service?: string; operation?: string; from: string; to: string; minDuration?: number; status?: 'any' | 'error'; order?: 'start' | 'duration'; limit?: number }) => call<{ items: SpanRow[] }>(`/spans${q({ limit: 100, ...p })}`),
-  findings: (p: { from?: string; to?: string; kind?: string; limit?: number } = {}) => call<Page<Finding>>(`/findings${q({ limit: 20, ...p })}`),
-  graph: (p: { from?: string; to?: string }) => call<Graph>(`/graph${q(p)}`),
-  rca: (p: { at: string; window?: string }) => call<Rca>(`/rca${q(p)}`),
+  incidents: (p: QueryOf<'/api/v1/incidents'> = {}) => call<Page<Incident>>(apiUrl('/api/v1/incidents', { query: { limit: 50, ...p } })),
+  incident: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}', { path: { id } })),
+  acknowledge: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}/acknowledge', { path: { id } }), post),
+  resolve: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}/resolve', { path: { id } }), post),
+  red: (p: QueryOf<'/api/v1/red'>) => call<Red>(apiUrl('/api/v1/red', { query: p })),
+  metricNames: (p: QueryOf<'/api/v1/metrics'> = {}) => call<{ items: MetricName[] }>(apiUrl('/api/v1/metrics', { query: p })),
+  metricSeries: (p: QueryOf<'/api/v1/metrics/series'>) => call<MetricSeries>(apiUrl('/api/v1/metrics/series', { query: { limit: 20, ...p } })),
+  spans: (p: QueryOf<'/api/v1/spans'>) => call<{ items: SpanRow[] }>(apiUrl('/api/v1/spans', { query: { limit: 100, ...p } })),
+  findings: (p: QueryOf<'/api/v1/findings'> = {}) => call<Page<Finding>>(apiUrl('/api/v1/findings', { query: { limit: 20, ...p } })),
+  graph: (p: QueryOf<'/api/v1/graph'>) => call<Graph>(apiUrl('/api/v1/graph', { query: p })),
+  rca: (p: QueryOf<'/api/v1/rca'>) => call<Rca>(apiUrl('/api/v1/rca', { query: p })),
   /** The root causes of an incident: from its first symptom over its span plus 5 minutes (10 to 60 minutes). */
-  incidentRca: (i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>) => call<Rca>(`/rca${q({ at: new Date(i.firstSymptomMs).toISOString(), window: `${Math.min(60, Math.max(10, Math.ceil((i.lastSymptomMs - i.firstSymptomMs + 300_000) / 60_000)))}m` })}`),
+  incidentRca: (i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>) => api.rca({ at: new Date(i.firstSymptomMs).toISOString(), window: `${Math.min(60, Math.max(10, Math.ceil((i.lastSymptomMs - i.firstSymptomMs + 300_000) / 60_000)))}m` }),
   /** Where a view's time range ends (see focusEnd), with the newest incidents it was decided from. */
   focus: async (incidentLimit: number): Promise<{ toMs: number; incidents: Incident[] }> => {
     const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: incidentLimit })]);
     return { toMs: focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs), incidents: incidents.items };
   },
-  extent: () => call<Extent>('/extent'),
-  trace: (id: string) => call<{ traceId: string; spans: WaterfallSpan[] }>(`/traces/${encodeURIComponent(id)}`),
-  templates: (p: { from: string; to: string; bucket: number; service?: string }) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(`/templates${q({ ...p, limit: 100_000 })}`),
-  logs: (p: { template?: string; from?: string; to?: string; q?: string; limit?: number }) => call<Page<LogLine>>(`/logs${q({ limit: 50, ...p })}`),
-  services: () => call<{ items: { service: string; logs: number; spans: number; metricPoints: number }[] }>('/services'),
-  keys: () => call<{ items: ApiKeyView[] }>('/keys'),
-  createKey: (scope: string, name: string) => call<ApiKeyView & { key: string }>('/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope, name }) }),
+  extent: () => call<Extent>(apiUrl('/api/v1/extent')),
+  trace: (id: string) => call<{ traceId: string; spans: WaterfallSpan[] }>(apiUrl('/api/v1/traces/{traceId}', { path: { traceId: id } })),
+  templates: (p: QueryOf<'/api/v1/templates'>) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(apiUrl('/api/v1/templates', { query: { ...p, limit: 100_000 } })),
+  logs: (p: QueryOf<'/api/v1/logs'>) => call<Page<LogLine>>(apiUrl('/api/v1/logs', { query: { limit: 50, ...p } })),
+  services: () => call<{ items: { service: string; logs: number; spans: number; metricPoints: number }[] }>(apiUrl('/api/v1/services')),
+  keys: () => call<{ items: ApiKeyView[] }>(apiUrl('/api/v1/keys')),
+  createKey: (scope: string, name: string) => call<ApiKeyView & { key: string }>(apiUrl('/api/v1/keys'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope, name }) }),
   revokeKey: async (id: string): Promise<void> => {
-    const res = await fetch(`/api/v1/keys/${encodeURIComponent(id)}`, { method: 'DELETE', headers: headers() });
+    const res = await fetch(apiUrl('/api/v1/keys/{id}', { path: { id } }), { method: 'DELETE', headers: headers() });
     if (!res.ok) throw await failure(res);
   },
-  notifiers: () => call<{ items: NotifierView[]; configure: string }>('/notifiers'),
-  testNotifiers: () => call<{ items: { name: string; ok: boolean; error?: string; ms: number }[] }>('/notifiers/test', { method: 'POST' }),
-  llm: () => call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>('/llm'),
-  analyses: () => call<Page<AnalysisSummary>>('/analyses?limit=50'),
-  analysis: (id: string) => call<{ id: string; name: string; created: string; report: LogReport }>(`/analyses/${encodeURIComponent(id)}`),
+  notifiers: () => call<{ items: NotifierView[]; configure: string }>(apiUrl('/api/v1/notifiers')),
+  testNotifiers: () => call<{ items: { name: string; ok: boolean; error?: string; ms: number }[] }>(apiUrl('/api/v1/notifiers/test'), post),
+  llm: () => call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>(apiUrl('/api/v1/llm')),
+  analyses: () => call<Page<AnalysisSummary>>(apiUrl('/api/v1/analyses', { query: { limit: 50 } })),
+  analysis: (id: string) => call<{ id: string; name: string; created: string; report: LogReport }>(apiUrl('/api/v1/analyses/{id}', { path: { id } })),
   /** Analyses a log (text or a file's bytes, gzip too); the report, with the model's explanation when asked. */
   analyse: async (name: string, body: string | Blob, llm: boolean): Promise<{ id: string | null; report: LogReport & { explanation?: Explanation } }> => {
-    const res = await fetch(`/api/v1/analyses${q({ name, ...(llm ? { llm: 'true' } : {}) })}`, { method: 'POST', headers: headers({ 'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream' }), body });
+    const res = await fetch(apiUrl<'/api/v1/analyses', 'post'>('/api/v1/analyses', { query: { name, ...(llm ? { llm: true } : {}) } }), { method: 'POST', headers: headers({ 'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream' }), body });
     if (!res.ok) throw await failure(res);
     return { id: res.headers.get('x-analysis-id'), report: (await res.json()) as LogReport & { explanation?: Explanation } };
   },
@@ -101,7 +119,7 @@ export const api = {
     new Promise((resolve, reject) => {
       // XMLHttpRequest, not fetch: only it reports upload progress
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', '/api/v1/analyses/batch');
+      xhr.open('POST', apiUrl('/api/v1/analyses/batch'));
       for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
       xhr.upload.onprogress = (e) => {
         if (e.lengthComputable) onUpload(e.loaded / e.total);
@@ -134,10 +152,10 @@ export const api = {
     }
     return api.job(job.id);
   },
-  job: (id: string) => call<JobView>(`/jobs/${encodeURIComponent(id)}`),
+  job: (id: string) => call<JobView>(apiUrl('/api/v1/jobs/{id}', { path: { id } })),
   /** The model's explanation, streamed: onText as the answer is written, then the explanation. */
   explain: async (id: string, onText: (t: string) => void): Promise<Explanation> => {
-    const res = await fetch(`/api/v1/incidents/${encodeURIComponent(id)}/explain`, { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });
+    const res = await fetch(apiUrl('/api/v1/incidents/{id}/explain', { path: { id } }), { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });
     if (!res.ok || res.body === null) throw new ApiError(res.status, `explain failed: ${res.status}`);
     let last: Explanation | undefined;
     for await (const ev of sseEvents(res.body)) {
@@ -222,7 +240,7 @@ export function followStream(onEvent: (e: SseEvent) => void, onState: (connected
     while (!stopped()) {
       try {
         ctrl = new AbortController();
-        const res = await fetch(`/api/v1/stream${lastId === undefined ? '' : `?lastEventId=${lastId}`}`, { headers: headers({ accept: 'text/event-stream' }), signal: ctrl.signal });
+        const res = await fetch(apiUrl('/api/v1/stream', { query: lastId === undefined ? {} : { lastEventId: lastId } }), { headers: headers({ accept: 'text/event-stream' }), signal: ctrl.signal });
         if (!res.ok || res.body === null) throw new Error(String(res.status));
         onState(true);
         delay = 1000;

@@ -1,4 +1,4 @@
-/** The parts of the REST API (/openapi.json) the dashboard reads; incidents and explanations are the server's own types. */
+/** The parts of the REST API the dashboard reads. Paths and query parameters are checked against /openapi.json (openapi.d.ts, generated; see client.ts apiUrl); incidents, RCA answers, explanations and reports are the server's own types. */
 
 import type { incidentView } from '../../../src/core/domain/incident.js';
 import type { rcaView } from '../../../src/core/use-cases/root-cause-analysis.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSseBlock } from '../api/client.js';
+import { apiUrl, parseSseBlock } from '../api/client.js';
 import type { ServiceHealth } from '../api/types.js';
 import { causalChain } from './causal.js';
 import { withCitations } from './citations.js';
@@ -223,5 +223,14 @@ describe('the causal chain of a root-cause answer', () => {
   it('at most so many services; links only between those shown; nothing timed, nothing drawn', () => {
     expect(causalChain(rca, 1).links).toEqual([]);
     expect(causalChain({ candidates: [{ service: 'x', score: 1, explains: [], evidence: [ev('e1')] }] })).toEqual({ rows: [], links: [], fromMs: 0, toMs: 0 });
+  });
+});
+
+describe('API URLs (paths and queries as /openapi.json declares them)', () => {
+  it('fills path parameters, encoded; leaves undefined query values out', () => {
+    expect(apiUrl('/api/v1/incidents/{id}', { path: { id: 'inc/1 2' } })).toBe('/api/v1/incidents/inc%2F1%202');
+    expect(apiUrl('/api/v1/spans', { query: { service: 'api', minDuration: 20, order: 'duration' } })).toBe('/api/v1/spans?service=api&minDuration=20&order=duration');
+    expect(apiUrl<'/api/v1/analyses', 'post'>('/api/v1/analyses', { query: { name: 'a.log', llm: true } })).toBe('/api/v1/analyses?name=a.log&llm=true');
+    expect(apiUrl('/api/v1/extent')).toBe('/api/v1/extent');
   });
 });

@@ -20,7 +20,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function Metrics({ params, live, onError }: { params: Record<string, string>; live: number; onError: (e: unknown) => void }) {
   const service = params.service;
   const range = params.range ?? '6h';
-  const agg = (AGGS as readonly string[]).includes(params.agg ?? '') ? params.agg! : 'avg';
+  const agg = AGGS.find((a) => a === params.agg) ?? 'avg';
   const [search, setSearch] = useState('');
   const go = (over: Record<string, string | undefined>) => {
     location.hash = routeHash('/metrics', { ...params, ...over });
