@@ -42,7 +42,7 @@ function Report({ name, report }: { name: string; report: LogReport & { explanat
   );
 }
 
-interface Batch {
+export interface Batch {
   key: number;
   names: string[];
   bytes: number;
@@ -52,7 +52,7 @@ interface Batch {
 }
 
 /** The batches sent from this page: upload progress, then files analysed of total, then a link to the report. */
-function Batches({ batches }: { batches: readonly Batch[] }) {
+export function Batches({ batches }: { batches: readonly Batch[] }) {
   if (batches.length === 0) return null;
   return (
     <section aria-labelledby="batches-h" className="card">

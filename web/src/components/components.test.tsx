@@ -1,0 +1,76 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { Explanation } from '../api/types.js';
+import { Batches } from '../views/analyses.js';
+import { CausalChainView } from './causal-chain.js';
+import { ExplanationView } from './explanation.js';
+import { TimeChart } from './time-chart.js';
+
+// Rendered to markup (React's server renderer): what a component shows for given data, no browser needed.
+
+describe('causal chain', () => {
+  const M = 60_000;
+  const rca = {
+    candidates: [
+      { service: 'db', score: 0.9, explains: ['api'], evidence: [{ id: 'e1', signal: 'log', reason: '45 ERROR records', onsetMs: 2 * M }] },
+      { service: 'api', score: 0.5, explains: [], evidence: [{ id: 'e2', signal: 'latency', reason: 'p90 up 5×', onsetMs: 3 * M }, { id: 'e3', signal: 'log', reason: 'untimed' }] },
+    ],
+  };
+  it('a mark per timed finding, an arrow per causal link, and the links in words', () => {
+    const html = renderToStaticMarkup(<CausalChainView rca={rca} />);
+    expect(html.match(/data-evidence="(e\d)"/g)).toEqual(['data-evidence="e1"', 'data-evidence="e2"']);
+    expect(html).toContain('data-link="e1-&gt;e2"');
+    expect(html).toContain('db explains the symptoms of api');
+    expect(html).toMatch(/<title>e2 · api · latency from [^<]+: p90 up 5×<\/title>/);
+  });
+  it('nothing timed: says so instead of an empty drawing', () => {
+    expect(renderToStaticMarkup(<CausalChainView rca={{ candidates: [{ service: 'x', score: 1, explains: [], evidence: [] }] }} />)).toContain('No timed findings to draw.');
+  });
+});
+
+describe('explanation', () => {
+  const base: Explanation = { status: 'explained', prompt: 'incident@v1', cached: true, attempts: 1, durationMs: 5, usage: { inputTokens: 10, outputTokens: 5 }, context: { chars: 40, tokensEstimate: 10, included: {}, omitted: {}, redacted: {} }, createdMs: 0, provider: 'ollama', model: 'llama3.1' };
+  it('citations become links to their evidence; who answered and from the cache are said', () => {
+    const html = renderToStaticMarkup(<ExplanationView result={{ ...base, answer: { verdict: 'explained', summary: 'The database refused connections [e1, e2].', probableCause: { service: 'db', text: 'pool exhausted', citations: ['e1'] }, issues: [], suggestions: [], confidence: 'high' } }} />);
+    expect(html).toContain('href="#evidence-e1"');
+    expect(html).toContain('href="#evidence-e2"');
+    expect(html).toContain('ollama llama3.1 · incident@v1 · from the cache');
+    expect(html).toContain('Probable cause (db):');
+  });
+  it('no model: the note, and no answer', () => {
+    const html = renderToStaticMarkup(<ExplanationView result={{ ...base, status: 'unavailable', note: 'no model configured' }} />);
+    expect(html).toContain('no model configured');
+    expect(html).not.toContain('Probable cause');
+  });
+});
+
+describe('batch jobs', () => {
+  const job = (over: object) => ({ id: 'j1', status: 'running' as const, total: 3, done: 1, created: '', events: '/api/v1/jobs/j1/events', ...over });
+  it('upload, analysis and end states in words, with a progress bar and the report link once done', () => {
+    const html = renderToStaticMarkup(
+      <Batches
+        batches={[
+          { key: 1, names: ['a.log', 'b.log'], bytes: 2_000_000, uploaded: 0.5 },
+          { key: 2, names: ['c.log', 'd.log', 'e.log'], bytes: 10, uploaded: 1, job: job({}) },
+          { key: 3, names: ['f.log', 'g.log'], bytes: 10, uploaded: 1, job: job({ status: 'done', done: 2, total: 2, analysis: '/api/v1/analyses/an_7' }) },
+          { key: 4, names: ['h.log', 'i.log'], bytes: 10, uploaded: 0.2, error: 'the upload failed: the server could not be reached' },
+        ]}
+      />,
+    );
+    expect(html).toContain('uploading 50% of 2.0 MB');
+    expect(html).toContain('running: 1 of 3 files analysed');
+    expect(html).toContain('href="#/analyses/an_7"');
+    expect(html).toContain('failed: the upload failed');
+    expect(html.match(/<progress/g)).toHaveLength(4);
+  });
+  it('no batch, no section', () => {
+    expect(renderToStaticMarkup(<Batches batches={[]} />)).toBe('');
+  });
+});
+
+describe('time chart', () => {
+  it('says in words what it marks, for those who cannot see the canvas', () => {
+    const html = renderToStaticMarkup(<TimeChart title="db: records per 30 s" series={[{ label: 'records', points: [{ tMs: 0, v: 1 }] }]} marks={[{ fromMs: 0, toMs: 60_000, label: 'abnormal 00:00–00:01 UTC' }, { fromMs: 30_000, label: 'spike at 00:00:30 UTC' }]} />);
+    expect(html).toContain('aria-label="db: records per 30 s — marked: abnormal 00:00–00:01 UTC; spike at 00:00:30 UTC"');
+  });
+});
