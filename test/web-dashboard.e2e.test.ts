@@ -117,6 +117,10 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.locator('table.calls tbody tr', { hasText: 'ts-basic-service' }).first().locator('button', { hasText: 'ts-basic-service' }).click();
     await page.locator('.service-detail').waitFor();
     expect(await page.locator('.service-detail').innerText()).toMatch(/ts-basic-service[\s\S]*spans\/min[\s\S]*called by .*ts-travel-service/);
+    // its RED over the hour as charts, and its busiest templates, error ones first with their badge
+    await page.locator('.service-detail .time-chart canvas').nth(1).waitFor();
+    await expect.poll(() => page.locator('.service-templates li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.service-templates li').first().locator('.badge.error').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'graph.png') });
 
     // log patterns: templates with counts over time; search; the lines of a template
@@ -136,6 +140,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
 
     // metrics explorer: a service's metric names, a chart; the choice is in the URL
     await page.locator('nav a', { hasText: 'Metrics' }).click();
+    await page.locator('#metrics-h').waitFor();
     await page.locator('.explorer select').first().selectOption('ts-basic-service');
     await expect.poll(() => page.url()).toMatch(/#\/metrics\?service=ts-basic-service/);
     await expect.poll(() => page.locator('.metric-names li').count()).toBeGreaterThan(3);
@@ -147,8 +152,9 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
 
     // traces explorer: the slowest spans of a service with its RED charts; a span opens its trace; a deep link restores it
     await page.locator('nav a', { hasText: 'Traces' }).click();
+    await page.locator('#traces-h').waitFor();
     await page.locator('.explorer select').first().selectOption('ts-basic-service');
-    await expect.poll(() => page.url()).toMatch(/service=ts-basic-service/);
+    await expect.poll(() => page.url()).toMatch(/#\/traces\?service=ts-basic-service/);
     const spanRows = page.locator('table.spans tbody tr');
     await expect.poll(() => spanRows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
     const durations = (await page.locator('table.spans tbody td.num').allInnerTexts()).map((t) => Number.parseFloat(t));

@@ -26,3 +26,31 @@ export function graphElements(g: Graph): GraphElements {
     edges: g.edges.map((e) => ({ id: `${e.caller}->${e.callee}`, source: e.caller, target: e.callee, calls: e.calls, state: edgeState(e) })),
   };
 }
+
+/**
+ * Short node labels: the prefix and suffix every name shares (up to a "-", "_" or "."), such as
+ * a namespace-like "shop-" or a "-service" on every name, left out; a name that would be left
+ * empty keeps its full form. Nothing is specific to one system's naming.
+ */
+export function shortLabels(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (names.length < 2) {
+    for (const n of names) out.set(n, n);
+    return out;
+  }
+  let pre = names[0]!;
+  let suf = names[0]!;
+  for (const n of names) {
+    while (!n.startsWith(pre)) pre = pre.slice(0, -1);
+    while (!n.endsWith(suf)) suf = suf.slice(1);
+  }
+  // cut only at a separator, so "payments" and "pay" do not lose "pay"
+  const cutPre = Math.max(pre.lastIndexOf('-'), pre.lastIndexOf('_'), pre.lastIndexOf('.')) + 1;
+  const sep = [suf.indexOf('-'), suf.indexOf('_'), suf.indexOf('.')].filter((i) => i >= 0);
+  const cutSuf = sep.length === 0 ? 0 : suf.length - Math.min(...sep);
+  for (const n of names) {
+    const s = n.slice(cutPre, n.length - cutSuf);
+    out.set(n, s === '' || cutPre + cutSuf >= n.length ? n : s);
+  }
+  return out;
+}

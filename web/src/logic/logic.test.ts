@@ -9,7 +9,7 @@ import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd } from './range.js';
 import { parseRoute, rangeMs, routeHash } from './route.js';
-import { graphElements } from './graph.js';
+import { graphElements, shortLabels } from './graph.js';
 import { waterfall } from './waterfall.js';
 import { nextTheme, savedTheme, saveTheme } from './theme.js';
 import { brush, firstAtOrAfter, fit, pan, ticks, timeOf, xOf, zoom } from './timeline.js';
@@ -232,5 +232,17 @@ describe('API URLs (paths and queries as /openapi.json declares them)', () => {
     expect(apiUrl('/api/v1/spans', { query: { service: 'api', minDuration: 20, order: 'duration' } })).toBe('/api/v1/spans?service=api&minDuration=20&order=duration');
     expect(apiUrl<'/api/v1/analyses', 'post'>('/api/v1/analyses', { query: { name: 'a.log', llm: true } })).toBe('/api/v1/analyses?name=a.log&llm=true');
     expect(apiUrl('/api/v1/extent')).toBe('/api/v1/extent');
+  });
+});
+
+describe('short graph labels', () => {
+  it('leaves out the prefix and suffix all names share, cut at a separator', () => {
+    const l = shortLabels(['ts-basic-service', 'ts-travel-service', 'ts-route-plan-service']);
+    expect([...l.values()]).toEqual(['basic', 'travel', 'route-plan']);
+    expect([...shortLabels(['shop.cart', 'shop.checkout']).values()]).toEqual(['cart', 'checkout']);
+    expect([...shortLabels(['payments', 'pay']).values()]).toEqual(['payments', 'pay']);
+    expect([...shortLabels(['api', 'db', 'web']).values()]).toEqual(['api', 'db', 'web']);
+    expect([...shortLabels(['only-one-service']).values()]).toEqual(['only-one-service']);
+    expect([...shortLabels(['a-x', 'a-x']).values()]).toEqual(['a-x']);
   });
 });

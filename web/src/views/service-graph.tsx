@@ -3,15 +3,51 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Graph, Incident } from '../api/types.js';
 import { percent, shortTime } from '../logic/format.js';
-import { graphElements } from '../logic/graph.js';
+import { graphElements, shortLabels } from '../logic/graph.js';
 import { healthOf } from '../logic/health.js';
+import type { TemplateBucket } from '../logic/patterns.js';
+import { patternsOf } from '../logic/patterns.js';
+import { RedCharts } from '../components/red-charts.js';
 
 const HOUR = 3_600_000;
 const COLORS = { failing: '#c62828', degraded: '#b26a00', ok: '#2e7d32', idle: '#9e9eae', slow: '#b26a00' } as const;
 
+/** A service's busiest log templates of the range, error ones first, with error badges and a link to all its patterns. */
+function ServiceTemplates({ service, range, onError }: { service: string; range: { fromMs: number; toMs: number }; onError: (e: unknown) => void }) {
+  const [rows, setRows] = useState<TemplateBucket[] | undefined>();
+  useEffect(() => {
+    const run = { alive: true };
+    setRows(undefined);
+    api.templates({ from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), bucket: 300, service }).then((r) => {
+      if (run.alive) setRows(r.items);
+    }, onError);
+    return () => {
+      run.alive = false;
+    };
+  }, [service, range, onError]);
+  const top = useMemo(() => (rows === undefined ? [] : patternsOf(rows, { ...range, bucketMs: 300_000 }).sort((a, b) => Number(b.errors > 0) - Number(a.errors > 0) || b.total - a.total).slice(0, 6)), [rows, range]);
+  if (rows === undefined) return <p aria-busy="true">Loading templates…</p>;
+  if (top.length === 0) return <p className="empty">No log records of {service} in this hour.</p>;
+  return (
+    <>
+      <h3>Log templates</h3>
+      <ul className="service-templates">
+        {top.map((p) => (
+          <li key={p.templateId}>
+            <span className="num">{p.total.toLocaleString('en')}×</span> {p.errors > 0 && <span className="badge error">{p.errors === p.total ? 'error' : `${p.errors} errors`}</span>}
+            {p.isNew && <span className="badge new">new</span>}
+            <code>{p.template.length > 160 ? `${p.template.slice(0, 159)}…` : p.template}</code>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** The service graph (Cytoscape): services coloured by health, calls by errors and latency shift; a service's detail on a click. */
 export function ServiceGraph({ live, onError }: { live: number; onError: (e: unknown) => void }) {
   const [graph, setGraph] = useState<Graph | undefined>();
+  const range = useMemo(() => (graph === undefined ? undefined : { fromMs: Date.parse(graph.from), toMs: Date.parse(graph.to) }), [graph]);
   const [incidents, setIncidents] = useState<Incident[]>([]);
   const [selected, setSelected] = useState<string | undefined>();
   const box = useRef<HTMLDivElement>(null);
@@ -35,10 +71,11 @@ export function ServiceGraph({ live, onError }: { live: number; onError: (e: unk
 
   useEffect(() => {
     if (elements === undefined || box.current === null) return;
+    const labels = shortLabels(elements.nodes.map((n) => n.id));
     const cy = cytoscape({
       container: box.current,
       elements: [
-        ...elements.nodes.map((n) => ({ data: { id: n.id, label: n.id.replace(/^ts-|-service$/g, ''), color: COLORS[n.health] } })),
+        ...elements.nodes.map((n) => ({ data: { id: n.id, label: labels.get(n.id) ?? n.id, color: COLORS[n.health] } })),
         ...elements.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, color: e.state === 'ok' ? '#b8b8c8' : COLORS[e.state], width: Math.min(6, 1 + Math.log10(1 + e.calls)) } })),
       ],
       style: [
@@ -86,6 +123,8 @@ export function ServiceGraph({ live, onError }: { live: number; onError: (e: unk
           <p>
             Calls {graph.edges.filter((e) => e.caller === selected).map((e) => e.callee).join(', ') || 'nothing'}; called by {graph.edges.filter((e) => e.callee === selected).map((e) => e.caller).join(', ') || 'nobody'}.
           </p>
+          {range !== undefined && <RedCharts service={selected} range={range} incidents={incidents} onError={onError} />}
+          {range !== undefined && <ServiceTemplates service={selected} range={range} onError={onError} />}
           {involved.length > 0 && (
             <ul>
               {involved.map((i) => (

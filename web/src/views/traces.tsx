@@ -1,11 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
-import type { Incident, Red, SpanRow } from '../api/types.js';
-import type { ChartMark } from '../components/time-chart.js';
-import { TimeChart } from '../components/time-chart.js';
+import type { Incident, SpanRow } from '../api/types.js';
+import { RedCharts } from '../components/red-charts.js';
 import { TraceWaterfall } from '../components/trace-waterfall.js';
-import type { ChartSeries } from '../logic/chart.js';
-import { stepFor, zeroFill } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
 
@@ -45,18 +42,16 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     };
   }, [range, live, onError]);
   const service = params.service ?? ctx?.services[0];
-  const [data, setData] = useState<{ spans: SpanRow[]; red: Red } | undefined>();
+  const [data, setData] = useState<{ spans: SpanRow[] } | undefined>();
   useEffect(() => {
     if (ctx === undefined || service === undefined) return;
     const run = { alive: true };
     setData(undefined);
     const span = { from: iso(ctx.fromMs), to: iso(ctx.toMs) };
-    Promise.all([
-      api.spans({ service, ...span, order, status, limit: 50, ...(params.op === undefined ? {} : { operation: params.op }), ...(minDuration === undefined ? {} : { minDuration }) }),
-      api.red({ service, ...span, step: stepFor(ctx.toMs - ctx.fromMs, 120), per: 'service' }),
-    ])
-      .then(([spans, red]) => {
-        if (run.alive) setData({ spans: spans.items, red });
+    api
+      .spans({ service, ...span, order, status, limit: 50, ...(params.op === undefined ? {} : { operation: params.op }), ...(minDuration === undefined ? {} : { minDuration }) })
+      .then((spans) => {
+        if (run.alive) setData({ spans: spans.items });
       })
       .catch(onError);
     return () => {
@@ -64,23 +59,7 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     };
   }, [ctx, service, order, status, minDuration, params.op, onError]);
 
-  const charts = useMemo(() => {
-    if (data === undefined || ctx === undefined) return undefined;
-    const pts = data.red.operations[0]?.points ?? [];
-    const stepMs = data.red.step * 1000;
-    const counts: ChartSeries[] = [
-      { label: 'spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.spans })), { ...ctx, stepMs }) },
-      { label: 'failed', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.errors })), { ...ctx, stepMs }) },
-    ];
-    const latency: ChartSeries[] = [
-      { label: 'p90 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p90Ms })) },
-      { label: 'p50 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p50Ms })) },
-    ];
-    const marks: ChartMark[] = ctx.incidents
-      .filter((i) => service !== undefined && i.services.includes(service) && i.lastSymptomMs >= ctx.fromMs && i.firstSymptomMs <= ctx.toMs)
-      .map((i) => ({ fromMs: i.firstSymptomMs, toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000), label: `incident ${shortTime(i.firstSymptomMs)} UTC` }));
-    return { counts, latency, marks, step: data.red.step };
-  }, [data, ctx, service]);
+  const shown = useMemo(() => (ctx === undefined ? undefined : { fromMs: ctx.fromMs, toMs: ctx.toMs }), [ctx]);
 
   return (
     <div className="explorer">
@@ -132,14 +111,11 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
         </form>
         {ctx !== undefined && ctx.services.length === 0 ? (
           <p className="empty">No spans yet: traces arrive over OTLP /v1/traces or by import.</p>
-        ) : data === undefined || charts === undefined || ctx === undefined ? (
+        ) : data === undefined || ctx === undefined || shown === undefined || service === undefined ? (
           <p aria-busy="true">Loading…</p>
         ) : (
           <>
-            <div className="chart-row">
-              <TimeChart series={charts.counts} marks={charts.marks} title={`${service ?? ''}: spans and failed spans per ${charts.step} s`} range={ctx} height={150} />
-              <TimeChart series={charts.latency} marks={charts.marks} unit=" ms" title={`${service ?? ''}: duration p90 and p50 per ${charts.step} s`} range={ctx} height={150} />
-            </div>
+            <RedCharts service={service} range={shown} incidents={ctx.incidents} onError={onError} />
             {params.trace !== undefined && <TraceWaterfall traceId={params.trace} onClose={() => { go({ trace: undefined }); }} />}
             {data.spans.length === 0 ? (
               <p className="empty">No span of {service} matches in this range.</p>

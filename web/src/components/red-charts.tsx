@@ -1,0 +1,49 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client.js';
+import type { Incident, Red } from '../api/types.js';
+import type { ChartSeries } from '../logic/chart.js';
+import { stepFor, zeroFill } from '../logic/chart.js';
+import { shortTime } from '../logic/format.js';
+import type { ChartMark } from './time-chart.js';
+import { TimeChart } from './time-chart.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A service's RED over a range as two charts (spans and failed spans; p90 and p50 duration), its incidents shaded. */
+export function RedCharts({ service, range, incidents, onError }: { service: string; range: { fromMs: number; toMs: number }; incidents: readonly Incident[]; onError: (e: unknown) => void }) {
+  const [red, setRed] = useState<Red | undefined>();
+  useEffect(() => {
+    const run = { alive: true };
+    setRed(undefined);
+    api.red({ service, from: iso(range.fromMs), to: iso(range.toMs), step: stepFor(range.toMs - range.fromMs, 120), per: 'service' }).then((r) => {
+      if (run.alive) setRed(r);
+    }, onError);
+    return () => {
+      run.alive = false;
+    };
+  }, [service, range.fromMs, range.toMs, onError]);
+  const charts = useMemo(() => {
+    if (red === undefined) return undefined;
+    const pts = red.operations[0]?.points ?? [];
+    const stepMs = red.step * 1000;
+    const counts: ChartSeries[] = [
+      { label: 'spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.spans })), { ...range, stepMs }) },
+      { label: 'failed', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.errors })), { ...range, stepMs }) },
+    ];
+    const latency: ChartSeries[] = [
+      { label: 'p90 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p90Ms })) },
+      { label: 'p50 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p50Ms })) },
+    ];
+    const marks: ChartMark[] = incidents
+      .filter((i) => i.services.includes(service) && i.lastSymptomMs >= range.fromMs && i.firstSymptomMs <= range.toMs)
+      .map((i) => ({ fromMs: i.firstSymptomMs, toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000), label: `incident ${shortTime(i.firstSymptomMs)} UTC` }));
+    return { counts, latency, marks, step: red.step };
+  }, [red, range, incidents, service]);
+  if (charts === undefined) return <p aria-busy="true">Loading RED…</p>;
+  return (
+    <div className="chart-row">
+      <TimeChart series={charts.counts} marks={charts.marks} title={`${service}: spans and failed spans per ${charts.step} s`} range={range} height={150} />
+      <TimeChart series={charts.latency} marks={charts.marks} unit=" ms" title={`${service}: duration p90 and p50 per ${charts.step} s`} range={range} height={150} />
+    </div>
+  );
+}
