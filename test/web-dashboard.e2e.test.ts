@@ -18,6 +18,7 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) process.stderr.write(`web dashboard e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BIFROST_CHROMIUM)\n`);
 /** Screenshots of each view, kept as test artefacts (linked from the README via docs/screenshots). */
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + Debian Chromium, spawned bifrost serve with Nezha data)', () => {
   const data = tempDir('bifrost-web-nezha-');
@@ -45,6 +46,15 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     return page;
   }
 
+  /** WCAG 2.1 A and AA rules of axe-core (npm, run in the page) that fail on the page as it is: none may. */
+  async function accessible(page: Page, view: string): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
+      `axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`,
+    );
+    expect(violations, `accessibility of the ${view} view`).toEqual([]);
+  }
+
   it('overview lists each injected fault\'s incident with its top cause; clicking through reaches the evidence; live updates arrive without reload', async () => {
     // a webhook destination for notifications, so the settings show one and can test it
     const received: string[] = [];
@@ -70,6 +80,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(text).toMatch(/ts-basic-service/);
     expect(await page.locator('table.services tbody tr').count()).toBeGreaterThan(3);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+    await accessible(page, 'overview');
 
     // click through to the evidence of the ts-basic-service fault
     await page.locator('table.incidents tr', { hasText: 'ts-basic-service' }).locator('a').first().click();
@@ -87,6 +98,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('.metrics-around select option').count()).toBeGreaterThan(3);
     expect(await page.locator('#evidence-e1 .time-chart').getAttribute('aria-label')).toMatch(/records of .* marked: abnormal/);
     await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
+    await accessible(page, 'incident');
     // a trace id of the evidence opens the trace as a waterfall
     await page.locator('#evidence-e1 button.trace').first().click();
     await page.locator('.waterfall tbody tr').first().waitFor();
@@ -109,6 +121,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await expect.poll(() => page.locator('#tl-h').innerText()).not.toBe(before);
     await page.keyboard.press('0');
     await page.screenshot({ path: join(SHOTS, 'timeline.png') });
+    await accessible(page, 'timeline');
 
     // service graph: drawn by Cytoscape, the same calls in a table; a service's detail on a click
     await page.locator('nav a', { hasText: 'Service graph' }).click();
@@ -122,6 +135,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await expect.poll(() => page.locator('.service-templates li').count()).toBeGreaterThan(0);
     expect(await page.locator('.service-templates li').first().locator('.badge.error').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'graph.png') });
+    await accessible(page, 'service graph');
 
     // log patterns: templates with counts over time; search; the lines of a template
     await page.locator('nav a', { hasText: 'Log patterns' }).click();
@@ -137,6 +151,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('.drill').innerText()).toMatch(/Get Route By Ids Failed|getRoutesByRouteIds/);
     await page.locator('.toolbar input[type=search]').fill('');
     await page.screenshot({ path: join(SHOTS, 'patterns.png') });
+    await accessible(page, 'log patterns');
 
     // metrics explorer: a service's metric names, a chart; the choice is in the URL
     await page.locator('nav a', { hasText: 'Metrics' }).click();
@@ -149,6 +164,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(page.url()).toMatch(/name=CpuUsage/);
     expect(await page.locator('.chart-pane h3').first().innerText()).toMatch(/CpuUsage.*avg per \d+ s · 1 series/);
     await page.screenshot({ path: join(SHOTS, 'metrics.png') });
+    await accessible(page, 'metrics');
 
     // traces explorer: the slowest spans of a service with its RED charts; a span opens its trace; a deep link restores it
     await page.locator('nav a', { hasText: 'Traces' }).click();
@@ -164,6 +180,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.locator('.waterfall tbody tr').first().waitFor();
     expect(page.url()).toMatch(/trace=[0-9a-f]{32}/);
     await page.screenshot({ path: join(SHOTS, 'traces.png') });
+    await accessible(page, 'traces');
     const traceLink = await open(page.url());
     await traceLink.locator('.waterfall tbody tr').first().waitFor();
     await traceLink.locator('.toolbar input[type=checkbox]').click();
@@ -187,6 +204,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     expect(await page.locator('.batches li').first().innerText()).toMatch(/3 files[\s\S]*done[\s\S]*open the report/);
     await expect.poll(() => page.locator('.history li').count()).toBe(2);
     await page.screenshot({ path: join(SHOTS, 'analyses.png') });
+    await accessible(page, 'analyses');
     await page.locator('.batches a', { hasText: 'open the report' }).click();
     await expect.poll(() => page.locator('.report h2').innerText()).toMatch(/^3 files/);
 
@@ -209,6 +227,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await expect.poll(() => page.locator('.test-results').innerText()).toMatch(/delivered in \d+ ms/);
     expect(received).toContain('incident.test');
     await page.screenshot({ path: join(SHOTS, 'settings.png'), fullPage: true });
+    await accessible(page, 'settings');
     await new Promise((ok) => hook.close(ok));
     // the theme toggle: system → light → dark, on the page's root
     await page.locator('button.theme').click();
@@ -216,6 +235,7 @@ describe.skipIf(!haveChromium)('web dashboard in a real browser (Playwright + De
     await page.locator('button.theme').click();
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.screenshot({ path: join(SHOTS, 'settings-dark.png') });
+    await accessible(page, 'settings (dark)');
     await page.locator('button.theme').click();
 
     // a deep link opens the same view

@@ -67,13 +67,15 @@ export function Notifiers({ onError }: { onError: (e: unknown) => void }) {
             </button>
           </p>
           {results !== undefined && (
-            <ul className="test-results" role="status">
-              {results.map((r) => (
-                <li key={r.name} className={r.ok ? 'ok' : 'error'}>
-                  <code>{r.name}</code>: {r.ok ? `delivered in ${r.ms} ms` : `failed: ${r.error ?? 'unknown error'}`}
-                </li>
-              ))}
-            </ul>
+            <div role="status">
+              <ul className="test-results">
+                {results.map((r) => (
+                  <li key={r.name} className={r.ok ? 'ok' : 'error'}>
+                    <code>{r.name}</code>: {r.ok ? `delivered in ${r.ms} ms` : `failed: ${r.error ?? 'unknown error'}`}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           <p className="muted">One message per incident change (opened, updated, acknowledged, resolved), redacted, retried with back-off. {data.configure}.</p>
         </>
