@@ -13,7 +13,7 @@ export type EvidenceRef =
   | { type: 'change'; findingId: string; change: string; timeMs: number };
 
 export interface Signal {
-  kind: 'log' | 'latency' | 'errors' | 'metric' | 'change';
+  kind: 'log' | 'flow' | 'latency' | 'errors' | 'metric' | 'change';
   /** 0..1 */
   score: number;
   reason: string;
@@ -160,6 +160,59 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
       : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
     add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal }, ...(Number.isFinite(onset) ? { onsetMs: onset } : {}) });
+  }
+
+  // a code path cut short: a message that follows another in step in the reference stops in the
+  // window while the other goes on (an exception or an early return between the two lines);
+  // both stopping together is less traffic, not a fault
+  type Counts = { template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number };
+  const perService = new Map<string, Map<string, Counts>>();
+  for (const r of input.logs) {
+    let ts = perService.get(r.service);
+    if (ts === undefined) perService.set(r.service, (ts = new Map<string, Counts>()));
+    let t = ts.get(r.templateId);
+    if (t === undefined) ts.set(r.templateId, (t = { template: r.template, severity: r.severity, ref: new Map(), win: new Map(), refTotal: 0 }));
+    if (inWindow(r.bucketMs)) t.win.set(r.bucketMs, (t.win.get(r.bucketMs) ?? 0) + r.count);
+    else {
+      t.ref.set(r.bucketMs, (t.ref.get(r.bucketMs) ?? 0) + r.count);
+      t.refTotal += r.count;
+    }
+  }
+  for (const [service, templates] of perService) {
+    const steady = [...templates.entries()].filter(([, t]) => t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets);
+    for (const [followerId, b] of steady) {
+      let best: { expected: number; seen: number; buckets: number; onset: number; ratio: number; leader: string } | undefined;
+      for (const [leaderId, a] of steady) {
+        if (leaderId === followerId) continue;
+        const ratio = b.refTotal / a.refTotal;
+        if (ratio * config.flowRatioSpan < 1 || ratio > config.flowRatioSpan) continue;
+        // in step: where the leader has records, the follower has about `ratio` times as many
+        let inStep = 0;
+        for (const [bucket, ca] of a.ref) {
+          const cb = b.ref.get(bucket) ?? 0;
+          if (Math.abs(cb - ca * ratio) <= 0.5 * ca * ratio + 1) inStep++;
+        }
+        if (inStep < config.flowCoupling * a.ref.size) continue;
+        let expected = 0;
+        let seen = 0;
+        let buckets = 0;
+        let onset = Infinity;
+        for (const [bucket, ca] of a.win) {
+          const e = ca * ratio;
+          const cb = b.win.get(bucket) ?? 0;
+          if (e <= 0 || cb > e * config.flowStoppedShare) continue;
+          expected += e;
+          seen += cb;
+          buckets++;
+          onset = Math.min(onset, bucket);
+        }
+        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, buckets, onset, ratio, leader: a.template };
+      }
+      if (best === undefined) continue;
+      const score = config.flowWeight * (1 - best.seen / best.expected) * (1 - Math.exp(-best.expected / config.logCountScale)) * proximity(best.onset, input, config);
+      const reason = `${quote(b.template)} stopped: ${formatNumber(best.seen)} records in ${formatNumber((best.buckets * config.bucketMs) / 60_000)} min where ${formatNumber(best.expected)} were expected from ${quote(best.leader)} (it follows it ${formatNumber(best.ratio)}:1 in the reference)`;
+      add(service, { kind: 'flow', score, reason, ref: { type: 'template', templateId: followerId, template: b.template, severity: b.severity, count: best.seen, usualPerBucket: best.expected / best.buckets, referenceCount: b.refTotal }, onsetMs: best.onset });
+    }
   }
 
   // spans: p90 latency and error ratio per service

@@ -28,6 +28,19 @@ export interface InsightConfig {
   latencyWeight: number;
   /** Span error ratio increase (absolute) at which error evidence is full. */
   errorRateFull: number;
+  /**
+   * A message that follows another in step (within flowRatioSpan× of it, in step in at least
+   * flowCoupling of the leader's reference buckets, each with flowMinReference records over at
+   * least flowMinBuckets buckets) has stopped in a window bucket when it has at most
+   * flowStoppedShare of what the leader predicts; at least flowMinExpected records must be missing.
+   */
+  flowMinReference: number;
+  flowMinBuckets: number;
+  flowRatioSpan: number;
+  flowCoupling: number;
+  flowStoppedShare: number;
+  flowMinExpected: number;
+  flowWeight: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
@@ -61,6 +74,13 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   latencyRatioFull: 3,
   latencyWeight: 0.8,
   errorRateFull: 0.2,
+  flowMinReference: 20,
+  flowMinBuckets: 10,
+  flowRatioSpan: 2,
+  flowCoupling: 0.9,
+  flowStoppedShare: 0.2,
+  flowMinExpected: 10,
+  flowWeight: 0.8,
   metricWeight: 0.4,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,

@@ -105,6 +105,23 @@ describe('serviceEvidence', () => {
     expect(onset('web', 'metric')).toBe(T + 3 * M + 5000);
   });
 
+  it('a message that always follows another and stops while the other goes on is evidence (a code path cut short)', () => {
+    const pair = (service: string, from: number, to: number, a: number, b: (m: number) => number): ServiceTemplateCount[] =>
+      Array.from({ length: to - from }, (_, i) => from + i).flatMap((m) => [
+        { service, templateId: `${service}-start`, template: 'seat request <*>', severity: 9, bucketMs: T + m * M, count: a },
+        { service, templateId: `${service}-done`, template: 'seat reserved <*>', severity: 9, bucketMs: T + m * M, count: b(m) },
+      ]);
+    // from the window's third minute, "seat reserved" stops while "seat request" goes on
+    const cut = serviceEvidence(world({ logs: pair('api', -60, 10, 8, (m) => (m >= 2 ? 0 : 8)) }), C);
+    const flow = cut.find((e) => e.service === 'api')?.signals.find((x) => x.kind === 'flow');
+    expect(flow).toMatchObject({ onsetMs: T + 2 * M, ref: { type: 'template', templateId: 'api-done' } });
+    expect(flow!.reason).toBe('"seat reserved <*>" stopped: 0 records in 8 min where 64 were expected from "seat request <*>" (it follows it 1:1 in the reference)');
+    expect(flow!.score).toBeGreaterThan(0.5);
+    // both stop together (less traffic), or the follower is seldom anyway: nothing
+    expect(serviceEvidence(world({ logs: pair('api', -60, 10, 8, () => 8).map((r) => (r.bucketMs >= T + 2 * M ? { ...r, count: 0 } : r)) }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
+    expect(serviceEvidence(world({ logs: pair('api', -60, 10, 8, (m) => (m % 3 === 0 && m < 0 ? 8 : 0)) }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
+  });
+
   it('records without a service are evidence under "(no service)"', () => {
     expect(serviceEvidence(world({ logs: errors('', 1, 4, 15) }), C)[0]?.service).toBe('(no service)');
   });

@@ -1,4 +1,4 @@
-import { MASK, canonicalToken, isDelimiterCode } from './token-masker.js';
+import { MASK, canonicalToken, isCodeLocation, isDelimiterCode } from './token-masker.js';
 
 /**
  * Online template miner of the Drain family (He et al., ICWS 2017) with changes where Drain
@@ -344,6 +344,8 @@ function exactKey(tokens: readonly string[], n: number): string {
 
 function keyToken(tok: string): string {
   if (tok === MASK || tok.indexOf('<*>') >= 0) return MASK;
+  // a code location (Class#line) keys its own bucket: lines of other loggers never join it
+  if (tok.indexOf('#') > 0 && isCodeLocation(tok)) return tok;
   for (let i = 0; i < tok.length; i++) {
     const c = tok.charCodeAt(i);
     if (c >= 48 && c <= 57) return MASK;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, canonicalToken, collapseMasks, maskToken, tokenize } from './token-masker.js';
+import { MASK, canonicalToken, collapseMasks, isCodeLocation, maskToken, tokenize } from './token-masker.js';
 
 function masked(text: string): string {
   const raw: string[] = [];
@@ -46,6 +46,18 @@ describe('maskToken', () => {
       expect(maskToken(tok)).toBe(tok);
     },
   );
+
+  it('keeps a code location (a dotted logger name and its source line, Class#line) as it is: a place in the code, not a value', () => {
+    expect(maskToken('t.s.TravelServiceImpl#457')).toBe('t.s.TravelServiceImpl#457');
+    expect(maskToken('o.a.c.c.C.[.[.[.[dispatcherServlet]#175')).toBe('o.a.c.c.C.[.[.[.[dispatcherServlet]#175');
+    expect(isCodeLocation('com.shop.S3Client#12')).toBe(true);
+    // not a dotted name, no line, or a value after the '#': as before
+    expect(maskToken('job#4521')).toBe('job#<*>');
+    expect(isCodeLocation('a.b#')).toBe(false);
+    expect(isCodeLocation('a.b#12x')).toBe(false);
+    expect(isCodeLocation('1.2#3')).toBe(false);
+    expect(isCodeLocation('#12')).toBe(false);
+  });
 
   it('returns the very same string when nothing is variable (no allocation)', () => {
     const tok = 'terminating';

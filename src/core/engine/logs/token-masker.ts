@@ -316,6 +316,31 @@ function isSizeUnitToken(tok: string): boolean {
 }
 
 /** Masks the variable parts of one whitespace-free token. Returns `tok` itself when nothing is variable. */
+/**
+ * A code location as Java logging patterns print it (`%logger#%line`): a dotted logger name, '#',
+ * and a source line (`t.s.TravelServiceImpl#457`, `o.a.c.c.C.[.[.[.[dispatcherServlet]#175`).
+ * It names a place in the code, so it is a constant: two messages from different lines are
+ * different events, even when their words match.
+ */
+export function isCodeLocation(tok: string): boolean {
+  const h = tok.lastIndexOf('#');
+  if (h <= 0 || h === tok.length - 1) return false;
+  for (let i = h + 1; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const c0 = tok.charCodeAt(0) | 32;
+  if (c0 < 97 || c0 > 122) return false;
+  let dots = 0;
+  for (let i = 0; i < h; i++) {
+    const c = tok.charCodeAt(i);
+    const l = c | 32;
+    if (c === 46) dots++;
+    else if (!((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 91 || c === 93)) return false;
+  }
+  return dots >= 1;
+}
+
 export function maskToken(tok: string, knownFlags = -1): string {
   const len = tok.length;
   let flags = knownFlags;
@@ -329,6 +354,7 @@ export function maskToken(tok: string, knownFlags = -1): string {
     if (maybeValueWord(tok, 0, len)) return MASK;
     return len >= 8 && isHexWord(tok, 0, len) ? MASK : tok;
   }
+  if ((flags & C_TOKEN_DELIM) !== 0 && tok.indexOf('#') > 0 && isCodeLocation(tok)) return tok;
   // URLs, e-mails, IPv6 and timestamps need ':' or '@'; UUIDs are 36 chars
   if (len >= 7 && (len >= 36 || (flags & (C_PATH_DELIM | C_TOKEN_DELIM)) !== 0) && (len >= 36 || tok.indexOf(':') >= 0 || tok.indexOf('@') >= 0)) {
     const whole = wholeTokenVariable(tok);
