@@ -7,6 +7,7 @@ import type { ChartSeries } from '../logic/chart.js';
 import { stepFor } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
+import { RangeChoice } from '../components/range-choice.js';
 
 const RANGES = ['1h', '6h', '24h', '7d'] as const;
 const AGGS = ['avg', 'min', 'max', 'sum', 'count'] as const;
@@ -90,13 +91,7 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
               ))}
             </select>
           </label>
-          <span role="group" aria-label="Range">
-            {RANGES.map((r) => (
-              <button key={r} className={r === range ? 'on' : 'off'} aria-pressed={r === range} onClick={() => { go({ range: r }); }}>
-                {r}
-              </button>
-            ))}
-          </span>
+          <RangeChoice options={RANGES} value={range} onChange={(r) => { go({ range: r }); }} />
         </div>
         {ctx === undefined ? (
           <p aria-busy="true">Loading…</p>

@@ -4,6 +4,7 @@ import type { LogLine } from '../api/types.js';
 import { shortTime } from '../logic/format.js';
 import type { TemplateBucket } from '../logic/patterns.js';
 import { patternsOf, sparkline } from '../logic/patterns.js';
+import { RangeChoice } from '../components/range-choice.js';
 
 const RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 } as const;
 type RangeName = keyof typeof RANGES;
@@ -63,13 +64,7 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
         <label>
           <input type="checkbox" checked={errorsOnly} onChange={(e) => { setErrorsOnly(e.target.checked); }} /> errors only
         </label>
-        <span role="group" aria-label="Range">
-          {(Object.keys(RANGES) as RangeName[]).map((r) => (
-            <button key={r} className={r === rangeName ? 'on' : 'off'} aria-pressed={r === rangeName} onClick={() => { setRangeName(r); }}>
-              {r}
-            </button>
-          ))}
-        </span>
+        <RangeChoice options={Object.keys(RANGES) as RangeName[]} value={rangeName} onChange={setRangeName} />
       </div>
       {data === undefined ? (
         <p aria-busy="true">Loading…</p>

@@ -5,6 +5,7 @@ import { RedCharts } from '../components/red-charts.js';
 import { TraceWaterfall } from '../components/trace-waterfall.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
+import { RangeChoice } from '../components/range-choice.js';
 
 const RANGES = ['15m', '1h', '6h', '24h'] as const;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -101,13 +102,7 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
               <option value="start">by start time</option>
             </select>
           </label>
-          <span role="group" aria-label="Range">
-            {RANGES.map((r) => (
-              <button type="button" key={r} className={r === range ? 'on' : 'off'} aria-pressed={r === range} onClick={() => { go({ range: r }); }}>
-                {r}
-              </button>
-            ))}
-          </span>
+          <RangeChoice options={RANGES} value={range} onChange={(r) => { go({ range: r }); }} />
         </form>
         {ctx !== undefined && ctx.services.length === 0 ? (
           <p className="empty">No spans yet: traces arrive over OTLP /v1/traces or by import.</p>
