@@ -40,21 +40,23 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
     };
   }, [service, range, live, onError]);
   const name = params.name ?? ctx?.names[0]?.name;
-  const [data, setData] = useState<{ series: MetricSeries; anomalies: Finding[] } | undefined>();
+  // what is shown stays while a live event refreshes it; a new choice shows 'Loading' instead
+  const key = `${name ?? ''}|${agg}|${service ?? ''}|${range}`;
+  const [loaded, setData] = useState<{ key: string; series: MetricSeries; anomalies: Finding[] } | undefined>();
+  const data = loaded?.key === key ? loaded : undefined;
   useEffect(() => {
     if (ctx === undefined || name === undefined) return;
     const run = { alive: true };
-    setData(undefined);
     const span = { from: iso(ctx.fromMs), to: iso(ctx.toMs) };
     Promise.all([api.metricSeries({ name, ...span, step: stepFor(ctx.toMs - ctx.fromMs, 240), agg, limit: 10, ...(service === undefined ? {} : { service }) }), api.findings({ ...span, kind: 'metric-anomaly', limit: 1000 })])
       .then(([series, f]) => {
-        if (run.alive) setData({ series, anomalies: f.items.filter((x) => x.subject.metric === name && (service === undefined || x.subject.resource.service === service)) });
+        if (run.alive) setData({ key, series, anomalies: f.items.filter((x) => x.subject.metric === name && (service === undefined || x.subject.resource.service === service)) });
       })
       .catch(onError);
     return () => {
       run.alive = false;
     };
-  }, [ctx, name, agg, service, onError]);
+  }, [ctx, name, agg, service, key, onError]);
 
   const chartSeries = useMemo<ChartSeries[]>(() => (data?.series.series ?? []).map((s) => ({ label: [s.resource.service, s.resource.pod, s.labels === '{}' ? '' : s.labels].filter((x) => x !== undefined && x !== '').join(' ') || name || '', points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), [data, name]);
   const marks = useMemo<ChartMark[]>(() => {

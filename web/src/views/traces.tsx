@@ -43,22 +43,24 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     };
   }, [range, live, onError]);
   const service = params.service ?? ctx?.services[0];
-  const [data, setData] = useState<{ spans: SpanRow[] } | undefined>();
+  // what is shown stays while a live event refreshes it; a new choice shows 'Loading' instead
+  const key = `${service ?? ''}|${order}|${status}|${String(minDuration)}|${params.op ?? ''}|${range}`;
+  const [loaded, setData] = useState<{ key: string; spans: SpanRow[] } | undefined>();
+  const data = loaded?.key === key ? loaded : undefined;
   useEffect(() => {
     if (ctx === undefined || service === undefined) return;
     const run = { alive: true };
-    setData(undefined);
     const span = { from: iso(ctx.fromMs), to: iso(ctx.toMs) };
     api
       .spans({ service, ...span, order, status, limit: 50, ...(params.op === undefined ? {} : { operation: params.op }), ...(minDuration === undefined ? {} : { minDuration }) })
       .then((spans) => {
-        if (run.alive) setData({ spans: spans.items });
+        if (run.alive) setData({ key, spans: spans.items });
       })
       .catch(onError);
     return () => {
       run.alive = false;
     };
-  }, [ctx, service, order, status, minDuration, params.op, onError]);
+  }, [ctx, service, order, status, minDuration, params.op, key, onError]);
 
   const shown = useMemo(() => (ctx === undefined ? undefined : { fromMs: ctx.fromMs, toMs: ctx.toMs }), [ctx]);
 
