@@ -92,6 +92,7 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
         { service: 'db', bucketMs: B, count: 3, errors: 1, p50Ms: 1, p90Ms: 1 },
         { service: 'web', bucketMs: B, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
       ]);
+      expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, p50Ms: 1, p90Ms: 1 }]);
       expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 3, errors: 1, p90Ms: 1 }]);
       const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
       expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.p90Ms])).toEqual([

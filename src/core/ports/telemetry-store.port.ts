@@ -191,8 +191,8 @@ export interface TelemetryStorePort {
   templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
   /** Log counts per service, template and time bucket (the engine's log evidence). */
   serviceTemplateCounts(tenant: string, query: WindowQuery): Promise<ServiceTemplateCount[]>;
-  /** Span counts, errors and duration percentiles per service and time bucket (RED). */
-  spanStats(tenant: string, query: WindowQuery): Promise<ServiceSpanStats[]>;
+  /** Span counts, errors and duration percentiles per service and time bucket (RED), for one service or all. */
+  spanStats(tenant: string, query: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]>;
   /** Span counts, errors and duration percentiles per service, operation and time bucket, for one service or all. */
   operationStats(tenant: string, query: WindowQuery & { service?: string }): Promise<OperationStats[]>;
   /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */

@@ -186,7 +186,7 @@ export function incidentRoutes(ctx: ServerContext) {
       const service = req.query.service;
       const rows =
         req.query.per === 'service'
-          ? (await ctx.store.spanStats(req.auth.tenant, window)).filter((r) => service === undefined || r.service === service).map((r) => ({ ...r, operation: '*' }))
+          ? (await ctx.store.spanStats(req.auth.tenant, { ...window, ...(service === undefined ? {} : { service }) })).map((r) => ({ ...r, operation: '*' }))
           : await ctx.store.operationStats(req.auth.tenant, { ...window, ...(service === undefined ? {} : { service }) });
       const series = new Map<string, { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }>();
       for (const r of rows) {

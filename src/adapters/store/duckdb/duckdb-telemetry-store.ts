@@ -400,7 +400,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
-    async spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
+    async spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       return (await red(tenant, q, false)).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms }));
     },
 

@@ -190,9 +190,9 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       }
       return Promise.resolve([...counts.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || a.bucketMs - b.bucketMs));
     },
-    spanStats(tenant: string, q: WindowQuery): Promise<ServiceSpanStats[]> {
+    spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       if (!open) return closed();
-      return Promise.resolve(red(tenants.get(tenant)?.spans ?? [], q, () => '').map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms })));
+      return Promise.resolve(red((tenants.get(tenant)?.spans ?? []).filter((sp) => q.service === undefined || sp.resource.service === q.service), q, () => '').map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms })));
     },
     operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
       if (!open) return closed();
