@@ -122,14 +122,16 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     else refLogs += r.count;
   }
   const busy = nw > 0 && nr > 0 && refLogs > 0 ? Math.min(4, Math.max(0.25, windowLogs / nw / (refLogs / nr))) : 1;
-  const byTemplate = new Map<string, { rows: ServiceTemplateCount[] }>();
+  // rows per service and template, grouped once for the rate signals and the flow signals below
+  const byService = new Map<string, Map<string, ServiceTemplateCount[]>>();
   for (const r of input.logs) {
-    const key = `${r.service}\u0000${r.templateId}`;
-    let g = byTemplate.get(key);
-    if (g === undefined) byTemplate.set(key, (g = { rows: [] }));
-    g.rows.push(r);
+    let templates = byService.get(r.service);
+    if (templates === undefined) byService.set(r.service, (templates = new Map<string, ServiceTemplateCount[]>()));
+    let rows = templates.get(r.templateId);
+    if (rows === undefined) templates.set(r.templateId, (rows = []));
+    rows.push(r);
   }
-  for (const { rows } of byTemplate.values()) {
+  for (const rows of [...byService.values()].flatMap((templates) => [...templates.values()])) {
     let count = 0;
     let severity = 0;
     const refCounts: number[] = [];
@@ -166,20 +168,19 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   // window while the other goes on (an exception or an early return between the two lines);
   // both stopping together is less traffic, not a fault
   type Counts = { template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number };
-  const perService = new Map<string, Map<string, Counts>>();
-  for (const r of input.logs) {
-    let ts = perService.get(r.service);
-    if (ts === undefined) perService.set(r.service, (ts = new Map<string, Counts>()));
-    let t = ts.get(r.templateId);
-    if (t === undefined) ts.set(r.templateId, (t = { template: r.template, severity: r.severity, ref: new Map(), win: new Map(), refTotal: 0 }));
-    if (inWindow(r.bucketMs)) t.win.set(r.bucketMs, (t.win.get(r.bucketMs) ?? 0) + r.count);
-    else {
-      t.ref.set(r.bucketMs, (t.ref.get(r.bucketMs) ?? 0) + r.count);
-      t.refTotal += r.count;
+  for (const [service, templates] of byService) {
+    const steady: [string, Counts][] = [];
+    for (const [templateId, rows] of templates) {
+      const t: Counts = { template: rows[0]!.template, severity: rows[0]!.severity, ref: new Map(), win: new Map(), refTotal: 0 };
+      for (const r of rows) {
+        if (inWindow(r.bucketMs)) t.win.set(r.bucketMs, (t.win.get(r.bucketMs) ?? 0) + r.count);
+        else {
+          t.ref.set(r.bucketMs, (t.ref.get(r.bucketMs) ?? 0) + r.count);
+          t.refTotal += r.count;
+        }
+      }
+      if (t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets) steady.push([templateId, t]);
     }
-  }
-  for (const [service, templates] of perService) {
-    const steady = [...templates.entries()].filter(([, t]) => t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets);
     for (const [followerId, b] of steady) {
       let best: { expected: number; seen: number; buckets: number; onset: number; ratio: number; leader: string } | undefined;
       for (const [leaderId, a] of steady) {
