@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Incident, Red } from '../api/types.js';
-import type { ChartSeries } from '../logic/chart.js';
-import { stepFor, zeroFill } from '../logic/chart.js';
+import { redSeries, stepFor } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import type { ChartMark } from './time-chart.js';
 import { TimeChart } from './time-chart.js';
@@ -24,16 +23,7 @@ export function RedCharts({ service, range, incidents, onError }: { service: str
   }, [service, range.fromMs, range.toMs, onError]);
   const charts = useMemo(() => {
     if (red === undefined) return undefined;
-    const pts = red.operations[0]?.points ?? [];
-    const stepMs = red.step * 1000;
-    const counts: ChartSeries[] = [
-      { label: 'spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.spans })), { ...range, stepMs }) },
-      { label: 'failed', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.errors })), { ...range, stepMs }) },
-    ];
-    const latency: ChartSeries[] = [
-      { label: 'p90 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p90Ms })) },
-      { label: 'p50 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p50Ms })) },
-    ];
+    const { counts, latency } = redSeries(red.operations[0]?.points ?? [], { ...range, stepMs: red.step * 1000 });
     const marks: ChartMark[] = incidents
       .filter((i) => i.services.includes(service) && i.lastSymptomMs >= range.fromMs && i.firstSymptomMs <= range.toMs)
       .map((i) => ({ fromMs: i.firstSymptomMs, toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000), label: `incident ${shortTime(i.firstSymptomMs)} UTC` }));

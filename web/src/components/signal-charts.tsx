@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import type { EvidenceItem, Finding, MetricName } from '../api/types.js';
 import type { ChartSeries } from '../logic/chart.js';
-import { stepFor, zeroFill } from '../logic/chart.js';
+import { redSeries, stepFor, zeroFill } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import type { ChartMark } from './time-chart.js';
 import { TimeChart } from './time-chart.js';
@@ -38,10 +38,9 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
   }
   if (ref.type === 'latency' || ref.type === 'span-errors') {
     const red = await api.red({ service, ...span, step, per: 'service' });
-    const pts = red.operations[0]?.points ?? [];
-    if (ref.type === 'latency') return { series: [{ label: 'p90 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p90Ms })) }, { label: 'p50 ms', points: pts.map((p) => ({ tMs: Date.parse(p.time), v: p.p50Ms })) }], unit: ' ms', title: `${service}: span duration p90 and p50 per ${step} s` };
-    const stepMs = step * 1000;
-    return { series: [{ label: 'failed spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.errors })), { ...range, stepMs }) }, { label: 'spans', points: zeroFill(pts.map((p) => ({ tMs: Date.parse(p.time), v: p.spans })), { ...range, stepMs }) }], unit: '', title: `${service}: spans and failed spans per ${step} s` };
+    const { counts, latency } = redSeries(red.operations[0]?.points ?? [], { ...range, stepMs: step * 1000 });
+    if (ref.type === 'latency') return { series: latency, unit: ' ms', title: `${service}: span duration p90 and p50 per ${step} s` };
+    return { series: counts, unit: '', title: `${service}: spans and failed spans per ${step} s` };
   }
   if (ref.type === 'finding') {
     const m = await api.metricSeries({ name: ref.metric, service, ...span, step, limit: 4 });

@@ -71,3 +71,18 @@ export function axisTimes(splitsSec: readonly number[]): string[] {
     return `${d}\n${time}`;
   });
 }
+
+/** RED points of /api/v1/red as two charts' series: spans and failed spans (zero-filled counts), and p90 and p50 duration. */
+export function redSeries(points: readonly { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[], range: { fromMs: number; toMs: number; stepMs: number }): { counts: ChartSeries[]; latency: ChartSeries[] } {
+  const at = (p: { time: string }) => Date.parse(p.time);
+  return {
+    counts: [
+      { label: 'spans', points: zeroFill(points.map((p) => ({ tMs: at(p), v: p.spans })), range) },
+      { label: 'failed', points: zeroFill(points.map((p) => ({ tMs: at(p), v: p.errors })), range) },
+    ],
+    latency: [
+      { label: 'p90 ms', points: points.map((p) => ({ tMs: at(p), v: p.p90Ms })) },
+      { label: 'p50 ms', points: points.map((p) => ({ tMs: at(p), v: p.p50Ms })) },
+    ],
+  };
+}
