@@ -16,6 +16,18 @@ import { parseRoute } from './logic/route.js';
 // the graph view brings Cytoscape (440 KB): loaded when the view is opened, not with the page
 const ServiceGraph = lazy(() => import('./views/service-graph.js').then((m) => ({ default: m.ServiceGraph })));
 
+/** The views of the header, in order: path and name. */
+const VIEWS = [
+  ['/', 'Overview'],
+  ['/timeline', 'Timeline'],
+  ['/graph', 'Service graph'],
+  ['/metrics', 'Metrics'],
+  ['/traces', 'Traces'],
+  ['/patterns', 'Log patterns'],
+  ['/analyses', 'Analyses'],
+  ['/settings', 'Settings'],
+] as const;
+
 /** The route is the URL's hash (#/, #/incidents/<id>): deep links work, the server serves one page. */
 function useRoute(): string {
   const [route, setRoute] = useState(() => location.hash.replace(/^#/, '') || '/');
@@ -96,30 +108,11 @@ export function App() {
           Bifrost
         </a>
         <nav aria-label="Views">
-          <a href="#/" aria-current={path === '/' ? 'page' : undefined}>
-            Overview
-          </a>
-          <a href="#/timeline" aria-current={path === '/timeline' ? 'page' : undefined}>
-            Timeline
-          </a>
-          <a href="#/graph" aria-current={path === '/graph' ? 'page' : undefined}>
-            Service graph
-          </a>
-          <a href="#/metrics" aria-current={path === '/metrics' ? 'page' : undefined}>
-            Metrics
-          </a>
-          <a href="#/traces" aria-current={path === '/traces' ? 'page' : undefined}>
-            Traces
-          </a>
-          <a href="#/patterns" aria-current={path === '/patterns' ? 'page' : undefined}>
-            Log patterns
-          </a>
-          <a href="#/analyses" aria-current={path.startsWith('/analyses') ? 'page' : undefined}>
-            Analyses
-          </a>
-          <a href="#/settings" aria-current={path === '/settings' ? 'page' : undefined}>
-            Settings
-          </a>
+          {VIEWS.map(([href, label]) => (
+            <a key={href} href={`#${href}`} aria-current={(href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`)) ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
         </nav>
         <span className={`live ${live.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
           {live.connected ? 'live' : 'reconnecting…'}
