@@ -200,6 +200,8 @@ describe('state in the URL', () => {
   });
   it('range names into milliseconds, bounded; anything else an hour', () => {
     expect(rangeMs('6h')).toBe(6 * 3_600_000);
+    expect(rangeMs('15m')).toBe(15 * 60_000);
+    expect(rangeMs('9999m')).toBe(1440 * 60_000);
     expect(rangeMs('7d')).toBe(7 * 86_400_000);
     expect(rangeMs('999d')).toBe(30 * 86_400_000);
     expect(rangeMs('0h')).toBe(3_600_000);

@@ -25,10 +25,13 @@ export function routeHash(path: string, params: Record<string, string | number |
   return `#${path}${t === '' ? '' : `?${t}`}`;
 }
 
-/** A range name of the explorers ("1h", "6h", "24h", "7d") in ms; anything else is the default hour. */
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const MAX_OF_UNIT = { m: 1440, h: 720, d: 30 } as const;
+
+/** A range name of the explorers ("15m", "1h", "6h", "24h", "7d") in ms, at most 30 days; anything else is the default hour. */
 export function rangeMs(name: string | undefined): number {
-  const m = /^(\d{1,3})([hd])$/.exec(name ?? '');
+  const m = /^(\d{1,4})([mhd])$/.exec(name ?? '');
   if (m === null) return 3_600_000;
-  const n = Math.max(1, Math.min(Number(m[1]), m[2] === 'd' ? 30 : 720));
-  return n * (m[2] === 'd' ? 86_400_000 : 3_600_000);
+  const unit = m[2] as keyof typeof UNIT_MS;
+  return Math.max(1, Math.min(Number(m[1]), MAX_OF_UNIT[unit])) * UNIT_MS[unit];
 }

@@ -9,8 +9,6 @@ import { RangeChoice } from '../components/range-choice.js';
 
 const RANGES = ['15m', '1h', '6h', '24h'] as const;
 const iso = (ms: number) => new Date(ms).toISOString();
-/** "15m" is not a rangeMs name: minutes are the explorer's own finer choice. */
-const spanOf = (r: string) => (r === '15m' ? 15 * 60_000 : rangeMs(r));
 
 /**
  * Traces explorer: a service's RED over the range (spans, failed spans, p90), and its spans —
@@ -36,7 +34,7 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     const run = { alive: true };
     (async () => {
       const [{ toMs, incidents }, svc] = await Promise.all([api.focus(100), api.services()]);
-      if (run.alive) setCtx({ fromMs: toMs - spanOf(range), toMs, incidents, services: svc.items.filter((s) => s.spans > 0).map((s) => s.service) });
+      if (run.alive) setCtx({ fromMs: toMs - rangeMs(range), toMs, incidents, services: svc.items.filter((s) => s.spans > 0).map((s) => s.service) });
     })().catch(onError);
     return () => {
       run.alive = false;
