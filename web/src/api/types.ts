@@ -2,6 +2,7 @@
 
 import type { incidentView } from '../../../src/core/domain/incident.js';
 import type { rcaView } from '../../../src/core/use-cases/root-cause-analysis.js';
+import type { Finding as DomainFinding } from '../../../src/core/domain/finding.js';
 
 /** An incident as GET /api/v1/incidents/{id} answers (the server's own view type, not a copy). */
 export type Incident = ReturnType<typeof incidentView>;
@@ -11,16 +12,8 @@ export interface Page<T> {
   next: string | null;
 }
 
-export interface Finding {
-  id: string;
-  kind: string;
-  time: string;
-  timeMs: number;
-  score: number;
-  reason: string;
-  detail: string;
-  subject: { metric: string; labels: string; resource: Record<string, string | undefined> };
-}
+/** A finding as GET /api/v1/findings answers: the server's own type with its ISO time. */
+export type Finding = DomainFinding & { time: string };
 
 export interface ServiceHealth {
   service: string;
