@@ -1,26 +1,17 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { api } from '../api/client.js';
-import type { Incident, Red } from '../api/types.js';
+import type { Incident } from '../api/types.js';
 import { redSeries, stepFor } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import type { ChartMark } from './time-chart.js';
 import { TimeChart } from './time-chart.js';
+import { useLoad } from './use-load.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A service's RED over a range as two charts (spans and failed spans; p90 and p50 duration), its incidents shaded. */
 export function RedCharts({ service, range, incidents, onError }: { service: string; range: { fromMs: number; toMs: number }; incidents: readonly Incident[]; onError: (e: unknown) => void }) {
-  const [red, setRed] = useState<Red | undefined>();
-  useEffect(() => {
-    const run = { alive: true };
-    setRed(undefined);
-    api.red({ service, from: iso(range.fromMs), to: iso(range.toMs), step: stepFor(range.toMs - range.fromMs, 120), per: 'service' }).then((r) => {
-      if (run.alive) setRed(r);
-    }, onError);
-    return () => {
-      run.alive = false;
-    };
-  }, [service, range.fromMs, range.toMs, onError]);
+  const { data: red, error } = useLoad(() => api.red({ service, from: iso(range.fromMs), to: iso(range.toMs), step: stepFor(range.toMs - range.fromMs, 120), per: 'service' }), [service, range.fromMs, range.toMs], onError);
   const charts = useMemo(() => {
     if (red === undefined) return undefined;
     const { counts, latency } = redSeries(red.operations[0]?.points ?? [], { ...range, stepMs: red.step * 1000 });
@@ -29,6 +20,7 @@ export function RedCharts({ service, range, incidents, onError }: { service: str
       .map((i) => ({ fromMs: i.firstSymptomMs, toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000), label: `incident ${shortTime(i.firstSymptomMs)} UTC` }));
     return { counts, latency, marks, step: red.step };
   }, [red, range, incidents, service]);
+  if (error !== undefined) return <p className="error">RED of {service}: {error}</p>;
   if (charts === undefined) return <p aria-busy="true">Loading RED…</p>;
   return (
     <div className="chart-row">

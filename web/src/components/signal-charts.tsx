@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import type { EvidenceItem, Finding, MetricName } from '../api/types.js';
 import type { ChartSeries } from '../logic/chart.js';
@@ -6,25 +6,10 @@ import { redSeries, stepFor, zeroFill } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import type { ChartMark } from './time-chart.js';
 import { TimeChart } from './time-chart.js';
+import { useLoad } from './use-load.js';
 
 type Range = { fromMs: number; toMs: number };
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data?: T; error?: string } {
-  const [state, setState] = useState<{ data?: T; error?: string }>({});
-  useEffect(() => {
-    const run = { alive: true };
-    setState({});
-    load().then(
-      (data) => { if (run.alive) setState({ data }); },
-      (e: unknown) => { if (run.alive) setState({ error: e instanceof Error ? e.message : String(e) }); },
-    );
-    return () => {
-      run.alive = false;
-    };
-  }, deps);
-  return state;
-}
 
 /** The series behind one piece of evidence over a range: a template's records, the service's p90 or errors, the metric of an anomaly. */
 async function evidenceSeries(item: EvidenceItem, service: string, range: Range): Promise<{ series: ChartSeries[]; unit: string; title: string; moment?: number }> {

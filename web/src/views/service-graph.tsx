@@ -5,27 +5,19 @@ import type { Graph, Incident } from '../api/types.js';
 import { percent, shortTime } from '../logic/format.js';
 import { graphElements, shortLabels } from '../logic/graph.js';
 import { healthOf } from '../logic/health.js';
-import type { TemplateBucket } from '../logic/patterns.js';
 import { patternsOf } from '../logic/patterns.js';
 import { RedCharts } from '../components/red-charts.js';
+import { useLoad } from '../components/use-load.js';
 
 const HOUR = 3_600_000;
 const COLORS = { failing: '#c62828', degraded: '#b26a00', ok: '#2e7d32', idle: '#9e9eae', slow: '#b26a00' } as const;
 
 /** A service's busiest log templates of the range, error ones first, with error badges and a link to all its patterns. */
 function ServiceTemplates({ service, range, onError }: { service: string; range: { fromMs: number; toMs: number }; onError: (e: unknown) => void }) {
-  const [rows, setRows] = useState<TemplateBucket[] | undefined>();
-  useEffect(() => {
-    const run = { alive: true };
-    setRows(undefined);
-    api.templates({ from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), bucket: 300, service }).then((r) => {
-      if (run.alive) setRows(r.items);
-    }, onError);
-    return () => {
-      run.alive = false;
-    };
-  }, [service, range, onError]);
+  const { data, error } = useLoad(() => api.templates({ from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), bucket: 300, service }), [service, range], onError);
+  const rows = data?.items;
   const top = useMemo(() => (rows === undefined ? [] : patternsOf(rows, { ...range, bucketMs: 300_000 }).sort((a, b) => Number(b.errors > 0) - Number(a.errors > 0) || b.total - a.total).slice(0, 6)), [rows, range]);
+  if (error !== undefined) return <p className="error">Log templates of {service}: {error}</p>;
   if (rows === undefined) return <p aria-busy="true">Loading templates…</p>;
   if (top.length === 0) return <p className="empty">No log records of {service} in this hour.</p>;
   return (
