@@ -59,6 +59,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return res.code(415).send({ code: 415, error: e.code, message: `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here: send application/x-protobuf or application/json` });
     if (status === 429) return res.code(429).send(err);
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return res.code(413).send({ code: 413, error: e.code, message: `the body is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
+    if (e.code === 'FST_ERR_VALIDATION') return res.code(400).send({ code: 400, error: e.code, ...validationAdvice(e.validation, e.message) });
     if (status >= 500) req.log.error({ err }, 'request failed');
     return res.code(status).send({ code: status, error: e.code ?? 'INTERNAL', message: status >= 500 ? 'internal error (see the server log)' : e.message });
   });
@@ -90,4 +91,17 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   void app.register(streamRoutes(ctx), { prefix: '/api/v1' });
   void app.register(webUi(webRoot()));
   return app;
+}
+
+/**
+ * A schema validation failure as advice: the field it concerns and, for a value outside a list,
+ * the values accepted ("status must be one of: any, error").
+ */
+export function validationAdvice(validation: unknown, fallback: string): { message: string; field?: string } {
+  const first = Array.isArray(validation) ? (validation[0] as { instancePath?: string; keyword?: string; params?: { allowedValues?: unknown[]; missingProperty?: string } } | undefined) : undefined;
+  if (first === undefined) return { message: fallback };
+  const field = first.params?.missingProperty ?? first.instancePath?.replace(/^\//, '').replaceAll('/', '.');
+  const named = field === undefined || field === '' ? {} : { field };
+  if (first.keyword === 'enum' && Array.isArray(first.params?.allowedValues)) return { message: `${field ?? 'the value'} must be one of: ${first.params.allowedValues.map(String).join(', ')}`, ...named };
+  return { message: fallback, ...named };
 }
