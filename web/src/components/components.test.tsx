@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../api/types.js';
-import { Batches } from '../views/analyses.js';
+import { Batches, Report } from '../views/analyses.js';
 import { CausalChainView } from './causal-chain.js';
 import { ExplanationView } from './explanation.js';
 import { TimeChart } from './time-chart.js';
@@ -65,6 +65,20 @@ describe('batch jobs', () => {
   });
   it('no batch, no section', () => {
     expect(renderToStaticMarkup(<Batches batches={[]} />)).toBe('');
+  });
+});
+
+describe('analysis report', () => {
+  it('says which inputs were not read and why, beside the findings', () => {
+    const report = {
+      engineVersion: '0.1.0',
+      summary: { lines: 0, records: 0, templates: 0, severityCounts: { UNSPECIFIED: 0, TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0, FATAL: 0 }, truncatedLines: 0, evictedTemplates: 0, sources: [{ name: 'bin.log', format: 'plain', lines: 0, records: 0, truncatedLines: 0, problem: { code: 'INPUT.BINARY', message: 'bin.log: skipped, binary data' } }, { name: 'ok.log', format: 'plain', lines: 0, records: 0, truncatedLines: 0 }] },
+      findings: [],
+    } as unknown as Parameters<typeof Report>[0]['report'];
+    const html = renderToStaticMarkup(<Report name="2 files" report={report} />);
+    expect(html).toContain('bin.log: skipped, binary data');
+    expect(html).not.toContain('ok.log:');
+    expect(html).toContain('Nothing abnormal found.');
   });
 });
 

@@ -6,7 +6,7 @@ import type { AnalysisSummary, Explanation, LogReport } from '../api/types.js';
 import { ExplanationView } from '../components/explanation.js';
 import { shortTime } from '../logic/format.js';
 
-function Report({ name, report }: { name: string; report: LogReport & { explanation?: Explanation } }) {
+export function Report({ name, report }: { name: string; report: LogReport & { explanation?: Explanation } }) {
   const s = report.summary;
   const levels = Object.entries(s.severityCounts).filter(([, n]) => n > 0);
   return (
@@ -14,6 +14,11 @@ function Report({ name, report }: { name: string; report: LogReport & { explanat
       <h2 id="report-h">
         {name} <span className="count">{s.lines.toLocaleString('en')} lines · {s.templates} templates · {levels.map(([k, n]) => `${k} ${n}`).join(' · ')}</span>
       </h2>
+      {s.sources.some((src) => src.problem !== undefined) && (
+        <ul className="source-problems" aria-label="Inputs not read">
+          {s.sources.flatMap((src) => (src.problem === undefined ? [] : [<li key={src.name} className="note">{src.problem.message}</li>]))}
+        </ul>
+      )}
       {report.findings.length === 0 ? (
         <p className="empty">Nothing abnormal found.</p>
       ) : (
