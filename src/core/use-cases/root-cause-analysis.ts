@@ -27,6 +27,8 @@ export interface EvidenceItem {
   ref: EvidenceRef;
   /** When the signal began (first abnormal bucket, anomaly or change time), when known. */
   onsetMs?: number;
+  /** When it was last seen (last abnormal bucket, the anomaly's time), when known. */
+  untilMs?: number;
   examples?: { logId: string; timeMs: number; body: string; traceId: string }[];
   /** Trace exemplars of a latency or span-error signal: the slowest (or failed) spans of the service in the window. */
   spans?: { traceId: string; spanId: string; operation: string; startMs: number; durationMs: number; statusCode: number }[];
@@ -70,7 +72,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   for (const c of ranked) {
     const items: EvidenceItem[] = [];
     for (const s of c.signals.slice(0, 5)) {
-      const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, reason: s.reason, ref: s.ref, ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }) };
+      const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, reason: s.reason, ref: s.ref, ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }), ...(s.untilMs === undefined ? {} : { untilMs: s.untilMs }) };
       if (s.ref.type === 'template' && candidates.length < 5) {
         const page = await store.logs(tenant, { fromMs, toMs, service: c.service, templateId: s.ref.templateId, limit: 2 });
         item.examples = page.items.map((l) => ({ logId: l.id, timeMs: l.timeMs, body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body, traceId: l.traceId }));

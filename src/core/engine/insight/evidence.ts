@@ -20,6 +20,28 @@ export interface Signal {
   ref: EvidenceRef;
   /** When it began: the first abnormal bucket (logs, latency, span errors), the anomaly's or the change's time. */
   onsetMs?: number;
+  /** When it was last seen: the last abnormal bucket, the anomaly's time (a change has none: it stays). */
+  untilMs?: number;
+}
+
+/** Signals combined as independent evidence, the strongest of each kind: 1 − Π(1 − s). */
+export function combineSignals(signals: Iterable<Signal>, score: (s: Signal) => number = (s) => s.score): number {
+  const best = new Map<Signal['kind'], number>();
+  for (const s of signals) best.set(s.kind, Math.max(best.get(s.kind) ?? 0, score(s)));
+  let none = 1;
+  for (const v of best.values()) none *= 1 - v;
+  return 1 - none;
+}
+
+/** A signal's first and last abnormal buckets. */
+function span(buckets: Iterable<number>): { onsetMs?: number; untilMs?: number } {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const b of buckets) {
+    if (b < first) first = b;
+    if (b > last) last = b;
+  }
+  return Number.isFinite(first) ? { onsetMs: first, untilMs: last } : {};
 }
 
 /** One service's own evidence of being abnormal in the window. */
@@ -151,8 +173,8 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const ratio = Math.log2((count + 1) / (expected + 1));
     const w = severity >= SEVERITY.ERROR ? config.severityWeight.error : severity >= SEVERITY.WARN ? config.severityWeight.warn : config.severityWeight.other;
     const perBucket = usual * busy;
-    const onset = windowRows.filter((r) => r.count > perBucket).reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
-    const score = w * clamp01(ratio / config.logRatioFull) * (1 - Math.exp(-count / config.logCountScale)) * proximity(onset, input, config);
+    const when = span(windowRows.filter((r) => r.count > perBucket).map((r) => r.bucketMs));
+    const score = w * clamp01(ratio / config.logRatioFull) * (1 - Math.exp(-count / config.logCountScale)) * proximity(when.onsetMs ?? Infinity, input, config);
     const first = rows[0]!;
     const refTotal = refCounts.reduce((a, c) => a + c, 0);
     const seen = refTotal > 0;
@@ -161,7 +183,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         ? `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, ${formatNumber(count / expected)}× the ${formatNumber(expected)} expected`
         : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
       : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
-    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal }, ...(Number.isFinite(onset) ? { onsetMs: onset } : {}) });
+    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal }, ...when });
   }
 
   // a code path cut short: a message that follows another in step in the reference stops in the
@@ -182,7 +204,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
       if (t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets) steady.push([templateId, t]);
     }
     for (const [followerId, b] of steady) {
-      let best: { expected: number; seen: number; buckets: number; onset: number; ratio: number; leader: string } | undefined;
+      let best: { expected: number; seen: number; buckets: number; onset: number; until: number; ratio: number; leader: string } | undefined;
       for (const [leaderId, a] of steady) {
         if (leaderId === followerId) continue;
         const ratio = b.refTotal / a.refTotal;
@@ -198,6 +220,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         let seen = 0;
         let buckets = 0;
         let onset = Infinity;
+        let until = -Infinity;
         for (const [bucket, ca] of a.win) {
           const e = ca * ratio;
           const cb = b.win.get(bucket) ?? 0;
@@ -206,13 +229,14 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
           seen += cb;
           buckets++;
           onset = Math.min(onset, bucket);
+          until = Math.max(until, bucket);
         }
-        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, buckets, onset, ratio, leader: a.template };
+        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, buckets, onset, until, ratio, leader: a.template };
       }
       if (best === undefined) continue;
       const score = config.flowWeight * (1 - best.seen / best.expected) * (1 - Math.exp(-best.expected / config.logCountScale)) * proximity(best.onset, input, config);
       const reason = `${quote(b.template)} stopped: ${formatNumber(best.seen)} records in ${formatNumber((best.buckets * config.bucketMs) / 60_000)} min where ${formatNumber(best.expected)} were expected from ${quote(best.leader)} (it follows it ${formatNumber(best.ratio)}:1 in the reference)`;
-      add(service, { kind: 'flow', score, reason, ref: { type: 'template', templateId: followerId, template: b.template, severity: b.severity, count: best.seen, usualPerBucket: best.expected / best.buckets, referenceCount: b.refTotal }, onsetMs: best.onset });
+      add(service, { kind: 'flow', score, reason, ref: { type: 'template', templateId: followerId, template: b.template, severity: b.severity, count: best.seen, usualPerBucket: best.expected / best.buckets, referenceCount: b.refTotal }, onsetMs: best.onset, untilMs: best.until });
     }
   }
 
@@ -232,14 +256,14 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const rP90 = upperQuantile(ref.filter((r) => r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
     const slowFrom = rP90 * 2 ** config.latencyRatioFrom;
     const slow = busyBuckets.filter((r) => r.p90Ms > slowFrom);
-    const latencyOnset = slow.reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
+    const slowWhen = span(slow.map((r) => r.bucketMs));
     const spans = w.reduce((a, r) => a + r.count, 0);
     if (Number.isFinite(wP90) && Number.isFinite(rP90)) {
       const ratio = wP90 / Math.max(rP90, 0.001);
       // a percentile of few spans is noisy: discounted like a template of few records
       const slowSpans = slow.reduce((a, r) => a + r.count, 0);
-      const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowSpans / config.spanCountScale)) * proximity(latencyOnset, input, config);
-      add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans }, ...(Number.isFinite(latencyOnset) ? { onsetMs: latencyOnset } : {}) });
+      const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowSpans / config.spanCountScale)) * proximity(slowWhen.onsetMs ?? Infinity, input, config);
+      add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans }, ...slowWhen });
     }
     const errors = w.reduce((a, r) => a + r.errors, 0);
     const refSpans = ref.reduce((a, r) => a + r.count, 0);
@@ -247,8 +271,8 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     if (spans > 0 && errors >= config.minLogCount) {
       const excess = errors / spans - usualRate;
       const score = clamp01(excess / config.errorRateFull);
-      const errorOnset = w.filter((r) => r.errors > 0 && r.errors / r.count > usualRate).reduce((m, r) => Math.min(m, r.bucketMs), Infinity);
-      add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate }, ...(Number.isFinite(errorOnset) ? { onsetMs: errorOnset } : {}) });
+      const errorWhen = span(w.filter((r) => r.errors > 0 && r.errors / r.count > usualRate).map((r) => r.bucketMs));
+      add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate }, ...errorWhen });
     }
   }
 
@@ -260,7 +284,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const service = f.subject.resource.service ?? '';
     const usualPerWindow = ((metricRef.get(service) ?? 0) / Math.max(1, refMinutes)) * Math.max(1, windowMinutes);
     const score = ((config.metricWeight * f.score) / (1 + usualPerWindow)) * proximity(f.timeMs, input, config);
-    add(service, { kind: 'metric', score, reason: `${f.subject.metric}: ${f.reason}`, ref: { type: 'finding', findingId: f.id, metric: f.subject.metric, timeMs: f.timeMs, score: f.score }, onsetMs: f.timeMs });
+    add(service, { kind: 'metric', score, reason: `${f.subject.metric}: ${f.reason}`, ref: { type: 'finding', findingId: f.id, metric: f.subject.metric, timeMs: f.timeMs, score: f.score }, onsetMs: f.timeMs, untilMs: f.timeMs });
   }
 
   // cluster changes (rollouts, restarts, OOM kills…) shortly before or during the window: alone
@@ -274,11 +298,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   const out: ServiceEvidence[] = [];
   for (const [service, list] of signals) {
     list.sort((a, b) => b.score - a.score || (a.reason < b.reason ? -1 : 1));
-    const best = new Map<Signal['kind'], number>();
-    for (const s of list) if (!best.has(s.kind)) best.set(s.kind, s.score);
-    let none = 1;
-    for (const v of best.values()) none *= 1 - v;
-    out.push({ service, score: 1 - none, signals: list });
+    out.push({ service, score: combineSignals(list), signals: list });
   }
   return out.sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1));
 }

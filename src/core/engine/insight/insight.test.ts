@@ -103,6 +103,12 @@ describe('serviceEvidence', () => {
     expect(onset('db', 'latency')).toBe(T + 4 * M);
     expect(onset('api', 'errors')).toBe(T + 2 * M);
     expect(onset('web', 'metric')).toBe(T + 3 * M + 5000);
+    // and when it was last seen: the last abnormal bucket, or the anomaly's time
+    const until = (service: string, kind: string) => ev.find((e) => e.service === service)?.signals.find((x) => x.kind === kind)?.untilMs;
+    expect(until('db', 'log')).toBe(T + 3 * M);
+    expect(until('db', 'latency')).toBe(T + 6 * M);
+    expect(until('api', 'errors')).toBe(T + 4 * M);
+    expect(until('web', 'metric')).toBe(T + 3 * M + 5000);
   });
 
   it('a message that always follows another and stops while the other goes on is evidence (a code path cut short)', () => {
@@ -148,6 +154,22 @@ describe('rankRootCauses', () => {
     expect(ranked[2]!.explainedBy.sort()).toEqual(['api', 'db']);
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
     for (const c of ranked) expect(c.score >= 0 && c.score <= 1).toBe(true);
+  });
+
+  it('a dependency explains only the symptoms it was in trouble for: begun no later than theirs and not over when they began', () => {
+    const rank = (db: ServiceTemplateCount[]) => rankRootCauses(serviceEvidence(world({ logs: [...errors('api', 1, 4, 20, 'query failed'), ...db] }), C), graph, C);
+    const during = rank(errors('db', 0, 7, 10, 'disk full'));
+    expect(during.map((c) => c.service)).toEqual(['db', 'api']);
+    expect(during[0]!.explains).toEqual(['api']);
+    expect(during[1]!.explainedBy).toEqual(['db']);
+    // db's trouble was over before api's began, or began after it: api's is its own
+    for (const db of [errors('db', 0, 1, 8, 'disk full'), errors('db', 3, 7, 10, 'disk full')]) {
+      const ranked = rank(db);
+      expect(ranked.map((c) => c.service)).toEqual(['api', 'db']);
+      expect(ranked[0]!.explainedBy).toEqual([]);
+      expect(ranked[1]!.explains).toEqual([]);
+      expect(ranked[0]!.score).toBeCloseTo(serviceEvidence(world({ logs: [...errors('api', 1, 4, 20, 'query failed'), ...db] }), C).find((e) => e.service === 'api')!.score / (1 + C.explainBonus), 6);
+    }
   });
 
   it('a service with trouble of its own and no abnormal dependency stays first even when others are noisy', () => {

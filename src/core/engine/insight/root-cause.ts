@@ -1,4 +1,5 @@
 import type { ServiceEvidence, Signal } from './evidence.js';
+import { combineSignals } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
 import type { ServiceGraph } from './service-graph.js';
 
@@ -21,27 +22,65 @@ function list(names: readonly string[]): string {
 }
 
 /**
+ * How strongly each service was in trouble when a symptom began: its signals that had begun by
+ * the symptom's onset bucket and were not over before it, combined. A dependency can explain a
+ * caller's symptom only so (a cause comes no later than its effects and lasts until they show).
+ */
+class TroubleAt {
+  private readonly memo = new Map<string, number>();
+  constructor(private readonly bucketMs: number) {}
+
+  private bucket(ms: number): number {
+    return Math.floor(ms / this.bucketMs);
+  }
+
+  /** Whether signal `x` was on when symptom `s` began; without known times, it was. */
+  covers(x: Signal, s: Signal): boolean {
+    if (x.onsetMs === undefined || s.onsetMs === undefined) return true;
+    const on = this.bucket(s.onsetMs);
+    // a change stays once made
+    return this.bucket(x.onsetMs) <= on && (x.kind === 'change' || this.bucket(x.untilMs ?? x.onsetMs) >= on);
+  }
+
+  of(d: ServiceEvidence, s: Signal): number {
+    const key = `${d.service}\u0000${s.onsetMs === undefined ? '' : this.bucket(s.onsetMs)}`;
+    let v = this.memo.get(key);
+    if (v === undefined) this.memo.set(key, (v = combineSignals(d.signals.filter((x) => this.covers(x, s)))));
+    return v;
+  }
+}
+
+/**
  * Ranks services as the root cause of what the evidence shows. A service is scored by its own
- * evidence, raised for each abnormal service that calls it (directly or not: a cause sits
+ * evidence, raised for the abnormal services that call it (directly or not: a cause sits
  * downstream of the symptoms it explains) and lowered when an abnormal service it calls could
- * explain its own symptoms. Services with no evidence are not candidates.
+ * explain its own symptoms. Either only for symptoms that began while the dependency was in
+ * trouble. Services with no evidence are not candidates.
  */
 export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig): RootCauseCandidate[] {
   const own = new Map(evidence.map((e) => [e.service, e.score]));
   const abnormal = evidence.filter((e) => e.score >= config.abnormalAt);
   const total = abnormal.reduce((a, e) => a + e.score, 0);
+  const at = new TroubleAt(config.bucketMs);
   const out: RootCauseCandidate[] = [];
   for (const e of evidence) {
-    const explains = abnormal.filter((a) => a.service !== e.service && graph.downstream(a.service).has(e.service));
+    // the callers' symptoms that began while e was in trouble
+    const explained = abnormal
+      .filter((a) => a.service !== e.service && graph.downstream(a.service).has(e.service))
+      .map((a) => ({ service: a.service, score: combineSignals(a.signals.filter((s) => at.of(e, s) >= config.abnormalAt)) }))
+      .filter((a) => a.score >= config.abnormalAt);
+    const explainedShare = explained.reduce((a, x) => a + x.score, 0) / Math.max(total, 1e-9);
+    // e's own symptoms, each discounted by how strongly a dependency was in trouble when it began
     const down = graph.downstream(e.service);
-    const explainedBy = abnormal.filter((d) => d.service !== e.service && down.has(d.service) && d.score >= e.score * 0.5);
-    const explainedShare = explains.reduce((a, x) => a + x.score, 0) / Math.max(total, 1e-9);
-    const byDown = explainedBy.reduce((m, d) => Math.max(m, d.score), 0);
-    const score = (e.score * (1 - config.explainedPenalty * byDown) + config.explainBonus * explainedShare) / (1 + config.explainBonus);
+    const deps = abnormal.filter((d) => d.service !== e.service && down.has(d.service) && d.score >= e.score * 0.5);
+    const explainedBy = deps.filter((d) => e.signals.some((s) => at.of(d, s) >= config.abnormalAt));
+    const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), 0);
+    const ownLeft = explainedBy.length === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
+    const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
     const reasons = e.signals.slice(0, 3).map((s) => s.reason);
-    if (explains.length > 0) reasons.push(`explains the symptoms of ${list(explains.map((x) => x.service))}, which call it`);
+    if (explained.length > 0) reasons.push(`explains the symptoms of ${list(explained.map((x) => x.service))}, which call it`);
     if (explainedBy.length > 0) reasons.push(`it calls ${list(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
-    out.push({ service: e.service, score, reasons, signals: e.signals, explains: explains.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });
+    out.push({ service: e.service, score, reasons, signals: e.signals, explains: explained.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });
   }
   // own evidence breaks ties, then the name (deterministic)
   return out.sort((a, b) => b.score - a.score || (own.get(b.service) ?? 0) - (own.get(a.service) ?? 0) || (a.service < b.service ? -1 : 1));
