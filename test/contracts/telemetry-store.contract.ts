@@ -39,6 +39,38 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('counts error records that name another service, as a whole word, per service, template and bucket', async () => {
+      const s = await create();
+      const T = 1_700_000_000_000;
+      const err = (i: number, body: string, over: Partial<StoredLog> = {}) => log(i, { severity: 17, severityText: 'ERROR', body, templateId: 't-x', template: '<*>', ...over });
+      await s.append('t1', {
+        logs: [
+          err(0, 'No instances available for ts-seat-service'),
+          err(1, 'No instances available for ts-seat-service'),
+          err(2, 'GET http://ts-seat-service:8080/api failed; ts-order-service too'),
+          err(70, 'No instances available for ts-seat-service'),
+          err(3, 'ts-seat-service-v2 and my-ts-seat-service are other services'),
+          err(4, 'ts-seat-service says hello', { severity: 9, severityText: 'INFO' }),
+          err(5, 'ts-seat-service failed', { resource: { service: 'ts-seat-service' } }),
+          err(6, 'calls to (ts.seat) failed, not to tsXseat'),
+          err(7, 'x failed', { resource: {} }),
+          err(8, 'nothing about db failed'),
+        ],
+      });
+      const B = Math.floor(T / 60_000) * 60_000;
+      const q = { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, minSeverity: 13 };
+      expect(await s.serviceMentions('t1', { ...q, names: ['ts-seat-service', 'ts-order-service', 'ts.seat', 'db', 'api'] })).toEqual([
+        { service: 'api', templateId: 't-x', named: 'ts-order-service', bucketMs: B, count: 1 },
+        { service: 'api', templateId: 't-x', named: 'ts-seat-service', bucketMs: B, count: 2 },
+        { service: 'api', templateId: 't-x', named: 'ts-seat-service', bucketMs: B + 60_000, count: 1 },
+        { service: 'api', templateId: 't-x', named: 'ts.seat', bucketMs: B, count: 1 },
+        { service: 'web', templateId: 't-x', named: 'ts-seat-service', bucketMs: B, count: 1 },
+      ]);
+      expect(await s.serviceMentions('t1', { ...q, names: [] })).toEqual([]);
+      expect(await s.serviceMentions('t2', { ...q, names: ['ts-seat-service'] })).toEqual([]);
+      await s.close();
+    });
+
     it('lists metric names with their series and point counts, by service and time', async () => {
       const s = await create();
       await s.append('t1', { metrics: [point(0), point(1), point(1, { labels: '{"core":"1"}' }), point(2, { name: 'mem', resource: { service: 'web' } })] });

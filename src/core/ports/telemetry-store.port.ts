@@ -131,6 +131,17 @@ export interface ServiceTemplateCount {
   count: number;
 }
 
+/** Log records of one service and template in one time bucket that name another service (mentionPattern). */
+export interface ServiceMention {
+  /** '' when the records named no service of their own. */
+  service: string;
+  templateId: string;
+  /** The service the records name. */
+  named: string;
+  bucketMs: number;
+  count: number;
+}
+
 /** The spans of one service that started in one time bucket. */
 export interface ServiceSpanStats {
   service: string;
@@ -191,6 +202,11 @@ export interface TelemetryStorePort {
   templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
   /** Log counts per service, template and time bucket (the engine's log evidence). */
   serviceTemplateCounts(tenant: string, query: WindowQuery): Promise<ServiceTemplateCount[]>;
+  /**
+   * Records at or above minSeverity that name one of `names` other than their own service (as a
+   * whole word), per service, template, named service and time bucket.
+   */
+  serviceMentions(tenant: string, query: WindowQuery & { names: readonly string[]; minSeverity: number }): Promise<ServiceMention[]>;
   /** Span counts, errors and duration percentiles per service and time bucket (RED), for one service or all. */
   spanStats(tenant: string, query: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]>;
   /** Span counts, errors and duration percentiles per service, operation and time bucket, for one service or all. */

@@ -1,6 +1,7 @@
 import type { Finding } from '../domain/finding.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
-import type { ServiceEdge, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import { SEVERITY } from '../domain/severity.js';
+import type { ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
 const MAX_FINDINGS = 20_000;
 
@@ -10,6 +11,8 @@ export interface InsightData {
   spans: ServiceSpanStats[];
   edges: ServiceEdge[];
   findings: Finding[];
+  /** Warning and error records that name another service seen in the range. */
+  mentions: ServiceMention[];
 }
 
 /** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
@@ -37,5 +40,11 @@ export async function loadInsightData(store: TelemetryStorePort, tenant: string,
     store.serviceEdges(tenant, range),
     findingsIn(store, tenant, range.fromMs, range.toMs, config),
   ]);
-  return { logs, spans, edges, findings };
+  // the services seen, looked for in the warnings and errors of the others
+  const names = new Set<string>();
+  for (const r of logs) if (r.service !== '') names.add(r.service);
+  for (const r of spans) if (r.service !== '') names.add(r.service);
+  for (const e of edges) names.add(e.callee);
+  const mentions = await store.serviceMentions(tenant, { ...window, names: [...names], minSeverity: SEVERITY.WARN });
+  return { logs, spans, edges, findings, mentions };
 }

@@ -59,12 +59,12 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const { logs, spans, edges, findings } = await loadInsightData(store, tenant, reference, config);
+  const { logs, spans, edges, findings, mentions } = await loadInsightData(store, tenant, reference, config);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
   if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) notes.push('no logs or spans in the window: nothing to rank');
   else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
-  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings }, config);
+  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions }, config);
   const graph = new ServiceGraph(edges);
   const ranked = rankRootCauses(evidence, graph, config);
   let next = 1;
@@ -74,7 +74,8 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
     for (const s of c.signals.slice(0, 5)) {
       const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, reason: s.reason, ref: s.ref, ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }), ...(s.untilMs === undefined ? {} : { untilMs: s.untilMs }) };
       if (s.ref.type === 'template' && candidates.length < 5) {
-        const page = await store.logs(tenant, { fromMs, toMs, service: c.service, templateId: s.ref.templateId, limit: 2 });
+        // a named service's evidence is the records of the service that names it
+        const page = await store.logs(tenant, { fromMs, toMs, service: s.ref.service ?? c.service, templateId: s.ref.templateId, limit: 2 });
         item.examples = page.items.map((l) => ({ logId: l.id, timeMs: l.timeMs, body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body, traceId: l.traceId }));
       }
       if ((s.ref.type === 'latency' || s.ref.type === 'span-errors') && candidates.length < 5) {

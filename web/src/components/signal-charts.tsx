@@ -17,9 +17,11 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
   const span = { from: iso(range.fromMs), to: iso(range.toMs) };
   const ref = item.ref;
   if (ref.type === 'template') {
-    const rows = (await api.templates({ ...span, bucket: step, service })).items.filter((r) => r.templateId === ref.templateId);
+    // a service named in another's records: that service's records
+    const whose = ref.service ?? service;
+    const rows = (await api.templates({ ...span, bucket: step, service: whose })).items.filter((r) => r.templateId === ref.templateId);
     const points = zeroFill(rows.map((r) => ({ tMs: r.bucketMs, v: r.count })), { ...range, stepMs: step * 1000 });
-    return { series: [{ label: 'records', points }], unit: '', title: `${service}: records of "${ref.template}" per ${step} s` };
+    return { series: [{ label: 'records', points }], unit: '', title: `${whose}: records of "${ref.template}" per ${step} s` };
   }
   if (ref.type === 'latency' || ref.type === 'span-errors') {
     const red = await api.red({ service, ...span, step, per: 'service' });

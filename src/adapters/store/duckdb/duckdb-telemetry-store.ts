@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
+import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -397,6 +398,29 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           w.values,
         );
         return r.getRows().map((row) => ({ service: String(row[0]), templateId: String(row[1]), template: String(row[2]), severity: Number(row[3]), bucketMs: Number(row[4]), count: Number(row[5]) }));
+      });
+    },
+
+    serviceMentions(tenant: string, q: WindowQuery & { names: readonly string[]; minSeverity: number }): Promise<ServiceMention[]> {
+      const names = [...new Set(q.names)].filter((n) => n.length >= MIN_MENTION_LENGTH);
+      if (names.length === 0) return Promise.resolve([]);
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('time_ms', q.fromMs, q.toMs);
+        w.add('severity >= $sev', 'sev', q.minSeverity);
+        w.values.bucket = q.bucketMs;
+        w.values.names = listValue(names);
+        w.values.patterns = listValue(names.map(mentionPattern));
+        // contains() first: the regular expression only runs on records that hold the name
+        const r = await conn.runAndReadAll(
+          `SELECT coalesce(service, ''), template_id, n.name, floor(time_ms / $bucket) * $bucket AS b, count(*)
+           FROM logs, (SELECT unnest($names) AS name, unnest($patterns) AS pattern) n
+           WHERE ${w.sql} AND coalesce(service, '') <> n.name AND contains(body, n.name) AND regexp_matches(body, n.pattern)
+           GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ service: String(row[0]), templateId: String(row[1]), named: String(row[2]), bucketMs: Number(row[3]), count: Number(row[4]) }));
       });
     },
 

@@ -3,8 +3,9 @@ import { seriesKey } from '../../../core/domain/metric-point.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
+import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -189,6 +190,24 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         }
       }
       return Promise.resolve([...counts.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || a.bucketMs - b.bucketMs));
+    },
+    serviceMentions(tenant: string, q: WindowQuery & { names: readonly string[]; minSeverity: number }): Promise<ServiceMention[]> {
+      if (!open) return closed();
+      const names = [...new Set(q.names)].filter((n) => n.length >= MIN_MENTION_LENGTH).map((name) => ({ name, pattern: new RegExp(mentionPattern(name)) }));
+      const counts = new Map<string, ServiceMention>();
+      for (const l of tenants.get(tenant)?.logs ?? []) {
+        if (l.timeMs < q.fromMs || l.timeMs >= q.toMs || l.severity < q.minSeverity) continue;
+        const service = l.resource.service ?? '';
+        const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
+        for (const { name, pattern } of names) {
+          if (name === service || !l.body.includes(name) || !pattern.test(l.body)) continue;
+          const key = `${service}\u0000${l.templateId}\u0000${name}\u0000${bucketMs}`;
+          const c = counts.get(key);
+          if (c === undefined) counts.set(key, { service, templateId: l.templateId, named: name, bucketMs, count: 1 });
+          else c.count++;
+        }
+      }
+      return Promise.resolve([...counts.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || cmp(a.named, b.named) || a.bucketMs - b.bucketMs));
     },
     spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       if (!open) return closed();

@@ -1,19 +1,20 @@
 import type { Finding } from '../../domain/finding.js';
 import { SEVERITY, severityName } from '../../domain/severity.js';
-import type { ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { formatNumber } from '../metrics/reasons.js';
 import type { InsightConfig } from './insight-config.js';
 
 /** What a signal points at, so a person (or a model) can look at the records themselves. */
 export type EvidenceRef =
-  | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number }
+  /** `service`: whose records they are, when another's (a service named in them). */
+  | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number; service?: string }
   | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
   | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
   | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number }
   | { type: 'change'; findingId: string; change: string; timeMs: number };
 
 export interface Signal {
-  kind: 'log' | 'flow' | 'latency' | 'errors' | 'metric' | 'change';
+  kind: 'log' | 'flow' | 'latency' | 'errors' | 'metric' | 'change' | 'named';
   /** 0..1 */
   score: number;
   reason: string;
@@ -22,6 +23,8 @@ export interface Signal {
   onsetMs?: number;
   /** When it was last seen: the last abnormal bucket, the anomaly's time (a change has none: it stays). */
   untilMs?: number;
+  /** Other services that the signal's records name, with how many of its records name each ('log' signals). */
+  names?: { service: string; count: number }[];
 }
 
 /** Signals combined as independent evidence, the strongest of each kind: 1 − Π(1 − s). */
@@ -66,6 +69,8 @@ export interface EvidenceInput {
   spans: readonly ServiceSpanStats[];
   /** Metric anomalies and cluster changes of the window and the reference (changes also from before the window). */
   findings: readonly Finding[];
+  /** Warning and error records that name another service, in config.bucketMs buckets (those outside the window are ignored). */
+  mentions?: readonly ServiceMention[];
 }
 
 /** 1 for an onset up to one bucket after `at`, falling as the onset comes later: 1 / (1 + delay / (window · fraction)). */
@@ -153,6 +158,35 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     if (rows === undefined) templates.set(r.templateId, (rows = []));
     rows.push(r);
   }
+  // the other services that a template's window records name, and when
+  const mentions = new Map<string, Map<string, { count: number; buckets: number[] }>>();
+  for (const m of input.mentions ?? []) {
+    if (!inWindow(m.bucketMs)) continue;
+    const key = `${m.service}\u0000${m.templateId}`;
+    let named = mentions.get(key);
+    if (named === undefined) mentions.set(key, (named = new Map<string, { count: number; buckets: number[] }>()));
+    const n = named.get(m.named) ?? { count: 0, buckets: [] };
+    n.count += m.count;
+    n.buckets.push(m.bucketMs);
+    named.set(m.named, n);
+  }
+  // the buckets in which each service left any record: a named service that left none in the
+  // window, where it usually does, was unreachable or down; one that goes on working speaks for itself
+  const active = new Map<string, Set<number>>();
+  if (mentions.size > 0)
+    for (const rows of [input.logs, input.spans])
+      for (const r of rows) {
+        if (r.count <= 0) continue;
+        let set = active.get(r.service);
+        if (set === undefined) active.set(r.service, (set = new Set()));
+        set.add(r.bucketMs);
+      }
+  const usuallyActive = (service: string) => {
+    let n = 0;
+    for (const b of active.get(service) ?? []) if (!inWindow(b)) n++;
+    return nr > 0 ? n / nr : 0;
+  };
+  const namedSignals: { service: string; signal: Signal }[] = [];
   for (const rows of [...byService.values()].flatMap((templates) => [...templates.values()])) {
     let count = 0;
     let severity = 0;
@@ -183,8 +217,31 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         ? `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, ${formatNumber(count / expected)}× the ${formatNumber(expected)} expected`
         : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
       : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
-    add(first.service, { kind: 'log', score, reason, ref: { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal }, ...when });
+    const ref: EvidenceRef = { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal };
+    const named = [...(mentions.get(`${first.service}\u0000${first.templateId}`) ?? [])].map(([service, n]) => ({ service, count: Math.min(n.count, count), buckets: n.buckets }));
+    add(first.service, { kind: 'log', score, reason, ref, ...when, ...(named.length > 0 ? { names: named.map((n) => ({ service: n.service, count: n.count })) } : {}) });
+    // a service named in another's abnormal errors ("No instances available for …", "connection
+    // refused: …") while it left no record itself is down or unreachable: a candidate that says nothing
+    if (severity >= SEVERITY.WARN)
+      for (const n of named) {
+        const silent = n.buckets.filter((b) => !(active.get(n.service)?.has(b) ?? false));
+        const silence = (silent.length / n.buckets.length) * usuallyActive(n.service);
+        if (silence === 0) continue;
+        const minutes = (k: number) => `${formatNumber((k * config.bucketMs) / 60_000)} min`;
+        namedSignals.push({
+          service: n.service,
+          signal: {
+            kind: 'named',
+            score: score * (n.count / count) * silence * config.namedWeight,
+            reason: `named in ${n.count} of ${count} ${severityWord(severity)} records of ${first.service === '' ? NO_SERVICE : first.service} ${quote(first.template)}, and silent itself for ${minutes(silent.length)} of those ${minutes(n.buckets.length)}`,
+            ref: { ...ref, service: first.service },
+            ...span(silent),
+          },
+        });
+      }
   }
+
+  for (const { service, signal } of namedSignals) add(service, signal);
 
   // a code path cut short: a message that follows another in step in the reference stops in the
   // window while the other goes on (an exception or an early return between the two lines);

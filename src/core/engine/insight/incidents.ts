@@ -2,7 +2,7 @@ import { fnv1a64Hex } from '../../domain/hash.js';
 import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
-import type { ServiceEdge, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
@@ -17,6 +17,8 @@ export interface IncidentScanInput {
   spans: readonly ServiceSpanStats[];
   findings: readonly Finding[];
   edges: readonly ServiceEdge[];
+  /** Warning and error records that name another service: used to rank an incident's causes, not to open incidents. */
+  mentions?: readonly ServiceMention[];
   /**
    * 'past': each bucket is compared only with what came before it (live detection, causal);
    * 'around': with the data on both sides (a retrospective look at stored data).
@@ -168,7 +170,7 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
   return groups.map((g) => {
     // causes over the whole span, against the same kind of reference
     const span = index.slice(g.first - input.referenceMs, input.reference === 'past' ? g.last : g.last + input.referenceMs);
-    const ranked = rankRootCauses(serviceEvidence({ window: { fromMs: g.first, toMs: g.last }, atMs: g.first, ...span }, config), graph, config).slice(0, 5);
+    const ranked = rankRootCauses(serviceEvidence({ window: { fromMs: g.first, toMs: g.last }, atMs: g.first, ...span, ...(input.mentions === undefined ? {} : { mentions: input.mentions }) }, config), graph, config).slice(0, 5);
     const quietSince = g.last + config.quietMs;
     const resolved = input.reference === 'around' || quietSince <= (input.nowMs ?? Infinity);
     const timeline = [...g.timeline];

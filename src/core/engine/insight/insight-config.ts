@@ -41,6 +41,13 @@ export interface InsightConfig {
   flowStoppedShare: number;
   flowMinExpected: number;
   flowWeight: number;
+  /**
+   * A service named in another's abnormal warning or error records gets that signal's score ×
+   * the share of its records that name it × the share of those buckets in which it left no
+   * record itself (down or unreachable) × namedWeight. The naming service's signal counts as
+   * explained for that share (explainedPenalty), silent or not.
+   */
+  namedWeight: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
@@ -81,6 +88,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   flowStoppedShare: 0.2,
   flowMinExpected: 10,
   flowWeight: 0.8,
+  namedWeight: 0.8,
   metricWeight: 0.4,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,

@@ -172,6 +172,32 @@ describe('rankRootCauses', () => {
     }
   });
 
+  it('errors that name another service put their share of the symptom there; a named service that went silent is a candidate', () => {
+    // api's errors say db cannot be reached, for three minutes
+    const failing = errors('api', 1, 4, 20, 'No instances available for <*>');
+    const mentions = failing.map((r) => ({ service: 'api', templateId: r.templateId, named: 'db', bucketMs: r.bucketMs, count: r.count }));
+    const flat = new ServiceGraph([]);
+    const plain = world({ logs: failing });
+    const alone = rankRootCauses(serviceEvidence(plain, C), flat, C);
+    expect(alone.map((c) => c.service)).toEqual(['api']);
+    // db goes on logging: the naming only discounts api's own symptom (it points elsewhere)
+    const working = rankRootCauses(serviceEvidence({ ...plain, mentions }, C), flat, C);
+    expect(working.map((c) => c.service)).toEqual(['api']);
+    expect(working[0]!.score).toBeCloseTo(alone[0]!.score * (1 - C.explainedPenalty), 6);
+    expect(working[0]!.reasons).toContain('its records name db: its symptoms may come from there');
+    // db silent in those minutes, where it always logs: down or unreachable, and first
+    const silent = world({ logs: failing, spans: [] });
+    silent.logs = silent.logs.filter((r) => !(r.service === 'db' && r.bucketMs >= T + M && r.bucketMs < T + 4 * M));
+    silent.spans = silent.spans.filter((r) => !(r.service === 'db' && r.bucketMs >= T + M && r.bucketMs < T + 4 * M));
+    const ev = serviceEvidence({ ...silent, mentions }, C);
+    const named = ev.find((e) => e.service === 'db')!.signals.find((x) => x.kind === 'named')!;
+    expect(named).toMatchObject({ onsetMs: T + M, untilMs: T + 3 * M, ref: { type: 'template', service: 'api', templateId: 'api-No instances available for <*>' } });
+    expect(named.reason).toBe('named in 60 of 60 ERROR records of api "No instances available for <*>", and silent itself for 3 min of those 3 min');
+    expect(rankRootCauses(ev, flat, C).map((c) => c.service)).toEqual(['db', 'api']);
+    // mentions outside the window, or in records that are not abnormal, give nothing
+    expect(serviceEvidence({ ...silent, mentions: mentions.map((m) => ({ ...m, bucketMs: m.bucketMs - 30 * M })) }, C).find((e) => e.service === 'db')?.signals.some((x) => x.kind === 'named') ?? false).toBe(false);
+  });
+
   it('a service with trouble of its own and no abnormal dependency stays first even when others are noisy', () => {
     const ev = serviceEvidence(world({ logs: [...errors('api', 1, 4, 30, 'null pointer')] }), C);
     expect(rankRootCauses(ev, graph, C)[0]?.service).toBe('api');

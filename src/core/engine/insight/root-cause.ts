@@ -74,12 +74,16 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
     const down = graph.downstream(e.service);
     const deps = abnormal.filter((d) => d.service !== e.service && down.has(d.service) && d.score >= e.score * 0.5);
     const explainedBy = deps.filter((d) => e.signals.some((s) => at.of(d, s) >= config.abnormalAt));
-    const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), 0);
-    const ownLeft = explainedBy.length === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
+    // records that name another service put their share of the symptom there
+    const named = new Set(e.signals.flatMap((s) => s.names?.map((n) => n.service) ?? []));
+    const byNamed = (s: Signal) => (s.names === undefined || s.ref.type !== 'template' ? 0 : Math.min(1, s.names.reduce((a, n) => a + n.count, 0) / Math.max(1, s.ref.count)));
+    const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), byNamed(s));
+    const ownLeft = explainedBy.length === 0 && named.size === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
     const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
     const reasons = e.signals.slice(0, 3).map((s) => s.reason);
     if (explained.length > 0) reasons.push(`explains the symptoms of ${list(explained.map((x) => x.service))}, which call it`);
     if (explainedBy.length > 0) reasons.push(`it calls ${list(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
+    if (named.size > 0) reasons.push(`its records name ${list([...named])}: its symptoms may come from there`);
     out.push({ service: e.service, score, reasons, signals: e.signals, explains: explained.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });
   }
   // own evidence breaks ties, then the name (deterministic)
