@@ -83,7 +83,8 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
     const reasons = e.signals.slice(0, 3).map((s) => s.reason);
     if (explained.length > 0) reasons.push(`explains the symptoms of ${list(explained.map((x) => x.service))}, which call it`);
     if (explainedBy.length > 0) reasons.push(`it calls ${list(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
-    if (named.size > 0) reasons.push(`its records name ${list([...named])}: its symptoms may come from there`);
+    const namedOnly = [...named].filter((n) => !explainedBy.some((d) => d.service === n));
+    if (namedOnly.length > 0) reasons.push(`its records name ${list(namedOnly)}: its symptoms may come from there`);
     out.push({ service: e.service, score, reasons, signals: e.signals, explains: explained.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });
   }
   // own evidence breaks ties, then the name (deterministic)
