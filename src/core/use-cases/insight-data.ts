@@ -31,8 +31,12 @@ async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: num
   return out;
 }
 
-/** Log counts, span RED, the service graph and findings of [fromMs, toMs), in config.bucketMs buckets: the inputs of rca and incident scans. */
-export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, config: InsightConfig): Promise<InsightData> {
+/**
+ * Log counts, span RED, the service graph and findings of [fromMs, toMs), in config.bucketMs
+ * buckets: the inputs of rca and incident scans. Records that name another service are only
+ * read for `mentionRange` (the window or scan itself: the reference around it has no use for them).
+ */
+export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, mentionRange: { fromMs: number; toMs: number }, config: InsightConfig): Promise<InsightData> {
   const window = { ...range, bucketMs: config.bucketMs };
   const [logs, spans, edges, findings] = await Promise.all([
     store.serviceTemplateCounts(tenant, window),
@@ -44,7 +48,6 @@ export async function loadInsightData(store: TelemetryStorePort, tenant: string,
   const names = new Set<string>();
   for (const r of logs) if (r.service !== '') names.add(r.service);
   for (const r of spans) if (r.service !== '') names.add(r.service);
-  for (const e of edges) names.add(e.callee);
-  const mentions = await store.serviceMentions(tenant, { ...window, names: [...names], minSeverity: SEVERITY.WARN });
+  const mentions = await store.serviceMentions(tenant, { ...mentionRange, bucketMs: config.bucketMs, names: [...names], minSeverity: SEVERITY.WARN });
   return { logs, spans, edges, findings, mentions };
 }

@@ -59,7 +59,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const { logs, spans, edges, findings, mentions } = await loadInsightData(store, tenant, reference, config);
+  const { logs, spans, edges, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
   if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) notes.push('no logs or spans in the window: nothing to rank');

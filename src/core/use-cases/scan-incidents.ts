@@ -21,6 +21,6 @@ export async function scanIncidents(store: TelemetryStorePort, tenant: string, s
   const fromMs = Math.floor(scan.fromMs / b) * b;
   const toMs = Math.ceil(scan.toMs / b) * b;
   const range = { fromMs: fromMs - scan.referenceMs, toMs: scan.reference === 'past' ? toMs : toMs + scan.referenceMs };
-  const data = await loadInsightData(store, tenant, range, config);
+  const data = await loadInsightData(store, tenant, range, { fromMs, toMs }, config);
   return detectIncidents({ scan: { fromMs, toMs }, ...data, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }), ...(findingsOut === undefined ? {} : { findingsOut }) }, config);
 }

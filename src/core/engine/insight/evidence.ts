@@ -187,6 +187,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     return nr > 0 ? n / nr : 0;
   };
   const namedSignals: { service: string; signal: Signal }[] = [];
+  const bucketMinutes = (k: number) => `${formatNumber((k * config.bucketMs) / 60_000)} min`;
   for (const rows of [...byService.values()].flatMap((templates) => [...templates.values()])) {
     let count = 0;
     let severity = 0;
@@ -222,23 +223,21 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     add(first.service, { kind: 'log', score, reason, ref, ...when, ...(named.length > 0 ? { names: named.map((n) => ({ service: n.service, count: n.count })) } : {}) });
     // a service named in another's abnormal errors ("No instances available for …", "connection
     // refused: …") while it left no record itself is down or unreachable: a candidate that says nothing
-    if (severity >= SEVERITY.WARN)
-      for (const n of named) {
-        const silent = n.buckets.filter((b) => !(active.get(n.service)?.has(b) ?? false));
-        const silence = (silent.length / n.buckets.length) * usuallyActive(n.service);
-        if (silence === 0) continue;
-        const minutes = (k: number) => `${formatNumber((k * config.bucketMs) / 60_000)} min`;
-        namedSignals.push({
-          service: n.service,
-          signal: {
-            kind: 'named',
-            score: score * (n.count / count) * silence * config.namedWeight,
-            reason: `named in ${n.count} of ${count} ${severityWord(severity)} records of ${first.service === '' ? NO_SERVICE : first.service} ${quote(first.template)}, and silent itself for ${minutes(silent.length)} of those ${minutes(n.buckets.length)}`,
-            ref: { ...ref, service: first.service },
-            ...span(silent),
-          },
-        });
-      }
+    for (const n of named) {
+      const silent = n.buckets.filter((b) => !(active.get(n.service)?.has(b) ?? false));
+      const silence = (silent.length / n.buckets.length) * usuallyActive(n.service);
+      if (silence === 0) continue;
+      namedSignals.push({
+        service: n.service,
+        signal: {
+          kind: 'named',
+          score: score * (n.count / count) * silence * config.namedWeight,
+          reason: `named in ${n.count} of ${count} ${severityWord(severity)} records of ${first.service === '' ? NO_SERVICE : first.service} ${quote(first.template)}, and silent itself for ${bucketMinutes(silent.length)} of those ${bucketMinutes(n.buckets.length)}`,
+          ref: { ...ref, service: first.service },
+          ...span(silent),
+        },
+      });
+    }
   }
 
   for (const { service, signal } of namedSignals) add(service, signal);
