@@ -49,8 +49,10 @@ describe('analyzeRootCause', () => {
 
   it('an empty store, or no data around the window, is said in notes', async () => {
     const store = createMemoryTelemetryStore();
-    expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['no logs or spans in the window: nothing to rank']);
+    expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['the store holds no data: load some with bifrost import or bifrost serve first (or check --data)']);
     await store.append('t', { spans: [span(1, 'db', '', AT + M, 5)] });
     expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['no data around the window to learn usual behaviour from: every message counts as new']);
+    // data elsewhere: the note says where, so a wrong time shows at once
+    expect((await analyzeRootCause(store, 't', { atMs: AT + 600 * M, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual([`no logs or spans in the window: nothing to rank (the store holds data from ${new Date(AT + M).toISOString()} to ${new Date(AT + M).toISOString()})`]);
   });
 });

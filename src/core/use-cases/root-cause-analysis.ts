@@ -62,7 +62,11 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const { logs, spans, edges, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
-  if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) notes.push('no logs or spans in the window: nothing to rank');
+  if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) {
+    // say where the data is, so a wrong --at or --data shows at once
+    const held = await store.timeRange(tenant);
+    notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs or spans in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
+  }
   else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
   const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions }, config);
   const graph = new ServiceGraph(edges);
