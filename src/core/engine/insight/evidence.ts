@@ -1,6 +1,7 @@
 import type { Finding } from '../../domain/finding.js';
 import { SEVERITY, severityName } from '../../domain/severity.js';
 import type { ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import { isCodeLocation } from '../logs/token-masker.js';
 import { formatNumber } from '../metrics/reasons.js';
 import type { InsightConfig } from './insight-config.js';
 
@@ -45,6 +46,13 @@ function span(buckets: Iterable<number>): { onsetMs?: number; untilMs?: number }
     if (b > last) last = b;
   }
   return Number.isFinite(first) ? { onsetMs: first, untilMs: last } : {};
+}
+
+/** The code location a template starts with (`t.s.TravelServiceImpl#457 …`), if it does. */
+function codeLocationOf(template: string): string | undefined {
+  const end = template.indexOf(' ');
+  const first = end < 0 ? template : template.slice(0, end);
+  return isCodeLocation(first) ? first : undefined;
 }
 
 /** One service's own evidence of being abnormal in the window. */
@@ -244,21 +252,36 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
 
   // a code path cut short: a message that follows another in step in the reference stops in the
   // window while the other goes on (an exception or an early return between the two lines);
-  // both stopping together is less traffic, not a fault
-  type Counts = { template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number };
+  // both stopping together is less traffic, not a fault. A line of code is one step, whatever
+  // its message says: the templates of one code location (a list that grew, a value of another
+  // shape) are counted together, under the one with the most reference records
+  // A stop is judged in whole buckets only: the first and last of a stretch of data (the system's,
+  // all services') may hold a few seconds of it, where one message can come before the other.
+  type Counts = { templateId: string; template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number; main: number };
+  const whole = (b: number) => {
+    const has = (x: number) => windowBuckets.has(x) || refBuckets.has(x);
+    return has(b - config.bucketMs) && has(b + config.bucketMs);
+  };
   for (const [service, templates] of byService) {
-    const steady: [string, Counts][] = [];
+    const sites = new Map<string, Counts>();
     for (const [templateId, rows] of templates) {
-      const t: Counts = { template: rows[0]!.template, severity: rows[0]!.severity, ref: new Map(), win: new Map(), refTotal: 0 };
+      const key = codeLocationOf(rows[0]!.template) ?? `\u0000${templateId}`;
+      let t = sites.get(key);
+      if (t === undefined) sites.set(key, (t = { templateId, template: rows[0]!.template, severity: rows[0]!.severity, ref: new Map(), win: new Map(), refTotal: 0, main: -1 }));
+      let own = 0;
       for (const r of rows) {
-        if (inWindow(r.bucketMs)) t.win.set(r.bucketMs, (t.win.get(r.bucketMs) ?? 0) + r.count);
-        else {
+        if (inWindow(r.bucketMs)) {
+          if (whole(r.bucketMs)) t.win.set(r.bucketMs, (t.win.get(r.bucketMs) ?? 0) + r.count);
+        } else {
           t.ref.set(r.bucketMs, (t.ref.get(r.bucketMs) ?? 0) + r.count);
-          t.refTotal += r.count;
+          own += r.count;
         }
+        t.severity = Math.max(t.severity, r.severity);
       }
-      if (t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets) steady.push([templateId, t]);
+      t.refTotal += own;
+      if (own > t.main) Object.assign(t, { templateId, template: rows[0]!.template, main: own });
     }
+    const steady = [...sites.values()].filter((t) => t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets).map((t) => [t.templateId, t] as const);
     for (const [followerId, b] of steady) {
       let best: { expected: number; seen: number; buckets: number; onset: number; until: number; ratio: number; leader: string } | undefined;
       for (const [leaderId, a] of steady) {

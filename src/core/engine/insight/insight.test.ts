@@ -121,11 +121,29 @@ describe('serviceEvidence', () => {
     const cut = serviceEvidence(world({ logs: pair('api', -60, 10, 8, (m) => (m >= 2 ? 0 : 8)) }), C);
     const flow = cut.find((e) => e.service === 'api')?.signals.find((x) => x.kind === 'flow');
     expect(flow).toMatchObject({ onsetMs: T + 2 * M, ref: { type: 'template', templateId: 'api-done' } });
-    expect(flow!.reason).toBe('"seat reserved <*>" stopped: 0 records in 8 min where 64 were expected from "seat request <*>" (it follows it 1:1 in the reference)');
+    expect(flow!.reason).toBe('"seat reserved <*>" stopped: 0 records in 7 min where 56 were expected from "seat request <*>" (it follows it 1:1 in the reference)');
     expect(flow!.score).toBeGreaterThan(0.5);
+    // the last bucket of the data (the first of a stretch too) may hold a few seconds, where one
+    // message comes before the other: a follower missing there alone has not stopped
+    const edge = pair('api', -60, 10, 8, () => 8).map((r) => (r.bucketMs === T + 9 * M ? { ...r, count: r.templateId === 'api-done' ? 0 : 12 } : r));
+    expect(serviceEvidence(world({ logs: edge }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
     // both stop together (less traffic), or the follower is seldom anyway: nothing
     expect(serviceEvidence(world({ logs: pair('api', -60, 10, 8, () => 8).map((r) => (r.bucketMs >= T + 2 * M ? { ...r, count: 0 } : r)) }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
     expect(serviceEvidence(world({ logs: pair('api', -60, 10, 8, (m) => (m % 3 === 0 && m < 0 ? 8 : 0)) }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
+  });
+
+  it('a line of code that goes on logging in other words has not stopped (its message drifted: a list grew, a value changed shape)', () => {
+    const rows = (templateId: string, template: string, from: number, to: number, count: number): ServiceTemplateCount[] =>
+      Array.from({ length: to - from }, (_, i) => ({ service: 'api', templateId, template, severity: 9, bucketMs: T + (from + i) * M, count }));
+    const leader = rows('start', 'a.s.SeatService#10 seat request <*>', -60, 10, 8);
+    const flowOf = (logs: ServiceTemplateCount[]) => serviceEvidence(world({ logs }), C).find((e) => e.service === 'api')?.signals.find((x) => x.kind === 'flow');
+    // from the window's third minute, line #20 prints one ticket more: a new template of the same line
+    const drift = [...leader, ...rows('one', 'a.s.SeatService#20 sold [<*>]', -60, 2, 8), ...rows('two', 'a.s.SeatService#20 sold [<*>, <*>]', 2, 10, 8)];
+    expect(flowOf(drift)).toBeUndefined();
+    // line #20 stops while line #10 goes on: the code path was cut short, whichever of its templates stopped
+    const cut = [...leader, ...rows('one', 'a.s.SeatService#20 sold [<*>]', -60, -20, 8), ...rows('two', 'a.s.SeatService#20 sold [<*>, <*>]', -20, 2, 8)];
+    expect(flowOf(cut)).toMatchObject({ onsetMs: T + 2 * M, ref: { type: 'template', templateId: 'one' } });
+    expect(flowOf(cut)!.reason).toMatch(/^"a\.s\.SeatService#20 sold \[<\*>\]" stopped: 0 records in 7 min where 56 were expected/);
   });
 
   it('records without a service are evidence under "(no service)"', () => {
