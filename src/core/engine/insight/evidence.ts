@@ -24,6 +24,8 @@ export interface Signal {
   onsetMs?: number;
   /** When it was last seen: the last abnormal bucket, the anomaly's time (a change has none: it stays). */
   untilMs?: number;
+  /** The buckets in which it was abnormal, in order, when it is counted per bucket (not a metric anomaly or a change). */
+  buckets?: number[];
   /** Other services that the signal's records name, with how many of its records name each ('log' signals). */
   names?: { service: string; count: number }[];
 }
@@ -37,15 +39,10 @@ export function combineSignals(signals: Iterable<Signal>, score: (s: Signal) => 
   return 1 - none;
 }
 
-/** A signal's first and last abnormal buckets. */
-function span(buckets: Iterable<number>): { onsetMs?: number; untilMs?: number } {
-  let first = Infinity;
-  let last = -Infinity;
-  for (const b of buckets) {
-    if (b < first) first = b;
-    if (b > last) last = b;
-  }
-  return Number.isFinite(first) ? { onsetMs: first, untilMs: last } : {};
+/** A signal's abnormal buckets, the first and the last. */
+function span(buckets: Iterable<number>): { onsetMs?: number; untilMs?: number; buckets?: number[] } {
+  const sorted = [...new Set(buckets)].sort((a, b) => a - b);
+  return sorted.length > 0 ? { onsetMs: sorted[0]!, untilMs: sorted.at(-1)!, buckets: sorted } : {};
 }
 
 /** The code location a template starts with (`t.s.TravelServiceImpl#457 …`), if it does. */
@@ -283,7 +280,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     }
     const steady = [...sites.values()].filter((t) => t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets).map((t) => [t.templateId, t] as const);
     for (const [followerId, b] of steady) {
-      let best: { expected: number; seen: number; buckets: number; onset: number; until: number; ratio: number; leader: string } | undefined;
+      let best: { expected: number; seen: number; stopped: number[]; ratio: number; leader: string } | undefined;
       for (const [leaderId, a] of steady) {
         if (leaderId === followerId) continue;
         const ratio = b.refTotal / a.refTotal;
@@ -297,25 +294,22 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         if (inStep < config.flowCoupling * a.ref.size) continue;
         let expected = 0;
         let seen = 0;
-        let buckets = 0;
-        let onset = Infinity;
-        let until = -Infinity;
+        const stopped: number[] = [];
         for (const [bucket, ca] of a.win) {
           const e = ca * ratio;
           const cb = b.win.get(bucket) ?? 0;
           if (e <= 0 || cb > e * config.flowStoppedShare) continue;
           expected += e;
           seen += cb;
-          buckets++;
-          onset = Math.min(onset, bucket);
-          until = Math.max(until, bucket);
+          stopped.push(bucket);
         }
-        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, buckets, onset, until, ratio, leader: a.template };
+        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, stopped, ratio, leader: a.template };
       }
       if (best === undefined) continue;
-      const score = config.flowWeight * (1 - best.seen / best.expected) * (1 - Math.exp(-best.expected / config.logCountScale)) * proximity(best.onset, input, config);
-      const reason = `${quote(b.template)} stopped: ${formatNumber(best.seen)} records in ${formatNumber((best.buckets * config.bucketMs) / 60_000)} min where ${formatNumber(best.expected)} were expected from ${quote(best.leader)} (it follows it ${formatNumber(best.ratio)}:1 in the reference)`;
-      add(service, { kind: 'flow', score, reason, ref: { type: 'template', templateId: followerId, template: b.template, severity: b.severity, count: best.seen, usualPerBucket: best.expected / best.buckets, referenceCount: b.refTotal }, onsetMs: best.onset, untilMs: best.until });
+      const when = span(best.stopped);
+      const score = config.flowWeight * (1 - best.seen / best.expected) * (1 - Math.exp(-best.expected / config.logCountScale)) * proximity(when.onsetMs!, input, config);
+      const reason = `${quote(b.template)} stopped: ${formatNumber(best.seen)} records in ${formatNumber((best.stopped.length * config.bucketMs) / 60_000)} min where ${formatNumber(best.expected)} were expected from ${quote(best.leader)} (it follows it ${formatNumber(best.ratio)}:1 in the reference)`;
+      add(service, { kind: 'flow', score, reason, ref: { type: 'template', templateId: followerId, template: b.template, severity: b.severity, count: best.seen, usualPerBucket: best.expected / best.stopped.length, referenceCount: b.refTotal }, ...when });
     }
   }
 

@@ -180,8 +180,9 @@ describe('rankRootCauses', () => {
     expect(during.map((c) => c.service)).toEqual(['db', 'api']);
     expect(during[0]!.explains).toEqual(['api']);
     expect(during[1]!.explainedBy).toEqual(['db']);
-    // db's trouble was over before api's began, or began after it: api's is its own
-    for (const db of [errors('db', 0, 1, 8, 'disk full'), errors('db', 3, 7, 10, 'disk full')]) {
+    // db's trouble was over before api's began, or began after it, or paused when it began (two
+    // bursts around it): api's is its own
+    for (const db of [errors('db', 0, 1, 8, 'disk full'), errors('db', 3, 7, 10, 'disk full'), [...errors('db', 0, 1, 20, 'disk full'), ...errors('db', 5, 7, 20, 'disk full')]]) {
       const ranked = rank(db);
       expect(ranked.map((c) => c.service)).toEqual(['api', 'db']);
       expect(ranked[0]!.explainedBy).toEqual([]);

@@ -22,8 +22,8 @@ function list(names: readonly string[]): string {
 }
 
 /**
- * How strongly each service was in trouble when a symptom began: its signals that had begun by
- * the symptom's onset bucket and were not over before it, combined. A dependency can explain a
+ * How strongly each service was in trouble when a symptom began: its signals abnormal in the
+ * symptom's onset bucket (a change: made by then), combined. A dependency can explain a
  * caller's symptom only so (a cause comes no later than its effects and lasts until they show).
  */
 class TroubleAt {
@@ -38,8 +38,12 @@ class TroubleAt {
   covers(x: Signal, s: Signal): boolean {
     if (x.onsetMs === undefined || s.onsetMs === undefined) return true;
     const on = this.bucket(s.onsetMs);
+    if (this.bucket(x.onsetMs) > on) return false;
     // a change stays once made
-    return this.bucket(x.onsetMs) <= on && (x.kind === 'change' || this.bucket(x.untilMs ?? x.onsetMs) >= on);
+    if (x.kind === 'change') return true;
+    // abnormal in that very bucket: between two bursts (another incident's, say) it was not
+    if (x.buckets !== undefined) return x.buckets.some((b) => this.bucket(b) === on);
+    return this.bucket(x.untilMs ?? x.onsetMs) >= on;
   }
 
   of(d: ServiceEvidence, s: Signal): number {
