@@ -303,6 +303,15 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
           seen += cb;
           stopped.push(bucket);
         }
+        // a fault that began within the minute before cut part of it: that minute is the onset
+        // when less than flowOnsetShare of what was expected came
+        const before = Math.min(...stopped) - config.bucketMs;
+        const eb = (a.win.get(before) ?? 0) * ratio;
+        if (eb > 0 && (b.win.get(before) ?? 0) <= eb * config.flowOnsetShare) {
+          expected += eb;
+          seen += b.win.get(before) ?? 0;
+          stopped.unshift(before);
+        }
         if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, stopped, ratio, leader: a.template };
       }
       if (best === undefined) continue;

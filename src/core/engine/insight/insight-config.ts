@@ -39,6 +39,8 @@ export interface InsightConfig {
   flowRatioSpan: number;
   flowCoupling: number;
   flowStoppedShare: number;
+  /** The bucket before the first stopped one is the onset too when it had at most this share (a fault that began within it). */
+  flowOnsetShare: number;
   flowMinExpected: number;
   flowWeight: number;
   /**
@@ -86,6 +88,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   flowRatioSpan: 2,
   flowCoupling: 0.9,
   flowStoppedShare: 0.2,
+  flowOnsetShare: 0.5,
   flowMinExpected: 10,
   flowWeight: 0.8,
   namedWeight: 0.8,

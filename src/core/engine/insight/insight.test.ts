@@ -123,6 +123,11 @@ describe('serviceEvidence', () => {
     expect(flow).toMatchObject({ onsetMs: T + 2 * M, ref: { type: 'template', templateId: 'api-done' } });
     expect(flow!.reason).toBe('"seat reserved <*>" stopped: 0 records in 7 min where 56 were expected from "seat request <*>" (it follows it 1:1 in the reference)');
     expect(flow!.score).toBeGreaterThan(0.5);
+    // a fault that began within a minute cut only part of it: that minute is the onset when less
+    // than half came, not when most did
+    const onsetOf = (at2: number) => serviceEvidence(world({ logs: pair('api', -60, 10, 8, (m) => (m >= 3 ? 0 : m === 2 ? at2 : 8)) }), C).find((e) => e.service === 'api')?.signals.find((x) => x.kind === 'flow')?.onsetMs;
+    expect(onsetOf(3)).toBe(T + 2 * M);
+    expect(onsetOf(5)).toBe(T + 3 * M);
     // the last bucket of the data (the first of a stretch too) may hold a few seconds, where one
     // message comes before the other: a follower missing there alone has not stopped
     const edge = pair('api', -60, 10, 8, () => 8).map((r) => (r.bucketMs === T + 9 * M ? { ...r, count: r.templateId === 'api-done' ? 0 : 12 } : r));
