@@ -66,7 +66,12 @@ export interface InsightConfig {
   abnormalAt: number;
   /** Added for explaining every abnormal caller (a cause sits downstream of the symptoms it explains). */
   explainBonus: number;
-  /** How much of a service's score is taken away when an abnormal service it calls explains it. */
+  /**
+   * How much of a symptom is taken away when it is explained: an abnormal service it calls was
+   * abnormal in the minute it began, or its records name another service. Not all of it (a
+   * dependency in trouble at the same time may be a coincidence); most of it, since an
+   * explanation must fit the minute.
+   */
   explainedPenalty: number;
 }
 
@@ -100,5 +105,5 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   quietMs: 3 * 60_000,
   abnormalAt: 0.25,
   explainBonus: 0.25,
-  explainedPenalty: 0.5,
+  explainedPenalty: 0.75,
 };
