@@ -4,8 +4,10 @@
  * fault_list.json runs `bifrost rca --at <inject_time> --output json` (the real CLI) and checks
  * where the injected pod's service ranks. Reports top-1 and top-3 accuracy, per service and per
  * fault type (a view of how it does on services and fault kinds other than the one at hand).
- * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m]   (writes bench/results/rca.json)
- *   --store <dir>  reuse (or create once) the imported store there instead of a temporary one
+ * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m] [-- --offset 60s]   (writes bench/results/rca.json)
+ *   --store <dir>     reuse (or create once) the imported store there instead of a temporary one
+ *   --offset <±N s|m> ask at this long after the injection (before it, negative): an alert that
+ *                     lags the fault, or a clock that runs ahead (robustness, not tuning)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +44,14 @@ if (keep === undefined || !existsSync(join(store, 'bifrost.duckdb'))) {
 
 const faults: Fault[] = Object.values(JSON.parse(readFileSync(join(data, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
 const window = arg('--window') ?? '10m';
+const offsetArg = arg('--offset') ?? '0s';
+const offsetMatch = /^([+-]?\d+)(s|m)$/.exec(offsetArg);
+if (offsetMatch === null) {
+  process.stderr.write(`--offset ${offsetArg}: expected a signed whole number of seconds or minutes, e.g. 60s, -30s, 2m\n`);
+  process.exit(2);
+}
+const offsetMs = Number(offsetMatch[1]) * (offsetMatch[2] === 'm' ? 60_000 : 1000);
+const injected = (f: Fault) => Date.parse(`${f.inject_time.replace(' ', 'T')}Z`);
 interface Row {
   at: string;
   service: string;
@@ -55,7 +65,7 @@ const rows: Row[] = [];
 for (const f of faults) {
   const service = workloadOf(f.inject_pod);
   const t0 = performance.now();
-  const out = JSON.parse(bifrost(['rca', '--at', f.inject_time, '--window', window, '--output', 'json', '--top', '50', '--data', store])) as { candidates: { service: string; score: number }[] };
+  const out = JSON.parse(bifrost(['rca', '--at', new Date(injected(f) + offsetMs).toISOString(), '--window', window, '--output', 'json', '--top', '50', '--data', store])) as { candidates: { service: string; score: number }[] };
   const seconds = (performance.now() - t0) / 1000;
   const i = out.candidates.findIndex((c) => c.service === service);
   rows.push({ at: f.inject_time, service, type: f.inject_type, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((c) => `${c.service} ${c.score.toFixed(2)}`), seconds });
@@ -67,7 +77,7 @@ if (keep === undefined) rmSync(store, { recursive: true, force: true });
 const NEAR_BEFORE = 2 * 60_000;
 const NEAR_AFTER = 5 * 60_000;
 const detected = faults.map((f) => {
-  const t = Date.parse(`${f.inject_time.replace(' ', 'T')}Z`);
+  const t = injected(f);
   return incidents.find((i) => i.detectedMs >= t - NEAR_BEFORE && i.detectedMs <= t + NEAR_AFTER);
 });
 detected.forEach((d, i) => {
@@ -78,7 +88,7 @@ const baselineIncidents = incidents.filter((i) => i.firstSymptomMs < baseline.to
 
 const share = (rs: Row[], k: number) => rs.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rs.length, 1);
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window})\n`);
+console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window}${offsetMs === 0 ? '' : `, asked ${offsetArg} from the injection`})\n`);
 const printRows = () => {
   console.log(`${pad('inject time', 20)} ${pad('service', 30)} ${pad('type', 15)} rank  ${pad('incident', 11)} top 3`);
   for (const r of rows) console.log(`${pad(r.at, 20)} ${pad(r.service, 30)} ${pad(r.type, 15)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident ?? '—', 11)} ${r.top3.join(' · ')}`);
@@ -94,7 +104,7 @@ const byType = groups((r) => r.type);
 console.log('\nper service:', byService.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 console.log('per type:   ', byType.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 const recall = detected.filter((d) => d !== undefined).length / faults.length;
-const summary = { faults: faults.length, window, incidents: incidents.length, detectionRecall: recall, baselineIncidents: baselineIncidents.length, baseline: { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() }, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
+const summary = { faults: faults.length, window, offset: offsetArg, incidents: incidents.length, detectionRecall: recall, baselineIncidents: baselineIncidents.length, baseline: { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() }, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (Nezha, FSE 2023, on 45 TrainTicket faults: 0.867 / 0.978)`);
 console.log(`incidents: ${incidents.length} found; detection recall ${recall.toFixed(3)} (an incident opened from 2 min before to 5 min after the injection: ${detected.filter((d) => d !== undefined).length} of ${faults.length}); ${baselineIncidents.length} in the fault-free baseline period ${summary.baseline.from.slice(11, 19)}–${summary.baseline.to.slice(11, 19)}`);
 console.log(`rca ${summary.rcaSecondsMean.toFixed(2)} s per fault (CLI, including start-up)${importSeconds === undefined ? '' : `; import ${importSeconds.toFixed(1)} s`}`);
