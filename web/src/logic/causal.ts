@@ -29,19 +29,24 @@ export interface CausalChain {
 }
 
 /**
- * The findings of the best `maxServices` candidates (those with a known onset) as rows, and a link
- * from a cause's first finding to the first finding of each service it explains (when that service
- * is shown too). An answer without timed evidence gives no rows.
+ * The findings of the best `maxServices` candidates (those with a known onset) as rows, then (up
+ * to as many again) the services they explain that rank lower: a symptom that is explained
+ * loses weight, so its service may rank far down, yet it is the other end of the arrow. A link
+ * goes from a cause's first finding to the first finding of each service it explains (when that
+ * service is shown too). An answer without timed evidence gives no rows.
  */
 export function causalChain(rca: CausalInput, maxServices = 6): CausalChain {
-  const rows = rca.candidates
+  const timed = rca.candidates
     .map((c) => ({
       service: c.service,
       score: c.score,
       nodes: c.evidence.filter((e): e is typeof e & { onsetMs: number } => e.onsetMs !== undefined && Number.isFinite(e.onsetMs)).map((e) => ({ id: e.id, service: c.service, signal: e.signal, reason: e.reason, timeMs: e.onsetMs })).sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1)),
     }))
-    .filter((r) => r.nodes.length > 0)
-    .slice(0, maxServices);
+    .filter((r) => r.nodes.length > 0);
+  const rows = timed.slice(0, maxServices);
+  const shown = new Set(rows.map((r) => r.service));
+  const explained = new Set(rca.candidates.filter((c) => shown.has(c.service)).flatMap((c) => c.explains));
+  rows.push(...timed.slice(maxServices).filter((r) => explained.has(r.service)).slice(0, maxServices));
   const firstOf = new Map(rows.map((r) => [r.service, r.nodes[0]!]));
   const links: CausalLink[] = [];
   for (const c of rca.candidates) {

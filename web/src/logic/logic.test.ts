@@ -227,8 +227,13 @@ describe('the causal chain of a root-cause answer', () => {
     expect(c.links.map((l) => `${l.from.id}->${l.to.id}`)).toEqual(['e1->e3', 'e1->e5', 'e3->e5']);
     expect([c.fromMs, c.toMs]).toEqual([2 * M, 5 * M]);
   });
-  it('at most so many services; links only between those shown; nothing timed, nothing drawn', () => {
-    expect(causalChain(rca, 1).links).toEqual([]);
+  it('at most so many services, then those they explain further down; links only between those shown; nothing timed, nothing drawn', () => {
+    // db alone, then (one more at most) api, which it explains
+    const one = causalChain(rca, 1);
+    expect(one.rows.map((r) => r.service)).toEqual(['db', 'api']);
+    expect(one.links.map((l) => `${l.from.id}->${l.to.id}`)).toEqual(['e1->e3']);
+    // web, third, explains nothing: nothing further down is added
+    expect(causalChain({ candidates: [...rca.candidates.slice(1), rca.candidates[0]!] }, 2).rows.map((r) => r.service)).toEqual(['api', 'web']);
     expect(causalChain({ candidates: [{ service: 'x', score: 1, explains: [], evidence: [ev('e1')] }] })).toEqual({ rows: [], links: [], fromMs: 0, toMs: 0 });
   });
 });
