@@ -251,14 +251,12 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   // window while the other goes on (an exception or an early return between the two lines);
   // both stopping together is less traffic, not a fault. A line of code is one step, whatever
   // its message says: the templates of one code location (a list that grew, a value of another
-  // shape) are counted together, under the one with the most reference records
-  // A stop is judged in whole buckets only: the first and last of a stretch of data (the system's,
-  // all services') may hold a few seconds of it, where one message can come before the other.
+  // shape) are counted together, under the one with the most reference records. A stop is
+  // judged in whole buckets only: the first and last of a stretch of data (the system's, all
+  // services') may hold a few seconds of it, where one message can come before the other.
   type Counts = { templateId: string; template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number; main: number };
-  const whole = (b: number) => {
-    const has = (x: number) => windowBuckets.has(x) || refBuckets.has(x);
-    return has(b - config.bucketMs) && has(b + config.bucketMs);
-  };
+  const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
+  const whole = (b: number) => hasData(b - config.bucketMs) && hasData(b + config.bucketMs);
   for (const [service, templates] of byService) {
     const sites = new Map<string, Counts>();
     for (const [templateId, rows] of templates) {
@@ -307,9 +305,10 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         // when less than flowOnsetShare of what was expected came
         const before = Math.min(...stopped) - config.bucketMs;
         const eb = (a.win.get(before) ?? 0) * ratio;
-        if (eb > 0 && (b.win.get(before) ?? 0) <= eb * config.flowOnsetShare) {
+        const cbBefore = b.win.get(before) ?? 0;
+        if (eb > 0 && cbBefore <= eb * config.flowOnsetShare) {
           expected += eb;
-          seen += b.win.get(before) ?? 0;
+          seen += cbBefore;
           stopped.unshift(before);
         }
         if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, stopped, ratio, leader: a.template };
