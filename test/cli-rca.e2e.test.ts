@@ -36,7 +36,10 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     expect(top.evidence[0]!.examples![0]!.body).toMatch(/Get Route By Ids Failed/);
     // the slice holds 13 minutes: a 3-minute window leaves the other fault and the baseline as the reference
     const text = await runCli(['rca', '--at', '2023-01-29T08:58:16Z', '--window', '3m', '--data', data, '--top', '2']);
-    expect(text.stdout).toMatch(/^Root causes for 2023-01-29T08:58:16.000Z/);
+    expect(text.stdout).toMatch(/^Root causes for 2023-01-29T08:58:16.000Z {2}\(symptoms 08:57:00 → 09:02:00, usual behaviour from 06:57 to 11:02 UTC\)/);
+    // a window or reference that leaves the alert's day says which day
+    const wide = await runCli(['rca', '--at', '2023-01-29T08:58:16Z', '--window', '1d', '--data', data, '--top', '1']);
+    expect(wide.stdout).toMatch(/^Root causes for 2023-01-29T08:58:16.000Z {2}\(symptoms 06:34:00 → 01-30 08:59:00, usual behaviour from 04:34 to 01-30 10:59 UTC\)/);
     expect(text.stdout).toMatch(/\n 1\. ts-contacts-service {2}0\.\d\d\n {6}\d+ ERROR records "c\.s\.ContactsServiceImpl#\d+ .*\[findContactsById\]/);
     expect(text.stdout).toMatch(/\n {6}↳ 08:\d\d:\d\d\.\d{3} .*No contacts according to contactsId/);
     expect(text.stdout).toMatch(/more with some evidence \(--top, or --output json\)/);

@@ -80,7 +80,13 @@ Examples:
 
 function renderRca(r: RcaResult, top: number, t: Terminal): string {
   const lines: string[] = [];
-  lines.push(t.colors.bold(`Root causes for ${isoTime(r.atMs)}`) + t.colors.dim(`  (symptoms ${isoTime(r.window.fromMs).slice(11, 19)} → ${isoTime(r.window.toMs).slice(11, 19)}, usual behaviour from ${isoTime(r.reference.fromMs).slice(11, 16)} to ${isoTime(r.reference.toMs).slice(11, 16)} UTC)`));
+  // the time of day, and the date too when it is not the alert's (a window of a day or more)
+  const day = isoTime(r.atMs).slice(0, 10);
+  const clock = (ms: number, end: number) => {
+    const iso = isoTime(ms);
+    return iso.startsWith(day) ? iso.slice(11, end) : `${iso.slice(5, 10)} ${iso.slice(11, end)}`;
+  };
+  lines.push(t.colors.bold(`Root causes for ${isoTime(r.atMs)}`) + t.colors.dim(`  (symptoms ${clock(r.window.fromMs, 19)} → ${clock(r.window.toMs, 19)}, usual behaviour from ${clock(r.reference.fromMs, 16)} to ${clock(r.reference.toMs, 16)} UTC)`));
   for (const n of r.notes) lines.push(t.colors.yellow(`note: ${n}`));
   if (r.candidates.length === 0) {
     lines.push('', 'No service shows evidence of trouble in the window.');
