@@ -4,10 +4,12 @@
  * fault_list.json runs `bifrost rca --at <inject_time> --output json` (the real CLI) and checks
  * where the injected pod's service ranks. Reports top-1 and top-3 accuracy, per service and per
  * fault type (a view of how it does on services and fault kinds other than the one at hand).
- * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m] [-- --offset 60s]   (writes bench/results/rca.json)
+ * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m] [-- --offset 60s] [-- --reference 6h]   (writes bench/results/rca.json)
  *   --store <dir>     reuse (or create once) the imported store there instead of a temporary one
  *   --offset <±N s|m> ask at this long after the injection (before it, negative): an alert that
  *                     lags the fault, or a clock that runs ahead (robustness, not tuning)
+ *   --reference <dur> rca's --reference (usual behaviour learnt from this much data on each side;
+ *                     rca's default when not given)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +46,7 @@ if (keep === undefined || !existsSync(join(store, 'bifrost.duckdb'))) {
 
 const faults: Fault[] = Object.values(JSON.parse(readFileSync(join(data, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
 const window = arg('--window') ?? '10m';
+const reference = arg('--reference');
 const offsetArg = arg('--offset') ?? '0s';
 const offsetMatch = /^([+-]?\d+)(s|m)$/.exec(offsetArg);
 if (offsetMatch === null) {
@@ -65,7 +68,7 @@ const rows: Row[] = [];
 for (const f of faults) {
   const service = workloadOf(f.inject_pod);
   const t0 = performance.now();
-  const out = JSON.parse(bifrost(['rca', '--at', new Date(injected(f) + offsetMs).toISOString(), '--window', window, '--output', 'json', '--top', '50', '--data', store])) as { candidates: { service: string; score: number }[] };
+  const out = JSON.parse(bifrost(['rca', '--at', new Date(injected(f) + offsetMs).toISOString(), '--window', window, ...(reference === undefined ? [] : ['--reference', reference]), '--output', 'json', '--top', '50', '--data', store])) as { candidates: { service: string; score: number }[] };
   const seconds = (performance.now() - t0) / 1000;
   const i = out.candidates.findIndex((c) => c.service === service);
   rows.push({ at: f.inject_time, service, type: f.inject_type, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((c) => `${c.service} ${c.score.toFixed(2)}`), seconds });
@@ -88,7 +91,7 @@ const baselineIncidents = incidents.filter((i) => i.firstSymptomMs < baseline.to
 
 const share = (rs: Row[], k: number) => rs.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rs.length, 1);
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window}${offsetMs === 0 ? '' : `, asked ${offsetArg} from the injection`})\n`);
+console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window}${reference === undefined ? '' : `, reference ${reference}`}${offsetMs === 0 ? '' : `, asked ${offsetArg} from the injection`})\n`);
 const printRows = () => {
   console.log(`${pad('inject time', 20)} ${pad('service', 30)} ${pad('type', 15)} rank  ${pad('incident', 11)} top 3`);
   for (const r of rows) console.log(`${pad(r.at, 20)} ${pad(r.service, 30)} ${pad(r.type, 15)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident ?? '—', 11)} ${r.top3.join(' · ')}`);

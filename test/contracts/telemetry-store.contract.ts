@@ -126,6 +126,9 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       ]);
       expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, p50Ms: 1, p90Ms: 1 }]);
       expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 3, errors: 1, p90Ms: 1 }]);
+      // per bucket, with the time spent outside the callee (caller span − callee span: 0, 1 and 8 ms)
+      expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([{ caller: 'api', callee: 'db', bucketMs: B, calls: 3, errors: 1, gapP50Ms: 1 }]);
+      expect(await s.edgeStats('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);
       const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
       expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.p90Ms])).toEqual([
         ['GET /orders', 0, 10, 1, 9],

@@ -170,6 +170,22 @@ export interface ServiceEdge {
   p90Ms: number;
 }
 
+/**
+ * Calls from one service to another in one time bucket (of the callee span's start), with the
+ * time spent outside the callee: the caller's span less the callee's (the network both ways,
+ * and a request waiting before the callee took it up).
+ */
+export interface EdgeStats {
+  caller: string;
+  callee: string;
+  bucketMs: number;
+  calls: number;
+  /** Calls whose callee span has status error. */
+  errors: number;
+  /** Median of caller span − callee span (discrete, as spanStats); negative for a callee span that outlasts its caller's (asynchronous work). */
+  gapP50Ms: number;
+}
+
 /** A batch to write in one transaction: acknowledged only once durable. */
 export interface TelemetryBatch {
   metrics?: readonly MetricPoint[];
@@ -213,6 +229,8 @@ export interface TelemetryStorePort {
   operationStats(tenant: string, query: WindowQuery & { service?: string }): Promise<OperationStats[]>;
   /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
+  /** Calls between services per time bucket, with the time spent outside the callee (the network, queueing). */
+  edgeStats(tenant: string, query: WindowQuery): Promise<EdgeStats[]>;
   /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
   timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */

@@ -59,7 +59,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const { logs, spans, edges, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
+  const { logs, spans, edges, calls, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
   if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) {
@@ -68,7 +68,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
     notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs or spans in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
   }
   else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
-  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions }, config);
+  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions, calls }, config);
   const graph = new ServiceGraph(edges);
   const ranked = rankRootCauses(evidence, graph, config);
   let next = 1;

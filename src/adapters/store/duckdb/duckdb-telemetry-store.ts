@@ -9,7 +9,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -445,6 +445,23 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), calls: Number(row[2]), errors: Number(row[3]), p90Ms: Number(row[4]) }));
+      });
+    },
+
+    edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
+      return serial(async () => {
+        check();
+        const w = new Where(tenant);
+        w.range('start_ms', q.fromMs, q.toMs);
+        w.values.bucket = q.bucketMs;
+        const r = await conn.runAndReadAll(
+          `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, start_ms, end_ms - start_ms AS duration FROM spans WHERE ${w.sql})
+           SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5)
+           FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+           WHERE c.parent_span_id <> '' AND p.service <> c.service GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]) }));
       });
     },
 

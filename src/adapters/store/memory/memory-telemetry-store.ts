@@ -5,7 +5,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -27,6 +27,19 @@ function discrete(sorted: readonly number[], q: number): number {
 }
 
 /** RED per service, operation (or '' for all) and bucket, in the stores' order. */
+/** Spans of [fromMs, toMs) whose parent (also in it) belongs to another service. */
+function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: number }): Generator<{ caller: string; callee: string; parent: Span; child: Span }> {
+  const inRange = spans.filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
+  const byId = new Map(inRange.map((sp) => [`${sp.traceId}/${sp.spanId}`, sp]));
+  for (const child of inRange) {
+    if (child.parentSpanId === '') continue;
+    const parent = byId.get(`${child.traceId}/${child.parentSpanId}`);
+    const caller = parent?.resource.service ?? '';
+    const callee = child.resource.service ?? '';
+    if (parent !== undefined && caller !== callee) yield { caller, callee, parent, child };
+  }
+}
+
 function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string): OperationStats[] {
   const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; durations: number[] }>();
   for (const sp of spans) {
@@ -219,23 +232,30 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     },
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       if (!open) return closed();
-      const inRange = (tenants.get(tenant)?.spans ?? []).filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
-      const byId = new Map(inRange.map((sp) => [`${sp.traceId}/${sp.spanId}`, sp]));
       const edges = new Map<string, Omit<ServiceEdge, 'p90Ms'> & { durations: number[] }>();
-      for (const c of inRange) {
-        if (c.parentSpanId === '') continue;
-        const p = byId.get(`${c.traceId}/${c.parentSpanId}`);
-        const caller = p?.resource.service ?? '';
-        const callee = c.resource.service ?? '';
-        if (p === undefined || caller === callee) continue;
+      for (const { caller, callee, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
         const key = `${caller}\u0000${callee}`;
         let e = edges.get(key);
         if (e === undefined) edges.set(key, (e = { caller, callee, calls: 0, errors: 0, durations: [] }));
         e.calls++;
-        e.durations.push(c.endMs - c.startMs);
-        if (c.statusCode === 2) e.errors++;
+        e.durations.push(child.endMs - child.startMs);
+        if (child.statusCode === 2) e.errors++;
       }
       return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)).map(({ durations, ...e }) => ({ ...e, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })));
+    },
+    edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
+      if (!open) return closed();
+      const edges = new Map<string, Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[] }>();
+      for (const { caller, callee, parent, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
+        const bucketMs = Math.floor(child.startMs / q.bucketMs) * q.bucketMs;
+        const key = `${caller}\u0000${callee}\u0000${bucketMs}`;
+        let e = edges.get(key);
+        if (e === undefined) edges.set(key, (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [] }));
+        e.calls++;
+        e.gaps.push(parent.endMs - parent.startMs - (child.endMs - child.startMs));
+        if (child.statusCode === 2) e.errors++;
+      }
+      return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ gaps, ...e }) => ({ ...e, gapP50Ms: discrete(gaps.sort((x, y) => x - y), 0.5) })));
     },
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       if (!open) return closed();

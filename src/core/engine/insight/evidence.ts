@@ -1,6 +1,6 @@
 import type { Finding } from '../../domain/finding.js';
 import { SEVERITY, severityName } from '../../domain/severity.js';
-import type { ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { isCodeLocation } from '../logs/token-masker.js';
 import { formatNumber } from '../metrics/reasons.js';
 import type { InsightConfig } from './insight-config.js';
@@ -11,11 +11,13 @@ export type EvidenceRef =
   | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number; service?: string }
   | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
   | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
+  /** Calls between the service and `peers` that spent longer outside the callee's span (the worst minute's median, its usual at most). */
+  | { type: 'calls'; peers: string[]; gapMs: number; usualGapMs: number; calls: number }
   | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number }
   | { type: 'change'; findingId: string; change: string; timeMs: number };
 
 export interface Signal {
-  kind: 'log' | 'flow' | 'latency' | 'errors' | 'metric' | 'change' | 'named';
+  kind: 'log' | 'flow' | 'latency' | 'errors' | 'network' | 'metric' | 'change' | 'named';
   /** 0..1 */
   score: number;
   reason: string;
@@ -52,6 +54,90 @@ function codeLocationOf(template: string): string | undefined {
   return isCodeLocation(first) ? first : undefined;
 }
 
+/** `names` as a person reads them: a, b and c; the first four and how many more. */
+function names(list: readonly string[]): string {
+  return list.length <= 4 ? list.join(', ') : `${list.slice(0, 4).join(', ')} and ${list.length - 4} more`;
+}
+
+/** One call path (caller → callee) measured in the window against its reference. */
+interface CallPath {
+  caller: string;
+  callee: string;
+  /** 0..1: how far the time outside the callee rose, discounted for few calls; 0 when it did not. */
+  strength: number;
+  gapMs: number;
+  usualMs: number;
+  calls: number;
+  buckets: number[];
+}
+
+/**
+ * Calls that spend far longer outside their callee than usual: the caller's span less the
+ * callee's, per bucket (the median), against the slow end of its reference buckets (less the
+ * slowest trimTop of them). That time is
+ * the network both ways and a request waiting before the callee took it up, so it belongs to one
+ * end of the path, not to the callers above it: to the end more of whose other paths slowed too
+ * (a service whose network or CPU is starved slows all its calls, in and out), the one with more
+ * slowed paths on a tie, and else the callee. Asynchronous paths (the callee outlasts its caller) say nothing.
+ */
+function callSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
+  const { fromMs, toMs } = input.window;
+  const inWindow = (b: number) => b >= fromMs && b < toMs;
+  const byPath = new Map<string, EdgeStats[]>();
+  for (const r of input.calls ?? []) {
+    const key = `${r.caller}\u0000${r.callee}`;
+    let l = byPath.get(key);
+    if (l === undefined) byPath.set(key, (l = []));
+    l.push(r);
+  }
+  const paths: CallPath[] = [];
+  for (const rows of byPath.values()) {
+    const ref = rows.filter((r) => !inWindow(r.bucketMs) && r.calls >= config.minSpans).map((r) => r.gapP50Ms);
+    // a median does not care how much of a bucket had data: every bucket counts
+    const win = rows.filter((r) => inWindow(r.bucketMs) && r.calls >= config.minSpans);
+    if (ref.length < config.networkMinReference || win.length === 0 || upperQuantile(ref, 0.5) <= 0) continue;
+    // the slow end of the reference, without its slowest buckets (other incidents); below a millisecond a ratio is noise
+    const usualMs = Math.max(1, upperQuantile(ref, 1 - config.trimTop));
+    const slow = win.filter((r) => r.gapP50Ms > usualMs * 2 ** config.networkRatioFrom);
+    const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
+    const calls = slow.reduce((a, r) => a + r.calls, 0);
+    const strength = slow.length === 0 ? 0 : clamp01((Math.log2(gapMs / usualMs) - config.networkRatioFrom) / (config.networkRatioFull - config.networkRatioFrom)) * (1 - Math.exp(-calls / config.spanCountScale));
+    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, strength, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
+  }
+  const of = new Map<string, CallPath[]>();
+  for (const p of paths)
+    for (const service of [p.caller, p.callee]) {
+      let l = of.get(service);
+      if (l === undefined) of.set(service, (l = []));
+      l.push(p);
+    }
+  const mass = (service: string) => (of.get(service) ?? []).reduce((a, p) => a + p.strength, 0);
+  // how far the other paths of one end slowed too, with one more of even odds (a leaf called by
+  // one caller has no other path: it tells nothing of which end slowed)
+  const others = (service: string, p: CallPath) => (mass(service) - p.strength + 0.5) / (of.get(service)?.length ?? 1);
+  const won = new Map<string, CallPath[]>();
+  for (const p of paths) {
+    if (p.strength <= 0) continue;
+    const d = others(p.callee, p) - others(p.caller, p);
+    const end = d > 1e-9 || (d >= -1e-9 && mass(p.callee) >= mass(p.caller)) ? p.callee : p.caller;
+    let l = won.get(end);
+    if (l === undefined) won.set(end, (l = []));
+    l.push(p);
+  }
+  const out: { service: string; signal: Signal }[] = [];
+  for (const [service, list] of won) {
+    const all = of.get(service)!.length;
+    const when = span(list.flatMap((p) => p.buckets));
+    const worst = list.reduce((a, p) => (p.gapMs / p.usualMs > a.gapMs / a.usualMs ? p : a));
+    const peers = [...new Set(list.map((p) => (p.caller === service ? p.callee : p.caller)))].sort();
+    const direction = list.every((p) => p.callee === service) ? 'from' : list.every((p) => p.caller === service) ? 'to' : 'with';
+    const score = ((config.networkWeight * list.reduce((a, p) => a + p.strength, 0)) / all) * proximity(when.onsetMs!, input, config);
+    const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, on ${list.length} of its ${all} call paths: a network delay, or requests waiting to be taken up`;
+    out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls: list.reduce((a, p) => a + p.calls, 0) }, ...when } });
+  }
+  return out;
+}
+
 /** One service's own evidence of being abnormal in the window. */
 export interface ServiceEvidence {
   service: string;
@@ -76,6 +162,8 @@ export interface EvidenceInput {
   findings: readonly Finding[];
   /** Warning and error records that name another service, in config.bucketMs buckets (those outside the window are ignored). */
   mentions?: readonly ServiceMention[];
+  /** Calls between services per bucket, with the time spent outside the callee, over the window and the reference. */
+  calls?: readonly EdgeStats[];
 }
 
 /** 1 for an onset up to one bucket after `at`, falling as the onset comes later: 1 / (1 + delay / (window · fraction)). */
@@ -356,6 +444,8 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
       add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate }, ...errorWhen });
     }
   }
+
+  for (const { service, signal } of callSignals(input, config)) add(service, signal);
 
   // metric anomalies found as the points arrived, discounted by how often the service has them anyway
   const metricRef = new Map<string, number>();

@@ -2,7 +2,7 @@ import { fnv1a64Hex } from '../../domain/hash.js';
 import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
-import type { ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
@@ -17,6 +17,8 @@ export interface IncidentScanInput {
   spans: readonly ServiceSpanStats[];
   findings: readonly Finding[];
   edges: readonly ServiceEdge[];
+  /** Calls between services per bucket, with the time spent outside the callee. */
+  calls?: readonly EdgeStats[];
   /** Warning and error records that name another service: used to rank an incident's causes, not to open incidents. */
   mentions?: readonly ServiceMention[];
   /**
@@ -38,6 +40,7 @@ interface Slice {
   logs: ServiceTemplateCount[];
   spans: ServiceSpanStats[];
   findings: Finding[];
+  calls: EdgeStats[];
 }
 
 /** The rows of [fromMs, toMs) of arrays sorted by time: two binary searches, no scan (a long scan slices once per minute). */
@@ -45,16 +48,18 @@ class TimeIndex {
   private readonly logs: ServiceTemplateCount[];
   private readonly spans: ServiceSpanStats[];
   private readonly findings: Finding[];
+  private readonly calls: EdgeStats[];
 
   constructor(input: IncidentScanInput) {
     this.logs = [...input.logs].sort((a, b) => a.bucketMs - b.bucketMs);
     this.spans = [...input.spans].sort((a, b) => a.bucketMs - b.bucketMs);
     this.findings = [...input.findings].sort((a, b) => a.timeMs - b.timeMs);
+    this.calls = [...(input.calls ?? [])].sort((a, b) => a.bucketMs - b.bucketMs);
   }
 
   slice(fromMs: number, toMs: number): Slice {
     const cut = <T>(rows: T[], time: (r: T) => number) => rows.slice(lowerBound(rows, fromMs, time), lowerBound(rows, toMs, time));
-    return { logs: cut(this.logs, (r) => r.bucketMs), spans: cut(this.spans, (r) => r.bucketMs), findings: cut(this.findings, (f) => f.timeMs) };
+    return { logs: cut(this.logs, (r) => r.bucketMs), spans: cut(this.spans, (r) => r.bucketMs), findings: cut(this.findings, (f) => f.timeMs), calls: cut(this.calls, (r) => r.bucketMs) };
   }
 }
 
@@ -97,6 +102,9 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
     } else if (r.type === 'span-errors') {
       kind = 'error-rate';
       value = r.errors / Math.max(r.spans, 1);
+    } else if (r.type === 'calls') {
+      kind = 'call-delay';
+      value = r.gapMs;
     }
     if (kind === undefined) continue;
     out.push({

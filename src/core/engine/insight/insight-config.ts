@@ -50,6 +50,15 @@ export interface InsightConfig {
    * explained for that share (explainedPenalty), silent or not.
    */
   namedWeight: number;
+  /**
+   * Calls that spend longer outside their callee (caller span − callee span, the median per
+   * bucket) than the slow end of their reference: evidence from 2^networkRatioFrom × that, full
+   * at 2^networkRatioFull ×, for a path with at least networkMinReference reference buckets.
+   */
+  networkMinReference: number;
+  networkRatioFrom: number;
+  networkRatioFull: number;
+  networkWeight: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
@@ -73,6 +82,12 @@ export interface InsightConfig {
    * explanation must fit the minute.
    */
   explainedPenalty: number;
+  /**
+   * A dependency's slowness explains a caller's fully once the time it adds is this share of
+   * the time added in the caller (a caller may call it twice; a p90 mixes kinds of spans), and
+   * in proportion below that: 10 ms more in a callee do not make 300 ms more in its caller.
+   */
+  explainLatencyShare: number;
 }
 
 export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
@@ -97,6 +112,10 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   flowMinExpected: 10,
   flowWeight: 0.8,
   namedWeight: 0.8,
+  networkMinReference: 10,
+  networkRatioFrom: 1,
+  networkRatioFull: 3,
+  networkWeight: 0.8,
   metricWeight: 0.4,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,
@@ -106,4 +125,5 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   abnormalAt: 0.25,
   explainBonus: 0.25,
   explainedPenalty: 0.75,
+  explainLatencyShare: 0.5,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../domain/finding.js';
-import type { ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { incidentTimes } from '../../domain/incident.js';
 import { serviceEvidence } from './evidence.js';
 import { detectIncidents } from './incidents.js';
@@ -28,6 +28,10 @@ function world(over: { logs?: ServiceTemplateCount[]; spans?: ServiceSpanStats[]
 
 const errors = (service: string, from: number, to: number, count: number, template = 'connection refused to <*>'): ServiceTemplateCount[] =>
   Array.from({ length: to - from }, (_, i) => ({ service, templateId: `${service}-${template}`, template, severity: 17, bucketMs: T + (from + i) * M, count }));
+
+/** Calls on caller → callee for minutes [-60, 10): 20 a minute, 3–4 ms spent outside the callee; `slow` gives the gap of some minutes. */
+const calls = (caller: string, callee: string, slow: (m: number) => number | undefined = () => undefined, usual = 3): EdgeStats[] =>
+  Array.from({ length: 70 }, (_, i) => i - 60).map((m) => ({ caller, callee, bucketMs: T + m * M, calls: 20, errors: 0, gapP50Ms: slow(m) ?? usual + Math.abs(m % 2) }));
 
 describe('ServiceGraph', () => {
   it('follows calls both ways, survives cycles and self-calls', () => {
@@ -151,6 +155,38 @@ describe('serviceEvidence', () => {
     expect(flowOf(cut)!.reason).toMatch(/^"a\.s\.SeatService#20 sold \[<\*>\]" stopped: 0 records in 7 min where 56 were expected/);
   });
 
+  it('calls that spend far longer outside their callee point at the service whose calls slowed (its network, or requests waiting for it), not at the callers', () => {
+    // web calls api and auth; auth calls code; api calls db. From minute 2, the calls to code take 150 ms more
+    const slowFrom2 = (m: number) => (m >= 2 ? 150 : undefined);
+    const net = [...calls('web', 'api'), ...calls('web', 'auth'), ...calls('auth', 'code', slowFrom2), ...calls('api', 'db')];
+    const ev = serviceEvidence({ ...world({}, ['web', 'api', 'auth', 'code', 'db']), calls: net }, C);
+    expect(ev.map((e) => e.service)).toEqual(['code']);
+    expect(ev[0]!.signals[0]).toMatchObject({ kind: 'network', onsetMs: T + 2 * M, ref: { type: 'calls', peers: ['auth'], gapMs: 150, usualGapMs: 4 } });
+    expect(ev[0]!.signals[0]!.reason).toBe('calls from auth spent up to 150 ms outside its spans (median per 1 min), 37.5× the usual 4 ms at most, on 1 of its 1 call paths: a network delay, or requests waiting to be taken up');
+    // a service whose own calls slowed (its network, its CPU) takes them, not the leaves it shares them with
+    const own = [...calls('web', 'api', slowFrom2), ...calls('api', 'db', slowFrom2), ...calls('api', 'cache', slowFrom2), ...calls('api', 'queue'), ...calls('web', 'auth')];
+    const [api, ...rest] = serviceEvidence({ ...world({}, ['web', 'api', 'db', 'cache', 'queue', 'auth']), calls: own }, C);
+    expect(api).toMatchObject({ service: 'api', signals: [{ kind: 'network', ref: { peers: ['cache', 'db', 'web'] } }] });
+    expect(api!.signals[0]!.reason).toMatch(/^calls with cache, db, web spent up to 150 ms outside their callees' spans .* on 3 of its 4 call paths/);
+    expect(rest).toEqual([]);
+    // its callers' slow spans are explained by it: it ranks first
+    const slowSpans = ['web', 'auth'].flatMap((service) => Array.from({ length: 8 }, (_, i) => ({ service, bucketMs: T + (2 + i) * M, count: 50, errors: 0, p50Ms: 150, p90Ms: 400 })));
+    const g = new ServiceGraph([edge('web', 'api'), edge('web', 'auth'), edge('auth', 'code'), edge('api', 'db')]);
+    const ranked = rankRootCauses(serviceEvidence({ ...world({ spans: slowSpans }, ['web', 'api', 'auth', 'code', 'db']), calls: net }, C), g, C);
+    expect(ranked.map((c) => c.service)).toEqual(['code', 'auth', 'web']);
+    expect(ranked[0]!.explains.sort()).toEqual(['auth', 'web']);
+  });
+
+  it('asynchronous calls (the callee outlasts its caller), calls with little reference and minutes of few calls are no evidence', () => {
+    const slow = (m: number) => (m >= 2 ? 150 : undefined);
+    const services = ['web', 'api', 'queue'];
+    const few = calls('web', 'api', slow).map((r) => (r.bucketMs >= T ? { ...r, calls: 2 } : r));
+    const async = calls('api', 'queue', slow, -6);
+    const fresh = calls('web', 'queue', slow).filter((r) => r.bucketMs >= T - 5 * M);
+    expect(serviceEvidence({ ...world({}, services), calls: [...few, ...async, ...fresh] }, C)).toEqual([]);
+    expect(serviceEvidence({ ...world({}, services), calls: [] }, C)).toEqual([]);
+  });
+
   it('records without a service are evidence under "(no service)"', () => {
     expect(serviceEvidence(world({ logs: errors('', 1, 4, 15) }), C)[0]?.service).toBe('(no service)');
   });
@@ -225,6 +261,19 @@ describe('rankRootCauses', () => {
   it('a service with trouble of its own and no abnormal dependency stays first even when others are noisy', () => {
     const ev = serviceEvidence(world({ logs: [...errors('api', 1, 4, 30, 'null pointer')] }), C);
     expect(rankRootCauses(ev, graph, C)[0]?.service).toBe('api');
+  });
+
+  it('a slower dependency explains a caller\'s slowness only as far as its own adds up to it', () => {
+    // web's p90 goes from 40 to 400 ms; api, which it calls, from 5 to 40 ms (as many times slower, 35 ms more)
+    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));
+    const rank = (apiSlowMs: number) => rankRootCauses(serviceEvidence(world({ spans: [...p90('api', -60, 1, 5), ...p90('api', 1, 10, apiSlowMs), ...p90('web', 1, 10, 400)] }), C), graph, C);
+    const small = rank(40);
+    expect(small.find((c) => c.service === 'web')!.explainedBy).toEqual([]);
+    expect(small.find((c) => c.service === 'api')!.explains).toEqual([]);
+    // 390 ms more: api's slowness is web's
+    const large = rank(395);
+    expect(large.map((c) => c.service)).toEqual(['api', 'web']);
+    expect(large[1]!.explainedBy).toEqual(['api']);
   });
 
   it('a recent change (rollout, restart…) raises a candidate with symptoms; a change alone is not trouble', () => {

@@ -24,11 +24,16 @@ function list(names: readonly string[]): string {
 /**
  * How strongly each service was in trouble when a symptom began: its signals abnormal in the
  * symptom's onset bucket (a change: made by then), combined. A dependency can explain a
- * caller's symptom only so (a cause comes no later than its effects and lasts until they show).
+ * caller's symptom only so (a cause comes no later than its effects and lasts until they show),
+ * and a caller's slowness only as far as its own slowness adds up to it (10 ms more in a callee
+ * do not make 300 ms more in its caller; its errors may, by retries and timeouts).
  */
 class TroubleAt {
   private readonly memo = new Map<string, number>();
-  constructor(private readonly bucketMs: number) {}
+  constructor(
+    private readonly bucketMs: number,
+    private readonly latencyShare: number,
+  ) {}
 
   private bucket(ms: number): number {
     return Math.floor(ms / this.bucketMs);
@@ -47,11 +52,21 @@ class TroubleAt {
   }
 
   of(d: ServiceEvidence, s: Signal): number {
+    // a caller's slowness is explained only as far as the dependency's own slowness adds up to it
+    const slower = addedMs(s);
+    if (slower !== undefined) return combineSignals(d.signals.filter((x) => this.covers(x, s)), (x) => x.score * Math.min(1, (addedMs(x) ?? Infinity) / (slower * this.latencyShare)));
     const key = `${d.service}\u0000${s.onsetMs === undefined ? '' : this.bucket(s.onsetMs)}`;
     let v = this.memo.get(key);
     if (v === undefined) this.memo.set(key, (v = combineSignals(d.signals.filter((x) => this.covers(x, s)))));
     return v;
   }
+}
+
+/** The time a latency signal adds to each call (p90 over its usual), or a slowed call path (the gap over its usual); undefined for other signals. */
+function addedMs(s: Signal): number | undefined {
+  if (s.ref.type === 'latency') return Math.max(1e-3, s.ref.p90Ms - s.ref.usualP90Ms);
+  if (s.ref.type === 'calls') return Math.max(1e-3, s.ref.gapMs - s.ref.usualGapMs);
+  return undefined;
 }
 
 /**
@@ -65,7 +80,7 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
   const own = new Map(evidence.map((e) => [e.service, e.score]));
   const abnormal = evidence.filter((e) => e.score >= config.abnormalAt);
   const total = abnormal.reduce((a, e) => a + e.score, 0);
-  const at = new TroubleAt(config.bucketMs);
+  const at = new TroubleAt(config.bucketMs, config.explainLatencyShare);
   const out: RootCauseCandidate[] = [];
   for (const e of evidence) {
     // the callers' symptoms that began while e was in trouble
