@@ -9,7 +9,7 @@ import { runCli, tempDir } from './helpers/run-cli.js';
 interface RcaJson {
   at: string;
   window: { from: string; to: string };
-  candidates: { service: string; score: number; reasons: string[]; explains: string[]; evidence: { id: string; signal: string; ref: { type: string; templateId?: string }; examples?: { logId: string; body: string }[] }[] }[];
+  candidates: { service: string; score: number; reasons: string[]; explains: string[]; evidence: { id: string; signal: string; score: number; ref: { type: string; templateId?: string }; examples?: { logId: string; body: string }[] }[] }[];
   notes: string[];
 }
 
@@ -33,6 +33,10 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     expect(top.score).toBeGreaterThan(0.5);
     expect(top.reasons[0]).toMatch(/^\d+ ERROR records "f\.m\.s\.BasicServiceImpl#\d+ .*getRoutesByRouteIds.*" in \d+ min/);
     expect(top.evidence[0]).toMatchObject({ id: 'e1', signal: 'log', ref: { type: 'template' } });
+    // each item says how much it weighs, strongest first
+    const weights = top.evidence.map((e) => e.score);
+    expect(weights.every((w) => w > 0 && w <= 1)).toBe(true);
+    expect(weights).toEqual([...weights].sort((a, b) => b - a));
     expect(top.evidence[0]!.examples![0]!.body).toMatch(/Get Route By Ids Failed/);
     // the slice holds 13 minutes: a 3-minute window leaves the other fault and the baseline as the reference
     const text = await runCli(['rca', '--at', '2023-01-29T08:58:16Z', '--window', '3m', '--data', data, '--top', '2']);

@@ -22,6 +22,8 @@ export interface EvidenceItem {
   /** Stable within the answer: `e1`, `e2`… (what explanations cite). */
   id: string;
   signal: string;
+  /** 0..1: how much the signal weighs in the candidate's own evidence (before the graph). */
+  score: number;
   /** The signal in words ("ERROR 'No instances available for <*>' 42 times, usually 0"). */
   reason: string;
   ref: EvidenceRef;
@@ -76,7 +78,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   for (const c of ranked) {
     const items: EvidenceItem[] = [];
     for (const s of c.signals.slice(0, 5)) {
-      const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, reason: s.reason, ref: s.ref, ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }), ...(s.untilMs === undefined ? {} : { untilMs: s.untilMs }) };
+      const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, score: Math.round(s.score * 1000) / 1000, reason: s.reason, ref: s.ref, ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }), ...(s.untilMs === undefined ? {} : { untilMs: s.untilMs }) };
       if (s.ref.type === 'template' && candidates.length < 5) {
         // a named service's evidence is the records of the service that names it
         const page = await store.logs(tenant, { fromMs, toMs, service: s.ref.service ?? c.service, templateId: s.ref.templateId, limit: 2 });
