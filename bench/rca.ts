@@ -11,13 +11,11 @@
  *   --reference <dur> rca's --reference (usual behaviour learnt from this much data on each side;
  *                     rca's default when not given)
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { workloadOf } from '../src/core/domain/workload.js';
-import { projectRoot, resultsDir, sharedData } from './paths.js';
+import { baselineRange, bifrost, nezhaData as data, nezhaStore } from './nezha.js';
+import { resultsDir } from './paths.js';
 
 interface Fault {
   inject_time: string;
@@ -30,19 +28,8 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
-const data = join(sharedData(), 'nezha-trainticket');
-const cli = join(projectRoot(), 'bin', 'bifrost.js');
-const bifrost = (args: string[]) => execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-
 const keep = arg('--store');
-const store = keep ?? mkdtempSync(join(tmpdir(), 'bifrost-rca-'));
-let importSeconds: number | undefined;
-if (keep === undefined || !existsSync(join(store, 'bifrost.duckdb'))) {
-  const t0 = performance.now();
-  process.stderr.write(`importing ${data} into ${store} …\n`);
-  process.stdout.write(bifrost(['import', '--format', 'nezha', data, '--data', store]));
-  importSeconds = (performance.now() - t0) / 1000;
-}
+const { store, temporary, importSeconds } = nezhaStore(keep);
 
 const faults: Fault[] = Object.values(JSON.parse(readFileSync(join(data, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
 const window = arg('--window') ?? '10m';
@@ -76,7 +63,7 @@ for (const f of faults) {
 // incidents over the whole store, then: which faults had one opened near them, and how many
 // opened in the fault-free baseline period
 const incidents = (JSON.parse(bifrost(['incidents', '--output', 'json', '--data', store])) as { incidents: { id: string; firstSymptomMs: number; detectedMs: number; services: string[]; causes: { service: string }[] }[] }).incidents;
-if (keep === undefined) rmSync(store, { recursive: true, force: true });
+if (temporary) rmSync(store, { recursive: true, force: true });
 const NEAR_BEFORE = 2 * 60_000;
 const NEAR_AFTER = 5 * 60_000;
 const detected = faults.map((f) => {
@@ -114,24 +101,3 @@ console.log(`rca ${summary.rcaSecondsMean.toFixed(2)} s per fault (CLI, includin
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), 'rca.json'), JSON.stringify({ summary, byService, byType, rows, incidents: incidents.map((i) => ({ id: i.id, detected: new Date(i.detectedMs).toISOString(), services: i.services, topCause: i.causes[0]?.service })) }, null, 2));
 
-/** The time span of the baseline/ logs and traces (the fault-free period). */
-function baselineRange(): { fromMs: number; toMs: number } {
-  let fromMs = Infinity;
-  let toMs = -Infinity;
-  for (const kind of ['log', 'trace']) {
-    const dir = join(data, 'baseline', kind);
-    for (const name of readdirSync(dir)) {
-      const lines = gunzipSync(readFileSync(join(dir, name))).toString('utf8').split('\n');
-      const header = lines[0]!.split(',');
-      const col = header.indexOf(kind === 'log' ? 'TimeUnixNano' : 'StartTimeUnixNano');
-      for (const line of lines.slice(1)) {
-        const ns = /^\d{19}$/.exec(line.split(',')[col] ?? '')?.[0];
-        if (ns === undefined) continue;
-        const ms = Number(ns.slice(0, 13));
-        fromMs = Math.min(fromMs, ms);
-        toMs = Math.max(toMs, ms);
-      }
-    }
-  }
-  return { fromMs, toMs };
-}

@@ -63,7 +63,9 @@ function names(list: readonly string[]): string {
 interface CallPath {
   caller: string;
   callee: string;
-  /** 0..1: how far the time outside the callee rose, discounted for few calls; 0 when it did not. */
+  /** 0..1: how far the time outside the callee rose; 0 when it did not. */
+  slowness: number;
+  /** The slowness discounted for few calls. */
   strength: number;
   gapMs: number;
   usualMs: number;
@@ -101,8 +103,9 @@ function callSignals(input: EvidenceInput, config: InsightConfig): { service: st
     const slow = win.filter((r) => r.gapP50Ms > usualMs * 2 ** config.networkRatioFrom);
     const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
     const calls = slow.reduce((a, r) => a + r.calls, 0);
-    const strength = slow.length === 0 ? 0 : clamp01((Math.log2(gapMs / usualMs) - config.networkRatioFrom) / (config.networkRatioFull - config.networkRatioFrom)) * (1 - Math.exp(-calls / config.spanCountScale));
-    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, strength, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
+    const slowness = slow.length === 0 ? 0 : clamp01((Math.log2(gapMs / usualMs) - config.networkRatioFrom) / (config.networkRatioFull - config.networkRatioFrom));
+    const strength = slowness * (1 - Math.exp(-calls / config.spanCountScale));
+    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, slowness, strength, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
   }
   const of = new Map<string, CallPath[]>();
   for (const p of paths)
@@ -111,10 +114,10 @@ function callSignals(input: EvidenceInput, config: InsightConfig): { service: st
       if (l === undefined) of.set(service, (l = []));
       l.push(p);
     }
-  const mass = (service: string) => (of.get(service) ?? []).reduce((a, p) => a + p.strength, 0);
-  // how far the other paths of one end slowed too, with one more of even odds (a leaf called by
-  // one caller has no other path: it tells nothing of which end slowed)
-  const others = (service: string, p: CallPath) => (mass(service) - p.strength + 0.5) / (of.get(service)?.length ?? 1);
+  // how far the other paths of one end slowed too, however few their calls, with one more of
+  // even odds (a leaf called by one caller has no other path: it tells nothing of which end slowed)
+  const mass = (service: string) => (of.get(service) ?? []).reduce((a, p) => a + p.slowness, 0);
+  const others = (service: string, p: CallPath) => (mass(service) - p.slowness + 0.5) / (of.get(service)?.length ?? 1);
   const won = new Map<string, CallPath[]>();
   for (const p of paths) {
     if (p.strength <= 0) continue;

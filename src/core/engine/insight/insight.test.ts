@@ -169,6 +169,17 @@ describe('serviceEvidence', () => {
     expect(api).toMatchObject({ service: 'api', signals: [{ kind: 'network', ref: { peers: ['cache', 'db', 'web'] } }] });
     expect(api!.signals[0]!.reason).toMatch(/^calls with cache, db, web spent up to 150 ms outside their callees' spans .* on 3 of its 4 call paths/);
     expect(rest).toEqual([]);
+    // so does one whose paths carry few calls each (3 a minute, slowed for 2 minutes), against a leaf's one path
+    const twoMinutes = (m: number) => (m >= 2 && m < 4 ? 150 : undefined);
+    const few = ['web>pre', 'pre>a', 'pre>b', 'pre>c', 'pre>leaf'].flatMap((p) => calls(p.split('>')[0]!, p.split('>')[1]!, twoMinutes).map((r) => ({ ...r, calls: 3 })));
+    const [pre, ...others] = serviceEvidence({ ...world({}, ['web', 'pre', 'a', 'b', 'c', 'leaf']), calls: few }, C);
+    expect(pre).toMatchObject({ service: 'pre', signals: [{ kind: 'network', ref: { peers: ['a', 'b', 'c', 'leaf', 'web'] } }] });
+    expect(others).toEqual([]);
+    // time outside its callees' spans is not theirs to explain, whatever trouble they have
+    const withQueueErrors = serviceEvidence({ ...world({ logs: errors('queue', 2, 8, 20) }, ['web', 'api', 'db', 'cache', 'queue', 'auth']), calls: own }, C);
+    const apiRanked = rankRootCauses(withQueueErrors, new ServiceGraph([edge('web', 'api'), edge('api', 'db'), edge('api', 'cache'), edge('api', 'queue')]), C).find((c) => c.service === 'api')!;
+    expect(apiRanked.explainedBy).toEqual([]);
+    expect(apiRanked.score).toBeCloseTo(withQueueErrors.find((e) => e.service === 'api')!.score / (1 + C.explainBonus), 6);
     // its callers' slow spans are explained by it: it ranks first
     const slowSpans = ['web', 'auth'].flatMap((service) => Array.from({ length: 8 }, (_, i) => ({ service, bucketMs: T + (2 + i) * M, count: 50, errors: 0, p50Ms: 150, p90Ms: 400 })));
     const g = new ServiceGraph([edge('web', 'api'), edge('web', 'auth'), edge('auth', 'code'), edge('api', 'db')]);

@@ -52,6 +52,8 @@ class TroubleAt {
   }
 
   of(d: ServiceEvidence, s: Signal): number {
+    // time spent outside a callee's spans is not the callee's doing: the path went to one end already
+    if (s.kind === 'network') return 0;
     // a caller's slowness is explained only as far as the dependency's own slowness adds up to it
     const slower = addedMs(s);
     if (slower !== undefined) return combineSignals(d.signals.filter((x) => this.covers(x, s)), (x) => x.score * Math.min(1, (addedMs(x) ?? Infinity) / (slower * this.latencyShare)));
