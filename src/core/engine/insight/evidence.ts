@@ -65,10 +65,9 @@ interface CallPath {
   callee: string;
   /** 0..1: how far the time outside the callee rose; 0 when it did not. */
   slowness: number;
-  /** The slowness discounted for few calls. */
-  strength: number;
   gapMs: number;
   usualMs: number;
+  /** Calls in its slowed buckets. */
   calls: number;
   buckets: number[];
 }
@@ -104,8 +103,7 @@ function callSignals(input: EvidenceInput, config: InsightConfig): { service: st
     const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
     const calls = slow.reduce((a, r) => a + r.calls, 0);
     const slowness = slow.length === 0 ? 0 : clamp01((Math.log2(gapMs / usualMs) - config.networkRatioFrom) / (config.networkRatioFull - config.networkRatioFrom));
-    const strength = slowness * (1 - Math.exp(-calls / config.spanCountScale));
-    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, slowness, strength, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
+    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, slowness, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
   }
   const of = new Map<string, CallPath[]>();
   for (const p of paths)
@@ -120,7 +118,7 @@ function callSignals(input: EvidenceInput, config: InsightConfig): { service: st
   const others = (service: string, p: CallPath) => (mass(service) - p.slowness + 0.5) / (of.get(service)?.length ?? 1);
   const won = new Map<string, CallPath[]>();
   for (const p of paths) {
-    if (p.strength <= 0) continue;
+    if (p.slowness <= 0) continue;
     const d = others(p.callee, p) - others(p.caller, p);
     const end = d > 1e-9 || (d >= -1e-9 && mass(p.callee) >= mass(p.caller)) ? p.callee : p.caller;
     let l = won.get(end);
@@ -134,9 +132,11 @@ function callSignals(input: EvidenceInput, config: InsightConfig): { service: st
     const worst = list.reduce((a, p) => (p.gapMs / p.usualMs > a.gapMs / a.usualMs ? p : a));
     const peers = [...new Set(list.map((p) => (p.caller === service ? p.callee : p.caller)))].sort();
     const direction = list.every((p) => p.callee === service) ? 'from' : list.every((p) => p.caller === service) ? 'to' : 'with';
-    const score = ((config.networkWeight * list.reduce((a, p) => a + p.strength, 0)) / all) * proximity(when.onsetMs!, input, config);
+    // the slowed paths' calls count together: each path is another witness of the same delay
+    const calls = list.reduce((a, p) => a + p.calls, 0);
+    const score = ((config.networkWeight * list.reduce((a, p) => a + p.slowness, 0)) / all) * (1 - Math.exp(-calls / config.spanCountScale)) * proximity(when.onsetMs!, input, config);
     const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, on ${list.length} of its ${all} call paths: a network delay, or requests waiting to be taken up`;
-    out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls: list.reduce((a, p) => a + p.calls, 0) }, ...when } });
+    out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls }, ...when } });
   }
   return out;
 }

@@ -174,6 +174,8 @@ describe('serviceEvidence', () => {
     const few = ['web>pre', 'pre>a', 'pre>b', 'pre>c', 'pre>leaf'].flatMap((p) => calls(p.split('>')[0]!, p.split('>')[1]!, twoMinutes).map((r) => ({ ...r, calls: 3 })));
     const [pre, ...others] = serviceEvidence({ ...world({}, ['web', 'pre', 'a', 'b', 'c', 'leaf']), calls: few }, C);
     expect(pre).toMatchObject({ service: 'pre', signals: [{ kind: 'network', ref: { peers: ['a', 'b', 'c', 'leaf', 'web'] } }] });
+    // and their calls count together: 5 paths of 6 slow calls weigh as 30 calls, not as 6
+    expect(pre!.score).toBeCloseTo(C.networkWeight * (1 - Math.exp(-30 / C.spanCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
     expect(others).toEqual([]);
     // time outside its callees' spans is not theirs to explain, whatever trouble they have
     const withQueueErrors = serviceEvidence({ ...world({ logs: errors('queue', 2, 8, 20) }, ['web', 'api', 'db', 'cache', 'queue', 'auth']), calls: own }, C);
