@@ -11,7 +11,8 @@
  * above lengthens by what its children gained (calls in sequence; a child that outlasts its
  * parent is asynchronous work, which the parent does not wait for). Span starts, logs and metrics
  * are left as they were: a real delay would also show in the callers' timeouts and the pod's
- * latency metrics, so this is the harder case. It measures the trace evidence alone.
+ * latency metrics, so this is the harder case. It measures the trace evidence alone: the rank
+ * `rca` gives the delayed service, and whether `bifrost incidents` opens an incident for it.
  *
  * Run: npm run bench:rca-delay [-- --store <dir>] [-- --delay 100ms]   (writes bench/results/rca-delay.json)
  *   --store <dir>   reuse (or create once) the imported store there (bench:rca's); never modified
@@ -113,6 +114,8 @@ interface Row {
   rank: number | undefined;
   top3: string[];
   network: boolean;
+  /** An incident opened in the minutes of the delay: with the delayed service as its first cause, another first, or none. */
+  incident: 'first' | 'other' | 'none';
 }
 const rows: Row[] = [];
 const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-delay-'));
@@ -139,10 +142,13 @@ for (const service of only === undefined ? called : called.filter((s) => s === o
   c.closeSync();
   db.closeSync();
   const out = JSON.parse(bifrost(['rca', '--at', new Date(onsetMs).toISOString(), '--window', '3m', '--output', 'json', '--top', '50', '--data', dir])) as { candidates: { service: string; score: number; evidence: { signal: string }[] }[] };
+  // and whether incident detection opens one for it, in the minutes of the delay
+  const scan = JSON.parse(bifrost(['incidents', '--since', new Date(baseline.fromMs).toISOString(), '--until', new Date(untilMs).toISOString(), '--output', 'json', '--data', dir])) as { incidents: { detectedMs: number; causes: { service: string }[] }[] };
+  const incident = scan.incidents.find((x) => x.detectedMs > onsetMs && x.detectedMs <= untilMs + 60_000);
   if (only === undefined) rmSync(dir, { recursive: true, force: true });
   else process.stderr.write(`the delayed store is kept in ${dir}\n`);
   const i = out.candidates.findIndex((x) => x.service === service);
-  rows.push({ service, spansDelayed: added.size, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((x) => `${x.service} ${x.score.toFixed(2)}`), network: out.candidates[i]?.evidence.some((e) => e.signal === 'network') ?? false });
+  rows.push({ service, spansDelayed: added.size, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((x) => `${x.service} ${x.score.toFixed(2)}`), network: out.candidates[i]?.evidence.some((e) => e.signal === 'network') ?? false, incident: incident === undefined ? 'none' : incident.causes[0]?.service === service ? 'first' : 'other' });
   const r = rows.at(-1)!;
   process.stderr.write(`  ${service}: rank ${r.rank ?? '—'}\n`);
 }
@@ -152,9 +158,11 @@ if (temporary) rmSync(store, { recursive: true, force: true });
 const share = (k: number) => rows.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rows.length, 1);
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`\nSimulated network delay of ${delayMs} ms, one service at a time, from ${new Date(onsetMs).toISOString().slice(11, 19)} in the fault-free baseline (rca --window 3m)\n`);
-console.log(`${pad('delayed service', 30)} ${pad('spans', 6)} rank  network  top 3`);
-for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansDelayed), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.network ? 'yes' : 'no', 8)} ${r.top3.join(' · ')}`);
-const summary = { delayMs, onset: new Date(onsetMs).toISOString(), services: rows.length, top1: share(1), top3: share(3), top5: share(5), withNetworkEvidence: rows.filter((r) => r.network).length };
+console.log(`${pad('delayed service', 30)} ${pad('spans', 6)} rank  network  incident  top 3`);
+for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansDelayed), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.network ? 'yes' : 'no', 8)} ${pad(r.incident, 9)} ${r.top3.join(' · ')}`);
+const opened = rows.filter((r) => r.incident !== 'none').length;
+const summary = { delayMs, onset: new Date(onsetMs).toISOString(), services: rows.length, top1: share(1), top3: share(3), top5: share(5), withNetworkEvidence: rows.filter((r) => r.network).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the delayed service: ${summary.withNetworkEvidence})`);
+console.log(`incident detection: ${opened} of ${rows.length} delays opened an incident, ${summary.incidentsWithItFirst} with the delayed service as its first cause (the undelayed baseline opens none: bench:rca)`);
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), 'rca-delay.json'), JSON.stringify({ summary, rows }, null, 2));
