@@ -49,6 +49,8 @@ interface Row {
   rank: number | undefined;
   top3: string[];
   incident?: string;
+  /** The detected incident's first cause is the faulty service. */
+  incidentRight?: boolean;
   seconds: number;
 }
 const rows: Row[] = [];
@@ -71,7 +73,9 @@ const detected = faults.map((f) => {
   return incidents.find((i) => i.detectedMs >= t - NEAR_BEFORE && i.detectedMs <= t + NEAR_AFTER);
 });
 detected.forEach((d, i) => {
-  if (d !== undefined) rows[i]!.incident = d.id;
+  if (d === undefined) return;
+  rows[i]!.incident = d.id;
+  rows[i]!.incidentRight = d.causes[0]?.service === rows[i]!.service;
 });
 const baseline = baselineRange();
 const baselineIncidents = incidents.filter((i) => i.firstSymptomMs < baseline.toMs && i.detectedMs >= baseline.fromMs);
@@ -94,9 +98,9 @@ const byType = groups((r) => r.type);
 console.log('\nper service:', byService.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 console.log('per type:   ', byType.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 const recall = detected.filter((d) => d !== undefined).length / faults.length;
-const summary = { faults: faults.length, window, offset: offsetArg, incidents: incidents.length, detectionRecall: recall, baselineIncidents: baselineIncidents.length, baseline: { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() }, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
+const summary = { faults: faults.length, window, offset: offsetArg, incidents: incidents.length, detectionRecall: recall, incidentCauseRight: rows.filter((r) => r.incidentRight === true).length, baselineIncidents: baselineIncidents.length, baseline: { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() }, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (Nezha, FSE 2023, on 45 TrainTicket faults: 0.867 / 0.978)`);
-console.log(`incidents: ${incidents.length} found; detection recall ${recall.toFixed(3)} (an incident opened from 2 min before to 5 min after the injection: ${detected.filter((d) => d !== undefined).length} of ${faults.length}); ${baselineIncidents.length} in the fault-free baseline period ${summary.baseline.from.slice(11, 19)}–${summary.baseline.to.slice(11, 19)}`);
+console.log(`incidents: ${incidents.length} found; detection recall ${recall.toFixed(3)} (an incident opened from 2 min before to 5 min after the injection: ${detected.filter((d) => d !== undefined).length} of ${faults.length}), its first cause the faulty service for ${rows.filter((r) => r.incidentRight === true).length}; ${baselineIncidents.length} in the fault-free baseline period ${summary.baseline.from.slice(11, 19)}–${summary.baseline.to.slice(11, 19)}`);
 console.log(`rca ${summary.rcaSecondsMean.toFixed(2)} s per fault (CLI, including start-up)${importSeconds === undefined ? '' : `; import ${importSeconds.toFixed(1)} s`}`);
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), 'rca.json'), JSON.stringify({ summary, byService, byType, rows, incidents: incidents.map((i) => ({ id: i.id, detected: new Date(i.detectedMs).toISOString(), services: i.services, topCause: i.causes[0]?.service })) }, null, 2));

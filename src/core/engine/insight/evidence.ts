@@ -375,12 +375,16 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
         const ratio = b.refTotal / a.refTotal;
         if (ratio * config.flowRatioSpan < 1 || ratio > config.flowRatioSpan) continue;
         // in step: where the leader has records, the follower has about `ratio` times as many
+        // (the bucket just before the window may hold the start of the very fault: it is not judged)
         let inStep = 0;
+        let judged = 0;
         for (const [bucket, ca] of a.ref) {
+          if (bucket === fromMs - config.bucketMs) continue;
+          judged++;
           const cb = b.ref.get(bucket) ?? 0;
           if (Math.abs(cb - ca * ratio) <= 0.5 * ca * ratio + 1) inStep++;
         }
-        if (inStep < config.flowCoupling * a.ref.size) continue;
+        if (inStep < config.flowCoupling * judged) continue;
         let expected = 0;
         let seen = 0;
         const stopped: number[] = [];

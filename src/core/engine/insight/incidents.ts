@@ -176,9 +176,12 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
   }
 
   return groups.map((g) => {
-    // causes over the whole span, against the same kind of reference
-    const span = index.slice(g.first - input.referenceMs, input.reference === 'past' ? g.last : g.last + input.referenceMs);
-    const ranked = rankRootCauses(serviceEvidence({ window: { fromMs: g.first, toMs: g.last }, atMs: g.first, ...span, ...(input.mentions === undefined ? {} : { mentions: input.mentions }) }, config), graph, config).slice(0, 5);
+    // causes over the whole span and a minute on each side, against the same kind of reference:
+    // a fault may have begun within the minute before the first symptom, and show a minute after
+    // the last (where it is known yet). Not further: the next incident may follow closely.
+    const rankTo = g.last + b;
+    const span = index.slice(g.first - input.referenceMs, input.reference === 'past' ? rankTo : g.last + input.referenceMs);
+    const ranked = rankRootCauses(serviceEvidence({ window: { fromMs: g.first - b, toMs: rankTo }, atMs: g.first, ...span, ...(input.mentions === undefined ? {} : { mentions: input.mentions }) }, config), graph, config).slice(0, 5);
     const quietSince = g.last + config.quietMs;
     const resolved = input.reference === 'around' || quietSince <= (input.nowMs ?? Infinity);
     const timeline = [...g.timeline];

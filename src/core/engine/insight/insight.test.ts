@@ -136,6 +136,11 @@ describe('serviceEvidence', () => {
     // message comes before the other: a follower missing there alone has not stopped
     const edge = pair('api', -60, 10, 8, () => 8).map((r) => (r.bucketMs === T + 9 * M ? { ...r, count: r.templateId === 'api-done' ? 0 : 12 } : r));
     expect(serviceEvidence(world({ logs: edge }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
+    // a minute's scan right after the minute a fault began in: that minute (6 of 20) is not held
+    // against the pair's coupling, which an earlier incident (6 stopped minutes) left just at 90 %
+    const scan = pair('api', -60, 10, 20, (m) => (m >= -40 && m < -34 ? 0 : m === 3 ? 6 : m === 4 ? 0 : 20));
+    const minute = { ...world({ logs: scan }), window: { fromMs: T + 4 * M, toMs: T + 5 * M }, atMs: T + 4 * M };
+    expect(serviceEvidence(minute, C).find((e) => e.service === 'api')?.signals.find((x) => x.kind === 'flow')).toMatchObject({ onsetMs: T + 4 * M });
     // both stop together (less traffic), or the follower is seldom anyway: nothing
     expect(serviceEvidence(world({ logs: pair('api', -60, 10, 8, () => 8).map((r) => (r.bucketMs >= T + 2 * M ? { ...r, count: 0 } : r)) }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
     expect(serviceEvidence(world({ logs: pair('api', -60, 10, 8, (m) => (m % 3 === 0 && m < 0 ? 8 : 0)) }), C).find((e) => e.service === 'api')?.signals.some((x) => x.kind === 'flow') ?? false).toBe(false);
@@ -334,6 +339,18 @@ describe('detectIncidents', () => {
     expect(i!.timeline.map((e) => e.kind)).toEqual(['first-symptom', 'detected', 'symptom', 'resolved']);
     expect(i!.timeline[2]).toMatchObject({ service: 'api', timeMs: T + 3 * M });
     expect(incidentTimes(i!)).toEqual({ mttdMs: M, mttrMs: 3 * M + C.quietMs });
+  });
+
+  it('ranks an incident\'s causes from the minute before its first symptom: a stop that began within it is not blamed on a callee slow only later', () => {
+    // api's "done" stops from 3½ min (6 of 20 in minute 3, none in 4 and 5); db, which api calls, is slow in minutes 4 and 5
+    const pair = Array.from({ length: 70 }, (_, i) => i - 60).flatMap((m) => [
+      { service: 'api', templateId: 'start', template: 'a.Api#10 start <*>', severity: 9, bucketMs: T + m * M, count: 20 },
+      { service: 'api', templateId: 'done', template: 'a.Api#20 done <*>', severity: 9, bucketMs: T + m * M, count: m === 3 ? 6 : m === 4 || m === 5 ? 0 : 20 },
+    ]);
+    const slow = [4, 5].map((m) => ({ service: 'db', bucketMs: T + m * M, count: 100, errors: 0, p50Ms: 100, p90Ms: 200 }));
+    const [i] = detectIncidents(scanOf(world({ logs: pair, spans: slow }), 'around'), C);
+    expect(i).toMatchObject({ firstSymptomMs: T + 4 * M });
+    expect(i!.causes.slice(0, 2).map((c) => c.service)).toEqual(['api', 'db']);
   });
 
   it('a second burst after a quiet period, or of an unrelated service, is another incident', () => {
