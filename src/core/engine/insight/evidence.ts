@@ -54,8 +54,8 @@ function codeLocationOf(template: string): string | undefined {
   return isCodeLocation(first) ? first : undefined;
 }
 
-/** `names` as a person reads them: a, b and c; the first four and how many more. */
-function names(list: readonly string[]): string {
+/** Names as a person reads them: all of up to four, else the first four and how many more. */
+export function names(list: readonly string[]): string {
   return list.length <= 4 ? list.join(', ') : `${list.slice(0, 4).join(', ')} and ${list.length - 4} more`;
 }
 
@@ -75,11 +75,12 @@ interface CallPath {
 /**
  * Calls that spend far longer outside their callee than usual: the caller's span less the
  * callee's, per bucket (the median), against the slow end of its reference buckets (less the
- * slowest trimTop of them). That time is
- * the network both ways and a request waiting before the callee took it up, so it belongs to one
- * end of the path, not to the callers above it: to the end more of whose other paths slowed too
- * (a service whose network or CPU is starved slows all its calls, in and out), the one with more
- * slowed paths on a tie, and else the callee. Asynchronous paths (the callee outlasts its caller) say nothing.
+ * slowest trimTop of them). That time is the network both ways and a request waiting before the
+ * callee took it up, so it belongs to one end of the path, not to the callers above it: to the
+ * end more of whose other paths slowed too (a service whose network or CPU is starved slows all
+ * its calls, in and out), the one with more slowed paths on a tie, and else the callee. The
+ * paths a service takes pool their calls. Asynchronous paths (the callee outlasts its caller)
+ * say nothing.
  */
 function callSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
   const { fromMs, toMs } = input.window;

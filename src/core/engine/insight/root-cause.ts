@@ -1,5 +1,5 @@
 import type { ServiceEvidence, Signal } from './evidence.js';
-import { combineSignals } from './evidence.js';
+import { combineSignals, names } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
 import type { ServiceGraph } from './service-graph.js';
 
@@ -17,9 +17,6 @@ export interface RootCauseCandidate {
   explainedBy: string[];
 }
 
-function list(names: readonly string[]): string {
-  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
-}
 
 /**
  * How strongly each service was in trouble when a symptom began: its signals abnormal in the
@@ -102,10 +99,10 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
     const ownLeft = explainedBy.length === 0 && named.size === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
     const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
     const reasons = e.signals.slice(0, 3).map((s) => s.reason);
-    if (explained.length > 0) reasons.push(`explains the symptoms of ${list(explained.map((x) => x.service))}, which call it`);
-    if (explainedBy.length > 0) reasons.push(`it calls ${list(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
+    if (explained.length > 0) reasons.push(`explains the symptoms of ${names(explained.map((x) => x.service))}, which call it`);
+    if (explainedBy.length > 0) reasons.push(`it calls ${names(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
     const namedOnly = [...named].filter((n) => !explainedBy.some((d) => d.service === n));
-    if (namedOnly.length > 0) reasons.push(`its records name ${list(namedOnly)}: its symptoms may come from there`);
+    if (namedOnly.length > 0) reasons.push(`its records name ${names(namedOnly)}: its symptoms may come from there`);
     out.push({ service: e.service, score, reasons, signals: e.signals, explains: explained.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });
   }
   // own evidence breaks ties, then the name (deterministic)
