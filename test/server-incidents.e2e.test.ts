@@ -178,6 +178,13 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     const total = (x: typeof red) => x.operations.reduce((a, o) => a + o.points.reduce((b, p) => b + p.spans, 0), 0);
     expect(total(perService)).toBe(total(red));
     expect((await api('/red?per=pod')).status).toBe(400);
+    // the call paths of a service, with the time spent outside the callee
+    const calls = (await (await api('/calls?service=ts-basic-service&from=2023-01-29T09:00:00Z&to=2023-01-29T09:10:00Z')).json()) as { paths: { caller: string; callee: string; points: { time: string; calls: number; gapMs: number }[] }[] };
+    expect(calls.paths.some((p) => p.caller === 'ts-travel-service' && p.callee === 'ts-basic-service')).toBe(true);
+    expect(calls.paths.some((p) => p.caller === 'ts-basic-service' && p.callee === 'ts-station-service')).toBe(true);
+    expect(calls.paths.every((p) => (p.caller === 'ts-basic-service' || p.callee === 'ts-basic-service') && p.points.every((x) => x.calls > 0 && Number.isFinite(x.gapMs) && x.time.startsWith('2023-01-29T09:0')))).toBe(true);
+    expect((await api('/calls')).status).toBe(400);
+    expect((await api('/calls?service=x&from=2023-01-29T09:00:00Z&to=2023-01-30T09:00:00Z&step=1')).status).toBe(400);
 
     // bad input: named, not a crash
     expect((await api('/incidents/inc_nope')).status).toBe(404);

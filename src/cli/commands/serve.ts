@@ -68,13 +68,13 @@ export function serveCommand(ctx: CliContext): Command {
 Endpoints (one listener):
   POST /v1/metrics, /v1/logs, /v1/traces   OTLP/HTTP, protobuf or JSON, gzip accepted
   GET  /api/v1/findings     findings with reasons: metric anomalies, error bursts, new and rare messages,
-                            latency shifts, span error rates, cluster changes (?from&to&kind&limit&cursor)
+                            latency shifts, call delays, span error rates, cluster changes (?from&to&kind&limit&cursor)
   GET  /api/v1/metrics/points?name=…   stored points of a metric
   GET  /api/v1/logs, /api/v1/templates, /api/v1/traces/:id, /api/v1/spans, /api/v1/services
   GET  /api/v1/incidents[/:id[/timeline|/graph]]   incidents with ranked causes; POST …/acknowledge, …/resolve
   POST /api/v1/incidents/scan   look for incidents in stored data of a past period (after bifrost import)
-  GET  /api/v1/rca?at=…, /api/v1/graph, /api/v1/red, /api/v1/mttr   root causes, service graph with
-                            RED and shifts, RED per operation, MTTD/MTTR
+  GET  /api/v1/rca?at=…, /api/v1/graph, /api/v1/red, /api/v1/calls, /api/v1/mttr   root causes, service graph with
+                            RED and shifts, RED per operation, a service's call paths, MTTD/MTTR
   POST /api/v1/incidents/:id/explain   the model's explanation citing the evidence (--llm; SSE with
                             Accept: text/event-stream); GET …/explanations: recorded answers (A/B)
   GET  /api/v1/llm          the model behind explanations: provider, model, reachable, models offered

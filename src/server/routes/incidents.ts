@@ -179,6 +179,21 @@ export function incidentRoutes(ctx: ServerContext) {
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges: withShift };
     });
 
+    app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/calls', { schema: { tags: ['traces'], summary: "The call paths to and from a service over time: calls per step, failed calls, and the median time a call spent outside its callee's span (the caller's span less the callee's: the network both ways, a request waiting to be taken up), the series behind 'network' evidence (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] } } }, async (req) => {
+      const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
+      if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
+      const rows = await ctx.store.edgeStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000 });
+      const paths = new Map<string, { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }>();
+      for (const r of rows) {
+        if (r.caller !== req.query.service && r.callee !== req.query.service) continue;
+        const key = `${r.caller}\u0000${r.callee}`;
+        let p = paths.get(key);
+        if (p === undefined) paths.set(key, (p = { caller: r.caller, callee: r.callee, points: [] }));
+        p.points.push({ time: new Date(r.bucketMs).toISOString(), calls: r.calls, errors: r.errors, gapMs: r.gapP50Ms });
+      }
+      return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), step: req.query.step, paths: [...paths.values()] };
+    });
+
     app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });

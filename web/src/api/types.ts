@@ -74,6 +74,14 @@ export interface Red {
   operations: { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }[];
 }
 
+/** GET /api/v1/calls: the call paths to and from a service, with the median time a call spent outside its callee. */
+export interface CallPaths {
+  from: string;
+  to: string;
+  step: number;
+  paths: { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }[];
+}
+
 /** GET /api/v1/metrics: one metric name. */
 export interface MetricName {
   name: string;

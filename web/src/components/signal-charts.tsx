@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import type { EvidenceItem, Finding, MetricName } from '../api/types.js';
 import type { ChartSeries } from '../logic/chart.js';
-import { redSeries, stepFor, zeroFill } from '../logic/chart.js';
+import { callSeries, redSeries, stepFor, zeroFill } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import type { ChartMark } from './time-chart.js';
 import { TimeChart } from './time-chart.js';
@@ -11,7 +11,7 @@ import { useLoad } from './use-load.js';
 type Range = { fromMs: number; toMs: number };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The series behind one piece of evidence over a range: a template's records, the service's p90 or errors, the metric of an anomaly. */
+/** The series behind one piece of evidence over a range: a template's records, the service's p90 or errors, its slowed call paths, the metric of an anomaly. */
 async function evidenceSeries(item: EvidenceItem, service: string, range: Range): Promise<{ series: ChartSeries[]; unit: string; title: string; moment?: number }> {
   const step = stepFor(range.toMs - range.fromMs, 120);
   const span = { from: iso(range.fromMs), to: iso(range.toMs) };
@@ -29,6 +29,11 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
     if (ref.type === 'latency') return { series: latency, unit: ' ms', title: `${service}: span duration p90 and p50 per ${step} s` };
     return { series: counts, unit: '', title: `${service}: spans and failed spans per ${step} s` };
   }
+  if (ref.type === 'calls') {
+    // the slowed paths: the median time their calls spent outside the callee, per step
+    const c = await api.calls({ service, ...span, step });
+    return { series: callSeries(c.paths, service, ref.peers), unit: ' ms', title: `${service}: time calls spent outside the callee (median per ${step} s)` };
+  }
   if (ref.type === 'finding') {
     const m = await api.metricSeries({ name: ref.metric, service, ...span, step, limit: 4 });
     return { series: m.series.map((s) => ({ label: s.resource.pod ?? s.resource.service ?? s.labels, points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), unit: '', title: `${service}: ${ref.metric} (avg per ${step} s)`, moment: ref.timeMs };
@@ -37,7 +42,7 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
 }
 
 /** Whether a piece of evidence has a series to chart (changes are moments on the timeline instead). */
-export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'finding';
+export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'calls' || item.ref.type === 'finding';
 
 /** The chart of one piece of evidence around an incident, its abnormal window shaded (and the anomalous point marked). */
 export function EvidenceChart({ item, service, range, window }: { item: EvidenceItem; service: string; range: Range; window: Range }) {

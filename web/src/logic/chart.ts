@@ -72,6 +72,13 @@ export function axisTimes(splitsSec: readonly number[]): string[] {
   });
 }
 
+/** The call paths of /api/v1/calls between `service` and `peers` (a network signal's), as one series each: the median time outside the callee. */
+export function callSeries(paths: readonly { caller: string; callee: string; points: readonly { time: string; gapMs: number }[] }[], service: string, peers: readonly string[]): ChartSeries[] {
+  return paths
+    .filter((p) => (p.caller === service && peers.includes(p.callee)) || (p.callee === service && peers.includes(p.caller)))
+    .map((p) => ({ label: `${p.caller} → ${p.callee}`, points: p.points.map((x) => ({ tMs: Date.parse(x.time), v: x.gapMs })) }));
+}
+
 /** RED points of /api/v1/red as two charts' series: spans and failed spans (zero-filled counts), and p90 and p50 duration. */
 export function redSeries(points: readonly { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[], range: { fromMs: number; toMs: number; stepMs: number }): { counts: ChartSeries[]; latency: ChartSeries[] } {
   const at = (p: { time: string }) => Date.parse(p.time);

@@ -3,7 +3,7 @@ import { apiUrl, parseSseBlock } from '../api/client.js';
 import type { ServiceHealth } from '../api/types.js';
 import { causalChain } from './causal.js';
 import { withCitations } from './citations.js';
-import { alignSeries, axisTimes, incidentChartRange, redSeries, stepFor, zeroFill } from './chart.js';
+import { alignSeries, axisTimes, callSeries, incidentChartRange, redSeries, stepFor, zeroFill } from './chart.js';
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
@@ -174,6 +174,20 @@ describe('chart arithmetic', () => {
     const r = redSeries([{ time: '1970-01-01T00:01:00.000Z', spans: 10, errors: 2, p50Ms: 5, p90Ms: 9 }], { fromMs: 0, toMs: 180_000, stepMs: 60_000 });
     expect(r.counts.map((s) => [s.label, s.points.map((p) => p.v)])).toEqual([['spans', [0, 10, 0]], ['failed', [0, 2, 0]]]);
     expect(r.latency.map((s) => [s.label, s.points.map((p) => [p.tMs, p.v])])).toEqual([['p90 ms', [[60_000, 9]]], ['p50 ms', [[60_000, 5]]]]);
+  });
+  it('a network signal\'s call paths as one series each: those between the service and its peers, in or out', () => {
+    const pt = (gapMs: number) => [{ time: '1970-01-01T00:01:00.000Z', calls: 5, errors: 0, gapMs }];
+    const paths = [
+      { caller: 'web', callee: 'api', points: pt(120) },
+      { caller: 'api', callee: 'db', points: pt(110) },
+      { caller: 'api', callee: 'cache', points: pt(3) },
+      { caller: 'db', callee: 'web', points: pt(1) },
+    ];
+    expect(callSeries(paths, 'api', ['db', 'web']).map((s) => [s.label, s.points])).toEqual([
+      ['web → api', [{ tMs: 60_000, v: 120 }]],
+      ['api → db', [{ tMs: 60_000, v: 110 }]],
+    ]);
+    expect(callSeries([], 'api', ['db'])).toEqual([]);
   });
   it('time-axis labels in UTC, with the date where it starts and where the day changes', () => {
     const t = Date.UTC(2023, 0, 29, 23, 50) / 1000;

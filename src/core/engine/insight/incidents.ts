@@ -31,7 +31,7 @@ export interface IncidentScanInput {
   nowMs?: number;
   /**
    * When given, receives the findings behind abnormal minutes (error bursts, new messages,
-   * latency shifts, span error rates), one per service, signal and minute.
+   * latency shifts, call delays, span error rates), one per service, signal and minute.
    */
   findingsOut?: Finding[];
 }
