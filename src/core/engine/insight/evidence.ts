@@ -136,7 +136,7 @@ function callSignals(input: EvidenceInput, config: InsightConfig): { service: st
     // the slowed paths' calls count together: each path is another witness of the same delay
     const calls = list.reduce((a, p) => a + p.calls, 0);
     const score = ((config.networkWeight * list.reduce((a, p) => a + p.slowness, 0)) / all) * (1 - Math.exp(-calls / config.spanCountScale)) * proximity(when.onsetMs!, input, config);
-    const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, on ${list.length} of its ${all} call paths: a network delay, or requests waiting to be taken up`;
+    const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, ${all === 1 ? 'on its only call path' : list.length === all ? `on all ${all} of its call paths` : `on ${list.length} of its ${all} call paths`}: a network delay, or requests waiting to be taken up`;
     out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls }, ...when } });
   }
   return out;

@@ -167,7 +167,7 @@ describe('serviceEvidence', () => {
     const ev = serviceEvidence({ ...world({}, ['web', 'api', 'auth', 'code', 'db']), calls: net }, C);
     expect(ev.map((e) => e.service)).toEqual(['code']);
     expect(ev[0]!.signals[0]).toMatchObject({ kind: 'network', onsetMs: T + 2 * M, ref: { type: 'calls', peers: ['auth'], gapMs: 150, usualGapMs: 4 } });
-    expect(ev[0]!.signals[0]!.reason).toBe('calls from auth spent up to 150 ms outside its spans (median per 1 min), 37.5× the usual 4 ms at most, on 1 of its 1 call paths: a network delay, or requests waiting to be taken up');
+    expect(ev[0]!.signals[0]!.reason).toBe('calls from auth spent up to 150 ms outside its spans (median per 1 min), 37.5× the usual 4 ms at most, on its only call path: a network delay, or requests waiting to be taken up');
     // a service whose own calls slowed (its network, its CPU) takes them, not the leaves it shares them with
     const own = [...calls('web', 'api', slowFrom2), ...calls('api', 'db', slowFrom2), ...calls('api', 'cache', slowFrom2), ...calls('api', 'queue'), ...calls('web', 'auth')];
     const [api, ...rest] = serviceEvidence({ ...world({}, ['web', 'api', 'db', 'cache', 'queue', 'auth']), calls: own }, C);
