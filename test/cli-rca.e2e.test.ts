@@ -141,5 +141,8 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     const imp = await runCli(['import', '--format', 'nezha', notNezha, '--data', empty]);
     expect(imp.code).toBe(2);
     expect(imp.stderr).toMatch(/no log\/, trace\/ or metric\/ folder \(expected the Nezha layout/);
+    // --help names every kind of evidence a candidate can carry
+    const help = (await runCli(['rca', '--help'])).stdout;
+    for (const kind of ['log', 'flow', 'named', 'latency', 'errors', 'network', 'metric', 'change']) expect(help).toMatch(new RegExp(`(^|  )${kind}  `, 'm'));
   });
 });

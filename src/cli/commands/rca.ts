@@ -48,10 +48,17 @@ export function rcaCommand(ctx: CliContext): Command {
     .addOption(new Option('--output <format>', 'text for people, json for programs').choices(['text', 'json']).default('text'));
   cmd.addHelpText('after', `
 Each service's own evidence in the window is measured against its usual behaviour in the
-reference: log templates far above their usual rate (new error messages above all), p90 span
-latency and span errors above their usual level, metric anomalies found at ingest. The service
-graph from the traces then moves the ranking: a service that abnormal callers depend on explains
-their symptoms and rises; one whose abnormal callee could explain its own symptoms sinks.
+reference (the kind of each is the "signal" of --output json):
+  log      log templates far above their usual rate (new error messages above all)
+  flow     a line of code that always follows another stopped while the other went on
+  named    others' errors name it ("No instances available for …") and it went silent
+  latency  p90 span duration above its usual level;  errors  span errors above their usual ratio
+  network  calls to and from it spent far longer outside the called span (network delay,
+           requests waiting: a starved network or CPU)
+  metric   anomalies found at ingest;  change  a rollout, restart or OOM kill shortly before
+The service graph from the traces then moves the ranking: a service that abnormal callers
+depend on explains their symptoms and rises; one whose abnormal callee could explain its own
+symptoms (in the minute they began, and as far as the callee's slowness adds up) sinks.
 
 Examples:
   bifrost import --format nezha ../shared/data/nezha-trainticket --data ./nezha
