@@ -22,6 +22,13 @@ function rangeParams(from: string | undefined, to: string | undefined, defaultMs
   return { fromMs, toMs };
 }
 
+/** The range of a series over time (default: the last hour), refused beyond 10,000 steps. */
+function seriesRange(q: { from?: string; to?: string; step: number }): { fromMs: number; toMs: number } {
+  const r = rangeParams(q.from, q.to, 3_600_000);
+  if ((r.toMs - r.fromMs) / (q.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
+  return r;
+}
+
 const incidentsQuery = { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] }, from: FROM, to: TO, ...PAGE } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -180,8 +187,7 @@ export function incidentRoutes(ctx: ServerContext) {
     });
 
     app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/calls', { schema: { tags: ['traces'], summary: "The call paths to and from a service over time: calls per step, failed calls, and the median time a call spent outside its callee's span (the caller's span less the callee's: the network both ways, a request waiting to be taken up), the series behind 'network' evidence (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] } } }, async (req) => {
-      const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
-      if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
+      const { fromMs, toMs } = seriesRange(req.query);
       const rows = await ctx.store.edgeStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000 });
       const paths = new Map<string, { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }>();
       for (const r of rows) {
@@ -195,8 +201,7 @@ export function incidentRoutes(ctx: ServerContext) {
     });
 
     app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {
-      const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
-      if ((toMs - fromMs) / (req.query.step * 1000) > 10_000) throw new AppError('INPUT.BAD_OPTION', 'more than 10,000 steps: use a larger step or a shorter range', { field: 'step' });
+      const { fromMs, toMs } = seriesRange(req.query);
       const window = { fromMs, toMs, bucketMs: req.query.step * 1000 };
       const service = req.query.service;
       const rows =

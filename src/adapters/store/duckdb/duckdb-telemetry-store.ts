@@ -120,6 +120,15 @@ class Where {
 }
 
 /** One open database file, shared by the stores built on it (one process owns the file). */
+/**
+ * Calls between services, as SQL: `s` holds the spans that match `where`, and CALL_PAIRS pairs
+ * each span `c` with its parent `p` of another service (both in `s`).
+ */
+function crossServiceCalls(where: string): string {
+  return `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, start_ms, end_ms - start_ms AS duration FROM spans WHERE ${where})`;
+}
+const CALL_PAIRS = `FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id WHERE c.parent_span_id <> '' AND p.service <> c.service`;
+
 export interface DuckDbHandle {
   readonly conn: DuckDBConnection;
   /** Runs fn after every earlier call: transactions on one connection must not interleave. */
@@ -438,10 +447,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         const w = new Where(tenant);
         w.range('start_ms', q.fromMs, q.toMs);
         const r = await conn.runAndReadAll(
-          `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, end_ms - start_ms AS duration FROM spans WHERE ${w.sql})
-           SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(c.duration, 0.9)
-           FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-           WHERE c.parent_span_id <> '' AND p.service <> c.service GROUP BY 1, 2 ORDER BY 1, 2`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(c.duration, 0.9) ${CALL_PAIRS} GROUP BY 1, 2 ORDER BY 1, 2`,
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), calls: Number(row[2]), errors: Number(row[3]), p90Ms: Number(row[4]) }));
@@ -455,10 +461,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.range('start_ms', q.fromMs, q.toMs);
         w.values.bucket = q.bucketMs;
         const r = await conn.runAndReadAll(
-          `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, start_ms, end_ms - start_ms AS duration FROM spans WHERE ${w.sql})
-           SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5)
-           FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-           WHERE c.parent_span_id <> '' AND p.service <> c.service GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5) ${CALL_PAIRS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]) }));

@@ -26,7 +26,6 @@ function discrete(sorted: readonly number[], q: number): number {
   return sorted[Math.floor((sorted.length - 1) * q)]!;
 }
 
-/** RED per service, operation (or '' for all) and bucket, in the stores' order. */
 /** Spans of [fromMs, toMs) whose parent (also in it) belongs to another service. */
 function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: number }): Generator<{ caller: string; callee: string; parent: Span; child: Span }> {
   const inRange = spans.filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
@@ -40,6 +39,7 @@ function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: n
   }
 }
 
+/** RED per service, operation (or '' for all) and bucket, in the stores' order. */
 function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string): OperationStats[] {
   const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; durations: number[] }>();
   for (const sp of spans) {
