@@ -120,7 +120,11 @@ interface Row {
 const rows: Row[] = [];
 const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-delay-'));
 const only = arg('--only');
-for (const service of only === undefined ? called : called.filter((s) => s === only)) {
+if (only !== undefined && !called.includes(only)) {
+  process.stderr.write(`--only ${only}: not a service called by another in those minutes; one of: ${called.join(', ')}\n`);
+  process.exit(2);
+}
+for (const service of only === undefined ? called : [only]) {
   const added = delayed(spans, service, delayMs);
   const dir = join(work, service);
   mkdirSync(dir);

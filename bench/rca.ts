@@ -13,6 +13,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDuration } from '../src/core/domain/time-text.js';
 import { workloadOf } from '../src/core/domain/workload.js';
 import { baselineRange, bifrost, nezhaData as data, nezhaStore } from './nezha.js';
 import { resultsDir } from './paths.js';
@@ -28,12 +29,15 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
-const keep = arg('--store');
-const { store, temporary, importSeconds } = nezhaStore(keep);
-
-const faults: Fault[] = Object.values(JSON.parse(readFileSync(join(data, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
+// the options are checked before anything is imported or run
 const window = arg('--window') ?? '10m';
 const reference = arg('--reference');
+for (const [name, value] of [['--window', window], ['--reference', reference]] as const) {
+  if (value !== undefined && parseDuration(value) === undefined) {
+    process.stderr.write(`${name} ${value}: expected a duration such as 30s, 10m, 2h or 1d\n`);
+    process.exit(2);
+  }
+}
 const offsetArg = arg('--offset') ?? '0s';
 const offsetMatch = /^([+-]?\d+)(s|m)$/.exec(offsetArg);
 if (offsetMatch === null) {
@@ -41,6 +45,10 @@ if (offsetMatch === null) {
   process.exit(2);
 }
 const offsetMs = Number(offsetMatch[1]) * (offsetMatch[2] === 'm' ? 60_000 : 1000);
+
+const keep = arg('--store');
+const { store, temporary, importSeconds } = nezhaStore(keep);
+const faults: Fault[] = Object.values(JSON.parse(readFileSync(join(data, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
 const injected = (f: Fault) => Date.parse(`${f.inject_time.replace(' ', 'T')}Z`);
 interface Row {
   at: string;
