@@ -1,0 +1,215 @@
+/**
+ * Simulated faults on the Nezha TrainTicket traces, of the two kinds that make up most of the
+ * day Nezha's public fault list holds back (network delays and CPU contention, on services with
+ * no fault in ../shared): one service at a time, from the middle of the fault-free baseline
+ * period, then `bifrost rca` (the real CLI) is asked where that service ranks.
+ *
+ * `--fault delay` (bench:rca-delay) delays every packet the service sends, as `tc netem` or
+ * ChaosBlade's pod-network delay do on a pod's interface: a call to the service ends `--delay`
+ * later (its response is late), a call it makes (to another service, or a database statement or
+ * commit of its own) ends `--delay` later (its request is late).
+ *
+ * `--fault cpu` (bench:rca-cpu) starves the service of CPU as a cgroup quota does: a span of the
+ * service's own is held up one scheduling period (`--stall`, 100 ms, the CFS period) with odds
+ * `--share` (0.5), and so is a request to it before it is taken up. In the two real CPU faults of
+ * ../shared the service's entry spans went from about 10 ms to 300–500 ms (several of its spans
+ * stalled in turn) and calls to it began ~60 ms after their callers' spans (2 ms usually), so
+ * the default is the milder case.
+ *
+ * Either is applied to the spans of a copy of the imported store, and every span above lengthens
+ * by what its children gained (calls in sequence; a child that outlasts its parent is
+ * asynchronous work, which the parent does not wait for). Span starts, logs and metrics are left
+ * as they were: a real fault would also show in the callers' timeouts and the pod's metrics, so
+ * this is the harder case. It measures the trace evidence alone: the rank `rca` gives the faulty
+ * service, and whether `bifrost incidents` opens an incident for it.
+ *
+ * Run: npm run bench:rca-delay [-- --store <dir>] [-- --delay 100ms]   (writes bench/results/rca-delay.json)
+ *      npm run bench:rca-cpu [-- --store <dir>] [-- --stall 100ms --share 0.5]   (bench/results/rca-cpu.json)
+ *   --store <dir>    reuse (or create once) the imported store there (bench:rca's); never modified
+ *   --fault <kind>   delay or cpu
+ *   --delay <N ms>   delay: added to each packet the service sends (default 100 ms)
+ *   --stall <N ms>   cpu: how long a starved span is held up (default 100 ms)
+ *   --share <0..1>   cpu: the odds that a span of the service is held up (default 0.5)
+ *   --only <service> this service alone, and keep its changed store (printed) to look into
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { baselineRange, bifrost, nezhaStore } from './nezha.js';
+import { resultsDir } from './paths.js';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+};
+const millis = (name: string): number => {
+  const text = arg(name) ?? '100ms';
+  const m = /^(\d+)ms$/.exec(text);
+  return m === null ? fail(`${name} ${text}: expected a whole number of milliseconds, e.g. 100ms`) : Number(m[1]);
+};
+const fault = arg('--fault') ?? 'delay';
+if (fault !== 'delay' && fault !== 'cpu') fail(`--fault ${fault}: expected delay (a network delay) or cpu (CPU contention)`);
+const delayMs = millis('--delay');
+const stallMs = millis('--stall');
+const shareText = arg('--share') ?? '0.5';
+const share = Number(shareText);
+if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(shareText) || share <= 0) fail(`--share ${shareText}: expected the odds a span is held up, above 0 and at most 1, e.g. 0.5`);
+
+interface SpanRow {
+  key: string;
+  traceId: string;
+  spanId: string;
+  parent: string;
+  service: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** A leaf span of a service's own that goes over its network: a database statement or commit. */
+const OUTBOUND = /^(SELECT|INSERT|UPDATE|DELETE|REPLACE|CALL)\b|commit/i;
+
+/** The time a fault adds to a span itself (not through its children): child is the span's own child, when it has one in question. */
+type OwnTime = (span: SpanRow, child: SpanRow | undefined, parent: SpanRow | undefined, childCount: number) => number;
+
+/** A network delay of `delay` ms on every packet `service` sends. */
+const networkDelay = (service: string, delay: number): OwnTime => (s, c, parent, childCount) => {
+  // the service's response to a caller, or its request to another service, is late
+  if (c !== undefined) return (s.service !== service && c.service === service) || (s.service === service && c.service !== service) ? delay : 0;
+  // its own database statements: the request is late
+  return s.service === service && childCount === 0 && parent?.service === service && OUTBOUND.test(s.name) ? delay : 0;
+};
+
+/** A number in [0, 1) fixed by the text (FNV-1a): which spans a simulated CPU starvation holds up, the same on every run. */
+function odds(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 2 ** 32;
+}
+
+/**
+ * CPU starvation of `service`: each of its spans is held up `stall` ms with odds `share`, and so
+ * is a request to it before it is taken up (its caller waits; in the real CPU faults the calls
+ * to the starved service began ~60 ms after their callers' did, where they usually take 2 ms).
+ */
+const cpuStarvation = (service: string, stall: number, share: number): OwnTime => (s, c) => {
+  if (c === undefined) return s.service === service && odds(s.key) < share ? stall : 0;
+  return s.service !== service && c.service === service && odds(`${c.key}/waiting`) < share ? stall : 0;
+};
+
+/** How much longer each span lasts under a fault: its own added time and what its synchronous children gained. */
+function lengthened(spans: readonly SpanRow[], own: OwnTime): Map<string, number> {
+  const byKey = new Map(spans.map((s) => [s.key, s]));
+  const children = new Map<string, SpanRow[]>();
+  for (const s of spans) {
+    const p = `${s.traceId}/${s.parent}`;
+    if (!byKey.has(p)) continue;
+    let l = children.get(p);
+    if (l === undefined) children.set(p, (l = []));
+    l.push(s);
+  }
+  const added = new Map<string, number>();
+  const visit = (s: SpanRow): number => {
+    const known = added.get(s.key);
+    if (known !== undefined) return known;
+    const kids = children.get(s.key) ?? [];
+    let total = own(s, undefined, byKey.get(`${s.traceId}/${s.parent}`), kids.length);
+    for (const c of kids) {
+      // a child that outlasts its parent is asynchronous work: the parent does not wait for it
+      if (c.endMs > s.endMs) continue;
+      total += own(s, c, undefined, kids.length) + visit(c);
+    }
+    added.set(s.key, total);
+    return total;
+  };
+  // every span, asynchronous children included (their parents skipped them)
+  for (const s of spans) visit(s);
+  for (const [k, v] of added) if (v === 0) added.delete(k);
+  return added;
+}
+
+const { store, temporary } = nezhaStore(arg('--store'));
+const baseline = baselineRange();
+// the fault begins a minute into the baseline, in a minute of its own: the window of 3 minutes
+// around it holds the baseline alone (the next fault is injected 08:52:06)
+const onsetMs = Math.ceil((baseline.fromMs + 30_000) / 60_000) * 60_000;
+const untilMs = baseline.toMs + 1;
+const source = await DuckDBInstance.create(join(store, 'bifrost.duckdb'), { access_mode: 'READ_ONLY' });
+const conn = await source.connect();
+const reader = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, coalesce(service, ''), name, start_ms, end_ms FROM spans WHERE tenant = 'default' AND start_ms >= $from AND start_ms < $to`, { from: onsetMs, to: untilMs });
+const spans: SpanRow[] = reader.getRows().map((r) => ({ key: `${String(r[0])}/${String(r[1])}`, traceId: String(r[0]), spanId: String(r[1]), parent: String(r[2]), service: String(r[3]), name: String(r[4]), startMs: Number(r[5]), endMs: Number(r[6]) }));
+conn.closeSync();
+source.closeSync();
+
+// a delay: every service that another calls in those minutes (a delay on it is visible in its
+// calls); CPU starvation: every service with spans
+const keyed = new Map(spans.map((s) => [s.key, s]));
+const services = [...new Set(spans.filter((s) => { const p = keyed.get(`${s.traceId}/${s.parent}`); return s.service !== '' && (fault === 'cpu' || (p !== undefined && p.service !== s.service)); }).map((s) => s.service))].sort();
+const what = fault === 'delay' ? `network delay of ${delayMs} ms` : `CPU starvation (${stallMs} ms stalls on ${share} of its spans)`;
+process.stderr.write(`${spans.length} spans from ${new Date(onsetMs).toISOString()} to ${new Date(untilMs).toISOString()}; a ${what} on each of ${services.length} services in turn\n`);
+
+interface Row {
+  service: string;
+  spansChanged: number;
+  rank: number | undefined;
+  top3: string[];
+  /** The kinds of evidence rca gave the faulty service (latency, network, …). */
+  signals: string[];
+  /** An incident opened in the minutes of the fault: with the faulty service as its first cause, another first, or none. */
+  incident: 'first' | 'other' | 'none';
+}
+const rows: Row[] = [];
+const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
+const only = arg('--only');
+if (only !== undefined && !services.includes(only)) fail(`--only ${only}: not a service ${fault === 'delay' ? 'called by another' : 'with spans'} in those minutes; one of: ${services.join(', ')}`);
+for (const service of only === undefined ? services : [only]) {
+  const added = lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : cpuStarvation(service, stallMs, share));
+  const dir = join(work, service);
+  mkdirSync(dir);
+  copyFileSync(join(store, 'bifrost.duckdb'), join(dir, 'bifrost.duckdb'));
+  const db = await DuckDBInstance.create(join(dir, 'bifrost.duckdb'));
+  const c = await db.connect();
+  await c.run('CREATE TABLE added (trace_id VARCHAR, span_id VARCHAR, ms DOUBLE)');
+  const appender = await c.createAppender('added');
+  for (const [key, ms] of added) {
+    const [traceId, spanId] = key.split('/') as [string, string];
+    appender.appendVarchar(traceId);
+    appender.appendVarchar(spanId);
+    appender.appendDouble(ms);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await c.run(`UPDATE spans SET end_ms = spans.end_ms + added.ms FROM added WHERE spans.tenant = 'default' AND spans.trace_id = added.trace_id AND spans.span_id = added.span_id`);
+  await c.run('DROP TABLE added');
+  c.closeSync();
+  db.closeSync();
+  const out = JSON.parse(bifrost(['rca', '--at', new Date(onsetMs).toISOString(), '--window', '3m', '--output', 'json', '--top', '50', '--data', dir])) as { candidates: { service: string; score: number; evidence: { signal: string }[] }[] };
+  // and whether incident detection opens one for it, in the minutes of the fault
+  const scan = JSON.parse(bifrost(['incidents', '--since', new Date(baseline.fromMs).toISOString(), '--until', new Date(untilMs).toISOString(), '--output', 'json', '--data', dir])) as { incidents: { detectedMs: number; causes: { service: string }[] }[] };
+  const incident = scan.incidents.find((x) => x.detectedMs > onsetMs && x.detectedMs <= untilMs + 60_000);
+  if (only === undefined) rmSync(dir, { recursive: true, force: true });
+  else process.stderr.write(`the changed store is kept in ${dir}\n`);
+  const i = out.candidates.findIndex((x) => x.service === service);
+  rows.push({ service, spansChanged: added.size, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((x) => `${x.service} ${x.score.toFixed(2)}`), signals: [...new Set(out.candidates[i]?.evidence.map((e) => e.signal) ?? [])], incident: incident === undefined ? 'none' : incident.causes[0]?.service === service ? 'first' : 'other' });
+  const r = rows.at(-1)!;
+  process.stderr.write(`  ${service}: rank ${r.rank ?? '—'}\n`);
+}
+if (only === undefined) rmSync(work, { recursive: true, force: true });
+if (temporary) rmSync(store, { recursive: true, force: true });
+
+const within = (k: number) => rows.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rows.length, 1);
+const pad = (s: string, n: number) => s.padEnd(n);
+console.log(`\nSimulated ${what}, one service at a time, from ${new Date(onsetMs).toISOString().slice(11, 19)} in the fault-free baseline (rca --window 3m)\n`);
+console.log(`${pad('faulty service', 30)} ${pad('spans', 6)} rank  incident  its evidence           top 3`);
+for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansChanged), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident, 9)} ${pad(r.signals.join(',') || '—', 22)} ${r.top3.join(' · ')}`);
+const opened = rows.filter((r) => r.incident !== 'none').length;
+const summary = { fault, ...(fault === 'delay' ? { delayMs } : { stallMs, share }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
+console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the faulty service: ${summary.withNetworkEvidence})`);
+console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (the undelayed baseline opens none: bench:rca)`);
+mkdirSync(resultsDir(), { recursive: true });
+writeFileSync(join(resultsDir(), `rca-${fault}.json`), JSON.stringify({ summary, rows }, null, 2));
