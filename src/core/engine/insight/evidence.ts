@@ -428,11 +428,14 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const w = rows.filter((r) => inWindow(r.bucketMs));
     const ref = rows.filter((r) => !inWindow(r.bucketMs));
     // the slowest window bucket against what is usual at the slow end (a fault may fill only part of the window)
-    const busyBuckets = w.filter((r) => r.count >= config.minSpans);
+    const busyBuckets = w.filter((r) => r.count >= config.minSpans).sort((a, b) => a.bucketMs - b.bucketMs);
     const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
     const rP90 = upperQuantile(ref.filter((r) => r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
-    const slowFrom = rP90 * 2 ** config.latencyRatioFrom;
-    const slow = busyBuckets.filter((r) => r.p90Ms > slowFrom);
+    // slow from the first bucket that is clearly so (latencyOnsetShare of the peak's log ratio):
+    // a slightly slow minute before the jump is the service's own noise, not the symptom's onset
+    const slowFrom = rP90 * 2 ** Math.max(config.latencyRatioFrom, config.latencyOnsetShare * Math.log2(wP90 / Math.max(rP90, 0.001)));
+    const first = busyBuckets.findIndex((r) => r.p90Ms >= slowFrom);
+    const slow = first < 0 ? [] : busyBuckets.slice(first).filter((r) => r.p90Ms > rP90 * 2 ** config.latencyRatioFrom);
     const slowWhen = span(slow.map((r) => r.bucketMs));
     const spans = w.reduce((a, r) => a + r.count, 0);
     if (Number.isFinite(wP90) && Number.isFinite(rP90)) {

@@ -25,6 +25,12 @@ export interface InsightConfig {
   /** log2 of the p90 latency ratio (window / usual) below which latency is no evidence, and at which it is full. */
   latencyRatioFrom: number;
   latencyRatioFull: number;
+  /**
+   * A latency symptom begins at its first bucket whose log2 ratio is at least this share of its
+   * slowest bucket's (a slightly slow minute before a jump is noise, not the onset); it goes on
+   * over every slow bucket after that.
+   */
+  latencyOnsetShare: number;
   latencyWeight: number;
   /** Span error ratio increase (absolute) at which error evidence is full. */
   errorRateFull: number;
@@ -101,6 +107,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   minSpans: 3,
   latencyRatioFrom: 0.5,
   latencyRatioFull: 3,
+  latencyOnsetShare: 0.5,
   latencyWeight: 0.8,
   errorRateFull: 0.2,
   flowMinReference: 20,

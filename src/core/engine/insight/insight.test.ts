@@ -86,6 +86,17 @@ describe('serviceEvidence', () => {
     expect(late!.score).toBeLessThan(early!.score * 0.5);
   });
 
+  it('latency begins when it is clearly abnormal: a slightly slow minute before it is not its onset', () => {
+    // db's p90 is 40–42 ms; a minute at 64 ms (1.5×), then 800 ms (20×) for three, then 300 ms (7×)
+    const p90s = [64, 800, 800, 800, 300];
+    const spans = p90s.map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, p50Ms: 20, p90Ms }));
+    const latency = serviceEvidence(world({ spans }), C)[0]!.signals.find((x) => x.kind === 'latency')!;
+    expect(latency).toMatchObject({ onsetMs: T + 2 * M, untilMs: T + 5 * M, buckets: [2, 3, 4, 5].map((m) => T + m * M) });
+    // a slowdown that grows begins at its first slow minute, when that is a good part of the way (2.4× of 5×)
+    const growing = [100, 150, 200, 200].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, p50Ms: 20, p90Ms }));
+    expect(serviceEvidence(world({ spans: growing }), C)[0]!.signals.find((x) => x.kind === 'latency')).toMatchObject({ onsetMs: T + M, untilMs: T + 4 * M });
+  });
+
   it('span errors above their usual ratio are evidence; metric anomalies count, less where they are common', () => {
     const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + i * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 }));
     const [e] = serviceEvidence(world({ spans: failing }), C);
@@ -292,6 +303,14 @@ describe('rankRootCauses', () => {
     const large = rank(395);
     expect(large.map((c) => c.service)).toEqual(['api', 'web']);
     expect(large[1]!.explainedBy).toEqual(['api']);
+  });
+
+  it('a caller\'s slightly slow minute before its dependency slowed does not keep the dependency from explaining it', () => {
+    // api (called by web) is held up from minute 2; web was a little slow in minute 1 (1.6×) on its own
+    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));
+    const ranked = rankRootCauses(serviceEvidence(world({ spans: [...p90('web', 1, 2, 65), ...p90('web', 2, 5, 450), ...p90('api', 2, 5, 440)] }), C), graph, C);
+    expect(ranked.map((c) => c.service)).toEqual(['api', 'web']);
+    expect(ranked[1]!.explainedBy).toEqual(['api']);
   });
 
   it('a recent change (rollout, restart…) raises a candidate with symptoms; a change alone is not trouble', () => {
