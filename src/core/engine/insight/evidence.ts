@@ -431,11 +431,11 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     const busyBuckets = w.filter((r) => r.count >= config.minSpans).sort((a, b) => a.bucketMs - b.bucketMs);
     const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
     const rP90 = upperQuantile(ref.filter((r) => r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
-    // slow from the first bucket that is clearly so (latencyOnsetShare of the peak's log ratio):
-    // a slightly slow minute before the jump is the service's own noise, not the symptom's onset
-    const slowFrom = rP90 * 2 ** Math.max(config.latencyRatioFrom, config.latencyOnsetShare * Math.log2(wP90 / Math.max(rP90, 0.001)));
-    const first = busyBuckets.findIndex((r) => r.p90Ms >= slowFrom);
-    const slow = first < 0 ? [] : busyBuckets.slice(first).filter((r) => r.p90Ms > rP90 * 2 ** config.latencyRatioFrom);
+    const slow = busyBuckets.filter((r) => r.p90Ms > rP90 * 2 ** config.latencyRatioFrom);
+    // a slightly slow first minute just before a far slower one (under latencyOnsetShare of its
+    // log ratio) is the service's own noise, not the symptom's onset
+    const ratio2 = (r: ServiceSpanStats) => Math.log2(r.p90Ms / Math.max(rP90, 0.001));
+    if (slow.length > 1 && slow[1]!.bucketMs === slow[0]!.bucketMs + config.bucketMs && ratio2(slow[0]!) < config.latencyOnsetShare * ratio2(slow[1]!)) slow.shift();
     const slowWhen = span(slow.map((r) => r.bucketMs));
     const spans = w.reduce((a, r) => a + r.count, 0);
     if (Number.isFinite(wP90) && Number.isFinite(rP90)) {

@@ -26,9 +26,8 @@ export interface InsightConfig {
   latencyRatioFrom: number;
   latencyRatioFull: number;
   /**
-   * A latency symptom begins at its first bucket whose log2 ratio is at least this share of its
-   * slowest bucket's (a slightly slow minute before a jump is noise, not the onset); it goes on
-   * over every slow bucket after that.
+   * A latency symptom's first slow bucket is not its onset when its log2 ratio is under this
+   * share of the next bucket's: a slightly slow minute just before a jump is noise.
    */
   latencyOnsetShare: number;
   latencyWeight: number;

@@ -86,7 +86,7 @@ describe('serviceEvidence', () => {
     expect(late!.score).toBeLessThan(early!.score * 0.5);
   });
 
-  it('latency begins when it is clearly abnormal: a slightly slow minute before it is not its onset', () => {
+  it('latency begins when it is clearly abnormal: a slightly slow minute just before a jump is not its onset', () => {
     // db's p90 is 40–42 ms; a minute at 64 ms (1.5×), then 800 ms (20×) for three, then 300 ms (7×)
     const p90s = [64, 800, 800, 800, 300];
     const spans = p90s.map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, p50Ms: 20, p90Ms }));
@@ -95,6 +95,9 @@ describe('serviceEvidence', () => {
     // a slowdown that grows begins at its first slow minute, when that is a good part of the way (2.4× of 5×)
     const growing = [100, 150, 200, 200].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, p50Ms: 20, p90Ms }));
     expect(serviceEvidence(world({ spans: growing }), C)[0]!.signals.find((x) => x.kind === 'latency')).toMatchObject({ onsetMs: T + M, untilMs: T + 4 * M });
+    // and a slowdown under way is not moved by a far slower minute later on (a p90 of a few spans)
+    const underWay = [90, 110, 130, 900].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: i === 3 ? 5 : 50, errors: 0, p50Ms: 20, p90Ms }));
+    expect(serviceEvidence(world({ spans: underWay }), C)[0]!.signals.find((x) => x.kind === 'latency')).toMatchObject({ onsetMs: T + M, untilMs: T + 4 * M });
   });
 
   it('span errors above their usual ratio are evidence; metric anomalies count, less where they are common', () => {
