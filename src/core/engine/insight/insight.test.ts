@@ -308,6 +308,20 @@ describe('rankRootCauses', () => {
     expect(large[1]!.explainedBy).toEqual(['api']);
   });
 
+  it('a dependency whose slowness adds up to a caller\'s explains it, however slow the dependency usually is', () => {
+    // api mixes slow and fast operations (p90 400 ms); it is held up 1.1 s more (3.75×, less than web by its own measure) and web, which calls it, goes from 40 ms to 1 s (25×)
+    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));
+    const ev = serviceEvidence(world({ spans: [...p90('api', -60, 1, 400), ...p90('api', 1, 4, 1500), ...p90('web', 1, 4, 1000)] }), C);
+    const own = (service: string) => ev.find((e) => e.service === service)!.score;
+    expect(own('api')).toBeLessThan(own('web'));
+    const ranked = rankRootCauses(ev, graph, C);
+    expect(ranked.map((c) => c.service)).toEqual(['api', 'web']);
+    expect(ranked[1]!.explainedBy).toEqual(['api']);
+    expect(ranked[0]!.explains).toEqual(['web']);
+    // the same milliseconds: web's slowness is explained as surely as it is known
+    expect(ranked[1]!.score).toBeCloseTo((own('web') * (1 - C.explainedPenalty * own('web'))) / (1 + C.explainBonus), 6);
+  });
+
   it('a caller\'s slightly slow minute before its dependency slowed does not keep the dependency from explaining it', () => {
     // api (called by web) is held up from minute 2; web was a little slow in minute 1 (1.6×) on its own
     const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));

@@ -51,9 +51,15 @@ class TroubleAt {
   of(d: ServiceEvidence, s: Signal): number {
     // time spent outside a callee's spans is not the callee's doing: the path went to one end already
     if (s.kind === 'network') return 0;
-    // a caller's slowness is explained only as far as the dependency's own slowness adds up to it
+    // a caller's slowness is explained only as far as the dependency's own slowness adds up to it,
+    // and then as surely as the caller's is known: the same milliseconds, whether or not they are
+    // many for the dependency (whose p90 may mix slow operations with the fast one called)
     const slower = addedMs(s);
-    if (slower !== undefined) return combineSignals(d.signals.filter((x) => this.covers(x, s)), (x) => x.score * Math.min(1, (addedMs(x) ?? Infinity) / (slower * this.latencyShare)));
+    if (slower !== undefined)
+      return combineSignals(d.signals.filter((x) => this.covers(x, s)), (x) => {
+        const added = addedMs(x);
+        return added === undefined ? x.score : Math.max(x.score, s.score) * Math.min(1, added / (slower * this.latencyShare));
+      });
     const key = `${d.service}\u0000${s.onsetMs === undefined ? '' : this.bucket(s.onsetMs)}`;
     let v = this.memo.get(key);
     if (v === undefined) this.memo.set(key, (v = combineSignals(d.signals.filter((x) => this.covers(x, s)))));
