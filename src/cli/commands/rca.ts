@@ -101,7 +101,14 @@ function renderRca(r: RcaResult, top: number, t: Terminal): string {
   }
   r.candidates.slice(0, top).forEach((c, i) => {
     lines.push('', `${String(i + 1).padStart(2)}. ${t.colors.bold(c.service)}  ${c.score.toFixed(2)}`);
-    for (const reason of c.reasons) lines.push(clip(`      ${reason}`, t.columns));
+    // a reason that is one of its signals says which kind and how much it weighs in the candidate's own evidence
+    const items = new Map(c.evidence.map((e) => [e.reason, e]));
+    for (const reason of c.reasons) {
+      const e = items.get(reason);
+      const label = e === undefined ? '' : `${e.signal.padEnd(7)} ${e.score.toFixed(2)}  `;
+      const line = clip(`      ${label}${reason}`, t.columns);
+      lines.push(line.slice(0, 6) + t.colors.dim(line.slice(6, 6 + label.length)) + line.slice(6 + label.length));
+    }
     for (const e of c.evidence.slice(0, 2)) for (const x of e.examples?.slice(0, 1) ?? []) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns)));
   });
   if (r.candidates.length > top) lines.push('', t.colors.dim(`${r.candidates.length - top} more with some evidence (--top, or --output json)`));
