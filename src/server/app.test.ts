@@ -62,3 +62,20 @@ describe('ingest backpressure', () => {
     await app.close();
   });
 });
+
+describe('request validation', () => {
+  it('an unknown query parameter or body field is a 400 naming it and what the route takes, not silently dropped', async () => {
+    const { app, release } = slowApp(4);
+    release();
+    const q = await app.inject({ method: 'GET', url: '/api/v1/spans?servce=payments&limit=5' });
+    expect(q.statusCode).toBe(400);
+    expect(q.json()).toMatchObject({ code: 400, error: 'FST_ERR_VALIDATION', field: 'servce' });
+    expect(q.json<{ message: string }>().message).toMatch(/^unknown query parameter "servce" of \/api\/v1\/spans; it takes: .*service/);
+    const b = await app.inject({ method: 'POST', url: '/api/v1/incidents/scan', payload: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z', referense: '2h' } });
+    expect(b.statusCode).toBe(400);
+    expect(b.json()).toMatchObject({ field: 'referense', message: expect.stringMatching(/^unknown field "referense" of \/api\/v1\/incidents\/scan; it takes: from, to, reference/) });
+    // known parameters still pass
+    expect((await app.inject({ method: 'GET', url: '/api/v1/spans?service=payments&limit=5' })).statusCode).toBe(200);
+    await app.close();
+  });
+});

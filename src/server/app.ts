@@ -30,6 +30,9 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: ctx.config.maxBodyBytes,
+    // a parameter or field the schema does not name is an error, not silently dropped (Fastify's
+    // default): a misspelt filter would otherwise answer everything
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   app.decorateRequest('auth');
@@ -59,7 +62,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return res.code(415).send({ code: 415, error: e.code, message: `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here: send application/x-protobuf or application/json` });
     if (status === 429) return res.code(429).send(err);
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return res.code(413).send({ code: 413, error: e.code, message: `the body is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
-    if (e.code === 'FST_ERR_VALIDATION') return res.code(400).send({ code: 400, error: e.code, ...validationAdvice(e.validation, e.message) });
+    if (e.code === 'FST_ERR_VALIDATION') return res.code(400).send({ code: 400, error: e.code, ...validationAdvice(e.validation, e.message, { context: (err as { validationContext?: string }).validationContext, route: req.routeOptions.url, schema: req.routeOptions.schema }) });
     if (status >= 500) req.log.error({ err }, 'request failed');
     return res.code(status).send({ code: status, error: e.code ?? 'INTERNAL', message: status >= 500 ? 'internal error (see the server log)' : e.message });
   });
@@ -93,15 +96,40 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   return app;
 }
 
+/** Where a validation failure happened: the part of the request, the route and its schema. */
+export interface ValidationWhere {
+  context?: string | undefined;
+  route?: string | undefined;
+  schema?: unknown;
+}
+
 /**
  * A schema validation failure as advice: the field it concerns and, for a value outside a list,
- * the values accepted ("status must be one of: any, error").
+ * the values accepted ("status must be one of: any, error"); for a parameter or field the
+ * schema does not name, the ones it does.
  */
-export function validationAdvice(validation: unknown, fallback: string): { message: string; field?: string } {
-  const first = Array.isArray(validation) ? (validation[0] as { instancePath?: string; keyword?: string; params?: { allowedValues?: unknown[]; missingProperty?: string } } | undefined) : undefined;
+export function validationAdvice(validation: unknown, fallback: string, where: ValidationWhere = {}): { message: string; field?: string } {
+  const first = Array.isArray(validation) ? (validation[0] as { instancePath?: string; keyword?: string; params?: { allowedValues?: unknown[]; missingProperty?: string; additionalProperty?: string } } | undefined) : undefined;
   if (first === undefined) return { message: fallback };
-  const field = first.params?.missingProperty ?? first.instancePath?.replace(/^\//, '').replaceAll('/', '.');
+  const path = first.instancePath?.replace(/^\//, '').replaceAll('/', '.');
+  if (first.keyword === 'additionalProperties' && typeof first.params?.additionalProperty === 'string') {
+    const name = first.params.additionalProperty;
+    const field = path === undefined || path === '' ? name : `${path}.${name}`;
+    const part = where.context === 'querystring' ? 'query parameter' : where.context === 'body' ? 'field' : 'property';
+    const known = path === undefined || path === '' ? Object.keys(propertiesOf(where.schema, where.context)) : [];
+    const route = where.route === undefined ? '' : ` of ${where.route}`;
+    return { message: `unknown ${part} "${name}"${route}${known.length === 0 ? '' : `; it takes: ${known.join(', ')}`}`, field };
+  }
+  const field = first.params?.missingProperty ?? path;
   const named = field === undefined || field === '' ? {} : { field };
   if (first.keyword === 'enum' && Array.isArray(first.params?.allowedValues)) return { message: `${field ?? 'the value'} must be one of: ${first.params.allowedValues.map(String).join(', ')}`, ...named };
   return { message: fallback, ...named };
+}
+
+/** The properties a route's schema names for one part of the request (querystring, body, params). */
+function propertiesOf(schema: unknown, context: string | undefined): Record<string, unknown> {
+  if (context === undefined || typeof schema !== 'object' || schema === null) return {};
+  const part = (schema as Record<string, unknown>)[context];
+  const props = typeof part === 'object' && part !== null ? (part as { properties?: unknown }).properties : undefined;
+  return typeof props === 'object' && props !== null ? (props as Record<string, unknown>) : {};
 }
