@@ -73,7 +73,8 @@ describe('request validation', () => {
     expect(q.json<{ message: string }>().message).toMatch(/^unknown query parameter "servce" of \/api\/v1\/spans; it takes: .*service/);
     const b = await app.inject({ method: 'POST', url: '/api/v1/incidents/scan', payload: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z', referense: '2h' } });
     expect(b.statusCode).toBe(400);
-    expect(b.json()).toMatchObject({ field: 'referense', message: expect.stringMatching(/^unknown field "referense" of \/api\/v1\/incidents\/scan; it takes: from, to, reference/) });
+    expect(b.json()).toMatchObject({ field: 'referense' });
+    expect(b.json<{ message: string }>().message).toMatch(/^unknown field "referense" of \/api\/v1\/incidents\/scan; it takes: from, to, reference/);
     // known parameters still pass
     expect((await app.inject({ method: 'GET', url: '/api/v1/spans?service=payments&limit=5' })).statusCode).toBe(200);
     await app.close();
