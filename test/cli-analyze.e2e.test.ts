@@ -15,6 +15,9 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(r.stdout).toContain('panic: assignment to entry in nil map');
     expect(r.stdout).toContain('payments.docker.log:568');
     expect(r.stdout).not.toContain('\u001b[');
+    // the incidents across the files: payments, which checkout-api's warnings name, is the probable cause
+    expect(r.stdout).toMatch(/\n {2}1\. 2026-11-20 10:41:50 → 10:48:00 \(6m 9s\) {2}payments, checkout-api\n {6}payments +0\.\d\d {2}from 10:41:50 {2}explains the symptoms of checkout-api, whose records name it\n/);
+    expect(r.stdout).toMatch(/\n {6}inventory +0\.\d\d {2}from 10:44:13 {2}explains the symptoms of node-syslog, whose records name it\n/);
   });
 
   it('--output json is a full machine-readable report', async () => {
@@ -23,12 +26,20 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(report.summary.sources.map((s) => s.format).sort()).toEqual(['access', 'cri+json', 'docker-json+header', 'logfmt', 'syslog']);
     expect(report.findings.length).toBeGreaterThan(10);
     expect(report.findings[0]!.evidence[0]!.line).toBeGreaterThan(0);
+    expect(report.incidents!.map((i) => [i.services.map((x) => x.service), i.causes[0]!.service])).toEqual([
+      [['payments', 'checkout-api'], 'payments'],
+      [['ingress-nginx'], 'ingress-nginx'],
+      [['node-syslog', 'inventory'], 'inventory'],
+    ]);
+    expect(report.incidents![0]!.services[0]).toMatchObject({ sources: ['examples/k8s-incident/payments.docker.log'], onsetMs: Date.UTC(2026, 10, 20, 10, 41, 50, 594) });
   });
 
   it('--output markdown and csv', async () => {
     const md = await runCli(['analyze', join(EXAMPLE, 'payments.docker.log'), '-o', 'markdown']);
     expect(md.stdout).toMatch(/^# Bifrost log analysis/);
     expect(md.stdout).toContain('| # | severity | kind | reason | evidence |');
+    const all = await runCli(['analyze', EXAMPLE, '-o', 'markdown']);
+    expect(all.stdout).toMatch(/\n\| 1 \| 2026-11-20 10:41:50 → 10:48:00 \(6m 9s\) \| payments, checkout-api \| \*\*payments\*\* 0\.\d\d: explains the symptoms of checkout-api, whose records name it<br>/);
     const csv = await runCli(['analyze', join(EXAMPLE, 'payments.docker.log'), '-o', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe('rank,severity,kind,score,count,reason,template_id,template,first_seen,last_seen,sources,evidence');
   });

@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
 import { mergeReports } from '../../core/engine/logs/merge-reports.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
-import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
+import { analyzeSources, withIncidents } from '../../core/use-cases/analyze-logs.js';
 import { contentKey, createResultCache, readLastRun, writeLastRun } from '../../adapters/cache/result-cache.js';
 import type { ResultCache } from '../../adapters/cache/result-cache.js';
 import { expandInputs, createFileSource } from '../../adapters/sources/file-source.js';
@@ -159,7 +159,7 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
       // the record of failures is a convenience; analysis results do not depend on it
     }
   }
-  const report = reports.length === 0 ? emptyReport() : mergeReports(reports);
+  const report = withIncidents(reports.length === 0 ? emptyReport() : mergeReports(reports));
   for (const e of inputErrors) {
     if (!report.summary.sources.some((s) => s.problem?.message === e.message)) {
       const where = e.details.input ?? e.details.source;

@@ -1,4 +1,4 @@
-import type { LogReport, TemplateSummary } from '../../core/domain/log-report.js';
+import type { LogIncident, LogReport, TemplateSummary } from '../../core/domain/log-report.js';
 import { SEVERITY_NAMES } from '../../core/domain/severity.js';
 import type { SeverityName } from '../../core/domain/severity.js';
 import { findingsCsv } from '../../adapters/export/report-csv.js';
@@ -72,6 +72,21 @@ function reportText(report: LogReport, o: RenderOptions): string {
   lines.push(`${c.dim('Levels:')} ${severityLine(report, c)}`);
   if (s.truncatedLines > 0) lines.push(c.yellow(`${plural(s.truncatedLines, 'line')} longer than the limit ${s.truncatedLines === 1 ? 'was' : 'were'} truncated (--max-line-length)`));
   lines.push('');
+  const incidents = report.incidents ?? [];
+  if (incidents.length > 0) {
+    const shownIncidents = incidents.slice(0, INCIDENTS_SHOWN);
+    lines.push(c.bold(`Incidents${incidents.length > shownIncidents.length ? ` (first ${shownIncidents.length} of ${incidents.length}; --output json for all)` : ''}`) + c.dim('  from the logs alone: services in trouble together, the probable cause first'));
+    shownIncidents.forEach((inc, i) => {
+      lines.push(`${padStart(String(i + 1), 3)}. ${incidentSpan(inc)}  ${c.bold(inc.services.map((x) => x.service).join(', '))}`);
+      const width = Math.max(...inc.causes.map((x) => x.service.length));
+      for (const cause of inc.causes) {
+        const from = inc.services.find((x) => x.service === cause.service);
+        const head = `${pad(cause.service, width)} ${cause.score.toFixed(2)}  ${from === undefined ? '' : `from ${clock(from.onsetMs)}  `}`;
+        lines.push(`${' '.repeat(6)}${head}${c.dim(clip(oneLine(causeReason(cause.reasons)), w === undefined ? undefined : Math.max(20, w - 6 - head.length)))}`);
+      }
+    });
+    lines.push('');
+  }
   const shown = report.findings.slice(0, o.limit);
   if (shown.length === 0) {
     lines.push(c.green('No findings: no errors, bursts, new or rare patterns stood out.'));
@@ -105,6 +120,21 @@ function reportText(report: LogReport, o: RenderOptions): string {
   return lines.join('\n') + '\n';
 }
 
+const INCIDENTS_SHOWN = 5;
+
+function clock(ms: number): string {
+  return isoTime(ms).slice(11, 19);
+}
+
+function incidentSpan(inc: LogIncident): string {
+  return `${isoTime(inc.startMs).replace('T', ' ').slice(0, 19)} → ${clock(inc.endMs)} (${duration(inc.endMs - inc.startMs)})`;
+}
+
+/** The reason that says most about a cause: how it relates to the others, else its first symptom. */
+function causeReason(reasons: readonly string[]): string {
+  return reasons.find((r) => r.startsWith('explains the symptoms of ')) ?? reasons.find((r) => r.includes(', abnormal too: ')) ?? reasons.find((r) => r.startsWith('its records name ')) ?? reasons[0] ?? '';
+}
+
 function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -117,6 +147,14 @@ function reportMarkdown(report: LogReport, o: RenderOptions): string {
   out.push(`- **Span:** ${spanText(report)}`);
   out.push(`- **Levels:** ${severityLine(report, undefined)}`);
   out.push(`- **Templates:** ${num(s.templates)}`, '');
+  const incidents = report.incidents ?? [];
+  if (incidents.length > 0) {
+    out.push('## Incidents', '', 'From the logs alone: services in trouble together, the probable cause first.', '', '| # | when | services | probable causes |', '|---|---|---|---|');
+    incidents.slice(0, INCIDENTS_SHOWN).forEach((inc, i) => {
+      out.push(`| ${i + 1} | ${incidentSpan(inc)} | ${mdEscape(inc.services.map((x) => x.service).join(', '))} | ${inc.causes.map((x) => `**${mdEscape(x.service)}** ${x.score.toFixed(2)}: ${mdEscape(oneLine(causeReason(x.reasons)))}`).join('<br>')} |`);
+    });
+    out.push('');
+  }
   out.push('## Findings', '');
   if (report.findings.length === 0) out.push('No findings.', '');
   else {

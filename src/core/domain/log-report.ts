@@ -74,10 +74,38 @@ export interface LogSummary {
   sources: SourceSummary[];
 }
 
+/** One service's part in a log incident. */
+export interface LogIncidentService {
+  service: string;
+  /** Its sources (files) in the incident. */
+  sources: string[];
+  onsetMs: number;
+  untilMs: number;
+  /** Its findings in the incident, and the first of them as a person reads it. */
+  findings: number;
+  first: string;
+}
+
+/**
+ * Services in trouble together, from logs alone (no traces): findings that began during the log
+ * (new messages, bursts, exceptions first seen after its start) of services that name one
+ * another, or the same service, with no quiet period between them; their probable causes ranked.
+ */
+export interface LogIncident {
+  startMs: number;
+  endMs: number;
+  /** First in trouble first. */
+  services: LogIncidentService[];
+  /** Most probable first (at most three), each with a score in [0, 1] and its reasons. */
+  causes: { service: string; score: number; reasons: string[] }[];
+}
+
 export interface LogReport {
   engineVersion: string;
   summary: LogSummary;
   findings: LogFinding[];
   /** Templates by count, most frequent first. */
   templates: TemplateSummary[];
+  /** Set by analyses across sources: incidents and their probable causes (empty when nothing began during the log). */
+  incidents?: LogIncident[];
 }

@@ -1,11 +1,14 @@
 import type { LogReport } from '../domain/log-report.js';
+import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
+import { logIncidents } from '../engine/insight/log-incidents.js';
 import { LogAnalyzer } from '../engine/logs/log-analyzer.js';
 import type { AnalyzerOptions } from '../engine/logs/log-analyzer.js';
 import type { LogSource } from '../ports/log-source.port.js';
 
 /**
- * Analyses sources in order into one report. A source that fails is recorded in the
- * summary (with the lines read before the failure analysed); the others go on.
+ * Analyses sources in order into one report, with the incidents across them. A source that
+ * fails is recorded in the summary (with the lines read before the failure analysed); the
+ * others go on.
  */
 export async function analyzeSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
   const analyzer = new LogAnalyzer(options);
@@ -15,5 +18,11 @@ export async function analyzeSources(sources: readonly LogSource[], options: Ana
     if (outcome.status === 'failed') feed.end({ code: outcome.error.code, message: outcome.error.message });
     else feed.end();
   }
-  return analyzer.finish();
+  return withIncidents(analyzer.finish());
+}
+
+/** The report with the incidents across its sources and their probable causes (recomputed: after a merge, they span every source). */
+export function withIncidents(report: LogReport): LogReport {
+  report.incidents = logIncidents(report, DEFAULT_INSIGHT_CONFIG);
+  return report;
 }

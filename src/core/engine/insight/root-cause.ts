@@ -36,6 +36,14 @@ class TroubleAt {
     return Math.floor(ms / this.bucketMs);
   }
 
+  /** A signal's abnormal buckets as a set (looked up once per signal: a many-service ranking asks often). */
+  private readonly bucketSets = new WeakMap<Signal, Set<number>>();
+  private bucketsOf(x: Signal, buckets: readonly number[]): Set<number> {
+    let set = this.bucketSets.get(x);
+    if (set === undefined) this.bucketSets.set(x, (set = new Set(buckets.map((b) => this.bucket(b)))));
+    return set;
+  }
+
   /** Whether signal `x` was on when symptom `s` began; without known times, it was. */
   covers(x: Signal, s: Signal): boolean {
     if (x.onsetMs === undefined || s.onsetMs === undefined) return true;
@@ -44,7 +52,7 @@ class TroubleAt {
     // a change stays once made
     if (x.kind === 'change') return true;
     // abnormal in that very bucket: between two bursts (another incident's, say) it was not
-    if (x.buckets !== undefined) return x.buckets.some((b) => this.bucket(b) === on);
+    if (x.buckets !== undefined) return this.bucketsOf(x, x.buckets).has(on);
     return this.bucket(x.untilMs ?? x.onsetMs) >= on;
   }
 
@@ -74,6 +82,16 @@ function addedMs(s: Signal): number | undefined {
   return undefined;
 }
 
+/** How the graph's edges read in reasons: calls between services (traces), or records that name another service (logs alone). */
+export interface RelationWords {
+  /** After "explains the symptoms of X, …". */
+  dependants: string;
+  /** Before "Y, abnormal too: …". */
+  dependsOn: string;
+}
+export const CALLS: RelationWords = { dependants: 'which call it', dependsOn: 'it calls' };
+export const NAMES: RelationWords = { dependants: 'whose records name it', dependsOn: 'its records name' };
+
 /**
  * Ranks services as the root cause of what the evidence shows. A service is scored by its own
  * evidence, raised for the abnormal services that call it (directly or not: a cause sits
@@ -81,7 +99,7 @@ function addedMs(s: Signal): number | undefined {
  * explain its own symptoms. Either only for symptoms that began while the dependency was in
  * trouble. Services with no evidence are not candidates.
  */
-export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig): RootCauseCandidate[] {
+export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig, words: RelationWords = CALLS): RootCauseCandidate[] {
   const own = new Map(evidence.map((e) => [e.service, e.score]));
   const abnormal = evidence.filter((e) => e.score >= config.abnormalAt);
   const total = abnormal.reduce((a, e) => a + e.score, 0);
@@ -105,8 +123,8 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
     const ownLeft = explainedBy.length === 0 && named.size === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
     const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
     const reasons = e.signals.slice(0, 3).map((s) => s.reason);
-    if (explained.length > 0) reasons.push(`explains the symptoms of ${names(explained.map((x) => x.service))}, which call it`);
-    if (explainedBy.length > 0) reasons.push(`it calls ${names(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
+    if (explained.length > 0) reasons.push(`explains the symptoms of ${names(explained.map((x) => x.service))}, ${words.dependants}`);
+    if (explainedBy.length > 0) reasons.push(`${words.dependsOn} ${names(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
     const namedOnly = [...named].filter((n) => !explainedBy.some((d) => d.service === n));
     if (namedOnly.length > 0) reasons.push(`its records name ${names(namedOnly)}: its symptoms may come from there`);
     out.push({ service: e.service, score, reasons, signals: e.signals, explains: explained.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });

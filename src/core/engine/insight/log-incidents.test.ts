@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { LogFinding, LogReport } from '../../domain/log-report.js';
+import { emptySeverityCounts } from '../../domain/severity.js';
+import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
+import { logIncidents, serviceOfSource } from './log-incidents.js';
+
+const T = Date.UTC(2026, 10, 20, 10, 30);
+const M = 60_000;
+
+/** A report of `minutes` of logs with these findings. */
+function report(findings: LogFinding[], minutes = 18): LogReport {
+  return {
+    engineVersion: 'test',
+    summary: { lines: 0, records: 0, templates: 0, firstMs: T, lastMs: T + minutes * M, severityCounts: emptySeverityCounts(), truncatedLines: 0, evictedTemplates: 0, sources: [] },
+    findings,
+    templates: [],
+  };
+}
+
+/** A finding of `source` seen from minute `from` to minute `to`, with its example lines. */
+function finding(source: string, from: number, to: number, template: string, over: Partial<LogFinding> = {}, lines: string[] = [template]): LogFinding {
+  return {
+    kind: 'error-template', severity: 'ERROR', score: 0.6, reason: `${template} (${source})`, templateId: `${source}:${template}`, template, count: 100,
+    firstSeenMs: T + from * M, lastSeenMs: T + to * M, sources: [source], evidence: lines.map((text, i) => ({ source, line: i + 1, text })), ...over,
+  };
+}
+
+describe('serviceOfSource', () => {
+  it('names the service of a log file: the Kubernetes workload of pod logs, else the file name up to its first dot', () => {
+    expect(serviceOfSource('/var/log/pods/shop_payments-7c9f6d8b5-x2k4q_0c4a7d1e-1f2b-4c3d-9e8f-001122334455/payments/0.log')).toBe('payments');
+    expect(serviceOfSource(`/var/log/containers/checkout-api-7c9f6d8b5-x2k4q_shop_checkout-api-${'ab'.repeat(32)}.log`)).toBe('checkout-api');
+    expect(serviceOfSource('examples/k8s-incident/ingress-nginx.access.log.gz')).toBe('ingress-nginx');
+    expect(serviceOfSource('logs\\api.log.1')).toBe('api');
+    expect(serviceOfSource('inventory-5f7d8c9b6-7hm2p.log')).toBe('inventory');
+    expect(serviceOfSource('-')).toBe('stdin');
+    expect(serviceOfSource('.hidden')).toBe('.hidden');
+  });
+});
+
+describe('logIncidents', () => {
+  it('finds nothing in a log whose troubles were there from the start, or in an empty one', () => {
+    expect(logIncidents(report([finding('api.log', 0, 18, 'slow query')]), C)).toEqual([]);
+    expect(logIncidents(report([finding('api.log', 0, 18, 'stock low', { kind: 'warn-template', severity: 'WARN' }), finding('api.log', 12, 12, 'started', { kind: 'rare-template', severity: 'INFO' })]), C)).toEqual([]);
+    expect(logIncidents(report([]), C)).toEqual([]);
+    const untimed = report([finding('api.log', 9, 10, 'boom')]);
+    delete untimed.summary.firstMs;
+    delete untimed.summary.lastMs;
+    expect(logIncidents(untimed, C)).toEqual([]);
+  });
+
+  it('puts first the service that the others\' errors name and that was in trouble when theirs began', () => {
+    const r = report([
+      finding('payments.docker.log', 11.8, 11.8, 'maximumPoolSize is less than minimumIdle', { kind: 'warn-template', severity: 'WARN', score: 0.32 }),
+      finding('payments.docker.log', 12.1, 18, 'Failed to obtain JDBC Connection', { kind: 'exception', score: 0.55 }),
+      finding('checkout-api.containerd.log', 12.1, 18, 'payment failed for order <*>: upstream returned <*>', { score: 0.65 }),
+      finding('checkout-api.containerd.log', 12.1, 18, 'payment call to http://<*> timed out', { kind: 'warn-template', severity: 'WARN', score: 0.41 }, ['payment call to http://payments.shop.svc.cluster.local:8080/v1/charge timed out']),
+    ]);
+    const [inc, ...rest] = logIncidents(r, C);
+    expect(rest).toEqual([]);
+    expect(inc!.startMs).toBe(T + 11.8 * M);
+    expect(inc!.endMs).toBe(T + 18 * M);
+    expect(inc!.services.map((s) => [s.service, s.findings])).toEqual([['payments', 2], ['checkout-api', 2]]);
+    expect(inc!.services[0]!.first).toBe('maximumPoolSize is less than minimumIdle (payments.docker.log)');
+    expect(inc!.causes.map((c) => c.service)).toEqual(['payments', 'checkout-api']);
+    expect(inc!.causes[0]!.reasons).toContain('explains the symptoms of checkout-api, whose records name it');
+    expect(inc!.causes[0]!.score).toBeGreaterThan(inc!.causes[1]!.score);
+    // without the name, the louder checkout-api comes first: nothing ties the two
+    const unnamed = logIncidents(report(r.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => ({ ...e, text: e.text.replace('payments.shop', 'pay.shop') })) }))), C);
+    expect(unnamed.map((i) => i.causes[0]!.service)).toEqual(['payments', 'checkout-api']);
+    expect(unnamed.every((i) => i.services.length === 1)).toBe(true);
+  });
+
+  it('a service named by its Kubernetes DNS name is named even when its logs are not at hand', () => {
+    const [inc] = logIncidents(report([finding('-', 12, 18, 'payment call to http://<*> timed out', {}, ['payment call to http://payments.shop.svc.cluster.local:8080/v1/charge timed out', 'GET http://ledger.shop.svc:80/ failed'])]), C);
+    expect(inc!.services.map((s) => s.service)).toEqual(['stdin']);
+    expect(inc!.causes[0]!.reasons).toContain('its records name ledger, payments: its symptoms may come from there');
+    // a name that only looks like one (a longer host, a file) is not
+    const [plain] = logIncidents(report([finding('-', 12, 18, 'cannot read <*>', {}, ['cannot read my.payments.shop.svc.example.com', 'cannot read x.svc'])]), C);
+    expect(plain!.causes[0]!.reasons.some((r) => r.startsWith('its records name'))).toBe(false);
+  });
+
+  it('keeps apart services in trouble at the same time that do not name one another, and joins a node that names a pod of a service', () => {
+    const r = report([
+      finding('payments.log', 12, 18, 'charge <*> failed'),
+      finding('inventory.log', 14.2, 14.2, 'panic: assignment to entry in nil map', { kind: 'exception', severity: 'FATAL' }),
+      finding('node-syslog.log', 14.25, 15, '"Error syncing pod, skipping" pod="shop/<*>"', { score: 0.5 }, ['"Error syncing pod, skipping" err="CrashLoopBackOff" pod="shop/inventory-5f7d8c9b6-7hm2p"']),
+    ]);
+    const incidents = logIncidents(r, C);
+    expect(incidents.map((i) => i.services.map((s) => s.service))).toEqual([['payments'], ['inventory', 'node-syslog']]);
+    expect(incidents[1]!.causes[0]!.service).toBe('inventory');
+  });
+
+  it('hostile lines (a 100 kB run of name characters, no evidence, no sources) neither crash nor hide a name', () => {
+    const long = 'a-'.repeat(50_000);
+    const r = report([
+      finding('inventory.log', 14, 15, 'panic'),
+      finding('node.log', 14, 15, 'Error syncing pod', {}, [`${long} pod="shop/inventory-5f7d8c9b6-7hm2p" ${long}.svc`]),
+      finding('x.log', 14, 15, 'no lines', { evidence: [] }),
+      finding('y.log', 14, 15, 'nowhere', { sources: [] }),
+    ]);
+    const incidents = logIncidents(r, C);
+    expect(incidents.map((i) => i.services.map((s) => s.service))).toEqual([['inventory', 'node'], ['x']]);
+  });
+
+  it('a service that fails twice with a quiet period between has two incidents; a burst begins at its window', () => {
+    const r = report([
+      finding('api.log', 3, 4, 'timeout'),
+      finding('api.log', 10, 11, 'error burst', { kind: 'burst', window: { startMs: T + 9.5 * M, endMs: T + 11 * M, count: 50, expected: 1 } }),
+    ]);
+    expect(logIncidents(r, C).map((i) => [i.startMs, i.endMs])).toEqual([[T + 3 * M, T + 4 * M], [T + 9.5 * M, T + 11 * M]]);
+  });
+
+  it('a finding over several sources counts for each of their services', () => {
+    const shared = finding('a.log', 9, 10, 'connection refused', { sources: ['a.log', 'b.log'] });
+    const incidents = logIncidents(report([shared, finding('b.log', 9, 10, 'cannot reach the ledger')]), C);
+    expect(incidents.map((i) => i.services.map((s) => [s.service, s.sources, s.findings]))).toEqual([[['a', ['a.log'], 1]], [['b', ['b.log'], 2]]]);
+  });
+});

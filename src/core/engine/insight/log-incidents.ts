@@ -1,0 +1,195 @@
+import type { LogFinding, LogIncident, LogReport } from '../../domain/log-report.js';
+import { MIN_MENTION_LENGTH, mentionPattern } from '../../domain/mention.js';
+import { SEVERITY } from '../../domain/severity.js';
+import { workloadOf } from '../../domain/workload.js';
+import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
+import { combineSignals } from './evidence.js';
+import type { ServiceEvidence, Signal } from './evidence.js';
+import type { InsightConfig } from './insight-config.js';
+import { NAMES, rankRootCauses } from './root-cause.js';
+import { ServiceGraph } from './service-graph.js';
+
+/** Findings that can be trouble; rare INFO templates are not. */
+const TROUBLE = new Set<LogFinding['kind']>(['error-template', 'warn-template', 'exception', 'burst', 'new-template']);
+/** A finding first seen within this share of the log's span was there from the start: background, not an onset. */
+const BACKGROUND_SHARE = 0.1;
+/** Abnormal minutes listed per signal at most (a finding over days is not listed minute by minute). */
+const MAX_BUCKETS = 24 * 60;
+const CAUSES = 3;
+/** Services of one incident ranked as causes at most: the most troubled. */
+const MAX_RANKED = 100;
+
+/**
+ * The service a log file belongs to: the Kubernetes workload for pod logs
+ * (`/var/log/pods/<ns>_<pod>_<uid>/<container>/0.log`, `/var/log/containers/<pod>_<ns>_<container>-<id>.log`),
+ * else the file name up to its first dot, without replica hashes (`checkout-api.containerd.log` → `checkout-api`).
+ */
+export function serviceOfSource(name: string): string {
+  if (name === '-') return 'stdin';
+  const parts = name.split(/[\\/]/);
+  const pods = parts.lastIndexOf('pods');
+  if (pods >= 0 && parts.length >= pods + 4) {
+    const dir = parts[pods + 1]!.split('_');
+    if (dir.length === 3 && dir[1] !== '') return workloadOf(dir[1]!);
+  }
+  const base = parts.at(-1) ?? name;
+  const container = /^([a-z0-9][a-z0-9.-]*)_[a-z0-9-]+_.+-[0-9a-f]{64}\.log$/.exec(base);
+  if (container !== null) return workloadOf(container[1]!);
+  const stem = base.split('.')[0]!;
+  return stem === '' ? base : workloadOf(stem);
+}
+
+/** When a finding began, if it began during the log (not there from its start). */
+function onsetOf(f: LogFinding, fromMs: number, spanMs: number): number | undefined {
+  if (f.kind === 'burst') return f.window?.startMs;
+  const first = f.newSinceMs ?? f.firstSeenMs;
+  return first !== undefined && first > fromMs + spanMs * BACKGROUND_SHARE ? first : undefined;
+}
+
+/** A token of pod-name characters whose workload is a service (`inventory-5f7d8c9b6-7hm2p`). */
+const POD_TOKEN = /[a-z0-9][a-z0-9-]{3,251}[a-z0-9]/g;
+
+/** A Kubernetes service's DNS name (`payments.shop.svc`, `payments.shop.svc.cluster.local`): the service is named even when its logs are not at hand. */
+const SERVICE_DNS = /(?<![a-z0-9.-])([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.[a-z0-9-]{1,63}\.svc(?![a-z0-9-])/g;
+
+/** Service names to look for in text: plain names (word characters and dashes) by token, others by their pattern. */
+interface NameIndex {
+  plain: Set<string>;
+  other: { name: string; pattern: RegExp }[];
+}
+
+function nameIndex(names: readonly string[]): NameIndex {
+  const usable = names.filter((n) => n.length >= MIN_MENTION_LENGTH);
+  const plain = usable.filter((n) => /^[A-Za-z0-9_-]+$/.test(n));
+  return { plain: new Set(plain), other: usable.filter((n) => !plain.includes(n)).map((name) => ({ name, pattern: new RegExp(mentionPattern(name)) })) };
+}
+
+/** The services (other than `self`) that a text names: the name as a word, a pod of it, or its Kubernetes DNS name. */
+function named(text: string, self: string, index: NameIndex): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(SERVICE_DNS)) if (m[1] !== self) out.add(m[1]!);
+  // a word bounded as mentionPattern bounds it: by anything but word characters and dashes
+  for (const token of text.split(/[^A-Za-z0-9_-]+/)) if (token !== self && index.plain.has(token)) out.add(token);
+  for (const s of index.other) if (s.name !== self && text.includes(s.name) && s.pattern.test(text)) out.add(s.name);
+  for (const token of text.match(POD_TOKEN) ?? []) {
+    const w = workloadOf(token);
+    if (w !== token && w !== self && (index.plain.has(w) || index.other.some((s) => s.name === w))) out.add(w);
+  }
+  return [...out].sort();
+}
+
+interface Episode {
+  service: string;
+  onsetMs: number;
+  untilMs: number;
+  signals: (Signal & { source: string })[];
+}
+
+/**
+ * Incidents across the sources of a log report, from logs alone: each service's findings that
+ * began during the log (new messages, bursts, exceptions first seen after its first tenth) form
+ * its episodes of trouble (split by config.quietMs without any); episodes that overlap in time
+ * join one incident when they are of one service or of services whose warning and error lines
+ * name one another (`http://payments.shop.svc…`, a pod `inventory-5f7d8c9b6-7hm2p`); each
+ * incident's causes are ranked by the insight engine over that naming graph (a named service in
+ * trouble when the namer's symptoms began explains them). Deterministic and pure.
+ */
+export function logIncidents(report: LogReport, config: InsightConfig): LogIncident[] {
+  const { firstMs, lastMs } = report.summary;
+  if (firstMs === undefined || lastMs === undefined) return [];
+  const spanMs = Math.max(0, lastMs - firstMs);
+  const troubles = report.findings.flatMap((f) => {
+    const onsetMs = TROUBLE.has(f.kind) && SEVERITY[f.severity] >= SEVERITY.WARN ? onsetOf(f, firstMs, spanMs) : undefined;
+    return onsetMs === undefined ? [] : [{ f, onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
+  });
+  if (troubles.length === 0) return [];
+  const serviceNames = [...new Set(troubles.flatMap((t) => t.f.sources.map(serviceOfSource)))].sort();
+  const patterns = nameIndex(serviceNames);
+  const edges = new Map<string, ServiceEdge>();
+  const bucket = (ms: number) => Math.floor(ms / config.bucketMs) * config.bucketMs;
+
+  // each service's signals, from the findings of its sources
+  const bySignal = new Map<string, (Signal & { source: string })[]>();
+  for (const { f, onsetMs, untilMs } of troubles) {
+    for (const source of f.sources) {
+      const service = serviceOfSource(source);
+      const lines = f.evidence.filter((e) => e.source === source);
+      const naming = new Map<string, number>();
+      for (const e of lines.length > 0 ? lines : f.evidence) for (const n of named(e.text, service, patterns)) naming.set(n, (naming.get(n) ?? 0) + 1);
+      const shown = Math.max(1, lines.length > 0 ? lines.length : f.evidence.length);
+      const names = [...naming].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, c]) => ({ service: n, count: Math.max(1, Math.round((f.count * c) / shown)) }));
+      for (const n of names) edges.set(`${service}\u0000${n.service}`, { caller: service, callee: n.service, calls: n.count, errors: 0, p90Ms: 0 });
+      const buckets: number[] = [];
+      for (let b = bucket(onsetMs); b <= untilMs && buckets.length < MAX_BUCKETS; b += config.bucketMs) buckets.push(b);
+      const signal: Signal & { source: string } = {
+        kind: 'log', score: f.score, reason: f.reason, source, onsetMs, untilMs, buckets,
+        ref: { type: 'template', templateId: f.templateId ?? `${f.kind}:${onsetMs}`, template: f.template ?? f.reason, severity: SEVERITY[f.severity], count: f.count, usualPerBucket: 0, referenceCount: 0 },
+        ...(names.length > 0 ? { names } : {}),
+      };
+      const list = bySignal.get(service);
+      if (list === undefined) bySignal.set(service, [signal]);
+      else list.push(signal);
+    }
+  }
+  const graph = new ServiceGraph([...edges.values()]);
+
+  // episodes: a service's signals with no quiet period between them
+  const episodes: Episode[] = [];
+  for (const service of serviceNames) {
+    const mine = (bySignal.get(service) ?? []).sort((a, b) => a.onsetMs! - b.onsetMs!);
+    let cur: Episode | undefined;
+    for (const s of mine) {
+      if (cur === undefined || s.onsetMs! > cur.untilMs + config.quietMs) episodes.push((cur = { service, onsetMs: s.onsetMs!, untilMs: s.untilMs!, signals: [] }));
+      cur.untilMs = Math.max(cur.untilMs, s.untilMs!);
+      cur.signals.push(s);
+    }
+  }
+
+  // incidents: overlapping episodes of services that name one another (one service's episodes
+  // never overlap: a quiet period parts them), joined pair by pair along the naming graph
+  const parent = episodes.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const indexOf = new Map<string, number[]>();
+  episodes.forEach((e, i) => {
+    const list = indexOf.get(e.service);
+    if (list === undefined) indexOf.set(e.service, [i]);
+    else list.push(i);
+  });
+  for (const { caller, callee } of edges.values())
+    for (const i of indexOf.get(caller) ?? [])
+      for (const j of indexOf.get(callee) ?? []) {
+        const a = episodes[i]!;
+        const b = episodes[j]!;
+        if (a.onsetMs <= b.untilMs + config.quietMs && b.onsetMs <= a.untilMs + config.quietMs) parent[root(j)] = root(i);
+      }
+  const groups = new Map<number, Episode[]>();
+  episodes.forEach((e, i) => {
+    const r = root(i);
+    const g = groups.get(r);
+    if (g === undefined) groups.set(r, [e]);
+    else g.push(e);
+  });
+
+  const out: LogIncident[] = [];
+  for (const group of groups.values()) {
+    const perService = new Map<string, Episode[]>();
+    for (const e of group) {
+      const mine = perService.get(e.service);
+      if (mine === undefined) perService.set(e.service, [e]);
+      else mine.push(e);
+    }
+    const evidence: ServiceEvidence[] = [...perService].map(([service, eps]) => {
+      const signals = eps.flatMap((e) => e.signals).sort((a, b) => b.score - a.score);
+      return { service, score: combineSignals(signals), signals };
+    });
+    const services = [...perService].map(([service, eps]) => {
+      const signals = eps.flatMap((e) => e.signals).sort((a, b) => a.onsetMs! - b.onsetMs! || b.score - a.score);
+      return { service, sources: [...new Set(signals.map((s) => s.source))].sort(), onsetMs: signals[0]!.onsetMs!, untilMs: Math.max(...signals.map((s) => s.untilMs!)), findings: signals.length, first: signals[0]!.reason };
+    }).sort((a, b) => a.onsetMs - b.onsetMs || (a.service < b.service ? -1 : 1));
+    // the most troubled services are ranked (a ranking is quadratic in them; hundreds of files in one incident are not read one by one)
+    const ranked = evidence.length <= MAX_RANKED ? evidence : [...evidence].sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1)).slice(0, MAX_RANKED);
+    const causes = rankRootCauses(ranked, graph, config, NAMES).slice(0, CAUSES).map((c) => ({ service: c.service, score: Math.round(c.score * 100) / 100, reasons: c.reasons }));
+    out.push({ startMs: Math.min(...services.map((s) => s.onsetMs)), endMs: Math.max(...services.map((s) => s.untilMs)), services, causes });
+  }
+  return out.sort((a, b) => a.startMs - b.startMs || (a.services[0]!.service < b.services[0]!.service ? -1 : 1));
+}
