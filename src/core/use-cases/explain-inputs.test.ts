@@ -3,7 +3,10 @@ import { createMemoryHistoryStore } from '../../adapters/store/memory/memory-his
 import type { Incident } from '../domain/incident.js';
 import { Redactor } from '../engine/redaction/redactor.js';
 import type { LlmPort } from '../ports/llm.port.js';
-import { redactedEmbedder, similarIncidents } from './explain-inputs.js';
+import type { LogFinding, LogReport } from '../domain/log-report.js';
+import { emptySeverityCounts } from '../domain/severity.js';
+import { withIncidents } from './analyze-logs.js';
+import { logsContext, redactedEmbedder, similarIncidents } from './explain-inputs.js';
 
 const inc = (id: string, t: number, services: string[], cause: string, reason: string): Incident => ({ id, status: 'resolved', title: `${cause}: ${reason}`, firstSymptomMs: t, detectedMs: t + 60_000, lastSymptomMs: t + 120_000, resolvedMs: t + 300_000, resolvedBy: 'detector', peakScore: 0.8, services, causes: [{ service: cause, score: 0.8, reasons: [reason] }], timeline: [] });
 
@@ -44,5 +47,26 @@ describe('similar past incidents', () => {
     expect(both[0]!.similarity).toBeGreaterThan(0.3);
     expect(sent.join('\n')).not.toContain('ops@ab.io');
     expect(sent.join('\n')).toContain('<EMAIL_1>');
+  });
+});
+
+describe('a log report as a model reads it', () => {
+  it('gives the incidents across the sources with their probable causes and the ids of their findings', () => {
+    const T = Date.UTC(2026, 10, 20, 10, 30);
+    const M = 60_000;
+    const f = (source: string, from: number, template: string, text: string, score: number): LogFinding => ({ kind: 'error-template', severity: 'ERROR', score, reason: `${template} in ${source}`, template, count: 50, firstSeenMs: T + from * M, lastSeenMs: T + 18 * M, sources: [source], evidence: [{ source, line: 1, text }] });
+    const report: LogReport = withIncidents({
+      engineVersion: 'test',
+      summary: { lines: 100, records: 100, templates: 3, firstMs: T, lastMs: T + 18 * M, severityCounts: emptySeverityCounts(), truncatedLines: 0, evictedTemplates: 0, sources: [] },
+      findings: [f('checkout.log', 12.2, 'payment call failed', 'payment call to http://payments.shop.svc:8080 failed', 0.7), f('payments.log', 12, 'pool exhausted', 'pool exhausted', 0.6), f('batch.log', 2, 'job failed', 'job failed', 0.5)],
+      templates: [],
+    });
+    const ctx = logsContext('logs', report, [], 20_000);
+    expect(ctx.text).toContain('## Incidents the deterministic engine found across the sources');
+    expect(ctx.text).toMatch(/incident 2: 2026-11-20T10:42:00Z to 2026-11-20T10:48:00Z; services payments, checkout; probable causes: payments 0\.\d\d \(explains the symptoms of checkout, whose records name it\); checkout 0\.\d\d \(.*\); findings \[f1\] \[f2\]\n/);
+    expect(ctx.text).toMatch(/incident 1: .*; services batch; .*; findings \[f3\]\n/);
+    expect(ctx.text.indexOf('## Incidents')).toBeLessThan(ctx.text.indexOf('## Findings'));
+    // none, no section
+    expect(logsContext('logs', { ...report, incidents: [] }, [], 20_000).text).not.toContain('## Incidents');
   });
 });

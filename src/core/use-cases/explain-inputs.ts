@@ -1,5 +1,6 @@
 import type { Incident } from '../domain/incident.js';
-import type { LogReport } from '../domain/log-report.js';
+import type { LogIncident, LogReport } from '../domain/log-report.js';
+import { serviceOfSource } from '../engine/insight/log-incidents.js';
 import type { BuiltContext, ContextPast } from '../engine/explain/context-builder.js';
 import { buildIncidentContext, buildLogsContext, jaccard, words } from '../engine/explain/context-builder.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
@@ -144,6 +145,10 @@ export async function similarAnalyses(history: HistoryStorePort, tenant: string,
 /** A log report's findings (f1…) with their example lines, and similar past analyses. */
 export function logsContext(name: string, report: LogReport, similar: readonly ContextPast[], maxChars: number, maxFindings = 15): BuiltContext {
   const s = report.summary;
+  const shown = report.findings.slice(0, maxFindings);
+  // an incident's findings: those of its services seen during it
+  const findingsOf = (inc: LogIncident) =>
+    shown.flatMap((f, n) => (f.sources.some((x) => inc.services.some((v) => v.service === serviceOfSource(x))) && (f.lastSeenMs ?? f.window?.endMs ?? Infinity) >= inc.startMs && (f.firstSeenMs ?? f.window?.startMs ?? -Infinity) <= inc.endMs ? [`f${n + 1}`] : []));
   return buildLogsContext(
     {
       name,
@@ -152,7 +157,8 @@ export function logsContext(name: string, report: LogReport, similar: readonly C
       ...(s.firstMs === undefined ? {} : { firstMs: s.firstMs }),
       ...(s.lastMs === undefined ? {} : { lastMs: s.lastMs }),
       severityCounts: s.severityCounts,
-      findings: report.findings.slice(0, maxFindings).map((f, n) => ({
+      incidents: (report.incidents ?? []).map((inc) => ({ startMs: inc.startMs, endMs: inc.endMs, services: inc.services.map((x) => x.service), causes: inc.causes.map((c) => ({ service: c.service, score: c.score, reason: c.reasons.find((r) => r.startsWith('explains the symptoms of ')) ?? c.reasons[0] ?? '' })), findings: findingsOf(inc) })),
+      findings: shown.map((f, n) => ({
         id: `f${n + 1}`,
         kind: f.kind,
         severity: f.severity,

@@ -62,6 +62,15 @@ export interface LogFindingContext {
   lines: string[];
 }
 
+/** An incident across a log's sources, as the engine grouped and ranked it; `findings` are the ids of its findings given. */
+export interface LogIncidentContext {
+  startMs: number;
+  endMs: number;
+  services: readonly string[];
+  causes: readonly { service: string; score: number; reason: string }[];
+  findings: readonly string[];
+}
+
 export interface LogsContextInput {
   name: string;
   lines: number;
@@ -69,6 +78,8 @@ export interface LogsContextInput {
   firstMs?: number;
   lastMs?: number;
   severityCounts: Readonly<Record<string, number>>;
+  /** Incidents across the sources with their ranked causes (logs alone). */
+  incidents?: readonly LogIncidentContext[];
   findings: readonly LogFindingContext[];
   similar: readonly ContextPast[];
 }
@@ -142,11 +153,21 @@ export function buildIncidentContext(input: IncidentContextInput, maxChars: numb
   return b.result();
 }
 
+/** Incidents of a log report given to a model at most (the first in time). */
+const MAX_LOG_INCIDENTS = 5;
+
 export function buildLogsContext(input: LogsContextInput, maxChars: number): BuiltContext {
   const b = new Budget(maxChars);
   b.add('## Log analysis');
   b.add(`source: ${clip(input.name, 200)}; ${input.lines} lines, ${input.records} records${input.firstMs === undefined ? '' : `, ${iso(input.firstMs)} to ${iso(input.lastMs ?? input.firstMs)}`}`);
   b.add(`severities: ${Object.entries(input.severityCounts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if ((input.incidents ?? []).length > 0) {
+    b.add('\n## Incidents the deterministic engine found across the sources (services in trouble together, probable causes ranked)');
+    for (const [n, inc] of (input.incidents ?? []).slice(0, MAX_LOG_INCIDENTS).entries()) {
+      const causes = inc.causes.map((c) => `${c.service} ${c.score.toFixed(2)} (${clip(c.reason, 200)})`).join('; ');
+      b.add(`incident ${n + 1}: ${iso(inc.startMs)} to ${iso(inc.endMs)}; services ${inc.services.join(', ')}; probable causes: ${causes}${inc.findings.length === 0 ? '' : `; findings ${inc.findings.map((f) => `[${f}]`).join(' ')}`}`, 'incidents');
+    }
+  }
   b.add('\n## Findings ranked by the deterministic engine (cite by id, e.g. [f1])');
   for (const f of input.findings) {
     const when = f.firstSeenMs === undefined ? '' : ` first ${iso(f.firstSeenMs)}${f.lastSeenMs === undefined ? '' : `, last ${iso(f.lastSeenMs)}`}`;
