@@ -82,7 +82,7 @@ function reportText(report: LogReport, o: RenderOptions): string {
       for (const cause of inc.causes) {
         const from = inc.services.find((x) => x.service === cause.service);
         const head = `${pad(cause.service, width)} ${cause.score.toFixed(2)}  ${from === undefined ? '' : `from ${clock(from.onsetMs)}  `}`;
-        lines.push(`${' '.repeat(6)}${head}${c.dim(clip(oneLine(causeReason(cause.reasons)), w === undefined ? undefined : Math.max(20, w - 6 - head.length)))}`);
+        lines.push(`${' '.repeat(6)}${head}${c.dim(clip(oneLine(cause.reasons[0] ?? ''), w === undefined ? undefined : Math.max(20, w - 6 - head.length)))}`);
       }
     });
     lines.push('');
@@ -130,11 +130,6 @@ function incidentSpan(inc: LogIncident): string {
   return `${isoTime(inc.startMs).replace('T', ' ').slice(0, 19)} → ${clock(inc.endMs)} (${duration(inc.endMs - inc.startMs)})`;
 }
 
-/** The reason that says most about a cause: how it relates to the others, else its first symptom. */
-function causeReason(reasons: readonly string[]): string {
-  return reasons.find((r) => r.startsWith('explains the symptoms of ')) ?? reasons.find((r) => r.includes(', abnormal too: ')) ?? reasons.find((r) => r.startsWith('its records name ')) ?? reasons[0] ?? '';
-}
-
 function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -151,7 +146,7 @@ function reportMarkdown(report: LogReport, o: RenderOptions): string {
   if (incidents.length > 0) {
     out.push('## Incidents', '', 'From the logs alone: services in trouble together, the probable cause first.', '', '| # | when | services | probable causes |', '|---|---|---|---|');
     incidents.slice(0, INCIDENTS_SHOWN).forEach((inc, i) => {
-      out.push(`| ${i + 1} | ${incidentSpan(inc)} | ${mdEscape(inc.services.map((x) => x.service).join(', '))} | ${inc.causes.map((x) => `**${mdEscape(x.service)}** ${x.score.toFixed(2)}: ${mdEscape(oneLine(causeReason(x.reasons)))}`).join('<br>')} |`);
+      out.push(`| ${i + 1} | ${incidentSpan(inc)} | ${mdEscape(inc.services.map((x) => x.service).join(', '))} | ${inc.causes.map((x) => `**${mdEscape(x.service)}** ${x.score.toFixed(2)}: ${mdEscape(oneLine(x.reasons[0] ?? ''))}`).join('<br>')} |`);
     });
     out.push('');
   }

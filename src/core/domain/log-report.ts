@@ -96,7 +96,7 @@ export interface LogIncident {
   endMs: number;
   /** First in trouble first. */
   services: LogIncidentService[];
-  /** Most probable first (at most three), each with a score in [0, 1] and its reasons. */
+  /** Most probable first (at most three), each with a score in [0, 1] and its reasons: how it relates to the others first, then its strongest symptoms. */
   causes: { service: string; score: number; reasons: string[] }[];
 }
 

@@ -157,7 +157,7 @@ export function logsContext(name: string, report: LogReport, similar: readonly C
       ...(s.firstMs === undefined ? {} : { firstMs: s.firstMs }),
       ...(s.lastMs === undefined ? {} : { lastMs: s.lastMs }),
       severityCounts: s.severityCounts,
-      incidents: (report.incidents ?? []).map((inc) => ({ startMs: inc.startMs, endMs: inc.endMs, services: inc.services.map((x) => x.service), causes: inc.causes.map((c) => ({ service: c.service, score: c.score, reason: c.reasons.find((r) => r.startsWith('explains the symptoms of ')) ?? c.reasons[0] ?? '' })), findings: findingsOf(inc) })),
+      incidents: (report.incidents ?? []).map((inc) => ({ startMs: inc.startMs, endMs: inc.endMs, services: inc.services.map((x) => x.service), causes: inc.causes.map((c) => ({ service: c.service, score: c.score, reason: c.reasons[0] ?? '' })), findings: findingsOf(inc) })),
       findings: shown.map((f, n) => ({
         id: `f${n + 1}`,
         kind: f.kind,

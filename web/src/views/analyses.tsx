@@ -4,7 +4,7 @@ import { api } from '../api/client.js';
 import type { JobView } from '../api/client.js';
 import type { AnalysisSummary, Explanation, LogReport } from '../api/types.js';
 import { ExplanationView } from '../components/explanation.js';
-import { shortTime } from '../logic/format.js';
+import { duration, shortTime } from '../logic/format.js';
 
 export function Report({ name, report }: { name: string; report: LogReport & { explanation?: Explanation } }) {
   const s = report.summary;
@@ -18,6 +18,30 @@ export function Report({ name, report }: { name: string; report: LogReport & { e
         <ul className="source-problems" aria-label="Inputs not read">
           {s.sources.flatMap((src) => (src.problem === undefined ? [] : [<li key={src.name} className="note">{src.problem.message}</li>]))}
         </ul>
+      )}
+      {(report.incidents ?? []).length > 0 && (
+        <>
+          <h3>Incidents</h3>
+          <p className="muted">From the logs alone: services in trouble together, the probable cause first.</p>
+          <ol className="report-incidents">
+            {(report.incidents ?? []).slice(0, 10).map((inc, i) => (
+              <li key={i}>
+                <span className="muted">
+                  {shortTime(inc.startMs)} → {shortTime(inc.endMs, inc.startMs)} ({duration(inc.endMs - inc.startMs)})
+                </span>{' '}
+                <strong>{inc.services.map((x) => x.service).join(', ')}</strong>
+                <ul className="lines">
+                  {inc.causes.map((c) => (
+                    <li key={c.service}>
+                      {c.service} <span className="score">{c.score.toFixed(2)}</span> <span className="muted">{c.reasons[0]}</span>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+          <h3>Findings</h3>
+        </>
       )}
       {report.findings.length === 0 ? (
         <p className="empty">Nothing abnormal found.</p>

@@ -188,7 +188,11 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
     }).sort((a, b) => a.onsetMs - b.onsetMs || (a.service < b.service ? -1 : 1));
     // the most troubled services are ranked (a ranking is quadratic in them; hundreds of files in one incident are not read one by one)
     const ranked = evidence.length <= MAX_RANKED ? evidence : [...evidence].sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1)).slice(0, MAX_RANKED);
-    const causes = rankRootCauses(ranked, graph, config, NAMES).slice(0, CAUSES).map((c) => ({ service: c.service, score: Math.round(c.score * 100) / 100, reasons: c.reasons }));
+    const causes = rankRootCauses(ranked, graph, config, NAMES).slice(0, CAUSES).map((c) => {
+      // how it relates to the others first (what a reader looks for in a cause), then its symptoms
+      const own = Math.min(3, c.signals.length);
+      return { service: c.service, score: Math.round(c.score * 100) / 100, reasons: [...c.reasons.slice(own), ...c.reasons.slice(0, own)] };
+    });
     out.push({ startMs: Math.min(...services.map((s) => s.onsetMs)), endMs: Math.max(...services.map((s) => s.untilMs)), services, causes });
   }
   return out.sort((a, b) => a.startMs - b.startMs || (a.services[0]!.service < b.services[0]!.service ? -1 : 1));
