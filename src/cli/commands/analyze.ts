@@ -23,7 +23,7 @@ interface AnalyzeFlags extends AnalysisFlags, LlmFlags {
 
 export function analyzeCommand(ctx: CliContext): Command {
   const cmd = new Command('analyze')
-    .description('Find what is abnormal in logs: errors, exceptions, bursts, new and rare patterns, with evidence')
+    .description('Find what is abnormal in logs: errors, exceptions, bursts, new and rare patterns, with evidence, and the incidents across files with their probable causes')
     .argument('[inputs...]', "files, directories, globs or '-' for stdin (stdin when none and input is piped)")
     .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'markdown', 'json', 'csv']).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level (for CI pipelines)').choices(Object.keys(FAIL_LEVELS)))
@@ -41,8 +41,14 @@ Examples:
   bifrost analyze app.log --llm                       # plus an explanation by a local Ollama model
   OPENAI_BASE_URL=http://127.0.0.1:8000/v1 bifrost analyze app.log --llm openai --model qwen2.5
 
-The model sees the findings and their example lines after secrets and personal data are
-replaced by placeholders (<EMAIL_1>, <SECRET_2>…); the answer must cite the findings (f1…).
+Incidents: each file is a service (the workload of pod logs, else the file name up to its
+first dot; stdin is "stdin"). Findings that began during the log are its trouble; services in
+trouble together whose warnings and errors name one another (a word, a pod of it, a Kubernetes
+DNS name like payments.shop.svc) form one incident, the named service in trouble first is the
+probable cause. Logs alone cannot see calls: a service that names no one stays on its own.
+
+The model sees the incidents, the findings and their example lines after secrets and personal
+data are replaced by placeholders (<EMAIL_1>, <SECRET_2>…); the answer must cite the findings (f1…).
 
 Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
   );
