@@ -88,7 +88,7 @@ export interface LogIncidentService {
 
 /**
  * Services in trouble together, from logs alone (no traces): findings that began during the log
- * (new messages, bursts, exceptions first seen after its start) of services that name one
+ * (bursts; new messages and exceptions, first seen after its first fifth) of services that name one
  * another, or the same service, with no quiet period between them; their probable causes ranked.
  */
 export interface LogIncident {

@@ -54,7 +54,7 @@ describe('a log report as a model reads it', () => {
   it('gives the incidents across the sources with their probable causes and the ids of their findings', () => {
     const T = Date.UTC(2026, 10, 20, 10, 30);
     const M = 60_000;
-    const f = (source: string, from: number, template: string, text: string, score: number): LogFinding => ({ kind: 'error-template', severity: 'ERROR', score, reason: `${template} in ${source}`, template, count: 50, firstSeenMs: T + from * M, lastSeenMs: T + 18 * M, sources: [source], evidence: [{ source, line: 1, text }] });
+    const f = (source: string, from: number, template: string, text: string, score: number): LogFinding => ({ kind: 'error-template', severity: 'ERROR', score, reason: `${template} in ${source}`, template, count: 50, firstSeenMs: T + from * M, newSinceMs: T + from * M, lastSeenMs: T + 18 * M, sources: [source], evidence: [{ source, line: 1, text }] });
     const report: LogReport = withIncidents({
       engineVersion: 'test',
       summary: { lines: 100, records: 100, templates: 3, firstMs: T, lastMs: T + 18 * M, severityCounts: emptySeverityCounts(), truncatedLines: 0, evictedTemplates: 0, sources: [] },

@@ -17,12 +17,20 @@ function report(findings: LogFinding[], minutes = 18): LogReport {
   };
 }
 
-/** A finding of `source` seen from minute `from` to minute `to`, with its example lines. */
+/** A finding of `source` seen from minute `from` to minute `to` (new in the log from then, as the analyzer marks one first seen after its start), with its example lines. */
 function finding(source: string, from: number, to: number, template: string, over: Partial<LogFinding> = {}, lines: string[] = [template]): LogFinding {
   return {
     kind: 'error-template', severity: 'ERROR', score: 0.6, reason: `${template} (${source})`, templateId: `${source}:${template}`, template, count: 100,
-    firstSeenMs: T + from * M, lastSeenMs: T + to * M, sources: [source], evidence: lines.map((text, i) => ({ source, line: i + 1, text })), ...over,
+    firstSeenMs: T + from * M, lastSeenMs: T + to * M, ...(from > 0 ? { newSinceMs: T + from * M, tags: ['new' as const] } : {}), sources: [source], evidence: lines.map((text, i) => ({ source, line: i + 1, text })), ...over,
   };
+}
+
+/** The finding as the analyzer reports one it does not call new. */
+function notNew(f: LogFinding): LogFinding {
+  const c = { ...f };
+  delete c.newSinceMs;
+  delete c.tags;
+  return c;
 }
 
 describe('serviceOfSource', () => {
@@ -42,10 +50,10 @@ describe('logIncidents', () => {
     expect(logIncidents(report([finding('api.log', 0, 18, 'slow query')]), C)).toEqual([]);
     expect(logIncidents(report([finding('api.log', 0, 18, 'stock low', { kind: 'warn-template', severity: 'WARN' }), finding('api.log', 12, 12, 'started', { kind: 'rare-template', severity: 'INFO' })]), C)).toEqual([]);
     expect(logIncidents(report([]), C)).toEqual([]);
-    const untimed = report([finding('api.log', 9, 10, 'boom')]);
-    delete untimed.summary.firstMs;
-    delete untimed.summary.lastMs;
-    expect(logIncidents(untimed, C)).toEqual([]);
+    // what the log engine does not call new (first seen in its first fifth) is background, and so
+    // is an exception first thrown then; one first thrown later is an onset
+    expect(logIncidents(report([notNew(finding('api.log', 3, 18, 'retrying')), notNew(finding('db.log', 3, 18, 'deadlock', { kind: 'exception' }))]), C)).toEqual([]);
+    expect(logIncidents(report([notNew(finding('db.log', 6, 18, 'deadlock', { kind: 'exception' }))]), C).map((i) => i.startMs)).toEqual([T + 6 * M]);
   });
 
   it('puts first the service that the others\' errors name and that was in trouble when theirs began', () => {

@@ -1,6 +1,7 @@
 import type { LogFinding, LogIncident, LogReport } from '../../domain/log-report.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../domain/mention.js';
 import { SEVERITY } from '../../domain/severity.js';
+import { NEW_AFTER_SHARE } from '../logs/log-analyzer.js';
 import { workloadOf } from '../../domain/workload.js';
 import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
 import { combineSignals } from './evidence.js';
@@ -11,8 +12,7 @@ import { ServiceGraph } from './service-graph.js';
 
 /** Findings that can be trouble; rare INFO templates are not. */
 const TROUBLE = new Set<LogFinding['kind']>(['error-template', 'warn-template', 'exception', 'burst', 'new-template']);
-/** A finding first seen within this share of the log's span was there from the start: background, not an onset. */
-const BACKGROUND_SHARE = 0.1;
+
 /** Abnormal minutes listed per signal at most (a finding over days is not listed minute by minute). */
 const MAX_BUCKETS = 24 * 60;
 const CAUSES = 3;
@@ -39,11 +39,15 @@ export function serviceOfSource(name: string): string {
   return stem === '' ? base : workloadOf(stem);
 }
 
-/** When a finding began, if it began during the log (not there from its start). */
+/**
+ * When a finding began, if it began during the log, as the log engine judges it: a burst's
+ * window, a message new in the log (first seen after NEW_AFTER_SHARE of it), an exception first
+ * thrown that late. One that was there from the start is background, not an onset.
+ */
 function onsetOf(f: LogFinding, fromMs: number, spanMs: number): number | undefined {
-  if (f.kind === 'burst') return f.window?.startMs;
-  const first = f.newSinceMs ?? f.firstSeenMs;
-  return first !== undefined && first > fromMs + spanMs * BACKGROUND_SHARE ? first : undefined;
+  if (f.window !== undefined) return f.window.startMs;
+  if (f.newSinceMs !== undefined) return f.newSinceMs;
+  return f.kind === 'exception' && f.firstSeenMs !== undefined && f.firstSeenMs >= fromMs + spanMs * NEW_AFTER_SHARE ? f.firstSeenMs : undefined;
 }
 
 /** A token of pod-name characters whose workload is a service (`inventory-5f7d8c9b6-7hm2p`). */
@@ -87,7 +91,7 @@ interface Episode {
 
 /**
  * Incidents across the sources of a log report, from logs alone: each service's findings that
- * began during the log (new messages, bursts, exceptions first seen after its first tenth) form
+ * began during the log (bursts; new messages and exceptions, first seen after its first fifth) form
  * its episodes of trouble (split by config.quietMs without any); episodes that overlap in time
  * join one incident when they are of one service or of services whose warning and error lines
  * name one another (`http://payments.shop.svc…`, a pod `inventory-5f7d8c9b6-7hm2p`); each

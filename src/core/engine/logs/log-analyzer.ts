@@ -451,17 +451,20 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
   return out;
 }
 
+/** A template first seen after this share of the log (of its time span, else of its records) is new in it. */
+export const NEW_AFTER_SHARE = 0.2;
+
 /** "new since 10:42:13" when the template first appears after the first 20% of the log. */
 function newSince(t: ResolvedStats, ctx: FindingContext): string | undefined {
   if (t.s.firstMs !== undefined && ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs >= 60_000) {
     const p = (t.s.firstMs - ctx.firstMs) / (ctx.lastMs - ctx.firstMs);
-    if (p < 0.2) return undefined;
+    if (p < NEW_AFTER_SHARE) return undefined;
     const multiDay = ctx.lastMs - ctx.firstMs > 86_400_000;
     return `new since ${shortTime(t.s.firstMs, multiDay)} (absent from the first ${Math.floor(p * 100)}% of the log)`;
   }
   if (ctx.records < 200) return undefined;
   const p = t.s.firstPos / ctx.records;
-  if (p < 0.2) return undefined;
+  if (p < NEW_AFTER_SHARE) return undefined;
   const first = t.s.examples[0]!;
   return `new since line ${first.line} of ${first.source} (absent from the first ${Math.floor(p * 100)}% of records)`;
 }
