@@ -17,7 +17,8 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(r.stdout).not.toContain('\u001b[');
     // the incidents across the files: payments, which checkout-api's warnings name, is the probable cause
     expect(r.stdout).toMatch(/\n {2}1\. 2026-11-20 10:41:50 → 10:48:00 \(6m 9s\) {2}payments, checkout-api\n {6}payments +0\.\d\d {2}from 10:41:50 {2}explains the symptoms of checkout-api, whose records name it\n/);
-    expect(r.stdout).toMatch(/\n {6}inventory +0\.\d\d {2}from 10:44:13 {2}explains the symptoms of node-syslog, whose records name it\n/);
+    // syslog records carry their program: the kubelet names the crashing inventory pod
+    expect(r.stdout).toMatch(/\n {6}inventory +0\.\d\d {2}from 10:44:13 {2}explains the symptoms of kubelet, whose records name it\n/);
   });
 
   it('--output json is a full machine-readable report', async () => {
@@ -29,7 +30,8 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(report.incidents!.map((i) => [i.services.map((x) => x.service), i.causes[0]!.service])).toEqual([
       [['payments', 'checkout-api'], 'payments'],
       [['ingress-nginx'], 'ingress-nginx'],
-      [['node-syslog', 'inventory'], 'inventory'],
+      [['kernel'], 'kernel'],
+      [['inventory', 'kubelet'], 'inventory'],
     ]);
     expect(report.incidents![0]!.services[0]).toMatchObject({ sources: ['examples/k8s-incident/payments.docker.log'], onsetMs: Date.UTC(2026, 10, 20, 10, 41, 50, 594) });
   });

@@ -10,6 +10,8 @@ export interface EvidenceLine {
   line: number;
   text: string;
   timeMs?: number;
+  /** The service the record names (a JSON field, a CSV column), when it names one. */
+  service?: string;
 }
 
 export interface LogFinding {
@@ -34,6 +36,8 @@ export interface LogFinding {
   /** For exceptions: type and the frame it was thrown from. */
   exception?: { type: string; frame: string; message: string };
   sources: string[];
+  /** The services its records name (JSON fields, CSV columns), when they name any; at most 16. */
+  services?: string[];
   evidence: EvidenceLine[];
 }
 

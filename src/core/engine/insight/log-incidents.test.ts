@@ -118,6 +118,18 @@ describe('logIncidents', () => {
     expect(logIncidents(r, C).map((i) => [i.startMs, i.endMs])).toEqual([[T + 3 * M, T + 4 * M], [T + 9.5 * M, T + 11 * M]]);
   });
 
+  it('in one file of many services (a CSV export, JSON with a service field), the services its records name are whose trouble it is', () => {
+    const line = (service: string, text: string) => ({ source: 'export.csv', line: 1, text, service });
+    const r = report([
+      finding('export.csv', 12, 18, 'pool exhausted', { services: ['payments-7c9f6d8b5-x2k4q'], evidence: [line('payments-7c9f6d8b5-x2k4q', 'pool exhausted')] }),
+      finding('export.csv', 12.5, 18, 'payment call to <*> failed', { services: ['checkout-6d5f7b9c8-q2w4r', 'checkout-6d5f7b9c8-z8x6v'], evidence: [line('checkout-6d5f7b9c8-q2w4r', 'payment call to http://payments:8080 failed')] }),
+    ]);
+    const [inc, ...rest] = logIncidents(r, C);
+    expect(rest).toEqual([]);
+    expect(inc!.services.map((x) => [x.service, x.sources])).toEqual([['payments', ['export.csv']], ['checkout', ['export.csv']]]);
+    expect(inc!.causes[0]).toMatchObject({ service: 'payments', reasons: ['explains the symptoms of checkout, whose records name it', 'pool exhausted (export.csv)'] });
+  });
+
   it('a finding over several sources counts for each of their services', () => {
     const shared = finding('a.log', 9, 10, 'connection refused', { sources: ['a.log', 'b.log'] });
     const incidents = logIncidents(report([shared, finding('b.log', 9, 10, 'cannot reach the ledger')]), C);

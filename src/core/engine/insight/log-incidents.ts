@@ -1,4 +1,4 @@
-import type { LogFinding, LogIncident, LogReport } from '../../domain/log-report.js';
+import type { EvidenceLine, LogFinding, LogIncident, LogReport } from '../../domain/log-report.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../domain/mention.js';
 import { SEVERITY } from '../../domain/severity.js';
 import { NEW_AFTER_SHARE } from '../logs/log-analyzer.js';
@@ -82,11 +82,30 @@ function named(text: string, self: string, index: NameIndex): string[] {
   return [...out].sort();
 }
 
+/**
+ * Whose trouble a finding is, with the example lines of each: the services its records name
+ * (their workloads: a CSV export's pod column, a JSON service field), else its files' services.
+ */
+function ownersOf(f: LogFinding): { service: string; sources: string[]; lines: EvidenceLine[] }[] {
+  const out = new Map<string, { service: string; sources: string[]; lines: EvidenceLine[] }>();
+  const add = (service: string, sources: string[], lines: EvidenceLine[]) => {
+    const o = out.get(service);
+    if (o === undefined) out.set(service, { service, sources, lines });
+    else {
+      o.sources = [...new Set([...o.sources, ...sources])];
+      o.lines.push(...lines);
+    }
+  };
+  if (f.services !== undefined && f.services.length > 0) for (const name of f.services) add(workloadOf(name), f.sources, f.evidence.filter((e) => e.service === name));
+  else for (const source of f.sources) add(serviceOfSource(source), [source], f.evidence.filter((e) => e.source === source));
+  return [...out.values()];
+}
+
 interface Episode {
   service: string;
   onsetMs: number;
   untilMs: number;
-  signals: (Signal & { source: string })[];
+  signals: (Signal & { sources: string[] })[];
 }
 
 /**
@@ -107,17 +126,15 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
     return onsetMs === undefined ? [] : [{ f, onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
   });
   if (troubles.length === 0) return [];
-  const serviceNames = [...new Set(troubles.flatMap((t) => t.f.sources.map(serviceOfSource)))].sort();
+  const serviceNames = [...new Set(troubles.flatMap((t) => ownersOf(t.f).map((o) => o.service)))].sort();
   const patterns = nameIndex(serviceNames);
   const edges = new Map<string, ServiceEdge>();
   const bucket = (ms: number) => Math.floor(ms / config.bucketMs) * config.bucketMs;
 
   // each service's signals, from the findings of its sources
-  const bySignal = new Map<string, (Signal & { source: string })[]>();
+  const bySignal = new Map<string, (Signal & { sources: string[] })[]>();
   for (const { f, onsetMs, untilMs } of troubles) {
-    for (const source of f.sources) {
-      const service = serviceOfSource(source);
-      const lines = f.evidence.filter((e) => e.source === source);
+    for (const { service, sources, lines } of ownersOf(f)) {
       const naming = new Map<string, number>();
       for (const e of lines.length > 0 ? lines : f.evidence) for (const n of named(e.text, service, patterns)) naming.set(n, (naming.get(n) ?? 0) + 1);
       const shown = Math.max(1, lines.length > 0 ? lines.length : f.evidence.length);
@@ -125,8 +142,8 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
       for (const n of names) edges.set(`${service}\u0000${n.service}`, { caller: service, callee: n.service, calls: n.count, errors: 0, p90Ms: 0 });
       const buckets: number[] = [];
       for (let b = bucket(onsetMs); b <= untilMs && buckets.length < MAX_BUCKETS; b += config.bucketMs) buckets.push(b);
-      const signal: Signal & { source: string } = {
-        kind: 'log', score: f.score, reason: f.reason, source, onsetMs, untilMs, buckets,
+      const signal: Signal & { sources: string[] } = {
+        kind: 'log', score: f.score, reason: f.reason, sources, onsetMs, untilMs, buckets,
         ref: { type: 'template', templateId: f.templateId ?? `${f.kind}:${onsetMs}`, template: f.template ?? f.reason, severity: SEVERITY[f.severity], count: f.count, usualPerBucket: 0, referenceCount: 0 },
         ...(names.length > 0 ? { names } : {}),
       };
@@ -188,7 +205,7 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
     });
     const services = [...perService].map(([service, eps]) => {
       const signals = eps.flatMap((e) => e.signals).sort((a, b) => a.onsetMs! - b.onsetMs! || b.score - a.score);
-      return { service, sources: [...new Set(signals.map((s) => s.source))].sort(), onsetMs: signals[0]!.onsetMs!, untilMs: Math.max(...signals.map((s) => s.untilMs!)), findings: signals.length, first: signals[0]!.reason };
+      return { service, sources: [...new Set(signals.flatMap((s) => s.sources))].sort(), onsetMs: signals[0]!.onsetMs!, untilMs: Math.max(...signals.map((s) => s.untilMs!)), findings: signals.length, first: signals[0]!.reason };
     }).sort((a, b) => a.onsetMs - b.onsetMs || (a.service < b.service ? -1 : 1));
     // the most troubled services are ranked (a ranking is quadratic in them; hundreds of files in one incident are not read one by one)
     const ranked = evidence.length <= MAX_RANKED ? evidence : [...evidence].sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1)).slice(0, MAX_RANKED);

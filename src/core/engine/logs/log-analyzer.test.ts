@@ -89,6 +89,24 @@ describe('LogAnalyzer', () => {
     expect(r.findings[0]!.reason).toContain('level inferred from its words');
   });
 
+  it('records that name their service (JSON, CSV exports) give findings their services and evidence lines theirs', () => {
+    const lines: string[] = [];
+    for (let s = 0; s < 300; s++) {
+      const t = new Date(T0 + s * 1000).toISOString();
+      lines.push(JSON.stringify({ time: t, level: 'info', service: 'checkout', msg: `order ${s} placed` }));
+      if (s >= 200) lines.push(JSON.stringify({ time: t, level: 'error', service: 'payments', msg: `charge ${s} failed: pool exhausted` }));
+    }
+    lines.push(JSON.stringify({ time: new Date(T0 + 299_500).toISOString(), level: 'error', msg: 'no service here: pool exhausted' }));
+    const r = analyse({ 'all.jsonl': lines });
+    const charge = r.findings.find((f) => f.template?.startsWith('charge'))!;
+    expect(charge.services).toEqual(['payments']);
+    expect(charge.sources).toEqual(['all.jsonl']);
+    expect(charge.evidence[0]).toMatchObject({ source: 'all.jsonl', service: 'payments' });
+    // records without a service leave the finding without services; a file of one service says it
+    expect(r.findings.find((f) => f.template?.startsWith('no service'))!.services).toBeUndefined();
+    expect(report.findings.every((f) => f.services === undefined)).toBe(true);
+  });
+
   it('merges reports of separate sources by template id', () => {
     const a = analyse({ a: ['2026-01-01 10:00:00 ERROR x: disk full on /dev/sda1'] });
     const b = analyse({ b: ['2026-01-01 11:00:00 ERROR x: disk full on /dev/sdb1'] });

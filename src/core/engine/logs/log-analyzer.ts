@@ -40,6 +40,8 @@ interface TemplateStats {
   examples: EvidenceLine[];
   buckets: Map<number, number>;
   sources: Map<string, number>;
+  /** The services its records name, when they name one (bounded like sources). */
+  services: Set<string> | undefined;
 }
 
 interface ExceptionStats {
@@ -52,6 +54,7 @@ interface ExceptionStats {
   lastMs: number | undefined;
   examples: EvidenceLine[];
   sources: Set<string>;
+  services: Set<string> | undefined;
 }
 
 const MAX_EXAMPLES = 3;
@@ -145,7 +148,7 @@ export class LogAnalyzer {
     const cluster = this.parser.learn(head);
     let s = this.stats.get(cluster);
     if (s === undefined) {
-      s = { count: 0, sev: [0, 0, 0, 0, 0, 0, 0], maxSeverity: 0, firstMs: r.timeMs, lastMs: r.timeMs, firstPos: pos, examples: [], buckets: new Map(), sources: new Map() };
+      s = { count: 0, sev: [0, 0, 0, 0, 0, 0, 0], maxSeverity: 0, firstMs: r.timeMs, lastMs: r.timeMs, firstPos: pos, examples: [], buckets: new Map(), sources: new Map(), services: undefined };
       this.stats.set(cluster, s);
     }
     s.count++;
@@ -165,6 +168,8 @@ export class LogAnalyzer {
     const sc = s.sources.get(source);
     if (sc !== undefined) s.sources.set(source, sc + 1);
     else if (s.sources.size < MAX_SOURCES_PER_TEMPLATE) s.sources.set(source, 1);
+    const service = r.resource.service;
+    if (service !== undefined) addService(s, service);
     if (nl >= 0 || body.includes('Exception') || body.includes('Error') || body.includes('panic')) this.addException(r, source, body);
   }
 
@@ -175,7 +180,7 @@ export class LogAnalyzer {
     let e = this.exceptions.get(key);
     if (e === undefined) {
       if (this.exceptions.size >= MAX_EXCEPTION_KINDS) return;
-      e = { type: ex.type, frame: ex.frame, message: ex.message, count: 0, fatal: ex.language === 'go' || r.severity >= SEVERITY.FATAL, firstMs: r.timeMs, lastMs: r.timeMs, examples: [], sources: new Set() };
+      e = { type: ex.type, frame: ex.frame, message: ex.message, count: 0, fatal: ex.language === 'go' || r.severity >= SEVERITY.FATAL, firstMs: r.timeMs, lastMs: r.timeMs, examples: [], sources: new Set(), services: undefined };
       this.exceptions.set(key, e);
     }
     e.count++;
@@ -185,6 +190,7 @@ export class LogAnalyzer {
     }
     if (e.examples.length < MAX_EXAMPLES) e.examples.push(evidence(source, r, body, 2000));
     if (e.sources.size < MAX_SOURCES_PER_TEMPLATE) e.sources.add(source);
+    if (r.resource.service !== undefined) addService(e, r.resource.service);
   }
 
   /** Doubles the time bucket width and re-buckets every count (amortised; keeps memory bounded). */
@@ -293,6 +299,7 @@ export class LogAnalyzer {
         ...(e.lastMs === undefined ? {} : { lastSeenMs: e.lastMs }),
         exception: { type: e.type, frame: e.frame, message: e.message },
         sources: [...e.sources],
+        ...(e.services === undefined ? {} : { services: [...e.services] }),
         evidence: e.examples,
       });
     }
@@ -316,7 +323,7 @@ interface FindingContext {
 }
 
 function cloneStats(s: TemplateStats): TemplateStats {
-  return { ...s, sev: s.sev.slice(), examples: s.examples.slice(), buckets: new Map(s.buckets), sources: new Map(s.sources) };
+  return { ...s, sev: s.sev.slice(), examples: s.examples.slice(), buckets: new Map(s.buckets), sources: new Map(s.sources), services: s.services === undefined ? undefined : new Set(s.services) };
 }
 
 function mergeStats(a: TemplateStats, b: TemplateStats): void {
@@ -333,12 +340,20 @@ function mergeStats(a: TemplateStats, b: TemplateStats): void {
   for (const [k, v] of b.sources) {
     if (a.sources.has(k) || a.sources.size < MAX_SOURCES_PER_TEMPLATE) a.sources.set(k, (a.sources.get(k) ?? 0) + v);
   }
+  for (const service of b.services ?? []) addService(a, service);
 }
 
 function evidence(source: string, r: LogRecord, body: string, max = EXAMPLE_CHARS): EvidenceLine {
   const e: EvidenceLine = { source, line: r.line, text: body.length > max ? body.slice(0, max) + '…' : body };
   if (r.timeMs !== undefined) e.timeMs = r.timeMs;
+  if (r.resource.service !== undefined) e.service = r.resource.service;
   return e;
+}
+
+/** Notes a service a template's or exception's records name (at most MAX_SOURCES_PER_TEMPLATE). */
+function addService(s: { services: Set<string> | undefined }, service: string): void {
+  if (s.services === undefined) s.services = new Set([service]);
+  else if (s.services.size < MAX_SOURCES_PER_TEMPLATE) s.services.add(service);
 }
 
 function effectiveSeverity(t: ResolvedStats): SeverityName {
@@ -399,6 +414,7 @@ function base(t: ResolvedStats, kind: LogFindingKind, severity: SeverityName, re
     ...(t.s.firstMs === undefined ? {} : { firstSeenMs: t.s.firstMs }),
     ...(t.s.lastMs === undefined ? {} : { lastSeenMs: t.s.lastMs }),
     sources: [...t.s.sources.keys()],
+    ...(t.s.services === undefined ? {} : { services: [...t.s.services] }),
     evidence: t.s.examples,
   };
 }

@@ -1,2 +1,2 @@
 /** Bumped whenever parsing or findings change: part of the result cache key. */
-export const LOG_ENGINE_VERSION = '0.1.0';
+export const LOG_ENGINE_VERSION = '0.2.0';
