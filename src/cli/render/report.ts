@@ -74,8 +74,8 @@ function reportText(report: LogReport, o: RenderOptions): string {
   lines.push('');
   const incidents = report.incidents ?? [];
   if (incidents.length > 0) {
-    const shownIncidents = incidents.slice(0, INCIDENTS_SHOWN);
-    lines.push(c.bold(`Incidents${incidents.length > shownIncidents.length ? ` (first ${shownIncidents.length} of ${incidents.length}; --output json for all)` : ''}`) + c.dim('  from the logs alone: services in trouble together, the probable cause first'));
+    const shownIncidents = worstIncidents(incidents);
+    lines.push(c.bold(`Incidents${incidents.length > shownIncidents.length ? ` (the ${shownIncidents.length} with the strongest causes of ${incidents.length}; --output json for all)` : ''}`) + c.dim('  from the logs alone: services in trouble together, the probable cause first'));
     shownIncidents.forEach((inc, i) => {
       lines.push(`${padStart(String(i + 1), 3)}. ${incidentSpan(inc)}  ${c.bold(inc.services.map((x) => x.service).join(', '))}`);
       const width = Math.max(...inc.causes.map((x) => x.service.length));
@@ -122,6 +122,14 @@ function reportText(report: LogReport, o: RenderOptions): string {
 
 const INCIDENTS_SHOWN = 5;
 
+/** The incidents a person is shown: those with the strongest probable causes, in time order. */
+function worstIncidents(incidents: readonly LogIncident[]): LogIncident[] {
+  if (incidents.length <= INCIDENTS_SHOWN) return [...incidents];
+  const top = (i: LogIncident) => i.causes[0]?.score ?? 0;
+  const keep = new Set([...incidents].sort((a, b) => top(b) - top(a) || a.startMs - b.startMs).slice(0, INCIDENTS_SHOWN));
+  return incidents.filter((i) => keep.has(i));
+}
+
 function clock(ms: number): string {
   return isoTime(ms).slice(11, 19);
 }
@@ -145,7 +153,7 @@ function reportMarkdown(report: LogReport, o: RenderOptions): string {
   const incidents = report.incidents ?? [];
   if (incidents.length > 0) {
     out.push('## Incidents', '', 'From the logs alone: services in trouble together, the probable cause first.', '', '| # | when | services | probable causes |', '|---|---|---|---|');
-    incidents.slice(0, INCIDENTS_SHOWN).forEach((inc, i) => {
+    worstIncidents(incidents).forEach((inc, i) => {
       out.push(`| ${i + 1} | ${incidentSpan(inc)} | ${mdEscape(inc.services.map((x) => x.service).join(', '))} | ${inc.causes.map((x) => `**${mdEscape(x.service)}** ${x.score.toFixed(2)}: ${mdEscape(oneLine(x.reasons[0] ?? ''))}`).join('<br>')} |`);
     });
     out.push('');
