@@ -9,7 +9,7 @@ const M = 60_000;
 const options = { colors: pc.createColors(false), columns: undefined, limit: 15, templateLimit: 10 };
 
 function incident(n: number, score: number): LogIncident {
-  return { startMs: T + n * 10 * M, endMs: T + (n * 10 + 2) * M, services: [{ service: `svc${n}`, sources: [`svc${n}.log`], onsetMs: T + n * 10 * M, untilMs: T + (n * 10 + 2) * M, findings: 1, first: 'boom' }], causes: [{ service: `svc${n}`, score, reasons: [`svc${n} failed`] }] };
+  return { startMs: T + n * 10 * M, endMs: T + (n * 10 + 2) * M, services: [{ service: `svc${n}`, sources: [`svc${n}.log`], onsetMs: T + n * 10 * M, untilMs: T + (n * 10 + 2) * M, findings: 1, first: 'boom' }], causes: [{ service: `svc${n}`, score, reasons: [`svc${n} failed`] }], findings: [] };
 }
 
 function report(incidents: LogIncident[]): LogReport {

@@ -102,6 +102,8 @@ export interface LogIncident {
   services: LogIncidentService[];
   /** Most probable first (at most three), each with a score in [0, 1] and its reasons: how it relates to the others first, then its strongest symptoms. */
   causes: { service: string; score: number; reasons: string[] }[];
+  /** Its findings: indexes into the report's findings, in their order. */
+  findings: number[];
 }
 
 export interface LogReport {

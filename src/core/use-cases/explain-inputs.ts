@@ -1,6 +1,5 @@
 import type { Incident } from '../domain/incident.js';
 import type { LogIncident, LogReport } from '../domain/log-report.js';
-import { serviceOfSource } from '../engine/insight/log-incidents.js';
 import type { BuiltContext, ContextPast } from '../engine/explain/context-builder.js';
 import { buildIncidentContext, buildLogsContext, jaccard, words } from '../engine/explain/context-builder.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
@@ -146,9 +145,8 @@ export async function similarAnalyses(history: HistoryStorePort, tenant: string,
 export function logsContext(name: string, report: LogReport, similar: readonly ContextPast[], maxChars: number, maxFindings = 15): BuiltContext {
   const s = report.summary;
   const shown = report.findings.slice(0, maxFindings);
-  // an incident's findings: those of its services seen during it
-  const findingsOf = (inc: LogIncident) =>
-    shown.flatMap((f, n) => (f.sources.some((x) => inc.services.some((v) => v.service === serviceOfSource(x))) && (f.lastSeenMs ?? f.window?.endMs ?? Infinity) >= inc.startMs && (f.firstSeenMs ?? f.window?.startMs ?? -Infinity) <= inc.endMs ? [`f${n + 1}`] : []));
+  // an incident's findings among those given (f1… as they are numbered below)
+  const findingsOf = (inc: LogIncident) => inc.findings.filter((n) => n < shown.length).map((n) => `f${n + 1}`);
   return buildLogsContext(
     {
       name,

@@ -68,6 +68,7 @@ describe('logIncidents', () => {
     expect(inc!.startMs).toBe(T + 11.8 * M);
     expect(inc!.endMs).toBe(T + 18 * M);
     expect(inc!.services.map((s) => [s.service, s.findings])).toEqual([['payments', 2], ['checkout-api', 2]]);
+    expect(inc!.findings).toEqual([0, 1, 2, 3]);
     expect(inc!.services[0]!.first).toBe('maximumPoolSize is less than minimumIdle (payments.docker.log)');
     expect(inc!.causes.map((c) => c.service)).toEqual(['payments', 'checkout-api']);
     expect(inc!.causes[0]!.reasons).toContain('explains the symptoms of checkout-api, whose records name it');
@@ -95,6 +96,7 @@ describe('logIncidents', () => {
     ]);
     const incidents = logIncidents(r, C);
     expect(incidents.map((i) => i.services.map((s) => s.service))).toEqual([['payments'], ['inventory', 'node-syslog']]);
+    expect(incidents.map((i) => i.findings)).toEqual([[0], [1, 2]]);
     expect(incidents[1]!.causes[0]!.service).toBe('inventory');
   });
 

@@ -101,11 +101,14 @@ function ownersOf(f: LogFinding): { service: string; sources: string[]; lines: E
   return [...out.values()];
 }
 
+/** A finding as a service's signal: its files and its place in the report's findings. */
+type TroubleSignal = Signal & { sources: string[]; finding: number };
+
 interface Episode {
   service: string;
   onsetMs: number;
   untilMs: number;
-  signals: (Signal & { sources: string[] })[];
+  signals: TroubleSignal[];
 }
 
 /**
@@ -121,9 +124,9 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   const { firstMs, lastMs } = report.summary;
   if (firstMs === undefined || lastMs === undefined) return [];
   const spanMs = Math.max(0, lastMs - firstMs);
-  const troubles = report.findings.flatMap((f) => {
+  const troubles = report.findings.flatMap((f, index) => {
     const onsetMs = TROUBLE.has(f.kind) && SEVERITY[f.severity] >= SEVERITY.WARN ? onsetOf(f, firstMs, spanMs) : undefined;
-    return onsetMs === undefined ? [] : [{ f, onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
+    return onsetMs === undefined ? [] : [{ f, index, onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
   });
   if (troubles.length === 0) return [];
   const serviceNames = [...new Set(troubles.flatMap((t) => ownersOf(t.f).map((o) => o.service)))].sort();
@@ -132,8 +135,8 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   const bucket = (ms: number) => Math.floor(ms / config.bucketMs) * config.bucketMs;
 
   // each service's signals, from the findings of its sources
-  const bySignal = new Map<string, (Signal & { sources: string[] })[]>();
-  for (const { f, onsetMs, untilMs } of troubles) {
+  const bySignal = new Map<string, TroubleSignal[]>();
+  for (const { f, index, onsetMs, untilMs } of troubles) {
     for (const { service, sources, lines } of ownersOf(f)) {
       const naming = new Map<string, number>();
       for (const e of lines.length > 0 ? lines : f.evidence) for (const n of named(e.text, service, patterns)) naming.set(n, (naming.get(n) ?? 0) + 1);
@@ -142,8 +145,8 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
       for (const n of names) edges.set(`${service}\u0000${n.service}`, { caller: service, callee: n.service, calls: n.count, errors: 0, p90Ms: 0 });
       const buckets: number[] = [];
       for (let b = bucket(onsetMs); b <= untilMs && buckets.length < MAX_BUCKETS; b += config.bucketMs) buckets.push(b);
-      const signal: Signal & { sources: string[] } = {
-        kind: 'log', score: f.score, reason: f.reason, sources, onsetMs, untilMs, buckets,
+      const signal: TroubleSignal = {
+        kind: 'log', score: f.score, reason: f.reason, sources, finding: index, onsetMs, untilMs, buckets,
         ref: { type: 'template', templateId: f.templateId ?? `${f.kind}:${onsetMs}`, template: f.template ?? f.reason, severity: SEVERITY[f.severity], count: f.count, usualPerBucket: 0, referenceCount: 0 },
         ...(names.length > 0 ? { names } : {}),
       };
@@ -214,7 +217,8 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
       const own = Math.min(3, c.signals.length);
       return { service: c.service, score: Math.round(c.score * 100) / 100, reasons: [...c.reasons.slice(own), ...c.reasons.slice(0, own)] };
     });
-    out.push({ startMs: Math.min(...services.map((s) => s.onsetMs)), endMs: Math.max(...services.map((s) => s.untilMs)), services, causes });
+    const findings = [...new Set(group.flatMap((e) => e.signals.map((x) => x.finding)))].sort((a, b) => a - b);
+    out.push({ startMs: Math.min(...services.map((s) => s.onsetMs)), endMs: Math.max(...services.map((s) => s.untilMs)), services, causes, findings });
   }
   return out.sort((a, b) => a.startMs - b.startMs || (a.services[0]!.service < b.services[0]!.service ? -1 : 1));
 }
