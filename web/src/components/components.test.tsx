@@ -88,7 +88,7 @@ describe('analysis report', () => {
       engineVersion: '0.1.0',
       summary: { lines: 10, records: 10, templates: 1, severityCounts: { UNSPECIFIED: 0, TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 10, FATAL: 0 }, truncatedLines: 0, evictedTemplates: 0, sources: [] },
       findings: [{ kind: 'error-template', severity: 'ERROR', score: 0.6, reason: 'charge failed', count: 10, sources: ['payments.log'], evidence: [] }],
-      incidents: [{ startMs: T, endMs: T + 369_000, services: [{ service: 'payments' }, { service: 'checkout-api' }], causes: [{ service: 'payments', score: 0.63, reasons: ['explains the symptoms of checkout-api, whose records name it', 'charge failed'] }] }],
+      incidents: [{ startMs: T, endMs: T + 369_000, services: [{ service: 'payments' }, { service: 'checkout-api' }], causes: [{ service: 'payments', score: 0.63, reasons: ['explains the symptoms of checkout-api, whose records name it', 'charge failed'] }], findings: [0, 40] }],
     } as unknown as Parameters<typeof Report>[0]['report'];
     const html = renderToStaticMarkup(<Report name="5 files" report={report} />);
     expect(html).toContain('<h3>Incidents</h3>');
@@ -96,6 +96,9 @@ describe('analysis report', () => {
     expect(html).toContain('<strong>payments, checkout-api</strong>');
     expect(html).toContain('payments <span class="score">0.63</span> <span class="muted">explains the symptoms of checkout-api, whose records name it</span>');
     expect(html.indexOf('Incidents')).toBeLessThan(html.indexOf('charge failed'));
+    // its findings link to them (those listed: the 41st is not)
+    expect(html).toContain('<a class="cite" href="#evidence-f1">f1</a>');
+    expect(html).not.toContain('f41');
   });
 });
 

@@ -3,8 +3,11 @@ import type { SyntheticEvent } from 'react';
 import { api } from '../api/client.js';
 import type { JobView } from '../api/client.js';
 import type { AnalysisSummary, Explanation, LogReport } from '../api/types.js';
-import { ExplanationView } from '../components/explanation.js';
+import { Cited, ExplanationView } from '../components/explanation.js';
 import { duration, shortTime } from '../logic/format.js';
+
+/** Findings listed in a report (the incidents link to those among them). */
+const FINDINGS_SHOWN = 30;
 
 export function Report({ name, report }: { name: string; report: LogReport & { explanation?: Explanation } }) {
   const s = report.summary;
@@ -30,6 +33,12 @@ export function Report({ name, report }: { name: string; report: LogReport & { e
                   {shortTime(inc.startMs)} → {shortTime(inc.endMs, inc.startMs)} ({duration(inc.endMs - inc.startMs)})
                 </span>{' '}
                 <strong>{inc.services.map((x) => x.service).join(', ')}</strong>
+                {inc.findings.some((n) => n < FINDINGS_SHOWN) && (
+                  <span className="muted">
+                    {' '}
+                    · <Cited text={`[${inc.findings.filter((n) => n < FINDINGS_SHOWN).map((n) => `f${n + 1}`).join(', ')}]`} />
+                  </span>
+                )}
                 <ul className="lines">
                   {inc.causes.map((c) => (
                     <li key={c.service}>
@@ -47,7 +56,7 @@ export function Report({ name, report }: { name: string; report: LogReport & { e
         <p className="empty">Nothing abnormal found.</p>
       ) : (
         <ol className="report-findings">
-          {report.findings.slice(0, 30).map((f, i) => (
+          {report.findings.slice(0, FINDINGS_SHOWN).map((f, i) => (
             <li key={i} id={`evidence-f${i + 1}`} className="evidence">
               <span className="eid">f{i + 1}</span> <span className={`kind sev-${f.severity}`}>{f.severity}</span> <span className="kind">{f.kind}</span> {f.reason}
               <ul className="lines">
