@@ -41,6 +41,11 @@ describe('serviceOfSource', () => {
     expect(serviceOfSource('logs\\api.log.1')).toBe('api');
     expect(serviceOfSource('inventory-5f7d8c9b6-7hm2p.log')).toBe('inventory');
     expect(serviceOfSource('-')).toBe('stdin');
+    // rotated and dated copies are the same service; a name that is only a date stays
+    expect(['api-2026-11-20.log', 'api_20261120.log', 'api-20261120T1000.log.gz', 'api-3.log', 'api.log.2'].map(serviceOfSource)).toEqual(['api', 'api', 'api', 'api', 'api']);
+    expect(serviceOfSource('2026-11-20.log')).toBe('2026-11-20');
+    expect(serviceOfSource('web-2.log')).toBe('web');
+    expect(serviceOfSource('ts-basic-service.log')).toBe('ts-basic-service');
     expect(serviceOfSource('.hidden')).toBe('.hidden');
   });
 });

@@ -35,7 +35,10 @@ export function serviceOfSource(name: string): string {
   const base = parts.at(-1) ?? name;
   const container = /^([a-z0-9][a-z0-9.-]*)_[a-z0-9-]+_.+-[0-9a-f]{64}\.log$/.exec(base);
   if (container !== null) return workloadOf(container[1]!);
-  const stem = base.split('.')[0]!;
+  // rotated or dated copies are the same service: api-2026-11-20.log, api_20261120T1000.log, api-3.log
+  const first = base.split('.')[0]!;
+  const undated = first.replace(/[-_](?:\d{4}-?\d{2}-?\d{2}(?:[T_-]?\d{2,6})?|\d{1,3})$/, '');
+  const stem = /[A-Za-z]/.test(undated) ? undated : first;
   return stem === '' ? base : workloadOf(stem);
 }
 
