@@ -153,6 +153,14 @@ describe('SeriesDetector', () => {
     const r = run(values);
     const stuck = r.reasons.slice(3000, 3300).find((s) => s.startsWith('value stuck'));
     expect(stuck).toMatch(/^value stuck at 48 for \d+h( \d+m)?, longer than any repeat seen before \(\d+m\)$/);
+    // one alert for the run, however long it lasts (it was one every 13 intervals: a gauge frozen
+    // for hours gave hundreds), and again for a later run that outlasts the record
+    expect(alerts(r, 3000, 3300).filter((i) => r.kinds[i] === 'stuck')).toHaveLength(1);
+    const longer = [...values, ...noise(6000, 8).map((v) => Math.round(v))];
+    for (let i = 4000; i < 10_000; i++) longer[i] = 52;
+    const again = run(longer);
+    expect(alerts(again, 3000, 3300).filter((i) => again.kinds[i] === 'stuck')).toHaveLength(1);
+    expect(alerts(again, 4000, 10_000).filter((i) => again.kinds[i] === 'stuck')).toHaveLength(1);
   });
 
   it('a flat line scores 0 everywhere, and its first change is an anomaly', () => {

@@ -56,6 +56,8 @@ export class SeriesDetector {
   /** Longest completed run of one value (decayed), in intervals: the ongoing run is not its own yardstick. */
   private stuckRecord = 0;
   private stuckSince = 0;
+  /** The current run of one value has been reported: a frozen gauge is one anomaly, not one per interval. */
+  private stuckReported = false;
   private spreadShort = 0;
   private spreadLong = 0;
   private readonly measures = new Float64Array(K);
@@ -179,6 +181,9 @@ export class SeriesDetector {
       if (this.stuckIntervals > this.stuckRecord) this.stuckRecord = this.stuckIntervals;
       this.stuckIntervals = 0;
       this.stuckSince = t;
+      // a reported freeze lasts until the value moves: what follows is its aftermath (the refractory)
+      if (this.stuckReported) this.lastAlertT = t;
+      this.stuckReported = false;
     }
     this.prevX = x;
 
@@ -222,6 +227,7 @@ export class SeriesDetector {
       if (k !== STUCK) this.records[k] = Math.max(v, rec * keep);
       if (v > 0 || this.active[k]! > 0) this.active[k] = this.active[k]! + Math.max(steps, 1);
       if (this.active[k]! < cfg.componentWarmup && !firstEver) continue;
+      if (k === STUCK && this.stuckReported) continue;
       if (ratio > best) {
         // (ratio is never NaN: measures are finite and records positive, or the ratio is 0)
         best = ratio;
@@ -234,6 +240,7 @@ export class SeriesDetector {
     const score = best / (1 + best);
     if (score >= cfg.threshold) this.lastAlertT = t;
     if (score >= cfg.threshold) {
+      if (bestK === STUCK) this.stuckReported = true;
       const e = this.last;
       e.kind = ANOMALY_KINDS[bestK]!;
       e.ratio = best;
