@@ -242,6 +242,12 @@ describe('POST /api/v1/analyses', () => {
     const multipartReport = (await (await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: form })).json()) as { summary: { lines: number; sources: { name: string; format: string }[] } };
     expect(multipartReport.summary.lines).toBe(2757);
     expect(multipartReport.summary.sources[0]).toMatchObject({ name: 'ingress.log.gz', format: 'access' });
+    // several files in one upload: the incidents across them, as bifrost analyze finds them
+    const two = new FormData();
+    for (const name of ['payments.docker.log', 'checkout-api.containerd.log']) two.append('file', new Blob([readFileSync(join(EXAMPLE, name))]), name);
+    const both = (await (await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: two })).json()) as { incidents: { services: { service: string }[]; causes: { service: string; reasons: string[] }[] }[] };
+    expect(both.incidents.map((i) => [i.services.map((x) => x.service), i.causes[0]!.service])).toEqual([[['payments', 'checkout-api'], 'payments']]);
+    expect(both.incidents[0]!.causes[0]!.reasons[0]).toBe('explains the symptoms of checkout-api, whose records name it');
     const post = () => fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: JSON.stringify({ text: '2026-01-01 10:00:00 ERROR db: connection refused\n', name: 'db.log' }), headers: { 'content-type': 'application/json' } });
     const first = await post();
     expect(first.headers.get('x-cache')).toBe('miss');
@@ -257,6 +263,23 @@ describe('POST /api/v1/analyses', () => {
     expect(await noText.json()).toMatchObject({ code: 400, field: 'text' });
     const nullBody = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: 'null', headers: { 'content-type': 'application/json' } });
     expect(nullBody.status).toBe(400);
+  });
+});
+
+describe('POST /api/v1/analyses with hostile multipart bodies', () => {
+  it('a file part over the limit is 413, an empty multipart body 400; nothing is kept', async () => {
+    const s = await serve(['--memory', '--max-body-mb', '1']);
+    const big = new FormData();
+    big.append('file', new Blob([Buffer.alloc(2 * 1024 * 1024, 0x41)]), 'big.log');
+    const tooBig = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: big });
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as { message: string }).message).toMatch(/larger than 1048576 bytes \(--max-body-mb\)/);
+    const none = new FormData();
+    none.append('note', 'no file here');
+    const empty = await fetch(`${s.url}/api/v1/analyses`, { method: 'POST', body: none });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ field: 'file' });
+    expect(((await (await fetch(`${s.url}/api/v1/analyses`)).json()) as { items: unknown[] }).items).toEqual([]);
   });
 });
 

@@ -70,21 +70,24 @@ export function analysesRoutes(ctx: ServerContext) {
       return id;
     };
 
-    /** From the result cache when the same bytes under the same name were analysed by this engine version this year. */
-    const reportOf = async (name: string, bytes: Buffer): Promise<{ report: LogReport; hit: boolean }> => {
+    /** From the result cache when the same bytes under the same names were analysed by this engine version this year. */
+    const reportOf = async (files: readonly Upload[]): Promise<{ report: LogReport; hit: boolean }> => {
       const referenceYear = new Date().getUTCFullYear();
-      const key = createHash('sha256').update(JSON.stringify({ v: LOG_ENGINE_VERSION, referenceYear, api: 'analyses', name })).update('\u0000').update(bytes).digest('hex');
+      const hash = createHash('sha256').update(JSON.stringify({ v: LOG_ENGINE_VERSION, referenceYear, api: 'analyses', name: files.length === 1 ? files[0]!.name : files.map((f) => f.name) }));
+      for (const f of files) hash.update('\u0000').update(f.bytes);
+      const key = hash.digest('hex');
       const cached = await ctx.cache?.get<LogReport>(key);
       if (cached !== undefined) return { report: cached, hit: true };
-      const fresh = await analyzeSources([createBufferSource(name, bytes)], { referenceYear });
+      const fresh = await analyzeSources(files.map((f) => createBufferSource(f.name, f.bytes)), { referenceYear });
       await ctx.cache?.set(key, fresh).catch(() => undefined);
       return { report: fresh, hit: false };
     };
 
-    const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, bytes: Buffer, llm?: LlmRequest) => {
+    /** Analyses one upload or several (one report: incidents across them), keeps it, answers with it (and the model's explanation when asked). */
+    const analyse = async (req: FastifyRequest, res: FastifyReply, name: string, files: readonly Upload[], llm?: LlmRequest) => {
       // an unknown prompt version is refused before anything is analysed or kept
       const prompt = llm === undefined ? undefined : ctx.explainer.prompt('logs', llm.prompt);
-      const { report, hit } = await reportOf(name, bytes);
+      const { report, hit } = await reportOf(files);
       res.header('x-cache', ctx.cache === undefined ? 'off' : hit ? 'hit' : 'miss');
       // nothing readable (binary, broken gzip): the reason, as a 400 naming the body
       const problem = report.summary.sources[0]?.problem;
@@ -100,13 +103,13 @@ export function analysesRoutes(ctx: ServerContext) {
     };
 
     /** Uploads from a multipart body (every file part) or JSON {items: [{name, text}]}. */
-    const uploads = async (req: FastifyRequest): Promise<Upload[] | string> => {
+    const uploads = async (req: FastifyRequest, unnamed = (i: number) => `file-${i + 1}`): Promise<Upload[] | string> => {
       if (req.isMultipart()) {
         const out: Upload[] = [];
         for await (const part of req.files()) {
           const bytes = await part.toBuffer();
           if (part.file.truncated) return `${part.filename} is larger than ${ctx.config.maxBodyBytes} bytes`;
-          out.push({ name: NAME.test(part.filename) ? part.filename : `file-${out.length + 1}`, bytes });
+          out.push({ name: NAME.test(part.filename) ? part.filename : unnamed(out.length), bytes });
         }
         return out;
       }
@@ -127,26 +130,31 @@ export function analysesRoutes(ctx: ServerContext) {
       {
         schema: {
           tags: ['analyses'],
-          summary: 'Analyse a log text: the report of bifrost analyze (findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id})',
+          summary: 'Analyse a log text or multipart files (several: one report, incidents across them): the report of bifrost analyze (incidents, findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id})',
           querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', pattern: NAME.source, description: 'source name shown in the report' }, llm: { type: 'boolean', description: 'add the configured model\'s explanation (for text/plain and multipart bodies; JSON bodies may say "llm": true or {"prompt": "v1", "fresh": true})' } } },
         },
       },
       async (req, res) => {
         const name = req.query.name ?? 'upload';
         if (req.isMultipart()) {
-          const part = await req.file();
-          if (part === undefined) return res.code(400).send({ code: 400, field: 'file', message: 'the multipart body has no file part (send the log as field "file")' });
-          const bytes = await part.toBuffer().catch((err: unknown) => err as Error);
-          if (bytes instanceof Error || part.file.truncated) return res.code(413).send({ code: 413, message: `the file is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
-          return analyse(req, res, NAME.test(part.filename) ? part.filename : name, bytes, req.query.llm === true ? {} : undefined);
+          // every file part, analysed as one report (incidents across them): none is dropped
+          const files = await uploads(req, (i) => (i === 0 ? name : `${name}-${i + 1}`)).catch((err: unknown) => err as Error & { code?: string });
+          if (files instanceof Error) {
+            if (files.code === 'FST_REQ_FILE_TOO_LARGE') return res.code(413).send({ code: 413, message: `the file is larger than ${ctx.config.maxBodyBytes} bytes (--max-body-mb)` });
+            throw files;
+          }
+          if (typeof files === 'string') return res.code(413).send({ code: 413, message: `${files} (--max-body-mb)` });
+          if (files.length === 0) return res.code(400).send({ code: 400, field: 'file', message: 'the multipart body has no file part (send the log as field "file")' });
+          return analyse(req, res, files.length === 1 ? files[0]!.name : `${files.length} files`, files, req.query.llm === true ? {} : undefined);
         }
-        if (Buffer.isBuffer(req.body)) return analyse(req, res, name, req.body, req.query.llm === true ? {} : undefined);
+        if (Buffer.isBuffer(req.body)) return analyse(req, res, name, [{ name, bytes: req.body }], req.query.llm === true ? {} : undefined);
         const raw: unknown = req.body;
         const body = (raw !== null && typeof raw === 'object' ? raw : {}) as { text?: unknown; name?: unknown; llm?: unknown };
         if (typeof body.text !== 'string') return res.code(400).send({ code: 400, field: 'text', message: 'send the log as text/plain, as JSON {"text": "…", "name": "…", "llm": true}, or as a multipart file' });
         const llm = llmOf(body.llm ?? (req.query.llm === true ? true : undefined));
         if (typeof llm === 'string') return res.code(400).send({ code: 400, field: 'llm', message: llm });
-        return analyse(req, res, typeof body.name === 'string' && NAME.test(body.name) ? body.name : name, Buffer.from(body.text, 'utf8'), llm);
+        const named = typeof body.name === 'string' && NAME.test(body.name) ? body.name : name;
+        return analyse(req, res, named, [{ name: named, bytes: Buffer.from(body.text, 'utf8') }], llm);
       },
     );
 

@@ -35,7 +35,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Analyse a log text: the report of bifrost analyze (findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id}) */
+        /** Analyse a log text or multipart files (several: one report, incidents across them): the report of bifrost analyze (incidents, findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id}) */
         post: {
             parameters: {
                 query?: {
