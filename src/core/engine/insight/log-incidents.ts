@@ -10,8 +10,8 @@ import type { InsightConfig } from './insight-config.js';
 import { NAMES, rankRootCauses } from './root-cause.js';
 import { ServiceGraph } from './service-graph.js';
 
-/** Findings that can be trouble; rare INFO templates are not. */
-const TROUBLE = new Set<LogFinding['kind']>(['error-template', 'warn-template', 'exception', 'burst', 'new-template']);
+/** Findings that can be trouble (at WARN or above); new and rare INFO templates are not. */
+const TROUBLE = new Set<LogFinding['kind']>(['error-template', 'warn-template', 'exception', 'burst']);
 
 /** Abnormal minutes listed per signal at most (a finding over days is not listed minute by minute). */
 const MAX_BUCKETS = 24 * 60;
