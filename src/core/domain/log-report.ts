@@ -61,6 +61,9 @@ export interface SourceSummary {
   records: number;
   /** Lines cut at the line length limit. */
   truncatedLines: number;
+  /** The times of its first and last records, when they have times. */
+  firstMs?: number;
+  lastMs?: number;
   /** Set when the source was skipped or failed (binary, unreadable, truncated gzip…). */
   problem?: { code: string; message: string };
 }

@@ -93,6 +93,27 @@ describe('logIncidents', () => {
     expect(plain!.causes[0]!.reasons.some((r) => r.startsWith('its records name'))).toBe(false);
   });
 
+  it('a service whose own log ended before others\' errors began naming it is down: first, with a reason that says so', () => {
+    const r = report([finding('checkout.log', 10, 18, 'No instances available for <*>', { score: 0.6, count: 80 }, ['No instances available for payments', 'No instances available for payments'])]);
+    r.summary.sources = [
+      { name: 'checkout.log', format: 'plain', lines: 900, records: 900, truncatedLines: 0, firstMs: T, lastMs: T + 18 * M },
+      { name: 'payments.log', format: 'plain', lines: 400, records: 400, truncatedLines: 0, firstMs: T, lastMs: T + 9.5 * M },
+    ];
+    const [inc, ...rest] = logIncidents(r, C);
+    expect(rest).toEqual([]);
+    expect(inc!.services.map((x) => [x.service, x.findings])).toEqual([['checkout', 1], ['payments', 0]]);
+    expect(inc!.causes.map((c) => c.service)).toEqual(['payments', 'checkout']);
+    expect(inc!.causes[0]!.reasons).toContain('named in 80 of 80 records of checkout "No instances available for <*>", and its own log silent since 10:39:30 (the others logged 9m more)');
+    // a named service that goes on logging with no trouble of its own is not, as far as logs tell
+    r.summary.sources[1]!.lastMs = T + 18 * M;
+    const [alive] = logIncidents(r, C);
+    expect(alive!.services.map((x) => x.service)).toEqual(['checkout']);
+    expect(alive!.causes.map((c) => c.service)).toEqual(['checkout']);
+    // nor is one that stopped only just before the others did (under a quiet period)
+    r.summary.sources[1]!.lastMs = T + 16 * M;
+    expect(logIncidents(r, C)[0]!.services.map((x) => x.service)).toEqual(['checkout']);
+  });
+
   it('keeps apart services in trouble at the same time that do not name one another, and joins a node that names a pod of a service', () => {
     const r = report([
       finding('payments.log', 12, 18, 'charge <*> failed'),

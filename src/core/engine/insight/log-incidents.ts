@@ -4,6 +4,7 @@ import { SEVERITY } from '../../domain/severity.js';
 import { NEW_AFTER_SHARE } from '../logs/log-analyzer.js';
 import { workloadOf } from '../../domain/workload.js';
 import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
+import { formatDuration } from '../metrics/reasons.js';
 import { combineSignals } from './evidence.js';
 import type { ServiceEvidence, Signal } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
@@ -51,6 +52,11 @@ function onsetOf(f: LogFinding, fromMs: number, spanMs: number): number | undefi
   if (f.window !== undefined) return f.window.startMs;
   if (f.newSinceMs !== undefined) return f.newSinceMs;
   return f.kind === 'exception' && f.firstSeenMs !== undefined && f.firstSeenMs >= fromMs + spanMs * NEW_AFTER_SHARE ? f.firstSeenMs : undefined;
+}
+
+/** "10:39:30" (UTC). */
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
 }
 
 /** A token of pod-name characters whose workload is a service (`inventory-5f7d8c9b6-7hm2p`). */
@@ -133,7 +139,22 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   });
   if (troubles.length === 0) return [];
   const serviceNames = [...new Set(troubles.flatMap((t) => ownersOf(t.f).map((o) => o.service)))].sort();
-  const patterns = nameIndex(serviceNames);
+  // the services whose files are at hand, and when each last logged
+  const files = new Map<string, { sources: string[]; lastMs: number | undefined }>();
+  for (const src of report.summary.sources) {
+    if (src.records === 0) continue;
+    const service = serviceOfSource(src.name);
+    const f = files.get(service);
+    if (f === undefined) files.set(service, { sources: [src.name], lastMs: src.lastMs });
+    else {
+      f.sources.push(src.name);
+      f.lastMs = src.lastMs === undefined || f.lastMs === undefined ? undefined : Math.max(f.lastMs, src.lastMs);
+    }
+  }
+  // names looked for: the services in trouble and those whose files went silent (a live service
+  // in no trouble that others name is not where their trouble comes from, as far as logs tell)
+  const silentFiles = [...files].filter(([, f]) => f.lastMs !== undefined && lastMs - f.lastMs >= config.quietMs).map(([service]) => service);
+  const patterns = nameIndex([...new Set([...serviceNames, ...silentFiles])]);
   const edges = new Map<string, ServiceEdge>();
   const bucket = (ms: number) => Math.floor(ms / config.bucketMs) * config.bucketMs;
 
@@ -158,11 +179,34 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
       else list.push(signal);
     }
   }
+  // a service named in others' trouble whose own log had ended (a quiet period before the others'
+  // end) is down or unreachable: a candidate that says nothing itself
+  const silentNamed: [string, TroubleSignal][] = [];
+  for (const [namer, signals] of bySignal)
+    for (const s of signals) {
+      if (s.ref.type !== 'template') continue;
+      for (const n of s.names ?? []) {
+        const file = files.get(n.service);
+        if (file?.lastMs === undefined || lastMs - file.lastMs < config.quietMs) continue;
+        const silent = (s.buckets ?? []).filter((b) => b >= bucket(file.lastMs!) + config.bucketMs);
+        if (silent.length === 0) continue;
+        silentNamed.push([n.service, {
+          kind: 'named', score: s.score * Math.min(1, n.count / Math.max(1, s.ref.count)) * (silent.length / s.buckets!.length) * config.namedWeight,
+          reason: `named in ${n.count} of ${s.ref.count} records of ${namer} "${s.ref.template.length > 90 ? `${s.ref.template.slice(0, 89)}…` : s.ref.template}", and its own log silent since ${clock(file.lastMs)} (the others logged ${formatDuration(lastMs - file.lastMs)} more)`,
+          ref: { ...s.ref, service: namer }, sources: file.sources, finding: s.finding, onsetMs: silent[0]!, untilMs: silent.at(-1)!, buckets: silent,
+        }]);
+      }
+    }
+  for (const [service, signal] of silentNamed) {
+    const list = bySignal.get(service);
+    if (list === undefined) bySignal.set(service, [signal]);
+    else list.push(signal);
+  }
   const graph = new ServiceGraph([...edges.values()]);
 
   // episodes: a service's signals with no quiet period between them
   const episodes: Episode[] = [];
-  for (const service of serviceNames) {
+  for (const service of [...bySignal.keys()].sort()) {
     const mine = (bySignal.get(service) ?? []).sort((a, b) => a.onsetMs! - b.onsetMs!);
     let cur: Episode | undefined;
     for (const s of mine) {
@@ -211,7 +255,7 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
     });
     const services = [...perService].map(([service, eps]) => {
       const signals = eps.flatMap((e) => e.signals).sort((a, b) => a.onsetMs! - b.onsetMs! || b.score - a.score);
-      return { service, sources: [...new Set(signals.flatMap((s) => s.sources))].sort(), onsetMs: signals[0]!.onsetMs!, untilMs: Math.max(...signals.map((s) => s.untilMs!)), findings: signals.length, first: signals[0]!.reason };
+      return { service, sources: [...new Set(signals.flatMap((s) => s.sources))].sort(), onsetMs: signals[0]!.onsetMs!, untilMs: Math.max(...signals.map((s) => s.untilMs!)), findings: signals.filter((x) => x.kind === 'log').length, first: signals[0]!.reason };
     }).sort((a, b) => a.onsetMs - b.onsetMs || (a.service < b.service ? -1 : 1));
     // the most troubled services are ranked (a ranking is quadratic in them; hundreds of files in one incident are not read one by one)
     const ranked = evidence.length <= MAX_RANKED ? evidence : [...evidence].sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1)).slice(0, MAX_RANKED);

@@ -42,7 +42,10 @@ describe('LogAnalyzer', () => {
     expect(s.records).toBe(600 + 180 * 3 + 2 + 1);
     expect(s.severityCounts.ERROR).toBe(180 * 3 + 2);
     expect(s.firstMs).toBe(T0);
-    expect(s.sources[0]).toMatchObject({ name: 'api.log', format: 'header' });
+    expect(s.sources[0]).toMatchObject({ name: 'api.log', format: 'header', firstMs: T0, lastMs: s.lastMs });
+    // each source says when it first and last logged (a service that went silent)
+    const two = analyse({ 'a.log': ['2026-11-20 10:30:00 INFO a up', '2026-11-20 10:31:00 INFO a still up'], 'b.log': ['2026-11-20 10:30:30 INFO b up', 'no time here'] });
+    expect(two.summary.sources.map((x) => [x.firstMs, x.lastMs])).toEqual([[T0, T0 + 60_000], [T0 + 30_000, T0 + 30_000]]);
   });
 
   it('ranks the new, bursting error template first-class, with evidence and "new since"', () => {

@@ -112,7 +112,11 @@ export class LogAnalyzer {
     const onRecord = (r: LogRecord) => {
       summary.records++;
       if (r.timeMs === undefined) r.timeMs = lastTime;
-      else lastTime = r.timeMs;
+      else {
+        lastTime = r.timeMs;
+        if (summary.firstMs === undefined || r.timeMs < summary.firstMs) summary.firstMs = r.timeMs;
+        if (summary.lastMs === undefined || r.timeMs > summary.lastMs) summary.lastMs = r.timeMs;
+      }
       this.addRecord(r, name);
     };
     const buffer = new SampleBuffer(
