@@ -21,6 +21,24 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(r.stdout).toMatch(/\n {6}inventory +0\.\d\d {2}from 10:44:13 {2}explains the symptoms of kubelet, whose records name it\n/);
   });
 
+  it('a service that went silent while the others\' errors name it is the probable cause', async () => {
+    const d = tempDir('bifrost-e2e-');
+    const at = (min: number, sec: number) => `2026-11-20 10:${String(min).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+    const payments: string[] = [];
+    const checkout: string[] = [];
+    for (let m = 30; m < 48; m++)
+      for (let s = 0; s < 60; s += 5) {
+        if (m < 39) payments.push(`${at(m, s)} INFO charge ${m * 60 + s} captured`);
+        checkout.push(m >= 40 ? `${at(m, s)} ERROR order ${m * 60 + s} failed: No instances available for payments` : `${at(m, s)} INFO order ${m * 60 + s} placed`);
+      }
+    writeFileSync(join(d, 'payments.log'), payments.join('\n') + '\n');
+    writeFileSync(join(d, 'checkout.log'), checkout.join('\n') + '\n');
+    const r = await runCli(['analyze', d, '--no-cache']);
+    expect(r.stdout).toMatch(/\n {2}1\. 2026-11-20 10:40:00 → 10:47:55 \(7m 55s\) {2}checkout, payments\n {6}payments 0\.\d\d {2}from 10:40:00 {2}explains the symptoms of checkout, whose records name it\n/);
+    const json = JSON.parse((await runCli(['analyze', d, '--no-cache', '--output', 'json'])).stdout) as LogReport;
+    expect(json.incidents![0]!.causes[0]!.reasons).toContain('named in 96 of 96 records of checkout "order <*> failed: No instances available for payments", and its own log silent since 10:38:55 (the others logged 9m more)');
+  });
+
   it('--output json is a full machine-readable report', async () => {
     const r = await runCli(['analyze', EXAMPLE, '--output', 'json']);
     const report = JSON.parse(r.stdout) as LogReport;
