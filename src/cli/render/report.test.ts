@@ -27,6 +27,11 @@ describe('the report in text and markdown', () => {
     expect([...md.matchAll(/\*\*(svc\d)\*\*/g)].map((m) => m[1])).toEqual(['svc0', 'svc1', 'svc3', 'svc4', 'svc6']);
     // few: all, and no count
     expect(renderReport(report(many.slice(0, 2)), 'text', options)).toMatch(/\nIncidents {2}from the logs alone/);
+    // an incident over days says the end's date; a long list of services fits the terminal
+    const long: LogIncident = { ...incident(0, 0.5), endMs: T + 3 * 1440 * M, services: Array.from({ length: 12 }, (_, k) => ({ service: `service-number-${k}`, sources: [], onsetMs: T, untilMs: T, findings: 1, first: 'x' })) };
+    const narrow = renderReport(report([long]), 'text', { ...options, columns: 100 });
+    expect(narrow).toContain('  1. 2026-11-20 10:00:00 → 2026-11-23 10:00:00 (3d 0h)  service-number-0, ');
+    for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
     // none: no section
     expect(renderReport(report([]), 'text', options)).not.toContain('Incidents');
     expect(renderReport(report([]), 'markdown', options)).not.toContain('## Incidents');

@@ -75,9 +75,12 @@ function reportText(report: LogReport, o: RenderOptions): string {
   const incidents = report.incidents ?? [];
   if (incidents.length > 0) {
     const shownIncidents = worstIncidents(incidents);
-    lines.push(c.bold(`Incidents${incidents.length > shownIncidents.length ? ` (the ${shownIncidents.length} with the strongest causes of ${incidents.length}; --output json for all)` : ''}`) + c.dim('  from the logs alone: services in trouble together, the probable cause first'));
+    const title = `Incidents${incidents.length > shownIncidents.length ? ` (the ${shownIncidents.length} with the strongest causes of ${incidents.length}; --output json for all)` : ''}`;
+    const note = clip('  from the logs alone: services in trouble together, the probable cause first', w === undefined ? undefined : Math.max(0, w - title.length));
+    lines.push(c.bold(title) + c.dim(note));
     shownIncidents.forEach((inc, i) => {
-      lines.push(`${padStart(String(i + 1), 3)}. ${incidentSpan(inc)}  ${c.bold(inc.services.map((x) => x.service).join(', '))}`);
+      const head = `${padStart(String(i + 1), 3)}. ${incidentSpan(inc)}  `;
+      lines.push(head + c.bold(clip(inc.services.map((x) => x.service).join(', '), w === undefined ? undefined : Math.max(20, w - head.length))));
       const width = Math.max(...inc.causes.map((x) => x.service.length));
       for (const cause of inc.causes) {
         const from = inc.services.find((x) => x.service === cause.service);
@@ -134,8 +137,11 @@ function clock(ms: number): string {
   return isoTime(ms).slice(11, 19);
 }
 
+/** "2026-11-20 10:41:50 → 10:48:00 (6m 9s)"; the end's date too when it is another day. */
 function incidentSpan(inc: LogIncident): string {
-  return `${isoTime(inc.startMs).replace('T', ' ').slice(0, 19)} → ${clock(inc.endMs)} (${duration(inc.endMs - inc.startMs)})`;
+  const start = isoTime(inc.startMs).replace('T', ' ').slice(0, 19);
+  const end = isoTime(inc.endMs).replace('T', ' ').slice(0, 19);
+  return `${start} → ${end.slice(0, 10) === start.slice(0, 10) ? end.slice(11) : end} (${duration(inc.endMs - inc.startMs)})`;
 }
 
 function mdEscape(s: string): string {
