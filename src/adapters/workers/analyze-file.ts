@@ -1,7 +1,7 @@
 import type { LogReport } from '../../core/domain/log-report.js';
 import { isAppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
-import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
+import { readSources } from '../../core/use-cases/analyze-logs.js';
 import { createFileSource } from '../sources/file-source.js';
 
 /** Plain-data options (they cross a worker boundary and form part of the cache key). */
@@ -22,7 +22,7 @@ export async function analyzeFile(task: { path: string; options: AnalyzeFileOpti
   const { path, options } = task;
   try {
     const layout = options.layout === undefined ? undefined : compileHeaderLayout(options.layout);
-    const report = await analyzeSources([createFileSource(path, { maxLineLength: options.maxLineLength, ...(onProgress === undefined ? {} : { onProgress }) })], {
+    const report = await readSources([createFileSource(path, { maxLineLength: options.maxLineLength, ...(onProgress === undefined ? {} : { onProgress }) })], {
       referenceYear: options.referenceYear,
       layout,
       multiline: options.multiline,

@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
 import { mergeReports } from '../../core/engine/logs/merge-reports.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
-import { analyzeSources, withIncidents } from '../../core/use-cases/analyze-logs.js';
+import { readSources, withIncidents } from '../../core/use-cases/analyze-logs.js';
 import { contentKey, createResultCache, readLastRun, writeLastRun } from '../../adapters/cache/result-cache.js';
 import type { ResultCache } from '../../adapters/cache/result-cache.js';
 import { expandInputs, createFileSource } from '../../adapters/sources/file-source.js';
@@ -113,7 +113,7 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   const diskFiles = files.filter((f) => f !== '-');
   if (stdinFiles.length > 0) {
     // stdin is read once, in-process, and not cached (it cannot be hashed before it is read)
-    const report = await analyzeSources([createFileSource('-', { stdin: deps.stdin, maxLineLength: req.maxLineLength })], {
+    const report = await readSources([createFileSource('-', { stdin: deps.stdin, maxLineLength: req.maxLineLength })], {
       ...options,
       layout: req.header === undefined ? undefined : compileHeaderLayout(req.header),
     });

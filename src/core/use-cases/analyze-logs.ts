@@ -11,6 +11,14 @@ import type { LogSource } from '../ports/log-source.port.js';
  * others go on.
  */
 export async function analyzeSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
+  return withIncidents(await readSources(sources, options));
+}
+
+/**
+ * The report of sources without incidents: a part of a batch, merged with the others'
+ * (mergeReports) before withIncidents looks across all of them.
+ */
+export async function readSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
   const analyzer = new LogAnalyzer(options);
   for (const source of sources) {
     const feed = analyzer.beginSource(source.name);
@@ -18,7 +26,7 @@ export async function analyzeSources(sources: readonly LogSource[], options: Ana
     if (outcome.status === 'failed') feed.end({ code: outcome.error.code, message: outcome.error.message });
     else feed.end();
   }
-  return withIncidents(analyzer.finish());
+  return analyzer.finish();
 }
 
 /** The report with the incidents across its sources and their probable causes (recomputed: after a merge, they span every source). */

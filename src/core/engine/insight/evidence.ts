@@ -202,7 +202,8 @@ function severityWord(severity: number): string {
   return severity === 0 ? 'unlevelled' : severityName(severity);
 }
 
-function quote(template: string): string {
+/** A template in quotes, cut at 90 characters. */
+export function quote(template: string): string {
   return template.length > 90 ? `"${template.slice(0, 89)}…"` : `"${template}"`;
 }
 

@@ -5,10 +5,10 @@ import { NEW_AFTER_SHARE } from '../logs/log-analyzer.js';
 import { workloadOf } from '../../domain/workload.js';
 import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
 import { formatDuration } from '../metrics/reasons.js';
-import { combineSignals } from './evidence.js';
+import { combineSignals, quote } from './evidence.js';
 import type { ServiceEvidence, Signal } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
-import { NAMES, rankRootCauses } from './root-cause.js';
+import { NAMES, SIGNAL_REASONS, rankRootCauses } from './root-cause.js';
 import { ServiceGraph } from './service-graph.js';
 
 /** Findings that can be trouble (at WARN or above); new and rare INFO templates are not. */
@@ -110,6 +110,13 @@ function ownersOf(f: LogFinding): { service: string; sources: string[]; lines: E
   return [...out.values()];
 }
 
+/** Appends to the list of `key`, begun when there is none. */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
 /** A finding as a service's signal: its files and its place in the report's findings. */
 type TroubleSignal = Signal & { sources: string[]; finding: number };
 
@@ -135,10 +142,10 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   const spanMs = Math.max(0, lastMs - firstMs);
   const troubles = report.findings.flatMap((f, index) => {
     const onsetMs = TROUBLE.has(f.kind) && SEVERITY[f.severity] >= SEVERITY.WARN ? onsetOf(f, firstMs, spanMs) : undefined;
-    return onsetMs === undefined ? [] : [{ f, index, onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
+    return onsetMs === undefined ? [] : [{ f, index, owners: ownersOf(f), onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
   });
   if (troubles.length === 0) return [];
-  const serviceNames = [...new Set(troubles.flatMap((t) => ownersOf(t.f).map((o) => o.service)))].sort();
+  const serviceNames = [...new Set(troubles.flatMap((t) => t.owners.map((o) => o.service)))].sort();
   // the services whose files are at hand, and when each last logged
   const files = new Map<string, { sources: string[]; lastMs: number | undefined }>();
   for (const src of report.summary.sources) {
@@ -160,8 +167,8 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
 
   // each service's signals, from the findings of its sources
   const bySignal = new Map<string, TroubleSignal[]>();
-  for (const { f, index, onsetMs, untilMs } of troubles) {
-    for (const { service, sources, lines } of ownersOf(f)) {
+  for (const { f, index, owners, onsetMs, untilMs } of troubles) {
+    for (const { service, sources, lines } of owners) {
       const naming = new Map<string, number>();
       for (const e of lines.length > 0 ? lines : f.evidence) for (const n of named(e.text, service, patterns)) naming.set(n, (naming.get(n) ?? 0) + 1);
       const shown = Math.max(1, lines.length > 0 ? lines.length : f.evidence.length);
@@ -174,9 +181,7 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
         ref: { type: 'template', templateId: f.templateId ?? `${f.kind}:${onsetMs}`, template: f.template ?? f.reason, severity: SEVERITY[f.severity], count: f.count, usualPerBucket: 0, referenceCount: 0 },
         ...(names.length > 0 ? { names } : {}),
       };
-      const list = bySignal.get(service);
-      if (list === undefined) bySignal.set(service, [signal]);
-      else list.push(signal);
+      pushTo(bySignal, service, signal);
     }
   }
   // a service named in others' trouble whose own log had ended (a quiet period before the others'
@@ -192,16 +197,12 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
         if (silent.length === 0) continue;
         silentNamed.push([n.service, {
           kind: 'named', score: s.score * Math.min(1, n.count / Math.max(1, s.ref.count)) * (silent.length / s.buckets!.length) * config.namedWeight,
-          reason: `named in ${n.count} of ${s.ref.count} records of ${namer} "${s.ref.template.length > 90 ? `${s.ref.template.slice(0, 89)}…` : s.ref.template}", and its own log silent since ${clock(file.lastMs)} (the others logged ${formatDuration(lastMs - file.lastMs)} more)`,
+          reason: `named in ${n.count} of ${s.ref.count} records of ${namer} ${quote(s.ref.template)}, and its own log silent since ${clock(file.lastMs)} (the others logged ${formatDuration(lastMs - file.lastMs)} more)`,
           ref: { ...s.ref, service: namer }, sources: file.sources, finding: s.finding, onsetMs: silent[0]!, untilMs: silent.at(-1)!, buckets: silent,
         }]);
       }
     }
-  for (const [service, signal] of silentNamed) {
-    const list = bySignal.get(service);
-    if (list === undefined) bySignal.set(service, [signal]);
-    else list.push(signal);
-  }
+  for (const [service, signal] of silentNamed) pushTo(bySignal, service, signal);
   const graph = new ServiceGraph([...edges.values()]);
 
   // episodes: a service's signals with no quiet period between them
@@ -221,11 +222,7 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   const parent = episodes.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
   const indexOf = new Map<string, number[]>();
-  episodes.forEach((e, i) => {
-    const list = indexOf.get(e.service);
-    if (list === undefined) indexOf.set(e.service, [i]);
-    else list.push(i);
-  });
+  for (const [i, e] of episodes.entries()) pushTo(indexOf, e.service, i);
   for (const { caller, callee } of edges.values())
     for (const i of indexOf.get(caller) ?? [])
       for (const j of indexOf.get(callee) ?? []) {
@@ -234,21 +231,12 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
         if (a.onsetMs <= b.untilMs + config.quietMs && b.onsetMs <= a.untilMs + config.quietMs) parent[root(j)] = root(i);
       }
   const groups = new Map<number, Episode[]>();
-  episodes.forEach((e, i) => {
-    const r = root(i);
-    const g = groups.get(r);
-    if (g === undefined) groups.set(r, [e]);
-    else g.push(e);
-  });
+  for (const [i, e] of episodes.entries()) pushTo(groups, root(i), e);
 
   const out: LogIncident[] = [];
   for (const group of groups.values()) {
     const perService = new Map<string, Episode[]>();
-    for (const e of group) {
-      const mine = perService.get(e.service);
-      if (mine === undefined) perService.set(e.service, [e]);
-      else mine.push(e);
-    }
+    for (const e of group) pushTo(perService, e.service, e);
     const evidence: ServiceEvidence[] = [...perService].map(([service, eps]) => {
       const signals = eps.flatMap((e) => e.signals).sort((a, b) => b.score - a.score);
       return { service, score: combineSignals(signals), signals };
@@ -261,7 +249,7 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
     const ranked = evidence.length <= MAX_RANKED ? evidence : [...evidence].sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1)).slice(0, MAX_RANKED);
     const causes = rankRootCauses(ranked, graph, config, NAMES).slice(0, CAUSES).map((c) => {
       // how it relates to the others first (what a reader looks for in a cause), then its symptoms
-      const own = Math.min(3, c.signals.length);
+      const own = Math.min(SIGNAL_REASONS, c.signals.length);
       return { service: c.service, score: Math.round(c.score * 100) / 100, reasons: [...c.reasons.slice(own), ...c.reasons.slice(0, own)] };
     });
     const findings = [...new Set(group.flatMap((e) => e.signals.map((x) => x.finding)))].sort((a, b) => a - b);

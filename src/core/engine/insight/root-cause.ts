@@ -82,6 +82,9 @@ function addedMs(s: Signal): number | undefined {
   return undefined;
 }
 
+/** A candidate's reasons begin with its strongest signals' own, this many at most; how it relates to the others follows. */
+export const SIGNAL_REASONS = 3;
+
 /** How the graph's edges read in reasons: calls between services (traces), or records that name another service (logs alone). */
 export interface RelationWords {
   /** After "explains the symptoms of X, …". */
@@ -122,7 +125,7 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
     const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), byNamed(s));
     const ownLeft = explainedBy.length === 0 && named.size === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
     const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
-    const reasons = e.signals.slice(0, 3).map((s) => s.reason);
+    const reasons = e.signals.slice(0, SIGNAL_REASONS).map((s) => s.reason);
     if (explained.length > 0) reasons.push(`explains the symptoms of ${names(explained.map((x) => x.service))}, ${words.dependants}`);
     if (explainedBy.length > 0) reasons.push(`${words.dependsOn} ${names(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
     const namedOnly = [...named].filter((n) => !explainedBy.some((d) => d.service === n));
