@@ -69,6 +69,10 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 ERROR line: "connection refused"');
     expect(r.stdout).toMatch(/stdin +header/);
+    // kubectl logs of a service whose JSON records name it: one incident of that service, pointing at what its records name
+    const { readFileSync } = await import('node:fs');
+    const piped = await runCli(['analyze'], { input: readFileSync(join(EXAMPLE, 'checkout-api.containerd.log'), 'utf8') });
+    expect(piped.stdout).toMatch(/\nIncidents {2}from the logs alone.*\n {2}1\. 2026-11-20 10:42:00 → 10:48:00 \(6m 0s\) {2}checkout-api\n {6}checkout-api 0\.\d\d {2}from 10:42:00 {2}its records name payments: its symptoms may come from there\n\n/);
   });
 
   it('--fail-on exits 1 when a finding reaches the level, 0 otherwise', async () => {

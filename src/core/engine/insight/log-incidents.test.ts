@@ -158,6 +158,16 @@ describe('logIncidents', () => {
     expect(inc!.causes[0]).toMatchObject({ service: 'payments', reasons: ['explains the symptoms of checkout, whose records name it', 'pool exhausted (export.csv)'] });
   });
 
+  it('a finding that names no service (an error burst of the whole file) is the service its file\'s records name', () => {
+    const line = (text: string) => ({ source: '-', line: 1, text, service: 'checkout-api' });
+    const r = report([
+      finding('-', 12, 18, 'payment failed', { services: ['checkout-api'], evidence: [line('payment failed')] }),
+      finding('-', 12, 18, 'error burst in stdin', { kind: 'burst', window: { startMs: T + 12 * M, endMs: T + 18 * M, count: 300, expected: 1 } }),
+    ]);
+    const incidents = logIncidents(r, C);
+    expect(incidents.map((i) => i.services.map((x) => [x.service, x.findings]))).toEqual([[['checkout-api', 2]]]);
+  });
+
   it('a finding over several sources counts for each of their services', () => {
     const shared = finding('a.log', 9, 10, 'connection refused', { sources: ['a.log', 'b.log'] });
     const incidents = logIncidents(report([shared, finding('b.log', 9, 10, 'cannot reach the ledger')]), C);

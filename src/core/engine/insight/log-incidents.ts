@@ -92,10 +92,29 @@ function named(text: string, self: string, index: NameIndex): string[] {
 }
 
 /**
+ * The service of each file: the one its records name when they all name one (a JSON service
+ * field in a stdin stream), else its name's (serviceOfSource).
+ */
+function fileServices(findings: readonly LogFinding[]): (source: string) => string {
+  const named = new Map<string, Set<string>>();
+  for (const f of findings)
+    for (const source of f.sources)
+      for (const s of f.services ?? []) {
+        const set = named.get(source);
+        if (set === undefined) named.set(source, new Set([workloadOf(s)]));
+        else set.add(workloadOf(s));
+      }
+  return (source) => {
+    const set = named.get(source);
+    return set?.size === 1 ? [...set][0]! : serviceOfSource(source);
+  };
+}
+
+/**
  * Whose trouble a finding is, with the example lines of each: the services its records name
  * (their workloads: a CSV export's pod column, a JSON service field), else its files' services.
  */
-function ownersOf(f: LogFinding): { service: string; sources: string[]; lines: EvidenceLine[] }[] {
+function ownersOf(f: LogFinding, serviceOfFile: (source: string) => string): { service: string; sources: string[]; lines: EvidenceLine[] }[] {
   const out = new Map<string, { service: string; sources: string[]; lines: EvidenceLine[] }>();
   const add = (service: string, sources: string[], lines: EvidenceLine[]) => {
     const o = out.get(service);
@@ -106,7 +125,7 @@ function ownersOf(f: LogFinding): { service: string; sources: string[]; lines: E
     }
   };
   if (f.services !== undefined && f.services.length > 0) for (const name of f.services) add(workloadOf(name), f.sources, f.evidence.filter((e) => e.service === name));
-  else for (const source of f.sources) add(serviceOfSource(source), [source], f.evidence.filter((e) => e.source === source));
+  else for (const source of f.sources) add(serviceOfFile(source), [source], f.evidence.filter((e) => e.source === source));
   return [...out.values()];
 }
 
@@ -140,9 +159,10 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   const { firstMs, lastMs } = report.summary;
   if (firstMs === undefined || lastMs === undefined) return [];
   const spanMs = Math.max(0, lastMs - firstMs);
+  const serviceOfFile = fileServices(report.findings);
   const troubles = report.findings.flatMap((f, index) => {
     const onsetMs = TROUBLE.has(f.kind) && SEVERITY[f.severity] >= SEVERITY.WARN ? onsetOf(f, firstMs, spanMs) : undefined;
-    return onsetMs === undefined ? [] : [{ f, index, owners: ownersOf(f), onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
+    return onsetMs === undefined ? [] : [{ f, index, owners: ownersOf(f, serviceOfFile), onsetMs, untilMs: Math.max(onsetMs, f.kind === 'burst' ? (f.window?.endMs ?? onsetMs) : (f.lastSeenMs ?? onsetMs)) }];
   });
   if (troubles.length === 0) return [];
   const serviceNames = [...new Set(troubles.flatMap((t) => t.owners.map((o) => o.service)))].sort();
@@ -150,7 +170,7 @@ export function logIncidents(report: LogReport, config: InsightConfig): LogIncid
   const files = new Map<string, { sources: string[]; lastMs: number | undefined }>();
   for (const src of report.summary.sources) {
     if (src.records === 0) continue;
-    const service = serviceOfSource(src.name);
+    const service = serviceOfFile(src.name);
     const f = files.get(service);
     if (f === undefined) files.set(service, { sources: [src.name], lastMs: src.lastMs });
     else {
