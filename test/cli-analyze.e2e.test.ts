@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +150,27 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(forced.stdout).toContain('\u001b[');
     const none = await runCli(['analyze'], { input: '2026-01-01 10:00:00 ERROR a: b\n', env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
     expect(none.stdout).not.toContain('\u001b[');
+  });
+
+  it('a service\'s rotated copies are one log: one finding per message, judged across them, in workers and cached alike', async () => {
+    const d = tempDir('bifrost-e2e-');
+    const lines = readFileSync(join(EXAMPLE, 'payments.docker.log'), 'utf8').split('\n');
+    const cut = Math.floor(lines.length / 2);
+    writeFileSync(join(d, 'payments.docker.log.1.gz'), gzipSync(lines.slice(0, cut).join('\n') + '\n'));
+    writeFileSync(join(d, 'payments.docker.log'), lines.slice(cut).join('\n'));
+    copyFileSync(join(EXAMPLE, 'inventory.log'), join(d, 'inventory.log'));
+    const cacheDir = tempDir('bifrost-cache-');
+    for (const run of ['fresh', 'cached']) {
+      const r = await runCli(['analyze', d, '--jobs', '2', '-o', 'json'], { cacheHome: cacheDir });
+      expect(r.code, run).toBe(0);
+      if (run === 'cached') expect(r.stderr).toContain('2 results from the cache');
+      const report = JSON.parse(r.stdout) as LogReport;
+      const charge = report.findings.filter((f) => f.template === 'charge <*> failed');
+      expect(charge.map((f) => [f.count, f.newSinceMs !== undefined, f.sources.map((x) => x.slice(d.length + 1))])).toEqual([[164, true, ['payments.docker.log.1.gz', 'payments.docker.log']]]);
+      expect(report.findings.filter((f) => f.kind === 'exception' && f.exception?.type.endsWith('CannotGetJdbcConnectionException') === true).map((f) => f.count)).toEqual([164]);
+      expect(report.findings.find((f) => f.kind === 'burst' && f.template === undefined && f.reason.includes('payments'))?.reason).toMatch(/^error burst in \S+payments\.docker\.log\.1\.gz, \S+payments\.docker\.log: 164 ERROR\+ lines/);
+      expect(report.incidents!.map((i) => i.causes[0]!.service)).toEqual(['payments', 'inventory']);
+    }
   });
 
   it('batches many files in worker threads with per-file isolation', async () => {

@@ -21,14 +21,26 @@ describe('result cache', () => {
     expect(await cache.get(bad)).toBeUndefined();
   });
 
-  it('keys on content and options', async () => {
+  it('keys on the files\' names, content and order, and the options', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bifrost-key-'));
-    writeFileSync(join(dir, 'a'), 'same');
-    writeFileSync(join(dir, 'b'), 'same');
-    writeFileSync(join(dir, 'c'), 'other');
-    expect(await contentKey(join(dir, 'a'), 'o1')).toBe(await contentKey(join(dir, 'b'), 'o1'));
-    expect(await contentKey(join(dir, 'a'), 'o1')).not.toBe(await contentKey(join(dir, 'a'), 'o2'));
-    expect(await contentKey(join(dir, 'a'), 'o1')).not.toBe(await contentKey(join(dir, 'c'), 'o1'));
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
+    writeFileSync(a, 'same');
+    writeFileSync(b, 'same');
+    writeFileSync(c, 'other');
+    expect(await contentKey([a], 'o1')).toBe(await contentKey([a], 'o1'));
+    expect(await contentKey([a], 'o1')).not.toBe(await contentKey([a], 'o2'));
+    expect(await contentKey([a], 'o1')).not.toBe(await contentKey([c], 'o1'));
+    // the report quotes the file's name, so a copy under another name is another result
+    expect(await contentKey([a], 'o1')).not.toBe(await contentKey([b], 'o1'));
+    expect(await contentKey([a, c], 'o1')).not.toBe(await contentKey([c, a], 'o1'));
+    // where one file ends and the next begins is part of it
+    const [x, y] = ['x', 'y'].map((n) => join(dir, n)) as [string, string];
+    writeFileSync(x, 'ab');
+    writeFileSync(y, 'c');
+    const before = await contentKey([x, y], 'o1');
+    writeFileSync(x, 'a');
+    writeFileSync(y, 'bc');
+    expect(await contentKey([x, y], 'o1')).not.toBe(before);
   });
 
   it('records the last run and follows XDG', async () => {

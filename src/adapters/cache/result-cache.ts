@@ -51,12 +51,23 @@ export function createResultCache(options: { dir: string; ttlMs?: number; now?: 
   };
 }
 
-/** SHA-256 of a file's bytes and a string describing the options (streamed, constant memory). */
-export async function contentKey(path: string, salt: string): Promise<string> {
+/**
+ * SHA-256 of files' names and bytes, in order, and a string describing the options (streamed,
+ * constant memory). The names are in it because the report quotes them (evidence lines).
+ */
+export async function contentKey(paths: readonly string[], salt: string): Promise<string> {
   const h = createHash('sha256');
   h.update(salt);
-  h.update('\u0000');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  for (const path of paths) {
+    h.update(`\u0000${path}\u0000`);
+    let size = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      h.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    // where one file ends and the next begins
+    h.update(`\u0000${size}`);
+  }
   return h.digest('hex');
 }
 

@@ -17,20 +17,33 @@ export type AnalyzeFileResult =
   | { status: 'ok'; report: LogReport }
   | { status: 'failed'; code: string; message: string };
 
-/** Analyses one file; runs in a worker thread for batches, or in-process for one file. */
-export async function analyzeFile(task: { path: string; options: AnalyzeFileOptions }, onProgress?: (bytes: number) => void): Promise<AnalyzeFileResult> {
-  const { path, options } = task;
+/**
+ * Analyses the files of one service's log (a LogStream: rotated copies, replicas) as one log, in
+ * order; runs in a worker thread for batches, or in-process for one stream. onProgress gets the
+ * bytes read across the files (compressed bytes for .gz).
+ */
+export async function analyzeFiles(task: { paths: readonly string[]; options: AnalyzeFileOptions }, onProgress?: (bytes: number) => void): Promise<AnalyzeFileResult> {
+  const { paths, options } = task;
   try {
     const layout = options.layout === undefined ? undefined : compileHeaderLayout(options.layout);
-    const report = await readSources([createFileSource(path, { maxLineLength: options.maxLineLength, ...(onProgress === undefined ? {} : { onProgress }) })], {
-      referenceYear: options.referenceYear,
-      layout,
-      multiline: options.multiline,
-      maxTemplates: options.maxTemplates,
-    });
+    const read = paths.map(() => 0);
+    const sources = paths.map((path, i) =>
+      createFileSource(path, {
+        maxLineLength: options.maxLineLength,
+        ...(onProgress === undefined
+          ? {}
+          : {
+              onProgress: (bytes: number) => {
+                read[i] = bytes;
+                onProgress(read.reduce((a, b) => a + b, 0));
+              },
+            }),
+      }),
+    );
+    const report = await readSources(sources, { referenceYear: options.referenceYear, layout, multiline: options.multiline, maxTemplates: options.maxTemplates });
     return { status: 'ok', report };
   } catch (err) {
     if (isAppError(err)) return { status: 'failed', code: err.code, message: err.message };
-    return { status: 'failed', code: 'INTERNAL', message: `${path}: ${(err as Error).message}` };
+    return { status: 'failed', code: 'INTERNAL', message: `${paths.join(', ')}: ${(err as Error).message}` };
   }
 }

@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { AnalyzeFileOptions, AnalyzeFileResult } from './analyze-file.js';
 
-/** A pool of worker threads that analyse files in parallel (one file per task). */
+/** A pool of worker threads that analyse logs in parallel (one service's files per task: analyzeFiles). */
 export interface AnalyzePool {
-  run(path: string, options: AnalyzeFileOptions): Promise<AnalyzeFileResult>;
+  run(paths: readonly string[], options: AnalyzeFileOptions): Promise<AnalyzeFileResult>;
   close(): Promise<void>;
 }
 
@@ -17,11 +17,11 @@ export function createAnalyzePool(options: { maxThreads?: number } = {}): Analyz
     idleTimeout: 1000,
   });
   return {
-    async run(path, opts) {
+    async run(paths, opts) {
       try {
-        return (await pool.run({ path, options: opts })) as AnalyzeFileResult;
+        return (await pool.run({ paths, options: opts })) as AnalyzeFileResult;
       } catch (err) {
-        return { status: 'failed', code: 'INTERNAL', message: `${path}: worker failed: ${(err as Error).message}` };
+        return { status: 'failed', code: 'INTERNAL', message: `${paths.join(', ')}: worker failed: ${(err as Error).message}` };
       }
     },
     close: () => pool.destroy(),

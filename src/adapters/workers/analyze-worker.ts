@@ -1,4 +1,4 @@
-// Piscina worker entry: one task = one file.
-import { analyzeFile } from './analyze-file.js';
+// Piscina worker entry: one task = one service's files, read as one log.
+import { analyzeFiles } from './analyze-file.js';
 
-export default analyzeFile;
+export default analyzeFiles;

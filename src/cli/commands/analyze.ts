@@ -43,7 +43,8 @@ Examples:
 
 Incidents: each file is a service (the workload of pod logs, else the file name up to its
 first dot; stdin is "stdin"), or the services its records name (a CSV pod column, a JSON
-service field). Findings that began during the log are its trouble; services in
+service field). A service's files (api.log.2.gz, api.log.1, api.log; replicas) are read as one
+log, oldest first. Findings that began during the log are its trouble; services in
 trouble together whose warnings and errors name one another (a word, a pod of it, a Kubernetes
 DNS name like payments.shop.svc) form one incident, the named service in trouble first is the
 probable cause. Logs alone cannot see calls: a service that names no one stays on its own.

@@ -89,7 +89,7 @@ class RowWriter {
 
 async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, target: string | undefined, single: boolean): Promise<FileResult> {
   // one big file: a byte progress bar on a terminal (many files get a bar counting files)
-  const progress = await fileProgress(ctx.terminal, file, 'detecting', flags.progress && single);
+  const progress = await fileProgress(ctx.terminal, [file], 'detecting', flags.progress && single);
   const source = createFileSource(file, { stdin: ctx.stdin, ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }) });
   const config = { ...DEFAULT_METRIC_DETECTOR_CONFIG, threshold: flags.threshold };
   let writer: RowWriter | undefined;

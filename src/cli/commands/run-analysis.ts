@@ -6,11 +6,12 @@ import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
 import { mergeReports } from '../../core/engine/logs/merge-reports.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
+import { logStreams } from '../../core/domain/log-streams.js';
 import { readSources, withIncidents } from '../../core/use-cases/analyze-logs.js';
 import { contentKey, createResultCache, readLastRun, writeLastRun } from '../../adapters/cache/result-cache.js';
 import type { ResultCache } from '../../adapters/cache/result-cache.js';
 import { expandInputs, createFileSource } from '../../adapters/sources/file-source.js';
-import { analyzeFile } from '../../adapters/workers/analyze-file.js';
+import { analyzeFiles } from '../../adapters/workers/analyze-file.js';
 import type { AnalyzeFileOptions, AnalyzeFileResult } from '../../adapters/workers/analyze-file.js';
 import { createAnalyzePool } from '../../adapters/workers/analyze-pool.js';
 import { fileProgress } from '../render/progress.js';
@@ -48,8 +49,9 @@ const SKIP_CODES = new Set(['INPUT.BINARY']);
 
 /**
  * Runs the analysis the way `analyze` and `templates` share: inputs expanded (files,
- * directories, globs, stdin), one file in-process, many in worker threads with a progress bar,
- * results cached per file content, failures recorded for `--retry-failed`.
+ * directories, globs, stdin), grouped into the logs of their services (logStreams: rotated
+ * copies and replicas are one log), one log in-process, many in worker threads with a progress
+ * bar, results cached per log (its files' names and content), failures recorded for `--retry-failed`.
  */
 export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Promise<AnalysisOutcome> {
   const t = deps.terminal;
@@ -88,7 +90,7 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   let skipped = 0;
   let cachedHits = 0;
 
-  const record = (path: string, r: AnalyzeFileResult) => {
+  const record = (paths: readonly string[], r: AnalyzeFileResult) => {
     if (r.status === 'ok') {
       reports.push(r.report);
       for (const s of r.report.summary.sources) {
@@ -98,13 +100,13 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
           t.err(`${t.colors.dim('skipped:')} ${s.problem.message}`);
         } else {
           inputErrors.push(new AppError(s.problem.code as AppError['code'], s.problem.message, { source: s.name }));
-          failed.push(path);
+          failed.push(s.name);
           t.err(`${t.colors.yellow('warning:')} ${s.problem.message}`);
         }
       }
     } else {
-      inputErrors.push(new AppError(r.code as AppError['code'], r.message, { source: path }));
-      failed.push(path);
+      inputErrors.push(new AppError(r.code as AppError['code'], r.message, { source: paths.join(', ') }));
+      failed.push(...paths);
       t.err(`${t.colors.red('error:')} ${r.message}`);
     }
   };
@@ -117,35 +119,37 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
       ...options,
       layout: req.header === undefined ? undefined : compileHeaderLayout(req.header),
     });
-    record('-', { status: 'ok', report });
+    record(['-'], { status: 'ok', report });
   }
-  if (diskFiles.length === 1) {
-    const path = diskFiles[0]!;
-    // one big file: a byte progress bar on a terminal (compressed bytes for .gz)
-    const progress = await fileProgress(t, path, 'analysing', req.progress);
+  // a service's files (rotated copies, replicas) are one log, read in one task
+  const streams = logStreams(diskFiles);
+  if (streams.length === 1) {
+    const paths = streams[0]!.names;
+    // one log: a byte progress bar on a terminal when it is big (compressed bytes for .gz)
+    const progress = await fileProgress(t, paths, 'analysing', req.progress);
     const onProgress = progress.onProgress;
     try {
-      const r = await cached(cache, path, salt, () => analyzeFile({ path, options }, onProgress));
+      const r = await cached(cache, paths, salt, () => analyzeFiles({ paths, options }, onProgress));
       if (r.hit) cachedHits++;
-      record(path, r.result);
+      record(paths, r.result);
     } finally {
       progress.stop();
     }
-  } else if (diskFiles.length > 1) {
+  } else if (streams.length > 1) {
     const bar = req.progress && t.stderrIsTTY ? new cliProgress.SingleBar({ stream: t.stderr, format: 'analysing {bar} {value}/{total} files | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(diskFiles.length, 0, { file: '' });
     const pool = createAnalyzePool(req.jobs === undefined ? {} : { maxThreads: req.jobs });
     try {
       const results = await Promise.all(
-        diskFiles.map(async (path) => {
-          const r = await cached(cache, path, salt, () => pool.run(path, options));
-          bar?.increment(1, { file: path });
-          return { path, r };
+        streams.map(async ({ names }) => {
+          const r = await cached(cache, names, salt, () => pool.run(names, options));
+          bar?.increment(names.length, { file: names.at(-1)! });
+          return { names, r };
         }),
       );
-      for (const { path, r } of results) {
+      for (const { names, r } of results) {
         if (r.hit) cachedHits++;
-        record(path, r.result);
+        record(names, r.result);
       }
     } finally {
       bar?.stop();
@@ -169,11 +173,11 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   return { report, inputErrors, skipped, cachedHits };
 }
 
-async function cached(cache: ResultCache | undefined, path: string, salt: string, run: () => Promise<AnalyzeFileResult>): Promise<{ hit: boolean; result: AnalyzeFileResult }> {
+async function cached(cache: ResultCache | undefined, paths: readonly string[], salt: string, run: () => Promise<AnalyzeFileResult>): Promise<{ hit: boolean; result: AnalyzeFileResult }> {
   if (cache === undefined) return { hit: false, result: await run() };
   let key: string | undefined;
   try {
-    key = await contentKey(path, salt);
+    key = await contentKey(paths, salt);
   } catch {
     // unreadable: the analysis reports why
   }

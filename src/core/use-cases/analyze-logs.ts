@@ -1,22 +1,29 @@
+import { logStreams } from '../domain/log-streams.js';
 import type { LogReport } from '../domain/log-report.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import { logIncidents } from '../engine/insight/log-incidents.js';
 import { LogAnalyzer } from '../engine/logs/log-analyzer.js';
 import type { AnalyzerOptions } from '../engine/logs/log-analyzer.js';
+import { mergeReports } from '../engine/logs/merge-reports.js';
 import type { LogSource } from '../ports/log-source.port.js';
 
 /**
- * Analyses sources in order into one report, with the incidents across them. A source that
- * fails is recorded in the summary (with the lines read before the failure analysed); the
- * others go on.
+ * Analyses sources into one report, with the incidents across them: the sources of one service
+ * (logStreams: rotated copies, replicas) are read as one log, oldest first, and each service is
+ * judged against its own log. A source that fails is recorded in the summary (with the lines
+ * read before the failure analysed); the others go on.
  */
 export async function analyzeSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
-  return withIncidents(await readSources(sources, options));
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  const reports: LogReport[] = [];
+  for (const stream of logStreams(sources.map((s) => s.name))) reports.push(await readSources(stream.names.map((n) => byName.get(n)!), options));
+  return withIncidents(mergeReports(reports));
 }
 
 /**
- * The report of sources without incidents: a part of a batch, merged with the others'
- * (mergeReports) before withIncidents looks across all of them.
+ * The report of sources read in order as one log (a service's stream), without incidents: a
+ * part of a batch, merged with the others' (mergeReports) before withIncidents looks across all
+ * of them.
  */
 export async function readSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
   const analyzer = new LogAnalyzer(options);

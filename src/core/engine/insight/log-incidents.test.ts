@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogFinding, LogReport } from '../../domain/log-report.js';
 import { emptySeverityCounts } from '../../domain/severity.js';
 import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
-import { logIncidents, serviceOfSource } from './log-incidents.js';
+import { logIncidents } from './log-incidents.js';
 
 const T = Date.UTC(2026, 10, 20, 10, 30);
 const M = 60_000;
@@ -32,23 +32,6 @@ function notNew(f: LogFinding): LogFinding {
   delete c.tags;
   return c;
 }
-
-describe('serviceOfSource', () => {
-  it('names the service of a log file: the Kubernetes workload of pod logs, else the file name up to its first dot', () => {
-    expect(serviceOfSource('/var/log/pods/shop_payments-7c9f6d8b5-x2k4q_0c4a7d1e-1f2b-4c3d-9e8f-001122334455/payments/0.log')).toBe('payments');
-    expect(serviceOfSource(`/var/log/containers/checkout-api-7c9f6d8b5-x2k4q_shop_checkout-api-${'ab'.repeat(32)}.log`)).toBe('checkout-api');
-    expect(serviceOfSource('examples/k8s-incident/ingress-nginx.access.log.gz')).toBe('ingress-nginx');
-    expect(serviceOfSource('logs\\api.log.1')).toBe('api');
-    expect(serviceOfSource('inventory-5f7d8c9b6-7hm2p.log')).toBe('inventory');
-    expect(serviceOfSource('-')).toBe('stdin');
-    // rotated and dated copies are the same service; a name that is only a date stays
-    expect(['api-2026-11-20.log', 'api_20261120.log', 'api-20261120T1000.log.gz', 'api-3.log', 'api.log.2'].map(serviceOfSource)).toEqual(['api', 'api', 'api', 'api', 'api']);
-    expect(serviceOfSource('2026-11-20.log')).toBe('2026-11-20');
-    expect(serviceOfSource('web-2.log')).toBe('web');
-    expect(serviceOfSource('ts-basic-service.log')).toBe('ts-basic-service');
-    expect(serviceOfSource('.hidden')).toBe('.hidden');
-  });
-});
 
 describe('logIncidents', () => {
   it('finds nothing in a log whose troubles were there from the start, or in an empty one', () => {

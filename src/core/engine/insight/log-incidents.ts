@@ -2,6 +2,7 @@ import type { EvidenceLine, LogFinding, LogIncident, LogReport } from '../../dom
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../domain/mention.js';
 import { SEVERITY } from '../../domain/severity.js';
 import { NEW_AFTER_SHARE } from '../logs/log-analyzer.js';
+import { serviceOfSource } from '../../domain/log-streams.js';
 import { workloadOf } from '../../domain/workload.js';
 import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
 import { formatDuration } from '../metrics/reasons.js';
@@ -19,29 +20,6 @@ const MAX_BUCKETS = 24 * 60;
 const CAUSES = 3;
 /** Services of one incident ranked as causes at most: the most troubled. */
 const MAX_RANKED = 100;
-
-/**
- * The service a log file belongs to: the Kubernetes workload for pod logs
- * (`/var/log/pods/<ns>_<pod>_<uid>/<container>/0.log`, `/var/log/containers/<pod>_<ns>_<container>-<id>.log`),
- * else the file name up to its first dot, without replica hashes (`checkout-api.containerd.log` → `checkout-api`).
- */
-export function serviceOfSource(name: string): string {
-  if (name === '-') return 'stdin';
-  const parts = name.split(/[\\/]/);
-  const pods = parts.lastIndexOf('pods');
-  if (pods >= 0 && parts.length >= pods + 4) {
-    const dir = parts[pods + 1]!.split('_');
-    if (dir.length === 3 && dir[1] !== '') return workloadOf(dir[1]!);
-  }
-  const base = parts.at(-1) ?? name;
-  const container = /^([a-z0-9][a-z0-9.-]*)_[a-z0-9-]+_.+-[0-9a-f]{64}\.log$/.exec(base);
-  if (container !== null) return workloadOf(container[1]!);
-  // rotated or dated copies are the same service: api-2026-11-20.log, api_20261120T1000.log, api-3.log
-  const first = base.split('.')[0]!;
-  const undated = first.replace(/[-_](?:\d{4}-?\d{2}-?\d{2}(?:[T_-]?\d{2,6})?|\d{1,3})$/, '');
-  const stem = /[A-Za-z]/.test(undated) ? undated : first;
-  return stem === '' ? base : workloadOf(stem);
-}
 
 /**
  * When a finding began, if it began during the log, as the log engine judges it: a burst's

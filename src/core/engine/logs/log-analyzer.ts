@@ -240,7 +240,9 @@ export class LogAnalyzer {
     const errBurst = aggregateErrorBurst(this.errorBuckets, ctx);
     if (errBurst !== undefined) {
       errBurst.sources = this.sources.filter((x) => x.records > 0).map((x) => x.name);
-      if (errBurst.sources.length === 1) errBurst.reason = errBurst.reason.replace('error burst:', `error burst in ${errBurst.sources[0]!}:`);
+      // the files it is in, when they are few (one log's rotated copies, say)
+      const n = errBurst.sources.length;
+      if (n >= 1 && n <= 3) errBurst.reason = errBurst.reason.replace('error burst:', `error burst in ${errBurst.sources.join(', ')}:`);
       // evidence: error lines of the window, from the templates that contribute most
       const w = errBurst.window!;
       for (const t of templates.filter((x) => x.s.maxSeverity >= SEVERITY.ERROR).sort((a, b) => b.s.count - a.s.count)) {
