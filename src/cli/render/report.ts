@@ -1,3 +1,4 @@
+import { strongestIncidents } from '../../core/domain/log-report.js';
 import type { LogIncident, LogReport, TemplateSummary } from '../../core/domain/log-report.js';
 import { SEVERITY_NAMES } from '../../core/domain/severity.js';
 import type { SeverityName } from '../../core/domain/severity.js';
@@ -74,7 +75,7 @@ function reportText(report: LogReport, o: RenderOptions): string {
   lines.push('');
   const incidents = report.incidents ?? [];
   if (incidents.length > 0) {
-    const shownIncidents = worstIncidents(incidents);
+    const shownIncidents = strongestIncidents(incidents);
     const title = `Incidents${incidents.length > shownIncidents.length ? ` (the ${shownIncidents.length} with the strongest causes of ${incidents.length}; --output json for all)` : ''}`;
     const note = clip('  from the logs alone: services in trouble together, the probable cause first', w === undefined ? undefined : Math.max(0, w - title.length));
     lines.push(c.bold(title) + c.dim(note));
@@ -123,16 +124,6 @@ function reportText(report: LogReport, o: RenderOptions): string {
   return lines.join('\n') + '\n';
 }
 
-const INCIDENTS_SHOWN = 5;
-
-/** The incidents a person is shown: those with the strongest probable causes, in time order. */
-function worstIncidents(incidents: readonly LogIncident[]): LogIncident[] {
-  if (incidents.length <= INCIDENTS_SHOWN) return [...incidents];
-  const top = (i: LogIncident) => i.causes[0]?.score ?? 0;
-  const keep = new Set([...incidents].sort((a, b) => top(b) - top(a) || a.startMs - b.startMs).slice(0, INCIDENTS_SHOWN));
-  return incidents.filter((i) => keep.has(i));
-}
-
 function clock(ms: number): string {
   return isoTime(ms).slice(11, 19);
 }
@@ -158,8 +149,10 @@ function reportMarkdown(report: LogReport, o: RenderOptions): string {
   out.push(`- **Templates:** ${num(s.templates)}`, '');
   const incidents = report.incidents ?? [];
   if (incidents.length > 0) {
-    out.push('## Incidents', '', 'From the logs alone: services in trouble together, the probable cause first.', '', '| # | when | services | probable causes |', '|---|---|---|---|');
-    worstIncidents(incidents).forEach((inc, i) => {
+    const shown = strongestIncidents(incidents);
+    const of = incidents.length > shown.length ? ` The ${shown.length} with the strongest causes of ${incidents.length}; \`--output json\` has all.` : '';
+    out.push('## Incidents', '', `From the logs alone: services in trouble together, the probable cause first.${of}`, '', '| # | when | services | probable causes |', '|---|---|---|---|');
+    shown.forEach((inc, i) => {
       out.push(`| ${i + 1} | ${incidentSpan(inc)} | ${mdEscape(inc.services.map((x) => x.service).join(', '))} | ${inc.causes.map((x) => `**${mdEscape(x.service)}** ${x.score.toFixed(2)}: ${mdEscape(oneLine(x.reasons[0] ?? ''))}`).join('<br>')} |`);
     });
     out.push('');

@@ -109,6 +109,20 @@ export interface LogIncident {
   findings: number[];
 }
 
+/** Incidents of a log report a person or a model is shown at first: the rest are in the JSON. */
+export const INCIDENTS_SHOWN = 5;
+
+/**
+ * The incidents to show of many (the CLI, the dashboard and the model's context alike): the `n`
+ * whose probable causes are strongest (the earlier on a tie), in time order.
+ */
+export function strongestIncidents(incidents: readonly LogIncident[], n = INCIDENTS_SHOWN): LogIncident[] {
+  if (incidents.length <= n) return [...incidents];
+  const top = (i: LogIncident) => i.causes[0]?.score ?? 0;
+  const keep = new Set([...incidents].sort((a, b) => top(b) - top(a) || a.startMs - b.startMs).slice(0, n));
+  return incidents.filter((i) => keep.has(i));
+}
+
 export interface LogReport {
   engineVersion: string;
   summary: LogSummary;

@@ -3,7 +3,8 @@ import { createMemoryHistoryStore } from '../../adapters/store/memory/memory-his
 import type { Incident } from '../domain/incident.js';
 import { Redactor } from '../engine/redaction/redactor.js';
 import type { LlmPort } from '../ports/llm.port.js';
-import type { LogFinding, LogReport } from '../domain/log-report.js';
+import { strongestIncidents } from '../domain/log-report.js';
+import type { LogFinding, LogIncident, LogReport } from '../domain/log-report.js';
 import { emptySeverityCounts } from '../domain/severity.js';
 import { withIncidents } from './analyze-logs.js';
 import { logsContext, redactedEmbedder, similarIncidents } from './explain-inputs.js';
@@ -68,5 +69,16 @@ describe('a log report as a model reads it', () => {
     expect(ctx.text.indexOf('## Incidents')).toBeLessThan(ctx.text.indexOf('## Findings'));
     // none, no section
     expect(logsContext('logs', { ...report, incidents: [] }, [], 20_000).text).not.toContain('## Incidents');
+  });
+
+  it('of many incidents, gives the five with the strongest causes in time order, as the CLI and the dashboard show them, and says how many are left out', () => {
+    const T = Date.UTC(2026, 10, 20, 10, 0);
+    const scores = [0.3, 0.9, 0.2, 0.8, 0.7, 0.6, 0.5];
+    const incidents: LogIncident[] = scores.map((score, i) => ({ startMs: T + i * 600_000, endMs: T + i * 600_000 + 60_000, services: [], causes: [{ service: `s${i}`, score, reasons: [`reason ${i}`] }], findings: [] }));
+    const report: LogReport = { engineVersion: 'test', summary: { lines: 1, records: 1, templates: 0, severityCounts: emptySeverityCounts(), truncatedLines: 0, evictedTemplates: 0, sources: [] }, findings: [], templates: [], incidents };
+    const text = logsContext('logs', report, [], 20_000).text;
+    expect([...text.matchAll(/probable causes: (s\d)/g)].map((m) => m[1])).toEqual(['s1', 's3', 's4', 's5', 's6']);
+    expect(text).toContain('(the 5 with the strongest causes, in time order; 2 more left out)');
+    expect(strongestIncidents(incidents, 10)).toEqual(incidents);
   });
 });

@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident.js';
+import { strongestIncidents } from '../domain/log-report.js';
 import type { LogIncident, LogReport } from '../domain/log-report.js';
 import type { BuiltContext, ContextPast } from '../engine/explain/context-builder.js';
 import { buildIncidentContext, buildLogsContext, jaccard, words } from '../engine/explain/context-builder.js';
@@ -147,6 +148,8 @@ export function logsContext(name: string, report: LogReport, similar: readonly C
   const shown = report.findings.slice(0, maxFindings);
   // an incident's findings among those given (f1… as they are numbered below)
   const findingsOf = (inc: LogIncident) => inc.findings.filter((n) => n < shown.length).map((n) => `f${n + 1}`);
+  const incidents = report.incidents ?? [];
+  const given = strongestIncidents(incidents);
   return buildLogsContext(
     {
       name,
@@ -155,7 +158,8 @@ export function logsContext(name: string, report: LogReport, similar: readonly C
       ...(s.firstMs === undefined ? {} : { firstMs: s.firstMs }),
       ...(s.lastMs === undefined ? {} : { lastMs: s.lastMs }),
       severityCounts: s.severityCounts,
-      incidents: (report.incidents ?? []).map((inc) => ({ startMs: inc.startMs, endMs: inc.endMs, services: inc.services.map((x) => x.service), causes: inc.causes.map((c) => ({ service: c.service, score: c.score, reason: c.reasons[0] ?? '' })), findings: findingsOf(inc) })),
+      ...(incidents.length > given.length ? { incidentsLeftOut: incidents.length - given.length } : {}),
+      incidents: given.map((inc) => ({ startMs: inc.startMs, endMs: inc.endMs, services: inc.services.map((x) => x.service), causes: inc.causes.map((c) => ({ service: c.service, score: c.score, reason: c.reasons[0] ?? '' })), findings: findingsOf(inc) })),
       findings: shown.map((f, n) => ({
         id: `f${n + 1}`,
         kind: f.kind,

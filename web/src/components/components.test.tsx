@@ -100,6 +100,20 @@ describe('analysis report', () => {
     expect(html).toContain('<a class="cite" href="#evidence-f1">f1</a>');
     expect(html).not.toContain('f41');
   });
+
+  it('of many incidents, lists the ten with the strongest causes in time order and says so', () => {
+    const T = Date.UTC(2026, 10, 20, 10, 0);
+    const incidents = Array.from({ length: 12 }, (_, i) => ({ startMs: T + i * 600_000, endMs: T + i * 600_000 + 60_000, services: [{ service: `s${i}` }], causes: [{ service: `s${i}`, score: i === 0 || i === 5 ? 0.1 : 0.5 + i / 100, reasons: ['r'] }], findings: [] }));
+    const report = {
+      engineVersion: '0.1.0',
+      summary: { lines: 10, records: 10, templates: 1, severityCounts: { UNSPECIFIED: 0, TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 10, FATAL: 0 }, truncatedLines: 0, evictedTemplates: 0, sources: [] },
+      findings: [],
+      incidents,
+    } as unknown as Parameters<typeof Report>[0]['report'];
+    const html = renderToStaticMarkup(<Report name="many" report={report} />);
+    expect([...html.matchAll(/<strong>(s\d+)<\/strong>/g)].map((m) => m[1])).toEqual(['s1', 's2', 's3', 's4', 's6', 's7', 's8', 's9', 's10', 's11']);
+    expect(html).toContain('The 10 with the strongest causes of 12, in time order');
+  });
 });
 
 describe('time chart', () => {

@@ -5,9 +5,12 @@ import type { JobView } from '../api/client.js';
 import type { AnalysisSummary, Explanation, LogReport } from '../api/types.js';
 import { Cited, ExplanationView } from '../components/explanation.js';
 import { duration, shortTime } from '../logic/format.js';
+import { strongestIncidents } from '../../../src/core/domain/log-report.js';
 
 /** Findings listed in a report (the incidents link to those among them). */
 const FINDINGS_SHOWN = 30;
+/** Incidents listed in a report: those with the strongest causes (strongestIncidents, the rule the CLI and the model's context follow). */
+const INCIDENTS_LISTED = 10;
 
 export function Report({ name, report }: { name: string; report: LogReport & { explanation?: Explanation } }) {
   const s = report.summary;
@@ -25,9 +28,12 @@ export function Report({ name, report }: { name: string; report: LogReport & { e
       {(report.incidents ?? []).length > 0 && (
         <>
           <h3>Incidents</h3>
-          <p className="muted">From the logs alone: services in trouble together, the probable cause first.</p>
+          <p className="muted">
+            From the logs alone: services in trouble together, the probable cause first.
+            {(report.incidents ?? []).length > INCIDENTS_LISTED && ` The ${INCIDENTS_LISTED} with the strongest causes of ${(report.incidents ?? []).length}, in time order; the JSON export has all.`}
+          </p>
           <ol className="report-incidents">
-            {(report.incidents ?? []).slice(0, 10).map((inc, i) => (
+            {strongestIncidents(report.incidents ?? [], INCIDENTS_LISTED).map((inc, i) => (
               <li key={i}>
                 <span className="muted">
                   {shortTime(inc.startMs)} → {shortTime(inc.endMs, inc.startMs)} ({duration(inc.endMs - inc.startMs)})

@@ -78,8 +78,10 @@ export interface LogsContextInput {
   firstMs?: number;
   lastMs?: number;
   severityCounts: Readonly<Record<string, number>>;
-  /** Incidents across the sources with their ranked causes (logs alone). */
+  /** Incidents across the sources with their ranked causes (logs alone): those chosen to show. */
   incidents?: readonly LogIncidentContext[];
+  /** Incidents found but not given (beyond those shown). */
+  incidentsLeftOut?: number;
   findings: readonly LogFindingContext[];
   similar: readonly ContextPast[];
 }
@@ -153,9 +155,6 @@ export function buildIncidentContext(input: IncidentContextInput, maxChars: numb
   return b.result();
 }
 
-/** Incidents of a log report given to a model at most (the first in time). */
-const MAX_LOG_INCIDENTS = 5;
-
 export function buildLogsContext(input: LogsContextInput, maxChars: number): BuiltContext {
   const b = new Budget(maxChars);
   b.add('## Log analysis');
@@ -163,7 +162,8 @@ export function buildLogsContext(input: LogsContextInput, maxChars: number): Bui
   b.add(`severities: ${Object.entries(input.severityCounts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if ((input.incidents ?? []).length > 0) {
     b.add('\n## Incidents the deterministic engine found across the sources (services in trouble together, probable causes ranked)');
-    for (const [n, inc] of (input.incidents ?? []).slice(0, MAX_LOG_INCIDENTS).entries()) {
+    if ((input.incidentsLeftOut ?? 0) > 0) b.add(`(the ${(input.incidents ?? []).length} with the strongest causes, in time order; ${input.incidentsLeftOut} more left out)`);
+    for (const [n, inc] of (input.incidents ?? []).entries()) {
       const causes = inc.causes.map((c) => `${c.service} ${c.score.toFixed(2)} (${clip(c.reason, 200)})`).join('; ');
       b.add(`incident ${n + 1}: ${iso(inc.startMs)} to ${iso(inc.endMs)}; services ${inc.services.join(', ')}; probable causes: ${causes}${inc.findings.length === 0 ? '' : `; findings ${inc.findings.map((f) => `[${f}]`).join(' ')}`}`, 'incidents');
     }
