@@ -16,7 +16,16 @@
  * stalled in turn) and calls to it began ~60 ms after their callers' spans (2 ms usually), so
  * the default is the milder case.
  *
- * Either is applied to the spans of a copy of the imported store, and every span above lengthens
+ * `--fault down` (bench:rca-down) takes the service down, as a crash or a pod that is gone does:
+ * from the onset it leaves no span, log or metric point, and each call to it fails at once
+ * ("connection refused"), as does the caller's operation that made it. OpenTelemetry records a
+ * call as a CLIENT span of the caller naming its peer (`peer.service`, `server.address`) and
+ * parent of the callee's SERVER span; the Nezha traces have no client spans, so this fault first
+ * puts one, as OpenTelemetry would, between every caller span and its callee in another service
+ * over the whole store (the reference included), then removes the service's spans from the onset
+ * with everything under them, and turns the client spans that called it into 1 ms failures.
+ *
+ * A delay or CPU starvation is applied to the spans of a copy of the imported store, and every span above lengthens
  * by what its children gained (calls in sequence; a child that outlasts its parent is
  * asynchronous work, which the parent does not wait for). Span starts, logs and metrics are left
  * as they were: a real fault would also show in the callers' timeouts and the pod's metrics, so
@@ -25,8 +34,9 @@
  *
  * Run: npm run bench:rca-delay [-- --store <dir>] [-- --delay 100ms]   (writes bench/results/rca-delay.json)
  *      npm run bench:rca-cpu [-- --store <dir>] [-- --stall 100ms --share 0.5]   (bench/results/rca-cpu.json)
+ *      npm run bench:rca-down [-- --store <dir>]   (bench/results/rca-down.json)
  *   --store <dir>    reuse (or create once) the imported store there (bench:rca's); never modified
- *   --fault <kind>   delay or cpu
+ *   --fault <kind>   delay, cpu or down
  *   --delay <N ms>   delay: added to each packet the service sends (default 100 ms)
  *   --stall <N ms>   cpu: how long a starved span is held up (default 100 ms)
  *   --share <0..1>   cpu: the odds that a span of the service is held up (default 0.5)
@@ -36,6 +46,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { baselineRange, bifrost, nezhaStore } from './nezha.js';
 import { resultsDir } from './paths.js';
 
@@ -53,7 +64,7 @@ const millis = (name: string): number => {
   return m === null ? fail(`${name} ${text}: expected a whole number of milliseconds, e.g. 100ms`) : Number(m[1]);
 };
 const fault = arg('--fault') ?? 'delay';
-if (fault !== 'delay' && fault !== 'cpu') fail(`--fault ${fault}: expected delay (a network delay) or cpu (CPU contention)`);
+if (fault !== 'delay' && fault !== 'cpu' && fault !== 'down') fail(`--fault ${fault}: expected delay (a network delay), cpu (CPU contention) or down (the service gone)`);
 const delayMs = millis('--delay');
 const stallMs = millis('--stall');
 const shareText = arg('--share') ?? '0.5';
@@ -139,6 +150,68 @@ const baseline = baselineRange();
 // around it holds the baseline alone (the next fault is injected 08:52:06)
 const onsetMs = Math.ceil((baseline.fromMs + 30_000) / 60_000) * 60_000;
 const untilMs = baseline.toMs + 1;
+/** Lengthens the spans of a store by the milliseconds given per `traceId/spanId`; how many changed. */
+async function lengthen(c: DuckDBConnection, added: Map<string, number>): Promise<number> {
+  await c.run('CREATE TABLE added (trace_id VARCHAR, span_id VARCHAR, ms DOUBLE)');
+  const appender = await c.createAppender('added');
+  for (const [key, ms] of added) {
+    const [traceId, spanId] = key.split('/') as [string, string];
+    appender.appendVarchar(traceId);
+    appender.appendVarchar(spanId);
+    appender.appendDouble(ms);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await c.run(`UPDATE spans SET end_ms = spans.end_ms + added.ms FROM added WHERE spans.tenant = 'default' AND spans.trace_id = added.trace_id AND spans.span_id = added.span_id`);
+  await c.run('DROP TABLE added');
+  return added.size;
+}
+
+/**
+ * A copy of the store at `from` in `to` with a CLIENT span (kind 3, `peer.service` the callee)
+ * between every span and its child in another service, lasting as long as the child: the calls
+ * as OpenTelemetry records them.
+ */
+async function withClientSpans(from: string, to: string): Promise<void> {
+  copyFileSync(from, to);
+  const db = await DuckDBInstance.create(to);
+  const c = await db.connect();
+  await c.run(`CREATE TABLE pairs AS SELECT c.trace_id, c.span_id AS child, p.span_id AS parent, p.service AS caller, c.service AS callee, c.start_ms, c.end_ms, p.namespace, p.pod, p.container, p.node, p.host
+    FROM spans c JOIN spans p ON p.tenant = c.tenant AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+    WHERE c.tenant = 'default' AND c.parent_span_id <> '' AND coalesce(p.service, '') <> coalesce(c.service, '')`);
+  await c.run(`INSERT INTO spans SELECT 'default', trace_id, 'client-' || child, parent, 'call ' || callee, 3, start_ms, end_ms, 0, '', caller, namespace, pod, container, node, host, json_object('peer.service', callee)::VARCHAR FROM pairs`);
+  await c.run(`UPDATE spans SET parent_span_id = 'client-' || pairs.child FROM pairs WHERE spans.tenant = 'default' AND spans.trace_id = pairs.trace_id AND spans.span_id = pairs.child`);
+  await c.run('DROP TABLE pairs');
+  c.closeSync();
+  db.closeSync();
+}
+
+/**
+ * Takes `service` down from the onset: its spans and everything under them, its logs and metric
+ * points are gone; the client spans that called it fail in 1 ms, and so do the operations that
+ * made those calls. Returns how many spans were removed.
+ */
+async function takeDown(c: DuckDBConnection, service: string): Promise<number> {
+  const range = { service, from: onsetMs, to: untilMs };
+  await c.run(
+    `CREATE TABLE gone AS WITH RECURSIVE g(trace_id, span_id) AS (
+       SELECT trace_id, span_id FROM spans WHERE tenant = 'default' AND service = $service AND start_ms >= $from AND start_ms < $to
+       UNION SELECT s.trace_id, s.span_id FROM spans s JOIN g ON s.trace_id = g.trace_id AND s.parent_span_id = g.span_id WHERE s.tenant = 'default')
+     SELECT * FROM g`,
+    range,
+  );
+  await c.run(`CREATE TABLE refused AS SELECT DISTINCT k.trace_id, k.span_id, k.parent_span_id FROM spans k JOIN spans x ON x.trace_id = k.trace_id AND x.parent_span_id = k.span_id JOIN gone g ON g.trace_id = x.trace_id AND g.span_id = x.span_id WHERE k.tenant = 'default' AND k.kind = 3 AND x.service = $service AND k.service <> $service`, { service });
+  const n = Number((await c.runAndReadAll('SELECT count(*) FROM gone')).getRows()[0]![0]);
+  await c.run(`DELETE FROM spans WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM gone)`);
+  await c.run(`UPDATE spans SET status_code = 2, status_message = 'connect: connection refused', end_ms = start_ms + 1 WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM refused)`);
+  await c.run(`UPDATE spans SET status_code = 2, status_message = 'call to ' || $service || ' failed' WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, parent_span_id FROM refused)`, { service });
+  await c.run(`DELETE FROM logs WHERE tenant = 'default' AND service = $service AND time_ms >= $from AND time_ms < $to`, range);
+  await c.run(`DELETE FROM metric_points WHERE tenant = 'default' AND service = $service AND time_ms >= $from AND time_ms < $to`, range);
+  await c.run('DROP TABLE gone');
+  await c.run('DROP TABLE refused');
+  return n;
+}
+
 const source = await DuckDBInstance.create(join(store, 'bifrost.duckdb'), { access_mode: 'READ_ONLY' });
 const conn = await source.connect();
 const reader = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, coalesce(service, ''), name, start_ms, end_ms FROM spans WHERE tenant = 'default' AND start_ms >= $from AND start_ms < $to`, { from: onsetMs, to: untilMs });
@@ -150,7 +223,7 @@ source.closeSync();
 // calls); CPU starvation: every service with spans
 const keyed = new Map(spans.map((s) => [s.key, s]));
 const services = [...new Set(spans.filter((s) => { const p = keyed.get(`${s.traceId}/${s.parent}`); return s.service !== '' && (fault === 'cpu' || (p !== undefined && p.service !== s.service)); }).map((s) => s.service))].sort();
-const what = fault === 'delay' ? `network delay of ${delayMs} ms` : `CPU starvation (${stallMs} ms stalls on ${share} of its spans)`;
+const what = fault === 'delay' ? `network delay of ${delayMs} ms` : fault === 'cpu' ? `CPU starvation (${stallMs} ms stalls on ${share} of its spans)` : 'service down (no spans, logs or metrics; calls to it refused)';
 process.stderr.write(`${spans.length} spans from ${new Date(onsetMs).toISOString()} to ${new Date(untilMs).toISOString()}; a ${what} on each of ${services.length} services in turn\n`);
 
 interface Row {
@@ -166,26 +239,27 @@ interface Row {
 const rows: Row[] = [];
 const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
 const only = arg('--only');
-if (only !== undefined && !services.includes(only)) fail(`--only ${only}: not a service ${fault === 'delay' ? 'called by another' : 'with spans'} in those minutes; one of: ${services.join(', ')}`);
+if (only !== undefined && !services.includes(only)) fail(`--only ${only}: not a service ${fault === 'cpu' ? 'with spans' : 'called by another'} in those minutes; one of: ${services.join(', ')}`);
+// the store every service's copy starts from: the import, with client spans for a service down
+const base = fault === 'down' ? join(work, 'with-client-spans.duckdb') : join(store, 'bifrost.duckdb');
+if (fault === 'down') await withClientSpans(join(store, 'bifrost.duckdb'), base);
+// the control: with client spans and no fault, the baseline opens no incident (bench:rca's rule)
+let controlIncidents: number | undefined;
+if (fault === 'down') {
+  const dir = join(work, 'control');
+  mkdirSync(dir);
+  copyFileSync(base, join(dir, 'bifrost.duckdb'));
+  controlIncidents = (JSON.parse(bifrost(['incidents', '--since', new Date(baseline.fromMs).toISOString(), '--until', new Date(untilMs).toISOString(), '--output', 'json', '--data', dir])) as { incidents: unknown[] }).incidents.length;
+  rmSync(dir, { recursive: true, force: true });
+  process.stderr.write(`with client spans and no fault: ${controlIncidents} incidents in the baseline\n`);
+}
 for (const service of only === undefined ? services : [only]) {
-  const added = lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : cpuStarvation(service, stallMs, share));
   const dir = join(work, service);
   mkdirSync(dir);
-  copyFileSync(join(store, 'bifrost.duckdb'), join(dir, 'bifrost.duckdb'));
+  copyFileSync(base, join(dir, 'bifrost.duckdb'));
   const db = await DuckDBInstance.create(join(dir, 'bifrost.duckdb'));
   const c = await db.connect();
-  await c.run('CREATE TABLE added (trace_id VARCHAR, span_id VARCHAR, ms DOUBLE)');
-  const appender = await c.createAppender('added');
-  for (const [key, ms] of added) {
-    const [traceId, spanId] = key.split('/') as [string, string];
-    appender.appendVarchar(traceId);
-    appender.appendVarchar(spanId);
-    appender.appendDouble(ms);
-    appender.endRow();
-  }
-  appender.closeSync();
-  await c.run(`UPDATE spans SET end_ms = spans.end_ms + added.ms FROM added WHERE spans.tenant = 'default' AND spans.trace_id = added.trace_id AND spans.span_id = added.span_id`);
-  await c.run('DROP TABLE added');
+  const spansChanged = fault === 'down' ? await takeDown(c, service) : await lengthen(c, lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : cpuStarvation(service, stallMs, share)));
   c.closeSync();
   db.closeSync();
   const out = JSON.parse(bifrost(['rca', '--at', new Date(onsetMs).toISOString(), '--window', '3m', '--output', 'json', '--top', '50', '--data', dir])) as { candidates: { service: string; score: number; evidence: { signal: string }[] }[] };
@@ -195,7 +269,7 @@ for (const service of only === undefined ? services : [only]) {
   if (only === undefined) rmSync(dir, { recursive: true, force: true });
   else process.stderr.write(`the changed store is kept in ${dir}\n`);
   const i = out.candidates.findIndex((x) => x.service === service);
-  rows.push({ service, spansChanged: added.size, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((x) => `${x.service} ${x.score.toFixed(2)}`), signals: [...new Set(out.candidates[i]?.evidence.map((e) => e.signal) ?? [])], incident: incident === undefined ? 'none' : incident.causes[0]?.service === service ? 'first' : 'other' });
+  rows.push({ service, spansChanged, rank: i < 0 ? undefined : i + 1, top3: out.candidates.slice(0, 3).map((x) => `${x.service} ${x.score.toFixed(2)}`), signals: [...new Set(out.candidates[i]?.evidence.map((e) => e.signal) ?? [])], incident: incident === undefined ? 'none' : incident.causes[0]?.service === service ? 'first' : 'other' });
   const r = rows.at(-1)!;
   process.stderr.write(`  ${service}: rank ${r.rank ?? '—'}\n`);
 }
@@ -208,8 +282,8 @@ console.log(`\nSimulated ${what}, one service at a time, from ${new Date(onsetMs
 console.log(`${pad('faulty service', 30)} ${pad('spans', 6)} rank  incident  its evidence           top 3`);
 for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansChanged), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident, 9)} ${pad(r.signals.join(',') || '—', 22)} ${r.top3.join(' · ')}`);
 const opened = rows.filter((r) => r.incident !== 'none').length;
-const summary = { fault, ...(fault === 'delay' ? { delayMs } : { stallMs, share }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
+const summary = { fault, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the faulty service: ${summary.withNetworkEvidence})`);
-console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (the undelayed baseline opens none: bench:rca)`);
+console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (${controlIncidents === undefined ? 'the unchanged baseline opens none: bench:rca' : `with client spans and no fault the baseline opens ${controlIncidents}`})`);
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), `rca-${fault}.json`), JSON.stringify({ summary, rows }, null, 2));

@@ -91,6 +91,40 @@ describe('bifrost serve (spawned server)', () => {
     expect(prom).toContain('bifrost_rejected_total{signal="logs",reason="bad_record"} 1');
   });
 
+  it('a service that goes down is the root cause: its callers\' CLIENT spans go unanswered and fail (OTLP in, rca and incidents out)', async () => {
+    const s = await serve(['--memory']);
+    const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
+    const frontend: unknown[] = [];
+    const payments: unknown[] = [];
+    // a checkout every 6 s for 40 min; payments is gone from minute 30: the call fails at once
+    for (let i = 0; i < 400; i++) {
+      const t = T0 + i * 6_000;
+      const down = i >= 300;
+      const traceId = hex(i + 1, 32);
+      const [root, call, answer] = [1, 2, 3].map((k) => hex(i * 4 + k, 16)) as [string, string, string];
+      const status = down ? { code: 2, message: 'payment failed' } : {};
+      frontend.push({ traceId, spanId: root, parentSpanId: '', name: 'POST /checkout', kind: 2, startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + (down ? 3 : 40)), status });
+      frontend.push({ traceId, spanId: call, parentSpanId: root, name: 'POST', kind: 3, startTimeUnixNano: ns(t + 1), endTimeUnixNano: ns(t + (down ? 2 : 35)), attributes: [attr('server.address', 'payments.shop.svc.cluster.local'), attr('url.full', 'http://payments.shop.svc.cluster.local:8080/v1/charge')], status: down ? { code: 2, message: 'connect ECONNREFUSED' } : {} });
+      if (!down) payments.push({ traceId, spanId: answer, parentSpanId: call, name: 'POST /v1/charge', kind: 2, startTimeUnixNano: ns(t + 2), endTimeUnixNano: ns(t + 34) });
+    }
+    const body = { resourceSpans: [
+      { resource: { attributes: [attr('service.name', 'frontend')] }, scopeSpans: [{ spans: frontend }] },
+      { resource: { attributes: [attr('service.name', 'payments')] }, scopeSpans: [{ spans: payments }] },
+    ] };
+    expect((await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const at = new Date(T0 + 30 * 60_000).toISOString();
+    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; evidence: { signal: string; reason: string; spans?: { statusCode: number }[] }[] }[] };
+    expect(rca.candidates[0]).toMatchObject({ service: 'payments', explains: ['frontend'] });
+    expect(rca.candidates[0]!.evidence[0]).toMatchObject({ signal: 'unanswered', reason: 'answered 0 of 100 calls from frontend in 10 min (usually 100%), 100 failed: down or unreachable' });
+    // the calls that failed are its evidence to look at
+    expect(rca.candidates[0]!.evidence[0]!.spans?.every((x) => x.statusCode === 2)).toBe(true);
+    const scan = (await (await fetch(`${s.url}/api/v1/incidents/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: new Date(T0).toISOString(), to: new Date(T0 + 40 * 60_000).toISOString() }) })).json()) as { items: { causes: { service: string }[] }[] };
+    expect(scan.items.map((x) => x.causes[0]?.service)).toEqual(['payments']);
+    const findings = (await (await fetch(`${s.url}/api/v1/findings?kind=calls-unanswered`)).json()) as { items: { reason: string }[] };
+    expect(findings.items.length).toBeGreaterThan(0);
+    expect(findings.items[0]!.reason).toMatch(/^payments: answered 0 of 10 calls from frontend in 1 min/);
+  });
+
   it('receives OTLP traces and serves a trace, spans by service and operation, and the services', async () => {
     const s = await serve(['--memory']);
     const tid = '5b8efff798038103d269b633813fc60c';

@@ -139,6 +139,37 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('counts CLIENT spans by the peer they name and the service that answered them; others, and other tenants\' spans, not', async () => {
+      const s = await create();
+      const T = 1_700_000_040_000;
+      const B = Math.floor(T / 60_000) * 60_000;
+      const client = (i: number, attributes: Record<string, unknown>, over: Partial<Span> = {}): Span => ({ traceId: 'e'.repeat(32), spanId: `c${String(i).padStart(15, '0')}`, parentSpanId: '', name: 'call', kind: 3, startMs: T + i, endMs: T + i + 2, statusCode: 0, statusMessage: '', resource: { service: 'api' }, attributes: JSON.stringify(attributes), ...over });
+      const answer = (of: Span, service: string): Span => ({ ...of, spanId: `s${of.spanId.slice(1)}`, parentSpanId: of.spanId, kind: 2, resource: { service }, attributes: '{}' });
+      const calls = [
+        client(1, { 'peer.service': 'Payments' }),
+        client(2, { 'peer.service': 'payments' }, { statusCode: 2 }),
+        client(3, { 'server.address': 'payments.shop.svc.cluster.local', 'peer.service': '' }),
+        client(4, { 'url.full': 'https://user:pw@Stock.shop.svc:8443/v1/items?q=1' }),
+        client(5, { 'http.url': 'http://10.0.0.7/x' }, { startMs: T + 60_001, endMs: T + 60_002 }),
+        // named nothing, not a client span, malformed attributes: not counted
+        client(6, { 'db.system': 'postgres' }),
+        client(7, { 'peer.service': 'payments' }, { kind: 2 }),
+        { ...client(8, {}), attributes: '{not json' },
+      ];
+      await s.append('t1', { spans: [...calls, answer(calls[0]!, 'payments'), answer(calls[3]!, 'stock'), answer(calls[6]!, 'payments')] });
+      await s.append('t2', { spans: [client(1, { 'peer.service': 'payments' })] });
+      expect(await s.peerCalls('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([
+        { caller: 'api', peer: '10.0.0.7', callee: '', bucketMs: B + 60_000, calls: 1, errors: 0 },
+        { caller: 'api', peer: 'payments', callee: '', bucketMs: B, calls: 1, errors: 1 },
+        { caller: 'api', peer: 'payments', callee: 'payments', bucketMs: B, calls: 1, errors: 0 },
+        { caller: 'api', peer: 'payments.shop.svc.cluster.local', callee: '', bucketMs: B, calls: 1, errors: 0 },
+        { caller: 'api', peer: 'stock.shop.svc', callee: 'stock', bucketMs: B, calls: 1, errors: 0 },
+      ]);
+      expect(await s.peerCalls('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toHaveLength(1);
+      expect(await s.peerCalls('t3', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);
+      await s.close();
+    });
+
     it('stores logs and finds them by time, service, severity, template and text, newest first in pages', async () => {
       const s = await create();
       const logs = Array.from({ length: 40 }, (_, i) => log(i));

@@ -19,3 +19,35 @@ export interface Span {
   /** Span attributes as canonical JSON. */
   attributes: string;
 }
+
+/** OTLP SpanKind CLIENT: a call to another service, whose span (if traced) is its child. */
+export const SPAN_KIND_CLIENT = 3;
+
+/** The attributes that name a CLIENT span's peer, in order of preference (OpenTelemetry semantic conventions, old and new). */
+export const PEER_ATTRIBUTES = ['peer.service', 'server.address', 'net.peer.name'] as const;
+/** Else the host of the URL called. */
+export const PEER_URL_ATTRIBUTES = ['url.full', 'http.url'] as const;
+/** A URL's host (after any user info, before a port, path, query or fragment). */
+export const URL_HOST = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/:?#]+)/;
+
+/** The peer a CLIENT span's attributes (canonical JSON) name, in lower case; undefined when none. */
+export function peerOf(attributes: string): string | undefined {
+  let a: unknown;
+  try {
+    a = JSON.parse(attributes);
+  } catch {
+    return undefined;
+  }
+  if (typeof a !== 'object' || a === null) return undefined;
+  const attrs = a as Record<string, unknown>;
+  for (const k of PEER_ATTRIBUTES) {
+    const v = attrs[k];
+    if (typeof v === 'string' && v !== '') return v.toLowerCase();
+  }
+  for (const k of PEER_URL_ATTRIBUTES) {
+    const v = attrs[k];
+    const host = typeof v === 'string' ? URL_HOST.exec(v)?.[1] : undefined;
+    if (host !== undefined && host !== '') return host.toLowerCase();
+  }
+  return undefined;
+}

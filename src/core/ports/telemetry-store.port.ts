@@ -186,6 +186,24 @@ export interface EdgeStats {
   gapP50Ms: number;
 }
 
+/**
+ * Calls a service made as OpenTelemetry CLIENT spans that name their peer (`peer.service`, else
+ * `server.address`, `net.peer.name`, or the host of `url.full` / `http.url`), in one time bucket
+ * (of the client span's start), by the service whose span answered them: '' for calls with no
+ * span of another service below them (unanswered: the peer down, unreachable, or not traced).
+ */
+export interface PeerCallStats {
+  caller: string;
+  /** The peer as the caller names it, lower case. */
+  peer: string;
+  /** The service of the span below the call; '' when none answered. */
+  callee: string;
+  bucketMs: number;
+  calls: number;
+  /** Calls whose client span has status error. */
+  errors: number;
+}
+
 /** A batch to write in one transaction: acknowledged only once durable. */
 export interface TelemetryBatch {
   metrics?: readonly MetricPoint[];
@@ -231,6 +249,8 @@ export interface TelemetryStorePort {
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
   /** Calls between services per time bucket, with the time spent outside the callee (the network, queueing). */
   edgeStats(tenant: string, query: WindowQuery): Promise<EdgeStats[]>;
+  /** CLIENT spans that name their peer, per caller, peer, answering service and time bucket (PeerCallStats). */
+  peerCalls(tenant: string, query: WindowQuery): Promise<PeerCallStats[]>;
   /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
   timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */

@@ -1,7 +1,7 @@
 import type { Finding } from '../domain/finding.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { SEVERITY } from '../domain/severity.js';
-import type { EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
 const MAX_FINDINGS = 20_000;
 
@@ -12,6 +12,8 @@ export interface InsightData {
   edges: ServiceEdge[];
   /** Calls between services per bucket, with the time spent outside the callee. */
   calls: EdgeStats[];
+  /** CLIENT spans that name their peer, by the service that answered them, per bucket. */
+  peers: PeerCallStats[];
   findings: Finding[];
   /** Warning and error records that name another service seen in the range. */
   mentions: ServiceMention[];
@@ -40,11 +42,12 @@ async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: num
  */
 export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, mentionRange: { fromMs: number; toMs: number }, config: InsightConfig): Promise<InsightData> {
   const window = { ...range, bucketMs: config.bucketMs };
-  const [logs, spans, edges, calls, findings] = await Promise.all([
+  const [logs, spans, edges, calls, peers, findings] = await Promise.all([
     store.serviceTemplateCounts(tenant, window),
     store.spanStats(tenant, window),
     store.serviceEdges(tenant, range),
     store.edgeStats(tenant, window),
+    store.peerCalls(tenant, window),
     findingsIn(store, tenant, range.fromMs, range.toMs, config),
   ]);
   // the services seen, looked for in the warnings and errors of the others
@@ -52,5 +55,5 @@ export async function loadInsightData(store: TelemetryStorePort, tenant: string,
   for (const r of logs) if (r.service !== '') names.add(r.service);
   for (const r of spans) if (r.service !== '') names.add(r.service);
   const mentions = await store.serviceMentions(tenant, { ...mentionRange, bucketMs: config.bucketMs, names: [...names], minSeverity: SEVERITY.WARN });
-  return { logs, spans, edges, calls, findings, mentions };
+  return { logs, spans, edges, calls, peers, findings, mentions };
 }

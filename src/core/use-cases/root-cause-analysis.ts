@@ -61,7 +61,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const { logs, spans, edges, calls, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
+  const { logs, spans, edges, calls, peers, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
   if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) {
@@ -70,7 +70,7 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
     notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs or spans in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
   }
   else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
-  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions, calls }, config);
+  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions, calls, peers }, config);
   const graph = new ServiceGraph(edges);
   const ranked = rankRootCauses(evidence, graph, config);
   let next = 1;
@@ -84,10 +84,12 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
         const page = await store.logs(tenant, { fromMs, toMs, service: s.ref.service ?? c.service, templateId: s.ref.templateId, limit: 2 });
         item.examples = page.items.map((l) => ({ logId: l.id, timeMs: l.timeMs, body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body, traceId: l.traceId }));
       }
-      if ((s.ref.type === 'latency' || s.ref.type === 'span-errors') && candidates.length < 5) {
-        const failed = s.ref.type === 'span-errors';
-        // the slowest (failed) spans of the whole window, found by the store
-        const spans = await store.spans(tenant, { service: c.service, fromMs, toMs, order: 'duration', ...(failed ? { errorsOnly: true } : {}), limit: 3 });
+      if ((s.ref.type === 'latency' || s.ref.type === 'span-errors' || s.ref.type === 'unanswered') && candidates.length < 5) {
+        const failed = s.ref.type !== 'latency';
+        // the slowest (failed) spans of the whole window, found by the store; for calls left
+        // unanswered, the failed spans of a caller (the service itself left none)
+        const service = s.ref.type === 'unanswered' ? (s.ref.callers[0] ?? c.service) : c.service;
+        const spans = await store.spans(tenant, { service, fromMs, toMs, order: 'duration', ...(failed ? { errorsOnly: true } : {}), limit: 3 });
         item.spans = spans.map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
       }
       items.push(item);

@@ -5,11 +5,12 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
+import { PEER_ATTRIBUTES, PEER_URL_ATTRIBUTES, SPAN_KIND_CLIENT, URL_HOST } from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -465,6 +466,29 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]) }));
+      });
+    },
+
+    peerCalls(tenant: string, q: WindowQuery): Promise<PeerCallStats[]> {
+      return serial(async () => {
+        check();
+        // attributes that are not JSON (written by hand, not through ingest) name no peer
+        const attr = (k: string) => `json_extract_string(CASE WHEN json_valid(attributes) THEN attributes END, '$."${k}"')`;
+        const url = `nullif(regexp_extract(coalesce(${PEER_URL_ATTRIBUTES.map(attr).join(', ')}, ''), '${URL_HOST.source.replace(/\\\//g, '/')}', 1), '')`;
+        const peer = `lower(coalesce(${PEER_ATTRIBUTES.map((k) => `nullif(${attr(k)}, '')`).join(', ')}, ${url}))`;
+        // a call's answer starts after it: children are looked for up to a bucket past the range
+        const r = await conn.runAndReadAll(
+          `WITH k AS (SELECT trace_id, span_id, coalesce(service, '') AS service, start_ms, status_code, ${peer} AS peer
+                      FROM spans WHERE tenant = $tenant AND kind = ${SPAN_KIND_CLIENT} AND start_ms >= $from AND start_ms < $to),
+                a AS (SELECT k.trace_id, k.span_id, min(coalesce(c.service, '')) AS callee FROM k JOIN spans c
+                      ON c.tenant = $tenant AND c.trace_id = k.trace_id AND c.parent_span_id = k.span_id AND coalesce(c.service, '') <> k.service
+                      WHERE c.start_ms >= $from AND c.start_ms < $to + $bucket GROUP BY 1, 2)
+           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = 2)
+           FROM k LEFT JOIN a ON a.trace_id = k.trace_id AND a.span_id = k.span_id
+           WHERE k.peer IS NOT NULL AND k.peer <> '' GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
+          { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },
+        );
+        return r.getRows().map((row) => ({ caller: String(row[0]), peer: String(row[1]), callee: String(row[2]), bucketMs: Number(row[3]), calls: Number(row[4]), errors: Number(row[5]) }));
       });
     },
 

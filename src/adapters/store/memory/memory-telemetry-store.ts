@@ -1,11 +1,12 @@
 import type { Finding } from '../../../core/domain/finding.js';
 import { seriesKey } from '../../../core/domain/metric-point.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
+import { SPAN_KIND_CLIENT, peerOf } from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -242,6 +243,35 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (child.statusCode === 2) e.errors++;
       }
       return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)).map(({ durations, ...e }) => ({ ...e, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })));
+    },
+    peerCalls(tenant: string, q: WindowQuery): Promise<PeerCallStats[]> {
+      if (!open) return closed();
+      const spans = tenants.get(tenant)?.spans ?? [];
+      // the services of each span's children
+      const children = new Map<string, string[]>();
+      for (const sp of spans) {
+        if (sp.parentSpanId === '') continue;
+        const key = `${sp.traceId}/${sp.parentSpanId}`;
+        const l = children.get(key);
+        if (l === undefined) children.set(key, [sp.resource.service ?? '']);
+        else l.push(sp.resource.service ?? '');
+      }
+      const rows = new Map<string, PeerCallStats>();
+      for (const sp of spans) {
+        if (sp.kind !== SPAN_KIND_CLIENT || sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
+        const peer = peerOf(sp.attributes);
+        if (peer === undefined) continue;
+        const caller = sp.resource.service ?? '';
+        const callee = children.get(`${sp.traceId}/${sp.spanId}`)?.filter((c) => c !== caller).sort()[0] ?? '';
+        const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
+        const row = { caller, peer, callee, bucketMs };
+        const key = `${row.caller}\u0000${row.peer}\u0000${row.callee}\u0000${bucketMs}`;
+        let r = rows.get(key);
+        if (r === undefined) rows.set(key, (r = { ...row, calls: 0, errors: 0 }));
+        r.calls++;
+        if (sp.statusCode === 2) r.errors++;
+      }
+      return Promise.resolve([...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs));
     },
     edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
       if (!open) return closed();

@@ -1,6 +1,6 @@
 import type { Finding } from '../../domain/finding.js';
 import { SEVERITY, severityName } from '../../domain/severity.js';
-import type { EdgeStats, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { isCodeLocation } from '../logs/token-masker.js';
 import { formatNumber } from '../metrics/reasons.js';
 import type { InsightConfig } from './insight-config.js';
@@ -13,11 +13,13 @@ export type EvidenceRef =
   | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
   /** Calls between the service and `peers` that spent longer outside the callee's span (the worst minute's median, its usual at most). */
   | { type: 'calls'; peers: string[]; gapMs: number; usualGapMs: number; calls: number }
+  /** Calls from `callers` that the service, which answered them in the reference (usualShare of them), left unanswered. */
+  | { type: 'unanswered'; callers: string[]; calls: number; answered: number; usualShare: number }
   | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number }
   | { type: 'change'; findingId: string; change: string; timeMs: number };
 
 export interface Signal {
-  kind: 'log' | 'flow' | 'latency' | 'errors' | 'network' | 'metric' | 'change' | 'named';
+  kind: 'log' | 'flow' | 'latency' | 'errors' | 'network' | 'unanswered' | 'metric' | 'change' | 'named';
   /** 0..1 */
   score: number;
   reason: string;
@@ -168,6 +170,73 @@ export interface EvidenceInput {
   mentions?: readonly ServiceMention[];
   /** Calls between services per bucket, with the time spent outside the callee, over the window and the reference. */
   calls?: readonly EdgeStats[];
+  /** CLIENT spans that name their peer, by the service that answered them, over the window and the reference. */
+  peers?: readonly PeerCallStats[];
+}
+
+/**
+ * Services that stopped answering their calls: a peer that callers name in their CLIENT spans is
+ * the service that answered it in the reference (most of the time, at least
+ * unansweredMinReference calls); a window bucket in which it answered at most unansweredShare of
+ * what it usually does, of calls still made, and most of the calls left unanswered failed, is a
+ * bucket it was down or unreachable. Calls left unanswered that succeed are the callee's
+ * telemetry gone, not the callee; callers that stop calling say nothing (less traffic is not a
+ * fault); a peer never answered (a database without spans, an outside API) is not a service here.
+ */
+function unansweredSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
+  const { fromMs, toMs } = input.window;
+  const inWindow = (b: number) => b >= fromMs && b < toMs;
+  // per caller and peer: the reference's answering services, and the window's calls per bucket
+  type Path = { caller: string; ref: number; answeredBy: Map<string, number>; win: Map<number, { calls: number; answered: number; failed: number }> };
+  const paths = new Map<string, Path>();
+  for (const r of input.peers ?? []) {
+    const key = `${r.caller}\u0000${r.peer}`;
+    let p = paths.get(key);
+    if (p === undefined) paths.set(key, (p = { caller: r.caller, ref: 0, answeredBy: new Map(), win: new Map() }));
+    if (!inWindow(r.bucketMs)) {
+      p.ref += r.calls;
+      if (r.callee !== '' && r.callee !== r.caller) p.answeredBy.set(r.callee, (p.answeredBy.get(r.callee) ?? 0) + r.calls);
+      continue;
+    }
+    const w = p.win.get(r.bucketMs) ?? { calls: 0, answered: 0, failed: 0 };
+    w.calls += r.calls;
+    if (r.callee !== '') w.answered += r.calls;
+    else w.failed += r.errors;
+    p.win.set(r.bucketMs, w);
+  }
+  // per answering service: its callers' calls in the buckets it left unanswered
+  type Down = { callers: Set<string>; calls: number; answered: number; failed: number; expected: number; usual: number; buckets: number[] };
+  const down = new Map<string, Down>();
+  for (const p of paths.values()) {
+    if (p.ref < config.unansweredMinReference) continue;
+    const [service, n] = [...p.answeredBy].reduce<[string, number]>((a, e) => (e[1] > a[1] ? e : a), ['', 0]);
+    const usual = n / p.ref;
+    if (service === '' || usual < 0.5) continue;
+    for (const [bucket, w] of p.win) {
+      if (w.answered > config.unansweredShare * usual * w.calls || w.failed < 0.5 * (w.calls - w.answered)) continue;
+      let d = down.get(service);
+      if (d === undefined) down.set(service, (d = { callers: new Set(), calls: 0, answered: 0, failed: 0, expected: 0, usual: 0, buckets: [] }));
+      d.callers.add(p.caller);
+      d.calls += w.calls;
+      d.answered += w.answered;
+      d.failed += w.failed;
+      d.expected += usual * w.calls;
+      d.usual = Math.max(d.usual, usual);
+      d.buckets.push(bucket);
+    }
+  }
+  const out: { service: string; signal: Signal }[] = [];
+  for (const [service, d] of down) {
+    // a call or two is not a service down
+    if (d.expected < config.minLogCount) continue;
+    const when = span(d.buckets);
+    const callers = [...d.callers].sort();
+    const score = config.unansweredWeight * (1 - d.answered / d.expected) * (1 - Math.exp(-d.calls / config.unansweredCountScale)) * proximity(when.onsetMs!, input, config);
+    const minutes = formatNumber((when.buckets!.length * config.bucketMs) / 60_000);
+    const reason = `answered ${formatNumber(d.answered)} of ${formatNumber(d.calls)} calls from ${names(callers)} in ${minutes} min (usually ${formatNumber(100 * d.usual)}%), ${formatNumber(d.failed)} failed: down or unreachable`;
+    out.push({ service, signal: { kind: 'unanswered', score, reason, ref: { type: 'unanswered', callers, calls: d.calls, answered: d.answered, usualShare: d.usual }, ...when } });
+  }
+  return out;
 }
 
 /** 1 for an onset up to one bucket after `at`, falling as the onset comes later: 1 / (1 + delay / (window · fraction)). */
@@ -458,6 +527,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   }
 
   for (const { service, signal } of callSignals(input, config)) add(service, signal);
+  for (const { service, signal } of unansweredSignals(input, config)) add(service, signal);
 
   // metric anomalies found as the points arrived, discounted by how often the service has them anyway
   const metricRef = new Map<string, number>();

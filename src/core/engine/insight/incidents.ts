@@ -2,7 +2,7 @@ import { fnv1a64Hex } from '../../domain/hash.js';
 import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
-import type { EdgeStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
@@ -19,6 +19,8 @@ export interface IncidentScanInput {
   edges: readonly ServiceEdge[];
   /** Calls between services per bucket, with the time spent outside the callee. */
   calls?: readonly EdgeStats[];
+  /** CLIENT spans that name their peer, by the service that answered them, per bucket. */
+  peers?: readonly PeerCallStats[];
   /** Warning and error records that name another service: used to rank an incident's causes, not to open incidents. */
   mentions?: readonly ServiceMention[];
   /**
@@ -41,6 +43,7 @@ interface Slice {
   spans: ServiceSpanStats[];
   findings: Finding[];
   calls: EdgeStats[];
+  peers: PeerCallStats[];
 }
 
 /** The rows of [fromMs, toMs) of arrays sorted by time: two binary searches, no scan (a long scan slices once per minute). */
@@ -49,17 +52,19 @@ class TimeIndex {
   private readonly spans: ServiceSpanStats[];
   private readonly findings: Finding[];
   private readonly calls: EdgeStats[];
+  private readonly peers: PeerCallStats[];
 
   constructor(input: IncidentScanInput) {
     this.logs = [...input.logs].sort((a, b) => a.bucketMs - b.bucketMs);
     this.spans = [...input.spans].sort((a, b) => a.bucketMs - b.bucketMs);
     this.findings = [...input.findings].sort((a, b) => a.timeMs - b.timeMs);
     this.calls = [...(input.calls ?? [])].sort((a, b) => a.bucketMs - b.bucketMs);
+    this.peers = [...(input.peers ?? [])].sort((a, b) => a.bucketMs - b.bucketMs);
   }
 
   slice(fromMs: number, toMs: number): Slice {
     const cut = <T>(rows: T[], time: (r: T) => number) => rows.slice(lowerBound(rows, fromMs, time), lowerBound(rows, toMs, time));
-    return { logs: cut(this.logs, (r) => r.bucketMs), spans: cut(this.spans, (r) => r.bucketMs), findings: cut(this.findings, (f) => f.timeMs), calls: cut(this.calls, (r) => r.bucketMs) };
+    return { logs: cut(this.logs, (r) => r.bucketMs), spans: cut(this.spans, (r) => r.bucketMs), findings: cut(this.findings, (f) => f.timeMs), calls: cut(this.calls, (r) => r.bucketMs), peers: cut(this.peers, (r) => r.bucketMs) };
   }
 }
 
@@ -105,6 +110,9 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
     } else if (r.type === 'calls') {
       kind = 'call-delay';
       value = r.gapMs;
+    } else if (r.type === 'unanswered') {
+      kind = 'calls-unanswered';
+      value = r.calls - r.answered;
     }
     if (kind === undefined) continue;
     out.push({

@@ -64,6 +64,17 @@ export interface InsightConfig {
   networkRatioFrom: number;
   networkRatioFull: number;
   networkWeight: number;
+  /**
+   * A service that answered a caller's calls (CLIENT spans naming it) in the reference, over at
+   * least unansweredMinReference calls, left them unanswered in a bucket when it answered at most
+   * unansweredShare of its usual share of the calls made (most of those unanswered failing): down
+   * or unreachable. Few calls say it less surely: × (1 − e^(−calls / unansweredCountScale)); a
+   * call either is answered or not, so fewer are needed than for a latency percentile.
+   */
+  unansweredMinReference: number;
+  unansweredShare: number;
+  unansweredCountScale: number;
+  unansweredWeight: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
@@ -122,6 +133,10 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   networkRatioFrom: 1,
   networkRatioFull: 3,
   networkWeight: 0.8,
+  unansweredMinReference: 20,
+  unansweredShare: 0.2,
+  unansweredCountScale: 5,
+  unansweredWeight: 0.9,
   metricWeight: 0.4,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,

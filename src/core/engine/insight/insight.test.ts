@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../domain/finding.js';
-import type { EdgeStats, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { incidentTimes } from '../../domain/incident.js';
 import { serviceEvidence } from './evidence.js';
 import { detectIncidents } from './incidents.js';
@@ -217,6 +217,38 @@ describe('serviceEvidence', () => {
     const fresh = calls('web', 'queue', slow).filter((r) => r.bucketMs >= T - 5 * M);
     expect(serviceEvidence({ ...world({}, services), calls: [...few, ...async, ...fresh] }, C)).toEqual([]);
     expect(serviceEvidence({ ...world({}, services), calls: [] }, C)).toEqual([]);
+  });
+
+  it('calls that go unanswered (client spans naming their peer, with no span of it below) point at the peer: down or unreachable', () => {
+    // api calls payments 20 times a minute (its client spans name it `peer`); payments answers all
+    // in the reference (a span of its own below the call), none from minute 1
+    const peer = (answered: (m: number) => number, name = 'payments'): PeerCallStats[] =>
+      Array.from({ length: 70 }, (_, i) => i - 60).flatMap((m) => [
+        { caller: 'api', peer: name, callee: 'payments', bucketMs: T + m * M, calls: answered(m), errors: 0 },
+        { caller: 'api', peer: name, callee: '', bucketMs: T + m * M, calls: 20 - answered(m), errors: 20 - answered(m) },
+      ]).filter((r) => r.calls > 0);
+    const down = (m: number) => (m >= 1 ? 0 : 20);
+    const input = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 })) }, ['web', 'api']);
+    const ev = serviceEvidence({ ...input, peers: peer(down) }, C);
+    const payments = ev.find((e) => e.service === 'payments');
+    expect(payments?.signals[0]).toMatchObject({ kind: 'unanswered', onsetMs: T + M, untilMs: T + 9 * M, ref: { type: 'unanswered', callers: ['api'], calls: 180, answered: 0 } });
+    expect(payments!.score).toBeGreaterThan(0.8);
+    expect(payments!.signals[0]!.reason).toBe('answered 0 of 180 calls from api in 9 min (usually 100%), 180 failed: down or unreachable');
+    // over the graph it explains its caller's failures and comes first
+    const ranked = rankRootCauses(ev, new ServiceGraph([edge('web', 'api'), edge('api', 'payments')]), C);
+    expect(ranked[0]).toMatchObject({ service: 'payments', explains: ['api'] });
+    // the peer is the service that answered its calls in the reference, whatever the callers call it
+    const dns = serviceEvidence({ ...input, peers: peer(down, 'payments.shop.svc.cluster.local') }, C);
+    expect(dns.find((e) => e.service === 'payments')?.signals[0]?.kind).toBe('unanswered');
+    // a peer that never answers (a database without spans, an outside API) or whose calls stop
+    // altogether is no evidence
+    expect(serviceEvidence({ ...input, peers: peer(() => 0, 'postgres') }, C).some((e) => e.signals.some((x) => x.kind === 'unanswered'))).toBe(false);
+    expect(serviceEvidence({ ...input, peers: peer(() => 20).filter((r) => r.bucketMs < T + M) }, C).some((e) => e.service === 'payments')).toBe(false);
+    // calls left unanswered that succeed: the callee's telemetry stopped, not the callee
+    const untraced = peer(down).map((r) => ({ ...r, errors: 0 }));
+    expect(serviceEvidence({ ...input, peers: untraced }, C).some((e) => e.signals.some((x) => x.kind === 'unanswered'))).toBe(false);
+    // a few unanswered calls among many answered are not a service down
+    expect(serviceEvidence({ ...input, peers: peer((m) => (m >= 1 ? 17 : 20)) }, C).some((e) => e.service === 'payments')).toBe(false);
   });
 
   it('records without a service are evidence under "(no service)"', () => {
