@@ -22,7 +22,8 @@
  * call as a CLIENT span of the caller naming its peer (`peer.service`, `server.address`) and
  * parent of the callee's SERVER span; the Nezha traces have no client spans, so this fault first
  * puts one, as OpenTelemetry would, between every caller span and its callee in another service
- * over the whole store (the reference included), then removes the service's spans from the onset
+ * over the whole store (the reference included; 1 ms longer each way than the callee's span,
+ * within the caller's), then removes the service's spans from the onset
  * with everything under them, and turns the client spans that called it into 1 ms failures.
  *
  * A delay or CPU starvation is applied to the spans of a copy of the imported store, and every span above lengthens
@@ -40,6 +41,8 @@
  *   --delay <N ms>   delay: added to each packet the service sends (default 100 ms)
  *   --stall <N ms>   cpu: how long a starved span is held up (default 100 ms)
  *   --share <0..1>   cpu: the odds that a span of the service is held up (default 0.5)
+ *   --client-spans   delay, cpu: on the store with client spans (as `down` always is), the shape
+ *                    OpenTelemetry gives traces (the control: its baseline opens no incident)
  *   --only <service> this service alone, and keep its changed store (printed) to look into
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -169,14 +172,18 @@ async function lengthen(c: DuckDBConnection, added: Map<string, number>): Promis
 
 /**
  * A copy of the store at `from` in `to` with a CLIENT span (kind 3, `peer.service` the callee)
- * between every span and its child in another service, lasting as long as the child: the calls
- * as OpenTelemetry records them.
+ * between every span and its child in another service: the calls as OpenTelemetry records them.
  */
 async function withClientSpans(from: string, to: string): Promise<void> {
   copyFileSync(from, to);
   const db = await DuckDBInstance.create(to);
   const c = await db.connect();
-  await c.run(`CREATE TABLE pairs AS SELECT c.trace_id, c.span_id AS child, p.span_id AS parent, p.service AS caller, c.service AS callee, c.start_ms, c.end_ms, p.namespace, p.pod, p.container, p.node, p.host
+  // the call lasts a millisecond longer each way than the callee's span (the network and the
+  // client's work), within its caller's span; a callee that outlasts its caller (asynchronous)
+  // keeps its own times
+  await c.run(`CREATE TABLE pairs AS SELECT c.trace_id, c.span_id AS child, p.span_id AS parent, p.service AS caller, c.service AS callee,
+      CASE WHEN c.end_ms > p.end_ms THEN c.start_ms ELSE greatest(p.start_ms, c.start_ms - 1) END AS start_ms,
+      CASE WHEN c.end_ms > p.end_ms THEN c.end_ms ELSE least(p.end_ms, c.end_ms + 1) END AS end_ms, p.namespace, p.pod, p.container, p.node, p.host
     FROM spans c JOIN spans p ON p.tenant = c.tenant AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
     WHERE c.tenant = 'default' AND c.parent_span_id <> '' AND coalesce(p.service, '') <> coalesce(c.service, '')`);
   await c.run(`INSERT INTO spans SELECT 'default', trace_id, 'client-' || child, parent, 'call ' || callee, 3, start_ms, end_ms, 0, '', caller, namespace, pod, container, node, host, json_object('peer.service', callee)::VARCHAR FROM pairs`);
@@ -212,7 +219,12 @@ async function takeDown(c: DuckDBConnection, service: string): Promise<number> {
   return n;
 }
 
-const source = await DuckDBInstance.create(join(store, 'bifrost.duckdb'), { access_mode: 'READ_ONLY' });
+// the store every service's copy starts from: the import, or with client spans (a service down needs them)
+const clientSpans = fault === 'down' || process.argv.includes('--client-spans');
+const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
+const base = clientSpans ? join(work, 'with-client-spans.duckdb') : join(store, 'bifrost.duckdb');
+if (clientSpans) await withClientSpans(join(store, 'bifrost.duckdb'), base);
+const source = await DuckDBInstance.create(base, { access_mode: 'READ_ONLY' });
 const conn = await source.connect();
 const reader = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, coalesce(service, ''), name, start_ms, end_ms FROM spans WHERE tenant = 'default' AND start_ms >= $from AND start_ms < $to`, { from: onsetMs, to: untilMs });
 const spans: SpanRow[] = reader.getRows().map((r) => ({ key: `${String(r[0])}/${String(r[1])}`, traceId: String(r[0]), spanId: String(r[1]), parent: String(r[2]), service: String(r[3]), name: String(r[4]), startMs: Number(r[5]), endMs: Number(r[6]) }));
@@ -237,15 +249,12 @@ interface Row {
   incident: 'first' | 'other' | 'none';
 }
 const rows: Row[] = [];
-const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
 const only = arg('--only');
 if (only !== undefined && !services.includes(only)) fail(`--only ${only}: not a service ${fault === 'cpu' ? 'with spans' : 'called by another'} in those minutes; one of: ${services.join(', ')}`);
 // the store every service's copy starts from: the import, with client spans for a service down
-const base = fault === 'down' ? join(work, 'with-client-spans.duckdb') : join(store, 'bifrost.duckdb');
-if (fault === 'down') await withClientSpans(join(store, 'bifrost.duckdb'), base);
 // the control: with client spans and no fault, the baseline opens no incident (bench:rca's rule)
 let controlIncidents: number | undefined;
-if (fault === 'down') {
+if (clientSpans) {
   const dir = join(work, 'control');
   mkdirSync(dir);
   copyFileSync(base, join(dir, 'bifrost.duckdb'));
@@ -278,12 +287,12 @@ if (temporary) rmSync(store, { recursive: true, force: true });
 
 const within = (k: number) => rows.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rows.length, 1);
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`\nSimulated ${what}, one service at a time, from ${new Date(onsetMs).toISOString().slice(11, 19)} in the fault-free baseline (rca --window 3m)\n`);
+console.log(`\nSimulated ${what}, one service at a time, from ${new Date(onsetMs).toISOString().slice(11, 19)} in the fault-free baseline${clientSpans ? ', with client spans' : ''} (rca --window 3m)\n`);
 console.log(`${pad('faulty service', 30)} ${pad('spans', 6)} rank  incident  its evidence           top 3`);
 for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansChanged), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident, 9)} ${pad(r.signals.join(',') || '—', 22)} ${r.top3.join(' · ')}`);
 const opened = rows.filter((r) => r.incident !== 'none').length;
-const summary = { fault, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
+const summary = { fault, clientSpans, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the faulty service: ${summary.withNetworkEvidence})`);
 console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (${controlIncidents === undefined ? 'the unchanged baseline opens none: bench:rca' : `with client spans and no fault the baseline opens ${controlIncidents}`})`);
 mkdirSync(resultsDir(), { recursive: true });
-writeFileSync(join(resultsDir(), `rca-${fault}.json`), JSON.stringify({ summary, rows }, null, 2));
+writeFileSync(join(resultsDir(), `rca-${fault}${clientSpans && fault !== 'down' ? '-client-spans' : ''}.json`), JSON.stringify({ summary, rows }, null, 2));

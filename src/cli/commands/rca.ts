@@ -55,6 +55,8 @@ reference (the kind of each is the "signal" of --output json):
   latency  p90 span duration above its usual level;  errors  span errors above their usual ratio
   network  calls to and from it spent far longer outside the called span (network delay,
            requests waiting: a starved network or CPU)
+  unanswered  its callers' calls to it (CLIENT spans naming it) failed with no span of its
+           own below them, where it usually answers: down or unreachable
   metric   anomalies found at ingest;  change  a rollout, restart or OOM kill shortly before
 The service graph from the traces then moves the ranking: a service that abnormal callers
 depend on explains their symptoms and rises; one whose abnormal callee could explain its own
