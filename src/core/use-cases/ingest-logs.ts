@@ -1,4 +1,5 @@
 import type { ReceivedLog, StoredLog } from '../domain/stored-log.js';
+import { levelOfText } from '../engine/logs/record-level.js';
 import { TemplateParser } from '../engine/logs/template-parser.js';
 import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
@@ -19,6 +20,8 @@ const MAX_TEMPLATE_TEXT = 4096;
  * Logs as they arrive: each body's first line goes through the log engine's streaming template
  * miner (one per tenant), and the record is stored with the template id, text and parameters
  * known at that moment (templates generalise as records arrive, as with `parse --stream`).
+ * A record sent without a level takes the one its text gives (levelOfText: a JSON or logfmt
+ * line, a header), and its message is templated; its body is stored as sent.
  * Callers serialise calls (the server's ingest queue does).
  */
 export class LogIngest {
@@ -52,9 +55,11 @@ export class LogIngest {
     const rows: StoredLog[] = [];
     for (const l of logs) {
       const nl = l.body.indexOf('\n');
-      const first = (nl < 0 ? l.body : l.body.slice(0, nl)).slice(0, MAX_TEMPLATE_TEXT);
-      const { template, params } = parser.learnLine(first);
-      rows.push({ ...l, id: this.options.newId(), templateId: template.id, template: template.text, params });
+      const firstLine = nl < 0 ? l.body : l.body.slice(0, nl);
+      const own = l.severity === 0 ? levelOfText(firstLine.slice(0, MAX_TEMPLATE_TEXT)) : undefined;
+      const text = own === undefined ? firstLine : own.message.split('\n', 1)[0]!;
+      const { template, params } = parser.learnLine(text.slice(0, MAX_TEMPLATE_TEXT));
+      rows.push({ ...l, ...(own === undefined ? {} : { severity: own.severity, severityText: own.severityText }), id: this.options.newId(), templateId: template.id, template: template.text, params });
     }
     return { batch: { logs: rows }, stored: rows.length, templates: parser.clusterCount };
   }
