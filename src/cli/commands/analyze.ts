@@ -42,7 +42,7 @@ Examples:
   OPENAI_BASE_URL=http://127.0.0.1:8000/v1 bifrost analyze app.log --llm openai --model qwen2.5
 
 Incidents: each file is a service (the workload of pod logs, else the file name up to its
-first dot; stdin is "stdin"), or the services its records name (a CSV pod column, a JSON
+first dot, or its folder's for access.log, app.log, current…; stdin is "stdin"), or the services its records name (a CSV pod column, a JSON
 service field). A service's files (api.log.2.gz, api.log.1, api.log; replicas) are read as one
 log, oldest first. Findings that began during the log are its trouble; services in
 trouble together whose warnings and errors name one another (a word, a pod of it, a Kubernetes

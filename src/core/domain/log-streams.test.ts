@@ -16,6 +16,20 @@ describe('serviceOfSource', () => {
     expect(serviceOfSource('ts-basic-service.log')).toBe('ts-basic-service');
     expect(serviceOfSource('.hidden')).toBe('.hidden');
   });
+
+  it('a file name that says only what kind of log it is takes its folder\'s name', () => {
+    expect(['/var/log/nginx/access.log', '/var/log/nginx/error.log.1', '/var/log/nginx/access.log.2.gz'].map(serviceOfSource)).toEqual(['nginx', 'nginx', 'nginx']);
+    expect(serviceOfSource('/var/log/api/current')).toBe('api');
+    expect(serviceOfSource('deploy\\svc-a\\app.log')).toBe('svc-a');
+    expect(serviceOfSource('checkout-7c9f6d8b5-x2k4q/stdout.log')).toBe('checkout');
+    // no folder, or one that says nothing more: the name stays
+    expect(serviceOfSource('app.log')).toBe('app');
+    expect(serviceOfSource('logs/server.log')).toBe('server');
+    expect(serviceOfSource('/var/log/messages')).toBe('messages');
+    expect(serviceOfSource('/var/log/syslog.1')).toBe('syslog');
+    // nginx's two logs are one service's: one stream
+    expect(logStreams(['/var/log/nginx/error.log', '/var/log/nginx/access.log']).map((x) => x.service)).toEqual(['nginx']);
+  });
 });
 
 describe('logStreams', () => {

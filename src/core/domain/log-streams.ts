@@ -4,7 +4,8 @@ import { workloadOf } from './workload.js';
  * The service a log file belongs to: the Kubernetes workload for pod logs
  * (`/var/log/pods/<ns>_<pod>_<uid>/<container>/0.log`, `/var/log/containers/<pod>_<ns>_<container>-<id>.log`),
  * else the file name up to its first dot, without replica hashes (`checkout-api.containerd.log` → `checkout-api`),
- * dates or rotation numbers (`api-2026-11-20.log`, `api.log.1` → `api`).
+ * dates or rotation numbers (`api-2026-11-20.log`, `api.log.1` → `api`); a name that only says
+ * what kind of log it is takes its folder's (`/var/log/nginx/access.log` → `nginx`).
  */
 export function serviceOfSource(name: string): string {
   if (name === '-') return 'stdin';
@@ -21,8 +22,18 @@ export function serviceOfSource(name: string): string {
   const first = base.split('.')[0]!;
   const undated = first.replace(DATED, '');
   const stem = /[A-Za-z]/.test(undated) ? undated : first;
-  return stem === '' ? base : workloadOf(stem);
+  if (stem === '') return base;
+  // a name that says what kind of log, not whose (nginx/access.log, api/current): its folder's
+  const dir = parts.at(-2);
+  if (GENERIC.has(stem.toLowerCase()) && dir !== undefined && /[A-Za-z]/.test(dir) && !GENERIC.has(dir.toLowerCase())) return workloadOf(dir);
+  return workloadOf(stem);
 }
+
+/**
+ * File names that say what kind of log a file is, not whose it is (`/var/log/nginx/access.log`,
+ * runit's `/var/log/api/current`, `svc/app.log`), and folder names that say nothing more.
+ */
+const GENERIC = new Set(['access', 'error', 'errors', 'app', 'application', 'server', 'service', 'main', 'output', 'out', 'stdout', 'stderr', 'console', 'current', 'debug', 'info', 'log', 'logs', 'var', 'tmp']);
 
 /** The files of one service, read as one log: oldest first. */
 export interface LogStream {
