@@ -123,6 +123,13 @@ describe('bifrost serve (spawned server)', () => {
     const findings = (await (await fetch(`${s.url}/api/v1/findings?kind=calls-unanswered`)).json()) as { items: { reason: string }[] };
     expect(findings.items.length).toBeGreaterThan(0);
     expect(findings.items[0]!.reason).toMatch(/^payments: answered 0 of 10 calls from frontend in 1 min/);
+    // the series behind the evidence: the calls to payments, answered, then failed unanswered
+    const from = new Date(T0 + 25 * 60_000).toISOString();
+    const to = new Date(T0 + 35 * 60_000).toISOString();
+    const peer = (await (await fetch(`${s.url}/api/v1/peer-calls?service=payments&from=${from}&to=${to}&step=300`)).json()) as { callers: { caller: string; peer: string; points: { time: string; calls: number; answered: number; failed: number }[] }[] };
+    expect(peer.callers).toEqual([{ caller: 'frontend', peer: 'payments.shop.svc.cluster.local', points: [{ time: from, calls: 50, answered: 50, failed: 0 }, { time: new Date(T0 + 30 * 60_000).toISOString(), calls: 50, answered: 0, failed: 50 }] }]);
+    expect((await (await fetch(`${s.url}/api/v1/peer-calls?service=frontend&from=${from}&to=${to}`)).json()) as { callers: unknown[] }).toMatchObject({ callers: [] });
+    expect((await fetch(`${s.url}/api/v1/peer-calls?from=${from}`)).status).toBe(400);
   });
 
   it('receives OTLP traces and serves a trace, spans by service and operation, and the services', async () => {

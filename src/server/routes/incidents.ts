@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
 import { incidentContext } from '../../core/use-cases/explain-inputs.js';
 import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
+import { peerAnswerers } from '../../core/engine/insight/evidence.js';
 import type { Explanation } from '../../core/domain/explanation.js';
 import type { ServerContext } from '../context.js';
 import { announce } from '../incident-events.js';
@@ -198,6 +199,31 @@ export function incidentRoutes(ctx: ServerContext) {
         p.points.push({ time: new Date(r.bucketMs).toISOString(), calls: r.calls, errors: r.errors, gapMs: r.gapP50Ms });
       }
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), step: req.query.step, paths: [...paths.values()] };
+    });
+
+    app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/peer-calls', { schema: { tags: ['traces'], summary: "The calls to a service as its callers' CLIENT spans name it (peer.service, server.address, the URL's host), over time: calls per step, how many it answered (a span of its own below the call) and how many of the others failed, the series behind 'unanswered' evidence. The peers it answers are learnt from the range and the period of the same length before it (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] } } }, async (req) => {
+      const { fromMs, toMs } = seriesRange(req.query);
+      const rows = await ctx.store.peerCalls(req.auth.tenant, { fromMs: fromMs - (toMs - fromMs), toMs, bucketMs: req.query.step * 1000 });
+      const answerers = peerAnswerers(rows);
+      const callers = new Map<string, { caller: string; peer: string; points: Map<number, { calls: number; answered: number; failed: number }> }>();
+      for (const r of rows) {
+        const key = `${r.caller}\u0000${r.peer}`;
+        if (r.bucketMs < fromMs || answerers.get(key)?.service !== req.query.service) continue;
+        let c = callers.get(key);
+        if (c === undefined) callers.set(key, (c = { caller: r.caller, peer: r.peer, points: new Map() }));
+        const p = c.points.get(r.bucketMs) ?? { calls: 0, answered: 0, failed: 0 };
+        p.calls += r.calls;
+        if (r.callee !== '') p.answered += r.calls;
+        else p.failed += r.errors;
+        c.points.set(r.bucketMs, p);
+      }
+      return {
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+        step: req.query.step,
+        service: req.query.service,
+        callers: [...callers.values()].map((c) => ({ caller: c.caller, peer: c.peer, points: [...c.points].sort((a, b) => a[0] - b[0]).map(([t, p]) => ({ time: new Date(t).toISOString(), ...p })) })),
+      };
     });
 
     app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {

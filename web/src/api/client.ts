@@ -2,7 +2,7 @@ import type { TemplateBucket } from '../logic/patterns.js';
 import { focusEnd } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
 import type { paths } from './openapi.js';
-import type { AnalysisSummary, ApiKeyView, CallPaths, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, NotifierView, Page, Rca, Red, SpanRow } from './types.js';
+import type { AnalysisSummary, ApiKeyView, CallPaths, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, NotifierView, Page, PeerCalls, Rca, Red, SpanRow } from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -80,6 +80,7 @@ export const api = {
   resolve: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}/resolve', { path: { id } }), post),
   red: (p: QueryOf<'/api/v1/red'>) => call<Red>(apiUrl('/api/v1/red', { query: p })),
   calls: (p: QueryOf<'/api/v1/calls'>) => call<CallPaths>(apiUrl('/api/v1/calls', { query: p })),
+  peerCalls: (p: QueryOf<'/api/v1/peer-calls'>) => call<PeerCalls>(apiUrl('/api/v1/peer-calls', { query: p })),
   metricNames: (p: QueryOf<'/api/v1/metrics'> = {}) => call<{ items: MetricName[] }>(apiUrl('/api/v1/metrics', { query: p })),
   metricSeries: (p: QueryOf<'/api/v1/metrics/series'>) => call<MetricSeries>(apiUrl('/api/v1/metrics/series', { query: { limit: 20, ...p } })),
   spans: (p: QueryOf<'/api/v1/spans'>) => call<{ items: SpanRow[] }>(apiUrl('/api/v1/spans', { query: { limit: 100, ...p } })),

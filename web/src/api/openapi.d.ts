@@ -1192,6 +1192,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/peer-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calls to a service as its callers' CLIENT spans name it (peer.service, server.address, the URL's host), over time: calls per step, how many it answered (a span of its own below the call) and how many of the others failed, the series behind 'unanswered' evidence. The peers it answers are learnt from the range and the period of the same length before it (default: the last hour, 1-minute steps) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description ISO date-time or epoch ms (inclusive) */
+                    from?: string;
+                    service: string;
+                    /** @description step in seconds */
+                    step?: number;
+                    /** @description ISO date-time or epoch ms (exclusive) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rca": {
         parameters: {
             query?: never;

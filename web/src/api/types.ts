@@ -82,6 +82,15 @@ export interface CallPaths {
   paths: { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }[];
 }
 
+/** GET /api/v1/peer-calls: the calls to a service as its callers' CLIENT spans name it, answered or not. */
+export interface PeerCalls {
+  from: string;
+  to: string;
+  step: number;
+  service: string;
+  callers: { caller: string; peer: string; points: { time: string; calls: number; answered: number; failed: number }[] }[];
+}
+
 /** GET /api/v1/metrics: one metric name. */
 export interface MetricName {
   name: string;

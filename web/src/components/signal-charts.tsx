@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import type { EvidenceItem, Finding, MetricName } from '../api/types.js';
 import type { ChartSeries } from '../logic/chart.js';
-import { callSeries, redSeries, stepFor, zeroFill } from '../logic/chart.js';
+import { callSeries, peerCallSeries, redSeries, stepFor, zeroFill } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import type { ChartMark } from './time-chart.js';
 import { TimeChart } from './time-chart.js';
@@ -34,6 +34,11 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
     const c = await api.calls({ service, ...span, step });
     return { series: callSeries(c.paths, service, ref.peers), unit: ' ms', title: `${service}: time calls spent outside the callee (median per ${step} s)` };
   }
+  if (ref.type === 'unanswered') {
+    // the calls its callers made to it: answered, and left unanswered
+    const c = await api.peerCalls({ service, ...span, step });
+    return { series: peerCallSeries(c.callers, { ...range, stepMs: step * 1000 }), unit: '', title: `${service}: calls to it from ${ref.callers.join(', ')} per ${step} s, answered or not` };
+  }
   if (ref.type === 'finding') {
     const m = await api.metricSeries({ name: ref.metric, service, ...span, step, limit: 4 });
     return { series: m.series.map((s) => ({ label: s.resource.pod ?? s.resource.service ?? s.labels, points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), unit: '', title: `${service}: ${ref.metric} (avg per ${step} s)`, moment: ref.timeMs };
@@ -42,7 +47,7 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
 }
 
 /** Whether a piece of evidence has a series to chart (changes are moments on the timeline instead). */
-export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'calls' || item.ref.type === 'finding';
+export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'finding';
 
 /** The chart of one piece of evidence around an incident, its abnormal window shaded (and the anomalous point marked). */
 export function EvidenceChart({ item, service, range, window }: { item: EvidenceItem; service: string; range: Range; window: Range }) {

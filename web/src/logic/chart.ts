@@ -79,6 +79,23 @@ export function callSeries(paths: readonly { caller: string; callee: string; poi
     .map((p) => ({ label: `${p.caller} → ${p.callee}`, points: p.points.map((x) => ({ tMs: Date.parse(x.time), v: x.gapMs })) }));
 }
 
+/** The calls of /api/v1/peer-calls summed over the callers, as two series: answered, and left unanswered (zero-filled). */
+export function peerCallSeries(callers: readonly { points: readonly { time: string; calls: number; answered: number }[] }[], range: { fromMs: number; toMs: number; stepMs: number }): ChartSeries[] {
+  const answered = new Map<number, number>();
+  const unanswered = new Map<number, number>();
+  for (const c of callers)
+    for (const p of c.points) {
+      const t = Date.parse(p.time);
+      answered.set(t, (answered.get(t) ?? 0) + p.answered);
+      unanswered.set(t, (unanswered.get(t) ?? 0) + p.calls - p.answered);
+    }
+  const points = (m: Map<number, number>) => zeroFill([...m].map(([tMs, v]) => ({ tMs, v })), range);
+  return [
+    { label: 'answered', points: points(answered) },
+    { label: 'unanswered', points: points(unanswered) },
+  ];
+}
+
 /** RED points of /api/v1/red as two charts' series: spans and failed spans (zero-filled counts), and p90 and p50 duration. */
 export function redSeries(points: readonly { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[], range: { fromMs: number; toMs: number; stepMs: number }): { counts: ChartSeries[]; latency: ChartSeries[] } {
   const at = (p: { time: string }) => Date.parse(p.time);

@@ -3,7 +3,7 @@ import { apiUrl, parseSseBlock } from '../api/client.js';
 import type { ServiceHealth } from '../api/types.js';
 import { causalChain } from './causal.js';
 import { withCitations } from './citations.js';
-import { alignSeries, axisTimes, callSeries, incidentChartRange, redSeries, stepFor, zeroFill } from './chart.js';
+import { alignSeries, axisTimes, callSeries, incidentChartRange, peerCallSeries, redSeries, stepFor, zeroFill } from './chart.js';
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
@@ -175,6 +175,19 @@ describe('chart arithmetic', () => {
     expect(r.counts.map((s) => [s.label, s.points.map((p) => p.v)])).toEqual([['spans', [0, 10, 0]], ['failed', [0, 2, 0]]]);
     expect(r.latency.map((s) => [s.label, s.points.map((p) => [p.tMs, p.v])])).toEqual([['p90 ms', [[60_000, 9]]], ['p50 ms', [[60_000, 5]]]]);
   });
+  it('the calls to a service that went down: answered and unanswered, summed over its callers, zero-filled', () => {
+    const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 10, m)).toISOString();
+    const callers = [
+      { points: [{ time: t(0), calls: 10, answered: 10 }, { time: t(2), calls: 10, answered: 0 }] },
+      { points: [{ time: t(2), calls: 4, answered: 1 }] },
+    ];
+    const s = peerCallSeries(callers, { fromMs: Date.parse(t(0)), toMs: Date.parse(t(3)), stepMs: 60_000 });
+    expect(s.map((x) => [x.label, x.points.map((p) => p.v)])).toEqual([
+      ['answered', [10, 0, 1]],
+      ['unanswered', [0, 0, 13]],
+    ]);
+  });
+
   it('a network signal\'s call paths as one series each: those between the service and its peers, in or out', () => {
     const pt = (gapMs: number) => [{ time: '1970-01-01T00:01:00.000Z', calls: 5, errors: 0, gapMs }];
     const paths = [

@@ -175,6 +175,28 @@ export interface EvidenceInput {
 }
 
 /**
+ * Which service answers each caller's peer (`caller\u0000peer`): the one whose spans were below
+ * most of its calls, when that is at least half of them; a peer never answered (a database, an
+ * outside API) has none.
+ */
+export function peerAnswerers(rows: readonly PeerCallStats[]): Map<string, { service: string; share: number; calls: number }> {
+  const paths = new Map<string, { calls: number; by: Map<string, number> }>();
+  for (const r of rows) {
+    const key = `${r.caller}\u0000${r.peer}`;
+    let p = paths.get(key);
+    if (p === undefined) paths.set(key, (p = { calls: 0, by: new Map() }));
+    p.calls += r.calls;
+    if (r.callee !== '' && r.callee !== r.caller) p.by.set(r.callee, (p.by.get(r.callee) ?? 0) + r.calls);
+  }
+  const out = new Map<string, { service: string; share: number; calls: number }>();
+  for (const [key, p] of paths) {
+    const [service, n] = [...p.by].reduce<[string, number]>((a, e) => (e[1] > a[1] ? e : a), ['', 0]);
+    if (service !== '' && n >= 0.5 * p.calls) out.set(key, { service, share: n / p.calls, calls: p.calls });
+  }
+  return out;
+}
+
+/**
  * Services that stopped answering their calls: a peer that callers name in their CLIENT spans is
  * the service that answered it in the reference (most of the time, at least
  * unansweredMinReference calls); a window bucket in which it answered at most unansweredShare of
@@ -186,18 +208,15 @@ export interface EvidenceInput {
 function unansweredSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
   const { fromMs, toMs } = input.window;
   const inWindow = (b: number) => b >= fromMs && b < toMs;
-  // per caller and peer: the reference's answering services, and the window's calls per bucket
-  type Path = { caller: string; ref: number; answeredBy: Map<string, number>; win: Map<number, { calls: number; answered: number; failed: number }> };
+  // per caller and peer: who answers it in the reference, and the window's calls per bucket
+  const answerers = peerAnswerers((input.peers ?? []).filter((r) => !inWindow(r.bucketMs)));
+  type Path = { caller: string; win: Map<number, { calls: number; answered: number; failed: number }> };
   const paths = new Map<string, Path>();
   for (const r of input.peers ?? []) {
+    if (!inWindow(r.bucketMs)) continue;
     const key = `${r.caller}\u0000${r.peer}`;
     let p = paths.get(key);
-    if (p === undefined) paths.set(key, (p = { caller: r.caller, ref: 0, answeredBy: new Map(), win: new Map() }));
-    if (!inWindow(r.bucketMs)) {
-      p.ref += r.calls;
-      if (r.callee !== '' && r.callee !== r.caller) p.answeredBy.set(r.callee, (p.answeredBy.get(r.callee) ?? 0) + r.calls);
-      continue;
-    }
+    if (p === undefined) paths.set(key, (p = { caller: r.caller, win: new Map() }));
     const w = p.win.get(r.bucketMs) ?? { calls: 0, answered: 0, failed: 0 };
     w.calls += r.calls;
     if (r.callee !== '') w.answered += r.calls;
@@ -207,11 +226,10 @@ function unansweredSignals(input: EvidenceInput, config: InsightConfig): { servi
   // per answering service: its callers' calls in the buckets it left unanswered
   type Down = { callers: Set<string>; calls: number; answered: number; failed: number; expected: number; usual: number; buckets: number[] };
   const down = new Map<string, Down>();
-  for (const p of paths.values()) {
-    if (p.ref < config.unansweredMinReference) continue;
-    const [service, n] = [...p.answeredBy].reduce<[string, number]>((a, e) => (e[1] > a[1] ? e : a), ['', 0]);
-    const usual = n / p.ref;
-    if (service === '' || usual < 0.5) continue;
+  for (const [key, p] of paths) {
+    const a = answerers.get(key);
+    if (a === undefined || a.calls < config.unansweredMinReference) continue;
+    const { service, share: usual } = a;
     for (const [bucket, w] of p.win) {
       if (w.answered > config.unansweredShare * usual * w.calls || w.failed < 0.5 * (w.calls - w.answered)) continue;
       let d = down.get(service);
