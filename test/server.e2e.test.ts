@@ -130,6 +130,10 @@ describe('bifrost serve (spawned server)', () => {
     expect(peer.callers).toEqual([{ caller: 'frontend', peer: 'payments.shop.svc.cluster.local', points: [{ time: from, calls: 50, answered: 50, failed: 0 }, { time: new Date(T0 + 30 * 60_000).toISOString(), calls: 50, answered: 0, failed: 50 }] }]);
     expect((await (await fetch(`${s.url}/api/v1/peer-calls?service=frontend&from=${from}&to=${to}`)).json()) as { callers: unknown[] }).toMatchObject({ callers: [] });
     expect((await fetch(`${s.url}/api/v1/peer-calls?from=${from}`)).status).toBe(400);
+    // the service graph of the minutes it was down: the call edge is still there, unanswered
+    const graph = (await (await fetch(`${s.url}/api/v1/graph?from=${new Date(T0 + 30 * 60_000).toISOString()}&to=${new Date(T0 + 40 * 60_000).toISOString()}`)).json()) as { services: { service: string }[]; edges: { caller: string; callee: string; calls: number; unanswered: number; unansweredFailed: number }[] };
+    expect(graph.services.map((x) => x.service)).toEqual(['frontend']);
+    expect(graph.edges).toMatchObject([{ caller: 'frontend', callee: 'payments', calls: 0, unanswered: 100, unansweredFailed: 100 }]);
   });
 
   it('receives OTLP traces and serves a trace, spans by service and operation, and the services', async () => {

@@ -163,17 +163,32 @@ export function incidentRoutes(ctx: ServerContext) {
       return r === undefined ? { from: null, to: null } : { from: new Date(r.fromMs).toISOString(), to: new Date(r.toMs).toISOString() };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: 'The service dependency graph from parent/child spans (default: the last hour), with RED per service, and the latency and error shift of every service and edge against the period of the same length before', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: "The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none)", querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       const len = toMs - fromMs;
       const tenant = req.auth.tenant;
       // one bucket as wide as the end time holds every span that started before it
-      const [edges, stats, prevEdges, prevStats] = await Promise.all([
+      const [edges, stats, prevEdges, prevStats, peers, prevPeers] = await Promise.all([
         ctx.store.serviceEdges(tenant, { fromMs, toMs }),
         ctx.store.spanStats(tenant, { fromMs, toMs, bucketMs: toMs }),
         ctx.store.serviceEdges(tenant, { fromMs: fromMs - len, toMs: fromMs }),
         ctx.store.spanStats(tenant, { fromMs: fromMs - len, toMs: fromMs, bucketMs: fromMs }),
+        ctx.store.peerCalls(tenant, { fromMs, toMs, bucketMs: toMs }),
+        ctx.store.peerCalls(tenant, { fromMs: fromMs - len, toMs: fromMs, bucketMs: fromMs }),
       ]);
+      // calls left unanswered, to the service that answers their peer (rca's rule): a service
+      // down all along has no span, and so no edge of its own
+      const answerers = peerAnswerers([...prevPeers, ...peers]);
+      const unanswered = new Map<string, { caller: string; callee: string; calls: number; failed: number }>();
+      for (const r of peers) {
+        const callee = answerers.get(`${r.caller}\u0000${r.peer}`)?.service;
+        if (r.callee !== '' || callee === undefined) continue;
+        const key = `${r.caller}\u0000${callee}`;
+        const u = unanswered.get(key) ?? { caller: r.caller, callee, calls: 0, failed: 0 };
+        u.calls += r.calls;
+        u.failed += r.errors;
+        unanswered.set(key, u);
+      }
       const shift = (now: { p90Ms: number; errors: number; count: number }, before: { p90Ms: number; errors: number; count: number } | undefined) =>
         before === undefined || before.count === 0 ? null : { p90Ratio: before.p90Ms > 0 ? Math.round((now.p90Ms / before.p90Ms) * 100) / 100 : null, errorRatioChange: Math.round((now.errors / Math.max(now.count, 1) - before.errors / before.count) * 10_000) / 10_000, before: { count: before.count, p90Ms: before.p90Ms } };
       const minutes = Math.max(len / 60_000, 1 / 60);
@@ -181,9 +196,14 @@ export function incidentRoutes(ctx: ServerContext) {
       const prevEdge = new Map(prevEdges.map((e) => [`${e.caller}\u0000${e.callee}`, e]));
       const services = stats.map((x) => ({ service: x.service, spans: x.count, ratePerMin: Math.round((x.count / minutes) * 100) / 100, errorRatio: x.count > 0 ? x.errors / x.count : 0, p50Ms: x.p50Ms, p90Ms: x.p90Ms, shift: shift(x, prevService.get(x.service)) }));
       const withShift = edges.map((e) => {
-        const b = prevEdge.get(`${e.caller}\u0000${e.callee}`);
-        return { ...e, shift: shift({ p90Ms: e.p90Ms, errors: e.errors, count: e.calls }, b === undefined ? undefined : { p90Ms: b.p90Ms, errors: b.errors, count: b.calls }) };
+        const key = `${e.caller}\u0000${e.callee}`;
+        const b = prevEdge.get(key);
+        const u = unanswered.get(key);
+        unanswered.delete(key);
+        return { ...e, unanswered: u?.calls ?? 0, unansweredFailed: u?.failed ?? 0, shift: shift({ p90Ms: e.p90Ms, errors: e.errors, count: e.calls }, b === undefined ? undefined : { p90Ms: b.p90Ms, errors: b.errors, count: b.calls }) };
       });
+      for (const u of unanswered.values()) withShift.push({ caller: u.caller, callee: u.callee, calls: 0, errors: 0, p90Ms: 0, unanswered: u.calls, unansweredFailed: u.failed, shift: null });
+      withShift.sort((a, b) => (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges: withShift };
     });
 

@@ -318,7 +318,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service dependency graph from parent/child spans (default: the last hour), with RED per service, and the latency and error shift of every service and edge against the period of the same length before */
+        /** The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none) */
         get: {
             parameters: {
                 query?: {

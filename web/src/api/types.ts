@@ -29,7 +29,8 @@ export interface Graph {
   from: string;
   to: string;
   services: ServiceHealth[];
-  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; shift?: ServiceHealth['shift'] }[];
+  /** `unanswered`: calls the caller's client spans made that the callee left unanswered (`unansweredFailed` of them failed); `calls` 0: it answered none. */
+  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; unanswered?: number; unansweredFailed?: number; shift?: ServiceHealth['shift'] }[];
 }
 
 /** A piece of evidence of a ranked cause, as GET /api/v1/rca answers (the server's own type). */

@@ -4,9 +4,10 @@ import { healthOf } from './health.js';
 
 export type EdgeState = 'failing' | 'slow' | 'ok';
 
-/** A call edge's state: failing when ≥ 5 % of calls fail or the error share rose by a point; slow when its p90 doubled. */
+/** A call edge's state: failing when ≥ 5 % of calls fail or go unanswered, or the error share rose by a point; slow when its p90 doubled. */
 export function edgeState(e: Graph['edges'][number]): EdgeState {
-  const errors = e.calls > 0 ? e.errors / e.calls : 0;
+  const all = e.calls + (e.unanswered ?? 0);
+  const errors = all > 0 ? (e.errors + (e.unanswered ?? 0)) / all : 0;
   if (errors >= 0.05 || (e.shift?.errorRatioChange ?? 0) >= 0.01) return 'failing';
   if ((e.shift?.p90Ratio ?? 1) >= 2) return 'slow';
   return 'ok';
@@ -17,13 +18,21 @@ export interface GraphElements {
   edges: { id: string; source: string; target: string; calls: number; state: EdgeState }[];
 }
 
-/** Nodes for every service that has spans or takes part in a call; edges caller → callee. */
+/**
+ * Nodes for every service that has spans or takes part in a call; edges caller → callee. A
+ * service without spans that left most calls to it unanswered is failing (down), not idle.
+ */
 export function graphElements(g: Graph): GraphElements {
   const health = new Map(g.services.map((s) => [s.service, healthOf(s)]));
   const names = new Set([...g.services.map((s) => s.service), ...g.edges.flatMap((e) => [e.caller, e.callee])]);
+  const down = (id: string) => {
+    const calls = g.edges.filter((e) => e.callee === id);
+    const unanswered = calls.reduce((a, e) => a + (e.unanswered ?? 0), 0);
+    return unanswered > 0 && unanswered >= calls.reduce((a, e) => a + e.calls, 0);
+  };
   return {
-    nodes: [...names].sort().map((id) => ({ id, health: health.get(id) ?? 'idle' })),
-    edges: g.edges.map((e) => ({ id: `${e.caller}->${e.callee}`, source: e.caller, target: e.callee, calls: e.calls, state: edgeState(e) })),
+    nodes: [...names].sort().map((id) => ({ id, health: health.get(id) ?? (down(id) ? 'failing' : 'idle') })),
+    edges: g.edges.map((e) => ({ id: `${e.caller}->${e.callee}`, source: e.caller, target: e.callee, calls: e.calls + (e.unanswered ?? 0), state: edgeState(e) })),
   };
 }
 

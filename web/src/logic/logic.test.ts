@@ -96,6 +96,21 @@ describe('service graph', () => {
     expect(el.nodes).toEqual([{ id: 'api', health: 'ok' }, { id: 'cache', health: 'idle' }, { id: 'db', health: 'failing' }]);
     expect(el.edges.map((e) => [e.id, e.state])).toEqual([['api->db', 'failing'], ['api->cache', 'slow']]);
   });
+
+  it('a service down all along (no spans, its calls unanswered) is a failing node on a failing edge, not idle', () => {
+    const g = {
+      from: '',
+      to: '',
+      services: [svc('api')],
+      edges: [
+        { caller: 'api', callee: 'payments', calls: 0, errors: 0, p90Ms: 0, unanswered: 120, unansweredFailed: 120 },
+        { caller: 'api', callee: 'cache', calls: 100, errors: 0, p90Ms: 2, unanswered: 1 },
+      ],
+    };
+    const el = graphElements(g);
+    expect(el.nodes).toEqual([{ id: 'api', health: 'ok' }, { id: 'cache', health: 'idle' }, { id: 'payments', health: 'failing' }]);
+    expect(el.edges.map((e) => [e.id, e.calls, e.state])).toEqual([['api->payments', 120, 'failing'], ['api->cache', 101, 'ok']]);
+  });
 });
 
 describe('timeline arithmetic', () => {

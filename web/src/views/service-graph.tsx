@@ -137,18 +137,20 @@ export function ServiceGraph({ live, onError }: { live: number; onError: (e: unk
               <th scope="col">Callee</th>
               <th scope="col">Calls</th>
               <th scope="col">Errors</th>
+              <th scope="col" title="calls its client spans made that the callee left unanswered (down or unreachable)">Unanswered</th>
               <th scope="col">Callee p90</th>
               <th scope="col">p90 vs before</th>
             </tr>
           </thead>
           <tbody>
-            {[...graph.edges].sort((a, b) => b.errors - a.errors || b.calls - a.calls).map((e) => (
+            {[...graph.edges].sort((a, b) => (b.unanswered ?? 0) - (a.unanswered ?? 0) || b.errors - a.errors || b.calls - a.calls).map((e) => (
               <tr key={`${e.caller}->${e.callee}`}>
                 <td><button className="link" onClick={() => { setSelected(e.caller); }}>{e.caller}</button></td>
                 <td><button className="link" onClick={() => { setSelected(e.callee); }}>{e.callee}</button></td>
                 <td className="num">{e.calls}</td>
                 <td className="num">{e.errors}</td>
-                <td className="num">{Math.round(e.p90Ms)} ms</td>
+                <td className="num">{e.unanswered ?? 0}</td>
+                <td className="num">{e.calls === 0 ? '—' : `${Math.round(e.p90Ms)} ms`}</td>
                 <td className="num">{e.shift?.p90Ratio == null ? '—' : `${e.shift.p90Ratio.toFixed(2)}×`}</td>
               </tr>
             ))}
