@@ -49,6 +49,13 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     expect(text.stdout).toMatch(/\n {6}explains the symptoms of /);
     expect(text.stdout).toMatch(/\n {6}↳ 08:\d\d:\d\d\.\d{3} .*No contacts according to contactsId/);
     expect(text.stdout).toMatch(/more with some evidence \(--top, or --output json\)/);
+    // a signal of spans (latency, failures) shows a trace to open
+    const eight = JSON.parse((await runCli(['rca', '--at', '2023-01-29T08:58:16Z', '--window', '3m', '--data', data, '--top', '8', '--output', 'json'])).stdout) as { candidates: { evidence: { examples?: unknown[]; spans?: { traceId: string; operation: string }[] }[] }[] };
+    const traced = eight.candidates.flatMap((c) => c.evidence.slice(0, 2)).find((e) => e.examples === undefined && (e.spans?.length ?? 0) > 0);
+    expect(traced).toBeDefined();
+    const eightText = await runCli(['rca', '--at', '2023-01-29T08:58:16Z', '--window', '3m', '--data', data, '--top', '8']);
+    expect(eightText.stdout).toContain(`span "${traced!.spans![0]!.operation}"`);
+    expect(eightText.stdout).toContain(`(trace ${traced!.spans![0]!.traceId})`);
   });
 
   it('incidents finds one incident per fault, none in the fault-free minute, with the faulty service as top cause', async () => {
