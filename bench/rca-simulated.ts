@@ -41,8 +41,9 @@
  *   --delay <N ms>   delay: added to each packet the service sends (default 100 ms)
  *   --stall <N ms>   cpu: how long a starved span is held up (default 100 ms)
  *   --share <0..1>   cpu: the odds that a span of the service is held up (default 0.5)
- *   --client-spans   delay, cpu: on the store with client spans (as `down` always is), the shape
- *                    OpenTelemetry gives traces (the control: its baseline opens no incident)
+ *   --client-spans   delay, cpu: on the store with client spans (as `down` is by default), the
+ *                    shape OpenTelemetry gives traces (the control: its baseline opens no incident)
+ *   --no-client-spans  down: on the traces as they are (the callers' own spans fail instead)
  *   --only <service> this service alone, and keep its changed store (printed) to look into
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -207,11 +208,12 @@ async function takeDown(c: DuckDBConnection, service: string): Promise<number> {
      SELECT * FROM g`,
     range,
   );
-  await c.run(`CREATE TABLE refused AS SELECT DISTINCT k.trace_id, k.span_id, k.parent_span_id FROM spans k JOIN spans x ON x.trace_id = k.trace_id AND x.parent_span_id = k.span_id JOIN gone g ON g.trace_id = x.trace_id AND g.span_id = x.span_id WHERE k.tenant = 'default' AND k.kind = 3 AND x.service = $service AND k.service <> $service`, { service });
+  // the spans that called it: its callers' client spans, or (without them) the callers' own spans
+  await c.run(`CREATE TABLE refused AS SELECT DISTINCT k.trace_id, k.span_id, k.parent_span_id, k.kind FROM spans k JOIN spans x ON x.trace_id = k.trace_id AND x.parent_span_id = k.span_id JOIN gone g ON g.trace_id = x.trace_id AND g.span_id = x.span_id WHERE k.tenant = 'default' AND x.service = $service AND k.service <> $service`, { service });
   const n = Number((await c.runAndReadAll('SELECT count(*) FROM gone')).getRows()[0]![0]);
   await c.run(`DELETE FROM spans WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM gone)`);
-  await c.run(`UPDATE spans SET status_code = 2, status_message = 'connect: connection refused', end_ms = start_ms + 1 WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM refused)`);
-  await c.run(`UPDATE spans SET status_code = 2, status_message = 'call to ' || $service || ' failed' WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, parent_span_id FROM refused)`, { service });
+  await c.run(`UPDATE spans SET status_code = 2, status_message = 'connect: connection refused', end_ms = start_ms + 1 WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, span_id FROM refused WHERE kind = 3)`);
+  await c.run(`UPDATE spans SET status_code = 2, status_message = 'call to ' || $service || ' failed' WHERE tenant = 'default' AND (trace_id, span_id) IN (SELECT trace_id, parent_span_id FROM refused WHERE kind = 3 UNION SELECT trace_id, span_id FROM refused WHERE kind <> 3)`, { service });
   await c.run(`DELETE FROM logs WHERE tenant = 'default' AND service = $service AND time_ms >= $from AND time_ms < $to`, range);
   await c.run(`DELETE FROM metric_points WHERE tenant = 'default' AND service = $service AND time_ms >= $from AND time_ms < $to`, range);
   await c.run('DROP TABLE gone');
@@ -220,7 +222,7 @@ async function takeDown(c: DuckDBConnection, service: string): Promise<number> {
 }
 
 // the store every service's copy starts from: the import, or with client spans (a service down needs them)
-const clientSpans = fault === 'down' || process.argv.includes('--client-spans');
+const clientSpans = (fault === 'down' && !process.argv.includes('--no-client-spans')) || process.argv.includes('--client-spans');
 const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
 const base = clientSpans ? join(work, 'with-client-spans.duckdb') : join(store, 'bifrost.duckdb');
 if (clientSpans) await withClientSpans(join(store, 'bifrost.duckdb'), base);
@@ -295,4 +297,4 @@ const summary = { fault, clientSpans, ...(fault === 'delay' ? { delayMs } : faul
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the faulty service: ${summary.withNetworkEvidence})`);
 console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (${controlIncidents === undefined ? 'the unchanged baseline opens none: bench:rca' : `with client spans and no fault the baseline opens ${controlIncidents}`})`);
 mkdirSync(resultsDir(), { recursive: true });
-writeFileSync(join(resultsDir(), `rca-${fault}${clientSpans && fault !== 'down' ? '-client-spans' : ''}.json`), JSON.stringify({ summary, rows }, null, 2));
+writeFileSync(join(resultsDir(), `rca-${fault}${clientSpans && fault !== 'down' ? '-client-spans' : !clientSpans && fault === 'down' ? '-no-client-spans' : ''}.json`), JSON.stringify({ summary, rows }, null, 2));

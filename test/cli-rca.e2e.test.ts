@@ -152,6 +152,6 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     expect(imp.stderr).toMatch(/no log\/, trace\/ or metric\/ folder \(expected the Nezha layout/);
     // --help names every kind of evidence a candidate can carry
     const help = (await runCli(['rca', '--help'])).stdout;
-    for (const kind of ['log', 'flow', 'named', 'latency', 'errors', 'network', 'unanswered', 'metric', 'change']) expect(help).toMatch(new RegExp(`(^|  )${kind}  `, 'm'));
+    for (const kind of ['log', 'flow', 'named', 'latency', 'errors', 'network', 'unanswered', 'silent', 'metric', 'change']) expect(help).toMatch(new RegExp(`(^|  )${kind}  `, 'm'));
   });
 });

@@ -1,7 +1,7 @@
 import type { LogResource } from './log-record.js';
 
 /** The kinds of the design (DESIGN.md). */
-export type FindingKind = 'metric-anomaly' | 'error-burst' | 'new-template' | 'rare-template' | 'latency-shift' | 'call-delay' | 'calls-unanswered' | 'error-rate' | 'change';
+export type FindingKind = 'metric-anomaly' | 'error-burst' | 'new-template' | 'rare-template' | 'latency-shift' | 'call-delay' | 'calls-unanswered' | 'service-silent' | 'error-rate' | 'change';
 
 /**
  * One abnormal thing, computed deterministically, with the reason a person reads and the

@@ -12,7 +12,7 @@ const findingsQuery = {
   properties: {
     from: FROM,
     to: TO,
-    kind: { type: 'string', enum: ['metric-anomaly', 'error-burst', 'new-template', 'rare-template', 'latency-shift', 'call-delay', 'calls-unanswered', 'error-rate', 'change'] },
+    kind: { type: 'string', enum: ['metric-anomaly', 'error-burst', 'new-template', 'rare-template', 'latency-shift', 'call-delay', 'calls-unanswered', 'service-silent', 'error-rate', 'change'] },
     ...PAGE,
   },
 } as const;

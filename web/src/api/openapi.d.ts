@@ -283,7 +283,7 @@ export interface paths {
                     cursor?: string;
                     /** @description ISO date-time or epoch ms (inclusive) */
                     from?: string;
-                    kind?: "metric-anomaly" | "error-burst" | "new-template" | "rare-template" | "latency-shift" | "call-delay" | "calls-unanswered" | "error-rate" | "change";
+                    kind?: "metric-anomaly" | "error-burst" | "new-template" | "rare-template" | "latency-shift" | "call-delay" | "calls-unanswered" | "service-silent" | "error-rate" | "change";
                     limit?: number;
                     /** @description ISO date-time or epoch ms (exclusive) */
                     to?: string;

@@ -6,7 +6,7 @@ import { shortTime } from '../logic/format.js';
 const ROW = 30;
 const LABEL = 190;
 const PAD = 28;
-const SIGNAL_COLOR: Record<string, string> = { log: 'var(--bad)', flow: 'var(--warn)', latency: 'var(--warn)', errors: 'var(--bad)', metric: 'var(--accent)', change: 'var(--good)', named: 'var(--bad)', network: 'var(--warn)', unanswered: 'var(--bad)' };
+const SIGNAL_COLOR: Record<string, string> = { log: 'var(--bad)', flow: 'var(--warn)', latency: 'var(--warn)', errors: 'var(--bad)', metric: 'var(--accent)', change: 'var(--good)', named: 'var(--bad)', network: 'var(--warn)', unanswered: 'var(--bad)', silent: 'var(--bad)' };
 
 /**
  * The findings of the ranked services on one time axis, each at its onset, with an arrow from a

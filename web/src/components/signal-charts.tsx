@@ -23,10 +23,11 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
     const points = zeroFill(rows.map((r) => ({ tMs: r.bucketMs, v: r.count })), { ...range, stepMs: step * 1000 });
     return { series: [{ label: 'records', points }], unit: '', title: `${whose}: records of "${ref.template}" per ${step} s` };
   }
-  if (ref.type === 'latency' || ref.type === 'span-errors') {
+  if (ref.type === 'latency' || ref.type === 'span-errors' || ref.type === 'silence') {
     const red = await api.red({ service, ...span, step, per: 'service' });
     const { counts, latency } = redSeries(red.operations[0]?.points ?? [], { ...range, stepMs: step * 1000 });
     if (ref.type === 'latency') return { series: latency, unit: ' ms', title: `${service}: span duration p90 and p50 per ${step} s` };
+    if (ref.type === 'silence') return { series: counts.slice(0, 1), unit: '', title: `${service}: spans per ${step} s (none where it fell silent)` };
     return { series: counts, unit: '', title: `${service}: spans and failed spans per ${step} s` };
   }
   if (ref.type === 'calls') {
@@ -47,7 +48,7 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
 }
 
 /** Whether a piece of evidence has a series to chart (changes are moments on the timeline instead). */
-export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'finding';
+export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'silence' || item.ref.type === 'finding';
 
 /** The chart of one piece of evidence around an incident, its abnormal window shaded (and the anomalous point marked). */
 export function EvidenceChart({ item, service, range, window }: { item: EvidenceItem; service: string; range: Range; window: Range }) {

@@ -113,6 +113,9 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
     } else if (r.type === 'unanswered') {
       kind = 'calls-unanswered';
       value = r.calls - r.answered;
+    } else if (r.type === 'silence') {
+      kind = 'service-silent';
+      value = r.count;
     }
     if (kind === undefined) continue;
     out.push({

@@ -75,6 +75,15 @@ export interface InsightConfig {
   unansweredShare: number;
   unansweredCountScale: number;
   unansweredWeight: number;
+  /**
+   * A service that left spans or records in at least silentSteady of the reference's minutes with
+   * data fell silent in a whole window minute in which it left at most silentShare of what its
+   * usual share of all records predicts (flowMinExpected at least, over the window): down or
+   * unreachable, weighing silentWeight.
+   */
+  silentSteady: number;
+  silentShare: number;
+  silentWeight: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
@@ -137,6 +146,9 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   unansweredShare: 0.2,
   unansweredCountScale: 5,
   unansweredWeight: 0.9,
+  silentSteady: 0.9,
+  silentShare: 0.1,
+  silentWeight: 0.8,
   metricWeight: 0.4,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,

@@ -251,6 +251,28 @@ describe('serviceEvidence', () => {
     expect(serviceEvidence({ ...input, peers: peer((m) => (m >= 1 ? 17 : 20)) }, C).some((e) => e.service === 'payments')).toBe(false);
   });
 
+  it('a service that always logged and served and falls silent while the others go on and its caller fails is evidence: down', () => {
+    const base = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 25, p50Ms: 10, p90Ms: 40 })) });
+    const gone = <R extends { service: string; bucketMs: number }>(rows: readonly R[], service: string, from: number): R[] => rows.filter((r) => !(r.service === service && r.bucketMs >= T + from * M));
+    const input = { ...base, logs: gone(base.logs, 'db', 1), spans: gone(base.spans, 'db', 1), calls: [...calls('web', 'api'), ...calls('api', 'db').filter((r) => r.bucketMs < T + M)] };
+    const db = serviceEvidence(input, C).find((e) => e.service === 'db');
+    expect(db?.signals[0]).toMatchObject({ kind: 'silent', onsetMs: T + M, untilMs: T + 8 * M });
+    expect(db!.signals[0]!.reason).toMatch(/^no span or record in 8 min where \d+ were expected \(it left some in every one of the 60 min of reference\): down or unreachable$/);
+    expect(db!.score).toBeGreaterThan(0.6);
+    expect(rankRootCauses(serviceEvidence(input, C), new ServiceGraph([edge('web', 'api'), edge('api', 'db')]), C)[0]).toMatchObject({ service: 'db', explains: ['api'] });
+    // everyone quieter together is less traffic, not a service down; a service that often left
+    // nothing in the reference is not steady enough to miss
+    const all = { ...input, logs: base.logs.filter((r) => r.bucketMs < T + M), spans: base.spans.filter((r) => r.bucketMs < T + M) };
+    expect(serviceEvidence(all, C).some((e) => e.signals.some((x) => x.kind === 'silent'))).toBe(false);
+    const sporadic = <R extends { service: string; bucketMs: number }>(rows: readonly R[]): R[] => rows.filter((r) => !(r.service === 'db' && (r.bucketMs >= T + M || Math.floor((r.bucketMs - T) / M) % 3 === 0)));
+    expect(serviceEvidence({ ...input, logs: sporadic(base.logs), spans: sporadic(base.spans) }, C).some((e) => e.signals.some((x) => x.kind === 'silent'))).toBe(false);
+    // its callers going on without failing: it was not called (less traffic), not down
+    const calm = { ...input, spans: input.spans.map((r) => (r.service === 'api' ? { ...r, errors: 0 } : r)) };
+    expect(serviceEvidence(calm, C).some((e) => e.signals.some((x) => x.kind === 'silent'))).toBe(false);
+    // no known caller (no traces of calls to it): nothing says it was called
+    expect(serviceEvidence({ ...input, calls: [] }, C).some((e) => e.signals.some((x) => x.kind === 'silent'))).toBe(false);
+  });
+
   it('records without a service are evidence under "(no service)"', () => {
     expect(serviceEvidence(world({ logs: errors('', 1, 4, 15) }), C)[0]?.service).toBe('(no service)');
   });
