@@ -352,7 +352,12 @@ function silentSignals(input: EvidenceInput, config: InsightConfig, whole: (buck
   };
   for (const r of input.spans) addFailures(r.service, r.bucketMs, r.errors);
   for (const r of input.logs) if (r.severity >= SEVERITY.ERROR) addFailures(r.service, r.bucketMs, r.count);
-  const usualFailures = (service: string) => refBuckets.reduce((a, b) => a + (failures.get(service)?.get(b) ?? 0), 0) / refBuckets.length;
+  const usual = new Map<string, number>();
+  const usualFailures = (service: string) => {
+    let u = usual.get(service);
+    if (u === undefined) usual.set(service, (u = refBuckets.reduce((a, b) => a + (failures.get(service)?.get(b) ?? 0), 0) / refBuckets.length));
+    return u;
+  };
   const callerFails = (service: string, b: number) =>
     [...(callers.get(service) ?? [])].some((c) => {
       const n = failures.get(c)?.get(b) ?? 0;
