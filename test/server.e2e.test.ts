@@ -113,11 +113,11 @@ describe('bifrost serve (spawned server)', () => {
     ] };
     expect((await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).status).toBe(200);
     const at = new Date(T0 + 30 * 60_000).toISOString();
-    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; evidence: { signal: string; reason: string; spans?: { statusCode: number }[] }[] }[] };
+    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; evidence: { signal: string; reason: string; spans?: { operation: string; statusCode: number }[] }[] }[] };
     expect(rca.candidates[0]).toMatchObject({ service: 'payments', explains: ['frontend'] });
     expect(rca.candidates[0]!.evidence[0]).toMatchObject({ signal: 'unanswered', reason: 'answered 0 of 100 calls from frontend in 10 min (usually 100%), 100 failed: down or unreachable' });
-    // the calls that failed are its evidence to look at
-    expect(rca.candidates[0]!.evidence[0]!.spans?.every((x) => x.statusCode === 2)).toBe(true);
+    // the calls that failed (the callers' client spans) are its evidence to look at
+    expect(rca.candidates[0]!.evidence[0]!.spans?.map((x) => [x.operation, x.statusCode])).toEqual([['POST', 2], ['POST', 2], ['POST', 2]]);
     const scan = (await (await fetch(`${s.url}/api/v1/incidents/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: new Date(T0).toISOString(), to: new Date(T0 + 40 * 60_000).toISOString() }) })).json()) as { items: { causes: { service: string }[] }[] };
     expect(scan.items.map((x) => x.causes[0]?.service)).toEqual(['payments']);
     const findings = (await (await fetch(`${s.url}/api/v1/findings?kind=calls-unanswered`)).json()) as { items: { reason: string }[] };

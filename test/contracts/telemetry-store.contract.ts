@@ -35,6 +35,8 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       expect((await s.spans('t1', { minDurationMs: 20, limit: 10 })).map((x) => x.endMs - x.startMs)).toEqual([50, 20, 90]);
       expect((await s.spans('t1', { errorsOnly: true, limit: 10 })).map((x) => x.statusMessage)).toEqual(['timeout']);
       expect(await s.spans('t1', { errorsOnly: true, minDurationMs: 100, limit: 10 })).toEqual([]);
+      // by kind: the client spans (odd ones) of the failed one's trace
+      expect((await s.spans('t1', { kind: 3, limit: 10 })).map((x) => x.spanId)).toEqual([span(1).spanId, span(3).spanId, span(5).spanId]);
       expect((await s.spans('t1', { service: 'db', order: 'duration', limit: 10 })).map((x) => x.endMs - x.startMs)).toEqual([50, 7, 1]);
       await s.close();
     });

@@ -83,6 +83,8 @@ export interface SpanQuery {
   minDurationMs?: number;
   /** Only spans with status error. */
   errorsOnly?: boolean;
+  /** Only spans of this OTLP SpanKind (3: CLIENT, a call to another service). */
+  kind?: number;
   /** 'start' (default): in start order; 'duration': the longest first. */
   order?: 'start' | 'duration';
   /** At most this many (the first in the order asked). */

@@ -1,3 +1,4 @@
+import { SPAN_KIND_CLIENT } from '../domain/span.js';
 import type { EvidenceRef } from '../engine/insight/evidence.js';
 import { serviceEvidence } from '../engine/insight/evidence.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
@@ -87,9 +88,10 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
       if ((s.ref.type === 'latency' || s.ref.type === 'span-errors' || s.ref.type === 'unanswered') && candidates.length < 5) {
         const failed = s.ref.type !== 'latency';
         // the slowest (failed) spans of the whole window, found by the store; for calls left
-        // unanswered, the failed spans of a caller (the service itself left none)
+        // unanswered, a caller's failed calls (client spans: the service itself left none)
+        const unanswered = s.ref.type === 'unanswered';
         const service = s.ref.type === 'unanswered' ? (s.ref.callers[0] ?? c.service) : c.service;
-        const spans = await store.spans(tenant, { service, fromMs, toMs, order: 'duration', ...(failed ? { errorsOnly: true } : {}), limit: 3 });
+        const spans = await store.spans(tenant, { service, fromMs, toMs, ...(unanswered ? { kind: SPAN_KIND_CLIENT } : { order: 'duration' as const }), ...(failed ? { errorsOnly: true } : {}), limit: 3 });
         item.spans = spans.map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
       }
       items.push(item);

@@ -338,6 +338,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.range('start_ms', q.fromMs, q.toMs);
         w.add('end_ms - start_ms >= $minDur', 'minDur', q.minDurationMs);
         if (q.errorsOnly === true) w.add('status_code = $err', 'err', 2);
+        w.add('kind = $kind', 'kind', q.kind);
         w.values.limit = q.limit;
         const order = q.order === 'duration' ? 'end_ms - start_ms DESC, start_ms, span_id' : 'start_ms, span_id';
         const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY ${order} LIMIT $limit`, w.values);
