@@ -58,7 +58,7 @@ reference (the kind of each is the "signal" of --output json):
   unanswered  its callers' calls to it (CLIENT spans naming it) failed with no span of its
            own below them, where it usually answers: down or unreachable
   silent   it left no span or record in minutes where it always did, while the others went on
-           (not when its callers fell silent too; shared when others fell silent with it)
+           and a service that calls it failed (shared when others fell silent with it)
   metric   anomalies found at ingest;  change  a rollout, restart or OOM kill shortly before
 The service graph from the traces then moves the ranking: a service that abnormal callers
 depend on explains their symptoms and rises; one whose abnormal callee could explain its own
