@@ -26,6 +26,15 @@
  * within the caller's), then removes the service's spans from the onset
  * with everything under them, and turns the client spans that called it into 1 ms failures.
  *
+ * `--fault error` (bench:rca-error) makes the service fail requests, as an exception thrown in a
+ * handler does: from the onset each call to it (a span of its own whose parent is another
+ * service's) fails with odds `--share` (0.5), status ERROR, and the failure goes up the call
+ * chain: every span above it fails too (each caller returns an error in turn, as a 5xx does
+ * through services that do not catch it). The Nezha traces carry no span status at all; an
+ * OpenTelemetry SDK sets ERROR on a server span that answers 5xx and on a client span that gets
+ * one. So every service on the path fails, more of them the higher it is: the cause is the
+ * deepest. Logs are left as they were (the harder case: the trace evidence alone).
+ *
  * A delay or CPU starvation is applied to the spans of a copy of the imported store, and every span above lengthens
  * by what its children gained (calls in sequence; a child that outlasts its parent is
  * asynchronous work, which the parent does not wait for). Span starts, logs and metrics are left
@@ -36,12 +45,14 @@
  * Run: npm run bench:rca-delay [-- --store <dir>] [-- --delay 100ms]   (writes bench/results/rca-delay.json)
  *      npm run bench:rca-cpu [-- --store <dir>] [-- --stall 100ms --share 0.5]   (bench/results/rca-cpu.json)
  *      npm run bench:rca-down [-- --store <dir>]   (bench/results/rca-down.json)
+ *      npm run bench:rca-error [-- --store <dir>] [-- --share 0.5]   (bench/results/rca-error.json)
  *   --store <dir>    reuse (or create once) the imported store there (bench:rca's); never modified
- *   --fault <kind>   delay, cpu or down
+ *   --fault <kind>   delay, cpu, down or error
  *   --delay <N ms>   delay: added to each packet the service sends (default 100 ms)
  *   --stall <N ms>   cpu: how long a starved span is held up (default 100 ms)
- *   --share <0..1>   cpu: the odds that a span of the service is held up (default 0.5)
- *   --client-spans   delay, cpu: on the store with client spans (as `down` is by default), the
+ *   --share <0..1>   cpu: the odds that a span of the service is held up; error: that a call to
+ *                    it fails (default 0.5)
+ *   --client-spans   delay, cpu, error: on the store with client spans (as `down` is by default), the
  *                    shape OpenTelemetry gives traces (the control: its baseline opens no incident)
  *   --no-client-spans  down: on the traces as they are (the callers' own spans fail instead)
  *   --only <service> this service alone, and keep its changed store (printed) to look into
@@ -68,12 +79,12 @@ const millis = (name: string): number => {
   return m === null ? fail(`${name} ${text}: expected a whole number of milliseconds, e.g. 100ms`) : Number(m[1]);
 };
 const fault = arg('--fault') ?? 'delay';
-if (fault !== 'delay' && fault !== 'cpu' && fault !== 'down') fail(`--fault ${fault}: expected delay (a network delay), cpu (CPU contention) or down (the service gone)`);
+if (fault !== 'delay' && fault !== 'cpu' && fault !== 'down' && fault !== 'error') fail(`--fault ${fault}: expected delay (a network delay), cpu (CPU contention), down (the service gone) or error (it fails requests)`);
 const delayMs = millis('--delay');
 const stallMs = millis('--stall');
 const shareText = arg('--share') ?? '0.5';
 const share = Number(shareText);
-if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(shareText) || share <= 0) fail(`--share ${shareText}: expected the odds a span is held up, above 0 and at most 1, e.g. 0.5`);
+if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(shareText) || share <= 0) fail(`--share ${shareText}: expected odds above 0 and at most 1, e.g. 0.5`);
 
 interface SpanRow {
   key: string;
@@ -221,6 +232,32 @@ async function takeDown(c: DuckDBConnection, service: string): Promise<number> {
   return n;
 }
 
+/**
+ * Makes `service` fail requests from the onset: each span of its own called by another service
+ * fails with odds `share`, and so does every span above it. Returns how many spans failed.
+ */
+async function failRequests(c: DuckDBConnection, service: string, spans: readonly SpanRow[], share: number): Promise<number> {
+  const byKey = new Map(spans.map((s) => [s.key, s]));
+  const failed = new Set<string>();
+  for (const s of spans) {
+    const parent = byKey.get(`${s.traceId}/${s.parent}`);
+    if (s.service !== service || parent === undefined || parent.service === service || odds(`${s.key}/fails`) >= share) continue;
+    for (let x: SpanRow | undefined = s; x !== undefined && !failed.has(x.key); x = byKey.get(`${x.traceId}/${x.parent}`)) failed.add(x.key);
+  }
+  await c.run('CREATE TABLE failed (trace_id VARCHAR, span_id VARCHAR)');
+  const appender = await c.createAppender('failed');
+  for (const key of failed) {
+    const [traceId, spanId] = key.split('/') as [string, string];
+    appender.appendVarchar(traceId);
+    appender.appendVarchar(spanId);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await c.run(`UPDATE spans SET status_code = 2, status_message = 'HTTP 500' FROM failed WHERE spans.tenant = 'default' AND spans.trace_id = failed.trace_id AND spans.span_id = failed.span_id`);
+  await c.run('DROP TABLE failed');
+  return failed.size;
+}
+
 // the store every service's copy starts from: the import, or with client spans (a service down needs them)
 const clientSpans = (fault === 'down' && !process.argv.includes('--no-client-spans')) || process.argv.includes('--client-spans');
 const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
@@ -237,7 +274,7 @@ source.closeSync();
 // calls); CPU starvation: every service with spans
 const keyed = new Map(spans.map((s) => [s.key, s]));
 const services = [...new Set(spans.filter((s) => { const p = keyed.get(`${s.traceId}/${s.parent}`); return s.service !== '' && (fault === 'cpu' || (p !== undefined && p.service !== s.service)); }).map((s) => s.service))].sort();
-const what = fault === 'delay' ? `network delay of ${delayMs} ms` : fault === 'cpu' ? `CPU starvation (${stallMs} ms stalls on ${share} of its spans)` : 'service down (no spans, logs or metrics; calls to it refused)';
+const what = fault === 'delay' ? `network delay of ${delayMs} ms` : fault === 'cpu' ? `CPU starvation (${stallMs} ms stalls on ${share} of its spans)` : fault === 'down' ? 'service down (no spans, logs or metrics; calls to it refused)' : `failing requests (${share} of the calls to it, and every span above them)`;
 process.stderr.write(`${spans.length} spans from ${new Date(onsetMs).toISOString()} to ${new Date(untilMs).toISOString()}; a ${what} on each of ${services.length} services in turn\n`);
 
 interface Row {
@@ -270,7 +307,7 @@ for (const service of only === undefined ? services : [only]) {
   copyFileSync(base, join(dir, 'bifrost.duckdb'));
   const db = await DuckDBInstance.create(join(dir, 'bifrost.duckdb'));
   const c = await db.connect();
-  const spansChanged = fault === 'down' ? await takeDown(c, service) : await lengthen(c, lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : cpuStarvation(service, stallMs, share)));
+  const spansChanged = fault === 'down' ? await takeDown(c, service) : fault === 'error' ? await failRequests(c, service, spans, share) : await lengthen(c, lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : cpuStarvation(service, stallMs, share)));
   c.closeSync();
   db.closeSync();
   const out = JSON.parse(bifrost(['rca', '--at', new Date(onsetMs).toISOString(), '--window', '3m', '--output', 'json', '--top', '50', '--data', dir])) as { candidates: { service: string; score: number; evidence: { signal: string }[] }[] };
@@ -293,7 +330,7 @@ console.log(`\nSimulated ${what}, one service at a time, from ${new Date(onsetMs
 console.log(`${pad('faulty service', 30)} ${pad('spans', 6)} rank  incident  its evidence           top 3`);
 for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansChanged), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident, 9)} ${pad(r.signals.join(',') || '—', 22)} ${r.top3.join(' · ')}`);
 const opened = rows.filter((r) => r.incident !== 'none').length;
-const summary = { fault, clientSpans, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
+const summary = { fault, clientSpans, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : fault === 'error' ? { share, controlIncidents } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the faulty service: ${summary.withNetworkEvidence})`);
 console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (${controlIncidents === undefined ? 'the unchanged baseline opens none: bench:rca' : `with client spans and no fault the baseline opens ${controlIncidents}`})`);
 mkdirSync(resultsDir(), { recursive: true });

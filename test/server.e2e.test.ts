@@ -136,6 +136,40 @@ describe('bifrost serve (spawned server)', () => {
     expect(graph.edges).toMatchObject([{ caller: 'frontend', callee: 'payments', calls: 0, unanswered: 100, unansweredFailed: 100 }]);
   });
 
+  it('a failure passed up a chain of calls: the service where it began is the root cause, not the callers that failed with it (OTLP in, rca out)', async () => {
+    const s = await serve(['--memory']);
+    const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
+    const spans: Record<string, unknown[]> = { frontend: [], checkout: [], payments: [] };
+    // frontend → checkout → payments, each call a CLIENT span; from minute 30 every other charge
+    // fails in payments, and the error goes up: checkout's call and request fail, then frontend's
+    for (let i = 0; i < 400; i++) {
+      const t = T0 + i * 6_000;
+      const fails = i >= 300 && i % 2 === 0;
+      const traceId = hex(i + 1, 32);
+      const [a, b, c, d, e] = [1, 2, 3, 4, 5].map((k) => hex(i * 8 + k, 16)) as [string, string, string, string, string];
+      const status = fails ? { code: 2, message: 'HTTP 500' } : {};
+      spans.frontend!.push({ traceId, spanId: a, parentSpanId: '', name: 'POST /buy', kind: 2, startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + 50), status });
+      spans.frontend!.push({ traceId, spanId: b, parentSpanId: a, name: 'POST', kind: 3, startTimeUnixNano: ns(t + 1), endTimeUnixNano: ns(t + 45), attributes: [attr('server.address', 'checkout')], status });
+      spans.checkout!.push({ traceId, spanId: c, parentSpanId: b, name: 'POST /checkout', kind: 2, startTimeUnixNano: ns(t + 2), endTimeUnixNano: ns(t + 44), status });
+      spans.checkout!.push({ traceId, spanId: d, parentSpanId: c, name: 'POST', kind: 3, startTimeUnixNano: ns(t + 3), endTimeUnixNano: ns(t + 40), attributes: [attr('server.address', 'payments')], status });
+      spans.payments!.push({ traceId, spanId: e, parentSpanId: d, name: 'POST /charge', kind: 2, startTimeUnixNano: ns(t + 4), endTimeUnixNano: ns(t + 39), status: fails ? { code: 2, message: 'card processor: invalid state' } : {} });
+    }
+    const body = { resourceSpans: Object.entries(spans).map(([service, list]) => ({ resource: { attributes: [attr('service.name', service)] }, scopeSpans: [{ spans: list }] })) };
+    expect((await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const at = new Date(T0 + 30 * 60_000).toISOString();
+    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; evidence: { signal: string; reason: string }[] }[] };
+    expect(rca.candidates.map((c) => c.service)).toEqual(['payments', 'checkout', 'frontend']);
+    // (the window begins a minute before the alert)
+    expect(rca.candidates[0]).toMatchObject({ explains: ['checkout', 'frontend'], evidence: [{ signal: 'errors', reason: '50 of 110 requests failed (45.5%), usually 0%' }] });
+    expect(rca.candidates[1]!.evidence[0]!.reason).toBe('50 of 110 requests failed (45.5%), usually 0%; all of them passed up the failure of a call they made');
+    // the series behind it: checkout's requests failed, none in checkout itself; payments' did
+    const from = new Date(T0 + 30 * 60_000).toISOString();
+    const to = new Date(T0 + 35 * 60_000).toISOString();
+    const red = async (service: string) => ((await (await fetch(`${s.url}/api/v1/red?service=${service}&from=${from}&to=${to}&step=300&per=service`)).json()) as { operations: { points: unknown[] }[] }).operations[0]!.points;
+    expect(await red('checkout')).toMatchObject([{ spans: 100, errors: 50, requests: 50, failedRequests: 25, ownFailedRequests: 0 }]);
+    expect(await red('payments')).toMatchObject([{ spans: 50, errors: 25, requests: 50, failedRequests: 25, ownFailedRequests: 25 }]);
+  });
+
   it('receives OTLP traces and serves a trace, spans by service and operation, and the services', async () => {
     const s = await serve(['--memory']);
     const tid = '5b8efff798038103d269b633813fc60c';

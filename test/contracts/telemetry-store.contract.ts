@@ -105,38 +105,47 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       expect(await s.timeRange('t1')).toEqual({ fromMs: T, toMs: T + 39_000 });
       expect(await s.timeRange('t2')).toBeUndefined();
 
-      // api calls db twice and itself once (not an edge); a web span's parent is missing; 10 api spans of 1..10 ms
+      // api calls db twice and itself once (not an edge); a web span's parent is missing; 10 api spans of 1..10 ms;
+      // api's 10th span failed on its own (in a trace of its own), its 2nd because the db span it
+      // called failed (not its own)
       const api = (i: number, over: Partial<Span> = {}) => span(0, { traceId: 'c'.repeat(32), spanId: `a${String(i).padStart(15, '0')}`, startMs: T + i, endMs: T + i + i, ...over });
       await s.append('t1', {
         spans: [
-          ...Array.from({ length: 10 }, (_, i) => api(i + 1, i === 9 ? { statusCode: 2 } : {})),
+          ...Array.from({ length: 10 }, (_, i) => api(i + 1, i === 9 ? { statusCode: 2, traceId: 'e'.repeat(32) } : i === 1 ? { statusCode: 2 } : {})),
           span(1, { traceId: 'c'.repeat(32), spanId: 'd1'.repeat(8), parentSpanId: api(1).spanId, resource: { service: 'db' }, startMs: T + 2, endMs: T + 3 }),
           span(1, { traceId: 'c'.repeat(32), spanId: 'd2'.repeat(8), parentSpanId: api(2).spanId, resource: { service: 'db' }, startMs: T + 3, endMs: T + 4, statusCode: 2 }),
           span(1, { traceId: 'c'.repeat(32), spanId: 'a3'.repeat(8), parentSpanId: api(3).spanId, resource: { service: 'api' }, startMs: T + 70_000, endMs: T + 70_001 }),
           span(1, { traceId: 'c'.repeat(32), spanId: 'e1'.repeat(8), parentSpanId: 'ff'.repeat(8), resource: { service: 'web' }, startMs: T + 4, endMs: T + 5 }),
           // clock skew: the callee's clock runs behind, its span starts before its caller's
           span(1, { traceId: 'c'.repeat(32), spanId: 'd3'.repeat(8), parentSpanId: api(9).spanId, resource: { service: 'db' }, startMs: T + 5, endMs: T + 6 }),
+          // a request of api's whose status is fine, with a failure inside it (api's own work failed)
+          span(0, { traceId: 'f'.repeat(32), spanId: 'a4'.repeat(8), parentSpanId: '', resource: { service: 'api' }, startMs: T + 61_000, endMs: T + 61_002 }),
+          span(1, { traceId: 'f'.repeat(32), spanId: 'a5'.repeat(8), parentSpanId: 'a4'.repeat(8), resource: { service: 'api' }, startMs: T + 61_001, endMs: T + 61_002, statusCode: 2 }),
         ],
       });
       const stats = await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 });
       const B = Math.floor(T / 60_000) * 60_000; // buckets are aligned to the epoch
       expect(stats).toEqual([
-        { service: 'api', bucketMs: B, count: 10, errors: 1, p50Ms: 5, p90Ms: 9 },
-        { service: 'api', bucketMs: B + 60_000, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
-        { service: 'db', bucketMs: B, count: 3, errors: 1, p50Ms: 1, p90Ms: 1 },
-        { service: 'web', bucketMs: B, count: 1, errors: 0, p50Ms: 1, p90Ms: 1 },
+        { service: 'api', bucketMs: B, count: 10, errors: 2, requests: 10, failedRequests: 2, ownFailedRequests: 1, p50Ms: 5, p90Ms: 9 },
+        // work done for a request begun in the bucket before (its parent is api's own span), and a
+        // request that failed inside: a span of api's own below it failed
+        { service: 'api', bucketMs: B + 60_000, count: 3, errors: 1, requests: 1, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 2 },
+        { service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 1 },
+        // its parent is not in the store: called from outside the traces
+        { service: 'web', bucketMs: B, count: 1, errors: 0, requests: 1, failedRequests: 0, ownFailedRequests: 0, p50Ms: 1, p90Ms: 1 },
       ]);
-      expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, p50Ms: 1, p90Ms: 1 }]);
+      expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 1 }]);
       expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 3, errors: 1, p90Ms: 1 }]);
       // per bucket, with the time spent outside the callee (caller span − callee span: 0, 1 and 8 ms)
       expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([{ caller: 'api', callee: 'db', bucketMs: B, calls: 3, errors: 1, gapP50Ms: 1 }]);
       expect(await s.edgeStats('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);
       const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
-      expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.p90Ms])).toEqual([
-        ['GET /orders', 0, 10, 1, 9],
-        ['SELECT orders', 60_000, 1, 0, 1],
+      expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.ownFailedRequests, o.p90Ms])).toEqual([
+        ['GET /orders', 0, 10, 2, 1, 9],
+        ['GET /orders', 60_000, 1, 0, 1, 2],
+        ['SELECT orders', 60_000, 2, 1, 0, 1],
       ]);
-      expect((await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).map((o) => `${o.service} ${o.operation}`)).toEqual(['api GET /orders', 'api SELECT orders', 'db SELECT orders', 'web SELECT orders']);
+      expect((await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).map((o) => `${o.service} ${o.operation}`)).toEqual(['api GET /orders', 'api GET /orders', 'api SELECT orders', 'db SELECT orders', 'web SELECT orders']);
       expect(await s.serviceEdges('t1', { fromMs: T + 60_000, toMs: T + 120_000 })).toEqual([]);
       await s.close();
     });

@@ -52,7 +52,10 @@ reference (the kind of each is the "signal" of --output json):
   log      log templates far above their usual rate (new error messages above all)
   flow     a line of code that always follows another stopped while the other went on
   named    others' errors name it ("No instances available for …") and it went silent
-  latency  p90 span duration above its usual level;  errors  span errors above their usual ratio
+  latency  p90 span duration above its usual level
+  errors   failed requests above their usual ratio (a request: a span called by another
+           service or from outside the traces; failed itself or a span of its own below it);
+           those that only passed up a callee's failure count for the callee
   network  calls to and from it spent far longer outside the called span (network delay,
            requests waiting: a starved network or CPU)
   unanswered  its callers' calls to it (CLIENT spans naming it) failed with no span of its

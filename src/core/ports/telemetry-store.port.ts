@@ -151,7 +151,21 @@ export interface ServiceSpanStats {
   count: number;
   /** Spans with status error. */
   errors: number;
-  /** Duration percentiles (discrete: the sorted durations' element at floor((n − 1)·q)). */
+  /**
+   * Spans that begin a request to the service: called by another service's span, or with no
+   * parent span in the store (a root, or called from outside the traces). Its other spans are
+   * work done for those requests.
+   */
+  requests: number;
+  /** Requests that failed: with status error, or a span of the service's own below them that failed. */
+  failedRequests: number;
+  /**
+   * Of those, the ones in traces where a failure began in this service: a failed span of its own
+   * none of whose child spans failed. A request that failed only because a call it made failed in
+   * another service (a callee's error passed up) is not counted.
+   */
+  ownFailedRequests: number;
+  /** Duration percentiles (discrete, nearest rank: the ⌈q·n⌉-th smallest duration). */
   p50Ms: number;
   p90Ms: number;
 }

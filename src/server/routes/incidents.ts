@@ -246,7 +246,7 @@ export function incidentRoutes(ctx: ServerContext) {
       };
     });
 
-    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {
+    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, failed spans, requests (spans called by another service or from outside the traces), failed requests (failed themselves or with a failed span of the service below them) and the failed requests whose failure began in the service (not passed up from a call), p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {
       const { fromMs, toMs } = seriesRange(req.query);
       const window = { fromMs, toMs, bucketMs: req.query.step * 1000 };
       const service = req.query.service;
@@ -254,12 +254,12 @@ export function incidentRoutes(ctx: ServerContext) {
         req.query.per === 'service'
           ? (await ctx.store.spanStats(req.auth.tenant, { ...window, ...(service === undefined ? {} : { service }) })).map((r) => ({ ...r, operation: '*' }))
           : await ctx.store.operationStats(req.auth.tenant, { ...window, ...(service === undefined ? {} : { service }) });
-      const series = new Map<string, { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }>();
+      const series = new Map<string, { service: string; operation: string; points: { time: string; spans: number; errors: number; requests: number; failedRequests: number; ownFailedRequests: number; p50Ms: number; p90Ms: number }[] }>();
       for (const r of rows) {
         const key = `${r.service}\u0000${r.operation}`;
         let s = series.get(key);
         if (s === undefined) series.set(key, (s = { service: r.service, operation: r.operation, points: [] }));
-        s.points.push({ time: new Date(r.bucketMs).toISOString(), spans: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms });
+        s.points.push({ time: new Date(r.bucketMs).toISOString(), spans: r.count, errors: r.errors, requests: r.requests, failedRequests: r.failedRequests, ownFailedRequests: r.ownFailedRequests, p50Ms: r.p50Ms, p90Ms: r.p90Ms });
       }
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), step: req.query.step, operations: [...series.values()] };
     });

@@ -1283,7 +1283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, errors, p50 and p90 duration (default: the last hour, 1-minute steps) */
+        /** RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, failed spans, requests (spans called by another service or from outside the traces), failed requests (failed themselves or with a failed span of the service below them) and the failed requests whose failure began in the service (not passed up from a call), p50 and p90 duration (default: the last hour, 1-minute steps) */
         get: {
             parameters: {
                 query?: {

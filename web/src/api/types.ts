@@ -67,12 +67,24 @@ export interface ApiKeyView {
   revoked: string | null;
 }
 
-/** GET /api/v1/red: spans, errors and duration percentiles per step, per operation (or "*" for a whole service). */
+/** One step of GET /api/v1/red: spans, failed spans, requests (failed, and failed in the service itself), duration percentiles. */
+export interface RedPoint {
+  time: string;
+  spans: number;
+  errors: number;
+  requests: number;
+  failedRequests: number;
+  ownFailedRequests: number;
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/** GET /api/v1/red: RED per step, per operation (or "*" for a whole service). */
 export interface Red {
   from: string;
   to: string;
   step: number;
-  operations: { service: string; operation: string; points: { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[] }[];
+  operations: { service: string; operation: string; points: RedPoint[] }[];
 }
 
 /** GET /api/v1/calls: the call paths to and from a service, with the median time a call spent outside its callee. */

@@ -25,10 +25,10 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
   }
   if (ref.type === 'latency' || ref.type === 'span-errors' || ref.type === 'silence') {
     const red = await api.red({ service, ...span, step, per: 'service' });
-    const { counts, latency } = redSeries(red.operations[0]?.points ?? [], { ...range, stepMs: step * 1000 });
+    const { counts, requests, latency } = redSeries(red.operations[0]?.points ?? [], { ...range, stepMs: step * 1000 });
     if (ref.type === 'latency') return { series: latency, unit: ' ms', title: `${service}: span duration p90 and p50 per ${step} s` };
     if (ref.type === 'silence') return { series: counts.slice(0, 1), unit: '', title: `${service}: spans per ${step} s (none where it fell silent)` };
-    return { series: counts, unit: '', title: `${service}: spans and failed spans per ${step} s` };
+    return { series: requests, unit: '', title: `${service}: requests, failed, and failed in it (not passed up from a call it made) per ${step} s` };
   }
   if (ref.type === 'calls') {
     // the slowed paths: the median time their calls spent outside the callee, per step

@@ -1,4 +1,5 @@
 /** Time-series arithmetic for the charts: a step that suits a range, and series on one time axis. */
+import type { RedPoint } from '../api/types.js';
 
 /** One line of a chart: points at their times (ms), in any order. */
 export interface ChartSeries {
@@ -96,13 +97,20 @@ export function peerCallSeries(callers: readonly { points: readonly { time: stri
   ];
 }
 
-/** RED points of /api/v1/red as two charts' series: spans and failed spans (zero-filled counts), and p90 and p50 duration. */
-export function redSeries(points: readonly { time: string; spans: number; errors: number; p50Ms: number; p90Ms: number }[], range: { fromMs: number; toMs: number; stepMs: number }): { counts: ChartSeries[]; latency: ChartSeries[] } {
+/** RED points of /api/v1/red as three charts' series: spans and failed spans, requests and failed requests (zero-filled counts), and p90 and p50 duration. */
+export function redSeries(points: readonly RedPoint[], range: { fromMs: number; toMs: number; stepMs: number }): { counts: ChartSeries[]; requests: ChartSeries[]; latency: ChartSeries[] } {
   const at = (p: { time: string }) => Date.parse(p.time);
+  const count = (v: (p: RedPoint) => number) => zeroFill(points.map((p) => ({ tMs: at(p), v: v(p) })), range);
   return {
     counts: [
-      { label: 'spans', points: zeroFill(points.map((p) => ({ tMs: at(p), v: p.spans })), range) },
-      { label: 'failed', points: zeroFill(points.map((p) => ({ tMs: at(p), v: p.errors })), range) },
+      { label: 'spans', points: count((p) => p.spans) },
+      { label: 'failed', points: count((p) => p.errors) },
+    ],
+    // failed requests, and those whose failure began in the service (not passed up from a call it made)
+    requests: [
+      { label: 'requests', points: count((p) => p.requests) },
+      { label: 'failed', points: count((p) => p.failedRequests) },
+      { label: 'failed in it', points: count((p) => p.ownFailedRequests) },
     ],
     latency: [
       { label: 'p90 ms', points: points.map((p) => ({ tMs: at(p), v: p.p90Ms })) },

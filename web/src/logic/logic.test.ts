@@ -185,9 +185,10 @@ describe('chart arithmetic', () => {
       { tMs: 180_000, v: 0 },
     ]);
   });
-  it('RED points as the spans/failed chart (zero-filled) and the p90/p50 chart', () => {
-    const r = redSeries([{ time: '1970-01-01T00:01:00.000Z', spans: 10, errors: 2, p50Ms: 5, p90Ms: 9 }], { fromMs: 0, toMs: 180_000, stepMs: 60_000 });
+  it('RED points as the spans/failed and requests/failed charts (zero-filled) and the p90/p50 chart', () => {
+    const r = redSeries([{ time: '1970-01-01T00:01:00.000Z', spans: 10, errors: 2, requests: 4, failedRequests: 3, ownFailedRequests: 1, p50Ms: 5, p90Ms: 9 }], { fromMs: 0, toMs: 180_000, stepMs: 60_000 });
     expect(r.counts.map((s) => [s.label, s.points.map((p) => p.v)])).toEqual([['spans', [0, 10, 0]], ['failed', [0, 2, 0]]]);
+    expect(r.requests.map((s) => [s.label, s.points.map((p) => p.v)])).toEqual([['requests', [0, 4, 0]], ['failed', [0, 3, 0]], ['failed in it', [0, 1, 0]]]);
     expect(r.latency.map((s) => [s.label, s.points.map((p) => [p.tMs, p.v])])).toEqual([['p90 ms', [[60_000, 9]]], ['p50 ms', [[60_000, 5]]]]);
   });
   it('the calls to a service that went down: answered and unanswered, summed over its callers, zero-filled', () => {

@@ -128,6 +128,8 @@ class Where {
 function crossServiceCalls(where: string): string {
   return `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, start_ms, end_ms - start_ms AS duration FROM spans WHERE ${where})`;
 }
+/** How far outside a range a span's parent and children are looked for (children start after it; a skewed clock, before). */
+const CHILD_SLACK_MS = 60_000;
 const CALL_PAIRS = `FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id WHERE c.parent_span_id <> '' AND p.service <> c.service`;
 
 export interface DuckDbHandle {
@@ -197,15 +199,43 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       w.range('start_ms', q.fromMs, q.toMs);
       w.add('service = $service', 'service', q.service);
       w.values.bucket = q.bucketMs;
+      // a span's parent tells a request (called by another service, or from none in the store) from
+      // the work done for one (parents within a minute of the range, clock skew included)
+      w.values.cfrom = q.fromMs - CHILD_SLACK_MS;
+      w.values.cto = q.toMs + CHILD_SLACK_MS;
       const op = byOperation ? 'name' : "''";
       const r = await conn.runAndReadAll(
-        `SELECT coalesce(service, ''), ${op}, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
-           quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9) FROM spans WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
+        `WITH near AS (SELECT DISTINCT trace_id AS parent_trace, span_id AS parent_id, coalesce(service, '') AS parent_service FROM spans WHERE tenant = $tenant AND start_ms >= $cfrom AND start_ms < $cto)
+         SELECT coalesce(service, ''), ${op}, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
+           count(*) FILTER (WHERE parent_id IS NULL), quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9)
+         FROM spans LEFT JOIN near ON parent_trace = trace_id AND parent_id = parent_span_id AND parent_service = coalesce(service, '') WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
         w.values,
       );
-      return r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), p50Ms: Number(row[5]), p90Ms: Number(row[6]) }));
+      const rows: OperationStats[] = r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), requests: Number(row[5]), failedRequests: 0, ownFailedRequests: 0, p50Ms: Number(row[6]), p90Ms: Number(row[7]) }));
+      if (rows.every((x) => x.errors === 0)) return rows;
+      // failed requests: a failed span and its parents in the same service up to the request; and
+      // where failures began: per trace, the services with a failed span none of whose children failed
+      const failed = await conn.runAndReadAll(
+        `WITH RECURSIVE near AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, name, status_code, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $cfrom AND start_ms < $cto),
+           f AS (SELECT * FROM near WHERE status_code = 2),
+           o AS (SELECT DISTINCT f.trace_id AS origin_trace, f.service AS origin_service FROM f LEFT JOIN f c ON c.trace_id = f.trace_id AND c.parent_span_id = f.span_id WHERE c.span_id IS NULL),
+           up(trace_id, span_id, parent_span_id, service, name, start_ms) AS (SELECT trace_id, span_id, parent_span_id, service, name, start_ms FROM f
+             UNION SELECT n.trace_id, n.span_id, n.parent_span_id, n.service, n.name, n.start_ms FROM near n JOIN up ON n.trace_id = up.trace_id AND n.span_id = up.parent_span_id AND n.service = up.service)
+         SELECT up.service, ${byOperation ? 'up.name' : "''"}, floor(up.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE o.origin_trace IS NOT NULL)
+         FROM up LEFT JOIN (SELECT DISTINCT trace_id, span_id, service FROM near) p ON p.trace_id = up.trace_id AND p.span_id = up.parent_span_id AND p.service = up.service
+           LEFT JOIN o ON o.origin_trace = up.trace_id AND o.origin_service = up.service
+         WHERE p.span_id IS NULL AND up.start_ms >= $from AND up.start_ms < $to ${q.service === undefined ? '' : 'AND up.service = $service'} GROUP BY 1, 2, b`,
+        w.values,
+      );
+      const byKey = new Map(rows.map((x) => [`${x.service}\u0000${x.operation}\u0000${x.bucketMs}`, x]));
+      for (const row of failed.getRows()) {
+        const x = byKey.get(`${String(row[0])}\u0000${String(row[1])}\u0000${Number(row[2])}`);
+        if (x === undefined) continue;
+        x.failedRequests = Number(row[3]);
+        x.ownFailedRequests = Number(row[4]);
+      }
+      return rows;
     });
-
 
   const self: TelemetryStorePort = {
     append(tenant: string, batch: TelemetryBatch): Promise<void> {
@@ -436,7 +466,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     },
 
     async spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
-      return (await red(tenant, q, false)).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms }));
+      return (await red(tenant, q, false)).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, requests: r.requests, failedRequests: r.failedRequests, ownFailedRequests: r.ownFailedRequests, p50Ms: r.p50Ms, p90Ms: r.p90Ms }));
     },
 
     operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {

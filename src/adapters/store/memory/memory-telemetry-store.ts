@@ -22,9 +22,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The sorted values' element at floor((n − 1)·q), as DuckDB's quantile_disc. */
+/** The nearest-rank quantile: the ⌈q·n⌉-th smallest, as DuckDB's quantile_disc (checked for n ≤ 400). */
 function discrete(sorted: readonly number[], q: number): number {
-  return sorted[Math.floor((sorted.length - 1) * q)]!;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
 }
 
 /** Spans of [fromMs, toMs) whose parent (also in it) belongs to another service. */
@@ -41,8 +41,27 @@ function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: n
 }
 
 /** RED per service, operation (or '' for all) and bucket, in the stores' order. */
-function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string): OperationStats[] {
-  const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; durations: number[] }>();
+function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string, all: readonly Span[] = spans): OperationStats[] {
+  const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; requests: number; failedRequests: number; ownFailedRequests: number; durations: number[] }>();
+  // each span's service (a span called from another service's, or from none, begins a request) and
+  // where failures began: per trace, the services with a failed span none of whose children failed
+  const serviceOf = new Map<string, string>();
+  const failedParents = new Set<string>();
+  for (const sp of all) {
+    if (!serviceOf.has(`${sp.traceId}/${sp.spanId}`)) serviceOf.set(`${sp.traceId}/${sp.spanId}`, sp.resource.service ?? '');
+    if (sp.statusCode === 2 && sp.parentSpanId !== '') failedParents.add(`${sp.traceId}/${sp.parentSpanId}`);
+  }
+  const origins = new Set<string>();
+  for (const sp of all) if (sp.statusCode === 2 && !failedParents.has(`${sp.traceId}/${sp.spanId}`)) origins.add(`${sp.traceId}\u0000${sp.resource.service ?? ''}`);
+  // the spans a failure is inside of: a failed span and its parents in the same service
+  const parentOf = new Map<string, string>();
+  for (const sp of all) if (!parentOf.has(`${sp.traceId}/${sp.spanId}`)) parentOf.set(`${sp.traceId}/${sp.spanId}`, `${sp.traceId}/${sp.parentSpanId}`);
+  const failing = new Set<string>();
+  for (const sp of all) {
+    if (sp.statusCode !== 2) continue;
+    const service = sp.resource.service ?? '';
+    for (let k: string | undefined = `${sp.traceId}/${sp.spanId}`; k !== undefined && serviceOf.get(k) === service && !failing.has(k); k = parentOf.get(k)) failing.add(k);
+  }
   for (const sp of spans) {
     if (sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
     const service = sp.resource.service ?? '';
@@ -50,15 +69,21 @@ function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => 
     const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
     const key = `${service}\u0000${operation}\u0000${bucketMs}`;
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { service, operation, bucketMs, errors: 0, durations: [] }));
+    if (g === undefined) groups.set(key, (g = { service, operation, bucketMs, errors: 0, requests: 0, failedRequests: 0, ownFailedRequests: 0, durations: [] }));
     g.durations.push(sp.endMs - sp.startMs);
-    if (sp.statusCode === 2) g.errors++;
+    const failed = sp.statusCode === 2;
+    if (failed) g.errors++;
+    if (serviceOf.get(`${sp.traceId}/${sp.parentSpanId}`) === service) continue;
+    g.requests++;
+    if (!failing.has(`${sp.traceId}/${sp.spanId}`)) continue;
+    g.failedRequests++;
+    if (origins.has(`${sp.traceId}\u0000${service}`)) g.ownFailedRequests++;
   }
   return [...groups.values()]
     .sort((a, b) => cmp(a.service, b.service) || cmp(a.operation, b.operation) || a.bucketMs - b.bucketMs)
     .map((g) => {
       const d = g.durations.sort((a, b) => a - b);
-      return { service: g.service, operation: g.operation, bucketMs: g.bucketMs, count: d.length, errors: g.errors, p50Ms: discrete(d, 0.5), p90Ms: discrete(d, 0.9) };
+      return { service: g.service, operation: g.operation, bucketMs: g.bucketMs, count: d.length, errors: g.errors, requests: g.requests, failedRequests: g.failedRequests, ownFailedRequests: g.ownFailedRequests, p50Ms: discrete(d, 0.5), p90Ms: discrete(d, 0.9) };
     });
 }
 
@@ -226,11 +251,13 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     },
     spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       if (!open) return closed();
-      return Promise.resolve(red((tenants.get(tenant)?.spans ?? []).filter((sp) => q.service === undefined || sp.resource.service === q.service), q, () => '').map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, p50Ms: r.p50Ms, p90Ms: r.p90Ms })));
+      const all = tenants.get(tenant)?.spans ?? [];
+      return Promise.resolve(red(all.filter((sp) => q.service === undefined || sp.resource.service === q.service), q, () => '', all).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, requests: r.requests, failedRequests: r.failedRequests, ownFailedRequests: r.ownFailedRequests, p50Ms: r.p50Ms, p90Ms: r.p90Ms })));
     },
     operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
       if (!open) return closed();
-      return Promise.resolve(red((tenants.get(tenant)?.spans ?? []).filter((sp) => q.service === undefined || sp.resource.service === q.service), q, (sp) => sp.name));
+      const all = tenants.get(tenant)?.spans ?? [];
+      return Promise.resolve(red(all.filter((sp) => q.service === undefined || sp.resource.service === q.service), q, (sp) => sp.name, all));
     },
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       if (!open) return closed();

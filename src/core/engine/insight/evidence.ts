@@ -10,7 +10,12 @@ export type EvidenceRef =
   /** `service`: whose records they are, when another's (a service named in them). */
   | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number; service?: string }
   | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
-  | { type: 'span-errors'; errors: number; spans: number; usualRate: number }
+  /**
+   * Failed requests to the service (`errors` of `requests`: its spans called by another service or
+   * from outside the traces); `passedUp` of them only passed up the failure of a call they made
+   * to another service (the failure began there).
+   */
+  | { type: 'span-errors'; errors: number; requests: number; usualRate: number; passedUp: number }
   /** Calls between the service and `peers` that spent longer outside the callee's span (the worst minute's median, its usual at most). */
   | { type: 'calls'; peers: string[]; gapMs: number; usualGapMs: number; calls: number }
   /** Spans and records the service left in its silent minutes (`count`), where `expected` were due from its share of the reference. */
@@ -672,14 +677,18 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
       const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowSpans / config.spanCountScale)) * proximity(slowWhen.onsetMs ?? Infinity, input, config);
       add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans }, ...slowWhen });
     }
-    const errors = w.reduce((a, r) => a + r.errors, 0);
-    const refSpans = ref.reduce((a, r) => a + r.count, 0);
-    const usualRate = refSpans > 0 ? ref.reduce((a, r) => a + r.errors, 0) / refSpans : 0;
-    if (spans > 0 && errors >= config.minLogCount) {
-      const excess = errors / spans - usualRate;
+    // failed requests (not every span: a request's own work, database calls and all, would dilute them)
+    const errors = w.reduce((a, r) => a + r.failedRequests, 0);
+    const requests = w.reduce((a, r) => a + r.requests, 0);
+    const passedUp = errors - w.reduce((a, r) => a + Math.min(r.ownFailedRequests, r.failedRequests), 0);
+    const refRequests = ref.reduce((a, r) => a + r.requests, 0);
+    const usualRate = refRequests > 0 ? ref.reduce((a, r) => a + r.failedRequests, 0) / refRequests : 0;
+    if (requests > 0 && errors >= config.minLogCount) {
+      const excess = errors / requests - usualRate;
       const score = clamp01(excess / config.errorRateFull);
-      const errorWhen = span(w.filter((r) => r.errors > 0 && r.errors / r.count > usualRate).map((r) => r.bucketMs));
-      add(service, { kind: 'errors', score, reason: `${errors} of ${spans} spans failed (${formatNumber((100 * errors) / spans)}%), usually ${formatNumber(100 * usualRate)}%`, ref: { type: 'span-errors', errors, spans, usualRate }, ...errorWhen });
+      const errorWhen = span(w.filter((r) => r.failedRequests > 0 && r.failedRequests / r.requests > usualRate).map((r) => r.bucketMs));
+      const passed = passedUp === 0 ? '' : `; ${passedUp === errors ? 'all' : passedUp} of them passed up the failure of a call they made`;
+      add(service, { kind: 'errors', score, reason: `${errors} of ${requests} requests failed (${formatNumber((100 * errors) / requests)}%), usually ${formatNumber(100 * usualRate)}%${passed}`, ref: { type: 'span-errors', errors, requests, usualRate, passedUp }, ...errorWhen });
     }
   }
 

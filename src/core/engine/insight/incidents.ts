@@ -106,7 +106,7 @@ export function signalFindings(e: ServiceEvidence, bucketMs: number, config: Ins
       value = r.p90Ms;
     } else if (r.type === 'span-errors') {
       kind = 'error-rate';
-      value = r.errors / Math.max(r.spans, 1);
+      value = r.errors / Math.max(r.requests, 1);
     } else if (r.type === 'calls') {
       kind = 'call-delay';
       value = r.gapMs;

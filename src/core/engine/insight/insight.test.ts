@@ -20,7 +20,7 @@ function world(over: { logs?: ServiceTemplateCount[]; spans?: ServiceSpanStats[]
   for (let m = -60; m < 10; m++) {
     for (const service of services) {
       logs.push({ service, templateId: `${service}-ok`, template: 'served <*>', severity: 9, bucketMs: T + m * M, count: 20 });
-      spans.push({ service, bucketMs: T + m * M, count: 50, errors: 0, p50Ms: 10, p90Ms: 40 + (m % 3) });
+      spans.push({ service, bucketMs: T + m * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 10, p90Ms: 40 + (m % 3) });
     }
   }
   return { window: { fromMs: T, toMs: T + 10 * M }, atMs: T, logs: [...logs, ...(over.logs ?? [])], spans: [...spans.filter((s) => !over.spans?.some((o) => o.service === s.service && o.bucketMs === s.bucketMs)), ...(over.spans ?? [])], findings: over.findings ?? [] };
@@ -78,7 +78,7 @@ describe('serviceEvidence', () => {
   });
 
   it('latency above its usual peak is evidence, and its onset long after the alert weighs less', () => {
-    const slow = (from: number) => Array.from({ length: 3 }, (_, i) => ({ service: 'db', bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: 200, p90Ms: 800 }));
+    const slow = (from: number) => Array.from({ length: 3 }, (_, i) => ({ service: 'db', bucketMs: T + (from + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 200, p90Ms: 800 }));
     const [early] = serviceEvidence(world({ spans: slow(0) }), C);
     expect(early?.signals[0]).toMatchObject({ kind: 'latency', ref: { type: 'latency', p90Ms: 800, usualP90Ms: 40 } });
     expect(early!.signals[0]!.reason).toBe('p90 latency up to 800 ms per 1 min, 20× its usual 40 ms at most (500 spans)');
@@ -89,21 +89,21 @@ describe('serviceEvidence', () => {
   it('latency begins when it is clearly abnormal: a slightly slow minute just before a jump is not its onset', () => {
     // db's p90 is 40–42 ms; a minute at 64 ms (1.5×), then 800 ms (20×) for three, then 300 ms (7×)
     const p90s = [64, 800, 800, 800, 300];
-    const spans = p90s.map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, p50Ms: 20, p90Ms }));
+    const spans = p90s.map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 20, p90Ms }));
     const latency = serviceEvidence(world({ spans }), C)[0]!.signals.find((x) => x.kind === 'latency')!;
     expect(latency).toMatchObject({ onsetMs: T + 2 * M, untilMs: T + 5 * M, buckets: [2, 3, 4, 5].map((m) => T + m * M) });
     // a slowdown that grows begins at its first slow minute, when that is a good part of the way (2.4× of 5×)
-    const growing = [100, 150, 200, 200].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, p50Ms: 20, p90Ms }));
+    const growing = [100, 150, 200, 200].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 20, p90Ms }));
     expect(serviceEvidence(world({ spans: growing }), C)[0]!.signals.find((x) => x.kind === 'latency')).toMatchObject({ onsetMs: T + M, untilMs: T + 4 * M });
     // and a slowdown under way is not moved by a far slower minute later on (a p90 of a few spans)
-    const underWay = [90, 110, 130, 900].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: i === 3 ? 5 : 50, errors: 0, p50Ms: 20, p90Ms }));
+    const underWay = [90, 110, 130, 900].map((p90Ms, i) => ({ service: 'db', bucketMs: T + (1 + i) * M, count: i === 3 ? 5 : 50, errors: 0, requests: i === 3 ? 5 : 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 20, p90Ms }));
     expect(serviceEvidence(world({ spans: underWay }), C)[0]!.signals.find((x) => x.kind === 'latency')).toMatchObject({ onsetMs: T + M, untilMs: T + 4 * M });
   });
 
   it('span errors above their usual ratio are evidence; metric anomalies count, less where they are common', () => {
-    const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + i * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 }));
+    const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + i * M, count: 50, errors: 20, requests: 50, failedRequests: 20, ownFailedRequests: 20, p50Ms: 10, p90Ms: 40 }));
     const [e] = serviceEvidence(world({ spans: failing }), C);
-    expect(e?.signals[0]).toMatchObject({ kind: 'errors', reason: '60 of 500 spans failed (12%), usually 0%' });
+    expect(e?.signals[0]).toMatchObject({ kind: 'errors', reason: '60 of 500 requests failed (12%), usually 0%' });
     const finding = (service: string, at: number, id: string): Finding => ({ id, kind: 'metric-anomaly', timeMs: T + at * M, score: 0.9, reason: 'value 9 is high', subject: { metric: 'cpu', labels: '{}', resource: { service } }, detail: 'spike', evidence: [] });
     const quietElsewhere = serviceEvidence(world({ findings: [finding('db', 1, 'a')] }), C);
     const noisy = serviceEvidence(world({ findings: [finding('db', 1, 'a'), ...Array.from({ length: 30 }, (_, i) => finding('db', -60 + 2 * i, `n${i}`))] }), C);
@@ -112,8 +112,8 @@ describe('serviceEvidence', () => {
   });
 
   it('each signal says when it began: the first abnormal bucket, the anomaly or change time', () => {
-    const slow = Array.from({ length: 3 }, (_, i) => ({ service: 'db', bucketMs: T + (4 + i) * M, count: 50, errors: 0, p50Ms: 200, p90Ms: 800 }));
-    const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + (2 + i) * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 }));
+    const slow = Array.from({ length: 3 }, (_, i) => ({ service: 'db', bucketMs: T + (4 + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 200, p90Ms: 800 }));
+    const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + (2 + i) * M, count: 50, errors: 20, requests: 50, failedRequests: 20, ownFailedRequests: 20, p50Ms: 10, p90Ms: 40 }));
     const anomaly: Finding = { id: 'f1', kind: 'metric-anomaly', timeMs: T + 3 * M + 5000, score: 0.9, reason: 'value 9 is high', subject: { metric: 'cpu', labels: '{}', resource: { service: 'web' } }, detail: 'spike', evidence: [] };
     const ev = serviceEvidence(world({ logs: errors('db', 1, 4, 15), spans: [...slow, ...failing], findings: [anomaly] }), C);
     const onset = (service: string, kind: string) => ev.find((e) => e.service === service)?.signals.find((x) => x.kind === kind)?.onsetMs;
@@ -202,7 +202,7 @@ describe('serviceEvidence', () => {
     expect(apiRanked.explainedBy).toEqual([]);
     expect(apiRanked.score).toBeCloseTo(withQueueErrors.find((e) => e.service === 'api')!.score / (1 + C.explainBonus), 6);
     // its callers' slow spans are explained by it: it ranks first
-    const slowSpans = ['web', 'auth'].flatMap((service) => Array.from({ length: 8 }, (_, i) => ({ service, bucketMs: T + (2 + i) * M, count: 50, errors: 0, p50Ms: 150, p90Ms: 400 })));
+    const slowSpans = ['web', 'auth'].flatMap((service) => Array.from({ length: 8 }, (_, i) => ({ service, bucketMs: T + (2 + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 150, p90Ms: 400 })));
     const g = new ServiceGraph([edge('web', 'api'), edge('web', 'auth'), edge('auth', 'code'), edge('api', 'db')]);
     const ranked = rankRootCauses(serviceEvidence({ ...world({ spans: slowSpans }, ['web', 'api', 'auth', 'code', 'db']), calls: net }, C), g, C);
     expect(ranked.map((c) => c.service)).toEqual(['code', 'auth', 'web']);
@@ -228,7 +228,7 @@ describe('serviceEvidence', () => {
         { caller: 'api', peer: name, callee: '', bucketMs: T + m * M, calls: 20 - answered(m), errors: 20 - answered(m) },
       ]).filter((r) => r.calls > 0);
     const down = (m: number) => (m >= 1 ? 0 : 20);
-    const input = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 20, p50Ms: 10, p90Ms: 40 })) }, ['web', 'api']);
+    const input = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 20, requests: 50, failedRequests: 20, ownFailedRequests: 20, p50Ms: 10, p90Ms: 40 })) }, ['web', 'api']);
     const ev = serviceEvidence({ ...input, peers: peer(down) }, C);
     const payments = ev.find((e) => e.service === 'payments');
     expect(payments?.signals[0]).toMatchObject({ kind: 'unanswered', onsetMs: T + M, untilMs: T + 9 * M, ref: { type: 'unanswered', callers: ['api'], calls: 180, answered: 0 } });
@@ -252,7 +252,7 @@ describe('serviceEvidence', () => {
   });
 
   it('a service that always logged and served and falls silent while the others go on and its caller fails is evidence: down', () => {
-    const base = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 25, p50Ms: 10, p90Ms: 40 })) });
+    const base = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 25, requests: 50, failedRequests: 25, ownFailedRequests: 25, p50Ms: 10, p90Ms: 40 })) });
     const gone = <R extends { service: string; bucketMs: number }>(rows: readonly R[], service: string, from: number): R[] => rows.filter((r) => !(r.service === service && r.bucketMs >= T + from * M));
     const input = { ...base, logs: gone(base.logs, 'db', 1), spans: gone(base.spans, 'db', 1), calls: [...calls('web', 'api'), ...calls('api', 'db').filter((r) => r.bucketMs < T + M)] };
     const db = serviceEvidence(input, C).find((e) => e.service === 'db');
@@ -318,6 +318,20 @@ describe('rankRootCauses', () => {
     }
   });
 
+  it('failed requests that only passed up a callee\'s failure put their share of the symptom there: the service where the failures began ranks first', () => {
+    // db fails 10 of its 50 requests a minute; api and web fail 30 each, more, but every one of them
+    // because the call to db below it failed (the traces say where each failure began)
+    const failing = (service: string, errors: number, own: number) => Array.from({ length: 3 }, (_, i) => ({ service, bucketMs: T + (1 + i) * M, count: 50, errors, requests: 50, failedRequests: errors, ownFailedRequests: own, p50Ms: 10, p90Ms: 40 }));
+    const rank = (own: boolean) => rankRootCauses(serviceEvidence(world({ spans: [...failing('db', 10, 10), ...failing('api', 30, own ? 30 : 0), ...failing('web', 30, own ? 30 : 0)] }), C), graph, C);
+    const passed = rank(false);
+    expect(passed[0]).toMatchObject({ service: 'db', explains: ['api', 'web'] });
+    const api = passed.find((c) => c.service === 'api')!;
+    expect(api.reasons[0]).toBe('90 of 500 requests failed (18%), usually 0%; all of them passed up the failure of a call they made');
+    expect(api.signals[0]!.ref).toMatchObject({ type: 'span-errors', errors: 90, passedUp: 90 });
+    // the same errors begun in api itself are api's own: it ranks first (db's few cannot explain them)
+    expect(rank(true)[0]!.service).toBe('api');
+  });
+
   it('errors that name another service put their share of the symptom there; a named service that went silent is a candidate', () => {
     // api's errors say db cannot be reached, for three minutes
     const failing = errors('api', 1, 4, 20, 'No instances available for <*>');
@@ -351,7 +365,7 @@ describe('rankRootCauses', () => {
 
   it('a slower dependency explains a caller\'s slowness only as far as its own adds up to it', () => {
     // web's p90 goes from 40 to 400 ms; api, which it calls, from 5 to 40 ms (as many times slower, 35 ms more)
-    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));
+    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: ms / 2, p90Ms: ms }));
     const rank = (apiSlowMs: number) => rankRootCauses(serviceEvidence(world({ spans: [...p90('api', -60, 1, 5), ...p90('api', 1, 10, apiSlowMs), ...p90('web', 1, 10, 400)] }), C), graph, C);
     const small = rank(40);
     expect(small.find((c) => c.service === 'web')!.explainedBy).toEqual([]);
@@ -364,7 +378,7 @@ describe('rankRootCauses', () => {
 
   it('a dependency whose slowness adds up to a caller\'s explains it, however slow the dependency usually is', () => {
     // api mixes slow and fast operations (p90 400 ms); it is held up 1.1 s more (3.75×, less than web by its own measure) and web, which calls it, goes from 40 ms to 1 s (25×)
-    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));
+    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: ms / 2, p90Ms: ms }));
     const ev = serviceEvidence(world({ spans: [...p90('api', -60, 1, 400), ...p90('api', 1, 4, 1500), ...p90('web', 1, 4, 1000)] }), C);
     const own = (service: string) => ev.find((e) => e.service === service)!.score;
     expect(own('api')).toBeLessThan(own('web'));
@@ -378,7 +392,7 @@ describe('rankRootCauses', () => {
 
   it('a caller\'s slightly slow minute before its dependency slowed does not keep the dependency from explaining it', () => {
     // api (called by web) is held up from minute 2; web was a little slow in minute 1 (1.6×) on its own
-    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, p50Ms: ms / 2, p90Ms: ms }));
+    const p90 = (service: string, from: number, to: number, ms: number) => Array.from({ length: to - from }, (_, i) => ({ service, bucketMs: T + (from + i) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: ms / 2, p90Ms: ms }));
     const ranked = rankRootCauses(serviceEvidence(world({ spans: [...p90('web', 1, 2, 65), ...p90('web', 2, 5, 450), ...p90('api', 2, 5, 440)] }), C), graph, C);
     expect(ranked.map((c) => c.service)).toEqual(['api', 'web']);
     expect(ranked[1]!.explainedBy).toEqual(['api']);
@@ -437,7 +451,7 @@ describe('detectIncidents', () => {
       { service: 'api', templateId: 'start', template: 'a.Api#10 start <*>', severity: 9, bucketMs: T + m * M, count: 20 },
       { service: 'api', templateId: 'done', template: 'a.Api#20 done <*>', severity: 9, bucketMs: T + m * M, count: m === 3 ? 6 : m === 4 || m === 5 ? 0 : 20 },
     ]);
-    const slow = [4, 5].map((m) => ({ service: 'db', bucketMs: T + m * M, count: 100, errors: 0, p50Ms: 100, p90Ms: 200 }));
+    const slow = [4, 5].map((m) => ({ service: 'db', bucketMs: T + m * M, count: 100, errors: 0, requests: 100, failedRequests: 0, ownFailedRequests: 0, p50Ms: 100, p90Ms: 200 }));
     const [i] = detectIncidents(scanOf(world({ logs: pair, spans: slow }), 'around'), C);
     expect(i).toMatchObject({ firstSymptomMs: T + 4 * M });
     expect(i!.causes.slice(0, 2).map((c) => c.service)).toEqual(['api', 'db']);
@@ -453,7 +467,7 @@ describe('detectIncidents', () => {
   it('hands out the findings behind abnormal minutes: new messages, error bursts, latency shifts, with stable ids', () => {
     const usual = errors('api', -60, 10, 1, 'retrying <*>').map((r) => (r.bucketMs >= T + 3 * M && r.bucketMs < T + 4 * M ? { ...r, count: 60 } : r));
     const rare = [...errors('web', -50, -49, 2, 'cache miss storm'), ...errors('web', 7, 8, 25, 'cache miss storm')];
-    const slow = { service: 'web', bucketMs: T + 5 * M, count: 80, errors: 0, p50Ms: 300, p90Ms: 900 };
+    const slow = { service: 'web', bucketMs: T + 5 * M, count: 80, errors: 0, requests: 80, failedRequests: 0, ownFailedRequests: 0, p50Ms: 300, p90Ms: 900 };
     const w = world({ logs: [...errors('db', 2, 3, 30, 'disk full'), ...usual, ...rare], spans: [slow] });
     const out: Finding[] = [];
     detectIncidents({ ...scanOf(w, 'around'), findingsOut: out }, C);

@@ -122,8 +122,11 @@ export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: Serv
     // records that name another service put their share of the symptom there
     const named = new Set(e.signals.flatMap((s) => s.names?.map((n) => n.service) ?? []));
     const byNamed = (s: Signal) => (s.names === undefined || s.ref.type !== 'template' ? 0 : Math.min(1, s.names.reduce((a, n) => a + n.count, 0) / Math.max(1, s.ref.count)));
-    const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), byNamed(s));
-    const ownLeft = explainedBy.length === 0 && named.size === 0 ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
+    // failed spans that only passed up a callee's failure (the traces say where each began) likewise
+    const byPassed = (s: Signal) => (s.ref.type === 'span-errors' && s.ref.errors > 0 ? s.ref.passedUp / s.ref.errors : 0);
+    const passes = e.signals.some((s) => byPassed(s) > 0);
+    const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), Math.max(byNamed(s), byPassed(s)));
+    const ownLeft = explainedBy.length === 0 && named.size === 0 && !passes ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
     const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
     const reasons = e.signals.slice(0, SIGNAL_REASONS).map((s) => s.reason);
     if (explained.length > 0) reasons.push(`explains the symptoms of ${names(explained.map((x) => x.service))}, ${words.dependants}`);
