@@ -35,6 +35,16 @@
  * one. So every service on the path fails, more of them the higher it is: the cause is the
  * deepest. Logs are left as they were (the harder case: the trace evidence alone).
  *
+ * `--fault db` (bench:rca-db) slows a database, which has no spans of its own: OpenTelemetry's
+ * JDBC instrumentation records each statement as a CLIENT span of the service that runs it,
+ * naming the database (`db.system`, `server.address`); the Nezha traces have the statements
+ * (`SELECT ts.orders`, leaf spans of 20 services) but as plain spans, so this fault first makes
+ * them such client spans, on the store with client spans between services. TrainTicket's
+ * services share one MySQL database (`ts`); by default each service gets a database of its own
+ * (`<service>-mysql`, 20 faults: the database against the one service that calls it), with
+ * `--shared-db` they all call one (`ts-mysql`, one fault against 20 callers). From the onset
+ * every statement to the slowed database ends `--delay` (100 ms) later.
+ *
  * A delay or CPU starvation is applied to the spans of a copy of the imported store, and every span above lengthens
  * by what its children gained (calls in sequence; a child that outlasts its parent is
  * asynchronous work, which the parent does not wait for). Span starts, logs and metrics are left
@@ -46,9 +56,11 @@
  *      npm run bench:rca-cpu [-- --store <dir>] [-- --stall 100ms --share 0.5]   (bench/results/rca-cpu.json)
  *      npm run bench:rca-down [-- --store <dir>]   (bench/results/rca-down.json)
  *      npm run bench:rca-error [-- --store <dir>] [-- --share 0.5]   (bench/results/rca-error.json)
+ *      npm run bench:rca-db [-- --store <dir>] [-- --delay 100ms] [-- --shared-db]   (bench/results/rca-db.json)
  *   --store <dir>    reuse (or create once) the imported store there (bench:rca's); never modified
- *   --fault <kind>   delay, cpu, down or error
- *   --delay <N ms>   delay: added to each packet the service sends (default 100 ms)
+ *   --fault <kind>   delay, cpu, down, error or db
+ *   --delay <N ms>   delay: added to each packet the service sends; db: to each statement (default 100 ms)
+ *   --shared-db      db: one database all services call, instead of one per service
  *   --stall <N ms>   cpu: how long a starved span is held up (default 100 ms)
  *   --share <0..1>   cpu: the odds that a span of the service is held up; error: that a call to
  *                    it fails (default 0.5)
@@ -79,7 +91,8 @@ const millis = (name: string): number => {
   return m === null ? fail(`${name} ${text}: expected a whole number of milliseconds, e.g. 100ms`) : Number(m[1]);
 };
 const fault = arg('--fault') ?? 'delay';
-if (fault !== 'delay' && fault !== 'cpu' && fault !== 'down' && fault !== 'error') fail(`--fault ${fault}: expected delay (a network delay), cpu (CPU contention), down (the service gone) or error (it fails requests)`);
+if (fault !== 'delay' && fault !== 'cpu' && fault !== 'down' && fault !== 'error' && fault !== 'db') fail(`--fault ${fault}: expected delay (a network delay), cpu (CPU contention), down (the service gone), error (it fails requests) or db (a database slows)`);
+const sharedDb = process.argv.includes('--shared-db');
 const delayMs = millis('--delay');
 const stallMs = millis('--stall');
 const shareText = arg('--share') ?? '0.5';
@@ -110,6 +123,15 @@ const networkDelay = (service: string, delay: number): OwnTime => (s, c, parent,
   // its own database statements: the request is late
   return s.service === service && childCount === 0 && parent?.service === service && OUTBOUND.test(s.name) ? delay : 0;
 };
+
+/** A database statement as JDBC instrumentation records it: `SELECT ts.orders` (TrainTicket's database is `ts`). */
+const STATEMENT = /^(SELECT|INSERT|UPDATE|DELETE) ts\./;
+
+/** The database a statement span goes to: one per service, or the one all share. */
+const databaseOf = (s: { service: string }) => (sharedDb ? 'ts-mysql' : `${s.service}-mysql`);
+
+/** A database slowed by `delay` ms: every statement to it ends later. */
+const slowDatabase = (db: string, delay: number): OwnTime => (s, c, _parent, childCount) => (c === undefined && childCount === 0 && STATEMENT.test(s.name) && databaseOf(s) === db ? delay : 0);
 
 /** A number in [0, 1) fixed by the text (FNV-1a): which spans a simulated CPU starvation holds up, the same on every run. */
 function odds(text: string): number {
@@ -258,11 +280,22 @@ async function failRequests(c: DuckDBConnection, service: string, spans: readonl
   return failed.size;
 }
 
+/** Database statements as CLIENT spans that name their database, as JDBC instrumentation records them. */
+async function withDatabaseSpans(path: string): Promise<void> {
+  const db = await DuckDBInstance.create(path);
+  const c = await db.connect();
+  const server = sharedDb ? "'ts-mysql'" : "service || '-mysql'";
+  await c.run(`UPDATE spans SET kind = 3, attributes = json_object('db.system', 'mysql', 'db.name', 'ts', 'server.address', ${server})::VARCHAR WHERE tenant = 'default' AND regexp_matches(name, '${STATEMENT.source}')`);
+  c.closeSync();
+  db.closeSync();
+}
+
 // the store every service's copy starts from: the import, or with client spans (a service down needs them)
-const clientSpans = (fault === 'down' && !process.argv.includes('--no-client-spans')) || process.argv.includes('--client-spans');
+const clientSpans = (fault === 'down' && !process.argv.includes('--no-client-spans')) || fault === 'db' || process.argv.includes('--client-spans');
 const work = mkdtempSync(join(tmpdir(), 'bifrost-rca-sim-'));
 const base = clientSpans ? join(work, 'with-client-spans.duckdb') : join(store, 'bifrost.duckdb');
 if (clientSpans) await withClientSpans(join(store, 'bifrost.duckdb'), base);
+if (fault === 'db') await withDatabaseSpans(base);
 const source = await DuckDBInstance.create(base, { access_mode: 'READ_ONLY' });
 const conn = await source.connect();
 const reader = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, coalesce(service, ''), name, start_ms, end_ms FROM spans WHERE tenant = 'default' AND start_ms >= $from AND start_ms < $to`, { from: onsetMs, to: untilMs });
@@ -273,8 +306,12 @@ source.closeSync();
 // a delay: every service that another calls in those minutes (a delay on it is visible in its
 // calls); CPU starvation: every service with spans
 const keyed = new Map(spans.map((s) => [s.key, s]));
-const services = [...new Set(spans.filter((s) => { const p = keyed.get(`${s.traceId}/${s.parent}`); return s.service !== '' && (fault === 'cpu' || (p !== undefined && p.service !== s.service)); }).map((s) => s.service))].sort();
-const what = fault === 'delay' ? `network delay of ${delayMs} ms` : fault === 'cpu' ? `CPU starvation (${stallMs} ms stalls on ${share} of its spans)` : fault === 'down' ? 'service down (no spans, logs or metrics; calls to it refused)' : `failing requests (${share} of the calls to it, and every span above them)`;
+// a database: each one that statements went to in those minutes
+const services =
+  fault === 'db'
+    ? [...new Set(spans.filter((s) => STATEMENT.test(s.name)).map(databaseOf))].sort()
+    : [...new Set(spans.filter((s) => { const p = keyed.get(`${s.traceId}/${s.parent}`); return s.service !== '' && (fault === 'cpu' || (p !== undefined && p.service !== s.service)); }).map((s) => s.service))].sort();
+const what = fault === 'delay' ? `network delay of ${delayMs} ms` : fault === 'cpu' ? `CPU starvation (${stallMs} ms stalls on ${share} of its spans)` : fault === 'down' ? 'service down (no spans, logs or metrics; calls to it refused)' : fault === 'error' ? `failing requests (${share} of the calls to it, and every span above them)` : `database ${delayMs} ms slower on every statement (${sharedDb ? 'one database all services share' : 'one database per service'})`;
 process.stderr.write(`${spans.length} spans from ${new Date(onsetMs).toISOString()} to ${new Date(untilMs).toISOString()}; a ${what} on each of ${services.length} services in turn\n`);
 
 interface Row {
@@ -307,7 +344,7 @@ for (const service of only === undefined ? services : [only]) {
   copyFileSync(base, join(dir, 'bifrost.duckdb'));
   const db = await DuckDBInstance.create(join(dir, 'bifrost.duckdb'));
   const c = await db.connect();
-  const spansChanged = fault === 'down' ? await takeDown(c, service) : fault === 'error' ? await failRequests(c, service, spans, share) : await lengthen(c, lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : cpuStarvation(service, stallMs, share)));
+  const spansChanged = fault === 'down' ? await takeDown(c, service) : fault === 'error' ? await failRequests(c, service, spans, share) : await lengthen(c, lengthened(spans, fault === 'delay' ? networkDelay(service, delayMs) : fault === 'db' ? slowDatabase(service, delayMs) : cpuStarvation(service, stallMs, share)));
   c.closeSync();
   db.closeSync();
   const out = JSON.parse(bifrost(['rca', '--at', new Date(onsetMs).toISOString(), '--window', '3m', '--output', 'json', '--top', '50', '--data', dir])) as { candidates: { service: string; score: number; evidence: { signal: string }[] }[] };
@@ -330,8 +367,8 @@ console.log(`\nSimulated ${what}, one service at a time, from ${new Date(onsetMs
 console.log(`${pad('faulty service', 30)} ${pad('spans', 6)} rank  incident  its evidence           top 3`);
 for (const r of rows) console.log(`${pad(r.service, 30)} ${pad(String(r.spansChanged), 6)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident, 9)} ${pad(r.signals.join(',') || '—', 22)} ${r.top3.join(' · ')}`);
 const opened = rows.filter((r) => r.incident !== 'none').length;
-const summary = { fault, clientSpans, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : fault === 'error' ? { share, controlIncidents } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
+const summary = { fault, clientSpans, ...(fault === 'delay' ? { delayMs } : fault === 'cpu' ? { stallMs, share } : fault === 'error' ? { share, controlIncidents } : fault === 'db' ? { delayMs, sharedDb, controlIncidents } : { controlIncidents }), onset: new Date(onsetMs).toISOString(), services: rows.length, top1: within(1), top3: within(3), top5: within(5), withNetworkEvidence: rows.filter((r) => r.signals.includes('network')).length, incidentsOpened: opened, incidentsWithItFirst: rows.filter((r) => r.incident === 'first').length };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (${rows.length} services; network evidence on the faulty service: ${summary.withNetworkEvidence})`);
 console.log(`incident detection: ${opened} of ${rows.length} faults opened an incident, ${summary.incidentsWithItFirst} with the faulty service as its first cause (${controlIncidents === undefined ? 'the unchanged baseline opens none: bench:rca' : `with client spans and no fault the baseline opens ${controlIncidents}`})`);
 mkdirSync(resultsDir(), { recursive: true });
-writeFileSync(join(resultsDir(), `rca-${fault}${clientSpans && fault !== 'down' ? '-client-spans' : !clientSpans && fault === 'down' ? '-no-client-spans' : ''}.json`), JSON.stringify({ summary, rows }, null, 2));
+writeFileSync(join(resultsDir(), `rca-${fault}${fault === 'db' ? (sharedDb ? '-shared' : '') : clientSpans && fault !== 'down' ? '-client-spans' : !clientSpans && fault === 'down' ? '-no-client-spans' : ''}.json`), JSON.stringify({ summary, rows }, null, 2));

@@ -170,6 +170,33 @@ describe('bifrost serve (spawned server)', () => {
     expect(await red('payments')).toMatchObject([{ spans: 50, errors: 25, requests: 50, failedRequests: 25, ownFailedRequests: 25 }]);
   });
 
+  it('a database without spans of its own is the root cause when the calls to it slow down (OTLP in, rca and the graph out)', async () => {
+    const s = await serve(['--memory']);
+    const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
+    const api: unknown[] = [];
+    // api runs a statement on orders-db for each request (a CLIENT span naming it, as JDBC
+    // instrumentation records one); from minute 30 each statement takes 200 ms instead of 3
+    for (let i = 0; i < 400; i++) {
+      const t = T0 + i * 6_000;
+      const db = i >= 300 ? 200 : 3;
+      const traceId = hex(i + 1, 32);
+      const [root, call] = [1, 2].map((k) => hex(i * 4 + k, 16)) as [string, string];
+      api.push({ traceId, spanId: root, parentSpanId: '', name: 'GET /orders', kind: 2, startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + db + 8) });
+      api.push({ traceId, spanId: call, parentSpanId: root, name: 'SELECT shop.orders', kind: 3, startTimeUnixNano: ns(t + 4), endTimeUnixNano: ns(t + 4 + db), attributes: [attr('db.system', 'postgresql'), attr('server.address', 'orders-db')] });
+    }
+    const body = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'api')] }, scopeSpans: [{ spans: api }] }] };
+    expect((await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const at = new Date(T0 + 30 * 60_000).toISOString();
+    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; explainedBy: string[]; evidence: { signal: string; reason: string }[] }[] };
+    expect(rca.candidates.map((c) => c.service)).toEqual(['orders-db', 'api']);
+    expect(rca.candidates[0]).toMatchObject({ explains: ['api'] });
+    expect(rca.candidates[0]!.evidence[0]!.reason).toMatch(/^calls to it from api \(no spans of its own\): p90 up to 200 ms per 1 min, 66\.7× its usual 3 ms at most \(\d+ calls\)$/);
+    expect(rca.candidates[1]!.explainedBy).toEqual(['orders-db']);
+    // the graph has it as an edge of its caller's, marked external
+    const graph = (await (await fetch(`${s.url}/api/v1/graph?from=${at}&to=${new Date(T0 + 40 * 60_000).toISOString()}`)).json()) as { edges: { caller: string; callee: string; calls: number; p90Ms: number; external?: boolean; shift: { p90Ratio: number } | null }[] };
+    expect(graph.edges).toMatchObject([{ caller: 'api', callee: 'orders-db', calls: 100, p90Ms: 200, external: true, shift: { p90Ratio: 66.67 } }]);
+  });
+
   it('receives OTLP traces and serves a trace, spans by service and operation, and the services', async () => {
     const s = await serve(['--memory']);
     const tid = '5b8efff798038103d269b633813fc60c';

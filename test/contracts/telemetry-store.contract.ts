@@ -158,7 +158,7 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       const answer = (of: Span, service: string): Span => ({ ...of, spanId: `s${of.spanId.slice(1)}`, parentSpanId: of.spanId, kind: 2, resource: { service }, attributes: '{}' });
       const calls = [
         client(1, { 'peer.service': 'Payments' }),
-        client(2, { 'peer.service': 'payments' }, { statusCode: 2 }),
+        client(2, { 'peer.service': 'payments' }, { statusCode: 2, endMs: T + 12 }),
         client(3, { 'server.address': 'payments.shop.svc.cluster.local', 'peer.service': '' }),
         client(4, { 'url.full': 'https://user:pw@Stock.shop.svc:8443/v1/items?q=1' }),
         client(5, { 'http.url': 'http://10.0.0.7/x' }, { startMs: T + 60_001, endMs: T + 60_002 }),
@@ -170,11 +170,11 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.append('t1', { spans: [...calls, answer(calls[0]!, 'payments'), answer(calls[3]!, 'stock'), answer(calls[6]!, 'payments')] });
       await s.append('t2', { spans: [client(1, { 'peer.service': 'payments' })] });
       expect(await s.peerCalls('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([
-        { caller: 'api', peer: '10.0.0.7', callee: '', bucketMs: B + 60_000, calls: 1, errors: 0 },
-        { caller: 'api', peer: 'payments', callee: '', bucketMs: B, calls: 1, errors: 1 },
-        { caller: 'api', peer: 'payments', callee: 'payments', bucketMs: B, calls: 1, errors: 0 },
-        { caller: 'api', peer: 'payments.shop.svc.cluster.local', callee: '', bucketMs: B, calls: 1, errors: 0 },
-        { caller: 'api', peer: 'stock.shop.svc', callee: 'stock', bucketMs: B, calls: 1, errors: 0 },
+        { caller: 'api', peer: '10.0.0.7', callee: '', bucketMs: B + 60_000, calls: 1, errors: 0, p90Ms: 1 },
+        { caller: 'api', peer: 'payments', callee: '', bucketMs: B, calls: 1, errors: 1, p90Ms: 10 },
+        { caller: 'api', peer: 'payments', callee: 'payments', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
+        { caller: 'api', peer: 'payments.shop.svc.cluster.local', callee: '', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
+        { caller: 'api', peer: 'stock.shop.svc', callee: 'stock', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
       ]);
       expect(await s.peerCalls('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toHaveLength(1);
       expect(await s.peerCalls('t3', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);

@@ -60,6 +60,9 @@ reference (the kind of each is the "signal" of --output json):
            requests waiting: a starved network or CPU)
   unanswered  its callers' calls to it (CLIENT spans naming it) failed with no span of its
            own below them, where it usually answers: down or unreachable
+  latency, errors of a dependency without spans of its own (a database, a cache, an outside
+           API): the calls its callers' CLIENT spans made to it (db.system, server.address …)
+           were slower or failed more than usual; it is ranked as a service by that name
   silent   it left no span or record in minutes where it always did, while the others went on
            and a service that calls it failed (shared when others fell silent with it)
   metric   anomalies found at ingest;  change  a rollout, restart or OOM kill shortly before

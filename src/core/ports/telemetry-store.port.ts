@@ -218,6 +218,8 @@ export interface PeerCallStats {
   calls: number;
   /** Calls whose client span has status error. */
   errors: number;
+  /** p90 duration of the client spans (discrete, as spanStats): how long the calls took, seen from the caller. */
+  p90Ms: number;
 }
 
 /** A batch to write in one transaction: acknowledged only once durable. */

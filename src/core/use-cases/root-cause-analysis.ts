@@ -1,6 +1,6 @@
 import { SPAN_KIND_CLIENT } from '../domain/span.js';
 import type { EvidenceRef } from '../engine/insight/evidence.js';
-import { serviceEvidence } from '../engine/insight/evidence.js';
+import { externalEdges, serviceEvidence } from '../engine/insight/evidence.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { RootCauseCandidate } from '../engine/insight/root-cause.js';
@@ -72,7 +72,8 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   }
   else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
   const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions, calls, peers }, config);
-  const graph = new ServiceGraph(edges);
+  // dependencies without spans of their own (a database, an outside API) are nodes too, from their callers' calls
+  const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);
   const ranked = rankRootCauses(evidence, graph, config);
   let next = 1;
   const candidates: RcaCandidate[] = [];

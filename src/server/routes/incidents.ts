@@ -5,7 +5,7 @@ import { parseDuration } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
 import { incidentContext } from '../../core/use-cases/explain-inputs.js';
 import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
-import { peerAnswerers } from '../../core/engine/insight/evidence.js';
+import { externalEdges, peerAnswerers } from '../../core/engine/insight/evidence.js';
 import type { Explanation } from '../../core/domain/explanation.js';
 import type { ServerContext } from '../context.js';
 import { announce } from '../incident-events.js';
@@ -163,7 +163,7 @@ export function incidentRoutes(ctx: ServerContext) {
       return r === undefined ? { from: null, to: null } : { from: new Date(r.fromMs).toISOString(), to: new Date(r.toMs).toISOString() };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: "The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none)", querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: "The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none). A service's errorRatio is over its requests (spans called by another service or from outside the traces). Dependencies without spans of their own that callers name in their client spans (a database, an outside API) are edges marked external: their calls, failed calls and p90 as the callers saw them", querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       const len = toMs - fromMs;
       const tenant = req.auth.tenant;
@@ -194,8 +194,13 @@ export function incidentRoutes(ctx: ServerContext) {
       const minutes = Math.max(len / 60_000, 1 / 60);
       const prevService = new Map(prevStats.map((x) => [x.service, x]));
       const prevEdge = new Map(prevEdges.map((e) => [`${e.caller}\u0000${e.callee}`, e]));
-      const services = stats.map((x) => ({ service: x.service, spans: x.count, ratePerMin: Math.round((x.count / minutes) * 100) / 100, errorRatio: x.count > 0 ? x.errors / x.count : 0, p50Ms: x.p50Ms, p90Ms: x.p90Ms, shift: shift(x, prevService.get(x.service)) }));
-      const withShift = edges.map((e) => {
+      // failures over requests, as rca counts them (a request's database calls do not dilute them)
+      const failures = (x: { p90Ms: number; requests: number; failedRequests: number }) => ({ p90Ms: x.p90Ms, errors: x.failedRequests, count: x.requests });
+      const services = stats.map((x) => {
+        const before = prevService.get(x.service);
+        return { service: x.service, spans: x.count, requests: x.requests, failedRequests: x.failedRequests, ratePerMin: Math.round((x.count / minutes) * 100) / 100, errorRatio: x.requests > 0 ? x.failedRequests / x.requests : 0, p50Ms: x.p50Ms, p90Ms: x.p90Ms, shift: shift(failures(x), before === undefined ? undefined : failures(before)) };
+      });
+      const withShift: ((typeof edges)[number] & { unanswered: number; unansweredFailed: number; external?: boolean; shift: ReturnType<typeof shift> })[] = edges.map((e) => {
         const key = `${e.caller}\u0000${e.callee}`;
         const b = prevEdge.get(key);
         const u = unanswered.get(key);
@@ -203,6 +208,14 @@ export function incidentRoutes(ctx: ServerContext) {
         return { ...e, unanswered: u?.calls ?? 0, unansweredFailed: u?.failed ?? 0, shift: shift({ p90Ms: e.p90Ms, errors: e.errors, count: e.calls }, b === undefined ? undefined : { p90Ms: b.p90Ms, errors: b.errors, count: b.calls }) };
       });
       for (const u of unanswered.values()) withShift.push({ caller: u.caller, callee: u.callee, calls: 0, errors: 0, p90Ms: 0, unanswered: u.calls, unansweredFailed: u.failed, shift: null });
+      // dependencies without spans (never answered in either period), as rca sees them
+      const external = new Set(externalEdges([...prevPeers, ...peers]).map((e) => e.callee));
+      const prevExternal = new Map(externalEdges(prevPeers).map((e) => [`${e.caller}\u0000${e.callee}`, e]));
+      for (const e of externalEdges(peers)) {
+        if (!external.has(e.callee)) continue;
+        const b = prevExternal.get(`${e.caller}\u0000${e.callee}`);
+        withShift.push({ ...e, unanswered: 0, unansweredFailed: 0, external: true, shift: shift({ p90Ms: e.p90Ms, errors: e.errors, count: e.calls }, b === undefined ? undefined : { p90Ms: b.p90Ms, errors: b.errors, count: b.calls }) });
+      }
       withShift.sort((a, b) => (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges: withShift };
     });

@@ -318,7 +318,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none) */
+        /** The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none). A service's errorRatio is over its requests (spans called by another service or from outside the traces). Dependencies without spans of their own that callers name in their client spans (a database, an outside API) are edges marked external: their calls, failed calls and p90 as the callers saw them */
         get: {
             parameters: {
                 query?: {

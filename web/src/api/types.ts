@@ -18,6 +18,9 @@ export type Finding = DomainFinding & { time: string };
 export interface ServiceHealth {
   service: string;
   spans: number;
+  /** Spans called by another service or from outside the traces, and those that failed (errorRatio is their ratio). */
+  requests?: number;
+  failedRequests?: number;
   ratePerMin: number;
   errorRatio: number;
   p50Ms: number;
@@ -29,8 +32,11 @@ export interface Graph {
   from: string;
   to: string;
   services: ServiceHealth[];
-  /** `unanswered`: calls the caller's client spans made that the callee left unanswered (`unansweredFailed` of them failed); `calls` 0: it answered none. */
-  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; unanswered?: number; unansweredFailed?: number; shift?: ServiceHealth['shift'] }[];
+  /**
+   * `unanswered`: calls the caller's client spans made that the callee left unanswered (`unansweredFailed` of them failed); `calls` 0: it answered none.
+   * `external`: the callee has no spans of its own (a database, an outside API): calls as the caller saw them.
+   */
+  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; unanswered?: number; unansweredFailed?: number; external?: boolean; shift?: ServiceHealth['shift'] }[];
 }
 
 /** A piece of evidence of a ranked cause, as GET /api/v1/rca answers (the server's own type). */

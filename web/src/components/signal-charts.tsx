@@ -47,8 +47,11 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
   return { series: [], unit: '', title: '' };
 }
 
-/** Whether a piece of evidence has a series to chart (changes are moments on the timeline instead). */
-export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || item.ref.type === 'latency' || item.ref.type === 'span-errors' || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'silence' || item.ref.type === 'finding';
+/**
+ * Whether a piece of evidence has a series to chart (changes are moments on the timeline instead;
+ * a dependency without spans has no RED series of its own: its reason says what its callers saw).
+ */
+export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || ((item.ref.type === 'latency' || item.ref.type === 'span-errors') && item.ref.external !== true) || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'silence' || item.ref.type === 'finding';
 
 /** The chart of one piece of evidence around an incident, its abnormal window shaded (and the anomalous point marked). */
 export function EvidenceChart({ item, service, range, window }: { item: EvidenceItem; service: string; range: Range; window: Range }) {

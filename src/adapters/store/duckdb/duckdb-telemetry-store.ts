@@ -509,17 +509,17 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         const peer = `lower(coalesce(${PEER_ATTRIBUTES.map((k) => `nullif(${attr(k)}, '')`).join(', ')}, ${url}))`;
         // a call's answer starts after it: children are looked for up to a bucket past the range
         const r = await conn.runAndReadAll(
-          `WITH k AS (SELECT trace_id, span_id, coalesce(service, '') AS service, start_ms, status_code, ${peer} AS peer
+          `WITH k AS (SELECT trace_id, span_id, coalesce(service, '') AS service, start_ms, end_ms, status_code, ${peer} AS peer
                       FROM spans WHERE tenant = $tenant AND kind = ${SPAN_KIND_CLIENT} AND start_ms >= $from AND start_ms < $to),
                 a AS (SELECT k.trace_id, k.span_id, min(coalesce(c.service, '')) AS callee FROM k JOIN spans c
                       ON c.tenant = $tenant AND c.trace_id = k.trace_id AND c.parent_span_id = k.span_id AND coalesce(c.service, '') <> k.service
                       WHERE c.start_ms >= $from AND c.start_ms < $to + $bucket GROUP BY 1, 2)
-           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = 2)
+           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = 2), quantile_disc(k.end_ms - k.start_ms, 0.9)
            FROM k LEFT JOIN a ON a.trace_id = k.trace_id AND a.span_id = k.span_id
            WHERE k.peer IS NOT NULL AND k.peer <> '' GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
           { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), peer: String(row[1]), callee: String(row[2]), bucketMs: Number(row[3]), calls: Number(row[4]), errors: Number(row[5]) }));
+        return r.getRows().map((row) => ({ caller: String(row[0]), peer: String(row[1]), callee: String(row[2]), bucketMs: Number(row[3]), calls: Number(row[4]), errors: Number(row[5]), p90Ms: Number(row[6]) }));
       });
     },
 

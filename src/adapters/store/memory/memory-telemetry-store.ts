@@ -284,7 +284,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (l === undefined) children.set(key, [sp.resource.service ?? '']);
         else l.push(sp.resource.service ?? '');
       }
-      const rows = new Map<string, PeerCallStats>();
+      const rows = new Map<string, Omit<PeerCallStats, 'p90Ms'> & { durations: number[] }>();
       for (const sp of spans) {
         if (sp.kind !== SPAN_KIND_CLIENT || sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
         const peer = peerOf(sp.attributes);
@@ -295,11 +295,14 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         const row = { caller, peer, callee, bucketMs };
         const key = `${row.caller}\u0000${row.peer}\u0000${row.callee}\u0000${bucketMs}`;
         let r = rows.get(key);
-        if (r === undefined) rows.set(key, (r = { ...row, calls: 0, errors: 0 }));
+        if (r === undefined) rows.set(key, (r = { ...row, calls: 0, errors: 0, durations: [] }));
         r.calls++;
+        r.durations.push(sp.endMs - sp.startMs);
         if (sp.statusCode === 2) r.errors++;
       }
-      return Promise.resolve([...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs));
+      return Promise.resolve(
+        [...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ durations, ...r }) => ({ ...r, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })),
+      );
     },
     edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
       if (!open) return closed();

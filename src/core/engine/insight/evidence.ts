@@ -1,6 +1,6 @@
 import type { Finding } from '../../domain/finding.js';
 import { SEVERITY, severityName } from '../../domain/severity.js';
-import type { EdgeStats, PeerCallStats, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { isCodeLocation } from '../logs/token-masker.js';
 import { formatNumber } from '../metrics/reasons.js';
 import type { InsightConfig } from './insight-config.js';
@@ -9,13 +9,14 @@ import type { InsightConfig } from './insight-config.js';
 export type EvidenceRef =
   /** `service`: whose records they are, when another's (a service named in them). */
   | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number; service?: string }
-  | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number }
+  /** `external`: a dependency without spans of its own, judged from its callers' calls to it (`spans` are those calls). */
+  | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number; external?: true }
   /**
    * Failed requests to the service (`errors` of `requests`: its spans called by another service or
    * from outside the traces); `passedUp` of them only passed up the failure of a call they made
    * to another service (the failure began there).
    */
-  | { type: 'span-errors'; errors: number; requests: number; usualRate: number; passedUp: number }
+  | { type: 'span-errors'; errors: number; requests: number; usualRate: number; passedUp: number; external?: true }
   /** Calls between the service and `peers` that spent longer outside the callee's span (the worst minute's median, its usual at most). */
   | { type: 'calls'; peers: string[]; gapMs: number; usualGapMs: number; calls: number }
   /** Spans and records the service left in its silent minutes (`count`), where `expected` were due from its share of the reference. */
@@ -199,6 +200,66 @@ export function peerAnswerers(rows: readonly PeerCallStats[]): Map<string, { ser
   for (const [key, p] of paths) {
     const [service, n] = [...p.by].reduce<[string, number]>((a, e) => (e[1] > a[1] ? e : a), ['', 0]);
     if (service !== '' && n >= 0.5 * p.calls) out.set(key, { service, share: n / p.calls, calls: p.calls });
+  }
+  return out;
+}
+
+/**
+ * The peers that callers name in their CLIENT spans and that no traced service ever answered (no
+ * span of another service below any call to them): a database, a cache, an outside API, a
+ * service without tracing. They are known only from those calls.
+ */
+function externalPeers(rows: readonly PeerCallStats[]): Map<string, PeerCallStats[]> {
+  const answered = new Set<string>();
+  for (const r of rows) if (r.callee !== '' && r.callee !== r.caller) answered.add(r.peer);
+  const out = new Map<string, PeerCallStats[]>();
+  for (const r of rows) {
+    if (answered.has(r.peer) || r.peer === r.caller) continue;
+    const l = out.get(r.peer);
+    if (l === undefined) out.set(r.peer, [r]);
+    else l.push(r);
+  }
+  return out;
+}
+
+/** The calls to dependencies without spans of their own as edges of the service graph (caller → the peer as named), so they can explain their callers' symptoms. */
+export function externalEdges(rows: readonly PeerCallStats[]): ServiceEdge[] {
+  const edges = new Map<string, ServiceEdge>();
+  for (const [peer, list] of externalPeers(rows)) {
+    for (const r of list) {
+      const key = `${r.caller}\u0000${peer}`;
+      const e = edges.get(key);
+      if (e === undefined) edges.set(key, { caller: r.caller, callee: peer, calls: r.calls, errors: r.errors, p90Ms: r.p90Ms });
+      else Object.assign(e, { calls: e.calls + r.calls, errors: e.errors + r.errors, p90Ms: Math.max(e.p90Ms, r.p90Ms) });
+    }
+  }
+  return [...edges.values()].sort((a, b) => (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
+}
+
+/**
+ * Dependencies without spans of their own, judged from their callers' calls to them, pooled per
+ * bucket (the p90 weighted by calls): slower than usual, or failing more than usual (a call that
+ * fails with nothing below it failed there, as far as the traces tell).
+ */
+function externalSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
+  const { fromMs, toMs } = input.window;
+  const out: { service: string; signal: Signal }[] = [];
+  for (const [peer, list] of externalPeers(input.peers ?? [])) {
+    const buckets = new Map<number, { bucketMs: number; count: number; p90Sum: number; failed: number }>();
+    for (const r of list) {
+      const b = buckets.get(r.bucketMs) ?? { bucketMs: r.bucketMs, count: 0, p90Sum: 0, failed: 0 };
+      b.count += r.calls;
+      b.p90Sum += r.p90Ms * r.calls;
+      b.failed += r.errors;
+      buckets.set(r.bucketMs, b);
+    }
+    const rows = [...buckets.values()].map((b) => ({ bucketMs: b.bucketMs, count: b.count, p90Ms: b.p90Sum / Math.max(b.count, 1), failed: b.failed, own: b.failed }));
+    const callers = names([...new Set(list.filter((r) => r.bucketMs >= fromMs && r.bucketMs < toMs).map((r) => r.caller))].sort());
+    const who = `calls to it from ${callers} (no spans of its own)`;
+    const slow = latencySignal(rows, input, config, (p90, ratio, usual, n) => `${who}: p90 up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} calls)`);
+    if (slow !== undefined && slow.ref.type === 'latency') out.push({ service: peer, signal: { ...slow, ref: { ...slow.ref, external: true } } });
+    const failing = failureSignal(rows, input, config, (failed, n, share, usual) => `${who}: ${failed} of ${n} failed (${share}%), usually ${usual}%`);
+    if (failing !== undefined && failing.ref.type === 'span-errors') out.push({ service: peer, signal: { ...failing, ref: { ...failing.ref, external: true } } });
   }
   return out;
 }
@@ -405,6 +466,63 @@ function silentSignals(input: EvidenceInput, config: InsightConfig, whole: (buck
 function proximity(onsetMs: number, input: EvidenceInput, config: InsightConfig): number {
   const delay = Math.max(0, onsetMs - Math.floor(input.atMs / config.bucketMs) * config.bucketMs - config.bucketMs);
   return 1 / (1 + delay / ((input.window.toMs - input.window.fromMs) * config.onsetFraction));
+}
+
+/** Counts of one service (or peer) per bucket, for a latency or a failure signal. */
+interface LatencyRow {
+  bucketMs: number;
+  count: number;
+  p90Ms: number;
+}
+
+/**
+ * p90 latency above its usual level: the slowest window bucket (of minSpans at least) against
+ * what is usual at the slow end of the reference (a fault may fill only part of the window);
+ * discounted for few spans, and for an onset long after the alert. `words` gives the reason
+ * from the p90, the ratio, the usual p90 (formatted) and the window's count.
+ */
+function latencySignal(rows: readonly LatencyRow[], input: EvidenceInput, config: InsightConfig, words: (p90: string, ratio: string, usual: string, count: number) => string): Signal | undefined {
+  const { fromMs, toMs } = input.window;
+  const inWindow = (b: number) => b >= fromMs && b < toMs;
+  const w = rows.filter((r) => inWindow(r.bucketMs));
+  const busyBuckets = w.filter((r) => r.count >= config.minSpans).sort((a, b) => a.bucketMs - b.bucketMs);
+  const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
+  const rP90 = upperQuantile(rows.filter((r) => !inWindow(r.bucketMs) && r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
+  if (!Number.isFinite(wP90) || !Number.isFinite(rP90)) return undefined;
+  const slow = busyBuckets.filter((r) => r.p90Ms > rP90 * 2 ** config.latencyRatioFrom);
+  // a slightly slow first minute just before a far slower one (under latencyOnsetShare of its
+  // log ratio) is the service's own noise, not the symptom's onset
+  const ratio2 = (r: LatencyRow) => Math.log2(r.p90Ms / Math.max(rP90, 0.001));
+  if (slow.length > 1 && slow[1]!.bucketMs === slow[0]!.bucketMs + config.bucketMs && ratio2(slow[0]!) < config.latencyOnsetShare * ratio2(slow[1]!)) slow.shift();
+  const when = span(slow.map((r) => r.bucketMs));
+  const count = w.reduce((a, r) => a + r.count, 0);
+  const ratio = wP90 / Math.max(rP90, 0.001);
+  // a percentile of few spans is noisy: discounted like a template of few records
+  const slowCount = slow.reduce((a, r) => a + r.count, 0);
+  const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowCount / config.spanCountScale)) * proximity(when.onsetMs ?? Infinity, input, config);
+  return { kind: 'latency', score, reason: words(ms(wP90), formatNumber(ratio), ms(rP90), count), ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans: count }, ...when };
+}
+
+/**
+ * Failures above their usual ratio (errorRateFull over it is full evidence), at least minLogCount
+ * of them; `own` of each bucket's failures began there (the rest passed up a callee's). `words`
+ * gives the reason from the failures, the count, the share and usual share (in %) and how many
+ * were passed up.
+ */
+function failureSignal(rows: readonly { bucketMs: number; count: number; failed: number; own: number }[], input: EvidenceInput, config: InsightConfig, words: (failed: number, count: number, share: string, usual: string, passedUp: number) => string): Signal | undefined {
+  const { fromMs, toMs } = input.window;
+  const inWindow = (b: number) => b >= fromMs && b < toMs;
+  const w = rows.filter((r) => inWindow(r.bucketMs));
+  const ref = rows.filter((r) => !inWindow(r.bucketMs));
+  const failed = w.reduce((a, r) => a + r.failed, 0);
+  const count = w.reduce((a, r) => a + r.count, 0);
+  const refCount = ref.reduce((a, r) => a + r.count, 0);
+  const usualRate = refCount > 0 ? ref.reduce((a, r) => a + r.failed, 0) / refCount : 0;
+  if (count === 0 || failed < config.minLogCount) return undefined;
+  const passedUp = failed - w.reduce((a, r) => a + r.own, 0);
+  const score = clamp01((failed / count - usualRate) / config.errorRateFull);
+  const when = span(w.filter((r) => r.failed > 0 && r.failed / r.count > usualRate).map((r) => r.bucketMs));
+  return { kind: 'errors', score, reason: words(failed, count, formatNumber((100 * failed) / count), formatNumber(100 * usualRate), passedUp), ref: { type: 'span-errors', errors: failed, requests: count, usualRate, passedUp }, ...when };
 }
 
 /** The name evidence gets when its records carry no service (no service.name, no pod). */
@@ -657,43 +775,21 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     l.push(r);
   }
   for (const [service, rows] of bySpanService) {
-    const w = rows.filter((r) => inWindow(r.bucketMs));
-    const ref = rows.filter((r) => !inWindow(r.bucketMs));
-    // the slowest window bucket against what is usual at the slow end (a fault may fill only part of the window)
-    const busyBuckets = w.filter((r) => r.count >= config.minSpans).sort((a, b) => a.bucketMs - b.bucketMs);
-    const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
-    const rP90 = upperQuantile(ref.filter((r) => r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
-    const slow = busyBuckets.filter((r) => r.p90Ms > rP90 * 2 ** config.latencyRatioFrom);
-    // a slightly slow first minute just before a far slower one (under latencyOnsetShare of its
-    // log ratio) is the service's own noise, not the symptom's onset
-    const ratio2 = (r: ServiceSpanStats) => Math.log2(r.p90Ms / Math.max(rP90, 0.001));
-    if (slow.length > 1 && slow[1]!.bucketMs === slow[0]!.bucketMs + config.bucketMs && ratio2(slow[0]!) < config.latencyOnsetShare * ratio2(slow[1]!)) slow.shift();
-    const slowWhen = span(slow.map((r) => r.bucketMs));
-    const spans = w.reduce((a, r) => a + r.count, 0);
-    if (Number.isFinite(wP90) && Number.isFinite(rP90)) {
-      const ratio = wP90 / Math.max(rP90, 0.001);
-      // a percentile of few spans is noisy: discounted like a template of few records
-      const slowSpans = slow.reduce((a, r) => a + r.count, 0);
-      const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowSpans / config.spanCountScale)) * proximity(slowWhen.onsetMs ?? Infinity, input, config);
-      add(service, { kind: 'latency', score, reason: `p90 latency up to ${ms(wP90)} per ${formatNumber(config.bucketMs / 60_000)} min, ${formatNumber(ratio)}× its usual ${ms(rP90)} at most (${spans} spans)`, ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans }, ...slowWhen });
-    }
+    const slow = latencySignal(rows, input, config, (p90, ratio, usual, n) => `p90 latency up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} spans)`);
+    if (slow !== undefined) add(service, slow);
     // failed requests (not every span: a request's own work, database calls and all, would dilute them)
-    const errors = w.reduce((a, r) => a + r.failedRequests, 0);
-    const requests = w.reduce((a, r) => a + r.requests, 0);
-    const passedUp = errors - w.reduce((a, r) => a + Math.min(r.ownFailedRequests, r.failedRequests), 0);
-    const refRequests = ref.reduce((a, r) => a + r.requests, 0);
-    const usualRate = refRequests > 0 ? ref.reduce((a, r) => a + r.failedRequests, 0) / refRequests : 0;
-    if (requests > 0 && errors >= config.minLogCount) {
-      const excess = errors / requests - usualRate;
-      const score = clamp01(excess / config.errorRateFull);
-      const errorWhen = span(w.filter((r) => r.failedRequests > 0 && r.failedRequests / r.requests > usualRate).map((r) => r.bucketMs));
-      const passed = passedUp === 0 ? '' : `; ${passedUp === errors ? 'all' : passedUp} of them passed up the failure of a call they made`;
-      add(service, { kind: 'errors', score, reason: `${errors} of ${requests} requests failed (${formatNumber((100 * errors) / requests)}%), usually ${formatNumber(100 * usualRate)}%${passed}`, ref: { type: 'span-errors', errors, requests, usualRate, passedUp }, ...errorWhen });
-    }
+    const failing = failureSignal(
+      rows.map((r) => ({ bucketMs: r.bucketMs, count: r.requests, failed: r.failedRequests, own: Math.min(r.ownFailedRequests, r.failedRequests) })),
+      input,
+      config,
+      (failed, n, share, usual, passedUp) => `${failed} of ${n} requests failed (${share}%), usually ${usual}%${passedUp === 0 ? '' : `; ${passedUp === failed ? 'all' : passedUp} of them passed up the failure of a call they made`}`,
+    );
+    if (failing !== undefined) add(service, failing);
   }
 
   for (const { service, signal } of callSignals(input, config)) add(service, signal);
   for (const { service, signal } of unansweredSignals(input, config)) add(service, signal);
+  for (const { service, signal } of externalSignals(input, config)) add(service, signal);
   for (const { service, signal } of silentSignals(input, config, whole)) add(service, signal);
 
   // metric anomalies found as the points arrived, discounted by how often the service has them anyway

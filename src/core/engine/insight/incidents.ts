@@ -3,7 +3,7 @@ import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
 import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
-import { serviceEvidence } from './evidence.js';
+import { externalEdges, serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
 import { rankRootCauses } from './root-cause.js';
@@ -147,7 +147,7 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
   const buckets = new Set<number>();
   for (const r of [...input.logs, ...input.spans]) if (r.bucketMs >= input.scan.fromMs && r.bucketMs < input.scan.toMs) buckets.add(r.bucketMs);
   const ordered = [...buckets].sort((x, y) => x - y);
-  const graph = new ServiceGraph(input.edges);
+  const graph = new ServiceGraph([...input.edges, ...externalEdges(input.peers ?? [])]);
   const index = new TimeIndex(input);
   const refTo = (t: number, end: number) => (input.reference === 'past' ? end : t + input.referenceMs);
 

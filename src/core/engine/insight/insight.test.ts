@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../domain/finding.js';
 import type { EdgeStats, PeerCallStats, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { incidentTimes } from '../../domain/incident.js';
-import { serviceEvidence } from './evidence.js';
+import { externalEdges, serviceEvidence } from './evidence.js';
 import { detectIncidents } from './incidents.js';
 import type { EvidenceInput } from './evidence.js';
 import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
@@ -224,8 +224,8 @@ describe('serviceEvidence', () => {
     // in the reference (a span of its own below the call), none from minute 1
     const peer = (answered: (m: number) => number, name = 'payments'): PeerCallStats[] =>
       Array.from({ length: 70 }, (_, i) => i - 60).flatMap((m) => [
-        { caller: 'api', peer: name, callee: 'payments', bucketMs: T + m * M, calls: answered(m), errors: 0 },
-        { caller: 'api', peer: name, callee: '', bucketMs: T + m * M, calls: 20 - answered(m), errors: 20 - answered(m) },
+        { caller: 'api', peer: name, callee: 'payments', bucketMs: T + m * M, calls: answered(m), errors: 0, p90Ms: 30 },
+        { caller: 'api', peer: name, callee: '', bucketMs: T + m * M, calls: 20 - answered(m), errors: 20 - answered(m), p90Ms: 1 },
       ]).filter((r) => r.calls > 0);
     const down = (m: number) => (m >= 1 ? 0 : 20);
     const input = world({ spans: Array.from({ length: 9 }, (_, i) => ({ service: 'api', bucketMs: T + (i + 1) * M, count: 50, errors: 20, requests: 50, failedRequests: 20, ownFailedRequests: 20, p50Ms: 10, p90Ms: 40 })) }, ['web', 'api']);
@@ -249,6 +249,33 @@ describe('serviceEvidence', () => {
     expect(serviceEvidence({ ...input, peers: untraced }, C).some((e) => e.signals.some((x) => x.kind === 'unanswered'))).toBe(false);
     // a few unanswered calls among many answered are not a service down
     expect(serviceEvidence({ ...input, peers: peer((m) => (m >= 1 ? 17 : 20)) }, C).some((e) => e.service === 'payments')).toBe(false);
+  });
+
+  it('a dependency without spans of its own (a database, an outside API) is a candidate from its callers\' calls to it: slow or failing', () => {
+    // api and orders call orders-db 20 times a minute each (client spans naming it; nothing of it
+    // below them), 5 ms at p90; from minute 1 the calls take 120 ms and both callers slow down
+    const db = (p90: (m: number) => number, errors: (m: number) => number = () => 0, name = 'orders-db'): PeerCallStats[] =>
+      ['api', 'orders'].flatMap((caller) => Array.from({ length: 70 }, (_, i) => i - 60).map((m) => ({ caller, peer: name, callee: '', bucketMs: T + m * M, calls: 20, errors: errors(m), p90Ms: p90(m) })));
+    const slow = (m: number) => (m >= 1 ? 120 : 5);
+    const callersSlow = ['api', 'orders'].flatMap((service) => Array.from({ length: 9 }, (_, i) => ({ service, bucketMs: T + (i + 1) * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 100, p90Ms: 160 })));
+    const input = { ...world({ spans: callersSlow }, ['web', 'api', 'orders']), peers: db(slow) };
+    const ev = serviceEvidence(input, C);
+    const dep = ev.find((e) => e.service === 'orders-db');
+    expect(dep?.signals[0]).toMatchObject({ kind: 'latency', onsetMs: T + M, untilMs: T + 9 * M, ref: { type: 'latency', p90Ms: 120, usualP90Ms: 5, spans: 400, external: true } });
+    expect(dep!.signals[0]!.reason).toBe('calls to it from api, orders (no spans of its own): p90 up to 120 ms per 1 min, 24× its usual 5 ms at most (400 calls)');
+    // over the graph (its callers' calls to it are edges) it explains their slowness and comes first
+    const graph = new ServiceGraph([edge('web', 'api'), edge('web', 'orders'), ...externalEdges(input.peers)]);
+    expect(externalEdges(input.peers).map((e) => `${e.caller} → ${e.callee}`)).toEqual(['api → orders-db', 'orders → orders-db']);
+    expect(rankRootCauses(ev, graph, C)[0]).toMatchObject({ service: 'orders-db', explains: ['api', 'orders'] });
+    // calls to it that fail, where they did not: failure evidence
+    const failing = serviceEvidence({ ...world({}, ['web', 'api', 'orders']), peers: db(() => 5, (m) => (m >= 1 ? 10 : 0)) }, C).find((e) => e.service === 'orders-db');
+    expect(failing?.signals[0]).toMatchObject({ kind: 'errors', ref: { type: 'span-errors', errors: 180, requests: 400, usualRate: 0, passedUp: 0, external: true } });
+    expect(failing!.signals[0]!.reason).toBe('calls to it from api, orders (no spans of its own): 180 of 400 failed (45%), usually 0%');
+    // as usual, nothing; a peer a traced service answers is that service (unanswered evidence is its)
+    expect(serviceEvidence({ ...world({}, ['web', 'api', 'orders']), peers: db(() => 5) }, C)).toEqual([]);
+    const answered = db(slow).map((r) => ({ ...r, callee: 'orders' }));
+    expect(serviceEvidence({ ...world({}, ['web', 'api', 'orders']), peers: answered }, C).some((e) => e.service === 'orders-db')).toBe(false);
+    expect(externalEdges(answered)).toEqual([]);
   });
 
   it('a service that always logged and served and falls silent while the others go on and its caller fails is evidence: down', () => {
