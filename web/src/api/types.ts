@@ -3,6 +3,7 @@
 import type { incidentView } from '../../../src/core/domain/incident.js';
 import type { rcaView } from '../../../src/core/use-cases/root-cause-analysis.js';
 import type { Finding as DomainFinding } from '../../../src/core/domain/finding.js';
+import type { ServiceSpanStats } from '../../../src/core/ports/telemetry-store.port.js';
 
 /** An incident as GET /api/v1/incidents/{id} answers (the server's own view type, not a copy). */
 export type Incident = ReturnType<typeof incidentView>;
@@ -73,17 +74,8 @@ export interface ApiKeyView {
   revoked: string | null;
 }
 
-/** One step of GET /api/v1/red: spans, failed spans, requests (failed, and failed in the service itself), duration percentiles. */
-export interface RedPoint {
-  time: string;
-  spans: number;
-  errors: number;
-  requests: number;
-  failedRequests: number;
-  ownFailedRequests: number;
-  p50Ms: number;
-  p90Ms: number;
-}
+/** One step of GET /api/v1/red: the store's span RED of a service (spans, failed spans, requests, failed and failed in it, p50 and p90) at a time. */
+export type RedPoint = Omit<ServiceSpanStats, 'service' | 'bucketMs' | 'count'> & { time: string; spans: number };
 
 /** GET /api/v1/red: RED per step, per operation (or "*" for a whole service). */
 export interface Red {

@@ -20,7 +20,8 @@ export interface GraphElements {
 
 /**
  * Nodes for every service that has spans or takes part in a call; edges caller → callee. A
- * service without spans that left most calls to it unanswered is failing (down), not idle.
+ * service without spans that left most calls to it unanswered is failing (down), not idle; a
+ * dependency without spans of its own (a database: its edges are external) is as its calls are.
  */
 export function graphElements(g: Graph): GraphElements {
   const health = new Map(g.services.map((s) => [s.service, healthOf(s)]));
@@ -30,8 +31,12 @@ export function graphElements(g: Graph): GraphElements {
     const unanswered = calls.reduce((a, e) => a + (e.unanswered ?? 0), 0);
     return unanswered > 0 && unanswered >= calls.reduce((a, e) => a + e.calls, 0);
   };
+  const external = (id: string): Health | undefined => {
+    const states = g.edges.filter((e) => e.callee === id && e.external === true).map(edgeState);
+    return states.length === 0 ? undefined : states.includes('failing') ? 'failing' : states.includes('slow') ? 'degraded' : 'ok';
+  };
   return {
-    nodes: [...names].sort().map((id) => ({ id, health: health.get(id) ?? (down(id) ? 'failing' : 'idle') })),
+    nodes: [...names].sort().map((id) => ({ id, health: health.get(id) ?? external(id) ?? (down(id) ? 'failing' : 'idle') })),
     edges: g.edges.map((e) => ({ id: `${e.caller}->${e.callee}`, source: e.caller, target: e.callee, calls: e.calls + (e.unanswered ?? 0), state: edgeState(e) })),
   };
 }

@@ -97,6 +97,14 @@ describe('service graph', () => {
     expect(el.edges.map((e) => [e.id, e.state])).toEqual([['api->db', 'failing'], ['api->cache', 'slow']]);
   });
 
+  it('a dependency without spans of its own (external edges) is as its calls are: slow calls make it degraded, failing ones failing', () => {
+    const edge = (caller: string, p90Ratio: number, errors = 0) => ({ caller, callee: 'orders-db', calls: 100, errors, p90Ms: 50, external: true, shift: { p90Ratio, errorRatioChange: 0, before: { count: 100, p90Ms: 5 } } });
+    const nodes = (edges: ReturnType<typeof edge>[]) => graphElements({ from: '', to: '', services: [svc('api'), svc('orders')], edges }).nodes.find((n) => n.id === 'orders-db')?.health;
+    expect(nodes([edge('api', 1), edge('orders', 1)])).toBe('ok');
+    expect(nodes([edge('api', 10), edge('orders', 1)])).toBe('degraded');
+    expect(nodes([edge('api', 1, 20), edge('orders', 10)])).toBe('failing');
+  });
+
   it('a service down all along (no spans, its calls unanswered) is a failing node on a failing edge, not idle', () => {
     const g = {
       from: '',
