@@ -187,8 +187,10 @@ describe('bifrost serve (spawned server)', () => {
     const body = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'api')] }, scopeSpans: [{ spans: api }] }] };
     expect((await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).status).toBe(200);
     const at = new Date(T0 + 30 * 60_000).toISOString();
-    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; explainedBy: string[]; evidence: { signal: string; reason: string }[] }[] };
+    const rca = (await (await fetch(`${s.url}/api/v1/rca?at=${at}&window=10m`)).json()) as { candidates: { service: string; explains: string[]; explainedBy: string[]; evidence: { signal: string; reason: string; spans?: { operation: string; durationMs: number }[] }[] }[] };
     expect(rca.candidates.map((c) => c.service)).toEqual(['orders-db', 'api']);
+    // its evidence to open: the slowest of its callers' calls to it
+    expect(rca.candidates[0]!.evidence[0]!.spans?.map((x) => [x.operation, x.durationMs])).toEqual([['SELECT shop.orders', 200], ['SELECT shop.orders', 200], ['SELECT shop.orders', 200]]);
     expect(rca.candidates[0]).toMatchObject({ explains: ['api'] });
     expect(rca.candidates[0]!.evidence[0]!.reason).toMatch(/^calls to it from api \(no spans of its own\): p90 up to 200 ms per 1 min, 66\.7× its usual 3 ms at most \(\d+ calls\)$/);
     expect(rca.candidates[1]!.explainedBy).toEqual(['orders-db']);

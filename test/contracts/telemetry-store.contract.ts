@@ -177,6 +177,10 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
         { caller: 'api', peer: 'stock.shop.svc', callee: 'stock', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
       ]);
       expect(await s.peerCalls('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toHaveLength(1);
+      // the calls to one peer, as peerCalls names it (the longest first): the exemplars of a dependency without spans
+      expect((await s.spans('t1', { peer: 'payments', order: 'duration', limit: 10 })).map((x) => x.spanId)).toEqual([calls[1]!.spanId, calls[0]!.spanId]);
+      expect((await s.spans('t1', { peer: 'stock.shop.svc', limit: 10 })).map((x) => x.spanId)).toEqual([calls[3]!.spanId]);
+      expect(await s.spans('t1', { peer: 'postgres', limit: 10 })).toEqual([]);
       expect(await s.peerCalls('t3', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);
       await s.close();
     });

@@ -123,7 +123,7 @@ function renderRca(r: RcaResult, top: number, t: Terminal): string {
       for (const x of e.examples?.slice(0, 1) ?? []) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns)));
       // a trace to open for a signal of spans (a caller's failed call, for calls left unanswered)
       const sp = e.examples === undefined ? e.spans?.[0] : undefined;
-      if (sp !== undefined) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(sp.startMs).slice(11, 23)} span "${oneLine(sp.operation)}" ${sp.durationMs} ms${sp.statusCode === 2 ? ', failed' : ''}${e.ref.type === 'unanswered' ? ` in ${e.ref.callers[0] ?? '?'}` : ''} (trace ${sp.traceId})`, t.columns)));
+      if (sp !== undefined) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(sp.startMs).slice(11, 23)} span "${oneLine(sp.operation)}" ${sp.durationMs} ms${sp.statusCode === 2 ? ', failed' : ''}${e.ref.type === 'unanswered' ? ` in ${e.ref.callers[0] ?? '?'}` : (e.ref.type === 'latency' || e.ref.type === 'span-errors') && e.ref.external === true ? ', a call to it' : ''} (trace ${sp.traceId})`, t.columns)));
     }
   });
   if (r.candidates.length > top) lines.push('', t.colors.dim(`${r.candidates.length - top} more with some evidence (--top, or --output json)`));

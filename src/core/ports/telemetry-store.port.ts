@@ -85,6 +85,8 @@ export interface SpanQuery {
   errorsOnly?: boolean;
   /** Only spans of this OTLP SpanKind (3: CLIENT, a call to another service). */
   kind?: number;
+  /** Only CLIENT spans that name this peer, as peerCalls names it (lower case): the calls to a database, say. */
+  peer?: string;
   /** 'start' (default): in start order; 'duration': the longest first. */
   order?: 'start' | 'duration';
   /** At most this many (the first in the order asked). */

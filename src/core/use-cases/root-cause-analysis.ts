@@ -89,10 +89,13 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
       if ((s.ref.type === 'latency' || s.ref.type === 'span-errors' || s.ref.type === 'unanswered') && candidates.length < 5) {
         const failed = s.ref.type !== 'latency';
         // the slowest (failed) spans of the whole window, found by the store; for calls left
-        // unanswered, a caller's failed calls (client spans: the service itself left none)
+        // unanswered, a caller's failed calls (client spans: the service itself left none); for a
+        // dependency without spans, its callers' calls to it
         const unanswered = s.ref.type === 'unanswered';
+        const external = s.ref.type !== 'unanswered' && s.ref.external === true;
         const service = s.ref.type === 'unanswered' ? (s.ref.callers[0] ?? c.service) : c.service;
-        const spans = await store.spans(tenant, { service, fromMs, toMs, ...(unanswered ? { kind: SPAN_KIND_CLIENT } : { order: 'duration' as const }), ...(failed ? { errorsOnly: true } : {}), limit: 3 });
+        const whose = external ? { peer: c.service } : { service };
+        const spans = await store.spans(tenant, { ...whose, fromMs, toMs, ...(unanswered ? { kind: SPAN_KIND_CLIENT } : { order: 'duration' as const }), ...(failed ? { errorsOnly: true } : {}), limit: 3 });
         item.spans = spans.map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
       }
       items.push(item);

@@ -128,6 +128,11 @@ class Where {
 function crossServiceCalls(where: string): string {
   return `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, start_ms, end_ms - start_ms AS duration FROM spans WHERE ${where})`;
 }
+// attributes that are not JSON (written by hand, not through ingest) name no peer
+const attrSql = (k: string) => `json_extract_string(CASE WHEN json_valid(attributes) THEN attributes END, '$."${k}"')`;
+/** The peer a span names, as SQL (the rule of domain/span's peerOf): lower case, NULL when none. */
+const PEER_SQL = `lower(coalesce(${PEER_ATTRIBUTES.map((k) => `nullif(${attrSql(k)}, '')`).join(', ')}, nullif(regexp_extract(coalesce(${PEER_URL_ATTRIBUTES.map(attrSql).join(', ')}, ''), '${URL_HOST.source.replace(/\\\//g, '/')}', 1), '')))`;
+
 /** How far outside a range a span's parent and children are looked for (children start after it; a skewed clock, before). */
 const CHILD_SLACK_MS = 60_000;
 const CALL_PAIRS = `FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id WHERE c.parent_span_id <> '' AND p.service <> c.service`;
@@ -369,6 +374,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('end_ms - start_ms >= $minDur', 'minDur', q.minDurationMs);
         if (q.errorsOnly === true) w.add('status_code = $err', 'err', 2);
         w.add('kind = $kind', 'kind', q.kind);
+        if (q.peer !== undefined) w.add(`kind = ${SPAN_KIND_CLIENT} AND ${PEER_SQL} = $peer`, 'peer', q.peer);
         w.values.limit = q.limit;
         const order = q.order === 'duration' ? 'end_ms - start_ms DESC, start_ms, span_id' : 'start_ms, span_id';
         const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY ${order} LIMIT $limit`, w.values);
@@ -503,13 +509,9 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     peerCalls(tenant: string, q: WindowQuery): Promise<PeerCallStats[]> {
       return serial(async () => {
         check();
-        // attributes that are not JSON (written by hand, not through ingest) name no peer
-        const attr = (k: string) => `json_extract_string(CASE WHEN json_valid(attributes) THEN attributes END, '$."${k}"')`;
-        const url = `nullif(regexp_extract(coalesce(${PEER_URL_ATTRIBUTES.map(attr).join(', ')}, ''), '${URL_HOST.source.replace(/\\\//g, '/')}', 1), '')`;
-        const peer = `lower(coalesce(${PEER_ATTRIBUTES.map((k) => `nullif(${attr(k)}, '')`).join(', ')}, ${url}))`;
         // a call's answer starts after it: children are looked for up to a bucket past the range
         const r = await conn.runAndReadAll(
-          `WITH k AS (SELECT trace_id, span_id, coalesce(service, '') AS service, start_ms, end_ms, status_code, ${peer} AS peer
+          `WITH k AS (SELECT trace_id, span_id, coalesce(service, '') AS service, start_ms, end_ms, status_code, ${PEER_SQL} AS peer
                       FROM spans WHERE tenant = $tenant AND kind = ${SPAN_KIND_CLIENT} AND start_ms >= $from AND start_ms < $to),
                 a AS (SELECT k.trace_id, k.span_id, min(coalesce(c.service, '')) AS callee FROM k JOIN spans c
                       ON c.tenant = $tenant AND c.trace_id = k.trace_id AND c.parent_span_id = k.span_id AND coalesce(c.service, '') <> k.service

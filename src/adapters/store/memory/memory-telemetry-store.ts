@@ -151,7 +151,8 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           (q.toMs === undefined || sp.startMs < q.toMs) &&
           (q.minDurationMs === undefined || sp.endMs - sp.startMs >= q.minDurationMs) &&
           (q.errorsOnly !== true || sp.statusCode === 2) &&
-          (q.kind === undefined || sp.kind === q.kind),
+          (q.kind === undefined || sp.kind === q.kind) &&
+          (q.peer === undefined || (sp.kind === SPAN_KIND_CLIENT && peerOf(sp.attributes) === q.peer)),
       );
       const byStart = (a: Span, b: Span) => a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1);
       const sorted = rows.sort(q.order === 'duration' ? (a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || byStart(a, b) : byStart);
