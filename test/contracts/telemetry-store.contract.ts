@@ -134,6 +134,16 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
         // its parent is not in the store: called from outside the traces
         { service: 'web', bucketMs: B, count: 1, errors: 0, requests: 1, failedRequests: 0, ownFailedRequests: 0, p50Ms: 1, p90Ms: 1 },
       ]);
+      // hostile parent links: two failed spans that are each other's parent, and one its own, end
+      // (a cycle is no request: each has a parent of its own service)
+      await s.append('t9', {
+        spans: [
+          span(0, { traceId: 'd'.repeat(32), spanId: 'c1'.repeat(8), parentSpanId: 'c2'.repeat(8), resource: { service: 'api' }, startMs: T, endMs: T + 1, statusCode: 2 }),
+          span(0, { traceId: 'd'.repeat(32), spanId: 'c2'.repeat(8), parentSpanId: 'c1'.repeat(8), resource: { service: 'api' }, startMs: T, endMs: T + 1, statusCode: 2 }),
+          span(0, { traceId: 'd'.repeat(32), spanId: 'c3'.repeat(8), parentSpanId: 'c3'.repeat(8), resource: { service: 'api' }, startMs: T, endMs: T + 1, statusCode: 2 }),
+        ],
+      });
+      expect(await s.spanStats('t9', { fromMs: T, toMs: T + 60_000, bucketMs: 60_000 })).toEqual([{ service: 'api', bucketMs: B, count: 3, errors: 3, requests: 0, failedRequests: 0, ownFailedRequests: 0, p50Ms: 1, p90Ms: 1 }]);
       expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 1 }]);
       expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 3, errors: 1, p90Ms: 1 }]);
       // per bucket, with the time spent outside the callee (caller span − callee span: 0, 1 and 8 ms)
