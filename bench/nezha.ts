@@ -1,12 +1,27 @@
-/** What the Nezha TrainTicket benchmarks share: the data, the real CLI, an imported store, the fault-free baseline. */
+/** What the Nezha benchmarks share: the data, the real CLI, an imported store, the fault-free baseline. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { projectRoot, sharedData } from './paths.js';
 
-export const nezhaData = join(sharedData(), 'nezha-trainticket');
+/**
+ * The Nezha folder: ../shared/data/nezha-trainticket, or another in the same layout given by
+ * `--nezha <dir>` (another day of the benchmark, its Online Boutique half, a part kept aside).
+ */
+export const nezhaData = nezhaFolder();
+
+function nezhaFolder(): string {
+  const i = process.argv.indexOf('--nezha');
+  if (i < 0) return join(sharedData(), 'nezha-trainticket');
+  const dir = process.argv[i + 1];
+  if (dir === undefined || !existsSync(join(dir, 'fault_list.json')) || !statSync(dir).isDirectory()) {
+    process.stderr.write(`--nezha ${dir ?? ''}: expected a folder in the Nezha layout, with fault_list.json, log/, trace/, metric/ and baseline/\n`);
+    process.exit(2);
+  }
+  return dir;
+}
 
 /** Runs the real CLI (bin/bifrost.js) and returns its standard output. */
 export function bifrost(args: string[]): string {
@@ -19,25 +34,39 @@ export function bifrost(args: string[]): string {
  */
 export function nezhaStore(keep: string | undefined): { store: string; temporary: boolean; importSeconds?: number } {
   const store = keep ?? mkdtempSync(join(tmpdir(), 'bifrost-rca-'));
-  if (keep !== undefined && existsSync(join(store, 'bifrost.duckdb'))) return { store, temporary: false };
+  // a kept store remembers the folder it was imported from: another folder needs another store
+  const source = join(store, 'nezha-source.txt');
+  const folder = resolve(nezhaData);
+  if (keep !== undefined && existsSync(join(store, 'bifrost.duckdb'))) {
+    const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : join(sharedData(), 'nezha-trainticket');
+    if (resolve(was) !== folder) {
+      process.stderr.write(`--store ${store} holds ${was}, not ${folder}: give another --store (or remove that one)\n`);
+      process.exit(2);
+    }
+    return { store, temporary: false };
+  }
   const t0 = performance.now();
   process.stderr.write(`importing ${nezhaData} into ${store} …\n`);
   process.stdout.write(bifrost(['import', '--format', 'nezha', nezhaData, '--data', store]));
+  writeFileSync(source, `${folder}\n`);
   return { store, temporary: keep === undefined, importSeconds: (performance.now() - t0) / 1000 };
 }
 
-/** The time span of the baseline/ logs and traces (the fault-free period). */
+/** The time span of the baseline/ logs and traces (the fault-free period); empty (from Infinity) when the folder has none. */
 export function baselineRange(): { fromMs: number; toMs: number } {
   let fromMs = Infinity;
   let toMs = -Infinity;
   for (const kind of ['log', 'trace']) {
     const dir = join(nezhaData, 'baseline', kind);
+    if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
-      const lines = gunzipSync(readFileSync(join(dir, name))).toString('utf8').split('\n');
+      if (!/\.csv(\.gz)?$/.test(name)) continue;
+      const raw = readFileSync(join(dir, name));
+      const lines = (name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').split('\n');
       const header = lines[0]!.split(',');
       const col = header.indexOf(kind === 'log' ? 'TimeUnixNano' : 'StartTimeUnixNano');
       for (const line of lines.slice(1)) {
-        const ns = /^\d{19}$/.exec(line.split(',')[col] ?? '')?.[0];
+        const ns = /^\d{19}$/.exec(line.split(',')[col]?.trim() ?? '')?.[0];
         if (ns === undefined) continue;
         const ms = Number(ns.slice(0, 13));
         fromMs = Math.min(fromMs, ms);

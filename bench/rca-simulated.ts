@@ -74,7 +74,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { baselineRange, bifrost, nezhaStore } from './nezha.js';
+import { baselineRange, bifrost, nezhaData, nezhaStore } from './nezha.js';
 import { resultsDir } from './paths.js';
 
 const arg = (name: string): string | undefined => {
@@ -181,8 +181,12 @@ function lengthened(spans: readonly SpanRow[], own: OwnTime): Map<string, number
   return added;
 }
 
-const { store, temporary } = nezhaStore(arg('--store'));
 const baseline = baselineRange();
+if (!Number.isFinite(baseline.fromMs)) {
+  process.stderr.write(`${nezhaData}: no baseline/log or baseline/trace files: the simulated faults are injected into the fault-free period\n`);
+  process.exit(2);
+}
+const { store, temporary } = nezhaStore(arg('--store'));
 // the fault begins a minute into the baseline, in a minute of its own: the window of 3 minutes
 // around it holds the baseline alone (the next fault is injected 08:52:06)
 const onsetMs = Math.ceil((baseline.fromMs + 30_000) / 60_000) * 60_000;

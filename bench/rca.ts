@@ -4,15 +4,17 @@
  * fault_list.json runs `bifrost rca --at <inject_time> --output json` (the real CLI) and checks
  * where the injected pod's service ranks. Reports top-1 and top-3 accuracy, per service and per
  * fault type (a view of how it does on services and fault kinds other than the one at hand).
- * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m] [-- --offset 60s] [-- --reference 6h]   (writes bench/results/rca.json)
+ * Run: npm run bench:rca [-- --store <dir>] [-- --window 10m] [-- --offset 60s] [-- --reference 6h] [-- --nezha <dir>]   (writes bench/results/rca.json)
  *   --store <dir>     reuse (or create once) the imported store there instead of a temporary one
+ *   --nezha <dir>     another folder in the same layout (another day, the Online Boutique half, a
+ *                     part kept aside) instead of ../shared/data/nezha-trainticket
  *   --offset <±N s|m> ask at this long after the injection (before it, negative): an alert that
  *                     lags the fault, or a clock that runs ahead (robustness, not tuning)
  *   --reference <dur> rca's --reference (usual behaviour learnt from this much data on each side;
  *                     rca's default when not given)
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseDuration } from '../src/core/domain/time-text.js';
 import { workloadOf } from '../src/core/domain/workload.js';
 import { baselineRange, bifrost, nezhaData as data, nezhaStore } from './nezha.js';
@@ -86,11 +88,12 @@ detected.forEach((d, i) => {
   rows[i]!.incidentRight = d.causes[0]?.service === rows[i]!.service;
 });
 const baseline = baselineRange();
+const hasBaseline = Number.isFinite(baseline.fromMs);
 const baselineIncidents = incidents.filter((i) => i.firstSymptomMs < baseline.toMs && i.detectedMs >= baseline.fromMs);
 
 const share = (rs: Row[], k: number) => rs.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(rs.length, 1);
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`\nRoot-cause ranking, Nezha TrainTicket (${faults.length} faults, window ${window}${reference === undefined ? '' : `, reference ${reference}`}${offsetMs === 0 ? '' : `, asked ${offsetArg} from the injection`})\n`);
+console.log(`\nRoot-cause ranking, Nezha ${basename(resolve(data))} (${faults.length} faults, window ${window}${reference === undefined ? '' : `, reference ${reference}`}${offsetMs === 0 ? '' : `, asked ${offsetArg} from the injection`})\n`);
 const printRows = () => {
   console.log(`${pad('inject time', 20)} ${pad('service', 30)} ${pad('type', 15)} rank  ${pad('incident', 11)} top 3`);
   for (const r of rows) console.log(`${pad(r.at, 20)} ${pad(r.service, 30)} ${pad(r.type, 15)} ${pad(String(r.rank ?? '—'), 5)} ${pad(r.incident ?? '—', 11)} ${r.top3.join(' · ')}`);
@@ -106,9 +109,9 @@ const byType = groups((r) => r.type);
 console.log('\nper service:', byService.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 console.log('per type:   ', byType.map((g) => `${g.group} ${g.top1.toFixed(2)}/${g.top3.toFixed(2)} (${g.faults})`).join(' · '));
 const recall = detected.filter((d) => d !== undefined).length / faults.length;
-const summary = { faults: faults.length, window, offset: offsetArg, incidents: incidents.length, detectionRecall: recall, incidentCauseRight: rows.filter((r) => r.incidentRight === true).length, baselineIncidents: baselineIncidents.length, baseline: { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() }, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
+const summary = { faults: faults.length, window, offset: offsetArg, incidents: incidents.length, detectionRecall: recall, incidentCauseRight: rows.filter((r) => r.incidentRight === true).length, baselineIncidents: hasBaseline ? baselineIncidents.length : null, baseline: hasBaseline ? { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() } : null, top1: share(rows, 1), top3: share(rows, 3), top5: share(rows, 5), rcaSecondsMean: rows.reduce((a, r) => a + r.seconds, 0) / rows.length, importSeconds };
 console.log(`\ntop-1 ${summary.top1.toFixed(3)}   top-3 ${summary.top3.toFixed(3)}   top-5 ${summary.top5.toFixed(3)}   (Nezha, FSE 2023, on 45 TrainTicket faults: 0.867 / 0.978)`);
-console.log(`incidents: ${incidents.length} found; detection recall ${recall.toFixed(3)} (an incident opened from 2 min before to 5 min after the injection: ${detected.filter((d) => d !== undefined).length} of ${faults.length}), its first cause the faulty service for ${rows.filter((r) => r.incidentRight === true).length}; ${baselineIncidents.length} in the fault-free baseline period ${summary.baseline.from.slice(11, 19)}–${summary.baseline.to.slice(11, 19)}`);
+console.log(`incidents: ${incidents.length} found; detection recall ${recall.toFixed(3)} (an incident opened from 2 min before to 5 min after the injection: ${detected.filter((d) => d !== undefined).length} of ${faults.length}), its first cause the faulty service for ${rows.filter((r) => r.incidentRight === true).length}; ${summary.baseline === null ? 'no baseline/ folder (no fault-free period to check)' : `${baselineIncidents.length} in the fault-free baseline period ${summary.baseline.from.slice(11, 19)}–${summary.baseline.to.slice(11, 19)}`}`);
 console.log(`rca ${summary.rcaSecondsMean.toFixed(2)} s per fault (CLI, including start-up)${importSeconds === undefined ? '' : `; import ${importSeconds.toFixed(1)} s`}`);
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), 'rca.json'), JSON.stringify({ summary, byService, byType, rows, incidents: incidents.map((i) => ({ id: i.id, detected: new Date(i.detectedMs).toISOString(), services: i.services, topCause: i.causes[0]?.service })) }, null, 2));

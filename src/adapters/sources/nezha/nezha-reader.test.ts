@@ -36,10 +36,17 @@ describe('Nezha reader', () => {
       'baseline/metric/a_metric.csv': 'TimeStamp\n',
       'baseline/log/08_50_log.csv': `${LOG_HEADER}\n`,
       'log/README.md': 'hello',
+      // the Online Boutique part of the benchmark keeps other tables beside the per-minute ones
+      'metric/dependency.csv': 'Source,Target,Weight\ncheckoutservice,emailservice,1\n',
+      'metric/source_50.csv.gz': gzipSync('\uFEFFTraceID,SpanID,PodName\r\na,b,c\r\n'),
+      'metric/cut_metric.csv.gz': gzipSync('TimeStamp,PodName\n1,a\n'.repeat(100)).subarray(0, 12),
     });
     const plan = await planNezhaImport(dir);
-    expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
-    expect(plan.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['baseline/metric/a_metric.csv', 'log/README.md', 'traceid']);
+    // a file whose header cannot be read stays in the plan: reading it says what is wrong
+    expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'metric:metric/cut_metric.csv.gz', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
+    expect(plan.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['baseline/metric/a_metric.csv', 'log/README.md', 'metric/dependency.csv', 'metric/source_50.csv.gz', 'traceid']);
+    expect(plan.skipped.find((s) => s.path.endsWith('dependency.csv'))!.why).toBe('not a per-minute metric table (no TimeStamp column; found Source, Target, Weight)');
+    expect(plan.skipped.find((s) => s.path.endsWith('source_50.csv.gz'))!.why).toMatch(/found TraceID, SpanID, PodName\)$/);
     await expect(planNezhaImport(layout({ 'x.txt': '' }))).rejects.toThrow(/no log\/, trace\/ or metric\/ folder/);
     await expect(planNezhaImport(join(dir, 'missing'))).rejects.toThrow(/missing: not a folder \(give the folder that holds log\/, trace\/ and metric\//);
     await expect(planNezhaImport(join(dir, 'log/08_43_log.csv'))).rejects.toThrow(/not a folder/);

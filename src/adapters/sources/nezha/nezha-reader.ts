@@ -1,5 +1,8 @@
+import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import { parseSeverity } from '../../../core/domain/severity.js';
 import type { Span } from '../../../core/domain/span.js';
@@ -72,6 +75,12 @@ export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
             continue;
           }
           metricSizes.set(name, size);
+          // other tables kept beside the per-minute ones (a dependency list, a sample of calls) are not metrics
+          const columns = await headerOf(path);
+          if (columns !== undefined && !columns.includes('TimeStamp')) {
+            skipped.push({ path, why: `not a per-minute metric table (no TimeStamp column; found ${columns.slice(0, 6).join(', ') || 'nothing'})` });
+            continue;
+          }
         }
         files.push({ kind, path });
       }
@@ -82,6 +91,26 @@ export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
   const order: Record<NezhaKind, number> = { metric: 0, trace: 1, log: 2 };
   files.sort((a, b) => order[a.kind] - order[b.kind]);
   return { files, skipped };
+}
+
+/** The column names of a CSV file's first line (gzip or not); undefined when it cannot be read (the import then says why). */
+async function headerOf(path: string): Promise<string[] | undefined> {
+  const file = createReadStream(path);
+  const stream: Readable = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  let text = '';
+  try {
+    for await (const chunk of stream) {
+      text += (chunk as Buffer).toString('utf8');
+      if (text.includes('\n') || text.length > 65_536) break;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    file.destroy();
+    stream.destroy();
+  }
+  const line = text.split('\n', 1)[0]!.replace(/^\uFEFF/, '').replace(/\r$/, '');
+  return splitCsv(line).map((c) => c.trim()).filter((c) => c !== '');
 }
 
 async function isDir(p: string): Promise<boolean> {
