@@ -497,9 +497,17 @@ function latencySignal(rows: readonly LatencyRow[], input: EvidenceInput, config
   const when = span(slow.map((r) => r.bucketMs));
   const count = w.reduce((a, r) => a + r.count, 0);
   const ratio = wP90 / Math.max(rP90, 0.001);
-  // a percentile of few spans is noisy: discounted like a template of few records
-  const slowCount = slow.reduce((a, r) => a + r.count, 0);
-  const score = config.latencyWeight * clamp01((Math.log2(ratio) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom)) * (1 - Math.exp(-slowCount / config.spanCountScale)) * proximity(when.onsetMs ?? Infinity, input, config);
+  // a percentile of few spans is noisy: discounted like a template of few records. Each slow
+  // bucket's ratio is borne out by the spans of the buckets at least that slow (a far slower
+  // minute of three spans does not borrow the spans of minutes only a little slow)
+  const level = (p90: number) => clamp01((Math.log2(p90 / Math.max(rP90, 0.001)) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom));
+  let slowCount = 0;
+  let borne = 0;
+  for (const r of [...slow].sort((a, b) => b.p90Ms - a.p90Ms)) {
+    slowCount += r.count;
+    borne = Math.max(borne, level(r.p90Ms) * (1 - Math.exp(-slowCount / config.spanCountScale)));
+  }
+  const score = config.latencyWeight * borne * proximity(when.onsetMs ?? Infinity, input, config);
   return { kind: 'latency', score, reason: words(ms(wP90), formatNumber(ratio), ms(rP90), count), ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans: count }, ...when };
 }
 

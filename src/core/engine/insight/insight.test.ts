@@ -100,6 +100,21 @@ describe('serviceEvidence', () => {
     expect(serviceEvidence(world({ spans: underWay }), C)[0]!.signals.find((x) => x.kind === 'latency')).toMatchObject({ onsetMs: T + M, untilMs: T + 4 * M });
   });
 
+  it('a far slower minute of a few spans does not borrow the spans of minutes only a little slow', () => {
+    const minute = (m: number, count: number, p90Ms: number) => ({ service: 'db', bucketMs: T + m * M, count, errors: 0, requests: count, failedRequests: 0, ownFailedRequests: 0, p50Ms: 20, p90Ms });
+    // one minute of 3 spans at 50× (a cold connection, say), then three of 50 spans at 1.7×
+    const [e] = serviceEvidence(world({ spans: [minute(1, 3, 2000), minute(2, 50, 70), minute(3, 50, 70), minute(4, 50, 70)] }), C);
+    const latency = e!.signals.find((x) => x.kind === 'latency')!;
+    // each ratio weighs as much as the spans of the minutes at least that slow: 3 spans at 50×, 153 at 1.7×
+    const few = C.latencyWeight * (1 - Math.exp(-3 / C.spanCountScale));
+    const mild = C.latencyWeight * ((Math.log2(70 / 40) - C.latencyRatioFrom) / (C.latencyRatioFull - C.latencyRatioFrom)) * (1 - Math.exp(-153 / C.spanCountScale));
+    expect(latency.score).toBeCloseTo(Math.max(few, mild), 5);
+    expect(latency.score).toBeLessThan(0.15);
+    // the same 50× over 50 spans is strong evidence
+    const [slow] = serviceEvidence(world({ spans: [minute(1, 50, 2000), minute(2, 50, 70), minute(3, 50, 70), minute(4, 50, 70)] }), C);
+    expect(slow!.signals.find((x) => x.kind === 'latency')!.score).toBeCloseTo(C.latencyWeight * (1 - Math.exp(-50 / C.spanCountScale)), 5);
+  });
+
   it('span errors above their usual ratio are evidence; metric anomalies count, less where they are common', () => {
     const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + i * M, count: 50, errors: 20, requests: 50, failedRequests: 20, ownFailedRequests: 20, p50Ms: 10, p90Ms: 40 }));
     const [e] = serviceEvidence(world({ spans: failing }), C);
