@@ -360,6 +360,27 @@ describe('rankRootCauses', () => {
     }
   });
 
+  it('a dependency slow on few calls is borne out by a caller slower by as much at the same time (its p90 of many spans): it ranks first', () => {
+    // db answers 3 calls a minute, usually in 3 ms; api, its only caller, serves 50 a minute in 40 ms
+    const row = (service: string, m: number, count: number, p90Ms: number) => ({ service, bucketMs: T + m * M, count, errors: 0, requests: count, failedRequests: 0, ownFailedRequests: 0, p50Ms: p90Ms / 2, p90Ms });
+    const dbRows = (slowMs: number) => Array.from({ length: 70 }, (_, i) => i - 60).map((m) => row('db', m, 3, m >= 1 && m <= 3 ? slowMs : 3));
+    const apiRows = [1, 2, 3].map((m) => row('api', m, 50, 240));
+    const rank = (slowMs: number) => rankRootCauses(serviceEvidence(world({ spans: [...dbRows(slowMs), ...apiRows] }, ['api', 'db']), C), new ServiceGraph([edge('api', 'db')]), C);
+    // 200 ms more on each call to db, 200 ms more on api's p90, from the same minute
+    const same = rank(203);
+    expect(same.map((c) => c.service)).toEqual(['db', 'api']);
+    expect(same[0]!.explains).toEqual(['api']);
+    const own = serviceEvidence(world({ spans: [...dbRows(203), ...apiRows] }, ['api', 'db']), C).find((e) => e.service === 'db')!.signals[0]!;
+    expect(own.score).toBeLessThan(0.35);
+    const borne = same[0]!.signals[0]!;
+    expect(borne.score).toBeCloseTo(serviceEvidence(world({ spans: apiRows }, ['api', 'db']), C).find((e) => e.service === 'api')!.signals[0]!.score, 6);
+    expect(borne.reason).toBe(`${own.reason}; api, which calls it, was as much slower at the same time`);
+    // db 40 ms slower: less than api's 200 ms, its few calls count for what they are
+    const less = rank(43);
+    expect(less.map((c) => c.service)).toEqual(['api', 'db']);
+    expect(less[1]!.signals[0]!.reason).not.toContain('as much slower');
+  });
+
   it('failed requests that only passed up a callee\'s failure put their share of the symptom there: the service where the failures began ranks first', () => {
     // db fails 10 of its 50 requests a minute; api and web fail 30 each, more, but every one of them
     // because the call to db below it failed (the traces say where each failure began)

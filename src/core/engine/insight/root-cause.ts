@@ -82,6 +82,37 @@ function addedMs(s: Signal): number | undefined {
   return undefined;
 }
 
+/**
+ * A service's slowness seen on few calls (a database a service queries a few times a minute) is
+ * discounted as a noisy percentile; a caller whose p90, over many spans, rose from the same
+ * bucket by no more milliseconds than it added bears it out (the same milliseconds, seen from
+ * above): the latency signal weighs as much as the caller's, and its reason says so.
+ */
+function borneOut(evidence: readonly ServiceEvidence[], graph: ServiceGraph, at: TroubleAt): ServiceEvidence[] {
+  const byService = new Map(evidence.map((e) => [e.service, e]));
+  return evidence.map((e) => {
+    const signals = e.signals.map((x) => {
+      const added = x.ref.type === 'latency' ? addedMs(x) : undefined;
+      if (added === undefined) return x;
+      let best: { score: number; callers: string[] } = { score: x.score, callers: [] };
+      for (const caller of graph.callers(e.service).sort()) {
+        for (const s of byService.get(caller)?.signals ?? []) {
+          const slower = s.ref.type === 'latency' ? addedMs(s) : undefined;
+          if (slower === undefined || added < slower || s.score <= x.score || !at.covers(x, s) || !at.covers(s, x)) continue;
+          if (s.score > best.score) best = { score: s.score, callers: [caller] };
+          else if (s.score === best.score && best.callers.length > 0 && !best.callers.includes(caller)) best.callers.push(caller);
+        }
+      }
+      if (best.callers.length === 0) return x;
+      const them = best.callers.length === 1 ? `${best.callers[0]!}, which calls it, was` : `${names(best.callers)}, which call it, were`;
+      return { ...x, score: best.score, reason: `${x.reason}; ${them} as much slower at the same time` };
+    });
+    if (signals.every((x, i) => x === e.signals[i])) return e;
+    signals.sort((a, b) => b.score - a.score);
+    return { ...e, signals, score: combineSignals(signals) };
+  });
+}
+
 /** A candidate's reasons begin with its strongest signals' own, this many at most; how it relates to the others follows. */
 export const SIGNAL_REASONS = 3;
 
@@ -102,11 +133,12 @@ export const NAMES: RelationWords = { dependants: 'whose records name it', depen
  * explain its own symptoms. Either only for symptoms that began while the dependency was in
  * trouble. Services with no evidence are not candidates.
  */
-export function rankRootCauses(evidence: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig, words: RelationWords = CALLS): RootCauseCandidate[] {
+export function rankRootCauses(given: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig, words: RelationWords = CALLS): RootCauseCandidate[] {
+  const at = new TroubleAt(config.bucketMs, config.explainLatencyShare);
+  const evidence = borneOut(given, graph, at);
   const own = new Map(evidence.map((e) => [e.service, e.score]));
   const abnormal = evidence.filter((e) => e.score >= config.abnormalAt);
   const total = abnormal.reduce((a, e) => a + e.score, 0);
-  const at = new TroubleAt(config.bucketMs, config.explainLatencyShare);
   const out: RootCauseCandidate[] = [];
   for (const e of evidence) {
     // the callers' symptoms that began while e was in trouble
