@@ -3,7 +3,7 @@ import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
 import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
-import { externalEdges, serviceEvidence } from './evidence.js';
+import { combineSignals, externalEdges, serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
 import { rankRootCauses } from './root-cause.js';
@@ -153,6 +153,8 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
 
   interface Open {
     first: number;
+    /** The end of the bucket that opened it (later than the first symptom's when symptoms added up over several). */
+    detected: number;
     last: number;
     peak: number;
     services: Map<string, ServiceEvidence>;
@@ -166,15 +168,34 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
     const all = serviceEvidence({ window: { fromMs: t, toMs: end }, atMs: t, ...s }, config);
     if (input.findingsOut !== undefined) for (const e of all) if (e.score >= config.abnormalAt) input.findingsOut.push(...signalFindings(e, t, config));
     const evidence = all.filter((e) => e.score >= config.incidentAt);
+    // a service of a few requests a minute shows only over several together: the last few
+    // buckets judged as one, for the failed requests (and calls left unanswered) of services
+    // failing still in this one; the symptom began at the first failing bucket of those. Only
+    // failures: a few more records or a slower percentile over minutes are the noise single
+    // minutes keep out
+    let onset = t;
+    const from = t - (config.incidentSpanBuckets - 1) * b;
+    const recent = config.incidentSpanBuckets > 1 ? index.slice(from, end) : undefined;
+    if (recent !== undefined && (recent.spans.some((r) => r.failedRequests > 0) || recent.peers.some((r) => r.errors > 0))) {
+      const wide = serviceEvidence({ window: { fromMs: from, toMs: end }, atMs: from, ...index.slice(from - input.referenceMs, refTo(t, end)) }, config);
+      for (const e of wide) {
+        if (e.score < config.incidentAt || evidence.some((x) => x.service === e.service)) continue;
+        const now = e.signals.filter((x) => (x.kind === 'errors' || x.kind === 'unanswered') && (x.buckets?.includes(t) ?? (x.untilMs ?? -Infinity) >= t));
+        if (combineSignals(now) < config.incidentAt) continue;
+        evidence.push({ ...e, signals: now, score: combineSignals(now) });
+        onset = Math.min(onset, ...now.map((x) => Math.max(from, x.onsetMs ?? t)));
+      }
+      evidence.sort((x, y) => y.score - x.score);
+    }
     if (evidence.length === 0) continue;
     // one incident: abnormal buckets without a quiet period between them, about related services
     // (the same, or one calling the other) unless they follow each other directly
     if (current !== undefined && (t - current.last > config.quietMs || (t > current.last && !evidence.some((e) => related(e.service, current!.services, graph))))) current = undefined;
     if (current === undefined) {
-      current = { first: t, last: end, peak: 0, services: new Map(), timeline: [] };
+      current = { first: onset, detected: end, last: end, peak: 0, services: new Map(), timeline: [] };
       groups.push(current);
       const top = evidence[0]!;
-      current.timeline.push({ timeMs: t, kind: 'first-symptom', service: top.service, text: `${top.service}: ${top.signals[0]!.reason}` });
+      current.timeline.push({ timeMs: onset, kind: 'first-symptom', service: top.service, text: `${top.service}: ${top.signals[0]!.reason}` });
       current.timeline.push({ timeMs: end, kind: 'detected', text: `incident opened: ${evidence.map((e) => e.service).join(', ')} abnormal` });
     }
     current.last = end;
@@ -209,7 +230,7 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
       status: resolved ? 'resolved' : 'open',
       title: top === undefined ? `${services.join(', ')} abnormal` : `${top.service}: ${top.reasons[0] ?? 'abnormal'}`,
       firstSymptomMs: g.first,
-      detectedMs: g.first + b,
+      detectedMs: g.detected,
       lastSymptomMs: g.last,
       peakScore: Math.round(g.peak * 1000) / 1000,
       services,

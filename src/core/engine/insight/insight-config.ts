@@ -96,6 +96,12 @@ export interface InsightConfig {
   incidentAt: number;
   /** An incident with no abnormal bucket for this long is resolved; a later one opens a new incident. */
   quietMs: number;
+  /**
+   * Buckets also judged together, the last this many, for failed requests and calls left
+   * unanswered: a service of a few requests a minute shows only when its failures add up over
+   * several (still failing in the latest one).
+   */
+  incidentSpanBuckets: number;
   /** A service with at least this much evidence is abnormal. */
   abnormalAt: number;
   /** Added for explaining every abnormal caller (a cause sits downstream of the symptoms it explains). */
@@ -155,6 +161,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   onsetFraction: 0.25,
   incidentAt: 0.5,
   quietMs: 3 * 60_000,
+  incidentSpanBuckets: 3,
   abnormalAt: 0.25,
   explainBonus: 0.25,
   explainedPenalty: 0.75,

@@ -508,6 +508,21 @@ describe('detectIncidents', () => {
     expect(incidentTimes(i!)).toEqual({ mttdMs: M, mttrMs: 3 * M + C.quietMs });
   });
 
+  it('a service of a few requests a minute opens an incident when its failures add up over a few minutes, dated from the first', () => {
+    // db serves 2 requests a minute, none failing; from minute 2 both fail: 2 a minute is too few for any one minute
+    const db = (fail: (m: number) => boolean) => Array.from({ length: 70 }, (_, i) => i - 60).map((m) => ({ service: 'db', bucketMs: T + m * M, count: 2, errors: fail(m) ? 2 : 0, requests: 2, failedRequests: fail(m) ? 2 : 0, ownFailedRequests: fail(m) ? 2 : 0, p50Ms: 10, p90Ms: 40 }));
+    const scan = (fail: (m: number) => boolean) => detectIncidents(scanOf(world({ spans: db(fail) }), 'around'), C);
+    const [i, more] = scan((m) => m >= 2 && m <= 5);
+    expect(more).toBeUndefined();
+    // two minutes of it (4 failed requests) make it, opened at the end of the second
+    expect(i).toMatchObject({ firstSymptomMs: T + 2 * M, detectedMs: T + 4 * M, services: ['db'] });
+    expect(i!.causes[0]!.service).toBe('db');
+    // the same live, each minute against the past alone
+    expect(detectIncidents(scanOf(world({ spans: db((m) => m >= 2 && m <= 5) }), 'past', T + 10 * M), C)[0]).toMatchObject({ firstSymptomMs: T + 2 * M, services: ['db'] });
+    // one failed request, or two in one minute, is not an incident
+    expect(scan((m) => m === 3)).toEqual([]);
+  });
+
   it('ranks an incident\'s causes from the minute before its first symptom: a stop that began within it is not blamed on a callee slow only later', () => {
     // api's "done" stops from 3½ min (6 of 20 in minute 3, none in 4 and 5); db, which api calls, is slow in minutes 4 and 5
     const pair = Array.from({ length: 70 }, (_, i) => i - 60).flatMap((m) => [
