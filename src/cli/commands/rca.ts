@@ -63,6 +63,7 @@ reference (the kind of each is the "signal" of --output json):
   latency, errors of a dependency without spans of its own (a database, a cache, an outside
            API): the calls its callers' CLIENT spans made to it (db.system, server.address …)
            were slower or failed more than usual; it is ranked as a service by that name
+           (a p90 of few calls counts in full when a caller grew as much slower at once)
   silent   it left no span or record in minutes where it always did, while the others went on
            and a service that calls it failed (shared when others fell silent with it)
   metric   anomalies found at ingest;  change  a rollout, restart or OOM kill shortly before
