@@ -40,10 +40,12 @@ describe('Nezha reader', () => {
       'metric/dependency.csv': 'Source,Target,Weight\ncheckoutservice,emailservice,1\n',
       'metric/source_50.csv.gz': gzipSync('\uFEFFTraceID,SpanID,PodName\r\na,b,c\r\n'),
       'metric/cut_metric.csv.gz': gzipSync('TimeStamp,PodName\n1,a\n'.repeat(100)).subarray(0, 12),
+      // gzip is known by its bytes, as the reader knows it, not by the name
+      'metric/b_metric.csv': gzipSync('TimeStamp,PodName\n1,b\n'),
     });
     const plan = await planNezhaImport(dir);
     // a file whose header cannot be read stays in the plan: reading it says what is wrong
-    expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'metric:metric/cut_metric.csv.gz', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
+    expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'metric:metric/b_metric.csv', 'metric:metric/cut_metric.csv.gz', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
     expect(plan.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['baseline/metric/a_metric.csv', 'log/README.md', 'metric/dependency.csv', 'metric/source_50.csv.gz', 'traceid']);
     expect(plan.skipped.find((s) => s.path.endsWith('dependency.csv'))!.why).toBe('not a per-minute metric table (no TimeStamp column; found Source, Target, Weight)');
     expect(plan.skipped.find((s) => s.path.endsWith('source_50.csv.gz'))!.why).toMatch(/found TraceID, SpanID, PodName\)$/);

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -93,10 +93,25 @@ export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
   return { files, skipped };
 }
 
-/** The column names of a CSV file's first line (gzip or not); undefined when it cannot be read (the import then says why). */
+/**
+ * The column names of a CSV file's first line, gzip or not (known by its magic bytes, as the
+ * line reader knows it); undefined when it cannot be read (the import then says why).
+ */
 async function headerOf(path: string): Promise<string[] | undefined> {
+  let gzip: boolean;
+  try {
+    const fd = await open(path);
+    try {
+      const { bytesRead, buffer } = await fd.read(Buffer.alloc(2), 0, 2, 0);
+      gzip = bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    } finally {
+      await fd.close();
+    }
+  } catch {
+    return undefined;
+  }
   const file = createReadStream(path);
-  const stream: Readable = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  const stream: Readable = gzip ? file.pipe(createGunzip()) : file;
   let text = '';
   try {
     for await (const chunk of stream) {
