@@ -12,9 +12,14 @@ import { projectRoot, sharedData } from './paths.js';
  */
 export const nezhaData = nezhaFolder();
 
+/** ../shared/data/nezha-trainticket: the folder when --nezha is not given, and the one a store without a note was imported from. */
+function defaultNezhaFolder(): string {
+  return join(sharedData(), 'nezha-trainticket');
+}
+
 function nezhaFolder(): string {
   const i = process.argv.indexOf('--nezha');
-  if (i < 0) return join(sharedData(), 'nezha-trainticket');
+  if (i < 0) return defaultNezhaFolder();
   const dir = process.argv[i + 1];
   if (dir === undefined || !existsSync(join(dir, 'fault_list.json')) || !statSync(dir).isDirectory()) {
     process.stderr.write(`--nezha ${dir ?? ''}: expected a folder in the Nezha layout, with fault_list.json, log/, trace/, metric/ and baseline/\n`);
@@ -38,7 +43,7 @@ export function nezhaStore(keep: string | undefined): { store: string; temporary
   const source = join(store, 'nezha-source.txt');
   const folder = resolve(nezhaData);
   if (keep !== undefined && existsSync(join(store, 'bifrost.duckdb'))) {
-    const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : join(sharedData(), 'nezha-trainticket');
+    const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : defaultNezhaFolder();
     if (resolve(was) !== folder) {
       process.stderr.write(`--store ${store} holds ${was}, not ${folder}: give another --store (or remove that one)\n`);
       process.exit(2);

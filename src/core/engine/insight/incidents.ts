@@ -181,8 +181,9 @@ export function detectIncidents(input: IncidentScanInput, config: InsightConfig)
       for (const e of wide) {
         if (e.score < config.incidentAt || evidence.some((x) => x.service === e.service)) continue;
         const now = e.signals.filter((x) => (x.kind === 'errors' || x.kind === 'unanswered') && (x.buckets?.includes(t) ?? (x.untilMs ?? -Infinity) >= t));
-        if (combineSignals(now) < config.incidentAt) continue;
-        evidence.push({ ...e, signals: now, score: combineSignals(now) });
+        const score = combineSignals(now);
+        if (score < config.incidentAt) continue;
+        evidence.push({ ...e, signals: now, score });
         onset = Math.min(onset, ...now.map((x) => Math.max(from, x.onsetMs ?? t)));
       }
       evidence.sort((x, y) => y.score - x.score);
