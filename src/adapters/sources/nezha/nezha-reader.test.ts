@@ -42,11 +42,15 @@ describe('Nezha reader', () => {
       'metric/cut_metric.csv.gz': gzipSync('TimeStamp,PodName\n1,a\n'.repeat(100)).subarray(0, 12),
       // gzip is known by its bytes, as the reader knows it, not by the name
       'metric/b_metric.csv': gzipSync('TimeStamp,PodName\n1,b\n'),
+      // binary data stays in the plan (reading it refuses it with why); an empty file is skipped
+      'metric/bin_metric.csv': Buffer.from([0x67, 0x61, 0x72, 0x00, 0x01, 0x02, 0xff, 0x0a]),
+      'metric/empty_metric.csv': '',
     });
     const plan = await planNezhaImport(dir);
     // a file whose header cannot be read stays in the plan: reading it says what is wrong
-    expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'metric:metric/b_metric.csv', 'metric:metric/cut_metric.csv.gz', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
-    expect(plan.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['baseline/metric/a_metric.csv', 'log/README.md', 'metric/dependency.csv', 'metric/source_50.csv.gz', 'traceid']);
+    expect(plan.files.map((f) => `${f.kind}:${f.path.slice(dir.length + 1)}`)).toEqual(['metric:metric/a_metric.csv', 'metric:metric/b_metric.csv', 'metric:metric/bin_metric.csv', 'metric:metric/cut_metric.csv.gz', 'trace:trace/08_43_trace.csv', 'log:log/08_43_log.csv', 'log:baseline/log/08_50_log.csv']);
+    expect(plan.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['baseline/metric/a_metric.csv', 'log/README.md', 'metric/dependency.csv', 'metric/empty_metric.csv', 'metric/source_50.csv.gz', 'traceid']);
+    expect(plan.skipped.find((s) => s.path.endsWith('empty_metric.csv'))!.why).toBe('empty file');
     expect(plan.skipped.find((s) => s.path.endsWith('dependency.csv'))!.why).toBe('not a per-minute metric table (no TimeStamp column; found Source, Target, Weight)');
     expect(plan.skipped.find((s) => s.path.endsWith('source_50.csv.gz'))!.why).toMatch(/found TraceID, SpanID, PodName\)$/);
     await expect(planNezhaImport(layout({ 'x.txt': '' }))).rejects.toThrow(/no log\/, trace\/ or metric\/ folder/);

@@ -10,6 +10,7 @@ import type { ReceivedLog } from '../../../core/domain/stored-log.js';
 import { workloadOf } from '../../../core/domain/workload.js';
 import { splitCsv } from '../../../core/engine/metrics/series-format.js';
 import { createFileSource } from '../file-source.js';
+import { binaryReason } from '../line-reader.js';
 
 /**
  * The layout of the Nezha benchmark (FSE 2023) as ../shared/data/nezha-trainticket holds it:
@@ -78,7 +79,7 @@ export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
           // other tables kept beside the per-minute ones (a dependency list, a sample of calls) are not metrics
           const columns = await headerOf(path);
           if (columns !== undefined && !columns.includes('TimeStamp')) {
-            skipped.push({ path, why: `not a per-minute metric table (no TimeStamp column; found ${columns.slice(0, 6).join(', ') || 'nothing'})` });
+            skipped.push({ path, why: columns.length === 0 ? 'empty file' : `not a per-minute metric table (no TimeStamp column; found ${columns.slice(0, 6).join(', ')})` });
             continue;
           }
         }
@@ -115,6 +116,8 @@ async function headerOf(path: string): Promise<string[] | undefined> {
   let text = '';
   try {
     for await (const chunk of stream) {
+      // binary data is no header: reading the file refuses it with why (the line reader's rule)
+      if (text === '' && binaryReason(chunk as Buffer) !== undefined) return undefined;
       text += (chunk as Buffer).toString('utf8');
       if (text.includes('\n') || text.length > 65_536) break;
     }
