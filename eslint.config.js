@@ -16,6 +16,8 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-console': 'error',
+      // `const { a, ...rest } = x` leaves a out of a copy
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
   { files: ['src/cli/render/**', 'bench/**'], rules: { 'no-console': 'off' } },

@@ -126,13 +126,13 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       const stats = await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 });
       const B = Math.floor(T / 60_000) * 60_000; // buckets are aligned to the epoch
       expect(stats).toEqual([
-        { service: 'api', bucketMs: B, count: 10, errors: 2, requests: 10, failedRequests: 2, ownFailedRequests: 1, p50Ms: 5, p90Ms: 9 },
-        // work done for a request begun in the bucket before (its parent is api's own span), and a
-        // request that failed inside: a span of api's own below it failed
-        { service: 'api', bucketMs: B + 60_000, count: 3, errors: 1, requests: 1, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 2 },
-        { service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 1 },
+        { service: 'api', bucketMs: B, count: 10, errors: 2, requests: 10, failedRequests: 2, ownFailedRequests: 1, requestMs: 55, p50Ms: 5, p90Ms: 9 },
+        // work done for a request begun in the bucket before (its parent is api's own span: not a
+        // request, its 1 ms not in requestMs), and a request that failed inside: a span of api's own below it failed
+        { service: 'api', bucketMs: B + 60_000, count: 3, errors: 1, requests: 1, failedRequests: 1, ownFailedRequests: 1, requestMs: 2, p50Ms: 1, p90Ms: 2 },
+        { service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, requestMs: 3, p50Ms: 1, p90Ms: 1 },
         // its parent is not in the store: called from outside the traces
-        { service: 'web', bucketMs: B, count: 1, errors: 0, requests: 1, failedRequests: 0, ownFailedRequests: 0, p50Ms: 1, p90Ms: 1 },
+        { service: 'web', bucketMs: B, count: 1, errors: 0, requests: 1, failedRequests: 0, ownFailedRequests: 0, requestMs: 1, p50Ms: 1, p90Ms: 1 },
       ]);
       // hostile parent links: two failed spans that are each other's parent, and one its own, end
       // (a cycle is no request: each has a parent of its own service)
@@ -143,11 +143,11 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
           span(0, { traceId: 'd'.repeat(32), spanId: 'c3'.repeat(8), parentSpanId: 'c3'.repeat(8), resource: { service: 'api' }, startMs: T, endMs: T + 1, statusCode: 2 }),
         ],
       });
-      expect(await s.spanStats('t9', { fromMs: T, toMs: T + 60_000, bucketMs: 60_000 })).toEqual([{ service: 'api', bucketMs: B, count: 3, errors: 3, requests: 0, failedRequests: 0, ownFailedRequests: 0, p50Ms: 1, p90Ms: 1 }]);
-      expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, p50Ms: 1, p90Ms: 1 }]);
+      expect(await s.spanStats('t9', { fromMs: T, toMs: T + 60_000, bucketMs: 60_000 })).toEqual([{ service: 'api', bucketMs: B, count: 3, errors: 3, requests: 0, failedRequests: 0, ownFailedRequests: 0, requestMs: 0, p50Ms: 1, p90Ms: 1 }]);
+      expect(await s.spanStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'db' })).toEqual([{ service: 'db', bucketMs: B, count: 3, errors: 1, requests: 3, failedRequests: 1, ownFailedRequests: 1, requestMs: 3, p50Ms: 1, p90Ms: 1 }]);
       expect(await s.serviceEdges('t1', { fromMs: T, toMs: T + 120_000 })).toEqual([{ caller: 'api', callee: 'db', calls: 3, errors: 1, p90Ms: 1 }]);
-      // per bucket, with the time spent outside the callee (caller span − callee span: 0, 1 and 8 ms)
-      expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([{ caller: 'api', callee: 'db', bucketMs: B, calls: 3, errors: 1, gapP50Ms: 1 }]);
+      // per bucket, with the time spent outside the callee (caller span − callee span: 0, 1 and 8 ms) and in it (1 ms each)
+      expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([{ caller: 'api', callee: 'db', bucketMs: B, calls: 3, errors: 1, gapP50Ms: 1, calleeMs: 3 }]);
       expect(await s.edgeStats('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);
       const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
       expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.ownFailedRequests, o.p90Ms])).toEqual([
@@ -180,11 +180,11 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.append('t1', { spans: [...calls, answer(calls[0]!, 'payments'), answer(calls[3]!, 'stock'), answer(calls[6]!, 'payments')] });
       await s.append('t2', { spans: [client(1, { 'peer.service': 'payments' })] });
       expect(await s.peerCalls('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([
-        { caller: 'api', peer: '10.0.0.7', callee: '', bucketMs: B + 60_000, calls: 1, errors: 0, p90Ms: 1 },
-        { caller: 'api', peer: 'payments', callee: '', bucketMs: B, calls: 1, errors: 1, p90Ms: 10 },
-        { caller: 'api', peer: 'payments', callee: 'payments', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
-        { caller: 'api', peer: 'payments.shop.svc.cluster.local', callee: '', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
-        { caller: 'api', peer: 'stock.shop.svc', callee: 'stock', bucketMs: B, calls: 1, errors: 0, p90Ms: 2 },
+        { caller: 'api', peer: '10.0.0.7', callee: '', bucketMs: B + 60_000, calls: 1, errors: 0, p90Ms: 1, callMs: 1 },
+        { caller: 'api', peer: 'payments', callee: '', bucketMs: B, calls: 1, errors: 1, p90Ms: 10, callMs: 10 },
+        { caller: 'api', peer: 'payments', callee: 'payments', bucketMs: B, calls: 1, errors: 0, p90Ms: 2, callMs: 2 },
+        { caller: 'api', peer: 'payments.shop.svc.cluster.local', callee: '', bucketMs: B, calls: 1, errors: 0, p90Ms: 2, callMs: 2 },
+        { caller: 'api', peer: 'stock.shop.svc', callee: 'stock', bucketMs: B, calls: 1, errors: 0, p90Ms: 2, callMs: 2 },
       ]);
       expect(await s.peerCalls('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toHaveLength(1);
       // the calls to one peer, as peerCalls names it (the longest first): the exemplars of a dependency without spans
@@ -287,6 +287,22 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       expect((await s.findings('a', { limit: 10 })).items).toHaveLength(0);
       expect((await s.findings('b', { limit: 10 })).items).toHaveLength(1);
       await s.appendMany([]);
+      await s.close();
+    });
+
+    it('a span sent again (a retry, overlapping exports) is stored once, within a batch, across batches and in one appendMany; another tenant\'s is its own', async () => {
+      const s = await create();
+      await s.append('t1', { spans: [span(0), span(1), span(1)] });
+      await s.append('t1', { spans: [span(1), span(2), span(0)] });
+      await s.appendMany([{ tenant: 't1', batch: { spans: [span(3)] } }, { tenant: 't1', batch: { spans: [span(3), span(4)] } }, { tenant: 't2', batch: { spans: [span(0)] } }]);
+      expect((await s.spans('t1', { limit: 10 })).map((x) => x.spanId)).toEqual([0, 1, 2, 3, 4].map((i) => span(i).spanId));
+      expect(await s.spans('t2', { limit: 10 })).toEqual([span(0)]);
+      // the RED of the duplicated trace counts each request once
+      const stats = await s.spanStats('t1', { fromMs: span(0).startMs, toMs: span(0).startMs + 60_000, bucketMs: 60_000 });
+      expect(stats.map((r) => [r.service, r.count, r.requests])).toEqual([['api', 3, 2], ['db', 2, 2]]);
+      // the same ids with another start are another span (not a copy of this one)
+      await s.append('t1', { spans: [span(0, { startMs: span(0).startMs + 1 })] });
+      expect(await s.spans('t1', { traceId: 'a'.repeat(32), limit: 10 })).toHaveLength(4);
       await s.close();
     });
 

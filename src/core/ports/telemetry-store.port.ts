@@ -167,6 +167,8 @@ export interface ServiceSpanStats {
    * another service (a callee's error passed up) is not counted.
    */
   ownFailedRequests: number;
+  /** The durations of its requests summed (ms), for their mean; absent where not measured (rows made by hand). */
+  requestMs?: number;
   /** Duration percentiles (discrete, nearest rank: the ⌈q·n⌉-th smallest duration). */
   p50Ms: number;
   p90Ms: number;
@@ -202,6 +204,8 @@ export interface EdgeStats {
   errors: number;
   /** Median of caller span − callee span (discrete, as spanStats); negative for a callee span that outlasts its caller's (asynchronous work). */
   gapP50Ms: number;
+  /** The durations of the callee spans summed (ms): the time the caller's requests spent in the callee; absent where not measured. */
+  calleeMs?: number;
 }
 
 /**
@@ -222,6 +226,8 @@ export interface PeerCallStats {
   errors: number;
   /** p90 duration of the client spans (discrete, as spanStats): how long the calls took, seen from the caller. */
   p90Ms: number;
+  /** The durations of the client spans summed (ms): the time the caller spent in these calls; absent where not measured. */
+  callMs?: number;
 }
 
 /** A batch to write in one transaction: acknowledged only once durable. */

@@ -32,12 +32,14 @@ describe('analyzeRootCause', () => {
     const r = await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M });
     expect(r.candidates.map((c) => c.service)).toEqual(['db', 'web']);
     const db = r.candidates[0]!;
-    expect(db.reasons[0]).toMatch(/^p90 latency up to 4\d\d ms per 1 min, \d+(\.\d+)?× its usual 10 ms at most \(220 spans\)$/);
+    expect(db.reasons[0]).toMatch(/^p90 latency up to 4\d\d ms per 1 min, \d+(\.\d+)?× its usual 10 ms at most \(220 spans\); its requests took 4\d\d ms longer on average$/);
     expect(db.explains).toEqual(['web']);
     expect(db.evidence[0]!.spans!.map((s) => s.durationMs)).toEqual([495, 495, 495]);
     expect(db.evidence[0]!.spans![0]!.traceId).toMatch(/^\d{32}$/);
     const web = r.candidates[1]!;
     expect(web.explainedBy).toEqual(['db']);
+    // means add up: web's requests took as much longer as they spent in calls to db
+    expect(web.reasons.find((x) => x.startsWith('p90 latency'))).toMatch(/; its requests took 500 ms longer on average, 4\d\d ms of it in calls to db$/);
     const logEvidence = web.evidence.find((e) => e.signal === 'log')!;
     expect(logEvidence.examples![0]!.body).toMatch(/^upstream db timed out after \d+ ms$/);
     expect(logEvidence.ref).toMatchObject({ type: 'template', templateId: 't-timeout', count: 50 });

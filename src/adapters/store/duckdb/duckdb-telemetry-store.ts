@@ -91,6 +91,37 @@ async function appendRows(conn: DuckDBConnection, table: string, types: string, 
   a.closeSync();
 }
 
+const SPAN_TYPES = 'vvvvviddivvvvvvvv';
+
+/**
+ * A batch's spans, each once: a span sent again (the same trace, span id and start: an
+ * exporter's retry, overlapping exports of one trace) is kept only the first time, so that no
+ * request or call is counted twice. The stored spans are looked up over the batch's start times
+ * only. Inside the caller's transaction.
+ */
+async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<void> {
+  const seen = new Set<string>();
+  const rows: Cell[][] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const sp of spans) {
+    const key = `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    lo = Math.min(lo, sp.startMs);
+    hi = Math.max(hi, sp.startMs);
+    rows.push([tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
+  }
+  if (rows.length === 0) return;
+  await appendRows(conn, 'spans_in', SPAN_TYPES, rows);
+  await conn.run(
+    `INSERT INTO spans SELECT i.* FROM spans_in i ANTI JOIN (SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi) s
+       ON s.trace_id = i.trace_id AND s.span_id = i.span_id AND s.start_ms = i.start_ms`,
+    { tenant, lo, hi },
+  );
+  await conn.run('DELETE FROM spans_in');
+}
+
 /** WHERE clauses and values built together, so every value is a bound parameter. */
 class Where {
   readonly parts: string[] = ['tenant = $tenant'];
@@ -158,6 +189,8 @@ export async function openDuckDb(path: string): Promise<DuckDbHandle> {
   }
   const conn = await instance.connect();
   for (const sql of SCHEMA) await conn.run(sql);
+  // a batch's spans land here first, so that those already stored are left out (appendSpans)
+  await conn.run('CREATE TEMP TABLE IF NOT EXISTS spans_in AS SELECT * FROM spans LIMIT 0');
   let open = true;
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -212,11 +245,11 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       const r = await conn.runAndReadAll(
         `WITH near AS (SELECT DISTINCT trace_id AS parent_trace, span_id AS parent_id, coalesce(service, '') AS parent_service FROM spans WHERE tenant = $tenant AND start_ms >= $cfrom AND start_ms < $cto)
          SELECT coalesce(service, ''), ${op}, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
-           count(*) FILTER (WHERE parent_id IS NULL), quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9)
+           count(*) FILTER (WHERE parent_id IS NULL), quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9), coalesce(sum(end_ms - start_ms) FILTER (WHERE parent_id IS NULL), 0)
          FROM spans LEFT JOIN near ON parent_trace = trace_id AND parent_id = parent_span_id AND parent_service = coalesce(service, '') WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
         w.values,
       );
-      const rows: OperationStats[] = r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), requests: Number(row[5]), failedRequests: 0, ownFailedRequests: 0, p50Ms: Number(row[6]), p90Ms: Number(row[7]) }));
+      const rows: OperationStats[] = r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), requests: Number(row[5]), failedRequests: 0, ownFailedRequests: 0, requestMs: Number(row[8]), p50Ms: Number(row[6]), p90Ms: Number(row[7]) }));
       if (rows.every((x) => x.errors === 0)) return rows;
       // failed requests: a failed span and its parents in the same service up to the request; and
       // where failures began: per trace, the services with a failed span none of whose children failed
@@ -259,7 +292,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
             const findings = batch.findings ?? [];
             await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', (batch.metrics ?? []).map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
             await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', (batch.logs ?? []).map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
-            await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', (batch.spans ?? []).map((sp) => [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...res(sp.resource), sp.attributes]));
+            await appendSpans(conn, tenant, batch.spans ?? []);
             if (findings.length > 0) {
               const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
               for (const f of findings) {
@@ -472,7 +505,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     },
 
     async spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
-      return (await red(tenant, q, false)).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, requests: r.requests, failedRequests: r.failedRequests, ownFailedRequests: r.ownFailedRequests, p50Ms: r.p50Ms, p90Ms: r.p90Ms }));
+      return (await red(tenant, q, false)).map(({ operation, ...r }): ServiceSpanStats => r);
     },
 
     operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
@@ -499,10 +532,10 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.range('start_ms', q.fromMs, q.toMs);
         w.values.bucket = q.bucketMs;
         const r = await conn.runAndReadAll(
-          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5) ${CALL_PAIRS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
           w.values,
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]) }));
+        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]), calleeMs: Number(row[6]) }));
       });
     },
 
@@ -516,12 +549,12 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
                 a AS (SELECT k.trace_id, k.span_id, min(coalesce(c.service, '')) AS callee FROM k JOIN spans c
                       ON c.tenant = $tenant AND c.trace_id = k.trace_id AND c.parent_span_id = k.span_id AND coalesce(c.service, '') <> k.service
                       WHERE c.start_ms >= $from AND c.start_ms < $to + $bucket GROUP BY 1, 2)
-           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = 2), quantile_disc(k.end_ms - k.start_ms, 0.9)
+           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = 2), quantile_disc(k.end_ms - k.start_ms, 0.9), sum(k.end_ms - k.start_ms)
            FROM k LEFT JOIN a ON a.trace_id = k.trace_id AND a.span_id = k.span_id
            WHERE k.peer IS NOT NULL AND k.peer <> '' GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
           { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), peer: String(row[1]), callee: String(row[2]), bucketMs: Number(row[3]), calls: Number(row[4]), errors: Number(row[5]), p90Ms: Number(row[6]) }));
+        return r.getRows().map((row) => ({ caller: String(row[0]), peer: String(row[1]), callee: String(row[2]), bucketMs: Number(row[3]), calls: Number(row[4]), errors: Number(row[5]), p90Ms: Number(row[6]), callMs: Number(row[7]) }));
       });
     },
 

@@ -13,6 +13,8 @@ interface TenantData {
   metrics: MetricPoint[];
   logs: StoredLog[];
   spans: Span[];
+  /** `traceId/spanId/startMs` of the stored spans: one sent again is kept once (as in DuckDB). */
+  spanKeys: Set<string>;
   findings: Map<string, Finding>;
 }
 
@@ -42,7 +44,7 @@ function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: n
 
 /** RED per service, operation (or '' for all) and bucket, in the stores' order. */
 function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string, all: readonly Span[] = spans): OperationStats[] {
-  const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; requests: number; failedRequests: number; ownFailedRequests: number; durations: number[] }>();
+  const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; requests: number; failedRequests: number; ownFailedRequests: number; requestMs: number; durations: number[] }>();
   // each span's service (a span called from another service's, or from none, begins a request) and
   // where failures began: per trace, the services with a failed span none of whose children failed
   const serviceOf = new Map<string, string>();
@@ -69,12 +71,13 @@ function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => 
     const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
     const key = `${service}\u0000${operation}\u0000${bucketMs}`;
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { service, operation, bucketMs, errors: 0, requests: 0, failedRequests: 0, ownFailedRequests: 0, durations: [] }));
+    if (g === undefined) groups.set(key, (g = { service, operation, bucketMs, errors: 0, requests: 0, failedRequests: 0, ownFailedRequests: 0, requestMs: 0, durations: [] }));
     g.durations.push(sp.endMs - sp.startMs);
     const failed = sp.statusCode === 2;
     if (failed) g.errors++;
     if (serviceOf.get(`${sp.traceId}/${sp.parentSpanId}`) === service) continue;
     g.requests++;
+    g.requestMs += sp.endMs - sp.startMs;
     if (!failing.has(`${sp.traceId}/${sp.spanId}`)) continue;
     g.failedRequests++;
     if (origins.has(`${sp.traceId}\u0000${service}`)) g.ownFailedRequests++;
@@ -83,7 +86,7 @@ function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => 
     .sort((a, b) => cmp(a.service, b.service) || cmp(a.operation, b.operation) || a.bucketMs - b.bucketMs)
     .map((g) => {
       const d = g.durations.sort((a, b) => a - b);
-      return { service: g.service, operation: g.operation, bucketMs: g.bucketMs, count: d.length, errors: g.errors, requests: g.requests, failedRequests: g.failedRequests, ownFailedRequests: g.ownFailedRequests, p50Ms: discrete(d, 0.5), p90Ms: discrete(d, 0.9) };
+      return { service: g.service, operation: g.operation, bucketMs: g.bucketMs, count: d.length, errors: g.errors, requests: g.requests, failedRequests: g.failedRequests, ownFailedRequests: g.ownFailedRequests, requestMs: g.requestMs, p50Ms: discrete(d, 0.5), p90Ms: discrete(d, 0.9) };
     });
 }
 
@@ -101,7 +104,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
   let open = true;
   const data = (tenant: string) => {
     let d = tenants.get(tenant);
-    if (d === undefined) tenants.set(tenant, (d = { metrics: [], logs: [], spans: [], findings: new Map() }));
+    if (d === undefined) tenants.set(tenant, (d = { metrics: [], logs: [], spans: [], spanKeys: new Set(), findings: new Map() }));
     return d;
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
@@ -115,7 +118,12 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       const d = data(tenant);
       for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
       for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
-      for (const sp of batch.spans ?? []) d.spans.push(structuredClone(sp));
+      for (const sp of batch.spans ?? []) {
+        const key = `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
+        if (d.spanKeys.has(key)) continue;
+        d.spanKeys.add(key);
+        d.spans.push(structuredClone(sp));
+      }
       for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
       return Promise.resolve();
     },
@@ -253,7 +261,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       if (!open) return closed();
       const all = tenants.get(tenant)?.spans ?? [];
-      return Promise.resolve(red(all.filter((sp) => q.service === undefined || sp.resource.service === q.service), q, () => '', all).map((r) => ({ service: r.service, bucketMs: r.bucketMs, count: r.count, errors: r.errors, requests: r.requests, failedRequests: r.failedRequests, ownFailedRequests: r.ownFailedRequests, p50Ms: r.p50Ms, p90Ms: r.p90Ms })));
+      return Promise.resolve(red(all.filter((sp) => q.service === undefined || sp.resource.service === q.service), q, () => '', all).map(({ operation, ...r }): ServiceSpanStats => r));
     },
     operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
       if (!open) return closed();
@@ -285,7 +293,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (l === undefined) children.set(key, [sp.resource.service ?? '']);
         else l.push(sp.resource.service ?? '');
       }
-      const rows = new Map<string, Omit<PeerCallStats, 'p90Ms'> & { durations: number[] }>();
+      const rows = new Map<string, Omit<PeerCallStats, 'p90Ms' | 'callMs'> & { durations: number[] }>();
       for (const sp of spans) {
         if (sp.kind !== SPAN_KIND_CLIENT || sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
         const peer = peerOf(sp.attributes);
@@ -302,19 +310,20 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (sp.statusCode === 2) r.errors++;
       }
       return Promise.resolve(
-        [...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ durations, ...r }) => ({ ...r, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })),
+        [...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ durations, ...r }) => ({ ...r, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9), callMs: durations.reduce((a, d) => a + d, 0) })),
       );
     },
     edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
       if (!open) return closed();
-      const edges = new Map<string, Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[] }>();
+      const edges = new Map<string, Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[]; calleeMs: number }>();
       for (const { caller, callee, parent, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
         const bucketMs = Math.floor(child.startMs / q.bucketMs) * q.bucketMs;
         const key = `${caller}\u0000${callee}\u0000${bucketMs}`;
         let e = edges.get(key);
-        if (e === undefined) edges.set(key, (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [] }));
+        if (e === undefined) edges.set(key, (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [], calleeMs: 0 }));
         e.calls++;
         e.gaps.push(parent.endMs - parent.startMs - (child.endMs - child.startMs));
+        e.calleeMs += child.endMs - child.startMs;
         if (child.statusCode === 2) e.errors++;
       }
       return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ gaps, ...e }) => ({ ...e, gapP50Ms: discrete(gaps.sort((x, y) => x - y), 0.5) })));

@@ -9,8 +9,13 @@ import type { InsightConfig } from './insight-config.js';
 export type EvidenceRef =
   /** `service`: whose records they are, when another's (a service named in them). */
   | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number; service?: string }
-  /** `external`: a dependency without spans of its own, judged from its callers' calls to it (`spans` are those calls). */
-  | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number; external?: true }
+  /**
+   * `external`: a dependency without spans of its own, judged from its callers' calls to it
+   * (`spans` are those calls). `perRequest`: how much longer the service's requests took on
+   * average in the slow buckets, and how much of that went to calls to each service or
+   * dependency it calls directly (where the store measures durations).
+   */
+  | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number; external?: true; perRequest?: PerRequest }
   /**
    * Failed requests to the service (`errors` of `requests`: its spans called by another service or
    * from outside the traces); `passedUp` of them only passed up the failure of a call they made
@@ -25,6 +30,14 @@ export type EvidenceRef =
   | { type: 'unanswered'; callers: string[]; calls: number; answered: number; usualShare: number }
   | { type: 'finding'; findingId: string; metric: string; timeMs: number; score: number }
   | { type: 'change'; findingId: string; change: string; timeMs: number };
+
+/** A service's mean request time in some buckets over its usual (the median bucket's), and the calls that account for it. */
+export interface PerRequest {
+  usualMs: number;
+  addedMs: number;
+  /** Per dependency called directly: the time per request spent in calls to it over its usual, most first (only those that rose). */
+  in: { service: string; addedMs: number }[];
+}
 
 export interface Signal {
   kind: 'log' | 'flow' | 'latency' | 'errors' | 'network' | 'unanswered' | 'silent' | 'metric' | 'change' | 'named';
@@ -533,6 +546,54 @@ function failureSignal(rows: readonly { bucketMs: number; count: number; failed:
   return { kind: 'errors', score, reason: words(failed, count, formatNumber((100 * failed) / count), formatNumber(100 * usualRate), passedUp), ref: { type: 'span-errors', errors: failed, requests: count, usualRate, passedUp }, ...when };
 }
 
+/**
+ * The time each service's requests spend in calls to each service or dependency it calls
+ * directly, per bucket (summed durations: the callee's spans, or the caller's client spans to a
+ * dependency without spans of its own), where the store measures them.
+ */
+function timeInCalls(input: EvidenceInput): Map<string, Map<string, Map<number, number>>> {
+  const out = new Map<string, Map<string, Map<number, number>>>();
+  const put = (caller: string, dep: string, bucketMs: number, ms: number | undefined) => {
+    if (ms === undefined || caller === dep || caller === '') return;
+    let deps = out.get(caller);
+    if (deps === undefined) out.set(caller, (deps = new Map<string, Map<number, number>>()));
+    let b = deps.get(dep);
+    if (b === undefined) deps.set(dep, (b = new Map<number, number>()));
+    b.set(bucketMs, (b.get(bucketMs) ?? 0) + ms);
+  };
+  for (const r of input.calls ?? []) put(r.caller, r.callee, r.bucketMs, r.calleeMs);
+  for (const [peer, rows] of externalPeers(input.peers ?? [])) for (const r of rows) put(r.caller, peer, r.bucketMs, r.callMs);
+  return out;
+}
+
+/**
+ * Means add up where percentiles do not: a request that makes 16 statements to a database each
+ * 100 ms slower is 1.6 s slower, while the statements' p90 rose 100 ms. So a service's mean
+ * request time in `buckets` (pooled) is set against its usual (the median reference bucket's),
+ * and so is the time per request spent in calls to each dependency; undefined when its requests
+ * took no longer on average, or the store does not measure their durations.
+ */
+function perRequestTime(rows: readonly ServiceSpanStats[], buckets: readonly number[], deps: Map<string, Map<number, number>> | undefined, input: EvidenceInput): PerRequest | undefined {
+  const { fromMs, toMs } = input.window;
+  const slow = new Set(buckets);
+  const measured = rows.filter((r) => r.requests > 0 && r.requestMs !== undefined);
+  const win = measured.filter((r) => slow.has(r.bucketMs));
+  const ref = measured.filter((r) => r.bucketMs < fromMs || r.bucketMs >= toMs);
+  const requests = win.reduce((a, r) => a + r.requests, 0);
+  if (requests === 0 || ref.length === 0) return undefined;
+  const usualMs = upperQuantile(ref.map((r) => r.requestMs! / r.requests), 0.5);
+  const addedMs = win.reduce((a, r) => a + r.requestMs!, 0) / requests - usualMs;
+  if (!(addedMs > 0)) return undefined;
+  const spent: PerRequest['in'] = [];
+  for (const [service, byBucket] of deps ?? []) {
+    const now = win.reduce((a, r) => a + (byBucket.get(r.bucketMs) ?? 0), 0) / requests;
+    const added = now - upperQuantile(ref.map((r) => (byBucket.get(r.bucketMs) ?? 0) / r.requests), 0.5);
+    if (added > 0) spent.push({ service, addedMs: added });
+  }
+  spent.sort((a, b) => b.addedMs - a.addedMs || (a.service < b.service ? -1 : 1));
+  return { usualMs, addedMs, in: spent };
+}
+
 /** The name evidence gets when its records carry no service (no service.name, no pod). */
 export const NO_SERVICE = '(no service)';
 
@@ -564,7 +625,8 @@ export function quote(template: string): string {
   return template.length > 90 ? `"${template.slice(0, 89)}…"` : `"${template}"`;
 }
 
-function ms(v: number): string {
+/** Milliseconds as a person reads them (1.6 s, 40 ms). */
+export function ms(v: number): string {
   return v >= 1000 ? `${formatNumber(v / 1000)} s` : `${formatNumber(v)} ms`;
 }
 
@@ -782,9 +844,16 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     if (l === undefined) bySpanService.set(r.service, (l = []));
     l.push(r);
   }
+  const spentIn = timeInCalls(input);
   for (const [service, rows] of bySpanService) {
     const slow = latencySignal(rows, input, config, (p90, ratio, usual, n) => `p90 latency up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} spans)`);
-    if (slow !== undefined) add(service, slow);
+    const perRequest = slow?.ref.type === 'latency' && slow.buckets !== undefined ? perRequestTime(rows, slow.buckets, spentIn.get(service), input) : undefined;
+    if (slow !== undefined && slow.ref.type === 'latency' && perRequest !== undefined) {
+      // the dependency that took the most of it, when it took a tenth at least
+      const top = perRequest.in[0];
+      const where = top !== undefined && top.addedMs >= 0.1 * perRequest.addedMs ? `, ${ms(top.addedMs)} of it in calls to ${top.service}` : '';
+      add(service, { ...slow, reason: `${slow.reason}; its requests took ${ms(perRequest.addedMs)} longer on average${where}`, ref: { ...slow.ref, perRequest } });
+    } else if (slow !== undefined) add(service, slow);
     // failed requests (not every span: a request's own work, database calls and all, would dilute them)
     const failing = failureSignal(
       rows.map((r) => ({ bucketMs: r.bucketMs, count: r.requests, failed: r.failedRequests, own: Math.min(r.ownFailedRequests, r.failedRequests) })),

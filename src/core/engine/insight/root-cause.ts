@@ -1,5 +1,5 @@
 import type { ServiceEvidence, Signal } from './evidence.js';
-import { combineSignals, names } from './evidence.js';
+import { combineSignals, ms, names } from './evidence.js';
 import type { InsightConfig } from './insight-config.js';
 import type { ServiceGraph } from './service-graph.js';
 
@@ -63,11 +63,14 @@ class TroubleAt {
     // and then as surely as the caller's is known: the same milliseconds, whether or not they are
     // many for the dependency (whose p90 may mix slow operations with the fast one called)
     const slower = addedMs(s);
-    if (slower !== undefined)
+    if (slower !== undefined) {
+      // or as far as the caller's requests spent their added time in calls to it (a direct dependency)
+      const spent = spentShare(s, d.service);
       return combineSignals(d.signals.filter((x) => this.covers(x, s)), (x) => {
         const added = addedMs(x);
-        return added === undefined ? x.score : Math.max(x.score, s.score) * Math.min(1, added / (slower * this.latencyShare));
+        return added === undefined ? x.score : Math.max(x.score, s.score) * Math.min(1, Math.max(added / slower, spent) / this.latencyShare);
       });
+    }
     const key = `${d.service}\u0000${s.onsetMs === undefined ? '' : this.bucket(s.onsetMs)}`;
     let v = this.memo.get(key);
     if (v === undefined) this.memo.set(key, (v = combineSignals(d.signals.filter((x) => this.covers(x, s)))));
@@ -82,30 +85,42 @@ function addedMs(s: Signal): number | undefined {
   return undefined;
 }
 
+/** The share of a caller's added mean request time that went to calls to `dependency` (0 when not measured, or not a direct dependency). */
+export function spentShare(s: Signal, dependency: string): number {
+  if (s.ref.type !== 'latency' || s.ref.perRequest === undefined) return 0;
+  const d = s.ref.perRequest.in.find((x) => x.service === dependency);
+  return d === undefined ? 0 : Math.min(1, d.addedMs / s.ref.perRequest.addedMs);
+}
+
 /**
  * A service's slowness seen on few calls (a database a service queries a few times a minute) is
  * discounted as a noisy percentile; a caller whose p90, over many spans, rose from the same
  * bucket by no more milliseconds than it added bears it out (the same milliseconds, seen from
- * above): the latency signal weighs as much as the caller's, and its reason says so.
+ * above), and so does one whose requests spent at least `share` of their added mean time in calls
+ * to it (a request that calls it many times adds up its slowness): the latency signal weighs as
+ * much as the caller's, and its reason says so.
  */
-function borneOut(evidence: readonly ServiceEvidence[], graph: ServiceGraph, at: TroubleAt): ServiceEvidence[] {
+function borneOut(evidence: readonly ServiceEvidence[], graph: ServiceGraph, at: TroubleAt, share: number): ServiceEvidence[] {
   const byService = new Map(evidence.map((e) => [e.service, e]));
   return evidence.map((e) => {
     const signals = e.signals.map((x) => {
       const added = x.ref.type === 'latency' ? addedMs(x) : undefined;
       if (added === undefined) return x;
-      let best: { score: number; callers: string[] } = { score: x.score, callers: [] };
+      let best: { score: number; callers: string[]; spentMs: number } = { score: x.score, callers: [], spentMs: 0 };
       for (const caller of graph.callers(e.service).sort()) {
         for (const s of byService.get(caller)?.signals ?? []) {
           const slower = s.ref.type === 'latency' ? addedMs(s) : undefined;
-          if (slower === undefined || added < slower || s.score <= x.score || !at.covers(x, s) || !at.covers(s, x)) continue;
-          if (s.score > best.score) best = { score: s.score, callers: [caller] };
-          else if (s.score === best.score && best.callers.length > 0 && !best.callers.includes(caller)) best.callers.push(caller);
+          if (slower === undefined || s.score <= x.score || !at.covers(x, s) || !at.covers(s, x)) continue;
+          const spent = spentShare(s, e.service) >= share && s.ref.type === 'latency' ? (s.ref.perRequest?.in.find((d) => d.service === e.service)?.addedMs ?? 0) : 0;
+          if (added < slower && spent === 0) continue;
+          if (s.score > best.score) best = { score: s.score, callers: [caller], spentMs: spent };
+          else if (s.score === best.score && best.callers.length > 0 && !best.callers.includes(caller)) best = { ...best, callers: [...best.callers, caller], spentMs: Math.max(best.spentMs, spent) };
         }
       }
       if (best.callers.length === 0) return x;
       const them = best.callers.length === 1 ? `${best.callers[0]!}, which calls it, was` : `${names(best.callers)}, which call it, were`;
-      return { ...x, score: best.score, reason: `${x.reason}; ${them} as much slower at the same time` };
+      const how = best.spentMs > 0 ? `slower at the same time, up to ${ms(best.spentMs)} more per request spent in calls to it` : 'as much slower at the same time';
+      return { ...x, score: best.score, reason: `${x.reason}; ${them} ${how}` };
     });
     if (signals.every((x, i) => x === e.signals[i])) return e;
     signals.sort((a, b) => b.score - a.score);
@@ -135,7 +150,7 @@ export const NAMES: RelationWords = { dependants: 'whose records name it', depen
  */
 export function rankRootCauses(given: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig, words: RelationWords = CALLS): RootCauseCandidate[] {
   const at = new TroubleAt(config.bucketMs, config.explainLatencyShare);
-  const evidence = borneOut(given, graph, at);
+  const evidence = borneOut(given, graph, at, config.explainLatencyShare);
   const own = new Map(evidence.map((e) => [e.service, e.score]));
   const abnormal = evidence.filter((e) => e.score >= config.abnormalAt);
   const total = abnormal.reduce((a, e) => a + e.score, 0);
