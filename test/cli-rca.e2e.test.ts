@@ -46,7 +46,9 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     expect(wide.stdout).toMatch(/^Root causes for 2023-01-29T08:58:16.000Z {2}\(symptoms 06:34:00 → 01-30 08:59:00, usual behaviour from 04:34 to 01-30 10:59 UTC\)/);
     // each of its signals with its kind and its weight in the candidate's own evidence
     expect(text.stdout).toMatch(/\n 1\. ts-contacts-service {2}0\.\d\d\n {6}log {5}[01]\.\d\d {2}\d+ ERROR records "c\.s\.ContactsServiceImpl#\d+ .*\[findContactsById\]/);
-    expect(text.stdout).toMatch(/\n {6}explains the symptoms of /);
+    // and the symptoms it explains (basic's failures are travel's: it calls basic)
+    const basic = await runCli(['rca', '--at', '2023-01-29 09:03:53', '--data', data, '--top', '1']);
+    expect(basic.stdout).toMatch(/\n 1\. ts-basic-service {2}0\.\d\d\n[^]*\n {6}explains the symptoms of ts-travel-service, which call it\n/);
     expect(text.stdout).toMatch(/\n {6}↳ 08:\d\d:\d\d\.\d{3} .*No contacts according to contactsId/);
     expect(text.stdout).toMatch(/more with some evidence \(--top, or --output json\)/);
     // a signal of spans (latency, failures) shows a trace to open

@@ -105,11 +105,12 @@ interface CallPath {
  * paths a service takes pool their calls. Asynchronous paths (the callee outlasts its caller)
  * say nothing.
  */
-function callSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
+function callSignals(input: EvidenceInput, config: InsightConfig, warmUp: (bucketMs: number) => boolean): { service: string; signal: Signal }[] {
   const { fromMs, toMs } = input.window;
   const inWindow = (b: number) => b >= fromMs && b < toMs;
   const byPath = new Map<string, EdgeStats[]>();
   for (const r of input.calls ?? []) {
+    if (inWindow(r.bucketMs) && warmUp(r.bucketMs)) continue;
     const key = `${r.caller}\u0000${r.callee}`;
     let l = byPath.get(key);
     if (l === undefined) byPath.set(key, (l = []));
@@ -254,7 +255,7 @@ export function externalEdges(rows: readonly PeerCallStats[]): ServiceEdge[] {
  * bucket (the p90 weighted by calls): slower than usual, or failing more than usual (a call that
  * fails with nothing below it failed there, as far as the traces tell).
  */
-function externalSignals(input: EvidenceInput, config: InsightConfig): { service: string; signal: Signal }[] {
+function externalSignals(input: EvidenceInput, config: InsightConfig, warmUp: (bucketMs: number) => boolean): { service: string; signal: Signal }[] {
   const { fromMs, toMs } = input.window;
   const out: { service: string; signal: Signal }[] = [];
   for (const [peer, list] of externalPeers(input.peers ?? [])) {
@@ -269,7 +270,7 @@ function externalSignals(input: EvidenceInput, config: InsightConfig): { service
     const rows = [...buckets.values()].map((b) => ({ bucketMs: b.bucketMs, count: b.count, p90Ms: b.p90Sum / Math.max(b.count, 1), failed: b.failed, own: b.failed }));
     const callers = names([...new Set(list.filter((r) => r.bucketMs >= fromMs && r.bucketMs < toMs).map((r) => r.caller))].sort());
     const who = `calls to it from ${callers} (no spans of its own)`;
-    const slow = latencySignal(rows, input, config, (p90, ratio, usual, n) => `${who}: p90 up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} calls)`);
+    const slow = latencySignal(rows, input, config, warmUp, (p90, ratio, usual, n) => `${who}: p90 up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} calls)`);
     if (slow !== undefined && slow.ref.type === 'latency') out.push({ service: peer, signal: { ...slow, ref: { ...slow.ref, external: true } } });
     const failing = failureSignal(rows, input, config, (failed, n, share, usual) => `${who}: ${failed} of ${n} failed (${share}%), usually ${usual}%`);
     if (failing !== undefined && failing.ref.type === 'span-errors') out.push({ service: peer, signal: { ...failing, ref: { ...failing.ref, external: true } } });
@@ -491,14 +492,15 @@ interface LatencyRow {
 /**
  * p90 latency above its usual level: the slowest window bucket (of minSpans at least) against
  * what is usual at the slow end of the reference (a fault may fill only part of the window);
- * discounted for few spans, and for an onset long after the alert. `words` gives the reason
- * from the p90, the ratio, the usual p90 (formatted) and the window's count.
+ * discounted for few spans, and for an onset long after the alert. A warm-up bucket is no
+ * symptom (it stays in the reference: usual life has them). `words` gives the reason from the
+ * p90, the ratio, the usual p90 (formatted) and the window's count.
  */
-function latencySignal(rows: readonly LatencyRow[], input: EvidenceInput, config: InsightConfig, words: (p90: string, ratio: string, usual: string, count: number) => string): Signal | undefined {
+function latencySignal(rows: readonly LatencyRow[], input: EvidenceInput, config: InsightConfig, warmUp: (bucketMs: number) => boolean, words: (p90: string, ratio: string, usual: string, count: number) => string): Signal | undefined {
   const { fromMs, toMs } = input.window;
   const inWindow = (b: number) => b >= fromMs && b < toMs;
   const w = rows.filter((r) => inWindow(r.bucketMs));
-  const busyBuckets = w.filter((r) => r.count >= config.minSpans).sort((a, b) => a.bucketMs - b.bucketMs);
+  const busyBuckets = w.filter((r) => r.count >= config.minSpans && !warmUp(r.bucketMs)).sort((a, b) => a.bucketMs - b.bucketMs);
   const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
   const rP90 = upperQuantile(rows.filter((r) => !inWindow(r.bucketMs) && r.count >= config.minSpans).map((r) => r.p90Ms), 0.9);
   if (!Number.isFinite(wP90) || !Number.isFinite(rP90)) return undefined;
@@ -594,6 +596,25 @@ function perRequestTime(rows: readonly ServiceSpanStats[], buckets: readonly num
   return { usualMs, addedMs, in: spent };
 }
 
+/**
+ * The warm-up buckets (warmUpSteady): the first with data, system-wide, after one without, where
+ * traffic is steady (most buckets with data follow one with data); none where it is not. Not a
+ * symptom in the window; left in the reference, where they are part of usual life (taking them
+ * out made a noisy service's usual slow end lower and opened an incident in a fault-free run).
+ */
+function warmUpBuckets(windowBuckets: ReadonlySet<number>, refBuckets: ReadonlySet<number>, config: InsightConfig): (bucketMs: number) => boolean {
+  const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
+  let total = 0;
+  let follow = 0;
+  for (const set of [windowBuckets, refBuckets])
+    for (const b of set) {
+      total++;
+      if (hasData(b - config.bucketMs)) follow++;
+    }
+  if (total === 0 || follow < config.warmUpSteady * total) return () => false;
+  return (b) => hasData(b) && !hasData(b - config.bucketMs);
+}
+
 /** The name evidence gets when its records carry no service (no service.name, no pod). */
 export const NO_SERVICE = '(no service)';
 
@@ -643,6 +664,8 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   const windowBuckets = new Set<number>();
   const refBuckets = new Set<number>();
   for (const r of [...input.logs, ...input.spans]) (inWindow(r.bucketMs) ? windowBuckets : refBuckets).add(r.bucketMs);
+  const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
+  const warmUp = warmUpBuckets(windowBuckets, refBuckets, config);
   const signals = new Map<string, Signal[]>();
   const add = (named: string, s: Signal) => {
     if (s.score <= 0) return;
@@ -767,7 +790,6 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   // judged in whole buckets only: the first and last of a stretch of data (the system's, all
   // services') may hold a few seconds of it, where one message can come before the other.
   type Counts = { templateId: string; template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number; main: number };
-  const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
   const whole = (b: number) => hasData(b - config.bucketMs) && hasData(b + config.bucketMs);
   for (const [service, templates] of byService) {
     const sites = new Map<string, Counts>();
@@ -846,7 +868,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   }
   const spentIn = timeInCalls(input);
   for (const [service, rows] of bySpanService) {
-    const slow = latencySignal(rows, input, config, (p90, ratio, usual, n) => `p90 latency up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} spans)`);
+    const slow = latencySignal(rows, input, config, warmUp, (p90, ratio, usual, n) => `p90 latency up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} spans)`);
     const perRequest = slow?.ref.type === 'latency' && slow.buckets !== undefined ? perRequestTime(rows, slow.buckets, spentIn.get(service), input) : undefined;
     if (slow !== undefined && slow.ref.type === 'latency' && perRequest !== undefined) {
       // the dependency that took the most of it, when it took a tenth at least
@@ -864,9 +886,9 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
     if (failing !== undefined) add(service, failing);
   }
 
-  for (const { service, signal } of callSignals(input, config)) add(service, signal);
+  for (const { service, signal } of callSignals(input, config, warmUp)) add(service, signal);
   for (const { service, signal } of unansweredSignals(input, config)) add(service, signal);
-  for (const { service, signal } of externalSignals(input, config)) add(service, signal);
+  for (const { service, signal } of externalSignals(input, config, warmUp)) add(service, signal);
   for (const { service, signal } of silentSignals(input, config, whole)) add(service, signal);
 
   // metric anomalies found as the points arrived, discounted by how often the service has them anyway

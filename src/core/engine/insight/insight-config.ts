@@ -102,6 +102,14 @@ export interface InsightConfig {
    * several (still failing in the latest one).
    */
   incidentSpanBuckets: number;
+  /**
+   * The first bucket of traffic after a pause (no span and no record from any service in the
+   * bucket before) is a warm-up: services idle for a while answer their first requests slowly
+   * (cold caches, closed connections), so its latency and its time outside callees are neither
+   * symptoms nor usual. Only where traffic is steady: at least warmUpSteady of the buckets with
+   * data follow one with data (where it comes now and then, every bucket counts).
+   */
+  warmUpSteady: number;
   /** A service with at least this much evidence is abnormal. */
   abnormalAt: number;
   /** Added for explaining every abnormal caller (a cause sits downstream of the symptoms it explains). */
@@ -162,6 +170,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   incidentAt: 0.5,
   quietMs: 3 * 60_000,
   incidentSpanBuckets: 3,
+  warmUpSteady: 0.5,
   abnormalAt: 0.25,
   explainBonus: 0.25,
   explainedPenalty: 0.75,

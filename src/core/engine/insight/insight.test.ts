@@ -115,6 +115,29 @@ describe('serviceEvidence', () => {
     expect(slow!.signals.find((x) => x.kind === 'latency')!.score).toBeCloseTo(C.latencyWeight * (1 - Math.exp(-50 / C.spanCountScale)), 5);
   });
 
+  it('the first minute of traffic after a pause is a warm-up: its latency is no symptom, the minutes after it are', () => {
+    const minute = (service: string, m: number, p90Ms: number) => ({ service, bucketMs: T + m * M, count: 50, errors: 0, requests: 50, failedRequests: 0, ownFailedRequests: 0, p50Ms: 20, p90Ms });
+    // no span and no record from any service in minutes 0 and 1 (the load stopped); db's first minute back is 20× slow
+    const paused = (w: EvidenceInput): EvidenceInput => ({ ...w, logs: w.logs.filter((r) => r.bucketMs < T || r.bucketMs >= T + 2 * M), spans: w.spans.filter((r) => r.bucketMs < T || r.bucketMs >= T + 2 * M) });
+    expect(serviceEvidence(paused(world({ spans: [minute('db', 2, 800)] })), C)).toEqual([]);
+    // the same minute with traffic before it is a symptom
+    expect(serviceEvidence(world({ spans: [minute('db', 2, 800)] }), C)[0]).toMatchObject({ service: 'db', signals: [{ kind: 'latency', onsetMs: T + 2 * M }] });
+    // slowness that goes on after the warm-up minute is a symptom from the next minute
+    const [db] = serviceEvidence(paused(world({ spans: [2, 3, 4].map((m) => minute('db', m, 800)) })), C);
+    expect(db).toMatchObject({ service: 'db', signals: [{ kind: 'latency', onsetMs: T + 3 * M, untilMs: T + 4 * M }] });
+    // so do calls that spent longer outside their callee: not in the warm-up minute, in the ones after it
+    const gap = (slowFrom: number) => calls('web', 'api', (m) => (m >= slowFrom ? 150 : undefined)).filter((r) => r.bucketMs < T || r.bucketMs >= T + 2 * M);
+    expect(serviceEvidence({ ...paused(world({}, ['web', 'api'])), calls: gap(2).filter((r) => r.bucketMs < T + 3 * M) }, C)).toEqual([]);
+    expect(serviceEvidence({ ...paused(world({}, ['web', 'api'])), calls: gap(2) }, C)[0]).toMatchObject({ service: 'api', signals: [{ kind: 'network', onsetMs: T + 3 * M }] });
+    // warm-ups stay in the reference, as part of usual life: a service slow after every pause there is not a symptom when as slow again
+    const pauses = [-55, -50, -45, -40, -35, -30, -25, -20, -15, -10];
+    const cold = (w: EvidenceInput): EvidenceInput => ({ ...w, logs: w.logs.filter((r) => !pauses.includes((r.bucketMs - T) / M)), spans: w.spans.filter((r) => !pauses.includes((r.bucketMs - T) / M)) });
+    expect(serviceEvidence(cold(world({ spans: [...pauses.map((m) => minute('db', m + 1, 200)), minute('db', 2, 200)] })), C)).toEqual([]);
+    // where traffic comes now and then (most minutes with data follow one without), every minute counts
+    const sparse = (w: EvidenceInput): EvidenceInput => ({ ...w, logs: w.logs.filter((r) => (r.bucketMs - T) % (2 * M) === 0), spans: w.spans.filter((r) => (r.bucketMs - T) % (2 * M) === 0) });
+    expect(serviceEvidence(sparse(world({ spans: [minute('db', 2, 800)] })), C)[0]).toMatchObject({ service: 'db', signals: [{ kind: 'latency', onsetMs: T + 2 * M }] });
+  });
+
   it('span errors above their usual ratio are evidence; metric anomalies count, less where they are common', () => {
     const failing = Array.from({ length: 3 }, (_, i) => ({ service: 'api', bucketMs: T + i * M, count: 50, errors: 20, requests: 50, failedRequests: 20, ownFailedRequests: 20, p50Ms: 10, p90Ms: 40 }));
     const [e] = serviceEvidence(world({ spans: failing }), C);
