@@ -233,6 +233,10 @@ describe('bifrost serve (spawned server)', () => {
     ] };
     const r = await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     expect(await r.json()).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: 'span without a valid traceId (16 bytes) and spanId (8 bytes)' } });
+    // the same request again (an exporter's retry after a lost answer) is acknowledged and stored once
+    const again = await fetch(`${s.url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(again.status).toBe(200);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/\nbifrost_repeated_spans_total 2\n/);
     const t = (await (await fetch(`${s.url}/api/v1/traces/${tid.toUpperCase()}`)).json()) as { spans: { name: string; durationMs: number; parentSpanId: string; statusCode: number; resource: { service: string } }[] };
     expect(t.spans.map((x) => [x.resource.service, x.name, x.durationMs, x.statusCode])).toEqual([['frontend', 'GET /checkout', 300, 0], ['payments', 'charge', 250, 2]]);
     expect((await fetch(`${s.url}/api/v1/traces/${'0'.repeat(31)}1`)).status).toBe(404);

@@ -22,6 +22,8 @@ export interface ServerMetrics {
   findings: Counter<'kind'>;
   incidentChanges: Counter<'type'>;
   notifyFailures: Counter;
+  /** Spans left out as copies of one already stored. */
+  repeatedSpans: Counter;
   storeLatency: Histogram;
   http: Histogram<'method' | 'route' | 'status'>;
 }
@@ -76,6 +78,7 @@ export function createServerMetrics(queue: IngestQueue, ingest: MetricIngest): S
     findings: new Counter({ name: 'bifrost_findings_total', help: 'Findings produced, per kind', labelNames: ['kind'], registers: [registry] }),
     incidentChanges: new Counter({ name: 'bifrost_incident_changes_total', help: 'Incident changes (opened, updated, acknowledged, resolved, reopened)', labelNames: ['type'], registers: [registry] }),
     notifyFailures: new Counter({ name: 'bifrost_notification_failures_total', help: 'Notifications that failed after every retry', registers: [registry] }),
+    repeatedSpans: new Counter({ name: 'bifrost_repeated_spans_total', help: 'Spans received again (the same trace, span id and start as one stored: retries, overlapping exports) and left out; counted in bifrost_received_records_total too', registers: [registry] }),
     storeLatency: new Histogram({ name: 'bifrost_store_write_seconds', help: 'Time to score and durably write one ingest request', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     http: new Histogram({ name: 'bifrost_http_request_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
   };

@@ -30,6 +30,15 @@ describe('GroupCommit', () => {
     await g.drain();
   });
 
+  it('reports what each transaction left out (spans sent again)', async () => {
+    const written: number[] = [];
+    const g = new GroupCommit(createMemoryTelemetryStore(), (r) => written.push(r.repeatedSpans));
+    const span = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: '', name: 'GET /', kind: 2, startMs: 1000, endMs: 1010, statusCode: 0, statusMessage: '', resource: {}, attributes: '{}' };
+    await g.commit('t', { spans: [span] });
+    await g.commit('t', { spans: [span] });
+    expect(written).toEqual([0, 1]);
+  });
+
   it('a failed transaction rejects every caller in it, and the next group still runs', async () => {
     const inner = createMemoryTelemetryStore();
     let fail = true;

@@ -1,4 +1,4 @@
-import type { TelemetryBatch, TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import type { AppendResult, TelemetryBatch, TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
 
 interface Pending {
   tenant: string;
@@ -17,7 +17,11 @@ export class GroupCommit {
   private running = false;
   private idle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: TelemetryStorePort) {}
+  /** `onWritten`: what each transaction left out (spans sent again), for the server's metrics. */
+  constructor(
+    private readonly store: TelemetryStorePort,
+    private readonly onWritten: (result: AppendResult) => void = () => undefined,
+  ) {}
 
   commit(tenant: string, batch: TelemetryBatch): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -37,7 +41,8 @@ export class GroupCommit {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0);
         try {
-          await this.store.appendMany(group.map((g) => ({ tenant: g.tenant, batch: g.batch })));
+          const result = await this.store.appendMany(group.map((g) => ({ tenant: g.tenant, batch: g.batch })));
+          this.onWritten(result);
           for (const g of group) g.resolve();
         } catch (err) {
           for (const g of group) g.reject(err);

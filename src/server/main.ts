@@ -57,7 +57,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   });
   const metrics = createServerMetrics(queue, ingest);
   const ctx: ServerContext = {
-    config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store), version: config.version,
+    config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store, (r) => { metrics.repeatedSpans.inc(r.repeatedSpans); }), version: config.version,
     cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }),
     events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(),
     explainer: createExplainer(config.llm, { store: history, newId, now: Date.now, unavailableNote: 'no model configured: start the server with --llm ollama (or openai, bedrock), or set BIFROST_LLM' }),

@@ -292,9 +292,11 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
 
     it('a span sent again (a retry, overlapping exports) is stored once, within a batch, across batches and in one appendMany; another tenant\'s is its own', async () => {
       const s = await create();
-      await s.append('t1', { spans: [span(0), span(1), span(1)] });
-      await s.append('t1', { spans: [span(1), span(2), span(0)] });
-      await s.appendMany([{ tenant: 't1', batch: { spans: [span(3)] } }, { tenant: 't1', batch: { spans: [span(3), span(4)] } }, { tenant: 't2', batch: { spans: [span(0)] } }]);
+      // each write says how many it left out
+      expect(await s.append('t1', { spans: [span(0), span(1), span(1)] })).toEqual({ repeatedSpans: 1 });
+      expect(await s.append('t1', { spans: [span(1), span(2), span(0)] })).toEqual({ repeatedSpans: 2 });
+      expect(await s.appendMany([{ tenant: 't1', batch: { spans: [span(3)] } }, { tenant: 't1', batch: { spans: [span(3), span(4)] } }, { tenant: 't2', batch: { spans: [span(0)] } }])).toEqual({ repeatedSpans: 1 });
+      expect(await s.append('t1', { logs: [] })).toEqual({ repeatedSpans: 0 });
       expect((await s.spans('t1', { limit: 10 })).map((x) => x.spanId)).toEqual([0, 1, 2, 3, 4].map((i) => span(i).spanId));
       expect(await s.spans('t2', { limit: 10 })).toEqual([span(0)]);
       // the RED of the duplicated trace counts each request once

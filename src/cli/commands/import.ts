@@ -28,6 +28,8 @@ interface FileCounts {
   metrics: number;
   logs: number;
   spans: number;
+  /** Spans left out as copies of one already stored (a retry, overlapping exports). */
+  repeated: number;
   rejected: number;
   findings: number;
   errors: string[];
@@ -89,7 +91,7 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
   const results: FileCounts[] = [];
   try {
     for (const f of files) {
-      const c: FileCounts = { file: f, requests: 0, metrics: 0, logs: 0, spans: 0, rejected: 0, findings: 0, errors: [] };
+      const c: FileCounts = { file: f, requests: 0, metrics: 0, logs: 0, spans: 0, repeated: 0, rejected: 0, findings: 0, errors: [] };
       results.push(c);
       const load = async (req: unknown, where: string) => {
         if (req === null || typeof req !== 'object' || Array.isArray(req)) {
@@ -125,8 +127,9 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
           if (!d.ok) c.errors.push(`${where}: ${d.message}`);
           else {
             c.rejected += d.rejected;
-            await store.append(flags.tenant, { spans: d.items });
-            c.spans += d.items.length;
+            const { repeatedSpans } = await store.append(flags.tenant, { spans: d.items });
+            c.spans += d.items.length - repeatedSpans;
+            c.repeated += repeatedSpans;
           }
         }
       };
@@ -184,9 +187,14 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
     for (const e of r.errors.slice(0, 10)) t.err(`${t.colors.red('error:')} ${e}`);
     if (r.errors.length > 10) t.err(`${t.colors.red('error:')} ${r.file}: ${plural(r.errors.length - 10, 'more error')}`);
     if (r.errors.length > 0) ctx.setExitCode(2);
-    await t.out(`${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly', 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`);
+    await t.out(`${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly', 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${repeats(r.repeated)}${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`);
   }
   t.err(`loaded into ${dataFile} (tenant ${flags.tenant})`);
+}
+
+/** Spans left out as copies of one already stored, when there were any. */
+function repeats(n: number): string {
+  return n === 0 ? '' : ` (${plural(n, 'copy', 'copies')} of a span already stored left out)`;
 }
 
 const KIND_NAMES: Record<NezhaKind, [string, string]> = { metric: ['metric file', 'metric points'], trace: ['trace file', 'spans'], log: ['log file', 'log records'] };
@@ -207,7 +215,7 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
   const { dataFile, store } = await openTelemetry(ctx, flags);
   const metrics = new MetricIngest({ store });
   const logs = logIngest(store);
-  const totals: Record<NezhaKind, { files: number; records: number; findings: number }> = { metric: { files: 0, records: 0, findings: 0 }, trace: { files: 0, records: 0, findings: 0 }, log: { files: 0, records: 0, findings: 0 } };
+  const totals: Record<NezhaKind, { files: number; records: number; findings: number; repeated: number }> = { metric: { files: 0, records: 0, findings: 0, repeated: 0 }, trace: { files: 0, records: 0, findings: 0, repeated: 0 }, log: { files: 0, records: 0, findings: 0, repeated: 0 } };
   // the first problems are shown; the others only counted (a damaged file can have millions of bad rows)
   const problems: NezhaProblem[] = [];
   const tally = { problems: 0, fileFailed: false };
@@ -230,8 +238,9 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
             totals.metric.records += r.stored;
             totals.metric.findings += r.findings.length;
           } else if (b.kind === 'trace') {
-            await store.append(flags.tenant, { spans: b.spans });
-            totals.trace.records += b.spans.length;
+            const { repeatedSpans } = await store.append(flags.tenant, { spans: b.spans });
+            totals.trace.records += b.spans.length - repeatedSpans;
+            totals.trace.repeated += repeatedSpans;
           } else totals.log.records += (await logs.ingest(flags.tenant, b.logs)).stored;
         },
       });
@@ -249,7 +258,7 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
   for (const kind of ['metric', 'trace', 'log'] as const) {
     const c = totals[kind];
     const [fileWord, recordWord] = KIND_NAMES[kind];
-    await t.out(`${plural(c.files, fileWord)}: ${num(c.records)} ${recordWord}${kind === 'metric' ? ` (${plural(c.findings, 'anomaly', 'anomalies')})` : ''}\n`);
+    await t.out(`${plural(c.files, fileWord)}: ${num(c.records)} ${recordWord}${kind === 'metric' ? ` (${plural(c.findings, 'anomaly', 'anomalies')})` : ''}${repeats(c.repeated)}\n`);
   }
   if (tally.fileFailed) ctx.setExitCode(2);
   t.err(`loaded into ${dataFile} (tenant ${flags.tenant})${tally.problems > 0 ? `; ${plural(tally.problems, 'row or file', 'rows or files')} could not be read (listed above)` : ''}`);

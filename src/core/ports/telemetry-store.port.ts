@@ -230,6 +230,15 @@ export interface PeerCallStats {
   callMs?: number;
 }
 
+/**
+ * What a write left out: a span sent again (the same tenant, trace, span id and start as one
+ * stored, or as one before it in the write: an exporter's retry, overlapping exports) is stored
+ * once, so that no request or call counts twice.
+ */
+export interface AppendResult {
+  repeatedSpans: number;
+}
+
 /** A batch to write in one transaction: acknowledged only once durable. */
 export interface TelemetryBatch {
   metrics?: readonly MetricPoint[];
@@ -244,9 +253,9 @@ export interface TelemetryBatch {
  */
 export interface TelemetryStorePort {
   /** Writes the whole batch or nothing; resolves once it is durable. */
-  append(tenant: string, batch: TelemetryBatch): Promise<void>;
+  append(tenant: string, batch: TelemetryBatch): Promise<AppendResult>;
   /** Several tenants' batches in one transaction (group commit): all or nothing, in order. */
-  appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<void>;
+  appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<AppendResult>;
   findings(tenant: string, query: FindingQuery): Promise<Page<Finding>>;
   metricPoints(tenant: string, query: MetricQuery): Promise<MetricPoint[]>;
   /** A metric's series (one per labels + resource), aggregated per time step. */

@@ -10,7 +10,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 export interface DuckDbStoreOptions {
@@ -99,7 +99,7 @@ const SPAN_TYPES = 'vvvvviddivvvvvvvv';
  * request or call is counted twice. The stored spans are looked up over the batch's start times
  * only. Inside the caller's transaction.
  */
-async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<void> {
+async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<number> {
   const seen = new Set<string>();
   const rows: Cell[][] = [];
   let lo = Infinity;
@@ -112,14 +112,15 @@ async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readon
     hi = Math.max(hi, sp.startMs);
     rows.push([tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
   }
-  if (rows.length === 0) return;
+  if (rows.length === 0) return spans.length;
   await appendRows(conn, 'spans_in', SPAN_TYPES, rows);
-  await conn.run(
+  const inserted = await conn.run(
     `INSERT INTO spans SELECT i.* FROM spans_in i ANTI JOIN (SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi) s
        ON s.trace_id = i.trace_id AND s.span_id = i.span_id AND s.start_ms = i.start_ms`,
     { tenant, lo, hi },
   );
   await conn.run('DELETE FROM spans_in');
+  return spans.length - inserted.rowsChanged;
 }
 
 /** WHERE clauses and values built together, so every value is a bound parameter. */
@@ -276,15 +277,16 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     });
 
   const self: TelemetryStorePort = {
-    append(tenant: string, batch: TelemetryBatch): Promise<void> {
+    append(tenant: string, batch: TelemetryBatch): Promise<AppendResult> {
       return self.appendMany([{ tenant, batch }]);
     },
 
-    appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<void> {
+    appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<AppendResult> {
       return serial(async () => {
         check();
         const empty = (b: TelemetryBatch) => (b.metrics?.length ?? 0) + (b.logs?.length ?? 0) + (b.findings?.length ?? 0) + (b.spans?.length ?? 0) === 0;
-        if (entries.every((e) => empty(e.batch))) return;
+        if (entries.every((e) => empty(e.batch))) return { repeatedSpans: 0 };
+        let repeatedSpans = 0;
         await conn.run('BEGIN TRANSACTION');
         try {
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
@@ -292,7 +294,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
             const findings = batch.findings ?? [];
             await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', (batch.metrics ?? []).map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
             await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', (batch.logs ?? []).map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
-            await appendSpans(conn, tenant, batch.spans ?? []);
+            repeatedSpans += await appendSpans(conn, tenant, batch.spans ?? []);
             if (findings.length > 0) {
               const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
               for (const f of findings) {
@@ -306,6 +308,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           await conn.run('ROLLBACK').catch(() => undefined);
           throw new AppError('STORE.UNAVAILABLE', `the store could not write the batch: ${(err as Error).message}`, {}, err);
         }
+        return { repeatedSpans };
       });
     },
 

@@ -6,7 +6,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -111,21 +111,25 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
   const store: TelemetryStorePort = {
     appendMany(entries) {
       if (!open) return closed();
-      return entries.reduce<Promise<void>>((p, e) => p.then(() => store.append(e.tenant, e.batch)), Promise.resolve());
+      return entries.reduce<Promise<AppendResult>>((p, e) => p.then(async (sum) => ({ repeatedSpans: sum.repeatedSpans + (await store.append(e.tenant, e.batch)).repeatedSpans })), Promise.resolve({ repeatedSpans: 0 }));
     },
-    append(tenant: string, batch: TelemetryBatch): Promise<void> {
+    append(tenant: string, batch: TelemetryBatch): Promise<AppendResult> {
       if (!open) return closed();
       const d = data(tenant);
       for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
       for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
+      let repeatedSpans = 0;
       for (const sp of batch.spans ?? []) {
         const key = `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
-        if (d.spanKeys.has(key)) continue;
+        if (d.spanKeys.has(key)) {
+          repeatedSpans++;
+          continue;
+        }
         d.spanKeys.add(key);
         d.spans.push(structuredClone(sp));
       }
       for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
-      return Promise.resolve();
+      return Promise.resolve({ repeatedSpans });
     },
     findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
       if (!open) return closed();
