@@ -1,8 +1,9 @@
 /**
  * OTLP ingest through the real server: `bifrost serve --data <tmp>` (DuckDB file), OTLP/HTTP
  * protobuf requests sent with 4 in flight; records/s and acknowledged-write latency (a 200 only
- * comes after COMMIT), for metrics (scored as they arrive) and logs (templated as they arrive);
- * then query latency on what was stored.
+ * comes after COMMIT), for metrics (scored as they arrive), logs (templated as they arrive) and
+ * spans (traces of 10 spans over 3 services; every tenth request sent twice, as an exporter's
+ * retry: the store leaves the copies out); then query latency on what was stored.
  * Run: npm run bench:ingest [-- --requests 200]   (writes bench/results/ingest.json)
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ interface ProtoType {
   encode(m: unknown): { finish(): Uint8Array };
 }
 const require = createRequire(import.meta.url);
-const collector = (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: ProtoType } }; logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } }).opentelemetry.proto.collector;
+const collector = (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: ProtoType } }; logs: { v1: { ExportLogsServiceRequest: ProtoType } }; trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } } }).opentelemetry.proto.collector;
 const encode = (T: ProtoType, o: unknown) => Buffer.from(T.encode(T.fromObject(o)).finish());
 
 const arg = (name: string, fallback: number) => {
@@ -46,6 +47,26 @@ function logsRequest(r: number): Buffer {
     return { timeUnixNano: ns(T0 + i * 10), severityNumber: i % 50 === 0 ? 17 : 9, body: { stringValue: i % 50 === 0 ? `payment ${i} failed: upstream returned 503` : `GET /orders/${i} 200 in ${i % 300} ms user=${i % 977}` } };
   });
   return encode(collector.logs.v1.ExportLogsServiceRequest, { resourceLogs: [{ resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords }] }] });
+}
+
+const SERVICES = ['frontend', 'checkout', 'payments'];
+const hex = (n: number, width: number) => Buffer.from(n.toString(16).padStart(width * 2, '0'), 'hex').toString('base64');
+
+function tracesRequest(r: number): Buffer {
+  // PER_REQUEST / 10 traces of 10 spans: a frontend root, 3 checkout calls, each with 2 payments calls
+  const bySvc = new Map<string, unknown[]>(SERVICES.map((s) => [s, []]));
+  for (let t = 0; t < PER_REQUEST / 10; t++) {
+    const trace = r * (PER_REQUEST / 10) + t;
+    const start = T0 + trace * 20;
+    const id = (k: number) => hex(trace * 10 + k + 1, 8);
+    const span = (k: number, parent: number | undefined, name: string, from: number, ms: number) => ({ traceId: hex(trace + 1, 16), spanId: id(k), ...(parent === undefined ? {} : { parentSpanId: id(parent) }), name, kind: 2, startTimeUnixNano: ns(from), endTimeUnixNano: ns(from + ms), status: trace % 100 === 0 && k === 9 ? { code: 2 } : {} });
+    bySvc.get('frontend')!.push(span(0, undefined, 'GET /checkout', start, 60 + (trace % 7)));
+    for (let c = 0; c < 3; c++) {
+      bySvc.get('checkout')!.push(span(1 + c * 3, 0, 'POST /orders', start + 1 + c * 18, 16));
+      for (let p = 0; p < 2; p++) bySvc.get('payments')!.push(span(2 + c * 3 + p, 1 + c * 3, 'charge', start + 2 + c * 18 + p * 7, 6 + (trace % 3)));
+    }
+  }
+  return encode(collector.trace.v1.ExportTraceServiceRequest, { resourceSpans: SERVICES.map((s) => ({ resource: { attributes: [attr('service.name', s)] }, scopeSpans: [{ spans: bySvc.get(s) }] })) });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -98,28 +119,37 @@ try {
   const logBodies = Array.from({ length: REQUESTS }, (_, r) => logsRequest(r));
   const m = await send(`${url}/v1/metrics`, metricBodies, 4);
   const l = await send(`${url}/v1/logs`, logBodies, 4);
+  // every tenth request sent again right after itself (a retry after a lost answer)
+  const traceBodies = Array.from({ length: REQUESTS }, (_, r) => tracesRequest(r)).flatMap((b, r) => (r % 10 === 9 ? [b, b] : [b]));
+  const tr = await send(`${url}/v1/traces`, traceBodies, 4);
+  const prom = await (await fetch(`${url}/metrics`)).text();
+  const repeated = Number(/\nbifrost_repeated_spans_total (\d+)/.exec(prom)?.[1] ?? NaN);
   const result = {
     requests: REQUESTS,
     recordsPerRequest: PER_REQUEST,
     metrics: { pointsPerSecond: Math.round((REQUESTS * PER_REQUEST) / m.seconds), ackLatencyMs: { p50: percentile(m.latencies, 50), p95: percentile(m.latencies, 95), p99: percentile(m.latencies, 99) } },
     logs: { recordsPerSecond: Math.round((REQUESTS * PER_REQUEST) / l.seconds), ackLatencyMs: { p50: percentile(l.latencies, 50), p95: percentile(l.latencies, 95), p99: percentile(l.latencies, 99) } },
+    spans: { requests: traceBodies.length, spansPerSecond: Math.round((traceBodies.length * PER_REQUEST) / tr.seconds), repeatedLeftOut: repeated, ackLatencyMs: { p50: percentile(tr.latencies, 50), p95: percentile(tr.latencies, 95), p99: percentile(tr.latencies, 99) } },
     queryLatencyMs: {
       findings: await timeQuery(`${url}/api/v1/findings?limit=100`),
       logsErrors: await timeQuery(`${url}/api/v1/logs?severity=error&limit=100`),
       logsText: await timeQuery(`${url}/api/v1/logs?q=upstream&limit=100`),
       templatesPerMinute: await timeQuery(`${url}/api/v1/templates?bucket=60`),
       seriesHourly: await timeQuery(`${url}/api/v1/metrics/series?name=http.server.duration&step=3600&agg=max`),
+      slowestSpans: await timeQuery(`${url}/api/v1/spans?service=payments&order=duration&limit=100`),
     },
     findings: ((await (await fetch(`${url}/api/v1/findings?limit=1000`)).json()) as { items: unknown[] }).items.length,
   };
   const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
   result.metrics.ackLatencyMs = round(result.metrics.ackLatencyMs) as typeof result.metrics.ackLatencyMs;
   result.logs.ackLatencyMs = round(result.logs.ackLatencyMs) as typeof result.logs.ackLatencyMs;
+  result.spans.ackLatencyMs = round(result.spans.ackLatencyMs) as typeof result.spans.ackLatencyMs;
   mkdirSync(resultsDir(), { recursive: true });
   writeFileSync(join(resultsDir(), 'ingest.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(`bifrost serve (DuckDB file), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`);
   console.log(`metrics: ${result.metrics.pointsPerSecond.toLocaleString('en-US')} points/s scored and stored; ack latency p50 ${result.metrics.ackLatencyMs.p50} ms, p95 ${result.metrics.ackLatencyMs.p95} ms, p99 ${result.metrics.ackLatencyMs.p99} ms; ${result.findings} findings`);
   console.log(`logs:    ${result.logs.recordsPerSecond.toLocaleString('en-US')} records/s templated and stored; ack latency p50 ${result.logs.ackLatencyMs.p50} ms, p95 ${result.logs.ackLatencyMs.p95} ms, p99 ${result.logs.ackLatencyMs.p99} ms`);
+  console.log(`spans:   ${result.spans.spansPerSecond.toLocaleString('en-US')} spans/s stored (${result.spans.requests} requests, ${REQUESTS / 10} of them sent twice: ${Number.isNaN(repeated) ? 'copies not counted by this server' : `${repeated.toLocaleString('en-US')} copies left out`}); ack latency p50 ${result.spans.ackLatencyMs.p50} ms, p95 ${result.spans.ackLatencyMs.p95} ms, p99 ${result.spans.ackLatencyMs.p99} ms`);
   console.log(`queries (p50 / p95 ms): ${Object.entries(result.queryLatencyMs).map(([k, v]) => `${k} ${v.p50}/${v.p95}`).join(', ')}`);
 } finally {
   child.kill('SIGTERM');

@@ -91,13 +91,12 @@ async function appendRows(conn: DuckDBConnection, table: string, types: string, 
   a.closeSync();
 }
 
-const SPAN_TYPES = 'vvvvviddivvvvvvvv';
-
 /**
- * A batch's spans, each once: a span sent again (the same trace, span id and start: an
- * exporter's retry, overlapping exports of one trace) is kept only the first time, so that no
- * request or call is counted twice. The stored spans are looked up over the batch's start times
- * only. Inside the caller's transaction.
+ * Spans, each once: a span sent again (the same trace, span id and start: an exporter's retry,
+ * overlapping exports of one trace) is kept only the first time, so that no request or call is
+ * counted twice. The stored spans of the batch's traces are looked up over its start times only
+ * (a hash semi join on the trace ids: one scan of the rows in that time range), then the rest go
+ * through the appender. Inside the caller's transaction; returns how many were left out.
  */
 async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<number> {
   const seen = new Set<string>();
@@ -113,14 +112,17 @@ async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readon
     rows.push([tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
   }
   if (rows.length === 0) return spans.length;
-  await appendRows(conn, 'spans_in', SPAN_TYPES, rows);
-  const inserted = await conn.run(
-    `INSERT INTO spans SELECT i.* FROM spans_in i ANTI JOIN (SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi) s
-       ON s.trace_id = i.trace_id AND s.span_id = i.span_id AND s.start_ms = i.start_ms`,
-    { tenant, lo, hi },
+  const found = await conn.runAndReadAll(
+    'SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))',
+    { tenant, lo, hi, traces: listValue([...new Set(spans.map((sp) => sp.traceId))]) },
   );
-  await conn.run('DELETE FROM spans_in');
-  return spans.length - inserted.rowsChanged;
+  let keep = rows;
+  if (found.currentRowCount > 0) {
+    const stored = new Set(found.getRows().map((r) => `${String(r[0])}/${String(r[1])}/${Number(r[2])}`));
+    keep = rows.filter((r) => !stored.has(`${String(r[1])}/${String(r[2])}/${Number(r[6])}`));
+  }
+  await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', keep);
+  return spans.length - keep.length;
 }
 
 /** WHERE clauses and values built together, so every value is a bound parameter. */
@@ -190,8 +192,6 @@ export async function openDuckDb(path: string): Promise<DuckDbHandle> {
   }
   const conn = await instance.connect();
   for (const sql of SCHEMA) await conn.run(sql);
-  // a batch's spans land here first, so that those already stored are left out (appendSpans)
-  await conn.run('CREATE TEMP TABLE IF NOT EXISTS spans_in AS SELECT * FROM spans LIMIT 0');
   let open = true;
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -294,7 +294,6 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
             const findings = batch.findings ?? [];
             await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', (batch.metrics ?? []).map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
             await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', (batch.logs ?? []).map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
-            repeatedSpans += await appendSpans(conn, tenant, batch.spans ?? []);
             if (findings.length > 0) {
               const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
               for (const f of findings) {
@@ -303,6 +302,15 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
               }
             }
           }
+          // the spans of each tenant together: one look-up of those already stored per transaction
+          const spansOf = new Map<string, Span[]>();
+          for (const { tenant, batch } of entries) {
+            if (batch.spans === undefined || batch.spans.length === 0) continue;
+            let list = spansOf.get(tenant);
+            if (list === undefined) spansOf.set(tenant, (list = []));
+            for (const sp of batch.spans) list.push(sp);
+          }
+          for (const [tenant, list] of spansOf) repeatedSpans += await appendSpans(conn, tenant, list);
           await conn.run('COMMIT');
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
