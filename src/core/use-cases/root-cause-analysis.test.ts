@@ -49,6 +49,25 @@ describe('analyzeRootCause', () => {
     expect(rcaView(r, 1)).toMatchObject({ at: '2026-11-23T10:00:00.000Z', candidates: [{ service: 'db' }], notes: [] });
   });
 
+  it('the first minute of traffic after a pause is said in notes: its slowness is not counted', async () => {
+    const store = createMemoryTelemetryStore();
+    const spans: Span[] = [];
+    let n = 0;
+    // an hour of web → db calls at 10 ms, nothing at 9:58 and 9:59, then db at 400 ms in the first minute back only
+    for (let m = -60; m < 10; m++) {
+      if (m === -2 || m === -1) continue;
+      for (let k = 0; k < 20; k++) {
+        const t = AT + m * M + k * 2000;
+        const web = span(n, 'web', '', t, m === 0 ? 420 : 20);
+        spans.push(web, span(n++, 'db', web.spanId, t + 1, m === 0 ? 400 : 10));
+      }
+    }
+    await store.append('t', { spans });
+    const r = await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M });
+    expect(r.candidates).toEqual([]);
+    expect(r.notes).toEqual(['2026-11-23T10:00Z is the first minute of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so its latency is not counted as a symptom']);
+  });
+
   it('an empty store, or no data around the window, is said in notes', async () => {
     const store = createMemoryTelemetryStore();
     expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['the store holds no data: load some with bifrost import or bifrost serve first (or check --data)']);

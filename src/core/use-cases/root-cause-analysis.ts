@@ -1,6 +1,6 @@
 import { SPAN_KIND_CLIENT } from '../domain/span.js';
 import type { EvidenceRef } from '../engine/insight/evidence.js';
-import { externalEdges, serviceEvidence } from '../engine/insight/evidence.js';
+import { externalEdges, serviceEvidence, windowWarmUps } from '../engine/insight/evidence.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { RootCauseCandidate } from '../engine/insight/root-cause.js';
@@ -71,6 +71,11 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
     notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs or spans in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
   }
   else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
+  const warmUps = windowWarmUps({ window: { fromMs, toMs }, logs, spans }, config);
+  if (warmUps.length > 0) {
+    const minutes = warmUps.map((m) => iso(m).slice(0, 16) + 'Z');
+    notes.push(`${minutes.length === 1 ? `${minutes[0]!} is the first minute` : `${minutes.join(', ')} are first minutes`} of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so ${minutes.length === 1 ? 'its' : 'their'} latency is not counted as a symptom`);
+  }
   const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions, calls, peers }, config);
   // dependencies without spans of their own (a database, an outside API) are nodes too, from their callers' calls
   const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);

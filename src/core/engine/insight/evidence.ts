@@ -615,6 +615,22 @@ function warmUpBuckets(windowBuckets: ReadonlySet<number>, refBuckets: ReadonlyS
   return (b) => hasData(b) && !hasData(b - config.bucketMs);
 }
 
+/** The buckets with any log or span, system-wide, in the window and around it. */
+function dataBuckets(input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>): { windowBuckets: Set<number>; refBuckets: Set<number> } {
+  const { fromMs, toMs } = input.window;
+  const windowBuckets = new Set<number>();
+  const refBuckets = new Set<number>();
+  for (const rows of [input.logs, input.spans]) for (const r of rows) (r.bucketMs >= fromMs && r.bucketMs < toMs ? windowBuckets : refBuckets).add(r.bucketMs);
+  return { windowBuckets, refBuckets };
+}
+
+/** The window's warm-up buckets (warmUpBuckets), oldest first: for saying which minutes were not judged. */
+export function windowWarmUps(input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>, config: InsightConfig): number[] {
+  const { windowBuckets, refBuckets } = dataBuckets(input);
+  const warmUp = warmUpBuckets(windowBuckets, refBuckets, config);
+  return [...windowBuckets].filter(warmUp).sort((a, b) => a - b);
+}
+
 /** The name evidence gets when its records carry no service (no service.name, no pod). */
 export const NO_SERVICE = '(no service)';
 
@@ -661,9 +677,7 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   const { fromMs, toMs } = input.window;
   const inWindow = (b: number) => b >= fromMs && b < toMs;
   // buckets with any data, system-wide: a bucket without data is not a quiet one
-  const windowBuckets = new Set<number>();
-  const refBuckets = new Set<number>();
-  for (const r of [...input.logs, ...input.spans]) (inWindow(r.bucketMs) ? windowBuckets : refBuckets).add(r.bucketMs);
+  const { windowBuckets, refBuckets } = dataBuckets(input);
   const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
   const warmUp = warmUpBuckets(windowBuckets, refBuckets, config);
   const signals = new Map<string, Signal[]>();
