@@ -302,6 +302,10 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       // the RED of the duplicated trace counts each request once
       const stats = await s.spanStats('t1', { fromMs: span(0).startMs, toMs: span(0).startMs + 60_000, bucketMs: 60_000 });
       expect(stats.map((r) => [r.service, r.count, r.requests])).toEqual([['api', 3, 2], ['db', 2, 2]]);
+      // copies found however far apart the spans of a batch lie in time
+      const day = 24 * 3_600_000;
+      expect(await s.append('t3', { spans: [span(0), span(1, { startMs: span(1).startMs + day }), span(2, { startMs: span(2).startMs - 40 * day })] })).toEqual({ repeatedSpans: 0 });
+      expect(await s.append('t3', { spans: [span(2, { startMs: span(2).startMs - 40 * day }), span(1, { startMs: span(1).startMs + day }), span(0), span(3)] })).toEqual({ repeatedSpans: 3 });
       // the same ids with another start are another span (not a copy of this one)
       await s.append('t1', { spans: [span(0, { startMs: span(0).startMs + 1 })] });
       expect(await s.spans('t1', { traceId: 'a'.repeat(32), limit: 10 })).toHaveLength(4);

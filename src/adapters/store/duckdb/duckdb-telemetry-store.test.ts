@@ -3,11 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTelemetryStoreContract } from '../../../../test/contracts/telemetry-store.contract.js';
-import { createDuckDbTelemetryStore } from './duckdb-telemetry-store.js';
+import { createDuckDbTelemetryStore, lookUpRanges } from './duckdb-telemetry-store.js';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'bifrost-duckdb-')), 'store', 'bifrost.duckdb');
 
 runTelemetryStoreContract('duckdb file', () => createDuckDbTelemetryStore({ path: fresh() }));
+
+describe('lookUpRanges (where spans sent again are looked for)', () => {
+  const H = 3_600_000;
+  it('one range for spans close in time; a range per run where they lie hours apart; never more than 8', () => {
+    expect(lookUpRanges([])).toEqual([]);
+    expect(lookUpRanges([5, 1, 3, 3])).toEqual([[1, 5]]);
+    expect(lookUpRanges([0, 10, 2 * H, 2 * H + 5, 30 * H])).toEqual([[0, 10], [2 * H, 2 * H + 5], [30 * H, 30 * H]]);
+    // a hostile spread (a span a day for 100 days): cut at the 7 widest gaps, the rest kept together
+    const days = Array.from({ length: 100 }, (_, i) => i * 24 * H + (i === 50 ? 12 * H : 0));
+    const ranges = lookUpRanges(days);
+    expect(ranges).toHaveLength(8);
+    expect(ranges[0]![0]).toBe(0);
+    expect(ranges.at(-1)![1]).toBe(99 * 24 * H);
+    expect(ranges.flat()).toEqual([...ranges.flat()].sort((a, b) => a - b));
+  });
+});
 
 describe('DuckDB store', () => {
   it('keeps what was committed across a reopen', async () => {

@@ -91,36 +91,60 @@ async function appendRows(conn: DuckDBConnection, table: string, types: string, 
   a.closeSync();
 }
 
+/** Start times further apart than this are looked up apart (see lookUpRanges). */
+const LOOK_UP_GAP_MS = 3_600_000;
+const LOOK_UP_RANGES = 8;
+
+/**
+ * A batch's start times as ranges to look stored spans up in: runs with no gap over
+ * LOOK_UP_GAP_MS, at most LOOK_UP_RANGES of them (cut at the widest gaps), so that spans far
+ * apart (a late retry beside fresh spans, a skewed clock) do not make one look-up scan all the
+ * time between them.
+ */
+export function lookUpRanges(starts: readonly number[]): [number, number][] {
+  const s = [...new Set(starts)].sort((a, b) => a - b);
+  if (s.length === 0) return [];
+  const cuts = s
+    .slice(1)
+    .map((v, i) => ({ at: i + 1, gap: v - s[i]! }))
+    .filter((g) => g.gap > LOOK_UP_GAP_MS)
+    .sort((a, b) => b.gap - a.gap || a.at - b.at)
+    .slice(0, LOOK_UP_RANGES - 1)
+    .map((g) => g.at)
+    .sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  let from = 0;
+  for (const at of [...cuts, s.length]) {
+    out.push([s[from]!, s[at - 1]!]);
+    from = at;
+  }
+  return out;
+}
+
 /**
  * Spans, each once: a span sent again (the same trace, span id and start: an exporter's retry,
  * overlapping exports of one trace) is kept only the first time, so that no request or call is
  * counted twice. The stored spans of the batch's traces are looked up over its start times only
- * (a hash semi join on the trace ids: one scan of the rows in that time range), then the rest go
- * through the appender. Inside the caller's transaction; returns how many were left out.
+ * (a hash semi join on the trace ids: one scan of the rows in each range of lookUpRanges), then
+ * the rest go through the appender. Inside the caller's transaction; returns how many were left out.
  */
 async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<number> {
   const seen = new Set<string>();
   const rows: Cell[][] = [];
-  let lo = Infinity;
-  let hi = -Infinity;
   for (const sp of spans) {
     const key = `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    lo = Math.min(lo, sp.startMs);
-    hi = Math.max(hi, sp.startMs);
     rows.push([tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
   }
   if (rows.length === 0) return spans.length;
-  const found = await conn.runAndReadAll(
-    'SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))',
-    { tenant, lo, hi, traces: listValue([...new Set(spans.map((sp) => sp.traceId))]) },
-  );
-  let keep = rows;
-  if (found.currentRowCount > 0) {
-    const stored = new Set(found.getRows().map((r) => `${String(r[0])}/${String(r[1])}/${Number(r[2])}`));
-    keep = rows.filter((r) => !stored.has(`${String(r[1])}/${String(r[2])}/${Number(r[6])}`));
+  const traces = listValue([...new Set(spans.map((sp) => sp.traceId))]);
+  const stored = new Set<string>();
+  for (const [lo, hi] of lookUpRanges(rows.map((r) => r[6] as number))) {
+    const found = await conn.runAndReadAll('SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))', { tenant, lo, hi, traces });
+    for (const r of found.getRows()) stored.add(`${String(r[0])}/${String(r[1])}/${Number(r[2])}`);
   }
+  const keep = stored.size === 0 ? rows : rows.filter((r) => !stored.has(`${String(r[1])}/${String(r[2])}/${Number(r[6])}`));
   await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', keep);
   return spans.length - keep.length;
 }
