@@ -23,6 +23,14 @@ export interface Span {
 /** OTLP SpanKind CLIENT: a call to another service, whose span (if traced) is its child. */
 export const SPAN_KIND_CLIENT = 3;
 
+/**
+ * What makes a span the same span when it is sent again (an exporter's retry, overlapping
+ * exports): its trace, its id and its start. The stores keep one span per key.
+ */
+export function spanCopyKey(sp: Pick<Span, 'traceId' | 'spanId' | 'startMs'>): string {
+  return `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
+}
+
 /** The attributes that name a CLIENT span's peer, in order of preference (OpenTelemetry semantic conventions, old and new). */
 export const PEER_ATTRIBUTES = ['peer.service', 'server.address', 'net.peer.name'] as const;
 /** Else the host of the URL called. */

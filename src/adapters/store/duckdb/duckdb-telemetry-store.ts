@@ -5,7 +5,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
-import { PEER_ATTRIBUTES, PEER_URL_ATTRIBUTES, SPAN_KIND_CLIENT, URL_HOST } from '../../../core/domain/span.js';
+import { PEER_ATTRIBUTES, PEER_URL_ATTRIBUTES, SPAN_KIND_CLIENT, URL_HOST, spanCopyKey } from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
@@ -129,24 +129,20 @@ export function lookUpRanges(starts: readonly number[]): [number, number][] {
  * the rest go through the appender. Inside the caller's transaction; returns how many were left out.
  */
 async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<number> {
-  const seen = new Set<string>();
-  const rows: Cell[][] = [];
+  // the first of each span's copies in the batch, by spanCopyKey
+  const fresh = new Map<string, Cell[]>();
   for (const sp of spans) {
-    const key = `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    rows.push([tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
+    const key = spanCopyKey(sp);
+    if (!fresh.has(key)) fresh.set(key, [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
   }
-  if (rows.length === 0) return spans.length;
+  if (fresh.size === 0) return spans.length;
   const traces = listValue([...new Set(spans.map((sp) => sp.traceId))]);
-  const stored = new Set<string>();
-  for (const [lo, hi] of lookUpRanges(rows.map((r) => r[6] as number))) {
+  for (const [lo, hi] of lookUpRanges(spans.map((sp) => sp.startMs))) {
     const found = await conn.runAndReadAll('SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))', { tenant, lo, hi, traces });
-    for (const r of found.getRows()) stored.add(`${String(r[0])}/${String(r[1])}/${Number(r[2])}`);
+    for (const r of found.getRows()) fresh.delete(spanCopyKey({ traceId: String(r[0]), spanId: String(r[1]), startMs: Number(r[2]) }));
   }
-  const keep = stored.size === 0 ? rows : rows.filter((r) => !stored.has(`${String(r[1])}/${String(r[2])}/${Number(r[6])}`));
-  await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', keep);
-  return spans.length - keep.length;
+  await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', [...fresh.values()]);
+  return spans.length - fresh.size;
 }
 
 /** WHERE clauses and values built together, so every value is a bound parameter. */

@@ -1,7 +1,7 @@
 import type { Finding } from '../../../core/domain/finding.js';
 import { seriesKey } from '../../../core/domain/metric-point.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
-import { SPAN_KIND_CLIENT, peerOf } from '../../../core/domain/span.js';
+import { SPAN_KIND_CLIENT, peerOf, spanCopyKey } from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
@@ -13,7 +13,7 @@ interface TenantData {
   metrics: MetricPoint[];
   logs: StoredLog[];
   spans: Span[];
-  /** `traceId/spanId/startMs` of the stored spans: one sent again is kept once (as in DuckDB). */
+  /** spanCopyKey of the stored spans: one sent again is kept once (as in DuckDB). */
   spanKeys: Set<string>;
   findings: Map<string, Finding>;
 }
@@ -120,7 +120,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
       let repeatedSpans = 0;
       for (const sp of batch.spans ?? []) {
-        const key = `${sp.traceId}/${sp.spanId}/${sp.startMs}`;
+        const key = spanCopyKey(sp);
         if (d.spanKeys.has(key)) {
           repeatedSpans++;
           continue;

@@ -602,8 +602,7 @@ function perRequestTime(rows: readonly ServiceSpanStats[], buckets: readonly num
  * symptom in the window; left in the reference, where they are part of usual life (taking them
  * out made a noisy service's usual slow end lower and opened an incident in a fault-free run).
  */
-function warmUpBuckets(windowBuckets: ReadonlySet<number>, refBuckets: ReadonlySet<number>, config: InsightConfig): (bucketMs: number) => boolean {
-  const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
+function warmUpBuckets({ windowBuckets, refBuckets, hasData }: DataBuckets, config: InsightConfig): (bucketMs: number) => boolean {
   let total = 0;
   let follow = 0;
   for (const set of [windowBuckets, refBuckets])
@@ -616,19 +615,25 @@ function warmUpBuckets(windowBuckets: ReadonlySet<number>, refBuckets: ReadonlyS
 }
 
 /** The buckets with any log or span, system-wide, in the window and around it. */
-function dataBuckets(input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>): { windowBuckets: Set<number>; refBuckets: Set<number> } {
+interface DataBuckets {
+  windowBuckets: Set<number>;
+  refBuckets: Set<number>;
+  hasData: (bucketMs: number) => boolean;
+}
+
+function dataBuckets(input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>): DataBuckets {
   const { fromMs, toMs } = input.window;
   const windowBuckets = new Set<number>();
   const refBuckets = new Set<number>();
   for (const rows of [input.logs, input.spans]) for (const r of rows) (r.bucketMs >= fromMs && r.bucketMs < toMs ? windowBuckets : refBuckets).add(r.bucketMs);
-  return { windowBuckets, refBuckets };
+  return { windowBuckets, refBuckets, hasData: (b) => windowBuckets.has(b) || refBuckets.has(b) };
 }
 
 /** The window's warm-up buckets (warmUpBuckets), oldest first: for saying which minutes were not judged. */
 export function windowWarmUps(input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>, config: InsightConfig): number[] {
-  const { windowBuckets, refBuckets } = dataBuckets(input);
-  const warmUp = warmUpBuckets(windowBuckets, refBuckets, config);
-  return [...windowBuckets].filter(warmUp).sort((a, b) => a - b);
+  const data = dataBuckets(input);
+  const warmUp = warmUpBuckets(data, config);
+  return [...data.windowBuckets].filter(warmUp).sort((a, b) => a - b);
 }
 
 /** The name evidence gets when its records carry no service (no service.name, no pod). */
@@ -677,9 +682,9 @@ export function serviceEvidence(input: EvidenceInput, config: InsightConfig): Se
   const { fromMs, toMs } = input.window;
   const inWindow = (b: number) => b >= fromMs && b < toMs;
   // buckets with any data, system-wide: a bucket without data is not a quiet one
-  const { windowBuckets, refBuckets } = dataBuckets(input);
-  const hasData = (b: number) => windowBuckets.has(b) || refBuckets.has(b);
-  const warmUp = warmUpBuckets(windowBuckets, refBuckets, config);
+  const data = dataBuckets(input);
+  const { windowBuckets, refBuckets, hasData } = data;
+  const warmUp = warmUpBuckets(data, config);
   const signals = new Map<string, Signal[]>();
   const add = (named: string, s: Signal) => {
     if (s.score <= 0) return;
