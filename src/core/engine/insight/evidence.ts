@@ -597,8 +597,8 @@ function perRequestTime(rows: readonly ServiceSpanStats[], buckets: readonly num
 }
 
 /**
- * The warm-up buckets (warmUpSteady): the first with data, system-wide, after one without, where
- * traffic is steady (most buckets with data follow one with data); none where it is not. Not a
+ * The warm-up buckets (warmUpSteady): the first with data, system-wide, after one without and
+ * after some data before that (a pause, not the beginning of the data), where traffic is steady (most buckets with data follow one with data); none where it is not. Not a
  * symptom in the window; left in the reference, where they are part of usual life (taking them
  * out made a noisy service's usual slow end lower and opened an incident in a fault-free run).
  */
@@ -611,7 +611,10 @@ function warmUpBuckets({ windowBuckets, refBuckets, hasData }: DataBuckets, conf
       if (hasData(b - config.bucketMs)) follow++;
     }
   if (total === 0 || follow < config.warmUpSteady * total) return () => false;
-  return (b) => hasData(b) && !hasData(b - config.bucketMs);
+  // after a pause, not at the beginning: some data came before the gap (a capture that just began says nothing of one)
+  let first = Infinity;
+  for (const set of [windowBuckets, refBuckets]) for (const b of set) first = Math.min(first, b);
+  return (b) => b > first && hasData(b) && !hasData(b - config.bucketMs);
 }
 
 /** The buckets with any log or span, system-wide, in the window and around it. */

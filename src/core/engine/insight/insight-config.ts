@@ -104,7 +104,7 @@ export interface InsightConfig {
   incidentSpanBuckets: number;
   /**
    * The first bucket of traffic after a pause (no span and no record from any service in the
-   * bucket before) is a warm-up: services idle for a while answer their first requests slowly
+   * bucket before, some before that) is a warm-up: services idle for a while answer their first requests slowly
    * (cold caches, closed connections), so its latency and its time outside callees are no
    * symptoms; in the reference it stays, as part of usual life. Only where traffic is steady: at
    * least warmUpSteady of the buckets with data follow one with data (where it comes now and

@@ -133,6 +133,9 @@ describe('serviceEvidence', () => {
     const pauses = [-55, -50, -45, -40, -35, -30, -25, -20, -15, -10];
     const cold = (w: EvidenceInput): EvidenceInput => ({ ...w, logs: w.logs.filter((r) => !pauses.includes((r.bucketMs - T) / M)), spans: w.spans.filter((r) => !pauses.includes((r.bucketMs - T) / M)) });
     expect(serviceEvidence(cold(world({ spans: [...pauses.map((m) => minute('db', m + 1, 200)), minute('db', 2, 200)] })), C)).toEqual([]);
+    // the first minute of all the data is no warm-up: nothing before it says traffic paused (a capture that just began)
+    const first = (w: EvidenceInput): EvidenceInput => ({ ...w, window: { fromMs: T - 60 * M, toMs: T - 50 * M }, atMs: T - 60 * M });
+    expect(serviceEvidence(first(world({ spans: [minute('db', -60, 800)] })), C)[0]).toMatchObject({ service: 'db', signals: [{ kind: 'latency', onsetMs: T - 60 * M }] });
     // where traffic comes now and then (most minutes with data follow one without), every minute counts
     const sparse = (w: EvidenceInput): EvidenceInput => ({ ...w, logs: w.logs.filter((r) => (r.bucketMs - T) % (2 * M) === 0), spans: w.spans.filter((r) => (r.bucketMs - T) % (2 * M) === 0) });
     expect(serviceEvidence(sparse(world({ spans: [minute('db', 2, 800)] })), C)[0]).toMatchObject({ service: 'db', signals: [{ kind: 'latency', onsetMs: T + 2 * M }] });
