@@ -28,3 +28,13 @@ export function fnv1a64Hex(text: string): string {
 function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
+
+/**
+ * 32-bit FNV-1a over UTF-16 code units, unsigned; `seed` continues from an earlier hash (hash
+ * two strings without joining them). For in-memory sets, where a collision costs a look-up.
+ */
+export function fnv1a32(text: string, seed = 0x811c9dc5): number {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

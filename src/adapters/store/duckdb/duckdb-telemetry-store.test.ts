@@ -35,4 +35,23 @@ describe('DuckDB store', () => {
     expect(await b.metricPoints('t', { name: 'x', limit: 5 })).toEqual([{ timeMs: 1, name: 'x', kind: 'sum', value: 5, labels: '{}', resource: { host: 'h' } }]);
     await b.close();
   });
+
+  it('a span sent again is left out after a reopen and after retention; one never stored is kept', async () => {
+    const path = fresh();
+    const t0 = Date.UTC(2026, 0, 1, 10);
+    const sp = (id: number, startMs: number) => ({ traceId: 'b'.repeat(32), spanId: id.toString(16).padStart(16, '0'), parentSpanId: '', name: 'GET /', kind: 2, startMs, endMs: startMs + 5, statusCode: 0, statusMessage: '', resource: { service: 'api' }, attributes: '{}' });
+    const a = await createDuckDbTelemetryStore({ path });
+    expect(await a.append('t', { spans: [sp(1, t0), sp(2, t0 + 60_000)] })).toEqual({ repeatedSpans: 0 });
+    await a.close();
+    // another process opens the file: what was stored before is looked up, later spans are fresh
+    const b = await createDuckDbTelemetryStore({ path });
+    expect(await b.append('t', { spans: [sp(2, t0 + 60_000), sp(3, t0 + 120_000), sp(1, t0)] })).toEqual({ repeatedSpans: 2 });
+    expect(await b.append('t', { spans: [sp(3, t0 + 120_000), sp(4, t0 + 180_000)] })).toEqual({ repeatedSpans: 1 });
+    // retention deletes the first three minutes (span 3 among them, stored by this process): sent
+    // again, it is stored again (what the process remembers of a span only sends it to the store to look)
+    await b.deleteBefore(t0 + 150_000);
+    expect(await b.append('t', { spans: [sp(3, t0 + 120_000), sp(4, t0 + 180_000)] })).toEqual({ repeatedSpans: 1 });
+    expect((await b.spans('t', { limit: 10 })).map((x) => x.spanId).sort()).toEqual([3, 4].map((i) => sp(i, 0).spanId));
+    await b.close();
+  });
 });

@@ -12,6 +12,7 @@ import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention
 import { AppError } from '../../../core/errors.js';
 import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
+import { RecentSpanKeys } from './recent-span-keys.js';
 
 export interface DuckDbStoreOptions {
   /** Database file (created with its folder), or ':memory:'. */
@@ -91,6 +92,9 @@ async function appendRows(conn: DuckDBConnection, table: string, types: string, 
   a.closeSync();
 }
 
+/** Span keys the store remembers after appending them (RecentSpanKeys). */
+const RECENT_SPAN_KEYS = 500_000;
+
 /** Start times further apart than this are looked up apart (see lookUpRanges). */
 const LOOK_UP_GAP_MS = 3_600_000;
 const LOOK_UP_RANGES = 8;
@@ -124,25 +128,29 @@ export function lookUpRanges(starts: readonly number[]): [number, number][] {
 /**
  * Spans, each once: a span sent again (the same trace, span id and start: an exporter's retry,
  * overlapping exports of one trace) is kept only the first time, so that no request or call is
- * counted twice. The stored spans of the batch's traces are looked up over its start times only
- * (a hash semi join on the trace ids: one scan of the rows in each range of lookUpRanges), then
- * the rest go through the appender. Inside the caller's transaction; returns how many were left out.
+ * counted twice. Only the spans `recent` cannot vouch for are looked up among the stored spans of
+ * their traces, over their start times (a hash semi join on the trace ids: one scan of the rows in
+ * each range of lookUpRanges); the rest go straight through the appender. Inside the caller's
+ * transaction; returns the spans appended (to remember after the commit) and how many were left out.
  */
-async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[]): Promise<number> {
+async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[], recent: RecentSpanKeys): Promise<{ appended: Map<string, Span>; repeated: number }> {
   // the first of each span's copies in the batch, by spanCopyKey
-  const fresh = new Map<string, Cell[]>();
+  const fresh = new Map<string, Span>();
   for (const sp of spans) {
     const key = spanCopyKey(sp);
-    if (!fresh.has(key)) fresh.set(key, [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]);
+    if (!fresh.has(key)) fresh.set(key, sp);
   }
-  if (fresh.size === 0) return spans.length;
-  const traces = listValue([...new Set(spans.map((sp) => sp.traceId))]);
-  for (const [lo, hi] of lookUpRanges(spans.map((sp) => sp.startMs))) {
-    const found = await conn.runAndReadAll('SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))', { tenant, lo, hi, traces });
-    for (const r of found.getRows()) fresh.delete(spanCopyKey({ traceId: String(r[0]), spanId: String(r[1]), startMs: Number(r[2]) }));
+  const lookUp: Span[] = [];
+  for (const [key, sp] of fresh) if (recent.mustLookUp(tenant, key, sp.startMs)) lookUp.push(sp);
+  if (lookUp.length > 0) {
+    const traces = listValue([...new Set(lookUp.map((sp) => sp.traceId))]);
+    for (const [lo, hi] of lookUpRanges(lookUp.map((sp) => sp.startMs))) {
+      const found = await conn.runAndReadAll('SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))', { tenant, lo, hi, traces });
+      for (const r of found.getRows()) fresh.delete(spanCopyKey({ traceId: String(r[0]), spanId: String(r[1]), startMs: Number(r[2]) }));
+    }
   }
-  await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', [...fresh.values()]);
-  return spans.length - fresh.size;
+  await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', [...fresh.values()].map((sp) => [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]));
+  return { appended: fresh, repeated: spans.length - fresh.size };
 }
 
 /** WHERE clauses and values built together, so every value is a bound parameter. */
@@ -250,6 +258,12 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
   const check = () => {
     if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
   };
+  /** The spans this store appended, so that fresh spans need no look-up (one process writes the file). */
+  const recent = new RecentSpanKeys({ capacity: RECENT_SPAN_KEYS });
+  const latestSpanStart = async (): Promise<number | undefined> => {
+    const v = (await conn.runAndReadAll('SELECT max(start_ms) FROM spans')).getRows()[0]?.[0];
+    return v === null || v === undefined ? undefined : Number(v);
+  };
   /** RED per service (and operation) and bucket: counts, errors, discrete p50/p90 of durations. */
   const red = (tenant: string, q: WindowQuery & { service?: string }, byOperation: boolean): Promise<OperationStats[]> =>
     serial(async () => {
@@ -330,8 +344,15 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
             if (list === undefined) spansOf.set(tenant, (list = []));
             for (const sp of batch.spans) list.push(sp);
           }
-          for (const [tenant, list] of spansOf) repeatedSpans += await appendSpans(conn, tenant, list);
+          if (spansOf.size > 0 && !recent.started) recent.start(await latestSpanStart());
+          const appended: [string, Map<string, Span>][] = [];
+          for (const [tenant, list] of spansOf) {
+            const r = await appendSpans(conn, tenant, list, recent);
+            repeatedSpans += r.repeated;
+            appended.push([tenant, r.appended]);
+          }
           await conn.run('COMMIT');
+          for (const [tenant, list] of appended) recent.remember(tenant, list);
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
           throw new AppError('STORE.UNAVAILABLE', `the store could not write the batch: ${(err as Error).message}`, {}, err);
@@ -640,6 +661,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           await conn.run('DELETE FROM spans WHERE start_ms < $cut', { cut: cutoffMs });
           await conn.run('DELETE FROM findings WHERE time_ms < $cut', { cut: cutoffMs });
           await conn.run('COMMIT');
+          recent.forgetBefore(cutoffMs);
           return n;
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
