@@ -108,28 +108,34 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     return d;
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
+  /** One batch, synchronously: a write is all or nothing as no other call can run inside it. */
+  const write = (tenant: string, batch: TelemetryBatch): number => {
+    const d = data(tenant);
+    for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
+    for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
+    let repeatedSpans = 0;
+    for (const sp of batch.spans ?? []) {
+      const key = spanCopyKey(sp);
+      if (d.spanKeys.has(key)) {
+        repeatedSpans++;
+        continue;
+      }
+      d.spanKeys.add(key);
+      d.spans.push(structuredClone(sp));
+    }
+    for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
+    return repeatedSpans;
+  };
   const store: TelemetryStorePort = {
     appendMany(entries) {
       if (!open) return closed();
-      return entries.reduce<Promise<AppendResult>>((p, e) => p.then(async (sum) => ({ repeatedSpans: sum.repeatedSpans + (await store.append(e.tenant, e.batch)).repeatedSpans })), Promise.resolve({ repeatedSpans: 0 }));
+      let repeatedSpans = 0;
+      for (const e of entries) repeatedSpans += write(e.tenant, e.batch);
+      return Promise.resolve({ repeatedSpans });
     },
     append(tenant: string, batch: TelemetryBatch): Promise<AppendResult> {
       if (!open) return closed();
-      const d = data(tenant);
-      for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
-      for (const l of batch.logs ?? []) d.logs.push(structuredClone(l));
-      let repeatedSpans = 0;
-      for (const sp of batch.spans ?? []) {
-        const key = spanCopyKey(sp);
-        if (d.spanKeys.has(key)) {
-          repeatedSpans++;
-          continue;
-        }
-        d.spanKeys.add(key);
-        d.spans.push(structuredClone(sp));
-      }
-      for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
-      return Promise.resolve({ repeatedSpans });
+      return Promise.resolve({ repeatedSpans: write(tenant, batch) });
     },
     findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
       if (!open) return closed();
