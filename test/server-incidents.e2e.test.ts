@@ -155,6 +155,12 @@ describe('bifrost serve: incidents, root causes, the event stream and notificati
     expect(graph.nodes.find((n) => n.service === 'ts-basic-service')).toMatchObject({ abnormal: true });
     expect(graph.edges.some((e) => e.callee === 'ts-basic-service')).toBe(true);
 
+    // the imported day and the live burst since
+    expect(await (await api('/extent')).json()).toEqual({ from: expect.stringMatching(/^2023-01-29T0/) as unknown, to: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown });
+    // the answers are documented (and the server checks each answer against its schema: BIFROST_CHECK_RESPONSES)
+    const doc = (await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> }>> };
+    expect(Object.keys(doc.paths['/api/v1/rca']!.get!.responses['200']!.content!['application/json']!.schema.properties!)).toEqual(['at', 'window', 'reference', 'candidates', 'notes']);
+    expect(doc.paths['/api/v1/incidents/{id}']!.get!.responses['404']).toBeDefined();
     const rca = (await (await api('/rca?at=2023-01-29T09:03:53Z&window=10m')).json()) as { candidates: { service: string }[] };
     expect(rca.candidates[0]!.service).toBe('ts-basic-service');
     const mttr = (await (await api('/mttr?from=2023-01-29T00:00:00Z&to=2023-01-30T00:00:00Z')).json()) as { services: { service: string; incidents: number; mttdMs: number }[] };

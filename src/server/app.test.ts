@@ -24,7 +24,7 @@ function slowApp(capacity: number) {
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });
   const store: TelemetryStorePort = { ...inner, append: async (t, b) => { await gate; return inner.append(t, b); }, appendMany: async (e) => { await gate; return inner.appendMany(e); } };
-  const config = loadServerConfig({}, { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity });
+  const config = loadServerConfig({ BIFROST_CHECK_RESPONSES: '1' }, { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity });
   const ingest = new MetricIngest({ store });
   const queue = new IngestQueue(config.queueCapacity);
   let n = 0;

@@ -8,6 +8,8 @@ import { isAppError } from '../core/errors.js';
 import type { ServerContext } from './context.js';
 import { authenticate } from './auth.js';
 import { HTTP_STATUS } from './http-errors.js';
+import { serializerCompiler } from './response-check.js';
+import { SHARED_SCHEMAS } from './routes/response-schemas.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { apiRoutes } from './routes/api.js';
 import { keyRoutes } from './routes/keys.js';
@@ -34,6 +36,9 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
     // default): a misspelt filter would otherwise answer everything
     ajv: { customOptions: { removeAdditional: false } },
   });
+  // answers go out as JSON.stringify writes them; response schemas document them (checked in tests)
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  app.setSerializerCompiler(serializerCompiler(ctx.config.checkResponses, SHARED_SCHEMAS));
 
   app.decorateRequest('auth');
   // who is asking, before anything else (the rate limit counts per key)
@@ -74,6 +79,8 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
       security: [{ bearer: [] }, { apiKey: [] }],
     },
+    // shared answer schemas keep their names (components/schemas/Incident…)
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

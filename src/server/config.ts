@@ -36,6 +36,8 @@ export interface ServerConfig {
   kubernetes: { namespace: string | undefined; tenant: string } | undefined;
   /** The model layer (provider, limits, redaction, prompts); also redacts notifications. */
   llm: Readonly<LlmConfig>;
+  /** Check every answer against its response schema (BIFROST_CHECK_RESPONSES=1: for development and tests). */
+  checkResponses: boolean;
 }
 
 export { parseDuration };
@@ -58,6 +60,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   webhookUrl: undefined,
   webhookSecret: undefined,
   publicUrl: undefined,
+  checkResponses: false,
   kubernetes: undefined,
   llm: loadLlmConfig({}),
 };
@@ -112,6 +115,7 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     ...(env.BIFROST_WEBHOOK_URL ? { webhookUrl: env.BIFROST_WEBHOOK_URL } : {}),
     ...(env.BIFROST_WEBHOOK_SECRET ? { webhookSecret: env.BIFROST_WEBHOOK_SECRET } : {}),
     ...(env.BIFROST_PUBLIC_URL ? { publicUrl: env.BIFROST_PUBLIC_URL } : {}),
+    ...(env.BIFROST_CHECK_RESPONSES === '1' ? { checkResponses: true } : {}),
     llm: loadLlmConfig(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,

@@ -10,10 +10,13 @@ export interface Server {
 }
 const running: Server[] = [];
 
-/** Spawns `bifrost serve --port 0` and resolves once it prints where it listens (and its store line). */
+/**
+ * Spawns `bifrost serve --port 0` and resolves once it prints where it listens (and its store
+ * line). Every answer is checked against its response schema (BIFROST_CHECK_RESPONSES).
+ */
 export function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: tempDir('bifrost-home-'), ...env } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: tempDir('bifrost-home-'), BIFROST_CHECK_RESPONSES: '1', ...env } });
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
     child.stdout.resume();

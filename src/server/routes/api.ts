@@ -3,6 +3,7 @@ import { parseSeverity } from '../../core/domain/severity.js';
 import { AppError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
 import { FROM, PAGE, TO, timeParam } from './query-params.js';
+import { FINDING_PAGE, SERVICES, answers } from './response-schemas.js';
 
 const SERVICE = { type: 'string', maxLength: 512 } as const;
 
@@ -116,7 +117,7 @@ const metricNamesQuery = {
 /** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates, traces, spans, services. */
 export function apiRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
-    app.get<{ Querystring: { from?: string; to?: string; kind?: 'metric-anomaly'; limit: number; cursor?: string } }>('/findings', { schema: { tags: ['findings'], summary: 'Findings (metric anomalies with their reasons), newest first; next is the cursor of the following page', querystring: findingsQuery } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string; kind?: 'metric-anomaly'; limit: number; cursor?: string } }>('/findings', { schema: { tags: ['findings'], summary: 'Findings (metric anomalies with their reasons), newest first; next is the cursor of the following page', querystring: findingsQuery, response: answers(FINDING_PAGE) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -196,7 +197,7 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: names.map((m) => ({ ...m, first: new Date(m.firstMs).toISOString(), last: new Date(m.lastMs).toISOString() })) };
     });
 
-    app.get('/services', { schema: { tags: ['telemetry'], summary: 'Every service seen, with its log, span and metric counts' } }, async (req) => ({ items: await ctx.store.services(req.auth.tenant) }));
+    app.get('/services', { schema: { tags: ['telemetry'], summary: 'Every service seen, with its log, span and metric counts', response: answers(SERVICES) } }, async (req) => ({ items: await ctx.store.services(req.auth.tenant) }));
     return Promise.resolve();
   };
 }

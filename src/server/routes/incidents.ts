@@ -10,6 +10,7 @@ import type { Explanation } from '../../core/domain/explanation.js';
 import type { ServerContext } from '../context.js';
 import { announce } from '../incident-events.js';
 import { FROM, PAGE, TO, timeParam } from './query-params.js';
+import { EXTENT, INCIDENT, INCIDENT_GRAPH, INCIDENT_PAGE, MTTR, RCA, SCAN, SERVICE_GRAPH, TIMELINE, answers } from './response-schemas.js';
 
 /** Durations as the CLI takes them; the pattern admits only what parseDuration reads. */
 const DURATION = { type: 'string', pattern: '^[1-9][0-9]{0,5}(s|m|h|d)$', description: 'e.g. 30s, 10m, 2h' } as const;
@@ -39,23 +40,23 @@ export function incidentRoutes(ctx: ServerContext) {
     const who = (req: FastifyRequest) => (req.auth.keyId === 'open' ? 'an operator (open mode)' : `key ${req.auth.keyId}`);
     const notFound = (res: FastifyReply, id: string) => res.code(404).send({ code: 404, message: `no incident ${id}` });
 
-    app.get<{ Querystring: { status?: IncidentStatus; from?: string; to?: string; limit: number; cursor?: string } }>('/incidents', { schema: { tags: ['incidents'], summary: 'Incidents, newest first symptom first (cursor pages), by status and time', querystring: incidentsQuery } }, async (req) => {
+    app.get<{ Querystring: { status?: IncidentStatus; from?: string; to?: string; limit: number; cursor?: string } }>('/incidents', { schema: { tags: ['incidents'], summary: 'Incidents, newest first symptom first (cursor pages), by status and time', querystring: incidentsQuery, response: answers(INCIDENT_PAGE) } }, async (req) => {
       const q = req.query;
       const page = await ctx.history.listIncidents(req.auth.tenant, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...optionalRange(q.from, q.to), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
       return { items: page.items.map(incidentView), next: page.next ?? null };
     });
 
-    app.get<{ Params: { id: string } }>('/incidents/:id', { schema: { tags: ['incidents'], summary: 'One incident: status, services, ranked causes with reasons, timeline, MTTD/MTTR', params: idParams } }, async (req, res) => {
+    app.get<{ Params: { id: string } }>('/incidents/:id', { schema: { tags: ['incidents'], summary: 'One incident: status, services, ranked causes with reasons, timeline, MTTD/MTTR', params: idParams, response: answers(INCIDENT, 404) } }, async (req, res) => {
       const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
       return i === undefined ? notFound(res, req.params.id) : incidentView(i);
     });
 
-    app.get<{ Params: { id: string } }>('/incidents/:id/timeline', { schema: { tags: ['incidents'], summary: "An incident's timeline: first symptom, detection, symptoms, changes, acknowledgement, resolution", params: idParams } }, async (req, res) => {
+    app.get<{ Params: { id: string } }>('/incidents/:id/timeline', { schema: { tags: ['incidents'], summary: "An incident's timeline: first symptom, detection, symptoms, changes, acknowledgement, resolution", params: idParams, response: answers(TIMELINE, 404) } }, async (req, res) => {
       const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
       return i === undefined ? notFound(res, req.params.id) : { id: i.id, timeline: i.timeline.map((e) => ({ ...e, time: new Date(e.timeMs).toISOString() })) };
     });
 
-    app.get<{ Params: { id: string } }>('/incidents/:id/graph', { schema: { tags: ['incidents'], summary: "The service graph around an incident: its services, their callers and callees, abnormal ones marked with their cause score", params: idParams } }, async (req, res) => {
+    app.get<{ Params: { id: string } }>('/incidents/:id/graph', { schema: { tags: ['incidents'], summary: "The service graph around an incident: its services, their callers and callees, abnormal ones marked with their cause score", params: idParams, response: answers(INCIDENT_GRAPH, 404) } }, async (req, res) => {
       const i = await ctx.history.getIncident(req.auth.tenant, req.params.id);
       if (i === undefined) return notFound(res, req.params.id);
       const edges = await ctx.store.serviceEdges(req.auth.tenant, { fromMs: i.firstSymptomMs - 10 * 60_000, toMs: i.lastSymptomMs });
@@ -141,10 +142,10 @@ export function incidentRoutes(ctx: ServerContext) {
       if (r.change !== undefined) announce(ctx, [r.change]);
       return incidentView(r.incident);
     };
-    app.post('/incidents/:id/acknowledge', { schema: { tags: ['incidents'], summary: 'Acknowledge an open incident (kept when it is detected again)', params: idParams } }, transition('acknowledge'));
-    app.post('/incidents/:id/resolve', { schema: { tags: ['incidents'], summary: 'Resolve an incident by hand (new symptoms after this reopen it)', params: idParams } }, transition('resolve'));
+    app.post('/incidents/:id/acknowledge', { schema: { tags: ['incidents'], summary: 'Acknowledge an open incident (kept when it is detected again)', params: idParams, response: answers(INCIDENT, 404) } }, transition('acknowledge'));
+    app.post('/incidents/:id/resolve', { schema: { tags: ['incidents'], summary: 'Resolve an incident by hand (new symptoms after this reopen it)', params: idParams, response: answers(INCIDENT, 404) } }, transition('resolve'));
 
-    app.post<{ Body: { from: string; to: string; reference?: string } }>('/incidents/scan', { schema: { tags: ['incidents'], summary: 'Look for incidents in stored data of a past period (imports), each minute against the data around it; the incidents found are kept', body: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: FROM, to: TO, reference: DURATION } } } }, async (req) => {
+    app.post<{ Body: { from: string; to: string; reference?: string } }>('/incidents/scan', { schema: { tags: ['incidents'], summary: 'Look for incidents in stored data of a past period (imports), each minute against the data around it; the incidents found are kept', body: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: FROM, to: TO, reference: DURATION } }, response: answers(SCAN) } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.body.from, req.body.to, 0);
       if (toMs - fromMs > 7 * 86_400_000) throw new AppError('INPUT.BAD_OPTION', 'scan at most 7 days at once', { field: 'to' });
       const { incidents, changes, findings } = await ctx.incidents.scanRange(req.auth.tenant, fromMs, toMs, req.body.reference === undefined ? undefined : duration(req.body.reference));
@@ -153,17 +154,17 @@ export function incidentRoutes(ctx: ServerContext) {
       return { items: incidents.map(incidentView), changes: changes.map((c) => ({ type: c.type, id: c.incident.id })), findings: findings.length };
     });
 
-    app.get<{ Querystring: { at: string; window: string; reference: string; top: number } }>('/rca', { schema: { tags: ['incidents'], summary: 'Rank root-cause services for an alert at a time (as bifrost rca)', querystring: { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', description: 'ISO date-time or epoch ms' }, window: { ...DURATION, default: '10m' }, reference: { ...DURATION, default: '2h' }, top: { type: 'integer', minimum: 1, maximum: 100, default: 5 } } } } }, async (req) => {
+    app.get<{ Querystring: { at: string; window: string; reference: string; top: number } }>('/rca', { schema: { tags: ['incidents'], summary: 'Rank root-cause services for an alert at a time (as bifrost rca)', querystring: { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', description: 'ISO date-time or epoch ms' }, window: { ...DURATION, default: '10m' }, reference: { ...DURATION, default: '2h' }, top: { type: 'integer', minimum: 1, maximum: 100, default: 5 } } }, response: answers(RCA) } }, async (req) => {
       const atMs = timeParam('at', req.query.at)!;
       return rcaView(await analyzeRootCause(ctx.store, req.auth.tenant, { atMs, windowMs: duration(req.query.window), referenceMs: duration(req.query.reference) }), req.query.top);
     });
 
-    app.get('/extent', { schema: { tags: ['telemetry'], summary: "The time span of the tenant's telemetry (null when there is none): where a dashboard's \"last hour\" ends for imported data" } }, async (req) => {
+    app.get('/extent', { schema: { tags: ['telemetry'], summary: "The time span of the tenant's telemetry (null when there is none): where a dashboard's \"last hour\" ends for imported data", response: answers(EXTENT) } }, async (req) => {
       const r = await ctx.store.timeRange(req.auth.tenant);
       return r === undefined ? { from: null, to: null } : { from: new Date(r.fromMs).toISOString(), to: new Date(r.toMs).toISOString() };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: "The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none). A service's errorRatio is over its requests (spans called by another service or from outside the traces). Dependencies without spans of their own that callers name in their client spans (a database, an outside API) are edges marked external: their calls, failed calls and p90 as the callers saw them", querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string } }>('/graph', { schema: { tags: ['incidents'], summary: "The service dependency graph from parent/child spans (default: the last hour), with RED per service, the latency and error shift of every service and edge against the period of the same length before, and per edge the calls its caller's client spans made that the callee left unanswered (unansweredFailed of them failed; an edge with calls 0 is a callee that answered none). A service's errorRatio is over its requests (spans called by another service or from outside the traces). Dependencies without spans of their own that callers name in their client spans (a database, an outside API) are edges marked external: their calls, failed calls and p90 as the callers saw them", querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } }, response: answers(SERVICE_GRAPH) } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 3_600_000);
       const len = toMs - fromMs;
       const tenant = req.auth.tenant;
@@ -277,7 +278,7 @@ export function incidentRoutes(ctx: ServerContext) {
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), step: req.query.step, operations: [...series.values()] };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string } }>('/mttr', { schema: { tags: ['incidents'], summary: 'Incidents, mean time to detect and to resolve per service (the top cause), over a period (default: 30 days)', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } } } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string } }>('/mttr', { schema: { tags: ['incidents'], summary: 'Incidents, mean time to detect and to resolve per service (the top cause), over a period (default: 30 days)', querystring: { type: 'object', additionalProperties: false, properties: { from: FROM, to: TO } }, response: answers(MTTR) } }, async (req) => {
       const { fromMs, toMs } = rangeParams(req.query.from, req.query.to, 30 * 86_400_000);
       const per = new Map<string, { incidents: number; mttd: number[]; mttr: number[] }>();
       let cursor: string | undefined;

@@ -257,7 +257,68 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string | null;
+                            /** Format: date-time */
+                            to: string | null;
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -299,7 +360,66 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Finding"][];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -338,7 +458,104 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            edges: {
+                                callee: string;
+                                caller: string;
+                                calls: number;
+                                errors: number;
+                                external?: boolean;
+                                p90Ms: number;
+                                shift: {
+                                    before: {
+                                        count: number;
+                                        p90Ms: number;
+                                    };
+                                    errorRatioChange: number;
+                                    p90Ratio: number | null;
+                                } | null;
+                                unanswered: number;
+                                unansweredFailed: number;
+                            }[];
+                            /** Format: date-time */
+                            from: string;
+                            services: {
+                                errorRatio: number;
+                                failedRequests: number;
+                                p50Ms: number;
+                                p90Ms: number;
+                                ratePerMin: number;
+                                requests: number;
+                                service: string;
+                                shift: {
+                                    before: {
+                                        count: number;
+                                        p90Ms: number;
+                                    };
+                                    errorRatioChange: number;
+                                    p90Ratio: number | null;
+                                } | null;
+                                spans: number;
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -380,7 +597,66 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Incident"][];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -416,7 +692,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Incident"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -454,7 +795,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Incident"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -576,7 +982,86 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            edges: {
+                                callee: string;
+                                caller: string;
+                                calls: number;
+                                errors: number;
+                                p90Ms: number;
+                            }[];
+                            id: string;
+                            nodes: {
+                                abnormal: boolean;
+                                causeScore: number | null;
+                                service: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -614,7 +1099,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Incident"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -648,7 +1198,83 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            timeline: {
+                                /** @enum {string} */
+                                kind: "first-symptom" | "detected" | "symptom" | "change" | "acknowledged" | "resolved" | "reopened";
+                                service?: string;
+                                text: string;
+                                /** Format: date-time */
+                                time: string;
+                                timeMs: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -695,7 +1321,70 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            changes: {
+                                id: string;
+                                type: string;
+                            }[];
+                            findings: number;
+                            items: components["schemas"]["Incident"][];
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -1112,7 +1801,75 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            services: {
+                                incidents: number;
+                                mttdMs: number | null;
+                                mttrMs: number | null;
+                                resolved: number;
+                                service: string;
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -1264,7 +2021,87 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            candidates: {
+                                evidence: components["schemas"]["Evidence"][];
+                                explainedBy: string[];
+                                explains: string[];
+                                reasons: string[];
+                                score: number;
+                                service: string;
+                            }[];
+                            notes: string[];
+                            reference: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                            window: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -1342,7 +2179,70 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                logs: number;
+                                metricPoints: number;
+                                service: string;
+                                spans: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
             };
         };
@@ -1624,7 +2524,117 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+        ErrorBody: {
+            code: number;
+            error?: string;
+            field?: string;
+            message: string;
+            statusCode?: number;
+            where?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        Evidence: {
+            examples?: {
+                body: string;
+                logId: string;
+                timeMs: number;
+                traceId: string;
+            }[];
+            id: string;
+            onsetMs?: number;
+            reason: string;
+            /** @description the signal's figures; fields depend on type */
+            ref: {
+                /** @enum {string} */
+                type: "template" | "latency" | "span-errors" | "calls" | "silence" | "unanswered" | "finding" | "change";
+            } & {
+                [key: string]: unknown;
+            };
+            score: number;
+            /** @enum {string} */
+            signal: "log" | "flow" | "latency" | "errors" | "network" | "unanswered" | "silent" | "metric" | "change" | "named";
+            spans?: {
+                durationMs: number;
+                operation: string;
+                spanId: string;
+                startMs: number;
+                statusCode: number;
+                traceId: string;
+            }[];
+            untilMs?: number;
+        };
+        Finding: {
+            detail: string;
+            evidence: {
+                timeMs: number;
+                value: number;
+            }[];
+            id: string;
+            /** @enum {string} */
+            kind: "metric-anomaly" | "error-burst" | "new-template" | "rare-template" | "latency-shift" | "call-delay" | "calls-unanswered" | "service-silent" | "error-rate" | "change";
+            reason: string;
+            score: number;
+            subject: {
+                labels: string;
+                metric: string;
+                resource: {
+                    container?: string;
+                    host?: string;
+                    namespace?: string;
+                    node?: string;
+                    pod?: string;
+                    service?: string;
+                };
+            };
+            /** Format: date-time */
+            time?: string;
+            timeMs: number;
+        };
+        Incident: {
+            /** Format: date-time */
+            acknowledged?: string;
+            acknowledgedMs?: number;
+            causes: {
+                reasons: string[];
+                score: number;
+                service: string;
+            }[];
+            /** Format: date-time */
+            detected: string;
+            detectedMs: number;
+            /** Format: date-time */
+            firstSymptom: string;
+            firstSymptomMs: number;
+            id: string;
+            /** Format: date-time */
+            lastSymptom: string;
+            lastSymptomMs: number;
+            mttdMs: number;
+            mttrMs?: number;
+            peakScore: number;
+            /** Format: date-time */
+            resolved?: string;
+            /** @enum {string} */
+            resolvedBy?: "detector" | "person";
+            resolvedMs?: number;
+            services: string[];
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "resolved";
+            timeline: {
+                /** @enum {string} */
+                kind: "first-symptom" | "detected" | "symptom" | "change" | "acknowledged" | "resolved" | "reopened";
+                service?: string;
+                text: string;
+                timeMs: number;
+            }[];
+            title: string;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
