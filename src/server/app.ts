@@ -9,7 +9,7 @@ import type { ServerContext } from './context.js';
 import { authenticate } from './auth.js';
 import { HTTP_STATUS } from './http-errors.js';
 import { serializerCompiler } from './response-check.js';
-import { SHARED_SCHEMAS } from './routes/response-schemas.js';
+import { HEALTH, READY, SHARED_SCHEMAS } from './routes/response-schemas.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { apiRoutes } from './routes/api.js';
 import { keyRoutes } from './routes/keys.js';
@@ -85,8 +85,8 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   void app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', (_req, res) => {
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process answers (liveness)', response: { 200: HEALTH } } }, () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'The store is open and the ingest queue has room (readiness); 503 lists the problems', response: { 200: READY, 503: READY } } }, (_req, res) => {
     const problems = [...(ctx.store.healthy() ? [] : ['store closed']), ...(ctx.queue.full ? ['ingest queue full'] : [])];
     return problems.length === 0 ? { status: 'ready' } : res.code(503).send({ status: 'not ready', problems });
   });

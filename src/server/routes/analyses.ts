@@ -10,6 +10,7 @@ import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
 import type { ServerContext } from '../context.js';
 import { logsContext, similarAnalyses } from '../../core/use-cases/explain-inputs.js';
 import type { Job } from '../jobs.js';
+import { ANALYSES, ANALYSIS, JOB, LOG_REPORT, answers, answersWith } from './response-schemas.js';
 
 interface Upload {
   name: string;
@@ -132,6 +133,7 @@ export function analysesRoutes(ctx: ServerContext) {
           tags: ['analyses'],
           summary: 'Analyse a log text or multipart files (several: one report, incidents across them): the report of bifrost analyze (incidents, findings with evidence, templates, summary), kept in history (Location: /api/v1/analyses/{id})',
           querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', pattern: NAME.source, description: 'source name shown in the report' }, llm: { type: 'boolean', description: 'add the configured model\'s explanation (for text/plain and multipart bodies; JSON bodies may say "llm": true or {"prompt": "v1", "fresh": true})' } } },
+          response: answers(LOG_REPORT, 413, 415),
         },
       },
       async (req, res) => {
@@ -158,7 +160,7 @@ export function analysesRoutes(ctx: ServerContext) {
       },
     );
 
-    app.post('/analyses/batch', { schema: { tags: ['analyses'], summary: 'Analyse many files as one report, in the background: 202 with the job; progress at /jobs/{id} and as SSE at /jobs/{id}/events' } }, async (req, res) => {
+    app.post('/analyses/batch', { schema: { tags: ['analyses'], summary: 'Analyse many files as one report, in the background: 202 with the job; progress at /jobs/{id} and as SSE at /jobs/{id}/events', response: answersWith(202, JOB, 413, 415) } }, async (req, res) => {
       const files = await uploads(req);
       if (typeof files === 'string') return res.code(files.includes('larger than') ? 413 : 400).send({ code: files.includes('larger than') ? 413 : 400, field: 'items', message: files });
       if (files.length === 0) return res.code(400).send({ code: 400, field: 'items', message: 'no file to analyse' });
@@ -171,7 +173,7 @@ export function analysesRoutes(ctx: ServerContext) {
       return res.code(202).header('location', `/api/v1/jobs/${job.id}`).send(jobView(job));
     });
 
-    app.get<{ Params: { id: string } }>('/jobs/:id', { schema: { tags: ['analyses'], summary: 'A batch job: status and progress' } }, (req, res) => {
+    app.get<{ Params: { id: string } }>('/jobs/:id', { schema: { tags: ['analyses'], summary: 'A batch job: status and progress', response: answers(JOB, 404) } }, (req, res) => {
       const j = ctx.jobs.get(req.auth.tenant, req.params.id);
       return j === undefined ? res.code(404).send({ code: 404, message: `no job ${req.params.id}` }) : res.send(jobView(j));
     });
@@ -202,12 +204,12 @@ export function analysesRoutes(ctx: ServerContext) {
       return res;
     });
 
-    app.get<{ Querystring: { limit: number; cursor?: string } }>('/analyses', { schema: { tags: ['analyses'], summary: 'Analyses kept in history, newest first (cursor pages)', querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 512 } } } } }, async (req) => {
+    app.get<{ Querystring: { limit: number; cursor?: string } }>('/analyses', { schema: { tags: ['analyses'], summary: 'Analyses kept in history, newest first (cursor pages)', querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 512 } } }, response: answers(ANALYSES) } }, async (req) => {
       const page = await ctx.history.listAnalyses(req.auth.tenant, { limit: req.query.limit, ...(req.query.cursor === undefined ? {} : { cursor: req.query.cursor }) });
       return { items: page.items.map((a) => ({ ...a, created: new Date(a.createdMs).toISOString() })), next: page.next ?? null };
     });
 
-    app.get<{ Params: { id: string } }>('/analyses/:id', { schema: { tags: ['analyses'], summary: 'One analysis from history, with its report' } }, async (req, res) => {
+    app.get<{ Params: { id: string } }>('/analyses/:id', { schema: { tags: ['analyses'], summary: 'One analysis from history, with its report', response: answers(ANALYSIS, 404) } }, async (req, res) => {
       const a = await ctx.history.getAnalysis(req.auth.tenant, req.params.id);
       return a === undefined ? res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` }) : res.send({ id: a.id, name: a.name, created: new Date(a.createdMs).toISOString(), report: a.report });
     });
@@ -220,7 +222,7 @@ export function analysesRoutes(ctx: ServerContext) {
       return req.query.format === 'csv' ? res.type('text/csv; charset=utf-8').send(findingsCsv(a.report.findings)) : res.type('application/json').send(JSON.stringify(a.report, null, 2));
     });
 
-    app.delete<{ Params: { id: string } }>('/analyses/:id', { schema: { tags: ['analyses'], summary: 'Delete an analysis from history' } }, async (req, res) => {
+    app.delete<{ Params: { id: string } }>('/analyses/:id', { schema: { tags: ['analyses'], summary: 'Delete an analysis from history', response: answersWith(204, null, 404) } }, async (req, res) => {
       const found = await ctx.history.deleteAnalysis(req.auth.tenant, req.params.id);
       return found ? res.code(204).send() : res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` });
     });

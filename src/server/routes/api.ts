@@ -3,7 +3,7 @@ import { parseSeverity } from '../../core/domain/severity.js';
 import { AppError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
 import { FROM, PAGE, TO, timeParam } from './query-params.js';
-import { FINDING_PAGE, SERVICES, answers } from './response-schemas.js';
+import { FINDING_PAGE, LOG_PAGE, METRIC_NAMES, METRIC_POINTS, METRIC_SERIES, SERVICES, SPANS, TEMPLATE_COUNTS, TRACE, answers } from './response-schemas.js';
 
 const SERVICE = { type: 'string', maxLength: 512 } as const;
 
@@ -125,14 +125,14 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: page.items.map((f) => ({ ...f, time: new Date(f.timeMs).toISOString() })), next: page.next ?? null };
     });
 
-    app.get<{ Querystring: { name: string; from?: string; to?: string; limit: number } }>('/metrics/points', { schema: { tags: ['telemetry'], summary: 'Stored points of a metric, in time order', querystring: pointsQuery } }, async (req) => {
+    app.get<{ Querystring: { name: string; from?: string; to?: string; limit: number } }>('/metrics/points', { schema: { tags: ['telemetry'], summary: 'Stored points of a metric, in time order', querystring: pointsQuery, response: answers(METRIC_POINTS) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
       const points = await ctx.store.metricPoints(req.auth.tenant, { name: q.name, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) });
       return { items: points.map((p) => ({ ...p, time: new Date(p.timeMs).toISOString() })) };
     });
-    app.get<{ Querystring: { name: string; from?: string; to?: string; step: number; agg: 'avg' | 'min' | 'max' | 'sum' | 'count'; service?: string; labels?: string; limit: number } }>('/metrics/series', { schema: { tags: ['telemetry'], summary: "A metric's series, aggregated per step (avg, min, max, sum, count)", querystring: seriesQuery } }, async (req) => {
+    app.get<{ Querystring: { name: string; from?: string; to?: string; step: number; agg: 'avg' | 'min' | 'max' | 'sum' | 'count'; service?: string; labels?: string; limit: number } }>('/metrics/series', { schema: { tags: ['telemetry'], summary: "A metric's series, aggregated per step (avg, min, max, sum, count)", querystring: seriesQuery, response: answers(METRIC_SERIES) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -141,7 +141,7 @@ export function apiRoutes(ctx: ServerContext) {
       return { name: q.name, step: q.step, agg: q.agg, series: series.map((x) => ({ ...x, points: x.points.map((p) => ({ ...p, time: new Date(p.bucketMs).toISOString() })) })) };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { tags: ['telemetry'], summary: 'Log records with their templates, newest first (cursor pages)', querystring: logsQuery } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string; service?: string; severity?: string; template?: string; q?: string; limit: number; cursor?: string } }>('/logs', { schema: { tags: ['telemetry'], summary: 'Log records with their templates, newest first (cursor pages)', querystring: logsQuery, response: answers(LOG_PAGE) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -159,20 +159,20 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: page.items.map((l) => ({ ...l, time: new Date(l.timeMs).toISOString() })), next: page.next ?? null };
     });
 
-    app.get<{ Querystring: { from?: string; to?: string; service?: string; bucket: number; limit: number } }>('/templates', { schema: { tags: ['telemetry'], summary: 'Log records per template and time bucket', querystring: templatesQuery } }, async (req) => {
+    app.get<{ Querystring: { from?: string; to?: string; service?: string; bucket: number; limit: number } }>('/templates', { schema: { tags: ['telemetry'], summary: 'Log records per template and time bucket', querystring: templatesQuery, response: answers(TEMPLATE_COUNTS) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
       const rows = await ctx.store.templateCounts(req.auth.tenant, { bucketMs: q.bucket * 1000, limit: q.limit, ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }), ...(q.service === undefined ? {} : { service: q.service }) });
       return { bucketSeconds: q.bucket, items: rows.map((r) => ({ ...r, bucket: new Date(r.bucketMs).toISOString() })) };
     });
-    app.get<{ Params: { traceId: string } }>('/traces/:traceId', { schema: { tags: ['telemetry'], summary: 'The spans of one trace', params: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }, required: ['traceId'] } } }, async (req, res) => {
+    app.get<{ Params: { traceId: string } }>('/traces/:traceId', { schema: { tags: ['telemetry'], summary: 'The spans of one trace', params: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } }, required: ['traceId'] }, response: answers(TRACE, 404) } }, async (req, res) => {
       const spans = await ctx.store.spans(req.auth.tenant, { traceId: req.params.traceId.toLowerCase(), limit: 10_000 });
       if (spans.length === 0) return res.code(404).send({ code: 404, message: `no trace ${req.params.traceId}` });
       return { traceId: req.params.traceId.toLowerCase(), spans: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
 
-    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; minDuration?: number; status: 'any' | 'error'; order: 'start' | 'duration'; limit: number } }>('/spans', { schema: { tags: ['telemetry'], summary: 'Spans by service, operation, time, duration and status; in start order or the longest first', querystring: spansQuery } }, async (req) => {
+    app.get<{ Querystring: { service?: string; operation?: string; from?: string; to?: string; minDuration?: number; status: 'any' | 'error'; order: 'start' | 'duration'; limit: number } }>('/spans', { schema: { tags: ['telemetry'], summary: 'Spans by service, operation, time, duration and status; in start order or the longest first', querystring: spansQuery, response: answers(SPANS) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);
@@ -189,7 +189,7 @@ export function apiRoutes(ctx: ServerContext) {
       return { items: spans.map((sp) => ({ ...sp, durationMs: sp.endMs - sp.startMs, start: new Date(sp.startMs).toISOString() })) };
     });
 
-    app.get<{ Querystring: { service?: string; from?: string; to?: string; limit: number } }>('/metrics', { schema: { tags: ['telemetry'], summary: 'Metric names with their series and point counts and time span, by service and time', querystring: metricNamesQuery } }, async (req) => {
+    app.get<{ Querystring: { service?: string; from?: string; to?: string; limit: number } }>('/metrics', { schema: { tags: ['telemetry'], summary: 'Metric names with their series and point counts and time span, by service and time', querystring: metricNamesQuery, response: answers(METRIC_NAMES) } }, async (req) => {
       const q = req.query;
       const fromMs = timeParam('from', q.from);
       const toMs = timeParam('to', q.to);

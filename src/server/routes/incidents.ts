@@ -10,7 +10,8 @@ import type { Explanation } from '../../core/domain/explanation.js';
 import type { ServerContext } from '../context.js';
 import { announce } from '../incident-events.js';
 import { FROM, PAGE, TO, timeParam } from './query-params.js';
-import { EXTENT, INCIDENT, INCIDENT_GRAPH, INCIDENT_PAGE, MTTR, RCA, SCAN, SERVICE_GRAPH, TIMELINE, answers } from './response-schemas.js';
+import { CALLS, EXTENT, INCIDENT, INCIDENT_GRAPH, INCIDENT_PAGE, MTTR, PEER_CALLS, RCA, RED, SCAN, SERVICE_GRAPH, TIMELINE, answers } from './response-schemas.js';
+import { EXPLAINED, EXPLANATIONS, LLM } from './response-schemas.js';
 
 /** Durations as the CLI takes them; the pattern admits only what parseDuration reads. */
 const DURATION = { type: 'string', pattern: '^[1-9][0-9]{0,5}(s|m|h|d)$', description: 'e.g. 30s, 10m, 2h' } as const;
@@ -84,6 +85,7 @@ export function incidentRoutes(ctx: ServerContext) {
           summary: 'Have the configured model explain an incident, citing its evidence (redacted first). With Accept: text/event-stream the answer streams: `text` events as it is written, then one `explanation` event',
           params: idParams,
           body: explainBody,
+          response: answers(EXPLAINED, 404),
         },
         // a POST without a body asks with the defaults
         preValidation: (req, _res, done) => {
@@ -120,7 +122,7 @@ export function incidentRoutes(ctx: ServerContext) {
       },
     );
 
-    app.get('/llm', { schema: { tags: ['incidents'], summary: "The model behind explanations: provider, model, whether it answers and the models it offers (none configured: provider null)" } }, async () => {
+    app.get('/llm', { schema: { tags: ['incidents'], summary: "The model behind explanations: provider, model, whether it answers and the models it offers (none configured: provider null)", response: answers(LLM) } }, async () => {
       const llm = ctx.explainer.llm;
       if (llm === undefined) return { provider: null, model: null, reachable: false, note: 'no model configured: start the server with --llm ollama (or openai, bedrock)' };
       const r = await llm.models();
@@ -129,7 +131,7 @@ export function incidentRoutes(ctx: ServerContext) {
 
     app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
       '/incidents/:id/explanations',
-      { schema: { tags: ['incidents'], summary: "Explanations recorded for an incident, newest first: prompt version, model, status, citations, tokens, time (to compare prompt versions)", params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } } } },
+      { schema: { tags: ['incidents'], summary: "Explanations recorded for an incident, newest first: prompt version, model, status, citations, tokens, time (to compare prompt versions)", params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } }, response: answers(EXPLANATIONS) } },
       async (req) => {
         const recs = await ctx.history.listExplanations(req.auth.tenant, `incident:${req.params.id}`, req.query.limit);
         return { items: recs.map((r) => ({ id: r.id, created: new Date(r.createdMs).toISOString(), ...r.explanation })) };
@@ -221,7 +223,7 @@ export function incidentRoutes(ctx: ServerContext) {
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), services, edges: withShift };
     });
 
-    app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/calls', { schema: { tags: ['traces'], summary: "The call paths to and from a service over time: calls per step, failed calls, and the median time a call spent outside its callee's span (the caller's span less the callee's: the network both ways, a request waiting to be taken up), the series behind 'network' evidence (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] } } }, async (req) => {
+    app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/calls', { schema: { tags: ['traces'], summary: "The call paths to and from a service over time: calls per step, failed calls, and the median time a call spent outside its callee's span (the caller's span less the callee's: the network both ways, a request waiting to be taken up), the series behind 'network' evidence (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] }, response: answers(CALLS) } }, async (req) => {
       const { fromMs, toMs } = seriesRange(req.query);
       const rows = await ctx.store.edgeStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000 });
       const paths = new Map<string, { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }>();
@@ -235,7 +237,7 @@ export function incidentRoutes(ctx: ServerContext) {
       return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), step: req.query.step, paths: [...paths.values()] };
     });
 
-    app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/peer-calls', { schema: { tags: ['traces'], summary: "The calls to a service as its callers' CLIENT spans name it (peer.service, server.address, the URL's host), over time: calls per step, how many it answered (a span of its own below the call) and how many of the others failed, the series behind 'unanswered' evidence. The peers it answers are learnt from the range and the period of the same length before it (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] } } }, async (req) => {
+    app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/peer-calls', { schema: { tags: ['traces'], summary: "The calls to a service as its callers' CLIENT spans name it (peer.service, server.address, the URL's host), over time: calls per step, how many it answered (a span of its own below the call) and how many of the others failed, the series behind 'unanswered' evidence. The peers it answers are learnt from the range and the period of the same length before it (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] }, response: answers(PEER_CALLS) } }, async (req) => {
       const { fromMs, toMs } = seriesRange(req.query);
       const rows = await ctx.store.peerCalls(req.auth.tenant, { fromMs: fromMs - (toMs - fromMs), toMs, bucketMs: req.query.step * 1000 });
       const answerers = peerAnswerers(rows);
@@ -260,7 +262,7 @@ export function incidentRoutes(ctx: ServerContext) {
       };
     });
 
-    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, failed spans, requests (spans called by another service or from outside the traces), failed requests (failed themselves or with a failed span of the service below them) and the failed requests whose failure began in the service (not passed up from a call), p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } } } }, async (req) => {
+    app.get<{ Querystring: { service?: string; from?: string; to?: string; step: number; per: 'operation' | 'service' } }>('/red', { schema: { tags: ['traces'], summary: 'RED of a service (or all) over time, per operation or per service (operation "*"): spans per step, failed spans, requests (spans called by another service or from outside the traces), failed requests (failed themselves or with a failed span of the service below them) and the failed requests whose failure began in the service (not passed up from a call), p50 and p90 duration (default: the last hour, 1-minute steps)', querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' }, per: { type: 'string', enum: ['operation', 'service'], default: 'operation', description: 'service: one series per service over all its operations (operation "*")' } } }, response: answers(RED) } }, async (req) => {
       const { fromMs, toMs } = seriesRange(req.query);
       const window = { fromMs, toMs, bucketMs: req.query.step * 1000 };
       const service = req.query.service;

@@ -8,6 +8,7 @@ import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp
 import type { TelemetryBatch } from '../../core/ports/telemetry-store.port.js';
 import type { Finding } from '../../core/domain/finding.js';
 import type { ServerContext } from '../context.js';
+import { answers, otlpAnswer } from './response-schemas.js';
 
 type Signal = 'metrics' | 'logs' | 'traces';
 
@@ -94,7 +95,7 @@ export function otlpRoutes(ctx: ServerContext) {
       return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
     };
 
-    app.post('/v1/metrics', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportMetricsServiceRequest: gauges, sums, histograms; every series scored as it arrives (application/x-protobuf or application/json, gzip/deflate)' } }, (req, res) =>
+    app.post('/v1/metrics', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportMetricsServiceRequest: gauges, sums, histograms; every series scored as it arrives (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedDataPoints'), 413, 415) } }, (req, res) =>
       receive(
         'metrics',
         req,
@@ -107,7 +108,7 @@ export function otlpRoutes(ctx: ServerContext) {
       ),
     );
 
-    app.post('/v1/logs', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportLogsServiceRequest: each record templated on arrival (application/x-protobuf or application/json, gzip/deflate)' } }, (req, res) =>
+    app.post('/v1/logs', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportLogsServiceRequest: each record templated on arrival (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedLogRecords'), 413, 415) } }, (req, res) =>
       receive(
         'logs',
         req,
@@ -120,7 +121,7 @@ export function otlpRoutes(ctx: ServerContext) {
       ),
     );
 
-    app.post('/v1/traces', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportTraceServiceRequest: spans stored as received (application/x-protobuf or application/json, gzip/deflate)' } }, (req, res) =>
+    app.post('/v1/traces', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportTraceServiceRequest: spans stored as received (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedSpans'), 413, 415) } }, (req, res) =>
       receive(
         'traces',
         req,

@@ -25,9 +25,14 @@ const ERROR_BODY_SCHEMA = {
 } as const;
 const ERROR_BODY = { $ref: 'ErrorBody#' } as const;
 
-/** The 200 answer and the errors every route may give (bad input, API keys, rate limit, store down), and 404 where asked. */
-export function answers(ok: object, ...errors: 404[]): Record<number, object> {
-  const out: Record<number, object> = { 200: ok, 400: ERROR_BODY, 401: ERROR_BODY, 403: ERROR_BODY, 429: ERROR_BODY, 500: ERROR_BODY, 503: ERROR_BODY };
+/** The 200 answer and the errors every route may give (bad input, API keys, rate limit, store down), and the others named (404, 413…). */
+export function answers(ok: object, ...errors: number[]): Record<number, object> {
+  return answersWith(200, ok, ...errors);
+}
+
+/** As answers, for a route whose success is another status (201 created, 202 accepted, 204 no body: `ok` null). */
+export function answersWith(status: number, ok: object | null, ...errors: number[]): Record<number, object> {
+  const out: Record<number, object> = { [status]: ok ?? { type: 'null', description: 'no body' }, 400: ERROR_BODY, 401: ERROR_BODY, 403: ERROR_BODY, 429: ERROR_BODY, 500: ERROR_BODY, 503: ERROR_BODY };
   for (const e of errors) out[e] = ERROR_BODY;
   return out;
 }
@@ -138,5 +143,127 @@ export const SERVICE_GRAPH = obj({
 
 export const SERVICES = obj({ items: { type: 'array', items: obj({ service: str, logs: int, spans: int, metricPoints: int }) } });
 
+const SPAN_VIEW = obj(
+  { traceId: str, spanId: str, parentSpanId: str, name: str, kind: int, startMs: num, endMs: num, statusCode: int, statusMessage: str, resource: RESOURCE, attributes: { type: 'string', description: 'JSON object' }, durationMs: num, start: iso },
+);
+const METRIC_POINT = obj(
+  { timeMs: num, time: iso, name: str, kind: { type: 'string', enum: ['gauge', 'sum', 'histogram'] }, value: num, labels: { type: 'string', description: 'JSON object' }, resource: RESOURCE, count: num, sum: num, cumulative: { type: 'boolean' } },
+  ['timeMs', 'time', 'name', 'kind', 'value', 'labels', 'resource'],
+);
+export const METRIC_POINTS = obj({ items: { type: 'array', items: METRIC_POINT } });
+export const METRIC_SERIES = obj({
+  name: str,
+  step: int,
+  agg: { type: 'string', enum: ['avg', 'min', 'max', 'sum', 'count'] },
+  series: { type: 'array', items: obj({ labels: str, resource: RESOURCE, points: { type: 'array', items: obj({ bucketMs: num, time: iso, value: num, count: int }) } }) },
+});
+export const METRIC_NAMES = obj({ items: { type: 'array', items: obj({ name: str, series: int, points: int, firstMs: num, lastMs: num, first: iso, last: iso }) } });
+const LOG = obj({
+  id: str,
+  timeMs: num,
+  time: iso,
+  severity: { type: 'integer', description: 'OpenTelemetry severity number (0: none, 9 INFO, 13 WARN, 17 ERROR, 21 FATAL)' },
+  severityText: str,
+  body: str,
+  resource: RESOURCE,
+  attributes: { type: 'string', description: 'JSON object' },
+  traceId: str,
+  spanId: str,
+  templateId: str,
+  template: str,
+  params: strings,
+});
+export const LOG_PAGE = obj({ items: { type: 'array', items: LOG }, next: nullable(str) });
+export const TEMPLATE_COUNTS = obj({ bucketSeconds: int, items: { type: 'array', items: obj({ templateId: str, template: str, bucketMs: num, bucket: iso, count: int, errors: int }) } });
+export const TRACE = obj({ traceId: str, spans: { type: 'array', items: SPAN_VIEW } });
+export const SPANS = obj({ items: { type: 'array', items: SPAN_VIEW } });
+
+const SERIES_HEAD = { from: iso, to: iso, step: int } as const;
+export const CALLS = obj({ ...SERIES_HEAD, paths: { type: 'array', items: obj({ caller: str, callee: str, points: { type: 'array', items: obj({ time: iso, calls: int, errors: int, gapMs: num }) } }) } });
+export const PEER_CALLS = obj({ ...SERIES_HEAD, service: str, callers: { type: 'array', items: obj({ caller: str, peer: str, points: { type: 'array', items: obj({ time: iso, calls: int, answered: int, failed: int }) } }) } });
+export const RED = obj({
+  ...SERIES_HEAD,
+  operations: { type: 'array', items: obj({ service: str, operation: str, points: { type: 'array', items: obj({ time: iso, spans: int, errors: int, requests: int, failedRequests: int, ownFailedRequests: int, p50Ms: num, p90Ms: num }) } }) },
+});
+
+const CITED = obj({ text: str, citations: strings });
+const COUNTS = { type: 'object', additionalProperties: { type: 'number' } } as const;
+/** A model's explanation of an incident or an analysis (or why there is none: status unavailable, note). */
+const EXPLANATION_SCHEMA = {
+  $id: 'Explanation',
+  ...obj(
+    {
+      status: { type: 'string', enum: ['explained', 'inconclusive', 'unavailable'] },
+      answer: obj({
+        verdict: { type: 'string', enum: ['explained', 'inconclusive'] },
+        summary: str,
+        probableCause: obj({ ...CITED.properties, service: str }),
+        issues: { type: 'array', items: CITED },
+        suggestions: { type: 'array', items: CITED },
+        confidence: { type: 'string', enum: ['low', 'medium', 'high'] },
+      }),
+      note: str,
+      provider: { type: 'string', enum: ['ollama', 'openai', 'bedrock'] },
+      model: str,
+      prompt: { type: 'string', description: 'kind@version of the prompt, e.g. incident@v2' },
+      cached: { type: 'boolean' },
+      attempts: int,
+      durationMs: num,
+      usage: obj({ inputTokens: int, outputTokens: int }),
+      context: obj({ chars: int, tokensEstimate: int, included: COUNTS, omitted: COUNTS, redacted: COUNTS }),
+      createdMs: num,
+    },
+    ['status', 'prompt', 'cached', 'attempts', 'durationMs', 'usage', 'context', 'createdMs'],
+  ),
+} as const;
+const EXPLANATION = { $ref: 'Explanation#' } as const;
+/** An open note: no model configured, or this one's answer when an analysis found nothing to explain. */
+const NO_EXPLANATION = obj({ status: { type: 'string', enum: ['unavailable'] }, note: str });
+
+export const EXPLAINED = obj({ incident: str, explanation: EXPLANATION, compare: EXPLANATION }, ['incident', 'explanation']);
+export const EXPLANATIONS = obj({ items: { type: 'array', items: { type: 'object', properties: { id: str, created: iso, ...EXPLANATION_SCHEMA.properties }, required: ['id', 'created', ...EXPLANATION_SCHEMA.required] } } });
+export const LLM = obj({ provider: nullable({ type: 'string', enum: ['ollama', 'openai', 'bedrock'] }), model: nullable(str), reachable: { type: 'boolean' }, models: strings, modelAvailable: { type: 'boolean' }, note: str }, ['provider', 'model', 'reachable']);
+
+/** The report of `bifrost analyze --output json`: its parts are open here (their fields are the CLI's). */
+const LOG_REPORT_SCHEMA = {
+  $id: 'LogReport',
+  ...obj(
+    {
+      engineVersion: str,
+      summary: { type: 'object', additionalProperties: true, description: 'lines, records, sources (each with its format and any problem), time span, levels' },
+      findings: { type: 'array', items: { type: 'object', additionalProperties: true, description: 'kind, severity, score, reason, template, evidence' } },
+      templates: { type: 'array', items: { type: 'object', additionalProperties: true, description: 'template id and text, count, levels' } },
+      incidents: { type: 'array', items: { type: 'object', additionalProperties: true, description: 'incidents across the sources with their probable causes' } },
+      explanation: { anyOf: [EXPLANATION, NO_EXPLANATION] },
+    },
+    ['engineVersion', 'summary', 'findings', 'templates'],
+  ),
+} as const;
+const LOG_REPORT = { $ref: 'LogReport#' } as const;
+export const ANALYSIS = obj({ id: str, name: str, created: iso, report: LOG_REPORT });
+export const ANALYSES = obj({ items: { type: 'array', items: obj({ id: str, createdMs: num, created: iso, name: str, lines: int, findings: int }) }, next: nullable(str) });
+export { LOG_REPORT };
+export const JOB = obj(
+  { id: str, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, total: int, done: int, created: iso, analysis: { type: 'string', description: 'the analysis, once done' }, error: str, events: { type: 'string', description: 'Server-Sent Events of its progress' } },
+  ['id', 'status', 'total', 'done', 'created', 'events'],
+);
+
+const KEY = obj({ id: str, tenant: str, scope: { type: 'string', enum: ['ingest', 'read', 'admin'] }, name: str, created: iso });
+export const KEY_CREATED = obj({ ...KEY.properties, key: { type: 'string', description: 'the secret, shown only in this answer' }, note: str });
+export const KEYS = obj({ items: { type: 'array', items: obj({ ...KEY.properties, revoked: nullable(iso) }) } });
+export const NOTIFIERS = obj({
+  items: { type: 'array', items: obj({ kind: str, name: { type: 'string', description: 'the destination, its secret part hidden' }, sent: int, failed: int, lastSent: nullable(iso), lastFailure: nullable(obj({ time: nullable(iso), message: str })) }) },
+  configure: str,
+});
+export const NOTIFIER_TESTS = obj({ items: { type: 'array', items: obj({ name: str, ok: { type: 'boolean' }, error: str, ms: num }, ['name', 'ok', 'ms']) } });
+
+/** OTLP's Export*ServiceResponse: empty when all was accepted, else how many were rejected and why (in protobuf for protobuf requests). */
+export function otlpAnswer(counter: 'rejectedDataPoints' | 'rejectedLogRecords' | 'rejectedSpans'): object {
+  return { ...obj({ partialSuccess: obj({ [counter]: { type: 'string', description: 'int64 as a string (OTLP/JSON)' }, errorMessage: str }) }, []), description: 'application/json for a JSON request; the same message as application/x-protobuf for a protobuf one' };
+}
+
+export const HEALTH = obj({ status: { type: 'string', enum: ['ok'] } });
+export const READY = obj({ status: { type: 'string', enum: ['ready', 'not ready'] }, problems: strings }, ['status']);
+
 /** The schemas answers share (by $ref), added to the server once: named models in /openapi.json. */
-export const SHARED_SCHEMAS: readonly object[] = [ERROR_BODY_SCHEMA, FINDING_SCHEMA, INCIDENT_SCHEMA, EVIDENCE_SCHEMA];
+export const SHARED_SCHEMAS: readonly object[] = [ERROR_BODY_SCHEMA, FINDING_SCHEMA, INCIDENT_SCHEMA, EVIDENCE_SCHEMA, EXPLANATION_SCHEMA, LOG_REPORT_SCHEMA];
