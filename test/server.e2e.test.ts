@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pb from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/run-cli.js';
 import { serve, stopServers } from './helpers/serve.js';
@@ -33,20 +34,33 @@ const post = (s: Server, body: Buffer | string, headers: Record<string, string>)
  * races the server closing the connection after its early answer: the client may get EPIPE
  * before it reads the status, as fetch does.)
  */
-function postDeclared(s: Server, length: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function postDeclared(s: Server, length: number, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${s.url}/v1/metrics`, { method: 'POST', headers: { ...headers, 'content-length': String(length) } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         req.destroy();
-        resolve({ status: res.statusCode ?? 0, body });
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes });
       });
     });
     req.on('error', reject);
     req.write(Buffer.alloc(Math.min(1024, length), 0x20));
   });
+}
+
+/** google.rpc.Status as OTLP/HTTP answers a protobuf request's error: its code and message (fields 1 and 2). */
+function decodeStatus(buf: Uint8Array): { code?: number; message: string } {
+  const r = pb.Reader.create(buf);
+  const out: { code?: number; message: string } = { message: '' };
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1) out.code = r.int32();
+    else if (tag >>> 3 === 2) out.message = r.string();
+    else r.skipType(tag & 7);
+  }
+  return out;
 }
 
 describe('bifrost serve (spawned server)', () => {
@@ -267,6 +281,13 @@ describe('bifrost serve (spawned server)', () => {
     expect(((await bad.json()) as { message: string }).message).toMatch(/^the body is not valid JSON/);
     const truncated = await post(s, protobuf(metricsBody('cpu', [1, 2, 3])).subarray(0, 20), { 'content-type': 'application/x-protobuf' });
     expect(truncated.status).toBe(400);
+    // OTLP/HTTP: a protobuf request's error is a protobuf google.rpc.Status with the message
+    expect(truncated.headers.get('content-type')).toBe('application/x-protobuf');
+    expect(decodeStatus(new Uint8Array(await truncated.arrayBuffer())).message).toMatch(/^the body is not an OTLP ExportMetricsServiceRequest/);
+    const bigPb = await postDeclared(s, 2 * 1024 * 1024, { 'content-type': 'application/x-protobuf' });
+    expect(bigPb.status).toBe(413);
+    expect(bigPb.headers['content-type']).toBe('application/x-protobuf');
+    expect(decodeStatus(bigPb.bytes).message).toBe('the body is larger than 1048576 bytes (--max-body-mb)');
     const big = await postDeclared(s, 2 * 1024 * 1024, { 'content-type': 'application/json' });
     expect(big.status).toBe(413);
     expect((JSON.parse(big.body) as { message: string }).message).toBe('the body is larger than 1048576 bytes (--max-body-mb)');

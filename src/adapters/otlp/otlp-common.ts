@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import pb from 'protobufjs';
 
 /**
  * What the three OTLP decoders share: the generated message types (opentelemetry-proto, as
@@ -79,4 +80,12 @@ export function base64ToHex(v: unknown): unknown {
 /** A trace/span id of `bytes` bytes as lowercase hex; undefined when absent, malformed or all zero. */
 export function hexId(v: unknown, bytes: number): string | undefined {
   return typeof v === 'string' && v.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v) ? v.toLowerCase() : undefined;
+}
+
+/**
+ * google.rpc.Status in protobuf (its message only: OTLP/HTTP does not use the code), the body
+ * OTLP/HTTP asks for when a protobuf request fails.
+ */
+export function encodeStatus(message: string): Uint8Array {
+  return pb.Writer.create().uint32(18).string(message).finish();
 }

@@ -1,6 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { protoType } from '../../adapters/otlp/otlp-common.js';
+import { encodeStatus, protoType } from '../../adapters/otlp/otlp-common.js';
 import type { Decoded } from '../../adapters/otlp/otlp-common.js';
 import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
@@ -94,6 +94,24 @@ export function otlpRoutes(ctx: ServerContext) {
       for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
       return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
     };
+
+    // OTLP/HTTP: a protobuf request that fails gets a protobuf google.rpc.Status (with the message
+    // the JSON answer has), whatever failed: its body, its size, its key, the rate limit, the queue
+    app.addHook('onSend', (req, res, payload, done) => {
+      if (res.statusCode < 400 || encodingOf(req) !== 'protobuf' || typeof payload !== 'string') {
+        done(null, payload);
+        return;
+      }
+      let message = payload;
+      try {
+        const m = (JSON.parse(payload) as { message?: unknown }).message;
+        if (typeof m === 'string') message = m;
+      } catch {
+        // not JSON: the text as it is
+      }
+      res.type('application/x-protobuf');
+      done(null, Buffer.from(encodeStatus(message)));
+    });
 
     app.post('/v1/metrics', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportMetricsServiceRequest: gauges, sums, histograms; every series scored as it arrives (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedDataPoints'), 413, 415) } }, (req, res) =>
       receive(
