@@ -149,6 +149,9 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       // per bucket, with the time spent outside the callee (caller span − callee span: 0, 1 and 8 ms) and in it (1 ms each)
       expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([{ caller: 'api', callee: 'db', bucketMs: B, calls: 3, errors: 1, gapP50Ms: 1, calleeMs: 3 }]);
       expect(await s.edgeStats('t1', { fromMs: T + 60_000, toMs: T + 120_000, bucketMs: 60_000 })).toEqual([]);
+      // the calls to or from one service: as caller, as callee, or neither
+      for (const service of ['api', 'db']) expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service })).toHaveLength(1);
+      expect(await s.edgeStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'web' })).toEqual([]);
       const ops = await s.operationStats('t1', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000, service: 'api' });
       expect(ops.map((o) => [o.operation, o.bucketMs - B, o.count, o.errors, o.ownFailedRequests, o.p90Ms])).toEqual([
         ['GET /orders', 0, 10, 2, 1, 9],

@@ -282,8 +282,8 @@ export interface TelemetryStorePort {
   operationStats(tenant: string, query: WindowQuery & { service?: string }): Promise<OperationStats[]>;
   /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
-  /** Calls between services per time bucket, with the time spent outside the callee (the network, queueing). */
-  edgeStats(tenant: string, query: WindowQuery): Promise<EdgeStats[]>;
+  /** Calls between services per time bucket, with the time spent outside the callee (the network, queueing); `service`: only its calls, made or answered. */
+  edgeStats(tenant: string, query: WindowQuery & { service?: string }): Promise<EdgeStats[]>;
   /** CLIENT spans that name their peer, per caller, peer, answering service and time bucket (PeerCallStats). */
   peerCalls(tenant: string, query: WindowQuery): Promise<PeerCallStats[]>;
   /** The first and last record time of logs, spans and metric points; undefined for an empty store. */

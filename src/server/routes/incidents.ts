@@ -225,10 +225,9 @@ export function incidentRoutes(ctx: ServerContext) {
 
     app.get<{ Querystring: { service: string; from?: string; to?: string; step: number } }>('/calls', { schema: { tags: ['traces'], summary: "The call paths to and from a service over time: calls per step, failed calls, and the median time a call spent outside its callee's span (the caller's span less the callee's: the network both ways, a request waiting to be taken up), the series behind 'network' evidence (default: the last hour, 1-minute steps)", querystring: { type: 'object', additionalProperties: false, properties: { service: { type: 'string', minLength: 1, maxLength: 512 }, from: FROM, to: TO, step: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'step in seconds' } }, required: ['service'] }, response: answers(CALLS) } }, async (req) => {
       const { fromMs, toMs } = seriesRange(req.query);
-      const rows = await ctx.store.edgeStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000 });
+      const rows = await ctx.store.edgeStats(req.auth.tenant, { fromMs, toMs, bucketMs: req.query.step * 1000, service: req.query.service });
       const paths = new Map<string, { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }>();
       for (const r of rows) {
-        if (r.caller !== req.query.service && r.callee !== req.query.service) continue;
         const key = `${r.caller}\u0000${r.callee}`;
         let p = paths.get(key);
         if (p === undefined) paths.set(key, (p = { caller: r.caller, callee: r.callee, points: [] }));

@@ -577,14 +577,16 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       });
     },
 
-    edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
+    edgeStats(tenant: string, q: WindowQuery & { service?: string }): Promise<EdgeStats[]> {
       return serial(async () => {
         check();
         const w = new Where(tenant);
         w.range('start_ms', q.fromMs, q.toMs);
         w.values.bucket = q.bucketMs;
+        if (q.service !== undefined) w.values.service = q.service;
+        const only = q.service === undefined ? '' : 'AND (p.service = $service OR c.service = $service)';
         const r = await conn.runAndReadAll(
-          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} ${only} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]), calleeMs: Number(row[6]) }));

@@ -323,10 +323,11 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         [...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ durations, ...r }) => ({ ...r, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9), callMs: durations.reduce((a, d) => a + d, 0) })),
       );
     },
-    edgeStats(tenant: string, q: WindowQuery): Promise<EdgeStats[]> {
+    edgeStats(tenant: string, q: WindowQuery & { service?: string }): Promise<EdgeStats[]> {
       if (!open) return closed();
       const edges = new Map<string, Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[]; calleeMs: number }>();
       for (const { caller, callee, parent, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
+        if (q.service !== undefined && caller !== q.service && callee !== q.service) continue;
         const bucketMs = Math.floor(child.startMs / q.bucketMs) * q.bucketMs;
         const key = `${caller}\u0000${callee}\u0000${bucketMs}`;
         let e = edges.get(key);
