@@ -52,7 +52,7 @@ function logsRequest(r: number): Buffer {
 const SERVICES = ['frontend', 'checkout', 'payments'];
 const hex = (n: number, width: number) => Buffer.from(n.toString(16).padStart(width * 2, '0'), 'hex').toString('base64');
 
-function tracesRequest(r: number): Buffer {
+function tracesRequest(r: number, reordered = false): Buffer {
   // PER_REQUEST / 10 traces of 10 spans: a frontend root, 3 checkout calls, each with 2 payments calls
   const bySvc = new Map<string, unknown[]>(SERVICES.map((s) => [s, []]));
   for (let t = 0; t < PER_REQUEST / 10; t++) {
@@ -66,7 +66,8 @@ function tracesRequest(r: number): Buffer {
       for (let p = 0; p < 2; p++) bySvc.get('payments')!.push(span(2 + c * 3 + p, 1 + c * 3, 'charge', start + 2 + c * 18 + p * 7, 6 + (trace % 3)));
     }
   }
-  return encode(collector.trace.v1.ExportTraceServiceRequest, { resourceSpans: SERVICES.map((s) => ({ resource: { attributes: [attr('service.name', s)] }, scopeSpans: [{ spans: bySvc.get(s) }] })) });
+  const services = reordered ? [...SERVICES].reverse() : SERVICES;
+  return encode(collector.trace.v1.ExportTraceServiceRequest, { resourceSpans: services.map((s) => ({ resource: { attributes: [attr('service.name', s)] }, scopeSpans: [{ spans: bySvc.get(s) }] })) });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -119,17 +120,19 @@ try {
   const logBodies = Array.from({ length: REQUESTS }, (_, r) => logsRequest(r));
   const m = await send(`${url}/v1/metrics`, metricBodies, 4);
   const l = await send(`${url}/v1/logs`, logBodies, 4);
-  // every tenth request sent again right after itself (a retry after a lost answer)
-  const traceBodies = Array.from({ length: REQUESTS }, (_, r) => tracesRequest(r)).flatMap((b, r) => (r % 10 === 9 ? [b, b] : [b]));
+  // every tenth request sent again right after itself (a retry after a lost answer: the same
+  // bytes), and every tenth another time with its spans in another order (overlapping exports)
+  const traceBodies = Array.from({ length: REQUESTS }, (_, r) => tracesRequest(r)).flatMap((b, r) => (r % 10 === 9 ? [b, b] : r % 10 === 4 ? [b, tracesRequest(r, true)] : [b]));
   const tr = await send(`${url}/v1/traces`, traceBodies, 4);
   const prom = await (await fetch(`${url}/metrics`)).text();
   const repeated = Number(/\nbifrost_repeated_spans_total (\d+)/.exec(prom)?.[1] ?? NaN);
+  const retried = Number(/\nbifrost_repeated_requests_total\{signal="traces"\} (\d+)/.exec(prom)?.[1] ?? NaN);
   const result = {
     requests: REQUESTS,
     recordsPerRequest: PER_REQUEST,
     metrics: { pointsPerSecond: Math.round((REQUESTS * PER_REQUEST) / m.seconds), ackLatencyMs: { p50: percentile(m.latencies, 50), p95: percentile(m.latencies, 95), p99: percentile(m.latencies, 99) } },
     logs: { recordsPerSecond: Math.round((REQUESTS * PER_REQUEST) / l.seconds), ackLatencyMs: { p50: percentile(l.latencies, 50), p95: percentile(l.latencies, 95), p99: percentile(l.latencies, 99) } },
-    spans: { requests: traceBodies.length, spansPerSecond: Math.round((traceBodies.length * PER_REQUEST) / tr.seconds), repeatedLeftOut: repeated, ackLatencyMs: { p50: percentile(tr.latencies, 50), p95: percentile(tr.latencies, 95), p99: percentile(tr.latencies, 99) } },
+    spans: { requests: traceBodies.length, spansPerSecond: Math.round((traceBodies.length * PER_REQUEST) / tr.seconds), repeatedLeftOut: repeated, retriedRequests: retried, ackLatencyMs: { p50: percentile(tr.latencies, 50), p95: percentile(tr.latencies, 95), p99: percentile(tr.latencies, 99) } },
     queryLatencyMs: {
       findings: await timeQuery(`${url}/api/v1/findings?limit=100`),
       logsErrors: await timeQuery(`${url}/api/v1/logs?severity=error&limit=100`),
@@ -149,7 +152,7 @@ try {
   console.log(`bifrost serve (DuckDB file), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`);
   console.log(`metrics: ${result.metrics.pointsPerSecond.toLocaleString('en-US')} points/s scored and stored; ack latency p50 ${result.metrics.ackLatencyMs.p50} ms, p95 ${result.metrics.ackLatencyMs.p95} ms, p99 ${result.metrics.ackLatencyMs.p99} ms; ${result.findings} findings`);
   console.log(`logs:    ${result.logs.recordsPerSecond.toLocaleString('en-US')} records/s templated and stored; ack latency p50 ${result.logs.ackLatencyMs.p50} ms, p95 ${result.logs.ackLatencyMs.p95} ms, p99 ${result.logs.ackLatencyMs.p99} ms`);
-  console.log(`spans:   ${result.spans.spansPerSecond.toLocaleString('en-US')} spans/s stored (${result.spans.requests} requests, ${REQUESTS / 10} of them sent twice: ${Number.isNaN(repeated) ? 'copies not counted by this server' : `${repeated.toLocaleString('en-US')} copies left out`}); ack latency p50 ${result.spans.ackLatencyMs.p50} ms, p95 ${result.spans.ackLatencyMs.p95} ms, p99 ${result.spans.ackLatencyMs.p99} ms`);
+  console.log(`spans:   ${result.spans.spansPerSecond.toLocaleString('en-US')} spans/s stored (${result.spans.requests} requests: ${REQUESTS / 10} sent again byte for byte, ${Number.isNaN(retried) ? 'not recognised by this server' : `${retried} answered as the first`}; ${REQUESTS / 10} sent again reordered, ${Number.isNaN(repeated) ? 'copies not counted by this server' : `${repeated.toLocaleString('en-US')} spans left out as copies`}); ack latency p50 ${result.spans.ackLatencyMs.p50} ms, p95 ${result.spans.ackLatencyMs.p95} ms, p99 ${result.spans.ackLatencyMs.p99} ms`);
   console.log(`queries (p50 / p95 ms): ${Object.entries(result.queryLatencyMs).map(([k, v]) => `${k} ${v.p50}/${v.p95}`).join(', ')}`);
 } finally {
   child.kill('SIGTERM');

@@ -17,6 +17,7 @@ import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 import { EventHub } from './event-hub.js';
 import { JobRunner } from './jobs.js';
+import { RecentRequests } from './recent-requests.js';
 
 /** The app over a store whose writes wait until released: backpressure made visible. */
 function slowApp(capacity: number) {
@@ -31,7 +32,7 @@ function slowApp(capacity: number) {
   const history = createMemoryHistoryStore();
   const ctx: ServerContext = {
     config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(history, nodeKeyCrypto, Date.now), history, jobs: new JobRunner(), commits: new GroupCommit(store), newId: () => String(n++), version: 'test', cache: undefined,
-    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier: new IncidentNotifier([]), activeTenants: new Set(), streams: new Set(),
+    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier: new IncidentNotifier([]), activeTenants: new Set(), streams: new Set(), recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
     explainer: createExplainer(config.llm, { store: history, newId: () => String(n++), now: Date.now, unavailableNote: 'no model configured' }),
   };
   return { app: buildApp(ctx), release };

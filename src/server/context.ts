@@ -13,6 +13,7 @@ import type { Explainer } from '../adapters/llm/explainer.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';
+import type { RecentRequests } from './recent-requests.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -24,6 +25,8 @@ export interface ServerMetrics {
   notifyFailures: Counter;
   /** Spans left out as copies of one already stored. */
   repeatedSpans: Counter;
+  /** OTLP requests received again (byte for byte) and answered without storing them twice. */
+  repeatedRequests: Counter<'signal'>;
   storeLatency: Histogram;
   http: Histogram<'method' | 'route' | 'status'>;
 }
@@ -57,6 +60,14 @@ export interface ServerContext {
   streams: Set<NodeJS.WritableStream & { end(): unknown }>;
   /** Explanations by the configured model (or a note that there is none). */
   explainer: Explainer;
+  /** OTLP requests received lately: one sent again is answered, not stored twice. */
+  recentRequests: RecentRequests<OtlpOutcome>;
+}
+
+/** What an OTLP request's answer says: the records it rejected and why. */
+export interface OtlpOutcome {
+  rejected: number;
+  reasons: string;
 }
 
 declare module 'fastify' {
@@ -79,6 +90,7 @@ export function createServerMetrics(queue: IngestQueue, ingest: MetricIngest): S
     incidentChanges: new Counter({ name: 'bifrost_incident_changes_total', help: 'Incident changes (opened, updated, acknowledged, resolved, reopened)', labelNames: ['type'], registers: [registry] }),
     notifyFailures: new Counter({ name: 'bifrost_notification_failures_total', help: 'Notifications that failed after every retry', registers: [registry] }),
     repeatedSpans: new Counter({ name: 'bifrost_repeated_spans_total', help: 'Spans received again (the same trace, span id and start as one stored: retries, overlapping exports) and left out; counted in bifrost_received_records_total too', registers: [registry] }),
+    repeatedRequests: new Counter({ name: 'bifrost_repeated_requests_total', help: 'OTLP requests received again byte for byte (an exporter retrying after a lost answer) and answered as the first was, without storing their records twice; per signal', labelNames: ['signal'], registers: [registry] }),
     storeLatency: new Histogram({ name: 'bifrost_store_write_seconds', help: 'Time to score and durably write one ingest request', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     http: new Histogram({ name: 'bifrost_http_request_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
   };

@@ -21,6 +21,7 @@ import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import { Redactor } from '../core/engine/redaction/redactor.js';
 import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 import { createExplainer } from '../adapters/llm/explainer.js';
+import { RecentRequests } from './recent-requests.js';
 
 export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
@@ -59,7 +60,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const ctx: ServerContext = {
     config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store, (r) => { metrics.repeatedSpans.inc(r.repeatedSpans); }), version: config.version,
     cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }),
-    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(),
+    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(), recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
     explainer: createExplainer(config.llm, { store: history, newId, now: Date.now, unavailableNote: 'no model configured: start the server with --llm ollama (or openai, bedrock), or set BIFROST_LLM' }),
   };
   const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });

@@ -69,9 +69,17 @@ export function otlpRoutes(ctx: ServerContext) {
         ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
         return res.code(400).send({ code: 400, message: decoded.message });
       }
-      if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
       if (!ctx.store.healthy()) return res.code(503).header('retry-after', '5').send({ code: 503, message: 'the store is not available' });
       const tenant = req.auth.tenant;
+      // the same request again (an exporter's retry): the first one's answer, once it is stored
+      const key = ctx.recentRequests.key(signal, tenant, raw);
+      const earlier = ctx.recentRequests.seen(key);
+      if (earlier !== undefined) {
+        const first = await earlier;
+        ctx.metrics.repeatedRequests.inc({ signal });
+        return reply(res, signal, encoding, first.rejected, first.reasons);
+      }
+      if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
       // in order, one at a time: score or template (the engines' state is ordered), then hand the
       // batch to the group commit; the queue counts it until it is written
       const job = ctx.queue.offer(() => {
@@ -85,9 +93,11 @@ export function otlpRoutes(ctx: ServerContext) {
         ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
         return res.code(503).header('retry-after', '1').send({ code: 503, message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s` });
       }
-      const { prepared, written } = await job;
+      const stored = job.then(({ written }) => written);
+      ctx.recentRequests.begin(key, stored.then(() => ({ rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') })));
+      const { prepared } = await job;
       // acknowledged only once durable
-      await written;
+      await stored;
       ctx.metrics.records.inc({ signal }, prepared.stored);
       ctx.activeTenants.add(tenant);
       if (prepared.findings.length > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
