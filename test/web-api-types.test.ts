@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,5 +21,16 @@ describe("the dashboard's API types against the server's /openapi.json", () => {
     const committed = readFileSync(TYPES, 'utf8');
     // a route or parameter changed on the server without the dashboard's types: regenerate, then fix what no longer type-checks
     expect(committed, 'web/src/api/openapi.d.ts is stale: run BIFROST_UPDATE_API_TYPES=1 npx vitest run test/web-api-types.test.ts, then npm run typecheck').toBe(fresh);
+  }, 30_000);
+
+  it("the description passes Redocly's recommended lint (an operationId for each operation, servers, 4xx answers): no error, and no warning but the licence", async () => {
+    const s = await serve(['--memory']);
+    const source = await (await fetch(`${s.url}/openapi.json`)).text();
+    const problems = await lintFromString({ source, absoluteRef: 'openapi.json', config: await createConfig({ extends: ['recommended'] }) });
+    expect(problems.filter((p) => p.ruleId !== 'info-license').map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`)).toEqual([]);
+    const doc = JSON.parse(source) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/api/v1/incidents/{id}/timeline']!.get!.operationId).toBe('getIncidentsByIdTimeline');
   }, 30_000);
 });

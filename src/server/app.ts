@@ -38,6 +38,12 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
   });
   // answers go out as JSON.stringify writes them; response schemas document them (checked in tests)
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  // every operation named for client generators: get /api/v1/incidents/:id/timeline → getIncidentsByIdTimeline
+  app.addHook('onRoute', (route) => {
+    const method = Array.isArray(route.method) ? route.method[0] : route.method;
+    if (route.schema === undefined || method === undefined || method === 'HEAD' || (route.schema as { operationId?: string }).operationId !== undefined) return;
+    route.schema = { ...route.schema, operationId: operationIdOf(method, route.url) };
+  });
   app.setSerializerCompiler(serializerCompiler(ctx.config.checkResponses, SHARED_SCHEMAS));
 
   app.decorateRequest('auth');
@@ -78,6 +84,7 @@ export function buildApp(ctx: ServerContext, logger: boolean | { level: string; 
       info: { title: 'Bifrost', version: ctx.version, description: 'OTLP/HTTP receiver and REST API of bifrost serve. With API keys: Authorization: Bearer <key> or x-api-key.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
       security: [{ bearer: [] }, { apiKey: [] }],
+      servers: [{ url: '/', description: 'this server' }],
     },
     // shared answer schemas keep their names (components/schemas/Incident…)
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
@@ -139,4 +146,15 @@ function propertiesOf(schema: unknown, context: string | undefined): Record<stri
   const part = (schema as Record<string, unknown>)[context];
   const props = typeof part === 'object' && part !== null ? (part as { properties?: unknown }).properties : undefined;
   return typeof props === 'object' && props !== null ? (props as Record<string, unknown>) : {};
+}
+
+/** An operation's name from its method and path: post /api/v1/keys → postKeys, delete /api/v1/keys/:id → deleteKeysById. */
+export function operationIdOf(method: string, url: string): string {
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  const words = url
+    .replace(/^\/api\/v1(?=\/|$)/, '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => (p.startsWith(':') ? `By${cap(p.slice(1))}` : p.split(/[^A-Za-z0-9]+/).filter(Boolean).map(cap).join('')));
+  return method.toLowerCase() + (words.join('') || 'Root');
 }

@@ -10,7 +10,7 @@ import { analyzeSources } from '../../core/use-cases/analyze-logs.js';
 import type { ServerContext } from '../context.js';
 import { logsContext, similarAnalyses } from '../../core/use-cases/explain-inputs.js';
 import type { Job } from '../jobs.js';
-import { ANALYSES, ANALYSIS, JOB, LOG_REPORT, answers, answersWith } from './response-schemas.js';
+import { ANALYSES, ANALYSIS, JOB, LOG_REPORT, answers, answersWith, notJson } from './response-schemas.js';
 
 interface Upload {
   name: string;
@@ -178,7 +178,7 @@ export function analysesRoutes(ctx: ServerContext) {
       return j === undefined ? res.code(404).send({ code: 404, message: `no job ${req.params.id}` }) : res.send(jobView(j));
     });
 
-    app.get<{ Params: { id: string } }>('/jobs/:id/events', { schema: { tags: ['analyses'], summary: 'Server-Sent Events of a batch job: progress, then done or failed' } }, (req, res) => {
+    app.get<{ Params: { id: string } }>('/jobs/:id/events', { schema: { tags: ['analyses'], summary: 'Server-Sent Events of a batch job: progress, then done or failed', response: answers(notJson('events progress, then done or failed; data: the job (JSON)', 'text/event-stream'), 404) } }, (req, res) => {
       const j = ctx.jobs.get(req.auth.tenant, req.params.id);
       if (j === undefined) return res.code(404).send({ code: 404, message: `no job ${req.params.id}` });
       res.hijack();
@@ -214,7 +214,7 @@ export function analysesRoutes(ctx: ServerContext) {
       return a === undefined ? res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` }) : res.send({ id: a.id, name: a.name, created: new Date(a.createdMs).toISOString(), report: a.report });
     });
 
-    app.get<{ Params: { id: string }; Querystring: { format: 'csv' | 'json' } }>('/analyses/:id/export', { schema: { tags: ['analyses'], summary: "An analysis's findings as CSV (the columns of bifrost analyze -o csv) or its report as JSON", querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['csv', 'json'], default: 'csv' } } } } }, async (req, res) => {
+    app.get<{ Params: { id: string }; Querystring: { format: 'csv' | 'json' } }>('/analyses/:id/export', { schema: { tags: ['analyses'], summary: "An analysis's findings as CSV (the columns of bifrost analyze -o csv) or its report as JSON", querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['csv', 'json'], default: 'csv' } } }, response: answers(notJson('a file (Content-Disposition: attachment)', 'text/csv', 'application/json'), 404) } }, async (req, res) => {
       const a = await ctx.history.getAnalysis(req.auth.tenant, req.params.id);
       if (a === undefined) return res.code(404).send({ code: 404, message: `no analysis ${req.params.id}` });
       const file = `bifrost-analysis-${a.id}.${req.query.format}`;

@@ -265,5 +265,10 @@ export function otlpAnswer(counter: 'rejectedDataPoints' | 'rejectedLogRecords' 
 export const HEALTH = obj({ status: { type: 'string', enum: ['ok'] } });
 export const READY = obj({ status: { type: 'string', enum: ['ready', 'not ready'] }, problems: strings }, ['status']);
 
+/** An answer that is not JSON: a stream of Server-Sent Events, a file. */
+export function notJson(description: string, ...contentTypes: string[]): object {
+  return { description, content: Object.fromEntries(contentTypes.map((t) => [t, { schema: { type: 'string' } }])) };
+}
+
 /** The schemas answers share (by $ref), added to the server once: named models in /openapi.json. */
 export const SHARED_SCHEMAS: readonly object[] = [ERROR_BODY_SCHEMA, FINDING_SCHEMA, INCIDENT_SCHEMA, EVIDENCE_SCHEMA, EXPLANATION_SCHEMA, LOG_REPORT_SCHEMA];

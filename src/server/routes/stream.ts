@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import type { HubEvent } from '../event-hub.js';
+import { answers, notJson } from './response-schemas.js';
 
 /** Heartbeat comment interval: keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -21,6 +22,7 @@ export function streamRoutes(ctx: ServerContext) {
           tags: ['incidents'],
           summary: 'Server-Sent Events of findings and incident changes, with ids, Last-Event-ID resume and heartbeats',
           querystring: { type: 'object', additionalProperties: false, properties: { types: { type: 'string', maxLength: 200, description: 'comma-separated prefixes, e.g. incident or finding,incident.opened (default: all)' }, lastEventId: { type: 'string', pattern: '^[0-9]{1,15}$' } } },
+          response: answers(notJson('events: id, event (finding, incident.opened…), data (JSON); a comment every 15 s keeps it open', 'text/event-stream')),
         },
       },
       (req, res) => {
