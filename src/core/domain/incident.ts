@@ -1,5 +1,6 @@
 /** Where an incident stands: found, seen by a person, over. */
-export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export interface IncidentEvent {
   timeMs: number;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { FINDING_KINDS } from '../../core/domain/finding.js';
 import { parseSeverity } from '../../core/domain/severity.js';
 import { AppError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
@@ -13,7 +14,7 @@ const findingsQuery = {
   properties: {
     from: FROM,
     to: TO,
-    kind: { type: 'string', enum: ['metric-anomaly', 'error-burst', 'new-template', 'rare-template', 'latency-shift', 'call-delay', 'calls-unanswered', 'service-silent', 'error-rate', 'change'] },
+    kind: { type: 'string', enum: FINDING_KINDS },
     ...PAGE,
   },
 } as const;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { incidentTimes, incidentView } from '../../core/domain/incident.js';
+import { INCIDENT_STATUSES, incidentTimes, incidentView } from '../../core/domain/incident.js';
 import type { IncidentStatus } from '../../core/domain/incident.js';
 import { parseDuration } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
@@ -32,7 +32,7 @@ function seriesRange(q: { from?: string; to?: string; step: number }): { fromMs:
   return r;
 }
 
-const incidentsQuery = { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] }, from: FROM, to: TO, ...PAGE } } as const;
+const incidentsQuery = { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: INCIDENT_STATUSES }, from: FROM, to: TO, ...PAGE } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
 /** Incidents (list, one, timeline, graph, acknowledge, resolve, scan), root causes, the service graph and MTTD/MTTR. */

@@ -64,14 +64,9 @@ export function otlpRoutes(ctx: ServerContext) {
         return res.code(raw.status).send({ code: raw.status, message: raw.message });
       }
       ctx.metrics.bytes.inc({ signal }, raw.length);
-      const decoded = decode(raw, encoding);
-      if (!decoded.ok) {
-        ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
-        return res.code(400).send({ code: 400, message: decoded.message });
-      }
-      if (!ctx.store.healthy()) return res.code(503).header('retry-after', '5').send({ code: 503, message: 'the store is not available' });
       const tenant = req.auth.tenant;
-      // the same request again (an exporter's retry): the first one's answer, once it is stored
+      // the same request again (an exporter's retry): the first one's answer once it is stored,
+      // without decoding it again
       const key = ctx.recentRequests.key(signal, tenant, raw);
       const earlier = ctx.recentRequests.seen(key);
       if (earlier !== undefined) {
@@ -79,6 +74,12 @@ export function otlpRoutes(ctx: ServerContext) {
         ctx.metrics.repeatedRequests.inc({ signal });
         return reply(res, signal, encoding, first.rejected, first.reasons);
       }
+      const decoded = decode(raw, encoding);
+      if (!decoded.ok) {
+        ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
+        return res.code(400).send({ code: 400, message: decoded.message });
+      }
+      if (!ctx.store.healthy()) return res.code(503).header('retry-after', '5').send({ code: 503, message: 'the store is not available' });
       if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
       // in order, one at a time: score or template (the engines' state is ordered), then hand the
       // batch to the group commit; the queue counts it until it is written
@@ -93,8 +94,9 @@ export function otlpRoutes(ctx: ServerContext) {
         ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
         return res.code(503).header('retry-after', '1').send({ code: 503, message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s` });
       }
+      const outcome = { rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') };
       const stored = job.then(({ written }) => written);
-      ctx.recentRequests.begin(key, stored.then(() => ({ rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') })));
+      ctx.recentRequests.begin(key, stored.then(() => outcome));
       const { prepared } = await job;
       // acknowledged only once durable
       await stored;
@@ -102,7 +104,7 @@ export function otlpRoutes(ctx: ServerContext) {
       ctx.activeTenants.add(tenant);
       if (prepared.findings.length > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
       for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
-      return reply(res, signal, encoding, decoded.rejected, decoded.rejectReasons.join('; '));
+      return reply(res, signal, encoding, outcome.rejected, outcome.reasons);
     };
 
     // OTLP/HTTP: a protobuf request that fails gets a protobuf google.rpc.Status (with the message

@@ -6,6 +6,10 @@
  * from what a route returns.
  */
 
+import { KEY_SCOPES } from '../../core/domain/api-key.js';
+import { FINDING_KINDS } from '../../core/domain/finding.js';
+import { INCIDENT_STATUSES } from '../../core/domain/incident.js';
+
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;
 const int = { type: 'integer' } as const;
@@ -14,16 +18,21 @@ const iso = { type: 'string', format: 'date-time' } as const;
 const nullable = <T extends object>(s: T) => ({ anyOf: [s, { type: 'null' }] }) as const;
 const obj = <P extends Record<string, object>>(properties: P, required: (keyof P & string)[] = Object.keys(properties)) => ({ type: 'object', properties, required }) as const;
 
+const shared: object[] = [];
+/** A schema answers share: a named model (components/schemas/<id> in /openapi.json), referred to by $ref. */
+function named(id: string, schema: object): { $ref: string } {
+  shared.push({ $id: id, ...schema });
+  return { $ref: `${id}#` };
+}
+
 /** The body of every 4xx and 5xx answer: what went wrong and, for a bad parameter, which one. */
-const ERROR_BODY_SCHEMA = {
-  $id: 'ErrorBody',
+const ERROR_BODY = named('ErrorBody', {
   type: 'object',
   description: 'code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault',
   properties: { statusCode: int, code: int, error: str, message: str, field: str, where: { type: 'object', additionalProperties: true } },
   required: ['code', 'message'],
   additionalProperties: true,
-} as const;
-const ERROR_BODY = { $ref: 'ErrorBody#' } as const;
+});
 
 /** The 200 answer and the errors every route may give (bad input, API keys, rate limit, store down), and the others named (404, 413…). */
 export function answers(ok: object, ...errors: number[]): Record<number, object> {
@@ -39,12 +48,12 @@ export function answersWith(status: number, ok: object | null, ...errors: number
 
 const RESOURCE = { type: 'object', properties: { service: str, namespace: str, pod: str, container: str, node: str, host: str } } as const;
 
-const FINDING_SCHEMA = {
-  $id: 'Finding',
-  ...obj(
+const FINDING = named(
+  'Finding',
+  obj(
     {
       id: str,
-      kind: { type: 'string', enum: ['metric-anomaly', 'error-burst', 'new-template', 'rare-template', 'latency-shift', 'call-delay', 'calls-unanswered', 'service-silent', 'error-rate', 'change'] },
+      kind: { type: 'string', enum: FINDING_KINDS },
       timeMs: num,
       time: iso,
       score: num,
@@ -55,41 +64,39 @@ const FINDING_SCHEMA = {
     },
     ['id', 'kind', 'timeMs', 'score', 'reason', 'subject', 'detail', 'evidence'],
   ),
-} as const;
+);
 
 const CAUSE = obj({ service: str, score: num, reasons: strings });
 const TIMELINE_EVENT = obj({ timeMs: num, kind: { type: 'string', enum: ['first-symptom', 'detected', 'symptom', 'change', 'acknowledged', 'resolved', 'reopened'] }, text: str, service: str }, ['timeMs', 'kind', 'text']);
 
-const INCIDENT_SCHEMA = {
-  $id: 'Incident',
-  ...obj(
-  {
-    id: str,
-    status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
-    title: str,
-    firstSymptomMs: num,
-    firstSymptom: iso,
-    detectedMs: num,
-    detected: iso,
-    lastSymptomMs: num,
-    lastSymptom: iso,
-    resolvedMs: num,
-    resolved: iso,
-    resolvedBy: { type: 'string', enum: ['detector', 'person'] },
-    acknowledgedMs: num,
-    acknowledged: iso,
-    peakScore: num,
-    services: strings,
-    causes: { type: 'array', items: CAUSE },
-    timeline: { type: 'array', items: TIMELINE_EVENT },
-    mttdMs: num,
-    mttrMs: num,
-  },
-  ['id', 'status', 'title', 'firstSymptomMs', 'firstSymptom', 'detectedMs', 'detected', 'lastSymptomMs', 'lastSymptom', 'peakScore', 'services', 'causes', 'timeline', 'mttdMs'],
+export const INCIDENT = named(
+  'Incident',
+  obj(
+    {
+      id: str,
+      status: { type: 'string', enum: INCIDENT_STATUSES },
+      title: str,
+      firstSymptomMs: num,
+      firstSymptom: iso,
+      detectedMs: num,
+      detected: iso,
+      lastSymptomMs: num,
+      lastSymptom: iso,
+      resolvedMs: num,
+      resolved: iso,
+      resolvedBy: { type: 'string', enum: ['detector', 'person'] },
+      acknowledgedMs: num,
+      acknowledged: iso,
+      peakScore: num,
+      services: strings,
+      causes: { type: 'array', items: CAUSE },
+      timeline: { type: 'array', items: TIMELINE_EVENT },
+      mttdMs: num,
+      mttrMs: num,
+    },
+    ['id', 'status', 'title', 'firstSymptomMs', 'firstSymptom', 'detectedMs', 'detected', 'lastSymptomMs', 'lastSymptom', 'peakScore', 'services', 'causes', 'timeline', 'mttdMs'],
   ),
-} as const;
-export const INCIDENT = { $ref: 'Incident#' } as const;
-const FINDING = { $ref: 'Finding#' } as const;
+);
 
 export const INCIDENT_PAGE = obj({ items: { type: 'array', items: INCIDENT }, next: nullable(str) });
 export const FINDING_PAGE = obj({ items: { type: 'array', items: FINDING }, next: nullable(str) });
@@ -99,24 +106,23 @@ const EDGE = obj({ caller: str, callee: str, calls: int, errors: int, p90Ms: num
 export const INCIDENT_GRAPH = obj({ id: str, nodes: { type: 'array', items: obj({ service: str, abnormal: { type: 'boolean' }, causeScore: nullable(num) }) }, edges: { type: 'array', items: EDGE } });
 
 /** One piece of evidence: `ref.type` says which kind (template, latency, span-errors, calls, silence, unanswered, finding, change) and its fields. */
-const EVIDENCE_SCHEMA = {
-  $id: 'Evidence',
-  ...obj(
-  {
-    id: str,
-    signal: { type: 'string', enum: ['log', 'flow', 'latency', 'errors', 'network', 'unanswered', 'silent', 'metric', 'change', 'named'] },
-    score: num,
-    reason: str,
-    ref: { type: 'object', properties: { type: { type: 'string', enum: ['template', 'latency', 'span-errors', 'calls', 'silence', 'unanswered', 'finding', 'change'] } }, required: ['type'], additionalProperties: true, description: "the signal's figures; fields depend on type" },
-    onsetMs: num,
-    untilMs: num,
-    examples: { type: 'array', items: obj({ logId: str, timeMs: num, body: str, traceId: str }) },
-    spans: { type: 'array', items: obj({ traceId: str, spanId: str, operation: str, startMs: num, durationMs: num, statusCode: int }) },
-  },
-  ['id', 'signal', 'score', 'reason', 'ref'],
+const EVIDENCE = named(
+  'Evidence',
+  obj(
+    {
+      id: str,
+      signal: { type: 'string', enum: ['log', 'flow', 'latency', 'errors', 'network', 'unanswered', 'silent', 'metric', 'change', 'named'] },
+      score: num,
+      reason: str,
+      ref: { type: 'object', properties: { type: { type: 'string', enum: ['template', 'latency', 'span-errors', 'calls', 'silence', 'unanswered', 'finding', 'change'] } }, required: ['type'], additionalProperties: true, description: "the signal's figures; fields depend on type" },
+      onsetMs: num,
+      untilMs: num,
+      examples: { type: 'array', items: obj({ logId: str, timeMs: num, body: str, traceId: str }) },
+      spans: { type: 'array', items: obj({ traceId: str, spanId: str, operation: str, startMs: num, durationMs: num, statusCode: int }) },
+    },
+    ['id', 'signal', 'score', 'reason', 'ref'],
   ),
-} as const;
-const EVIDENCE = { $ref: 'Evidence#' } as const;
+);
 
 const RANGE = obj({ from: iso, to: iso });
 export const RCA = obj({
@@ -189,45 +195,42 @@ export const RED = obj({
 const CITED = obj({ text: str, citations: strings });
 const COUNTS = { type: 'object', additionalProperties: { type: 'number' } } as const;
 /** A model's explanation of an incident or an analysis (or why there is none: status unavailable, note). */
-const EXPLANATION_SCHEMA = {
-  $id: 'Explanation',
-  ...obj(
-    {
-      status: { type: 'string', enum: ['explained', 'inconclusive', 'unavailable'] },
-      answer: obj({
-        verdict: { type: 'string', enum: ['explained', 'inconclusive'] },
-        summary: str,
-        probableCause: obj({ ...CITED.properties, service: str }),
-        issues: { type: 'array', items: CITED },
-        suggestions: { type: 'array', items: CITED },
-        confidence: { type: 'string', enum: ['low', 'medium', 'high'] },
-      }),
-      note: str,
-      provider: { type: 'string', enum: ['ollama', 'openai', 'bedrock'] },
-      model: str,
-      prompt: { type: 'string', description: 'kind@version of the prompt, e.g. incident@v2' },
-      cached: { type: 'boolean' },
-      attempts: int,
-      durationMs: num,
-      usage: obj({ inputTokens: int, outputTokens: int }),
-      context: obj({ chars: int, tokensEstimate: int, included: COUNTS, omitted: COUNTS, redacted: COUNTS }),
-      createdMs: num,
-    },
-    ['status', 'prompt', 'cached', 'attempts', 'durationMs', 'usage', 'context', 'createdMs'],
-  ),
-} as const;
-const EXPLANATION = { $ref: 'Explanation#' } as const;
+const EXPLANATION_FIELDS = obj(
+  {
+    status: { type: 'string', enum: ['explained', 'inconclusive', 'unavailable'] },
+    answer: obj({
+      verdict: { type: 'string', enum: ['explained', 'inconclusive'] },
+      summary: str,
+      probableCause: obj({ ...CITED.properties, service: str }),
+      issues: { type: 'array', items: CITED },
+      suggestions: { type: 'array', items: CITED },
+      confidence: { type: 'string', enum: ['low', 'medium', 'high'] },
+    }),
+    note: str,
+    provider: { type: 'string', enum: ['ollama', 'openai', 'bedrock'] },
+    model: str,
+    prompt: { type: 'string', description: 'kind@version of the prompt, e.g. incident@v2' },
+    cached: { type: 'boolean' },
+    attempts: int,
+    durationMs: num,
+    usage: obj({ inputTokens: int, outputTokens: int }),
+    context: obj({ chars: int, tokensEstimate: int, included: COUNTS, omitted: COUNTS, redacted: COUNTS }),
+    createdMs: num,
+  },
+  ['status', 'prompt', 'cached', 'attempts', 'durationMs', 'usage', 'context', 'createdMs'],
+);
+const EXPLANATION = named('Explanation', EXPLANATION_FIELDS);
 /** An open note: no model configured, or this one's answer when an analysis found nothing to explain. */
 const NO_EXPLANATION = obj({ status: { type: 'string', enum: ['unavailable'] }, note: str });
 
 export const EXPLAINED = obj({ incident: str, explanation: EXPLANATION, compare: EXPLANATION }, ['incident', 'explanation']);
-export const EXPLANATIONS = obj({ items: { type: 'array', items: { type: 'object', properties: { id: str, created: iso, ...EXPLANATION_SCHEMA.properties }, required: ['id', 'created', ...EXPLANATION_SCHEMA.required] } } });
+export const EXPLANATIONS = obj({ items: { type: 'array', items: { type: 'object', properties: { id: str, created: iso, ...EXPLANATION_FIELDS.properties }, required: ['id', 'created', ...EXPLANATION_FIELDS.required] } } });
 export const LLM = obj({ provider: nullable({ type: 'string', enum: ['ollama', 'openai', 'bedrock'] }), model: nullable(str), reachable: { type: 'boolean' }, models: strings, modelAvailable: { type: 'boolean' }, note: str }, ['provider', 'model', 'reachable']);
 
 /** The report of `bifrost analyze --output json`: its parts are open here (their fields are the CLI's). */
-const LOG_REPORT_SCHEMA = {
-  $id: 'LogReport',
-  ...obj(
+export const LOG_REPORT = named(
+  'LogReport',
+  obj(
     {
       engineVersion: str,
       summary: { type: 'object', additionalProperties: true, description: 'lines, records, sources (each with its format and any problem), time span, levels' },
@@ -238,17 +241,15 @@ const LOG_REPORT_SCHEMA = {
     },
     ['engineVersion', 'summary', 'findings', 'templates'],
   ),
-} as const;
-const LOG_REPORT = { $ref: 'LogReport#' } as const;
+);
 export const ANALYSIS = obj({ id: str, name: str, created: iso, report: LOG_REPORT });
 export const ANALYSES = obj({ items: { type: 'array', items: obj({ id: str, createdMs: num, created: iso, name: str, lines: int, findings: int }) }, next: nullable(str) });
-export { LOG_REPORT };
 export const JOB = obj(
   { id: str, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, total: int, done: int, created: iso, analysis: { type: 'string', description: 'the analysis, once done' }, error: str, events: { type: 'string', description: 'Server-Sent Events of its progress' } },
   ['id', 'status', 'total', 'done', 'created', 'events'],
 );
 
-const KEY = obj({ id: str, tenant: str, scope: { type: 'string', enum: ['ingest', 'read', 'admin'] }, name: str, created: iso });
+const KEY = obj({ id: str, tenant: str, scope: { type: 'string', enum: KEY_SCOPES }, name: str, created: iso });
 export const KEY_CREATED = obj({ ...KEY.properties, key: { type: 'string', description: 'the secret, shown only in this answer' }, note: str });
 export const KEYS = obj({ items: { type: 'array', items: obj({ ...KEY.properties, revoked: nullable(iso) }) } });
 export const NOTIFIERS = obj({
@@ -271,4 +272,4 @@ export function notJson(description: string, ...contentTypes: string[]): object 
 }
 
 /** The schemas answers share (by $ref), added to the server once: named models in /openapi.json. */
-export const SHARED_SCHEMAS: readonly object[] = [ERROR_BODY_SCHEMA, FINDING_SCHEMA, INCIDENT_SCHEMA, EVIDENCE_SCHEMA, EXPLANATION_SCHEMA, LOG_REPORT_SCHEMA];
+export const SHARED_SCHEMAS: readonly object[] = shared;
