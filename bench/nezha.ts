@@ -1,6 +1,6 @@
 /** What the Nezha benchmarks share: the data, the real CLI, an imported store, the fault-free baseline. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -80,4 +80,25 @@ export function baselineRange(): { fromMs: number; toMs: number } {
     }
   }
   return { fromMs, toMs };
+}
+
+/**
+ * `store` with `folder` imported by `bifrost import --format nezha` (imported once; a store that
+ * holds another folder is refused). Returns the store's folder.
+ */
+export function importedStore(folder: string, store: string): string {
+  const source = join(store, 'nezha-source.txt');
+  if (existsSync(join(store, 'bifrost.duckdb'))) {
+    const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : defaultNezhaFolder();
+    if (resolve(was) !== resolve(folder)) {
+      process.stderr.write(`${store} holds ${was}, not ${folder}: give another --stores folder (or remove that one)\n`);
+      process.exit(2);
+    }
+    return store;
+  }
+  mkdirSync(store, { recursive: true });
+  process.stderr.write(`importing ${folder} into ${store} …\n`);
+  process.stderr.write(bifrost(['import', '--format', 'nezha', folder, '--data', store]));
+  writeFileSync(source, `${resolve(folder)}\n`);
+  return store;
 }

@@ -266,6 +266,31 @@ export function runTelemetryStoreContract(name: string, create: () => Promise<Te
       await s.close();
     });
 
+    it('gives each service\'s metrics per bucket as means over its pods and series, without cumulative counters, points without a service or other tenants\'', async () => {
+      const s = await create();
+      const T = 1_700_000_040_000;
+      const B = Math.floor(T / 60_000) * 60_000;
+      await s.append('t1', {
+        metrics: [
+          point(0, { timeMs: T, value: 2, resource: { service: 'api', pod: 'api-1' } }),
+          point(0, { timeMs: T + 1000, value: 4, resource: { service: 'api', pod: 'api-2' } }),
+          point(0, { timeMs: T + 60_000, value: 9, labels: '{"core":"1"}' }),
+          point(0, { timeMs: T, name: 'requests', kind: 'sum', value: 1000, cumulative: true }),
+          point(0, { timeMs: T, name: 'latency', kind: 'histogram', value: 0.25, count: 4, sum: 1 }),
+          point(0, { timeMs: T, value: 7, resource: { pod: 'lonely' } }),
+          point(0, { timeMs: T + 120_000, value: 1 }),
+        ],
+      });
+      await s.append('t2', { metrics: [point(0, { timeMs: T, value: 100 })] });
+      expect(await s.serviceMetricStats('t1', { fromMs: B, toMs: B + 120_000, bucketMs: 60_000 })).toEqual([
+        { service: 'api', name: 'cpu', bucketMs: B, value: 3, points: 2 },
+        { service: 'api', name: 'cpu', bucketMs: B + 60_000, value: 9, points: 1 },
+        { service: 'api', name: 'latency', bucketMs: B, value: 0.25, points: 1 },
+      ]);
+      expect(await s.serviceMetricStats('t3', { fromMs: B, toMs: B + 120_000, bucketMs: 60_000 })).toEqual([]);
+      await s.close();
+    });
+
     it('pages findings newest first with a cursor, filters by time and kind', async () => {
       const s = await create();
       await s.append('t1', { metrics: [], findings: Array.from({ length: 25 }, (_, i) => finding(i)) });

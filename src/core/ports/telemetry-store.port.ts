@@ -214,6 +214,20 @@ export interface EdgeStats {
  * (of the client span's start), by the service whose span answered them: '' for calls with no
  * span of another service below them (unanswered: the peer down, unreachable, or not traced).
  */
+/**
+ * One service's metric in one time bucket: the mean of its points there (over the service's pods
+ * and series; a histogram point counts by its mean). Monotonic cumulative counters are left out
+ * (their level is not a state of the service).
+ */
+export interface ServiceMetricStats {
+  service: string;
+  name: string;
+  bucketMs: number;
+  /** Mean of the bucket's points. */
+  value: number;
+  points: number;
+}
+
 export interface PeerCallStats {
   caller: string;
   /** The peer as the caller names it, lower case. */
@@ -286,6 +300,8 @@ export interface TelemetryStorePort {
   edgeStats(tenant: string, query: WindowQuery & { service?: string }): Promise<EdgeStats[]>;
   /** CLIENT spans that name their peer, per caller, peer, answering service and time bucket (PeerCallStats). */
   peerCalls(tenant: string, query: WindowQuery): Promise<PeerCallStats[]>;
+  /** Each service's metrics per time bucket (means; not cumulative counters): for comparing a window with the service's own usual. */
+  serviceMetricStats(tenant: string, query: WindowQuery): Promise<ServiceMetricStats[]>;
   /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
   timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */

@@ -1,7 +1,7 @@
 import type { Finding } from '../domain/finding.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { SEVERITY } from '../domain/severity.js';
-import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceMetricStats, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
 const MAX_FINDINGS = 20_000;
 
@@ -17,6 +17,8 @@ export interface InsightData {
   findings: Finding[];
   /** Warning and error records that name another service seen in the range. */
   mentions: ServiceMention[];
+  /** Each service's metrics per bucket (means), when asked for (rca reads them; incident scans use the findings). */
+  metrics?: ServiceMetricStats[];
 }
 
 /** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
@@ -40,20 +42,21 @@ async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: num
  * buckets: the inputs of rca and incident scans. Records that name another service are only
  * read for `mentionRange` (the window or scan itself: the reference around it has no use for them).
  */
-export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, mentionRange: { fromMs: number; toMs: number }, config: InsightConfig): Promise<InsightData> {
+export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, mentionRange: { fromMs: number; toMs: number }, config: InsightConfig, options: { metrics?: boolean } = {}): Promise<InsightData> {
   const window = { ...range, bucketMs: config.bucketMs };
-  const [logs, spans, edges, calls, peers, findings] = await Promise.all([
+  const [logs, spans, edges, calls, peers, findings, metrics] = await Promise.all([
     store.serviceTemplateCounts(tenant, window),
     store.spanStats(tenant, window),
     store.serviceEdges(tenant, range),
     store.edgeStats(tenant, window),
     store.peerCalls(tenant, window),
     findingsIn(store, tenant, range.fromMs, range.toMs, config),
+    options.metrics === true ? store.serviceMetricStats(tenant, window) : undefined,
   ]);
   // the services seen, looked for in the warnings and errors of the others
   const names = new Set<string>();
   for (const r of logs) if (r.service !== '') names.add(r.service);
   for (const r of spans) if (r.service !== '') names.add(r.service);
   const mentions = await store.serviceMentions(tenant, { ...mentionRange, bucketMs: config.bucketMs, names: [...names], minSeverity: SEVERITY.WARN });
-  return { logs, spans, edges, calls, peers, findings, mentions };
+  return { logs, spans, edges, calls, peers, findings, mentions, ...(metrics === undefined ? {} : { metrics }) };
 }

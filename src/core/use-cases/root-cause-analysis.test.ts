@@ -74,6 +74,6 @@ describe('analyzeRootCause', () => {
     await store.append('t', { spans: [span(1, 'db', '', AT + M, 5)] });
     expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['no data around the window to learn usual behaviour from: every message counts as new']);
     // data elsewhere: the note says where, so a wrong time shows at once
-    expect((await analyzeRootCause(store, 't', { atMs: AT + 600 * M, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual([`no logs or spans in the window: nothing to rank (the store holds data from ${new Date(AT + M).toISOString()} to ${new Date(AT + M).toISOString()})`]);
+    expect((await analyzeRootCause(store, 't', { atMs: AT + 600 * M, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual([`no logs, spans or metrics in the window: nothing to rank (the store holds data from ${new Date(AT + M).toISOString()} to ${new Date(AT + M).toISOString()})`]);
   });
 });

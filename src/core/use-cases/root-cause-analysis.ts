@@ -8,6 +8,7 @@ import { rankRootCauses } from '../engine/insight/root-cause.js';
 import { ServiceGraph } from '../engine/insight/service-graph.js';
 import type { ServiceEdge, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 import { loadInsightData } from './insight-data.js';
+import type { InsightData } from './insight-data.js';
 
 export interface RcaRequest {
   /** The alert's time. */
@@ -62,24 +63,22 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const { logs, spans, edges, calls, peers, findings, mentions } = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config);
+  const data = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config, { metrics: true });
+  const { logs, spans } = data;
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
-  if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs))) {
+  if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs)) && !(data.metrics ?? []).some((r) => inWindow(r.bucketMs))) {
     // say where the data is, so a wrong --at or --data shows at once
     const held = await store.timeRange(tenant);
-    notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs or spans in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
+    notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs, spans or metrics in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
   }
-  else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
+  else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs)) && !(data.metrics ?? []).some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
   const warmUps = windowWarmUps({ window: { fromMs, toMs }, logs, spans }, config);
   if (warmUps.length > 0) {
     const minutes = warmUps.map((m) => iso(m).slice(0, 16) + 'Z');
     notes.push(`${minutes.length === 1 ? `${minutes[0]!} is the first minute` : `${minutes.join(', ')} are first minutes`} of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so ${minutes.length === 1 ? 'its' : 'their'} latency is not counted as a symptom`);
   }
-  const evidence = serviceEvidence({ window: { fromMs, toMs }, atMs: req.atMs, logs, spans, findings, mentions, calls, peers }, config);
-  // dependencies without spans of their own (a database, an outside API) are nodes too, from their callers' calls
-  const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);
-  const ranked = rankRootCauses(evidence, graph, config);
+  const { graph, ranked } = rankFromData(data, { fromMs, toMs }, req.atMs, config);
   let next = 1;
   const candidates: RcaCandidate[] = [];
   for (const c of ranked) {
@@ -108,6 +107,19 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
     candidates.push({ service: c.service, score: Math.round(c.score * 1000) / 1000, reasons: c.reasons, explains: c.explains, explainedBy: c.explainedBy, evidence: items });
   }
   return { atMs: req.atMs, window: { fromMs, toMs }, reference, candidates, graph: graph.edges, notes };
+}
+
+/**
+ * The ranking itself, from what the store gave: each service's evidence in the window against the
+ * reference around it, over the service graph (the traces' calls, and calls to dependencies
+ * without spans of their own). Pure: the benchmarks call it with other configurations.
+ */
+export function rankFromData(data: InsightData, window: { fromMs: number; toMs: number }, atMs: number, config: InsightConfig): { graph: ServiceGraph; ranked: RootCauseCandidate[] } {
+  const { logs, spans, edges, calls, peers, findings, mentions, metrics } = data;
+  const evidence = serviceEvidence({ window, atMs, logs, spans, findings, mentions, calls, peers, ...(metrics === undefined ? {} : { metrics }) }, config);
+  // dependencies without spans of their own (a database, an outside API) are nodes too, from their callers' calls
+  const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);
+  return { graph, ranked: rankRootCauses(evidence, graph, config) };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -114,7 +114,7 @@ const EVIDENCE = named(
       signal: { type: 'string', enum: ['log', 'flow', 'latency', 'errors', 'network', 'unanswered', 'silent', 'metric', 'change', 'named'] },
       score: num,
       reason: str,
-      ref: { type: 'object', properties: { type: { type: 'string', enum: ['template', 'latency', 'span-errors', 'calls', 'silence', 'unanswered', 'finding', 'change'] } }, required: ['type'], additionalProperties: true, description: "the signal's figures; fields depend on type" },
+      ref: { type: 'object', properties: { type: { type: 'string', enum: ['template', 'latency', 'span-errors', 'calls', 'silence', 'unanswered', 'finding', 'metric-shift', 'stopped-calls', 'change'] } }, required: ['type'], additionalProperties: true, description: "the signal's figures; fields depend on type" },
       onsetMs: num,
       untilMs: num,
       examples: { type: 'array', items: obj({ logId: str, timeMs: num, body: str, traceId: str }) },

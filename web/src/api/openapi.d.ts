@@ -718,7 +718,7 @@ export interface components {
             /** @description the signal's figures; fields depend on type */
             ref: {
                 /** @enum {string} */
-                type: "template" | "latency" | "span-errors" | "calls" | "silence" | "unanswered" | "finding" | "change";
+                type: "template" | "latency" | "span-errors" | "calls" | "silence" | "unanswered" | "finding" | "metric-shift" | "stopped-calls" | "change";
             } & {
                 [key: string]: unknown;
             };

@@ -40,9 +40,9 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
     const c = await api.peerCalls({ service, ...span, step });
     return { series: peerCallSeries(c.callers, { ...range, stepMs: step * 1000 }), unit: '', title: `${service}: calls to it from ${ref.callers.join(', ')} per ${step} s, answered or not` };
   }
-  if (ref.type === 'finding') {
+  if (ref.type === 'finding' || ref.type === 'metric-shift') {
     const m = await api.metricSeries({ name: ref.metric, service, ...span, step, limit: 4 });
-    return { series: m.series.map((s) => ({ label: s.resource.pod ?? s.resource.service ?? s.labels, points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), unit: '', title: `${service}: ${ref.metric} (avg per ${step} s)`, moment: ref.timeMs };
+    return { series: m.series.map((s) => ({ label: s.resource.pod ?? s.resource.service ?? s.labels, points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), unit: '', title: `${service}: ${ref.metric} (avg per ${step} s)`, ...(ref.type === 'finding' ? { moment: ref.timeMs } : {}) };
   }
   return { series: [], unit: '', title: '' };
 }
@@ -51,7 +51,7 @@ async function evidenceSeries(item: EvidenceItem, service: string, range: Range)
  * Whether a piece of evidence has a series to chart (changes are moments on the timeline instead;
  * a dependency without spans has no RED series of its own: its reason says what its callers saw).
  */
-export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || ((item.ref.type === 'latency' || item.ref.type === 'span-errors') && item.ref.external !== true) || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'silence' || item.ref.type === 'finding';
+export const chartable = (item: EvidenceItem) => item.ref.type === 'template' || ((item.ref.type === 'latency' || item.ref.type === 'span-errors') && item.ref.external !== true) || item.ref.type === 'calls' || item.ref.type === 'unanswered' || item.ref.type === 'silence' || item.ref.type === 'finding' || item.ref.type === 'metric-shift';
 
 /** The chart of one piece of evidence around an incident, its abnormal window shaded (and the anomalous point marked). */
 export function EvidenceChart({ item, service, range, window }: { item: EvidenceItem; service: string; range: Range; window: Range }) {

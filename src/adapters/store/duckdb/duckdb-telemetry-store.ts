@@ -10,7 +10,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMetricStats, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
 
@@ -590,6 +590,19 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]), calleeMs: Number(row[6]) }));
+      });
+    },
+
+    serviceMetricStats(tenant: string, q: WindowQuery): Promise<ServiceMetricStats[]> {
+      return serial(async () => {
+        check();
+        const r = await conn.runAndReadAll(
+          `SELECT service, name, floor(time_ms / $bucket) * $bucket AS b, avg(value), count(*) FROM metric_points
+           WHERE tenant = $tenant AND time_ms >= $from AND time_ms < $to AND NOT cumulative AND service IS NOT NULL AND service <> '' AND isfinite(value)
+           GROUP BY 1, 2, b ORDER BY 1, 2, b`,
+          { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },
+        );
+        return r.getRows().map((row) => ({ service: String(row[0]), name: String(row[1]), bucketMs: Number(row[2]), value: Number(row[3]), points: Number(row[4]) }));
       });
     },
 

@@ -6,7 +6,7 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMetricStats, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -290,6 +290,21 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (child.statusCode === 2) e.errors++;
       }
       return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)).map(({ durations, ...e }) => ({ ...e, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })));
+    },
+    serviceMetricStats(tenant: string, q: WindowQuery): Promise<ServiceMetricStats[]> {
+      if (!open) return closed();
+      const rows = new Map<string, ServiceMetricStats & { sum: number }>();
+      for (const m of tenants.get(tenant)?.metrics ?? []) {
+        const service = m.resource.service;
+        if (m.timeMs < q.fromMs || m.timeMs >= q.toMs || m.cumulative === true || service === undefined || service === '' || !Number.isFinite(m.value)) continue;
+        const bucketMs = Math.floor(m.timeMs / q.bucketMs) * q.bucketMs;
+        const key = `${service}\u0000${m.name}\u0000${bucketMs}`;
+        let r = rows.get(key);
+        if (r === undefined) rows.set(key, (r = { service, name: m.name, bucketMs, value: 0, points: 0, sum: 0 }));
+        r.sum += m.value;
+        r.points++;
+      }
+      return Promise.resolve([...rows.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.name, b.name) || a.bucketMs - b.bucketMs).map(({ sum, ...r }) => ({ ...r, value: sum / r.points })));
     },
     peerCalls(tenant: string, q: WindowQuery): Promise<PeerCallStats[]> {
       if (!open) return closed();

@@ -64,6 +64,8 @@ export interface InsightConfig {
   networkRatioFrom: number;
   networkRatioFull: number;
   networkWeight: number;
+  /** A slowed path's few calls say it less surely: × (1 − e^(−calls / networkCountScale)) (a delay of 100× its usual is plain in a few calls). */
+  networkCountScale: number;
   /**
    * A service that answered a caller's calls (CLIENT spans naming it) in the reference, over at
    * least unansweredMinReference calls, left them unanswered in a bucket when it answered at most
@@ -86,6 +88,26 @@ export interface InsightConfig {
   silentWeight: number;
   /** Weight of a metric anomaly's score. */
   metricWeight: number;
+  /**
+   * A service's metric shifted from its own usual (metric-shift): a window bucket's mean beyond the
+   * high end of the reference (its 1 − trimTop quantile) by metricShiftFrom robust spreads at least
+   * (1.4826 × the reference's median absolute deviation; at least metricRelativeFloor of the larger
+   * of its usual, that edge and the metric's typical level over all services) and by more than
+   * 2^metricRatioFrom times (the ratio to the larger of the edge, the usual and the typical
+   * level), full evidence at 2^metricRatioFull; below for metrics where higher is better (success,
+   * availability). The level of the metricMinBuckets-th most abnormal bucket counts (a shift that
+   * lasts). Needs metricMinReference reference buckets. metricShiftOf: which metrics, 'resource'
+   * (CPU, memory, network, disk…), 'all', or 'resource-or-untraced': resource metrics, and the
+   * others (latency, traffic, success) of a service without spans in the window (a trace gap).
+   */
+  metricShiftOf: 'resource' | 'resource-or-untraced' | 'all';
+  metricShiftFrom: number;
+  metricRatioFrom: number;
+  metricRatioFull: number;
+  metricRelativeFloor: number;
+  metricMinReference: number;
+  metricMinBuckets: number;
+  metricShiftWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
   changeLookbackMs: number;
   /** Weight of a change's score (kept below abnormalAt: a change alone is not trouble). */
@@ -157,6 +179,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   networkRatioFrom: 1,
   networkRatioFull: 3,
   networkWeight: 0.8,
+  networkCountScale: 5,
   unansweredMinReference: 20,
   unansweredShare: 0.2,
   unansweredCountScale: 5,
@@ -165,6 +188,14 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   silentShare: 0.1,
   silentWeight: 0.8,
   metricWeight: 0.4,
+  metricShiftOf: 'resource',
+  metricShiftFrom: 3,
+  metricRatioFrom: 1,
+  metricRatioFull: 3,
+  metricRelativeFloor: 0.1,
+  metricMinReference: 10,
+  metricMinBuckets: 3,
+  metricShiftWeight: 0.5,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,
   onsetFraction: 0.25,

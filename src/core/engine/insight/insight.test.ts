@@ -127,7 +127,8 @@ describe('serviceEvidence', () => {
     expect(db).toMatchObject({ service: 'db', signals: [{ kind: 'latency', onsetMs: T + 3 * M, untilMs: T + 4 * M }] });
     // so do calls that spent longer outside their callee: not in the warm-up minute, in the ones after it
     const gap = (slowFrom: number) => calls('web', 'api', (m) => (m >= slowFrom ? 150 : undefined)).filter((r) => r.bucketMs < T || r.bucketMs >= T + 2 * M);
-    expect(serviceEvidence({ ...paused(world({}, ['web', 'api'])), calls: gap(2).filter((r) => r.bucketMs < T + 3 * M) }, C)).toEqual([]);
+    const warmUpOnly = calls('web', 'api', (m) => (m === 2 ? 150 : undefined)).filter((r) => r.bucketMs < T || r.bucketMs >= T + 2 * M);
+    expect(serviceEvidence({ ...paused(world({}, ['web', 'api'])), calls: warmUpOnly }, C)).toEqual([]);
     expect(serviceEvidence({ ...paused(world({}, ['web', 'api'])), calls: gap(2) }, C)[0]).toMatchObject({ service: 'api', signals: [{ kind: 'network', onsetMs: T + 3 * M }] });
     // warm-ups stay in the reference, as part of usual life: a service slow after every pause there is not a symptom when as slow again
     const pauses = [-55, -50, -45, -40, -35, -30, -25, -20, -15, -10];
@@ -235,8 +236,16 @@ describe('serviceEvidence', () => {
     const [pre, ...others] = serviceEvidence({ ...world({}, ['web', 'pre', 'a', 'b', 'c', 'leaf']), calls: few }, C);
     expect(pre).toMatchObject({ service: 'pre', signals: [{ kind: 'network', ref: { peers: ['a', 'b', 'c', 'leaf', 'web'] } }] });
     // and their calls count together: 5 paths of 6 slow calls weigh as 30 calls, not as 6
-    expect(pre!.score).toBeCloseTo(C.networkWeight * (1 - Math.exp(-30 / C.spanCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
+    expect(pre!.score).toBeCloseTo(C.networkWeight * (1 - Math.exp(-30 / C.networkCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
     expect(others).toEqual([]);
+    // a delay on a service's responses slows every call into it and none it makes: the share of its
+    // paths that slowed is judged one direction at a time (here 1 of 1 inbound, 0 of 4 outbound: full)
+    const inbound = [...calls('gateway', 'pre', slowFrom2), ...['a', 'b', 'c', 'd'].flatMap((x) => calls('pre', x)), ...['a', 'b', 'c', 'd', 'e'].flatMap((x) => calls('gateway', x))];
+    const [delayed, ...quiet] = serviceEvidence({ ...world({}, ['gateway', 'pre', 'a', 'b', 'c', 'd', 'e']), calls: inbound }, C);
+    expect(delayed).toMatchObject({ service: 'pre', signals: [{ kind: 'network', ref: { peers: ['gateway'] } }] });
+    expect(delayed!.signals[0]!.reason).toMatch(/on 1 of its 5 call paths/);
+    expect(delayed!.score).toBeCloseTo(C.networkWeight * (1 - Math.exp(-160 / C.networkCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
+    expect(quiet).toEqual([]);
     // time outside its callees' spans is not theirs to explain, whatever trouble they have
     const withQueueErrors = serviceEvidence({ ...world({ logs: errors('queue', 2, 8, 20) }, ['web', 'api', 'db', 'cache', 'queue', 'auth']), calls: own }, C);
     const apiRanked = rankRootCauses(withQueueErrors, new ServiceGraph([edge('web', 'api'), edge('api', 'db'), edge('api', 'cache'), edge('api', 'queue')]), C).find((c) => c.service === 'api')!;
@@ -256,7 +265,9 @@ describe('serviceEvidence', () => {
     const few = calls('web', 'api', slow).map((r) => (r.bucketMs >= T ? { ...r, calls: 2 } : r));
     const async = calls('api', 'queue', slow, -6);
     const fresh = calls('web', 'queue', slow).filter((r) => r.bucketMs >= T - 5 * M);
-    expect(serviceEvidence({ ...world({}, services), calls: [...few, ...async, ...fresh] }, C)).toEqual([]);
+    // web served as few requests in those minutes (its calls to api fell with them: not a path cut short)
+    const quiet = Array.from({ length: 10 }, (_, m) => ({ service: 'web', bucketMs: T + m * M, count: 5, errors: 0, requests: 5, failedRequests: 0, ownFailedRequests: 0, p50Ms: 10, p90Ms: 40 }));
+    expect(serviceEvidence({ ...world({ spans: quiet }, services), calls: [...few, ...async, ...fresh] }, C)).toEqual([]);
     expect(serviceEvidence({ ...world({}, services), calls: [] }, C)).toEqual([]);
   });
 

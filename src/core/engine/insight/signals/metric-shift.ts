@@ -1,0 +1,103 @@
+import type { ServiceMetricStats } from '../../../ports/telemetry-store.port.js';
+import { formatNumber } from '../../metrics/reasons.js';
+import type { FoundSignal, SignalSource } from './signal.js';
+import { bucketSpan, clamp01, proximity, upperQuantile } from './signal.js';
+
+/** Metrics where a fall is the trouble (a success rate, availability), by the words of their names. */
+const HIGHER_IS_BETTER = /success|availab|apdex|uptime/i;
+/**
+ * Metrics of the calls a service makes (OpenTelemetry's http.client.*, rpc.client.*, a pod's
+ * client latency): they measure its dependencies, not the service, and rise in every caller of a
+ * service in trouble; they are not its own evidence.
+ */
+const OF_DEPENDENCIES = /client/i;
+/**
+ * Resource metrics (CPU, memory, network, disk, threads, restarts, throttling): what a pod uses,
+ * which a fault of its own moves first. Latency, traffic and success metrics are symptoms that
+ * spread to every caller; the traces and logs judge those (metricShiftOf 'all' judges them too).
+ */
+const RESOURCE = /cpu|mem|network|net\b|bytes|packet|throttl|restart|oom|disk|syscall|thread|heap|gc|file|fd\b/i;
+
+/** The median of values (NaN for none); sorts them. */
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  values.sort((a, b) => a - b);
+  const m = values.length >> 1;
+  return values.length % 2 === 1 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
+}
+
+/**
+ * A service's own metrics against its own usual, read from the stored points (no detector needs
+ * to have scored them first, so a store with a few reference minutes still ranks): per service
+ * and metric, a window bucket's mean is abnormal when it lies beyond the high end of the
+ * reference (the 1 − trimTop quantile: other incidents in the reference must not look usual) by
+ * metricShiftFrom robust spreads at least (1.4826 × the median absolute deviation, so a metric
+ * that always swings needs a larger move; a flat one, at least metricRelativeFloor of its level).
+ * Above for every metric (CPU, memory, latency, bytes, restarts), below for those named as
+ * higher-is-better (success rate, availability). The strongest metric of a service counts (the
+ * kind is `metric`, like anomalies found at ingest).
+ */
+export const metricShiftSignals: SignalSource = ({ input, config, inWindow }) => {
+  // services with spans in the window: their latency, traffic and success are judged from the traces
+  const traced = new Set<string>();
+  for (const r of input.spans) if (r.count > 0 && inWindow(r.bucketMs)) traced.add(r.service);
+  const series = new Map<string, ServiceMetricStats[]>();
+  for (const r of input.metrics ?? []) {
+    const key = `${r.service}\u0000${r.name}`;
+    let l = series.get(key);
+    if (l === undefined) series.set(key, (l = []));
+    l.push(r);
+  }
+  // each series' reference and window, and per metric the level typical of the system: the
+  // median over services of their usual (a rise from 0.006% to 0.06% CPU is tenfold, and nothing)
+  type Series = { service: string; name: string; ref: number[]; win: ServiceMetricStats[]; usual: number };
+  const all: Series[] = [];
+  const levels = new Map<string, number[]>();
+  for (const rows of series.values()) {
+    const { service, name } = rows[0]!;
+    if (OF_DEPENDENCIES.test(name)) continue;
+    if (!RESOURCE.test(name) && (config.metricShiftOf === 'resource' || (config.metricShiftOf === 'resource-or-untraced' && traced.has(service)))) continue;
+    const ref: number[] = [];
+    const win: ServiceMetricStats[] = [];
+    for (const r of rows) {
+      if (!Number.isFinite(r.value)) continue;
+      if (inWindow(r.bucketMs)) win.push(r);
+      else ref.push(r.value);
+    }
+    if (ref.length < config.metricMinReference) continue;
+    const usual = median(ref);
+    let l = levels.get(name);
+    if (l === undefined) levels.set(name, (l = []));
+    l.push(Math.abs(usual));
+    if (win.length > 0) all.push({ service, name, ref, win, usual });
+  }
+  const typical = new Map([...levels].map(([name, l]) => [name, median(l)]));
+  const out: FoundSignal[] = [];
+  const perBucket = `per ${formatNumber(config.bucketMs / 60_000)} min`;
+  for (const { service, name, ref, win, usual } of all) {
+    const down = HIGHER_IS_BETTER.test(name);
+    const sign = down ? -1 : 1;
+    const system = typical.get(name) ?? 0;
+    // the usual high end (low end for higher-is-better metrics)
+    const edge = sign * upperQuantile(ref.map((v) => sign * v), 1 - config.trimTop);
+    const spread = Math.max(1.4826 * median(ref.map((v) => Math.abs(v - usual))), config.metricRelativeFloor * Math.max(Math.abs(usual), Math.abs(edge), system), 1e-9);
+    const excess = (v: number) => (sign * (v - edge)) / spread;
+    // how far beyond the usual edge, as a ratio (scale-free: CPU 26% → 99% and 1% → 99% alike are
+    // full evidence, a quantised latency that steps 5 → 9 ms is not); for a metric that falls, the
+    // ratio of the usual low edge to the value
+    const ratio = (v: number) => (down ? Math.max(edge, 0) / Math.max(v, 1e-9) : Math.max(v, 0) / Math.max(edge, usual, system, 1e-9));
+    const abnormal = win.filter((r) => excess(r.value) >= config.metricShiftFrom && Math.log2(ratio(r.value)) > config.metricRatioFrom).sort((a, b) => a.bucketMs - b.bucketMs);
+    if (abnormal.length < config.metricMinBuckets) continue;
+    const worst = abnormal.reduce((a, r) => (ratio(r.value) > ratio(a.value) ? r : a));
+    // a shift that lasts: the level of the metricMinBuckets-th most abnormal bucket (one spike of a noisy metric is not one)
+    const held = abnormal.map((r) => Math.log2(ratio(r.value))).sort((a, b) => b - a)[config.metricMinBuckets - 1]!;
+    const level = clamp01((held - config.metricRatioFrom) / (config.metricRatioFull - config.metricRatioFrom));
+    const when = bucketSpan(abnormal.map((r) => r.bucketMs));
+    const score = config.metricShiftWeight * level * proximity(when.onsetMs!, input, config);
+    const times = usual > 0 && !down && worst.value / usual >= 1.5 ? `, ${formatNumber(worst.value / usual)}× its usual` : '';
+    const minutes = formatNumber((abnormal.length * config.bucketMs) / 60_000);
+    const reason = `${name} ${down ? 'down' : 'up'} to ${formatNumber(worst.value)} ${perBucket} (${minutes} min beyond its usual)${times}: usually ${formatNumber(usual)}, ${down ? 'at least' : 'at most'} ${formatNumber(edge)} in ${formatNumber(100 * (1 - config.trimTop))}% of ${formatNumber((ref.length * config.bucketMs) / 60_000)} reference min`;
+    out.push({ service, signal: { kind: 'metric', score, reason, ref: { type: 'metric-shift', metric: name, value: worst.value, usual, edge, direction: down ? 'down' : 'up', timeMs: worst.bucketMs }, ...when } });
+  }
+  return out;
+};

@@ -1,0 +1,95 @@
+import type { EdgeStats } from '../../../ports/telemetry-store.port.js';
+import { formatNumber } from '../../metrics/reasons.js';
+import type { FoundSignal, SignalSource } from './signal.js';
+import { bucketSpan, clamp01, ms, names, proximity, upperQuantile } from './signal.js';
+
+/** One call path (caller → callee) measured in the window against its reference. */
+interface CallPath {
+  caller: string;
+  callee: string;
+  /** 0..1: how far the time outside the callee rose; 0 when it did not. */
+  slowness: number;
+  gapMs: number;
+  usualMs: number;
+  /** Calls in its slowed buckets. */
+  calls: number;
+  buckets: number[];
+}
+
+/**
+ * Calls that spend far longer outside their callee than usual: the caller's span less the
+ * callee's, per bucket (the median), against the slow end of its reference buckets (less the
+ * slowest trimTop of them). That time is the network both ways and a request waiting before the
+ * callee took it up, so it belongs to one end of the path, not to the callers above it: to the
+ * end more of whose other paths slowed too (a service whose network or CPU is starved slows all
+ * its calls, in and out), the one with more slowed paths on a tie, and else the callee. The
+ * paths a service takes pool their calls. Asynchronous paths (the callee outlasts its caller)
+ * say nothing.
+ */
+export const networkSignals: SignalSource = ({ input, config, warmUp }) => {
+  const { fromMs, toMs } = input.window;
+  const inWindow = (b: number) => b >= fromMs && b < toMs;
+  const byPath = new Map<string, EdgeStats[]>();
+  for (const r of input.calls ?? []) {
+    if (inWindow(r.bucketMs) && warmUp(r.bucketMs)) continue;
+    const key = `${r.caller}\u0000${r.callee}`;
+    let l = byPath.get(key);
+    if (l === undefined) byPath.set(key, (l = []));
+    l.push(r);
+  }
+  const paths: CallPath[] = [];
+  for (const rows of byPath.values()) {
+    const ref = rows.filter((r) => !inWindow(r.bucketMs) && r.calls >= config.minSpans).map((r) => r.gapP50Ms);
+    // a median does not care how much of a bucket had data: every bucket counts
+    const win = rows.filter((r) => inWindow(r.bucketMs) && r.calls >= config.minSpans);
+    if (ref.length < config.networkMinReference || win.length === 0 || upperQuantile(ref, 0.5) <= 0) continue;
+    // the slow end of the reference, without its slowest buckets (other incidents); below a millisecond a ratio is noise
+    const usualMs = Math.max(1, upperQuantile(ref, 1 - config.trimTop));
+    const slow = win.filter((r) => r.gapP50Ms > usualMs * 2 ** config.networkRatioFrom);
+    const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
+    const calls = slow.reduce((a, r) => a + r.calls, 0);
+    const slowness = slow.length === 0 ? 0 : clamp01((Math.log2(gapMs / usualMs) - config.networkRatioFrom) / (config.networkRatioFull - config.networkRatioFrom));
+    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, slowness, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
+  }
+  const of = new Map<string, CallPath[]>();
+  for (const p of paths)
+    for (const service of [p.caller, p.callee]) {
+      let l = of.get(service);
+      if (l === undefined) of.set(service, (l = []));
+      l.push(p);
+    }
+  // how far the other paths of one end slowed too, however few their calls, with one more of
+  // even odds (a leaf called by one caller has no other path: it tells nothing of which end slowed)
+  const mass = (service: string) => (of.get(service) ?? []).reduce((a, p) => a + p.slowness, 0);
+  const others = (service: string, p: CallPath) => (mass(service) - p.slowness + 0.5) / (of.get(service)?.length ?? 1);
+  const won = new Map<string, CallPath[]>();
+  for (const p of paths) {
+    if (p.slowness <= 0) continue;
+    const d = others(p.callee, p) - others(p.caller, p);
+    const end = d > 1e-9 || (d >= -1e-9 && mass(p.callee) >= mass(p.caller)) ? p.callee : p.caller;
+    let l = won.get(end);
+    if (l === undefined) won.set(end, (l = []));
+    l.push(p);
+  }
+  const out: FoundSignal[] = [];
+  for (const [service, list] of won) {
+    const all = of.get(service)!.length;
+    const when = bucketSpan(list.flatMap((p) => p.buckets));
+    const worst = list.reduce((a, p) => (p.gapMs / p.usualMs > a.gapMs / a.usualMs ? p : a));
+    const peers = [...new Set(list.map((p) => (p.caller === service ? p.callee : p.caller)))].sort();
+    const direction = list.every((p) => p.callee === service) ? 'from' : list.every((p) => p.caller === service) ? 'to' : 'with';
+    // the slowed paths' calls count together: each path is another witness of the same delay
+    const calls = list.reduce((a, p) => a + p.calls, 0);
+    // the share of its paths that slowed, one direction at a time: a delay on its responses slows
+    // every call into it and none of those it makes (and the other way round)
+    const share = (inbound: boolean) => {
+      const n = of.get(service)!.filter((p) => (p.callee === service) === inbound).length;
+      return n === 0 ? 0 : list.filter((p) => (p.callee === service) === inbound).reduce((a, p) => a + p.slowness, 0) / n;
+    };
+    const slowed = Math.max(share(true), share(false));
+    const score = config.networkWeight * slowed * (1 - Math.exp(-calls / config.networkCountScale)) * proximity(when.onsetMs!, input, config);
+    const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, ${all === 1 ? 'on its only call path' : list.length === all ? `on all ${all} of its call paths` : `on ${list.length} of its ${all} call paths`}: a network delay, or requests waiting to be taken up`;
+    out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls }, ...when } });
+  }
+  return out;
+};
