@@ -58,11 +58,11 @@ export function nezhaStore(keep: string | undefined): { store: string; temporary
 }
 
 /** The time span of the baseline/ logs and traces (the fault-free period); empty (from Infinity) when the folder has none. */
-export function baselineRange(): { fromMs: number; toMs: number } {
+export function baselineRange(folder: string = nezhaData): { fromMs: number; toMs: number } {
   let fromMs = Infinity;
   let toMs = -Infinity;
   for (const kind of ['log', 'trace']) {
-    const dir = join(nezhaData, 'baseline', kind);
+    const dir = join(folder, 'baseline', kind);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
       if (!/\.csv(\.gz)?$/.test(name)) continue;

@@ -108,26 +108,36 @@ export interface GridPoint {
 }
 
 /**
- * Leave one dataset out: for each dataset, the grid point best on the others (pooled over their
- * faults; ties to the earlier point, the shipped one first) scores the left-out dataset.
+ * Leave one dataset out: for each dataset, the grid points best on the others (pooled over their
+ * faults: top-1, then top-3, then mean rank) score the left-out dataset. Where several points tie
+ * on the others, the left-out score is their mean (what a choice among them would score on
+ * average: no tie is broken by the data left out, nor by the order of the grid).
  * `ranks[g][i]`: grid point g's rank of fault i.
  */
-export function leaveOneDatasetOut(faults: LoadedFault[], grid: GridPoint[], ranks: (number | undefined)[][]): { folds: { left: string; chosen: string; score: Score; ranks: (number | undefined)[] }[]; pooled: Score; inSample: { chosen: string; score: Score } } {
+export function leaveOneDatasetOut(faults: LoadedFault[], grid: GridPoint[], ranks: (number | undefined)[][]): { folds: { left: string; chosen: string[]; score: Score }[]; pooled: Score; inSample: { chosen: string[]; score: Score } } {
   const datasets = [...new Set(faults.map((f) => f.dataset))];
-  const pick = (use: (f: LoadedFault) => boolean) => {
-    let best = 0;
-    let bestScore = scoreRanks(ranks[0]!.filter((_, i) => use(faults[i]!)));
-    for (let g = 1; g < grid.length; g++) {
-      const s = scoreRanks(ranks[g]!.filter((_, i) => use(faults[i]!)));
-      if (better(s, bestScore) < 0) [best, bestScore] = [g, s];
-    }
-    return best;
+  const bestOn = (use: (f: LoadedFault) => boolean) => {
+    const scores = ranks.map((r) => scoreRanks(r.filter((_, i) => use(faults[i]!))));
+    const top = scores.reduce((a, s) => (better(s, a) < 0 ? s : a));
+    return scores.map((s, g) => (better(s, top) === 0 ? g : -1)).filter((g) => g >= 0);
+  };
+  const mean = (scores: Score[]): Score => {
+    const n = scores.length;
+    return { faults: scores[0]!.faults, top1: scores.reduce((a, s) => a + s.top1, 0) / n, top3: scores.reduce((a, s) => a + s.top3, 0) / n, top5: scores.reduce((a, s) => a + s.top5, 0) / n, meanRank: scores.reduce((a, s) => a + s.meanRank, 0) / n };
   };
   const folds = datasets.map((left) => {
-    const g = pick((f) => f.dataset !== left);
-    const r = ranks[g]!.filter((_, i) => faults[i]!.dataset === left);
-    return { left, chosen: grid[g]!.name, score: scoreRanks(r), ranks: r };
+    const chosen = bestOn((f) => f.dataset !== left);
+    return { left, chosen: chosen.map((g) => grid[g]!.name), score: mean(chosen.map((g) => scoreRanks(ranks[g]!.filter((_, i) => faults[i]!.dataset === left)))) };
   });
-  const all = pick(() => true);
-  return { folds, pooled: scoreRanks(folds.flatMap((f) => f.ranks)), inSample: { chosen: grid[all]!.name, score: scoreRanks(ranks[all]!) } };
+  // pooled: each fold's figures weighed by its faults
+  const total = folds.reduce((a, f) => a + f.score.faults, 0);
+  const pooled: Score = {
+    faults: total,
+    top1: folds.reduce((a, f) => a + f.score.top1 * f.score.faults, 0) / total,
+    top3: folds.reduce((a, f) => a + f.score.top3 * f.score.faults, 0) / total,
+    top5: folds.reduce((a, f) => a + f.score.top5 * f.score.faults, 0) / total,
+    meanRank: folds.reduce((a, f) => a + f.score.meanRank * f.score.faults, 0) / total,
+  };
+  const all = bestOn(() => true);
+  return { folds, pooled, inSample: { chosen: all.map((g) => grid[g]!.name), score: scoreRanks(ranks[all[0]!]!) } };
 }

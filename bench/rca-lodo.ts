@@ -29,8 +29,9 @@ const stores = arg('--stores') ?? join(tmpdir(), 'bifrost-rca-stores');
 
 /**
  * The settings chosen by looking at these results this round: which metrics the metric-shift
- * signal judges, how long a shift must hold, how large a ratio counts, its weight, and how many
- * calls a slowed path needs (networkCountScale). The shipped configuration is the first point.
+ * signal judges, how long a shift must hold and its weight; how many calls a slowed path needs
+ * (networkCountScale) and what a path with no other at one end says (networkPrior); the ratio at
+ * which latency is full evidence (latencyRatioFull). The shipped configuration is the first point.
  */
 function grid(): GridPoint[] {
   const points: GridPoint[] = [{ name: 'shipped', config: {} }];
@@ -52,10 +53,12 @@ function grid(): GridPoint[] {
   }
   points.push({ name: 'no metric shift', config: { metricShiftWeight: 0 } });
   for (const metricShiftOf of ['resource', 'all'] as const)
-    for (const metricMinBuckets of [1, 2, 3])
-      for (const metricRatioFrom of [0.5, 1])
-        for (const metricShiftWeight of [0.5, 0.8])
-          for (const networkCountScale of [5, 20]) points.push({ name: `${metricShiftOf}, hold ${metricMinBuckets}, ratio 2^${metricRatioFrom}, weight ${metricShiftWeight}, calls ${networkCountScale}`, config: { metricShiftOf, metricMinBuckets, metricRatioFrom, metricShiftWeight, networkCountScale } });
+    for (const metricMinBuckets of [1, 3])
+      for (const metricShiftWeight of [0.5, 0.8])
+        for (const networkCountScale of [5, 20])
+          for (const networkPrior of [0.25, 0.5])
+            for (const latencyRatioFull of [3, 4, 5])
+              points.push({ name: `${metricShiftOf} hold ${metricMinBuckets} weight ${metricShiftWeight}, calls ${networkCountScale} prior ${networkPrior}, latency full 2^${latencyRatioFull}`, config: { metricShiftOf, metricMinBuckets, metricShiftWeight, networkCountScale, networkPrior, latencyRatioFull } });
   return points;
 }
 
@@ -109,13 +112,13 @@ if (points.length > 1) {
   });
   cv = leaveOneDatasetOut(faults, points, ranks);
   console.log('\nLeave one dataset out (the point best on the other two scores the third):\n');
-  for (const f of cv.folds) console.log(`  left out ${f.left.padEnd(34)} chose "${f.chosen}": top-1 ${fmt(f.score.top1)}  top-3 ${fmt(f.score.top3)}  top-5 ${fmt(f.score.top5)}  (${f.score.faults} faults)`);
+  for (const f of cv.folds) console.log(`  left out ${f.left.padEnd(34)} top-1 ${fmt(f.score.top1)}  top-3 ${fmt(f.score.top3)}  top-5 ${fmt(f.score.top5)}  (${f.score.faults} faults), chosen on the others: ${f.chosen.length === 1 ? `"${f.chosen[0]!}"` : `${f.chosen.length} points tied (their mean): ${f.chosen.map((c) => `"${c}"`).join(', ')}`}`);
   console.log(`\n  pooled left-out: top-1 ${fmt(cv.pooled.top1)}  top-3 ${fmt(cv.pooled.top3)}  top-5 ${fmt(cv.pooled.top5)}  mean rank ${cv.pooled.meanRank.toFixed(2)}  (${cv.pooled.faults} faults)   <- the headline`);
-  console.log(`  in sample (best on all, looked at together): "${cv.inSample.chosen}" top-1 ${fmt(cv.inSample.score.top1)}  top-3 ${fmt(cv.inSample.score.top3)}`);
+  console.log(`  in sample (best on all, looked at together): top-1 ${fmt(cv.inSample.score.top1)}  top-3 ${fmt(cv.inSample.score.top3)}: ${cv.inSample.chosen.map((c) => `"${c}"`).join(', ')}`);
 }
 console.log(`\n(Nezha, FSE 2023: TrainTicket top-1 0.867 / top-3 0.978, Online Boutique 0.929 / 0.964)`);
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(
   join(resultsDir(), 'rca-cv.json'),
-  JSON.stringify({ shipped: { perDataset, perKind, pooled: pooledShipped, rows: shipped.map((r) => ({ dataset: r.f.dataset, at: r.f.at, service: r.f.service, type: r.f.type, rank: r.rank ?? null, top3: r.top3 })) }, ...(cv === undefined ? {} : { leaveOneDatasetOut: { folds: cv.folds.map(({ ranks: _r, ...f }) => f), pooled: cv.pooled, inSample: cv.inSample } }) }, null, 2),
+  JSON.stringify({ shipped: { perDataset, perKind, pooled: pooledShipped, rows: shipped.map((r) => ({ dataset: r.f.dataset, at: r.f.at, service: r.f.service, type: r.f.type, rank: r.rank ?? null, top3: r.top3 })) }, ...(cv === undefined ? {} : { leaveOneDatasetOut: cv }) }, null, 2),
 );

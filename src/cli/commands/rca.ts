@@ -50,14 +50,15 @@ export function rcaCommand(ctx: CliContext): Command {
 Each service's own evidence in the window is measured against its usual behaviour in the
 reference (the kind of each is the "signal" of --output json):
   log      log templates far above their usual rate (new error messages above all)
-  flow     a line of code that always follows another stopped while the other went on
+  flow     a line of code that always follows another stopped while the other went on; or
+           calls it makes in step with its requests stopped while its requests went on
   named    others' errors name it ("No instances available for …") and it went silent
   latency  p90 span duration above its usual level
   errors   failed requests above their usual ratio (a request: a span called by another
            service or from outside the traces; failed itself or a span of its own below it);
            those that only passed up a callee's failure count for the callee
-  network  calls to and from it spent far longer outside the called span (network delay,
-           requests waiting: a starved network or CPU)
+  network  calls into it (or out of it) spent far longer outside the called span (network
+           delay, requests waiting: a starved network or CPU), judged one direction at a time
   unanswered  its callers' calls to it (CLIENT spans naming it) failed with no span of its
            own below them, where it usually answers: down or unreachable
   latency, errors of a dependency without spans of its own (a database, a cache, an outside
@@ -66,7 +67,9 @@ reference (the kind of each is the "signal" of --output json):
            (a p90 of few calls counts in full when a caller grew as much slower at once)
   silent   it left no span or record in minutes where it always did, while the others went on
            and a service that calls it failed (shared when others fell silent with it)
-  metric   anomalies found at ingest;  change  a rollout, restart or OOM kill shortly before
+  metric   its own resource metrics (CPU, memory, network bytes…) beyond their usual for
+           minutes, read from the stored points; or anomalies found at ingest
+  change   a rollout, restart or OOM kill shortly before
 The service graph from the traces then moves the ranking: a service that abnormal callers
 depend on explains their symptoms and rises; one whose abnormal callee could explain its own
 symptoms (in the minute they began, and as far as the callee's slowness adds up) sinks.

@@ -191,7 +191,8 @@ export interface ServiceEdge {
 }
 
 /**
- * Calls from one service to another in one time bucket (of the callee span's start), with the
+ * Calls from one service to another in one time bucket (of the caller span's start: when the
+ * call was made, so a delayed call counts in the minute its caller's request began), with the
  * time spent outside the callee: the caller's span less the callee's (the network both ways,
  * and a request waiting before the callee took it up).
  */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBListValue, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
@@ -55,6 +55,11 @@ const SCHEMA = [
 ];
 
 const RESOURCE_KEYS = ['service', 'namespace', 'pod', 'container', 'node', 'host'] as const;
+
+/** The items of a LIST column's value (none for NULL). */
+function listItems(v: DuckDBValue | undefined): readonly DuckDBValue[] {
+  return v instanceof DuckDBListValue ? v.items : [];
+}
 
 function optional(v: DuckDBValue): string | undefined {
   return v === null ? undefined : String(v);
@@ -586,7 +591,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         if (q.service !== undefined) w.values.service = q.service;
         const only = q.service === undefined ? '' : 'AND (p.service = $service OR c.service = $service)';
         const r = await conn.runAndReadAll(
-          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(c.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} ${only} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(p.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} ${only} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
           w.values,
         );
         return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]), calleeMs: Number(row[6]) }));
@@ -596,13 +601,23 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     serviceMetricStats(tenant: string, q: WindowQuery): Promise<ServiceMetricStats[]> {
       return serial(async () => {
         check();
+        // one row per service and metric with its buckets as lists: a row per bucket decoded the
+        // service and metric names 200,000 times for a day of 47 pods (a third of rca's time)
         const r = await conn.runAndReadAll(
-          `SELECT service, name, floor(time_ms / $bucket) * $bucket AS b, avg(value), count(*) FROM metric_points
-           WHERE tenant = $tenant AND time_ms >= $from AND time_ms < $to AND NOT cumulative AND service IS NOT NULL AND service <> '' AND isfinite(value)
-           GROUP BY 1, 2, b ORDER BY 1, 2, b`,
+          `WITH b AS (SELECT service, name, floor(time_ms / $bucket) * $bucket AS b, avg(value) AS v, count(*) AS n FROM metric_points
+                      WHERE tenant = $tenant AND time_ms >= $from AND time_ms < $to AND NOT cumulative AND service IS NOT NULL AND service <> '' AND isfinite(value)
+                      GROUP BY 1, 2, 3)
+           SELECT service, name, list(b ORDER BY b), list(v ORDER BY b), list(n ORDER BY b) FROM b GROUP BY 1, 2 ORDER BY 1, 2`,
           { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },
         );
-        return r.getRows().map((row) => ({ service: String(row[0]), name: String(row[1]), bucketMs: Number(row[2]), value: Number(row[3]), points: Number(row[4]) }));
+        const out: ServiceMetricStats[] = [];
+        for (const row of r.getRows()) {
+          const service = String(row[0]);
+          const name = String(row[1]);
+          const [buckets, values, points] = [listItems(row[2]), listItems(row[3]), listItems(row[4])];
+          for (let i = 0; i < buckets.length; i++) out.push({ service, name, bucketMs: Number(buckets[i]), value: Number(values[i]), points: Number(points[i]) });
+        }
+        return out;
       });
     },
 

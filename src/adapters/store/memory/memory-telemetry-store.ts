@@ -343,7 +343,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       const edges = new Map<string, Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[]; calleeMs: number }>();
       for (const { caller, callee, parent, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
         if (q.service !== undefined && caller !== q.service && callee !== q.service) continue;
-        const bucketMs = Math.floor(child.startMs / q.bucketMs) * q.bucketMs;
+        const bucketMs = Math.floor(parent.startMs / q.bucketMs) * q.bucketMs;
         const key = `${caller}\u0000${callee}\u0000${bucketMs}`;
         let e = edges.get(key);
         if (e === undefined) edges.set(key, (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [], calleeMs: 0 }));

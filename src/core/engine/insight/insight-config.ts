@@ -64,6 +64,12 @@ export interface InsightConfig {
   networkRatioFrom: number;
   networkRatioFull: number;
   networkWeight: number;
+  /**
+   * Which end of a slowed path it belongs to: the end more of whose other paths slowed too, as
+   * (their slowness + networkPrior) / its paths; networkPrior is what a path with no other path at
+   * that end is taken to say (a leaf called by one caller).
+   */
+  networkPrior: number;
   /** A slowed path's few calls say it less surely: × (1 − e^(−calls / networkCountScale)) (a delay of 100× its usual is plain in a few calls). */
   networkCountScale: number;
   /**
@@ -97,10 +103,9 @@ export interface InsightConfig {
    * level), full evidence at 2^metricRatioFull; below for metrics where higher is better (success,
    * availability). The level of the metricMinBuckets-th most abnormal bucket counts (a shift that
    * lasts). Needs metricMinReference reference buckets. metricShiftOf: which metrics, 'resource'
-   * (CPU, memory, network, disk…), 'all', or 'resource-or-untraced': resource metrics, and the
-   * others (latency, traffic, success) of a service without spans in the window (a trace gap).
+   * (CPU, memory, network, disk…) or 'all'.
    */
-  metricShiftOf: 'resource' | 'resource-or-untraced' | 'all';
+  metricShiftOf: 'resource' | 'all';
   metricShiftFrom: number;
   metricRatioFrom: number;
   metricRatioFull: number;
@@ -162,7 +167,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   spanCountScale: 20,
   minSpans: 3,
   latencyRatioFrom: 0.5,
-  latencyRatioFull: 3,
+  latencyRatioFull: 4,
   latencyOnsetShare: 0.5,
   latencyWeight: 0.8,
   errorRateFull: 0.2,
@@ -180,6 +185,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   networkRatioFull: 3,
   networkWeight: 0.8,
   networkCountScale: 5,
+  networkPrior: 0.25,
   unansweredMinReference: 20,
   unansweredShare: 0.2,
   unansweredCountScale: 5,

@@ -56,6 +56,13 @@ class TroubleAt {
     return this.bucket(x.untilMs ?? x.onsetMs) >= on;
   }
 
+  /** Whether signal `x` was abnormal in any bucket in which `s` was. */
+  private overlaps(x: Signal, s: Signal): boolean {
+    if (x.buckets === undefined || s.buckets === undefined) return false;
+    const set = this.bucketsOf(x, x.buckets);
+    return s.buckets.some((b) => set.has(this.bucket(b)));
+  }
+
   of(d: ServiceEvidence, s: Signal): number {
     // time spent outside a callee's spans is not the callee's doing: the path went to one end already
     if (s.kind === 'network') return 0;
@@ -66,7 +73,10 @@ class TroubleAt {
     if (slower !== undefined) {
       // or as far as the caller's requests spent their added time in calls to it (a direct dependency)
       const spent = spentShare(s, d.service);
-      return combineSignals(d.signals.filter((x) => this.covers(x, s)), (x) => {
+      // the time was measured in the caller's slow buckets: where most of it went to calls to the
+      // dependency, a trouble of the dependency's in any of those buckets is the same moment
+      const measured = spent >= this.latencyShare;
+      return combineSignals(d.signals.filter((x) => this.covers(x, s) || (measured && this.overlaps(x, s))), (x) => {
         const added = addedMs(x);
         return added === undefined ? x.score : Math.max(x.score, s.score) * Math.min(1, Math.max(added / slower, spent) / this.latencyShare);
       });

@@ -51,8 +51,9 @@ export function latencySignal(rows: readonly LatencyRow[], input: EvidenceInput,
 
 /**
  * The time each service's requests spend in calls to each service or dependency it calls
- * directly, per bucket (summed durations: the callee's spans, or the caller's client spans to a
- * dependency without spans of its own), where the store measures them.
+ * directly, per bucket (summed durations: the callee's spans and the time the calls spent outside
+ * them, the median gap for each call (a network delay is time in the call), or the caller's
+ * client spans to a dependency without spans of its own), where the store measures them.
  */
 function timeInCalls(input: EvidenceInput): Map<string, Map<string, Map<number, number>>> {
   const out = new Map<string, Map<string, Map<number, number>>>();
@@ -64,7 +65,7 @@ function timeInCalls(input: EvidenceInput): Map<string, Map<string, Map<number, 
     if (b === undefined) deps.set(dep, (b = new Map<number, number>()));
     b.set(bucketMs, (b.get(bucketMs) ?? 0) + ms);
   };
-  for (const r of input.calls ?? []) put(r.caller, r.callee, r.bucketMs, r.calleeMs);
+  for (const r of input.calls ?? []) put(r.caller, r.callee, r.bucketMs, r.calleeMs === undefined ? undefined : r.calleeMs + r.calls * Math.max(0, r.gapP50Ms));
   for (const [peer, rows] of externalPeers(input.peers ?? [])) for (const r of rows) put(r.caller, peer, r.bucketMs, r.callMs);
   return out;
 }

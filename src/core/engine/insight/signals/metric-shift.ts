@@ -38,9 +38,6 @@ function median(values: number[]): number {
  * kind is `metric`, like anomalies found at ingest).
  */
 export const metricShiftSignals: SignalSource = ({ input, config, inWindow }) => {
-  // services with spans in the window: their latency, traffic and success are judged from the traces
-  const traced = new Set<string>();
-  for (const r of input.spans) if (r.count > 0 && inWindow(r.bucketMs)) traced.add(r.service);
   const series = new Map<string, ServiceMetricStats[]>();
   for (const r of input.metrics ?? []) {
     const key = `${r.service}\u0000${r.name}`;
@@ -56,7 +53,7 @@ export const metricShiftSignals: SignalSource = ({ input, config, inWindow }) =>
   for (const rows of series.values()) {
     const { service, name } = rows[0]!;
     if (OF_DEPENDENCIES.test(name)) continue;
-    if (!RESOURCE.test(name) && (config.metricShiftOf === 'resource' || (config.metricShiftOf === 'resource-or-untraced' && traced.has(service)))) continue;
+    if (config.metricShiftOf === 'resource' && !RESOURCE.test(name)) continue;
     const ref: number[] = [];
     const win: ServiceMetricStats[] = [];
     for (const r of rows) {

@@ -61,7 +61,7 @@ export const networkSignals: SignalSource = ({ input, config, warmUp }) => {
   // how far the other paths of one end slowed too, however few their calls, with one more of
   // even odds (a leaf called by one caller has no other path: it tells nothing of which end slowed)
   const mass = (service: string) => (of.get(service) ?? []).reduce((a, p) => a + p.slowness, 0);
-  const others = (service: string, p: CallPath) => (mass(service) - p.slowness + 0.5) / (of.get(service)?.length ?? 1);
+  const others = (service: string, p: CallPath) => (mass(service) - p.slowness + config.networkPrior) / (of.get(service)?.length ?? 1);
   const won = new Map<string, CallPath[]>();
   for (const p of paths) {
     if (p.slowness <= 0) continue;
@@ -87,7 +87,11 @@ export const networkSignals: SignalSource = ({ input, config, warmUp }) => {
       return n === 0 ? 0 : list.filter((p) => (p.callee === service) === inbound).reduce((a, p) => a + p.slowness, 0) / n;
     };
     const slowed = Math.max(share(true), share(false));
-    const score = config.networkWeight * slowed * (1 - Math.exp(-calls / config.networkCountScale)) * proximity(when.onsetMs!, input, config);
+    // when most of its paths slowed (the median path's first slow bucket): one path that slowed at
+    // the alert (a sibling call's delay inflates every path of a shared caller) does not date the
+    // many that slowed with a later trouble, another incident's
+    const onsets = list.map((p) => Math.min(...p.buckets)).sort((a, b) => a - b);
+    const score = config.networkWeight * slowed * (1 - Math.exp(-calls / config.networkCountScale)) * proximity(onsets[(onsets.length - 1) >> 1]!, input, config);
     const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, ${all === 1 ? 'on its only call path' : list.length === all ? `on all ${all} of its call paths` : `on ${list.length} of its ${all} call paths`}: a network delay, or requests waiting to be taken up`;
     out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls }, ...when } });
   }
