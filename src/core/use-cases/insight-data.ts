@@ -1,23 +1,21 @@
 import type { Finding } from '../domain/finding.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
+import type { TelemetryAggregates } from '../engine/insight/evidence.js';
 import { SEVERITY } from '../domain/severity.js';
 import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceMetricStats, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 
 const MAX_FINDINGS = 20_000;
 
-/** What the insight engine reads from the store for a time range. */
-export interface InsightData {
+/** What the insight engine reads from the store for a time range: the aggregates, and the service graph. */
+export interface InsightData extends TelemetryAggregates {
   logs: ServiceTemplateCount[];
   spans: ServiceSpanStats[];
   edges: ServiceEdge[];
-  /** Calls between services per bucket, with the time spent outside the callee. */
   calls: EdgeStats[];
-  /** CLIENT spans that name their peer, by the service that answered them, per bucket. */
   peers: PeerCallStats[];
   findings: Finding[];
-  /** Warning and error records that name another service seen in the range. */
   mentions: ServiceMention[];
-  /** Each service's metrics per bucket (means), when asked for (rca reads them; incident scans use the findings). */
+  /** Read when asked for (rca reads them; incident scans use the findings). */
   metrics?: ServiceMetricStats[];
 }
 

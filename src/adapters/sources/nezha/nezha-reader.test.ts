@@ -80,6 +80,31 @@ describe('Nezha reader', () => {
     expect(problems).toEqual([{ file: join(dir, 'log/a.csv.gz'), line: 4, message: expect.stringMatching(/neither TimeUnixNano "not-a-time" nor Timestamp "yesterday"/) as unknown }]);
   });
 
+  it('reads structured application lines (a JSON line inside the runtime JSON, as Go, Python and Node services write): the message, the level and the logger', async () => {
+    const row = (pod: string, inner: string) => `2022-08-22T05:18:42.908Z,1661145522908318000,n,${pod},server,04C8,e400,"${JSON.stringify({ log: `${inner}\n`, stream: 'stdout' }).replace(/"/g, '""')}"`;
+    const dir = layout({
+      'log/a.csv': [
+        LOG_HEADER,
+        row('recommendationservice-6cfdd55578-gfj6q', JSON.stringify({ timestamp: '2022-08-22T05:18:42.908318Z', severity: 'INFO', name: 'recommendationservice-server', message: 'List Recommendations product_ids=[1, 2]' })),
+        row('productcatalogservice-668d5f85fb-wckp8', JSON.stringify({ message: 'failed to get product', severity: 'error', timestamp: '2022-08-22T05:18:42.96Z' })),
+        row('frontend-579b9bff58-t2dbm', JSON.stringify({ level: 'warning', msg: 'slow request' })),
+        row('cartservice-579f59597d-wc2lz', '{"not": "a log record"}'),
+        row('cartservice-579f59597d-wc2lz', '{"message": "cut short'),
+      ].join('\n'),
+    });
+    const { rows, batches, problems } = await read({ kind: 'log', path: join(dir, 'log/a.csv') });
+    expect(problems).toEqual([]);
+    expect(rows).toBe(5);
+    const logs = batches.flatMap((b) => (b.kind === 'log' ? b.logs : []));
+    expect(logs[0]).toMatchObject({ severity: 9, severityText: 'INFO', body: 'List Recommendations product_ids=[1, 2]', resource: { service: 'recommendationservice' } });
+    expect(JSON.parse(logs[0]!.attributes)).toEqual({ 'log.iostream': 'stdout', 'logger.name': 'recommendationservice-server' });
+    expect(logs[1]).toMatchObject({ severity: 17, severityText: 'ERROR', body: 'failed to get product' });
+    expect(logs[2]).toMatchObject({ severity: 13, severityText: 'WARN', body: 'slow request' });
+    // JSON without a message, and a damaged one, are kept whole as text
+    expect(logs[3]).toMatchObject({ severity: 0, body: '{"not": "a log record"}' });
+    expect(logs[4]).toMatchObject({ severity: 0, body: '{"message": "cut short' });
+  });
+
   it('reads spans (root parents are empty) and metric rows (one gauge per pod column, NaN cells and node columns left out)', async () => {
     const dir = layout({
       'trace/t.csv': 'TraceID,SpanID,ParentID,PodName,OperationName,StartTimeUnixNano,EndTimeUnixNano,Duration\nT1,S1,root,ts-gateway-service-6f6cfc45b-h5m2n,/*,1674981768697000000,1674981769015316530,318316\nT1,S2,S1,ts-auth-service-7f8d7d756d-k7b9j,login,1674981768701000000,x,1\n',

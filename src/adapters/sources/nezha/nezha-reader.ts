@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
-import { parseSeverity } from '../../../core/domain/severity.js';
+import { parseSeverity, severityName } from '../../../core/domain/severity.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { ReceivedLog } from '../../../core/domain/stored-log.js';
 import { workloadOf } from '../../../core/domain/workload.js';
@@ -230,6 +230,25 @@ function cell(cells: readonly string[], header: Map<string, number>, name: strin
 /** `16:42:22.382 INFO  t.s.TravelServiceImpl#532 …` (logback's default pattern). */
 const LOGBACK = /^\d\d:\d\d:\d\d[.,]\d{3}\s+([A-Za-z]{4,5})\s+/;
 
+/** A JSON log line's message, level and logger (message or msg; severity or level; name or logger), or undefined when it is not one. */
+function structuredLine(text: string): { message: string; level: string; logger: string } | undefined {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) return undefined;
+  const o = j as Record<string, unknown>;
+  const text1 = (...keys: string[]) => {
+    for (const k of keys) if (typeof o[k] === 'string') return o[k];
+    return undefined;
+  };
+  const message = text1('message', 'msg');
+  if (message === undefined) return undefined;
+  return { message, level: text1('severity', 'level') ?? '', logger: text1('name', 'logger') ?? '' };
+}
+
 function logRow(header: Map<string, number>) {
   return (cells: string[]): ReceivedLog | string => {
     let timeMs = nanosToMs(cell(cells, header, 'TimeUnixNano'));
@@ -252,7 +271,16 @@ function logRow(header: Map<string, number>) {
     body = body.replace(/\r?\n$/, '');
     let severity: number = 0;
     let severityText = '';
-    const m = LOGBACK.exec(body);
+    let logger = '';
+    // a structured line inside the runtime's (Go, Python and Node services log JSON): its message and level
+    const structured = body.startsWith('{') ? structuredLine(body) : undefined;
+    if (structured !== undefined) {
+      body = structured.message;
+      logger = structured.logger;
+      severity = parseSeverity(structured.level);
+      if (severity !== 0) severityText = severityName(severity);
+    }
+    const m = structured === undefined ? LOGBACK.exec(body) : null;
     if (m !== null) {
       severity = parseSeverity(m[1]!);
       if (severity !== 0) {
@@ -268,7 +296,7 @@ function logRow(header: Map<string, number>) {
       severityText,
       body,
       resource: { service: workloadOf(pod), ...(pod ? { pod } : {}), ...(node ? { node } : {}), ...(container ? { container } : {}) },
-      attributes: stream ? JSON.stringify({ 'log.iostream': stream }) : '{}',
+      attributes: stream || logger ? JSON.stringify({ ...(stream ? { 'log.iostream': stream } : {}), ...(logger ? { 'logger.name': logger } : {}) }) : '{}',
       traceId: cell(cells, header, 'TraceID').toLowerCase(),
       spanId: cell(cells, header, 'SpanID').toLowerCase(),
     };

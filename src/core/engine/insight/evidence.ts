@@ -20,7 +20,7 @@ import { silentSignals } from './signals/silent.js';
 import { stoppedCallSignals } from './signals/stopped-calls.js';
 import { unansweredSignals } from './signals/unanswered.js';
 
-export type { EvidenceInput, EvidenceRef, PerRequest, ServiceEvidence, Signal } from './signals/signal.js';
+export type { EvidenceInput, EvidenceRef, PerRequest, ServiceEvidence, Signal, TelemetryAggregates } from './signals/signal.js';
 export { NO_SERVICE, combineSignals, ms, names, quote } from './signals/signal.js';
 export { windowWarmUps } from './signals/context.js';
 export { externalEdges, peerAnswerers } from './signals/peers.js';

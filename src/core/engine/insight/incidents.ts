@@ -2,27 +2,19 @@ import { fnv1a64Hex } from '../../domain/hash.js';
 import type { Finding, FindingKind } from '../../domain/finding.js';
 import { SEVERITY } from '../../domain/severity.js';
 import type { Incident, IncidentEvent } from '../../domain/incident.js';
-import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
+import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceSpanStats, ServiceTemplateCount } from '../../ports/telemetry-store.port.js';
 import { combineSignals, externalEdges, serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
+import type { TelemetryAggregates } from './signals/signal.js';
 import type { InsightConfig } from './insight-config.js';
 import { rankRootCauses } from './root-cause.js';
 import { ServiceGraph } from './service-graph.js';
 
-export interface IncidentScanInput {
+/** Aggregates covering the scan plus `referenceMs` on each side (or before it, for 'past'); mentions rank an incident's causes, they do not open incidents. */
+export interface IncidentScanInput extends TelemetryAggregates {
   /** Buckets whose start lies in [fromMs, toMs) are examined. */
   scan: { fromMs: number; toMs: number };
-  /** Aggregates covering the scan plus `referenceMs` on each side (or before it, for 'past'). */
-  logs: readonly ServiceTemplateCount[];
-  spans: readonly ServiceSpanStats[];
-  findings: readonly Finding[];
   edges: readonly ServiceEdge[];
-  /** Calls between services per bucket, with the time spent outside the callee. */
-  calls?: readonly EdgeStats[];
-  /** CLIENT spans that name their peer, by the service that answered them, per bucket. */
-  peers?: readonly PeerCallStats[];
-  /** Warning and error records that name another service: used to rank an incident's causes, not to open incidents. */
-  mentions?: readonly ServiceMention[];
   /**
    * 'past': each bucket is compared only with what came before it (live detection, causal);
    * 'around': with the data on both sides (a retrospective look at stored data).

@@ -92,27 +92,35 @@ export interface ServiceEvidence {
   signals: Signal[];
 }
 
-export interface EvidenceInput {
-  /** [fromMs, toMs): the window in which symptoms are sought. Buckets starting in it belong to it. */
+/**
+ * What the store gives the insight engine for a time range (a window and its reference, or a
+ * scan), in config.bucketMs buckets: the one input of every signal source, of rca and of
+ * incident scans.
+ */
+export interface TelemetryAggregates {
+  /** Log counts per service, template and bucket. */
+  logs: readonly ServiceTemplateCount[];
+  spans: readonly ServiceSpanStats[];
+  /** Metric anomalies and cluster changes (changes also from before the range). */
+  findings: readonly Finding[];
+  /** Warning and error records that name another service (those outside the window are ignored). */
+  mentions?: readonly ServiceMention[];
+  /** Calls between services per bucket, with the time spent outside the callee. */
+  calls?: readonly EdgeStats[];
+  /** Each service's metrics per bucket (means). */
+  metrics?: readonly ServiceMetricStats[];
+  /** CLIENT spans that name their peer, by the service that answered them. */
+  peers?: readonly PeerCallStats[];
+}
+
+export interface EvidenceInput extends TelemetryAggregates {
+  /** [fromMs, toMs): the window in which symptoms are sought. Buckets starting in it belong to it; the others are the reference. */
   window: { fromMs: number; toMs: number };
   /**
    * When the trouble is said to begin (the alert): a signal whose onset comes long after it is
    * more likely another incident's, and weighs less.
    */
   atMs: number;
-  /** Counts over the window and the reference, in config.bucketMs buckets. */
-  logs: readonly ServiceTemplateCount[];
-  spans: readonly ServiceSpanStats[];
-  /** Metric anomalies and cluster changes of the window and the reference (changes also from before the window). */
-  findings: readonly Finding[];
-  /** Warning and error records that name another service, in config.bucketMs buckets (those outside the window are ignored). */
-  mentions?: readonly ServiceMention[];
-  /** Calls between services per bucket, with the time spent outside the callee, over the window and the reference. */
-  calls?: readonly EdgeStats[];
-  /** Each service's metrics per bucket (means), over the window and the reference. */
-  metrics?: readonly ServiceMetricStats[];
-  /** CLIENT spans that name their peer, by the service that answered them, over the window and the reference. */
-  peers?: readonly PeerCallStats[];
 }
 
 /** A signal found for a service (the service as the records name it; '' when they name none). */
