@@ -39,22 +39,8 @@ export function bifrost(args: string[]): string {
  */
 export function nezhaStore(keep: string | undefined): { store: string; temporary: boolean; importSeconds?: number } {
   const store = keep ?? mkdtempSync(join(tmpdir(), 'bifrost-rca-'));
-  // a kept store remembers the folder it was imported from: another folder needs another store
-  const source = join(store, 'nezha-source.txt');
-  const folder = resolve(nezhaData);
-  if (keep !== undefined && existsSync(join(store, 'bifrost.duckdb'))) {
-    const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : defaultNezhaFolder();
-    if (resolve(was) !== folder) {
-      process.stderr.write(`--store ${store} holds ${was}, not ${folder}: give another --store (or remove that one)\n`);
-      process.exit(2);
-    }
-    return { store, temporary: false };
-  }
-  const t0 = performance.now();
-  process.stderr.write(`importing ${nezhaData} into ${store} …\n`);
-  process.stdout.write(bifrost(['import', '--format', 'nezha', nezhaData, '--data', store]));
-  writeFileSync(source, `${folder}\n`);
-  return { store, temporary: keep === undefined, importSeconds: (performance.now() - t0) / 1000 };
+  const { importSeconds } = importedStore(nezhaData, store, { flag: '--store', out: process.stdout });
+  return { store, temporary: keep === undefined, ...(importSeconds === undefined ? {} : { importSeconds }) };
 }
 
 /** The time span of the baseline/ logs and traces (the fault-free period); empty (from Infinity) when the folder has none. */
@@ -83,22 +69,24 @@ export function baselineRange(folder: string = nezhaData): { fromMs: number; toM
 }
 
 /**
- * `store` with `folder` imported by `bifrost import --format nezha` (imported once; a store that
- * holds another folder is refused). Returns the store's folder.
+ * `store` with `folder` imported by `bifrost import --format nezha` (imported once: a kept store
+ * remembers the folder it was imported from, and one that holds another folder is refused,
+ * naming `flag`, the option that gave it). The import's summary goes to `out`.
  */
-export function importedStore(folder: string, store: string): string {
+export function importedStore(folder: string, store: string, { flag = '--stores', out = process.stderr }: { flag?: string; out?: NodeJS.WritableStream } = {}): { store: string; importSeconds?: number } {
   const source = join(store, 'nezha-source.txt');
   if (existsSync(join(store, 'bifrost.duckdb'))) {
     const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : defaultNezhaFolder();
     if (resolve(was) !== resolve(folder)) {
-      process.stderr.write(`${store} holds ${was}, not ${folder}: give another --stores folder (or remove that one)\n`);
+      process.stderr.write(`${flag} ${store} holds ${was}, not ${resolve(folder)}: give another ${flag} (or remove that one)\n`);
       process.exit(2);
     }
-    return store;
+    return { store };
   }
+  const t0 = performance.now();
   mkdirSync(store, { recursive: true });
   process.stderr.write(`importing ${folder} into ${store} …\n`);
-  process.stderr.write(bifrost(['import', '--format', 'nezha', folder, '--data', store]));
+  out.write(bifrost(['import', '--format', 'nezha', folder, '--data', store]));
   writeFileSync(source, `${resolve(folder)}\n`);
-  return store;
+  return { store, importSeconds: (performance.now() - t0) / 1000 };
 }

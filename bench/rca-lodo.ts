@@ -73,7 +73,7 @@ const faults: LoadedFault[] = [];
 const t0 = performance.now();
 for (const folder of folders) {
   const name = basename(folder);
-  const store = importedStore(folder, join(stores, name));
+  const { store } = importedStore(folder, join(stores, name));
   faults.push(...(await loadFaults(name, folder, store)));
 }
 process.stderr.write(`read ${faults.length} faults of ${folders.length} datasets in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

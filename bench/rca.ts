@@ -81,9 +81,7 @@ const rows: Row[] = [];
 const datasets: { dataset: string; importSeconds?: number; incidents: number; detected: number; baselineIncidents: number | null; baseline: { from: string; to: string } | null }[] = [];
 for (const folder of folders) {
   const dataset = basename(folder);
-  const t0 = performance.now();
-  const store = importedStore(folder, join(stores, dataset));
-  const importSeconds = (performance.now() - t0) / 1000;
+  const { store, importSeconds } = importedStore(folder, join(stores, dataset));
   const faults = faultsOf(folder);
   const mine: Row[] = [];
   for (const f of faults) {
@@ -108,7 +106,7 @@ for (const folder of folders) {
   const baseline = baselineRange(folder);
   const hasBaseline = Number.isFinite(baseline.fromMs);
   const baselineIncidents = incidents.filter((x) => x.firstSymptomMs < baseline.toMs && x.detectedMs >= baseline.fromMs).length;
-  datasets.push({ dataset, ...(kept !== undefined && importSeconds < 1 ? {} : { importSeconds }), incidents: incidents.length, detected, baselineIncidents: hasBaseline ? baselineIncidents : null, baseline: hasBaseline ? { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() } : null });
+  datasets.push({ dataset, ...(importSeconds === undefined ? {} : { importSeconds }), incidents: incidents.length, detected, baselineIncidents: hasBaseline ? baselineIncidents : null, baseline: hasBaseline ? { from: new Date(baseline.fromMs).toISOString(), to: new Date(baseline.toMs).toISOString() } : null });
   rows.push(...mine);
 }
 if (kept === undefined) rmSync(stores, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { InsightConfig } from '../insight-config.js';
 import type { EvidenceInput, SignalContext } from './signal.js';
+import { logsByService, spansByService } from './signal.js';
 
 /**
  * The warm-up buckets (warmUpSteady): the first with data, system-wide, after one without and
@@ -58,5 +59,7 @@ export function signalContext(input: EvidenceInput, config: InsightConfig): Sign
     hasData,
     warmUp: warmUpBuckets(data, config),
     whole: (b) => hasData(b - config.bucketMs) && hasData(b + config.bucketMs),
+    logsByService: logsByService(input.logs),
+    spansByService: spansByService(input.spans),
   };
 }

@@ -1,7 +1,6 @@
 import { formatNumber } from '../../metrics/reasons.js';
-import type { InsightConfig } from '../insight-config.js';
-import type { EvidenceInput, FoundSignal, Signal, SignalSource } from './signal.js';
-import { bucketSpan, clamp01, spansByService } from './signal.js';
+import type { FoundSignal, Signal, SignalContext, SignalSource } from './signal.js';
+import { bucketSpan, clamp01 } from './signal.js';
 
 /**
  * Failures above their usual ratio (errorRateFull over it is full evidence), at least minLogCount
@@ -9,9 +8,7 @@ import { bucketSpan, clamp01, spansByService } from './signal.js';
  * gives the reason from the failures, the count, the share and usual share (in %) and how many
  * were passed up.
  */
-export function failureSignal(rows: readonly { bucketMs: number; count: number; failed: number; own: number }[], input: EvidenceInput, config: InsightConfig, words: (failed: number, count: number, share: string, usual: string, passedUp: number) => string): Signal | undefined {
-  const { fromMs, toMs } = input.window;
-  const inWindow = (b: number) => b >= fromMs && b < toMs;
+export function failureSignal(rows: readonly { bucketMs: number; count: number; failed: number; own: number }[], { config, inWindow }: SignalContext, words: (failed: number, count: number, share: string, usual: string, passedUp: number) => string): Signal | undefined {
   const w = rows.filter((r) => inWindow(r.bucketMs));
   const ref = rows.filter((r) => !inWindow(r.bucketMs));
   const failed = w.reduce((a, r) => a + r.failed, 0);
@@ -26,13 +23,12 @@ export function failureSignal(rows: readonly { bucketMs: number; count: number; 
 }
 
 /** Failed requests per service above their usual ratio (not every span: a request's own work, database calls and all, would dilute them). */
-export const errorSignals: SignalSource = ({ input, config }) => {
+export const errorSignals: SignalSource = (context) => {
   const out: FoundSignal[] = [];
-  for (const [service, rows] of spansByService(input)) {
+  for (const [service, rows] of context.spansByService) {
     const failing = failureSignal(
       rows.map((r) => ({ bucketMs: r.bucketMs, count: r.requests, failed: r.failedRequests, own: Math.min(r.ownFailedRequests, r.failedRequests) })),
-      input,
-      config,
+      context,
       (failed, n, share, usual, passedUp) => `${failed} of ${n} requests failed (${share}%), usually ${usual}%${passedUp === 0 ? '' : `; ${passedUp === failed ? 'all' : passedUp} of them passed up the failure of a call they made`}`,
     );
     if (failing !== undefined) out.push({ service, signal: failing });

@@ -1,7 +1,7 @@
 import { isCodeLocation } from '../../logs/token-masker.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { FoundSignal, SignalSource } from './signal.js';
-import { bucketSpan, logsByService, proximity, quote } from './signal.js';
+import { bucketSpan, proximity, quote } from './signal.js';
 
 /** The code location a template starts with (`t.s.TravelServiceImpl#457 …`), if it does. */
 function codeLocationOf(template: string): string | undefined {
@@ -10,7 +10,7 @@ function codeLocationOf(template: string): string | undefined {
   return isCodeLocation(first) ? first : undefined;
 }
 
-export const flowSignals: SignalSource = ({ input, config, inWindow, whole }) => {
+export const flowSignals: SignalSource = ({ input, config, inWindow, whole, logsByService }) => {
   const { fromMs } = input.window;
   const out: FoundSignal[] = [];
   // a code path cut short: a message that follows another in step in the reference stops in the
@@ -21,7 +21,7 @@ export const flowSignals: SignalSource = ({ input, config, inWindow, whole }) =>
   // judged in whole buckets only: the first and last of a stretch of data (the system's, all
   // services') may hold a few seconds of it, where one message can come before the other.
   type Counts = { templateId: string; template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number; main: number };
-  for (const [service, templates] of logsByService(input.logs)) {
+  for (const [service, templates] of logsByService) {
     const sites = new Map<string, Counts>();
     for (const [templateId, rows] of templates) {
       const key = codeLocationOf(rows[0]!.template) ?? `\u0000${templateId}`;

@@ -1,9 +1,8 @@
 import type { ServiceSpanStats } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
-import type { InsightConfig } from '../insight-config.js';
 import { externalPeers } from './peers.js';
-import type { EvidenceInput, FoundSignal, PerRequest, Signal, SignalSource } from './signal.js';
-import { bucketSpan, clamp01, ms, proximity, spansByService, upperQuantile } from './signal.js';
+import type { EvidenceInput, FoundSignal, PerRequest, Signal, SignalContext, SignalSource } from './signal.js';
+import { bucketSpan, clamp01, ms, proximity, upperQuantile } from './signal.js';
 
 /** Counts of one service (or peer) per bucket, for a latency or a failure signal. */
 export interface LatencyRow {
@@ -19,9 +18,7 @@ export interface LatencyRow {
  * symptom (it stays in the reference: usual life has them). `words` gives the reason from the
  * p90, the ratio, the usual p90 (formatted) and the window's count.
  */
-export function latencySignal(rows: readonly LatencyRow[], input: EvidenceInput, config: InsightConfig, warmUp: (bucketMs: number) => boolean, words: (p90: string, ratio: string, usual: string, count: number) => string): Signal | undefined {
-  const { fromMs, toMs } = input.window;
-  const inWindow = (b: number) => b >= fromMs && b < toMs;
+export function latencySignal(rows: readonly LatencyRow[], { input, config, warmUp, inWindow }: SignalContext, words: (p90: string, ratio: string, usual: string, count: number) => string): Signal | undefined {
   const w = rows.filter((r) => inWindow(r.bucketMs));
   const busyBuckets = w.filter((r) => r.count >= config.minSpans && !warmUp(r.bucketMs)).sort((a, b) => a.bucketMs - b.bucketMs);
   const wP90 = Math.max(...busyBuckets.map((r) => r.p90Ms));
@@ -102,11 +99,12 @@ function perRequestTime(rows: readonly ServiceSpanStats[], buckets: readonly num
  * p90 latency per service above its usual level (latencySignal), with how much longer its
  * requests took on average and the dependency that took the most of it (perRequestTime).
  */
-export const latencySignals: SignalSource = ({ input, config, warmUp }) => {
+export const latencySignals: SignalSource = (context) => {
+  const { input, config } = context;
   const out: FoundSignal[] = [];
   const spentIn = timeInCalls(input);
-  for (const [service, rows] of spansByService(input)) {
-    const slow = latencySignal(rows, input, config, warmUp, (p90, ratio, usual, n) => `p90 latency up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} spans)`);
+  for (const [service, rows] of context.spansByService) {
+    const slow = latencySignal(rows, context, (p90, ratio, usual, n) => `p90 latency up to ${p90} per ${formatNumber(config.bucketMs / 60_000)} min, ${ratio}× its usual ${usual} at most (${n} spans)`);
     const perRequest = slow?.ref.type === 'latency' && slow.buckets !== undefined ? perRequestTime(rows, slow.buckets, spentIn.get(service), input) : undefined;
     if (slow !== undefined && slow.ref.type === 'latency' && perRequest !== undefined) {
       // the dependency that took the most of it, when it took a tenth at least

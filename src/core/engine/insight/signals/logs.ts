@@ -2,14 +2,14 @@ import { SEVERITY } from '../../../domain/severity.js';
 import type { ServiceTemplateCount } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { EvidenceRef, FoundSignal, SignalSource } from './signal.js';
-import { NO_SERVICE, bucketSpan, clamp01, logsByService, proximity, quote, severityWord, trimmedMean } from './signal.js';
+import { NO_SERVICE, bucketSpan, clamp01, proximity, quote, severityWord, trimmedMean } from './signal.js';
 
 /**
  * Log templates far above their usual rate per service (new messages included), expected counts
  * scaled by how busy the whole system is in the window against the reference; and, from them,
  * services that others' warnings and errors name while they themselves went silent (`named`).
  */
-export const logSignals: SignalSource = ({ input, config, inWindow, windowBuckets, refBuckets }) => {
+export const logSignals: SignalSource = ({ input, config, inWindow, windowBuckets, refBuckets, logsByService }) => {
   const nw = windowBuckets.size;
   const nr = refBuckets.size;
   const windowMinutes = (nw * config.bucketMs) / 60_000;
@@ -24,7 +24,7 @@ export const logSignals: SignalSource = ({ input, config, inWindow, windowBucket
     else refLogs += r.count;
   }
   const busy = nw > 0 && nr > 0 && refLogs > 0 ? Math.min(4, Math.max(0.25, windowLogs / nw / (refLogs / nr))) : 1;
-  const byService = logsByService(input.logs);
+  const byService = logsByService;
   // the other services that a template's window records name, and when
   const mentions = new Map<string, Map<string, { count: number; buckets: number[] }>>();
   for (const m of input.mentions ?? []) {

@@ -26,9 +26,7 @@ interface CallPath {
  * paths a service takes pool their calls. Asynchronous paths (the callee outlasts its caller)
  * say nothing.
  */
-export const networkSignals: SignalSource = ({ input, config, warmUp }) => {
-  const { fromMs, toMs } = input.window;
-  const inWindow = (b: number) => b >= fromMs && b < toMs;
+export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }) => {
   const byPath = new Map<string, EdgeStats[]>();
   for (const r of input.calls ?? []) {
     if (inWindow(r.bucketMs) && warmUp(r.bucketMs)) continue;

@@ -143,6 +143,9 @@ export interface SignalContext {
   warmUp: (bucketMs: number) => boolean;
   /** A bucket with data on both sides: wholly inside a stretch of data (the first and last may hold a few seconds). */
   whole: (bucketMs: number) => boolean;
+  /** The input's log counts by service, then template; its span statistics by service (grouped once for every source). */
+  logsByService: ReadonlyMap<string, ReadonlyMap<string, readonly ServiceTemplateCount[]>>;
+  spansByService: ReadonlyMap<string, readonly ServiceSpanStats[]>;
 }
 
 /** One kind of evidence: every signal of that kind found in the window, per service. */
@@ -191,9 +194,9 @@ export function ms(v: number): string {
 }
 
 /** The span statistics grouped by service. */
-export function spansByService(input: EvidenceInput): Map<string, ServiceSpanStats[]> {
+export function spansByService(spans: readonly ServiceSpanStats[]): Map<string, ServiceSpanStats[]> {
   const bySpanService = new Map<string, ServiceSpanStats[]>();
-  for (const r of input.spans) {
+  for (const r of spans) {
     let l = bySpanService.get(r.service);
     if (l === undefined) bySpanService.set(r.service, (l = []));
     l.push(r);

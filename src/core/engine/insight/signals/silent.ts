@@ -14,9 +14,7 @@ import { bucketSpan, proximity } from './signal.js';
  * explain; and a minute in which several services fell silent at once points at what they share
  * (a node, the network, the telemetry) more than at any one of them: each gets its share.
  */
-export const silentSignals: SignalSource = ({ input, config, whole }) => {
-  const { fromMs, toMs } = input.window;
-  const inWindow = (b: number) => b >= fromMs && b < toMs;
+export const silentSignals: SignalSource = ({ input, config, whole, inWindow }) => {
   const own = new Map<string, Map<number, number>>();
   const total = new Map<number, number>();
   for (const rows of [input.logs, input.spans])

@@ -12,9 +12,7 @@ import { bucketSpan, names, proximity } from './signal.js';
  * telemetry gone, not the callee; callers that stop calling say nothing (less traffic is not a
  * fault); a peer never answered (a database without spans, an outside API) is not a service here.
  */
-export const unansweredSignals: SignalSource = ({ input, config }) => {
-  const { fromMs, toMs } = input.window;
-  const inWindow = (b: number) => b >= fromMs && b < toMs;
+export const unansweredSignals: SignalSource = ({ input, config, inWindow }) => {
   // per caller and peer: who answers it in the reference, and the window's calls per bucket
   const answerers = peerAnswerers((input.peers ?? []).filter((r) => !inWindow(r.bucketMs)));
   type Path = { caller: string; win: Map<number, { calls: number; answered: number; failed: number }> };
