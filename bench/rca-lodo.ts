@@ -26,6 +26,7 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const stores = arg('--stores') ?? join(tmpdir(), 'bifrost-rca-stores');
+const tried = arg('--try');
 
 /**
  * The settings chosen by looking at these results this round: which metrics the metric-shift
@@ -36,7 +37,6 @@ const stores = arg('--stores') ?? join(tmpdir(), 'bifrost-rca-stores');
 function grid(): GridPoint[] {
   const points: GridPoint[] = [{ name: 'shipped', config: {} }];
   if (arg('--grid') === 'shipped') return points;
-  const tried = arg('--try');
   if (tried !== undefined) {
     let parsed: unknown;
     try {
@@ -112,6 +112,16 @@ if (points.length > 1) {
     const s = scoreRanks(ranks[g]!);
     console.log(`${p.name.padEnd(64)} ${cells.join(' ')} ${fmt(s.top1)} / ${fmt(s.top3)}`);
   });
+  if (tried !== undefined) {
+    console.log('\nFaults ranked differently from the shipped configuration:');
+    points.slice(1).forEach((p, i) => {
+      faults.forEach((f, j) => {
+        const a = ranks[0]![j];
+        const b = ranks[i + 1]![j];
+        if (a !== b) console.log(`  ${p.name.padEnd(24)} ${f.dataset.replace('nezha-', '').padEnd(30)} ${f.at.slice(11)} ${f.service.padEnd(26)} ${f.type.padEnd(15)} ${a ?? '—'} -> ${b ?? '—'}`);
+      });
+    });
+  }
   cv = leaveOneDatasetOut(faults, points, ranks);
   console.log('\nLeave one dataset out (the point best on the other two scores the third):\n');
   for (const f of cv.folds) console.log(`  left out ${f.left.padEnd(34)} top-1 ${fmt(f.score.top1)}  top-3 ${fmt(f.score.top3)}  top-5 ${fmt(f.score.top5)}  (${f.score.faults} faults), chosen on the others: ${f.chosen.length === 1 ? `"${f.chosen[0]!}"` : `${f.chosen.length} points tied (their mean): ${f.chosen.map((c) => `"${c}"`).join(', ')}`}`);

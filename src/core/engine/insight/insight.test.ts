@@ -8,6 +8,7 @@ import type { EvidenceInput } from './evidence.js';
 import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
 import { rankRootCauses } from './root-cause.js';
 import { ServiceGraph } from './service-graph.js';
+import { level } from './signals/signal.js';
 
 const M = 60_000;
 const T = 1_700_000_040_000 - (1_700_000_040_000 % M); // a bucket boundary
@@ -41,6 +42,19 @@ describe('ServiceGraph', () => {
     expect(g.callers('api').sort()).toEqual(['db', 'web']);
     expect(g.edges.find((e) => e.caller === 'web')?.calls).toBe(20);
     expect([...new ServiceGraph([]).downstream('x')]).toEqual([]);
+  });
+});
+
+describe('level', () => {
+  it('rises in step to 0.95 at the full ratio and on towards 1 beyond it, never above', () => {
+    expect(level(1, 1, 3)).toBe(0);
+    expect(level(0.5, 1, 3)).toBe(0);
+    expect(level(2, 1, 3)).toBeCloseTo(0.475, 9);
+    expect(level(3, 1, 3)).toBeCloseTo(0.95, 9);
+    // beyond full a larger ratio is still stronger evidence (no ceiling to tie at)
+    expect(level(5, 1, 3)).toBeGreaterThan(level(4, 1, 3));
+    expect(level(4, 1, 3)).toBeGreaterThan(0.95);
+    expect(level(1000, 1, 3)).toBeLessThanOrEqual(1);
   });
 });
 
@@ -106,13 +120,14 @@ describe('serviceEvidence', () => {
     const [e] = serviceEvidence(world({ spans: [minute(1, 3, 2000), minute(2, 50, 70), minute(3, 50, 70), minute(4, 50, 70)] }), C);
     const latency = e!.signals.find((x) => x.kind === 'latency')!;
     // each ratio weighs as much as the spans of the minutes at least that slow: 3 spans at 50×, 153 at 1.7×
-    const few = C.latencyWeight * (1 - Math.exp(-3 / C.spanCountScale));
-    const mild = C.latencyWeight * ((Math.log2(70 / 40) - C.latencyRatioFrom) / (C.latencyRatioFull - C.latencyRatioFrom)) * (1 - Math.exp(-153 / C.spanCountScale));
+    const lat = (ratio: number) => level(Math.log2(ratio), C.latencyRatioFrom, C.latencyRatioFull);
+    const few = C.latencyWeight * lat(50) * (1 - Math.exp(-3 / C.spanCountScale));
+    const mild = C.latencyWeight * lat(70 / 40) * (1 - Math.exp(-153 / C.spanCountScale));
     expect(latency.score).toBeCloseTo(Math.max(few, mild), 5);
     expect(latency.score).toBeLessThan(0.15);
     // the same 50× over 50 spans is strong evidence
     const [slow] = serviceEvidence(world({ spans: [minute(1, 50, 2000), minute(2, 50, 70), minute(3, 50, 70), minute(4, 50, 70)] }), C);
-    expect(slow!.signals.find((x) => x.kind === 'latency')!.score).toBeCloseTo(C.latencyWeight * (1 - Math.exp(-50 / C.spanCountScale)), 5);
+    expect(slow!.signals.find((x) => x.kind === 'latency')!.score).toBeCloseTo(C.latencyWeight * lat(50) * (1 - Math.exp(-50 / C.spanCountScale)), 5);
   });
 
   it('the first minute of traffic after a pause is a warm-up: its latency is no symptom, the minutes after it are', () => {
@@ -236,7 +251,8 @@ describe('serviceEvidence', () => {
     const [pre, ...others] = serviceEvidence({ ...world({}, ['web', 'pre', 'a', 'b', 'c', 'leaf']), calls: few }, C);
     expect(pre).toMatchObject({ service: 'pre', signals: [{ kind: 'network', ref: { peers: ['a', 'b', 'c', 'leaf', 'web'] } }] });
     // and their calls count together: 5 paths of 6 slow calls weigh as 30 calls, not as 6
-    expect(pre!.score).toBeCloseTo(C.networkWeight * (1 - Math.exp(-30 / C.networkCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
+    const net150 = level(Math.log2(150 / 4), C.networkRatioFrom, C.networkRatioFull);
+    expect(pre!.score).toBeCloseTo(C.networkWeight * net150 * (1 - Math.exp(-30 / C.networkCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
     expect(others).toEqual([]);
     // a delay on a service's responses slows every call into it and none it makes: the share of its
     // paths that slowed is judged one direction at a time (here 1 of 1 inbound, 0 of 4 outbound: full)
@@ -244,7 +260,7 @@ describe('serviceEvidence', () => {
     const [delayed, ...quiet] = serviceEvidence({ ...world({}, ['gateway', 'pre', 'a', 'b', 'c', 'd', 'e']), calls: inbound }, C);
     expect(delayed).toMatchObject({ service: 'pre', signals: [{ kind: 'network', ref: { peers: ['gateway'] } }] });
     expect(delayed!.signals[0]!.reason).toMatch(/on 1 of its 5 call paths/);
-    expect(delayed!.score).toBeCloseTo(C.networkWeight * (1 - Math.exp(-160 / C.networkCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
+    expect(delayed!.score).toBeCloseTo(C.networkWeight * net150 * (1 - Math.exp(-160 / C.networkCountScale)) / (1 + 1 / C.onsetFraction / 10), 6);
     expect(quiet).toEqual([]);
     // time outside its callees' spans is not theirs to explain, whatever trouble they have
     const withQueueErrors = serviceEvidence({ ...world({ logs: errors('queue', 2, 8, 20) }, ['web', 'api', 'db', 'cache', 'queue', 'auth']), calls: own }, C);

@@ -2,7 +2,7 @@ import type { ServiceSpanStats } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import { externalPeers } from './peers.js';
 import type { EvidenceInput, FoundSignal, PerRequest, Signal, SignalContext, SignalSource } from './signal.js';
-import { bucketSpan, clamp01, ms, proximity, upperQuantile } from './signal.js';
+import { bucketSpan, level, ms, proximity, upperQuantile } from './signal.js';
 
 /** Counts of one service (or peer) per bucket, for a latency or a failure signal. */
 export interface LatencyRow {
@@ -35,12 +35,12 @@ export function latencySignal(rows: readonly LatencyRow[], { input, config, warm
   // a percentile of few spans is noisy: discounted like a template of few records. Each slow
   // bucket's ratio is borne out by the spans of the buckets at least that slow (a far slower
   // minute of three spans does not borrow the spans of minutes only a little slow)
-  const level = (p90: number) => clamp01((Math.log2(p90 / Math.max(rP90, 0.001)) - config.latencyRatioFrom) / (config.latencyRatioFull - config.latencyRatioFrom));
+  const levelOf = (p90: number) => level(Math.log2(p90 / Math.max(rP90, 0.001)), config.latencyRatioFrom, config.latencyRatioFull);
   let slowCount = 0;
   let borne = 0;
   for (const r of [...slow].sort((a, b) => b.p90Ms - a.p90Ms)) {
     slowCount += r.count;
-    borne = Math.max(borne, level(r.p90Ms) * (1 - Math.exp(-slowCount / config.spanCountScale)));
+    borne = Math.max(borne, levelOf(r.p90Ms) * (1 - Math.exp(-slowCount / config.spanCountScale)));
   }
   const score = config.latencyWeight * borne * proximity(when.onsetMs ?? Infinity, input, config);
   return { kind: 'latency', score, reason: words(ms(wP90), formatNumber(ratio), ms(rP90), count), ref: { type: 'latency', p90Ms: wP90, usualP90Ms: rP90, spans: count }, ...when };

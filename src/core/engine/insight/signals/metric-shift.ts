@@ -1,7 +1,7 @@
 import type { ServiceMetricStats } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { FoundSignal, SignalSource } from './signal.js';
-import { bucketSpan, clamp01, proximity, upperQuantile } from './signal.js';
+import { bucketSpan, level, proximity, upperQuantile } from './signal.js';
 
 /** Metrics where a fall is the trouble (a success rate, availability), by the words of their names. */
 const HIGHER_IS_BETTER = /success|availab|apdex|uptime/i;
@@ -88,9 +88,9 @@ export const metricShiftSignals: SignalSource = ({ input, config, inWindow }) =>
     const worst = abnormal.reduce((a, r) => (ratio(r.value) > ratio(a.value) ? r : a));
     // a shift that lasts: the level of the metricMinBuckets-th most abnormal bucket (one spike of a noisy metric is not one)
     const held = abnormal.map((r) => Math.log2(ratio(r.value))).sort((a, b) => b - a)[config.metricMinBuckets - 1]!;
-    const level = clamp01((held - config.metricRatioFrom) / (config.metricRatioFull - config.metricRatioFrom));
+    const strength = level(held, config.metricRatioFrom, config.metricRatioFull);
     const when = bucketSpan(abnormal.map((r) => r.bucketMs));
-    const score = config.metricShiftWeight * level * proximity(when.onsetMs!, input, config);
+    const score = config.metricShiftWeight * strength * proximity(when.onsetMs!, input, config);
     const times = usual > 0 && !down && worst.value / usual >= 1.5 ? `, ${formatNumber(worst.value / usual)}× its usual` : '';
     const minutes = formatNumber((abnormal.length * config.bucketMs) / 60_000);
     const reason = `${name} ${down ? 'down' : 'up'} to ${formatNumber(worst.value)} ${perBucket} (${minutes} min beyond its usual)${times}: usually ${formatNumber(usual)}, ${down ? 'at least' : 'at most'} ${formatNumber(edge)} in ${formatNumber(100 * (1 - config.trimTop))}% of ${formatNumber((ref.length * config.bucketMs) / 60_000)} reference min`;

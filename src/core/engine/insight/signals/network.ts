@@ -1,7 +1,7 @@
 import type { EdgeStats } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { FoundSignal, SignalSource } from './signal.js';
-import { bucketSpan, clamp01, ms, names, proximity, upperQuantile } from './signal.js';
+import { bucketSpan, clamp01, level, ms, names, proximity, upperQuantile } from './signal.js';
 
 /** One call path (caller → callee) measured in the window against its reference. */
 interface CallPath {
@@ -46,7 +46,7 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
     const slow = win.filter((r) => r.gapP50Ms > usualMs * 2 ** config.networkRatioFrom);
     const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
     const calls = slow.reduce((a, r) => a + r.calls, 0);
-    const slowness = slow.length === 0 ? 0 : clamp01((Math.log2(gapMs / usualMs) - config.networkRatioFrom) / (config.networkRatioFull - config.networkRatioFrom));
+    const slowness = slow.length === 0 ? 0 : level(Math.log2(gapMs / usualMs), config.networkRatioFrom, config.networkRatioFull);
     paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, slowness, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
   }
   const of = new Map<string, CallPath[]>();

@@ -162,6 +162,16 @@ export const NO_SERVICE = '(no service)';
 
 export const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
 
+/**
+ * How strong a ratio's evidence is: from 0 at `from` (log2) rising in step to 0.95 at `full`, and
+ * on towards 1 beyond it, with no ceiling: a path 500× slower stays stronger evidence than a
+ * service 12× slower, whichever ratio is called full.
+ */
+export function level(log2Ratio: number, from: number, full: number): number {
+  const x = (log2Ratio - from) / (full - from);
+  return x <= 0 ? 0 : x <= 1 ? 0.95 * x : 1 - 0.05 * Math.exp(-(x - 1));
+}
+
 /** Mean after leaving out the busiest `trim` share of the values (other incidents must not look usual). */
 export function trimmedMean(values: number[], trim: number): number {
   if (values.length === 0) return 0;
