@@ -18,7 +18,19 @@ interface ProtoType {
   encode(m: unknown): { finish(): Uint8Array };
 }
 const require = createRequire(import.meta.url);
-const collector = (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { metrics: { v1: { ExportMetricsServiceRequest: ProtoType } }; logs: { v1: { ExportLogsServiceRequest: ProtoType } }; trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } } }).opentelemetry.proto.collector;
+const collector = (
+  require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
+    opentelemetry: {
+      proto: {
+        collector: {
+          metrics: { v1: { ExportMetricsServiceRequest: ProtoType } };
+          logs: { v1: { ExportLogsServiceRequest: ProtoType } };
+          trace: { v1: { ExportTraceServiceRequest: ProtoType } };
+        };
+      };
+    };
+  }
+).opentelemetry.proto.collector;
 const encode = (T: ProtoType, o: unknown) => Buffer.from(T.encode(T.fromObject(o)).finish());
 
 const arg = (name: string, fallback: number) => {
@@ -36,21 +48,48 @@ function metricsRequest(r: number): Buffer {
   // 100 series × 10 consecutive minutes per request
   const metrics = Array.from({ length: SERIES }, (_, s) => ({
     name: 'http.server.duration',
-    gauge: { dataPoints: Array.from({ length: PER_REQUEST / SERIES }, (_, k) => { const i = r * (PER_REQUEST / SERIES) + k; return { timeUnixNano: ns(T0 + i * 60_000), asDouble: 100 + 10 * Math.sin(i / 7 + s) + (i % 997 === 0 ? 400 : 0), attributes: [attr('route', `/r${s}`)] }; }) },
+    gauge: {
+      dataPoints: Array.from({ length: PER_REQUEST / SERIES }, (_, k) => {
+        const i = r * (PER_REQUEST / SERIES) + k;
+        return {
+          timeUnixNano: ns(T0 + i * 60_000),
+          asDouble: 100 + 10 * Math.sin(i / 7 + s) + (i % 997 === 0 ? 400 : 0),
+          attributes: [attr('route', `/r${s}`)],
+        };
+      }),
+    },
   }));
-  return encode(collector.metrics.v1.ExportMetricsServiceRequest, { resourceMetrics: [{ resource: { attributes: [attr('service.name', 'checkout')] }, scopeMetrics: [{ metrics }] }] });
+  return encode(collector.metrics.v1.ExportMetricsServiceRequest, {
+    resourceMetrics: [
+      { resource: { attributes: [attr('service.name', 'checkout')] }, scopeMetrics: [{ metrics }] },
+    ],
+  });
 }
 
 function logsRequest(r: number): Buffer {
   const logRecords = Array.from({ length: PER_REQUEST }, (_, k) => {
     const i = r * PER_REQUEST + k;
-    return { timeUnixNano: ns(T0 + i * 10), severityNumber: i % 50 === 0 ? 17 : 9, body: { stringValue: i % 50 === 0 ? `payment ${i} failed: upstream returned 503` : `GET /orders/${i} 200 in ${i % 300} ms user=${i % 977}` } };
+    return {
+      timeUnixNano: ns(T0 + i * 10),
+      severityNumber: i % 50 === 0 ? 17 : 9,
+      body: {
+        stringValue:
+          i % 50 === 0
+            ? `payment ${i} failed: upstream returned 503`
+            : `GET /orders/${i} 200 in ${i % 300} ms user=${i % 977}`,
+      },
+    };
   });
-  return encode(collector.logs.v1.ExportLogsServiceRequest, { resourceLogs: [{ resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords }] }] });
+  return encode(collector.logs.v1.ExportLogsServiceRequest, {
+    resourceLogs: [
+      { resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords }] },
+    ],
+  });
 }
 
 const SERVICES = ['frontend', 'checkout', 'payments'];
-const hex = (n: number, width: number) => Buffer.from(n.toString(16).padStart(width * 2, '0'), 'hex').toString('base64');
+const hex = (n: number, width: number) =>
+  Buffer.from(n.toString(16).padStart(width * 2, '0'), 'hex').toString('base64');
 
 function tracesRequest(r: number, reordered = false): Buffer {
   // PER_REQUEST / 10 traces of 10 spans: a frontend root, 3 checkout calls, each with 2 payments calls
@@ -59,22 +98,51 @@ function tracesRequest(r: number, reordered = false): Buffer {
     const trace = r * (PER_REQUEST / 10) + t;
     const start = T0 + trace * 20;
     const id = (k: number) => hex(trace * 10 + k + 1, 8);
-    const span = (k: number, parent: number | undefined, name: string, from: number, ms: number) => ({ traceId: hex(trace + 1, 16), spanId: id(k), ...(parent === undefined ? {} : { parentSpanId: id(parent) }), name, kind: 2, startTimeUnixNano: ns(from), endTimeUnixNano: ns(from + ms), status: trace % 100 === 0 && k === 9 ? { code: 2 } : {} });
+    const span = (
+      k: number,
+      parent: number | undefined,
+      name: string,
+      from: number,
+      ms: number,
+    ) => ({
+      traceId: hex(trace + 1, 16),
+      spanId: id(k),
+      ...(parent === undefined ? {} : { parentSpanId: id(parent) }),
+      name,
+      kind: 2,
+      startTimeUnixNano: ns(from),
+      endTimeUnixNano: ns(from + ms),
+      status: trace % 100 === 0 && k === 9 ? { code: 2 } : {},
+    });
     bySvc.get('frontend')!.push(span(0, undefined, 'GET /checkout', start, 60 + (trace % 7)));
     for (let c = 0; c < 3; c++) {
       bySvc.get('checkout')!.push(span(1 + c * 3, 0, 'POST /orders', start + 1 + c * 18, 16));
-      for (let p = 0; p < 2; p++) bySvc.get('payments')!.push(span(2 + c * 3 + p, 1 + c * 3, 'charge', start + 2 + c * 18 + p * 7, 6 + (trace % 3)));
+      for (let p = 0; p < 2; p++)
+        bySvc
+          .get('payments')!
+          .push(
+            span(2 + c * 3 + p, 1 + c * 3, 'charge', start + 2 + c * 18 + p * 7, 6 + (trace % 3)),
+          );
     }
   }
   const services = reordered ? [...SERVICES].reverse() : SERVICES;
-  return encode(collector.trace.v1.ExportTraceServiceRequest, { resourceSpans: services.map((s) => ({ resource: { attributes: [attr('service.name', s)] }, scopeSpans: [{ spans: bySvc.get(s) }] })) });
+  return encode(collector.trace.v1.ExportTraceServiceRequest, {
+    resourceSpans: services.map((s) => ({
+      resource: { attributes: [attr('service.name', s)] },
+      scopeSpans: [{ spans: bySvc.get(s) }],
+    })),
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function send(url: string, bodies: Buffer[], inFlight: number): Promise<{ seconds: number; latencies: number[] }> {
+async function send(
+  url: string,
+  bodies: Buffer[],
+  inFlight: number,
+): Promise<{ seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -82,7 +150,11 @@ async function send(url: string, bodies: Buffer[], inFlight: number): Promise<{ 
     while (next < bodies.length) {
       const body = bodies[next++]!;
       const s = performance.now();
-      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+      const r = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-protobuf' },
+      });
       if (r.status !== 200) throw new Error(`${url}: ${r.status} ${await r.text()}`);
       await r.arrayBuffer();
       latencies.push(performance.now() - s);
@@ -101,11 +173,29 @@ async function timeQuery(url: string, n = 20): Promise<{ p50: number; p95: numbe
     t.push(performance.now() - s);
   }
   t.sort((a, b) => a - b);
-  return { p50: Math.round(percentile(t, 50) * 10) / 10, p95: Math.round(percentile(t, 95) * 10) / 10 };
+  return {
+    p50: Math.round(percentile(t, 50) * 10) / 10,
+    p95: Math.round(percentile(t, 95) * 10) / 10,
+  };
 }
 
 const data = mkdtempSync(join(tmpdir(), 'bifrost-bench-ingest-'));
-const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'bifrost.js'), 'serve', '--port', '0', '--data', data, '--log-level', 'warn', '--rate-limit', '1000000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const child = spawn(
+  process.execPath,
+  [
+    join(projectRoot(), 'bin', 'bifrost.js'),
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    data,
+    '--log-level',
+    'warn',
+    '--rate-limit',
+    '1000000',
+  ],
+  { stdio: ['ignore', 'ignore', 'pipe'] },
+);
 const url = await new Promise<string>((resolve, reject) => {
   let err = '';
   child.stderr.on('data', (b: Buffer) => {
@@ -113,7 +203,9 @@ const url = await new Promise<string>((resolve, reject) => {
     const m = /listening on (http:\/\/\S+)/.exec(err);
     if (m && err.includes('\nstore:')) resolve(m[1]!);
   });
-  child.on('exit', (code) => { reject(new Error(`serve exited ${String(code)}: ${err}`)); });
+  child.on('exit', (code) => {
+    reject(new Error(`serve exited ${String(code)}: ${err}`));
+  });
 });
 try {
   const metricBodies = Array.from({ length: REQUESTS }, (_, r) => metricsRequest(r));
@@ -122,38 +214,87 @@ try {
   const l = await send(`${url}/v1/logs`, logBodies, 4);
   // every tenth request sent again right after itself (a retry after a lost answer: the same
   // bytes), and every tenth another time with its spans in another order (overlapping exports)
-  const traceBodies = Array.from({ length: REQUESTS }, (_, r) => tracesRequest(r)).flatMap((b, r) => (r % 10 === 9 ? [b, b] : r % 10 === 4 ? [b, tracesRequest(r, true)] : [b]));
+  const traceBodies = Array.from({ length: REQUESTS }, (_, r) => tracesRequest(r)).flatMap(
+    (b, r) => (r % 10 === 9 ? [b, b] : r % 10 === 4 ? [b, tracesRequest(r, true)] : [b]),
+  );
   const tr = await send(`${url}/v1/traces`, traceBodies, 4);
   const prom = await (await fetch(`${url}/metrics`)).text();
   const repeated = Number(/\nbifrost_repeated_spans_total (\d+)/.exec(prom)?.[1] ?? NaN);
-  const retried = Number(/\nbifrost_repeated_requests_total\{signal="traces"\} (\d+)/.exec(prom)?.[1] ?? NaN);
+  const retried = Number(
+    /\nbifrost_repeated_requests_total\{signal="traces"\} (\d+)/.exec(prom)?.[1] ?? NaN,
+  );
   const result = {
     requests: REQUESTS,
     recordsPerRequest: PER_REQUEST,
-    metrics: { pointsPerSecond: Math.round((REQUESTS * PER_REQUEST) / m.seconds), ackLatencyMs: { p50: percentile(m.latencies, 50), p95: percentile(m.latencies, 95), p99: percentile(m.latencies, 99) } },
-    logs: { recordsPerSecond: Math.round((REQUESTS * PER_REQUEST) / l.seconds), ackLatencyMs: { p50: percentile(l.latencies, 50), p95: percentile(l.latencies, 95), p99: percentile(l.latencies, 99) } },
-    spans: { requests: traceBodies.length, spansPerSecond: Math.round((traceBodies.length * PER_REQUEST) / tr.seconds), repeatedLeftOut: repeated, retriedRequests: retried, ackLatencyMs: { p50: percentile(tr.latencies, 50), p95: percentile(tr.latencies, 95), p99: percentile(tr.latencies, 99) } },
+    metrics: {
+      pointsPerSecond: Math.round((REQUESTS * PER_REQUEST) / m.seconds),
+      ackLatencyMs: {
+        p50: percentile(m.latencies, 50),
+        p95: percentile(m.latencies, 95),
+        p99: percentile(m.latencies, 99),
+      },
+    },
+    logs: {
+      recordsPerSecond: Math.round((REQUESTS * PER_REQUEST) / l.seconds),
+      ackLatencyMs: {
+        p50: percentile(l.latencies, 50),
+        p95: percentile(l.latencies, 95),
+        p99: percentile(l.latencies, 99),
+      },
+    },
+    spans: {
+      requests: traceBodies.length,
+      spansPerSecond: Math.round((traceBodies.length * PER_REQUEST) / tr.seconds),
+      repeatedLeftOut: repeated,
+      retriedRequests: retried,
+      ackLatencyMs: {
+        p50: percentile(tr.latencies, 50),
+        p95: percentile(tr.latencies, 95),
+        p99: percentile(tr.latencies, 99),
+      },
+    },
     queryLatencyMs: {
       findings: await timeQuery(`${url}/api/v1/findings?limit=100`),
       logsErrors: await timeQuery(`${url}/api/v1/logs?severity=error&limit=100`),
       logsText: await timeQuery(`${url}/api/v1/logs?q=upstream&limit=100`),
       templatesPerMinute: await timeQuery(`${url}/api/v1/templates?bucket=60`),
-      seriesHourly: await timeQuery(`${url}/api/v1/metrics/series?name=http.server.duration&step=3600&agg=max`),
-      slowestSpans: await timeQuery(`${url}/api/v1/spans?service=payments&order=duration&limit=100`),
+      seriesHourly: await timeQuery(
+        `${url}/api/v1/metrics/series?name=http.server.duration&step=3600&agg=max`,
+      ),
+      slowestSpans: await timeQuery(
+        `${url}/api/v1/spans?service=payments&order=duration&limit=100`,
+      ),
     },
-    findings: ((await (await fetch(`${url}/api/v1/findings?limit=1000`)).json()) as { items: unknown[] }).items.length,
+    findings: (
+      (await (await fetch(`${url}/api/v1/findings?limit=1000`)).json()) as { items: unknown[] }
+    ).items.length,
   };
-  const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
-  result.metrics.ackLatencyMs = round(result.metrics.ackLatencyMs) as typeof result.metrics.ackLatencyMs;
+  const round = (o: Record<string, number>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  result.metrics.ackLatencyMs = round(
+    result.metrics.ackLatencyMs,
+  ) as typeof result.metrics.ackLatencyMs;
   result.logs.ackLatencyMs = round(result.logs.ackLatencyMs) as typeof result.logs.ackLatencyMs;
   result.spans.ackLatencyMs = round(result.spans.ackLatencyMs) as typeof result.spans.ackLatencyMs;
   mkdirSync(resultsDir(), { recursive: true });
   writeFileSync(join(resultsDir(), 'ingest.json'), JSON.stringify(result, null, 2) + '\n');
-  console.log(`bifrost serve (DuckDB file), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`);
-  console.log(`metrics: ${result.metrics.pointsPerSecond.toLocaleString('en-US')} points/s scored and stored; ack latency p50 ${result.metrics.ackLatencyMs.p50} ms, p95 ${result.metrics.ackLatencyMs.p95} ms, p99 ${result.metrics.ackLatencyMs.p99} ms; ${result.findings} findings`);
-  console.log(`logs:    ${result.logs.recordsPerSecond.toLocaleString('en-US')} records/s templated and stored; ack latency p50 ${result.logs.ackLatencyMs.p50} ms, p95 ${result.logs.ackLatencyMs.p95} ms, p99 ${result.logs.ackLatencyMs.p99} ms`);
-  console.log(`spans:   ${result.spans.spansPerSecond.toLocaleString('en-US')} spans/s stored (${result.spans.requests} requests: ${REQUESTS / 10} sent again byte for byte, ${Number.isNaN(retried) ? 'not recognised by this server' : `${retried} answered as the first`}; ${REQUESTS / 10} sent again reordered, ${Number.isNaN(repeated) ? 'copies not counted by this server' : `${repeated.toLocaleString('en-US')} spans left out as copies`}); ack latency p50 ${result.spans.ackLatencyMs.p50} ms, p95 ${result.spans.ackLatencyMs.p95} ms, p99 ${result.spans.ackLatencyMs.p99} ms`);
-  console.log(`queries (p50 / p95 ms): ${Object.entries(result.queryLatencyMs).map(([k, v]) => `${k} ${v.p50}/${v.p95}`).join(', ')}`);
+  console.log(
+    `bifrost serve (DuckDB file), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`,
+  );
+  console.log(
+    `metrics: ${result.metrics.pointsPerSecond.toLocaleString('en-US')} points/s scored and stored; ack latency p50 ${result.metrics.ackLatencyMs.p50} ms, p95 ${result.metrics.ackLatencyMs.p95} ms, p99 ${result.metrics.ackLatencyMs.p99} ms; ${result.findings} findings`,
+  );
+  console.log(
+    `logs:    ${result.logs.recordsPerSecond.toLocaleString('en-US')} records/s templated and stored; ack latency p50 ${result.logs.ackLatencyMs.p50} ms, p95 ${result.logs.ackLatencyMs.p95} ms, p99 ${result.logs.ackLatencyMs.p99} ms`,
+  );
+  console.log(
+    `spans:   ${result.spans.spansPerSecond.toLocaleString('en-US')} spans/s stored (${result.spans.requests} requests: ${REQUESTS / 10} sent again byte for byte, ${Number.isNaN(retried) ? 'not recognised by this server' : `${retried} answered as the first`}; ${REQUESTS / 10} sent again reordered, ${Number.isNaN(repeated) ? 'copies not counted by this server' : `${repeated.toLocaleString('en-US')} spans left out as copies`}); ack latency p50 ${result.spans.ackLatencyMs.p50} ms, p95 ${result.spans.ackLatencyMs.p95} ms, p99 ${result.spans.ackLatencyMs.p99} ms`,
+  );
+  console.log(
+    `queries (p50 / p95 ms): ${Object.entries(result.queryLatencyMs)
+      .map(([k, v]) => `${k} ${v.p50}/${v.p95}`)
+      .join(', ')}`,
+  );
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));

@@ -20,11 +20,17 @@ interface Setting {
 }
 
 export function loadLoghub(dir = LOGHUB_DIR): LoghubSystem[] {
-  const settings = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, Setting>;
+  const settings = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<
+    string,
+    Setting
+  >;
   return Object.entries(settings).map(([name, s]) => {
     const lines = readFileSync(join(dir, s.log_file), 'utf8').split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
-    const rows = parse<Record<string, string>>(readFileSync(join(dir, `${s.log_file}_structured_corrected.csv`), 'utf8'), { columns: true, skip_empty_lines: true, relax_quotes: true });
+    const rows = parse<Record<string, string>>(
+      readFileSync(join(dir, `${s.log_file}_structured_corrected.csv`), 'utf8'),
+      { columns: true, skip_empty_lines: true, relax_quotes: true },
+    );
     return {
       name,
       layout: s.log_format,
@@ -49,7 +55,12 @@ export interface Accuracy {
 }
 
 /** Loghub-2.0 metrics: grouping accuracy, parsing accuracy, F1 of groups and of groups with the right template. */
-export function scoreParse(pred: readonly string[], predTemplates: readonly string[], truthIds: readonly string[], truthTemplates: readonly string[]): Accuracy {
+export function scoreParse(
+  pred: readonly string[],
+  predTemplates: readonly string[],
+  truthIds: readonly string[],
+  truthTemplates: readonly string[],
+): Accuracy {
   const n = truthIds.length;
   const predGroups = new Map<string, number[]>();
   const truthGroups = new Map<string, number[]>();
@@ -66,7 +77,8 @@ export function scoreParse(pred: readonly string[], predTemplates: readonly stri
     if (truth.length === lines.length && lines.every((i) => truthIds[i] === t)) {
       gaLines += lines.length;
       correctGroups++;
-      if (normalizeSpaces(predTemplates[lines[0]!]!) === truthTemplates[lines[0]!]) correctTemplates++;
+      if (normalizeSpaces(predTemplates[lines[0]!]!) === truthTemplates[lines[0]!])
+        correctTemplates++;
     }
   }
   let pa = 0;
@@ -76,7 +88,14 @@ export function scoreParse(pred: readonly string[], predTemplates: readonly stri
     const r = c / truthGroups.size;
     return p + r === 0 ? 0 : (2 * p * r) / (p + r);
   };
-  return { GA: gaLines / n, PA: pa / n, FGA: f1(correctGroups), FTA: f1(correctTemplates), groups: predGroups.size, truthGroups: truthGroups.size };
+  return {
+    GA: gaLines / n,
+    PA: pa / n,
+    FGA: f1(correctGroups),
+    FTA: f1(correctTemplates),
+    groups: predGroups.size,
+    truthGroups: truthGroups.size,
+  };
 }
 
 function push(m: Map<string, number[]>, k: string, i: number): void {

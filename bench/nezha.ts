@@ -1,6 +1,14 @@
 /** What the Nezha benchmarks share: the data, the real CLI, an imported store, the fault-free baseline. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -21,8 +29,14 @@ function nezhaFolder(): string {
   const i = process.argv.indexOf('--nezha');
   if (i < 0) return defaultNezhaFolder();
   const dir = process.argv[i + 1];
-  if (dir === undefined || !existsSync(join(dir, 'fault_list.json')) || !statSync(dir).isDirectory()) {
-    process.stderr.write(`--nezha ${dir ?? ''}: expected a folder in the Nezha layout, with fault_list.json, log/, trace/, metric/ and baseline/\n`);
+  if (
+    dir === undefined ||
+    !existsSync(join(dir, 'fault_list.json')) ||
+    !statSync(dir).isDirectory()
+  ) {
+    process.stderr.write(
+      `--nezha ${dir ?? ''}: expected a folder in the Nezha layout, with fault_list.json, log/, trace/, metric/ and baseline/\n`,
+    );
     process.exit(2);
   }
   return dir;
@@ -30,17 +44,32 @@ function nezhaFolder(): string {
 
 /** Runs the real CLI (bin/bifrost.js) and returns its standard output. */
 export function bifrost(args: string[]): string {
-  return execFileSync(process.execPath, [join(projectRoot(), 'bin', 'bifrost.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [join(projectRoot(), 'bin', 'bifrost.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /**
  * The store with the Nezha data imported by `bifrost import --format nezha`: `keep` when given
  * (imported there once), else a fresh temporary one (the caller removes it).
  */
-export function nezhaStore(keep: string | undefined): { store: string; temporary: boolean; importSeconds?: number } {
+export function nezhaStore(keep: string | undefined): {
+  store: string;
+  temporary: boolean;
+  importSeconds?: number;
+} {
   const store = keep ?? mkdtempSync(join(tmpdir(), 'bifrost-rca-'));
-  const { importSeconds } = importedStore(nezhaData, store, { flag: '--store', out: process.stdout });
-  return { store, temporary: keep === undefined, ...(importSeconds === undefined ? {} : { importSeconds }) };
+  const { importSeconds } = importedStore(nezhaData, store, {
+    flag: '--store',
+    out: process.stdout,
+  });
+  return {
+    store,
+    temporary: keep === undefined,
+    ...(importSeconds === undefined ? {} : { importSeconds }),
+  };
 }
 
 /** The time span of the baseline/ logs and traces (the fault-free period); empty (from Infinity) when the folder has none. */
@@ -73,12 +102,18 @@ export function baselineRange(folder: string = nezhaData): { fromMs: number; toM
  * remembers the folder it was imported from, and one that holds another folder is refused,
  * naming `flag`, the option that gave it). The import's summary goes to `out`.
  */
-export function importedStore(folder: string, store: string, { flag = '--stores', out = process.stderr }: { flag?: string; out?: NodeJS.WritableStream } = {}): { store: string; importSeconds?: number } {
+export function importedStore(
+  folder: string,
+  store: string,
+  { flag = '--stores', out = process.stderr }: { flag?: string; out?: NodeJS.WritableStream } = {},
+): { store: string; importSeconds?: number } {
   const source = join(store, 'nezha-source.txt');
   if (existsSync(join(store, 'bifrost.duckdb'))) {
     const was = existsSync(source) ? readFileSync(source, 'utf8').trim() : defaultNezhaFolder();
     if (resolve(was) !== resolve(folder)) {
-      process.stderr.write(`${flag} ${store} holds ${was}, not ${resolve(folder)}: give another ${flag} (or remove that one)\n`);
+      process.stderr.write(
+        `${flag} ${store} holds ${was}, not ${resolve(folder)}: give another ${flag} (or remove that one)\n`,
+      );
       process.exit(2);
     }
     return { store };

@@ -11,7 +11,10 @@ import { loadLoghub, scoreParse } from './loghub.js';
 import { resultsDir } from './paths.js';
 import type { Accuracy } from './loghub.js';
 
-export function parseSystem(lines: readonly string[], layout: string): { ids: string[]; templates: string[] } {
+export function parseSystem(
+  lines: readonly string[],
+  layout: string,
+): { ids: string[]; templates: string[] } {
   const header = compileHeaderLayout(layout);
   const contents = lines.map((l) => {
     const m = header.match(l);
@@ -35,7 +38,10 @@ function main(): void {
   const verbose = process.argv.includes('--verbose');
   for (const sys of loadLoghub()) {
     const { ids, templates } = parseSystem(sys.lines, sys.layout);
-    rows.push({ system: sys.name, ...scoreParse(ids, templates, sys.truthIds, sys.truthTemplates) });
+    rows.push({
+      system: sys.name,
+      ...scoreParse(ids, templates, sys.truthIds, sys.truthTemplates),
+    });
     if (verbose) {
       const seen = new Set<string>();
       for (let i = 0; i < ids.length; i++) {
@@ -49,11 +55,23 @@ function main(): void {
   const mean = (k: keyof Accuracy) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
   console.log('| system | GA | PA | FGA | FTA | groups (truth) |');
   console.log('|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.system} | ${r.GA.toFixed(3)} | ${r.PA.toFixed(3)} | ${r.FGA.toFixed(3)} | ${r.FTA.toFixed(3)} | ${r.groups} (${r.truthGroups}) |`);
-  console.log(`| **mean** | **${mean('GA').toFixed(3)}** | **${mean('PA').toFixed(3)}** | **${mean('FGA').toFixed(3)}** | **${mean('FTA').toFixed(3)}** | |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.system} | ${r.GA.toFixed(3)} | ${r.PA.toFixed(3)} | ${r.FGA.toFixed(3)} | ${r.FTA.toFixed(3)} | ${r.groups} (${r.truthGroups}) |`,
+    );
+  console.log(
+    `| **mean** | **${mean('GA').toFixed(3)}** | **${mean('PA').toFixed(3)}** | **${mean('FGA').toFixed(3)}** | **${mean('FTA').toFixed(3)}** | |`,
+  );
   const dir = resultsDir();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'parse-accuracy.json'), JSON.stringify({ rows, mean: { GA: mean('GA'), PA: mean('PA'), FGA: mean('FGA'), FTA: mean('FTA') } }, null, 2));
+  writeFileSync(
+    join(dir, 'parse-accuracy.json'),
+    JSON.stringify(
+      { rows, mean: { GA: mean('GA'), PA: mean('PA'), FGA: mean('FGA'), FTA: mean('FTA') } },
+      null,
+      2,
+    ),
+  );
 }
 
 if (process.argv[1]?.endsWith('parse-accuracy.js') === true) main();

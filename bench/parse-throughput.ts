@@ -9,7 +9,14 @@
  * Run: npm run bench:parse-throughput [-- --lines 10000000]   (writes bench/results/parse-throughput.json)
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +31,14 @@ function arg(name: string, fallback: number): number {
 }
 
 function sampleLines(): string[] {
-  const settings = JSON.parse(readFileSync(join(LOGHUB_DIR, 'settings.json'), 'utf8')) as Record<string, { log_file: string }>;
+  const settings = JSON.parse(readFileSync(join(LOGHUB_DIR, 'settings.json'), 'utf8')) as Record<
+    string,
+    { log_file: string }
+  >;
   const lines: string[] = [];
   for (const s of Object.values(settings)) {
-    for (const l of readFileSync(join(LOGHUB_DIR, s.log_file), 'utf8').split('\n')) if (l !== '') lines.push(l.replace(/\r$/, ''));
+    for (const l of readFileSync(join(LOGHUB_DIR, s.log_file), 'utf8').split('\n'))
+      if (l !== '') lines.push(l.replace(/\r$/, ''));
   }
   return lines;
 }
@@ -53,7 +64,11 @@ async function buildFile(path: string, n: number, base: string[]): Promise<void>
   writeFileSync(path + '.done', '');
 }
 
-function inProcess(lines: string[]): { learnLinesPerSec: number; twoPassLinesPerSec: number; templates: number } {
+function inProcess(lines: string[]): {
+  learnLinesPerSec: number;
+  twoPassLinesPerSec: number;
+  templates: number;
+} {
   const t = new LineTemplater({ referenceYear: 2026 });
   t.detect(lines.slice(0, DETECT_SAMPLE_LINES));
   const t0 = performance.now();
@@ -62,14 +77,23 @@ function inProcess(lines: string[]): { learnLinesPerSec: number; twoPassLinesPer
   t.finish();
   for (const l of lines) t.match(l);
   const t2 = performance.now();
-  return { learnLinesPerSec: lines.length / ((t1 - t0) / 1000), twoPassLinesPerSec: lines.length / ((t2 - t0) / 1000), templates: t.templateCount };
+  return {
+    learnLinesPerSec: lines.length / ((t1 - t0) / 1000),
+    twoPassLinesPerSec: lines.length / ((t2 - t0) / 1000),
+    templates: t.templateCount,
+  };
 }
 
 /** Runs the CLI, sampling the child's peak RSS (VmHWM) from /proc while it runs. */
-async function cli(args: string[]): Promise<{ seconds: number; peakRssMb: number; code: number | null }> {
+async function cli(
+  args: string[],
+): Promise<{ seconds: number; peakRssMb: number; code: number | null }> {
   const bin = join(projectRoot(), 'bin', 'bifrost.js');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: join(tmpdir(), 'bifrost-bench-cache') } });
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, XDG_CACHE_HOME: join(tmpdir(), 'bifrost-bench-cache') },
+  });
   let peak = 0;
   const timer = setInterval(() => {
     try {
@@ -97,7 +121,8 @@ async function main(): Promise<void> {
   const rows: Record<string, unknown> = { lines: n, file, bytes: statSync(file).size };
   if (n <= 2_000_000) {
     const lines: string[] = [];
-    while (lines.length < n) for (let i = 0; i < base.length && lines.length < n; i++) lines.push(base[i]!);
+    while (lines.length < n)
+      for (let i = 0; i < base.length && lines.length < n; i++) lines.push(base[i]!);
     // warm-up on a slice, then measure
     inProcess(lines.slice(0, 100_000));
     Object.assign(rows, inProcess(lines));
@@ -111,14 +136,26 @@ async function main(): Promise<void> {
     cliAnalyze: { ...analyze, linesPerSec: n / analyze.seconds },
   });
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-  console.log(`lines: ${fmt(n)} (${(statSync(file).size / 1e6).toFixed(0)} MB, 7 Loghub systems interleaved)`);
+  console.log(
+    `lines: ${fmt(n)} (${(statSync(file).size / 1e6).toFixed(0)} MB, 7 Loghub systems interleaved)`,
+  );
   if (rows.learnLinesPerSec !== undefined) {
-    console.log(`in-process, detect+parse+mine (one pass): ${fmt(rows.learnLinesPerSec as number)} lines/s`);
-    console.log(`in-process, two-pass parse (learn + match): ${fmt(rows.twoPassLinesPerSec as number)} lines/s`);
+    console.log(
+      `in-process, detect+parse+mine (one pass): ${fmt(rows.learnLinesPerSec as number)} lines/s`,
+    );
+    console.log(
+      `in-process, two-pass parse (learn + match): ${fmt(rows.twoPassLinesPerSec as number)} lines/s`,
+    );
   }
-  console.log(`CLI  bifrost parse --format jsonl > /dev/null: ${fmt(n / parse.seconds)} lines/s, ${parse.seconds.toFixed(1)} s, peak RSS ${parse.peakRssMb} MB`);
-  console.log(`CLI  bifrost parse --stream > /dev/null:       ${fmt(n / stream.seconds)} lines/s, ${stream.seconds.toFixed(1)} s, peak RSS ${stream.peakRssMb} MB`);
-  console.log(`CLI  bifrost analyze --output json:            ${fmt(n / analyze.seconds)} lines/s, ${analyze.seconds.toFixed(1)} s, peak RSS ${analyze.peakRssMb} MB`);
+  console.log(
+    `CLI  bifrost parse --format jsonl > /dev/null: ${fmt(n / parse.seconds)} lines/s, ${parse.seconds.toFixed(1)} s, peak RSS ${parse.peakRssMb} MB`,
+  );
+  console.log(
+    `CLI  bifrost parse --stream > /dev/null:       ${fmt(n / stream.seconds)} lines/s, ${stream.seconds.toFixed(1)} s, peak RSS ${stream.peakRssMb} MB`,
+  );
+  console.log(
+    `CLI  bifrost analyze --output json:            ${fmt(n / analyze.seconds)} lines/s, ${analyze.seconds.toFixed(1)} s, peak RSS ${analyze.peakRssMb} MB`,
+  );
   mkdirSync(resultsDir(), { recursive: true });
   writeFileSync(join(resultsDir(), `parse-throughput-${n}.json`), JSON.stringify(rows, null, 2));
 }

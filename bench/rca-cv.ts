@@ -41,19 +41,30 @@ export interface LoadedFault {
 export function nezhaFolders(root = sharedData()): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
-    .filter((d) => existsSync(join(root, d, 'fault_list.json')) && ['log', 'trace', 'metric'].some((k) => existsSync(join(root, d, k))))
+    .filter(
+      (d) =>
+        existsSync(join(root, d, 'fault_list.json')) &&
+        ['log', 'trace', 'metric'].some((k) => existsSync(join(root, d, k))),
+    )
     .sort()
     .map((d) => resolve(root, d));
 }
 
 export function faultsOf(folder: string): Fault[] {
-  return Object.values(JSON.parse(readFileSync(join(folder, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>).flat();
+  return Object.values(
+    JSON.parse(readFileSync(join(folder, 'fault_list.json'), 'utf8')) as Record<string, Fault[]>,
+  ).flat();
 }
 
 export const injectedMs = (f: Fault) => Date.parse(`${f.inject_time.replace(' ', 'T')}Z`);
 
 /** Reads what rca reads for each fault of a dataset from its imported store. */
-export async function loadFaults(dataset: string, folder: string, store: string, options: { windowMs?: number; referenceMs?: number; offsetMs?: number } = {}): Promise<LoadedFault[]> {
+export async function loadFaults(
+  dataset: string,
+  folder: string,
+  store: string,
+  options: { windowMs?: number; referenceMs?: number; offsetMs?: number } = {},
+): Promise<LoadedFault[]> {
   const config = DEFAULT_INSIGHT_CONFIG;
   const windowMs = options.windowMs ?? 10 * 60_000;
   const referenceMs = options.referenceMs ?? 2 * 3_600_000;
@@ -65,8 +76,23 @@ export async function loadFaults(dataset: string, folder: string, store: string,
       const b = config.bucketMs;
       const fromMs = Math.floor((atMs - windowMs / 10) / b) * b;
       const toMs = Math.ceil((atMs + windowMs) / b) * b;
-      const data = await loadInsightData(stores.telemetry, 'default', { fromMs: fromMs - referenceMs, toMs: toMs + referenceMs }, { fromMs, toMs }, config, { metrics: true });
-      out.push({ dataset, at: f.inject_time, atMs, service: workloadOf(f.inject_pod), type: f.inject_type, window: { fromMs, toMs }, data });
+      const data = await loadInsightData(
+        stores.telemetry,
+        'default',
+        { fromMs: fromMs - referenceMs, toMs: toMs + referenceMs },
+        { fromMs, toMs },
+        config,
+        { metrics: true },
+      );
+      out.push({
+        dataset,
+        at: f.inject_time,
+        atMs,
+        service: workloadOf(f.inject_pod),
+        type: f.inject_type,
+        window: { fromMs, toMs },
+        data,
+      });
     }
   } finally {
     await stores.telemetry.close();
@@ -75,10 +101,16 @@ export async function loadFaults(dataset: string, folder: string, store: string,
 }
 
 /** The faulty service's rank (1-based; undefined when it is no candidate) under a configuration. */
-export function rankOf(f: LoadedFault, config: InsightConfig): { rank: number | undefined; top3: string[] } {
+export function rankOf(
+  f: LoadedFault,
+  config: InsightConfig,
+): { rank: number | undefined; top3: string[] } {
   const { ranked } = rankFromData(f.data, f.window, f.atMs, config);
   const i = ranked.findIndex((c) => c.service === f.service);
-  return { rank: i < 0 ? undefined : i + 1, top3: ranked.slice(0, 3).map((c) => `${c.service} ${c.score.toFixed(2)}`) };
+  return {
+    rank: i < 0 ? undefined : i + 1,
+    top3: ranked.slice(0, 3).map((c) => `${c.service} ${c.score.toFixed(2)}`),
+  };
 }
 
 export interface Score {
@@ -92,8 +124,15 @@ export interface Score {
 
 export function scoreRanks(ranks: (number | undefined)[]): Score {
   const n = ranks.length;
-  const within = (k: number) => ranks.filter((r) => r !== undefined && r <= k).length / Math.max(n, 1);
-  return { faults: n, top1: within(1), top3: within(3), top5: within(5), meanRank: ranks.reduce<number>((a, r) => a + Math.min(r ?? 20, 20), 0) / Math.max(n, 1) };
+  const within = (k: number) =>
+    ranks.filter((r) => r !== undefined && r <= k).length / Math.max(n, 1);
+  return {
+    faults: n,
+    top1: within(1),
+    top3: within(3),
+    top5: within(5),
+    meanRank: ranks.reduce<number>((a, r) => a + Math.min(r ?? 20, 20), 0) / Math.max(n, 1),
+  };
 }
 
 /** Better first: more top-1, then more top-3, then a lower mean rank. */
@@ -114,7 +153,15 @@ export interface GridPoint {
  * average: no tie is broken by the data left out, nor by the order of the grid).
  * `ranks[g][i]`: grid point g's rank of fault i.
  */
-export function leaveOneDatasetOut(faults: LoadedFault[], grid: GridPoint[], ranks: (number | undefined)[][]): { folds: { left: string; chosen: string[]; score: Score }[]; pooled: Score; inSample: { chosen: string[]; score: Score } } {
+export function leaveOneDatasetOut(
+  faults: LoadedFault[],
+  grid: GridPoint[],
+  ranks: (number | undefined)[][],
+): {
+  folds: { left: string; chosen: string[]; score: Score }[];
+  pooled: Score;
+  inSample: { chosen: string[]; score: Score };
+} {
   const datasets = [...new Set(faults.map((f) => f.dataset))];
   const bestOn = (use: (f: LoadedFault) => boolean) => {
     const scores = ranks.map((r) => scoreRanks(r.filter((_, i) => use(faults[i]!))));
@@ -123,11 +170,23 @@ export function leaveOneDatasetOut(faults: LoadedFault[], grid: GridPoint[], ran
   };
   const mean = (scores: Score[]): Score => {
     const n = scores.length;
-    return { faults: scores[0]!.faults, top1: scores.reduce((a, s) => a + s.top1, 0) / n, top3: scores.reduce((a, s) => a + s.top3, 0) / n, top5: scores.reduce((a, s) => a + s.top5, 0) / n, meanRank: scores.reduce((a, s) => a + s.meanRank, 0) / n };
+    return {
+      faults: scores[0]!.faults,
+      top1: scores.reduce((a, s) => a + s.top1, 0) / n,
+      top3: scores.reduce((a, s) => a + s.top3, 0) / n,
+      top5: scores.reduce((a, s) => a + s.top5, 0) / n,
+      meanRank: scores.reduce((a, s) => a + s.meanRank, 0) / n,
+    };
   };
   const folds = datasets.map((left) => {
     const chosen = bestOn((f) => f.dataset !== left);
-    return { left, chosen: chosen.map((g) => grid[g]!.name), score: mean(chosen.map((g) => scoreRanks(ranks[g]!.filter((_, i) => faults[i]!.dataset === left)))) };
+    return {
+      left,
+      chosen: chosen.map((g) => grid[g]!.name),
+      score: mean(
+        chosen.map((g) => scoreRanks(ranks[g]!.filter((_, i) => faults[i]!.dataset === left))),
+      ),
+    };
   });
   // pooled: each fold's figures weighed by its faults
   const total = folds.reduce((a, f) => a + f.score.faults, 0);
@@ -139,5 +198,9 @@ export function leaveOneDatasetOut(faults: LoadedFault[], grid: GridPoint[], ran
     meanRank: folds.reduce((a, f) => a + f.score.meanRank * f.score.faults, 0) / total,
   };
   const all = bestOn(() => true);
-  return { folds, pooled, inSample: { chosen: all.map((g) => grid[g]!.name), score: scoreRanks(ranks[all[0]!]!) } };
+  return {
+    folds,
+    pooled,
+    inSample: { chosen: all.map((g) => grid[g]!.name), score: scoreRanks(ranks[all[0]!]!) },
+  };
 }

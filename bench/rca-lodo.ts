@@ -42,14 +42,25 @@ function grid(): GridPoint[] {
     try {
       parsed = JSON.parse(tried);
     } catch (err) {
-      process.stderr.write(`--try: not JSON (${(err as Error).message}); expected [["name", {"setting": value}], …]\n`);
+      process.stderr.write(
+        `--try: not JSON (${(err as Error).message}); expected [["name", {"setting": value}], …]\n`,
+      );
       process.exit(2);
     }
-    if (!Array.isArray(parsed) || !parsed.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'object' && p[1] !== null)) {
+    if (
+      !Array.isArray(parsed) ||
+      !parsed.every(
+        (p) =>
+          Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'object' && p[1] !== null,
+      )
+    ) {
       process.stderr.write('--try: expected [["name", {"setting": value}], …]\n');
       process.exit(2);
     }
-    return [...points, ...(parsed as [string, Partial<InsightConfig>][]).map(([name, config]) => ({ name, config }))];
+    return [
+      ...points,
+      ...(parsed as [string, Partial<InsightConfig>][]).map(([name, config]) => ({ name, config })),
+    ];
   }
   points.push({ name: 'no metric shift', config: { metricShiftWeight: 0 } });
   for (const metricShiftOf of ['resource', 'all'] as const)
@@ -58,15 +69,28 @@ function grid(): GridPoint[] {
         for (const networkCountScale of [5, 20])
           for (const networkPrior of [0.25, 0.5])
             for (const latencyRatioFull of [3, 4, 5])
-              points.push({ name: `${metricShiftOf} hold ${metricMinBuckets} weight ${metricShiftWeight}, calls ${networkCountScale} prior ${networkPrior}, latency full 2^${latencyRatioFull}`, config: { metricShiftOf, metricMinBuckets, metricShiftWeight, networkCountScale, networkPrior, latencyRatioFull } });
+              points.push({
+                name: `${metricShiftOf} hold ${metricMinBuckets} weight ${metricShiftWeight}, calls ${networkCountScale} prior ${networkPrior}, latency full 2^${latencyRatioFull}`,
+                config: {
+                  metricShiftOf,
+                  metricMinBuckets,
+                  metricShiftWeight,
+                  networkCountScale,
+                  networkPrior,
+                  latencyRatioFull,
+                },
+              });
   // the shipped configuration is one of them: it stands once (a copy would weigh twice in a tie)
-  const shipped = (c: Partial<InsightConfig>) => Object.entries(c).every(([k, v]) => DEFAULT_INSIGHT_CONFIG[k as keyof InsightConfig] === v);
+  const shipped = (c: Partial<InsightConfig>) =>
+    Object.entries(c).every(([k, v]) => DEFAULT_INSIGHT_CONFIG[k as keyof InsightConfig] === v);
   return points.filter((p, i) => i === 0 || !shipped(p.config));
 }
 
 const folders = nezhaFolders();
 if (folders.length === 0) {
-  process.stderr.write('no Nezha-layout folder (fault_list.json with log/, trace/ or metric/) under ../shared/data: nothing to rank\n');
+  process.stderr.write(
+    'no Nezha-layout folder (fault_list.json with log/, trace/ or metric/) under ../shared/data: nothing to rank\n',
+  );
   process.exit(2);
 }
 const faults: LoadedFault[] = [];
@@ -76,34 +100,66 @@ for (const folder of folders) {
   const { store } = importedStore(folder, join(stores, name));
   faults.push(...(await loadFaults(name, folder, store)));
 }
-process.stderr.write(`read ${faults.length} faults of ${folders.length} datasets in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+process.stderr.write(
+  `read ${faults.length} faults of ${folders.length} datasets in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+);
 
 const points = grid();
 const fmt = (x: number) => x.toFixed(3);
 const datasets = [...new Set(faults.map((f) => f.dataset))];
 
 // the shipped configuration: per dataset, per fault kind, pooled
-const shipped = faults.map((f) => ({ f, ...rankOf(f, { ...DEFAULT_INSIGHT_CONFIG, ...points[0]!.config }) }));
-console.log('\nShipped configuration (one global configuration; in-sample where a setting was chosen on these data):\n');
+const shipped = faults.map((f) => ({
+  f,
+  ...rankOf(f, { ...DEFAULT_INSIGHT_CONFIG, ...points[0]!.config }),
+}));
+console.log(
+  '\nShipped configuration (one global configuration; in-sample where a setting was chosen on these data):\n',
+);
 console.log(`${'dataset'.padEnd(34)} faults  top-1  top-3  top-5  mean rank`);
 const line = (name: string, ranks: (number | undefined)[]) => {
   const s = scoreRanks(ranks);
-  console.log(`${name.padEnd(34)} ${String(s.faults).padStart(6)}  ${fmt(s.top1)}  ${fmt(s.top3)}  ${fmt(s.top5)}  ${s.meanRank.toFixed(2)}`);
+  console.log(
+    `${name.padEnd(34)} ${String(s.faults).padStart(6)}  ${fmt(s.top1)}  ${fmt(s.top3)}  ${fmt(s.top5)}  ${s.meanRank.toFixed(2)}`,
+  );
   return s;
 };
-const perDataset = datasets.map((d) => ({ dataset: d, ...line(d, shipped.filter((r) => r.f.dataset === d).map((r) => r.rank)) }));
-const pooledShipped = line('pooled', shipped.map((r) => r.rank));
+const perDataset = datasets.map((d) => ({
+  dataset: d,
+  ...line(
+    d,
+    shipped.filter((r) => r.f.dataset === d).map((r) => r.rank),
+  ),
+}));
+const pooledShipped = line(
+  'pooled',
+  shipped.map((r) => r.rank),
+);
 console.log(`\n${'fault kind'.padEnd(34)} faults  top-1  top-3  top-5  mean rank`);
 const kinds = [...new Set(faults.map((f) => f.type))].sort();
-const perKind = kinds.map((k) => ({ kind: k, ...line(k, shipped.filter((r) => r.f.type === k).map((r) => r.rank)) }));
+const perKind = kinds.map((k) => ({
+  kind: k,
+  ...line(
+    k,
+    shipped.filter((r) => r.f.type === k).map((r) => r.rank),
+  ),
+}));
 console.log('\nMisses (rank > 1):');
-for (const r of shipped) if (r.rank !== 1) console.log(`  ${r.f.dataset.padEnd(32)} ${r.f.at.slice(11)} ${r.f.service.padEnd(28)} ${r.f.type.padEnd(15)} rank ${String(r.rank ?? '—').padEnd(3)} ${r.top3.join(' · ')}`);
+for (const r of shipped)
+  if (r.rank !== 1)
+    console.log(
+      `  ${r.f.dataset.padEnd(32)} ${r.f.at.slice(11)} ${r.f.service.padEnd(28)} ${r.f.type.padEnd(15)} rank ${String(r.rank ?? '—').padEnd(3)} ${r.top3.join(' · ')}`,
+    );
 
 let cv: ReturnType<typeof leaveOneDatasetOut> | undefined;
 if (points.length > 1) {
   console.log(`\nGrid (${points.length} points), top-1 / top-3 per dataset:\n`);
-  console.log(`${'point'.padEnd(64)} ${datasets.map((d) => d.replace('nezha-', '').slice(0, 24).padEnd(24)).join(' ')} pooled`);
-  const ranks = points.map((p) => faults.map((f) => rankOf(f, { ...DEFAULT_INSIGHT_CONFIG, ...p.config }).rank));
+  console.log(
+    `${'point'.padEnd(64)} ${datasets.map((d) => d.replace('nezha-', '').slice(0, 24).padEnd(24)).join(' ')} pooled`,
+  );
+  const ranks = points.map((p) =>
+    faults.map((f) => rankOf(f, { ...DEFAULT_INSIGHT_CONFIG, ...p.config }).rank),
+  );
   points.forEach((p, g) => {
     const cells = datasets.map((d) => {
       const s = scoreRanks(ranks[g]!.filter((_, i) => faults[i]!.dataset === d));
@@ -118,19 +174,50 @@ if (points.length > 1) {
       faults.forEach((f, j) => {
         const a = ranks[0]![j];
         const b = ranks[i + 1]![j];
-        if (a !== b) console.log(`  ${p.name.padEnd(24)} ${f.dataset.replace('nezha-', '').padEnd(30)} ${f.at.slice(11)} ${f.service.padEnd(26)} ${f.type.padEnd(15)} ${a ?? '—'} -> ${b ?? '—'}`);
+        if (a !== b)
+          console.log(
+            `  ${p.name.padEnd(24)} ${f.dataset.replace('nezha-', '').padEnd(30)} ${f.at.slice(11)} ${f.service.padEnd(26)} ${f.type.padEnd(15)} ${a ?? '—'} -> ${b ?? '—'}`,
+          );
       });
     });
   }
   cv = leaveOneDatasetOut(faults, points, ranks);
   console.log('\nLeave one dataset out (the point best on the other two scores the third):\n');
-  for (const f of cv.folds) console.log(`  left out ${f.left.padEnd(34)} top-1 ${fmt(f.score.top1)}  top-3 ${fmt(f.score.top3)}  top-5 ${fmt(f.score.top5)}  (${f.score.faults} faults), chosen on the others: ${f.chosen.length === 1 ? `"${f.chosen[0]!}"` : `${f.chosen.length} points tied (their mean): ${f.chosen.map((c) => `"${c}"`).join(', ')}`}`);
-  console.log(`\n  pooled left-out: top-1 ${fmt(cv.pooled.top1)}  top-3 ${fmt(cv.pooled.top3)}  top-5 ${fmt(cv.pooled.top5)}  mean rank ${cv.pooled.meanRank.toFixed(2)}  (${cv.pooled.faults} faults)   <- the headline`);
-  console.log(`  in sample (best on all, looked at together): top-1 ${fmt(cv.inSample.score.top1)}  top-3 ${fmt(cv.inSample.score.top3)}: ${cv.inSample.chosen.map((c) => `"${c}"`).join(', ')}`);
+  for (const f of cv.folds)
+    console.log(
+      `  left out ${f.left.padEnd(34)} top-1 ${fmt(f.score.top1)}  top-3 ${fmt(f.score.top3)}  top-5 ${fmt(f.score.top5)}  (${f.score.faults} faults), chosen on the others: ${f.chosen.length === 1 ? `"${f.chosen[0]!}"` : `${f.chosen.length} points tied (their mean): ${f.chosen.map((c) => `"${c}"`).join(', ')}`}`,
+    );
+  console.log(
+    `\n  pooled left-out: top-1 ${fmt(cv.pooled.top1)}  top-3 ${fmt(cv.pooled.top3)}  top-5 ${fmt(cv.pooled.top5)}  mean rank ${cv.pooled.meanRank.toFixed(2)}  (${cv.pooled.faults} faults)   <- the headline`,
+  );
+  console.log(
+    `  in sample (best on all, looked at together): top-1 ${fmt(cv.inSample.score.top1)}  top-3 ${fmt(cv.inSample.score.top3)}: ${cv.inSample.chosen.map((c) => `"${c}"`).join(', ')}`,
+  );
 }
-console.log(`\n(Nezha, FSE 2023: TrainTicket top-1 0.867 / top-3 0.978, Online Boutique 0.929 / 0.964)`);
+console.log(
+  `\n(Nezha, FSE 2023: TrainTicket top-1 0.867 / top-3 0.978, Online Boutique 0.929 / 0.964)`,
+);
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(
   join(resultsDir(), 'rca-cv.json'),
-  JSON.stringify({ shipped: { perDataset, perKind, pooled: pooledShipped, rows: shipped.map((r) => ({ dataset: r.f.dataset, at: r.f.at, service: r.f.service, type: r.f.type, rank: r.rank ?? null, top3: r.top3 })) }, ...(cv === undefined ? {} : { leaveOneDatasetOut: cv }) }, null, 2),
+  JSON.stringify(
+    {
+      shipped: {
+        perDataset,
+        perKind,
+        pooled: pooledShipped,
+        rows: shipped.map((r) => ({
+          dataset: r.f.dataset,
+          at: r.f.at,
+          service: r.f.service,
+          type: r.f.type,
+          rank: r.rank ?? null,
+          top3: r.top3,
+        })),
+      },
+      ...(cv === undefined ? {} : { leaveOneDatasetOut: cv }),
+    },
+    null,
+    2,
+  ),
 );

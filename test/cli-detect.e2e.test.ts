@@ -8,7 +8,15 @@ const METRICS = join(ROOT, 'examples', 'metrics');
 
 interface DetectJson {
   threshold: number;
-  files: { file: string; error?: string; written?: string; points: number; skipped: number; problems: { line: number; message: string }[]; anomalies: { start: string; peak: { kind: string; score: number }; reason: string }[] }[];
+  files: {
+    file: string;
+    error?: string;
+    written?: string;
+    points: number;
+    skipped: number;
+    problems: { line: number; message: string }[];
+    anomalies: { start: string; peak: { kind: string; score: number }; reason: string }[];
+  }[];
 }
 
 describe('bifrost detect (spawned CLI)', () => {
@@ -16,9 +24,15 @@ describe('bifrost detect (spawned CLI)', () => {
     const r = await runCli(['detect', METRICS]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/checkout-latency-p95-ms\.csv +2,184 points · every 5m/);
-    expect(r.stdout).toMatch(/level-shift 2026-01-12T10:40:00Z\n +value 41\d(\.\d)? is 2\d\d above its recent baseline .*\n +then, 2026-01-12T1\d:\d\d:00Z: level shift: 1\d\d before, 4\d\d on average since 2026-01-12 10:40 UTC \(\d+ points\)/);
-    expect(r.stdout).toMatch(/seasonal +2026-01-11T1[78]:\d\d:00Z\n +value \d+ is [\d.]+ deviations below its daily pattern/);
-    expect(r.stdout).toMatch(/stuck +2026-01-10T1\d:\d\d:00Z.*\n +value stuck at \d+ for \d+h( \d+m)?, longer than any repeat seen before/);
+    expect(r.stdout).toMatch(
+      /level-shift 2026-01-12T10:40:00Z\n +value 41\d(\.\d)? is 2\d\d above its recent baseline .*\n +then, 2026-01-12T1\d:\d\d:00Z: level shift: 1\d\d before, 4\d\d on average since 2026-01-12 10:40 UTC \(\d+ points\)/,
+    );
+    expect(r.stdout).toMatch(
+      /seasonal +2026-01-11T1[78]:\d\d:00Z\n +value \d+ is [\d.]+ deviations below its daily pattern/,
+    );
+    expect(r.stdout).toMatch(
+      /stuck +2026-01-10T1\d:\d\d:00Z.*\n +value stuck at \d+ for \d+h( \d+m)?, longer than any repeat seen before/,
+    );
     expect(r.stdout).toMatch(/3 series · 6,552 points · \d anomalies · [\d.]+ s/);
     expect(r.stderr).toBe('');
   });
@@ -27,13 +41,30 @@ describe('bifrost detect (spawned CLI)', () => {
     const out = tempDir('bifrost-detect-out-');
     const r = await runCli(['detect', METRICS, '--out', out, '--output', 'json']);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['checkout-latency-p95-ms.csv', 'orders-per-minute.jsonl', 'payments-queue-depth.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'checkout-latency-p95-ms.csv',
+      'orders-per-minute.jsonl',
+      'payments-queue-depth.csv',
+    ]);
     const csv = readFileSync(join(out, 'checkout-latency-p95-ms.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('timestamp,value,anomaly_score,reason');
     expect(csv).toHaveLength(2185);
     const shift = csv.find((l) => l.startsWith('2026-01-12T10:40:00Z'))!;
-    expect(shift).toMatch(/^2026-01-12T10:40:00Z,41\d(\.\d)?,0\.\d+,"value 41\d(\.\d)? is .* above its recent baseline .*"$/);
-    const jl = readFileSync(join(out, 'orders-per-minute.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { timestamp: string; value: number; anomaly_score: number; reason: string });
+    expect(shift).toMatch(
+      /^2026-01-12T10:40:00Z,41\d(\.\d)?,0\.\d+,"value 41\d(\.\d)? is .* above its recent baseline .*"$/,
+    );
+    const jl = readFileSync(join(out, 'orders-per-minute.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            timestamp: string;
+            value: number;
+            anomaly_score: number;
+            reason: string;
+          },
+      );
     expect(jl).toHaveLength(2184);
     expect(Object.keys(jl[0]!)).toEqual(['timestamp', 'value', 'anomaly_score', 'reason']);
     const report = JSON.parse(r.stdout) as DetectJson;
@@ -49,11 +80,17 @@ describe('bifrost detect (spawned CLI)', () => {
   });
 
   it('reads stdin, gzip, and a file without a header (with a warning)', async () => {
-    const body = Array.from({ length: 300 }, (_, i) => `${1767225600 + i * 60},${(10 + Math.sin(i)).toFixed(3)}`).join('\n') + '\n';
+    const body =
+      Array.from(
+        { length: 300 },
+        (_, i) => `${1767225600 + i * 60},${(10 + Math.sin(i)).toFixed(3)}`,
+      ).join('\n') + '\n';
     const piped = await runCli(['detect', '-'], { input: body });
     expect(piped.code).toBe(0);
     expect(piped.stdout).toMatch(/stdin +300 points · every 1m/);
-    expect(piped.stderr).toContain('warning: stdin:1: no header row; reading the two columns as timestamp,value');
+    expect(piped.stderr).toContain(
+      'warning: stdin:1: no header row; reading the two columns as timestamp,value',
+    );
     const dir = tempDir('bifrost-detect-gz-');
     writeFileSync(join(dir, 'cpu.csv.gz'), gzipSync('timestamp,value\n' + body));
     const out = tempDir('bifrost-detect-gzout-');
@@ -64,8 +101,28 @@ describe('bifrost detect (spawned CLI)', () => {
 
   it('bad rows are reported by file and line, kept in the output, and the other files still run', async () => {
     const dir = tempDir('bifrost-detect-bad-');
-    const good = ['timestamp,value', ...Array.from({ length: 100 }, (_, i) => `2026-01-01 00:${String(i % 60).padStart(2, '0')}:00,1`)];
-    writeFileSync(join(dir, 'a-messy.csv'), ['timestamp,value', '2026-01-01 00:00:00,1', '2026-01-01 00:01:00,abc', '2026-01-01 00:03:00,NaN', '2026-01-01 00:02:00,2', '2026-01-01 00:02:00,3', '2026-01-01 00:01:30,9', '2026-01-01 00:04:00,Infinity', 'garbage', '2026-01-01 00:05:00,4'].join('\n'));
+    const good = [
+      'timestamp,value',
+      ...Array.from(
+        { length: 100 },
+        (_, i) => `2026-01-01 00:${String(i % 60).padStart(2, '0')}:00,1`,
+      ),
+    ];
+    writeFileSync(
+      join(dir, 'a-messy.csv'),
+      [
+        'timestamp,value',
+        '2026-01-01 00:00:00,1',
+        '2026-01-01 00:01:00,abc',
+        '2026-01-01 00:03:00,NaN',
+        '2026-01-01 00:02:00,2',
+        '2026-01-01 00:02:00,3',
+        '2026-01-01 00:01:30,9',
+        '2026-01-01 00:04:00,Infinity',
+        'garbage',
+        '2026-01-01 00:05:00,4',
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'b-empty.csv'), '');
     writeFileSync(join(dir, 'c-noheader.csv'), 'this; is, not, a series\n');
     writeFileSync(join(dir, 'd-binary.csv'), Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7]));
@@ -73,7 +130,20 @@ describe('bifrost detect (spawned CLI)', () => {
     writeFileSync(join(dir, 'f-good.csv'), good.slice(0, 61).join('\n'));
     const out = join(dir, 'out');
     mkdirSync(out);
-    const r = await runCli(['detect', join(dir, 'a-messy.csv'), join(dir, 'b-empty.csv'), join(dir, 'c-noheader.csv'), join(dir, 'd-binary.csv'), join(dir, 'e-one-row.csv'), join(dir, 'f-good.csv'), join(dir, 'missing.csv'), '--out', out, '--output', 'json']);
+    const r = await runCli([
+      'detect',
+      join(dir, 'a-messy.csv'),
+      join(dir, 'b-empty.csv'),
+      join(dir, 'c-noheader.csv'),
+      join(dir, 'd-binary.csv'),
+      join(dir, 'e-one-row.csv'),
+      join(dir, 'f-good.csv'),
+      join(dir, 'missing.csv'),
+      '--out',
+      out,
+      '--output',
+      'json',
+    ]);
     expect(r.code).toBe(2);
     const report = JSON.parse(r.stdout) as DetectJson;
     const byName = new Map(report.files.map((f) => [f.file.replace(/^.*\//, ''), f]));
@@ -82,13 +152,21 @@ describe('bifrost detect (spawned CLI)', () => {
     expect(messy.skipped).toBe(6);
     expect(messy.problems.map((p) => p.line)).toEqual([3, 4, 6, 7, 8, 9]);
     expect(r.stderr).toMatch(/warning: .*a-messy\.csv:3: value "abc" is not a number; row skipped/);
-    expect(r.stderr).toMatch(/a-messy\.csv:6: timestamp 2026-01-01 00:02:00 repeats line 5's; duplicate skipped/);
-    expect(r.stderr).toMatch(/a-messy\.csv:7: timestamp 2026-01-01 00:01:30 is earlier than line 5's; out-of-order row skipped/);
+    expect(r.stderr).toMatch(
+      /a-messy\.csv:6: timestamp 2026-01-01 00:02:00 repeats line 5's; duplicate skipped/,
+    );
+    expect(r.stderr).toMatch(
+      /a-messy\.csv:7: timestamp 2026-01-01 00:01:30 is earlier than line 5's; out-of-order row skipped/,
+    );
     expect(r.stderr).toMatch(/a-messy\.csv: 1 more problem/);
-    expect(messy.problems[5]!.message).toBe('expected 2 columns as in the header, found 1; row skipped');
+    expect(messy.problems[5]!.message).toBe(
+      'expected 2 columns as in the header, found 1; row skipped',
+    );
     expect(readFileSync(join(out, 'a-messy.csv'), 'utf8').trim().split('\n')).toHaveLength(10);
     expect(byName.get('b-empty.csv')!.error).toMatch(/b-empty\.csv: the file is empty/);
-    expect(byName.get('c-noheader.csv')!.error).toMatch(/c-noheader\.csv: line 1: expected a header row naming the columns timestamp,value/);
+    expect(byName.get('c-noheader.csv')!.error).toMatch(
+      /c-noheader\.csv: line 1: expected a header row naming the columns timestamp,value/,
+    );
     expect(byName.get('d-binary.csv')!.error).toMatch(/binary/);
     expect(byName.get('e-one-row.csv')!.points).toBe(1);
     expect(byName.get('f-good.csv')!.points).toBe(60);
@@ -98,8 +176,16 @@ describe('bifrost detect (spawned CLI)', () => {
   it('hostile input: huge lines, huge numbers, quotes and control characters do not crash it', async () => {
     const dir = tempDir('bifrost-detect-hostile-');
     const rows = ['timestamp,value'];
-    for (let i = 0; i < 500; i++) rows.push(`2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z,${i % 50 === 0 ? '1e308' : i % 77 === 0 ? '-1.7976931348623157e308' : String(i % 7)}`);
-    rows.push(`"2026-01-01T00:09:00Z","1,5"`, `2026-01-01T00:09:01Z,${'9'.repeat(200_000)}`, '\u0000\u0001,\u0002', 'x'.repeat(100_000));
+    for (let i = 0; i < 500; i++)
+      rows.push(
+        `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z,${i % 50 === 0 ? '1e308' : i % 77 === 0 ? '-1.7976931348623157e308' : String(i % 7)}`,
+      );
+    rows.push(
+      `"2026-01-01T00:09:00Z","1,5"`,
+      `2026-01-01T00:09:01Z,${'9'.repeat(200_000)}`,
+      '\u0000\u0001,\u0002',
+      'x'.repeat(100_000),
+    );
     writeFileSync(join(dir, 'hostile.csv'), rows.join('\n'));
     const r = await runCli(['detect', join(dir, 'hostile.csv'), '--output', 'json']);
     expect(r.code).toBe(0);
@@ -111,13 +197,21 @@ describe('bifrost detect (spawned CLI)', () => {
 
   it('a directory is searched for series files only; files named on the command line are always read', async () => {
     const dir = tempDir('bifrost-detect-dir-');
-    writeFileSync(join(dir, 'cpu.csv'), ['timestamp,value', ...Array.from({ length: 50 }, (_, i) => `${1767225600 + i * 60},${i % 5}`)].join('\n'));
+    writeFileSync(
+      join(dir, 'cpu.csv'),
+      [
+        'timestamp,value',
+        ...Array.from({ length: 50 }, (_, i) => `${1767225600 + i * 60},${i % 5}`),
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'README.md'), '# notes, not a series\n');
     writeFileSync(join(dir, 'labels.json'), '{"windows": []}\n');
     const r = await runCli(['detect', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/1 series · 50 points/);
-    expect(r.stderr).toContain('2 files in the directories given are not .csv, .jsonl or .ndjson (or their .gz) and were left out; name a file to read it anyway');
+    expect(r.stderr).toContain(
+      '2 files in the directories given are not .csv, .jsonl or .ndjson (or their .gz) and were left out; name a file to read it anyway',
+    );
     const named = await runCli(['detect', join(dir, 'README.md')]);
     expect(named.code).toBe(2);
     expect(named.stderr).toMatch(/README\.md: no row could be scored/);
@@ -128,12 +222,30 @@ describe('bifrost detect (spawned CLI)', () => {
 
   it('--time and --value pick columns of a wide metrics file', async () => {
     const dir = tempDir('bifrost-detect-wide-');
-    const rows = ['Time,TimeStamp,Service,Cpu,Mem', ...Array.from({ length: 300 }, (_, i) => `x,${1767225600 + i * 60},api,${(50 + Math.sin(i)).toFixed(2)},${i === 250 ? 900 : 100 + (i % 3)}`)];
+    const rows = [
+      'Time,TimeStamp,Service,Cpu,Mem',
+      ...Array.from(
+        { length: 300 },
+        (_, i) =>
+          `x,${1767225600 + i * 60},api,${(50 + Math.sin(i)).toFixed(2)},${i === 250 ? 900 : 100 + (i % 3)}`,
+      ),
+    ];
     writeFileSync(join(dir, 'pod.csv'), rows.join('\n'));
     const wide = await runCli(['detect', join(dir, 'pod.csv')]);
     expect(wide.code).toBe(2);
-    expect(wide.stderr).toContain('name the columns to use with --time <column> --value <column> (columns: Time, TimeStamp, Service, Cpu, Mem)');
-    const r = await runCli(['detect', join(dir, 'pod.csv'), '--time', 'TimeStamp', '--value', 'Mem', '-o', 'json']);
+    expect(wide.stderr).toContain(
+      'name the columns to use with --time <column> --value <column> (columns: Time, TimeStamp, Service, Cpu, Mem)',
+    );
+    const r = await runCli([
+      'detect',
+      join(dir, 'pod.csv'),
+      '--time',
+      'TimeStamp',
+      '--value',
+      'Mem',
+      '-o',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     const f = (JSON.parse(r.stdout) as DetectJson).files[0]!;
     expect(f.points).toBe(300);
@@ -144,7 +256,12 @@ describe('bifrost detect (spawned CLI)', () => {
     const r = await runCli(['detect', METRICS, '--threshold', '2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--threshold takes a score between 0 and 1, got "2"');
-    const same = await runCli(['detect', join(METRICS, 'payments-queue-depth.csv'), '--out', METRICS]);
+    const same = await runCli([
+      'detect',
+      join(METRICS, 'payments-queue-depth.csv'),
+      '--out',
+      METRICS,
+    ]);
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('--out would overwrite the input itself');
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadBaseline, loadWindows } from '../bench/nab/data.js';
-import { PROFILES, optimiseThreshold, probationLength, scaledSigmoid, sweepFile } from '../bench/nab/scorer.js';
+import {
+  PROFILES,
+  optimiseThreshold,
+  probationLength,
+  scaledSigmoid,
+  sweepFile,
+} from '../bench/nab/scorer.js';
 import type { ProfileName } from '../bench/nab/scorer.js';
 import { recoverNabThreshold } from '../bench/nab/validate.js';
 
@@ -20,7 +26,10 @@ describe('NAB scoring rules', () => {
     expect(s.window[50]).toBe(0);
     expect(s.window[10]).toBe(-2);
     expect(s.sweep[30]).toBeCloseTo(-0.11, 10);
-    const hit = optimiseThreshold([{ sweep: s, scores: ts.map((_, i) => (i === 50 ? 1 : 0)) }], PROFILES.standard);
+    const hit = optimiseThreshold(
+      [{ sweep: s, scores: ts.map((_, i) => (i === 50 ? 1 : 0)) }],
+      PROFILES.standard,
+    );
     expect(hit.normalized).toBeCloseTo(100, 6);
     const none = optimiseThreshold([{ sweep: s, scores: ts.map(() => 0) }], PROFILES.standard);
     expect(none.raw).toBe(-1);
@@ -29,16 +38,35 @@ describe('NAB scoring rules', () => {
 
 // Independent check: NAB's own per-row scores (columns S(t)_<profile> of the published raw
 // outputs, computed by NAB's Python scorer) must be reproduced row by row at NAB's threshold.
-describe.each(['numenta', 'windowedGaussian'])('reproduces NAB on the published %s outputs', (detector) => {
-  const files = loadBaseline(detector);
-  const windows = loadWindows();
-  it.each(Object.keys(PROFILES) as ProfileName[])('%s: every row equal, and the corpus score', (name) => {
-    const profile = PROFILES[name];
-    const recovered = recoverNabThreshold(files, windows, name, profile);
-    expect(recovered, 'a threshold at which every row matches').toBeDefined();
-    expect(recovered!.maxDiff).toBeLessThan(1e-9);
-    const best = optimiseThreshold(files.map((f) => ({ sweep: sweepFile(f.timestamps, windows.get(f.key) ?? [], profile), scores: f.scores })), profile);
-    const reference = { numenta: { standard: 71.36, reward_low_FP_rate: 65.37, reward_low_FN_rate: 75.28 }, windowedGaussian: { standard: 41.51, reward_low_FP_rate: 16.53, reward_low_FN_rate: 51.37 } }[detector as 'numenta' | 'windowedGaussian'][name];
-    expect(best.normalized).toBeCloseTo(reference, 2);
-  });
-});
+describe.each(['numenta', 'windowedGaussian'])(
+  'reproduces NAB on the published %s outputs',
+  (detector) => {
+    const files = loadBaseline(detector);
+    const windows = loadWindows();
+    it.each(Object.keys(PROFILES) as ProfileName[])(
+      '%s: every row equal, and the corpus score',
+      (name) => {
+        const profile = PROFILES[name];
+        const recovered = recoverNabThreshold(files, windows, name, profile);
+        expect(recovered, 'a threshold at which every row matches').toBeDefined();
+        expect(recovered!.maxDiff).toBeLessThan(1e-9);
+        const best = optimiseThreshold(
+          files.map((f) => ({
+            sweep: sweepFile(f.timestamps, windows.get(f.key) ?? [], profile),
+            scores: f.scores,
+          })),
+          profile,
+        );
+        const reference = {
+          numenta: { standard: 71.36, reward_low_FP_rate: 65.37, reward_low_FN_rate: 75.28 },
+          windowedGaussian: {
+            standard: 41.51,
+            reward_low_FP_rate: 16.53,
+            reward_low_FN_rate: 51.37,
+          },
+        }[detector as 'numenta' | 'windowedGaussian'][name];
+        expect(best.normalized).toBeCloseTo(reference, 2);
+      },
+    );
+  },
+);

@@ -9,7 +9,8 @@ describe('template mining accuracy on Loghub-2k (../shared/data)', () => {
     const { ids, templates } = parseSystem(s.lines, s.layout);
     return { name: s.name, ...scoreParse(ids, templates, s.truthIds, s.truthTemplates) };
   });
-  const mean = (k: 'GA' | 'PA' | 'FGA' | 'FTA') => scores.reduce((a, s) => a + s[k], 0) / scores.length;
+  const mean = (k: 'GA' | 'PA' | 'FGA' | 'FTA') =>
+    scores.reduce((a, s) => a + s[k], 0) / scores.length;
 
   it('reaches the mean GA and PA targets', () => {
     expect(mean('GA')).toBeGreaterThanOrEqual(0.9);

@@ -20,7 +20,20 @@ import type { ProfileName } from './scorer.js';
 const corpus = loadNabCorpus();
 const out = mkdtempSync(join(tmpdir(), 'bifrost-nab-'));
 const started = performance.now();
-const run = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'bifrost.js'), 'detect', join(NAB_DIR, 'data'), '--out', out, '--output', 'json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const run = spawnSync(
+  process.execPath,
+  [
+    join(projectRoot(), 'bin', 'bifrost.js'),
+    'detect',
+    join(NAB_DIR, 'data'),
+    '--out',
+    out,
+    '--output',
+    'json',
+    '--no-progress',
+  ],
+  { encoding: 'utf8', maxBuffer: 1 << 28 },
+);
 const cliMs = performance.now() - started;
 if (run.status !== 0) {
   console.error(run.stderr);
@@ -31,23 +44,43 @@ const summary = JSON.parse(run.stdout) as { files: { file: string; anomalies: un
 /** Scores read back from the CLI's output files, row by row. */
 const scores = corpus.map((f) => {
   const lines = readFileSync(join(out, f.key), 'utf8').trim().split('\n').slice(1);
-  if (lines.length !== f.values.length) throw new Error(`${f.key}: ${lines.length} scored rows for ${f.values.length} input rows`);
+  if (lines.length !== f.values.length)
+    throw new Error(`${f.key}: ${lines.length} scored rows for ${f.values.length} input rows`);
   return lines.map((l, i) => {
     const c = l.split(',');
-    if (nabTime(c[0]!) !== f.timestamps[i]) throw new Error(`${f.key}:${i + 2}: timestamp differs from the input`);
+    if (nabTime(c[0]!) !== f.timestamps[i])
+      throw new Error(`${f.key}:${i + 2}: timestamp differs from the input`);
     return Number(c[2]);
   });
 });
 rmSync(out, { recursive: true, force: true });
 const points = corpus.reduce((a, f) => a + f.values.length, 0);
 
-function scoreAll(keys: readonly string[], perFile: readonly (readonly number[])[], files = corpus, subset?: (key: string) => boolean) {
-  const res: Record<string, { score: number; threshold: number; tp: number; fp: number; fn: number }> = {};
+function scoreAll(
+  keys: readonly string[],
+  perFile: readonly (readonly number[])[],
+  files = corpus,
+  subset?: (key: string) => boolean,
+) {
+  const res: Record<
+    string,
+    { score: number; threshold: number; tp: number; fp: number; fn: number }
+  > = {};
   for (const name of Object.keys(PROFILES) as ProfileName[]) {
     const p = PROFILES[name];
-    const cf = files.flatMap((f, i) => (subset === undefined || subset(keys[i]!) ? [{ sweep: sweepFile(f.timestamps, f.windows, p), scores: perFile[i]! }] : []));
+    const cf = files.flatMap((f, i) =>
+      subset === undefined || subset(keys[i]!)
+        ? [{ sweep: sweepFile(f.timestamps, f.windows, p), scores: perFile[i]! }]
+        : [],
+    );
     const r = optimiseThreshold(cf, p);
-    res[name] = { score: Math.round(r.normalized * 100) / 100, threshold: r.threshold, tp: r.tp, fp: r.fp, fn: r.fn };
+    res[name] = {
+      score: Math.round(r.normalized * 100) / 100,
+      threshold: r.threshold,
+      tp: r.tp,
+      fp: r.fp,
+      fn: r.fn,
+    };
   }
   return res;
 }
@@ -55,14 +88,22 @@ function scoreAll(keys: readonly string[], perFile: readonly (readonly number[])
 const keys = corpus.map((f) => f.key);
 const bifrost = scoreAll(keys, scores);
 const categories = [...new Set(keys.map((k) => k.split('/')[0]!))];
-const perCategory = Object.fromEntries(categories.filter((c) => corpus.some((f) => f.key.startsWith(c + '/') && f.windows.length > 0)).map((c) => [c, scoreAll(keys, scores, corpus, (k) => k.startsWith(c + "/")).standard!.score]));
+const perCategory = Object.fromEntries(
+  categories
+    .filter((c) => corpus.some((f) => f.key.startsWith(c + '/') && f.windows.length > 0))
+    .map((c) => [c, scoreAll(keys, scores, corpus, (k) => k.startsWith(c + '/')).standard!.score]),
+);
 
 const baselines: Record<string, Record<string, number>> = {};
 for (const det of ['numenta', 'windowedGaussian']) {
   const files = loadBaseline(det);
   const byKey = new Map(files.map((f) => [f.key, f]));
   const ordered = corpus.map((f) => byKey.get(f.key)!);
-  const r = scoreAll(keys, ordered.map((f) => f.scores), corpus);
+  const r = scoreAll(
+    keys,
+    ordered.map((f) => f.scores),
+    corpus,
+  );
   baselines[det] = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.score]));
 }
 
@@ -82,21 +123,46 @@ for (let rep = 0; rep < 3; rep++) {
 speeds.sort((a, b) => a - b);
 
 const result = {
-  corpus: { files: corpus.length, points, windows: corpus.reduce((a, f) => a + f.windows.length, 0), categories },
+  corpus: {
+    files: corpus.length,
+    points,
+    windows: corpus.reduce((a, f) => a + f.windows.length, 0),
+    categories,
+  },
   bifrost,
   perCategoryStandard: perCategory,
   publishedOnTheseCategories: baselines,
-  cli: { seconds: Math.round(cliMs) / 1000, pointsPerSecond: Math.round(points / (cliMs / 1000)), anomaliesReported: summary.files.reduce((a, f) => a + f.anomalies.length, 0) },
+  cli: {
+    seconds: Math.round(cliMs) / 1000,
+    pointsPerSecond: Math.round(points / (cliMs / 1000)),
+    anomaliesReported: summary.files.reduce((a, f) => a + f.anomalies.length, 0),
+  },
   detectorPointsPerSecond: Math.round(speeds[1]!),
 };
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), 'nab.json'), JSON.stringify(result, null, 2) + '\n');
-const row = (name: string, r: Record<string, number>) => `| ${name} | ${r.standard!.toFixed(2)} | ${r.reward_low_FP_rate!.toFixed(2)} | ${r.reward_low_FN_rate!.toFixed(2)} |`;
-console.log(`NAB, ${corpus.length} files, ${points.toLocaleString('en-US')} points, ${result.corpus.windows} windows (${categories.join(', ')})\n`);
+const row = (name: string, r: Record<string, number>) =>
+  `| ${name} | ${r.standard!.toFixed(2)} | ${r.reward_low_FP_rate!.toFixed(2)} | ${r.reward_low_FN_rate!.toFixed(2)} |`;
+console.log(
+  `NAB, ${corpus.length} files, ${points.toLocaleString('en-US')} points, ${result.corpus.windows} windows (${categories.join(', ')})\n`,
+);
 console.log('| detector | standard | reward low FP | reward low FN |\n|---|---|---|---|');
-console.log(row('Bifrost `detect`', Object.fromEntries(Object.entries(bifrost).map(([k, v]) => [k, v.score]))));
+console.log(
+  row(
+    'Bifrost `detect`',
+    Object.fromEntries(Object.entries(bifrost).map(([k, v]) => [k, v.score])),
+  ),
+);
 console.log(row('Numenta HTM (published outputs)', baselines.numenta!));
 console.log(row('windowed Gaussian (published outputs)', baselines.windowedGaussian!));
-console.log(`\nstandard profile: threshold ${bifrost.standard!.threshold}, ${bifrost.standard!.tp} windows hit, ${bifrost.standard!.fn} missed, ${bifrost.standard!.fp} false positives`);
-console.log(`per category (standard): ${Object.entries(perCategory).map(([c, s]) => `${c} ${s.toFixed(2)}`).join(', ')}`);
-console.log(`bifrost detect (CLI, whole corpus): ${result.cli.seconds} s, ${result.cli.pointsPerSecond.toLocaleString('en-US')} points/s; detector alone ${result.detectorPointsPerSecond.toLocaleString('en-US')} points/s (one core)`);
+console.log(
+  `\nstandard profile: threshold ${bifrost.standard!.threshold}, ${bifrost.standard!.tp} windows hit, ${bifrost.standard!.fn} missed, ${bifrost.standard!.fp} false positives`,
+);
+console.log(
+  `per category (standard): ${Object.entries(perCategory)
+    .map(([c, s]) => `${c} ${s.toFixed(2)}`)
+    .join(', ')}`,
+);
+console.log(
+  `bifrost detect (CLI, whole corpus): ${result.cli.seconds} s, ${result.cli.pointsPerSecond.toLocaleString('en-US')} points/s; detector alone ${result.detectorPointsPerSecond.toLocaleString('en-US')} points/s (one core)`,
+);

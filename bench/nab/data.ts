@@ -12,8 +12,15 @@ export function nabTime(t: string): number {
 
 /** Label windows per data file ("realTweets/Twitter_volume_AAPL.csv"). */
 export function loadWindows(dir = NAB_DIR): Map<string, [number, number][]> {
-  const raw = JSON.parse(readFileSync(join(dir, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, [string, string][]>;
-  return new Map(Object.entries(raw).map(([k, v]) => [k, v.map(([s, e]) => [nabTime(s), nabTime(e)] as [number, number])]));
+  const raw = JSON.parse(
+    readFileSync(join(dir, 'labels', 'combined_windows.json'), 'utf8'),
+  ) as Record<string, [string, string][]>;
+  return new Map(
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      v.map(([s, e]) => [nabTime(s), nabTime(e)] as [number, number]),
+    ]),
+  );
 }
 
 export interface BaselineFile {
@@ -31,16 +38,29 @@ export function loadBaseline(detector: string, dir = NAB_DIR): BaselineFile[] {
   const out: BaselineFile[] = [];
   for (const category of readdirSync(root).sort()) {
     for (const f of readdirSync(join(root, category)).sort()) {
-      const text = gunzipSync(readFileSync(join(root, category, f))).toString('utf8').trim().split('\n');
+      const text = gunzipSync(readFileSync(join(root, category, f)))
+        .toString('utf8')
+        .trim()
+        .split('\n');
       const header = text[0]!.split(',');
       const col = (name: string) => header.indexOf(name);
-      const [it, is, iS, iF, iN] = [col('timestamp'), col('anomaly_score'), col('S(t)_standard'), col('S(t)_reward_low_FP_rate'), col('S(t)_reward_low_FN_rate')];
+      const [it, is, iS, iF, iN] = [
+        col('timestamp'),
+        col('anomaly_score'),
+        col('S(t)_standard'),
+        col('S(t)_reward_low_FP_rate'),
+        col('S(t)_reward_low_FN_rate'),
+      ];
       const rows = text.slice(1).map((l) => l.split(','));
       out.push({
         key: `${category}/${f.slice(detector.length + 1).replace(/\.gz$/, '')}`,
         timestamps: rows.map((r) => nabTime(r[it]!)),
         scores: rows.map((r) => Number(r[is])),
-        nab: { standard: rows.map((r) => Number(r[iS])), reward_low_FP_rate: rows.map((r) => Number(r[iF])), reward_low_FN_rate: rows.map((r) => Number(r[iN])) },
+        nab: {
+          standard: rows.map((r) => Number(r[iS])),
+          reward_low_FP_rate: rows.map((r) => Number(r[iF])),
+          reward_low_FN_rate: rows.map((r) => Number(r[iN])),
+        },
       });
     }
   }
@@ -63,7 +83,10 @@ export function loadNabCorpus(dir = NAB_DIR): NabSeries[] {
     for (const f of readdirSync(join(dir, 'data', category)).sort()) {
       if (!f.endsWith('.csv')) continue;
       const key = `${category}/${f}`;
-      const rows = readFileSync(join(dir, 'data', category, f), 'utf8').trim().split('\n').slice(1);
+      const rows = readFileSync(join(dir, 'data', category, f), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
       const timestamps: number[] = [];
       const values: number[] = [];
       for (const line of rows) {

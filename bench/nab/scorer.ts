@@ -43,7 +43,11 @@ export function probationLength(rows: number): number {
 }
 
 /** Per-row sweep scores for one file; windows are [startMs, endMs] matching row timestamps. */
-export function sweepFile(timestamps: readonly number[], windows: readonly (readonly [number, number])[], profile: CostProfile): FileSweep {
+export function sweepFile(
+  timestamps: readonly number[],
+  windows: readonly (readonly [number, number])[],
+  profile: CostProfile,
+): FileSweep {
   const n = timestamps.length;
   const sweep = new Float64Array(n);
   const window = new Int32Array(n);
@@ -73,7 +77,8 @@ export function sweepFile(timestamps: readonly number[], windows: readonly (read
       w = (scaledSigmoid(position) * profile.tpWeight) / maxTP;
       window[i] = curIndex;
     } else {
-      const unweighted = prevRight < 0 ? -1 : scaledSigmoid(Math.abs(prevRight - i) / (prevWidth - 1));
+      const unweighted =
+        prevRight < 0 ? -1 : scaledSigmoid(Math.abs(prevRight - i) / (prevWidth - 1));
       w = unweighted * profile.fpWeight;
       window[i] = -1;
     }
@@ -94,7 +99,12 @@ export function sweepFile(timestamps: readonly number[], windows: readonly (read
  * sits on its first row (the sweep score of its first detection, or −fnWeight when it has none),
  * and every detection outside windows costs its (negative) sweep score on its own row.
  */
-export function contributions(s: FileSweep, scores: ArrayLike<number>, threshold: number, profile: CostProfile): Float64Array {
+export function contributions(
+  s: FileSweep,
+  scores: ArrayLike<number>,
+  threshold: number,
+  profile: CostProfile,
+): Float64Array {
   const out = new Float64Array(s.sweep.length);
   const earned = new Map<number, number>();
   const firstRow = new Map<number, number>();
@@ -130,12 +140,17 @@ export interface CorpusScore {
  * changes there), in one pass over all rows sorted by score, as NAB's sweeper does.
  */
 export function optimiseThreshold(files: readonly CorpusFile[], profile: CostProfile): CorpusScore {
-  interface Ev { score: number; file: number; row: number }
+  interface Ev {
+    score: number;
+    file: number;
+    row: number;
+  }
   const events: Ev[] = [];
   let windows = 0;
   files.forEach((f, fi) => {
     windows += f.sweep.windows;
-    for (let i = 0; i < f.sweep.sweep.length; i++) if (f.sweep.window[i] !== -2) events.push({ score: f.scores[i]!, file: fi, row: i });
+    for (let i = 0; i < f.sweep.sweep.length; i++)
+      if (f.sweep.window[i] !== -2) events.push({ score: f.scores[i]!, file: fi, row: i });
   });
   events.sort((a, b) => b.score - a.score);
   const nullScore = -profile.fnWeight * windows;
@@ -145,8 +160,17 @@ export function optimiseThreshold(files: readonly CorpusFile[], profile: CostPro
   let windowSum = nullScore;
   let fpSum = 0;
   let fp = 0;
-  let result: CorpusScore = { threshold: Infinity, raw: nullScore, normalized: 0, nullScore, perfectScore, tp: 0, fp: 0, fn: windows };
-  for (let k = 0; k < events.length; ) {
+  let result: CorpusScore = {
+    threshold: Infinity,
+    raw: nullScore,
+    normalized: 0,
+    nullScore,
+    perfectScore,
+    tp: 0,
+    fp: 0,
+    fn: windows,
+  };
+  for (let k = 0; k < events.length;) {
     const score = events[k]!.score;
     for (; k < events.length && events[k]!.score === score; k++) {
       const e = events[k]!;
@@ -169,7 +193,17 @@ export function optimiseThreshold(files: readonly CorpusFile[], profile: CostPro
       }
     }
     const raw = windowSum + fpSum;
-    if (raw > result.raw) result = { threshold: score, raw, normalized: 0, nullScore, perfectScore, tp: best.size, fp, fn: windows - best.size };
+    if (raw > result.raw)
+      result = {
+        threshold: score,
+        raw,
+        normalized: 0,
+        nullScore,
+        perfectScore,
+        tp: best.size,
+        fp,
+        fn: windows - best.size,
+      };
   }
   result.normalized = (100 * (result.raw - nullScore)) / (perfectScore - nullScore);
   return result;

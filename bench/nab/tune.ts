@@ -4,7 +4,10 @@
  * scored on the other). `npm run build && node dist/bench/nab/tune.js [--cv]`.
  */
 import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../../src/core/engine/metrics/detector-config.js';
-import type { AnomalyKind, MetricDetectorConfig } from '../../src/core/engine/metrics/detector-config.js';
+import type {
+  AnomalyKind,
+  MetricDetectorConfig,
+} from '../../src/core/engine/metrics/detector-config.js';
 import { SeriesDetector } from '../../src/core/engine/metrics/series-detector.js';
 import { loadNabCorpus } from './data.js';
 import { PROFILES, optimiseThreshold, sweepFile } from './scorer.js';
@@ -13,7 +16,10 @@ const corpus = loadNabCorpus();
 const p = PROFILES.standard;
 const sweeps = corpus.map((f) => sweepFile(f.timestamps, f.windows, p));
 
-export function scoreConfig(cfg: MetricDetectorConfig, subset: (i: number) => boolean = () => true): number {
+export function scoreConfig(
+  cfg: MetricDetectorConfig,
+  subset: (i: number) => boolean = () => true,
+): number {
   const files = corpus.flatMap((f, i) => {
     if (!subset(i)) return [];
     const d = new SeriesDetector(cfg);
@@ -26,7 +32,10 @@ export function scoreConfig(cfg: MetricDetectorConfig, subset: (i: number) => bo
 
 type Step = { key: keyof MetricDetectorConfig | AnomalyKind; factors: number[] };
 const STEPS: Step[] = [
-  ...(['spike', 'dip', 'level-shift', 'seasonal', 'stuck', 'variance'] as const).map((key) => ({ key, factors: [0.7, 0.85, 1.2, 1.4] })),
+  ...(['spike', 'dip', 'level-shift', 'seasonal', 'stuck', 'variance'] as const).map((key) => ({
+    key,
+    factors: [0.7, 0.85, 1.2, 1.4],
+  })),
   { key: 'recordDecay', factors: [0.5, 2] },
   { key: 'baselineRate', factors: [0.6, 1.6] },
   { key: 'shiftRate', factors: [0.6, 1.6] },
@@ -35,11 +44,16 @@ const STEPS: Step[] = [
 ];
 
 function tweak(cfg: MetricDetectorConfig, key: Step['key'], f: number): MetricDetectorConfig {
-  if (key in cfg.gains) return { ...cfg, gains: { ...cfg.gains, [key]: cfg.gains[key as AnomalyKind] * f } };
+  if (key in cfg.gains)
+    return { ...cfg, gains: { ...cfg.gains, [key]: cfg.gains[key as AnomalyKind] * f } };
   return { ...cfg, [key]: (cfg[key as keyof MetricDetectorConfig] as number) * f };
 }
 
-export function search(start: MetricDetectorConfig, subset: (i: number) => boolean, log = false): MetricDetectorConfig {
+export function search(
+  start: MetricDetectorConfig,
+  subset: (i: number) => boolean,
+  log = false,
+): MetricDetectorConfig {
   let cur = start;
   let best = scoreConfig(cur, subset);
   for (let round = 0; round < 2; round++)
@@ -56,15 +70,21 @@ export function search(start: MetricDetectorConfig, subset: (i: number) => boole
   return cur;
 }
 
-if (process.argv[1]?.endsWith("tune.js") && process.argv.includes('--cv')) {
+if (process.argv[1]?.endsWith('tune.js') && process.argv.includes('--cv')) {
   const a = (i: number) => i % 2 === 0;
   const b = (i: number) => i % 2 === 1;
   const onA = search(DEFAULT_METRIC_DETECTOR_CONFIG, a);
   const onB = search(DEFAULT_METRIC_DETECTOR_CONFIG, b);
-  console.log(`tuned on A: A ${scoreConfig(onA, a).toFixed(2)}, held-out B ${scoreConfig(onA, b).toFixed(2)}`);
-  console.log(`tuned on B: B ${scoreConfig(onB, b).toFixed(2)}, held-out A ${scoreConfig(onB, a).toFixed(2)}`);
-  console.log(`defaults: A ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG, a).toFixed(2)}, B ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG, b).toFixed(2)}, all ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG).toFixed(2)}`);
-} else if (process.argv[1]?.endsWith("tune.js")) {
+  console.log(
+    `tuned on A: A ${scoreConfig(onA, a).toFixed(2)}, held-out B ${scoreConfig(onA, b).toFixed(2)}`,
+  );
+  console.log(
+    `tuned on B: B ${scoreConfig(onB, b).toFixed(2)}, held-out A ${scoreConfig(onB, a).toFixed(2)}`,
+  );
+  console.log(
+    `defaults: A ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG, a).toFixed(2)}, B ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG, b).toFixed(2)}, all ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG).toFixed(2)}`,
+  );
+} else if (process.argv[1]?.endsWith('tune.js')) {
   console.log(`start ${scoreConfig(DEFAULT_METRIC_DETECTOR_CONFIG).toFixed(2)}`);
   console.log(JSON.stringify(search(DEFAULT_METRIC_DETECTOR_CONFIG, () => true, true)));
 }

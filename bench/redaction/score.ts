@@ -38,7 +38,10 @@ export interface RedactionScore {
  * Recall: labelled secrets the redactor covers entirely. Precision: redacted spans that overlap
  * a labelled secret. A secret found in two spans (a key split by a separator) counts once.
  */
-export function scoreRedaction(corpus: readonly CorpusEntry[], makeRedactor: () => Redactor): RedactionScore {
+export function scoreRedaction(
+  corpus: readonly CorpusEntry[],
+  makeRedactor: () => Redactor,
+): RedactionScore {
   let secrets = 0;
   let found = 0;
   let spans = 0;
@@ -50,21 +53,36 @@ export function scoreRedaction(corpus: readonly CorpusEntry[], makeRedactor: () 
     const got = r.find(e.text);
     const labelled = e.secrets.flatMap((s) => {
       const at: [number, number][] = [];
-      for (let i = e.text.indexOf(s); i >= 0; i = e.text.indexOf(s, i + 1)) at.push([i, i + s.length]);
+      for (let i = e.text.indexOf(s); i >= 0; i = e.text.indexOf(s, i + 1))
+        at.push([i, i + s.length]);
       return at.map(([start, end]) => ({ secret: s, start, end }));
     });
     for (const l of labelled) {
       secrets++;
       let covered = 0;
-      for (const g of got) covered += Math.max(0, Math.min(g.end, l.end) - Math.max(g.start, l.start));
+      for (const g of got)
+        covered += Math.max(0, Math.min(g.end, l.end) - Math.max(g.start, l.start));
       if (covered >= l.end - l.start) found++;
       else misses.push({ text: e.text, secret: l.secret });
     }
     for (const g of got) {
       spans++;
       if (labelled.some((l) => g.start < l.end && l.start < g.end)) correct++;
-      else falsePositives.push({ text: e.text, redacted: `${g.label}: ${e.text.slice(g.start, g.end)}` });
+      else
+        falsePositives.push({
+          text: e.text,
+          redacted: `${g.label}: ${e.text.slice(g.start, g.end)}`,
+        });
     }
   }
-  return { secrets, found, spans, correct, precision: spans === 0 ? 1 : correct / spans, recall: secrets === 0 ? 1 : found / secrets, misses, falsePositives };
+  return {
+    secrets,
+    found,
+    spans,
+    correct,
+    precision: spans === 0 ? 1 : correct / spans,
+    recall: secrets === 0 ? 1 : found / secrets,
+    misses,
+    falsePositives,
+  };
 }

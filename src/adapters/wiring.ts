@@ -17,9 +17,13 @@ export interface Stores {
 
 /** The only place configuration picks the stores: one DuckDB file for both, or memory when no file is given. */
 export async function createStores(options: { dataFile: string | undefined }): Promise<Stores> {
-  if (options.dataFile === undefined) return { telemetry: createMemoryTelemetryStore(), history: createMemoryHistoryStore() };
+  if (options.dataFile === undefined)
+    return { telemetry: createMemoryTelemetryStore(), history: createMemoryHistoryStore() };
   // DuckDB loads only when a store is opened (0.3 s of start-up that `analyze` does not need)
-  const [{ duckDbTelemetryStore, openDuckDb }, { duckDbHistoryStore }] = await Promise.all([import('./store/duckdb/duckdb-telemetry-store.js'), import('./store/duckdb/duckdb-history-store.js')]);
+  const [{ duckDbTelemetryStore, openDuckDb }, { duckDbHistoryStore }] = await Promise.all([
+    import('./store/duckdb/duckdb-telemetry-store.js'),
+    import('./store/duckdb/duckdb-history-store.js'),
+  ]);
   const db = await openDuckDb(options.dataFile);
   return { telemetry: duckDbTelemetryStore(db), history: duckDbHistoryStore(db) };
 }
@@ -28,14 +32,34 @@ export async function createStores(options: { dataFile: string | undefined }): P
  * The model the configuration names, wrapped with time-outs, retries, a circuit breaker and
  * the token budgets; undefined when none is configured (explanations then say how to add one).
  */
-export function createLlm(config: LlmConfig, ledger: ExplanationStorePort | undefined): LlmPort | undefined {
+export function createLlm(
+  config: LlmConfig,
+  ledger: ExplanationStorePort | undefined,
+): LlmPort | undefined {
   if (config.provider === undefined) return undefined;
-  const model = { ...(config.model === undefined ? {} : { model: config.model }), ...(config.embedModel === undefined ? {} : { embedModel: config.embedModel }) };
+  const model = {
+    ...(config.model === undefined ? {} : { model: config.model }),
+    ...(config.embedModel === undefined ? {} : { embedModel: config.embedModel }),
+  };
   const inner =
     config.provider === 'ollama'
       ? createOllamaLlm({ host: config.ollamaHost, ...model })
       : config.provider === 'openai'
-        ? createOpenAiLlm({ baseUrl: config.openaiBaseUrl, ...(config.openaiApiKey === undefined ? {} : { apiKey: config.openaiApiKey }), ...model })
-        : createBedrockLlm({ ...(config.bedrockRegion === undefined ? {} : { region: config.bedrockRegion }), ...(config.bedrockEndpoint === undefined ? {} : { endpoint: config.bedrockEndpoint }), ...(config.model === undefined ? {} : { model: config.model }) });
-  return withResilience(inner, { timeoutMs: config.timeoutMs, retries: config.retries, maxInputTokens: config.maxInputTokens, dailyTokens: config.dailyTokens, ...(ledger === undefined ? {} : { ledger }) });
+        ? createOpenAiLlm({
+            baseUrl: config.openaiBaseUrl,
+            ...(config.openaiApiKey === undefined ? {} : { apiKey: config.openaiApiKey }),
+            ...model,
+          })
+        : createBedrockLlm({
+            ...(config.bedrockRegion === undefined ? {} : { region: config.bedrockRegion }),
+            ...(config.bedrockEndpoint === undefined ? {} : { endpoint: config.bedrockEndpoint }),
+            ...(config.model === undefined ? {} : { model: config.model }),
+          });
+  return withResilience(inner, {
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    maxInputTokens: config.maxInputTokens,
+    dailyTokens: config.dailyTokens,
+    ...(ledger === undefined ? {} : { ledger }),
+  });
 }

@@ -67,18 +67,23 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     },
     parseIntOption: (name, min) => (value) => {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} takes a whole number ≥ ${min}, got "${value}"`);
+      if (!Number.isInteger(n) || n < min)
+        throw new InvalidArgumentError(`${name} takes a whole number ≥ ${min}, got "${value}"`);
       return n;
     },
   };
   const program = new Command('bifrost')
-    .description('Bifrost finds what is abnormal in your logs and shows the evidence — locally, in one command.')
+    .description(
+      'Bifrost finds what is abnormal in your logs and shows the evidence — locally, in one command.',
+    )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => d.stdout.write(s),
       writeErr: (s) => d.stderr.write(s),
-      outputError: (s, write) => { write(terminal.colors.red(s)); },
+      outputError: (s, write) => {
+        write(terminal.colors.red(s));
+      },
     })
     .addCommand(analyzeCommand(ctx))
     .addCommand(parseCommand(ctx))
@@ -90,7 +95,10 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(incidentsCommand(ctx))
     .addCommand(rcaCommand(ctx))
     .addCommand(explainCommand(ctx))
-    .addHelpText('after', `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n  bifrost incidents; bifrost rca --at "2026-11-23 10:05"   # against the store\n  bifrost explain <incident> --llm   # a local Ollama model explains it, citing the evidence\n\nRun 'bifrost <command> --help' for a command's options and examples.`);
+    .addHelpText(
+      'after',
+      `\nQuick start:\n  kubectl logs deploy/api | bifrost analyze\n  bifrost analyze examples/k8s-incident/\n  bifrost detect examples/metrics/\n  bifrost serve                  # OTLP/HTTP on 127.0.0.1:4318, REST API, /docs\n  bifrost incidents; bifrost rca --at "2026-11-23 10:05"   # against the store\n  bifrost explain <incident> --llm   # a local Ollama model explains it, citing the evidence\n\nRun 'bifrost <command> --help' for a command's options and examples.`,
+    );
   program.exitOverride();
   const override = (c: Command): void => {
     c.exitOverride();
@@ -102,7 +110,12 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
       if (err.code === 'commander.executeSubCommandAsync') return exitCode;
       return 2;
     }
@@ -110,7 +123,9 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
       terminal.err(`${terminal.colors.red('error:')} ${err.message}`);
       return 2;
     }
-    terminal.err(`${terminal.colors.red('internal error:')} ${(err as Error).stack ?? String(err)}\nThis is a bug in Bifrost; please report it with the command you ran.`);
+    terminal.err(
+      `${terminal.colors.red('internal error:')} ${(err as Error).stack ?? String(err)}\nThis is a bug in Bifrost; please report it with the command you ran.`,
+    );
     return 70;
   }
 }

@@ -23,34 +23,102 @@ import { RecentRequests } from './recent-requests.js';
 function slowApp(capacity: number) {
   const inner = createMemoryTelemetryStore();
   let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
-  const store: TelemetryStorePort = { ...inner, append: async (t, b) => { await gate; return inner.append(t, b); }, appendMany: async (e) => { await gate; return inner.appendMany(e); } };
-  const config = loadServerConfig({ BIFROST_CHECK_RESPONSES: '1' }, { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity });
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const store: TelemetryStorePort = {
+    ...inner,
+    append: async (t, b) => {
+      await gate;
+      return inner.append(t, b);
+    },
+    appendMany: async (e) => {
+      await gate;
+      return inner.appendMany(e);
+    },
+  };
+  const config = loadServerConfig(
+    { BIFROST_CHECK_RESPONSES: '1' },
+    { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity },
+  );
   const ingest = new MetricIngest({ store });
   const queue = new IngestQueue(config.queueCapacity);
   let n = 0;
   const history = createMemoryHistoryStore();
   const ctx: ServerContext = {
-    config, store, ingest, logIngest: new LogIngest({ store, newId: () => String(n++) }), queue, metrics: createServerMetrics(queue, ingest), keys: new ApiKeys(history, nodeKeyCrypto, Date.now), history, jobs: new JobRunner(), commits: new GroupCommit(store), newId: () => String(n++), version: 'test', cache: undefined,
-    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier: new IncidentNotifier([]), activeTenants: new Set(), streams: new Set(), recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
-    explainer: createExplainer(config.llm, { store: history, newId: () => String(n++), now: Date.now, unavailableNote: 'no model configured' }),
+    config,
+    store,
+    ingest,
+    logIngest: new LogIngest({ store, newId: () => String(n++) }),
+    queue,
+    metrics: createServerMetrics(queue, ingest),
+    keys: new ApiKeys(history, nodeKeyCrypto, Date.now),
+    history,
+    jobs: new JobRunner(),
+    commits: new GroupCommit(store),
+    newId: () => String(n++),
+    version: 'test',
+    cache: undefined,
+    events: new EventHub(),
+    incidents: new IncidentTracker({ telemetry: store, history }),
+    notifier: new IncidentNotifier([]),
+    activeTenants: new Set(),
+    streams: new Set(),
+    recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
+    explainer: createExplainer(config.llm, {
+      store: history,
+      newId: () => String(n++),
+      now: Date.now,
+      unavailableNote: 'no model configured',
+    }),
   };
   return { app: buildApp(ctx), release };
 }
 
-const body = (i: number) => JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(1_767_225_600_000 + i * 60_000) * 1_000_000n), asDouble: i }] } }] }] }] });
+const body = (i: number) =>
+  JSON.stringify({
+    resourceMetrics: [
+      {
+        scopeMetrics: [
+          {
+            metrics: [
+              {
+                name: 'm',
+                gauge: {
+                  dataPoints: [
+                    {
+                      timeUnixNano: String(BigInt(1_767_225_600_000 + i * 60_000) * 1_000_000n),
+                      asDouble: i,
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
 
 describe('ingest backpressure', () => {
   it('a full queue answers 503 with Retry-After, readiness says so, and accepted requests still complete', async () => {
     const { app, release } = slowApp(2);
-    const send = (i: number) => app.inject({ method: 'POST', url: '/v1/metrics', headers: { 'content-type': 'application/json' }, payload: body(i) });
+    const send = (i: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/metrics',
+        headers: { 'content-type': 'application/json' },
+        payload: body(i),
+      });
     const first = send(0);
     const second = send(1);
     await new Promise((r) => setTimeout(r, 20));
     const third = await send(2);
     expect(third.statusCode).toBe(503);
     expect(third.headers['retry-after']).toBe('1');
-    expect(third.json()).toMatchObject({ message: 'the ingest queue is full (2 requests waiting); retry after 1 s' });
+    expect(third.json()).toMatchObject({
+      message: 'the ingest queue is full (2 requests waiting); retry after 1 s',
+    });
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({ status: 'not ready', problems: ['ingest queue full'] });
@@ -71,13 +139,24 @@ describe('request validation', () => {
     const q = await app.inject({ method: 'GET', url: '/api/v1/spans?servce=payments&limit=5' });
     expect(q.statusCode).toBe(400);
     expect(q.json()).toMatchObject({ code: 400, error: 'FST_ERR_VALIDATION', field: 'servce' });
-    expect(q.json<{ message: string }>().message).toMatch(/^unknown query parameter "servce" of \/api\/v1\/spans; it takes: .*service/);
-    const b = await app.inject({ method: 'POST', url: '/api/v1/incidents/scan', payload: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z', referense: '2h' } });
+    expect(q.json<{ message: string }>().message).toMatch(
+      /^unknown query parameter "servce" of \/api\/v1\/spans; it takes: .*service/,
+    );
+    const b = await app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents/scan',
+      payload: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z', referense: '2h' },
+    });
     expect(b.statusCode).toBe(400);
     expect(b.json()).toMatchObject({ field: 'referense' });
-    expect(b.json<{ message: string }>().message).toMatch(/^unknown field "referense" of \/api\/v1\/incidents\/scan; it takes: from, to, reference/);
+    expect(b.json<{ message: string }>().message).toMatch(
+      /^unknown field "referense" of \/api\/v1\/incidents\/scan; it takes: from, to, reference/,
+    );
     // known parameters still pass
-    expect((await app.inject({ method: 'GET', url: '/api/v1/spans?service=payments&limit=5' })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/spans?service=payments&limit=5' }))
+        .statusCode,
+    ).toBe(200);
     await app.close();
   });
 });

@@ -38,7 +38,16 @@ export function authenticate(ctx: ServerContext) {
   return async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
     const path = req.url.split('?')[0]!;
     // the API description, its docs UI and the dashboard's files are public (the dashboard asks for a key for its API calls)
-    if (!ctx.config.auth || PUBLIC.has(path) || path === '/docs' || path.startsWith('/docs/') || path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg') {
+    if (
+      !ctx.config.auth ||
+      PUBLIC.has(path) ||
+      path === '/docs' ||
+      path.startsWith('/docs/') ||
+      path === '/' ||
+      path === '/index.html' ||
+      path.startsWith('/assets/') ||
+      path === '/favicon.svg'
+    ) {
       req.auth = OPEN;
       return;
     }
@@ -46,13 +55,24 @@ export function authenticate(ctx: ServerContext) {
     const who = key === undefined ? undefined : await ctx.keys.verify(key);
     if (who === undefined) {
       ctx.metrics.rejected.inc({ signal: 'api', reason: 'unauthenticated' });
-      await res.code(401).header('www-authenticate', 'Bearer').send({ code: 401, message: key === undefined ? 'an API key is required: Authorization: Bearer <key> or x-api-key (bifrost keys create)' : 'this API key is not valid (unknown, malformed or revoked)' });
+      await res
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({
+          code: 401,
+          message:
+            key === undefined
+              ? 'an API key is required: Authorization: Bearer <key> or x-api-key (bifrost keys create)'
+              : 'this API key is not valid (unknown, malformed or revoked)',
+        });
       return;
     }
     const need = needed(req);
     if (!scopeAllows(who.scope, need)) {
       ctx.metrics.rejected.inc({ signal: 'api', reason: 'forbidden' });
-      await res.code(403).send({ code: 403, message: `this key's scope is ${who.scope}; this needs ${need}` });
+      await res
+        .code(403)
+        .send({ code: 403, message: `this key's scope is ${who.scope}; this needs ${need}` });
       return;
     }
     req.auth = who;

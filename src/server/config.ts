@@ -71,15 +71,27 @@ function httpUrl(name: string, v: string | undefined): string | undefined {
   try {
     u = new URL(v);
   } catch {
-    throw new AppError('INPUT.BAD_OPTION', `${name} must be an http(s) URL, got something that is not a URL`, { field: name });
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `${name} must be an http(s) URL, got something that is not a URL`,
+      { field: name },
+    );
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppError('INPUT.BAD_OPTION', `${name} must be an http(s) URL, got ${u.protocol}`, { field: name });
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new AppError('INPUT.BAD_OPTION', `${name} must be an http(s) URL, got ${u.protocol}`, {
+      field: name,
+    });
   return v;
 }
 
 function retention(name: string, v: string): number {
   const ms = parseDuration(v);
-  if (ms === undefined) throw new AppError('INPUT.BAD_OPTION', `${name} must be a duration like 90m, 12h, 7d or 2w, got "${v}"`, { field: name });
+  if (ms === undefined)
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `${name} must be a duration like 90m, 12h, 7d or 2w, got "${v}"`,
+      { field: name },
+    );
   return ms;
 }
 
@@ -92,7 +104,12 @@ export function isLoopback(host: string): boolean {
 function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new AppError('INPUT.BAD_OPTION', `${name} must be a whole number from ${min} to ${max}, got "${v}"`, { field: name });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `${name} must be a whole number from ${min} to ${max}, got "${v}"`,
+      { field: name },
+    );
   return n;
 }
 
@@ -100,17 +117,33 @@ function int(name: string, v: string | undefined, min: number, max: number): num
  * Defaults, then the environment (BIFROST_HOST, BIFROST_PORT, BIFROST_LOG_LEVEL), then the
  * command line: validated and frozen. A bad value fails at start with its name.
  */
-export function loadServerConfig(env: Readonly<Record<string, string | undefined>>, overrides: Partial<ServerConfig> & { dataFile: string | undefined; cacheDir: string | undefined }): Readonly<ServerConfig> {
+export function loadServerConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<ServerConfig> & { dataFile: string | undefined; cacheDir: string | undefined },
+): Readonly<ServerConfig> {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   const envLevel = env.BIFROST_LOG_LEVEL;
-  if (envLevel !== undefined && envLevel !== '' && !(levels as readonly string[]).includes(envLevel)) throw new AppError('INPUT.BAD_OPTION', `BIFROST_LOG_LEVEL must be one of ${levels.join(', ')}, got "${envLevel}"`, { field: 'BIFROST_LOG_LEVEL' });
+  if (
+    envLevel !== undefined &&
+    envLevel !== '' &&
+    !(levels as readonly string[]).includes(envLevel)
+  )
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `BIFROST_LOG_LEVEL must be one of ${levels.join(', ')}, got "${envLevel}"`,
+      { field: 'BIFROST_LOG_LEVEL' },
+    );
   const c: ServerConfig = {
     ...DEFAULT_SERVER_CONFIG,
     ...(env.BIFROST_HOST ? { host: env.BIFROST_HOST } : {}),
-    ...(int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535) === undefined ? {} : { port: int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535)! }),
+    ...(int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535) === undefined
+      ? {}
+      : { port: int('BIFROST_PORT', env.BIFROST_PORT, 0, 65535)! }),
     ...(envLevel ? { logLevel: envLevel as ServerConfig['logLevel'] } : {}),
     ...(env.BIFROST_AUTH === 'required' ? { auth: true } : {}),
-    ...(env.BIFROST_RETENTION ? { retentionMs: retention('BIFROST_RETENTION', env.BIFROST_RETENTION) } : {}),
+    ...(env.BIFROST_RETENTION
+      ? { retentionMs: retention('BIFROST_RETENTION', env.BIFROST_RETENTION) }
+      : {}),
     ...(env.BIFROST_SLACK_WEBHOOK ? { slackWebhook: env.BIFROST_SLACK_WEBHOOK } : {}),
     ...(env.BIFROST_WEBHOOK_URL ? { webhookUrl: env.BIFROST_WEBHOOK_URL } : {}),
     ...(env.BIFROST_WEBHOOK_SECRET ? { webhookSecret: env.BIFROST_WEBHOOK_SECRET } : {}),
@@ -121,12 +154,27 @@ export function loadServerConfig(env: Readonly<Record<string, string | undefined
     dataFile: overrides.dataFile,
     cacheDir: overrides.cacheDir,
   };
-  if (env.BIFROST_AUTH !== undefined && env.BIFROST_AUTH !== '' && env.BIFROST_AUTH !== 'required' && env.BIFROST_AUTH !== 'loopback-open') throw new AppError('INPUT.BAD_OPTION', `BIFROST_AUTH must be "required" or "loopback-open", got "${env.BIFROST_AUTH}"`, { field: 'BIFROST_AUTH' });
+  if (
+    env.BIFROST_AUTH !== undefined &&
+    env.BIFROST_AUTH !== '' &&
+    env.BIFROST_AUTH !== 'required' &&
+    env.BIFROST_AUTH !== 'loopback-open'
+  )
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `BIFROST_AUTH must be "required" or "loopback-open", got "${env.BIFROST_AUTH}"`,
+      { field: 'BIFROST_AUTH' },
+    );
   httpUrl('--slack-webhook / BIFROST_SLACK_WEBHOOK', c.slackWebhook);
   httpUrl('--webhook-url / BIFROST_WEBHOOK_URL', c.webhookUrl);
   httpUrl('--public-url / BIFROST_PUBLIC_URL', c.publicUrl);
   // beyond loopback nobody gets in without a key
   if (!isLoopback(c.host)) c.auth = true;
-  if (c.maxDecompressedBytes < c.maxBodyBytes) throw new AppError('INPUT.BAD_OPTION', 'the decompressed body limit must be at least the body limit', { field: 'maxDecompressedBytes' });
+  if (c.maxDecompressedBytes < c.maxBodyBytes)
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      'the decompressed body limit must be at least the body limit',
+      { field: 'maxDecompressedBytes' },
+    );
   return Object.freeze(c);
 }

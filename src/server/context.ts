@@ -83,19 +83,89 @@ export function createServerMetrics(queue: IngestQueue, ingest: MetricIngest): S
   collectDefaultMetrics({ register: registry, prefix: 'bifrost_' });
   const m: ServerMetrics = {
     registry,
-    records: new Counter({ name: 'bifrost_received_records_total', help: 'Records received and stored, per signal', labelNames: ['signal'], registers: [registry] }),
-    bytes: new Counter({ name: 'bifrost_received_bytes_total', help: 'Bytes received (decompressed), per signal', labelNames: ['signal'], registers: [registry] }),
-    rejected: new Counter({ name: 'bifrost_rejected_total', help: 'Requests or records rejected, per signal and reason', labelNames: ['signal', 'reason'], registers: [registry] }),
-    findings: new Counter({ name: 'bifrost_findings_total', help: 'Findings produced, per kind', labelNames: ['kind'], registers: [registry] }),
-    incidentChanges: new Counter({ name: 'bifrost_incident_changes_total', help: 'Incident changes (opened, updated, acknowledged, resolved, reopened)', labelNames: ['type'], registers: [registry] }),
-    notifyFailures: new Counter({ name: 'bifrost_notification_failures_total', help: 'Notifications that failed after every retry', registers: [registry] }),
-    repeatedSpans: new Counter({ name: 'bifrost_repeated_spans_total', help: 'Spans received again (the same trace, span id and start as one stored: retries, overlapping exports) and left out; counted in bifrost_received_records_total too', registers: [registry] }),
-    repeatedRequests: new Counter({ name: 'bifrost_repeated_requests_total', help: 'OTLP requests received again byte for byte (an exporter retrying after a lost answer) and answered as the first was, without storing their records twice; per signal', labelNames: ['signal'], registers: [registry] }),
-    storeLatency: new Histogram({ name: 'bifrost_store_write_seconds', help: 'Time to score and durably write one ingest request', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
-    http: new Histogram({ name: 'bifrost_http_request_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
+    records: new Counter({
+      name: 'bifrost_received_records_total',
+      help: 'Records received and stored, per signal',
+      labelNames: ['signal'],
+      registers: [registry],
+    }),
+    bytes: new Counter({
+      name: 'bifrost_received_bytes_total',
+      help: 'Bytes received (decompressed), per signal',
+      labelNames: ['signal'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'bifrost_rejected_total',
+      help: 'Requests or records rejected, per signal and reason',
+      labelNames: ['signal', 'reason'],
+      registers: [registry],
+    }),
+    findings: new Counter({
+      name: 'bifrost_findings_total',
+      help: 'Findings produced, per kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    incidentChanges: new Counter({
+      name: 'bifrost_incident_changes_total',
+      help: 'Incident changes (opened, updated, acknowledged, resolved, reopened)',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    notifyFailures: new Counter({
+      name: 'bifrost_notification_failures_total',
+      help: 'Notifications that failed after every retry',
+      registers: [registry],
+    }),
+    repeatedSpans: new Counter({
+      name: 'bifrost_repeated_spans_total',
+      help: 'Spans received again (the same trace, span id and start as one stored: retries, overlapping exports) and left out; counted in bifrost_received_records_total too',
+      registers: [registry],
+    }),
+    repeatedRequests: new Counter({
+      name: 'bifrost_repeated_requests_total',
+      help: 'OTLP requests received again byte for byte (an exporter retrying after a lost answer) and answered as the first was, without storing their records twice; per signal',
+      labelNames: ['signal'],
+      registers: [registry],
+    }),
+    storeLatency: new Histogram({
+      name: 'bifrost_store_write_seconds',
+      help: 'Time to score and durably write one ingest request',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    http: new Histogram({
+      name: 'bifrost_http_request_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
   };
-  new Gauge({ name: 'bifrost_ingest_queue_depth', help: 'Ingest requests waiting or running', registers: [registry], collect() { this.set(queue.depth); } });
-  new Gauge({ name: 'bifrost_metric_series_tracked', help: 'Metric series with detector state', registers: [registry], collect() { this.set(ingest.trackedSeries); } });
-  new Gauge({ name: 'bifrost_metric_series_evicted', help: 'Metric series evicted from detector state (least recently seen)', registers: [registry], collect() { this.set(ingest.evictedSeries); } });
+  new Gauge({
+    name: 'bifrost_ingest_queue_depth',
+    help: 'Ingest requests waiting or running',
+    registers: [registry],
+    collect() {
+      this.set(queue.depth);
+    },
+  });
+  new Gauge({
+    name: 'bifrost_metric_series_tracked',
+    help: 'Metric series with detector state',
+    registers: [registry],
+    collect() {
+      this.set(ingest.trackedSeries);
+    },
+  });
+  new Gauge({
+    name: 'bifrost_metric_series_evicted',
+    help: 'Metric series evicted from detector state (least recently seen)',
+    registers: [registry],
+    collect() {
+      this.set(ingest.evictedSeries);
+    },
+  });
   return m;
 }

@@ -18,7 +18,10 @@ describe('EventHub', () => {
   it('replays what came after Last-Event-ID, and says when older events were dropped', () => {
     const hub = new EventHub(3);
     for (let i = 0; i < 5; i++) hub.publish('a', 'finding', { i });
-    expect(hub.since('a', 3)).toEqual({ events: [expect.objectContaining({ id: 4 }), expect.objectContaining({ id: 5 })], gap: false });
+    expect(hub.since('a', 3)).toEqual({
+      events: [expect.objectContaining({ id: 4 }), expect.objectContaining({ id: 5 })],
+      gap: false,
+    });
     expect(hub.since('a', 1)).toMatchObject({ gap: true });
     expect(hub.since('a', 5)).toEqual({ events: [], gap: false });
     expect(hub.since('b', 0).events).toEqual([]);

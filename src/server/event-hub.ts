@@ -31,7 +31,10 @@ export class EventHub {
   /** The tenant's held events after `lastId`; `gap` when older ones were already dropped. */
   since(tenant: string, lastId: number): { events: HubEvent[]; gap: boolean } {
     const oldest = this.ring[0]?.id ?? this.next;
-    return { events: this.ring.filter((e) => e.id > lastId && e.tenant === tenant), gap: lastId + 1 < oldest && lastId < this.next - 1 };
+    return {
+      events: this.ring.filter((e) => e.id > lastId && e.tenant === tenant),
+      gap: lastId + 1 < oldest && lastId < this.next - 1,
+    };
   }
 
   subscribe(tenant: string, fn: (e: HubEvent) => void): () => void {

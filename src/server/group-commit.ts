@@ -1,4 +1,8 @@
-import type { AppendResult, TelemetryBatch, TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import type {
+  AppendResult,
+  TelemetryBatch,
+  TelemetryStorePort,
+} from '../core/ports/telemetry-store.port.js';
 
 interface Pending {
   tenant: string;
@@ -41,7 +45,9 @@ export class GroupCommit {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0);
         try {
-          const result = await this.store.appendMany(group.map((g) => ({ tenant: g.tenant, batch: g.batch })));
+          const result = await this.store.appendMany(
+            group.map((g) => ({ tenant: g.tenant, batch: g.batch })),
+          );
           this.onWritten(result);
           for (const g of group) g.resolve();
         } catch (err) {

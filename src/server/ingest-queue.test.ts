@@ -6,9 +6,18 @@ describe('IngestQueue', () => {
     const q = new IngestQueue(2);
     const order: string[] = [];
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    const a = q.offer(async () => { await gate; order.push('a'); return 1; });
-    const b = q.offer(() => { order.push('b'); return Promise.resolve(2); });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const a = q.offer(async () => {
+      await gate;
+      order.push('a');
+      return 1;
+    });
+    const b = q.offer(() => {
+      order.push('b');
+      return Promise.resolve(2);
+    });
     expect(q.full).toBe(true);
     expect(q.offer(() => Promise.resolve(3))).toBeUndefined();
     release();

@@ -33,13 +33,15 @@ export class IngestQueue {
   /** Counts a job's write, still under way after the job itself finished, until it settles. */
   track(write: Promise<unknown>): void {
     this.waiting++;
-    const settled = write.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      this.waiting--;
-      this.writes.delete(settled);
-    });
+    const settled = write
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.waiting--;
+        this.writes.delete(settled);
+      });
     this.writes.add(settled);
   }
 

@@ -15,7 +15,10 @@ import { EventHub } from './event-hub.js';
 import { announce } from './incident-events.js';
 import { createSlackNotifier } from '../adapters/notify/slack-notifier.js';
 import { createWebhookNotifier } from '../adapters/notify/webhook-notifier.js';
-import { createKubernetesChangeSource, defaultKubeConfig } from '../adapters/sources/kubernetes/kubernetes-change-source.js';
+import {
+  createKubernetesChangeSource,
+  defaultKubeConfig,
+} from '../adapters/sources/kubernetes/kubernetes-change-source.js';
 import { changeFinding } from '../core/domain/cluster-event.js';
 import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import { Redactor } from '../core/engine/redaction/redactor.js';
@@ -37,7 +40,10 @@ export interface RunningServer {
 }
 
 /** Composition root of `bifrost serve`: store, use cases, queue, HTTP app; then listen. */
-export async function startServer(config: Readonly<ServerConfig>, log: { stream: NodeJS.WritableStream }): Promise<RunningServer> {
+export async function startServer(
+  config: Readonly<ServerConfig>,
+  log: { stream: NodeJS.WritableStream },
+): Promise<RunningServer> {
   const { telemetry: store, history } = await createStores({ dataFile: config.dataFile });
   const keys = new ApiKeys(history, nodeKeyCrypto, Date.now);
   const ingest = new MetricIngest({ store });
@@ -48,22 +54,64 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
   const logIngest = new LogIngest({ store, newId });
   const jobs = new JobRunner();
   const queue = new IngestQueue(config.queueCapacity);
-  const notifiers = [...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]), ...(config.webhookUrl === undefined ? [] : [createWebhookNotifier(config.webhookUrl, config.webhookSecret === undefined ? {} : { secret: config.webhookSecret })])];
+  const notifiers = [
+    ...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]),
+    ...(config.webhookUrl === undefined
+      ? []
+      : [
+          createWebhookNotifier(
+            config.webhookUrl,
+            config.webhookSecret === undefined ? {} : { secret: config.webhookSecret },
+          ),
+        ]),
+  ];
   let publicUrl = config.publicUrl;
   let onNotifyFailure: (name: string, id: string, err: Error) => void = () => undefined;
   const notifier = new IncidentNotifier(notifiers, {
-    linkOf: (_tenant, id) => (publicUrl === undefined ? undefined : `${publicUrl.replace(/\/$/, '')}/api/v1/incidents/${id}`),
-    onFailure: (name, n, err) => { onNotifyFailure(name, n.incident.id, err); },
+    linkOf: (_tenant, id) =>
+      publicUrl === undefined
+        ? undefined
+        : `${publicUrl.replace(/\/$/, '')}/api/v1/incidents/${id}`,
+    onFailure: (name, n, err) => {
+      onNotifyFailure(name, n.incident.id, err);
+    },
     newRedactor: () => new Redactor(config.llm.redaction),
   });
   const metrics = createServerMetrics(queue, ingest);
   const ctx: ServerContext = {
-    config, store, ingest, logIngest, queue, metrics, keys, history, jobs, newId, commits: new GroupCommit(store, (r) => { metrics.repeatedSpans.inc(r.repeatedSpans); }), version: config.version,
+    config,
+    store,
+    ingest,
+    logIngest,
+    queue,
+    metrics,
+    keys,
+    history,
+    jobs,
+    newId,
+    commits: new GroupCommit(store, (r) => {
+      metrics.repeatedSpans.inc(r.repeatedSpans);
+    }),
+    version: config.version,
     cache: config.cacheDir === undefined ? undefined : createResultCache({ dir: config.cacheDir }),
-    events: new EventHub(), incidents: new IncidentTracker({ telemetry: store, history }), notifier, activeTenants: new Set(), streams: new Set(), recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
-    explainer: createExplainer(config.llm, { store: history, newId, now: Date.now, unavailableNote: 'no model configured: start the server with --llm ollama (or openai, bedrock), or set BIFROST_LLM' }),
+    events: new EventHub(),
+    incidents: new IncidentTracker({ telemetry: store, history }),
+    notifier,
+    activeTenants: new Set(),
+    streams: new Set(),
+    recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
+    explainer: createExplainer(config.llm, {
+      store: history,
+      newId,
+      now: Date.now,
+      unavailableNote:
+        'no model configured: start the server with --llm ollama (or openai, bedrock), or set BIFROST_LLM',
+    }),
   };
-  const app = buildApp(ctx, config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream });
+  const app = buildApp(
+    ctx,
+    config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream },
+  );
   onNotifyFailure = (name, id, err) => {
     metrics.notifyFailures.inc();
     app.log.warn({ notifier: name, incident: id }, `notification failed for good: ${err.message}`);
@@ -82,7 +130,8 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
       if (!store.healthy()) return;
       store.deleteBefore(Date.now() - retentionMs).then(
         (n) => {
-          if (n.metrics + n.logs + n.spans + n.findings > 0) app.log.info({ deleted: n }, 'retention: deleted old records');
+          if (n.metrics + n.logs + n.spans + n.findings > 0)
+            app.log.info({ deleted: n }, 'retention: deleted old records');
         },
         (err: unknown) => {
           app.log.error({ err }, 'retention failed');
@@ -99,7 +148,9 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
     const { tenant, namespace } = config.kubernetes;
     const source = createKubernetesChangeSource(defaultKubeConfig(), {
       ...(namespace === undefined ? {} : { namespace }),
-      onStatus: (m) => { app.log.info(m); },
+      onStatus: (m) => {
+        app.log.info(m);
+      },
       onChange: (e) => {
         const f = changeFinding(e);
         ctx.activeTenants.add(tenant);
@@ -108,7 +159,9 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
             ctx.metrics.findings.inc({ kind: 'change' });
             ctx.events.publish(tenant, 'finding', f);
           },
-          (err: unknown) => { app.log.error({ err }, 'storing a cluster change failed'); },
+          (err: unknown) => {
+            app.log.error({ err }, 'storing a cluster change failed');
+          },
         );
       },
     });
@@ -156,7 +209,9 @@ export async function startServer(config: Readonly<ServerConfig>, log: { stream:
       closing ??= (async () => {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<false>((resolve) => {
-          timer = setTimeout(() => { resolve(false); }, config.shutdownTimeoutMs);
+          timer = setTimeout(() => {
+            resolve(false);
+          }, config.shutdownTimeoutMs);
         });
         clearInterval(sweeper);
         clearInterval(detector);

@@ -18,7 +18,12 @@ describe('RecentRequests (an OTLP request sent again is answered once stored, no
   it('a copy waits for the first and answers as it did; a first that failed is forgotten, so the next copy is stored', async () => {
     const r = new RecentRequests<number>({ ttlMs: 60_000, capacity: 10, now: () => 0 });
     let ok!: (v: number) => void;
-    r.begin('a', new Promise<number>((res) => { ok = res; }));
+    r.begin(
+      'a',
+      new Promise<number>((res) => {
+        ok = res;
+      }),
+    );
     const copy = r.seen('a');
     expect(copy).toBeDefined();
     ok(3);
@@ -26,7 +31,12 @@ describe('RecentRequests (an OTLP request sent again is answered once stored, no
     expect(await r.seen('a')).toBe(3);
 
     let fail!: (e: Error) => void;
-    r.begin('b', new Promise<number>((_res, rej) => { fail = rej; }));
+    r.begin(
+      'b',
+      new Promise<number>((_res, rej) => {
+        fail = rej;
+      }),
+    );
     const waiting = r.seen('b')!;
     fail(new Error('store down'));
     await expect(waiting).rejects.toThrow('store down');

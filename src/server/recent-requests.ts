@@ -22,7 +22,10 @@ export class RecentRequests<T = unknown> {
   constructor(private readonly options: RecentRequestsOptions) {}
 
   key(signal: string, tenant: string, raw: Buffer): string {
-    return createHash('sha256').update(`${signal}\u0000${tenant.length}:${tenant}\u0000`).update(raw).digest('base64');
+    return createHash('sha256')
+      .update(`${signal}\u0000${tenant.length}:${tenant}\u0000`)
+      .update(raw)
+      .digest('base64');
   }
 
   /** The first one's outcome (settled or still being stored), if this request was seen lately. */
@@ -38,7 +41,8 @@ export class RecentRequests<T = unknown> {
     outcome.catch(() => {
       if (this.entries.get(key)?.outcome === outcome) this.entries.delete(key);
     });
-    while (this.entries.size > this.options.capacity) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > this.options.capacity)
+      this.entries.delete(this.entries.keys().next().value!);
   }
 
   private expire(): void {

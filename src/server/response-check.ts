@@ -12,8 +12,22 @@ export function closeObjects(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closeObjects);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' && v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([name, s]) => [name, closeObjects(s)])) : closeObjects(v);
-  if (out.type === 'object' && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
+  for (const [k, v] of Object.entries(schema))
+    out[k] =
+      k === 'properties' && v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>).map(([name, s]) => [
+              name,
+              closeObjects(s),
+            ]),
+          )
+        : closeObjects(v);
+  if (
+    out.type === 'object' &&
+    out.properties !== undefined &&
+    out.additionalProperties === undefined
+  )
+    out.additionalProperties = false;
   return out;
 }
 
@@ -24,17 +38,38 @@ export function closeObjects(schema: unknown): unknown {
  * the status and the first fields at fault. `shared`: the schemas answers name by $ref.
  */
 export function serializerCompiler(check: boolean, shared: readonly object[] = []) {
-  const ajv = check ? new Ajv({ allErrors: true, strict: false, formats: { 'date-time': DATE_TIME } }) : undefined;
+  const ajv = check
+    ? new Ajv({ allErrors: true, strict: false, formats: { 'date-time': DATE_TIME } })
+    : undefined;
   for (const s of shared) ajv?.addSchema(closeObjects(s) as object);
-  return ({ schema, method, url, httpStatus }: { schema: unknown; method: string; url: string; httpStatus?: string }) => {
+  return ({
+    schema,
+    method,
+    url,
+    httpStatus,
+  }: {
+    schema: unknown;
+    method: string;
+    url: string;
+    httpStatus?: string;
+  }) => {
     if (ajv === undefined) return (data: unknown) => JSON.stringify(data);
     const validate = ajv.compile(closeObjects(schema) as object);
     return (data: unknown) => {
       const json = JSON.stringify(data);
       // what the client receives, not what the route held (undefined fields, dates as strings)
       if (!validate(JSON.parse(json))) {
-        const where = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params.additionalProperty === undefined ? '' : ` (${String(e.params.additionalProperty)})`}`);
-        throw new AppError('INTERNAL', `the ${httpStatus ?? ''} answer of ${method} ${url} does not match its response schema: ${where.join('; ')}`, {});
+        const where = (validate.errors ?? [])
+          .slice(0, 3)
+          .map(
+            (e) =>
+              `${e.instancePath || '/'} ${e.message ?? ''}${e.params.additionalProperty === undefined ? '' : ` (${String(e.params.additionalProperty)})`}`,
+          );
+        throw new AppError(
+          'INTERNAL',
+          `the ${httpStatus ?? ''} answer of ${method} ${url} does not match its response schema: ${where.join('; ')}`,
+          {},
+        );
       }
       return json;
     };

@@ -22,7 +22,13 @@ export function webRoot(from = import.meta.dirname): string | undefined {
 export function webUi(root: string | undefined) {
   return async (app: FastifyInstance): Promise<void> => {
     if (root === undefined) {
-      app.get('/', { schema: { hide: true } }, (_req, res) => res.type('text/plain').send('Bifrost is running. The dashboard is not built in this copy: npm run build (API at /api/v1, docs at /docs).\n'));
+      app.get('/', { schema: { hide: true } }, (_req, res) =>
+        res
+          .type('text/plain')
+          .send(
+            'Bifrost is running. The dashboard is not built in this copy: npm run build (API at /api/v1, docs at /docs).\n',
+          ),
+      );
       return;
     }
     await app.register(fastifyStatic, {
@@ -31,7 +37,10 @@ export function webUi(root: string | undefined) {
       wildcard: false,
       index: 'index.html',
       setHeaders: (res, path) => {
-        res.setHeader('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+        res.setHeader(
+          'cache-control',
+          path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        );
       },
     });
   };

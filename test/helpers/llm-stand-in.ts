@@ -45,7 +45,11 @@ function answerFor(b: Behaviour, prompt: string): string {
     JSON.stringify({
       verdict: 'explained',
       summary: `The trouble starts at the service behind [${first}].`,
-      probableCause: { service: 'svc', text: `The messages of [${first}] show it failing first.`, citations: [first] },
+      probableCause: {
+        service: 'svc',
+        text: `The messages of [${first}] show it failing first.`,
+        citations: [first],
+      },
       issues: [{ text: 'Errors rise in the window.', citations: [first] }],
       suggestions: [{ text: 'Check the recent change and roll it back.', citations: [] }],
       confidence: 'medium',
@@ -53,7 +57,13 @@ function answerFor(b: Behaviour, prompt: string): string {
     });
   switch (b) {
     case 'inconclusive':
-      return answer({ verdict: 'inconclusive', summary: 'The evidence does not single out a cause.', probableCause: { service: '', text: 'unclear', citations: [] }, issues: [], confidence: 'low' });
+      return answer({
+        verdict: 'inconclusive',
+        summary: 'The evidence does not single out a cause.',
+        probableCause: { service: '', text: 'unclear', citations: [] },
+        issues: [],
+        confidence: 'low',
+      });
     case 'uncited':
       return answer({ issues: [{ text: 'Something is wrong.', citations: [] }] });
     case 'wrong-cite':
@@ -82,7 +92,12 @@ function chunks(text: string, size = 16): string[] {
   return out;
 }
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+const json = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 };
@@ -106,53 +121,122 @@ export async function startLlmStandIn(options: { apiKey?: string } = {}): Promis
 
   async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (req.method === 'GET' && path === '/api/tags') { json(res, 200, { models: STAND_IN_MODELS.map((name) => ({ name, model: name, size: 1 })) }); return; }
-    if (req.method === 'GET' && path === '/v1/models') { json(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }, { id: 'local-model', object: 'model' }] }); return; }
+    if (req.method === 'GET' && path === '/api/tags') {
+      json(res, 200, { models: STAND_IN_MODELS.map((name) => ({ name, model: name, size: 1 })) });
+      return;
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      json(res, 200, {
+        object: 'list',
+        data: [
+          { id: 'gpt-4o-mini', object: 'model' },
+          { id: 'local-model', object: 'model' },
+        ],
+      });
+      return;
+    }
     if (req.method === 'POST' && (path === '/api/embed' || path === '/v1/embeddings')) {
       requests.push({ path, headers: req.headers, body });
       const b = JSON.parse(body) as { model?: string; input?: string[] };
       const vectors = (b.input ?? []).map(bagOfWords);
-      if (b.model !== 'nomic-embed-text') json(res, 404, { error: `model "${b.model ?? ''}" not found, try pulling it first` });
+      if (b.model !== 'nomic-embed-text')
+        json(res, 404, { error: `model "${b.model ?? ''}" not found, try pulling it first` });
       else if (path === '/api/embed') json(res, 200, { model: b.model, embeddings: vectors });
-      else json(res, 200, { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })).reverse(), model: b.model });
+      else
+        json(res, 200, {
+          object: 'list',
+          data: vectors
+            .map((embedding, index) => ({ object: 'embedding', index, embedding }))
+            .reverse(),
+          model: b.model,
+        });
       return;
     }
     const ollama = req.method === 'POST' && path === '/api/chat';
     const openai = req.method === 'POST' && path === '/v1/chat/completions';
     const bedrock = req.method === 'POST' && /^\/model\/[^/]+\/converse$/.test(path);
-    if (!ollama && !openai && !bedrock) { json(res, 404, { error: `no route ${req.method ?? ''} ${path}` }); return; }
+    if (!ollama && !openai && !bedrock) {
+      json(res, 404, { error: `no route ${req.method ?? ''} ${path}` });
+      return;
+    }
     requests.push({ path, headers: req.headers, body });
-    if (openai && options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) { json(res, 401, { error: { message: 'Incorrect API key provided' } }); return; }
-    if (bedrock && !(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) { json(res, 403, { message: 'Missing Authentication Token' }); return; }
-    let parsed: { model?: string; stream?: boolean; messages?: { role: string; content: unknown }[] };
+    if (
+      openai &&
+      options.apiKey !== undefined &&
+      req.headers.authorization !== `Bearer ${options.apiKey}`
+    ) {
+      json(res, 401, { error: { message: 'Incorrect API key provided' } });
+      return;
+    }
+    if (bedrock && !(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+      json(res, 403, { message: 'Missing Authentication Token' });
+      return;
+    }
+    let parsed: {
+      model?: string;
+      stream?: boolean;
+      messages?: { role: string; content: unknown }[];
+    };
     try {
       parsed = JSON.parse(body) as typeof parsed;
     } catch {
-      json(res, 400, { error: 'invalid JSON body' }); return;
+      json(res, 400, { error: 'invalid JSON body' });
+      return;
     }
-    if (ollama && !STAND_IN_MODELS.some((m) => m === parsed.model || m === `${parsed.model ?? ''}:latest`)) { json(res, 404, { error: `model "${parsed.model ?? ''}" not found, try pulling it first` }); return; }
+    if (
+      ollama &&
+      !STAND_IN_MODELS.some((m) => m === parsed.model || m === `${parsed.model ?? ''}:latest`)
+    ) {
+      json(res, 404, { error: `model "${parsed.model ?? ''}" not found, try pulling it first` });
+      return;
+    }
     const behaviour = script.shift() ?? 'good';
     // the evidence is in the first user message (a retry appends the validator's message)
     const first = parsed.messages?.find((m) => m.role === 'user');
-    const prompt = typeof first?.content === 'string' ? first.content : JSON.stringify(first?.content ?? '');
+    const prompt =
+      typeof first?.content === 'string' ? first.content : JSON.stringify(first?.content ?? '');
     const text = answerFor(behaviour, prompt);
     if (behaviour === 'slow') await new Promise((r) => setTimeout(r, 3000));
     if (behaviour === 'error500') {
-      if (bedrock) json(res, 500, { message: 'internal failure' }, { 'x-amzn-errortype': 'InternalServerException' });
+      if (bedrock)
+        json(
+          res,
+          500,
+          { message: 'internal failure' },
+          { 'x-amzn-errortype': 'InternalServerException' },
+        );
       else json(res, 500, { error: 'internal failure' });
       return;
     }
     if (behaviour === 'rate429') {
-      if (bedrock) json(res, 429, { message: 'Too many requests' }, { 'x-amzn-errortype': 'ThrottlingException' });
+      if (bedrock)
+        json(
+          res,
+          429,
+          { message: 'Too many requests' },
+          { 'x-amzn-errortype': 'ThrottlingException' },
+        );
       else json(res, 429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '1' });
       return;
     }
     if (behaviour === 'huge') {
       const filler = 'x'.repeat(5 * 1024 * 1024);
-      res.writeHead(200, { 'content-type': parsed.stream === true ? 'application/x-ndjson' : 'application/json' });
-      if (parsed.stream === true && ollama) return void res.end(`${JSON.stringify({ message: { content: filler }, done: false })}\n`);
-      if (parsed.stream === true) return void res.end(`data: ${JSON.stringify({ choices: [{ delta: { content: filler } }] })}\n\n`);
-      return void res.end(JSON.stringify({ message: { content: filler }, choices: [{ message: { content: filler } }], done: true }));
+      res.writeHead(200, {
+        'content-type': parsed.stream === true ? 'application/x-ndjson' : 'application/json',
+      });
+      if (parsed.stream === true && ollama)
+        return void res.end(`${JSON.stringify({ message: { content: filler }, done: false })}\n`);
+      if (parsed.stream === true)
+        return void res.end(
+          `data: ${JSON.stringify({ choices: [{ delta: { content: filler } }] })}\n\n`,
+        );
+      return void res.end(
+        JSON.stringify({
+          message: { content: filler },
+          choices: [{ message: { content: filler } }],
+          done: true,
+        }),
+      );
     }
     if (behaviour === 'broken-body') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -160,24 +244,69 @@ export async function startLlmStandIn(options: { apiKey?: string } = {}): Promis
     }
     const usage = { in: Math.ceil(prompt.length / 4), out: Math.ceil(text.length / 4) };
     if (bedrock) {
-      json(res, 200, { output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn', usage: { inputTokens: usage.in, outputTokens: usage.out, totalTokens: usage.in + usage.out }, metrics: { latencyMs: 5 } }); return;
+      json(res, 200, {
+        output: { message: { role: 'assistant', content: [{ text }] } },
+        stopReason: 'end_turn',
+        usage: {
+          inputTokens: usage.in,
+          outputTokens: usage.out,
+          totalTokens: usage.in + usage.out,
+        },
+        metrics: { latencyMs: 5 },
+      });
+      return;
     }
     if (parsed.stream !== true) {
-      if (ollama) { json(res, 200, { model: parsed.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: text }, done: true, done_reason: 'stop', prompt_eval_count: usage.in, eval_count: usage.out }); return; }
-      json(res, 200, { id: 'chatcmpl-1', object: 'chat.completion', model: parsed.model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: usage.in, completion_tokens: usage.out, total_tokens: usage.in + usage.out } }); return;
+      if (ollama) {
+        json(res, 200, {
+          model: parsed.model,
+          created_at: new Date().toISOString(),
+          message: { role: 'assistant', content: text },
+          done: true,
+          done_reason: 'stop',
+          prompt_eval_count: usage.in,
+          eval_count: usage.out,
+        });
+        return;
+      }
+      json(res, 200, {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        model: parsed.model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' },
+        ],
+        usage: {
+          prompt_tokens: usage.in,
+          completion_tokens: usage.out,
+          total_tokens: usage.in + usage.out,
+        },
+      });
+      return;
     }
     const pieces = chunks(text);
     const cut = behaviour === 'cut-stream' ? Math.ceil(pieces.length / 2) : pieces.length;
     if (ollama) {
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      for (const p of pieces.slice(0, cut)) res.write(`${JSON.stringify({ model: parsed.model, message: { role: 'assistant', content: p }, done: false })}\n`);
-      if (cut === pieces.length) res.write(`${JSON.stringify({ model: parsed.model, message: { role: 'assistant', content: '' }, done: true, prompt_eval_count: usage.in, eval_count: usage.out })}\n`);
+      for (const p of pieces.slice(0, cut))
+        res.write(
+          `${JSON.stringify({ model: parsed.model, message: { role: 'assistant', content: p }, done: false })}\n`,
+        );
+      if (cut === pieces.length)
+        res.write(
+          `${JSON.stringify({ model: parsed.model, message: { role: 'assistant', content: '' }, done: true, prompt_eval_count: usage.in, eval_count: usage.out })}\n`,
+        );
       return void res.end();
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const p of pieces.slice(0, cut)) res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: parsed.model, choices: [{ index: 0, delta: { content: p } }] })}\n\n`);
+    for (const p of pieces.slice(0, cut))
+      res.write(
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: parsed.model, choices: [{ index: 0, delta: { content: p } }] })}\n\n`,
+      );
     if (cut === pieces.length) {
-      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: parsed.model, choices: [], usage: { prompt_tokens: usage.in, completion_tokens: usage.out } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: parsed.model, choices: [], usage: { prompt_tokens: usage.in, completion_tokens: usage.out } })}\n\n`,
+      );
       res.write('data: [DONE]\n\n');
     }
     res.end();
@@ -193,7 +322,9 @@ export async function startLlmStandIn(options: { apiKey?: string } = {}): Promis
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
-        server.close(() => { r(); });
+        server.close(() => {
+          r();
+        });
       }),
   };
 }

@@ -17,7 +17,9 @@ export function nezhaSlice(): string {
   }
   copy('baseline/log/08_50_log.csv.gz', 'baseline/log/08_50_log.csv.gz');
   copy('baseline/trace/08_50_trace.csv.gz', 'baseline/trace/08_50_trace.csv.gz');
-  for (const f of readdirSync(join(NEZHA, 'metric')).filter((n) => /^ts-(basic|contacts|travel)-service-/.test(n))) copy(`metric/${f}`, `metric/${f}`);
+  for (const f of readdirSync(join(NEZHA, 'metric')).filter((n) =>
+    /^ts-(basic|contacts|travel)-service-/.test(n),
+  ))
+    copy(`metric/${f}`, `metric/${f}`);
   return dir;
 }
-

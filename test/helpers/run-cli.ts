@@ -15,19 +15,43 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (built dist) in a child process, with its own cache directory. */
-export function runCli(args: string[], opts: { input?: string | Buffer; env?: Record<string, string>; cwd?: string; cacheHome?: string } = {}): Promise<CliResult> {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests (npm test does)');
+export function runCli(
+  args: string[],
+  opts: {
+    input?: string | Buffer;
+    env?: Record<string, string>;
+    cwd?: string;
+    cacheHome?: string;
+  } = {},
+): Promise<CliResult> {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))
+    throw new Error(
+      'dist/ is missing: run `npm run build` before the end-to-end tests (npm test does)',
+    );
   const cacheHome = opts.cacheHome ?? mkdtempSync(join(tmpdir(), 'bifrost-e2e-cache-'));
   return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', XDG_CACHE_HOME: cacheHome, ...opts.env };
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      XDG_CACHE_HOME: cacheHome,
+      ...opts.env,
+    };
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     child.stdin.on('error', () => undefined);
     if (opts.input !== undefined) child.stdin.end(opts.input);

@@ -16,9 +16,25 @@ const running: Server[] = [];
  */
 export function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: tempDir('bifrost-home-'), BIFROST_CHECK_RESPONSES: '1', ...env } });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: tempDir('bifrost-home-'),
+          BIFROST_CHECK_RESPONSES: '1',
+          ...env,
+        },
+      },
+    );
     let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code) => {
+        r(code);
+      }),
+    );
     child.stdout.resume();
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
@@ -30,7 +46,9 @@ export function serve(args: string[], env: Record<string, string> = {}): Promise
         resolve(s);
       }
     });
-    void exited.then((code) => { reject(new Error(`serve exited ${String(code)}: ${err}`)); });
+    void exited.then((code) => {
+      reject(new Error(`serve exited ${String(code)}: ${err}`));
+    });
   });
 }
 

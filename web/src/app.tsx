@@ -14,7 +14,9 @@ import { Traces } from './views/traces.js';
 import { parseRoute } from './logic/route.js';
 
 // the graph view brings Cytoscape (440 KB): loaded when the view is opened, not with the page
-const ServiceGraph = lazy(() => import('./views/service-graph.js').then((m) => ({ default: m.ServiceGraph })));
+const ServiceGraph = lazy(() =>
+  import('./views/service-graph.js').then((m) => ({ default: m.ServiceGraph })),
+);
 
 /** The views of the header, in order: path and name. */
 const VIEWS = [
@@ -45,7 +47,11 @@ function useRoute(): string {
 
 /** Live events from /api/v1/stream: a counter that views watch to refresh, and whether it is connected. */
 function useLive(): { version: number; connected: boolean; last: SseEvent | undefined } {
-  const [state, setState] = useState<{ version: number; connected: boolean; last: SseEvent | undefined }>({ version: 0, connected: false, last: undefined });
+  const [state, setState] = useState<{
+    version: number;
+    connected: boolean;
+    last: SseEvent | undefined;
+  }>({ version: 0, connected: false, last: undefined });
   useEffect(
     () =>
       followStream(
@@ -74,10 +80,20 @@ function KeyPrompt({ onSaved }: { onSaved: () => void }) {
     >
       <h2>This server needs an API key</h2>
       <p>
-        Create one with <code>bifrost keys create --scope read</code> and paste it here. It is kept in this browser only.
+        Create one with <code>bifrost keys create --scope read</code> and paste it here. It is kept
+        in this browser only.
       </p>
       <label>
-        API key <input type="password" value={key} onChange={(e) => { setKey(e.target.value); }} autoFocus required />
+        API key{' '}
+        <input
+          type="password"
+          value={key}
+          onChange={(e) => {
+            setKey(e.target.value);
+          }}
+          autoFocus
+          required
+        />
       </label>
       <button type="submit">Use this key</button>
     </form>
@@ -109,7 +125,15 @@ export function App() {
         </a>
         <nav aria-label="Views">
           {VIEWS.map(([href, label]) => (
-            <a key={href} href={`#${href}`} aria-current={(href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`)) ? 'page' : undefined}>
+            <a
+              key={href}
+              href={`#${href}`}
+              aria-current={
+                (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`))
+                  ? 'page'
+                  : undefined
+              }
+            >
               {label}
             </a>
           ))}
@@ -117,8 +141,18 @@ export function App() {
         <span className={`live ${live.connected ? 'on' : 'off'}`} role="status" aria-live="polite">
           {live.connected ? 'live' : 'reconnecting…'}
         </span>
-        <button className="link theme" onClick={() => { setTheme(nextTheme(theme)); }} aria-label={`colour theme: ${theme}; switch`}>
-          {theme === 'system' ? 'theme: system' : theme === 'light' ? 'theme: light' : 'theme: dark'}
+        <button
+          className="link theme"
+          onClick={() => {
+            setTheme(nextTheme(theme));
+          }}
+          aria-label={`colour theme: ${theme}; switch`}
+        >
+          {theme === 'system'
+            ? 'theme: system'
+            : theme === 'light'
+              ? 'theme: light'
+              : 'theme: dark'}
         </button>
         {apiKey.get() !== null && (
           <button
@@ -147,7 +181,10 @@ export function App() {
             <ServiceGraph live={live.version} onError={onError} />
           </Suspense>
         ) : analysis !== null ? (
-          <Analyses id={analysis[1] === undefined ? undefined : decodeURIComponent(analysis[1])} onError={onError} />
+          <Analyses
+            id={analysis[1] === undefined ? undefined : decodeURIComponent(analysis[1])}
+            onError={onError}
+          />
         ) : path === '/settings' ? (
           <Settings onError={onError} />
         ) : path === '/metrics' ? (
@@ -157,7 +194,11 @@ export function App() {
         ) : path === '/patterns' ? (
           <Patterns live={live.version} onError={onError} />
         ) : incident !== null ? (
-          <IncidentView id={decodeURIComponent(incident[1]!)} live={live.version} onError={onError} />
+          <IncidentView
+            id={decodeURIComponent(incident[1]!)}
+            live={live.version}
+            onError={onError}
+          />
         ) : (
           <Overview live={live.version} onError={onError} />
         )}

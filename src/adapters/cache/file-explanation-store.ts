@@ -1,7 +1,10 @@
 import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Explanation } from '../../core/domain/explanation.js';
-import type { ExplanationRecord, ExplanationStorePort } from '../../core/ports/explanation-store.port.js';
+import type {
+  ExplanationRecord,
+  ExplanationStorePort,
+} from '../../core/ports/explanation-store.port.js';
 
 const MAX_RECORDS_BYTES = 4 * 1024 * 1024;
 
@@ -37,7 +40,9 @@ export function createFileExplanationStore(dir: string): ExplanationStorePort {
   };
   return {
     async getCachedExplanation(key, nowMs) {
-      const e = await readJson<{ key: string; expiresMs: number; value: Explanation }>(cacheFile(key));
+      const e = await readJson<{ key: string; expiresMs: number; value: Explanation }>(
+        cacheFile(key),
+      );
       return e !== undefined && e.key === key && e.expiresMs > nowMs ? e.value : undefined;
     },
     putCachedExplanation: (key, value, expiresMs) =>
@@ -62,7 +67,10 @@ export function createFileExplanationStore(dir: string): ExplanationStorePort {
       quietly(async () => {
         await mkdir(dir, { recursive: true });
         // bounded: past 4 MB the records move to explanations.jsonl.1 (the one before is dropped)
-        const size = await stat(recordsFile).then((st) => st.size, () => 0);
+        const size = await stat(recordsFile).then(
+          (st) => st.size,
+          () => 0,
+        );
         if (size > MAX_RECORDS_BYTES) await rename(recordsFile, `${recordsFile}.1`);
         await appendFile(recordsFile, `${JSON.stringify(rec)}\n`);
       }),

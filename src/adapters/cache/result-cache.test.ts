@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentKey, createResultCache, defaultCacheDir, readLastRun, writeLastRun } from './result-cache.js';
+import {
+  contentKey,
+  createResultCache,
+  defaultCacheDir,
+  readLastRun,
+  writeLastRun,
+} from './result-cache.js';
 
 describe('result cache', () => {
   it('stores and returns values, expires them after the TTL, treats corrupt entries as misses', async () => {
@@ -21,7 +27,7 @@ describe('result cache', () => {
     expect(await cache.get(bad)).toBeUndefined();
   });
 
-  it('keys on the files\' names, content and order, and the options', async () => {
+  it("keys on the files' names, content and order, and the options", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bifrost-key-'));
     const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
     writeFileSync(a, 'same');

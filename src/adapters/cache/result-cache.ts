@@ -23,7 +23,11 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'bifrost');
 }
 
-export function createResultCache(options: { dir: string; ttlMs?: number; now?: () => number }): ResultCache {
+export function createResultCache(options: {
+  dir: string;
+  ttlMs?: number;
+  now?: () => number;
+}): ResultCache {
   const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
   const now = options.now ?? Date.now;
   const dir = options.dir;

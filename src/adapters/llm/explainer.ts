@@ -23,7 +23,14 @@ export interface Explainer {
   readonly embed: Embed | undefined;
   readonly contextChars: number;
   prompt(kind: PromptTemplate['kind'], version?: string): PromptTemplate;
-  explain(req: { tenant: string; subject: string; context: BuiltContext; prompt: PromptTemplate; fresh: boolean; onText?: (t: string) => void }): Promise<Explanation>;
+  explain(req: {
+    tenant: string;
+    subject: string;
+    context: BuiltContext;
+    prompt: PromptTemplate;
+    fresh: boolean;
+    onText?: (t: string) => void;
+  }): Promise<Explanation>;
 }
 
 export interface ExplainerOptions {
@@ -44,7 +51,13 @@ export function createExplainer(config: Readonly<LlmConfig>, o: ExplainerOptions
     prompt: (kind, version) => loadPrompt(config.promptDir, kind, version ?? config.promptVersion),
     explain: (req) =>
       explainContext(
-        { tenant: req.tenant, subject: req.subject, context: req.context, prompt: req.prompt, fresh: req.fresh },
+        {
+          tenant: req.tenant,
+          subject: req.subject,
+          context: req.context,
+          prompt: req.prompt,
+          fresh: req.fresh,
+        },
         {
           llm,
           unavailableNote: o.unavailableNote,

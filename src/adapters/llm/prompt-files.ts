@@ -33,13 +33,28 @@ export function promptVersions(dir: string, kind: PromptTemplate['kind']): strin
  * Reads `prompts/<kind>/<version>.md`; the newest version when none is named. A missing or
  * malformed file is a configuration error naming the file and the versions there are.
  */
-export function loadPrompt(dir: string, kind: PromptTemplate['kind'], version?: string): PromptTemplate {
+export function loadPrompt(
+  dir: string,
+  kind: PromptTemplate['kind'],
+  version?: string,
+): PromptTemplate {
   const versions = promptVersions(dir, kind);
   const v = version ?? versions.at(-1);
-  if (v === undefined) throw new AppError('INPUT.NOT_FOUND', `no prompt files in ${join(dir, kind)} (expected v1.md, v2.md…)`, { field: 'prompt' });
-  if (!versions.includes(v)) throw new AppError('INPUT.BAD_OPTION', `prompt version "${v}" of "${kind}" does not exist; there are: ${versions.join(', ')}`, { field: 'prompt' });
+  if (v === undefined)
+    throw new AppError(
+      'INPUT.NOT_FOUND',
+      `no prompt files in ${join(dir, kind)} (expected v1.md, v2.md…)`,
+      { field: 'prompt' },
+    );
+  if (!versions.includes(v))
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `prompt version "${v}" of "${kind}" does not exist; there are: ${versions.join(', ')}`,
+      { field: 'prompt' },
+    );
   const file = join(dir, kind, `${v}.md`);
   const parsed = parsePromptFile(kind, v, readFileSync(file, 'utf8'));
-  if (typeof parsed === 'string') throw new AppError('INPUT.BAD_LAYOUT', `${file}: ${parsed}`, { field: 'prompt' });
+  if (typeof parsed === 'string')
+    throw new AppError('INPUT.BAD_LAYOUT', `${file}: ${parsed}`, { field: 'prompt' });
   return parsed;
 }

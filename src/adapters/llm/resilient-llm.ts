@@ -50,16 +50,34 @@ export function withResilience(inner: LlmPort, options: Partial<ResilienceOption
     const chars = req.system.length + req.messages.reduce((a, m) => a + m.content.length, 0);
     const estimate = Math.ceil(chars / 4);
     if (estimate > o.maxInputTokens) {
-      return { status: 'failed', error: { code: 'LLM.BUDGET', message: `the request needs about ${estimate} input tokens, over the limit of ${o.maxInputTokens} per request (BIFROST_LLM_MAX_INPUT_TOKENS)` } };
+      return {
+        status: 'failed',
+        error: {
+          code: 'LLM.BUDGET',
+          message: `the request needs about ${estimate} input tokens, over the limit of ${o.maxInputTokens} per request (BIFROST_LLM_MAX_INPUT_TOKENS)`,
+        },
+      };
     }
     if (o.dailyTokens !== undefined && o.ledger !== undefined) {
       const used = await o.ledger.llmTokensUsed(new Date(now()).toISOString().slice(0, 10));
       if (used + estimate + req.maxTokens > o.dailyTokens) {
-        return { status: 'failed', error: { code: 'LLM.BUDGET', message: `today's token budget is spent (${used} of ${o.dailyTokens} used, BIFROST_LLM_DAILY_TOKENS); it renews at 00:00 UTC` } };
+        return {
+          status: 'failed',
+          error: {
+            code: 'LLM.BUDGET',
+            message: `today's token budget is spent (${used} of ${o.dailyTokens} used, BIFROST_LLM_DAILY_TOKENS); it renews at 00:00 UTC`,
+          },
+        };
       }
     }
     if (now() < openUntil) {
-      return { status: 'failed', error: { code: 'LLM.CIRCUIT_OPEN', message: `${inner.provider} failed ${o.breakerFailures} times in a row; not calling it again for ${Math.ceil((openUntil - now()) / 1000)} s` } };
+      return {
+        status: 'failed',
+        error: {
+          code: 'LLM.CIRCUIT_OPEN',
+          message: `${inner.provider} failed ${o.breakerFailures} times in a row; not calling it again for ${Math.ceil((openUntil - now()) / 1000)} s`,
+        },
+      };
     }
     const shown = { text: false };
     const onText = req.onText;
@@ -78,7 +96,13 @@ export function withResilience(inner: LlmPort, options: Partial<ResilienceOption
       const timeout = AbortSignal.timeout(o.timeoutMs);
       const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);
       result = await inner.complete({ ...innerReq, signal });
-      if (result.status !== 'retryable' || shown.text || req.signal?.aborted === true || attempt === o.retries) break;
+      if (
+        result.status !== 'retryable' ||
+        shown.text ||
+        req.signal?.aborted === true ||
+        attempt === o.retries
+      )
+        break;
       const backoff = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt) * random();
       await sleep(Math.min(o.maxDelayMs * 4, Math.max(backoff, result.error.retryAfterMs ?? 0)));
     }
@@ -100,6 +124,20 @@ export function withResilience(inner: LlmPort, options: Partial<ResilienceOption
     innerEmbed === undefined
       ? undefined
       : (texts: readonly string[], signal?: AbortSignal): Promise<LlmResult<number[][]>> =>
-          now() < openUntil ? Promise.resolve({ status: 'failed', error: { code: 'LLM.CIRCUIT_OPEN', message: `${inner.provider} is failing; not calling it` } }) : innerEmbed(texts, signal ?? AbortSignal.timeout(o.timeoutMs));
-  return { provider: inner.provider, model: inner.model, complete, models: () => inner.models(), ...(embed === undefined ? {} : { embed }) };
+          now() < openUntil
+            ? Promise.resolve({
+                status: 'failed',
+                error: {
+                  code: 'LLM.CIRCUIT_OPEN',
+                  message: `${inner.provider} is failing; not calling it`,
+                },
+              })
+            : innerEmbed(texts, signal ?? AbortSignal.timeout(o.timeoutMs));
+  return {
+    provider: inner.provider,
+    model: inner.model,
+    complete,
+    models: () => inner.models(),
+    ...(embed === undefined ? {} : { embed }),
+  };
 }

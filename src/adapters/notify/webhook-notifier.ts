@@ -12,14 +12,29 @@ export function webhookSignature(secret: string, timestamp: string, body: string
 }
 
 /** A generic JSON webhook: {type, tenant, incident, link} with a signature header when a secret is set. */
-export function createWebhookNotifier(url: string, options: { secret?: string; timeoutMs?: number; now?: () => number } = {}): NotifierPort {
+export function createWebhookNotifier(
+  url: string,
+  options: { secret?: string; timeoutMs?: number; now?: () => number } = {},
+): NotifierPort {
   return {
     name: `webhook ${redactUrl(url)}`,
     send: (n) => {
-      const body = JSON.stringify({ type: n.type, tenant: n.tenant, deliveryId: n.deliveryId, incident: n.incident, ...(n.link === undefined ? {} : { link: n.link }) });
+      const body = JSON.stringify({
+        type: n.type,
+        tenant: n.tenant,
+        deliveryId: n.deliveryId,
+        incident: n.incident,
+        ...(n.link === undefined ? {} : { link: n.link }),
+      });
       const timestamp = String(Math.floor((options.now ?? Date.now)() / 1000));
-      const headers: Record<string, string> = { 'x-bifrost-event': `incident.${n.type}`, 'x-bifrost-delivery': n.deliveryId, 'x-bifrost-timestamp': timestamp, 'user-agent': 'bifrost-webhook' };
-      if (options.secret !== undefined && options.secret !== '') headers['x-bifrost-signature'] = webhookSignature(options.secret, timestamp, body);
+      const headers: Record<string, string> = {
+        'x-bifrost-event': `incident.${n.type}`,
+        'x-bifrost-delivery': n.deliveryId,
+        'x-bifrost-timestamp': timestamp,
+        'user-agent': 'bifrost-webhook',
+      };
+      if (options.secret !== undefined && options.secret !== '')
+        headers['x-bifrost-signature'] = webhookSignature(options.secret, timestamp, body);
       return postOrThrow(url, body, headers, options.timeoutMs ?? 10_000);
     },
   };

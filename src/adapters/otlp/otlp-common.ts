@@ -21,7 +21,11 @@ let collector: Collector | undefined;
 
 /** e.g. protoType('logs', 'ExportLogsServiceRequest'). */
 export function protoType(signal: Signal, message: string): ProtoType {
-  collector ??= (require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as { opentelemetry: { proto: { collector: Collector } } }).opentelemetry.proto.collector;
+  collector ??= (
+    require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
+      opentelemetry: { proto: { collector: Collector } };
+    }
+  ).opentelemetry.proto.collector;
   const t = collector[signal].v1[message];
   if (t === undefined) throw new Error(`no OTLP message ${signal}.v1.${message}`);
   return t;
@@ -30,7 +34,8 @@ export function protoType(signal: Signal, message: string): ProtoType {
 export type Failed = { ok: false; message: string };
 
 /** A decoded request: its good records, and how many were rejected and why (OTLP partial success). */
-export type Decoded<T> = { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | Failed;
+export type Decoded<T> =
+  { ok: true; items: T[]; rejected: number; rejectReasons: string[] } | Failed;
 
 /** Rejected records counted, with up to five distinct reasons kept for the answer. */
 export class Rejections {
@@ -59,7 +64,13 @@ export function decodeJsonBody<R>(body: Buffer, map: (req: unknown) => R): R | F
  * Protobuf → the OTLP/JSON shape (lowerCamelCase, 64-bit integers as strings, bytes as
  * base64, which `fixIds` turns into the hex OTLP/JSON uses for trace and span ids).
  */
-export function decodeProtobufBody<R>(body: Buffer, signal: Signal, message: string, map: (req: unknown) => R, fixIds?: (obj: unknown) => void): R | Failed {
+export function decodeProtobufBody<R>(
+  body: Buffer,
+  signal: Signal,
+  message: string,
+  map: (req: unknown) => R,
+  fixIds?: (obj: unknown) => void,
+): R | Failed {
   const T = protoType(signal, message);
   let msg: unknown;
   try {
@@ -67,7 +78,13 @@ export function decodeProtobufBody<R>(body: Buffer, signal: Signal, message: str
   } catch (err) {
     return { ok: false, message: `the body is not an OTLP ${message} (${(err as Error).message})` };
   }
-  const obj = T.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
+  const obj = T.toObject(msg, {
+    longs: String,
+    enums: Number,
+    bytes: String,
+    defaults: false,
+    arrays: true,
+  });
   fixIds?.(obj);
   return map(obj);
 }
@@ -79,7 +96,12 @@ export function base64ToHex(v: unknown): unknown {
 
 /** A trace/span id of `bytes` bytes as lowercase hex; undefined when absent, malformed or all zero. */
 export function hexId(v: unknown, bytes: number): string | undefined {
-  return typeof v === 'string' && v.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v) ? v.toLowerCase() : undefined;
+  return typeof v === 'string' &&
+    v.length === bytes * 2 &&
+    /^[0-9a-fA-F]+$/.test(v) &&
+    !/^0+$/.test(v)
+    ? v.toLowerCase()
+    : undefined;
 }
 
 /**

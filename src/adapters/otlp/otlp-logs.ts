@@ -1,7 +1,13 @@
 import { parseSeverity } from '../../core/domain/severity.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { ReceivedLog } from '../../core/domain/stored-log.js';
-import { Rejections, base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
+import {
+  Rejections,
+  base64ToHex,
+  decodeJsonBody,
+  decodeProtobufBody,
+  hexId,
+} from './otlp-common.js';
 import type { Decoded } from './otlp-common.js';
 import { anyValue, attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
 
@@ -21,7 +27,8 @@ function bodyText(v: unknown): string | undefined {
 
 export function mapLogsRequest(req: unknown): LogsDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceLogs"' };
-  if (req.resourceLogs !== undefined && !Array.isArray(req.resourceLogs)) return { ok: false, message: '"resourceLogs" must be an array' };
+  if (req.resourceLogs !== undefined && !Array.isArray(req.resourceLogs))
+    return { ok: false, message: '"resourceLogs" must be an array' };
   const logs: ReceivedLog[] = [];
   const rejections = new Rejections();
   for (const rl of list(req.resourceLogs)) {
@@ -46,7 +53,16 @@ export function mapLogsRequest(req: unknown): LogsDecode {
         const severityText = typeof r.severityText === 'string' ? r.severityText : '';
         const n = Number(r.severityNumber ?? 0);
         const severity = Number.isInteger(n) && n > 0 && n <= 24 ? n : parseSeverity(severityText);
-        logs.push({ timeMs, severity, severityText, body, resource, attributes: canonicalLabels(attributes(r.attributes)), traceId: hexId(r.traceId, 16) ?? '', spanId: hexId(r.spanId, 8) ?? '' });
+        logs.push({
+          timeMs,
+          severity,
+          severityText,
+          body,
+          resource,
+          attributes: canonicalLabels(attributes(r.attributes)),
+          traceId: hexId(r.traceId, 16) ?? '',
+          spanId: hexId(r.spanId, 8) ?? '',
+        });
       }
     }
   }

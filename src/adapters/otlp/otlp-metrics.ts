@@ -32,7 +32,8 @@ export function anyValue(v: unknown): string | number | boolean | undefined {
   if (typeof v.boolValue === 'boolean') return v.boolValue;
   if (v.intValue !== undefined && v.intValue !== null) return Number(v.intValue);
   if (typeof v.doubleValue === 'number') return v.doubleValue;
-  if (v.arrayValue !== undefined || v.kvlistValue !== undefined) return JSON.stringify(v.arrayValue ?? v.kvlistValue);
+  if (v.arrayValue !== undefined || v.kvlistValue !== undefined)
+    return JSON.stringify(v.arrayValue ?? v.kvlistValue);
   return undefined;
 }
 
@@ -55,7 +56,12 @@ const RESOURCE_MAP: [string, keyof LogResource][] = [
   ['host.name', 'host'],
 ];
 
-const WORKLOAD_KEYS = ['k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.job.name'];
+const WORKLOAD_KEYS = [
+  'k8s.deployment.name',
+  'k8s.statefulset.name',
+  'k8s.daemonset.name',
+  'k8s.job.name',
+];
 
 /**
  * Resource attributes → service, namespace, pod, container, node, host. Without a
@@ -69,7 +75,9 @@ export function mapResource(attrs: Readonly<Record<string, unknown>>): LogResour
     if (typeof v === 'string' && v !== '') r[field] = v;
   }
   if (r.service === undefined || r.service.startsWith('unknown_service')) {
-    const named = WORKLOAD_KEYS.map((k) => attrs[k]).find((v): v is string => typeof v === 'string' && v !== '');
+    const named = WORKLOAD_KEYS.map((k) => attrs[k]).find(
+      (v): v is string => typeof v === 'string' && v !== '',
+    );
     const workload = named ?? (r.pod !== undefined ? workloadOf(r.pod) : undefined);
     if (workload !== undefined) r.service = workload;
   }
@@ -91,11 +99,23 @@ interface Sink {
   rejections: Rejections;
 }
 
-
-function addPoint(sink: Sink, name: string, kind: MetricKind, dp: unknown, resource: LogResource, cumulative: boolean): void {
-  if (!isObj(dp)) { sink.rejections.add(`${name}: a data point is not an object`); return; }
+function addPoint(
+  sink: Sink,
+  name: string,
+  kind: MetricKind,
+  dp: unknown,
+  resource: LogResource,
+  cumulative: boolean,
+): void {
+  if (!isObj(dp)) {
+    sink.rejections.add(`${name}: a data point is not an object`);
+    return;
+  }
   const timeMs = toMs(dp.timeUnixNano);
-  if (!Number.isFinite(timeMs) || timeMs <= 0) { sink.rejections.add(`${name}: data point without a valid timeUnixNano`); return; }
+  if (!Number.isFinite(timeMs) || timeMs <= 0) {
+    sink.rejections.add(`${name}: data point without a valid timeUnixNano`);
+    return;
+  }
   const labels = canonicalLabels(attributes(dp.attributes));
   let value: number;
   let count: number | undefined;
@@ -103,13 +123,30 @@ function addPoint(sink: Sink, name: string, kind: MetricKind, dp: unknown, resou
   if (kind === 'histogram') {
     count = Number(dp.count ?? 0);
     sum = typeof dp.sum === 'number' ? dp.sum : NaN;
-    if (!Number.isFinite(count) || count < 0) { sink.rejections.add(`${name}: histogram point with a bad count`); return; }
-    if (count === 0) { sink.rejections.add(`${name}: histogram point with no observations`); return; }
-    if (!Number.isFinite(sum)) { sink.rejections.add(`${name}: histogram point without a sum`); return; }
+    if (!Number.isFinite(count) || count < 0) {
+      sink.rejections.add(`${name}: histogram point with a bad count`);
+      return;
+    }
+    if (count === 0) {
+      sink.rejections.add(`${name}: histogram point with no observations`);
+      return;
+    }
+    if (!Number.isFinite(sum)) {
+      sink.rejections.add(`${name}: histogram point without a sum`);
+      return;
+    }
     value = sum / count;
   } else {
-    value = dp.asDouble !== undefined && dp.asDouble !== null ? Number(dp.asDouble) : dp.asInt !== undefined && dp.asInt !== null ? Number(dp.asInt) : NaN;
-    if (!Number.isFinite(value)) { sink.rejections.add(`${name}: data point without a finite asDouble or asInt`); return; }
+    value =
+      dp.asDouble !== undefined && dp.asDouble !== null
+        ? Number(dp.asDouble)
+        : dp.asInt !== undefined && dp.asInt !== null
+          ? Number(dp.asInt)
+          : NaN;
+    if (!Number.isFinite(value)) {
+      sink.rejections.add(`${name}: data point without a finite asDouble or asInt`);
+      return;
+    }
   }
   const p: MetricPoint = { timeMs, name, kind, value, labels, resource };
   if (count !== undefined) p.count = count;
@@ -121,7 +158,8 @@ function addPoint(sink: Sink, name: string, kind: MetricKind, dp: unknown, resou
 /** Maps a request already in the OTLP/JSON shape. */
 export function mapMetricsRequest(req: unknown): MetricsDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceMetrics"' };
-  if (req.resourceMetrics !== undefined && !Array.isArray(req.resourceMetrics)) return { ok: false, message: '"resourceMetrics" must be an array' };
+  if (req.resourceMetrics !== undefined && !Array.isArray(req.resourceMetrics))
+    return { ok: false, message: '"resourceMetrics" must be an array' };
   const sink: Sink = { points: [], rejections: new Rejections() };
   for (const rm of list(req.resourceMetrics)) {
     if (!isObj(rm)) continue;
@@ -131,21 +169,24 @@ export function mapMetricsRequest(req: unknown): MetricsDecode {
       for (const m of list(sm.metrics)) {
         if (!isObj(m)) continue;
         const name = typeof m.name === 'string' ? m.name : '';
-        const pick = (k: string) => (isObj(m[k]) ? (m[k]) : undefined);
+        const pick = (k: string) => (isObj(m[k]) ? m[k] : undefined);
         const gauge = pick('gauge');
         const sumM = pick('sum');
         const hist = pick('histogram') ?? pick('exponentialHistogram') ?? pick('summary');
         const dps = list((gauge ?? sumM ?? hist)?.dataPoints);
         if (name === '') {
-          for (let i = 0; i < Math.max(dps.length, 1); i++) sink.rejections.add('a metric without a name');
+          for (let i = 0; i < Math.max(dps.length, 1); i++)
+            sink.rejections.add('a metric without a name');
           continue;
         }
-        if (gauge !== undefined) for (const dp of dps) addPoint(sink, name, 'gauge', dp, resource, false);
+        if (gauge !== undefined)
+          for (const dp of dps) addPoint(sink, name, 'gauge', dp, resource, false);
         else if (sumM !== undefined) {
           // a monotonic cumulative counter is scored on its rate, not its ever-growing total
           const cumulative = sumM.isMonotonic === true && Number(sumM.aggregationTemporality) === 2;
           for (const dp of dps) addPoint(sink, name, 'sum', dp, resource, cumulative);
-        } else if (hist !== undefined) for (const dp of dps) addPoint(sink, name, 'histogram', dp, resource, false);
+        } else if (hist !== undefined)
+          for (const dp of dps) addPoint(sink, name, 'histogram', dp, resource, false);
         else sink.rejections.add(`${name}: no gauge, sum or histogram data`);
       }
     }

@@ -1,17 +1,28 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { decodeTracesJson, decodeTracesProtobuf } from './otlp-traces.js';
 
 describe('OTLP traces decoding', () => {
   it('decodes what the OpenTelemetry JS SDK sends: ids, parents, status, kind, resource', async () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'checkout' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     const tracer = provider.getTracer('test');
     const parent = tracer.startSpan('POST /pay', { kind: SpanKind.SERVER });
-    const child = tracer.startSpan('charge', { attributes: { amount: 12 } }, trace.setSpan(context.active(), parent));
+    const child = tracer.startSpan(
+      'charge',
+      { attributes: { amount: 12 } },
+      trace.setSpan(context.active(), parent),
+    );
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream 503' });
     child.end();
     parent.end();
@@ -20,18 +31,63 @@ describe('OTLP traces decoding', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const [c, p] = r.items;
-    expect(p).toMatchObject({ name: 'POST /pay', kind: 2, parentSpanId: '', statusCode: 0, resource: { service: 'checkout' } });
-    expect(c).toMatchObject({ name: 'charge', parentSpanId: p!.spanId, traceId: p!.traceId, statusCode: 2, statusMessage: 'upstream 503', attributes: '{"amount":12}' });
+    expect(p).toMatchObject({
+      name: 'POST /pay',
+      kind: 2,
+      parentSpanId: '',
+      statusCode: 0,
+      resource: { service: 'checkout' },
+    });
+    expect(c).toMatchObject({
+      name: 'charge',
+      parentSpanId: p!.spanId,
+      traceId: p!.traceId,
+      statusCode: 2,
+      statusMessage: 'upstream 503',
+      attributes: '{"amount":12}',
+    });
     expect(c!.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(c!.endMs).toBeGreaterThanOrEqual(c!.startMs);
     await provider.shutdown();
   });
 
   it('JSON: hex ids; spans without ids or times are rejected with a reason', () => {
-    const sp = (over: Record<string, unknown>) => ({ traceId: '5B8EFFF798038103D269B633813FC60C', spanId: 'EEE19B7EC3C1B174', name: 'op', startTimeUnixNano: '1767225600000000000', endTimeUnixNano: '1767225600250000000', ...over });
-    const r = decodeTracesJson(Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [sp({}), sp({ traceId: 'xyz' }), sp({ endTimeUnixNano: '1' }), sp({ spanId: '0000000000000000' })] }] }] })));
+    const sp = (over: Record<string, unknown>) => ({
+      traceId: '5B8EFFF798038103D269B633813FC60C',
+      spanId: 'EEE19B7EC3C1B174',
+      name: 'op',
+      startTimeUnixNano: '1767225600000000000',
+      endTimeUnixNano: '1767225600250000000',
+      ...over,
+    });
+    const r = decodeTracesJson(
+      Buffer.from(
+        JSON.stringify({
+          resourceSpans: [
+            {
+              scopeSpans: [
+                {
+                  spans: [
+                    sp({}),
+                    sp({ traceId: 'xyz' }),
+                    sp({ endTimeUnixNano: '1' }),
+                    sp({ spanId: '0000000000000000' }),
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
     expect(r).toMatchObject({ ok: true, rejected: 3 });
-    if (r.ok) expect(r.items[0]).toMatchObject({ traceId: '5b8efff798038103d269b633813fc60c', startMs: 1767225600000, endMs: 1767225600250, parentSpanId: '' });
+    if (r.ok)
+      expect(r.items[0]).toMatchObject({
+        traceId: '5b8efff798038103d269b633813fc60c',
+        startMs: 1767225600000,
+        endMs: 1767225600250,
+        parentSpanId: '',
+      });
     expect(decodeTracesJson(Buffer.from('{"resourceSpans":"x"}')).ok).toBe(false);
     expect(decodeTracesProtobuf(Buffer.from([0xff, 0xff, 0xff])).ok).toBe(false);
   });

@@ -1,6 +1,12 @@
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { Span } from '../../core/domain/span.js';
-import { Rejections, base64ToHex, decodeJsonBody, decodeProtobufBody, hexId } from './otlp-common.js';
+import {
+  Rejections,
+  base64ToHex,
+  decodeJsonBody,
+  decodeProtobufBody,
+  hexId,
+} from './otlp-common.js';
 import type { Decoded } from './otlp-common.js';
 import { attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
 
@@ -10,7 +16,8 @@ export type TracesDecode = Decoded<Span>;
 
 export function mapTracesRequest(req: unknown): TracesDecode {
   if (!isObj(req)) return { ok: false, message: 'expected a JSON object with "resourceSpans"' };
-  if (req.resourceSpans !== undefined && !Array.isArray(req.resourceSpans)) return { ok: false, message: '"resourceSpans" must be an array' };
+  if (req.resourceSpans !== undefined && !Array.isArray(req.resourceSpans))
+    return { ok: false, message: '"resourceSpans" must be an array' };
   const spans: Span[] = [];
   const rejections = new Rejections();
   for (const rs of list(req.resourceSpans)) {

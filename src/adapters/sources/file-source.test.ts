@@ -18,8 +18,19 @@ function tree(): string {
 describe('expandInputs', () => {
   it('walks directories (skipping hidden ones), expands globs, keeps stdin, reports missing inputs', async () => {
     const d = tree();
-    const r = await expandInputs([d, join(d, 'sub', '*.log'), '-', join(d, 'missing.log'), join(d, 'nomatch-*.gz')]);
-    expect(r.files).toEqual([join(d, 'a.log'), join(d, 'sub', 'b.log'), join(d, 'sub', 'c.txt'), '-']);
+    const r = await expandInputs([
+      d,
+      join(d, 'sub', '*.log'),
+      '-',
+      join(d, 'missing.log'),
+      join(d, 'nomatch-*.gz'),
+    ]);
+    expect(r.files).toEqual([
+      join(d, 'a.log'),
+      join(d, 'sub', 'b.log'),
+      join(d, 'sub', 'c.txt'),
+      '-',
+    ]);
     expect(r.problems.map((p) => p.error.code)).toEqual(['INPUT.NOT_FOUND', 'INPUT.NOT_FOUND']);
     expect(r.problems[0]!.error.message).toContain('missing.log: no such file or directory');
     expect(r.problems[1]!.error.message).toContain('no file matches this pattern');

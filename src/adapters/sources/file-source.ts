@@ -46,21 +46,48 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
       st = await stat(input);
     } catch (err) {
       if (GLOB_CHARS.test(input)) {
-        const matches = (await glob(input, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(input) })).sort();
-        if (matches.length === 0) problems.push({ input, error: new AppError('INPUT.NOT_FOUND', `${input}: no file matches this pattern`, { input }) });
+        const matches = (
+          await glob(input, {
+            onlyFiles: true,
+            dot: false,
+            expandDirectories: false,
+            absolute: isAbsolute(input),
+          })
+        ).sort();
+        if (matches.length === 0)
+          problems.push({
+            input,
+            error: new AppError('INPUT.NOT_FOUND', `${input}: no file matches this pattern`, {
+              input,
+            }),
+          });
         for (const m of matches) add(m);
         continue;
       }
       const code = (err as NodeJS.ErrnoException).code;
       problems.push({
         input,
-        error: code === 'ENOENT' ? new AppError('INPUT.NOT_FOUND', `${input}: no such file or directory`, { input }) : new AppError('INPUT.UNREADABLE', `${input}: cannot read (${code ?? (err as Error).message})`, { input }, err),
+        error:
+          code === 'ENOENT'
+            ? new AppError('INPUT.NOT_FOUND', `${input}: no such file or directory`, { input })
+            : new AppError(
+                'INPUT.UNREADABLE',
+                `${input}: cannot read (${code ?? (err as Error).message})`,
+                { input },
+                err,
+              ),
       });
       continue;
     }
     if (st.isDirectory()) {
       const found = await walk(input, problems);
-      if (found.length === 0) problems.push({ input, error: new AppError('INPUT.NOT_FOUND', `${input}: the directory holds no files`, { input }) });
+      if (found.length === 0)
+        problems.push({
+          input,
+          error: new AppError('INPUT.NOT_FOUND', `${input}: the directory holds no files`, {
+            input,
+          }),
+        });
       for (const f of found) add(f);
     } else add(input);
   }
@@ -73,7 +100,15 @@ async function walk(dir: string, problems: InputProblem[]): Promise<string[]> {
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    problems.push({ input: dir, error: new AppError('INPUT.UNREADABLE', `${dir}: cannot list (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { input: dir }, err) });
+    problems.push({
+      input: dir,
+      error: new AppError(
+        'INPUT.UNREADABLE',
+        `${dir}: cannot list (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        { input: dir },
+        err,
+      ),
+    });
     return out;
   }
   entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -101,15 +136,27 @@ export function createFileSource(path: string, options: SourceOptions = {}): Log
   return {
     name,
     async read(sink: LineSink): Promise<ReadOutcome> {
-      const readerOptions = { maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) };
+      const readerOptions = {
+        maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      };
       if (path === '-') {
-        if (options.stdin === undefined) return { status: 'failed', error: new AppError('INPUT.UNREADABLE', 'stdin is not available', {}), value: { bytes: 0, lines: 0 } };
+        if (options.stdin === undefined)
+          return {
+            status: 'failed',
+            error: new AppError('INPUT.UNREADABLE', 'stdin is not available', {}),
+            value: { bytes: 0, lines: 0 },
+          };
         return readLines(name, options.stdin, sink, readerOptions);
       }
       const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
       const opened = await new Promise<Error | undefined>((resolve) => {
-        stream.once('open', () => { resolve(undefined); });
-        stream.once('error', (e) => { resolve(e); });
+        stream.once('open', () => {
+          resolve(undefined);
+        });
+        stream.once('error', (e) => {
+          resolve(e);
+        });
       });
       if (opened !== undefined) {
         const code = (opened as NodeJS.ErrnoException).code;
@@ -118,7 +165,12 @@ export function createFileSource(path: string, options: SourceOptions = {}): Log
             ? new AppError('INPUT.NOT_FOUND', `${name}: no such file`, { source: name })
             : code === 'EISDIR'
               ? new AppError('INPUT.UNREADABLE', `${name}: is a directory`, { source: name })
-              : new AppError('INPUT.UNREADABLE', `${name}: cannot open (${code ?? opened.message})`, { source: name }, opened);
+              : new AppError(
+                  'INPUT.UNREADABLE',
+                  `${name}: cannot open (${code ?? opened.message})`,
+                  { source: name },
+                  opened,
+                );
         return { status: 'failed', error, value: { bytes: 0, lines: 0 } };
       }
       try {

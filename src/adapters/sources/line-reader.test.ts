@@ -6,7 +6,12 @@ import { binaryReason, readLines } from './line-reader.js';
 async function collect(chunks: (Buffer | string)[], max = 1000) {
   const lines: string[] = [];
   const truncated: boolean[] = [];
-  const outcome = await readLines('t.log', Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), { push: (l, t) => (lines.push(l), truncated.push(t)) }, { maxLineLength: max });
+  const outcome = await readLines(
+    't.log',
+    Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))),
+    { push: (l, t) => (lines.push(l), truncated.push(t)) },
+    { maxLineLength: max },
+  );
   return { lines, truncated, outcome };
 }
 
@@ -19,7 +24,10 @@ describe('readLines', () => {
 
   it('replaces invalid UTF-8 and joins multi-byte characters split between chunks', async () => {
     const euro = Buffer.from('€');
-    const r = await collect([Buffer.concat([Buffer.from('x '), euro.subarray(0, 1)]), Buffer.concat([euro.subarray(1), Buffer.from('\nbad \xff\xfe end\n', 'latin1')])]);
+    const r = await collect([
+      Buffer.concat([Buffer.from('x '), euro.subarray(0, 1)]),
+      Buffer.concat([euro.subarray(1), Buffer.from('\nbad \xff\xfe end\n', 'latin1')]),
+    ]);
     expect(r.lines).toEqual(['x €', 'bad \ufffd\ufffd end']);
   });
 
@@ -44,7 +52,9 @@ describe('readLines', () => {
     expect(r.outcome.status).toBe('failed');
     if (r.outcome.status === 'failed') {
       expect(r.outcome.error.code).toBe('INPUT.TRUNCATED');
-      expect(r.outcome.error.message).toMatch(/^t\.log: gzip data is truncated or corrupt at compressed byte \d+/);
+      expect(r.outcome.error.message).toMatch(
+        /^t\.log: gzip data is truncated or corrupt at compressed byte \d+/,
+      );
       expect(r.outcome.error.details.offset).toBe(cut.length);
     }
     expect(r.lines.length).toBeGreaterThan(100);
@@ -69,6 +79,8 @@ describe('binaryReason', () => {
   it('accepts text with tabs, escapes and UTF-8, refuses NULs and control-heavy data', () => {
     expect(binaryReason(Buffer.from('a\tb \u001b[31mred\u001b[0m é\n'))).toBeUndefined();
     expect(binaryReason(Buffer.from('a\u0000b'))).toMatch(/NUL/);
-    expect(binaryReason(Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 1 : 65))))).toMatch(/control characters/);
+    expect(
+      binaryReason(Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 1 : 65)))),
+    ).toMatch(/control characters/);
   });
 });

@@ -20,7 +20,12 @@ const SNIFF_BYTES = 8192;
  * the limit cut and counted (the rest of the line is skipped without being buffered), binary
  * data detected in the first 8 KiB and refused with a reason.
  */
-export async function readLines(name: string, input: Readable, sink: LineSink, options: LineReaderOptions): Promise<ReadOutcome> {
+export async function readLines(
+  name: string,
+  input: Readable,
+  sink: LineSink,
+  options: LineReaderOptions,
+): Promise<ReadOutcome> {
   const max = options.maxLineLength;
   let bytes = 0;
   let lines = 0;
@@ -135,7 +140,11 @@ export async function readLines(name: string, input: Readable, sink: LineSink, o
         const why = binaryReason(chunk);
         if (why !== undefined) {
           input.destroy();
-          return { status: 'failed', error: new AppError('INPUT.BINARY', `${name}: skipped, ${why}`, { source: name }), value: { bytes, lines } };
+          return {
+            status: 'failed',
+            error: new AppError('INPUT.BINARY', `${name}: skipped, ${why}`, { source: name }),
+            value: { bytes, lines },
+          };
         }
       }
       onText(decoder.write(chunk));
@@ -145,14 +154,32 @@ export async function readLines(name: string, input: Readable, sink: LineSink, o
     const e = gunzipError ?? (err as Error);
     finishPending();
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check|invalid/.test(e.message)) {
+    if (
+      code === 'Z_BUF_ERROR' ||
+      code === 'Z_DATA_ERROR' ||
+      /unexpected end of file|incorrect header check|invalid/.test(e.message)
+    ) {
       return {
         status: 'failed',
-        error: new AppError('INPUT.TRUNCATED', `${name}: gzip data is truncated or corrupt at compressed byte ${bytes} (${e.message}); the ${lines} lines before it were analysed`, { source: name, offset: bytes, lines }, e),
+        error: new AppError(
+          'INPUT.TRUNCATED',
+          `${name}: gzip data is truncated or corrupt at compressed byte ${bytes} (${e.message}); the ${lines} lines before it were analysed`,
+          { source: name, offset: bytes, lines },
+          e,
+        ),
         value: { bytes, lines },
       };
     }
-    return { status: 'failed', error: new AppError('INPUT.UNREADABLE', `${name}: read failed after ${lines} lines: ${e.message}`, { source: name, lines }, e), value: { bytes, lines } };
+    return {
+      status: 'failed',
+      error: new AppError(
+        'INPUT.UNREADABLE',
+        `${name}: read failed after ${lines} lines: ${e.message}`,
+        { source: name, lines },
+        e,
+      ),
+      value: { bytes, lines },
+    };
   }
   finishPending();
   return { status: 'ok', value: { bytes, lines } };
@@ -175,7 +202,9 @@ export function binaryReason(chunk: Buffer): string | undefined {
     if (b === 0) nul++;
     else if (b < 9 || (b > 13 && b < 32 && b !== 27)) control++;
   }
-  if (nul > 0) return `binary data (${nul} NUL bytes in the first ${n} bytes; UTF-16 text is not supported, convert it to UTF-8)`;
-  if (control / n > 0.1) return `binary data (${Math.round((control / n) * 100)}% control characters in the first ${n} bytes)`;
+  if (nul > 0)
+    return `binary data (${nul} NUL bytes in the first ${n} bytes; UTF-16 text is not supported, convert it to UTF-8)`;
+  if (control / n > 0.1)
+    return `binary data (${Math.round((control / n) * 100)}% control characters in the first ${n} bytes)`;
   return undefined;
 }

@@ -14,15 +14,17 @@ export interface AnalyzeFileOptions {
 }
 
 export type AnalyzeFileResult =
-  | { status: 'ok'; report: LogReport }
-  | { status: 'failed'; code: string; message: string };
+  { status: 'ok'; report: LogReport } | { status: 'failed'; code: string; message: string };
 
 /**
  * Analyses the files of one service's log (a LogStream: rotated copies, replicas) as one log, in
  * order; runs in a worker thread for batches, or in-process for one stream. onProgress gets the
  * bytes read across the files (compressed bytes for .gz).
  */
-export async function analyzeFiles(task: { paths: readonly string[]; options: AnalyzeFileOptions }, onProgress?: (bytes: number) => void): Promise<AnalyzeFileResult> {
+export async function analyzeFiles(
+  task: { paths: readonly string[]; options: AnalyzeFileOptions },
+  onProgress?: (bytes: number) => void,
+): Promise<AnalyzeFileResult> {
   const { paths, options } = task;
   try {
     const layout = options.layout === undefined ? undefined : compileHeaderLayout(options.layout);
@@ -40,10 +42,19 @@ export async function analyzeFiles(task: { paths: readonly string[]; options: An
             }),
       }),
     );
-    const report = await readSources(sources, { referenceYear: options.referenceYear, layout, multiline: options.multiline, maxTemplates: options.maxTemplates });
+    const report = await readSources(sources, {
+      referenceYear: options.referenceYear,
+      layout,
+      multiline: options.multiline,
+      maxTemplates: options.maxTemplates,
+    });
     return { status: 'ok', report };
   } catch (err) {
     if (isAppError(err)) return { status: 'failed', code: err.code, message: err.message };
-    return { status: 'failed', code: 'INTERNAL', message: `${paths.join(', ')}: ${(err as Error).message}` };
+    return {
+      status: 'failed',
+      code: 'INTERNAL',
+      message: `${paths.join(', ')}: ${(err as Error).message}`,
+    };
   }
 }

@@ -21,7 +21,11 @@ export function createAnalyzePool(options: { maxThreads?: number } = {}): Analyz
       try {
         return (await pool.run({ paths, options: opts })) as AnalyzeFileResult;
       } catch (err) {
-        return { status: 'failed', code: 'INTERNAL', message: `${paths.join(', ')}: worker failed: ${(err as Error).message}` };
+        return {
+          status: 'failed',
+          code: 'INTERNAL',
+          message: `${paths.join(', ')}: worker failed: ${(err as Error).message}`,
+        };
       }
     },
     close: () => pool.destroy(),

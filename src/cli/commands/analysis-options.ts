@@ -19,18 +19,43 @@ export interface AnalysisFlags {
 /** Options `analyze` and `templates` share. */
 export function addAnalysisOptions(cmd: Command, ctx: CliContext): void {
   cmd
-    .option('--header <layout>', "state the line layout in Loghub notation, e.g. '<Date> <Time> <Level> <Component>: <Content>' (detected when omitted)")
+    .option(
+      '--header <layout>',
+      "state the line layout in Loghub notation, e.g. '<Date> <Time> <Level> <Component>: <Content>' (detected when omitted)",
+    )
     .option('--no-multiline', 'do not join stack traces and continuation lines')
-    .option('--max-line-length <chars>', 'longer lines are truncated (and counted)', ctx.parseIntOption('--max-line-length', 16), DEFAULT_MAX_LINE_LENGTH)
-    .option('--max-templates <n>', 'template table bound; least recently used templates are evicted (and counted)', ctx.parseIntOption('--max-templates', 100), 50_000)
+    .option(
+      '--max-line-length <chars>',
+      'longer lines are truncated (and counted)',
+      ctx.parseIntOption('--max-line-length', 16),
+      DEFAULT_MAX_LINE_LENGTH,
+    )
+    .option(
+      '--max-templates <n>',
+      'template table bound; least recently used templates are evicted (and counted)',
+      ctx.parseIntOption('--max-templates', 100),
+      50_000,
+    )
     .option('--no-cache', 'do not read or write the result cache')
-    .addOption(new Option('--cache-dir <dir>', 'result cache directory').env('BIFROST_CACHE_DIR').default(undefined, '$XDG_CACHE_HOME/bifrost'))
+    .addOption(
+      new Option('--cache-dir <dir>', 'result cache directory')
+        .env('BIFROST_CACHE_DIR')
+        .default(undefined, '$XDG_CACHE_HOME/bifrost'),
+    )
     .option('--retry-failed', 're-run only the inputs that failed in the previous run')
-    .option('-j, --jobs <n>', 'worker threads for many inputs (default: CPU count)', ctx.parseIntOption('--jobs', 1))
+    .option(
+      '-j, --jobs <n>',
+      'worker threads for many inputs (default: CPU count)',
+      ctx.parseIntOption('--jobs', 1),
+    )
     .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)');
 }
 
-export function toAnalysisRequest(inputs: string[], flags: AnalysisFlags, ctx: CliContext): AnalysisRequest {
+export function toAnalysisRequest(
+  inputs: string[],
+  flags: AnalysisFlags,
+  ctx: CliContext,
+): AnalysisRequest {
   return {
     inputs,
     header: flags.header,

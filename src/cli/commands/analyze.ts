@@ -13,7 +13,12 @@ import { addLlmOptions, cliExplainer, explainForCli, llmConfigOf } from './llm-o
 import type { LlmFlags } from './llm-options.js';
 import { runAnalysis } from './run-analysis.js';
 
-const FAIL_LEVELS = { info: SEVERITY.INFO, warn: SEVERITY.WARN, error: SEVERITY.ERROR, fatal: SEVERITY.FATAL } as const;
+const FAIL_LEVELS = {
+  info: SEVERITY.INFO,
+  warn: SEVERITY.WARN,
+  error: SEVERITY.ERROR,
+  fatal: SEVERITY.FATAL,
+} as const;
 
 interface AnalyzeFlags extends AnalysisFlags, LlmFlags {
   output: ReportFormat;
@@ -23,11 +28,30 @@ interface AnalyzeFlags extends AnalysisFlags, LlmFlags {
 
 export function analyzeCommand(ctx: CliContext): Command {
   const cmd = new Command('analyze')
-    .description('Find what is abnormal in logs: errors, exceptions, bursts, new and rare patterns, with evidence, and the incidents across files with their probable causes')
-    .argument('[inputs...]', "files, directories, globs or '-' for stdin (stdin when none and input is piped)")
-    .addOption(new Option('-o, --output <format>', 'report format').choices(['text', 'markdown', 'json', 'csv']).default('text'))
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level (for CI pipelines)').choices(Object.keys(FAIL_LEVELS)))
-    .option('--limit <n>', 'findings and templates shown in text/markdown', ctx.parseIntOption('--limit', 1), 15);
+    .description(
+      'Find what is abnormal in logs: errors, exceptions, bursts, new and rare patterns, with evidence, and the incidents across files with their probable causes',
+    )
+    .argument(
+      '[inputs...]',
+      "files, directories, globs or '-' for stdin (stdin when none and input is piped)",
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'report format')
+        .choices(['text', 'markdown', 'json', 'csv'])
+        .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when a finding reaches this level (for CI pipelines)',
+      ).choices(Object.keys(FAIL_LEVELS)),
+    )
+    .option(
+      '--limit <n>',
+      'findings and templates shown in text/markdown',
+      ctx.parseIntOption('--limit', 1),
+      15,
+    );
   addAnalysisOptions(cmd, ctx);
   addLlmOptions(cmd, 'the findings');
   cmd.addHelpText(
@@ -57,7 +81,14 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
   cmd.action(async (inputs: string[], flags: AnalyzeFlags) => {
     // configuration errors (a bad --llm, a bad pattern) before any work
     const llmConfig = llmConfigOf(flags, ctx);
-    const explainer = llmConfig.provider === undefined ? undefined : cliExplainer(ctx, llmConfig, createFileExplanationStore(flags.cacheDir ?? ctx.defaultCacheDir));
+    const explainer =
+      llmConfig.provider === undefined
+        ? undefined
+        : cliExplainer(
+            ctx,
+            llmConfig,
+            createFileExplanationStore(flags.cacheDir ?? ctx.defaultCacheDir),
+          );
     const prompt = explainer?.prompt('logs');
     const outcome = await runAnalysis(toAnalysisRequest(inputs, flags, ctx), ctx);
     const { report } = outcome;
@@ -73,18 +104,50 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
     }
     let explanation: Explanation | undefined;
     if (explainer !== undefined && prompt !== undefined) {
-      if (report.findings.length === 0) t.err('nothing abnormal in the logs: no explanation asked for.');
+      if (report.findings.length === 0)
+        t.err('nothing abnormal in the logs: no explanation asked for.');
       else {
-        const name = inputs.length === 0 ? 'stdin' : inputs.length === 1 ? inputs[0]! : `${inputs.length} inputs`;
+        const name =
+          inputs.length === 0
+            ? 'stdin'
+            : inputs.length === 1
+              ? inputs[0]!
+              : `${inputs.length} inputs`;
         const context = logsContext(name, report, [], explainer.contextChars);
-        explanation = await explainForCli(ctx, explainer, { tenant: 'local', subject: `logs:${name}`, context, prompt, fresh: !flags.llmCache, stream: flags.output === 'text' });
-        if (explanation.status === 'unavailable') t.err(`${t.colors.yellow('note:')} no explanation: ${explanation.note ?? ''}`);
+        explanation = await explainForCli(ctx, explainer, {
+          tenant: 'local',
+          subject: `logs:${name}`,
+          context,
+          prompt,
+          fresh: !flags.llmCache,
+          stream: flags.output === 'text',
+        });
+        if (explanation.status === 'unavailable')
+          t.err(`${t.colors.yellow('note:')} no explanation: ${explanation.note ?? ''}`);
       }
     }
-    if (flags.output === 'json') await t.out(JSON.stringify(explanation === undefined ? report : { ...report, explanation }, null, 2) + '\n');
-    else await t.out(renderReport(report, flags.output, { colors: t.colors, columns: t.columns, limit: flags.limit, templateLimit: Math.min(flags.limit, 10) }));
-    if (explanation !== undefined && (flags.output === 'text' || flags.output === 'markdown')) await t.out(renderExplanation(explanation, flags.output, t.colors));
-    if (outcome.cachedHits > 0) t.err(t.colors.dim(`(${outcome.cachedHits} result${outcome.cachedHits === 1 ? '' : 's'} from the cache; --no-cache to recompute)`));
+    if (flags.output === 'json')
+      await t.out(
+        JSON.stringify(explanation === undefined ? report : { ...report, explanation }, null, 2) +
+          '\n',
+      );
+    else
+      await t.out(
+        renderReport(report, flags.output, {
+          colors: t.colors,
+          columns: t.columns,
+          limit: flags.limit,
+          templateLimit: Math.min(flags.limit, 10),
+        }),
+      );
+    if (explanation !== undefined && (flags.output === 'text' || flags.output === 'markdown'))
+      await t.out(renderExplanation(explanation, flags.output, t.colors));
+    if (outcome.cachedHits > 0)
+      t.err(
+        t.colors.dim(
+          `(${outcome.cachedHits} result${outcome.cachedHits === 1 ? '' : 's'} from the cache; --no-cache to recompute)`,
+        ),
+      );
     if (outcome.inputErrors.length > 0) {
       ctx.setExitCode(2);
       return;
@@ -93,7 +156,9 @@ Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage or input error.`,
       const min = FAIL_LEVELS[flags.failOn];
       const hit = report.findings.filter((f) => SEVERITY[f.severity] >= min);
       if (hit.length > 0) {
-        t.err(`${hit.length} finding${hit.length === 1 ? '' : 's'} at or above ${flags.failOn}: exit 1`);
+        t.err(
+          `${hit.length} finding${hit.length === 1 ? '' : 's'} at or above ${flags.failOn}: exit 1`,
+        );
         ctx.setExitCode(1);
       }
     }

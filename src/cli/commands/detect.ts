@@ -41,7 +41,12 @@ function scoreCell(s: number | undefined): string {
 }
 
 /** `<out>/<path relative to the directory given>`, or `<out>/<file name>` for files given one by one. */
-function outputPath(file: string, inputs: readonly string[], dirs: ReadonlySet<string>, out: string): string {
+function outputPath(
+  file: string,
+  inputs: readonly string[],
+  dirs: ReadonlySet<string>,
+  out: string,
+): string {
   const abs = resolve(file);
   let best = '';
   for (const i of inputs) {
@@ -68,7 +73,14 @@ class RowWriter {
   row(r: ScoredRow): void {
     if (this.jsonl) {
       const v = Number(r.value);
-      this.push(JSON.stringify({ timestamp: r.timestamp, value: r.value.trim() !== '' && Number.isFinite(v) ? v : r.value, anomaly_score: r.score === undefined ? null : Number(scoreCell(r.score)), reason: r.reason }) + '\n');
+      this.push(
+        JSON.stringify({
+          timestamp: r.timestamp,
+          value: r.value.trim() !== '' && Number.isFinite(v) ? v : r.value,
+          anomaly_score: r.score === undefined ? null : Number(scoreCell(r.score)),
+          reason: r.reason,
+        }) + '\n',
+      );
     } else this.push(csvRow([r.timestamp, r.value, scoreCell(r.score), r.reason]));
   }
   async flush(force = false): Promise<void> {
@@ -87,23 +99,41 @@ class RowWriter {
   }
 }
 
-async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, target: string | undefined, single: boolean): Promise<FileResult> {
+async function detectFile(
+  file: string,
+  flags: DetectFlags,
+  ctx: CliContext,
+  target: string | undefined,
+  single: boolean,
+): Promise<FileResult> {
   // one big file: a byte progress bar on a terminal (many files get a bar counting files)
   const progress = await fileProgress(ctx.terminal, [file], 'detecting', flags.progress && single);
-  const source = createFileSource(file, { stdin: ctx.stdin, ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }) });
+  const source = createFileSource(file, {
+    stdin: ctx.stdin,
+    ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
+  });
   const config = { ...DEFAULT_METRIC_DETECTOR_CONFIG, threshold: flags.threshold };
   let writer: RowWriter | undefined;
   let writeError: Error | undefined;
   const pending: ScoredRow[] = [];
-  const detection = new SeriesDetection((r) => {
-    if (target !== undefined) pending.push(r);
-  }, config, { ...(flags.time === undefined ? {} : { time: flags.time }), ...(flags.value === undefined ? {} : { value: flags.value }) });
+  const detection = new SeriesDetection(
+    (r) => {
+      if (target !== undefined) pending.push(r);
+    },
+    config,
+    {
+      ...(flags.time === undefined ? {} : { time: flags.time }),
+      ...(flags.value === undefined ? {} : { value: flags.value }),
+    },
+  );
   let lineNo = 0;
   const ensureWriter = async () => {
     if (writer !== undefined || target === undefined || detection.layoutKind === undefined) return;
     await mkdir(dirname(target), { recursive: true });
     const stream = createWriteStream(target);
-    stream.on('error', (e) => { writeError = e; });
+    stream.on('error', (e) => {
+      writeError = e;
+    });
     writer = new RowWriter(stream, detection.layoutKind === 'jsonl');
   };
   const outcome = await source.read({
@@ -125,35 +155,66 @@ async function detectFile(file: string, flags: DetectFlags, ctx: CliContext, tar
     await ensureWriter();
     for (const r of pending) writer?.row(r);
   }
-  if (writer !== undefined) await writer.close().catch((e: unknown) => { writeError ??= e as Error; });
+  if (writer !== undefined)
+    await writer.close().catch((e: unknown) => {
+      writeError ??= e as Error;
+    });
   const result: FileResult = { file: source.name, ...summary };
   if (writer !== undefined) result.written = target!;
   if (outcome.status === 'failed') result.error = outcome.error.message;
   else if (summary.fatal !== undefined) result.error = `${source.name}: ${summary.fatal}`;
-  if (writeError !== undefined) result.error = `${target!}: cannot write (${(writeError as NodeJS.ErrnoException).code ?? writeError.message})`;
+  if (writeError !== undefined)
+    result.error = `${target!}: cannot write (${(writeError as NodeJS.ErrnoException).code ?? writeError.message})`;
   return result;
 }
 
 function eventLine(e: AnomalyEvent, c: CliContext['terminal']['colors']): string {
   const span = e.end === e.start.timestamp ? e.start.timestamp : `${e.start.timestamp} → ${e.end}`;
-  const when = span + (e.peak.timestamp === e.start.timestamp ? '' : ` (peak ${e.peak.timestamp})`) + (e.learning ? ' · first day, patterns still being learned' : '');
-  const score = e.peak.score >= 0.8 ? c.red(e.peak.score.toFixed(2)) : c.yellow(e.peak.score.toFixed(2));
-  const then = e.followUp === undefined ? '' : `        ${c.dim(`then, ${e.followUp.timestamp}:`)} ${e.followUp.reason}\n`;
+  const when =
+    span +
+    (e.peak.timestamp === e.start.timestamp ? '' : ` (peak ${e.peak.timestamp})`) +
+    (e.learning ? ' · first day, patterns still being learned' : '');
+  const score =
+    e.peak.score >= 0.8 ? c.red(e.peak.score.toFixed(2)) : c.yellow(e.peak.score.toFixed(2));
+  const then =
+    e.followUp === undefined
+      ? ''
+      : `        ${c.dim(`then, ${e.followUp.timestamp}:`)} ${e.followUp.reason}\n`;
   return `  ${score}  ${pad(e.followUp?.kind ?? e.peak.kind, 11)} ${c.dim(when)}\n        ${e.peak.reason}\n${then}`;
 }
 
-function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: CliContext, ms: number): string {
+function renderText(
+  results: readonly FileResult[],
+  flags: DetectFlags,
+  ctx: CliContext,
+  ms: number,
+): string {
   const c = ctx.terminal.colors;
   let s = '';
   for (const r of results) {
     if (r.error !== undefined && r.points === 0) continue;
-    const meta = [plural(r.points, 'point'), r.intervalMs > 0 ? `every ${formatDuration(r.intervalMs)}` : '', r.skipped > 0 ? c.yellow(`${num(r.skipped)} skipped`) : '', r.anomalies.length > 0 ? c.bold(plural(r.anomalies.length, 'anomaly', 'anomalies')) : c.green('no anomaly')].filter(Boolean).join(' · ');
+    const meta = [
+      plural(r.points, 'point'),
+      r.intervalMs > 0 ? `every ${formatDuration(r.intervalMs)}` : '',
+      r.skipped > 0 ? c.yellow(`${num(r.skipped)} skipped`) : '',
+      r.anomalies.length > 0
+        ? c.bold(plural(r.anomalies.length, 'anomaly', 'anomalies'))
+        : c.green('no anomaly'),
+    ]
+      .filter(Boolean)
+      .join(' · ');
     s += `${c.bold(r.file)}  ${c.dim(meta)}${r.written !== undefined ? c.dim(` → ${r.written}`) : ''}\n`;
-    if (r.points > 0 && r.points < DEFAULT_METRIC_DETECTOR_CONFIG.warmup) s += c.dim(`  too short to score: scoring starts after ${DEFAULT_METRIC_DETECTOR_CONFIG.warmup} points\n`);
+    if (r.points > 0 && r.points < DEFAULT_METRIC_DETECTOR_CONFIG.warmup)
+      s += c.dim(
+        `  too short to score: scoring starts after ${DEFAULT_METRIC_DETECTOR_CONFIG.warmup} points\n`,
+      );
     // learning-period anomalies after the others: they are the least certain
-    const top = [...r.anomalies].sort((a, b) => Number(a.learning) - Number(b.learning) || b.peak.score - a.peak.score).slice(0, flags.top);
+    const top = [...r.anomalies]
+      .sort((a, b) => Number(a.learning) - Number(b.learning) || b.peak.score - a.peak.score)
+      .slice(0, flags.top);
     for (const e of top) s += eventLine(e, c);
-    if (r.anomalies.length > top.length) s += c.dim(`  … ${r.anomalies.length - top.length} more (--top, or --output json)\n`);
+    if (r.anomalies.length > top.length)
+      s += c.dim(`  … ${r.anomalies.length - top.length} more (--top, or --output json)\n`);
   }
   const points = results.reduce((a, r) => a + r.points, 0);
   const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
@@ -164,46 +225,105 @@ function renderText(results: readonly FileResult[], flags: DetectFlags, ctx: Cli
 
 function renderCsv(results: readonly FileResult[]): string {
   let s = 'file,start,peak,end,points,kind,value,score,reason,follow_up,learning\n';
-  for (const r of results) for (const e of r.anomalies) s += csvRow([r.file, e.start.timestamp, e.peak.timestamp, e.end, e.points, e.followUp?.kind ?? e.peak.kind, e.peak.value, scoreCell(e.peak.score), e.peak.reason, e.followUp?.reason ?? '', e.learning]);
+  for (const r of results)
+    for (const e of r.anomalies)
+      s += csvRow([
+        r.file,
+        e.start.timestamp,
+        e.peak.timestamp,
+        e.end,
+        e.points,
+        e.followUp?.kind ?? e.peak.kind,
+        e.peak.value,
+        scoreCell(e.peak.score),
+        e.peak.reason,
+        e.followUp?.reason ?? '',
+        e.learning,
+      ]);
   return s;
 }
 
 function renderJson(results: readonly FileResult[], threshold: number, ms: number): string {
-  return JSON.stringify({
-    threshold,
-    files: results.map((r) => ({
-      file: r.file,
-      ...(r.written === undefined ? {} : { written: r.written }),
-      ...(r.error === undefined ? {} : { error: r.error }),
-      points: r.points,
-      skipped: r.skipped,
-      intervalMs: r.intervalMs,
-      first: r.first ?? null,
-      last: r.last ?? null,
-      problems: r.problems,
-      moreProblems: r.moreProblems,
-      anomalies: r.anomalies.map((e) => ({ start: e.start.timestamp, end: e.end, points: e.points, learning: e.learning, peak: { timestamp: e.peak.timestamp, value: e.peak.value, score: Number(scoreCell(e.peak.score)), kind: e.peak.kind }, reason: e.peak.reason, ...(e.followUp === undefined ? {} : { followUp: e.followUp }) })),
-    })),
-    elapsedMs: Math.round(ms),
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        threshold,
+        files: results.map((r) => ({
+          file: r.file,
+          ...(r.written === undefined ? {} : { written: r.written }),
+          ...(r.error === undefined ? {} : { error: r.error }),
+          points: r.points,
+          skipped: r.skipped,
+          intervalMs: r.intervalMs,
+          first: r.first ?? null,
+          last: r.last ?? null,
+          problems: r.problems,
+          moreProblems: r.moreProblems,
+          anomalies: r.anomalies.map((e) => ({
+            start: e.start.timestamp,
+            end: e.end,
+            points: e.points,
+            learning: e.learning,
+            peak: {
+              timestamp: e.peak.timestamp,
+              value: e.peak.value,
+              score: Number(scoreCell(e.peak.score)),
+              kind: e.peak.kind,
+            },
+            reason: e.peak.reason,
+            ...(e.followUp === undefined ? {} : { followUp: e.followUp }),
+          })),
+        })),
+        elapsedMs: Math.round(ms),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 export function detectCommand(ctx: CliContext): Command {
   const cmd = new Command('detect')
-    .description('Find anomalies in metric time series (CSV timestamp,value or JSON lines), each with a reason in words')
-    .argument('<inputs...>', "CSV or JSON-lines files, directories (searched recursively for .csv, .jsonl, .ndjson, also .gz), globs, or '-' for stdin")
-    .option('--out <dir>', 'write each input scored, to <dir>/<same relative path>, with columns timestamp,value,anomaly_score,reason')
-    .addOption(new Option('-o, --output <format>', 'summary format').choices(['text', 'json', 'csv']).default('text'))
+    .description(
+      'Find anomalies in metric time series (CSV timestamp,value or JSON lines), each with a reason in words',
+    )
+    .argument(
+      '<inputs...>',
+      "CSV or JSON-lines files, directories (searched recursively for .csv, .jsonl, .ndjson, also .gz), globs, or '-' for stdin",
+    )
+    .option(
+      '--out <dir>',
+      'write each input scored, to <dir>/<same relative path>, with columns timestamp,value,anomaly_score,reason',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'summary format')
+        .choices(['text', 'json', 'csv'])
+        .default('text'),
+    )
     .option('--top <n>', 'anomalies shown per series in text', ctx.parseIntOption('--top', 1), 5)
-    .option('--threshold <score>', 'score from which a point is an anomaly', (v: string) => {
-      const n = Number(v);
-      if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`--threshold takes a score between 0 and 1, got "${v}"`);
-      return n;
-    }, DEFAULT_METRIC_DETECTOR_CONFIG.threshold)
-    .option('--time <column>', 'the time column (CSV) or field (JSON lines), when it is not named timestamp/time/ts/date')
-    .option('--value <column>', 'the value column or field, when it is not named value/val/y/metric (e.g. one of several metrics)')
+    .option(
+      '--threshold <score>',
+      'score from which a point is an anomaly',
+      (v: string) => {
+        const n = Number(v);
+        if (!(n > 0 && n < 1))
+          throw new InvalidArgumentError(`--threshold takes a score between 0 and 1, got "${v}"`);
+        return n;
+      },
+      DEFAULT_METRIC_DETECTOR_CONFIG.threshold,
+    )
+    .option(
+      '--time <column>',
+      'the time column (CSV) or field (JSON lines), when it is not named timestamp/time/ts/date',
+    )
+    .option(
+      '--value <column>',
+      'the value column or field, when it is not named value/val/y/metric (e.g. one of several metrics)',
+    )
     .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)');
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Input: a header row naming the columns timestamp and value (also time/ts/date, val/y),
 then one row per point; or JSON lines {"timestamp": "...", "value": 1.5}. Timestamps are
 ISO date-times (no zone = UTC) or epoch seconds/ms. Rows must be in time order: rows out of
@@ -217,7 +337,8 @@ Examples:
   bifrost detect cpu.csv
   bifrost detect metrics/ --out scored/ --output json
   bifrost detect pod_metric.csv --time TimeStamp --value CpuUsageRate
-  curl -s .../series.csv | bifrost detect -`);
+  curl -s .../series.csv | bifrost detect -`,
+  );
   cmd.action(async (inputs: string[], flags: DetectFlags) => {
     const t = ctx.terminal;
     const started = performance.now();
@@ -239,22 +360,44 @@ Examples:
     const files = expanded.files.filter((f) => !underDir(f) || SERIES_FILE.test(f));
     const ignored = expanded.files.length - files.length;
     if (files.length === 0 && ignored > 0) ctx.setExitCode(2);
-    if (ignored > 0) t.err(`${plural(ignored, 'file')} in the directories given ${ignored === 1 ? 'is' : 'are'} not .csv, .jsonl or .ndjson (or their .gz) and ${ignored === 1 ? 'was' : 'were'} left out; name a file to read it anyway`);
+    if (ignored > 0)
+      t.err(
+        `${plural(ignored, 'file')} in the directories given ${ignored === 1 ? 'is' : 'are'} not .csv, .jsonl or .ndjson (or their .gz) and ${ignored === 1 ? 'was' : 'were'} left out; name a file to read it anyway`,
+      );
     const targets = new Map<string, string>();
     const results: FileResult[] = [];
-    const bar = flags.progress && t.stderrIsTTY && files.length > 1 ? new cliProgress.SingleBar({ stream: t.stderr, format: 'detecting {bar} {value}/{total} series', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+    const bar =
+      flags.progress && t.stderrIsTTY && files.length > 1
+        ? new cliProgress.SingleBar(
+            {
+              stream: t.stderr,
+              format: 'detecting {bar} {value}/{total} series',
+              hideCursor: true,
+              clearOnComplete: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
     bar?.start(files.length, 0);
     for (const f of files) {
       let target: string | undefined;
       if (flags.out !== undefined) {
         target = outputPath(f, inputs, dirs, flags.out);
         if (f !== '-' && resolve(target) === resolve(f)) {
-          results.push({ file: f, error: `${f}: --out would overwrite the input itself; choose another directory`, ...SeriesDetectionEmpty });
+          results.push({
+            file: f,
+            error: `${f}: --out would overwrite the input itself; choose another directory`,
+            ...SeriesDetectionEmpty,
+          });
           continue;
         }
         const other = targets.get(resolve(target));
         if (other !== undefined) {
-          results.push({ file: f, error: `${f}: its output ${target} would overwrite the one of ${other}; give the directory instead of the files`, ...SeriesDetectionEmpty });
+          results.push({
+            file: f,
+            error: `${f}: its output ${target} would overwrite the one of ${other}; give the directory instead of the files`,
+            ...SeriesDetectionEmpty,
+          });
           continue;
         }
         targets.set(resolve(target), f);
@@ -265,9 +408,13 @@ Examples:
     bar?.stop();
     for (const r of results) {
       if (r.error !== undefined) t.err(`${t.colors.red('error:')} ${r.error}`);
-      for (const p of r.problems.slice(0, 5)) t.err(`${t.colors.yellow('warning:')} ${r.file}:${p.line}: ${p.message}`);
+      for (const p of r.problems.slice(0, 5))
+        t.err(`${t.colors.yellow('warning:')} ${r.file}:${p.line}: ${p.message}`);
       const more = r.problems.length - 5 + r.moreProblems;
-      if (more > 0) t.err(`${t.colors.yellow('warning:')} ${r.file}: ${plural(more, 'more problem')} (--output json lists the first 100)`);
+      if (more > 0)
+        t.err(
+          `${t.colors.yellow('warning:')} ${r.file}: ${plural(more, 'more problem')} (--output json lists the first 100)`,
+        );
     }
     if (results.some((r) => r.error !== undefined)) ctx.setExitCode(2);
     const ms = performance.now() - started;
@@ -278,4 +425,15 @@ Examples:
   return cmd;
 }
 
-const SeriesDetectionEmpty: SeriesSummary = { layout: undefined, points: 0, skipped: 0, problems: [], moreProblems: 0, anomalies: [], intervalMs: 0, first: undefined, last: undefined, fatal: undefined };
+const SeriesDetectionEmpty: SeriesSummary = {
+  layout: undefined,
+  points: 0,
+  skipped: 0,
+  problems: [],
+  moreProblems: 0,
+  anomalies: [],
+  intervalMs: 0,
+  first: undefined,
+  last: undefined,
+  fatal: undefined,
+};

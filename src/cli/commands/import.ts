@@ -6,7 +6,11 @@ import { mapMetricsRequest } from '../../adapters/otlp/otlp-metrics.js';
 import { mapTracesRequest } from '../../adapters/otlp/otlp-traces.js';
 import { createFileSource, expandInputs } from '../../adapters/sources/file-source.js';
 import { planNezhaImport, readNezhaFile } from '../../adapters/sources/nezha/nezha-reader.js';
-import type { NezhaKind, NezhaPlan, NezhaProblem } from '../../adapters/sources/nezha/nezha-reader.js';
+import type {
+  NezhaKind,
+  NezhaPlan,
+  NezhaProblem,
+} from '../../adapters/sources/nezha/nezha-reader.js';
 import { TENANT_PATTERN } from '../../core/domain/api-key.js';
 import { AppError } from '../../core/errors.js';
 import { LogIngest } from '../../core/use-cases/ingest-logs.js';
@@ -40,12 +44,23 @@ const MAX_WHOLE_FILE = 256 * 1024 * 1024;
 
 export function importCommand(ctx: CliContext): Command {
   const cmd = new Command('import')
-    .description('Load telemetry files into the server\'s store through the same path as OTLP ingest (metrics scored, logs templated)')
+    .description(
+      "Load telemetry files into the server's store through the same path as OTLP ingest (metrics scored, logs templated)",
+    )
     .argument('<inputs...>', 'files, directories, globs (.gz read as such)')
-    .addOption(new Option('--format <format>', 'what the files hold').choices(['otlp-json', 'nezha']).makeOptionMandatory())
-    .option('--data <dir>', 'the store to load into [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .addOption(
+      new Option('--format <format>', 'what the files hold')
+        .choices(['otlp-json', 'nezha'])
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--data <dir>',
+      'the store to load into [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]',
+    )
     .option('--tenant <name>', 'whose data it becomes', 'default');
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 otlp-json: OTLP/JSON export requests ({"resourceMetrics"|"resourceLogs"|"resourceSpans": …}),
 one per line as the OpenTelemetry Collector's file exporter writes them, or one per file.
 nezha: a folder laid out like the Nezha benchmark (FSE 2023), e.g. ../shared/data/nezha-trainticket:
@@ -59,9 +74,14 @@ POST the requests to it instead (/v1/metrics, /v1/logs, /v1/traces).
 Examples:
   bifrost import --format otlp-json collector-export.jsonl
   bifrost import --format otlp-json exports/ --data ./bifrost-data --tenant shop
-  bifrost import --format nezha ../shared/data/nezha-trainticket --data ./nezha`);
+  bifrost import --format nezha ../shared/data/nezha-trainticket --data ./nezha`,
+  );
   cmd.action(async (inputs: string[], flags: ImportFlags) => {
-    if (!TENANT_PATTERN.test(flags.tenant)) throw new AppError('INPUT.BAD_OPTION', `--tenant "${flags.tenant}": use 1-64 letters, digits, '.', '_' or '-'`);
+    if (!TENANT_PATTERN.test(flags.tenant))
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        `--tenant "${flags.tenant}": use 1-64 letters, digits, '.', '_' or '-'`,
+      );
     if (flags.format === 'nezha') await importNezha(ctx, inputs, flags);
     else await importOtlpJson(ctx, inputs, flags);
   });
@@ -69,7 +89,11 @@ Examples:
 }
 
 async function openTelemetry(ctx: CliContext, flags: ImportFlags) {
-  const { dataFile, stores } = await openStore(ctx, flags.data, 'POST the requests to it (/v1/metrics, /v1/logs, /v1/traces)');
+  const { dataFile, stores } = await openStore(
+    ctx,
+    flags.data,
+    'POST the requests to it (/v1/metrics, /v1/logs, /v1/traces)',
+  );
   return { dataFile, store: stores.telemetry };
 }
 
@@ -79,7 +103,11 @@ function logIngest(store: TelemetryStorePort): LogIngest {
   return new LogIngest({ store, newId: () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}` });
 }
 
-async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFlags): Promise<void> {
+async function importOtlpJson(
+  ctx: CliContext,
+  inputs: string[],
+  flags: ImportFlags,
+): Promise<void> {
   const t = ctx.terminal;
   const { files, problems } = await expandInputs(inputs);
   for (const p of problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
@@ -91,7 +119,17 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
   const results: FileCounts[] = [];
   try {
     for (const f of files) {
-      const c: FileCounts = { file: f, requests: 0, metrics: 0, logs: 0, spans: 0, repeated: 0, rejected: 0, findings: 0, errors: [] };
+      const c: FileCounts = {
+        file: f,
+        requests: 0,
+        metrics: 0,
+        logs: 0,
+        spans: 0,
+        repeated: 0,
+        rejected: 0,
+        findings: 0,
+        errors: [],
+      };
       results.push(c);
       const load = async (req: unknown, where: string) => {
         if (req === null || typeof req !== 'object' || Array.isArray(req)) {
@@ -99,7 +137,11 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
           return;
         }
         const r = req as Record<string, unknown>;
-        if (r.resourceMetrics === undefined && r.resourceLogs === undefined && r.resourceSpans === undefined) {
+        if (
+          r.resourceMetrics === undefined &&
+          r.resourceLogs === undefined &&
+          r.resourceSpans === undefined
+        ) {
           c.errors.push(`${where}: no resourceMetrics, resourceLogs or resourceSpans`);
           return;
         }
@@ -141,7 +183,10 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
       const drain = async () => {
         for (const p of pending.splice(0)) await load(p.value, `${f}:${p.line}`);
       };
-      const outcome = await createFileSource(f, { stdin: ctx.stdin, maxLineLength: MAX_WHOLE_FILE }).read({
+      const outcome = await createFileSource(f, {
+        stdin: ctx.stdin,
+        maxLineLength: MAX_WHOLE_FILE,
+      }).read({
         push(text) {
           lineNo++;
           if (doc.on) {
@@ -159,7 +204,10 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
               doc.on = true;
               doc.text.push(text);
               doc.bytes = text.length + 1;
-            } else c.errors.push(`${f}:${lineNo}: not valid JSON (${(err as Error).message}); the other lines were loaded`);
+            } else
+              c.errors.push(
+                `${f}:${lineNo}: not valid JSON (${(err as Error).message}); the other lines were loaded`,
+              );
           }
         },
         flush: drain,
@@ -167,13 +215,18 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
       await drain();
       if (outcome.status === 'failed') c.errors.push(outcome.error.message);
       if (doc.on) {
-        if (doc.tooBig) c.errors.push(`${f}: not JSON lines, and too large (over ${MAX_WHOLE_FILE / 1024 / 1024} MiB) to read as one JSON document`);
+        if (doc.tooBig)
+          c.errors.push(
+            `${f}: not JSON lines, and too large (over ${MAX_WHOLE_FILE / 1024 / 1024} MiB) to read as one JSON document`,
+          );
         else {
           let value: unknown;
           try {
             value = JSON.parse(doc.text.join('\n'));
           } catch (err) {
-            c.errors.push(`${f}: neither JSON lines nor one JSON document (${(err as Error).message})`);
+            c.errors.push(
+              `${f}: neither JSON lines nor one JSON document (${(err as Error).message})`,
+            );
             continue;
           }
           await load(value, f);
@@ -185,9 +238,12 @@ async function importOtlpJson(ctx: CliContext, inputs: string[], flags: ImportFl
   }
   for (const r of results) {
     for (const e of r.errors.slice(0, 10)) t.err(`${t.colors.red('error:')} ${e}`);
-    if (r.errors.length > 10) t.err(`${t.colors.red('error:')} ${r.file}: ${plural(r.errors.length - 10, 'more error')}`);
+    if (r.errors.length > 10)
+      t.err(`${t.colors.red('error:')} ${r.file}: ${plural(r.errors.length - 10, 'more error')}`);
     if (r.errors.length > 0) ctx.setExitCode(2);
-    await t.out(`${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly', 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${repeats(r.repeated)}${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`);
+    await t.out(
+      `${r.file}: ${plural(r.requests, 'request')} · ${num(r.metrics)} metric points (${plural(r.findings, 'anomaly', 'anomalies')}) · ${num(r.logs)} logs · ${num(r.spans)} spans${repeats(r.repeated)}${r.rejected > 0 ? ` · ${num(r.rejected)} rejected` : ''}\n`,
+    );
   }
   t.err(`loaded into ${dataFile} (tenant ${flags.tenant})`);
 }
@@ -197,7 +253,11 @@ function repeats(n: number): string {
   return n === 0 ? '' : ` (${plural(n, 'copy', 'copies')} of a span already stored left out)`;
 }
 
-const KIND_NAMES: Record<NezhaKind, [string, string]> = { metric: ['metric file', 'metric points'], trace: ['trace file', 'spans'], log: ['log file', 'log records'] };
+const KIND_NAMES: Record<NezhaKind, [string, string]> = {
+  metric: ['metric file', 'metric points'],
+  trace: ['trace file', 'spans'],
+  log: ['log file', 'log records'],
+};
 
 async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags): Promise<void> {
   const t = ctx.terminal;
@@ -215,7 +275,14 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
   const { dataFile, store } = await openTelemetry(ctx, flags);
   const metrics = new MetricIngest({ store });
   const logs = logIngest(store);
-  const totals: Record<NezhaKind, { files: number; records: number; findings: number; repeated: number }> = { metric: { files: 0, records: 0, findings: 0, repeated: 0 }, trace: { files: 0, records: 0, findings: 0, repeated: 0 }, log: { files: 0, records: 0, findings: 0, repeated: 0 } };
+  const totals: Record<
+    NezhaKind,
+    { files: number; records: number; findings: number; repeated: number }
+  > = {
+    metric: { files: 0, records: 0, findings: 0, repeated: 0 },
+    trace: { files: 0, records: 0, findings: 0, repeated: 0 },
+    log: { files: 0, records: 0, findings: 0, repeated: 0 },
+  };
   // the first problems are shown; the others only counted (a damaged file can have millions of bad rows)
   const problems: NezhaProblem[] = [];
   const tally = { problems: 0, fileFailed: false };
@@ -224,7 +291,17 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
     if (p.line === undefined || p.line === 1) tally.fileFailed = true;
     if (problems.length < 20) problems.push(p);
   };
-  const bar = t.stderrIsTTY ? new cliProgress.SingleBar({ stream: t.stderr, format: 'importing {bar} {value}/{total} files | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = t.stderrIsTTY
+    ? new cliProgress.SingleBar(
+        {
+          stream: t.stderr,
+          format: 'importing {bar} {value}/{total} files | {file}',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(files.length, 0, { file: '' });
   try {
     for (const file of files) {
@@ -250,16 +327,30 @@ async function importNezha(ctx: CliContext, inputs: string[], flags: ImportFlags
     bar?.stop();
     await store.close();
   }
-  for (const p of problems) t.err(`${t.colors.yellow('warning:')} ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
-  if (tally.problems > problems.length) t.err(`${t.colors.yellow('warning:')} ${plural(tally.problems - problems.length, 'more problem')}`);
+  for (const p of problems)
+    t.err(
+      `${t.colors.yellow('warning:')} ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`,
+    );
+  if (tally.problems > problems.length)
+    t.err(
+      `${t.colors.yellow('warning:')} ${plural(tally.problems - problems.length, 'more problem')}`,
+    );
   const skipped = new Map<string, string[]>();
-  for (const s of plans.flatMap((p) => p.skipped)) skipped.set(s.why, [...(skipped.get(s.why) ?? []), s.path]);
-  for (const [why, paths] of skipped) t.err(`skipped ${paths.length === 1 ? paths[0]! : `${plural(paths.length, 'path')} (${paths[0]!}, …)`}: ${why}`);
+  for (const s of plans.flatMap((p) => p.skipped))
+    skipped.set(s.why, [...(skipped.get(s.why) ?? []), s.path]);
+  for (const [why, paths] of skipped)
+    t.err(
+      `skipped ${paths.length === 1 ? paths[0]! : `${plural(paths.length, 'path')} (${paths[0]!}, …)`}: ${why}`,
+    );
   for (const kind of ['metric', 'trace', 'log'] as const) {
     const c = totals[kind];
     const [fileWord, recordWord] = KIND_NAMES[kind];
-    await t.out(`${plural(c.files, fileWord)}: ${num(c.records)} ${recordWord}${kind === 'metric' ? ` (${plural(c.findings, 'anomaly', 'anomalies')})` : ''}${repeats(c.repeated)}\n`);
+    await t.out(
+      `${plural(c.files, fileWord)}: ${num(c.records)} ${recordWord}${kind === 'metric' ? ` (${plural(c.findings, 'anomaly', 'anomalies')})` : ''}${repeats(c.repeated)}\n`,
+    );
   }
   if (tally.fileFailed) ctx.setExitCode(2);
-  t.err(`loaded into ${dataFile} (tenant ${flags.tenant})${tally.problems > 0 ? `; ${plural(tally.problems, 'row or file', 'rows or files')} could not be read (listed above)` : ''}`);
+  t.err(
+    `loaded into ${dataFile} (tenant ${flags.tenant})${tally.problems > 0 ? `; ${plural(tally.problems, 'row or file', 'rows or files')} could not be read (listed above)` : ''}`,
+  );
 }

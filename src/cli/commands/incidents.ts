@@ -20,14 +20,29 @@ interface IncidentFlags {
 
 export function incidentsCommand(ctx: CliContext): Command {
   const cmd = new Command('incidents')
-    .description('Find the incidents in the data of the store: when each began, which services were abnormal, and the ranked causes')
-    .option('--since <time>', 'from (ISO 8601, "YYYY-MM-DD HH:MM:SS" in UTC, or epoch seconds) [default: the first record]')
+    .description(
+      'Find the incidents in the data of the store: when each began, which services were abnormal, and the ranked causes',
+    )
+    .option(
+      '--since <time>',
+      'from (ISO 8601, "YYYY-MM-DD HH:MM:SS" in UTC, or epoch seconds) [default: the first record]',
+    )
     .option('--until <time>', 'to [default: the last record]')
-    .option('--reference <duration>', 'data on each side of a minute that shows usual behaviour', '2h')
+    .option(
+      '--reference <duration>',
+      'data on each side of a minute that shows usual behaviour',
+      '2h',
+    )
     .option('--data <dir>', 'the store [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
     .option('--tenant <name>', 'whose data', 'default')
-    .addOption(new Option('--output <format>', 'text for people, json for programs').choices(['text', 'json']).default('text'));
-  cmd.addHelpText('after', `
+    .addOption(
+      new Option('--output <format>', 'text for people, json for programs')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
+  cmd.addHelpText(
+    'after',
+    `
 Every minute with data is compared with the usual behaviour around it; a minute in which a
 service shows strong evidence of trouble (a new or bursting error message, latency far above
 its usual peak, failing spans, metric anomalies) opens an incident or joins the open one; three
@@ -37,7 +52,8 @@ incidents are kept in the store (an acknowledgement made over the API survives a
 
 Examples:
   bifrost incidents --data ./nezha
-  bifrost incidents --since "2023-01-29 08:40" --until "2023-01-29 09:40" --output json --data ./nezha`);
+  bifrost incidents --since "2023-01-29 08:40" --until "2023-01-29 09:40" --output json --data ./nezha`,
+  );
   cmd.action(async (flags: IncidentFlags) => {
     const referenceMs = readDurationFlag('--reference', flags.reference);
     checkTenant(flags.tenant);
@@ -51,13 +67,20 @@ Examples:
       if (extent !== undefined) {
         range = { fromMs: since ?? extent.fromMs, toMs: until ?? extent.toMs + 1 };
         // kept in the store, so that `bifrost serve` lists them and acknowledgements stick
-        incidents = (await new IncidentTracker({ telemetry: stores.telemetry, history: stores.history }).scanRange(flags.tenant, range.fromMs, range.toMs, referenceMs)).incidents;
+        incidents = (
+          await new IncidentTracker({
+            telemetry: stores.telemetry,
+            history: stores.history,
+          }).scanRange(flags.tenant, range.fromMs, range.toMs, referenceMs)
+        ).incidents;
       }
     } finally {
       await stores.telemetry.close();
     }
     if (flags.output === 'json') {
-      await ctx.terminal.out(`${JSON.stringify({ from: range && isoTime(range.fromMs), to: range && isoTime(range.toMs), incidents: incidents.map(incidentView) }, null, 2)}\n`);
+      await ctx.terminal.out(
+        `${JSON.stringify({ from: range && isoTime(range.fromMs), to: range && isoTime(range.toMs), incidents: incidents.map(incidentView) }, null, 2)}\n`,
+      );
       return;
     }
     await ctx.terminal.out(renderIncidents(incidents, range, ctx.terminal));
@@ -65,15 +88,29 @@ Examples:
   return cmd;
 }
 
-function renderIncidents(incidents: Incident[], range: { fromMs: number; toMs: number } | undefined, t: Terminal): string {
-  if (range === undefined) return 'The store is empty: load data with bifrost import or bifrost serve first.\n';
-  const lines = [t.colors.bold(`${plural(incidents.length, 'incident')} between ${isoTime(range.fromMs).slice(0, 16)} and ${isoTime(range.toMs).slice(0, 16)} UTC`)];
+function renderIncidents(
+  incidents: Incident[],
+  range: { fromMs: number; toMs: number } | undefined,
+  t: Terminal,
+): string {
+  if (range === undefined)
+    return 'The store is empty: load data with bifrost import or bifrost serve first.\n';
+  const lines = [
+    t.colors.bold(
+      `${plural(incidents.length, 'incident')} between ${isoTime(range.fromMs).slice(0, 16)} and ${isoTime(range.toMs).slice(0, 16)} UTC`,
+    ),
+  ];
   for (const i of incidents) {
     const { mttrMs } = incidentTimes(i);
-    lines.push('', `${t.colors.bold(i.id)}  ${i.status}  ${isoTime(i.firstSymptomMs).slice(0, 19)} → ${isoTime(i.lastSymptomMs).slice(11, 19)}${mttrMs === undefined ? '' : `  (resolved after ${formatDuration(mttrMs)})`}  peak ${i.peakScore.toFixed(2)}`);
+    lines.push(
+      '',
+      `${t.colors.bold(i.id)}  ${i.status}  ${isoTime(i.firstSymptomMs).slice(0, 19)} → ${isoTime(i.lastSymptomMs).slice(11, 19)}${mttrMs === undefined ? '' : `  (resolved after ${formatDuration(mttrMs)})`}  peak ${i.peakScore.toFixed(2)}`,
+    );
     lines.push(clip(`  abnormal: ${i.services.join(', ')}`, t.columns));
     i.causes.slice(0, 3).forEach((c, k) => {
-      lines.push(clip(`  ${k + 1}. ${c.service} ${c.score.toFixed(2)} — ${c.reasons[0] ?? ''}`, t.columns));
+      lines.push(
+        clip(`  ${k + 1}. ${c.service} ${c.score.toFixed(2)} — ${c.reasons[0] ?? ''}`, t.columns),
+      );
     });
   }
   return `${lines.join('\n')}\n`;

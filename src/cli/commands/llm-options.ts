@@ -21,13 +21,30 @@ export interface LlmFlags {
 }
 
 /** --llm, --model, --prompt, --redact-pattern, --no-llm-cache. */
-export function addLlmOptions(cmd: Command, what: string, o: { cacheFlag: boolean } = { cacheFlag: true }): void {
+export function addLlmOptions(
+  cmd: Command,
+  what: string,
+  o: { cacheFlag: boolean } = { cacheFlag: true },
+): void {
   cmd
-    .addOption(new Option('--llm [provider]', `have a language model explain ${what}, citing the evidence (${LLM_PROVIDERS.join(', ')}; ollama when no provider is named; BIFROST_LLM)`))
-    .option('--model <name>', 'the model (BIFROST_LLM_MODEL; defaults: llama3.1 on Ollama, gpt-4o-mini on OpenAI)')
+    .addOption(
+      new Option(
+        '--llm [provider]',
+        `have a language model explain ${what}, citing the evidence (${LLM_PROVIDERS.join(', ')}; ollama when no provider is named; BIFROST_LLM)`,
+      ),
+    )
+    .option(
+      '--model <name>',
+      'the model (BIFROST_LLM_MODEL; defaults: llama3.1 on Ollama, gpt-4o-mini on OpenAI)',
+    )
     .option('--prompt <version>', 'prompt version, e.g. v1 (default: the newest in prompts/)')
-    .option('--redact-pattern <NAME=REGEX>', 'also redact what this pattern matches before the model sees it (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
-  if (o.cacheFlag) cmd.option('--no-llm-cache', 'ask the model again instead of reusing a cached answer (24 h)');
+    .option(
+      '--redact-pattern <NAME=REGEX>',
+      'also redact what this pattern matches before the model sees it (repeatable)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    );
+  if (o.cacheFlag)
+    cmd.option('--no-llm-cache', 'ask the model again instead of reusing a cached answer (24 h)');
 }
 
 export function llmConfigOf(flags: LlmFlags, ctx: CliContext): Readonly<LlmConfig> {
@@ -40,19 +57,51 @@ export function llmConfigOf(flags: LlmFlags, ctx: CliContext): Readonly<LlmConfi
 }
 
 /** The model layer for a CLI command: the configured model (or none), the store for cache, usage and records. */
-export function cliExplainer(ctx: CliContext, config: Readonly<LlmConfig>, store: ExplanationStorePort | undefined): Explainer {
-  return createExplainer(config, { store, newId: randomUUID, now: () => ctx.now().getTime(), unavailableNote: NO_MODEL_NOTE });
+export function cliExplainer(
+  ctx: CliContext,
+  config: Readonly<LlmConfig>,
+  store: ExplanationStorePort | undefined,
+): Explainer {
+  return createExplainer(config, {
+    store,
+    newId: randomUUID,
+    now: () => ctx.now().getTime(),
+    unavailableNote: NO_MODEL_NOTE,
+  });
 }
 
 /** Runs one explanation for the CLI, the summary streamed to stderr on a terminal while it comes. */
-export async function explainForCli(ctx: CliContext, explainer: Explainer, req: { tenant: string; subject: string; context: BuiltContext; prompt: PromptTemplate; fresh: boolean; stream: boolean }): Promise<Explanation> {
+export async function explainForCli(
+  ctx: CliContext,
+  explainer: Explainer,
+  req: {
+    tenant: string;
+    subject: string;
+    context: BuiltContext;
+    prompt: PromptTemplate;
+    fresh: boolean;
+    stream: boolean;
+  },
+): Promise<Explanation> {
   const llm = explainer.llm;
   const t = ctx.terminal;
   const streaming = req.stream && t.stderrIsTTY && llm !== undefined;
   const streamer = summaryStreamer((s) => t.stderr.write(s));
-  if (streaming) t.err(t.colors.dim(`asking ${llm.provider} (${llm.model}) with prompt ${req.prompt.kind}@${req.prompt.version}…`));
+  if (streaming)
+    t.err(
+      t.colors.dim(
+        `asking ${llm.provider} (${llm.model}) with prompt ${req.prompt.kind}@${req.prompt.version}…`,
+      ),
+    );
   try {
-    return await explainer.explain({ tenant: req.tenant, subject: req.subject, context: req.context, prompt: req.prompt, fresh: req.fresh, ...(streaming ? { onText: streamer.onText } : {}) });
+    return await explainer.explain({
+      tenant: req.tenant,
+      subject: req.subject,
+      context: req.context,
+      prompt: req.prompt,
+      fresh: req.fresh,
+      ...(streaming ? { onText: streamer.onText } : {}),
+    });
   } finally {
     streamer.finish();
   }

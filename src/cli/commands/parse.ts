@@ -26,13 +26,38 @@ const FLUSH_CHARS = 256 * 1024;
 
 export function parseCommand(ctx: CliContext): Command {
   const cmd = new Command('parse')
-    .description('One record per input line, in order: the line\'s template, template id and variable values')
-    .argument('[input]', "a log file (.gz too) or '-' for stdin (stdin when omitted and input is piped)")
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
-    .option('--header <layout>', "line layout in Loghub notation; the template then covers <Content> only, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
-    .option('--max-line-length <chars>', 'longer lines are truncated', ctx.parseIntOption('--max-line-length', 16), DEFAULT_MAX_LINE_LENGTH)
-    .option('--max-templates <n>', 'template table bound (LRU)', ctx.parseIntOption('--max-templates', 100), 50_000)
-    .option('--stream', 'one pass: print each line as it arrives with its template as known so far (for tail -f; early lines may get less general templates)')
+    .description(
+      "One record per input line, in order: the line's template, template id and variable values",
+    )
+    .argument(
+      '[input]',
+      "a log file (.gz too) or '-' for stdin (stdin when omitted and input is piped)",
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['jsonl', 'csv'])
+        .default('jsonl'),
+    )
+    .option(
+      '--header <layout>',
+      "line layout in Loghub notation; the template then covers <Content> only, e.g. '<Date> <Time> <Level> <Component>: <Content>'",
+    )
+    .option(
+      '--max-line-length <chars>',
+      'longer lines are truncated',
+      ctx.parseIntOption('--max-line-length', 16),
+      DEFAULT_MAX_LINE_LENGTH,
+    )
+    .option(
+      '--max-templates <n>',
+      'template table bound (LRU)',
+      ctx.parseIntOption('--max-templates', 100),
+      50_000,
+    )
+    .option(
+      '--stream',
+      'one pass: print each line as it arrives with its template as known so far (for tail -f; early lines may get less general templates)',
+    )
     .addHelpText(
       'after',
       `
@@ -79,17 +104,27 @@ function createRecordWriter(format: ParseFlags['format'], ctx: CliContext) {
   };
 }
 
-async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliContext): Promise<void> {
+async function runParse(
+  input: string | undefined,
+  flags: ParseFlags,
+  ctx: CliContext,
+): Promise<void> {
   const t = ctx.terminal;
   const layout = flags.header === undefined ? undefined : compileHeaderLayout(flags.header);
   let path = input ?? '-';
   if (path === '-' && ctx.stdin.isTTY === true) {
-    throw new AppError('INPUT.BAD_OPTION', 'no input: give a log file, or pipe logs in (kubectl logs deploy/api | bifrost parse)');
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      'no input: give a log file, or pipe logs in (kubectl logs deploy/api | bifrost parse)',
+    );
   }
   if (path !== '-') {
     const st = await stat(path).catch(() => undefined);
     if (st?.isDirectory() === true) {
-      throw new AppError('INPUT.BAD_OPTION', `${path} is a directory: parse takes one file (one record per line); for a directory use 'bifrost templates ${path}' or 'bifrost analyze ${path}'`);
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        `${path} is a directory: parse takes one file (one record per line); for a directory use 'bifrost templates ${path}' or 'bifrost analyze ${path}'`,
+      );
     }
   }
   if (flags.stream === true) {
@@ -104,8 +139,15 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
       await pipeline(ctx.stdin, createWriteStream(spooled));
       path = spooled;
     }
-    const source = createFileSource(path, { maxLineLength: flags.maxLineLength, ...(spoolDir === undefined ? {} : { name: 'stdin' }) });
-    const templater = new LineTemplater({ referenceYear: ctx.now().getUTCFullYear(), layout, miner: { maxClusters: flags.maxTemplates } });
+    const source = createFileSource(path, {
+      maxLineLength: flags.maxLineLength,
+      ...(spoolDir === undefined ? {} : { name: 'stdin' }),
+    });
+    const templater = new LineTemplater({
+      referenceYear: ctx.now().getUTCFullYear(),
+      layout,
+      miner: { maxClusters: flags.maxTemplates },
+    });
 
     // pass 1: detect the format on a sample, learn templates
     const learning = new SampleBuffer(
@@ -142,7 +184,12 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
     });
     await writer.flush(true);
     reportCounts(ctx, lineNo, truncated, templater);
-    const failure = second.status === 'failed' ? second.error : first.status === 'failed' ? first.error : undefined;
+    const failure =
+      second.status === 'failed'
+        ? second.error
+        : first.status === 'failed'
+          ? first.error
+          : undefined;
     if (failure !== undefined) {
       t.err(`${t.colors.red('error:')} ${failure.message}`);
       ctx.setExitCode(2);
@@ -153,9 +200,18 @@ async function runParse(input: string | undefined, flags: ParseFlags, ctx: CliCo
 }
 
 /** `--stream`: one pass, each line printed as it arrives (a live `tail -f` works; nothing is spooled). */
-async function runStreamingParse(path: string, layout: HeaderLayout | undefined, flags: ParseFlags, ctx: CliContext): Promise<void> {
+async function runStreamingParse(
+  path: string,
+  layout: HeaderLayout | undefined,
+  flags: ParseFlags,
+  ctx: CliContext,
+): Promise<void> {
   const source = createFileSource(path, { maxLineLength: flags.maxLineLength, stdin: ctx.stdin });
-  const templater = new LineTemplater({ referenceYear: ctx.now().getUTCFullYear(), layout, miner: { maxClusters: flags.maxTemplates } });
+  const templater = new LineTemplater({
+    referenceYear: ctx.now().getUTCFullYear(),
+    layout,
+    miner: { maxClusters: flags.maxTemplates },
+  });
   const writer = createRecordWriter(flags.format, ctx);
   let lineNo = 0;
   let truncated = 0;
@@ -192,7 +248,16 @@ async function runStreamingParse(path: string, layout: HeaderLayout | undefined,
   }
 }
 
-function reportCounts(ctx: CliContext, lines: number, truncated: number, templater: LineTemplater): void {
+function reportCounts(
+  ctx: CliContext,
+  lines: number,
+  truncated: number,
+  templater: LineTemplater,
+): void {
   const t = ctx.terminal;
-  t.err(t.colors.dim(`${lines.toLocaleString('en-US')} lines, ${templater.templateCount.toLocaleString('en-US')} templates, format ${templater.formatLabel}${truncated > 0 ? `, ${truncated} truncated lines` : ''}${templater.evictions > 0 ? `, ${templater.evictions} templates evicted` : ''}`));
+  t.err(
+    t.colors.dim(
+      `${lines.toLocaleString('en-US')} lines, ${templater.templateCount.toLocaleString('en-US')} templates, format ${templater.formatLabel}${truncated > 0 ? `, ${truncated} truncated lines` : ''}${templater.evictions > 0 ? `, ${templater.evictions} templates evicted` : ''}`,
+    ),
+  );
 }

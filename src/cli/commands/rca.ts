@@ -22,31 +22,62 @@ interface RcaFlags {
 /** --at, --window, --reference and --tenant, checked; shared with `incidents`. */
 export function readTimeFlag(name: string, text: string): number {
   const ms = parseInstant(text);
-  if (ms === undefined) throw new AppError('INPUT.BAD_OPTION', `${name} "${text}": give a time such as 2023-01-29T08:43:04Z, "2023-01-29 08:43:04" (UTC) or epoch seconds`);
+  if (ms === undefined)
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `${name} "${text}": give a time such as 2023-01-29T08:43:04Z, "2023-01-29 08:43:04" (UTC) or epoch seconds`,
+    );
   return ms;
 }
 
 export function readDurationFlag(name: string, text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new AppError('INPUT.BAD_OPTION', `${name} "${text}": give a duration such as 30s, 10m, 2h or 1d`);
+  if (ms === undefined)
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `${name} "${text}": give a duration such as 30s, 10m, 2h or 1d`,
+    );
   return ms;
 }
 
 export function checkTenant(tenant: string): void {
-  if (!TENANT_PATTERN.test(tenant)) throw new AppError('INPUT.BAD_OPTION', `--tenant "${tenant}": use 1-64 letters, digits, '.', '_' or '-'`);
+  if (!TENANT_PATTERN.test(tenant))
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `--tenant "${tenant}": use 1-64 letters, digits, '.', '_' or '-'`,
+    );
 }
 
 export function rcaCommand(ctx: CliContext): Command {
   const cmd = new Command('rca')
-    .description('Rank the services most likely to be the root cause of an alert at a time, with the evidence, from the data in the store')
-    .requiredOption('--at <time>', 'when the alert fired or the trouble began (ISO 8601, "YYYY-MM-DD HH:MM:SS" in UTC, or epoch seconds)')
-    .option('--window <duration>', 'how long after --at to look for symptoms (from a tenth of it before)', '10m')
-    .option('--reference <duration>', 'how much data on each side of the window shows usual behaviour', '2h')
+    .description(
+      'Rank the services most likely to be the root cause of an alert at a time, with the evidence, from the data in the store',
+    )
+    .requiredOption(
+      '--at <time>',
+      'when the alert fired or the trouble began (ISO 8601, "YYYY-MM-DD HH:MM:SS" in UTC, or epoch seconds)',
+    )
+    .option(
+      '--window <duration>',
+      'how long after --at to look for symptoms (from a tenth of it before)',
+      '10m',
+    )
+    .option(
+      '--reference <duration>',
+      'how much data on each side of the window shows usual behaviour',
+      '2h',
+    )
     .option('--data <dir>', 'the store [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
     .option('--tenant <name>', 'whose data', 'default')
     .option('--top <n>', 'candidates to show', ctx.parseIntOption('--top', 1), 5)
-    .addOption(new Option('--output <format>', 'text for people, json for programs').choices(['text', 'json']).default('text'));
-  cmd.addHelpText('after', `
+    .addOption(
+      new Option('--output <format>', 'text for people, json for programs')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
+  cmd.addHelpText(
+    'after',
+    `
 Each service's own evidence in the window is measured against its usual behaviour in the
 reference (the kind of each is the "signal" of --output json):
   log      log templates far above their usual rate (new error messages above all)
@@ -77,7 +108,8 @@ symptoms (in the minute they began, and as far as the callee's slowness adds up)
 Examples:
   bifrost import --format nezha ../shared/data/nezha-trainticket --data ./nezha
   bifrost rca --at "2023-01-29 09:03:53" --data ./nezha
-  bifrost rca --at 2023-01-29T09:03:53Z --window 5m --output json --data ./nezha`);
+  bifrost rca --at 2023-01-29T09:03:53Z --window 5m --output json --data ./nezha`,
+  );
   cmd.action(async (flags: RcaFlags) => {
     const atMs = readTimeFlag('--at', flags.at);
     const windowMs = readDurationFlag('--window', flags.window);
@@ -86,7 +118,11 @@ Examples:
     const { stores } = await openStore(ctx, flags.data, 'ask its API (GET /api/v1/rca?at=…)');
     let result: RcaResult;
     try {
-      result = await analyzeRootCause(stores.telemetry, flags.tenant, { atMs, windowMs, referenceMs });
+      result = await analyzeRootCause(stores.telemetry, flags.tenant, {
+        atMs,
+        windowMs,
+        referenceMs,
+      });
     } finally {
       await stores.telemetry.close();
     }
@@ -107,29 +143,60 @@ function renderRca(r: RcaResult, top: number, t: Terminal): string {
     const iso = isoTime(ms);
     return iso.startsWith(day) ? iso.slice(11, end) : `${iso.slice(5, 10)} ${iso.slice(11, end)}`;
   };
-  lines.push(t.colors.bold(`Root causes for ${isoTime(r.atMs)}`) + t.colors.dim(`  (symptoms ${clock(r.window.fromMs, 19)} → ${clock(r.window.toMs, 19)}, usual behaviour from ${clock(r.reference.fromMs, 16)} to ${clock(r.reference.toMs, 16)} UTC)`));
+  lines.push(
+    t.colors.bold(`Root causes for ${isoTime(r.atMs)}`) +
+      t.colors.dim(
+        `  (symptoms ${clock(r.window.fromMs, 19)} → ${clock(r.window.toMs, 19)}, usual behaviour from ${clock(r.reference.fromMs, 16)} to ${clock(r.reference.toMs, 16)} UTC)`,
+      ),
+  );
   for (const n of r.notes) lines.push(t.colors.yellow(`note: ${n}`));
   if (r.candidates.length === 0) {
     lines.push('', 'No service shows evidence of trouble in the window.');
     return `${lines.join('\n')}\n`;
   }
   r.candidates.slice(0, top).forEach((c, i) => {
-    lines.push('', `${String(i + 1).padStart(2)}. ${t.colors.bold(c.service)}  ${c.score.toFixed(2)}`);
+    lines.push(
+      '',
+      `${String(i + 1).padStart(2)}. ${t.colors.bold(c.service)}  ${c.score.toFixed(2)}`,
+    );
     // a reason that is one of its signals says which kind and how much it weighs in the candidate's own evidence
     const items = new Map(c.evidence.map((e) => [e.reason, e]));
     for (const reason of c.reasons) {
       const e = items.get(reason);
       const label = e === undefined ? '' : `${e.signal.padEnd(7)} ${e.score.toFixed(2)}  `;
       const line = clip(`      ${label}${reason}`, t.columns);
-      lines.push(line.slice(0, 6) + t.colors.dim(line.slice(6, 6 + label.length)) + line.slice(6 + label.length));
+      lines.push(
+        line.slice(0, 6) +
+          t.colors.dim(line.slice(6, 6 + label.length)) +
+          line.slice(6 + label.length),
+      );
     }
     for (const e of c.evidence.slice(0, 2)) {
-      for (const x of e.examples?.slice(0, 1) ?? []) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns)));
+      for (const x of e.examples?.slice(0, 1) ?? [])
+        lines.push(
+          t.colors.dim(
+            clip(`      ↳ ${isoTime(x.timeMs).slice(11, 23)} ${oneLine(x.body)}`, t.columns),
+          ),
+        );
       // a trace to open for a signal of spans (a caller's failed call, for calls left unanswered)
       const sp = e.examples === undefined ? e.spans?.[0] : undefined;
-      if (sp !== undefined) lines.push(t.colors.dim(clip(`      ↳ ${isoTime(sp.startMs).slice(11, 23)} span "${oneLine(sp.operation)}" ${sp.durationMs} ms${sp.statusCode === 2 ? ', failed' : ''}${e.ref.type === 'unanswered' ? ` in ${e.ref.callers[0] ?? '?'}` : (e.ref.type === 'latency' || e.ref.type === 'span-errors') && e.ref.external === true ? ', a call to it' : ''} (trace ${sp.traceId})`, t.columns)));
+      if (sp !== undefined)
+        lines.push(
+          t.colors.dim(
+            clip(
+              `      ↳ ${isoTime(sp.startMs).slice(11, 23)} span "${oneLine(sp.operation)}" ${sp.durationMs} ms${sp.statusCode === 2 ? ', failed' : ''}${e.ref.type === 'unanswered' ? ` in ${e.ref.callers[0] ?? '?'}` : (e.ref.type === 'latency' || e.ref.type === 'span-errors') && e.ref.external === true ? ', a call to it' : ''} (trace ${sp.traceId})`,
+              t.columns,
+            ),
+          ),
+        );
     }
   });
-  if (r.candidates.length > top) lines.push('', t.colors.dim(`${r.candidates.length - top} more with some evidence (--top, or --output json)`));
+  if (r.candidates.length > top)
+    lines.push(
+      '',
+      t.colors.dim(
+        `${r.candidates.length - top} more with some evidence (--top, or --output json)`,
+      ),
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,12 @@ import { mergeReports } from '../../core/engine/logs/merge-reports.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
 import { logStreams } from '../../core/domain/log-streams.js';
 import { readSources, withIncidents } from '../../core/use-cases/analyze-logs.js';
-import { contentKey, createResultCache, readLastRun, writeLastRun } from '../../adapters/cache/result-cache.js';
+import {
+  contentKey,
+  createResultCache,
+  readLastRun,
+  writeLastRun,
+} from '../../adapters/cache/result-cache.js';
 import type { ResultCache } from '../../adapters/cache/result-cache.js';
 import { expandInputs, createFileSource } from '../../adapters/sources/file-source.js';
 import { analyzeFiles } from '../../adapters/workers/analyze-file.js';
@@ -53,7 +58,10 @@ const SKIP_CODES = new Set(['INPUT.BINARY']);
  * copies and replicas are one log), one log in-process, many in worker threads with a progress
  * bar, results cached per log (its files' names and content), failures recorded for `--retry-failed`.
  */
-export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Promise<AnalysisOutcome> {
+export async function runAnalysis(
+  req: AnalysisRequest,
+  deps: AnalysisDeps,
+): Promise<AnalysisOutcome> {
   const t = deps.terminal;
   // validate the layout once, before any work
   if (req.header !== undefined) compileHeaderLayout(req.header);
@@ -61,14 +69,22 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   if (req.retryFailed) {
     const last = await readLastRun(req.cacheDir);
     if (last === undefined || last.failed.length === 0) {
-      throw new AppError('INPUT.BAD_OPTION', `--retry-failed: the last run (${last === undefined ? 'none recorded' : last.at}) had no failed inputs; nothing to retry`);
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        `--retry-failed: the last run (${last === undefined ? 'none recorded' : last.at}) had no failed inputs; nothing to retry`,
+      );
     }
     inputs = last.failed;
-    t.err(`Retrying ${last.failed.length} input${last.failed.length === 1 ? '' : 's'} that failed in the run of ${last.at}.`);
+    t.err(
+      `Retrying ${last.failed.length} input${last.failed.length === 1 ? '' : 's'} that failed in the run of ${last.at}.`,
+    );
   }
   if (inputs.length === 0) {
     if (deps.stdin.isTTY === true) {
-      throw new AppError('INPUT.BAD_OPTION', 'no input: give files, directories or globs, or pipe logs in (kubectl logs deploy/api | bifrost analyze)');
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        'no input: give files, directories or globs, or pipe logs in (kubectl logs deploy/api | bifrost analyze)',
+      );
     }
     inputs = ['-'];
   }
@@ -99,13 +115,17 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
           skipped++;
           t.err(`${t.colors.dim('skipped:')} ${s.problem.message}`);
         } else {
-          inputErrors.push(new AppError(s.problem.code as AppError['code'], s.problem.message, { source: s.name }));
+          inputErrors.push(
+            new AppError(s.problem.code as AppError['code'], s.problem.message, { source: s.name }),
+          );
           failed.push(s.name);
           t.err(`${t.colors.yellow('warning:')} ${s.problem.message}`);
         }
       }
     } else {
-      inputErrors.push(new AppError(r.code as AppError['code'], r.message, { source: paths.join(', ') }));
+      inputErrors.push(
+        new AppError(r.code as AppError['code'], r.message, { source: paths.join(', ') }),
+      );
       failed.push(...paths);
       t.err(`${t.colors.red('error:')} ${r.message}`);
     }
@@ -115,10 +135,13 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   const diskFiles = files.filter((f) => f !== '-');
   if (stdinFiles.length > 0) {
     // stdin is read once, in-process, and not cached (it cannot be hashed before it is read)
-    const report = await readSources([createFileSource('-', { stdin: deps.stdin, maxLineLength: req.maxLineLength })], {
-      ...options,
-      layout: req.header === undefined ? undefined : compileHeaderLayout(req.header),
-    });
+    const report = await readSources(
+      [createFileSource('-', { stdin: deps.stdin, maxLineLength: req.maxLineLength })],
+      {
+        ...options,
+        layout: req.header === undefined ? undefined : compileHeaderLayout(req.header),
+      },
+    );
     record(['-'], { status: 'ok', report });
   }
   // a service's files (rotated copies, replicas) are one log, read in one task
@@ -129,14 +152,27 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
     const progress = await fileProgress(t, paths, 'analysing', req.progress);
     const onProgress = progress.onProgress;
     try {
-      const r = await cached(cache, paths, salt, () => analyzeFiles({ paths, options }, onProgress));
+      const r = await cached(cache, paths, salt, () =>
+        analyzeFiles({ paths, options }, onProgress),
+      );
       if (r.hit) cachedHits++;
       record(paths, r.result);
     } finally {
       progress.stop();
     }
   } else if (streams.length > 1) {
-    const bar = req.progress && t.stderrIsTTY ? new cliProgress.SingleBar({ stream: t.stderr, format: 'analysing {bar} {value}/{total} files | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+    const bar =
+      req.progress && t.stderrIsTTY
+        ? new cliProgress.SingleBar(
+            {
+              stream: t.stderr,
+              format: 'analysing {bar} {value}/{total} files | {file}',
+              hideCursor: true,
+              clearOnComplete: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
     bar?.start(diskFiles.length, 0, { file: '' });
     const pool = createAnalyzePool(req.jobs === undefined ? {} : { maxThreads: req.jobs });
     try {
@@ -158,7 +194,11 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   }
   if (diskFiles.length > 0) {
     try {
-      await writeLastRun(req.cacheDir, { at: deps.now().toISOString(), cwd: process.cwd(), failed: [...new Set(failed)].map((f) => resolve(f)) });
+      await writeLastRun(req.cacheDir, {
+        at: deps.now().toISOString(),
+        cwd: process.cwd(),
+        failed: [...new Set(failed)].map((f) => resolve(f)),
+      });
     } catch {
       // the record of failures is a convenience; analysis results do not depend on it
     }
@@ -167,13 +207,25 @@ export async function runAnalysis(req: AnalysisRequest, deps: AnalysisDeps): Pro
   for (const e of inputErrors) {
     if (!report.summary.sources.some((s) => s.problem?.message === e.message)) {
       const where = e.details.input ?? e.details.source;
-      report.summary.sources.push({ name: typeof where === 'string' ? where : '?', format: 'none', lines: 0, records: 0, truncatedLines: 0, problem: { code: e.code, message: e.message } });
+      report.summary.sources.push({
+        name: typeof where === 'string' ? where : '?',
+        format: 'none',
+        lines: 0,
+        records: 0,
+        truncatedLines: 0,
+        problem: { code: e.code, message: e.message },
+      });
     }
   }
   return { report, inputErrors, skipped, cachedHits };
 }
 
-async function cached(cache: ResultCache | undefined, paths: readonly string[], salt: string, run: () => Promise<AnalyzeFileResult>): Promise<{ hit: boolean; result: AnalyzeFileResult }> {
+async function cached(
+  cache: ResultCache | undefined,
+  paths: readonly string[],
+  salt: string,
+  run: () => Promise<AnalyzeFileResult>,
+): Promise<{ hit: boolean; result: AnalyzeFileResult }> {
   if (cache === undefined) return { hit: false, result: await run() };
   let key: string | undefined;
   try {
@@ -186,7 +238,11 @@ async function cached(cache: ResultCache | undefined, paths: readonly string[], 
     if (hit !== undefined) return { hit: true, result: hit };
   }
   const result = await run();
-  if (key !== undefined && result.status === 'ok' && !result.report.summary.sources.some((s) => s.problem !== undefined)) {
+  if (
+    key !== undefined &&
+    result.status === 'ok' &&
+    !result.report.summary.sources.some((s) => s.problem !== undefined)
+  ) {
     try {
       await cache.set(key, result);
     } catch {

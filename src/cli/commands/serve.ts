@@ -30,41 +30,111 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   kubeTenant: string;
 }
 
-
 export function serveCommand(ctx: CliContext): Command {
   const cmd = new Command('serve')
-    .description('Run the server: OTLP/HTTP metrics, logs and traces in (metrics scored as they arrive); incidents with ranked root causes, findings, logs, templates and traces over REST and Server-Sent Events; alerts to Slack or a webhook')
-    .option('--host <host>', 'address to listen on; beyond loopback API keys are always required [env BIFROST_HOST]', undefined)
+    .description(
+      'Run the server: OTLP/HTTP metrics, logs and traces in (metrics scored as they arrive); incidents with ranked root causes, findings, logs, templates and traces over REST and Server-Sent Events; alerts to Slack or a webhook',
+    )
+    .option(
+      '--host <host>',
+      'address to listen on; beyond loopback API keys are always required [env BIFROST_HOST]',
+      undefined,
+    )
     .option('--auth', 'require API keys on loopback too [env BIFROST_AUTH=required]')
-    .option('--retention <duration>', 'delete records older than this (90m, 12h, 7d, 2w) on a schedule; default: keep everything [env BIFROST_RETENTION]', (v: string) => {
-      const ms = parseDuration(v);
-      if (ms === undefined) throw new InvalidArgumentError(`--retention takes a duration like 90m, 12h, 7d or 2w, got "${v}"`);
-      return ms;
-    })
-    .option('--rate-limit <n>', 'requests per minute per API key (429 + Retry-After beyond)', ctx.parseIntOption('--rate-limit', 1), 1200)
-    .option('--port <port>', 'port (4318 is the OTLP/HTTP port; 0 picks a free one) [env BIFROST_PORT]', ctx.parseIntOption('--port', 0))
-    .option('--data <dir>', 'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .option(
+      '--retention <duration>',
+      'delete records older than this (90m, 12h, 7d, 2w) on a schedule; default: keep everything [env BIFROST_RETENTION]',
+      (v: string) => {
+        const ms = parseDuration(v);
+        if (ms === undefined)
+          throw new InvalidArgumentError(
+            `--retention takes a duration like 90m, 12h, 7d or 2w, got "${v}"`,
+          );
+        return ms;
+      },
+    )
+    .option(
+      '--rate-limit <n>',
+      'requests per minute per API key (429 + Retry-After beyond)',
+      ctx.parseIntOption('--rate-limit', 1),
+      1200,
+    )
+    .option(
+      '--port <port>',
+      'port (4318 is the OTLP/HTTP port; 0 picks a free one) [env BIFROST_PORT]',
+      ctx.parseIntOption('--port', 0),
+    )
+    .option(
+      '--data <dir>',
+      'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]',
+    )
     .option('--memory', 'keep everything in memory (nothing survives a restart)')
-    .option('--no-cache', 'analyses are not cached (by default they share bifrost analyze\'s result cache)')
+    .option(
+      '--no-cache',
+      "analyses are not cached (by default they share bifrost analyze's result cache)",
+    )
     .option('--cache-dir <dir>', 'result cache directory [env BIFROST_CACHE_DIR]')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent [env BIFROST_LOG_LEVEL]')
-    .option('--queue <n>', 'ingest requests that may wait before 503 + Retry-After', ctx.parseIntOption('--queue', 1), 64)
-    .option('--max-body-mb <n>', 'largest request body (compressed; 4× that decompressed)', ctx.parseIntOption('--max-body-mb', 1), 16)
-    .option('--detect-every <duration>', 'how often incidents are looked for in recent data (30s, 1m, …; "off" to stop)', (v: string) => {
-      if (v === 'off') return 0;
-      const ms = parseDuration(v);
-      if (ms === undefined) throw new InvalidArgumentError(`--detect-every takes a duration like 30s or 1m, or "off"; got "${v}"`);
-      return ms;
-    })
-    .option('--slack-webhook <url>', 'post incident changes to this Slack incoming webhook [env BIFROST_SLACK_WEBHOOK]')
-    .option('--webhook-url <url>', 'POST incident changes as JSON here, signed with BIFROST_WEBHOOK_SECRET (HMAC-SHA256) when set [env BIFROST_WEBHOOK_URL]')
-    .option('--public-url <url>', 'how people reach this server, for links in notifications [env BIFROST_PUBLIC_URL]')
-    .option('--kubernetes', 'watch the Kubernetes API (kubeconfig as kubectl finds it: in-cluster, $KUBECONFIG, ~/.kube/config) for rollouts, restarts, OOM kills, scaling, failed scheduling')
+    .option(
+      '--log-level <level>',
+      'fatal|error|warn|info|debug|trace|silent [env BIFROST_LOG_LEVEL]',
+    )
+    .option(
+      '--queue <n>',
+      'ingest requests that may wait before 503 + Retry-After',
+      ctx.parseIntOption('--queue', 1),
+      64,
+    )
+    .option(
+      '--max-body-mb <n>',
+      'largest request body (compressed; 4× that decompressed)',
+      ctx.parseIntOption('--max-body-mb', 1),
+      16,
+    )
+    .option(
+      '--detect-every <duration>',
+      'how often incidents are looked for in recent data (30s, 1m, …; "off" to stop)',
+      (v: string) => {
+        if (v === 'off') return 0;
+        const ms = parseDuration(v);
+        if (ms === undefined)
+          throw new InvalidArgumentError(
+            `--detect-every takes a duration like 30s or 1m, or "off"; got "${v}"`,
+          );
+        return ms;
+      },
+    )
+    .option(
+      '--slack-webhook <url>',
+      'post incident changes to this Slack incoming webhook [env BIFROST_SLACK_WEBHOOK]',
+    )
+    .option(
+      '--webhook-url <url>',
+      'POST incident changes as JSON here, signed with BIFROST_WEBHOOK_SECRET (HMAC-SHA256) when set [env BIFROST_WEBHOOK_URL]',
+    )
+    .option(
+      '--public-url <url>',
+      'how people reach this server, for links in notifications [env BIFROST_PUBLIC_URL]',
+    )
+    .option(
+      '--kubernetes',
+      'watch the Kubernetes API (kubeconfig as kubectl finds it: in-cluster, $KUBECONFIG, ~/.kube/config) for rollouts, restarts, OOM kills, scaling, failed scheduling',
+    )
     .option('--kube-namespace <ns>', 'watch only this namespace (default: all)')
     .option('--kube-tenant <name>', 'whose data the cluster changes become', 'default')
-    .option('--shutdown-timeout <seconds>', 'how long SIGTERM/SIGINT waits for in-flight work', ctx.parseIntOption('--shutdown-timeout', 1), 10);
-  addLlmOptions(cmd, 'incidents and analyses on request (POST /api/v1/incidents/:id/explain, llm on POST /api/v1/analyses)', { cacheFlag: false });
-  cmd.addHelpText('after', `
+    .option(
+      '--shutdown-timeout <seconds>',
+      'how long SIGTERM/SIGINT waits for in-flight work',
+      ctx.parseIntOption('--shutdown-timeout', 1),
+      10,
+    );
+  addLlmOptions(
+    cmd,
+    'incidents and analyses on request (POST /api/v1/incidents/:id/explain, llm on POST /api/v1/analyses)',
+    { cacheFlag: false },
+  );
+  cmd.addHelpText(
+    'after',
+    `
 Endpoints (one listener):
   POST /v1/metrics, /v1/logs, /v1/traces   OTLP/HTTP, protobuf or JSON, gzip accepted
   GET  /api/v1/findings     findings with reasons: metric anomalies, error bursts, new and rare messages,
@@ -93,7 +163,8 @@ stream and one message to the notifiers, retried with back-off.
 Examples:
   bifrost serve
   bifrost serve --port 0 --memory --log-level warn
-  BIFROST_WEBHOOK_SECRET=… bifrost serve --webhook-url https://hooks.example.com/bifrost`);
+  BIFROST_WEBHOOK_SECRET=… bifrost serve --webhook-url https://hooks.example.com/bifrost`,
+  );
   cmd.action(async (flags: ServeFlags) => {
     const t = ctx.terminal;
     const dataDir = flags.data ?? defaultDataDir(ctx.env);
@@ -101,7 +172,9 @@ Examples:
     const { loadServerConfig, startServer } = await import('../../server/main.js');
     const config = loadServerConfig(ctx.env, {
       dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
-      cacheDir: flags.cache ? (flags.cacheDir ?? ctx.env.BIFROST_CACHE_DIR ?? ctx.defaultCacheDir) : undefined,
+      cacheDir: flags.cache
+        ? (flags.cacheDir ?? ctx.env.BIFROST_CACHE_DIR ?? ctx.defaultCacheDir)
+        : undefined,
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel as 'info' }),
@@ -117,23 +190,50 @@ Examples:
       ...(flags.slackWebhook === undefined ? {} : { slackWebhook: flags.slackWebhook }),
       ...(flags.webhookUrl === undefined ? {} : { webhookUrl: flags.webhookUrl }),
       ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
-      ...(flags.kubernetes === true ? { kubernetes: { namespace: flags.kubeNamespace, tenant: flags.kubeTenant } } : {}),
+      ...(flags.kubernetes === true
+        ? { kubernetes: { namespace: flags.kubeNamespace, tenant: flags.kubeTenant } }
+        : {}),
       llm: llmConfigOf({ ...flags, llmCache: true }, ctx),
     });
-    if (flags.logLevel !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) throw new AppError('INPUT.BAD_OPTION', `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`);
+    if (
+      flags.logLevel !== undefined &&
+      !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)
+    )
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        `--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${flags.logLevel}"`,
+      );
     const server = await startServer(config, { stream: ctx.stdout });
-    t.err(`bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`);
-    const notify = [config.slackWebhook === undefined ? '' : 'Slack', config.webhookUrl === undefined ? '' : `webhook${config.webhookSecret === undefined ? ' (unsigned: set BIFROST_WEBHOOK_SECRET)' : ' (signed)'}`].filter((x) => x !== '');
-    if (config.kubernetes !== undefined) t.err(`kubernetes: watching ${config.kubernetes.namespace ?? 'all namespaces'} for changes (tenant ${config.kubernetes.tenant})`);
-    t.err(`explanations: ${config.llm.provider === undefined ? 'off (--llm ollama|openai|bedrock)' : `${config.llm.provider}${config.llm.model === undefined ? '' : ` ${config.llm.model}`}, redacted first${config.llm.dailyTokens === undefined ? '' : `, ${config.llm.dailyTokens} tokens a day`}`}`);
-    t.err(`incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`);
-    t.err(`store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`);
+    t.err(
+      `bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`,
+    );
+    const notify = [
+      config.slackWebhook === undefined ? '' : 'Slack',
+      config.webhookUrl === undefined
+        ? ''
+        : `webhook${config.webhookSecret === undefined ? ' (unsigned: set BIFROST_WEBHOOK_SECRET)' : ' (signed)'}`,
+    ].filter((x) => x !== '');
+    if (config.kubernetes !== undefined)
+      t.err(
+        `kubernetes: watching ${config.kubernetes.namespace ?? 'all namespaces'} for changes (tenant ${config.kubernetes.tenant})`,
+      );
+    t.err(
+      `explanations: ${config.llm.provider === undefined ? 'off (--llm ollama|openai|bedrock)' : `${config.llm.provider}${config.llm.model === undefined ? '' : ` ${config.llm.model}`}, redacted first${config.llm.dailyTokens === undefined ? '' : `, ${config.llm.dailyTokens} tokens a day`}`}`,
+    );
+    t.err(
+      `incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`,
+    );
+    t.err(
+      `store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`,
+    );
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         t.err(`${signal}: stopping (answering in-flight requests, flushing the store)…`);
         void server.close().then((ok) => {
           if (!ok) {
-            t.err(`error: the shutdown took longer than ${config.shutdownTimeoutMs / 1000} s; exiting anyway`);
+            t.err(
+              `error: the shutdown took longer than ${config.shutdownTimeoutMs / 1000} s; exiting anyway`,
+            );
             ctx.setExitCode(1);
           } else t.err('stopped.');
           resolve();

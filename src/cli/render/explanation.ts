@@ -25,28 +25,40 @@ export function contextLine(e: Explanation): string {
 }
 
 /** The explanation for a person (text) or a document (markdown); the deterministic report is printed before it. */
-export function renderExplanation(e: Explanation, format: 'text' | 'markdown', colors: Colors): string {
+export function renderExplanation(
+  e: Explanation,
+  format: 'text' | 'markdown',
+  colors: Colors,
+): string {
   const md = format === 'markdown';
   const h = (s: string) => (md ? `## ${s}` : colors.bold(s));
   const who = e.provider === undefined ? '' : `${e.provider} ${e.model ?? ''}, `;
   const meta = `${who}prompt ${e.prompt}${e.cached ? ', from the cache' : ''}${e.usage.inputTokens + e.usage.outputTokens > 0 ? `, ${num(e.usage.inputTokens)} + ${num(e.usage.outputTokens)} tokens` : ''}${e.attempts > 1 ? `, ${plural(e.attempts, 'attempt')}` : ''}`;
   const lines: string[] = ['', h(`Explanation (${meta})`)];
   if (e.status === 'unavailable') {
-    lines.push(`${md ? '' : colors.yellow('unavailable: ')}${md ? 'Unavailable: ' : ''}${e.note ?? ''}`);
+    lines.push(
+      `${md ? '' : colors.yellow('unavailable: ')}${md ? 'Unavailable: ' : ''}${e.note ?? ''}`,
+    );
     return `${lines.join('\n')}\n`;
   }
   const a = e.answer;
-  if (e.status === 'inconclusive') lines.push(`${md ? '**Inconclusive**' : colors.yellow('inconclusive')}: ${e.note ?? ''}`);
+  if (e.status === 'inconclusive')
+    lines.push(`${md ? '**Inconclusive**' : colors.yellow('inconclusive')}: ${e.note ?? ''}`);
   if (a !== undefined) {
     lines.push(a.summary, '');
-    if (a.probableCause.text !== '') lines.push(`${md ? '**Probable cause**' : colors.bold('Probable cause')}${a.probableCause.service === '' ? '' : ` (${a.probableCause.service})`}: ${a.probableCause.text}${cite(a.probableCause.citations)}`);
+    if (a.probableCause.text !== '')
+      lines.push(
+        `${md ? '**Probable cause**' : colors.bold('Probable cause')}${a.probableCause.service === '' ? '' : ` (${a.probableCause.service})`}: ${a.probableCause.text}${cite(a.probableCause.citations)}`,
+      );
     if (a.issues.length > 0) {
       lines.push(md ? '\n**Issues**' : colors.bold('Issues'));
-      for (const i of a.issues) lines.push(`- ${i.text}${md ? cite(i.citations) : colors.dim(cite(i.citations))}`);
+      for (const i of a.issues)
+        lines.push(`- ${i.text}${md ? cite(i.citations) : colors.dim(cite(i.citations))}`);
     }
     if (a.suggestions.length > 0) {
       lines.push(md ? '\n**What to do next**' : colors.bold('What to do next'));
-      for (const s of a.suggestions) lines.push(`- ${s.text}${md ? cite(s.citations) : colors.dim(cite(s.citations))}`);
+      for (const s of a.suggestions)
+        lines.push(`- ${s.text}${md ? cite(s.citations) : colors.dim(cite(s.citations))}`);
     }
     lines.push(`${md ? '\n' : ''}confidence: ${a.confidence}`);
   }
@@ -58,7 +70,10 @@ export function renderExplanation(e: Explanation, format: 'text' | 'markdown', c
  * Shows the answer's "summary" while it streams in: the model writes JSON, and a person wants
  * the words, not the braces. Returns the onText callback and a finish() that ends the line.
  */
-export function summaryStreamer(write: (s: string) => void): { onText: (chunk: string) => void; finish: () => void } {
+export function summaryStreamer(write: (s: string) => void): {
+  onText: (chunk: string) => void;
+  finish: () => void;
+} {
   let buf = '';
   let shown = 0;
   let started = false;

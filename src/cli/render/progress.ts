@@ -10,11 +10,29 @@ export const BIG_FILE_BYTES = 32 * 1024 * 1024;
  * "detecting"); compressed bytes for .gz. onProgress (the bytes read so far of them all) is
  * undefined when no bar is shown (small files, no TTY, --no-progress).
  */
-export async function fileProgress(t: Terminal, paths: readonly string[], verb: string, enabled: boolean): Promise<{ onProgress: ((bytes: number) => void) | undefined; stop(): void }> {
+export async function fileProgress(
+  t: Terminal,
+  paths: readonly string[],
+  verb: string,
+  enabled: boolean,
+): Promise<{ onProgress: ((bytes: number) => void) | undefined; stop(): void }> {
   let size = 0;
-  if (enabled && t.stderrIsTTY) for (const path of paths) if (path !== '-') size += await stat(path).then((s) => s.size).catch(() => 0);
+  if (enabled && t.stderrIsTTY)
+    for (const path of paths)
+      if (path !== '-')
+        size += await stat(path)
+          .then((s) => s.size)
+          .catch(() => 0);
   if (size < BIG_FILE_BYTES) return { onProgress: undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar({ stream: t.stderr, format: `${verb} {bar} {percentage}% | {value}/{total} MB`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: t.stderr,
+      format: `${verb} {bar} {percentage}% | {value}/{total} MB`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(Math.ceil(size / 1e6), 0);
   let shown = 0;
   return {

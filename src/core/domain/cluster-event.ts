@@ -2,7 +2,8 @@ import { fnv1a64Hex } from './hash.js';
 import type { Finding } from './finding.js';
 
 /** The kinds of cluster change that can explain trouble. */
-export type ChangeKind = 'rollout' | 'scale' | 'restart' | 'oom-killed' | 'failed-scheduling' | 'unhealthy' | 'warning';
+export type ChangeKind =
+  'rollout' | 'scale' | 'restart' | 'oom-killed' | 'failed-scheduling' | 'unhealthy' | 'warning';
 
 /** A Kubernetes event or object change (DESIGN.md: ClusterEvent). */
 export interface ClusterEvent {
@@ -26,11 +27,23 @@ export function changeFinding(e: ClusterEvent): Finding {
     id: `chg_${fnv1a64Hex(e.key)}`,
     kind: 'change',
     timeMs: e.timeMs,
-    score: e.kind === 'oom-killed' || e.kind === 'failed-scheduling' ? 0.8 : e.kind === 'warning' ? 0.3 : 0.5,
+    score:
+      e.kind === 'oom-killed' || e.kind === 'failed-scheduling'
+        ? 0.8
+        : e.kind === 'warning'
+          ? 0.3
+          : 0.5,
     reason: `${e.kind} of ${e.objectKind.toLowerCase()}/${e.objectName}${e.namespace ? ` in ${e.namespace}` : ''}: ${e.message || e.reason}`,
-    subject: { metric: '', labels: '{}', resource: { service: e.service, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.objectKind === 'Pod' ? { pod: e.objectName } : {}) } },
+    subject: {
+      metric: '',
+      labels: '{}',
+      resource: {
+        service: e.service,
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+        ...(e.objectKind === 'Pod' ? { pod: e.objectName } : {}),
+      },
+    },
     detail: e.kind,
     evidence: [{ timeMs: e.timeMs, value: 0 }],
   };
 }
-

@@ -1,7 +1,18 @@
 import type { LogResource } from './log-record.js';
 
 /** The kinds of the design (DESIGN.md). */
-export const FINDING_KINDS = ['metric-anomaly', 'error-burst', 'new-template', 'rare-template', 'latency-shift', 'call-delay', 'calls-unanswered', 'service-silent', 'error-rate', 'change'] as const;
+export const FINDING_KINDS = [
+  'metric-anomaly',
+  'error-burst',
+  'new-template',
+  'rare-template',
+  'latency-shift',
+  'call-delay',
+  'calls-unanswered',
+  'service-silent',
+  'error-rate',
+  'change',
+] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /**

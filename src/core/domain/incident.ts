@@ -4,7 +4,8 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export interface IncidentEvent {
   timeMs: number;
-  kind: 'first-symptom' | 'detected' | 'symptom' | 'change' | 'acknowledged' | 'resolved' | 'reopened';
+  kind:
+    'first-symptom' | 'detected' | 'symptom' | 'change' | 'acknowledged' | 'resolved' | 'reopened';
   text: string;
   service?: string;
 }
@@ -45,7 +46,10 @@ export interface Incident {
 
 /** Mean time to detect (detected − first symptom) and to resolve (resolved − first symptom), ms. */
 export function incidentTimes(i: Incident): { mttdMs: number; mttrMs: number | undefined } {
-  return { mttdMs: i.detectedMs - i.firstSymptomMs, mttrMs: i.resolvedMs === undefined ? undefined : i.resolvedMs - i.firstSymptomMs };
+  return {
+    mttdMs: i.detectedMs - i.firstSymptomMs,
+    mttrMs: i.resolvedMs === undefined ? undefined : i.resolvedMs - i.firstSymptomMs,
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,7 +1,8 @@
 import type { SeverityName } from './severity.js';
 
 /** Kinds of finding the log engine produces. */
-export type LogFindingKind = 'error-template' | 'warn-template' | 'exception' | 'burst' | 'new-template' | 'rare-template';
+export type LogFindingKind =
+  'error-template' | 'warn-template' | 'exception' | 'burst' | 'new-template' | 'rare-template';
 
 /** A line that supports a finding. */
 export interface EvidenceLine {
@@ -116,10 +117,15 @@ export const INCIDENTS_SHOWN = 5;
  * The incidents to show of many (the CLI, the dashboard and the model's context alike): the `n`
  * whose probable causes are strongest (the earlier on a tie), in time order.
  */
-export function strongestIncidents(incidents: readonly LogIncident[], n = INCIDENTS_SHOWN): LogIncident[] {
+export function strongestIncidents(
+  incidents: readonly LogIncident[],
+  n = INCIDENTS_SHOWN,
+): LogIncident[] {
   if (incidents.length <= n) return [...incidents];
   const top = (i: LogIncident) => i.causes[0]?.score ?? 0;
-  const keep = new Set([...incidents].sort((a, b) => top(b) - top(a) || a.startMs - b.startMs).slice(0, n));
+  const keep = new Set(
+    [...incidents].sort((a, b) => top(b) - top(a) || a.startMs - b.startMs).slice(0, n),
+  );
   return incidents.filter((i) => keep.has(i));
 }
 

@@ -25,7 +25,13 @@ export function serviceOfSource(name: string): string {
   if (stem === '') return base;
   // a name that says what kind of log, not whose (nginx/access.log, api/current): its folder's
   const dir = parts.at(-2);
-  if (GENERIC.has(stem.toLowerCase()) && dir !== undefined && /[A-Za-z]/.test(dir) && !GENERIC.has(dir.toLowerCase())) return workloadOf(dir);
+  if (
+    GENERIC.has(stem.toLowerCase()) &&
+    dir !== undefined &&
+    /[A-Za-z]/.test(dir) &&
+    !GENERIC.has(dir.toLowerCase())
+  )
+    return workloadOf(dir);
   return workloadOf(stem);
 }
 
@@ -33,7 +39,28 @@ export function serviceOfSource(name: string): string {
  * File names that say what kind of log a file is, not whose it is (`/var/log/nginx/access.log`,
  * runit's `/var/log/api/current`, `svc/app.log`), and folder names that say nothing more.
  */
-const GENERIC = new Set(['access', 'error', 'errors', 'app', 'application', 'server', 'service', 'main', 'output', 'out', 'stdout', 'stderr', 'console', 'current', 'debug', 'info', 'log', 'logs', 'var', 'tmp']);
+const GENERIC = new Set([
+  'access',
+  'error',
+  'errors',
+  'app',
+  'application',
+  'server',
+  'service',
+  'main',
+  'output',
+  'out',
+  'stdout',
+  'stderr',
+  'console',
+  'current',
+  'debug',
+  'info',
+  'log',
+  'logs',
+  'var',
+  'tmp',
+]);
 
 /** The files of one service, read as one log: oldest first. */
 export interface LogStream {

@@ -12,7 +12,15 @@ export const SEVERITY = {
 export type SeverityName = keyof typeof SEVERITY;
 export type SeverityNumber = (typeof SEVERITY)[SeverityName];
 
-export const SEVERITY_NAMES: readonly SeverityName[] = ['UNSPECIFIED', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+export const SEVERITY_NAMES: readonly SeverityName[] = [
+  'UNSPECIFIED',
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'WARN',
+  'ERROR',
+  'FATAL',
+];
 
 /** A count per severity name, all zero. */
 export function emptySeverityCounts(): Record<SeverityName, number> {
@@ -36,17 +44,53 @@ export function parseSeverity(text: string): SeverityNumber {
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) return numericSeverity(text);
   switch (text.toUpperCase()) {
-    case 'TRACE': case 'TRC': case 'FINEST': case 'FINER': case 'VERBOSE': case 'T': case 'V':
+    case 'TRACE':
+    case 'TRC':
+    case 'FINEST':
+    case 'FINER':
+    case 'VERBOSE':
+    case 'T':
+    case 'V':
       return SEVERITY.TRACE;
-    case 'DEBUG': case 'DBG': case 'DEBU': case 'FINE': case 'D': case 'CONFIG':
+    case 'DEBUG':
+    case 'DBG':
+    case 'DEBU':
+    case 'FINE':
+    case 'D':
+    case 'CONFIG':
       return SEVERITY.DEBUG;
-    case 'INFO': case 'INF': case 'INFORMATION': case 'INFORMATIONAL': case 'NOTICE': case 'I': case 'N': case 'LOG':
+    case 'INFO':
+    case 'INF':
+    case 'INFORMATION':
+    case 'INFORMATIONAL':
+    case 'NOTICE':
+    case 'I':
+    case 'N':
+    case 'LOG':
       return SEVERITY.INFO;
-    case 'WARN': case 'WARNING': case 'WRN': case 'W':
+    case 'WARN':
+    case 'WARNING':
+    case 'WRN':
+    case 'W':
       return SEVERITY.WARN;
-    case 'ERROR': case 'ERR': case 'EROR': case 'E': case 'SEVERE': case 'FAILURE':
+    case 'ERROR':
+    case 'ERR':
+    case 'EROR':
+    case 'E':
+    case 'SEVERE':
+    case 'FAILURE':
       return SEVERITY.ERROR;
-    case 'FATAL': case 'CRITICAL': case 'CRIT': case 'CRT': case 'F': case 'C': case 'ALERT': case 'EMERG': case 'EMERGENCY': case 'PANIC': case 'FTL':
+    case 'FATAL':
+    case 'CRITICAL':
+    case 'CRIT':
+    case 'CRT':
+    case 'F':
+    case 'C':
+    case 'ALERT':
+    case 'EMERG':
+    case 'EMERGENCY':
+    case 'PANIC':
+    case 'FTL':
       return SEVERITY.FATAL;
     default:
       return 0;

@@ -2,10 +2,16 @@
 export function parseDuration(text: string): number | undefined {
   const m = /^(\d{1,6})(s|m|h|d|w)$/.exec(text.trim());
   if (m === null || Number(m[1]) === 0) return undefined;
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+  return (
+    Number(m[1]) *
+    { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+      m[2] as 's' | 'm' | 'h' | 'd' | 'w'
+    ]
+  );
 }
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * A point in time as people write it → epoch ms: ISO 8601 or "2023-01-29 08:43:04" (UTC unless

@@ -14,14 +14,25 @@ describe('workloadOf', () => {
   });
 
   it('leaves names without Kubernetes suffixes alone', () => {
-    for (const name of ['checkout', 'checkout-service', 'api-v2', 'redis-0', 'payments-worker', 'node-exporter', 'kube-proxy']) expect(workloadOf(name)).toBe(name);
+    for (const name of [
+      'checkout',
+      'checkout-service',
+      'api-v2',
+      'redis-0',
+      'payments-worker',
+      'node-exporter',
+      'kube-proxy',
+    ])
+      expect(workloadOf(name)).toBe(name);
     // vowels and 0/1/3 never occur in generated suffixes
     expect(workloadOf('web-canary')).toBe('web-canary');
     expect(workloadOf('app-10301')).toBe('app-10301');
   });
 
   it('names every TrainTicket pod of the benchmark after its Deployment', () => {
-    const pods = readdirSync('../shared/data/nezha-trainticket/metric').filter((f) => f.endsWith('_metric.csv.gz')).map((f) => f.slice(0, -'_metric.csv.gz'.length));
+    const pods = readdirSync('../shared/data/nezha-trainticket/metric')
+      .filter((f) => f.endsWith('_metric.csv.gz'))
+      .map((f) => f.slice(0, -'_metric.csv.gz'.length));
     expect(pods.length).toBeGreaterThan(40);
     for (const pod of pods) expect(workloadOf(pod)).toMatch(/^ts-[a-z0-9-]+-(service|dashboard)$/);
   });

@@ -40,7 +40,10 @@ export interface HistoryStorePort extends ExplanationStorePort {
   addAnalysis(a: StoredAnalysis): Promise<void>;
   getAnalysis(tenant: string, id: string): Promise<StoredAnalysis | undefined>;
   /** Newest first; cursor from the previous page. */
-  listAnalyses(tenant: string, q: { limit: number; cursor?: string }): Promise<{ items: AnalysisSummary[]; next?: string }>;
+  listAnalyses(
+    tenant: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<{ items: AnalysisSummary[]; next?: string }>;
   /** false when the tenant has no analysis with this id. */
   deleteAnalysis(tenant: string, id: string): Promise<boolean>;
   addKey(key: ApiKeyRecord): Promise<void>;

@@ -25,7 +25,15 @@ export interface LlmCompletion {
   usage: { inputTokens: number; outputTokens: number };
 }
 
-export type LlmErrorCode = 'LLM.UNAVAILABLE' | 'LLM.TIMEOUT' | 'LLM.RATE_LIMITED' | 'LLM.SERVER' | 'LLM.BAD_RESPONSE' | 'LLM.REJECTED' | 'LLM.BUDGET' | 'LLM.CIRCUIT_OPEN';
+export type LlmErrorCode =
+  | 'LLM.UNAVAILABLE'
+  | 'LLM.TIMEOUT'
+  | 'LLM.RATE_LIMITED'
+  | 'LLM.SERVER'
+  | 'LLM.BAD_RESPONSE'
+  | 'LLM.REJECTED'
+  | 'LLM.BUDGET'
+  | 'LLM.CIRCUIT_OPEN';
 
 /** What went wrong, in words a person can act on; never carries a key or the prompt. */
 export interface LlmError {
@@ -38,7 +46,10 @@ export interface LlmError {
 }
 
 /** Expected failures are values: retryable (down, slow, 429, 5xx) or failed (bad key, unknown model, budget). */
-export type LlmResult<T> = { status: 'ok'; value: T } | { status: 'retryable'; error: LlmError } | { status: 'failed'; error: LlmError };
+export type LlmResult<T> =
+  | { status: 'ok'; value: T }
+  | { status: 'retryable'; error: LlmError }
+  | { status: 'failed'; error: LlmError };
 
 /** A language model that completes a conversation, optionally constrained to a JSON Schema. */
 export interface LlmPort {

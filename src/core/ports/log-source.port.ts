@@ -14,8 +14,7 @@ export interface ReadStats {
 }
 
 export type ReadOutcome =
-  | { status: 'ok'; value: ReadStats }
-  | { status: 'failed'; error: AppError; value: ReadStats };
+  { status: 'ok'; value: ReadStats } | { status: 'failed'; error: AppError; value: ReadStats };
 
 /** One readable log source (a file, stdin, a .gz): `read` streams its lines into a sink. */
 export interface LogSource {

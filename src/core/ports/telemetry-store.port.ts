@@ -290,11 +290,17 @@ export interface TelemetryStorePort {
    * Records at or above minSeverity that name one of `names` other than their own service (as a
    * whole word), per service, template, named service and time bucket.
    */
-  serviceMentions(tenant: string, query: WindowQuery & { names: readonly string[]; minSeverity: number }): Promise<ServiceMention[]>;
+  serviceMentions(
+    tenant: string,
+    query: WindowQuery & { names: readonly string[]; minSeverity: number },
+  ): Promise<ServiceMention[]>;
   /** Span counts, errors and duration percentiles per service and time bucket (RED), for one service or all. */
   spanStats(tenant: string, query: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]>;
   /** Span counts, errors and duration percentiles per service, operation and time bucket, for one service or all. */
-  operationStats(tenant: string, query: WindowQuery & { service?: string }): Promise<OperationStats[]>;
+  operationStats(
+    tenant: string,
+    query: WindowQuery & { service?: string },
+  ): Promise<OperationStats[]>;
   /** The service graph of the spans that started in [fromMs, toMs): caller → callee with call and error counts. */
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
   /** Calls between services per time bucket, with the time spent outside the callee (the network, queueing); `service`: only its calls, made or answered. */
@@ -306,7 +312,9 @@ export interface TelemetryStorePort {
   /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
   timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
-  deleteBefore(cutoffMs: number): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
+  deleteBefore(
+    cutoffMs: number,
+  ): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
   /** True while the store can take writes. */
   healthy(): boolean;
   close(): Promise<void>;

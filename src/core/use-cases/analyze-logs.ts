@@ -13,10 +13,19 @@ import type { LogSource } from '../ports/log-source.port.js';
  * judged against its own log. A source that fails is recorded in the summary (with the lines
  * read before the failure analysed); the others go on.
  */
-export async function analyzeSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
+export async function analyzeSources(
+  sources: readonly LogSource[],
+  options: AnalyzerOptions,
+): Promise<LogReport> {
   const byName = new Map(sources.map((s) => [s.name, s]));
   const reports: LogReport[] = [];
-  for (const stream of logStreams(sources.map((s) => s.name))) reports.push(await readSources(stream.names.map((n) => byName.get(n)!), options));
+  for (const stream of logStreams(sources.map((s) => s.name)))
+    reports.push(
+      await readSources(
+        stream.names.map((n) => byName.get(n)!),
+        options,
+      ),
+    );
   return withIncidents(mergeReports(reports));
 }
 
@@ -25,12 +34,20 @@ export async function analyzeSources(sources: readonly LogSource[], options: Ana
  * part of a batch, merged with the others' (mergeReports) before withIncidents looks across all
  * of them.
  */
-export async function readSources(sources: readonly LogSource[], options: AnalyzerOptions): Promise<LogReport> {
+export async function readSources(
+  sources: readonly LogSource[],
+  options: AnalyzerOptions,
+): Promise<LogReport> {
   const analyzer = new LogAnalyzer(options);
   for (const source of sources) {
     const feed = analyzer.beginSource(source.name);
-    const outcome = await source.read({ push: (line, truncated) => { feed.push(line, truncated); } });
-    if (outcome.status === 'failed') feed.end({ code: outcome.error.code, message: outcome.error.message });
+    const outcome = await source.read({
+      push: (line, truncated) => {
+        feed.push(line, truncated);
+      },
+    });
+    if (outcome.status === 'failed')
+      feed.end({ code: outcome.error.code, message: outcome.error.message });
     else feed.end();
   }
   return analyzer.finish();

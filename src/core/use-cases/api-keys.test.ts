@@ -7,7 +7,11 @@ describe('ApiKeys', () => {
   it('creates a key shown once, stores only its hash, verifies it, and revokes it', async () => {
     const store = createMemoryHistoryStore();
     const keys = new ApiKeys(store, nodeKeyCrypto, () => 1000);
-    const { key, record } = await keys.create({ tenant: 'acme', scope: 'ingest', name: 'collector' });
+    const { key, record } = await keys.create({
+      tenant: 'acme',
+      scope: 'ingest',
+      name: 'collector',
+    });
     expect(key).toMatch(/^bfk_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/);
     const stored = await store.findKey(record.id);
     expect(JSON.stringify(stored)).not.toContain(key.slice(13));
@@ -21,6 +25,8 @@ describe('ApiKeys', () => {
 
   it('refuses tenant names that are not plain', async () => {
     const keys = new ApiKeys(createMemoryHistoryStore(), nodeKeyCrypto, () => 0);
-    await expect(keys.create({ tenant: '../etc', scope: 'read' })).rejects.toMatchObject({ code: 'INPUT.BAD_OPTION' });
+    await expect(keys.create({ tenant: '../etc', scope: 'read' })).rejects.toMatchObject({
+      code: 'INPUT.BAD_OPTION',
+    });
   });
 });

@@ -31,11 +31,27 @@ export class ApiKeys {
     private readonly now: () => number,
   ) {}
 
-  async create(options: { tenant: string; scope: KeyScope; name?: string }): Promise<{ key: string; record: ApiKeyRecord }> {
-    if (!TENANT_PATTERN.test(options.tenant)) throw new AppError('INPUT.BAD_OPTION', `tenant "${options.tenant}": use 1-64 letters, digits, '.', '_' or '-'`, { field: 'tenant' });
+  async create(options: {
+    tenant: string;
+    scope: KeyScope;
+    name?: string;
+  }): Promise<{ key: string; record: ApiKeyRecord }> {
+    if (!TENANT_PATTERN.test(options.tenant))
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        `tenant "${options.tenant}": use 1-64 letters, digits, '.', '_' or '-'`,
+        { field: 'tenant' },
+      );
     const id = this.crypto.random(6);
     const key = `bfk_${id}_${this.crypto.random(32)}`;
-    const record: ApiKeyRecord = { id, hash: this.crypto.sha256Hex(key), tenant: options.tenant, scope: options.scope, name: options.name ?? '', createdMs: this.now() };
+    const record: ApiKeyRecord = {
+      id,
+      hash: this.crypto.sha256Hex(key),
+      tenant: options.tenant,
+      scope: options.scope,
+      name: options.name ?? '',
+      createdMs: this.now(),
+    };
     await this.store.addKey(record);
     return { key, record };
   }

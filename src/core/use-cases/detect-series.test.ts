@@ -5,7 +5,9 @@ import type { ScoredRow } from './detect-series.js';
 function feed(lines: readonly string[]) {
   const rows: ScoredRow[] = [];
   const d = new SeriesDetection((r) => rows.push(r));
-  lines.forEach((l, i) => { d.line(l, i + 1); });
+  lines.forEach((l, i) => {
+    d.line(l, i + 1);
+  });
   return { rows, summary: d.finish() };
 }
 
@@ -14,10 +16,28 @@ const iso = (i: number) => new Date(T0 + i * 60_000).toISOString().replace('T', 
 
 describe('SeriesDetection', () => {
   it('keeps every row in the output (blank lines aside); bad, out-of-order and duplicate rows are skipped with their line', () => {
-    const lines = ['timestamp,value', `${iso(0)},1`, `${iso(1)},x`, `${iso(3)},2`, `${iso(2)},3`, `${iso(3)},4`, '', `${iso(4)},Infinity`, `${iso(5)},5`];
+    const lines = [
+      'timestamp,value',
+      `${iso(0)},1`,
+      `${iso(1)},x`,
+      `${iso(3)},2`,
+      `${iso(2)},3`,
+      `${iso(3)},4`,
+      '',
+      `${iso(4)},Infinity`,
+      `${iso(5)},5`,
+    ];
     const { rows, summary } = feed(lines);
     expect(rows).toHaveLength(7);
-    expect(rows.map((r) => r.score === undefined)).toEqual([false, true, false, true, true, true, false]);
+    expect(rows.map((r) => r.score === undefined)).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(summary.points).toBe(3);
     expect(summary.skipped).toBe(4);
     expect(summary.problems.map((p) => p.line)).toEqual([3, 5, 6, 8]);
@@ -41,7 +61,10 @@ describe('SeriesDetection', () => {
 
   it('groups close alerts into one anomaly with its start and peak', () => {
     const lines = ['timestamp,value'];
-    for (let i = 0; i < 2000; i++) lines.push(`${iso(i)},${50 + Math.sin(i * 1.7) * 2 + (i >= 1500 && i < 1504 ? 40 + i - 1500 : 0)}`);
+    for (let i = 0; i < 2000; i++)
+      lines.push(
+        `${iso(i)},${50 + Math.sin(i * 1.7) * 2 + (i >= 1500 && i < 1504 ? 40 + i - 1500 : 0)}`,
+      );
     const { summary } = feed(lines);
     expect(summary.anomalies).toHaveLength(1);
     const e = summary.anomalies[0]!;
@@ -52,16 +75,20 @@ describe('SeriesDetection', () => {
 
   it('a spike that lasts is named a level shift, with the levels before and since', () => {
     const lines = ['timestamp,value'];
-    for (let i = 0; i < 2000; i++) lines.push(`${iso(i)},${(50 + Math.sin(i * 1.7) * 2 + (i >= 1500 ? 30 : 0)).toFixed(2)}`);
+    for (let i = 0; i < 2000; i++)
+      lines.push(`${iso(i)},${(50 + Math.sin(i * 1.7) * 2 + (i >= 1500 ? 30 : 0)).toFixed(2)}`);
     const { summary } = feed(lines);
     const e = summary.anomalies.find((a) => a.start.timestamp === iso(1500))!;
     expect(e.start.kind).toBe('spike');
-    expect(e.followUp?.reason).toMatch(/^level shift: 5\d(\.\d)? before, 8\d(\.\d)? on average since 2026-01-02 01:00 UTC \(\d+ points\)$/);
+    expect(e.followUp?.reason).toMatch(
+      /^level shift: 5\d(\.\d)? before, 8\d(\.\d)? on average since 2026-01-02 01:00 UTC \(\d+ points\)$/,
+    );
   });
 
   it('a lone spike stays a spike', () => {
     const lines = ['timestamp,value'];
-    for (let i = 0; i < 2000; i++) lines.push(`${iso(i)},${(50 + Math.sin(i * 1.7) * 2 + (i === 1500 ? 30 : 0)).toFixed(2)}`);
+    for (let i = 0; i < 2000; i++)
+      lines.push(`${iso(i)},${(50 + Math.sin(i * 1.7) * 2 + (i === 1500 ? 30 : 0)).toFixed(2)}`);
     const e = feed(lines).summary.anomalies.find((a) => a.start.timestamp === iso(1500))!;
     expect(e.followUp).toBeUndefined();
   });

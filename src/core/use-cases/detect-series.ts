@@ -86,7 +86,9 @@ export class SeriesDetection {
   private last: string | undefined;
   private fatal: string | undefined;
   /** The open anomaly, if it began as a spike or dip: is it lasting (a level shift)? */
-  private shift: { up: boolean; before: number; scale: number; sum: number; count: number; broken: boolean } | undefined;
+  private shift:
+    | { up: boolean; before: number; scale: number; sum: number; count: number; broken: boolean }
+    | undefined;
 
   constructor(
     private readonly onRow: (row: ScoredRow) => void = () => undefined,
@@ -130,11 +132,21 @@ export class SeriesDetection {
       return;
     }
     if (r.t < this.lastMs) {
-      this.skip(lineNo, `timestamp ${r.timestamp.trim()} is earlier than line ${this.lastLine}'s; out-of-order row skipped (sort the file to score it)`, r.timestamp, r.value);
+      this.skip(
+        lineNo,
+        `timestamp ${r.timestamp.trim()} is earlier than line ${this.lastLine}'s; out-of-order row skipped (sort the file to score it)`,
+        r.timestamp,
+        r.value,
+      );
       return;
     }
     if (r.t === this.lastMs) {
-      this.skip(lineNo, `timestamp ${r.timestamp.trim()} repeats line ${this.lastLine}'s; duplicate skipped`, r.timestamp, r.value);
+      this.skip(
+        lineNo,
+        `timestamp ${r.timestamp.trim()} repeats line ${this.lastLine}'s; duplicate skipped`,
+        r.timestamp,
+        r.value,
+      );
       return;
     }
     this.lastMs = r.t;
@@ -149,12 +161,20 @@ export class SeriesDetection {
     let reason = '';
     if (score >= this.config.threshold) {
       reason = this.detector.reason();
-      this.alert({ timestamp: r.timestamp, ms: r.t, value: r.x, score, kind: this.detector.explain().kind, reason });
+      this.alert({
+        timestamp: r.timestamp,
+        ms: r.t,
+        value: r.x,
+        score,
+        kind: this.detector.explain().kind,
+        reason,
+      });
     }
     this.followUp(r.t, r.x, r.timestamp);
     // a stuck value's anomaly lasts as long as the value does
     const o = this.open;
-    if (o !== undefined && o.peak.kind === 'stuck' && r.x === o.peak.value && this.stuckOpen) o.end = r.timestamp;
+    if (o !== undefined && o.peak.kind === 'stuck' && r.x === o.peak.value && this.stuckOpen)
+      o.end = r.timestamp;
     else this.stuckOpen = false;
     this.onRow({ timestamp: r.timestamp, value: r.value, score, reason });
   }
@@ -162,7 +182,12 @@ export class SeriesDetection {
   private skip(line: number, message: string, timestamp: string, value: string): void {
     this.skipped++;
     this.problem(line, message);
-    this.onRow({ timestamp, value, score: undefined, reason: `skipped: ${message.replace(/; .*$/, '')}` });
+    this.onRow({
+      timestamp,
+      value,
+      score: undefined,
+      reason: `skipped: ${message.replace(/; .*$/, '')}`,
+    });
   }
 
   /**
@@ -173,7 +198,8 @@ export class SeriesDetection {
   private followUp(ms: number, x: number, timestamp: string): void {
     const o = this.open;
     const s = this.shift;
-    if (o === undefined || s === undefined || s.broken || ms - this.openLastMs > this.mergeGap()) return;
+    if (o === undefined || s === undefined || s.broken || ms - this.openLastMs > this.mergeGap())
+      return;
     if (ms === o.start.ms) return;
     const beyond = s.up ? x - s.before > s.scale : s.before - x > s.scale;
     if (!beyond) {
@@ -184,7 +210,11 @@ export class SeriesDetection {
     s.count++;
     if (s.count >= SUSTAINED) {
       const mean = (s.sum + o.start.value) / (s.count + 1);
-      o.followUp = { timestamp, kind: 'level-shift', reason: `level shift: ${formatNumber(s.before)} before, ${formatNumber(mean)} on average since ${formatTime(o.start.ms)} (${s.count + 1} points)` };
+      o.followUp = {
+        timestamp,
+        kind: 'level-shift',
+        reason: `level shift: ${formatNumber(s.before)} before, ${formatNumber(mean)} on average since ${formatTime(o.start.ms)} (${s.count + 1} points)`,
+      };
     }
   }
 
@@ -195,17 +225,34 @@ export class SeriesDetection {
   private alert(p: AnomalyPoint): void {
     const o = this.open;
     // a value stuck for longer and longer is one anomaly however long it lasts
-    const sameRun = o !== undefined && o.peak.kind === 'stuck' && p.kind === 'stuck' && o.peak.value === p.value;
+    const sameRun =
+      o !== undefined && o.peak.kind === 'stuck' && p.kind === 'stuck' && o.peak.value === p.value;
     if (o !== undefined && (sameRun || p.ms - this.openLastMs <= this.mergeGap())) {
       o.points++;
       o.end = p.timestamp;
       if (p.score > o.peak.score) o.peak = p;
     } else {
-      this.open = { start: p, peak: p, end: p.timestamp, points: 1, learning: p.ms - this.firstMs < LEARNING_MS };
+      this.open = {
+        start: p,
+        peak: p,
+        end: p.timestamp,
+        points: 1,
+        learning: p.ms - this.firstMs < LEARNING_MS,
+      };
       this.stuckOpen = p.kind === 'stuck';
       this.anomalies.push(this.open);
       const e = this.detector.explain();
-      this.shift = p.kind === 'spike' || p.kind === 'dip' ? { up: p.kind === 'spike', before: e.baseline, scale: e.scale, sum: 0, count: 0, broken: false } : undefined;
+      this.shift =
+        p.kind === 'spike' || p.kind === 'dip'
+          ? {
+              up: p.kind === 'spike',
+              before: e.baseline,
+              scale: e.scale,
+              sum: 0,
+              count: 0,
+              broken: false,
+            }
+          : undefined;
     }
     this.openLastMs = p.ms;
   }
@@ -213,7 +260,8 @@ export class SeriesDetection {
   finish(): SeriesSummary {
     let fatal = this.fatal;
     if (fatal === undefined && this.layout === undefined) fatal = 'the file is empty';
-    else if (fatal === undefined && this.points === 0) fatal = `no row could be scored (${this.skipped} skipped)`;
+    else if (fatal === undefined && this.points === 0)
+      fatal = `no row could be scored (${this.skipped} skipped)`;
     return {
       layout: this.layout?.kind,
       points: this.points,

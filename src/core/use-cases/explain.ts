@@ -55,17 +55,42 @@ export async function explainContext(req: ExplainRequest, deps: ExplainDeps): Pr
     omitted: req.context.omitted,
     redacted: deps.redactor.counts(),
   };
-  const base = { prompt: promptId(req.prompt), cached: false, attempts: 0, usage: { inputTokens: 0, outputTokens: 0 }, context: info, createdMs: started };
+  const base = {
+    prompt: promptId(req.prompt),
+    cached: false,
+    attempts: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    context: info,
+    createdMs: started,
+  };
   const llm = deps.llm;
   if (llm === undefined) {
-    return { ...base, status: 'unavailable', note: deps.unavailableNote ?? 'no model configured', durationMs: 0 };
+    return {
+      ...base,
+      status: 'unavailable',
+      note: deps.unavailableNote ?? 'no model configured',
+      durationMs: 0,
+    };
   }
   const who = { provider: llm.provider, model: llm.model };
-  const key = deps.sha256(JSON.stringify([redacted, base.prompt, req.prompt.system, req.prompt.user, llm.provider, llm.model]));
-  const restore = (e: Explanation): Explanation => (e.answer === undefined ? e : { ...e, answer: mapAnswerText(e.answer, (s) => deps.redactor.restore(s)) });
+  const key = deps.sha256(
+    JSON.stringify([
+      redacted,
+      base.prompt,
+      req.prompt.system,
+      req.prompt.user,
+      llm.provider,
+      llm.model,
+    ]),
+  );
+  const restore = (e: Explanation): Explanation =>
+    e.answer === undefined
+      ? e
+      : { ...e, answer: mapAnswerText(e.answer, (s) => deps.redactor.restore(s)) };
   if (deps.store !== undefined && req.fresh !== true) {
     const hit = await deps.store.getCachedExplanation(key, started);
-    if (hit !== undefined) return restore({ ...hit, cached: true, durationMs: deps.now() - started, context: info });
+    if (hit !== undefined)
+      return restore({ ...hit, cached: true, durationMs: deps.now() - started, context: info });
   }
 
   const messages: LlmMessage[] = [{ role: 'user', content: user }];
@@ -73,9 +98,24 @@ export async function explainContext(req: ExplainRequest, deps: ExplainDeps): Pr
   let out: Explanation | undefined;
   let problems: string[] = [];
   for (let attempt = 1; attempt <= 2 && out === undefined; attempt++) {
-    const r = await llm.complete({ system: req.prompt.system, messages, schema: ANSWER_SCHEMA, maxTokens: deps.maxOutputTokens, temperature: deps.temperature, ...(deps.onText === undefined ? {} : { onText: deps.onText }) });
+    const r = await llm.complete({
+      system: req.prompt.system,
+      messages,
+      schema: ANSWER_SCHEMA,
+      maxTokens: deps.maxOutputTokens,
+      temperature: deps.temperature,
+      ...(deps.onText === undefined ? {} : { onText: deps.onText }),
+    });
     if (r.status !== 'ok') {
-      out = { ...base, ...who, status: 'unavailable', note: `${llm.provider} (${llm.model}): ${r.error.message}`, attempts: attempt, usage, durationMs: deps.now() - started };
+      out = {
+        ...base,
+        ...who,
+        status: 'unavailable',
+        note: `${llm.provider} (${llm.model}): ${r.error.message}`,
+        attempts: attempt,
+        usage,
+        durationMs: deps.now() - started,
+      };
       break;
     }
     usage.inputTokens += r.value.usage.inputTokens;
@@ -83,20 +123,51 @@ export async function explainContext(req: ExplainRequest, deps: ExplainDeps): Pr
     const check = checkAnswer(r.value.text, req.context.evidenceIds);
     if (check.ok) {
       const firm = check.answer.verdict === 'explained';
-      out = { ...base, ...who, model: r.value.model || llm.model, status: firm ? 'explained' : 'inconclusive', answer: check.answer, ...(firm ? {} : { note: 'the model found the evidence inconclusive' }), attempts: attempt, usage, durationMs: deps.now() - started };
+      out = {
+        ...base,
+        ...who,
+        model: r.value.model || llm.model,
+        status: firm ? 'explained' : 'inconclusive',
+        answer: check.answer,
+        ...(firm ? {} : { note: 'the model found the evidence inconclusive' }),
+        attempts: attempt,
+        usage,
+        durationMs: deps.now() - started,
+      };
       break;
     }
     problems = check.problems;
-    messages.push({ role: 'assistant', content: r.value.text.slice(0, 8000) }, { role: 'user', content: `Your answer cannot be used: ${problems.join('; ')}. Reply again with one JSON object following the schema, citing only the evidence ids given.` });
+    messages.push(
+      { role: 'assistant', content: r.value.text.slice(0, 8000) },
+      {
+        role: 'user',
+        content: `Your answer cannot be used: ${problems.join('; ')}. Reply again with one JSON object following the schema, citing only the evidence ids given.`,
+      },
+    );
   }
-  out ??= { ...base, ...who, status: 'inconclusive', note: `the model's answers did not pass validation twice: ${problems.join('; ')}`, attempts: 2, usage, durationMs: deps.now() - started };
+  out ??= {
+    ...base,
+    ...who,
+    status: 'inconclusive',
+    note: `the model's answers did not pass validation twice: ${problems.join('; ')}`,
+    attempts: 2,
+    usage,
+    durationMs: deps.now() - started,
+  };
   if (deps.store !== undefined) {
     const day = new Date(started).toISOString().slice(0, 10);
     const spent = usage.inputTokens + usage.outputTokens;
     if (spent > 0) await deps.store.addLlmTokens(day, spent);
     // only answers worth reusing are cached: a failure is retried next time
-    if (out.answer !== undefined) await deps.store.putCachedExplanation(key, out, started + deps.cacheTtlMs);
-    await deps.store.addExplanation({ id: deps.newId(), tenant: req.tenant, subject: req.subject, createdMs: started, explanation: out });
+    if (out.answer !== undefined)
+      await deps.store.putCachedExplanation(key, out, started + deps.cacheTtlMs);
+    await deps.store.addExplanation({
+      id: deps.newId(),
+      tenant: req.tenant,
+      subject: req.subject,
+      createdMs: started,
+      explanation: out,
+    });
   }
   return restore(out);
 }

@@ -29,8 +29,20 @@ describe('IncidentTracker', () => {
     const { t } = tracker();
     expect((await t.record('a', [inc()])).map((c) => c.type)).toEqual(['opened']);
     expect(await t.record('a', [inc()])).toEqual([]);
-    expect((await t.record('a', [inc({ lastSymptomMs: 14 * M, services: ['db', 'api'] })])).map((c) => c.type)).toEqual(['updated']);
-    const resolved = await t.record('a', [inc({ lastSymptomMs: 14 * M, services: ['db', 'api'], status: 'resolved', resolvedMs: 17 * M, resolvedBy: 'detector' })]);
+    expect(
+      (await t.record('a', [inc({ lastSymptomMs: 14 * M, services: ['db', 'api'] })])).map(
+        (c) => c.type,
+      ),
+    ).toEqual(['updated']);
+    const resolved = await t.record('a', [
+      inc({
+        lastSymptomMs: 14 * M,
+        services: ['db', 'api'],
+        status: 'resolved',
+        resolvedMs: 17 * M,
+        resolvedBy: 'detector',
+      }),
+    ]);
     expect(resolved.map((c) => [c.type, c.incident.status])).toEqual([['resolved', 'resolved']]);
     expect(await t.record('b', [])).toEqual([]);
   });
@@ -44,26 +56,50 @@ describe('IncidentTracker', () => {
     expect((await t.acknowledge('a', 'inc_1', 14 * M, 'again'))?.change).toBeUndefined();
     const again = await t.record('a', [inc({ lastSymptomMs: 14 * M })]);
     expect(again[0]?.incident.status).toBe('acknowledged');
-    expect(again[0]?.incident.timeline.map((e) => e.kind)).toEqual(['first-symptom', 'acknowledged']);
+    expect(again[0]?.incident.timeline.map((e) => e.kind)).toEqual([
+      'first-symptom',
+      'acknowledged',
+    ]);
     const done = await t.resolve('a', 'inc_1', 15 * M, 'key AbCd1234');
-    expect(done?.incident).toMatchObject({ status: 'resolved', resolvedBy: 'person', resolvedMs: 15 * M });
+    expect(done?.incident).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'person',
+      resolvedMs: 15 * M,
+    });
     expect((await t.resolve('a', 'inc_1', 16 * M, 'again'))?.change).toBeUndefined();
     expect(await t.record('a', [inc({ lastSymptomMs: 14 * M })])).toEqual([]);
     expect((await history.getIncident('a', 'inc_1'))?.status).toBe('resolved');
     const reopened = await t.record('a', [inc({ lastSymptomMs: 18 * M })]);
-    expect(reopened.map((c) => [c.type, c.incident.status])).toEqual([['reopened', 'acknowledged']]);
-    expect(reopened[0]!.incident.timeline.map((e) => e.kind)).toEqual(['first-symptom', 'acknowledged', 'resolved', 'reopened']);
-
+    expect(reopened.map((c) => [c.type, c.incident.status])).toEqual([
+      ['reopened', 'acknowledged'],
+    ]);
+    expect(reopened[0]!.incident.timeline.map((e) => e.kind)).toEqual([
+      'first-symptom',
+      'acknowledged',
+      'resolved',
+      'reopened',
+    ]);
   });
 
   it('new symptoms after a hand resolution that the detector already sees as over: reopened, the timeline in time order', async () => {
     const { t } = tracker();
     await t.record('a', [inc()]);
     await t.resolve('a', 'inc_1', 15 * M, 'x');
-    const overAgain = inc({ lastSymptomMs: 18 * M, status: 'resolved', resolvedMs: 21 * M, resolvedBy: 'detector', timeline: [...inc().timeline, { timeMs: 21 * M, kind: 'resolved', text: 'quiet' }] });
+    const overAgain = inc({
+      lastSymptomMs: 18 * M,
+      status: 'resolved',
+      resolvedMs: 21 * M,
+      resolvedBy: 'detector',
+      timeline: [...inc().timeline, { timeMs: 21 * M, kind: 'resolved', text: 'quiet' }],
+    });
     const [c] = await t.record('a', [overAgain]);
     expect(c?.type).toBe('reopened');
-    expect(c!.incident.timeline.map((e) => [e.kind, e.timeMs / M])).toEqual([['first-symptom', 10], ['resolved', 15], ['reopened', 18], ['resolved', 21]]);
+    expect(c!.incident.timeline.map((e) => [e.kind, e.timeMs / M])).toEqual([
+      ['first-symptom', 10],
+      ['resolved', 15],
+      ['reopened', 18],
+      ['resolved', 21],
+    ]);
   });
 
   it('acknowledging or resolving an unknown incident, or another tenant’s, finds nothing', async () => {

@@ -56,14 +56,40 @@ export class IncidentTracker {
   async scanLive(tenant: string, nowMs: number): Promise<ScanOutcome> {
     const lookback = this.o.lookbackMs ?? 30 * 60_000;
     const found: Finding[] = [];
-    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs: nowMs - lookback, toMs: nowMs, reference: 'past', referenceMs: this.referenceMs, nowMs }, this.config, found);
-    return { changes: (await this.reconcile(tenant, detected)).changes, findings: await this.keep(tenant, found) };
+    const detected = await scanIncidents(
+      this.o.telemetry,
+      tenant,
+      {
+        fromMs: nowMs - lookback,
+        toMs: nowMs,
+        reference: 'past',
+        referenceMs: this.referenceMs,
+        nowMs,
+      },
+      this.config,
+      found,
+    );
+    return {
+      changes: (await this.reconcile(tenant, detected)).changes,
+      findings: await this.keep(tenant, found),
+    };
   }
 
   /** A retrospective scan of stored data (imports): each minute against the data around it. */
-  async scanRange(tenant: string, fromMs: number, toMs: number, referenceMs = this.referenceMs): Promise<{ incidents: Incident[] } & ScanOutcome> {
+  async scanRange(
+    tenant: string,
+    fromMs: number,
+    toMs: number,
+    referenceMs = this.referenceMs,
+  ): Promise<{ incidents: Incident[] } & ScanOutcome> {
     const found: Finding[] = [];
-    const detected = await scanIncidents(this.o.telemetry, tenant, { fromMs, toMs, reference: 'around', referenceMs }, this.config, found);
+    const detected = await scanIncidents(
+      this.o.telemetry,
+      tenant,
+      { fromMs, toMs, reference: 'around', referenceMs },
+      this.config,
+      found,
+    );
     const findings = await this.keep(tenant, found);
     const { incidents, changes } = await this.reconcile(tenant, detected);
     return { incidents, changes, findings };
@@ -87,7 +113,10 @@ export class IncidentTracker {
   }
 
   /** The merge of `record`, also giving each detected incident as it now stands in the store. */
-  private async reconcile(tenant: string, detected: readonly Incident[]): Promise<{ incidents: Incident[]; changes: IncidentChange[] }> {
+  private async reconcile(
+    tenant: string,
+    detected: readonly Incident[],
+  ): Promise<{ incidents: Incident[]; changes: IncidentChange[] }> {
     const changes: IncidentChange[] = [];
     const incidents: Incident[] = [];
     for (const d of detected) {
@@ -98,26 +127,55 @@ export class IncidentTracker {
         incidents.push(d);
         continue;
       }
-      const merged: Incident = { ...d, timeline: [...d.timeline, ...stored.timeline.filter((e) => PERSON_EVENTS.has(e.kind) || (e.kind === 'resolved' && stored.resolvedBy === 'person'))].sort((a, b) => a.timeMs - b.timeMs) };
+      const merged: Incident = {
+        ...d,
+        timeline: [
+          ...d.timeline,
+          ...stored.timeline.filter(
+            (e) =>
+              PERSON_EVENTS.has(e.kind) ||
+              (e.kind === 'resolved' && stored.resolvedBy === 'person'),
+          ),
+        ].sort((a, b) => a.timeMs - b.timeMs),
+      };
       if (stored.acknowledgedMs !== undefined) merged.acknowledgedMs = stored.acknowledgedMs;
       let type: IncidentChangeType = 'updated';
       if (stored.status === 'resolved' && stored.resolvedBy === 'person') {
         if (d.lastSymptomMs > (stored.resolvedMs ?? 0)) {
-          merged.status = d.status === 'resolved' ? 'resolved' : stored.acknowledgedMs !== undefined ? 'acknowledged' : 'open';
-          merged.timeline = [...merged.timeline, { timeMs: d.lastSymptomMs, kind: 'reopened' as const, text: 'new symptoms after it was resolved' }].sort((a, b) => a.timeMs - b.timeMs);
+          merged.status =
+            d.status === 'resolved'
+              ? 'resolved'
+              : stored.acknowledgedMs !== undefined
+                ? 'acknowledged'
+                : 'open';
+          merged.timeline = [
+            ...merged.timeline,
+            {
+              timeMs: d.lastSymptomMs,
+              kind: 'reopened' as const,
+              text: 'new symptoms after it was resolved',
+            },
+          ].sort((a, b) => a.timeMs - b.timeMs);
           type = 'reopened';
         } else {
           merged.status = 'resolved';
           merged.resolvedMs = stored.resolvedMs!;
           merged.resolvedBy = 'person';
-          merged.timeline = merged.timeline.filter((e) => !(e.kind === 'resolved' && e.timeMs !== stored.resolvedMs));
+          merged.timeline = merged.timeline.filter(
+            (e) => !(e.kind === 'resolved' && e.timeMs !== stored.resolvedMs),
+          );
         }
-      } else if (d.status === 'open' && stored.status === 'acknowledged') merged.status = 'acknowledged';
-      if (signature(merged) === signature(stored) && merged.timeline.length === stored.timeline.length) {
+      } else if (d.status === 'open' && stored.status === 'acknowledged')
+        merged.status = 'acknowledged';
+      if (
+        signature(merged) === signature(stored) &&
+        merged.timeline.length === stored.timeline.length
+      ) {
         incidents.push(stored);
         continue;
       }
-      if (type === 'updated' && merged.status === 'resolved' && stored.status !== 'resolved') type = 'resolved';
+      if (type === 'updated' && merged.status === 'resolved' && stored.status !== 'resolved')
+        type = 'resolved';
       await this.o.history.putIncident(tenant, merged);
       changes.push({ type, tenant, incident: merged });
       incidents.push(merged);
@@ -126,21 +184,45 @@ export class IncidentTracker {
   }
 
   /** A person has seen it (an open incident; others are returned unchanged). undefined when the tenant has no such incident. */
-  async acknowledge(tenant: string, id: string, nowMs: number, who: string): Promise<{ incident: Incident; change?: IncidentChange } | undefined> {
+  async acknowledge(
+    tenant: string,
+    id: string,
+    nowMs: number,
+    who: string,
+  ): Promise<{ incident: Incident; change?: IncidentChange } | undefined> {
     const i = await this.o.history.getIncident(tenant, id);
     if (i === undefined) return undefined;
     if (i.status !== 'open') return { incident: i };
-    const next: Incident = { ...i, status: 'acknowledged', acknowledgedMs: nowMs, timeline: [...i.timeline, { timeMs: nowMs, kind: 'acknowledged', text: `acknowledged by ${who}` }] };
+    const next: Incident = {
+      ...i,
+      status: 'acknowledged',
+      acknowledgedMs: nowMs,
+      timeline: [
+        ...i.timeline,
+        { timeMs: nowMs, kind: 'acknowledged', text: `acknowledged by ${who}` },
+      ],
+    };
     await this.o.history.putIncident(tenant, next);
     return { incident: next, change: { type: 'acknowledged', tenant, incident: next } };
   }
 
   /** A person says it is over (a resolved incident is returned unchanged). undefined when the tenant has no such incident. */
-  async resolve(tenant: string, id: string, nowMs: number, who: string): Promise<{ incident: Incident; change?: IncidentChange } | undefined> {
+  async resolve(
+    tenant: string,
+    id: string,
+    nowMs: number,
+    who: string,
+  ): Promise<{ incident: Incident; change?: IncidentChange } | undefined> {
     const i = await this.o.history.getIncident(tenant, id);
     if (i === undefined) return undefined;
     if (i.status === 'resolved') return { incident: i };
-    const next: Incident = { ...i, status: 'resolved', resolvedMs: nowMs, resolvedBy: 'person', timeline: [...i.timeline, { timeMs: nowMs, kind: 'resolved', text: `resolved by ${who}` }] };
+    const next: Incident = {
+      ...i,
+      status: 'resolved',
+      resolvedMs: nowMs,
+      resolvedBy: 'person',
+      timeline: [...i.timeline, { timeMs: nowMs, kind: 'resolved', text: `resolved by ${who}` }],
+    };
     await this.o.history.putIncident(tenant, next);
     return { incident: next, change: { type: 'resolved', tenant, incident: next } };
   }

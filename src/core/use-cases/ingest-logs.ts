@@ -43,14 +43,20 @@ export class LogIngest {
   }
 
   /** Templates and stores (one transaction). */
-  async ingest(tenant: string, logs: readonly ReceivedLog[]): Promise<{ stored: number; templates: number }> {
+  async ingest(
+    tenant: string,
+    logs: readonly ReceivedLog[],
+  ): Promise<{ stored: number; templates: number }> {
     const { batch, stored, templates } = this.template(tenant, logs);
     await this.options.store.append(tenant, batch);
     return { stored, templates };
   }
 
   /** Templates the records and returns the batch to write (for callers that write themselves). */
-  template(tenant: string, logs: readonly ReceivedLog[]): { batch: TelemetryBatch; stored: number; templates: number } {
+  template(
+    tenant: string,
+    logs: readonly ReceivedLog[],
+  ): { batch: TelemetryBatch; stored: number; templates: number } {
     const parser = this.parser(tenant);
     const rows: StoredLog[] = [];
     for (const l of logs) {
@@ -59,7 +65,14 @@ export class LogIngest {
       const own = l.severity === 0 ? levelOfText(firstLine.slice(0, MAX_TEMPLATE_TEXT)) : undefined;
       const text = own === undefined ? firstLine : own.message.split('\n', 1)[0]!;
       const { template, params } = parser.learnLine(text.slice(0, MAX_TEMPLATE_TEXT));
-      rows.push({ ...l, ...(own === undefined ? {} : { severity: own.severity, severityText: own.severityText }), id: this.options.newId(), templateId: template.id, template: template.text, params });
+      rows.push({
+        ...l,
+        ...(own === undefined ? {} : { severity: own.severity, severityText: own.severityText }),
+        id: this.options.newId(),
+        templateId: template.id,
+        template: template.text,
+        params,
+      });
     }
     return { batch: { logs: rows }, stored: rows.length, templates: parser.clusterCount };
   }

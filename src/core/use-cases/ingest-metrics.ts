@@ -33,8 +33,15 @@ export const DEFAULT_MAX_SERIES = 50_000;
 
 /** `cpu{core="1"} · checkout/checkout-7d9f-abcde` */
 export function describeSeries(name: string, labels: string, resource: LogResource): string {
-  const l = labels === '{}' ? '' : `{${Object.entries(JSON.parse(labels) as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
-  const where = [resource.service, resource.pod ?? resource.host].filter((x): x is string => x !== undefined && x !== '');
+  const l =
+    labels === '{}'
+      ? ''
+      : `{${Object.entries(JSON.parse(labels) as Record<string, unknown>)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}}`;
+  const where = [resource.service, resource.pod ?? resource.host].filter(
+    (x): x is string => x !== undefined && x !== '',
+  );
   return `${name}${l}${where.length > 0 ? ` · ${where.join('/')}` : ''}`;
 }
 
@@ -75,7 +82,10 @@ export class MetricIngest {
    * Scores the points (detector state advances) and returns the batch to write: points and
    * findings together. For callers that write themselves (the server's group commit).
    */
-  score(tenant: string, points: readonly MetricPoint[]): { batch: TelemetryBatch; result: IngestResult } {
+  score(
+    tenant: string,
+    points: readonly MetricPoint[],
+  ): { batch: TelemetryBatch; result: IngestResult } {
     const ordered = [...points].sort((a, b) => a.timeMs - b.timeMs);
     const findings: Finding[] = [];
     let unscored = 0;
@@ -110,7 +120,9 @@ export class MetricIngest {
       s.lastMs = p.timeMs;
       const score = s.detector.push(p.timeMs, x);
       if (score >= this.config.threshold) {
-        const what = describeSeries(p.name, p.labels, p.resource) + (p.cumulative === true ? ' (rate per second)' : '');
+        const what =
+          describeSeries(p.name, p.labels, p.resource) +
+          (p.cumulative === true ? ' (rate per second)' : '');
         findings.push({
           id: fnv1a64Hex(`${seriesKey(p)}\u0000${p.timeMs}`),
           kind: 'metric-anomaly',
@@ -123,6 +135,9 @@ export class MetricIngest {
         });
       }
     }
-    return { batch: { metrics: points, findings }, result: { stored: points.length, findings, unscored } };
+    return {
+      batch: { metrics: points, findings },
+      result: { stored: points.length, findings, unscored },
+    };
   }
 }

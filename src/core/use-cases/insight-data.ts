@@ -2,7 +2,16 @@ import type { Finding } from '../domain/finding.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import type { TelemetryAggregates } from '../engine/insight/evidence.js';
 import { SEVERITY } from '../domain/severity.js';
-import type { EdgeStats, PeerCallStats, ServiceEdge, ServiceMention, ServiceMetricStats, ServiceSpanStats, ServiceTemplateCount, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type {
+  EdgeStats,
+  PeerCallStats,
+  ServiceEdge,
+  ServiceMention,
+  ServiceMetricStats,
+  ServiceSpanStats,
+  ServiceTemplateCount,
+  TelemetryStorePort,
+} from '../ports/telemetry-store.port.js';
 
 const MAX_FINDINGS = 20_000;
 
@@ -20,13 +29,28 @@ export interface InsightData extends TelemetryAggregates {
 }
 
 /** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
-async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: number, toMs: number, config: InsightConfig): Promise<Finding[]> {
+async function findingsIn(
+  store: TelemetryStorePort,
+  tenant: string,
+  fromMs: number,
+  toMs: number,
+  config: InsightConfig,
+): Promise<Finding[]> {
   const out: Finding[] = [];
-  for (const [kind, from] of [['metric-anomaly', fromMs], ['change', fromMs - config.changeLookbackMs]] as const) {
+  for (const [kind, from] of [
+    ['metric-anomaly', fromMs],
+    ['change', fromMs - config.changeLookbackMs],
+  ] as const) {
     let cursor: string | undefined;
     let n = 0;
     do {
-      const page = await store.findings(tenant, { fromMs: from, toMs, kind, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+      const page = await store.findings(tenant, {
+        fromMs: from,
+        toMs,
+        kind,
+        limit: 1000,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
       out.push(...page.items);
       n += page.items.length;
       cursor = page.next;
@@ -40,7 +64,14 @@ async function findingsIn(store: TelemetryStorePort, tenant: string, fromMs: num
  * buckets: the inputs of rca and incident scans. Records that name another service are only
  * read for `mentionRange` (the window or scan itself: the reference around it has no use for them).
  */
-export async function loadInsightData(store: TelemetryStorePort, tenant: string, range: { fromMs: number; toMs: number }, mentionRange: { fromMs: number; toMs: number }, config: InsightConfig, options: { metrics?: boolean } = {}): Promise<InsightData> {
+export async function loadInsightData(
+  store: TelemetryStorePort,
+  tenant: string,
+  range: { fromMs: number; toMs: number },
+  mentionRange: { fromMs: number; toMs: number },
+  config: InsightConfig,
+  options: { metrics?: boolean } = {},
+): Promise<InsightData> {
   const window = { ...range, bucketMs: config.bucketMs };
   const [logs, spans, edges, calls, peers, findings, metrics] = await Promise.all([
     store.serviceTemplateCounts(tenant, window),
@@ -55,6 +86,20 @@ export async function loadInsightData(store: TelemetryStorePort, tenant: string,
   const names = new Set<string>();
   for (const r of logs) if (r.service !== '') names.add(r.service);
   for (const r of spans) if (r.service !== '') names.add(r.service);
-  const mentions = await store.serviceMentions(tenant, { ...mentionRange, bucketMs: config.bucketMs, names: [...names], minSeverity: SEVERITY.WARN });
-  return { logs, spans, edges, calls, peers, findings, mentions, ...(metrics === undefined ? {} : { metrics }) };
+  const mentions = await store.serviceMentions(tenant, {
+    ...mentionRange,
+    bucketMs: config.bucketMs,
+    names: [...names],
+    minSeverity: SEVERITY.WARN,
+  });
+  return {
+    logs,
+    spans,
+    edges,
+    calls,
+    peers,
+    findings,
+    mentions,
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }

@@ -61,7 +61,10 @@ export class IncidentNotifier {
 
   /** Each destination's delivery figures, in the order they were configured. */
   status(): NotifierStatus[] {
-    return this.figures.map((f) => ({ ...f, ...(f.lastFailure === undefined ? {} : { lastFailure: { ...f.lastFailure } }) }));
+    return this.figures.map((f) => ({
+      ...f,
+      ...(f.lastFailure === undefined ? {} : { lastFailure: { ...f.lastFailure } }),
+    }));
   }
 
   /**
@@ -82,7 +85,12 @@ export class IncidentNotifier {
       causes: [],
       timeline: [],
     };
-    const notice: IncidentNotice = { type: 'test', tenant, incident, deliveryId: `inc_test.test.${now}` };
+    const notice: IncidentNotice = {
+      type: 'test',
+      tenant,
+      incident,
+      deliveryId: `inc_test.test.${now}`,
+    };
     return Promise.all(
       this.notifiers.map(async (n, k) => {
         const t0 = Date.now();
@@ -118,19 +126,30 @@ export class IncidentNotifier {
   /** Resolves when every notifier has delivered or given up; never rejects. */
   async notify(change: IncidentChange): Promise<void> {
     if (this.notifiers.length === 0) return;
-    const i = this.o.newRedactor === undefined ? change.incident : redactIncident(change.incident, this.o.newRedactor());
+    const i =
+      this.o.newRedactor === undefined
+        ? change.incident
+        : redactIncident(change.incident, this.o.newRedactor());
     const key = `${change.tenant}/${i.id}/${change.type}/${i.status}/${i.lastSymptomMs}/${i.causes[0]?.service ?? ''}`;
     if (this.sent.has(key)) return;
     this.sent.add(key);
-    if (this.sent.size > (this.o.remember ?? 10_000)) this.sent.delete(this.sent.values().next().value!);
+    if (this.sent.size > (this.o.remember ?? 10_000))
+      this.sent.delete(this.sent.values().next().value!);
     const link = this.o.linkOf?.(change.tenant, i.id);
-    const notice: IncidentNotice = { type: change.type, tenant: change.tenant, incident: i, deliveryId: `${i.id}.${change.type}.${i.lastSymptomMs}`, ...(link === undefined ? {} : { link }) };
+    const notice: IncidentNotice = {
+      type: change.type,
+      tenant: change.tenant,
+      incident: i,
+      deliveryId: `${i.id}.${change.type}.${i.lastSymptomMs}`,
+      ...(link === undefined ? {} : { link }),
+    };
     await Promise.all(this.notifiers.map((n, k) => this.deliver(n, k, notice)));
   }
 
   private async deliver(n: NotifierPort, k0: number, notice: IncidentNotice): Promise<void> {
     const attempts = this.o.attempts ?? 5;
-    const sleep = this.o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+    const sleep =
+      this.o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
     const random = this.o.random ?? Math.random;
     for (let k = 1; ; k++) {
       try {
@@ -145,7 +164,9 @@ export class IncidentNotifier {
           this.o.onFailure?.(n.name, notice, e);
           return;
         }
-        const backoff = Math.min((this.o.baseDelayMs ?? 500) * 2 ** (k - 1), this.o.maxDelayMs ?? 30_000) * (0.5 + random());
+        const backoff =
+          Math.min((this.o.baseDelayMs ?? 500) * 2 ** (k - 1), this.o.maxDelayMs ?? 30_000) *
+          (0.5 + random());
         await sleep(Math.max(backoff, e instanceof NotifyError ? (e.retryAfterMs ?? 0) : 0));
       }
     }

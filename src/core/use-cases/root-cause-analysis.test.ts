@@ -7,8 +7,27 @@ import { analyzeRootCause, rcaView } from './root-cause-analysis.js';
 const M = 60_000;
 const AT = Date.UTC(2026, 10, 23, 10, 0);
 
-function span(i: number, service: string, parent: string, startMs: number, ms: number, statusCode = 0): Span {
-  return { traceId: String(i).padStart(32, '0'), spanId: `${service.slice(0, 2)}${String(i).padStart(14, '0')}`, parentSpanId: parent, name: `GET /${service}`, kind: 2, startMs, endMs: startMs + ms, statusCode, statusMessage: '', resource: { service }, attributes: '{}' };
+function span(
+  i: number,
+  service: string,
+  parent: string,
+  startMs: number,
+  ms: number,
+  statusCode = 0,
+): Span {
+  return {
+    traceId: String(i).padStart(32, '0'),
+    spanId: `${service.slice(0, 2)}${String(i).padStart(14, '0')}`,
+    parentSpanId: parent,
+    name: `GET /${service}`,
+    kind: 2,
+    startMs,
+    endMs: startMs + ms,
+    statusCode,
+    statusMessage: '',
+    resource: { service },
+    attributes: '{}',
+  };
 }
 
 describe('analyzeRootCause', () => {
@@ -25,28 +44,54 @@ describe('analyzeRootCause', () => {
         const web = span(n, 'web', '', t, slow ? 520 : 20);
         spans.push(web, span(n, 'db', web.spanId, t + 1, slow ? 400 + k * 5 : 10));
         n++;
-        if (slow && k % 4 === 0) logs.push({ id: `l${n}`, timeMs: t + 500, severity: 17, severityText: 'ERROR', body: `upstream db timed out after ${500 + k} ms`, resource: { service: 'web' }, attributes: '{}', traceId: web.traceId, spanId: web.spanId, templateId: 't-timeout', template: 'upstream db timed out after <*> ms', params: [String(500 + k)] });
+        if (slow && k % 4 === 0)
+          logs.push({
+            id: `l${n}`,
+            timeMs: t + 500,
+            severity: 17,
+            severityText: 'ERROR',
+            body: `upstream db timed out after ${500 + k} ms`,
+            resource: { service: 'web' },
+            attributes: '{}',
+            traceId: web.traceId,
+            spanId: web.spanId,
+            templateId: 't-timeout',
+            template: 'upstream db timed out after <*> ms',
+            params: [String(500 + k)],
+          });
       }
     }
     await store.append('t', { spans, logs });
-    const r = await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M });
+    const r = await analyzeRootCause(store, 't', {
+      atMs: AT,
+      windowMs: 10 * M,
+      referenceMs: 60 * M,
+    });
     expect(r.candidates.map((c) => c.service)).toEqual(['db', 'web']);
     const db = r.candidates[0]!;
-    expect(db.reasons[0]).toMatch(/^p90 latency up to 4\d\d ms per 1 min, \d+(\.\d+)?× its usual 10 ms at most \(220 spans\); its requests took 4\d\d ms longer on average$/);
+    expect(db.reasons[0]).toMatch(
+      /^p90 latency up to 4\d\d ms per 1 min, \d+(\.\d+)?× its usual 10 ms at most \(220 spans\); its requests took 4\d\d ms longer on average$/,
+    );
     expect(db.explains).toEqual(['web']);
     expect(db.evidence[0]!.spans!.map((s) => s.durationMs)).toEqual([495, 495, 495]);
     expect(db.evidence[0]!.spans![0]!.traceId).toMatch(/^\d{32}$/);
     const web = r.candidates[1]!;
     expect(web.explainedBy).toEqual(['db']);
     // means add up: web's requests took as much longer as they spent in calls to db
-    expect(web.reasons.find((x) => x.startsWith('p90 latency'))).toMatch(/; its requests took 500 ms longer on average, 4\d\d ms of it in calls to db$/);
+    expect(web.reasons.find((x) => x.startsWith('p90 latency'))).toMatch(
+      /; its requests took 500 ms longer on average, 4\d\d ms of it in calls to db$/,
+    );
     const logEvidence = web.evidence.find((e) => e.signal === 'log')!;
     expect(logEvidence.examples![0]!.body).toMatch(/^upstream db timed out after \d+ ms$/);
     expect(logEvidence.ref).toMatchObject({ type: 'template', templateId: 't-timeout', count: 50 });
     // ids are unique within the answer (what explanations cite)
     const ids = r.candidates.flatMap((c) => c.evidence.map((e) => e.id));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(rcaView(r, 1)).toMatchObject({ at: '2026-11-23T10:00:00.000Z', candidates: [{ service: 'db' }], notes: [] });
+    expect(rcaView(r, 1)).toMatchObject({
+      at: '2026-11-23T10:00:00.000Z',
+      candidates: [{ service: 'db' }],
+      notes: [],
+    });
   });
 
   it('the first minute of traffic after a pause is said in notes: its slowness is not counted', async () => {
@@ -63,17 +108,43 @@ describe('analyzeRootCause', () => {
       }
     }
     await store.append('t', { spans });
-    const r = await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M });
+    const r = await analyzeRootCause(store, 't', {
+      atMs: AT,
+      windowMs: 10 * M,
+      referenceMs: 60 * M,
+    });
     expect(r.candidates).toEqual([]);
-    expect(r.notes).toEqual(['2026-11-23T10:00Z is the first minute of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so its latency is not counted as a symptom']);
+    expect(r.notes).toEqual([
+      '2026-11-23T10:00Z is the first minute of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so its latency is not counted as a symptom',
+    ]);
   });
 
   it('an empty store, or no data around the window, is said in notes', async () => {
     const store = createMemoryTelemetryStore();
-    expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['the store holds no data: load some with bifrost import or bifrost serve first (or check --data)']);
+    expect(
+      (await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M }))
+        .notes,
+    ).toEqual([
+      'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)',
+    ]);
     await store.append('t', { spans: [span(1, 'db', '', AT + M, 5)] });
-    expect((await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual(['no data around the window to learn usual behaviour from: every message counts as new']);
+    expect(
+      (await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M }))
+        .notes,
+    ).toEqual([
+      'no data around the window to learn usual behaviour from: every message counts as new',
+    ]);
     // data elsewhere: the note says where, so a wrong time shows at once
-    expect((await analyzeRootCause(store, 't', { atMs: AT + 600 * M, windowMs: 10 * M, referenceMs: 60 * M })).notes).toEqual([`no logs, spans or metrics in the window: nothing to rank (the store holds data from ${new Date(AT + M).toISOString()} to ${new Date(AT + M).toISOString()})`]);
+    expect(
+      (
+        await analyzeRootCause(store, 't', {
+          atMs: AT + 600 * M,
+          windowMs: 10 * M,
+          referenceMs: 60 * M,
+        })
+      ).notes,
+    ).toEqual([
+      `no logs, spans or metrics in the window: nothing to rank (the store holds data from ${new Date(AT + M).toISOString()} to ${new Date(AT + M).toISOString()})`,
+    ]);
   });
 });

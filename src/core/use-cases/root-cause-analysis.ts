@@ -35,7 +35,14 @@ export interface EvidenceItem {
   untilMs?: number;
   examples?: { logId: string; timeMs: number; body: string; traceId: string }[];
   /** Trace exemplars of a latency or span-error signal: the slowest (or failed) spans of the service in the window. */
-  spans?: { traceId: string; spanId: string; operation: string; startMs: number; durationMs: number; statusCode: number }[];
+  spans?: {
+    traceId: string;
+    spanId: string;
+    operation: string;
+    startMs: number;
+    durationMs: number;
+    statusCode: number;
+  }[];
 }
 
 export interface RcaCandidate extends Omit<RootCauseCandidate, 'signals'> {
@@ -58,25 +65,48 @@ export interface RcaResult {
  * Ranks root-cause services for an alert at a time from what the store holds: each service's
  * own evidence in the window against its usual behaviour around it, over the service graph.
  */
-export async function analyzeRootCause(store: TelemetryStorePort, tenant: string, req: RcaRequest, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): Promise<RcaResult> {
+export async function analyzeRootCause(
+  store: TelemetryStorePort,
+  tenant: string,
+  req: RcaRequest,
+  config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+): Promise<RcaResult> {
   const b = config.bucketMs;
   const fromMs = Math.floor((req.atMs - req.windowMs / 10) / b) * b;
   const toMs = Math.ceil((req.atMs + req.windowMs) / b) * b;
   const reference = { fromMs: fromMs - req.referenceMs, toMs: toMs + req.referenceMs };
-  const data = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config, { metrics: true });
+  const data = await loadInsightData(store, tenant, reference, { fromMs, toMs }, config, {
+    metrics: true,
+  });
   const { logs, spans } = data;
   const notes: string[] = [];
   const inWindow = (t: number) => t >= fromMs && t < toMs;
-  if (!logs.some((r) => inWindow(r.bucketMs)) && !spans.some((r) => inWindow(r.bucketMs)) && !(data.metrics ?? []).some((r) => inWindow(r.bucketMs))) {
+  if (
+    !logs.some((r) => inWindow(r.bucketMs)) &&
+    !spans.some((r) => inWindow(r.bucketMs)) &&
+    !(data.metrics ?? []).some((r) => inWindow(r.bucketMs))
+  ) {
     // say where the data is, so a wrong --at or --data shows at once
     const held = await store.timeRange(tenant);
-    notes.push(held === undefined ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)' : `no logs, spans or metrics in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`);
-  }
-  else if (!logs.some((r) => !inWindow(r.bucketMs)) && !spans.some((r) => !inWindow(r.bucketMs)) && !(data.metrics ?? []).some((r) => !inWindow(r.bucketMs))) notes.push('no data around the window to learn usual behaviour from: every message counts as new');
+    notes.push(
+      held === undefined
+        ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)'
+        : `no logs, spans or metrics in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`,
+    );
+  } else if (
+    !logs.some((r) => !inWindow(r.bucketMs)) &&
+    !spans.some((r) => !inWindow(r.bucketMs)) &&
+    !(data.metrics ?? []).some((r) => !inWindow(r.bucketMs))
+  )
+    notes.push(
+      'no data around the window to learn usual behaviour from: every message counts as new',
+    );
   const warmUps = windowWarmUps({ window: { fromMs, toMs }, logs, spans }, config);
   if (warmUps.length > 0) {
     const minutes = warmUps.map((m) => iso(m).slice(0, 16) + 'Z');
-    notes.push(`${minutes.length === 1 ? `${minutes[0]!} is the first minute` : `${minutes.join(', ')} are first minutes`} of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so ${minutes.length === 1 ? 'its' : 'their'} latency is not counted as a symptom`);
+    notes.push(
+      `${minutes.length === 1 ? `${minutes[0]!} is the first minute` : `${minutes.join(', ')} are first minutes`} of traffic after a pause (no span or log in the minute before): services answer their first requests slowly then, so ${minutes.length === 1 ? 'its' : 'their'} latency is not counted as a symptom`,
+    );
   }
   const { graph, ranked } = rankFromData(data, { fromMs, toMs }, req.atMs, config);
   let next = 1;
@@ -84,13 +114,35 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
   for (const c of ranked) {
     const items: EvidenceItem[] = [];
     for (const s of c.signals.slice(0, 5)) {
-      const item: EvidenceItem = { id: `e${next++}`, signal: s.kind, score: Math.round(s.score * 1000) / 1000, reason: s.reason, ref: s.ref, ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }), ...(s.untilMs === undefined ? {} : { untilMs: s.untilMs }) };
+      const item: EvidenceItem = {
+        id: `e${next++}`,
+        signal: s.kind,
+        score: Math.round(s.score * 1000) / 1000,
+        reason: s.reason,
+        ref: s.ref,
+        ...(s.onsetMs === undefined ? {} : { onsetMs: s.onsetMs }),
+        ...(s.untilMs === undefined ? {} : { untilMs: s.untilMs }),
+      };
       if (s.ref.type === 'template' && candidates.length < 5) {
         // a named service's evidence is the records of the service that names it
-        const page = await store.logs(tenant, { fromMs, toMs, service: s.ref.service ?? c.service, templateId: s.ref.templateId, limit: 2 });
-        item.examples = page.items.map((l) => ({ logId: l.id, timeMs: l.timeMs, body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body, traceId: l.traceId }));
+        const page = await store.logs(tenant, {
+          fromMs,
+          toMs,
+          service: s.ref.service ?? c.service,
+          templateId: s.ref.templateId,
+          limit: 2,
+        });
+        item.examples = page.items.map((l) => ({
+          logId: l.id,
+          timeMs: l.timeMs,
+          body: l.body.length > 500 ? `${l.body.slice(0, 500)}…` : l.body,
+          traceId: l.traceId,
+        }));
       }
-      if ((s.ref.type === 'latency' || s.ref.type === 'span-errors' || s.ref.type === 'unanswered') && candidates.length < 5) {
+      if (
+        (s.ref.type === 'latency' || s.ref.type === 'span-errors' || s.ref.type === 'unanswered') &&
+        candidates.length < 5
+      ) {
         const failed = s.ref.type !== 'latency';
         // the slowest (failed) spans of the whole window, found by the store; for calls left
         // unanswered, a caller's failed calls (client spans: the service itself left none); for a
@@ -99,14 +151,42 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
         const external = s.ref.type !== 'unanswered' && s.ref.external === true;
         const service = s.ref.type === 'unanswered' ? (s.ref.callers[0] ?? c.service) : c.service;
         const whose = external ? { peer: c.service } : { service };
-        const spans = await store.spans(tenant, { ...whose, fromMs, toMs, ...(unanswered ? { kind: SPAN_KIND_CLIENT } : { order: 'duration' as const }), ...(failed ? { errorsOnly: true } : {}), limit: 3 });
-        item.spans = spans.map((sp) => ({ traceId: sp.traceId, spanId: sp.spanId, operation: sp.name, startMs: sp.startMs, durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000, statusCode: sp.statusCode }));
+        const spans = await store.spans(tenant, {
+          ...whose,
+          fromMs,
+          toMs,
+          ...(unanswered ? { kind: SPAN_KIND_CLIENT } : { order: 'duration' as const }),
+          ...(failed ? { errorsOnly: true } : {}),
+          limit: 3,
+        });
+        item.spans = spans.map((sp) => ({
+          traceId: sp.traceId,
+          spanId: sp.spanId,
+          operation: sp.name,
+          startMs: sp.startMs,
+          durationMs: Math.round((sp.endMs - sp.startMs) * 1000) / 1000,
+          statusCode: sp.statusCode,
+        }));
       }
       items.push(item);
     }
-    candidates.push({ service: c.service, score: Math.round(c.score * 1000) / 1000, reasons: c.reasons, explains: c.explains, explainedBy: c.explainedBy, evidence: items });
+    candidates.push({
+      service: c.service,
+      score: Math.round(c.score * 1000) / 1000,
+      reasons: c.reasons,
+      explains: c.explains,
+      explainedBy: c.explainedBy,
+      evidence: items,
+    });
   }
-  return { atMs: req.atMs, window: { fromMs, toMs }, reference, candidates, graph: graph.edges, notes };
+  return {
+    atMs: req.atMs,
+    window: { fromMs, toMs },
+    reference,
+    candidates,
+    graph: graph.edges,
+    notes,
+  };
 }
 
 /**
@@ -114,9 +194,27 @@ export async function analyzeRootCause(store: TelemetryStorePort, tenant: string
  * reference around it, over the service graph (the traces' calls, and calls to dependencies
  * without spans of their own). Pure: the benchmarks call it with other configurations.
  */
-export function rankFromData(data: InsightData, window: { fromMs: number; toMs: number }, atMs: number, config: InsightConfig): { graph: ServiceGraph; ranked: RootCauseCandidate[] } {
+export function rankFromData(
+  data: InsightData,
+  window: { fromMs: number; toMs: number },
+  atMs: number,
+  config: InsightConfig,
+): { graph: ServiceGraph; ranked: RootCauseCandidate[] } {
   const { logs, spans, edges, calls, peers, findings, mentions, metrics } = data;
-  const evidence = serviceEvidence({ window, atMs, logs, spans, findings, mentions, calls, peers, ...(metrics === undefined ? {} : { metrics }) }, config);
+  const evidence = serviceEvidence(
+    {
+      window,
+      atMs,
+      logs,
+      spans,
+      findings,
+      mentions,
+      calls,
+      peers,
+      ...(metrics === undefined ? {} : { metrics }),
+    },
+    config,
+  );
   // dependencies without spans of their own (a database, an outside API) are nodes too, from their callers' calls
   const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);
   return { graph, ranked: rankRootCauses(evidence, graph, config) };
@@ -130,7 +228,14 @@ export function rcaView(r: RcaResult, top: number) {
     at: iso(r.atMs),
     window: { from: iso(r.window.fromMs), to: iso(r.window.toMs) },
     reference: { from: iso(r.reference.fromMs), to: iso(r.reference.toMs) },
-    candidates: r.candidates.slice(0, top).map((c) => ({ service: c.service, score: c.score, reasons: c.reasons, explains: c.explains, explainedBy: c.explainedBy, evidence: c.evidence })),
+    candidates: r.candidates.slice(0, top).map((c) => ({
+      service: c.service,
+      score: c.score,
+      reasons: c.reasons,
+      explains: c.explains,
+      explainedBy: c.explainedBy,
+      evidence: c.evidence,
+    })),
     notes: r.notes,
   };
 }

@@ -16,11 +16,30 @@ export interface IncidentScan {
 }
 
 /** The incidents in a time range of the store, with their ranked causes; `findingsOut` receives the findings behind abnormal minutes. */
-export async function scanIncidents(store: TelemetryStorePort, tenant: string, scan: IncidentScan, config: InsightConfig = DEFAULT_INSIGHT_CONFIG, findingsOut?: Finding[]): Promise<Incident[]> {
+export async function scanIncidents(
+  store: TelemetryStorePort,
+  tenant: string,
+  scan: IncidentScan,
+  config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+  findingsOut?: Finding[],
+): Promise<Incident[]> {
   const b = config.bucketMs;
   const fromMs = Math.floor(scan.fromMs / b) * b;
   const toMs = Math.ceil(scan.toMs / b) * b;
-  const range = { fromMs: fromMs - scan.referenceMs, toMs: scan.reference === 'past' ? toMs : toMs + scan.referenceMs };
+  const range = {
+    fromMs: fromMs - scan.referenceMs,
+    toMs: scan.reference === 'past' ? toMs : toMs + scan.referenceMs,
+  };
   const data = await loadInsightData(store, tenant, range, { fromMs, toMs }, config);
-  return detectIncidents({ scan: { fromMs, toMs }, ...data, reference: scan.reference, referenceMs: scan.referenceMs, ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }), ...(findingsOut === undefined ? {} : { findingsOut }) }, config);
+  return detectIncidents(
+    {
+      scan: { fromMs, toMs },
+      ...data,
+      reference: scan.reference,
+      referenceMs: scan.referenceMs,
+      ...(scan.nowMs === undefined ? {} : { nowMs: scan.nowMs }),
+      ...(findingsOut === undefined ? {} : { findingsOut }),
+    },
+    config,
+  );
 }

@@ -12,11 +12,44 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
  */
 export function notifierRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
-    app.get('/notifiers', { schema: { tags: ['notifiers'], summary: 'Where incident notices go (admin): each destination (secret part hidden) with notices sent and failed since start, the last of each', response: answers(NOTIFIERS) } }, () => ({
-      items: ctx.notifier.status().map((s) => ({ kind: s.name.split(' ')[0], name: s.name, sent: s.sent, failed: s.failed, lastSent: iso(s.lastSentMs), lastFailure: s.lastFailure === undefined ? null : { time: iso(s.lastFailure.timeMs), message: s.lastFailure.message } })),
-      configure: 'Destinations are set at start: bifrost serve --slack-webhook <url> --webhook-url <url> [--webhook-secret <s>] (or BIFROST_SLACK_WEBHOOK, BIFROST_WEBHOOK_URL, BIFROST_WEBHOOK_SECRET)',
-    }));
-    app.post('/notifiers/test', { schema: { tags: ['notifiers'], summary: 'Send a test notice to every destination, once each, and say how each went (admin)', response: answers(NOTIFIER_TESTS) } }, async (req) => ({ items: await ctx.notifier.test(req.auth.tenant) }));
+    app.get(
+      '/notifiers',
+      {
+        schema: {
+          tags: ['notifiers'],
+          summary:
+            'Where incident notices go (admin): each destination (secret part hidden) with notices sent and failed since start, the last of each',
+          response: answers(NOTIFIERS),
+        },
+      },
+      () => ({
+        items: ctx.notifier.status().map((s) => ({
+          kind: s.name.split(' ')[0],
+          name: s.name,
+          sent: s.sent,
+          failed: s.failed,
+          lastSent: iso(s.lastSentMs),
+          lastFailure:
+            s.lastFailure === undefined
+              ? null
+              : { time: iso(s.lastFailure.timeMs), message: s.lastFailure.message },
+        })),
+        configure:
+          'Destinations are set at start: bifrost serve --slack-webhook <url> --webhook-url <url> [--webhook-secret <s>] (or BIFROST_SLACK_WEBHOOK, BIFROST_WEBHOOK_URL, BIFROST_WEBHOOK_SECRET)',
+      }),
+    );
+    app.post(
+      '/notifiers/test',
+      {
+        schema: {
+          tags: ['notifiers'],
+          summary:
+            'Send a test notice to every destination, once each, and say how each went (admin)',
+          response: answers(NOTIFIER_TESTS),
+        },
+      },
+      async (req) => ({ items: await ctx.notifier.test(req.auth.tenant) }),
+    );
     return Promise.resolve();
   };
 }

@@ -13,35 +13,67 @@ import { answers, otlpAnswer } from './response-schemas.js';
 type Signal = 'metrics' | 'logs' | 'traces';
 
 function responseType(signal: Signal) {
-  return signal === 'metrics' ? protoType('metrics', 'ExportMetricsServiceResponse') : signal === 'logs' ? protoType('logs', 'ExportLogsServiceResponse') : protoType('trace', 'ExportTraceServiceResponse');
+  return signal === 'metrics'
+    ? protoType('metrics', 'ExportMetricsServiceResponse')
+    : signal === 'logs'
+      ? protoType('logs', 'ExportLogsServiceResponse')
+      : protoType('trace', 'ExportTraceServiceResponse');
 }
 
 type Encoding = 'json' | 'protobuf';
 
 function encodingOf(req: FastifyRequest): Encoding {
-  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-protobuf') ? 'protobuf' : 'json';
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-protobuf')
+    ? 'protobuf'
+    : 'json';
 }
 
 /** The body as sent, decompressed with a cap on the decompressed size (gzip bombs → 413). */
-function inflate(req: FastifyRequest, body: Buffer, max: number): Buffer | { status: number; message: string } {
+function inflate(
+  req: FastifyRequest,
+  body: Buffer,
+  max: number,
+): Buffer | { status: number; message: string } {
   const enc = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (enc === 'identity' || enc === '') return body;
-  if (enc !== 'gzip' && enc !== 'deflate') return { status: 415, message: `Content-Encoding ${enc} is not supported (gzip, deflate or none)` };
+  if (enc !== 'gzip' && enc !== 'deflate')
+    return {
+      status: 415,
+      message: `Content-Encoding ${enc} is not supported (gzip, deflate or none)`,
+    };
   try {
-    return enc === 'gzip' ? gunzipSync(body, { maxOutputLength: max }) : inflateSync(body, { maxOutputLength: max });
+    return enc === 'gzip'
+      ? gunzipSync(body, { maxOutputLength: max })
+      : inflateSync(body, { maxOutputLength: max });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) return { status: 413, message: `the body is larger than ${max} bytes once decompressed` };
+    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      return { status: 413, message: `the body is larger than ${max} bytes once decompressed` };
     return { status: 400, message: `the body is not valid ${enc} (${e.message})` };
   }
 }
 
-function reply(res: FastifyReply, signal: Signal, encoding: Encoding, rejected: number, errorMessage: string): FastifyReply {
-  const counter = signal === 'metrics' ? 'rejectedDataPoints' : signal === 'logs' ? 'rejectedLogRecords' : 'rejectedSpans';
-  const partial = rejected > 0 ? { partialSuccess: { [counter]: String(rejected), errorMessage } } : {};
+function reply(
+  res: FastifyReply,
+  signal: Signal,
+  encoding: Encoding,
+  rejected: number,
+  errorMessage: string,
+): FastifyReply {
+  const counter =
+    signal === 'metrics'
+      ? 'rejectedDataPoints'
+      : signal === 'logs'
+        ? 'rejectedLogRecords'
+        : 'rejectedSpans';
+  const partial =
+    rejected > 0 ? { partialSuccess: { [counter]: String(rejected), errorMessage } } : {};
   if (encoding === 'json') return res.code(200).type('application/json').send(partial);
   const T = responseType(signal);
-  return res.code(200).type('application/x-protobuf').send(Buffer.from(T.encode(T.fromObject(partial)).finish()));
+  return res
+    .code(200)
+    .type('application/x-protobuf')
+    .send(Buffer.from(T.encode(T.fromObject(partial)).finish()));
 }
 
 /** OTLP/HTTP receiver: POST /v1/metrics, /v1/logs and /v1/traces (protobuf or JSON, optionally gzip). */
@@ -49,18 +81,38 @@ export function otlpRoutes(ctx: ServerContext) {
   return (app: FastifyInstance): Promise<void> => {
     // raw bodies here: the OTLP decoders parse them (and give OTLP-shaped errors)
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser(['application/x-protobuf', 'application/json'], { parseAs: 'buffer', bodyLimit: ctx.config.maxBodyBytes }, (_req, body, done) => {
-      done(null, body);
-    });
+    app.addContentTypeParser(
+      ['application/x-protobuf', 'application/json'],
+      { parseAs: 'buffer', bodyLimit: ctx.config.maxBodyBytes },
+      (_req, body, done) => {
+        done(null, body);
+      },
+    );
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
-    const receive = async <T>(signal: Signal, req: FastifyRequest, res: FastifyReply, decode: (raw: Buffer, enc: Encoding) => Decoded<T>, prepare: (items: T[], tenant: string) => { batch: TelemetryBatch; stored: number; findings: readonly Finding[] }) => {
+    const receive = async <T>(
+      signal: Signal,
+      req: FastifyRequest,
+      res: FastifyReply,
+      decode: (raw: Buffer, enc: Encoding) => Decoded<T>,
+      prepare: (
+        items: T[],
+        tenant: string,
+      ) => { batch: TelemetryBatch; stored: number; findings: readonly Finding[] },
+    ) => {
       const encoding = encodingOf(req);
       // no Content-Type (and so no parser ran): say what to send rather than guess
-      if (!Buffer.isBuffer(req.body)) return res.code(415).send({ code: 415, message: 'send the request with Content-Type application/x-protobuf or application/json' });
+      if (!Buffer.isBuffer(req.body))
+        return res.code(415).send({
+          code: 415,
+          message: 'send the request with Content-Type application/x-protobuf or application/json',
+        });
       const raw = inflate(req, req.body, ctx.config.maxDecompressedBytes);
       if (!Buffer.isBuffer(raw)) {
-        ctx.metrics.rejected.inc({ signal, reason: raw.status === 413 ? 'too_large' : 'bad_encoding' });
+        ctx.metrics.rejected.inc({
+          signal,
+          reason: raw.status === 413 ? 'too_large' : 'bad_encoding',
+        });
         return res.code(raw.status).send({ code: raw.status, message: raw.message });
       }
       ctx.metrics.bytes.inc({ signal }, raw.length);
@@ -79,8 +131,13 @@ export function otlpRoutes(ctx: ServerContext) {
         ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
         return res.code(400).send({ code: 400, message: decoded.message });
       }
-      if (!ctx.store.healthy()) return res.code(503).header('retry-after', '5').send({ code: 503, message: 'the store is not available' });
-      if (decoded.rejected > 0) ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
+      if (!ctx.store.healthy())
+        return res
+          .code(503)
+          .header('retry-after', '5')
+          .send({ code: 503, message: 'the store is not available' });
+      if (decoded.rejected > 0)
+        ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
       // in order, one at a time: score or template (the engines' state is ordered), then hand the
       // batch to the group commit; the queue counts it until it is written
       const job = ctx.queue.offer(() => {
@@ -92,17 +149,27 @@ export function otlpRoutes(ctx: ServerContext) {
       });
       if (job === undefined) {
         ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
-        return res.code(503).header('retry-after', '1').send({ code: 503, message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s` });
+        return res
+          .code(503)
+          .header('retry-after', '1')
+          .send({
+            code: 503,
+            message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
+          });
       }
       const outcome = { rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') };
       const stored = job.then(({ written }) => written);
-      ctx.recentRequests.begin(key, stored.then(() => outcome));
+      ctx.recentRequests.begin(
+        key,
+        stored.then(() => outcome),
+      );
       const { prepared } = await job;
       // acknowledged only once durable
       await stored;
       ctx.metrics.records.inc({ signal }, prepared.stored);
       ctx.activeTenants.add(tenant);
-      if (prepared.findings.length > 0) ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
+      if (prepared.findings.length > 0)
+        ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
       for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
       return reply(res, signal, encoding, outcome.rejected, outcome.reasons);
     };
@@ -125,40 +192,70 @@ export function otlpRoutes(ctx: ServerContext) {
       done(null, Buffer.from(encodeStatus(message)));
     });
 
-    app.post('/v1/metrics', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportMetricsServiceRequest: gauges, sums, histograms; every series scored as it arrives (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedDataPoints'), 413, 415) } }, (req, res) =>
-      receive(
-        'metrics',
-        req,
-        res,
-        (raw, enc) => (enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw)),
-        (points, tenant) => {
-          const { batch, result } = ctx.ingest.score(tenant, points);
-          return { batch, stored: result.stored, findings: result.findings };
+    app.post(
+      '/v1/metrics',
+      {
+        schema: {
+          tags: ['otlp'],
+          summary:
+            'OTLP/HTTP ExportMetricsServiceRequest: gauges, sums, histograms; every series scored as it arrives (application/x-protobuf or application/json, gzip/deflate)',
+          response: answers(otlpAnswer('rejectedDataPoints'), 413, 415),
         },
-      ),
+      },
+      (req, res) =>
+        receive(
+          'metrics',
+          req,
+          res,
+          (raw, enc) => (enc === 'protobuf' ? decodeMetricsProtobuf(raw) : decodeMetricsJson(raw)),
+          (points, tenant) => {
+            const { batch, result } = ctx.ingest.score(tenant, points);
+            return { batch, stored: result.stored, findings: result.findings };
+          },
+        ),
     );
 
-    app.post('/v1/logs', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportLogsServiceRequest: each record templated on arrival (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedLogRecords'), 413, 415) } }, (req, res) =>
-      receive(
-        'logs',
-        req,
-        res,
-        (raw, enc) => (enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw)),
-        (logs, tenant) => {
-          const r = ctx.logIngest.template(tenant, logs);
-          return { batch: r.batch, stored: r.stored, findings: [] };
+    app.post(
+      '/v1/logs',
+      {
+        schema: {
+          tags: ['otlp'],
+          summary:
+            'OTLP/HTTP ExportLogsServiceRequest: each record templated on arrival (application/x-protobuf or application/json, gzip/deflate)',
+          response: answers(otlpAnswer('rejectedLogRecords'), 413, 415),
         },
-      ),
+      },
+      (req, res) =>
+        receive(
+          'logs',
+          req,
+          res,
+          (raw, enc) => (enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw)),
+          (logs, tenant) => {
+            const r = ctx.logIngest.template(tenant, logs);
+            return { batch: r.batch, stored: r.stored, findings: [] };
+          },
+        ),
     );
 
-    app.post('/v1/traces', { schema: { tags: ['otlp'], summary: 'OTLP/HTTP ExportTraceServiceRequest: spans stored as received (application/x-protobuf or application/json, gzip/deflate)', response: answers(otlpAnswer('rejectedSpans'), 413, 415) } }, (req, res) =>
-      receive(
-        'traces',
-        req,
-        res,
-        (raw, enc) => (enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw)),
-        (spans) => ({ batch: { spans }, stored: spans.length, findings: [] }),
-      ),
+    app.post(
+      '/v1/traces',
+      {
+        schema: {
+          tags: ['otlp'],
+          summary:
+            'OTLP/HTTP ExportTraceServiceRequest: spans stored as received (application/x-protobuf or application/json, gzip/deflate)',
+          response: answers(otlpAnswer('rejectedSpans'), 413, 415),
+        },
+      },
+      (req, res) =>
+        receive(
+          'traces',
+          req,
+          res,
+          (raw, enc) => (enc === 'protobuf' ? decodeTracesProtobuf(raw) : decodeTracesJson(raw)),
+          (spans) => ({ batch: { spans }, stored: spans.length, findings: [] }),
+        ),
     );
     return Promise.resolve();
   };

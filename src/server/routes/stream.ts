@@ -20,27 +20,65 @@ export function streamRoutes(ctx: ServerContext) {
       {
         schema: {
           tags: ['incidents'],
-          summary: 'Server-Sent Events of findings and incident changes, with ids, Last-Event-ID resume and heartbeats',
-          querystring: { type: 'object', additionalProperties: false, properties: { types: { type: 'string', maxLength: 200, description: 'comma-separated prefixes, e.g. incident or finding,incident.opened (default: all)' }, lastEventId: { type: 'string', pattern: '^[0-9]{1,15}$' } } },
-          response: answers(notJson('events: id, event (finding, incident.opened…), data (JSON); a comment every 15 s keeps it open', 'text/event-stream')),
+          summary:
+            'Server-Sent Events of findings and incident changes, with ids, Last-Event-ID resume and heartbeats',
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              types: {
+                type: 'string',
+                maxLength: 200,
+                description:
+                  'comma-separated prefixes, e.g. incident or finding,incident.opened (default: all)',
+              },
+              lastEventId: { type: 'string', pattern: '^[0-9]{1,15}$' },
+            },
+          },
+          response: answers(
+            notJson(
+              'events: id, event (finding, incident.opened…), data (JSON); a comment every 15 s keeps it open',
+              'text/event-stream',
+            ),
+          ),
         },
       },
       (req, res) => {
         const tenant = req.auth.tenant;
-        const prefixes = (req.query.types ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
-        const wanted = (e: HubEvent) => prefixes.length === 0 || prefixes.some((p) => e.type === p || e.type.startsWith(`${p}.`));
+        const prefixes = (req.query.types ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== '');
+        const wanted = (e: HubEvent) =>
+          prefixes.length === 0 || prefixes.some((p) => e.type === p || e.type.startsWith(`${p}.`));
         const header = req.headers['last-event-id'];
-        const last = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : req.query.lastEventId !== undefined ? Number(req.query.lastEventId) : undefined;
+        const last =
+          typeof header === 'string' && /^\d{1,15}$/.test(header)
+            ? Number(header)
+            : req.query.lastEventId !== undefined
+              ? Number(req.query.lastEventId)
+              : undefined;
         res.hijack();
         const out = res.raw;
-        out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        out.write(`retry: 3000\n: bifrost stream for tenant ${tenant}, last event id ${ctx.events.lastId}\n\n`);
+        out.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        out.write(
+          `retry: 3000\n: bifrost stream for tenant ${tenant}, last event id ${ctx.events.lastId}\n\n`,
+        );
         const send = (e: HubEvent) => {
-          if (wanted(e)) out.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
+          if (wanted(e))
+            out.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
         };
         if (last !== undefined) {
           const { events, gap } = ctx.events.since(tenant, last);
-          if (gap) out.write(`id: ${ctx.events.lastId}\nevent: reset\ndata: ${JSON.stringify({ message: 'some events since your Last-Event-ID are no longer held: fetch /api/v1/incidents and /api/v1/findings again' })}\n\n`);
+          if (gap)
+            out.write(
+              `id: ${ctx.events.lastId}\nevent: reset\ndata: ${JSON.stringify({ message: 'some events since your Last-Event-ID are no longer held: fetch /api/v1/incidents and /api/v1/findings again' })}\n\n`,
+            );
           events.forEach(send);
         }
         const unsubscribe = ctx.events.subscribe(tenant, send);

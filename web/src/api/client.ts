@@ -2,7 +2,26 @@ import type { TemplateBucket } from '../logic/patterns.js';
 import { focusEnd } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
 import type { paths } from './openapi.js';
-import type { AnalysisSummary, ApiKeyView, CallPaths, Explanation, Extent, Finding, Graph, Incident, LogLine, LogReport, MetricName, MetricSeries, NotifierView, Page, PeerCalls, Rca, Red, SpanRow } from './types.js';
+import type {
+  AnalysisSummary,
+  ApiKeyView,
+  CallPaths,
+  Explanation,
+  Extent,
+  Finding,
+  Graph,
+  Incident,
+  LogLine,
+  LogReport,
+  MetricName,
+  MetricSeries,
+  NotifierView,
+  Page,
+  PeerCalls,
+  Rca,
+  Red,
+  SpanRow,
+} from './types.js';
 
 const KEY = 'bifrost.apiKey';
 
@@ -44,7 +63,10 @@ async function failure(res: Response): Promise<ApiError> {
 }
 
 async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
+  const res = await fetch(url, {
+    ...init,
+    headers: headers(init.headers as Record<string, string> | undefined),
+  });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
@@ -52,21 +74,32 @@ async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
 /** A path of the API as /openapi.json lists it ("/api/v1/incidents/{id}"). */
 type ApiPath = keyof paths;
 /** The query parameters the server declares for a GET of that path (generated from /openapi.json). */
-export type QueryOf<P extends ApiPath, M extends 'get' | 'post' = 'get'> = paths[P] extends Record<M, { parameters: { query?: infer Q } }> ? NonNullable<Q> : never;
+export type QueryOf<P extends ApiPath, M extends 'get' | 'post' = 'get'> =
+  paths[P] extends Record<M, { parameters: { query?: infer Q } }> ? NonNullable<Q> : never;
 /** The path parameters of that path ({ id } for "/api/v1/incidents/{id}"). */
-type PathParams<P extends ApiPath> = P extends `${string}{${string}}${string}` ? Record<PathNames<P>, string> : Record<string, never>;
-type PathNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathNames<Rest> : never;
+type PathParams<P extends ApiPath> = P extends `${string}{${string}}${string}`
+  ? Record<PathNames<P>, string>
+  : Record<string, never>;
+type PathNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}`
+  ? N | PathNames<Rest>
+  : never;
 
 /**
  * The URL of an API path with its parameters. The path must be one /openapi.json lists, and a
  * GET's query one it declares, or the dashboard does not type-check (web/src/api/openapi.d.ts is
  * generated from the server and checked against it by test/web-api-types.test.ts).
  */
-export function apiUrl<P extends ApiPath, M extends 'get' | 'post' = 'get'>(path: P, params: { path?: PathParams<P>; query?: QueryOf<P, M> } = {}): string {
+export function apiUrl<P extends ApiPath, M extends 'get' | 'post' = 'get'>(
+  path: P,
+  params: { path?: PathParams<P>; query?: QueryOf<P, M> } = {},
+): string {
   const named = params.path as Record<string, string> | undefined;
-  const filled = (path as string).replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(named?.[name] ?? ''));
+  const filled = (path as string).replace(/\{(\w+)\}/g, (_m, name: string) =>
+    encodeURIComponent(named?.[name] ?? ''),
+  );
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries<string | number | boolean | undefined>(params.query ?? {})) if (v !== undefined) s.set(k, String(v));
+  for (const [k, v] of Object.entries<string | number | boolean | undefined>(params.query ?? {}))
+    if (v !== undefined) s.set(k, String(v));
   const t = s.toString();
   return t === '' ? filled : `${filled}?${t}`;
 }
@@ -74,47 +107,116 @@ export function apiUrl<P extends ApiPath, M extends 'get' | 'post' = 'get'>(path
 const post = { method: 'POST' } as const;
 
 export const api = {
-  incidents: (p: QueryOf<'/api/v1/incidents'> = {}) => call<Page<Incident>>(apiUrl('/api/v1/incidents', { query: { limit: 50, ...p } })),
+  incidents: (p: QueryOf<'/api/v1/incidents'> = {}) =>
+    call<Page<Incident>>(apiUrl('/api/v1/incidents', { query: { limit: 50, ...p } })),
   incident: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}', { path: { id } })),
-  acknowledge: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}/acknowledge', { path: { id } }), post),
-  resolve: (id: string) => call<Incident>(apiUrl('/api/v1/incidents/{id}/resolve', { path: { id } }), post),
+  acknowledge: (id: string) =>
+    call<Incident>(apiUrl('/api/v1/incidents/{id}/acknowledge', { path: { id } }), post),
+  resolve: (id: string) =>
+    call<Incident>(apiUrl('/api/v1/incidents/{id}/resolve', { path: { id } }), post),
   red: (p: QueryOf<'/api/v1/red'>) => call<Red>(apiUrl('/api/v1/red', { query: p })),
   calls: (p: QueryOf<'/api/v1/calls'>) => call<CallPaths>(apiUrl('/api/v1/calls', { query: p })),
-  peerCalls: (p: QueryOf<'/api/v1/peer-calls'>) => call<PeerCalls>(apiUrl('/api/v1/peer-calls', { query: p })),
-  metricNames: (p: QueryOf<'/api/v1/metrics'> = {}) => call<{ items: MetricName[] }>(apiUrl('/api/v1/metrics', { query: p })),
-  metricSeries: (p: QueryOf<'/api/v1/metrics/series'>) => call<MetricSeries>(apiUrl('/api/v1/metrics/series', { query: { limit: 20, ...p } })),
-  spans: (p: QueryOf<'/api/v1/spans'>) => call<{ items: SpanRow[] }>(apiUrl('/api/v1/spans', { query: { limit: 100, ...p } })),
-  findings: (p: QueryOf<'/api/v1/findings'> = {}) => call<Page<Finding>>(apiUrl('/api/v1/findings', { query: { limit: 20, ...p } })),
+  peerCalls: (p: QueryOf<'/api/v1/peer-calls'>) =>
+    call<PeerCalls>(apiUrl('/api/v1/peer-calls', { query: p })),
+  metricNames: (p: QueryOf<'/api/v1/metrics'> = {}) =>
+    call<{ items: MetricName[] }>(apiUrl('/api/v1/metrics', { query: p })),
+  metricSeries: (p: QueryOf<'/api/v1/metrics/series'>) =>
+    call<MetricSeries>(apiUrl('/api/v1/metrics/series', { query: { limit: 20, ...p } })),
+  spans: (p: QueryOf<'/api/v1/spans'>) =>
+    call<{ items: SpanRow[] }>(apiUrl('/api/v1/spans', { query: { limit: 100, ...p } })),
+  findings: (p: QueryOf<'/api/v1/findings'> = {}) =>
+    call<Page<Finding>>(apiUrl('/api/v1/findings', { query: { limit: 20, ...p } })),
   graph: (p: QueryOf<'/api/v1/graph'>) => call<Graph>(apiUrl('/api/v1/graph', { query: p })),
   rca: (p: QueryOf<'/api/v1/rca'>) => call<Rca>(apiUrl('/api/v1/rca', { query: p })),
   /** The root causes of an incident: from its first symptom over its span plus 5 minutes (10 to 60 minutes). */
-  incidentRca: (i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>) => api.rca({ at: new Date(i.firstSymptomMs).toISOString(), window: `${Math.min(60, Math.max(10, Math.ceil((i.lastSymptomMs - i.firstSymptomMs + 300_000) / 60_000)))}m`, top: 20 }),
+  incidentRca: (i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>) =>
+    api.rca({
+      at: new Date(i.firstSymptomMs).toISOString(),
+      window: `${Math.min(60, Math.max(10, Math.ceil((i.lastSymptomMs - i.firstSymptomMs + 300_000) / 60_000)))}m`,
+      top: 20,
+    }),
   /** Where a view's time range ends (see focusEnd), with the newest incidents it was decided from. */
   focus: async (incidentLimit: number): Promise<{ toMs: number; incidents: Incident[] }> => {
-    const [extent, incidents] = await Promise.all([api.extent(), api.incidents({ limit: incidentLimit })]);
-    return { toMs: focusEnd(Date.now(), extent.to === null ? undefined : Date.parse(extent.to), incidents.items[0]?.lastSymptomMs), incidents: incidents.items };
+    const [extent, incidents] = await Promise.all([
+      api.extent(),
+      api.incidents({ limit: incidentLimit }),
+    ]);
+    return {
+      toMs: focusEnd(
+        Date.now(),
+        extent.to === null ? undefined : Date.parse(extent.to),
+        incidents.items[0]?.lastSymptomMs,
+      ),
+      incidents: incidents.items,
+    };
   },
   extent: () => call<Extent>(apiUrl('/api/v1/extent')),
-  trace: (id: string) => call<{ traceId: string; spans: WaterfallSpan[] }>(apiUrl('/api/v1/traces/{traceId}', { path: { traceId: id } })),
-  templates: (p: QueryOf<'/api/v1/templates'>) => call<{ bucketSeconds: number; items: TemplateBucket[] }>(apiUrl('/api/v1/templates', { query: { ...p, limit: 100_000 } })),
-  logs: (p: QueryOf<'/api/v1/logs'>) => call<Page<LogLine>>(apiUrl('/api/v1/logs', { query: { limit: 50, ...p } })),
-  services: () => call<{ items: { service: string; logs: number; spans: number; metricPoints: number }[] }>(apiUrl('/api/v1/services')),
+  trace: (id: string) =>
+    call<{ traceId: string; spans: WaterfallSpan[] }>(
+      apiUrl('/api/v1/traces/{traceId}', { path: { traceId: id } }),
+    ),
+  templates: (p: QueryOf<'/api/v1/templates'>) =>
+    call<{ bucketSeconds: number; items: TemplateBucket[] }>(
+      apiUrl('/api/v1/templates', { query: { ...p, limit: 100_000 } }),
+    ),
+  logs: (p: QueryOf<'/api/v1/logs'>) =>
+    call<Page<LogLine>>(apiUrl('/api/v1/logs', { query: { limit: 50, ...p } })),
+  services: () =>
+    call<{ items: { service: string; logs: number; spans: number; metricPoints: number }[] }>(
+      apiUrl('/api/v1/services'),
+    ),
   keys: () => call<{ items: ApiKeyView[] }>(apiUrl('/api/v1/keys')),
-  createKey: (scope: string, name: string) => call<ApiKeyView & { key: string }>(apiUrl('/api/v1/keys'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope, name }) }),
+  createKey: (scope: string, name: string) =>
+    call<ApiKeyView & { key: string }>(apiUrl('/api/v1/keys'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scope, name }),
+    }),
   revokeKey: async (id: string): Promise<void> => {
-    const res = await fetch(apiUrl('/api/v1/keys/{id}', { path: { id } }), { method: 'DELETE', headers: headers() });
+    const res = await fetch(apiUrl('/api/v1/keys/{id}', { path: { id } }), {
+      method: 'DELETE',
+      headers: headers(),
+    });
     if (!res.ok) throw await failure(res);
   },
   notifiers: () => call<{ items: NotifierView[]; configure: string }>(apiUrl('/api/v1/notifiers')),
-  testNotifiers: () => call<{ items: { name: string; ok: boolean; error?: string; ms: number }[] }>(apiUrl('/api/v1/notifiers/test'), post),
-  llm: () => call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>(apiUrl('/api/v1/llm')),
+  testNotifiers: () =>
+    call<{ items: { name: string; ok: boolean; error?: string; ms: number }[] }>(
+      apiUrl('/api/v1/notifiers/test'),
+      post,
+    ),
+  llm: () =>
+    call<{ provider: string | null; model: string | null; reachable: boolean; note?: string }>(
+      apiUrl('/api/v1/llm'),
+    ),
   analyses: () => call<Page<AnalysisSummary>>(apiUrl('/api/v1/analyses', { query: { limit: 50 } })),
-  analysis: (id: string) => call<{ id: string; name: string; created: string; report: LogReport }>(apiUrl('/api/v1/analyses/{id}', { path: { id } })),
+  analysis: (id: string) =>
+    call<{ id: string; name: string; created: string; report: LogReport }>(
+      apiUrl('/api/v1/analyses/{id}', { path: { id } }),
+    ),
   /** Analyses a log (text or a file's bytes, gzip too); the report, with the model's explanation when asked. */
-  analyse: async (name: string, body: string | Blob, llm: boolean): Promise<{ id: string | null; report: LogReport & { explanation?: Explanation } }> => {
-    const res = await fetch(apiUrl<'/api/v1/analyses', 'post'>('/api/v1/analyses', { query: { name, ...(llm ? { llm: true } : {}) } }), { method: 'POST', headers: headers({ 'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream' }), body });
+  analyse: async (
+    name: string,
+    body: string | Blob,
+    llm: boolean,
+  ): Promise<{ id: string | null; report: LogReport & { explanation?: Explanation } }> => {
+    const res = await fetch(
+      apiUrl<'/api/v1/analyses', 'post'>('/api/v1/analyses', {
+        query: { name, ...(llm ? { llm: true } : {}) },
+      }),
+      {
+        method: 'POST',
+        headers: headers({
+          'content-type': typeof body === 'string' ? 'text/plain' : 'application/octet-stream',
+        }),
+        body,
+      },
+    );
     if (!res.ok) throw await failure(res);
-    return { id: res.headers.get('x-analysis-id'), report: (await res.json()) as LogReport & { explanation?: Explanation } };
+    return {
+      id: res.headers.get('x-analysis-id'),
+      report: (await res.json()) as LogReport & { explanation?: Explanation },
+    };
   },
   /** Sends files to be analysed together in the background (POST /analyses/batch, multipart); onUpload gets the share sent so far. */
   batch: (files: readonly File[], onUpload: (fraction: number) => void): Promise<JobView> =>
@@ -157,14 +259,20 @@ export const api = {
   job: (id: string) => call<JobView>(apiUrl('/api/v1/jobs/{id}', { path: { id } })),
   /** The model's explanation, streamed: onText as the answer is written, then the explanation. */
   explain: async (id: string, onText: (t: string) => void): Promise<Explanation> => {
-    const res = await fetch(apiUrl('/api/v1/incidents/{id}/explain', { path: { id } }), { method: 'POST', headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }), body: '{}' });
-    if (!res.ok || res.body === null) throw new ApiError(res.status, `explain failed: ${res.status}`);
+    const res = await fetch(apiUrl('/api/v1/incidents/{id}/explain', { path: { id } }), {
+      method: 'POST',
+      headers: headers({ accept: 'text/event-stream', 'content-type': 'application/json' }),
+      body: '{}',
+    });
+    if (!res.ok || res.body === null)
+      throw new ApiError(res.status, `explain failed: ${res.status}`);
     let last: Explanation | undefined;
     for await (const ev of sseEvents(res.body)) {
       if (ev.event === 'text') onText((JSON.parse(ev.data) as { text: string }).text);
       if (ev.event === 'explanation') last = JSON.parse(ev.data) as Explanation;
     }
-    if (last === undefined) throw new ApiError(502, 'the explanation stream ended without an answer');
+    if (last === undefined)
+      throw new ApiError(502, 'the explanation stream ended without an answer');
     return last;
   },
 };
@@ -231,7 +339,10 @@ export function parseSseBlock(block: string): SseEvent | undefined {
  * Follows /api/v1/stream: calls onEvent for each event, reconnects with Last-Event-ID after a
  * drop (1 s, then up to 15 s), reports whether it is connected. Returns a stop function.
  */
-export function followStream(onEvent: (e: SseEvent) => void, onState: (connected: boolean) => void): () => void {
+export function followStream(
+  onEvent: (e: SseEvent) => void,
+  onState: (connected: boolean) => void,
+): () => void {
   const state = { stopped: false };
   // read through a function: stop() changes it while the loop awaits
   const stopped = () => state.stopped;
@@ -242,7 +353,10 @@ export function followStream(onEvent: (e: SseEvent) => void, onState: (connected
     while (!stopped()) {
       try {
         ctrl = new AbortController();
-        const res = await fetch(apiUrl('/api/v1/stream', { query: lastId === undefined ? {} : { lastEventId: lastId } }), { headers: headers({ accept: 'text/event-stream' }), signal: ctrl.signal });
+        const res = await fetch(
+          apiUrl('/api/v1/stream', { query: lastId === undefined ? {} : { lastEventId: lastId } }),
+          { headers: headers({ accept: 'text/event-stream' }), signal: ctrl.signal },
+        );
         if (!res.ok || res.body === null) throw new Error(String(res.status));
         onState(true);
         delay = 1000;

@@ -26,7 +26,11 @@ export interface ServiceHealth {
   errorRatio: number;
   p50Ms: number;
   p90Ms: number;
-  shift: { p90Ratio: number | null; errorRatioChange: number; before: { count: number; p90Ms: number } } | null;
+  shift: {
+    p90Ratio: number | null;
+    errorRatioChange: number;
+    before: { count: number; p90Ms: number };
+  } | null;
 }
 
 export interface Graph {
@@ -37,7 +41,17 @@ export interface Graph {
    * `unanswered`: calls the caller's client spans made that the callee left unanswered (`unansweredFailed` of them failed); `calls` 0: it answered none.
    * `external`: the callee has no spans of its own (a database, an outside API): calls as the caller saw them.
    */
-  edges: { caller: string; callee: string; calls: number; errors: number; p90Ms: number; unanswered?: number; unansweredFailed?: number; external?: boolean; shift?: ServiceHealth['shift'] }[];
+  edges: {
+    caller: string;
+    callee: string;
+    calls: number;
+    errors: number;
+    p90Ms: number;
+    unanswered?: number;
+    unansweredFailed?: number;
+    external?: boolean;
+    shift?: ServiceHealth['shift'];
+  }[];
 }
 
 /** A piece of evidence of a ranked cause, as GET /api/v1/rca answers (the server's own type). */
@@ -75,7 +89,10 @@ export interface ApiKeyView {
 }
 
 /** One step of GET /api/v1/red: the store's span RED of a service (spans, failed spans, requests, failed and failed in it, p50 and p90) at a time. */
-export type RedPoint = Omit<ServiceSpanStats, 'service' | 'bucketMs' | 'count'> & { time: string; spans: number };
+export type RedPoint = Omit<ServiceSpanStats, 'service' | 'bucketMs' | 'count'> & {
+  time: string;
+  spans: number;
+};
 
 /** GET /api/v1/red: RED per step, per operation (or "*" for a whole service). */
 export interface Red {
@@ -90,7 +107,11 @@ export interface CallPaths {
   from: string;
   to: string;
   step: number;
-  paths: { caller: string; callee: string; points: { time: string; calls: number; errors: number; gapMs: number }[] }[];
+  paths: {
+    caller: string;
+    callee: string;
+    points: { time: string; calls: number; errors: number; gapMs: number }[];
+  }[];
 }
 
 /** GET /api/v1/peer-calls: the calls to a service as its callers' CLIENT spans name it, answered or not. */
@@ -99,7 +120,11 @@ export interface PeerCalls {
   to: string;
   step: number;
   service: string;
-  callers: { caller: string; peer: string; points: { time: string; calls: number; answered: number; failed: number }[] }[];
+  callers: {
+    caller: string;
+    peer: string;
+    points: { time: string; calls: number; answered: number; failed: number }[];
+  }[];
 }
 
 /** GET /api/v1/metrics: one metric name. */
@@ -116,7 +141,11 @@ export interface MetricSeries {
   name: string;
   step: number;
   agg: string;
-  series: { labels: string; resource: Record<string, string | undefined>; points: { time: string; value: number; count: number }[] }[];
+  series: {
+    labels: string;
+    resource: Record<string, string | undefined>;
+    points: { time: string; value: number; count: number }[];
+  }[];
 }
 
 /** GET /api/v1/spans: a span with its duration. */

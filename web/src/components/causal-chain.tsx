@@ -6,14 +6,31 @@ import { shortTime } from '../logic/format.js';
 const ROW = 30;
 const LABEL = 190;
 const PAD = 28;
-const SIGNAL_COLOR: Record<string, string> = { log: 'var(--bad)', flow: 'var(--warn)', latency: 'var(--warn)', errors: 'var(--bad)', metric: 'var(--accent)', change: 'var(--good)', named: 'var(--bad)', network: 'var(--warn)', unanswered: 'var(--bad)', silent: 'var(--bad)' };
+const SIGNAL_COLOR: Record<string, string> = {
+  log: 'var(--bad)',
+  flow: 'var(--warn)',
+  latency: 'var(--warn)',
+  errors: 'var(--bad)',
+  metric: 'var(--accent)',
+  change: 'var(--good)',
+  named: 'var(--bad)',
+  network: 'var(--warn)',
+  unanswered: 'var(--bad)',
+  silent: 'var(--bad)',
+};
 
 /**
  * The findings of the ranked services on one time axis, each at its onset, with an arrow from a
  * cause's first finding to the first finding of every service whose symptoms it explains. The
  * same links are listed in words below the drawing.
  */
-export function CausalChainView({ rca, maxServices = 6 }: { rca: CausalInput; maxServices?: number }) {
+export function CausalChainView({
+  rca,
+  maxServices = 6,
+}: {
+  rca: CausalInput;
+  maxServices?: number;
+}) {
   const chain = useMemo(() => causalChain(rca, maxServices), [rca, maxServices]);
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -41,9 +58,22 @@ export function CausalChainView({ rca, maxServices = 6 }: { rca: CausalInput; ma
   const ticks = [from + (to - from) * 0.1, from + (to - from) * 0.5, from + (to - from) * 0.9];
   return (
     <div className="causal-chain" ref={box}>
-      <svg width={width} height={height} role="img" aria-label={`causal chain: ${chain.links.length} links between the findings of ${chain.rows.length} services; listed below`}>
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`causal chain: ${chain.links.length} links between the findings of ${chain.rows.length} services; listed below`}
+      >
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" fill="var(--accent)" />
           </marker>
         </defs>
@@ -54,9 +84,16 @@ export function CausalChainView({ rca, maxServices = 6 }: { rca: CausalInput; ma
         ))}
         {chain.rows.map((r, i) => (
           <g key={r.service}>
-            <line x1={LABEL} x2={width - PAD / 2} y1={22 + i * ROW + ROW / 2} y2={22 + i * ROW + ROW / 2} className="lane" />
+            <line
+              x1={LABEL}
+              x2={width - PAD / 2}
+              y1={22 + i * ROW + ROW / 2}
+              y2={22 + i * ROW + ROW / 2}
+              className="lane"
+            />
             <text x={4} y={22 + i * ROW + ROW / 2 + 4} className="svc">
-              {r.service.length > 24 ? `${r.service.slice(0, 23)}…` : r.service} {r.score.toFixed(2)}
+              {r.service.length > 24 ? `${r.service.slice(0, 23)}…` : r.service}{' '}
+              {r.score.toFixed(2)}
             </text>
           </g>
         ))}
@@ -66,13 +103,32 @@ export function CausalChainView({ rca, maxServices = 6 }: { rca: CausalInput; ma
           const x2 = x(l.to.timeMs);
           const y2 = y(l.to);
           // findings of the same minute sit one above the other: bow the arrow out to the right, each a little further
-          const bow = Math.abs(x2 - x1) < 24 ? 26 + 9 * (k % 6) : Math.max(24, Math.abs(y2 - y1) / 2);
-          const d = Math.abs(x2 - x1) < 24 ? `M ${x1 + 5} ${y1} C ${x1 + bow} ${y1}, ${x2 + bow} ${y2}, ${x2 + 7} ${y2}` : `M ${x1} ${y1} C ${x1 + bow} ${y1}, ${x2 - bow} ${y2}, ${x2 - 7} ${y2}`;
-          return <path key={`${l.from.id}-${l.to.id}`} d={d} className="link" markerEnd="url(#arrow)" data-link={`${l.from.id}->${l.to.id}`} />;
+          const bow =
+            Math.abs(x2 - x1) < 24 ? 26 + 9 * (k % 6) : Math.max(24, Math.abs(y2 - y1) / 2);
+          const d =
+            Math.abs(x2 - x1) < 24
+              ? `M ${x1 + 5} ${y1} C ${x1 + bow} ${y1}, ${x2 + bow} ${y2}, ${x2 + 7} ${y2}`
+              : `M ${x1} ${y1} C ${x1 + bow} ${y1}, ${x2 - bow} ${y2}, ${x2 - 7} ${y2}`;
+          return (
+            <path
+              key={`${l.from.id}-${l.to.id}`}
+              d={d}
+              className="link"
+              markerEnd="url(#arrow)"
+              data-link={`${l.from.id}->${l.to.id}`}
+            />
+          );
         })}
         {chain.rows.flatMap((r) =>
           r.nodes.map((n) => (
-            <circle key={n.id} cx={x(n.timeMs)} cy={y(n)} r={5} fill={SIGNAL_COLOR[n.signal] ?? 'var(--muted)'} data-evidence={n.id}>
+            <circle
+              key={n.id}
+              cx={x(n.timeMs)}
+              cy={y(n)}
+              r={5}
+              fill={SIGNAL_COLOR[n.signal] ?? 'var(--muted)'}
+              data-evidence={n.id}
+            >
               <title>{`${n.id} · ${n.service} · ${n.signal} from ${shortTime(n.timeMs)} UTC: ${n.reason}`}</title>
             </circle>
           )),
@@ -82,7 +138,10 @@ export function CausalChainView({ rca, maxServices = 6 }: { rca: CausalInput; ma
         <ul className="causal-links">
           {chain.links.map((l) => (
             <li key={`${l.from.id}-${l.to.id}`}>
-              <span className="eid">{l.from.id}</span> {l.from.service} ({l.from.signal}, {shortTime(l.from.timeMs)}) → <span className="eid">{l.to.id}</span> {l.to.service} ({l.to.signal}, {shortTime(l.to.timeMs)}): {l.from.service} explains the symptoms of {l.to.service}
+              <span className="eid">{l.from.id}</span> {l.from.service} ({l.from.signal},{' '}
+              {shortTime(l.from.timeMs)}) → <span className="eid">{l.to.id}</span> {l.to.service} (
+              {l.to.signal}, {shortTime(l.to.timeMs)}): {l.from.service} explains the symptoms of{' '}
+              {l.to.service}
             </li>
           ))}
         </ul>

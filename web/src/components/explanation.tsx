@@ -7,7 +7,15 @@ export function Cited({ text }: { text: string }) {
     <>
       {withCitations(text).map((p, i) =>
         'cite' in p ? (
-          <a key={i} className="cite" href={`#evidence-${p.cite}`} onClick={(e) => { e.preventDefault(); document.getElementById(`evidence-${p.cite}`)?.scrollIntoView({ block: 'center' }); }}>
+          <a
+            key={i}
+            className="cite"
+            href={`#evidence-${p.cite}`}
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById(`evidence-${p.cite}`)?.scrollIntoView({ block: 'center' });
+            }}
+          >
             {p.cite}
           </a>
         ) : (
@@ -25,7 +33,8 @@ export function ExplanationView({ result }: { result: Explanation }) {
     <div className="answer" aria-live="polite">
       <p className="meta">
         {result.status}
-        {result.provider === undefined ? '' : ` · ${result.provider} ${result.model ?? ''}`} · {result.prompt}
+        {result.provider === undefined ? '' : ` · ${result.provider} ${result.model ?? ''}`} ·{' '}
+        {result.prompt}
         {result.cached ? ' · from the cache' : ''}
       </p>
       {result.note !== undefined && <p className="note">{result.note}</p>}
@@ -35,12 +44,21 @@ export function ExplanationView({ result }: { result: Explanation }) {
             <Cited text={a.summary} />
           </p>
           <p>
-            <strong>Probable cause{a.probableCause.service === '' ? '' : ` (${a.probableCause.service})`}:</strong> <Cited text={a.probableCause.text} /> {a.probableCause.citations.map((c) => <Cited key={c} text={`[${c}]`} />)}
+            <strong>
+              Probable cause{a.probableCause.service === '' ? '' : ` (${a.probableCause.service})`}:
+            </strong>{' '}
+            <Cited text={a.probableCause.text} />{' '}
+            {a.probableCause.citations.map((c) => (
+              <Cited key={c} text={`[${c}]`} />
+            ))}
           </p>
           <ul>
             {a.issues.map((x, i) => (
               <li key={i}>
-                <Cited text={x.text} /> {x.citations.map((c) => <Cited key={c} text={`[${c}]`} />)}
+                <Cited text={x.text} />{' '}
+                {x.citations.map((c) => (
+                  <Cited key={c} text={`[${c}]`} />
+                ))}
               </li>
             ))}
           </ul>

@@ -7,7 +7,9 @@ export function IncidentEvents({ incident }: { incident: Incident }) {
     <ol className="timeline">
       {incident.timeline.map((e, i) => (
         <li key={i} className={`ev ${e.kind}`}>
-          <time>{shortTime(e.timeMs, incident.firstSymptomMs)}</time> <span className="kind">{e.kind}</span> {e.service === undefined ? '' : <strong>{e.service}</strong>} {e.text}
+          <time>{shortTime(e.timeMs, incident.firstSymptomMs)}</time>{' '}
+          <span className="kind">{e.kind}</span>{' '}
+          {e.service === undefined ? '' : <strong>{e.service}</strong>} {e.text}
         </li>
       ))}
     </ol>

@@ -8,7 +8,9 @@ export function Notifiers({ onError }: { onError: (e: unknown) => void }) {
   const [data, setData] = useState<{ items: NotifierView[]; configure: string } | undefined>();
   const [denied, setDenied] = useState<string | undefined>();
   const [testing, setTesting] = useState(false);
-  const [results, setResults] = useState<{ name: string; ok: boolean; error?: string; ms: number }[] | undefined>();
+  const [results, setResults] = useState<
+    { name: string; ok: boolean; error?: string; ms: number }[] | undefined
+  >();
   const load = useCallback(() => {
     api.notifiers().then(setData, (e: unknown) => {
       if (e instanceof ApiError && e.status === 403) setDenied(e.message);
@@ -21,8 +23,13 @@ export function Notifiers({ onError }: { onError: (e: unknown) => void }) {
     setResults(undefined);
     api
       .testNotifiers()
-      .then((r) => { setResults(r.items); load(); }, onError)
-      .finally(() => { setTesting(false); });
+      .then((r) => {
+        setResults(r.items);
+        load();
+      }, onError)
+      .finally(() => {
+        setTesting(false);
+      });
   };
   return (
     <section aria-labelledby="notifiers-h" className="card">
@@ -55,7 +62,11 @@ export function Notifiers({ onError }: { onError: (e: unknown) => void }) {
                     <td className="num">{n.sent}</td>
                     <td className="num">{n.failed}</td>
                     <td>{n.lastSent === null ? '—' : shortTime(Date.parse(n.lastSent))}</td>
-                    <td>{n.lastFailure === null ? '—' : `${shortTime(Date.parse(n.lastFailure.time))}: ${n.lastFailure.message}`}</td>
+                    <td>
+                      {n.lastFailure === null
+                        ? '—'
+                        : `${shortTime(Date.parse(n.lastFailure.time))}: ${n.lastFailure.message}`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -71,13 +82,17 @@ export function Notifiers({ onError }: { onError: (e: unknown) => void }) {
               <ul className="test-results">
                 {results.map((r) => (
                   <li key={r.name} className={r.ok ? 'ok' : 'error'}>
-                    <code>{r.name}</code>: {r.ok ? `delivered in ${r.ms} ms` : `failed: ${r.error ?? 'unknown error'}`}
+                    <code>{r.name}</code>:{' '}
+                    {r.ok ? `delivered in ${r.ms} ms` : `failed: ${r.error ?? 'unknown error'}`}
                   </li>
                 ))}
               </ul>
             </div>
           )}
-          <p className="muted">One message per incident change (opened, updated, acknowledged, resolved), redacted, retried with back-off. {data.configure}.</p>
+          <p className="muted">
+            One message per incident change (opened, updated, acknowledged, resolved), redacted,
+            retried with back-off. {data.configure}.
+          </p>
         </>
       )}
     </section>

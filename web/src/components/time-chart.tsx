@@ -29,7 +29,12 @@ const UplotChart = lazy(() => import('./uplot-chart.js'));
 export function TimeChart(props: TimeChartProps) {
   const words = (props.marks ?? []).map((m) => m.label).join('; ');
   return (
-    <div className="time-chart" role="img" aria-label={`${props.title}${words === '' ? '' : ` — marked: ${words}`}`} style={{ minHeight: props.height ?? 160 }}>
+    <div
+      className="time-chart"
+      role="img"
+      aria-label={`${props.title}${words === '' ? '' : ` — marked: ${words}`}`}
+      style={{ minHeight: props.height ?? 160 }}
+    >
       <Suspense fallback={null}>
         <UplotChart {...props} />
       </Suspense>

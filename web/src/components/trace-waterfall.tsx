@@ -8,9 +8,21 @@ export function TraceWaterfall({ traceId, onClose }: { traceId: string; onClose:
   const [spans, setSpans] = useState<WaterfallSpan[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    api.trace(traceId).then((t) => { setSpans(t.spans); }, (e: unknown) => { setError(e instanceof Error ? e.message : String(e)); });
+    api.trace(traceId).then(
+      (t) => {
+        setSpans(t.spans);
+      },
+      (e: unknown) => {
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
   }, [traceId]);
-  if (error !== undefined) return <p className="error" role="alert">Trace {traceId}: {error}</p>;
+  if (error !== undefined)
+    return (
+      <p className="error" role="alert">
+        Trace {traceId}: {error}
+      </p>
+    );
   if (spans === undefined) return <p aria-busy="true">Loading trace…</p>;
   const w = waterfall(spans);
   return (
@@ -29,7 +41,14 @@ export function TraceWaterfall({ traceId, onClose }: { traceId: string; onClose:
                 <span className="muted">{r.span.resource.service ?? '?'}</span> {r.span.name}
               </th>
               <td className="bar-cell">
-                <span className="bar" style={{ marginLeft: `${(r.left * 100).toFixed(2)}%`, width: `${(r.width * 100).toFixed(2)}%` }} title={`${(r.span.endMs - r.span.startMs).toFixed(2)} ms`} />
+                <span
+                  className="bar"
+                  style={{
+                    marginLeft: `${(r.left * 100).toFixed(2)}%`,
+                    width: `${(r.width * 100).toFixed(2)}%`,
+                  }}
+                  title={`${(r.span.endMs - r.span.startMs).toFixed(2)} ms`}
+                />
               </td>
               <td className="num">{(r.span.endMs - r.span.startMs).toFixed(1)} ms</td>
             </tr>

@@ -7,10 +7,17 @@ import type { ChartMark, TimeChartProps } from './time-chart.js';
 
 const NO_MARKS: readonly ChartMark[] = [];
 const PALETTE = ['--accent', '--warn', '--good', '--muted'];
-const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+const css = (name: string) =>
+  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
 /** The uPlot drawing behind TimeChart (its own chunk: uPlot loads with the first chart, not with the page). */
-export default function UplotChart({ series, marks = NO_MARKS, height = 160, unit = '', range }: TimeChartProps) {
+export default function UplotChart({
+  series,
+  marks = NO_MARKS,
+  height = 160,
+  unit = '',
+  range,
+}: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -47,14 +54,49 @@ export default function UplotChart({ series, marks = NO_MARKS, height = 160, uni
       }
       ctx.restore();
     };
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = {
+      stroke: fg,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      scales: { x: { time: true, ...(range === undefined ? {} : { range: [range.fromMs / 1000, range.toMs / 1000] as uPlot.Range.MinMax }) }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-      axes: [{ ...axis, size: 44, values: (_u, splits) => axisTimes(splits) }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => `${Number(v.toPrecision(3)).toLocaleString('en')}${unit}`) }],
-      series: [{ label: 'UTC', value: (_u, v) => (Number.isFinite(v) ? new Date(v * 1000).toISOString().slice(0, 19).replace('T', ' ') : '—') }, ...series.map((s, i) => ({ label: s.label, stroke: css(PALETTE[i % PALETTE.length]!), width: 1.5, spanGaps: false, points: { show: x.length < 60 } }))],
+      scales: {
+        x: {
+          time: true,
+          ...(range === undefined
+            ? {}
+            : { range: [range.fromMs / 1000, range.toMs / 1000] as uPlot.Range.MinMax }),
+        },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+      },
+      axes: [
+        { ...axis, size: 44, values: (_u, splits) => axisTimes(splits) },
+        {
+          ...axis,
+          size: 56,
+          values: (_u, splits) =>
+            splits.map((v) => `${Number(v.toPrecision(3)).toLocaleString('en')}${unit}`),
+        },
+      ],
+      series: [
+        {
+          label: 'UTC',
+          value: (_u, v) =>
+            Number.isFinite(v)
+              ? new Date(v * 1000).toISOString().slice(0, 19).replace('T', ' ')
+              : '—',
+        },
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: css(PALETTE[i % PALETTE.length]!),
+          width: 1.5,
+          spanGaps: false,
+          points: { show: x.length < 60 },
+        })),
+      ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       hooks: { draw: [drawMarks] },

@@ -5,7 +5,11 @@ import { useEffect, useState } from 'react';
  * (its message; also given to onError, where a 401 asks for a key). An answer that arrives after
  * the deps changed is dropped.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], onError?: (e: unknown) => void): { data?: T; error?: string } {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  onError?: (e: unknown) => void,
+): { data?: T; error?: string } {
   const [state, setState] = useState<{ data?: T; error?: string }>({});
   useEffect(() => {
     const run = { alive: true };

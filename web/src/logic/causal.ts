@@ -1,7 +1,12 @@
 /** The causal chain of a root-cause answer: each service's findings on a time axis, and which finding explains which. */
 
 export interface CausalInput {
-  candidates: readonly { service: string; score: number; explains: readonly string[]; evidence: readonly { id: string; signal: string; reason: string; onsetMs?: number }[] }[];
+  candidates: readonly {
+    service: string;
+    score: number;
+    explains: readonly string[];
+    evidence: readonly { id: string; signal: string; reason: string; onsetMs?: number }[];
+  }[];
 }
 
 export interface CausalNode {
@@ -40,13 +45,32 @@ export function causalChain(rca: CausalInput, maxServices = 6): CausalChain {
     .map((c) => ({
       service: c.service,
       score: c.score,
-      nodes: c.evidence.filter((e): e is typeof e & { onsetMs: number } => e.onsetMs !== undefined && Number.isFinite(e.onsetMs)).map((e) => ({ id: e.id, service: c.service, signal: e.signal, reason: e.reason, timeMs: e.onsetMs })).sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1)),
+      nodes: c.evidence
+        .filter(
+          (e): e is typeof e & { onsetMs: number } =>
+            e.onsetMs !== undefined && Number.isFinite(e.onsetMs),
+        )
+        .map((e) => ({
+          id: e.id,
+          service: c.service,
+          signal: e.signal,
+          reason: e.reason,
+          timeMs: e.onsetMs,
+        }))
+        .sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1)),
     }))
     .filter((r) => r.nodes.length > 0);
   const rows = timed.slice(0, maxServices);
   const shown = new Set(rows.map((r) => r.service));
-  const explained = new Set(rca.candidates.filter((c) => shown.has(c.service)).flatMap((c) => c.explains));
-  rows.push(...timed.slice(maxServices).filter((r) => explained.has(r.service)).slice(0, maxServices));
+  const explained = new Set(
+    rca.candidates.filter((c) => shown.has(c.service)).flatMap((c) => c.explains),
+  );
+  rows.push(
+    ...timed
+      .slice(maxServices)
+      .filter((r) => explained.has(r.service))
+      .slice(0, maxServices),
+  );
   const firstOf = new Map(rows.map((r) => [r.service, r.nodes[0]!]));
   const links: CausalLink[] = [];
   for (const c of rca.candidates) {
@@ -58,5 +82,10 @@ export function causalChain(rca: CausalInput, maxServices = 6): CausalChain {
     }
   }
   const times = rows.flatMap((r) => r.nodes.map((n) => n.timeMs));
-  return { rows, links, fromMs: times.length === 0 ? 0 : Math.min(...times), toMs: times.length === 0 ? 0 : Math.max(...times) };
+  return {
+    rows,
+    links,
+    fromMs: times.length === 0 ? 0 : Math.min(...times),
+    toMs: times.length === 0 ? 0 : Math.max(...times),
+  };
 }

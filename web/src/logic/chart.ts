@@ -13,7 +13,9 @@ export interface AlignedChart {
   ys: (number | null)[][];
 }
 
-const STEPS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
+const STEPS = [
+  10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+];
 
 /** The smallest step (s) from a round list that keeps a range to at most `maxPoints` points (≥ 10 s). */
 export function stepFor(rangeMs: number, maxPoints = 180): number {
@@ -42,19 +44,30 @@ export function alignSeries(series: readonly ChartSeries[]): AlignedChart {
  * Steps with no point inside [fromMs, toMs) filled with zeros, for counts (a template's records,
  * spans, errors) where no row means none happened, not "unknown".
  */
-export function zeroFill(points: readonly { tMs: number; v: number }[], range: { fromMs: number; toMs: number; stepMs: number }): { tMs: number; v: number }[] {
+export function zeroFill(
+  points: readonly { tMs: number; v: number }[],
+  range: { fromMs: number; toMs: number; stepMs: number },
+): { tMs: number; v: number }[] {
   const by = new Map<number, number>();
   for (const p of points) {
     const b = Math.floor(p.tMs / range.stepMs) * range.stepMs;
     by.set(b, (by.get(b) ?? 0) + p.v);
   }
   const out: { tMs: number; v: number }[] = [];
-  for (let t = Math.floor(range.fromMs / range.stepMs) * range.stepMs; t < range.toMs && out.length < 100_000; t += range.stepMs) out.push({ tMs: t, v: by.get(t) ?? 0 });
+  for (
+    let t = Math.floor(range.fromMs / range.stepMs) * range.stepMs;
+    t < range.toMs && out.length < 100_000;
+    t += range.stepMs
+  )
+    out.push({ tMs: t, v: by.get(t) ?? 0 });
   return out;
 }
 
 /** The range a chart of an incident shows: from 30 min before its first symptom to 15 min after its last (at least an hour). */
-export function incidentChartRange(i: { firstSymptomMs: number; lastSymptomMs: number }): { fromMs: number; toMs: number } {
+export function incidentChartRange(i: { firstSymptomMs: number; lastSymptomMs: number }): {
+  fromMs: number;
+  toMs: number;
+} {
   const fromMs = i.firstSymptomMs - 30 * 60_000;
   return { fromMs, toMs: Math.max(i.lastSymptomMs + 15 * 60_000, fromMs + 3_600_000) };
 }
@@ -74,14 +87,32 @@ export function axisTimes(splitsSec: readonly number[]): string[] {
 }
 
 /** The call paths of /api/v1/calls between `service` and `peers` (a network signal's), as one series each: the median time outside the callee. */
-export function callSeries(paths: readonly { caller: string; callee: string; points: readonly { time: string; gapMs: number }[] }[], service: string, peers: readonly string[]): ChartSeries[] {
+export function callSeries(
+  paths: readonly {
+    caller: string;
+    callee: string;
+    points: readonly { time: string; gapMs: number }[];
+  }[],
+  service: string,
+  peers: readonly string[],
+): ChartSeries[] {
   return paths
-    .filter((p) => (p.caller === service && peers.includes(p.callee)) || (p.callee === service && peers.includes(p.caller)))
-    .map((p) => ({ label: `${p.caller} → ${p.callee}`, points: p.points.map((x) => ({ tMs: Date.parse(x.time), v: x.gapMs })) }));
+    .filter(
+      (p) =>
+        (p.caller === service && peers.includes(p.callee)) ||
+        (p.callee === service && peers.includes(p.caller)),
+    )
+    .map((p) => ({
+      label: `${p.caller} → ${p.callee}`,
+      points: p.points.map((x) => ({ tMs: Date.parse(x.time), v: x.gapMs })),
+    }));
 }
 
 /** The calls of /api/v1/peer-calls summed over the callers, as two series: answered, and left unanswered (zero-filled). */
-export function peerCallSeries(callers: readonly { points: readonly { time: string; calls: number; answered: number }[] }[], range: { fromMs: number; toMs: number; stepMs: number }): ChartSeries[] {
+export function peerCallSeries(
+  callers: readonly { points: readonly { time: string; calls: number; answered: number }[] }[],
+  range: { fromMs: number; toMs: number; stepMs: number },
+): ChartSeries[] {
   const answered = new Map<number, number>();
   const unanswered = new Map<number, number>();
   for (const c of callers)
@@ -90,7 +121,11 @@ export function peerCallSeries(callers: readonly { points: readonly { time: stri
       answered.set(t, (answered.get(t) ?? 0) + p.answered);
       unanswered.set(t, (unanswered.get(t) ?? 0) + p.calls - p.answered);
     }
-  const points = (m: Map<number, number>) => zeroFill([...m].map(([tMs, v]) => ({ tMs, v })), range);
+  const points = (m: Map<number, number>) =>
+    zeroFill(
+      [...m].map(([tMs, v]) => ({ tMs, v })),
+      range,
+    );
   return [
     { label: 'answered', points: points(answered) },
     { label: 'unanswered', points: points(unanswered) },
@@ -98,9 +133,16 @@ export function peerCallSeries(callers: readonly { points: readonly { time: stri
 }
 
 /** RED points of /api/v1/red as three charts' series: spans and failed spans, requests and failed requests (zero-filled counts), and p90 and p50 duration. */
-export function redSeries(points: readonly RedPoint[], range: { fromMs: number; toMs: number; stepMs: number }): { counts: ChartSeries[]; requests: ChartSeries[]; latency: ChartSeries[] } {
+export function redSeries(
+  points: readonly RedPoint[],
+  range: { fromMs: number; toMs: number; stepMs: number },
+): { counts: ChartSeries[]; requests: ChartSeries[]; latency: ChartSeries[] } {
   const at = (p: { time: string }) => Date.parse(p.time);
-  const count = (v: (p: RedPoint) => number) => zeroFill(points.map((p) => ({ tMs: at(p), v: v(p) })), range);
+  const count = (v: (p: RedPoint) => number) =>
+    zeroFill(
+      points.map((p) => ({ tMs: at(p), v: v(p) })),
+      range,
+    );
   return {
     counts: [
       { label: 'spans', points: count((p) => p.spans) },

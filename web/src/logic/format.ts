@@ -1,7 +1,8 @@
 /** 2026-11-23 10:05:07 UTC → "10:05:07" on the same day as `ref`, else "2026-11-23 10:05". */
 export function shortTime(ms: number, refMs?: number): string {
   const iso = new Date(ms).toISOString();
-  const sameDay = refMs !== undefined && iso.slice(0, 10) === new Date(refMs).toISOString().slice(0, 10);
+  const sameDay =
+    refMs !== undefined && iso.slice(0, 10) === new Date(refMs).toISOString().slice(0, 10);
   return sameDay ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 

@@ -25,7 +25,10 @@ export interface GraphElements {
  */
 export function graphElements(g: Graph): GraphElements {
   const health = new Map(g.services.map((s) => [s.service, healthOf(s)]));
-  const names = new Set([...g.services.map((s) => s.service), ...g.edges.flatMap((e) => [e.caller, e.callee])]);
+  const names = new Set([
+    ...g.services.map((s) => s.service),
+    ...g.edges.flatMap((e) => [e.caller, e.callee]),
+  ]);
   const down = (id: string) => {
     const calls = g.edges.filter((e) => e.callee === id);
     const unanswered = calls.reduce((a, e) => a + (e.unanswered ?? 0), 0);
@@ -33,11 +36,26 @@ export function graphElements(g: Graph): GraphElements {
   };
   const external = (id: string): Health | undefined => {
     const states = g.edges.filter((e) => e.callee === id && e.external === true).map(edgeState);
-    return states.length === 0 ? undefined : states.includes('failing') ? 'failing' : states.includes('slow') ? 'degraded' : 'ok';
+    return states.length === 0
+      ? undefined
+      : states.includes('failing')
+        ? 'failing'
+        : states.includes('slow')
+          ? 'degraded'
+          : 'ok';
   };
   return {
-    nodes: [...names].sort().map((id) => ({ id, health: health.get(id) ?? external(id) ?? (down(id) ? 'failing' : 'idle') })),
-    edges: g.edges.map((e) => ({ id: `${e.caller}->${e.callee}`, source: e.caller, target: e.callee, calls: e.calls + (e.unanswered ?? 0), state: edgeState(e) })),
+    nodes: [...names].sort().map((id) => ({
+      id,
+      health: health.get(id) ?? external(id) ?? (down(id) ? 'failing' : 'idle'),
+    })),
+    edges: g.edges.map((e) => ({
+      id: `${e.caller}->${e.callee}`,
+      source: e.caller,
+      target: e.callee,
+      calls: e.calls + (e.unanswered ?? 0),
+      state: edgeState(e),
+    })),
   };
 }
 

@@ -18,8 +18,13 @@ export function healthOf(s: ServiceHealth): Health {
 const ORDER: Record<Health, number> = { failing: 0, degraded: 1, ok: 2, idle: 3 };
 
 /** Worst first, then by name: what needs a look comes on top. */
-export function byHealth(services: readonly ServiceHealth[]): { service: ServiceHealth; health: Health }[] {
+export function byHealth(
+  services: readonly ServiceHealth[],
+): { service: ServiceHealth; health: Health }[] {
   return services
     .map((service) => ({ service, health: healthOf(service) }))
-    .sort((a, b) => ORDER[a.health] - ORDER[b.health] || (a.service.service < b.service.service ? -1 : 1));
+    .sort(
+      (a, b) =>
+        ORDER[a.health] - ORDER[b.health] || (a.service.service < b.service.service ? -1 : 1),
+    );
 }

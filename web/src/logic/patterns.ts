@@ -27,12 +27,29 @@ export interface Pattern {
  * Template rows of a range into one pattern per template: totals, a series over every bucket of
  * the range (zeros where none), and badges; busiest first, filtered by a case-insensitive search.
  */
-export function patternsOf(rows: readonly TemplateBucket[], range: { fromMs: number; toMs: number; bucketMs: number }, search = ''): Pattern[] {
+export function patternsOf(
+  rows: readonly TemplateBucket[],
+  range: { fromMs: number; toMs: number; bucketMs: number },
+  search = '',
+): Pattern[] {
   const n = Math.max(1, Math.ceil((range.toMs - range.fromMs) / range.bucketMs));
   const by = new Map<string, Pattern>();
   for (const r of rows) {
     let p = by.get(r.templateId);
-    if (p === undefined) by.set(r.templateId, (p = { templateId: r.templateId, template: r.template, total: 0, errors: 0, series: new Array<number>(n).fill(0), firstMs: r.bucketMs, isNew: false, isRare: false }));
+    if (p === undefined)
+      by.set(
+        r.templateId,
+        (p = {
+          templateId: r.templateId,
+          template: r.template,
+          total: 0,
+          errors: 0,
+          series: new Array<number>(n).fill(0),
+          firstMs: r.bucketMs,
+          isNew: false,
+          isRare: false,
+        }),
+      );
     const i = Math.floor((r.bucketMs - range.fromMs) / range.bucketMs);
     if (i >= 0 && i < n) p.series[i]! += r.count;
     p.total += r.count;
@@ -45,7 +62,9 @@ export function patternsOf(rows: readonly TemplateBucket[], range: { fromMs: num
   const needle = search.trim().toLowerCase();
   return [...by.values()]
     .map((p) => ({ ...p, isNew: p.firstMs >= half, isRare: p.total <= 2 }))
-    .filter((p) => needle === '' || p.template.toLowerCase().includes(needle) || p.templateId === needle)
+    .filter(
+      (p) => needle === '' || p.template.toLowerCase().includes(needle) || p.templateId === needle,
+    )
     .sort((a, b) => b.total - a.total || (a.templateId < b.templateId ? -1 : 1));
 }
 
@@ -53,5 +72,7 @@ export function patternsOf(rows: readonly TemplateBucket[], range: { fromMs: num
 export function sparkline(series: readonly number[], w: number, h: number): string {
   const max = Math.max(1, ...series);
   const step = series.length > 1 ? w / (series.length - 1) : 0;
-  return series.map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * h).toFixed(1)}`).join(' ');
+  return series
+    .map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * h).toFixed(1)}`)
+    .join(' ');
 }

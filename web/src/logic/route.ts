@@ -10,12 +10,16 @@ export function parseRoute(hash: string): Route {
   const q = raw.indexOf('?');
   const path = (q < 0 ? raw : raw.slice(0, q)) || '/';
   const params: Record<string, string> = {};
-  if (q >= 0) for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) if (v !== '') params[k] = v;
+  if (q >= 0)
+    for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) if (v !== '') params[k] = v;
   return { path, params };
 }
 
 /** The hash of a path with parameters, in a stable order; undefined and empty values left out. */
-export function routeHash(path: string, params: Record<string, string | number | undefined>): string {
+export function routeHash(
+  path: string,
+  params: Record<string, string | number | undefined>,
+): string {
   const s = new URLSearchParams();
   for (const k of Object.keys(params).sort()) {
     const v = params[k];

@@ -14,4 +14,5 @@ export function saveTheme(storage: Pick<Storage, 'setItem' | 'removeItem'>, t: T
 }
 
 /** The next theme of the toggle: system → light → dark → system. */
-export const nextTheme = (t: Theme): Theme => (t === 'system' ? 'light' : t === 'light' ? 'dark' : 'system');
+export const nextTheme = (t: Theme): Theme =>
+  t === 'system' ? 'light' : t === 'light' ? 'dark' : 'system';

@@ -5,8 +5,10 @@ export interface View {
 }
 
 /** x pixel of a time, and the time of an x pixel, for a view drawn across `width` pixels. */
-export const xOf = (v: View, width: number, t: number): number => ((t - v.fromMs) / (v.toMs - v.fromMs)) * width;
-export const timeOf = (v: View, width: number, x: number): number => v.fromMs + (x / width) * (v.toMs - v.fromMs);
+export const xOf = (v: View, width: number, t: number): number =>
+  ((t - v.fromMs) / (v.toMs - v.fromMs)) * width;
+export const timeOf = (v: View, width: number, x: number): number =>
+  v.fromMs + (x / width) * (v.toMs - v.fromMs);
 
 const MIN_SPAN = 60_000;
 
@@ -45,7 +47,18 @@ export function fit(spans: readonly { fromMs: number; toMs: number }[]): View {
 
 /** Tick marks at a round step (1 min … 1 day) giving about `want` ticks across the view. */
 export function ticks(v: View, want = 8): number[] {
-  const steps = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000, 7 * 86_400_000];
+  const steps = [
+    60_000,
+    300_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    3 * 3_600_000,
+    6 * 3_600_000,
+    12 * 3_600_000,
+    86_400_000,
+    7 * 86_400_000,
+  ];
   const span = v.toMs - v.fromMs;
   const step = steps.find((s) => span / s <= want) ?? steps[steps.length - 1]!;
   const out: number[] = [];

@@ -22,7 +22,11 @@ export interface WaterfallRow {
  * for indentation; spans whose parent is missing start their own tree (clock skew and lost
  * spans happen); a cycle in parent ids cannot loop.
  */
-export function waterfall(spans: readonly WaterfallSpan[]): { rows: WaterfallRow[]; startMs: number; durationMs: number } {
+export function waterfall(spans: readonly WaterfallSpan[]): {
+  rows: WaterfallRow[];
+  startMs: number;
+  durationMs: number;
+} {
   if (spans.length === 0) return { rows: [], startMs: 0, durationMs: 0 };
   const startMs = Math.min(...spans.map((s) => s.startMs));
   const endMs = Math.max(...spans.map((s) => s.endMs));
@@ -31,16 +35,23 @@ export function waterfall(spans: readonly WaterfallSpan[]): { rows: WaterfallRow
   const children = new Map<string, WaterfallSpan[]>();
   const roots: WaterfallSpan[] = [];
   for (const s of spans) {
-    if (s.parentSpanId === '' || !ids.has(s.parentSpanId) || s.parentSpanId === s.spanId) roots.push(s);
+    if (s.parentSpanId === '' || !ids.has(s.parentSpanId) || s.parentSpanId === s.spanId)
+      roots.push(s);
     else children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
   }
-  const byStart = (a: WaterfallSpan, b: WaterfallSpan) => a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1);
+  const byStart = (a: WaterfallSpan, b: WaterfallSpan) =>
+    a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1);
   const rows: WaterfallRow[] = [];
   const seen = new Set<string>();
   const visit = (s: WaterfallSpan, depth: number) => {
     if (seen.has(s.spanId)) return;
     seen.add(s.spanId);
-    rows.push({ span: s, depth, left: (s.startMs - startMs) / durationMs, width: Math.max((s.endMs - s.startMs) / durationMs, 0.002) });
+    rows.push({
+      span: s,
+      depth,
+      left: (s.startMs - startMs) / durationMs,
+      width: Math.max((s.endMs - s.startMs) / durationMs, 0.002),
+    });
     for (const c of [...(children.get(s.spanId) ?? [])].sort(byStart)) visit(c, depth + 1);
   };
   for (const r of roots.sort(byStart)) visit(r, 0);

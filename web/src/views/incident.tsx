@@ -18,28 +18,60 @@ function TraceLink({ traceId }: { traceId: string }) {
     <>
       {' '}
       · trace{' '}
-      <button className="link trace" aria-expanded={open} onClick={() => { setOpen(!open); }}>
+      <button
+        className="link trace"
+        aria-expanded={open}
+        onClick={() => {
+          setOpen(!open);
+        }}
+      >
         <code>{traceId}</code>
       </button>
-      {open && <TraceWaterfall traceId={traceId} onClose={() => { setOpen(false); }} />}
+      {open && (
+        <TraceWaterfall
+          traceId={traceId}
+          onClose={() => {
+            setOpen(false);
+          }}
+        />
+      )}
     </>
   );
 }
 
-function Evidence({ item, service, chart, initiallyOpen }: { item: EvidenceItem; service: string; chart: { range: Range; window: Range }; initiallyOpen: boolean }) {
+function Evidence({
+  item,
+  service,
+  chart,
+  initiallyOpen,
+}: {
+  item: EvidenceItem;
+  service: string;
+  chart: { range: Range; window: Range };
+  initiallyOpen: boolean;
+}) {
   const [open, setOpen] = useState(initiallyOpen);
   return (
     <li id={`evidence-${item.id}`} className="evidence">
-      <span className="eid">{item.id}</span> <span className="kind">{item.signal}</span> {item.reason}
+      <span className="eid">{item.id}</span> <span className="kind">{item.signal}</span>{' '}
+      {item.reason}
       {chartable(item) && (
         <>
           {' '}
-          <button className="link chart-toggle" aria-expanded={open} onClick={() => { setOpen(!open); }}>
+          <button
+            className="link chart-toggle"
+            aria-expanded={open}
+            onClick={() => {
+              setOpen(!open);
+            }}
+          >
             {open ? 'hide chart' : 'chart'}
           </button>
         </>
       )}
-      {open && chartable(item) && <EvidenceChart item={item} service={service} range={chart.range} window={chart.window} />}
+      {open && chartable(item) && (
+        <EvidenceChart item={item} service={service} range={chart.range} window={chart.window} />
+      )}
       {item.examples !== undefined && item.examples.length > 0 && (
         <ul className="lines">
           {item.examples.map((x) => (
@@ -54,7 +86,8 @@ function Evidence({ item, service, chart, initiallyOpen }: { item: EvidenceItem;
         <ul className="lines">
           {item.spans.map((s) => (
             <li key={s.spanId}>
-              span <code>{s.operation}</code> {s.durationMs} ms {s.statusCode === 2 ? 'error' : 'ok'}
+              span <code>{s.operation}</code> {s.durationMs} ms{' '}
+              {s.statusCode === 2 ? 'error' : 'ok'}
               <TraceLink traceId={s.traceId} />
             </li>
           ))}
@@ -91,15 +124,31 @@ function Explain({ id }: { id: string }) {
       <button onClick={run} disabled={busy}>
         {busy ? 'Explaining…' : 'Explain'}
       </button>
-      {busy && text !== '' && <pre className="stream" aria-live="polite">{text}</pre>}
-      {error !== undefined && <p className="error" role="alert">{error}</p>}
+      {busy && text !== '' && (
+        <pre className="stream" aria-live="polite">
+          {text}
+        </pre>
+      )}
+      {error !== undefined && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {result !== undefined && <ExplanationView result={result} />}
     </section>
   );
 }
 
 /** One incident: status and actions, ranked causes with their evidence inline, the timeline, the model's explanation on request. */
-export function IncidentView({ id, live, onError }: { id: string; live: number; onError: (e: unknown) => void }) {
+export function IncidentView({
+  id,
+  live,
+  onError,
+}: {
+  id: string;
+  live: number;
+  onError: (e: unknown) => void;
+}) {
   const [incident, setIncident] = useState<Incident | undefined>();
   const [rca, setRca] = useState<Rca | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -124,10 +173,25 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
     };
   }, [id, live, onError]);
 
-  const chart = useMemo(() => (incident === undefined ? undefined : { range: incidentChartRange(incident), window: { fromMs: incident.firstSymptomMs, toMs: incident.lastSymptomMs } }), [incident]);
-  if (error !== undefined) return <p className="error" role="alert">Could not load incident {id}: {error}</p>;
+  const chart = useMemo(
+    () =>
+      incident === undefined
+        ? undefined
+        : {
+            range: incidentChartRange(incident),
+            window: { fromMs: incident.firstSymptomMs, toMs: incident.lastSymptomMs },
+          },
+    [incident],
+  );
+  if (error !== undefined)
+    return (
+      <p className="error" role="alert">
+        Could not load incident {id}: {error}
+      </p>
+    );
   if (incident === undefined || chart === undefined) return <p aria-busy="true">Loading…</p>;
-  const topService = rca?.candidates[0]?.service ?? incident.causes[0]?.service ?? incident.services[0];
+  const topService =
+    rca?.candidates[0]?.service ?? incident.causes[0]?.service ?? incident.services[0];
   const act = (f: (id: string) => Promise<Incident>) => () => {
     f(id).then(setIncident, onError);
   };
@@ -138,8 +202,10 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
       </p>
       <h1>{incident.title}</h1>
       <p className="facts">
-        <span className={`status ${incident.status}`}>{incident.status}</span> since {shortTime(incident.firstSymptomMs)} UTC · detected after {duration(incident.mttdMs)}
-        {incident.mttrMs === undefined ? '' : ` · resolved after ${duration(incident.mttrMs)}`} · services {incident.services.join(', ')}
+        <span className={`status ${incident.status}`}>{incident.status}</span> since{' '}
+        {shortTime(incident.firstSymptomMs)} UTC · detected after {duration(incident.mttdMs)}
+        {incident.mttrMs === undefined ? '' : ` · resolved after ${duration(incident.mttrMs)}`} ·
+        services {incident.services.join(', ')}
       </p>
       <p className="actions">
         <button onClick={act(api.acknowledge)} disabled={incident.status !== 'open'}>
@@ -166,7 +232,13 @@ export function IncidentView({ id, live, onError }: { id: string; live: number; 
                 </ul>
                 <ul className="evidence-list">
                   {c.evidence.map((e) => (
-                    <Evidence key={e.id} item={e} service={c.service} chart={chart} initiallyOpen={e.id === rca.candidates[0]?.evidence.find(chartable)?.id} />
+                    <Evidence
+                      key={e.id}
+                      item={e}
+                      service={c.service}
+                      chart={chart}
+                      initiallyOpen={e.id === rca.candidates[0]?.evidence.find(chartable)?.id}
+                    />
                   ))}
                 </ul>
               </li>

@@ -18,7 +18,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * anomaly the detectors found marked and listed with its reason, and incidents shaded. The
  * choice (metric, service, range, aggregate) is in the URL.
  */
-export function Metrics({ params, live, onError }: { params: Record<string, string>; live: number; onError: (e: unknown) => void }) {
+export function Metrics({
+  params,
+  live,
+  onError,
+}: {
+  params: Record<string, string>;
+  live: number;
+  onError: (e: unknown) => void;
+}) {
   const service = params.service;
   const range = params.range ?? '6h';
   const agg = AGGS.find((a) => a === params.agg) ?? 'avg';
@@ -26,14 +34,37 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
   const go = (over: Record<string, string | undefined>) => {
     location.hash = routeHash('/metrics', { ...params, ...over });
   };
-  const [ctx, setCtx] = useState<{ fromMs: number; toMs: number; incidents: Incident[]; services: string[]; names: MetricName[] } | undefined>();
+  const [ctx, setCtx] = useState<
+    | {
+        fromMs: number;
+        toMs: number;
+        incidents: Incident[];
+        services: string[];
+        names: MetricName[];
+      }
+    | undefined
+  >();
   useEffect(() => {
     const run = { alive: true };
     (async () => {
       const { toMs, incidents } = await api.focus(100);
       const fromMs = toMs - rangeMs(range);
-      const [svc, names] = await Promise.all([api.services(), api.metricNames({ ...(service === undefined ? {} : { service }), from: iso(fromMs), to: iso(toMs) })]);
-      if (run.alive) setCtx({ fromMs, toMs, incidents, services: svc.items.filter((s) => s.metricPoints > 0).map((s) => s.service), names: names.items });
+      const [svc, names] = await Promise.all([
+        api.services(),
+        api.metricNames({
+          ...(service === undefined ? {} : { service }),
+          from: iso(fromMs),
+          to: iso(toMs),
+        }),
+      ]);
+      if (run.alive)
+        setCtx({
+          fromMs,
+          toMs,
+          incidents,
+          services: svc.items.filter((s) => s.metricPoints > 0).map((s) => s.service),
+          names: names.items,
+        });
     })().catch(onError);
     return () => {
       run.alive = false;
@@ -42,15 +73,36 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
   const name = params.name ?? ctx?.names[0]?.name;
   // what is shown stays while a live event refreshes it; a new choice shows 'Loading' instead
   const key = `${name ?? ''}|${agg}|${service ?? ''}|${range}`;
-  const [loaded, setData] = useState<{ key: string; series: MetricSeries; anomalies: Finding[] } | undefined>();
+  const [loaded, setData] = useState<
+    { key: string; series: MetricSeries; anomalies: Finding[] } | undefined
+  >();
   const data = loaded?.key === key ? loaded : undefined;
   useEffect(() => {
     if (ctx === undefined || name === undefined) return;
     const run = { alive: true };
     const span = { from: iso(ctx.fromMs), to: iso(ctx.toMs) };
-    Promise.all([api.metricSeries({ name, ...span, step: stepFor(ctx.toMs - ctx.fromMs, 240), agg, limit: 10, ...(service === undefined ? {} : { service }) }), api.findings({ ...span, kind: 'metric-anomaly', limit: 1000 })])
+    Promise.all([
+      api.metricSeries({
+        name,
+        ...span,
+        step: stepFor(ctx.toMs - ctx.fromMs, 240),
+        agg,
+        limit: 10,
+        ...(service === undefined ? {} : { service }),
+      }),
+      api.findings({ ...span, kind: 'metric-anomaly', limit: 1000 }),
+    ])
       .then(([series, f]) => {
-        if (run.alive) setData({ key, series, anomalies: f.items.filter((x) => x.subject.metric === name && (service === undefined || x.subject.resource.service === service)) });
+        if (run.alive)
+          setData({
+            key,
+            series,
+            anomalies: f.items.filter(
+              (x) =>
+                x.subject.metric === name &&
+                (service === undefined || x.subject.resource.service === service),
+            ),
+          });
       })
       .catch(onError);
     return () => {
@@ -58,25 +110,64 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
     };
   }, [ctx, name, agg, service, key, onError]);
 
-  const chartSeries = useMemo<ChartSeries[]>(() => (data?.series.series ?? []).map((s) => ({ label: [s.resource.service, s.resource.pod, s.labels === '{}' ? '' : s.labels].filter((x) => x !== undefined && x !== '').join(' ') || name || '', points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })) })), [data, name]);
+  const chartSeries = useMemo<ChartSeries[]>(
+    () =>
+      (data?.series.series ?? []).map((s) => ({
+        label:
+          [s.resource.service, s.resource.pod, s.labels === '{}' ? '' : s.labels]
+            .filter((x) => x !== undefined && x !== '')
+            .join(' ') ||
+          name ||
+          '',
+        points: s.points.map((p) => ({ tMs: Date.parse(p.time), v: p.value })),
+      })),
+    [data, name],
+  );
   const marks = useMemo<ChartMark[]>(() => {
     if (ctx === undefined || data === undefined) return [];
-    const incidents = ctx.incidents.filter((i) => i.lastSymptomMs >= ctx.fromMs && i.firstSymptomMs <= ctx.toMs && (service === undefined || i.services.includes(service)));
-    return [...incidents.map((i) => ({ fromMs: i.firstSymptomMs, toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000), label: `incident ${shortTime(i.firstSymptomMs)} UTC` })), ...data.anomalies.map((f) => ({ fromMs: f.timeMs, label: `${f.detail} at ${shortTime(f.timeMs)} UTC` }))];
+    const incidents = ctx.incidents.filter(
+      (i) =>
+        i.lastSymptomMs >= ctx.fromMs &&
+        i.firstSymptomMs <= ctx.toMs &&
+        (service === undefined || i.services.includes(service)),
+    );
+    return [
+      ...incidents.map((i) => ({
+        fromMs: i.firstSymptomMs,
+        toMs: Math.max(i.lastSymptomMs, i.firstSymptomMs + 60_000),
+        label: `incident ${shortTime(i.firstSymptomMs)} UTC`,
+      })),
+      ...data.anomalies.map((f) => ({
+        fromMs: f.timeMs,
+        label: `${f.detail} at ${shortTime(f.timeMs)} UTC`,
+      })),
+    ];
   }, [ctx, data, service]);
   const needle = search.trim().toLowerCase();
-  const shown = (ctx?.names ?? []).filter((m) => needle === '' || m.name.toLowerCase().includes(needle));
+  const shown = (ctx?.names ?? []).filter(
+    (m) => needle === '' || m.name.toLowerCase().includes(needle),
+  );
 
   return (
     <div className="explorer">
       <section aria-labelledby="metrics-h" className="card">
         <h2 id="metrics-h">
-          Metrics {ctx !== undefined && <span className="count">{ctx.names.length} metrics · {shortTime(ctx.fromMs)} to {shortTime(ctx.toMs)} UTC</span>}
+          Metrics{' '}
+          {ctx !== undefined && (
+            <span className="count">
+              {ctx.names.length} metrics · {shortTime(ctx.fromMs)} to {shortTime(ctx.toMs)} UTC
+            </span>
+          )}
         </h2>
         <div className="toolbar">
           <label>
             Service{' '}
-            <select value={service ?? ''} onChange={(e) => { go({ service: e.target.value || undefined, name: undefined }); }}>
+            <select
+              value={service ?? ''}
+              onChange={(e) => {
+                go({ service: e.target.value || undefined, name: undefined });
+              }}
+            >
               <option value="">all</option>
               {ctx?.services.map((s) => (
                 <option key={s} value={s}>
@@ -87,26 +178,54 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
           </label>
           <label>
             Aggregate{' '}
-            <select value={agg} onChange={(e) => { go({ agg: e.target.value }); }}>
+            <select
+              value={agg}
+              onChange={(e) => {
+                go({ agg: e.target.value });
+              }}
+            >
               {AGGS.map((a) => (
                 <option key={a}>{a}</option>
               ))}
             </select>
           </label>
-          <RangeChoice options={RANGES} value={range} onChange={(r) => { go({ range: r }); }} />
+          <RangeChoice
+            options={RANGES}
+            value={range}
+            onChange={(r) => {
+              go({ range: r });
+            }}
+          />
         </div>
         {ctx === undefined ? (
           <p aria-busy="true">Loading…</p>
         ) : ctx.names.length === 0 ? (
-          <p className="empty">No metric points in this range{service === undefined ? '' : ` for ${service}`}: metrics arrive over OTLP /v1/metrics or by import.</p>
+          <p className="empty">
+            No metric points in this range{service === undefined ? '' : ` for ${service}`}: metrics
+            arrive over OTLP /v1/metrics or by import.
+          </p>
         ) : (
           <div className="split">
             <div className="names">
-              <input type="search" aria-label="Find a metric" placeholder="find a metric" value={search} onChange={(e) => { setSearch(e.target.value); }} />
+              <input
+                type="search"
+                aria-label="Find a metric"
+                placeholder="find a metric"
+                value={search}
+                onChange={(e) => {
+                  setSearch(e.target.value);
+                }}
+              />
               <ul className="metric-names">
                 {shown.slice(0, 300).map((m) => (
                   <li key={m.name}>
-                    <button className={`link${m.name === name ? ' on' : ''}`} aria-current={m.name === name ? 'true' : undefined} onClick={() => { go({ name: m.name }); }}>
+                    <button
+                      className={`link${m.name === name ? ' on' : ''}`}
+                      aria-current={m.name === name ? 'true' : undefined}
+                      onClick={() => {
+                        go({ name: m.name });
+                      }}
+                    >
                       {m.name}
                     </button>{' '}
                     <span className="muted">{m.series} series</span>
@@ -122,17 +241,31 @@ export function Metrics({ params, live, onError }: { params: Record<string, stri
               ) : (
                 <>
                   <h3>
-                    {name} <span className="count">{agg} per {data.series.step} s · {chartSeries.length} series{chartSeries.length === 10 ? ' (the first 10)' : ''}</span>
+                    {name}{' '}
+                    <span className="count">
+                      {agg} per {data.series.step} s · {chartSeries.length} series
+                      {chartSeries.length === 10 ? ' (the first 10)' : ''}
+                    </span>
                   </h3>
-                  <TimeChart series={chartSeries} marks={marks} title={`${name ?? ''}, ${agg} per ${data.series.step} s`} range={ctx} height={260} />
+                  <TimeChart
+                    series={chartSeries}
+                    marks={marks}
+                    title={`${name ?? ''}, ${agg} per ${data.series.step} s`}
+                    range={ctx}
+                    height={260}
+                  />
                   <h3>Anomalies ({data.anomalies.length})</h3>
                   {data.anomalies.length === 0 ? (
-                    <p className="empty">The detectors found nothing abnormal in this metric over this range.</p>
+                    <p className="empty">
+                      The detectors found nothing abnormal in this metric over this range.
+                    </p>
                   ) : (
                     <ul className="anomalies">
                       {data.anomalies.slice(0, 50).map((f) => (
                         <li key={f.id}>
-                          <time dateTime={f.time}>{shortTime(f.timeMs)}</time> <span className="kind">{f.detail}</span> <span className="score">{f.score.toFixed(2)}</span> {f.reason}
+                          <time dateTime={f.time}>{shortTime(f.timeMs)}</time>{' '}
+                          <span className="kind">{f.detail}</span>{' '}
+                          <span className="score">{f.score.toFixed(2)}</span> {f.reason}
                         </li>
                       ))}
                     </ul>

@@ -25,7 +25,12 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
       const { toMs: asOfMs, incidents } = await api.focus(50);
       const [findings, graph] = await Promise.all([
         api.findings({ limit: 15, to: new Date(asOfMs).toISOString() }),
-        api.graph({ from: new Date(asOfMs - HOUR).toISOString(), to: new Date(asOfMs).toISOString() }).catch(() => undefined),
+        api
+          .graph({
+            from: new Date(asOfMs - HOUR).toISOString(),
+            to: new Date(asOfMs).toISOString(),
+          })
+          .catch(() => undefined),
       ]);
       if (!run.cancelled) {
         setData({ incidents, findings: findings.items, graph, asOfMs });
@@ -40,17 +45,28 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
     };
   }, [live, onError]);
 
-  if (error !== undefined) return <p className="error" role="alert">Could not load the overview: {error}</p>;
+  if (error !== undefined)
+    return (
+      <p className="error" role="alert">
+        Could not load the overview: {error}
+      </p>
+    );
   if (data === undefined) return <p aria-busy="true">Loading…</p>;
   const open = data.incidents.filter((i) => i.status !== 'resolved');
   return (
     <div className="overview">
       <section aria-labelledby="incidents-h" className="card">
         <h2 id="incidents-h">
-          Incidents <span className="count">{open.length} open · {data.incidents.length} in all</span>
+          Incidents{' '}
+          <span className="count">
+            {open.length} open · {data.incidents.length} in all
+          </span>
         </h2>
         {data.incidents.length === 0 ? (
-          <p className="empty">No incidents. Live detection runs every minute; for imported data, scan a period (POST /api/v1/incidents/scan or bifrost incidents).</p>
+          <p className="empty">
+            No incidents. Live detection runs every minute; for imported data, scan a period (POST
+            /api/v1/incidents/scan or bifrost incidents).
+          </p>
         ) : (
           <table className="incidents">
             <thead>
@@ -69,12 +85,17 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
                     <span className={`status ${i.status}`}>{i.status}</span>
                   </td>
                   <td>
-                    <a href={`#/incidents/${encodeURIComponent(i.id)}`}>{shortTime(i.firstSymptomMs)}</a>
+                    <a href={`#/incidents/${encodeURIComponent(i.id)}`}>
+                      {shortTime(i.firstSymptomMs)}
+                    </a>
                   </td>
                   <td>
-                    {i.causes[0] === undefined ? '—' : (
+                    {i.causes[0] === undefined ? (
+                      '—'
+                    ) : (
                       <>
-                        <strong>{i.causes[0].service}</strong> <span className="score">{i.causes[0].score.toFixed(2)}</span>
+                        <strong>{i.causes[0].service}</strong>{' '}
+                        <span className="score">{i.causes[0].score.toFixed(2)}</span>
                         <div className="reason">{i.causes[0].reasons[0]}</div>
                       </>
                     )}
@@ -90,10 +111,15 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
 
       <section aria-labelledby="services-h" className="card">
         <h2 id="services-h">
-          Services <span className="count">hour to {shortTime(data.asOfMs)} UTC, against the hour before</span>
+          Services{' '}
+          <span className="count">
+            hour to {shortTime(data.asOfMs)} UTC, against the hour before
+          </span>
         </h2>
         {data.graph === undefined || data.graph.services.length === 0 ? (
-          <p className="empty">No spans in this hour: services appear with traces (OTLP /v1/traces).</p>
+          <p className="empty">
+            No spans in this hour: services appear with traces (OTLP /v1/traces).
+          </p>
         ) : (
           <table className="services">
             <thead>
@@ -132,7 +158,8 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
           <ul className="findings">
             {data.findings.map((f) => (
               <li key={f.id}>
-                <time dateTime={f.time}>{shortTime(Date.parse(f.time))}</time> <span className="kind">{f.kind}</span> {f.reason}
+                <time dateTime={f.time}>{shortTime(Date.parse(f.time))}</time>{' '}
+                <span className="kind">{f.kind}</span> {f.reason}
               </li>
             ))}
           </ul>

@@ -14,14 +14,23 @@ const bucketSeconds = (ms: number) => Math.max(60, Math.round(ms / 60 / 1000));
 function Lines({ templateId, range }: { templateId: string; range: { from: string; to: string } }) {
   const [lines, setLines] = useState<LogLine[] | undefined>();
   useEffect(() => {
-    api.logs({ template: templateId, ...range, limit: 50 }).then((p) => { setLines(p.items); }, () => { setLines([]); });
+    api.logs({ template: templateId, ...range, limit: 50 }).then(
+      (p) => {
+        setLines(p.items);
+      },
+      () => {
+        setLines([]);
+      },
+    );
   }, [templateId, range]);
   if (lines === undefined) return <p aria-busy="true">Loading lines…</p>;
   return (
     <ul className="lines drill">
       {lines.map((l) => (
         <li key={l.id}>
-          <time dateTime={l.time}>{shortTime(Date.parse(l.time))}</time> <span className="kind">{l.severityText || '—'}</span> {l.resource.service ?? ''} <code>{l.body}</code>
+          <time dateTime={l.time}>{shortTime(Date.parse(l.time))}</time>{' '}
+          <span className="kind">{l.severityText || '—'}</span> {l.resource.service ?? ''}{' '}
+          <code>{l.body}</code>
         </li>
       ))}
     </ul>
@@ -34,7 +43,9 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
   const [search, setSearch] = useState('');
   const [errorsOnly, setErrorsOnly] = useState(false);
   const [open, setOpen] = useState<string | undefined>();
-  const [data, setData] = useState<{ rows: TemplateBucket[]; fromMs: number; toMs: number; bucketMs: number } | undefined>();
+  const [data, setData] = useState<
+    { rows: TemplateBucket[]; fromMs: number; toMs: number; bucketMs: number } | undefined
+  >();
   useEffect(() => {
     const run = { cancelled: false };
     (async () => {
@@ -42,34 +53,77 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
       const span = RANGES[rangeName];
       const bucket = bucketSeconds(span);
       const fromMs = Math.floor((toMs - span) / (bucket * 1000)) * bucket * 1000;
-      const r = await api.templates({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket });
+      const r = await api.templates({
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+        bucket,
+      });
       if (!run.cancelled) setData({ rows: r.items, fromMs, toMs, bucketMs: bucket * 1000 });
     })().catch(onError);
     return () => {
       run.cancelled = true;
     };
   }, [rangeName, live, onError]);
-  const patterns = useMemo(() => (data === undefined ? [] : patternsOf(data.rows, data, search).filter((p) => !errorsOnly || p.errors > 0)), [data, search, errorsOnly]);
-  const range = useMemo(() => (data === undefined ? undefined : { from: new Date(data.fromMs).toISOString(), to: new Date(data.toMs).toISOString() }), [data]);
+  const patterns = useMemo(
+    () =>
+      data === undefined
+        ? []
+        : patternsOf(data.rows, data, search).filter((p) => !errorsOnly || p.errors > 0),
+    [data, search, errorsOnly],
+  );
+  const range = useMemo(
+    () =>
+      data === undefined
+        ? undefined
+        : { from: new Date(data.fromMs).toISOString(), to: new Date(data.toMs).toISOString() },
+    [data],
+  );
 
   return (
     <section aria-labelledby="patterns-h" className="card patterns">
       <h2 id="patterns-h">
-        Log patterns {data !== undefined && <span className="count">{patterns.length} templates · {shortTime(data.fromMs)} to {shortTime(data.toMs)} UTC</span>}
+        Log patterns{' '}
+        {data !== undefined && (
+          <span className="count">
+            {patterns.length} templates · {shortTime(data.fromMs)} to {shortTime(data.toMs)} UTC
+          </span>
+        )}
       </h2>
       <div className="toolbar">
         <label>
-          Search <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} placeholder="text of a template, or its id" />
+          Search{' '}
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+            }}
+            placeholder="text of a template, or its id"
+          />
         </label>
         <label>
-          <input type="checkbox" checked={errorsOnly} onChange={(e) => { setErrorsOnly(e.target.checked); }} /> errors only
+          <input
+            type="checkbox"
+            checked={errorsOnly}
+            onChange={(e) => {
+              setErrorsOnly(e.target.checked);
+            }}
+          />{' '}
+          errors only
         </label>
-        <RangeChoice options={Object.keys(RANGES) as RangeName[]} value={rangeName} onChange={setRangeName} />
+        <RangeChoice
+          options={Object.keys(RANGES) as RangeName[]}
+          value={rangeName}
+          onChange={setRangeName}
+        />
       </div>
       {data === undefined ? (
         <p aria-busy="true">Loading…</p>
       ) : patterns.length === 0 ? (
-        <p className="empty">No log records in this range{search === '' ? '' : ' match the search'}{errorsOnly ? ' at ERROR or worse' : ''}.</p>
+        <p className="empty">
+          No log records in this range{search === '' ? '' : ' match the search'}
+          {errorsOnly ? ' at ERROR or worse' : ''}.
+        </p>
       ) : (
         <table className="patterns-table">
           <thead>
@@ -84,22 +138,44 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
               <tr key={p.templateId} data-template={p.templateId}>
                 <td className="num">{p.total.toLocaleString('en')}</td>
                 <td>
-                  <svg width="120" height="24" role="img" aria-label={`records over time, at most ${Math.max(...p.series)} per bucket`}>
-                    <polyline points={sparkline(p.series, 118, 22)} fill="none" stroke="currentColor" strokeWidth="1.5" transform="translate(1,1)" />
+                  <svg
+                    width="120"
+                    height="24"
+                    role="img"
+                    aria-label={`records over time, at most ${Math.max(...p.series)} per bucket`}
+                  >
+                    <polyline
+                      points={sparkline(p.series, 118, 22)}
+                      fill="none"
+                      stroke="currentColor"
+                      strokeWidth="1.5"
+                      transform="translate(1,1)"
+                    />
                   </svg>
                 </td>
                 <td>
                   {p.errors > 0 && (
-                    <span className="badge error" title={`${p.errors.toLocaleString('en')} of ${p.total.toLocaleString('en')} records at ERROR or worse`}>
+                    <span
+                      className="badge error"
+                      title={`${p.errors.toLocaleString('en')} of ${p.total.toLocaleString('en')} records at ERROR or worse`}
+                    >
                       {p.errors === p.total ? 'error' : `${p.errors.toLocaleString('en')} errors`}
                     </span>
                   )}
                   {p.isNew && <span className="badge new">new</span>}
                   {p.isRare && <span className="badge rare">rare</span>}
-                  <button className="link template" aria-expanded={open === p.templateId} onClick={() => { setOpen(open === p.templateId ? undefined : p.templateId); }}>
+                  <button
+                    className="link template"
+                    aria-expanded={open === p.templateId}
+                    onClick={() => {
+                      setOpen(open === p.templateId ? undefined : p.templateId);
+                    }}
+                  >
                     <code>{p.template}</code>
                   </button>
-                  {open === p.templateId && range !== undefined && <Lines templateId={p.templateId} range={range} />}
+                  {open === p.templateId && range !== undefined && (
+                    <Lines templateId={p.templateId} range={range} />
+                  )}
                 </td>
               </tr>
             ))}

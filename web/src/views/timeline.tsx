@@ -11,8 +11,20 @@ import { brush, firstAtOrAfter, fit, pan, ticks, xOf, zoom } from '../logic/time
 const LANE = 30;
 const AXIS = 24;
 const LABEL = 230;
-const KIND_COLOR: Record<string, string> = { 'first-symptom': '#c62828', detected: '#5b3fd9', symptom: '#e57373', change: '#0277bd', acknowledged: '#b26a00', resolved: '#2e7d32', reopened: '#ad1457' };
-const STATUS_COLOR: Record<string, string> = { open: 'rgba(198,40,40,.22)', acknowledged: 'rgba(178,106,0,.22)', resolved: 'rgba(46,125,50,.18)' };
+const KIND_COLOR: Record<string, string> = {
+  'first-symptom': '#c62828',
+  detected: '#5b3fd9',
+  symptom: '#e57373',
+  change: '#0277bd',
+  acknowledged: '#b26a00',
+  resolved: '#2e7d32',
+  reopened: '#ad1457',
+};
+const STATUS_COLOR: Record<string, string> = {
+  open: 'rgba(198,40,40,.22)',
+  acknowledged: 'rgba(178,106,0,.22)',
+  resolved: 'rgba(46,125,50,.18)',
+};
 
 interface Lane {
   incident: Incident;
@@ -36,7 +48,9 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
   const [selected, setSelected] = useState<string | undefined>();
   const [rca, setRca] = useState<Rca | undefined>();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const drag = useRef<{ x0: number; x: number; brushing: boolean; moved: boolean } | undefined>(undefined);
+  const drag = useRef<{ x0: number; x: number; brushing: boolean; moved: boolean } | undefined>(
+    undefined,
+  );
   const [brushBox, setBrushBox] = useState<{ x0: number; x1: number } | undefined>();
   const [width, setWidth] = useState(900);
 
@@ -45,11 +59,18 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
       const ls = p.items
         .map((incident) => {
           const events = [...incident.timeline].sort((a, b) => a.timeMs - b.timeMs);
-          return { incident, endMs: incident.resolvedMs ?? incident.lastSymptomMs, events, times: events.map((e) => e.timeMs) };
+          return {
+            incident,
+            endMs: incident.resolvedMs ?? incident.lastSymptomMs,
+            events,
+            times: events.map((e) => e.timeMs),
+          };
         })
         .sort((a, b) => b.incident.firstSymptomMs - a.incident.firstSymptomMs);
       setLanes(ls);
-      setView((v) => v ?? fit(ls.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs }))));
+      setView(
+        (v) => v ?? fit(ls.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs }))),
+      );
     }, onError);
   }, [live, onError]);
 
@@ -109,7 +130,14 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
         g.fillRect(0, y, width, LANE);
       }
       g.fillStyle = fg;
-      g.fillText(`${i.causes[0]?.service ?? i.services[0] ?? '?'} · ${shortTime(i.firstSymptomMs)}`.slice(0, 36), 4, y + 18);
+      g.fillText(
+        `${i.causes[0]?.service ?? i.services[0] ?? '?'} · ${shortTime(i.firstSymptomMs)}`.slice(
+          0,
+          36,
+        ),
+        4,
+        y + 18,
+      );
       g.save();
       g.beginPath();
       g.rect(LABEL, 0, plotW, height);
@@ -131,13 +159,21 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
         lastPx[e.kind] = px;
         g.fillStyle = KIND_COLOR[e.kind] ?? fg;
         g.beginPath();
-        g.arc(ex, y + LANE / 2, e.kind === 'first-symptom' || e.kind === 'detected' ? 5 : 3.5, 0, Math.PI * 2);
+        g.arc(
+          ex,
+          y + LANE / 2,
+          e.kind === 'first-symptom' || e.kind === 'detected' ? 5 : 3.5,
+          0,
+          Math.PI * 2,
+        );
         g.fill();
       }
       // causal links of the selected incident: the top cause's first event → the first symptom of each service it explains
       if (sel && rca !== undefined) {
         const top = rca.candidates[0];
-        const firstOf = (svc: string) => i.timeline.find((e) => e.service === svc)?.timeMs ?? (svc === top?.service ? i.firstSymptomMs : undefined);
+        const firstOf = (svc: string) =>
+          i.timeline.find((e) => e.service === svc)?.timeMs ??
+          (svc === top?.service ? i.firstSymptomMs : undefined);
         const from2 = top === undefined ? undefined : firstOf(top.service);
         if (top !== undefined && from2 !== undefined) {
           g.strokeStyle = '#5b3fd9';
@@ -158,13 +194,19 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
     });
     if (brushBox !== undefined) {
       g.fillStyle = 'rgba(91,63,217,.15)';
-      g.fillRect(LABEL + Math.min(brushBox.x0, brushBox.x1), AXIS, Math.abs(brushBox.x1 - brushBox.x0), height - AXIS);
+      g.fillRect(
+        LABEL + Math.min(brushBox.x0, brushBox.x1),
+        AXIS,
+        Math.abs(brushBox.x1 - brushBox.x0),
+        height - AXIS,
+      );
     }
   }, [lanes, view, selected, rca, brushBox, width, height, plotW]);
 
   useEffect(draw, [draw]);
 
-  const laneAt = (offsetY: number) => (lanes === undefined ? undefined : lanes[Math.floor((offsetY - AXIS) / LANE)]);
+  const laneAt = (offsetY: number) =>
+    lanes === undefined ? undefined : lanes[Math.floor((offsetY - AXIS) / LANE)];
   const onKey = (e: ReactKeyboardEvent) => {
     if (view === undefined || lanes === undefined) return;
     const mid = plotW / 2;
@@ -172,7 +214,8 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
     else if (e.key === '-') setView(zoom(view, plotW, mid, 2));
     else if (e.key === 'ArrowLeft') setView(pan(view, plotW, plotW / 5));
     else if (e.key === 'ArrowRight') setView(pan(view, plotW, -plotW / 5));
-    else if (e.key === '0') setView(fit(lanes.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs }))));
+    else if (e.key === '0')
+      setView(fit(lanes.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs }))));
     else return;
     e.preventDefault();
   };
@@ -184,13 +227,40 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
     <div className="timeline-view">
       <section aria-labelledby="tl-h" className="card">
         <h2 id="tl-h">
-          Incident timeline <span className="count">{lanes.length} incidents, {eventCount.toLocaleString('en')} events · {shortTime(view.fromMs)} to {shortTime(view.toMs)} UTC</span>
+          Incident timeline{' '}
+          <span className="count">
+            {lanes.length} incidents, {eventCount.toLocaleString('en')} events ·{' '}
+            {shortTime(view.fromMs)} to {shortTime(view.toMs)} UTC
+          </span>
         </h2>
         <div className="toolbar">
-          <button onClick={() => { setView(zoom(view, plotW, plotW / 2, 0.5)); }}>Zoom in</button>
-          <button onClick={() => { setView(zoom(view, plotW, plotW / 2, 2)); }}>Zoom out</button>
-          <button onClick={() => { setView(fit(lanes.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs })))); }}>Fit</button>
-          <span className="muted">wheel: zoom · drag: pan · shift-drag: select a range · click: causal links · double click: open</span>
+          <button
+            onClick={() => {
+              setView(zoom(view, plotW, plotW / 2, 0.5));
+            }}
+          >
+            Zoom in
+          </button>
+          <button
+            onClick={() => {
+              setView(zoom(view, plotW, plotW / 2, 2));
+            }}
+          >
+            Zoom out
+          </button>
+          <button
+            onClick={() => {
+              setView(
+                fit(lanes.map((l) => ({ fromMs: l.incident.firstSymptomMs, toMs: l.endMs }))),
+              );
+            }}
+          >
+            Fit
+          </button>
+          <span className="muted">
+            wheel: zoom · drag: pan · shift-drag: select a range · click: causal links · double
+            click: open
+          </span>
         </div>
         {lanes.length === 0 ? (
           <p className="empty">No incidents yet.</p>
@@ -209,7 +279,12 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
               setView(zoom(view, plotW, x, e.deltaY > 0 ? 1.25 : 0.8));
             }}
             onMouseDown={(e) => {
-              drag.current = { x0: e.nativeEvent.offsetX - LABEL, x: e.nativeEvent.offsetX - LABEL, brushing: e.shiftKey, moved: false };
+              drag.current = {
+                x0: e.nativeEvent.offsetX - LABEL,
+                x: e.nativeEvent.offsetX - LABEL,
+                brushing: e.shiftKey,
+                moved: false,
+              };
             }}
             onMouseMove={(e) => {
               const d = drag.current;
@@ -226,7 +301,8 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
               const d = drag.current;
               drag.current = undefined;
               if (d === undefined) return;
-              if (d.brushing && d.moved) setView(brush(view, plotW, d.x0, e.nativeEvent.offsetX - LABEL));
+              if (d.brushing && d.moved)
+                setView(brush(view, plotW, d.x0, e.nativeEvent.offsetX - LABEL));
               else if (!d.moved) setSelected(laneAt(e.nativeEvent.offsetY)?.incident.id);
               setBrushBox(undefined);
             }}
@@ -236,7 +312,8 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
             }}
             onDoubleClick={(e) => {
               const l = laneAt(e.nativeEvent.offsetY);
-              if (l !== undefined) location.hash = `#/incidents/${encodeURIComponent(l.incident.id)}`;
+              if (l !== undefined)
+                location.hash = `#/incidents/${encodeURIComponent(l.incident.id)}`;
             }}
           />
         )}
@@ -271,7 +348,16 @@ export function Timeline({ live, onError }: { live: number; onError: (e: unknown
         <ul className="history">
           {lanes.map((l) => (
             <li key={l.incident.id}>
-              <button className="link" onClick={() => { setSelected(l.incident.id); }}>{shortTime(l.incident.firstSymptomMs)}</button> <span className={`status ${l.incident.status}`}>{l.incident.status}</span> {l.incident.causes[0]?.service ?? ''} — {l.times.length} events
+              <button
+                className="link"
+                onClick={() => {
+                  setSelected(l.incident.id);
+                }}
+              >
+                {shortTime(l.incident.firstSymptomMs)}
+              </button>{' '}
+              <span className={`status ${l.incident.status}`}>{l.incident.status}</span>{' '}
+              {l.incident.causes[0]?.service ?? ''} — {l.times.length} events
             </li>
           ))}
         </ul>

@@ -15,11 +15,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * the slowest or the newest, failed only, at least so long — each opening its trace as a
  * waterfall. Every choice is in the URL, the open trace too.
  */
-export function Traces({ params, live, onError }: { params: Record<string, string>; live: number; onError: (e: unknown) => void }) {
+export function Traces({
+  params,
+  live,
+  onError,
+}: {
+  params: Record<string, string>;
+  live: number;
+  onError: (e: unknown) => void;
+}) {
   const range = params.range ?? '1h';
   const order = params.order === 'start' ? 'start' : 'duration';
   const status = params.status === 'error' ? 'error' : 'any';
-  const minDuration = params.min === undefined || !Number.isFinite(Number(params.min)) ? undefined : Math.max(0, Number(params.min));
+  const minDuration =
+    params.min === undefined || !Number.isFinite(Number(params.min))
+      ? undefined
+      : Math.max(0, Number(params.min));
   const go = (over: Record<string, string | undefined>) => {
     location.hash = routeHash('/traces', { ...params, ...over });
   };
@@ -29,12 +40,20 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     setMinText(params.min ?? '');
     setOpText(params.op ?? '');
   }, [params.min, params.op]);
-  const [ctx, setCtx] = useState<{ fromMs: number; toMs: number; incidents: Incident[]; services: string[] } | undefined>();
+  const [ctx, setCtx] = useState<
+    { fromMs: number; toMs: number; incidents: Incident[]; services: string[] } | undefined
+  >();
   useEffect(() => {
     const run = { alive: true };
     (async () => {
       const [{ toMs, incidents }, svc] = await Promise.all([api.focus(100), api.services()]);
-      if (run.alive) setCtx({ fromMs: toMs - rangeMs(range), toMs, incidents, services: svc.items.filter((s) => s.spans > 0).map((s) => s.service) });
+      if (run.alive)
+        setCtx({
+          fromMs: toMs - rangeMs(range),
+          toMs,
+          incidents,
+          services: svc.items.filter((s) => s.spans > 0).map((s) => s.service),
+        });
     })().catch(onError);
     return () => {
       run.alive = false;
@@ -50,7 +69,15 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     const run = { alive: true };
     const span = { from: iso(ctx.fromMs), to: iso(ctx.toMs) };
     api
-      .spans({ service, ...span, order, status, limit: 50, ...(params.op === undefined ? {} : { operation: params.op }), ...(minDuration === undefined ? {} : { minDuration }) })
+      .spans({
+        service,
+        ...span,
+        order,
+        status,
+        limit: 50,
+        ...(params.op === undefined ? {} : { operation: params.op }),
+        ...(minDuration === undefined ? {} : { minDuration }),
+      })
       .then((spans) => {
         if (run.alive) setData({ key, spans: spans.items });
       })
@@ -60,13 +87,21 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
     };
   }, [ctx, service, order, status, minDuration, params.op, key, onError]);
 
-  const shown = useMemo(() => (ctx === undefined ? undefined : { fromMs: ctx.fromMs, toMs: ctx.toMs }), [ctx]);
+  const shown = useMemo(
+    () => (ctx === undefined ? undefined : { fromMs: ctx.fromMs, toMs: ctx.toMs }),
+    [ctx],
+  );
 
   return (
     <div className="explorer">
       <section aria-labelledby="traces-h" className="card">
         <h2 id="traces-h">
-          Traces {ctx !== undefined && <span className="count">{shortTime(ctx.fromMs)} to {shortTime(ctx.toMs)} UTC</span>}
+          Traces{' '}
+          {ctx !== undefined && (
+            <span className="count">
+              {shortTime(ctx.fromMs)} to {shortTime(ctx.toMs)} UTC
+            </span>
+          )}
         </h2>
         <form
           className="toolbar"
@@ -77,7 +112,12 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
         >
           <label>
             Service{' '}
-            <select value={service ?? ''} onChange={(e) => { go({ service: e.target.value, op: undefined }); }}>
+            <select
+              value={service ?? ''}
+              onChange={(e) => {
+                go({ service: e.target.value, op: undefined });
+              }}
+            >
               {ctx?.services.map((s) => (
                 <option key={s} value={s}>
                   {s}
@@ -86,38 +126,90 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
             </select>
           </label>
           <label>
-            Operation <input className="medium" value={opText} onChange={(e) => { setOpText(e.target.value); }} placeholder="exact name, or empty" />
+            Operation{' '}
+            <input
+              className="medium"
+              value={opText}
+              onChange={(e) => {
+                setOpText(e.target.value);
+              }}
+              placeholder="exact name, or empty"
+            />
           </label>
           <label>
-            At least <input value={minText} onChange={(e) => { setMinText(e.target.value); }} inputMode="decimal" className="short" placeholder="0" /> ms
+            At least{' '}
+            <input
+              value={minText}
+              onChange={(e) => {
+                setMinText(e.target.value);
+              }}
+              inputMode="decimal"
+              className="short"
+              placeholder="0"
+            />{' '}
+            ms
           </label>
           <button type="submit">Apply</button>
           <label>
-            <input type="checkbox" checked={status === 'error'} onChange={(e) => { go({ status: e.target.checked ? 'error' : undefined }); }} /> failed only
+            <input
+              type="checkbox"
+              checked={status === 'error'}
+              onChange={(e) => {
+                go({ status: e.target.checked ? 'error' : undefined });
+              }}
+            />{' '}
+            failed only
           </label>
           <label>
             Order{' '}
-            <select value={order} onChange={(e) => { go({ order: e.target.value === 'start' ? 'start' : undefined }); }}>
+            <select
+              value={order}
+              onChange={(e) => {
+                go({ order: e.target.value === 'start' ? 'start' : undefined });
+              }}
+            >
               <option value="duration">slowest first</option>
               <option value="start">by start time</option>
             </select>
           </label>
-          <RangeChoice options={RANGES} value={range} onChange={(r) => { go({ range: r }); }} />
+          <RangeChoice
+            options={RANGES}
+            value={range}
+            onChange={(r) => {
+              go({ range: r });
+            }}
+          />
         </form>
         {ctx !== undefined && ctx.services.length === 0 ? (
           <p className="empty">No spans yet: traces arrive over OTLP /v1/traces or by import.</p>
-        ) : data === undefined || ctx === undefined || shown === undefined || service === undefined ? (
+        ) : data === undefined ||
+          ctx === undefined ||
+          shown === undefined ||
+          service === undefined ? (
           <p aria-busy="true">Loading…</p>
         ) : (
           <>
-            <RedCharts service={service} range={shown} incidents={ctx.incidents} onError={onError} />
-            {params.trace !== undefined && <TraceWaterfall traceId={params.trace} onClose={() => { go({ trace: undefined }); }} />}
+            <RedCharts
+              service={service}
+              range={shown}
+              incidents={ctx.incidents}
+              onError={onError}
+            />
+            {params.trace !== undefined && (
+              <TraceWaterfall
+                traceId={params.trace}
+                onClose={() => {
+                  go({ trace: undefined });
+                }}
+              />
+            )}
             {data.spans.length === 0 ? (
               <p className="empty">No span of {service} matches in this range.</p>
             ) : (
               <table className="spans">
                 <caption>
-                  {data.spans.length === 50 ? 'The first 50 spans' : `${data.spans.length} spans`} · {order === 'duration' ? 'slowest first' : 'by start time'}
+                  {data.spans.length === 50 ? 'The first 50 spans' : `${data.spans.length} spans`} ·{' '}
+                  {order === 'duration' ? 'slowest first' : 'by start time'}
                 </caption>
                 <thead>
                   <tr>
@@ -136,9 +228,19 @@ export function Traces({ params, live, onError }: { params: Record<string, strin
                         <code>{s.name}</code>
                       </td>
                       <td className="num">{s.durationMs.toFixed(1)} ms</td>
-                      <td>{s.statusCode === 2 ? `error${s.statusMessage === '' ? '' : `: ${s.statusMessage}`}` : 'ok'}</td>
                       <td>
-                        <button className="link trace" aria-pressed={params.trace === s.traceId} onClick={() => { go({ trace: s.traceId }); }}>
+                        {s.statusCode === 2
+                          ? `error${s.statusMessage === '' ? '' : `: ${s.statusMessage}`}`
+                          : 'ok'}
+                      </td>
+                      <td>
+                        <button
+                          className="link trace"
+                          aria-pressed={params.trace === s.traceId}
+                          onClick={() => {
+                            go({ trace: s.traceId });
+                          }}
+                        >
                           <code>{s.traceId.slice(0, 12)}…</code>
                         </button>
                       </td>

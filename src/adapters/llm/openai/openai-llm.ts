@@ -1,5 +1,19 @@
-import type { LlmCompletion, LlmPort, LlmRequest, LlmResult } from '../../../core/ports/llm.port.js';
-import { badResponse, bodyLines, errorText, fetchModelList, httpFailure, networkFailure, postForVectors, readCapped } from '../llm-http.js';
+import type {
+  LlmCompletion,
+  LlmPort,
+  LlmRequest,
+  LlmResult,
+} from '../../../core/ports/llm.port.js';
+import {
+  badResponse,
+  bodyLines,
+  errorText,
+  fetchModelList,
+  httpFailure,
+  networkFailure,
+  postForVectors,
+  readCapped,
+} from '../llm-http.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -16,17 +30,36 @@ interface ChatAnswer {
  * Server-Sent Events or one JSON answer; the answer's JSON Schema as `response_format`. A server
  * that refuses `json_schema` (400 naming response_format) is asked again with `json_object`.
  */
-export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; model?: string; embedModel?: string; fetch?: typeof fetch }): LlmPort {
+export function createOpenAiLlm(options: {
+  baseUrl: string;
+  apiKey?: string;
+  model?: string;
+  embedModel?: string;
+  fetch?: typeof fetch;
+}): LlmPort {
   const base = options.baseUrl;
   const model = options.model ?? DEFAULT_OPENAI_MODEL;
   const fetchFn = options.fetch ?? fetch;
   const where = `the OpenAI-compatible server at ${base}`;
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.apiKey === undefined || options.apiKey === '' ? {} : { authorization: `Bearer ${options.apiKey}` }) };
-  const hint = { auth: 'set OPENAI_API_KEY', notFound: `check OPENAI_BASE_URL (it usually ends in /v1) and the model name "${model}"` };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(options.apiKey === undefined || options.apiKey === ''
+      ? {}
+      : { authorization: `Bearer ${options.apiKey}` }),
+  };
+  const hint = {
+    auth: 'set OPENAI_API_KEY',
+    notFound: `check OPENAI_BASE_URL (it usually ends in /v1) and the model name "${model}"`,
+  };
   let plainJson = false;
 
   async function post(req: LlmRequest, stream: boolean): Promise<Response | LlmResult<never>> {
-    const format = req.schema === undefined ? undefined : plainJson ? { type: 'json_object' } : { type: 'json_schema', json_schema: { name: 'answer', schema: req.schema } };
+    const format =
+      req.schema === undefined
+        ? undefined
+        : plainJson
+          ? { type: 'json_object' }
+          : { type: 'json_schema', json_schema: { name: 'answer', schema: req.schema } };
     const body = {
       model,
       messages: [{ role: 'system', content: req.system }, ...req.messages],
@@ -37,7 +70,12 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
       ...(format === undefined ? {} : { response_format: format }),
     };
     try {
-      return await fetchFn(`${base}/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body), ...(req.signal === undefined ? {} : { signal: req.signal }) });
+      return await fetchFn(`${base}/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        ...(req.signal === undefined ? {} : { signal: req.signal }),
+      });
     } catch (e) {
       return networkFailure(e, where, req.signal);
     }
@@ -49,18 +87,37 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
     if (!(res instanceof Response)) return res;
     if (res.status === 400 && !plainJson && req.schema !== undefined) {
       const text = await errorText(res);
-      if (!/response_format|json_schema/i.test(text)) return httpFailure(400, text, null, where, hint);
+      if (!/response_format|json_schema/i.test(text))
+        return httpFailure(400, text, null, where, hint);
       plainJson = true;
       res = await post(req, stream);
       if (!(res instanceof Response)) return res;
     }
-    if (!res.ok) return httpFailure(res.status, await errorText(res), res.headers.get('retry-after'), where, hint);
+    if (!res.ok)
+      return httpFailure(
+        res.status,
+        await errorText(res),
+        res.headers.get('retry-after'),
+        where,
+        hint,
+      );
     try {
       if (!stream || res.body === null) {
         const j = JSON.parse(await readCapped(res)) as ChatAnswer;
         const content = j.choices?.[0]?.message?.content;
-        if (typeof content !== 'string') return badResponse(where, 'no choices[0].message.content in the answer');
-        return { status: 'ok', value: { text: content, model: j.model ?? model, usage: { inputTokens: j.usage?.prompt_tokens ?? 0, outputTokens: j.usage?.completion_tokens ?? 0 } } };
+        if (typeof content !== 'string')
+          return badResponse(where, 'no choices[0].message.content in the answer');
+        return {
+          status: 'ok',
+          value: {
+            text: content,
+            model: j.model ?? model,
+            usage: {
+              inputTokens: j.usage?.prompt_tokens ?? 0,
+              outputTokens: j.usage?.completion_tokens ?? 0,
+            },
+          },
+        };
       }
       let text = '';
       let answeredModel = model;
@@ -74,16 +131,31 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
           break;
         }
         const j = JSON.parse(data) as ChatAnswer;
-        if (j.error !== undefined) return { status: 'retryable', error: { code: 'LLM.SERVER', message: `${where} failed while answering: ${(j.error.message ?? '').slice(0, 300)}` } };
+        if (j.error !== undefined)
+          return {
+            status: 'retryable',
+            error: {
+              code: 'LLM.SERVER',
+              message: `${where} failed while answering: ${(j.error.message ?? '').slice(0, 300)}`,
+            },
+          };
         if (typeof j.model === 'string') answeredModel = j.model;
         const piece = j.choices?.[0]?.delta?.content ?? '';
         if (piece !== '') {
           text += piece;
           req.onText?.(piece);
         }
-        if (j.usage != null) usage = { inputTokens: j.usage.prompt_tokens ?? 0, outputTokens: j.usage.completion_tokens ?? 0 };
+        if (j.usage != null)
+          usage = {
+            inputTokens: j.usage.prompt_tokens ?? 0,
+            outputTokens: j.usage.completion_tokens ?? 0,
+          };
       }
-      if (!done) return { status: 'retryable', error: { code: 'LLM.SERVER', message: `${where} ended the stream before [DONE]` } };
+      if (!done)
+        return {
+          status: 'retryable',
+          error: { code: 'LLM.SERVER', message: `${where} ended the stream before [DONE]` },
+        };
       return { status: 'ok', value: { text, model: answeredModel, usage } };
     } catch (e) {
       if (req.signal?.aborted === true) return networkFailure(e, where, req.signal);
@@ -91,7 +163,15 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
     }
   }
 
-  const models = () => fetchModelList(fetchFn, `${base}/models`, { headers }, where, (j) => ((j as { data?: { id: string }[] }).data ?? []).map((m) => m.id), hint);
+  const models = () =>
+    fetchModelList(
+      fetchFn,
+      `${base}/models`,
+      { headers },
+      where,
+      (j) => ((j as { data?: { id: string }[] }).data ?? []).map((m) => m.id),
+      hint,
+    );
 
   /** /embeddings: {model, input: [...]} → {data: [{index, embedding}]}. */
   const embedModel = options.embedModel;
@@ -99,10 +179,24 @@ export function createOpenAiLlm(options: { baseUrl: string; apiKey?: string; mod
     embedModel === undefined
       ? undefined
       : (texts: readonly string[], signal?: AbortSignal) =>
-          postForVectors(fetchFn, `${base}/embeddings`, headers, { model: embedModel, input: texts }, where, texts.length, (j) => {
-            const data = (j as { data?: { index?: number; embedding?: number[] }[] }).data;
-            return data === undefined ? undefined : [...data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((d) => d.embedding ?? []);
-          }, signal, hint);
+          postForVectors(
+            fetchFn,
+            `${base}/embeddings`,
+            headers,
+            { model: embedModel, input: texts },
+            where,
+            texts.length,
+            (j) => {
+              const data = (j as { data?: { index?: number; embedding?: number[] }[] }).data;
+              return data === undefined
+                ? undefined
+                : [...data]
+                    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+                    .map((d) => d.embedding ?? []);
+            },
+            signal,
+            hint,
+          );
 
   return { provider: 'openai', model, complete, models, ...(embed === undefined ? {} : { embed }) };
 }

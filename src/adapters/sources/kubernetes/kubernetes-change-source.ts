@@ -1,7 +1,15 @@
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { ClusterEvent } from '../../../core/domain/cluster-event.js';
-import { changeFromEvent, changesOfDeployment, changesOfPod } from '../../../core/engine/changes/kubernetes-changes.js';
-import type { KubeDeployment, KubeEvent, KubePod } from '../../../core/engine/changes/kubernetes-changes.js';
+import {
+  changeFromEvent,
+  changesOfDeployment,
+  changesOfPod,
+} from '../../../core/engine/changes/kubernetes-changes.js';
+import type {
+  KubeDeployment,
+  KubeEvent,
+  KubePod,
+} from '../../../core/engine/changes/kubernetes-changes.js';
 
 export interface KubernetesSourceOptions {
   /** Only this namespace; all namespaces when undefined. */
@@ -34,7 +42,10 @@ interface WatchEvent {
  * watch resumes from the last resourceVersion after a disconnect, with back-off; a 410 Gone
  * (history expired) starts it again from a fresh list, and changes seen twice are reported once.
  */
-export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSourceOptions): KubernetesSource {
+export function createKubernetesChangeSource(
+  kc: KubeConfig,
+  o: KubernetesSourceOptions,
+): KubernetesSource {
   const now = o.now ?? Date.now;
   const ns = o.namespace;
   const maxObjects = o.maxObjects ?? 20_000;
@@ -50,18 +61,33 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
   const watches = [
     {
       name: 'events',
-      path: ns === undefined ? '/api/v1/events' : `/api/v1/namespaces/${encodeURIComponent(ns)}/events`,
+      path:
+        ns === undefined ? '/api/v1/events' : `/api/v1/namespaces/${encodeURIComponent(ns)}/events`,
       handle: (type: string, obj: unknown) => {
         if (type !== 'ADDED' && type !== 'MODIFIED') return;
         const c = changeFromEvent(obj as KubeEvent, now());
         if (c !== undefined) emit(c);
       },
     },
-    objectWatch<KubeDeployment>('deployments', ns === undefined ? '/apis/apps/v1/deployments' : `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments`, (a, b) => changesOfDeployment(a, b, now())),
-    objectWatch<KubePod>('pods', ns === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, (a, b) => changesOfPod(a, b, now())),
+    objectWatch<KubeDeployment>(
+      'deployments',
+      ns === undefined
+        ? '/apis/apps/v1/deployments'
+        : `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments`,
+      (a, b) => changesOfDeployment(a, b, now()),
+    ),
+    objectWatch<KubePod>(
+      'pods',
+      ns === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
+      (a, b) => changesOfPod(a, b, now()),
+    ),
   ];
 
-  function objectWatch<T extends { metadata?: { uid?: string } }>(name: string, path: string, diff: (before: T, after: T) => ClusterEvent[]) {
+  function objectWatch<T extends { metadata?: { uid?: string } }>(
+    name: string,
+    path: string,
+    diff: (before: T, after: T) => ClusterEvent[],
+  ) {
     const last = new Map<string, T>();
     return {
       name,
@@ -96,11 +122,17 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
       if (relist) {
         resourceVersion = undefined;
         o.onStatus?.(`kubernetes ${w.name}: history expired (410 Gone), listing again`);
-      } else o.onStatus?.(`kubernetes ${w.name}: ${err === null || err === undefined ? 'the API server closed the watch' : `disconnected (${(err as Error).message})`}; reconnecting in ${delay / 1000} s`);
-      const t = setTimeout(() => {
-        timers.delete(t);
-        void connect();
-      }, relist ? 0 : delay);
+      } else
+        o.onStatus?.(
+          `kubernetes ${w.name}: ${err === null || err === undefined ? 'the API server closed the watch' : `disconnected (${(err as Error).message})`}; reconnecting in ${delay / 1000} s`,
+        );
+      const t = setTimeout(
+        () => {
+          timers.delete(t);
+          void connect();
+        },
+        relist ? 0 : delay,
+      );
       t.unref();
       timers.add(t);
       if (!relist) delay = Math.min(delay * 2, o.maxRetryMs ?? 30_000);
@@ -113,7 +145,10 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
       try {
         const controller = await new Watch(kc).watch(
           w.path,
-          { allowWatchBookmarks: true, ...(resourceVersion === undefined ? {} : { resourceVersion }) },
+          {
+            allowWatchBookmarks: true,
+            ...(resourceVersion === undefined ? {} : { resourceVersion }),
+          },
           (type, obj: WatchEvent['object']) => {
             if (!opened) {
               opened = true;
@@ -147,7 +182,9 @@ export function createKubernetesChangeSource(kc: KubeConfig, o: KubernetesSource
     start() {
       if (!stopped) return;
       stopped = false;
-      o.onStatus?.(`kubernetes: watching events, deployments and pods ${ns === undefined ? 'in all namespaces' : `in ${ns}`} at ${kc.getCurrentCluster()?.server ?? '(no cluster)'}`);
+      o.onStatus?.(
+        `kubernetes: watching events, deployments and pods ${ns === undefined ? 'in all namespaces' : `in ${ns}`} at ${kc.getCurrentCluster()?.server ?? '(no cluster)'}`,
+      );
       watches.forEach(run);
     },
     stop() {

@@ -49,7 +49,10 @@ const DATA_FILE = /\.csv(\.gz)?$/;
 
 /** The files of a Nezha folder (or of its baseline/ alone), in a stable order: metrics, then traces, then logs. */
 export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
-  if (!(await isDir(dir))) throw new Error(`${dir}: not a folder (give the folder that holds log/, trace/ and metric/, e.g. ../shared/data/nezha-trainticket)`);
+  if (!(await isDir(dir)))
+    throw new Error(
+      `${dir}: not a folder (give the folder that holds log/, trace/ and metric/, e.g. ../shared/data/nezha-trainticket)`,
+    );
   const roots = [dir];
   const base = join(dir, 'baseline');
   if (await isDir(base)) roots.push(base);
@@ -72,23 +75,36 @@ export async function planNezhaImport(dir: string): Promise<NezhaPlan> {
           // the benchmark's baseline/metric holds the same whole-day files as metric/
           const size = (await stat(path)).size;
           if (metricSizes.get(name) === size) {
-            skipped.push({ path, why: 'same name and size as a metric file already imported (the whole-day files repeat)' });
+            skipped.push({
+              path,
+              why: 'same name and size as a metric file already imported (the whole-day files repeat)',
+            });
             continue;
           }
           metricSizes.set(name, size);
           // other tables kept beside the per-minute ones (a dependency list, a sample of calls) are not metrics
           const columns = await headerOf(path);
           if (columns !== undefined && !columns.includes('TimeStamp')) {
-            skipped.push({ path, why: columns.length === 0 ? 'empty file' : `not a per-minute metric table (no TimeStamp column; found ${columns.slice(0, 6).join(', ')})` });
+            skipped.push({
+              path,
+              why:
+                columns.length === 0
+                  ? 'empty file'
+                  : `not a per-minute metric table (no TimeStamp column; found ${columns.slice(0, 6).join(', ')})`,
+            });
             continue;
           }
         }
         files.push({ kind, path });
       }
     }
-    if (await isDir(join(root, 'traceid'))) skipped.push({ path: join(root, 'traceid'), why: 'trace-id lists repeat the trace files' });
+    if (await isDir(join(root, 'traceid')))
+      skipped.push({ path: join(root, 'traceid'), why: 'trace-id lists repeat the trace files' });
   }
-  if (!found) throw new Error(`${dir}: no log/, trace/ or metric/ folder (expected the Nezha layout: log/*.csv.gz, trace/*.csv.gz, metric/*_metric.csv.gz, optionally baseline/)`);
+  if (!found)
+    throw new Error(
+      `${dir}: no log/, trace/ or metric/ folder (expected the Nezha layout: log/*.csv.gz, trace/*.csv.gz, metric/*_metric.csv.gz, optionally baseline/)`,
+    );
   const order: Record<NezhaKind, number> = { metric: 0, trace: 1, log: 2 };
   files.sort((a, b) => order[a.kind] - order[b.kind]);
   return { files, skipped };
@@ -127,8 +143,13 @@ async function headerOf(path: string): Promise<string[] | undefined> {
     file.destroy();
     stream.destroy();
   }
-  const line = text.split('\n', 1)[0]!.replace(/^\uFEFF/, '').replace(/\r$/, '');
-  return splitCsv(line).map((c) => c.trim()).filter((c) => c !== '');
+  const line = text
+    .split('\n', 1)[0]!
+    .replace(/^\uFEFF/, '')
+    .replace(/\r$/, '');
+  return splitCsv(line)
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -148,7 +169,15 @@ export interface ReadNezhaOptions {
 }
 
 const LOG_COLUMNS = ['TimeUnixNano', 'PodName', 'Log'];
-const TRACE_COLUMNS = ['TraceID', 'SpanID', 'ParentID', 'PodName', 'OperationName', 'StartTimeUnixNano', 'EndTimeUnixNano'];
+const TRACE_COLUMNS = [
+  'TraceID',
+  'SpanID',
+  'ParentID',
+  'PodName',
+  'OperationName',
+  'StartTimeUnixNano',
+  'EndTimeUnixNano',
+];
 /** Columns of a metric file that are not per-pod values (node-wide figures describe the node, not the pod). */
 const METRIC_KEY_COLUMNS = new Set(['Time', 'TimeStamp', 'PodName', 'ServiceName']);
 
@@ -159,35 +188,56 @@ export async function readNezhaFile(file: NezhaFile, options: ReadNezhaOptions):
   let lineNo = 0;
   let rows = 0;
   let pending: (ReceivedLog | Span | MetricPoint)[] = [];
-  let rowOf: ((cells: string[], line: number) => ReceivedLog | Span | MetricPoint[] | string) | undefined;
+  let rowOf:
+    ((cells: string[], line: number) => ReceivedLog | Span | MetricPoint[] | string) | undefined;
   const flushBatch = async () => {
     if (pending.length === 0) return;
     const items = pending;
     pending = [];
-    if (file.kind === 'log') await options.onBatch({ kind: 'log', file: file.path, logs: items as ReceivedLog[] });
-    else if (file.kind === 'trace') await options.onBatch({ kind: 'trace', file: file.path, spans: items as Span[] });
-    else await options.onBatch({ kind: 'metric', file: file.path, metrics: items as MetricPoint[] });
+    if (file.kind === 'log')
+      await options.onBatch({ kind: 'log', file: file.path, logs: items as ReceivedLog[] });
+    else if (file.kind === 'trace')
+      await options.onBatch({ kind: 'trace', file: file.path, spans: items as Span[] });
+    else
+      await options.onBatch({ kind: 'metric', file: file.path, metrics: items as MetricPoint[] });
   };
   let fatal = false;
-  const outcome = await createFileSource(file.path, { maxLineLength: 4 * 1024 * 1024, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).read({
+  const outcome = await createFileSource(file.path, {
+    maxLineLength: 4 * 1024 * 1024,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  }).read({
     push(text, truncated) {
       lineNo++;
       if (fatal) return;
       if (header === undefined) {
         header = new Map(splitCsv(text.replace(/^\uFEFF/, '')).map((name, i) => [name.trim(), i]));
-        const need = file.kind === 'log' ? LOG_COLUMNS : file.kind === 'trace' ? TRACE_COLUMNS : ['TimeStamp'];
+        const need =
+          file.kind === 'log' ? LOG_COLUMNS : file.kind === 'trace' ? TRACE_COLUMNS : ['TimeStamp'];
         const missing = need.filter((c) => !header!.has(c));
         if (missing.length > 0) {
-          options.onProblem({ file: file.path, line: 1, message: `not a Nezha ${file.kind} file: no ${missing.join(', ')} column (found ${[...header.keys()].slice(0, 12).join(', ') || 'nothing'})` });
+          options.onProblem({
+            file: file.path,
+            line: 1,
+            message: `not a Nezha ${file.kind} file: no ${missing.join(', ')} column (found ${[...header.keys()].slice(0, 12).join(', ') || 'nothing'})`,
+          });
           fatal = true;
           return;
         }
-        rowOf = file.kind === 'log' ? logRow(header) : file.kind === 'trace' ? spanRow(header) : metricRow(header);
+        rowOf =
+          file.kind === 'log'
+            ? logRow(header)
+            : file.kind === 'trace'
+              ? spanRow(header)
+              : metricRow(header);
         return;
       }
       if (text === '') return;
       if (truncated) {
-        options.onProblem({ file: file.path, line: lineNo, message: 'line longer than 4 MiB: skipped' });
+        options.onProblem({
+          file: file.path,
+          line: lineNo,
+          message: 'line longer than 4 MiB: skipped',
+        });
         return;
       }
       const r = rowOf!(splitCsv(text), lineNo);
@@ -208,10 +258,13 @@ export async function readNezhaFile(file: NezhaFile, options: ReadNezhaOptions):
   if (outcome.status === 'failed') {
     // the source's message starts with its own name: the problem names the file already
     const source = outcome.error.details.source;
-    const message = typeof source === 'string' && outcome.error.message.startsWith(`${source}: `) ? outcome.error.message.slice(source.length + 2) : outcome.error.message;
+    const message =
+      typeof source === 'string' && outcome.error.message.startsWith(`${source}: `)
+        ? outcome.error.message.slice(source.length + 2)
+        : outcome.error.message;
     options.onProblem({ file: file.path, message });
-  }
-  else if (header === undefined) options.onProblem({ file: file.path, message: 'empty file (no header line)' });
+  } else if (header === undefined)
+    options.onProblem({ file: file.path, message: 'empty file (no header line)' });
   return rows;
 }
 
@@ -231,7 +284,9 @@ function cell(cells: readonly string[], header: Map<string, number>, name: strin
 const LOGBACK = /^\d\d:\d\d:\d\d[.,]\d{3}\s+([A-Za-z]{4,5})\s+/;
 
 /** A JSON log line's message, level and logger (message or msg; severity or level; name or logger), or undefined when it is not one. */
-function structuredLine(text: string): { message: string; level: string; logger: string } | undefined {
+function structuredLine(
+  text: string,
+): { message: string; level: string; logger: string } | undefined {
   let j: unknown;
   try {
     j = JSON.parse(text);
@@ -246,7 +301,11 @@ function structuredLine(text: string): { message: string; level: string; logger:
   };
   const message = text1('message', 'msg');
   if (message === undefined) return undefined;
-  return { message, level: text1('severity', 'level') ?? '', logger: text1('name', 'logger') ?? '' };
+  return {
+    message,
+    level: text1('severity', 'level') ?? '',
+    logger: text1('name', 'logger') ?? '',
+  };
 }
 
 function logRow(header: Map<string, number>) {
@@ -254,7 +313,8 @@ function logRow(header: Map<string, number>) {
     let timeMs = nanosToMs(cell(cells, header, 'TimeUnixNano'));
     // some rows carry an overflowed TimeUnixNano beside a good RFC 3339 Timestamp
     if (!Number.isFinite(timeMs)) timeMs = Date.parse(cell(cells, header, 'Timestamp'));
-    if (!Number.isFinite(timeMs)) return `neither TimeUnixNano "${cell(cells, header, 'TimeUnixNano').slice(0, 40)}" nor Timestamp "${cell(cells, header, 'Timestamp').slice(0, 40)}" is a time: row skipped`;
+    if (!Number.isFinite(timeMs))
+      return `neither TimeUnixNano "${cell(cells, header, 'TimeUnixNano').slice(0, 40)}" nor Timestamp "${cell(cells, header, 'Timestamp').slice(0, 40)}" is a time: row skipped`;
     const pod = cell(cells, header, 'PodName');
     const raw = cell(cells, header, 'Log');
     let body = raw;
@@ -295,8 +355,19 @@ function logRow(header: Map<string, number>) {
       severity,
       severityText,
       body,
-      resource: { service: workloadOf(pod), ...(pod ? { pod } : {}), ...(node ? { node } : {}), ...(container ? { container } : {}) },
-      attributes: stream || logger ? JSON.stringify({ ...(stream ? { 'log.iostream': stream } : {}), ...(logger ? { 'logger.name': logger } : {}) }) : '{}',
+      resource: {
+        service: workloadOf(pod),
+        ...(pod ? { pod } : {}),
+        ...(node ? { node } : {}),
+        ...(container ? { container } : {}),
+      },
+      attributes:
+        stream || logger
+          ? JSON.stringify({
+              ...(stream ? { 'log.iostream': stream } : {}),
+              ...(logger ? { 'logger.name': logger } : {}),
+            })
+          : '{}',
       traceId: cell(cells, header, 'TraceID').toLowerCase(),
       spanId: cell(cells, header, 'SpanID').toLowerCase(),
     };
@@ -307,7 +378,8 @@ function spanRow(header: Map<string, number>) {
   return (cells: string[]): Span | string => {
     const startMs = nanosToMs(cell(cells, header, 'StartTimeUnixNano'));
     const endMs = nanosToMs(cell(cells, header, 'EndTimeUnixNano'));
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) return 'StartTimeUnixNano/EndTimeUnixNano are not nanoseconds since the epoch: span skipped';
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs))
+      return 'StartTimeUnixNano/EndTimeUnixNano are not nanoseconds since the epoch: span skipped';
     const traceId = cell(cells, header, 'TraceID').toLowerCase();
     const spanId = cell(cells, header, 'SpanID').toLowerCase();
     if (traceId === '' || spanId === '') return 'no TraceID or SpanID: span skipped';
@@ -330,11 +402,14 @@ function spanRow(header: Map<string, number>) {
 }
 
 function metricRow(header: Map<string, number>) {
-  const values = [...header.entries()].filter(([name]) => !METRIC_KEY_COLUMNS.has(name) && !name.startsWith('Node') && name !== '');
+  const values = [...header.entries()].filter(
+    ([name]) => !METRIC_KEY_COLUMNS.has(name) && !name.startsWith('Node') && name !== '',
+  );
   return (cells: string[]): MetricPoint[] | string => {
     const ts = cell(cells, header, 'TimeStamp');
     const sec = /^\d{1,12}(\.\d+)?$/.test(ts) ? Number(ts) : NaN;
-    if (!Number.isFinite(sec)) return `TimeStamp "${ts.slice(0, 40)}" is not seconds since the epoch: row skipped`;
+    if (!Number.isFinite(sec))
+      return `TimeStamp "${ts.slice(0, 40)}" is not seconds since the epoch: row skipped`;
     const pod = cell(cells, header, 'PodName');
     const service = pod !== '' ? workloadOf(pod) : cell(cells, header, 'ServiceName');
     const resource = { ...(service ? { service } : {}), ...(pod ? { pod } : {}) };

@@ -5,4 +5,8 @@ import { runHistoryStoreContract } from '../../../../test/contracts/history-stor
 import { duckDbHistoryStore } from './duckdb-history-store.js';
 import { openDuckDb } from './duckdb-telemetry-store.js';
 
-runHistoryStoreContract('duckdb file', async () => duckDbHistoryStore(await openDuckDb(join(mkdtempSync(join(tmpdir(), 'bifrost-hist-')), 'b.duckdb'))));
+runHistoryStoreContract('duckdb file', async () =>
+  duckDbHistoryStore(
+    await openDuckDb(join(mkdtempSync(join(tmpdir(), 'bifrost-hist-')), 'b.duckdb')),
+  ),
+);

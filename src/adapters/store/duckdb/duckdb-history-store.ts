@@ -10,7 +10,14 @@ import { pageOf, requireCursor } from '../page-cursor.js';
 import type { DuckDbHandle } from './duckdb-telemetry-store.js';
 
 function toKey(row: readonly DuckDBValue[]): ApiKeyRecord {
-  const k: ApiKeyRecord = { id: String(row[0]), hash: String(row[1]), tenant: String(row[2]), scope: String(row[3]) as KeyScope, name: String(row[4]), createdMs: Number(row[5]) };
+  const k: ApiKeyRecord = {
+    id: String(row[0]),
+    hash: String(row[1]),
+    tenant: String(row[2]),
+    scope: String(row[3]) as KeyScope,
+    name: String(row[4]),
+    createdMs: Number(row[5]),
+  };
   if (row[6] !== null) k.revokedMs = Number(row[6]);
   return k;
 }
@@ -27,7 +34,12 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
     getCachedExplanation: (key, nowMs) =>
       serial(async () => {
         check();
-        const r = (await conn.runAndReadAll('SELECT body FROM llm_cache WHERE key = $1 AND expires_ms > $2', [key, nowMs])).getRows()[0];
+        const r = (
+          await conn.runAndReadAll(
+            'SELECT body FROM llm_cache WHERE key = $1 AND expires_ms > $2',
+            [key, nowMs],
+          )
+        ).getRows()[0];
         return r === undefined ? undefined : (JSON.parse(String(r[0])) as Explanation);
       }),
     putCachedExplanation: (key, value, expiresMs) =>
@@ -35,39 +47,76 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
         check();
         // expired entries go when a new one comes: the cache stays as small as a day's answers
         await conn.run('DELETE FROM llm_cache WHERE expires_ms <= $1', [Date.now()]);
-        await conn.run('INSERT OR REPLACE INTO llm_cache VALUES ($1, $2, $3)', [key, expiresMs, JSON.stringify(value)]);
+        await conn.run('INSERT OR REPLACE INTO llm_cache VALUES ($1, $2, $3)', [
+          key,
+          expiresMs,
+          JSON.stringify(value),
+        ]);
       }),
     llmTokensUsed: (day) =>
       serial(async () => {
         check();
-        const r = (await conn.runAndReadAll('SELECT tokens FROM llm_usage WHERE day = $1', [day])).getRows()[0];
+        const r = (
+          await conn.runAndReadAll('SELECT tokens FROM llm_usage WHERE day = $1', [day])
+        ).getRows()[0];
         return r === undefined ? 0 : Number(r[0]);
       }),
     addLlmTokens: (day, tokens) =>
       serial(async () => {
         check();
-        await conn.run('INSERT INTO llm_usage VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens', [day, tokens]);
+        await conn.run(
+          'INSERT INTO llm_usage VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens',
+          [day, tokens],
+        );
       }),
     addExplanation: (rec) =>
       serial(async () => {
         check();
-        await conn.run('INSERT OR REPLACE INTO explanations VALUES ($1, $2, $3, $4, $5)', [rec.tenant, rec.id, rec.subject, rec.createdMs, JSON.stringify(rec.explanation)]);
+        await conn.run('INSERT OR REPLACE INTO explanations VALUES ($1, $2, $3, $4, $5)', [
+          rec.tenant,
+          rec.id,
+          rec.subject,
+          rec.createdMs,
+          JSON.stringify(rec.explanation),
+        ]);
       }),
     listExplanations: (tenant, subject, limit) =>
       serial(async () => {
         check();
-        const rows = (await conn.runAndReadAll('SELECT id, created_ms, body FROM explanations WHERE tenant = $1 AND subject = $2 ORDER BY created_ms DESC, id DESC LIMIT $3', [tenant, subject, limit])).getRows();
-        return rows.map((r): ExplanationRecord => ({ id: String(r[0]), tenant, subject, createdMs: Number(r[1]), explanation: JSON.parse(String(r[2])) as Explanation }));
+        const rows = (
+          await conn.runAndReadAll(
+            'SELECT id, created_ms, body FROM explanations WHERE tenant = $1 AND subject = $2 ORDER BY created_ms DESC, id DESC LIMIT $3',
+            [tenant, subject, limit],
+          )
+        ).getRows();
+        return rows.map((r): ExplanationRecord => ({
+          id: String(r[0]),
+          tenant,
+          subject,
+          createdMs: Number(r[1]),
+          explanation: JSON.parse(String(r[2])) as Explanation,
+        }));
       }),
     putIncident: (tenant, i) =>
       serial(async () => {
         check();
-        await conn.run('INSERT OR REPLACE INTO incidents VALUES ($1, $2, $3, $4, $5)', [tenant, i.id, i.firstSymptomMs, i.status, JSON.stringify(i)]);
+        await conn.run('INSERT OR REPLACE INTO incidents VALUES ($1, $2, $3, $4, $5)', [
+          tenant,
+          i.id,
+          i.firstSymptomMs,
+          i.status,
+          JSON.stringify(i),
+        ]);
       }),
     getIncident: (tenant, id) =>
       serial(async () => {
         check();
-        const r = (await conn.runAndReadAll('SELECT body FROM incidents WHERE tenant = $1 AND id = $2', [tenant, id])).getRows()[0];
+        const r = (
+          await conn.runAndReadAll('SELECT body FROM incidents WHERE tenant = $1 AND id = $2', [
+            tenant,
+            id,
+          ])
+        ).getRows()[0];
         return r === undefined ? undefined : (JSON.parse(String(r[0])) as Incident);
       }),
     listIncidents: (tenant, q) =>
@@ -93,20 +142,50 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
           values.ct = c.timeMs;
           values.cid = c.id;
         }
-        const rows = (await conn.runAndReadAll(`SELECT body FROM incidents WHERE ${where} ORDER BY first_ms DESC, id DESC LIMIT $limit`, values)).getRows();
-        return pageOf(rows.map((r) => JSON.parse(String(r[0])) as Incident), q.limit, (i) => [i.firstSymptomMs, i.id]);
+        const rows = (
+          await conn.runAndReadAll(
+            `SELECT body FROM incidents WHERE ${where} ORDER BY first_ms DESC, id DESC LIMIT $limit`,
+            values,
+          )
+        ).getRows();
+        return pageOf(
+          rows.map((r) => JSON.parse(String(r[0])) as Incident),
+          q.limit,
+          (i) => [i.firstSymptomMs, i.id],
+        );
       }),
     addAnalysis: (a) =>
       serial(async () => {
         check();
-        await conn.run('INSERT INTO analyses VALUES ($1, $2, $3, $4, $5, $6, $7)', [a.tenant, a.id, a.createdMs, a.name, a.report.summary.lines, a.report.findings.length, JSON.stringify(a.report)]);
+        await conn.run('INSERT INTO analyses VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+          a.tenant,
+          a.id,
+          a.createdMs,
+          a.name,
+          a.report.summary.lines,
+          a.report.findings.length,
+          JSON.stringify(a.report),
+        ]);
       }),
     getAnalysis: (tenant, id) =>
       serial(async () => {
         check();
-        const rows = (await conn.runAndReadAll('SELECT id, tenant, created_ms, name, report FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id])).getRows();
+        const rows = (
+          await conn.runAndReadAll(
+            'SELECT id, tenant, created_ms, name, report FROM analyses WHERE tenant = $1 AND id = $2',
+            [tenant, id],
+          )
+        ).getRows();
         const r = rows[0];
-        return r === undefined ? undefined : { id: String(r[0]), tenant: String(r[1]), createdMs: Number(r[2]), name: String(r[3]), report: JSON.parse(String(r[4])) as LogReport };
+        return r === undefined
+          ? undefined
+          : {
+              id: String(r[0]),
+              tenant: String(r[1]),
+              createdMs: Number(r[2]),
+              name: String(r[3]),
+              report: JSON.parse(String(r[4])) as LogReport,
+            };
       }),
     listAnalyses: (tenant, q) =>
       serial(async () => {
@@ -119,37 +198,76 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
           values.ct = c.timeMs;
           values.cid = c.id;
         }
-        const rows = (await conn.runAndReadAll(`SELECT id, created_ms, name, lines, findings FROM analyses WHERE ${where} ORDER BY created_ms DESC, id DESC LIMIT $limit`, values)).getRows();
-        return pageOf(rows.map((r) => ({ id: String(r[0]), createdMs: Number(r[1]), name: String(r[2]), lines: Number(r[3]), findings: Number(r[4]) })), q.limit, (a) => [a.createdMs, a.id]);
+        const rows = (
+          await conn.runAndReadAll(
+            `SELECT id, created_ms, name, lines, findings FROM analyses WHERE ${where} ORDER BY created_ms DESC, id DESC LIMIT $limit`,
+            values,
+          )
+        ).getRows();
+        return pageOf(
+          rows.map((r) => ({
+            id: String(r[0]),
+            createdMs: Number(r[1]),
+            name: String(r[2]),
+            lines: Number(r[3]),
+            findings: Number(r[4]),
+          })),
+          q.limit,
+          (a) => [a.createdMs, a.id],
+        );
       }),
     deleteAnalysis: (tenant, id) =>
       serial(async () => {
         check();
-        const found = (await conn.runAndReadAll('SELECT 1 FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id])).getRows().length > 0;
-        if (found) await conn.run('DELETE FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id]);
+        const found =
+          (
+            await conn.runAndReadAll('SELECT 1 FROM analyses WHERE tenant = $1 AND id = $2', [
+              tenant,
+              id,
+            ])
+          ).getRows().length > 0;
+        if (found)
+          await conn.run('DELETE FROM analyses WHERE tenant = $1 AND id = $2', [tenant, id]);
         return found;
       }),
     addKey: (k) =>
       serial(async () => {
         check();
-        await conn.run('INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6, NULL)', [k.id, k.hash, k.tenant, k.scope, k.name, k.createdMs]);
+        await conn.run('INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
+          k.id,
+          k.hash,
+          k.tenant,
+          k.scope,
+          k.name,
+          k.createdMs,
+        ]);
       }),
     findKey: (id) =>
       serial(async () => {
         check();
-        const rows = (await conn.runAndReadAll(`SELECT ${cols} FROM api_keys WHERE id = $1`, [id])).getRows();
+        const rows = (
+          await conn.runAndReadAll(`SELECT ${cols} FROM api_keys WHERE id = $1`, [id])
+        ).getRows();
         return rows.length === 0 ? undefined : toKey(rows[0]!);
       }),
     listKeys: () =>
       serial(async () => {
         check();
-        return (await conn.runAndReadAll(`SELECT ${cols} FROM api_keys ORDER BY created_ms, id`)).getRows().map(toKey);
+        return (await conn.runAndReadAll(`SELECT ${cols} FROM api_keys ORDER BY created_ms, id`))
+          .getRows()
+          .map(toKey);
       }),
     revokeKey: (id, atMs) =>
       serial(async () => {
         check();
-        const found = (await conn.runAndReadAll('SELECT 1 FROM api_keys WHERE id = $1', [id])).getRows().length > 0;
-        if (found) await conn.run('UPDATE api_keys SET revoked_ms = coalesce(revoked_ms, $2) WHERE id = $1', [id, atMs]);
+        const found =
+          (await conn.runAndReadAll('SELECT 1 FROM api_keys WHERE id = $1', [id])).getRows()
+            .length > 0;
+        if (found)
+          await conn.run(
+            'UPDATE api_keys SET revoked_ms = coalesce(revoked_ms, $2) WHERE id = $1',
+            [id, atMs],
+          );
         return found;
       }),
   };

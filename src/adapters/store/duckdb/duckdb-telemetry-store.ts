@@ -5,12 +5,42 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
-import { PEER_ATTRIBUTES, PEER_URL_ATTRIBUTES, SPAN_KIND_CLIENT, URL_HOST, spanCopyKey } from '../../../core/domain/span.js';
+import {
+  PEER_ATTRIBUTES,
+  PEER_URL_ATTRIBUTES,
+  SPAN_KIND_CLIENT,
+  URL_HOST,
+  spanCopyKey,
+} from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMetricStats, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type {
+  AppendResult,
+  FindingQuery,
+  LogQuery,
+  MetricName,
+  MetricNameQuery,
+  MetricQuery,
+  Page,
+  SeriesQuery,
+  SeriesResult,
+  OperationStats,
+  EdgeStats,
+  PeerCallStats,
+  ServiceEdge,
+  ServiceMetricStats,
+  ServiceMention,
+  ServiceSpanStats,
+  ServiceSummary,
+  ServiceTemplateCount,
+  SpanQuery,
+  TelemetryBatch,
+  TelemetryStorePort,
+  TemplateCountQuery,
+  WindowQuery,
+} from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
 
@@ -80,7 +110,12 @@ type Cell = string | number | boolean | undefined;
  * Rows through DuckDB's appender, inside the caller's transaction. `types` has one letter per
  * column: v varchar, d double, i integer, b boolean; undefined cells are NULL.
  */
-async function appendRows(conn: DuckDBConnection, table: string, types: string, rows: readonly (readonly Cell[])[]): Promise<void> {
+async function appendRows(
+  conn: DuckDBConnection,
+  table: string,
+  types: string,
+  rows: readonly (readonly Cell[])[],
+): Promise<void> {
   if (rows.length === 0) return;
   const a = await conn.createAppender(table);
   for (const row of rows) {
@@ -138,7 +173,12 @@ export function lookUpRanges(starts: readonly number[]): [number, number][] {
  * each range of lookUpRanges); the rest go straight through the appender. Inside the caller's
  * transaction; returns the spans appended (to remember after the commit) and how many were left out.
  */
-async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readonly Span[], recent: RecentSpanKeys): Promise<{ appended: Map<string, Span>; repeated: number }> {
+async function appendSpans(
+  conn: DuckDBConnection,
+  tenant: string,
+  spans: readonly Span[],
+  recent: RecentSpanKeys,
+): Promise<{ appended: Map<string, Span>; repeated: number }> {
   // the first of each span's copies in the batch, by spanCopyKey
   const fresh = new Map<string, Span>();
   for (const sp of spans) {
@@ -150,11 +190,35 @@ async function appendSpans(conn: DuckDBConnection, tenant: string, spans: readon
   if (lookUp.length > 0) {
     const traces = listValue([...new Set(lookUp.map((sp) => sp.traceId))]);
     for (const [lo, hi] of lookUpRanges(lookUp.map((sp) => sp.startMs))) {
-      const found = await conn.runAndReadAll('SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))', { tenant, lo, hi, traces });
-      for (const r of found.getRows()) fresh.delete(spanCopyKey({ traceId: String(r[0]), spanId: String(r[1]), startMs: Number(r[2]) }));
+      const found = await conn.runAndReadAll(
+        'SELECT trace_id, span_id, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $lo AND start_ms <= $hi AND trace_id IN (SELECT unnest($traces))',
+        { tenant, lo, hi, traces },
+      );
+      for (const r of found.getRows())
+        fresh.delete(
+          spanCopyKey({ traceId: String(r[0]), spanId: String(r[1]), startMs: Number(r[2]) }),
+        );
     }
   }
-  await appendRows(conn, 'spans', 'vvvvviddivvvvvvvv', [...fresh.values()].map((sp) => [tenant, sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startMs, sp.endMs, sp.statusCode, sp.statusMessage, ...RESOURCE_KEYS.map((k) => sp.resource[k]), sp.attributes]));
+  await appendRows(
+    conn,
+    'spans',
+    'vvvvviddivvvvvvvv',
+    [...fresh.values()].map((sp) => [
+      tenant,
+      sp.traceId,
+      sp.spanId,
+      sp.parentSpanId,
+      sp.name,
+      sp.kind,
+      sp.startMs,
+      sp.endMs,
+      sp.statusCode,
+      sp.statusMessage,
+      ...RESOURCE_KEYS.map((k) => sp.resource[k]),
+      sp.attributes,
+    ]),
+  );
   return { appended: fresh, repeated: spans.length - fresh.size };
 }
 
@@ -196,7 +260,8 @@ function crossServiceCalls(where: string): string {
   return `WITH s AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, status_code, start_ms, end_ms - start_ms AS duration FROM spans WHERE ${where})`;
 }
 // attributes that are not JSON (written by hand, not through ingest) name no peer
-const attrSql = (k: string) => `json_extract_string(CASE WHEN json_valid(attributes) THEN attributes END, '$."${k}"')`;
+const attrSql = (k: string) =>
+  `json_extract_string(CASE WHEN json_valid(attributes) THEN attributes END, '$."${k}"')`;
 /** The peer a span names, as SQL (the rule of domain/span's peerOf): lower case, NULL when none. */
 const PEER_SQL = `lower(coalesce(${PEER_ATTRIBUTES.map((k) => `nullif(${attrSql(k)}, '')`).join(', ')}, nullif(regexp_extract(coalesce(${PEER_URL_ATTRIBUTES.map(attrSql).join(', ')}, ''), '${URL_HOST.source.replace(/\\\//g, '/')}', 1), '')))`;
 
@@ -220,7 +285,13 @@ export async function openDuckDb(path: string): Promise<DuckDbHandle> {
     instance = await DuckDBInstance.create(path);
   } catch (err) {
     const msg = (err as Error).message;
-    if (/lock/i.test(msg)) throw new AppError('STORE.LOCKED', `${path} is open in another process (another bifrost serve?); stop it or choose another --data directory`, { path }, err);
+    if (/lock/i.test(msg))
+      throw new AppError(
+        'STORE.LOCKED',
+        `${path} is open in another process (another bifrost serve?); stop it or choose another --data directory`,
+        { path },
+        err,
+      );
     throw new AppError('STORE.UNAVAILABLE', `cannot open the store ${path}: ${msg}`, { path }, err);
   }
   const conn = await instance.connect();
@@ -253,7 +324,9 @@ export async function openDuckDb(path: string): Promise<DuckDbHandle> {
  * promise resolves after COMMIT, when DuckDB has written it to its write-ahead log. One process
  * owns the file: a second `serve` on the same --data gets STORE.LOCKED with advice.
  */
-export async function createDuckDbTelemetryStore(options: DuckDbStoreOptions): Promise<TelemetryStorePort> {
+export async function createDuckDbTelemetryStore(
+  options: DuckDbStoreOptions,
+): Promise<TelemetryStorePort> {
   return duckDbTelemetryStore(await openDuckDb(options.path));
 }
 
@@ -270,7 +343,11 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     return v === null || v === undefined ? undefined : Number(v);
   };
   /** RED per service (and operation) and bucket: counts, errors, discrete p50/p90 of durations. */
-  const red = (tenant: string, q: WindowQuery & { service?: string }, byOperation: boolean): Promise<OperationStats[]> =>
+  const red = (
+    tenant: string,
+    q: WindowQuery & { service?: string },
+    byOperation: boolean,
+  ): Promise<OperationStats[]> =>
     serial(async () => {
       check();
       const w = new Where(tenant);
@@ -289,7 +366,19 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
          FROM spans LEFT JOIN near ON parent_trace = trace_id AND parent_id = parent_span_id AND parent_service = coalesce(service, '') WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
         w.values,
       );
-      const rows: OperationStats[] = r.getRows().map((row) => ({ service: String(row[0]), operation: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]), requests: Number(row[5]), failedRequests: 0, ownFailedRequests: 0, requestMs: Number(row[8]), p50Ms: Number(row[6]), p90Ms: Number(row[7]) }));
+      const rows: OperationStats[] = r.getRows().map((row) => ({
+        service: String(row[0]),
+        operation: String(row[1]),
+        bucketMs: Number(row[2]),
+        count: Number(row[3]),
+        errors: Number(row[4]),
+        requests: Number(row[5]),
+        failedRequests: 0,
+        ownFailedRequests: 0,
+        requestMs: Number(row[8]),
+        p50Ms: Number(row[6]),
+        p90Ms: Number(row[7]),
+      }));
       if (rows.every((x) => x.errors === 0)) return rows;
       // failed requests: a failed span and its parents in the same service up to the request; and
       // where failures began: per trace, the services with a failed span none of whose children failed
@@ -305,7 +394,9 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
          WHERE p.span_id IS NULL AND up.start_ms >= $from AND up.start_ms < $to ${q.service === undefined ? '' : 'AND up.service = $service'} GROUP BY 1, 2, b`,
         w.values,
       );
-      const byKey = new Map(rows.map((x) => [`${x.service}\u0000${x.operation}\u0000${x.bucketMs}`, x]));
+      const byKey = new Map(
+        rows.map((x) => [`${x.service}\u0000${x.operation}\u0000${x.bucketMs}`, x]),
+      );
       for (const row of failed.getRows()) {
         const x = byKey.get(`${String(row[0])}\u0000${String(row[1])}\u0000${Number(row[2])}`);
         if (x === undefined) continue;
@@ -320,10 +411,17 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       return self.appendMany([{ tenant, batch }]);
     },
 
-    appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<AppendResult> {
+    appendMany(
+      entries: readonly { tenant: string; batch: TelemetryBatch }[],
+    ): Promise<AppendResult> {
       return serial(async () => {
         check();
-        const empty = (b: TelemetryBatch) => (b.metrics?.length ?? 0) + (b.logs?.length ?? 0) + (b.findings?.length ?? 0) + (b.spans?.length ?? 0) === 0;
+        const empty = (b: TelemetryBatch) =>
+          (b.metrics?.length ?? 0) +
+            (b.logs?.length ?? 0) +
+            (b.findings?.length ?? 0) +
+            (b.spans?.length ?? 0) ===
+          0;
         if (entries.every((e) => empty(e.batch))) return { repeatedSpans: 0 };
         let repeatedSpans = 0;
         await conn.run('BEGIN TRANSACTION');
@@ -331,12 +429,61 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
           for (const { tenant, batch } of entries) {
             const findings = batch.findings ?? [];
-            await appendRows(conn, 'metric_points', 'vdvvdvvvvvvvddb', (batch.metrics ?? []).map((m) => [tenant, m.timeMs, m.name, m.kind, m.value, m.labels, ...res(m.resource), m.count, m.sum, m.cumulative === true]));
-            await appendRows(conn, 'logs', 'vvdivvvvvvvvvvvvvv', (batch.logs ?? []).map((l) => [tenant, l.id, l.timeMs, l.severity, l.severityText, l.body, ...res(l.resource), l.attributes, l.traceId, l.spanId, l.templateId, l.template, JSON.stringify(l.params)]));
+            await appendRows(
+              conn,
+              'metric_points',
+              'vdvvdvvvvvvvddb',
+              (batch.metrics ?? []).map((m) => [
+                tenant,
+                m.timeMs,
+                m.name,
+                m.kind,
+                m.value,
+                m.labels,
+                ...res(m.resource),
+                m.count,
+                m.sum,
+                m.cumulative === true,
+              ]),
+            );
+            await appendRows(
+              conn,
+              'logs',
+              'vvdivvvvvvvvvvvvvv',
+              (batch.logs ?? []).map((l) => [
+                tenant,
+                l.id,
+                l.timeMs,
+                l.severity,
+                l.severityText,
+                l.body,
+                ...res(l.resource),
+                l.attributes,
+                l.traceId,
+                l.spanId,
+                l.templateId,
+                l.template,
+                JSON.stringify(l.params),
+              ]),
+            );
             if (findings.length > 0) {
-              const st = await conn.prepare('INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING');
+              const st = await conn.prepare(
+                'INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING',
+              );
               for (const f of findings) {
-                st.bind([tenant, f.id, f.kind, f.timeMs, f.score, f.reason, f.subject.metric, f.subject.labels, JSON.stringify(f.subject.resource), f.detail, JSON.stringify(f.evidence)]);
+                st.bind([
+                  tenant,
+                  f.id,
+                  f.kind,
+                  f.timeMs,
+                  f.score,
+                  f.reason,
+                  f.subject.metric,
+                  f.subject.labels,
+                  JSON.stringify(f.subject.resource),
+                  f.detail,
+                  JSON.stringify(f.evidence),
+                ]);
                 await st.run();
               }
             }
@@ -360,7 +507,12 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           for (const [tenant, list] of appended) recent.remember(tenant, list);
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
-          throw new AppError('STORE.UNAVAILABLE', `the store could not write the batch: ${(err as Error).message}`, {}, err);
+          throw new AppError(
+            'STORE.UNAVAILABLE',
+            `the store could not write the batch: ${(err as Error).message}`,
+            {},
+            err,
+          );
         }
         return { repeatedSpans };
       });
@@ -374,18 +526,29 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('kind = $kind', 'kind', q.kind);
         w.cursor(q.cursor);
         w.values.limit = q.limit + 1;
-        const r = await conn.runAndReadAll(`SELECT id, kind, time_ms, score, reason, metric, labels, resource, detail, evidence FROM findings WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`, w.values);
+        const r = await conn.runAndReadAll(
+          `SELECT id, kind, time_ms, score, reason, metric, labels, resource, detail, evidence FROM findings WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`,
+          w.values,
+        );
         const rows = r.getRows();
-        return pageOf(rows.map((row): Finding => ({
-          id: String(row[0]),
-          kind: String(row[1]) as FindingKind,
-          timeMs: Number(row[2]),
-          score: Number(row[3]),
-          reason: String(row[4]),
-          subject: { metric: String(row[5]), labels: String(row[6]), resource: JSON.parse(String(row[7])) as LogResource },
-          detail: String(row[8]),
-          evidence: JSON.parse(String(row[9])) as Finding['evidence'],
-        })), q.limit, (f) => [f.timeMs, f.id]);
+        return pageOf(
+          rows.map((row): Finding => ({
+            id: String(row[0]),
+            kind: String(row[1]) as FindingKind,
+            timeMs: Number(row[2]),
+            score: Number(row[3]),
+            reason: String(row[4]),
+            subject: {
+              metric: String(row[5]),
+              labels: String(row[6]),
+              resource: JSON.parse(String(row[7])) as LogResource,
+            },
+            detail: String(row[8]),
+            evidence: JSON.parse(String(row[9])) as Finding['evidence'],
+          })),
+          q.limit,
+          (f) => [f.timeMs, f.id],
+        );
       });
     },
 
@@ -396,10 +559,20 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('name = $name', 'name', q.name);
         w.range('time_ms', q.fromMs, q.toMs);
         w.values.limit = q.limit;
-        const r = await conn.runAndReadAll(`SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum, cumulative FROM metric_points WHERE ${w.sql} ORDER BY time_ms LIMIT $limit`, w.values);
+        const r = await conn.runAndReadAll(
+          `SELECT time_ms, name, kind, value, labels, service, namespace, pod, container, node, host, count, sum, cumulative FROM metric_points WHERE ${w.sql} ORDER BY time_ms LIMIT $limit`,
+          w.values,
+        );
         return r.getRows().map((row) => {
           const resource = resourceFrom(row, 5);
-          const p: MetricPoint = { timeMs: Number(row[0]), name: String(row[1]), kind: String(row[2]) as MetricKind, value: Number(row[3]), labels: String(row[4]), resource };
+          const p: MetricPoint = {
+            timeMs: Number(row[0]),
+            name: String(row[1]),
+            kind: String(row[2]) as MetricKind,
+            value: Number(row[3]),
+            labels: String(row[4]),
+            resource,
+          };
           if (row[11] !== null) p.count = Number(row[11]);
           if (row[12] !== null) p.sum = Number(row[12]);
           if (row[13] === true) p.cumulative = true;
@@ -419,22 +592,29 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('contains(lower(body), lower($text))', 'text', q.text);
         w.cursor(q.cursor);
         w.values.limit = q.limit + 1;
-        const r = await conn.runAndReadAll(`SELECT id, time_ms, severity, severity_text, body, service, namespace, pod, container, node, host, attributes, trace_id, span_id, template_id, template, params FROM logs WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`, w.values);
+        const r = await conn.runAndReadAll(
+          `SELECT id, time_ms, severity, severity_text, body, service, namespace, pod, container, node, host, attributes, trace_id, span_id, template_id, template, params FROM logs WHERE ${w.sql} ORDER BY time_ms DESC, id DESC LIMIT $limit`,
+          w.values,
+        );
         const rows = r.getRows();
-        return pageOf(rows.map((row): StoredLog => ({
-          id: String(row[0]),
-          timeMs: Number(row[1]),
-          severity: Number(row[2]),
-          severityText: String(row[3]),
-          body: String(row[4]),
-          resource: resourceFrom(row, 5),
-          attributes: String(row[11]),
-          traceId: String(row[12]),
-          spanId: String(row[13]),
-          templateId: String(row[14]),
-          template: String(row[15]),
-          params: JSON.parse(String(row[16])) as string[],
-        })), q.limit, (l) => [l.timeMs, l.id]);
+        return pageOf(
+          rows.map((row): StoredLog => ({
+            id: String(row[0]),
+            timeMs: Number(row[1]),
+            severity: Number(row[2]),
+            severityText: String(row[3]),
+            body: String(row[4]),
+            resource: resourceFrom(row, 5),
+            attributes: String(row[11]),
+            traceId: String(row[12]),
+            spanId: String(row[13]),
+            templateId: String(row[14]),
+            template: String(row[15]),
+            params: JSON.parse(String(row[16])) as string[],
+          })),
+          q.limit,
+          (l) => [l.timeMs, l.id],
+        );
       });
     },
 
@@ -449,7 +629,13 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           `SELECT name, count(DISTINCT (labels, service, namespace, pod, container, node, host)), count(*), min(time_ms), max(time_ms) FROM metric_points WHERE ${w.sql} GROUP BY name ORDER BY name LIMIT $limit`,
           w.values,
         );
-        return r.getRows().map((row) => ({ name: String(row[0]), series: Number(row[1]), points: Number(row[2]), firstMs: Number(row[3]), lastMs: Number(row[4]) }));
+        return r.getRows().map((row) => ({
+          name: String(row[0]),
+          series: Number(row[1]),
+          points: Number(row[2]),
+          firstMs: Number(row[3]),
+          lastMs: Number(row[4]),
+        }));
       });
     },
 
@@ -464,10 +650,17 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('end_ms - start_ms >= $minDur', 'minDur', q.minDurationMs);
         if (q.errorsOnly === true) w.add('status_code = $err', 'err', 2);
         w.add('kind = $kind', 'kind', q.kind);
-        if (q.peer !== undefined) w.add(`kind = ${SPAN_KIND_CLIENT} AND ${PEER_SQL} = $peer`, 'peer', q.peer);
+        if (q.peer !== undefined)
+          w.add(`kind = ${SPAN_KIND_CLIENT} AND ${PEER_SQL} = $peer`, 'peer', q.peer);
         w.values.limit = q.limit;
-        const order = q.order === 'duration' ? 'end_ms - start_ms DESC, start_ms, span_id' : 'start_ms, span_id';
-        const r = await conn.runAndReadAll(`SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY ${order} LIMIT $limit`, w.values);
+        const order =
+          q.order === 'duration'
+            ? 'end_ms - start_ms DESC, start_ms, span_id'
+            : 'start_ms, span_id';
+        const r = await conn.runAndReadAll(
+          `SELECT trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, status_message, service, namespace, pod, container, node, host, attributes FROM spans WHERE ${w.sql} ORDER BY ${order} LIMIT $limit`,
+          w.values,
+        );
         return r.getRows().map((row): Span => ({
           traceId: String(row[0]),
           spanId: String(row[1]),
@@ -495,7 +688,12 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
            ) GROUP BY service ORDER BY service`,
           { tenant },
         );
-        return r.getRows().map((row) => ({ service: String(row[0]), logs: Number(row[1]), spans: Number(row[2]), metricPoints: Number(row[3]) }));
+        return r.getRows().map((row) => ({
+          service: String(row[0]),
+          logs: Number(row[1]),
+          spans: Number(row[2]),
+          metricPoints: Number(row[3]),
+        }));
       });
     },
 
@@ -507,8 +705,17 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.add('service = $service', 'service', q.service);
         w.values.bucket = q.bucketMs;
         w.values.limit = q.limit;
-        const r = await conn.runAndReadAll(`SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n, count(*) FILTER (WHERE severity >= 17) FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`, w.values);
-        return r.getRows().map((row) => ({ templateId: String(row[0]), template: String(row[1]), bucketMs: Number(row[2]), count: Number(row[3]), errors: Number(row[4]) }));
+        const r = await conn.runAndReadAll(
+          `SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n, count(*) FILTER (WHERE severity >= 17) FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`,
+          w.values,
+        );
+        return r.getRows().map((row) => ({
+          templateId: String(row[0]),
+          template: String(row[1]),
+          bucketMs: Number(row[2]),
+          count: Number(row[3]),
+          errors: Number(row[4]),
+        }));
       });
     },
 
@@ -520,7 +727,9 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           { tenant },
         );
         const row = r.getRows()[0];
-        return row === undefined || row[0] === null ? undefined : { fromMs: Number(row[0]), toMs: Number(row[1]) };
+        return row === undefined || row[0] === null
+          ? undefined
+          : { fromMs: Number(row[0]), toMs: Number(row[1]) };
       });
     },
 
@@ -534,11 +743,21 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           `SELECT coalesce(service, ''), template_id, any_value(template), max(severity), floor(time_ms / $bucket) * $bucket AS b, count(*) FROM logs WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
           w.values,
         );
-        return r.getRows().map((row) => ({ service: String(row[0]), templateId: String(row[1]), template: String(row[2]), severity: Number(row[3]), bucketMs: Number(row[4]), count: Number(row[5]) }));
+        return r.getRows().map((row) => ({
+          service: String(row[0]),
+          templateId: String(row[1]),
+          template: String(row[2]),
+          severity: Number(row[3]),
+          bucketMs: Number(row[4]),
+          count: Number(row[5]),
+        }));
       });
     },
 
-    serviceMentions(tenant: string, q: WindowQuery & { names: readonly string[]; minSeverity: number }): Promise<ServiceMention[]> {
+    serviceMentions(
+      tenant: string,
+      q: WindowQuery & { names: readonly string[]; minSeverity: number },
+    ): Promise<ServiceMention[]> {
       const names = [...new Set(q.names)].filter((n) => n.length >= MIN_MENTION_LENGTH);
       if (names.length === 0) return Promise.resolve([]);
       return serial(async () => {
@@ -557,15 +776,27 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
            GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
           w.values,
         );
-        return r.getRows().map((row) => ({ service: String(row[0]), templateId: String(row[1]), named: String(row[2]), bucketMs: Number(row[3]), count: Number(row[4]) }));
+        return r.getRows().map((row) => ({
+          service: String(row[0]),
+          templateId: String(row[1]),
+          named: String(row[2]),
+          bucketMs: Number(row[3]),
+          count: Number(row[4]),
+        }));
       });
     },
 
-    async spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
+    async spanStats(
+      tenant: string,
+      q: WindowQuery & { service?: string },
+    ): Promise<ServiceSpanStats[]> {
       return (await red(tenant, q, false)).map(({ operation, ...r }): ServiceSpanStats => r);
     },
 
-    operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
+    operationStats(
+      tenant: string,
+      q: WindowQuery & { service?: string },
+    ): Promise<OperationStats[]> {
       return red(tenant, q, true);
     },
 
@@ -578,7 +809,13 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           `${crossServiceCalls(w.sql)} SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(c.duration, 0.9) ${CALL_PAIRS} GROUP BY 1, 2 ORDER BY 1, 2`,
           w.values,
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), calls: Number(row[2]), errors: Number(row[3]), p90Ms: Number(row[4]) }));
+        return r.getRows().map((row) => ({
+          caller: String(row[0]),
+          callee: String(row[1]),
+          calls: Number(row[2]),
+          errors: Number(row[3]),
+          p90Ms: Number(row[4]),
+        }));
       });
     },
 
@@ -589,12 +826,21 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.range('start_ms', q.fromMs, q.toMs);
         w.values.bucket = q.bucketMs;
         if (q.service !== undefined) w.values.service = q.service;
-        const only = q.service === undefined ? '' : 'AND (p.service = $service OR c.service = $service)';
+        const only =
+          q.service === undefined ? '' : 'AND (p.service = $service OR c.service = $service)';
         const r = await conn.runAndReadAll(
           `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(p.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} ${only} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
           w.values,
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), callee: String(row[1]), bucketMs: Number(row[2]), calls: Number(row[3]), errors: Number(row[4]), gapP50Ms: Number(row[5]), calleeMs: Number(row[6]) }));
+        return r.getRows().map((row) => ({
+          caller: String(row[0]),
+          callee: String(row[1]),
+          bucketMs: Number(row[2]),
+          calls: Number(row[3]),
+          errors: Number(row[4]),
+          gapP50Ms: Number(row[5]),
+          calleeMs: Number(row[6]),
+        }));
       });
     },
 
@@ -614,8 +860,19 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         for (const row of r.getRows()) {
           const service = String(row[0]);
           const name = String(row[1]);
-          const [buckets, values, points] = [listItems(row[2]), listItems(row[3]), listItems(row[4])];
-          for (let i = 0; i < buckets.length; i++) out.push({ service, name, bucketMs: Number(buckets[i]), value: Number(values[i]), points: Number(points[i]) });
+          const [buckets, values, points] = [
+            listItems(row[2]),
+            listItems(row[3]),
+            listItems(row[4]),
+          ];
+          for (let i = 0; i < buckets.length; i++)
+            out.push({
+              service,
+              name,
+              bucketMs: Number(buckets[i]),
+              value: Number(values[i]),
+              points: Number(points[i]),
+            });
         }
         return out;
       });
@@ -636,7 +893,16 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
            WHERE k.peer IS NOT NULL AND k.peer <> '' GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
           { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },
         );
-        return r.getRows().map((row) => ({ caller: String(row[0]), peer: String(row[1]), callee: String(row[2]), bucketMs: Number(row[3]), calls: Number(row[4]), errors: Number(row[5]), p90Ms: Number(row[6]), callMs: Number(row[7]) }));
+        return r.getRows().map((row) => ({
+          caller: String(row[0]),
+          peer: String(row[1]),
+          callee: String(row[2]),
+          bucketMs: Number(row[3]),
+          calls: Number(row[4]),
+          errors: Number(row[5]),
+          p90Ms: Number(row[6]),
+          callMs: Number(row[7]),
+        }));
       });
     },
 
@@ -653,9 +919,17 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         });
         w.values.step = q.stepMs;
         w.values.limit = q.limit;
-        const fn = { avg: 'avg(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', count: 'count(*)' }[q.agg];
+        const fn = {
+          avg: 'avg(value)',
+          min: 'min(value)',
+          max: 'max(value)',
+          sum: 'sum(value)',
+          count: 'count(*)',
+        }[q.agg];
         const cols = 'labels, service, namespace, pod, container, node, host';
-        const same = ['labels', 'service', 'namespace', 'pod', 'container', 'node', 'host'].map((c) => `f.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
+        const same = ['labels', 'service', 'namespace', 'pod', 'container', 'node', 'host']
+          .map((c) => `f.${c} IS NOT DISTINCT FROM s.${c}`)
+          .join(' AND ');
         const r = await conn.runAndReadAll(
           `WITH f AS (SELECT * FROM metric_points WHERE ${w.sql}),
                 s AS (SELECT DISTINCT ${cols} FROM f ORDER BY ALL LIMIT $limit)
@@ -682,10 +956,34 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         await conn.run('BEGIN TRANSACTION');
         try {
           const n = { metrics: 0, logs: 0, spans: 0, findings: 0 };
-          n.metrics = Number((await conn.runAndReadAll('SELECT count(*) FROM metric_points WHERE time_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
-          n.logs = Number((await conn.runAndReadAll('SELECT count(*) FROM logs WHERE time_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
-          n.spans = Number((await conn.runAndReadAll('SELECT count(*) FROM spans WHERE start_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
-          n.findings = Number((await conn.runAndReadAll('SELECT count(*) FROM findings WHERE time_ms < $cut', { cut: cutoffMs })).getRows()[0]![0]);
+          n.metrics = Number(
+            (
+              await conn.runAndReadAll('SELECT count(*) FROM metric_points WHERE time_ms < $cut', {
+                cut: cutoffMs,
+              })
+            ).getRows()[0]![0],
+          );
+          n.logs = Number(
+            (
+              await conn.runAndReadAll('SELECT count(*) FROM logs WHERE time_ms < $cut', {
+                cut: cutoffMs,
+              })
+            ).getRows()[0]![0],
+          );
+          n.spans = Number(
+            (
+              await conn.runAndReadAll('SELECT count(*) FROM spans WHERE start_ms < $cut', {
+                cut: cutoffMs,
+              })
+            ).getRows()[0]![0],
+          );
+          n.findings = Number(
+            (
+              await conn.runAndReadAll('SELECT count(*) FROM findings WHERE time_ms < $cut', {
+                cut: cutoffMs,
+              })
+            ).getRows()[0]![0],
+          );
           await conn.run('DELETE FROM metric_points WHERE time_ms < $cut', { cut: cutoffMs });
           await conn.run('DELETE FROM logs WHERE time_ms < $cut', { cut: cutoffMs });
           await conn.run('DELETE FROM spans WHERE start_ms < $cut', { cut: cutoffMs });
@@ -695,7 +993,12 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           return n;
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
-          throw new AppError('STORE.UNAVAILABLE', `retention could not delete old records: ${(err as Error).message}`, {}, err);
+          throw new AppError(
+            'STORE.UNAVAILABLE',
+            `retention could not delete old records: ${(err as Error).message}`,
+            {},
+            err,
+          );
         }
       });
     },

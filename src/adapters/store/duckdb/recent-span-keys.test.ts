@@ -3,10 +3,15 @@ import { spanCopyKey } from '../../../core/domain/span.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
 
 const MIN = 60_000;
-const span = (id: string, startMs: number) => ({ traceId: 'a'.repeat(32), spanId: id.padStart(16, '0'), startMs });
+const span = (id: string, startMs: number) => ({
+  traceId: 'a'.repeat(32),
+  spanId: id.padStart(16, '0'),
+  startMs,
+});
 type Sp = ReturnType<typeof span>;
 /** The store's calls: by spanCopyKey and start. */
-const asked = (keys: RecentSpanKeys, tenant: string, sp: Sp) => keys.mustLookUp(tenant, spanCopyKey(sp), sp.startMs);
+const asked = (keys: RecentSpanKeys, tenant: string, sp: Sp) =>
+  keys.mustLookUp(tenant, spanCopyKey(sp), sp.startMs);
 const stored = (keys: RecentSpanKeys, tenant: string, spans: Sp[]) => {
   keys.remember(tenant, new Map(spans.map((sp) => [spanCopyKey(sp), sp])));
 };
@@ -38,7 +43,12 @@ describe('RecentSpanKeys (which spans of a batch the store must look up)', () =>
   it('over capacity it forgets the earliest minutes of start times, and spans of those minutes are looked up again', () => {
     const keys = new RecentSpanKeys({ capacity: 4 });
     keys.start(undefined);
-    stored(keys, 't', [span('1', 1 * MIN), span('2', 1 * MIN + 5), span('3', 2 * MIN), span('4', 3 * MIN)]);
+    stored(keys, 't', [
+      span('1', 1 * MIN),
+      span('2', 1 * MIN + 5),
+      span('3', 2 * MIN),
+      span('4', 3 * MIN),
+    ]);
     expect(keys.size).toBe(4);
     stored(keys, 't', [span('5', 4 * MIN)]);
     expect(keys.size).toBeLessThanOrEqual(4);
@@ -52,7 +62,11 @@ describe('RecentSpanKeys (which spans of a batch the store must look up)', () =>
   it('a minute holding more spans than the capacity is forgotten whole: its spans are looked up, later minutes are not', () => {
     const keys = new RecentSpanKeys({ capacity: 3 });
     keys.start(undefined);
-    stored(keys, 't', ['1', '2', '3', '4', '5'].map((id) => span(id, 7 * MIN)));
+    stored(
+      keys,
+      't',
+      ['1', '2', '3', '4', '5'].map((id) => span(id, 7 * MIN)),
+    );
     expect(keys.size).toBe(0);
     expect(asked(keys, 't', span('6', 7 * MIN + 1))).toBe(true);
     expect(asked(keys, 't', span('6', 8 * MIN))).toBe(false);

@@ -1,6 +1,5 @@
 import { fnv1a32 } from '../../../core/domain/hash.js';
 
-
 const MINUTE_MS = 60_000;
 
 export interface RecentSpanKeysOptions {

@@ -2,11 +2,21 @@ import type { ApiKeyRecord } from '../../../core/domain/api-key.js';
 import type { Explanation } from '../../../core/domain/explanation.js';
 import type { Incident } from '../../../core/domain/incident.js';
 import type { ExplanationRecord } from '../../../core/ports/explanation-store.port.js';
-import type { AnalysisSummary, HistoryStorePort, StoredAnalysis } from '../../../core/ports/history-store.port.js';
+import type {
+  AnalysisSummary,
+  HistoryStorePort,
+  StoredAnalysis,
+} from '../../../core/ports/history-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 function summary(a: StoredAnalysis): AnalysisSummary {
-  return { id: a.id, createdMs: a.createdMs, name: a.name, lines: a.report.summary.lines, findings: a.report.findings.length };
+  return {
+    id: a.id,
+    createdMs: a.createdMs,
+    name: a.name,
+    lines: a.report.summary.lines,
+    findings: a.report.findings.length,
+  };
 }
 
 export function createMemoryHistoryStore(): HistoryStorePort {
@@ -19,7 +29,9 @@ export function createMemoryHistoryStore(): HistoryStorePort {
   return {
     getCachedExplanation: (key, nowMs) => {
       const e = cache.get(key);
-      return Promise.resolve(e === undefined || e.expiresMs <= nowMs ? undefined : structuredClone(e.value));
+      return Promise.resolve(
+        e === undefined || e.expiresMs <= nowMs ? undefined : structuredClone(e.value),
+      );
     },
     putCachedExplanation: (key, value, expiresMs) => {
       cache.set(key, { expiresMs, value: structuredClone(value) });
@@ -43,7 +55,10 @@ export function createMemoryHistoryStore(): HistoryStorePort {
           .map((e) => structuredClone(e)),
       ),
     putIncident: (tenant, incident) => {
-      incidents.set(`${tenant}\u0000${incident.id}`, { tenant, incident: structuredClone(incident) });
+      incidents.set(`${tenant}\u0000${incident.id}`, {
+        tenant,
+        incident: structuredClone(incident),
+      });
       return Promise.resolve();
     },
     getIncident: (tenant, id) => {
@@ -56,10 +71,26 @@ export function createMemoryHistoryStore(): HistoryStorePort {
         const all = [...incidents.values()]
           .filter((x) => x.tenant === tenant)
           .map((x) => x.incident)
-          .filter((i) => (q.status === undefined || i.status === q.status) && (q.fromMs === undefined || i.firstSymptomMs >= q.fromMs) && (q.toMs === undefined || i.firstSymptomMs < q.toMs))
-          .filter((i) => after === undefined || i.firstSymptomMs < after.timeMs || (i.firstSymptomMs === after.timeMs && i.id < after.id))
+          .filter(
+            (i) =>
+              (q.status === undefined || i.status === q.status) &&
+              (q.fromMs === undefined || i.firstSymptomMs >= q.fromMs) &&
+              (q.toMs === undefined || i.firstSymptomMs < q.toMs),
+          )
+          .filter(
+            (i) =>
+              after === undefined ||
+              i.firstSymptomMs < after.timeMs ||
+              (i.firstSymptomMs === after.timeMs && i.id < after.id),
+          )
           .sort((a, b) => b.firstSymptomMs - a.firstSymptomMs || (a.id < b.id ? 1 : -1));
-        resolve(pageOf(all.slice(0, q.limit + 1).map((i) => structuredClone(i)), q.limit, (i) => [i.firstSymptomMs, i.id]));
+        resolve(
+          pageOf(
+            all.slice(0, q.limit + 1).map((i) => structuredClone(i)),
+            q.limit,
+            (i) => [i.firstSymptomMs, i.id],
+          ),
+        );
       }),
     addAnalysis: (a) => {
       analyses.set(`${a.tenant}\u0000${a.id}`, structuredClone(a));
@@ -73,9 +104,17 @@ export function createMemoryHistoryStore(): HistoryStorePort {
       new Promise((resolve) => {
         const after = q.cursor === undefined ? undefined : requireCursor(q.cursor);
         const all = [...analyses.values()]
-          .filter((a) => a.tenant === tenant && (after === undefined || a.createdMs < after.timeMs || (a.createdMs === after.timeMs && a.id < after.id)))
+          .filter(
+            (a) =>
+              a.tenant === tenant &&
+              (after === undefined ||
+                a.createdMs < after.timeMs ||
+                (a.createdMs === after.timeMs && a.id < after.id)),
+          )
           .sort((a, b) => b.createdMs - a.createdMs || (a.id < b.id ? 1 : -1));
-        resolve(pageOf(all.slice(0, q.limit + 1).map(summary), q.limit, (a) => [a.createdMs, a.id]));
+        resolve(
+          pageOf(all.slice(0, q.limit + 1).map(summary), q.limit, (a) => [a.createdMs, a.id]),
+        );
       }),
     deleteAnalysis: (tenant, id) => Promise.resolve(analyses.delete(`${tenant}\u0000${id}`)),
     addKey: (k) => {
@@ -83,7 +122,12 @@ export function createMemoryHistoryStore(): HistoryStorePort {
       return Promise.resolve();
     },
     findKey: (id) => Promise.resolve(keys.has(id) ? { ...keys.get(id)! } : undefined),
-    listKeys: () => Promise.resolve([...keys.values()].sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1)).map((k) => ({ ...k }))),
+    listKeys: () =>
+      Promise.resolve(
+        [...keys.values()]
+          .sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1))
+          .map((k) => ({ ...k })),
+      ),
     revokeKey: (id, atMs) => {
       const k = keys.get(id);
       if (k === undefined) return Promise.resolve(false);

@@ -7,8 +7,19 @@ runTelemetryStoreContract('memory', () => Promise.resolve(createMemoryTelemetryS
 describe('memory store', () => {
   it('appendMany is all or nothing: a read or a close made right after it sees every entry written', async () => {
     const s = createMemoryTelemetryStore();
-    const point = (value: number) => ({ timeMs: value, name: 'cpu', kind: 'gauge' as const, value, labels: '{}', resource: { service: 'api' } });
-    const written = s.appendMany([{ tenant: 'a', batch: { metrics: [point(1)] } }, { tenant: 'b', batch: { metrics: [point(2)] } }, { tenant: 'a', batch: { metrics: [point(3)] } }]);
+    const point = (value: number) => ({
+      timeMs: value,
+      name: 'cpu',
+      kind: 'gauge' as const,
+      value,
+      labels: '{}',
+      resource: { service: 'api' },
+    });
+    const written = s.appendMany([
+      { tenant: 'a', batch: { metrics: [point(1)] } },
+      { tenant: 'b', batch: { metrics: [point(2)] } },
+      { tenant: 'a', batch: { metrics: [point(3)] } },
+    ]);
     const read = s.metricPoints('a', { name: 'cpu', limit: 10 });
     const closed = s.close();
     expect(await written).toEqual({ repeatedSpans: 0 });

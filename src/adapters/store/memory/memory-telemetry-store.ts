@@ -6,7 +6,31 @@ import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
-import type { AppendResult, FindingQuery, LogQuery, MetricName, MetricNameQuery, MetricQuery, Page, SeriesQuery, SeriesResult, OperationStats, EdgeStats, PeerCallStats, ServiceEdge, ServiceMetricStats, ServiceMention, ServiceSpanStats, ServiceSummary, ServiceTemplateCount, SpanQuery, TelemetryBatch, TelemetryStorePort, TemplateCountQuery, WindowQuery } from '../../../core/ports/telemetry-store.port.js';
+import type {
+  AppendResult,
+  FindingQuery,
+  LogQuery,
+  MetricName,
+  MetricNameQuery,
+  MetricQuery,
+  Page,
+  SeriesQuery,
+  SeriesResult,
+  OperationStats,
+  EdgeStats,
+  PeerCallStats,
+  ServiceEdge,
+  ServiceMetricStats,
+  ServiceMention,
+  ServiceSpanStats,
+  ServiceSummary,
+  ServiceTemplateCount,
+  SpanQuery,
+  TelemetryBatch,
+  TelemetryStorePort,
+  TemplateCountQuery,
+  WindowQuery,
+} from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 
 interface TenantData {
@@ -30,7 +54,10 @@ function discrete(sorted: readonly number[], q: number): number {
 }
 
 /** Spans of [fromMs, toMs) whose parent (also in it) belongs to another service. */
-function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: number }): Generator<{ caller: string; callee: string; parent: Span; child: Span }> {
+function* crossServiceCalls(
+  spans: readonly Span[],
+  q: { fromMs: number; toMs: number },
+): Generator<{ caller: string; callee: string; parent: Span; child: Span }> {
   const inRange = spans.filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
   const byId = new Map(inRange.map((sp) => [`${sp.traceId}/${sp.spanId}`, sp]));
   for (const child of inRange) {
@@ -43,26 +70,55 @@ function* crossServiceCalls(spans: readonly Span[], q: { fromMs: number; toMs: n
 }
 
 /** RED per service, operation (or '' for all) and bucket, in the stores' order. */
-function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => string, all: readonly Span[] = spans): OperationStats[] {
-  const groups = new Map<string, { service: string; operation: string; bucketMs: number; errors: number; requests: number; failedRequests: number; ownFailedRequests: number; requestMs: number; durations: number[] }>();
+function red(
+  spans: readonly Span[],
+  q: WindowQuery,
+  operationOf: (sp: Span) => string,
+  all: readonly Span[] = spans,
+): OperationStats[] {
+  const groups = new Map<
+    string,
+    {
+      service: string;
+      operation: string;
+      bucketMs: number;
+      errors: number;
+      requests: number;
+      failedRequests: number;
+      ownFailedRequests: number;
+      requestMs: number;
+      durations: number[];
+    }
+  >();
   // each span's service (a span called from another service's, or from none, begins a request) and
   // where failures began: per trace, the services with a failed span none of whose children failed
   const serviceOf = new Map<string, string>();
   const failedParents = new Set<string>();
   for (const sp of all) {
-    if (!serviceOf.has(`${sp.traceId}/${sp.spanId}`)) serviceOf.set(`${sp.traceId}/${sp.spanId}`, sp.resource.service ?? '');
-    if (sp.statusCode === 2 && sp.parentSpanId !== '') failedParents.add(`${sp.traceId}/${sp.parentSpanId}`);
+    if (!serviceOf.has(`${sp.traceId}/${sp.spanId}`))
+      serviceOf.set(`${sp.traceId}/${sp.spanId}`, sp.resource.service ?? '');
+    if (sp.statusCode === 2 && sp.parentSpanId !== '')
+      failedParents.add(`${sp.traceId}/${sp.parentSpanId}`);
   }
   const origins = new Set<string>();
-  for (const sp of all) if (sp.statusCode === 2 && !failedParents.has(`${sp.traceId}/${sp.spanId}`)) origins.add(`${sp.traceId}\u0000${sp.resource.service ?? ''}`);
+  for (const sp of all)
+    if (sp.statusCode === 2 && !failedParents.has(`${sp.traceId}/${sp.spanId}`))
+      origins.add(`${sp.traceId}\u0000${sp.resource.service ?? ''}`);
   // the spans a failure is inside of: a failed span and its parents in the same service
   const parentOf = new Map<string, string>();
-  for (const sp of all) if (!parentOf.has(`${sp.traceId}/${sp.spanId}`)) parentOf.set(`${sp.traceId}/${sp.spanId}`, `${sp.traceId}/${sp.parentSpanId}`);
+  for (const sp of all)
+    if (!parentOf.has(`${sp.traceId}/${sp.spanId}`))
+      parentOf.set(`${sp.traceId}/${sp.spanId}`, `${sp.traceId}/${sp.parentSpanId}`);
   const failing = new Set<string>();
   for (const sp of all) {
     if (sp.statusCode !== 2) continue;
     const service = sp.resource.service ?? '';
-    for (let k: string | undefined = `${sp.traceId}/${sp.spanId}`; k !== undefined && serviceOf.get(k) === service && !failing.has(k); k = parentOf.get(k)) failing.add(k);
+    for (
+      let k: string | undefined = `${sp.traceId}/${sp.spanId}`;
+      k !== undefined && serviceOf.get(k) === service && !failing.has(k);
+      k = parentOf.get(k)
+    )
+      failing.add(k);
   }
   for (const sp of spans) {
     if (sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
@@ -71,7 +127,21 @@ function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => 
     const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
     const key = `${service}\u0000${operation}\u0000${bucketMs}`;
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { service, operation, bucketMs, errors: 0, requests: 0, failedRequests: 0, ownFailedRequests: 0, requestMs: 0, durations: [] }));
+    if (g === undefined)
+      groups.set(
+        key,
+        (g = {
+          service,
+          operation,
+          bucketMs,
+          errors: 0,
+          requests: 0,
+          failedRequests: 0,
+          ownFailedRequests: 0,
+          requestMs: 0,
+          durations: [],
+        }),
+      );
     g.durations.push(sp.endMs - sp.startMs);
     const failed = sp.statusCode === 2;
     if (failed) g.errors++;
@@ -83,19 +153,47 @@ function red(spans: readonly Span[], q: WindowQuery, operationOf: (sp: Span) => 
     if (origins.has(`${sp.traceId}\u0000${service}`)) g.ownFailedRequests++;
   }
   return [...groups.values()]
-    .sort((a, b) => cmp(a.service, b.service) || cmp(a.operation, b.operation) || a.bucketMs - b.bucketMs)
+    .sort(
+      (a, b) =>
+        cmp(a.service, b.service) || cmp(a.operation, b.operation) || a.bucketMs - b.bucketMs,
+    )
     .map((g) => {
       const d = g.durations.sort((a, b) => a - b);
-      return { service: g.service, operation: g.operation, bucketMs: g.bucketMs, count: d.length, errors: g.errors, requests: g.requests, failedRequests: g.failedRequests, ownFailedRequests: g.ownFailedRequests, requestMs: g.requestMs, p50Ms: discrete(d, 0.5), p90Ms: discrete(d, 0.9) };
+      return {
+        service: g.service,
+        operation: g.operation,
+        bucketMs: g.bucketMs,
+        count: d.length,
+        errors: g.errors,
+        requests: g.requests,
+        failedRequests: g.failedRequests,
+        ownFailedRequests: g.ownFailedRequests,
+        requestMs: g.requestMs,
+        p50Ms: discrete(d, 0.5),
+        p90Ms: discrete(d, 0.9),
+      };
     });
 }
 
-function keysetPage<T extends { timeMs: number; id: string }>(rows: T[], limit: number, cursor: string | undefined): Page<T> {
+function keysetPage<T extends { timeMs: number; id: string }>(
+  rows: T[],
+  limit: number,
+  cursor: string | undefined,
+): Page<T> {
   const after = cursor === undefined ? undefined : requireCursor(cursor);
   const all = rows
-    .filter((f) => after === undefined || f.timeMs < after.timeMs || (f.timeMs === after.timeMs && f.id < after.id))
+    .filter(
+      (f) =>
+        after === undefined ||
+        f.timeMs < after.timeMs ||
+        (f.timeMs === after.timeMs && f.id < after.id),
+    )
     .sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  return pageOf(all.slice(0, limit + 1).map((f) => structuredClone(f)), limit, (f) => [f.timeMs, f.id]);
+  return pageOf(
+    all.slice(0, limit + 1).map((f) => structuredClone(f)),
+    limit,
+    (f) => [f.timeMs, f.id],
+  );
 }
 
 /** The store in memory: for tests and `serve --memory`; same contract as the DuckDB store. */
@@ -104,7 +202,11 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
   let open = true;
   const data = (tenant: string) => {
     let d = tenants.get(tenant);
-    if (d === undefined) tenants.set(tenant, (d = { metrics: [], logs: [], spans: [], spanKeys: new Set(), findings: new Map() }));
+    if (d === undefined)
+      tenants.set(
+        tenant,
+        (d = { metrics: [], logs: [], spans: [], spanKeys: new Set(), findings: new Map() }),
+      );
     return d;
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
@@ -123,7 +225,8 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       d.spanKeys.add(key);
       d.spans.push(structuredClone(sp));
     }
-    for (const f of batch.findings ?? []) if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
+    for (const f of batch.findings ?? [])
+      if (!d.findings.has(f.id)) d.findings.set(f.id, structuredClone(f));
     return repeatedSpans;
   };
   const store: TelemetryStorePort = {
@@ -139,9 +242,16 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     },
     findings(tenant: string, q: FindingQuery): Promise<Page<Finding>> {
       if (!open) return closed();
-      const rows = [...(tenants.get(tenant)?.findings.values() ?? [])].filter((f) => (q.fromMs === undefined || f.timeMs >= q.fromMs) && (q.toMs === undefined || f.timeMs < q.toMs) && (q.kind === undefined || f.kind === q.kind));
+      const rows = [...(tenants.get(tenant)?.findings.values() ?? [])].filter(
+        (f) =>
+          (q.fromMs === undefined || f.timeMs >= q.fromMs) &&
+          (q.toMs === undefined || f.timeMs < q.toMs) &&
+          (q.kind === undefined || f.kind === q.kind),
+      );
       // a bad cursor throws inside the executor: a rejection, like the other adapters
-      return new Promise((resolve) => { resolve(keysetPage(rows, q.limit, q.cursor)); });
+      return new Promise((resolve) => {
+        resolve(keysetPage(rows, q.limit, q.cursor));
+      });
     },
     logs(tenant: string, q: LogQuery): Promise<Page<StoredLog>> {
       if (!open) return closed();
@@ -156,7 +266,9 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           (text === undefined || l.body.toLowerCase().includes(text)),
       );
       // a bad cursor throws inside the executor: a rejection, like the other adapters
-      return new Promise((resolve) => { resolve(keysetPage(rows, q.limit, q.cursor)); });
+      return new Promise((resolve) => {
+        resolve(keysetPage(rows, q.limit, q.cursor));
+      });
     },
     spans(tenant: string, q: SpanQuery): Promise<Span[]> {
       if (!open) return closed();
@@ -170,25 +282,47 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           (q.minDurationMs === undefined || sp.endMs - sp.startMs >= q.minDurationMs) &&
           (q.errorsOnly !== true || sp.statusCode === 2) &&
           (q.kind === undefined || sp.kind === q.kind) &&
-          (q.peer === undefined || (sp.kind === SPAN_KIND_CLIENT && peerOf(sp.attributes) === q.peer)),
+          (q.peer === undefined ||
+            (sp.kind === SPAN_KIND_CLIENT && peerOf(sp.attributes) === q.peer)),
       );
       const byStart = (a: Span, b: Span) => a.startMs - b.startMs || (a.spanId < b.spanId ? -1 : 1);
-      const sorted = rows.sort(q.order === 'duration' ? (a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || byStart(a, b) : byStart);
+      const sorted = rows.sort(
+        q.order === 'duration'
+          ? (a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || byStart(a, b)
+          : byStart,
+      );
       return Promise.resolve(sorted.slice(0, q.limit).map((sp) => structuredClone(sp)));
     },
     metricNames(tenant: string, q: MetricNameQuery): Promise<MetricName[]> {
       if (!open) return closed();
       const by = new Map<string, { series: Set<string>; m: MetricName }>();
       for (const p of tenants.get(tenant)?.metrics ?? []) {
-        if ((q.fromMs !== undefined && p.timeMs < q.fromMs) || (q.toMs !== undefined && p.timeMs >= q.toMs) || (q.service !== undefined && p.resource.service !== q.service)) continue;
+        if (
+          (q.fromMs !== undefined && p.timeMs < q.fromMs) ||
+          (q.toMs !== undefined && p.timeMs >= q.toMs) ||
+          (q.service !== undefined && p.resource.service !== q.service)
+        )
+          continue;
         let e = by.get(p.name);
-        if (e === undefined) by.set(p.name, (e = { series: new Set(), m: { name: p.name, series: 0, points: 0, firstMs: p.timeMs, lastMs: p.timeMs } }));
+        if (e === undefined)
+          by.set(
+            p.name,
+            (e = {
+              series: new Set(),
+              m: { name: p.name, series: 0, points: 0, firstMs: p.timeMs, lastMs: p.timeMs },
+            }),
+          );
         e.series.add(seriesKey(p));
         e.m.points++;
         e.m.firstMs = Math.min(e.m.firstMs, p.timeMs);
         e.m.lastMs = Math.max(e.m.lastMs, p.timeMs);
       }
-      return Promise.resolve([...by.values()].map((e) => ({ ...e.m, series: e.series.size })).sort((a, b) => (a.name < b.name ? -1 : 1)).slice(0, q.limit));
+      return Promise.resolve(
+        [...by.values()]
+          .map((e) => ({ ...e.m, series: e.series.size }))
+          .sort((a, b) => (a.name < b.name ? -1 : 1))
+          .slice(0, q.limit),
+      );
     },
     services(tenant: string): Promise<ServiceSummary[]> {
       if (!open) return closed();
@@ -209,25 +343,50 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       if (!open) return closed();
       const counts = new Map<string, TemplateCount>();
       for (const l of tenants.get(tenant)?.logs ?? []) {
-        if ((q.fromMs !== undefined && l.timeMs < q.fromMs) || (q.toMs !== undefined && l.timeMs >= q.toMs) || (q.service !== undefined && l.resource.service !== q.service)) continue;
+        if (
+          (q.fromMs !== undefined && l.timeMs < q.fromMs) ||
+          (q.toMs !== undefined && l.timeMs >= q.toMs) ||
+          (q.service !== undefined && l.resource.service !== q.service)
+        )
+          continue;
         const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
         const key = `${l.templateId}|${bucketMs}`;
         const c = counts.get(key);
         const error = l.severity >= 17 ? 1 : 0;
-        if (c === undefined) counts.set(key, { templateId: l.templateId, template: l.template, bucketMs, count: 1, errors: error });
+        if (c === undefined)
+          counts.set(key, {
+            templateId: l.templateId,
+            template: l.template,
+            bucketMs,
+            count: 1,
+            errors: error,
+          });
         else {
           c.count++;
           c.errors += error;
         }
       }
-      return Promise.resolve([...counts.values()].sort((a, b) => a.bucketMs - b.bucketMs || b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).slice(0, q.limit));
+      return Promise.resolve(
+        [...counts.values()]
+          .sort(
+            (a, b) =>
+              a.bucketMs - b.bucketMs ||
+              b.count - a.count ||
+              (a.templateId < b.templateId ? -1 : 1),
+          )
+          .slice(0, q.limit),
+      );
     },
     timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined> {
       if (!open) return closed();
       const d = tenants.get(tenant);
       let fromMs = Infinity;
       let toMs = -Infinity;
-      for (const t of [...(d?.logs ?? []).map((l) => l.timeMs), ...(d?.spans ?? []).map((s) => s.startMs), ...(d?.metrics ?? []).map((m) => m.timeMs)]) {
+      for (const t of [
+        ...(d?.logs ?? []).map((l) => l.timeMs),
+        ...(d?.spans ?? []).map((s) => s.startMs),
+        ...(d?.metrics ?? []).map((m) => m.timeMs),
+      ]) {
         fromMs = Math.min(fromMs, t);
         toMs = Math.max(toMs, t);
       }
@@ -242,17 +401,35 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
         const key = `${service}\u0000${l.templateId}\u0000${bucketMs}`;
         const c = counts.get(key);
-        if (c === undefined) counts.set(key, { service, templateId: l.templateId, template: l.template, severity: l.severity, bucketMs, count: 1 });
+        if (c === undefined)
+          counts.set(key, {
+            service,
+            templateId: l.templateId,
+            template: l.template,
+            severity: l.severity,
+            bucketMs,
+            count: 1,
+          });
         else {
           c.count++;
           c.severity = Math.max(c.severity, l.severity);
         }
       }
-      return Promise.resolve([...counts.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || a.bucketMs - b.bucketMs));
+      return Promise.resolve(
+        [...counts.values()].sort(
+          (a, b) =>
+            cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || a.bucketMs - b.bucketMs,
+        ),
+      );
     },
-    serviceMentions(tenant: string, q: WindowQuery & { names: readonly string[]; minSeverity: number }): Promise<ServiceMention[]> {
+    serviceMentions(
+      tenant: string,
+      q: WindowQuery & { names: readonly string[]; minSeverity: number },
+    ): Promise<ServiceMention[]> {
       if (!open) return closed();
-      const names = [...new Set(q.names)].filter((n) => n.length >= MIN_MENTION_LENGTH).map((name) => ({ name, pattern: new RegExp(mentionPattern(name)) }));
+      const names = [...new Set(q.names)]
+        .filter((n) => n.length >= MIN_MENTION_LENGTH)
+        .map((name) => ({ name, pattern: new RegExp(mentionPattern(name)) }));
       const counts = new Map<string, ServiceMention>();
       for (const l of tenants.get(tenant)?.logs ?? []) {
         if (l.timeMs < q.fromMs || l.timeMs >= q.toMs || l.severity < q.minSeverity) continue;
@@ -262,49 +439,104 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           if (name === service || !l.body.includes(name) || !pattern.test(l.body)) continue;
           const key = `${service}\u0000${l.templateId}\u0000${name}\u0000${bucketMs}`;
           const c = counts.get(key);
-          if (c === undefined) counts.set(key, { service, templateId: l.templateId, named: name, bucketMs, count: 1 });
+          if (c === undefined)
+            counts.set(key, { service, templateId: l.templateId, named: name, bucketMs, count: 1 });
           else c.count++;
         }
       }
-      return Promise.resolve([...counts.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || cmp(a.named, b.named) || a.bucketMs - b.bucketMs));
+      return Promise.resolve(
+        [...counts.values()].sort(
+          (a, b) =>
+            cmp(a.service, b.service) ||
+            cmp(a.templateId, b.templateId) ||
+            cmp(a.named, b.named) ||
+            a.bucketMs - b.bucketMs,
+        ),
+      );
     },
     spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       if (!open) return closed();
       const all = tenants.get(tenant)?.spans ?? [];
-      return Promise.resolve(red(all.filter((sp) => q.service === undefined || sp.resource.service === q.service), q, () => '', all).map(({ operation, ...r }): ServiceSpanStats => r));
+      return Promise.resolve(
+        red(
+          all.filter((sp) => q.service === undefined || sp.resource.service === q.service),
+          q,
+          () => '',
+          all,
+        ).map(({ operation, ...r }): ServiceSpanStats => r),
+      );
     },
-    operationStats(tenant: string, q: WindowQuery & { service?: string }): Promise<OperationStats[]> {
+    operationStats(
+      tenant: string,
+      q: WindowQuery & { service?: string },
+    ): Promise<OperationStats[]> {
       if (!open) return closed();
       const all = tenants.get(tenant)?.spans ?? [];
-      return Promise.resolve(red(all.filter((sp) => q.service === undefined || sp.resource.service === q.service), q, (sp) => sp.name, all));
+      return Promise.resolve(
+        red(
+          all.filter((sp) => q.service === undefined || sp.resource.service === q.service),
+          q,
+          (sp) => sp.name,
+          all,
+        ),
+      );
     },
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       if (!open) return closed();
       const edges = new Map<string, Omit<ServiceEdge, 'p90Ms'> & { durations: number[] }>();
-      for (const { caller, callee, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
+      for (const { caller, callee, child } of crossServiceCalls(
+        tenants.get(tenant)?.spans ?? [],
+        q,
+      )) {
         const key = `${caller}\u0000${callee}`;
         let e = edges.get(key);
-        if (e === undefined) edges.set(key, (e = { caller, callee, calls: 0, errors: 0, durations: [] }));
+        if (e === undefined)
+          edges.set(key, (e = { caller, callee, calls: 0, errors: 0, durations: [] }));
         e.calls++;
         e.durations.push(child.endMs - child.startMs);
         if (child.statusCode === 2) e.errors++;
       }
-      return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee)).map(({ durations, ...e }) => ({ ...e, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9) })));
+      return Promise.resolve(
+        [...edges.values()]
+          .sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee))
+          .map(({ durations, ...e }) => ({
+            ...e,
+            p90Ms: discrete(
+              durations.sort((x, y) => x - y),
+              0.9,
+            ),
+          })),
+      );
     },
     serviceMetricStats(tenant: string, q: WindowQuery): Promise<ServiceMetricStats[]> {
       if (!open) return closed();
       const rows = new Map<string, ServiceMetricStats & { sum: number }>();
       for (const m of tenants.get(tenant)?.metrics ?? []) {
         const service = m.resource.service;
-        if (m.timeMs < q.fromMs || m.timeMs >= q.toMs || m.cumulative === true || service === undefined || service === '' || !Number.isFinite(m.value)) continue;
+        if (
+          m.timeMs < q.fromMs ||
+          m.timeMs >= q.toMs ||
+          m.cumulative === true ||
+          service === undefined ||
+          service === '' ||
+          !Number.isFinite(m.value)
+        )
+          continue;
         const bucketMs = Math.floor(m.timeMs / q.bucketMs) * q.bucketMs;
         const key = `${service}\u0000${m.name}\u0000${bucketMs}`;
         let r = rows.get(key);
-        if (r === undefined) rows.set(key, (r = { service, name: m.name, bucketMs, value: 0, points: 0, sum: 0 }));
+        if (r === undefined)
+          rows.set(key, (r = { service, name: m.name, bucketMs, value: 0, points: 0, sum: 0 }));
         r.sum += m.value;
         r.points++;
       }
-      return Promise.resolve([...rows.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.name, b.name) || a.bucketMs - b.bucketMs).map(({ sum, ...r }) => ({ ...r, value: sum / r.points })));
+      return Promise.resolve(
+        [...rows.values()]
+          .sort(
+            (a, b) => cmp(a.service, b.service) || cmp(a.name, b.name) || a.bucketMs - b.bucketMs,
+          )
+          .map(({ sum, ...r }) => ({ ...r, value: sum / r.points })),
+      );
     },
     peerCalls(tenant: string, q: WindowQuery): Promise<PeerCallStats[]> {
       if (!open) return closed();
@@ -318,13 +550,20 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (l === undefined) children.set(key, [sp.resource.service ?? '']);
         else l.push(sp.resource.service ?? '');
       }
-      const rows = new Map<string, Omit<PeerCallStats, 'p90Ms' | 'callMs'> & { durations: number[] }>();
+      const rows = new Map<
+        string,
+        Omit<PeerCallStats, 'p90Ms' | 'callMs'> & { durations: number[] }
+      >();
       for (const sp of spans) {
         if (sp.kind !== SPAN_KIND_CLIENT || sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
         const peer = peerOf(sp.attributes);
         if (peer === undefined) continue;
         const caller = sp.resource.service ?? '';
-        const callee = children.get(`${sp.traceId}/${sp.spanId}`)?.filter((c) => c !== caller).sort()[0] ?? '';
+        const callee =
+          children
+            .get(`${sp.traceId}/${sp.spanId}`)
+            ?.filter((c) => c !== caller)
+            .sort()[0] ?? '';
         const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
         const row = { caller, peer, callee, bucketMs };
         const key = `${row.caller}\u0000${row.peer}\u0000${row.callee}\u0000${bucketMs}`;
@@ -335,45 +574,110 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (sp.statusCode === 2) r.errors++;
       }
       return Promise.resolve(
-        [...rows.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.peer, b.peer) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ durations, ...r }) => ({ ...r, p90Ms: discrete(durations.sort((x, y) => x - y), 0.9), callMs: durations.reduce((a, d) => a + d, 0) })),
+        [...rows.values()]
+          .sort(
+            (a, b) =>
+              cmp(a.caller, b.caller) ||
+              cmp(a.peer, b.peer) ||
+              cmp(a.callee, b.callee) ||
+              a.bucketMs - b.bucketMs,
+          )
+          .map(({ durations, ...r }) => ({
+            ...r,
+            p90Ms: discrete(
+              durations.sort((x, y) => x - y),
+              0.9,
+            ),
+            callMs: durations.reduce((a, d) => a + d, 0),
+          })),
       );
     },
     edgeStats(tenant: string, q: WindowQuery & { service?: string }): Promise<EdgeStats[]> {
       if (!open) return closed();
-      const edges = new Map<string, Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[]; calleeMs: number }>();
-      for (const { caller, callee, parent, child } of crossServiceCalls(tenants.get(tenant)?.spans ?? [], q)) {
+      const edges = new Map<
+        string,
+        Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[]; calleeMs: number }
+      >();
+      for (const { caller, callee, parent, child } of crossServiceCalls(
+        tenants.get(tenant)?.spans ?? [],
+        q,
+      )) {
         if (q.service !== undefined && caller !== q.service && callee !== q.service) continue;
         const bucketMs = Math.floor(parent.startMs / q.bucketMs) * q.bucketMs;
         const key = `${caller}\u0000${callee}\u0000${bucketMs}`;
         let e = edges.get(key);
-        if (e === undefined) edges.set(key, (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [], calleeMs: 0 }));
+        if (e === undefined)
+          edges.set(
+            key,
+            (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [], calleeMs: 0 }),
+          );
         e.calls++;
         e.gaps.push(parent.endMs - parent.startMs - (child.endMs - child.startMs));
         e.calleeMs += child.endMs - child.startMs;
         if (child.statusCode === 2) e.errors++;
       }
-      return Promise.resolve([...edges.values()].sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs).map(({ gaps, ...e }) => ({ ...e, gapP50Ms: discrete(gaps.sort((x, y) => x - y), 0.5) })));
+      return Promise.resolve(
+        [...edges.values()]
+          .sort(
+            (a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs,
+          )
+          .map(({ gaps, ...e }) => ({
+            ...e,
+            gapP50Ms: discrete(
+              gaps.sort((x, y) => x - y),
+              0.5,
+            ),
+          })),
+      );
     },
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       if (!open) return closed();
-      const rows = (tenants.get(tenant)?.metrics ?? []).filter((m) => m.name === q.name && (q.fromMs === undefined || m.timeMs >= q.fromMs) && (q.toMs === undefined || m.timeMs < q.toMs));
-      return Promise.resolve(rows.sort((a, b) => a.timeMs - b.timeMs).slice(0, q.limit).map((m) => ({ ...m, resource: { ...m.resource } })));
+      const rows = (tenants.get(tenant)?.metrics ?? []).filter(
+        (m) =>
+          m.name === q.name &&
+          (q.fromMs === undefined || m.timeMs >= q.fromMs) &&
+          (q.toMs === undefined || m.timeMs < q.toMs),
+      );
+      return Promise.resolve(
+        rows
+          .sort((a, b) => a.timeMs - b.timeMs)
+          .slice(0, q.limit)
+          .map((m) => ({ ...m, resource: { ...m.resource } })),
+      );
     },
     metricSeries(tenant: string, q: SeriesQuery): Promise<SeriesResult[]> {
       if (!open) return closed();
-      const series = new Map<string, { labels: string; resource: MetricPoint['resource']; buckets: Map<number, { sum: number; min: number; max: number; count: number }> }>();
+      const series = new Map<
+        string,
+        {
+          labels: string;
+          resource: MetricPoint['resource'];
+          buckets: Map<number, { sum: number; min: number; max: number; count: number }>;
+        }
+      >();
       for (const m of tenants.get(tenant)?.metrics ?? []) {
-        if (m.name !== q.name || (q.fromMs !== undefined && m.timeMs < q.fromMs) || (q.toMs !== undefined && m.timeMs >= q.toMs) || (q.service !== undefined && m.resource.service !== q.service)) continue;
+        if (
+          m.name !== q.name ||
+          (q.fromMs !== undefined && m.timeMs < q.fromMs) ||
+          (q.toMs !== undefined && m.timeMs >= q.toMs) ||
+          (q.service !== undefined && m.resource.service !== q.service)
+        )
+          continue;
         if (q.labels !== undefined) {
           const l = JSON.parse(m.labels) as Record<string, unknown>;
           if (!Object.entries(q.labels).every(([k, v]) => String(l[k]) === v && k in l)) continue;
         }
         const key = seriesKey(m);
         let s = series.get(key);
-        if (s === undefined) series.set(key, (s = { labels: m.labels, resource: { ...m.resource }, buckets: new Map() }));
+        if (s === undefined)
+          series.set(
+            key,
+            (s = { labels: m.labels, resource: { ...m.resource }, buckets: new Map() }),
+          );
         const b = Math.floor(m.timeMs / q.stepMs) * q.stepMs;
         const agg = s.buckets.get(b);
-        if (agg === undefined) s.buckets.set(b, { sum: m.value, min: m.value, max: m.value, count: 1 });
+        if (agg === undefined)
+          s.buckets.set(b, { sum: m.value, min: m.value, max: m.value, count: 1 });
         else {
           agg.sum += m.value;
           agg.min = Math.min(agg.min, m.value);
@@ -381,8 +685,18 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           agg.count++;
         }
       }
-      const pick = (a: { sum: number; min: number; max: number; count: number }) => ({ avg: a.sum / a.count, min: a.min, max: a.max, sum: a.sum, count: a.count })[q.agg];
-      const out = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, q.limit).map(([, s]) => ({ labels: s.labels, resource: s.resource, points: [...s.buckets.entries()].sort(([a], [b]) => a - b).map(([bucketMs, a]) => ({ bucketMs, value: pick(a), count: a.count })) }));
+      const pick = (a: { sum: number; min: number; max: number; count: number }) =>
+        ({ avg: a.sum / a.count, min: a.min, max: a.max, sum: a.sum, count: a.count })[q.agg];
+      const out = [...series.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .slice(0, q.limit)
+        .map(([, s]) => ({
+          labels: s.labels,
+          resource: s.resource,
+          points: [...s.buckets.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([bucketMs, a]) => ({ bucketMs, value: pick(a), count: a.count })),
+        }));
       return Promise.resolve(out);
     },
     deleteBefore(cutoffMs: number) {

@@ -21,11 +21,20 @@ export interface KubeEvent {
 }
 export interface KubeDeployment {
   metadata?: Meta & { generation?: number };
-  spec?: { replicas?: number; template?: { spec?: { containers?: { name?: string; image?: string }[] } } };
+  spec?: {
+    replicas?: number;
+    template?: { spec?: { containers?: { name?: string; image?: string }[] } };
+  };
 }
 export interface KubePod {
   metadata?: Meta & { ownerReferences?: { kind?: string; name?: string }[] };
-  status?: { containerStatuses?: { name?: string; restartCount?: number; lastState?: { terminated?: { reason?: string; finishedAt?: string; exitCode?: number } } }[] };
+  status?: {
+    containerStatuses?: {
+      name?: string;
+      restartCount?: number;
+      lastState?: { terminated?: { reason?: string; finishedAt?: string; exitCode?: number } };
+    }[];
+  };
 }
 
 /** Event reasons that are changes worth knowing about; Normal events not listed are routine (Pulled, Created, Scheduled…). */
@@ -52,7 +61,11 @@ const time = (...candidates: (string | null | undefined)[]): number | undefined 
 
 /** The workload (service) an object belongs to: a pod's or replica set's owner without its hashes. */
 function serviceOf(kind: string, name: string): string {
-  return kind === 'Pod' ? workloadOf(name) : kind === 'ReplicaSet' ? deploymentOfReplicaSet(name) : name;
+  return kind === 'Pod'
+    ? workloadOf(name)
+    : kind === 'ReplicaSet'
+      ? deploymentOfReplicaSet(name)
+      : name;
 }
 
 /** A core/v1 Event → a change, or undefined for routine events. */
@@ -67,12 +80,16 @@ export function changeFromEvent(e: KubeEvent, nowMs: number): ClusterEvent | und
   // a rollout scales replica sets up and down: "Scaled down" alone is not a new version
   const k: ChangeKind = kind === 'rollout' && !/scaled up/i.test(message) ? 'scale' : kind;
   return {
-    timeMs: time(e.lastTimestamp, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp) ?? nowMs,
+    timeMs:
+      time(e.lastTimestamp, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp) ?? nowMs,
     kind: k,
     namespace,
     objectKind,
     objectName,
-    service: objectKind === 'Deployment' && reason === 'ScalingReplicaSet' ? objectName : serviceOf(objectKind, objectName),
+    service:
+      objectKind === 'Deployment' && reason === 'ScalingReplicaSet'
+        ? objectName
+        : serviceOf(objectKind, objectName),
     reason,
     message,
     key: `event/${e.metadata?.uid ?? `${namespace}/${objectName}/${reason}`}/${e.count ?? 1}`,
@@ -80,15 +97,56 @@ export function changeFromEvent(e: KubeEvent, nowMs: number): ClusterEvent | und
 }
 
 /** What changed between two versions of a Deployment: its images (a rollout) or its replicas (a scale). */
-export function changesOfDeployment(before: KubeDeployment, after: KubeDeployment, nowMs: number): ClusterEvent[] {
+export function changesOfDeployment(
+  before: KubeDeployment,
+  after: KubeDeployment,
+  nowMs: number,
+): ClusterEvent[] {
   const name = after.metadata?.name ?? '';
   const namespace = after.metadata?.namespace ?? '';
-  const images = (d: KubeDeployment) => (d.spec?.template?.spec?.containers ?? []).map((c) => `${c.name ?? '?'}=${c.image ?? '?'}`).join(', ');
+  const images = (d: KubeDeployment) =>
+    (d.spec?.template?.spec?.containers ?? [])
+      .map((c) => `${c.name ?? '?'}=${c.image ?? '?'}`)
+      .join(', ');
   const out: ClusterEvent[] = [];
-  const base = { timeMs: nowMs, namespace, objectKind: 'Deployment', objectName: name, service: name };
-  if (images(before) !== images(after)) out.push({ ...base, kind: 'rollout', reason: 'ImageChanged', message: `images ${images(before)} → ${images(after)}`, key: `deploy/${after.metadata?.uid ?? name}/gen/${after.metadata?.generation ?? nowMs}` });
-  else if ((before.metadata?.generation ?? 0) !== (after.metadata?.generation ?? 0) && before.spec?.replicas === after.spec?.replicas) out.push({ ...base, kind: 'rollout', reason: 'SpecChanged', message: `pod template changed (generation ${after.metadata?.generation ?? '?'})`, key: `deploy/${after.metadata?.uid ?? name}/gen/${after.metadata?.generation ?? nowMs}` });
-  if (before.spec?.replicas !== undefined && after.spec?.replicas !== undefined && before.spec.replicas !== after.spec.replicas) out.push({ ...base, kind: 'scale', reason: 'ReplicasChanged', message: `replicas ${before.spec.replicas} → ${after.spec.replicas}`, key: `deploy/${after.metadata?.uid ?? name}/replicas/${after.metadata?.generation ?? nowMs}` });
+  const base = {
+    timeMs: nowMs,
+    namespace,
+    objectKind: 'Deployment',
+    objectName: name,
+    service: name,
+  };
+  if (images(before) !== images(after))
+    out.push({
+      ...base,
+      kind: 'rollout',
+      reason: 'ImageChanged',
+      message: `images ${images(before)} → ${images(after)}`,
+      key: `deploy/${after.metadata?.uid ?? name}/gen/${after.metadata?.generation ?? nowMs}`,
+    });
+  else if (
+    (before.metadata?.generation ?? 0) !== (after.metadata?.generation ?? 0) &&
+    before.spec?.replicas === after.spec?.replicas
+  )
+    out.push({
+      ...base,
+      kind: 'rollout',
+      reason: 'SpecChanged',
+      message: `pod template changed (generation ${after.metadata?.generation ?? '?'})`,
+      key: `deploy/${after.metadata?.uid ?? name}/gen/${after.metadata?.generation ?? nowMs}`,
+    });
+  if (
+    before.spec?.replicas !== undefined &&
+    after.spec?.replicas !== undefined &&
+    before.spec.replicas !== after.spec.replicas
+  )
+    out.push({
+      ...base,
+      kind: 'scale',
+      reason: 'ReplicasChanged',
+      message: `replicas ${before.spec.replicas} → ${after.spec.replicas}`,
+      key: `deploy/${after.metadata?.uid ?? name}/replicas/${after.metadata?.generation ?? nowMs}`,
+    });
   return out;
 }
 
@@ -97,8 +155,13 @@ export function changesOfPod(before: KubePod, after: KubePod, nowMs: number): Cl
   const name = after.metadata?.name ?? '';
   const namespace = after.metadata?.namespace ?? '';
   const owner = after.metadata?.ownerReferences?.[0];
-  const service = owner?.kind === 'ReplicaSet' ? serviceOf('ReplicaSet', owner.name ?? name) : owner?.name ?? workloadOf(name);
-  const prev = new Map((before.status?.containerStatuses ?? []).map((c) => [c.name, c.restartCount ?? 0]));
+  const service =
+    owner?.kind === 'ReplicaSet'
+      ? serviceOf('ReplicaSet', owner.name ?? name)
+      : (owner?.name ?? workloadOf(name));
+  const prev = new Map(
+    (before.status?.containerStatuses ?? []).map((c) => [c.name, c.restartCount ?? 0]),
+  );
   const out: ClusterEvent[] = [];
   for (const c of after.status?.containerStatuses ?? []) {
     const was = prev.get(c.name) ?? 0;

@@ -12,7 +12,11 @@ export const ANSWER_SCHEMA = {
   properties: {
     verdict: { type: 'string', enum: ['explained', 'inconclusive'] },
     summary: { type: 'string' },
-    probableCause: { type: 'object', properties: { service: { type: 'string' }, ...cited.properties }, required: ['service', 'text', 'citations'] },
+    probableCause: {
+      type: 'object',
+      properties: { service: { type: 'string' }, ...cited.properties },
+      required: ['service', 'text', 'citations'],
+    },
     issues: { type: 'array', items: cited },
     suggestions: { type: 'array', items: cited },
     confidence: { type: 'string', enum: ['low', 'medium', 'high'] },
@@ -20,7 +24,8 @@ export const ANSWER_SCHEMA = {
   required: ['verdict', 'summary', 'probableCause', 'issues', 'suggestions', 'confidence'],
 } as const;
 
-export type AnswerCheck = { ok: true; answer: ExplanationAnswer } | { ok: false; problems: string[] };
+export type AnswerCheck =
+  { ok: true; answer: ExplanationAnswer } | { ok: false; problems: string[] };
 
 /** The JSON object in a model's text: the text itself, or inside a ``` fence, or from the first { to the last }. */
 function jsonOf(text: string): unknown {
@@ -37,7 +42,8 @@ function jsonOf(text: string): unknown {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Parses and checks an answer: the shape of ANSWER_SCHEMA, every citation an id of the
@@ -49,7 +55,12 @@ export function checkAnswer(text: string, evidenceIds: ReadonlySet<string>): Ans
   try {
     v = jsonOf(text);
   } catch (e) {
-    return { ok: false, problems: [`the answer is not valid JSON (${(e as Error).message}); reply with one JSON object only`] };
+    return {
+      ok: false,
+      problems: [
+        `the answer is not valid JSON (${(e as Error).message}); reply with one JSON object only`,
+      ],
+    };
   }
   if (!isObj(v)) return { ok: false, problems: ['the answer must be one JSON object'] };
   const problems: string[] = [];
@@ -64,19 +75,36 @@ export function checkAnswer(text: string, evidenceIds: ReadonlySet<string>): Ans
       return { text: '', citations: [] };
     }
     const t = str(x.text, `${field}.text`);
-    const c = Array.isArray(x.citations) ? x.citations.filter((i): i is string => typeof i === 'string').map((i) => i.trim().replace(/^\[|\]$/g, '')) : [];
-    if (!Array.isArray(x.citations)) problems.push(`"${field}.citations" must be an array of evidence ids`);
+    const c = Array.isArray(x.citations)
+      ? x.citations
+          .filter((i): i is string => typeof i === 'string')
+          .map((i) => i.trim().replace(/^\[|\]$/g, ''))
+      : [];
+    if (!Array.isArray(x.citations))
+      problems.push(`"${field}.citations" must be an array of evidence ids`);
     const unknown = c.filter((i) => !evidenceIds.has(i));
-    if (unknown.length > 0) problems.push(`"${field}" cites ${unknown.map((i) => `"${i}"`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not an evidence id; cite only the ids given (${[...evidenceIds].slice(0, 12).join(', ')}${evidenceIds.size > 12 ? ', …' : ''})`);
-    else if (mustCite && c.length === 0) problems.push(`"${field}" cites nothing; every claim must cite the evidence ids it rests on`);
+    if (unknown.length > 0)
+      problems.push(
+        `"${field}" cites ${unknown.map((i) => `"${i}"`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not an evidence id; cite only the ids given (${[...evidenceIds].slice(0, 12).join(', ')}${evidenceIds.size > 12 ? ', …' : ''})`,
+      );
+    else if (mustCite && c.length === 0)
+      problems.push(`"${field}" cites nothing; every claim must cite the evidence ids it rests on`);
     return { text: t, citations: [...new Set(c)] };
   };
-  const verdict = v.verdict === 'inconclusive' ? 'inconclusive' : v.verdict === 'explained' ? 'explained' : undefined;
+  const verdict =
+    v.verdict === 'inconclusive'
+      ? 'inconclusive'
+      : v.verdict === 'explained'
+        ? 'explained'
+        : undefined;
   if (verdict === undefined) problems.push('"verdict" must be "explained" or "inconclusive"');
   const firm = verdict !== 'inconclusive';
   const summary = str(v.summary, 'summary');
   const pc = citedText(v.probableCause, 'probableCause', firm);
-  const service = isObj(v.probableCause) && typeof v.probableCause.service === 'string' ? v.probableCause.service.trim() : '';
+  const service =
+    isObj(v.probableCause) && typeof v.probableCause.service === 'string'
+      ? v.probableCause.service.trim()
+      : '';
   const list = (x: unknown, field: string, mustCite: boolean): CitedText[] => {
     if (!Array.isArray(x)) {
       problems.push(`"${field}" must be an array`);
@@ -86,15 +114,38 @@ export function checkAnswer(text: string, evidenceIds: ReadonlySet<string>): Ans
   };
   const issues = list(v.issues, 'issues', true);
   const suggestions = list(v.suggestions, 'suggestions', false);
-  const confidence = v.confidence === 'low' || v.confidence === 'medium' || v.confidence === 'high' ? v.confidence : undefined;
+  const confidence =
+    v.confidence === 'low' || v.confidence === 'medium' || v.confidence === 'high'
+      ? v.confidence
+      : undefined;
   if (confidence === undefined) problems.push('"confidence" must be "low", "medium" or "high"');
-  if (firm && issues.length === 0) problems.push('"issues" is empty; name at least one issue with its citations, or answer with verdict "inconclusive"');
-  if (problems.length > 0 || verdict === undefined || confidence === undefined) return { ok: false, problems };
-  return { ok: true, answer: { verdict, summary, probableCause: { service, ...pc }, issues, suggestions, confidence } };
+  if (firm && issues.length === 0)
+    problems.push(
+      '"issues" is empty; name at least one issue with its citations, or answer with verdict "inconclusive"',
+    );
+  if (problems.length > 0 || verdict === undefined || confidence === undefined)
+    return { ok: false, problems };
+  return {
+    ok: true,
+    answer: {
+      verdict,
+      summary,
+      probableCause: { service, ...pc },
+      issues,
+      suggestions,
+      confidence,
+    },
+  };
 }
 
 /** The answer's texts passed through a function (placeholders restored for local display). */
 export function mapAnswerText(a: ExplanationAnswer, f: (s: string) => string): ExplanationAnswer {
   const c = (x: CitedText): CitedText => ({ text: f(x.text), citations: x.citations });
-  return { ...a, summary: f(a.summary), probableCause: { ...c(a.probableCause), service: f(a.probableCause.service) }, issues: a.issues.map(c), suggestions: a.suggestions.map(c) };
+  return {
+    ...a,
+    summary: f(a.summary),
+    probableCause: { ...c(a.probableCause), service: f(a.probableCause.service) },
+    issues: a.issues.map(c),
+    suggestions: a.suggestions.map(c),
+  };
 }

@@ -45,7 +45,13 @@ export interface IncidentContextInput {
   lastSymptomMs: number;
   services: readonly string[];
   candidates: readonly ContextCandidate[];
-  edges: readonly { caller: string; callee: string; calls: number; errors: number; p90Ms: number }[];
+  edges: readonly {
+    caller: string;
+    callee: string;
+    calls: number;
+    errors: number;
+    p90Ms: number;
+  }[];
   changes: readonly ContextChange[];
   similar: readonly ContextPast[];
 }
@@ -117,39 +123,68 @@ class Budget {
     return true;
   }
   result(): BuiltContext {
-    return { text: this.parts.join('\n'), evidenceIds: this.ids, included: this.included, omitted: this.omitted };
+    return {
+      text: this.parts.join('\n'),
+      evidenceIds: this.ids,
+      included: this.included,
+      omitted: this.omitted,
+    };
   }
 }
 
 function addSimilar(b: Budget, similar: readonly ContextPast[]): void {
   if (similar.length === 0) return;
   b.add('\n## Similar past incidents (cite as [h…]; they may or may not be related)');
-  for (const s of similar) b.add(`[${s.id}] ${iso(s.whenMs)} "${clip(s.title, 160)}" (similarity ${s.similarity.toFixed(2)}): ${clip(s.outcome, 300)}`, 'similar', s.id);
+  for (const s of similar)
+    b.add(
+      `[${s.id}] ${iso(s.whenMs)} "${clip(s.title, 160)}" (similarity ${s.similarity.toFixed(2)}): ${clip(s.outcome, 300)}`,
+      'similar',
+      s.id,
+    );
 }
 
 export function buildIncidentContext(input: IncidentContextInput, maxChars: number): BuiltContext {
   const b = new Budget(maxChars);
   b.add('## Incident');
   b.add(`title: ${clip(input.title, 200)}`);
-  b.add(`status: ${input.status}; first symptom ${iso(input.firstSymptomMs)}; last symptom ${iso(input.lastSymptomMs)}`);
+  b.add(
+    `status: ${input.status}; first symptom ${iso(input.firstSymptomMs)}; last symptom ${iso(input.lastSymptomMs)}`,
+  );
   b.add(`abnormal services (most abnormal first): ${input.services.join(', ')}`);
   b.add('\n## Root-cause candidates ranked by the deterministic engine (score 0..1)');
-  input.candidates.forEach((c, i) => b.add(`${i + 1}. ${c.service} (score ${c.score.toFixed(2)}): ${c.reasons.map((r) => clip(r, 240)).join('; ')}`, 'candidates'));
+  input.candidates.forEach((c, i) =>
+    b.add(
+      `${i + 1}. ${c.service} (score ${c.score.toFixed(2)}): ${c.reasons.map((r) => clip(r, 240)).join('; ')}`,
+      'candidates',
+    ),
+  );
   b.add('\n## Evidence (cite by id, e.g. [e1])');
   for (const c of input.candidates) {
     for (const e of c.evidence) {
       const head = `[${e.id}] ${e.service} · ${e.signal} · ${clip(e.reason, 300)}`;
       const lines = e.lines.map((l) => `    ${clip(l, 300)}`);
-      if (b.add([head, ...lines].join('\n'), 'evidence', e.id)) b.included.lines = (b.included.lines ?? 0) + lines.length;
+      if (b.add([head, ...lines].join('\n'), 'evidence', e.id))
+        b.included.lines = (b.included.lines ?? 0) + lines.length;
     }
   }
   if (input.changes.length > 0) {
     b.add('\n## Changes in and before the window (cite as [c…])');
-    for (const c of input.changes) b.add(`[${c.id}] ${iso(c.timeMs)} ${c.service ?? ''} ${clip(c.text, 240)}`.replace(/ {2,}/g, ' '), 'changes', c.id);
+    for (const c of input.changes)
+      b.add(
+        `[${c.id}] ${iso(c.timeMs)} ${c.service ?? ''} ${clip(c.text, 240)}`.replace(/ {2,}/g, ' '),
+        'changes',
+        c.id,
+      );
   }
   if (input.edges.length > 0) {
-    b.add('\n## Service dependencies around the incident (caller -> callee: calls, errors, callee p90)');
-    for (const e of input.edges) b.add(`${e.caller} -> ${e.callee}: ${e.calls} calls, ${e.errors} errors, p90 ${Math.round(e.p90Ms)} ms`, 'edges');
+    b.add(
+      '\n## Service dependencies around the incident (caller -> callee: calls, errors, callee p90)',
+    );
+    for (const e of input.edges)
+      b.add(
+        `${e.caller} -> ${e.callee}: ${e.calls} calls, ${e.errors} errors, p90 ${Math.round(e.p90Ms)} ms`,
+        'edges',
+      );
   }
   addSimilar(b, input.similar);
   return b.result();
@@ -158,22 +193,43 @@ export function buildIncidentContext(input: IncidentContextInput, maxChars: numb
 export function buildLogsContext(input: LogsContextInput, maxChars: number): BuiltContext {
   const b = new Budget(maxChars);
   b.add('## Log analysis');
-  b.add(`source: ${clip(input.name, 200)}; ${input.lines} lines, ${input.records} records${input.firstMs === undefined ? '' : `, ${iso(input.firstMs)} to ${iso(input.lastMs ?? input.firstMs)}`}`);
-  b.add(`severities: ${Object.entries(input.severityCounts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  b.add(
+    `source: ${clip(input.name, 200)}; ${input.lines} lines, ${input.records} records${input.firstMs === undefined ? '' : `, ${iso(input.firstMs)} to ${iso(input.lastMs ?? input.firstMs)}`}`,
+  );
+  b.add(
+    `severities: ${Object.entries(input.severityCounts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
   if ((input.incidents ?? []).length > 0) {
-    b.add('\n## Incidents the deterministic engine found across the sources (services in trouble together, probable causes ranked)');
-    if ((input.incidentsLeftOut ?? 0) > 0) b.add(`(the ${(input.incidents ?? []).length} with the strongest causes, in time order; ${input.incidentsLeftOut} more left out)`);
+    b.add(
+      '\n## Incidents the deterministic engine found across the sources (services in trouble together, probable causes ranked)',
+    );
+    if ((input.incidentsLeftOut ?? 0) > 0)
+      b.add(
+        `(the ${(input.incidents ?? []).length} with the strongest causes, in time order; ${input.incidentsLeftOut} more left out)`,
+      );
     for (const [n, inc] of (input.incidents ?? []).entries()) {
-      const causes = inc.causes.map((c) => `${c.service} ${c.score.toFixed(2)} (${clip(c.reason, 200)})`).join('; ');
-      b.add(`incident ${n + 1}: ${iso(inc.startMs)} to ${iso(inc.endMs)}; services ${inc.services.join(', ')}; probable causes: ${causes}${inc.findings.length === 0 ? '' : `; findings ${inc.findings.map((f) => `[${f}]`).join(' ')}`}`, 'incidents');
+      const causes = inc.causes
+        .map((c) => `${c.service} ${c.score.toFixed(2)} (${clip(c.reason, 200)})`)
+        .join('; ');
+      b.add(
+        `incident ${n + 1}: ${iso(inc.startMs)} to ${iso(inc.endMs)}; services ${inc.services.join(', ')}; probable causes: ${causes}${inc.findings.length === 0 ? '' : `; findings ${inc.findings.map((f) => `[${f}]`).join(' ')}`}`,
+        'incidents',
+      );
     }
   }
   b.add('\n## Findings ranked by the deterministic engine (cite by id, e.g. [f1])');
   for (const f of input.findings) {
-    const when = f.firstSeenMs === undefined ? '' : ` first ${iso(f.firstSeenMs)}${f.lastSeenMs === undefined ? '' : `, last ${iso(f.lastSeenMs)}`}`;
+    const when =
+      f.firstSeenMs === undefined
+        ? ''
+        : ` first ${iso(f.firstSeenMs)}${f.lastSeenMs === undefined ? '' : `, last ${iso(f.lastSeenMs)}`}`;
     const head = `[${f.id}] ${f.severity} ${f.kind} ×${f.count}${when}: ${clip(f.reason, 300)}${f.template === undefined ? '' : `\n    template: ${clip(f.template, 300)}`}`;
     const lines = f.lines.map((l) => `    ${clip(l, 300)}`);
-    if (b.add([head, ...lines].join('\n'), 'findings', f.id)) b.included.lines = (b.included.lines ?? 0) + lines.length;
+    if (b.add([head, ...lines].join('\n'), 'findings', f.id))
+      b.included.lines = (b.included.lines ?? 0) + lines.length;
   }
   addSimilar(b, input.similar);
   return b.result();
@@ -191,4 +247,25 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
 export function words(text: string): string[] {
   return (text.toLowerCase().match(/[a-z][a-z_-]{3,}/g) ?? []).filter((w) => !STOP.has(w));
 }
-const STOP = new Set(['that', 'this', 'with', 'from', 'usually', 'times', 'which', 'call', 'calls', 'their', 'them', 'there', 'abnormal', 'service', 'explains', 'symptoms', 'error', 'errors', 'warn', 'info']);
+const STOP = new Set([
+  'that',
+  'this',
+  'with',
+  'from',
+  'usually',
+  'times',
+  'which',
+  'call',
+  'calls',
+  'their',
+  'them',
+  'there',
+  'abnormal',
+  'service',
+  'explains',
+  'symptoms',
+  'error',
+  'errors',
+  'warn',
+  'info',
+]);

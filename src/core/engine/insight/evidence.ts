@@ -20,13 +20,33 @@ import { silentSignals } from './signals/silent.js';
 import { stoppedCallSignals } from './signals/stopped-calls.js';
 import { unansweredSignals } from './signals/unanswered.js';
 
-export type { EvidenceInput, EvidenceRef, PerRequest, ServiceEvidence, Signal, TelemetryAggregates } from './signals/signal.js';
+export type {
+  EvidenceInput,
+  EvidenceRef,
+  PerRequest,
+  ServiceEvidence,
+  Signal,
+  TelemetryAggregates,
+} from './signals/signal.js';
 export { NO_SERVICE, combineSignals, ms, names, quote } from './signals/signal.js';
 export { windowWarmUps } from './signals/context.js';
 export { externalEdges, peerAnswerers } from './signals/peers.js';
 
 /** Every kind of evidence, in the order a service's signals are gathered (the order does not change the result). */
-export const SIGNAL_SOURCES: readonly SignalSource[] = [logSignals, flowSignals, stoppedCallSignals, latencySignals, errorSignals, networkSignals, unansweredSignals, externalSignals, silentSignals, metricFindingSignals, metricShiftSignals, changeSignals];
+export const SIGNAL_SOURCES: readonly SignalSource[] = [
+  logSignals,
+  flowSignals,
+  stoppedCallSignals,
+  latencySignals,
+  errorSignals,
+  networkSignals,
+  unansweredSignals,
+  externalSignals,
+  silentSignals,
+  metricFindingSignals,
+  metricShiftSignals,
+  changeSignals,
+];
 
 /**
  * Each service's own evidence of trouble in the window, each signal measured against the

@@ -17,7 +17,6 @@ export interface RootCauseCandidate {
   explainedBy: string[];
 }
 
-
 /**
  * How strongly each service was in trouble when a symptom began: its signals abnormal in the
  * symptom's onset bucket (a change: made by then), combined. A dependency can explain a
@@ -40,7 +39,8 @@ class TroubleAt {
   private readonly bucketSets = new WeakMap<Signal, Set<number>>();
   private bucketsOf(x: Signal, buckets: readonly number[]): Set<number> {
     let set = this.bucketSets.get(x);
-    if (set === undefined) this.bucketSets.set(x, (set = new Set(buckets.map((b) => this.bucket(b)))));
+    if (set === undefined)
+      this.bucketSets.set(x, (set = new Set(buckets.map((b) => this.bucket(b)))));
     return set;
   }
 
@@ -76,14 +76,21 @@ class TroubleAt {
       // the time was measured in the caller's slow buckets: where most of it went to calls to the
       // dependency, a trouble of the dependency's in any of those buckets is the same moment
       const measured = spent >= this.latencyShare;
-      return combineSignals(d.signals.filter((x) => this.covers(x, s) || (measured && this.overlaps(x, s))), (x) => {
-        const added = addedMs(x);
-        return added === undefined ? x.score : Math.max(x.score, s.score) * Math.min(1, Math.max(added / slower, spent) / this.latencyShare);
-      });
+      return combineSignals(
+        d.signals.filter((x) => this.covers(x, s) || (measured && this.overlaps(x, s))),
+        (x) => {
+          const added = addedMs(x);
+          return added === undefined
+            ? x.score
+            : Math.max(x.score, s.score) *
+                Math.min(1, Math.max(added / slower, spent) / this.latencyShare);
+        },
+      );
     }
     const key = `${d.service}\u0000${s.onsetMs === undefined ? '' : this.bucket(s.onsetMs)}`;
     let v = this.memo.get(key);
-    if (v === undefined) this.memo.set(key, (v = combineSignals(d.signals.filter((x) => this.covers(x, s)))));
+    if (v === undefined)
+      this.memo.set(key, (v = combineSignals(d.signals.filter((x) => this.covers(x, s)))));
     return v;
   }
 }
@@ -110,26 +117,54 @@ export function spentShare(s: Signal, dependency: string): number {
  * to it (a request that calls it many times adds up its slowness): the latency signal weighs as
  * much as the caller's, and its reason says so.
  */
-function borneOut(evidence: readonly ServiceEvidence[], graph: ServiceGraph, at: TroubleAt, share: number): ServiceEvidence[] {
+function borneOut(
+  evidence: readonly ServiceEvidence[],
+  graph: ServiceGraph,
+  at: TroubleAt,
+  share: number,
+): ServiceEvidence[] {
   const byService = new Map(evidence.map((e) => [e.service, e]));
   return evidence.map((e) => {
     const signals = e.signals.map((x) => {
       const added = x.ref.type === 'latency' ? addedMs(x) : undefined;
       if (added === undefined) return x;
-      let best: { score: number; callers: string[]; spentMs: number } = { score: x.score, callers: [], spentMs: 0 };
+      let best: { score: number; callers: string[]; spentMs: number } = {
+        score: x.score,
+        callers: [],
+        spentMs: 0,
+      };
       for (const caller of graph.callers(e.service).sort()) {
         for (const s of byService.get(caller)?.signals ?? []) {
           const slower = s.ref.type === 'latency' ? addedMs(s) : undefined;
-          if (slower === undefined || s.score <= x.score || !at.covers(x, s) || !at.covers(s, x)) continue;
-          const spent = spentShare(s, e.service) >= share && s.ref.type === 'latency' ? (s.ref.perRequest?.in.find((d) => d.service === e.service)?.addedMs ?? 0) : 0;
+          if (slower === undefined || s.score <= x.score || !at.covers(x, s) || !at.covers(s, x))
+            continue;
+          const spent =
+            spentShare(s, e.service) >= share && s.ref.type === 'latency'
+              ? (s.ref.perRequest?.in.find((d) => d.service === e.service)?.addedMs ?? 0)
+              : 0;
           if (added < slower && spent === 0) continue;
           if (s.score > best.score) best = { score: s.score, callers: [caller], spentMs: spent };
-          else if (s.score === best.score && best.callers.length > 0 && !best.callers.includes(caller)) best = { ...best, callers: [...best.callers, caller], spentMs: Math.max(best.spentMs, spent) };
+          else if (
+            s.score === best.score &&
+            best.callers.length > 0 &&
+            !best.callers.includes(caller)
+          )
+            best = {
+              ...best,
+              callers: [...best.callers, caller],
+              spentMs: Math.max(best.spentMs, spent),
+            };
         }
       }
       if (best.callers.length === 0) return x;
-      const them = best.callers.length === 1 ? `${best.callers[0]!}, which calls it, was` : `${names(best.callers)}, which call it, were`;
-      const how = best.spentMs > 0 ? `slower at the same time, up to ${ms(best.spentMs)} more per request spent in calls to it` : 'as much slower at the same time';
+      const them =
+        best.callers.length === 1
+          ? `${best.callers[0]!}, which calls it, was`
+          : `${names(best.callers)}, which call it, were`;
+      const how =
+        best.spentMs > 0
+          ? `slower at the same time, up to ${ms(best.spentMs)} more per request spent in calls to it`
+          : 'as much slower at the same time';
       return { ...x, score: best.score, reason: `${x.reason}; ${them} ${how}` };
     });
     if (signals.every((x, i) => x === e.signals[i])) return e;
@@ -149,7 +184,10 @@ export interface RelationWords {
   dependsOn: string;
 }
 export const CALLS: RelationWords = { dependants: 'which call it', dependsOn: 'it calls' };
-export const NAMES: RelationWords = { dependants: 'whose records name it', dependsOn: 'its records name' };
+export const NAMES: RelationWords = {
+  dependants: 'whose records name it',
+  dependsOn: 'its records name',
+};
 
 /**
  * Ranks services as the root cause of what the evidence shows. A service is scored by its own
@@ -158,7 +196,12 @@ export const NAMES: RelationWords = { dependants: 'whose records name it', depen
  * explain its own symptoms. Either only for symptoms that began while the dependency was in
  * trouble. Services with no evidence are not candidates.
  */
-export function rankRootCauses(given: readonly ServiceEvidence[], graph: ServiceGraph, config: InsightConfig, words: RelationWords = CALLS): RootCauseCandidate[] {
+export function rankRootCauses(
+  given: readonly ServiceEvidence[],
+  graph: ServiceGraph,
+  config: InsightConfig,
+  words: RelationWords = CALLS,
+): RootCauseCandidate[] {
   const at = new TroubleAt(config.bucketMs, config.explainLatencyShare);
   const evidence = borneOut(given, graph, at, config.explainLatencyShare);
   const own = new Map(evidence.map((e) => [e.service, e.score]));
@@ -169,29 +212,61 @@ export function rankRootCauses(given: readonly ServiceEvidence[], graph: Service
     // the callers' symptoms that began while e was in trouble
     const explained = abnormal
       .filter((a) => a.service !== e.service && graph.downstream(a.service).has(e.service))
-      .map((a) => ({ service: a.service, score: combineSignals(a.signals.filter((s) => at.of(e, s) >= config.abnormalAt)) }))
+      .map((a) => ({
+        service: a.service,
+        score: combineSignals(a.signals.filter((s) => at.of(e, s) >= config.abnormalAt)),
+      }))
       .filter((a) => a.score >= config.abnormalAt);
     const explainedShare = explained.reduce((a, x) => a + x.score, 0) / Math.max(total, 1e-9);
     // e's own symptoms, each discounted by how strongly a dependency was in trouble when it began
     const down = graph.downstream(e.service);
-    const deps = abnormal.filter((d) => d.service !== e.service && down.has(d.service) && d.score >= e.score * 0.5);
+    const deps = abnormal.filter(
+      (d) => d.service !== e.service && down.has(d.service) && d.score >= e.score * 0.5,
+    );
     const explainedBy = deps.filter((d) => e.signals.some((s) => at.of(d, s) >= config.abnormalAt));
     // records that name another service put their share of the symptom there
     const named = new Set(e.signals.flatMap((s) => s.names?.map((n) => n.service) ?? []));
-    const byNamed = (s: Signal) => (s.names === undefined || s.ref.type !== 'template' ? 0 : Math.min(1, s.names.reduce((a, n) => a + n.count, 0) / Math.max(1, s.ref.count)));
+    const byNamed = (s: Signal) =>
+      s.names === undefined || s.ref.type !== 'template'
+        ? 0
+        : Math.min(1, s.names.reduce((a, n) => a + n.count, 0) / Math.max(1, s.ref.count));
     // failed spans that only passed up a callee's failure (the traces say where each began) likewise
-    const byPassed = (s: Signal) => (s.ref.type === 'span-errors' && s.ref.errors > 0 ? s.ref.passedUp / s.ref.errors : 0);
+    const byPassed = (s: Signal) =>
+      s.ref.type === 'span-errors' && s.ref.errors > 0 ? s.ref.passedUp / s.ref.errors : 0;
     const passes = e.signals.some((s) => byPassed(s) > 0);
-    const byDown = (s: Signal) => explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), Math.max(byNamed(s), byPassed(s)));
-    const ownLeft = explainedBy.length === 0 && named.size === 0 && !passes ? e.score : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
+    const byDown = (s: Signal) =>
+      explainedBy.reduce((m, d) => Math.max(m, at.of(d, s)), Math.max(byNamed(s), byPassed(s)));
+    const ownLeft =
+      explainedBy.length === 0 && named.size === 0 && !passes
+        ? e.score
+        : combineSignals(e.signals, (s) => s.score * (1 - config.explainedPenalty * byDown(s)));
     const score = (ownLeft + config.explainBonus * explainedShare) / (1 + config.explainBonus);
     const reasons = e.signals.slice(0, SIGNAL_REASONS).map((s) => s.reason);
-    if (explained.length > 0) reasons.push(`explains the symptoms of ${names(explained.map((x) => x.service))}, ${words.dependants}`);
-    if (explainedBy.length > 0) reasons.push(`${words.dependsOn} ${names(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`);
+    if (explained.length > 0)
+      reasons.push(
+        `explains the symptoms of ${names(explained.map((x) => x.service))}, ${words.dependants}`,
+      );
+    if (explainedBy.length > 0)
+      reasons.push(
+        `${words.dependsOn} ${names(explainedBy.map((x) => x.service))}, abnormal too: its symptoms may come from there`,
+      );
     const namedOnly = [...named].filter((n) => !explainedBy.some((d) => d.service === n));
-    if (namedOnly.length > 0) reasons.push(`its records name ${names(namedOnly)}: its symptoms may come from there`);
-    out.push({ service: e.service, score, reasons, signals: e.signals, explains: explained.map((x) => x.service), explainedBy: explainedBy.map((x) => x.service) });
+    if (namedOnly.length > 0)
+      reasons.push(`its records name ${names(namedOnly)}: its symptoms may come from there`);
+    out.push({
+      service: e.service,
+      score,
+      reasons,
+      signals: e.signals,
+      explains: explained.map((x) => x.service),
+      explainedBy: explainedBy.map((x) => x.service),
+    });
   }
   // own evidence breaks ties, then the name (deterministic)
-  return out.sort((a, b) => b.score - a.score || (own.get(b.service) ?? 0) - (own.get(a.service) ?? 0) || (a.service < b.service ? -1 : 1));
+  return out.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (own.get(b.service) ?? 0) - (own.get(a.service) ?? 0) ||
+      (a.service < b.service ? -1 : 1),
+  );
 }

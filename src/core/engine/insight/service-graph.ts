@@ -15,7 +15,17 @@ export class ServiceGraph {
       let o = this.out.get(e.caller);
       if (o === undefined) this.out.set(e.caller, (o = new Map<string, ServiceEdge>()));
       const prev = o.get(e.callee);
-      o.set(e.callee, prev === undefined ? { ...e } : { ...prev, calls: prev.calls + e.calls, errors: prev.errors + e.errors, p90Ms: Math.max(prev.p90Ms, e.p90Ms) });
+      o.set(
+        e.callee,
+        prev === undefined
+          ? { ...e }
+          : {
+              ...prev,
+              calls: prev.calls + e.calls,
+              errors: prev.errors + e.errors,
+              p90Ms: Math.max(prev.p90Ms, e.p90Ms),
+            },
+      );
       let i = this.in.get(e.callee);
       if (i === undefined) this.in.set(e.callee, (i = new Set()));
       i.add(e.caller);

@@ -28,23 +28,40 @@ export function compileHeaderLayout(layout: string): HeaderLayout {
     } else {
       const name = part.slice(1, -1).trim();
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        throw new AppError('INPUT.BAD_LAYOUT', `header layout field "${part}" is not a name: use letters, digits and _ (e.g. <Level>)`, { layout });
+        throw new AppError(
+          'INPUT.BAD_LAYOUT',
+          `header layout field "${part}" is not a name: use letters, digits and _ (e.g. <Level>)`,
+          { layout },
+        );
       }
       if (fields.includes(name)) {
-        throw new AppError('INPUT.BAD_LAYOUT', `header layout names <${name}> twice; each field name may appear once`, { layout });
+        throw new AppError(
+          'INPUT.BAD_LAYOUT',
+          `header layout names <${name}> twice; each field name may appear once`,
+          { layout },
+        );
       }
       fields.push(name);
       regex += `(?<${name}>.*?)`;
     }
   }
   if (fields.length === 0) {
-    throw new AppError('INPUT.BAD_LAYOUT', `header layout "${layout}" has no <Field>: write it like '<Date> <Time> <Level> <Component>: <Content>'`, { layout });
+    throw new AppError(
+      'INPUT.BAD_LAYOUT',
+      `header layout "${layout}" has no <Field>: write it like '<Date> <Time> <Level> <Component>: <Content>'`,
+      { layout },
+    );
   }
   let re: RegExp;
   try {
     re = new RegExp('^' + regex + '$', 's');
   } catch (err) {
-    throw new AppError('INPUT.BAD_LAYOUT', `header layout "${layout}" is not a valid pattern: ${(err as Error).message}`, { layout }, err);
+    throw new AppError(
+      'INPUT.BAD_LAYOUT',
+      `header layout "${layout}" is not a valid pattern: ${(err as Error).message}`,
+      { layout },
+      err,
+    );
   }
   const contentIndex = fields.indexOf('Content');
   return {

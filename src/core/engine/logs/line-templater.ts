@@ -30,7 +30,10 @@ export class LineTemplater {
   }
 
   detect(sample: readonly string[]): DetectedFormat {
-    this.format = detectFormat(sample, { referenceYear: this.options.referenceYear, layout: this.options.layout });
+    this.format = detectFormat(sample, {
+      referenceYear: this.options.referenceYear,
+      layout: this.options.layout,
+    });
     return this.format;
   }
 

@@ -11,7 +11,9 @@ function incidentLog(): string[] {
   for (let s = 0; s < 600; s++) {
     const t = T0 + s * 1000;
     lines.push(`${ts(t)} INFO  api.Handler: request ${1000 + s} served in ${5 + (s % 20)}ms`);
-    if (s >= 420) for (let k = 0; k < 3; k++) lines.push(`${ts(t + k)} ERROR api.Db: connection to 10.0.0.${k + 1}:5432 refused`);
+    if (s >= 420)
+      for (let k = 0; k < 3; k++)
+        lines.push(`${ts(t + k)} ERROR api.Db: connection to 10.0.0.${k + 1}:5432 refused`);
     if (s === 450 || s === 500) {
       lines.push(`${ts(t + 5)} ERROR api.Handler: request failed`);
       lines.push('java.lang.IllegalStateException: pool exhausted');
@@ -42,10 +44,21 @@ describe('LogAnalyzer', () => {
     expect(s.records).toBe(600 + 180 * 3 + 2 + 1);
     expect(s.severityCounts.ERROR).toBe(180 * 3 + 2);
     expect(s.firstMs).toBe(T0);
-    expect(s.sources[0]).toMatchObject({ name: 'api.log', format: 'header', firstMs: T0, lastMs: s.lastMs });
+    expect(s.sources[0]).toMatchObject({
+      name: 'api.log',
+      format: 'header',
+      firstMs: T0,
+      lastMs: s.lastMs,
+    });
     // each source says when it first and last logged (a service that went silent)
-    const two = analyse({ 'a.log': ['2026-11-20 10:30:00 INFO a up', '2026-11-20 10:31:00 INFO a still up'], 'b.log': ['2026-11-20 10:30:30 INFO b up', 'no time here'] });
-    expect(two.summary.sources.map((x) => [x.firstMs, x.lastMs])).toEqual([[T0, T0 + 60_000], [T0 + 30_000, T0 + 30_000]]);
+    const two = analyse({
+      'a.log': ['2026-11-20 10:30:00 INFO a up', '2026-11-20 10:31:00 INFO a still up'],
+      'b.log': ['2026-11-20 10:30:30 INFO b up', 'no time here'],
+    });
+    expect(two.summary.sources.map((x) => [x.firstMs, x.lastMs])).toEqual([
+      [T0, T0 + 60_000],
+      [T0 + 30_000, T0 + 30_000],
+    ]);
   });
 
   it('ranks the new, bursting error template first-class, with evidence and "new since"', () => {
@@ -61,19 +74,39 @@ describe('LogAnalyzer', () => {
 
   it('groups exceptions by type and top frame', () => {
     const e = report.findings.find((x) => x.kind === 'exception');
-    expect(e).toMatchObject({ count: 2, exception: { type: 'java.lang.IllegalStateException', frame: 'com.acme.Pool.take (Pool.java:42)' } });
-    expect(e!.reason).toBe('2× java.lang.IllegalStateException at com.acme.Pool.take (Pool.java:42): pool exhausted');
+    expect(e).toMatchObject({
+      count: 2,
+      exception: {
+        type: 'java.lang.IllegalStateException',
+        frame: 'com.acme.Pool.take (Pool.java:42)',
+      },
+    });
+    expect(e!.reason).toBe(
+      '2× java.lang.IllegalStateException at com.acme.Pool.take (Pool.java:42): pool exhausted',
+    );
   });
 
   it('reports rare templates and an error-rate burst', () => {
-    expect(report.findings.some((x) => x.kind === 'rare-template' && x.template === 'config reloaded by operator')).toBe(true);
-    const burst = report.findings.find((x) => x.kind === 'burst' && x.reason.startsWith('error burst'));
+    expect(
+      report.findings.some(
+        (x) => x.kind === 'rare-template' && x.template === 'config reloaded by operator',
+      ),
+    ).toBe(true);
+    const burst = report.findings.find(
+      (x) => x.kind === 'burst' && x.reason.startsWith('error burst'),
+    );
     expect(burst?.window?.startMs).toBeGreaterThanOrEqual(T0 + 400_000);
   });
 
   it('keeps normal traffic out of the findings', () => {
-    expect(report.findings.some((x) => x.template?.startsWith('request <*> served') === true)).toBe(false);
-    expect(report.templates[0]).toMatchObject({ template: 'request <*> served in <*>', count: 600, severity: 'INFO' });
+    expect(report.findings.some((x) => x.template?.startsWith('request <*> served') === true)).toBe(
+      false,
+    );
+    expect(report.templates[0]).toMatchObject({
+      template: 'request <*> served in <*>',
+      count: 600,
+      severity: 'INFO',
+    });
   });
 
   it('is deterministic', () => {
@@ -87,7 +120,9 @@ describe('LogAnalyzer', () => {
   });
 
   it('infers the level of level-less lines from their words', () => {
-    const r = analyse({ plain: ['service started', 'connection refused by peer', 'connection refused by peer'] });
+    const r = analyse({
+      plain: ['service started', 'connection refused by peer', 'connection refused by peer'],
+    });
     expect(r.findings[0]).toMatchObject({ kind: 'error-template', severity: 'ERROR', count: 2 });
     expect(r.findings[0]!.reason).toContain('level inferred from its words');
   });
@@ -96,10 +131,26 @@ describe('LogAnalyzer', () => {
     const lines: string[] = [];
     for (let s = 0; s < 300; s++) {
       const t = new Date(T0 + s * 1000).toISOString();
-      lines.push(JSON.stringify({ time: t, level: 'info', service: 'checkout', msg: `order ${s} placed` }));
-      if (s >= 200) lines.push(JSON.stringify({ time: t, level: 'error', service: 'payments', msg: `charge ${s} failed: pool exhausted` }));
+      lines.push(
+        JSON.stringify({ time: t, level: 'info', service: 'checkout', msg: `order ${s} placed` }),
+      );
+      if (s >= 200)
+        lines.push(
+          JSON.stringify({
+            time: t,
+            level: 'error',
+            service: 'payments',
+            msg: `charge ${s} failed: pool exhausted`,
+          }),
+        );
     }
-    lines.push(JSON.stringify({ time: new Date(T0 + 299_500).toISOString(), level: 'error', msg: 'no service here: pool exhausted' }));
+    lines.push(
+      JSON.stringify({
+        time: new Date(T0 + 299_500).toISOString(),
+        level: 'error',
+        msg: 'no service here: pool exhausted',
+      }),
+    );
     const r = analyse({ 'all.jsonl': lines });
     const charge = r.findings.find((f) => f.template?.startsWith('charge'))!;
     expect(charge.services).toEqual(['payments']);

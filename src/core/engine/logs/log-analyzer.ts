@@ -1,6 +1,18 @@
 import type { LogRecord } from '../../domain/log-record.js';
-import type { EvidenceLine, LogFinding, LogFindingKind, LogReport, SourceSummary, TemplateSummary } from '../../domain/log-report.js';
-import { SEVERITY, SEVERITY_NAMES, emptySeverityCounts, severityName } from '../../domain/severity.js';
+import type {
+  EvidenceLine,
+  LogFinding,
+  LogFindingKind,
+  LogReport,
+  SourceSummary,
+  TemplateSummary,
+} from '../../domain/log-report.js';
+import {
+  SEVERITY,
+  SEVERITY_NAMES,
+  emptySeverityCounts,
+  severityName,
+} from '../../domain/severity.js';
 import type { SeverityName } from '../../domain/severity.js';
 import { findException, inferSeverityFromText } from './exceptions.js';
 import { detectFormat, parseLine } from './formats/detect-format.js';
@@ -102,7 +114,13 @@ export class LogAnalyzer {
 
   /** Starts a source (a file, stdin); push its lines in order, then `end` it. */
   beginSource(name: string): SourceFeed {
-    const summary: SourceSummary = { name, format: 'plain', lines: 0, records: 0, truncatedLines: 0 };
+    const summary: SourceSummary = {
+      name,
+      format: 'plain',
+      lines: 0,
+      records: 0,
+      truncatedLines: 0,
+    };
     this.sources.push(summary);
     let detected: DetectedFormat | undefined;
     let assembler: RecordAssembler | undefined;
@@ -121,9 +139,16 @@ export class LogAnalyzer {
     };
     const buffer = new SampleBuffer(
       (sample) => {
-        detected = detectFormat(sample, { referenceYear: this.options.referenceYear, layout: this.options.layout });
+        detected = detectFormat(sample, {
+          referenceYear: this.options.referenceYear,
+          layout: this.options.layout,
+        });
         summary.format = detected.label;
-        assembler = new RecordAssembler({ headered: detected.headered, ...(multiline ? {} : { maxLines: 1 }) }, {}, onRecord);
+        assembler = new RecordAssembler(
+          { headered: detected.headered, ...(multiline ? {} : { maxLines: 1 }) },
+          {},
+          onRecord,
+        );
       },
       (line) => {
         assembler!.push(parseLine(detected!, line, this.fallback), ++fed);
@@ -152,7 +177,18 @@ export class LogAnalyzer {
     const cluster = this.parser.learn(head);
     let s = this.stats.get(cluster);
     if (s === undefined) {
-      s = { count: 0, sev: [0, 0, 0, 0, 0, 0, 0], maxSeverity: 0, firstMs: r.timeMs, lastMs: r.timeMs, firstPos: pos, examples: [], buckets: new Map(), sources: new Map(), services: undefined };
+      s = {
+        count: 0,
+        sev: [0, 0, 0, 0, 0, 0, 0],
+        maxSeverity: 0,
+        firstMs: r.timeMs,
+        lastMs: r.timeMs,
+        firstPos: pos,
+        examples: [],
+        buckets: new Map(),
+        sources: new Map(),
+        services: undefined,
+      };
       this.stats.set(cluster, s);
     }
     s.count++;
@@ -165,7 +201,8 @@ export class LogAnalyzer {
       const b = Math.floor(t / this.bucketMs);
       s.buckets.set(b, (s.buckets.get(b) ?? 0) + 1);
       this.allBuckets.set(b, (this.allBuckets.get(b) ?? 0) + 1);
-      if (r.severity >= SEVERITY.ERROR) this.errorBuckets.set(b, (this.errorBuckets.get(b) ?? 0) + 1);
+      if (r.severity >= SEVERITY.ERROR)
+        this.errorBuckets.set(b, (this.errorBuckets.get(b) ?? 0) + 1);
       if (this.allBuckets.size > MAX_BUCKETS) this.widenBuckets();
     }
     if (s.examples.length < MAX_EXAMPLES) s.examples.push(evidence(source, r, body));
@@ -174,7 +211,8 @@ export class LogAnalyzer {
     else if (s.sources.size < MAX_SOURCES_PER_TEMPLATE) s.sources.set(source, 1);
     const service = r.resource.service;
     if (service !== undefined) addService(s, service);
-    if (nl >= 0 || body.includes('Exception') || body.includes('Error') || body.includes('panic')) this.addException(r, source, body);
+    if (nl >= 0 || body.includes('Exception') || body.includes('Error') || body.includes('panic'))
+      this.addException(r, source, body);
   }
 
   private addException(r: LogRecord, source: string, body: string): void {
@@ -184,7 +222,18 @@ export class LogAnalyzer {
     let e = this.exceptions.get(key);
     if (e === undefined) {
       if (this.exceptions.size >= MAX_EXCEPTION_KINDS) return;
-      e = { type: ex.type, frame: ex.frame, message: ex.message, count: 0, fatal: ex.language === 'go' || r.severity >= SEVERITY.FATAL, firstMs: r.timeMs, lastMs: r.timeMs, examples: [], sources: new Set(), services: undefined };
+      e = {
+        type: ex.type,
+        frame: ex.frame,
+        message: ex.message,
+        count: 0,
+        fatal: ex.language === 'go' || r.severity >= SEVERITY.FATAL,
+        firstMs: r.timeMs,
+        lastMs: r.timeMs,
+        examples: [],
+        sources: new Set(),
+        services: undefined,
+      };
       this.exceptions.set(key, e);
     }
     e.count++;
@@ -220,8 +269,10 @@ export class LogAnalyzer {
     let firstMs: number | undefined;
     let lastMs: number | undefined;
     for (const t of templates) {
-      if (t.s.firstMs !== undefined && (firstMs === undefined || t.s.firstMs < firstMs)) firstMs = t.s.firstMs;
-      if (t.s.lastMs !== undefined && (lastMs === undefined || t.s.lastMs > lastMs)) lastMs = t.s.lastMs;
+      if (t.s.firstMs !== undefined && (firstMs === undefined || t.s.firstMs < firstMs))
+        firstMs = t.s.firstMs;
+      if (t.s.lastMs !== undefined && (lastMs === undefined || t.s.lastMs > lastMs))
+        lastMs = t.s.lastMs;
     }
     const severityCounts = emptySeverityCounts();
     for (const t of templates) {
@@ -242,17 +293,27 @@ export class LogAnalyzer {
       errBurst.sources = this.sources.filter((x) => x.records > 0).map((x) => x.name);
       // the files it is in, when they are few (one log's rotated copies, say)
       const n = errBurst.sources.length;
-      if (n >= 1 && n <= 3) errBurst.reason = errBurst.reason.replace('error burst:', `error burst in ${errBurst.sources.join(', ')}:`);
+      if (n >= 1 && n <= 3)
+        errBurst.reason = errBurst.reason.replace(
+          'error burst:',
+          `error burst in ${errBurst.sources.join(', ')}:`,
+        );
       // evidence: error lines of the window, from the templates that contribute most
       const w = errBurst.window!;
-      for (const t of templates.filter((x) => x.s.maxSeverity >= SEVERITY.ERROR).sort((a, b) => b.s.count - a.s.count)) {
-        const e = t.s.examples.find((x) => x.timeMs !== undefined && x.timeMs >= w.startMs && x.timeMs < w.endMs);
+      for (const t of templates
+        .filter((x) => x.s.maxSeverity >= SEVERITY.ERROR)
+        .sort((a, b) => b.s.count - a.s.count)) {
+        const e = t.s.examples.find(
+          (x) => x.timeMs !== undefined && x.timeMs >= w.startMs && x.timeMs < w.endMs,
+        );
         if (e !== undefined) errBurst.evidence.push(e);
         if (errBurst.evidence.length >= MAX_EXAMPLES) break;
       }
       findings.push(errBurst);
     }
-    findings.sort((a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason));
+    findings.sort(
+      (a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason),
+    );
     const truncatedLines = this.sources.reduce((n, s) => n + s.truncatedLines, 0);
     return {
       engineVersion: LOG_ENGINE_VERSION,
@@ -282,7 +343,8 @@ export class LogAnalyzer {
       const target = follow(c);
       const r = this.parser.resolve(target);
       const existing = byId.get(r.id);
-      if (existing === undefined) byId.set(r.id, { id: r.id, text: r.text, s: cloneStats(s), inferred: 0 });
+      if (existing === undefined)
+        byId.set(r.id, { id: r.id, text: r.text, s: cloneStats(s), inferred: 0 });
       else mergeStats(existing.s, s);
     }
     const out = [...byId.values()];
@@ -329,28 +391,42 @@ interface FindingContext {
 }
 
 function cloneStats(s: TemplateStats): TemplateStats {
-  return { ...s, sev: s.sev.slice(), examples: s.examples.slice(), buckets: new Map(s.buckets), sources: new Map(s.sources), services: s.services === undefined ? undefined : new Set(s.services) };
+  return {
+    ...s,
+    sev: s.sev.slice(),
+    examples: s.examples.slice(),
+    buckets: new Map(s.buckets),
+    sources: new Map(s.sources),
+    services: s.services === undefined ? undefined : new Set(s.services),
+  };
 }
 
 function mergeStats(a: TemplateStats, b: TemplateStats): void {
   a.count += b.count;
   for (let i = 0; i < 7; i++) a.sev[i]! += b.sev[i]!;
   a.maxSeverity = Math.max(a.maxSeverity, b.maxSeverity);
-  if (b.firstMs !== undefined && (a.firstMs === undefined || b.firstMs < a.firstMs)) a.firstMs = b.firstMs;
-  if (b.lastMs !== undefined && (a.lastMs === undefined || b.lastMs > a.lastMs)) a.lastMs = b.lastMs;
+  if (b.firstMs !== undefined && (a.firstMs === undefined || b.firstMs < a.firstMs))
+    a.firstMs = b.firstMs;
+  if (b.lastMs !== undefined && (a.lastMs === undefined || b.lastMs > a.lastMs))
+    a.lastMs = b.lastMs;
   if (b.firstPos < a.firstPos) {
     a.firstPos = b.firstPos;
     a.examples = [...b.examples, ...a.examples].slice(0, MAX_EXAMPLES);
   } else a.examples = [...a.examples, ...b.examples].slice(0, MAX_EXAMPLES);
   for (const [k, v] of b.buckets) a.buckets.set(k, (a.buckets.get(k) ?? 0) + v);
   for (const [k, v] of b.sources) {
-    if (a.sources.has(k) || a.sources.size < MAX_SOURCES_PER_TEMPLATE) a.sources.set(k, (a.sources.get(k) ?? 0) + v);
+    if (a.sources.has(k) || a.sources.size < MAX_SOURCES_PER_TEMPLATE)
+      a.sources.set(k, (a.sources.get(k) ?? 0) + v);
   }
   for (const service of b.services ?? []) addService(a, service);
 }
 
 function evidence(source: string, r: LogRecord, body: string, max = EXAMPLE_CHARS): EvidenceLine {
-  const e: EvidenceLine = { source, line: r.line, text: body.length > max ? body.slice(0, max) + '…' : body };
+  const e: EvidenceLine = {
+    source,
+    line: r.line,
+    text: body.length > max ? body.slice(0, max) + '…' : body,
+  };
   if (r.timeMs !== undefined) e.timeMs = r.timeMs;
   if (r.resource.service !== undefined) e.service = r.resource.service;
   return e;
@@ -381,8 +457,23 @@ function templateSummary(t: ResolvedStats): TemplateSummary {
   };
 }
 
-const SEVERITY_WEIGHT: Record<SeverityName, number> = { FATAL: 1, ERROR: 0.8, WARN: 0.55, INFO: 0.3, DEBUG: 0.2, TRACE: 0.1, UNSPECIFIED: 0.25 };
-const KIND_WEIGHT: Record<LogFindingKind, number> = { exception: 1, burst: 0.95, 'error-template': 0.9, 'new-template': 0.85, 'warn-template': 0.8, 'rare-template': 0.6 };
+const SEVERITY_WEIGHT: Record<SeverityName, number> = {
+  FATAL: 1,
+  ERROR: 0.8,
+  WARN: 0.55,
+  INFO: 0.3,
+  DEBUG: 0.2,
+  TRACE: 0.1,
+  UNSPECIFIED: 0.25,
+};
+const KIND_WEIGHT: Record<LogFindingKind, number> = {
+  exception: 1,
+  burst: 0.95,
+  'error-template': 0.9,
+  'new-template': 0.85,
+  'warn-template': 0.8,
+  'rare-template': 0.6,
+};
 
 function score(kind: LogFindingKind, severity: SeverityName, count: number): number {
   const countFactor = 0.6 + 0.4 * Math.min(1, Math.log10(count + 1) / 4);
@@ -408,7 +499,13 @@ function quoted(t: ResolvedStats): string {
   return `"${clip(t.text, 120)}"`;
 }
 
-function base(t: ResolvedStats, kind: LogFindingKind, severity: SeverityName, reason: string, count = t.s.count): LogFinding {
+function base(
+  t: ResolvedStats,
+  kind: LogFindingKind,
+  severity: SeverityName,
+  reason: string,
+  count = t.s.count,
+): LogFinding {
   return {
     kind,
     severity,
@@ -429,9 +526,14 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
   const out: LogFinding[] = [];
   const sev = effectiveSeverity(t);
   const rank = SEVERITY[sev];
-  const multiDay = ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs > 86_400_000;
-  const span = t.s.firstMs !== undefined && t.s.lastMs !== undefined ? ` (${shortTime(t.s.firstMs, multiDay)} → ${shortTime(t.s.lastMs, multiDay)})` : '';
-  const inferredNote = t.s.maxSeverity === 0 && t.inferred > 0 ? ' (level inferred from its words)' : '';
+  const multiDay =
+    ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs > 86_400_000;
+  const span =
+    t.s.firstMs !== undefined && t.s.lastMs !== undefined
+      ? ` (${shortTime(t.s.firstMs, multiDay)} → ${shortTime(t.s.lastMs, multiDay)})`
+      : '';
+  const inferredNote =
+    t.s.maxSeverity === 0 && t.inferred > 0 ? ' (level inferred from its words)' : '';
   const burst = templateBurst(t, ctx);
   const isNew = newSince(t, ctx);
   const lines = `${fmt(t.s.count)} line${t.s.count === 1 ? '' : 's'}`;
@@ -441,7 +543,12 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
     const facts: string[] = [];
     if (isNew !== undefined) facts.push(isNew);
     if (burst !== undefined) facts.push(burst.text);
-    const f = base(t, kind, sev, `${fmt(t.s.count)} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}${facts.length > 0 ? ', ' + facts.join(', ') : ''}: ${quoted(t)}${span}`);
+    const f = base(
+      t,
+      kind,
+      sev,
+      `${fmt(t.s.count)} ${sev} line${t.s.count === 1 ? '' : 's'}${inferredNote}${facts.length > 0 ? ', ' + facts.join(', ') : ''}: ${quoted(t)}${span}`,
+    );
     const tags: ('new' | 'burst')[] = [];
     if (isNew !== undefined) {
       tags.push('new');
@@ -468,7 +575,14 @@ function templateFindings(t: ResolvedStats, ctx: FindingContext): LogFinding[] {
     if (t.s.firstMs !== undefined) f.newSinceMs = t.s.firstMs;
     out.push(f);
   } else if (ctx.records >= 500 && t.s.count <= 2) {
-    out.push(base(t, 'rare-template', 'INFO', `rare: seen ${t.s.count === 1 ? 'once' : 'twice'} in ${ctx.records.toLocaleString('en-US')} records: ${quoted(t)}`));
+    out.push(
+      base(
+        t,
+        'rare-template',
+        'INFO',
+        `rare: seen ${t.s.count === 1 ? 'once' : 'twice'} in ${ctx.records.toLocaleString('en-US')} records: ${quoted(t)}`,
+      ),
+    );
   }
   return out;
 }
@@ -478,7 +592,12 @@ export const NEW_AFTER_SHARE = 0.2;
 
 /** "new since 10:42:13" when the template first appears after the first 20% of the log. */
 function newSince(t: ResolvedStats, ctx: FindingContext): string | undefined {
-  if (t.s.firstMs !== undefined && ctx.firstMs !== undefined && ctx.lastMs !== undefined && ctx.lastMs - ctx.firstMs >= 60_000) {
+  if (
+    t.s.firstMs !== undefined &&
+    ctx.firstMs !== undefined &&
+    ctx.lastMs !== undefined &&
+    ctx.lastMs - ctx.firstMs >= 60_000
+  ) {
     const p = (t.s.firstMs - ctx.firstMs) / (ctx.lastMs - ctx.firstMs);
     if (p < NEW_AFTER_SHARE) return undefined;
     const multiDay = ctx.lastMs - ctx.firstMs > 86_400_000;
@@ -498,7 +617,10 @@ interface Burst {
 }
 
 /** Splits counts into ~60 windows over the whole log; returns [counts, windowMs, startBucket]. */
-function windows(buckets: Map<number, number>, ctx: FindingContext): [number[], number, number] | undefined {
+function windows(
+  buckets: Map<number, number>,
+  ctx: FindingContext,
+): [number[], number, number] | undefined {
   if (ctx.firstMs === undefined || ctx.lastMs === undefined) return undefined;
   const b0 = Math.floor(ctx.firstMs / ctx.bucketMs);
   const b1 = Math.floor(ctx.lastMs / ctx.bucketMs);
@@ -524,7 +646,10 @@ function describeWindow(ms: number): string {
  * it (a causal baseline, so a sustained rise is found at its start). `requireBaseline` asks
  * that the series existed before the rise (else it is "new", not a burst).
  */
-function findBurst(counts: number[], requireBaseline: boolean): { from: number; to: number; count: number; expected: number } | undefined {
+function findBurst(
+  counts: number[],
+  requireBaseline: boolean,
+): { from: number; to: number; count: number; expected: number } | undefined {
   const w = counts.length;
   let before = 0;
   // with a baseline required, the rate is measured from the series' first appearance on
@@ -570,7 +695,10 @@ function templateBurst(t: ResolvedStats, ctx: FindingContext): Burst | undefined
 }
 
 /** The overall error rate jumping: "error rate rose to 45 per min at 10:42 (usual 0.2)". */
-function aggregateErrorBurst(errors: Map<number, number>, ctx: FindingContext): LogFinding | undefined {
+function aggregateErrorBurst(
+  errors: Map<number, number>,
+  ctx: FindingContext,
+): LogFinding | undefined {
   const win = windows(errors, ctx);
   if (win === undefined) return undefined;
   const [counts, wMs, b0] = win;

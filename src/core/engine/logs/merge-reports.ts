@@ -25,7 +25,8 @@ export function mergeReports(reports: readonly LogReport[]): LogReport {
     truncatedLines += s.truncatedLines;
     evictedTemplates += s.evictedTemplates;
     for (const n of SEVERITY_NAMES) severityCounts[n] += s.severityCounts[n];
-    if (s.firstMs !== undefined && (firstMs === undefined || s.firstMs < firstMs)) firstMs = s.firstMs;
+    if (s.firstMs !== undefined && (firstMs === undefined || s.firstMs < firstMs))
+      firstMs = s.firstMs;
     if (s.lastMs !== undefined && (lastMs === undefined || s.lastMs > lastMs)) lastMs = s.lastMs;
     sources.push(...s.sources);
     findings.push(...r.findings);
@@ -37,16 +38,22 @@ export function mergeReports(reports: readonly LogReport[]): LogReport {
       }
       e.count += t.count;
       if (SEVERITY[t.severity] > SEVERITY[e.severity]) e.severity = t.severity;
-      if (t.firstSeenMs !== undefined && (e.firstSeenMs === undefined || t.firstSeenMs < e.firstSeenMs)) {
+      if (
+        t.firstSeenMs !== undefined &&
+        (e.firstSeenMs === undefined || t.firstSeenMs < e.firstSeenMs)
+      ) {
         e.firstSeenMs = t.firstSeenMs;
         e.first = t.first;
         e.example = t.example;
       }
-      if (t.lastSeenMs !== undefined && (e.lastSeenMs === undefined || t.lastSeenMs > e.lastSeenMs)) e.lastSeenMs = t.lastSeenMs;
+      if (t.lastSeenMs !== undefined && (e.lastSeenMs === undefined || t.lastSeenMs > e.lastSeenMs))
+        e.lastSeenMs = t.lastSeenMs;
       for (const src of t.sources) if (!e.sources.includes(src)) e.sources.push(src);
     }
   }
-  findings.sort((a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason));
+  findings.sort(
+    (a, b) => b.score - a.score || b.count - a.count || a.reason.localeCompare(b.reason),
+  );
   return {
     engineVersion: LOG_ENGINE_VERSION,
     summary: {
@@ -61,6 +68,8 @@ export function mergeReports(reports: readonly LogReport[]): LogReport {
       sources,
     },
     findings,
-    templates: [...templates.values()].sort((a, b) => b.count - a.count || a.template.localeCompare(b.template)),
+    templates: [...templates.values()].sort(
+      (a, b) => b.count - a.count || a.template.localeCompare(b.template),
+    ),
   };
 }

@@ -41,7 +41,11 @@ export class RecordAssembler {
   push(p: ParsedLine, line: number): void {
     if (p.skip === true) return;
     const msg = p.message;
-    if (this.current !== undefined && this.parts.length < this.maxLines && this.chars + msg.length < this.maxChars) {
+    if (
+      this.current !== undefined &&
+      this.parts.length < this.maxLines &&
+      this.chars + msg.length < this.maxChars
+    ) {
       if (this.pendingPartial) {
         // CRI/docker partial line: the text continues without a newline
         this.parts[this.parts.length - 1] = this.parts[this.parts.length - 1]! + msg;
@@ -63,7 +67,8 @@ export class RecordAssembler {
     this.inPythonTrace = msg.startsWith('Traceback (most recent call last)');
     this.inGoTrace = msg.startsWith('panic: ') || msg.startsWith('fatal error: ');
     this.pendingPartial = p.partial;
-    const resource: LogResource = p.service === undefined ? this.resource : { ...this.resource, service: p.service };
+    const resource: LogResource =
+      p.service === undefined ? this.resource : { ...this.resource, service: p.service };
     this.current = {
       line,
       lineCount: 1,
@@ -108,13 +113,24 @@ export class RecordAssembler {
       this.inPythonTrace = false;
       if (/^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b/.test(msg)) return true;
     }
-    if (msg.startsWith('Caused by: ') || msg.startsWith('Suppressed: ') || (msg.startsWith('... ') && msg.endsWith(' more'))) return true;
+    if (
+      msg.startsWith('Caused by: ') ||
+      msg.startsWith('Suppressed: ') ||
+      (msg.startsWith('... ') && msg.endsWith(' more'))
+    )
+      return true;
     if (msg.startsWith('goroutine ') && msg.endsWith(':')) {
       this.inGoTrace = true;
       return true;
     }
     if (this.inGoTrace && !p.hasHeader) {
-      if (msg.startsWith('created by ') || msg.startsWith('exit status ') || msg.endsWith(')') || msg.startsWith('[signal ')) return true;
+      if (
+        msg.startsWith('created by ') ||
+        msg.startsWith('exit status ') ||
+        msg.endsWith(')') ||
+        msg.startsWith('[signal ')
+      )
+        return true;
       this.inGoTrace = false;
     }
     if (this.options.headered && !p.hasHeader) return true;

@@ -17,12 +17,16 @@ const HEADER = createHeaderFormat(ANY_YEAR);
  * `msg=`, or a header of a time and a level (`2026-01-01 10:00:03 WARN …`,
  * `16:42:22.382 ERROR …`). Undefined when the text names no level.
  */
-export function levelOfText(text: string): { severity: SeverityNumber; severityText: string; message: string } | undefined {
+export function levelOfText(
+  text: string,
+): { severity: SeverityNumber; severityText: string; message: string } | undefined {
   const c = text.charCodeAt(0);
-  const formats: LineFormat[] = c === 123 ? [JSON_FORMAT] : text.includes('=') ? [LOGFMT, HEADER] : [HEADER];
+  const formats: LineFormat[] =
+    c === 123 ? [JSON_FORMAT] : text.includes('=') ? [LOGFMT, HEADER] : [HEADER];
   for (const f of formats) {
     const p = f.parse(text);
-    if (p !== undefined && !p.skip && p.severity !== 0) return { severity: p.severity, severityText: p.severityText ?? '', message: p.message };
+    if (p !== undefined && !p.skip && p.severity !== 0)
+      return { severity: p.severity, severityText: p.severityText ?? '', message: p.message };
   }
   return undefined;
 }

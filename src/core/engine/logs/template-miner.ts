@@ -164,7 +164,8 @@ export class TemplateMiner {
     // across first-token keys of one length: special cases of a wildcard-first template
     for (const byKey of this.buckets.values()) {
       const wild: Cluster[] = [];
-      for (const [key, list] of byKey) if (key === MASK || key.startsWith('*\u0001')) wild.push(...list);
+      for (const [key, list] of byKey)
+        if (key === MASK || key.startsWith('*\u0001')) wild.push(...list);
       if (wild.length === 0) continue;
       for (const [key, list] of byKey) {
         if (key === MASK || key.startsWith('*\u0001')) continue;
@@ -243,7 +244,11 @@ export class TemplateMiner {
       }
     }
     // all-variable lines (and empty ones) join the same cluster
-    if (best !== undefined && (n === 0 || bestSim >= this.similarity || (bestParams === n && bestSim === 0))) return best;
+    if (
+      best !== undefined &&
+      (n === 0 || bestSim >= this.similarity || (bestParams === n && bestSim === 0))
+    )
+      return best;
     // a line that differs from a template in one word only: the word becomes a variable once
     // the position has shown enough distinct words
     if (sibling !== undefined && siblingSim + 1 / n >= this.similarity) {
@@ -555,7 +560,12 @@ export function templateText(c: Cluster): string {
  * The values a line has where its template has variables, in order. `raw` are the line's
  * unmasked tokens aligned with the template tokens.
  */
-export function extractParams(templateTokens: readonly string[], raw: readonly string[], n: number, out: string[] = []): string[] {
+export function extractParams(
+  templateTokens: readonly string[],
+  raw: readonly string[],
+  n: number,
+  out: string[] = [],
+): string[] {
   for (let i = 0; i < n && i < templateTokens.length; i++) {
     const t = templateTokens[i]!;
     const r = raw[i]!;
@@ -574,7 +584,14 @@ export function extractParams(templateTokens: readonly string[], raw: readonly s
         pos = r.startsWith(part) ? part.length : 0;
         continue;
       }
-      const next = k === parts.length - 1 ? (r.endsWith(part) && r.length - part.length >= pos ? r.length - part.length : -1) : part === '' ? pos : r.indexOf(part, pos);
+      const next =
+        k === parts.length - 1
+          ? r.endsWith(part) && r.length - part.length >= pos
+            ? r.length - part.length
+            : -1
+          : part === ''
+            ? pos
+            : r.indexOf(part, pos);
       if (next < 0) {
         out.push(r.slice(pos));
         break;

@@ -24,7 +24,10 @@ export class TemplateParser {
   private readonly raw: string[] = [];
   private readonly masked: string[] = [];
   /** Each cluster's template at its current version (weak: evicted clusters go with it). */
-  private readonly current = new WeakMap<Cluster, { version: number; template: ResolvedTemplate }>();
+  private readonly current = new WeakMap<
+    Cluster,
+    { version: number; template: ResolvedTemplate }
+  >();
 
   constructor(options: TemplateMinerOptions = {}) {
     this.miner = new TemplateMiner(options);
@@ -66,7 +69,10 @@ export class TemplateParser {
     let cached = this.current.get(c);
     if (cached === undefined || cached.version !== c.version) {
       const text = templateText(c);
-      cached = { version: c.version, template: { id: fnv1a64Hex(text), text, tokens: c.tokens.slice() } };
+      cached = {
+        version: c.version,
+        template: { id: fnv1a64Hex(text), text, tokens: c.tokens.slice() },
+      };
       this.current.set(c, cached);
     }
     return cached.template;

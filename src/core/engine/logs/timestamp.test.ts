@@ -23,9 +23,12 @@ describe('parseTimestampAt', () => {
     expect(at(s)).toEqual({ iso, end });
   });
 
-  it.each(['hello world', '2023-13-45T10:00:00Z', '12:00', 'June is warm', '99999999999', ''])('rejects %s', (s) => {
-    expect(at(s)).toBeUndefined();
-  });
+  it.each(['hello world', '2023-13-45T10:00:00Z', '12:00', 'June is warm', '99999999999', ''])(
+    'rejects %s',
+    (s) => {
+      expect(at(s)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseTimeValue', () => {

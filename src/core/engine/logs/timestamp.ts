@@ -12,7 +12,20 @@ export interface TimestampMatch {
   end: number;
 }
 
-const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 
 function d(s: string, i: number): number {
   const c = s.charCodeAt(i) - 48;
@@ -30,8 +43,28 @@ function num(s: string, i: number, n: number): number {
   return v;
 }
 
-function validDate(y: number, mo: number, day: number, h: number, mi: number, sec: number): boolean {
-  return y >= 1970 && y < 2200 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31 && h >= 0 && h <= 24 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 60;
+function validDate(
+  y: number,
+  mo: number,
+  day: number,
+  h: number,
+  mi: number,
+  sec: number,
+): boolean {
+  return (
+    y >= 1970 &&
+    y < 2200 &&
+    mo >= 1 &&
+    mo <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    h >= 0 &&
+    h <= 24 &&
+    mi >= 0 &&
+    mi <= 59 &&
+    sec >= 0 &&
+    sec <= 60
+  );
 }
 
 /** Fraction digits after a separator; returns [ms fraction, end]. */
@@ -69,14 +102,28 @@ function zone(s: string, i: number): [number, number] {
 const out: TimestampMatch = { ms: 0, end: 0 };
 
 /** Finds a timestamp starting exactly at `pos`. The returned object is reused: copy what you keep. */
-export function parseTimestampAt(s: string, pos: number, referenceYear: number): TimestampMatch | undefined {
+export function parseTimestampAt(
+  s: string,
+  pos: number,
+  referenceYear: number,
+): TimestampMatch | undefined {
   const c = s.charCodeAt(pos);
   if (c >= 48 && c <= 57) return numericStart(s, pos);
   if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return syslogStart(s, pos, referenceYear);
   return undefined;
 }
 
-function finish(y: number, mo: number, day: number, h: number, mi: number, sec: number, frac: number, offsetMin: number, end: number): TimestampMatch | undefined {
+function finish(
+  y: number,
+  mo: number,
+  day: number,
+  h: number,
+  mi: number,
+  sec: number,
+  frac: number,
+  offsetMin: number,
+  end: number,
+): TimestampMatch | undefined {
   if (!validDate(y, mo, day, h, mi, sec)) return undefined;
   out.ms = Date.UTC(y, mo - 1, day, h, mi, sec) + frac - offsetMin * 60_000;
   out.end = end;
@@ -104,7 +151,13 @@ function clock(s: string, i: number): [number, number, number, number, number] |
 }
 
 /** A clock at `at` and an optional zone after a date already read. */
-function dateClockZone(s: string, at: number, y: number, mo: number, day: number): TimestampMatch | undefined {
+function dateClockZone(
+  s: string,
+  at: number,
+  y: number,
+  mo: number,
+  day: number,
+): TimestampMatch | undefined {
   const k = clock(s, at);
   if (k === undefined) return undefined;
   const [off, end] = zone(s, k[4]);
@@ -120,7 +173,9 @@ function numericStart(s: string, p: number): TimestampMatch | undefined {
     const day = num(s, p + 8, 2);
     if (mo < 0 || day < 0 || s.charCodeAt(p + 7) !== sep) return undefined;
     const t = s.charCodeAt(p + 10);
-    return t === 84 || t === 32 || t === 45 || t === 95 ? dateClockZone(s, p + 11, y4, mo, day) : undefined;
+    return t === 84 || t === 32 || t === 45 || t === 95
+      ? dateClockZone(s, p + 11, y4, mo, day)
+      : undefined;
   }
   if (y4 >= 0 && num(s, p + 4, 4) >= 0) {
     // YYYYMMDD-HH:MM:SS:mmm or YYYYMMDD HH:MM:SS or YYYYMMDDTHHMMSS
@@ -162,7 +217,17 @@ function numericStart(s: string, p: number): TimestampMatch | undefined {
     const mo = Math.floor(yymmdd / 100) % 100;
     const day = yymmdd % 100;
     const hms = num(s, p + 7, 6);
-    return finish(y, mo, day, Math.floor(hms / 10000), Math.floor(hms / 100) % 100, hms % 100, 0, 0, p + 13);
+    return finish(
+      y,
+      mo,
+      day,
+      Math.floor(hms / 10000),
+      Math.floor(hms / 100) % 100,
+      hms % 100,
+      0,
+      0,
+      p + 13,
+    );
   }
   return undefined;
 }
@@ -170,7 +235,12 @@ function numericStart(s: string, p: number): TimestampMatch | undefined {
 function syslogStart(s: string, p: number, referenceYear: number): TimestampMatch | undefined {
   // optional weekday: "Sat Jun 18 02:23:10 2005"
   let q = p;
-  if (s.charCodeAt(p + 3) === 32 && MONTHS[s.slice(p + 4, p + 7).toLowerCase()] !== undefined && isWeekday(s, p)) q = p + 4;
+  if (
+    s.charCodeAt(p + 3) === 32 &&
+    MONTHS[s.slice(p + 4, p + 7).toLowerCase()] !== undefined &&
+    isWeekday(s, p)
+  )
+    q = p + 4;
   const mon = MONTHS[s.slice(q, q + 3).toLowerCase()];
   if (mon === undefined || s.charCodeAt(q + 3) !== 32) return undefined;
   let k = q + 4;
@@ -206,7 +276,15 @@ function syslogStart(s: string, p: number, referenceYear: number): TimestampMatc
 
 function isWeekday(s: string, p: number): boolean {
   const w = s.slice(p, p + 3).toLowerCase();
-  return w === 'mon' || w === 'tue' || w === 'wed' || w === 'thu' || w === 'fri' || w === 'sat' || w === 'sun';
+  return (
+    w === 'mon' ||
+    w === 'tue' ||
+    w === 'wed' ||
+    w === 'thu' ||
+    w === 'fri' ||
+    w === 'sat' ||
+    w === 'sun'
+  );
 }
 
 /** End of a time of day `HH:MM:SS(.fff)` at `pos` (logback's default pattern), or -1. No date, so no instant. */

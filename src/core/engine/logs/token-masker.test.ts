@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, canonicalToken, collapseMasks, isCodeLocation, maskToken, tokenize } from './token-masker.js';
+import {
+  MASK,
+  canonicalToken,
+  collapseMasks,
+  isCodeLocation,
+  maskToken,
+  tokenize,
+} from './token-masker.js';
 
 function masked(text: string): string {
   const raw: string[] = [];
@@ -40,16 +47,26 @@ describe('maskToken', () => {
     expect(maskToken(tok)).toBe(want);
   });
 
-  it.each(['ssh2', 'imps2:', 'HttpServer2$QuotingInputFilter', 'org.apache.hadoop.mapreduce.v2.app.MRAppMaster', 'android.intent.action.SCREEN_ON', 'mapreduce.job.id', 'INFO', 'Connection', 'nil', 'none'])(
-    'keeps the constant %s',
-    (tok) => {
-      expect(maskToken(tok)).toBe(tok);
-    },
-  );
+  it.each([
+    'ssh2',
+    'imps2:',
+    'HttpServer2$QuotingInputFilter',
+    'org.apache.hadoop.mapreduce.v2.app.MRAppMaster',
+    'android.intent.action.SCREEN_ON',
+    'mapreduce.job.id',
+    'INFO',
+    'Connection',
+    'nil',
+    'none',
+  ])('keeps the constant %s', (tok) => {
+    expect(maskToken(tok)).toBe(tok);
+  });
 
   it('keeps a code location (a dotted logger name and its source line, Class#line) as it is: a place in the code, not a value', () => {
     expect(maskToken('t.s.TravelServiceImpl#457')).toBe('t.s.TravelServiceImpl#457');
-    expect(maskToken('o.a.c.c.C.[.[.[.[dispatcherServlet]#175')).toBe('o.a.c.c.C.[.[.[.[dispatcherServlet]#175');
+    expect(maskToken('o.a.c.c.C.[.[.[.[dispatcherServlet]#175')).toBe(
+      'o.a.c.c.C.[.[.[.[dispatcherServlet]#175',
+    );
     expect(isCodeLocation('com.shop.S3Client#12')).toBe(true);
     // not a dotted name, no line, or a value after the '#': as before
     expect(maskToken('job#4521')).toBe('job#<*>');
@@ -70,18 +87,24 @@ describe('tokenize', () => {
     expect(masked('estimated size 5.2 KB, free 5.2 KB)')).toBe('estimated size <*>, free <*>)');
   });
   it('collapses long lists of values into one variable', () => {
-    expect(masked('delete blk_1001 blk_1002 blk_1003 blk_1004 blk_1005 blk_1006')).toBe('delete <*>');
+    expect(masked('delete blk_1001 blk_1002 blk_1003 blk_1004 blk_1005 blk_1006')).toBe(
+      'delete <*>',
+    );
     expect(masked('delete blk_1001 blk_1002')).toBe('delete <*> <*>');
     expect(masked('onExtend:1514038530000 14 0 4')).toBe('onExtend:<*> <*> <*> <*>');
   });
   it('masks day and month names inside a date', () => {
-    expect(masked('timed out at Sat Jun 18 02:23:10 2005')).toBe('timed out at <*> <*> <*> <*>:<*>:<*> <*>');
+    expect(masked('timed out at Sat Jun 18 02:23:10 2005')).toBe(
+      'timed out at <*> <*> <*> <*>:<*>:<*> <*>',
+    );
     expect(masked('Sat is a day')).toBe('Sat is a day');
   });
   it('masks quoted values over several words, keeping the quotes and key=', () => {
     expect(masked('user "John Smith" logged in')).toBe('user "<*>" logged in');
     expect(masked("su: 'su root' failed")).toBe("su: '<*>' failed");
-    expect(masked('"Error syncing pod, skipping" err="failed to pull image" pod=x')).toBe('"Error syncing pod, skipping" err="<*>" pod=x');
+    expect(masked('"Error syncing pod, skipping" err="failed to pull image" pod=x')).toBe(
+      '"Error syncing pod, skipping" err="<*>" pod=x',
+    );
     expect(masked('user "Bob" logged in')).toBe('user "Bob" logged in');
     expect(masked('open "quote never closes')).toBe('open "quote never closes');
     expect(masked("don't stop")).toBe("don't stop");

@@ -45,13 +45,68 @@ export function isDelimiterCode(c: number): boolean {
   return c < 128 && (CLASS[c]! & (C_PATH_DELIM | C_TOKEN_DELIM)) !== 0;
 }
 
-const GENERIC_TLDS = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'io', 'info', 'biz', 'local', 'internal', 'lan', 'localdomain', 'cluster', 'svc', 'cloud', 'dev', 'app']);
+const GENERIC_TLDS = new Set([
+  'com',
+  'net',
+  'org',
+  'edu',
+  'gov',
+  'mil',
+  'int',
+  'io',
+  'info',
+  'biz',
+  'local',
+  'internal',
+  'lan',
+  'localdomain',
+  'cluster',
+  'svc',
+  'cloud',
+  'dev',
+  'app',
+]);
 const VALUE_WORDS = new Set(['true', 'false', 'null', 'root']);
 const SIZE_UNITS = new Set(['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'KiB', 'MiB', 'GiB', 'TiB', 'kB']);
 const DATE_WORDS = new Set([
-  'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday',
-  'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec',
-  'January', 'February', 'March', 'April', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
+  'Mon',
+  'Tue',
+  'Wed',
+  'Thu',
+  'Fri',
+  'Sat',
+  'Sun',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Sept',
+  'Oct',
+  'Nov',
+  'Dec',
+  'January',
+  'February',
+  'March',
+  'April',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ]);
 
 /**
@@ -84,9 +139,15 @@ export function tokenize(text: string, raw: string[], masked: string[]): number 
         const close = quotedEnd(text, i, q);
         if (close > 0) {
           let end = close + 1;
-          while (end < len && (cls(text.charCodeAt(end)) & C_SPLIT) !== 0 && text.charCodeAt(end) !== q) end++;
+          while (
+            end < len &&
+            (cls(text.charCodeAt(end)) & C_SPLIT) !== 0 &&
+            text.charCodeAt(end) !== q
+          )
+            end++;
           raw[n] = text.slice(start, end);
-          masked[n] = text.slice(start, qs + 1) + MASK + String.fromCharCode(q) + text.slice(close + 1, end);
+          masked[n] =
+            text.slice(start, qs + 1) + MASK + String.fromCharCode(q) + text.slice(close + 1, end);
           sawMask = true;
           n++;
           i = end - 1; // the loop steps to `end`
@@ -99,7 +160,10 @@ export function tokenize(text: string, raw: string[], masked: string[]): number 
       let m: string;
       if ((flags & (C_DIGIT | C_SPLIT | C_TOKEN_DELIM | C_SLASH)) === 0) {
         // a plain word: only value words and hex words are variables
-        m = maybeValueWord(tok, 0, tok.length) || (tok.length >= 8 && isHexWord(tok, 0, tok.length)) ? MASK : tok;
+        m =
+          maybeValueWord(tok, 0, tok.length) || (tok.length >= 8 && isHexWord(tok, 0, tok.length))
+            ? MASK
+            : tok;
       } else if ((flags & C_DIGIT) === 0) {
         // constant-looking words with punctuation (org.acme.Foo:, [preauth], user=root): memoised
         const hit = maskCache.get(tok);
@@ -137,9 +201,18 @@ export function tokenize(text: string, raw: string[], masked: string[]): number 
   for (let i = 0; i < n; i++) {
     const m = masked[i]!;
     const c0 = m.charCodeAt(0);
-    if (c0 >= 65 && c0 <= 90 && m.length >= 3 && m.length <= 10 && DATE_WORDS.has(m.endsWith(',') ? m.slice(0, -1) : m)) {
+    if (
+      c0 >= 65 &&
+      c0 <= 90 &&
+      m.length >= 3 &&
+      m.length <= 10 &&
+      DATE_WORDS.has(m.endsWith(',') ? m.slice(0, -1) : m)
+    ) {
       const next = i + 1 < n ? masked[i + 1]! : '';
-      if (next.startsWith(MASK) || (DATE_WORDS.has(next) && i + 2 < n && masked[i + 2]!.startsWith(MASK))) {
+      if (
+        next.startsWith(MASK) ||
+        (DATE_WORDS.has(next) && i + 2 < n && masked[i + 2]!.startsWith(MASK))
+      ) {
         masked[i] = m.endsWith(',') ? MASK + ',' : MASK;
       }
     }
@@ -151,7 +224,7 @@ export function tokenize(text: string, raw: string[], masked: string[]): number 
 const LIST_RUN = 5;
 function collapseMaskRuns(raw: string[], masked: string[], n: number): number {
   let w = 0;
-  for (let r = 0; r < n; ) {
+  for (let r = 0; r < n;) {
     if (masked[r] === MASK) {
       let e = r + 1;
       while (e < n && masked[e] === MASK) e++;
@@ -185,17 +258,31 @@ export function maskLetterFree(tok: string): string {
   let changed = false;
   while (i < len) {
     const c = tok.charCodeAt(i);
-    const signed = (c === 45 || c === 43) && i + 1 < len && isDigitCode(tok.charCodeAt(i + 1)) && (i === 0 || (cls(tok.charCodeAt(i - 1)) & C_SPLIT) !== 0);
+    const signed =
+      (c === 45 || c === 43) &&
+      i + 1 < len &&
+      isDigitCode(tok.charCodeAt(i + 1)) &&
+      (i === 0 || (cls(tok.charCodeAt(i - 1)) & C_SPLIT) !== 0);
     if (isDigitCode(c) || signed) {
       let j = i + 1;
       while (j < len) {
         const d = tok.charCodeAt(j);
         if (isDigitCode(d)) j++;
-        else if ((d === 46 || d === 45 || d === 95) && j + 1 < len && isDigitCode(tok.charCodeAt(j + 1))) j += 2;
+        else if (
+          (d === 46 || d === 45 || d === 95) &&
+          j + 1 < len &&
+          isDigitCode(tok.charCodeAt(j + 1))
+        )
+          j += 2;
         else break;
       }
       // a unit-like % right after a number belongs to it (50%)
-      if (j < len && tok.charCodeAt(j) === 37 && (j + 1 === len || (cls(tok.charCodeAt(j + 1)) & C_SPLIT) !== 0)) j++;
+      if (
+        j < len &&
+        tok.charCodeAt(j) === 37 &&
+        (j + 1 === len || (cls(tok.charCodeAt(j + 1)) & C_SPLIT) !== 0)
+      )
+        j++;
       out += tok.slice(from, i) + MASK;
       from = j;
       i = j;
@@ -299,7 +386,10 @@ function maybeValueWord(tok: string, s: number, e: number): boolean {
   const len = e - s;
   if (len < 4 || len > 5) return false;
   const c = tok.charCodeAt(s) | 32;
-  return (c === 116 || c === 102 || c === 110 || c === 114) && VALUE_WORDS.has(tok.slice(s, e).toLowerCase());
+  return (
+    (c === 116 || c === 102 || c === 110 || c === 114) &&
+    VALUE_WORDS.has(tok.slice(s, e).toLowerCase())
+  );
 }
 
 function trailingPunct(tok: string): string {
@@ -336,7 +426,15 @@ export function isCodeLocation(tok: string): boolean {
     const c = tok.charCodeAt(i);
     const l = c | 32;
     if (c === 46) dots++;
-    else if (!((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 91 || c === 93)) return false;
+    else if (!(
+      (l >= 97 && l <= 122) ||
+      (c >= 48 && c <= 57) ||
+      c === 95 ||
+      c === 36 ||
+      c === 91 ||
+      c === 93
+    ))
+      return false;
   }
   return dots >= 1;
 }
@@ -349,14 +447,23 @@ export function maskToken(tok: string, knownFlags = -1): string {
     for (let i = 0; i < len; i++) flags |= cls(tok.charCodeAt(i));
   }
   const c0 = tok.charCodeAt(0);
-  if ((flags & C_DIGIT) === 0 && c0 !== 47 /* / */ && c0 !== 92 /* \ */ && (flags & (C_SPLIT | C_TOKEN_DELIM)) === 0) {
+  if (
+    (flags & C_DIGIT) === 0 &&
+    c0 !== 47 /* / */ &&
+    c0 !== 92 /* \ */ &&
+    (flags & (C_SPLIT | C_TOKEN_DELIM)) === 0
+  ) {
     // a plain word: only value words and hex words are variables
     if (maybeValueWord(tok, 0, len)) return MASK;
     return len >= 8 && isHexWord(tok, 0, len) ? MASK : tok;
   }
   if ((flags & C_TOKEN_DELIM) !== 0 && tok.indexOf('#') > 0 && isCodeLocation(tok)) return tok;
   // URLs, e-mails, IPv6 and timestamps need ':' or '@'; UUIDs are 36 chars
-  if (len >= 7 && (len >= 36 || (flags & (C_PATH_DELIM | C_TOKEN_DELIM)) !== 0) && (len >= 36 || tok.indexOf(':') >= 0 || tok.indexOf('@') >= 0)) {
+  if (
+    len >= 7 &&
+    (len >= 36 || (flags & (C_PATH_DELIM | C_TOKEN_DELIM)) !== 0) &&
+    (len >= 36 || tok.indexOf(':') >= 0 || tok.indexOf('@') >= 0)
+  ) {
     const whole = wholeTokenVariable(tok);
     if (whole !== undefined) return whole;
   }
@@ -390,7 +497,8 @@ function wholeTokenVariable(tok: string): string | undefined {
     if (b < sep && sep - b < 12) return tok.slice(0, sep + 3) + MASK + trailingBracket(tok);
   }
   const at = tok.indexOf('@');
-  if (at > 0 && tok.indexOf('.', at) > at + 1 && tok.indexOf(':') < 0) return MASK + trailingBracket(tok);
+  if (at > 0 && tok.indexOf('.', at) > at + 1 && tok.indexOf(':') < 0)
+    return MASK + trailingBracket(tok);
   if (isUuidAt(tok, 0)) return tok.length === 36 ? MASK : undefined;
   const c = tok.charCodeAt(0);
   if (c >= 48 && c <= 57 && isIsoTimestamp(tok)) return MASK + trailingBracket(tok);
@@ -399,7 +507,8 @@ function wholeTokenVariable(tok: string): string | undefined {
   const cs = tok.charCodeAt(s0);
   if (cs >= 48 && cs <= 57 && tok.indexOf(':') > 0) {
     const ts = parseTimestampAt(tok, s0, 2000);
-    if (ts !== undefined && ts.end >= tok.length - 1) return (s0 === 1 ? '[' : '') + MASK + (ts.end < tok.length ? tok.slice(ts.end) : '');
+    if (ts !== undefined && ts.end >= tok.length - 1)
+      return (s0 === 1 ? '[' : '') + MASK + (ts.end < tok.length ? tok.slice(ts.end) : '');
   }
   if (tok.indexOf('::') >= 0 || countChar(tok, 58) >= 4) {
     if (isIpv6Like(tok)) return MASK;
@@ -409,7 +518,9 @@ function wholeTokenVariable(tok: string): string | undefined {
 
 function trailingBracket(tok: string): string {
   const last = tok.charCodeAt(tok.length - 1);
-  return last === 41 || last === 93 || last === 44 || last === 59 || last === 125 ? tok[tok.length - 1]! : '';
+  return last === 41 || last === 93 || last === 44 || last === 59 || last === 125
+    ? tok[tok.length - 1]!
+    : '';
 }
 
 function countChar(s: string, code: number): number {
@@ -438,7 +549,12 @@ function isIsoTimestamp(s: string): boolean {
   if (s.length < 19) return false;
   for (let i = 0; i < 4; i++) if (!isDigitCode(s.charCodeAt(i))) return false;
   const t = s.charCodeAt(10);
-  return s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (t === 84 || t === 95) && s.charCodeAt(13) === 58;
+  return (
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    (t === 84 || t === 95) &&
+    s.charCodeAt(13) === 58
+  );
 }
 
 function isDigitCode(c: number): boolean {
@@ -501,7 +617,8 @@ function maskPiece(tok: string, s: number, e: number): string {
   if (slashes === 1 && c0 !== 47 && c0 !== 92) {
     // host/ip, PS/2, 8086/2410: each side on its own
     const at = tok.indexOf('/', s);
-    if (at > s && at < e - 1) return collapseMasks(maskPiece(tok, s, at) + '/' + maskPiece(tok, at + 1, e));
+    if (at > s && at < e - 1)
+      return collapseMasks(maskPiece(tok, s, at) + '/' + maskPiece(tok, at + 1, e));
   }
   if (digits === 0) {
     if (dots >= 1 && isHostName(tok, s, e, hyphens > 0)) return MASK;
@@ -516,7 +633,8 @@ function maskPiece(tok: string, s: number, e: number): string {
   if (dots >= 1 && isHostName(tok, s, e, true)) return MASK;
   // identifiers: letters and digits mixed in one word with a long digit run or several runs
   // (blk_-123456, job_1445_0020, rdd_2_1, R02-M1-N0) — but not versions (jetty-6.1.26) or ssh2
-  if (letters > 0 && (maxRun >= 6 || ((maxRun >= 4 || runs >= 2) && hasMixedSubtoken(tok, s, e)))) return MASK;
+  if (letters > 0 && (maxRun >= 6 || ((maxRun >= 4 || runs >= 2) && hasMixedSubtoken(tok, s, e))))
+    return MASK;
   // remaining: Khan et al. DG rule — digit-only sub-tokens between . - + @ # $ % & become <*>
   return maskDigitSubtokens(tok, s, e);
 }
@@ -543,8 +661,10 @@ function hasMixedSubtoken(tok: string, s: number, e: number): boolean {
 }
 
 function isPathLike(tok: string, s: number, e: number, sep: number): boolean {
-  if (tok.charCodeAt(e - 1) === sep) return e - s > 2 && tok.indexOf(String.fromCharCode(sep), s + 1) < e - 1;
-  for (let i = s + 1; i < e; i++) if (tok.charCodeAt(i) === sep && tok.charCodeAt(i - 1) === sep) return false;
+  if (tok.charCodeAt(e - 1) === sep)
+    return e - s > 2 && tok.indexOf(String.fromCharCode(sep), s + 1) < e - 1;
+  for (let i = s + 1; i < e; i++)
+    if (tok.charCodeAt(i) === sep && tok.charCodeAt(i - 1) === sep) return false;
   return true;
 }
 
@@ -555,7 +675,12 @@ function isNumberWithUnit(tok: string, s: number, e: number): boolean {
   const digitStart = i;
   while (i < e && isDigitCode(tok.charCodeAt(i))) i++;
   if (i === digitStart) return false;
-  if (i < e && (tok.charCodeAt(i) === 46 || tok.charCodeAt(i) === 44) && i + 1 < e && isDigitCode(tok.charCodeAt(i + 1))) {
+  if (
+    i < e &&
+    (tok.charCodeAt(i) === 46 || tok.charCodeAt(i) === 44) &&
+    i + 1 < e &&
+    isDigitCode(tok.charCodeAt(i + 1))
+  ) {
     i++;
     while (i < e && isDigitCode(tok.charCodeAt(i))) i++;
   }
@@ -604,7 +729,10 @@ function maskDigitSubtokens(tok: string, s: number, e: number): string {
       if (i > subStart) {
         let allDigits = true;
         for (let j = subStart; j < i; j++) {
-          if (!isDigitCode(tok.charCodeAt(j))) { allDigits = false; break; }
+          if (!isDigitCode(tok.charCodeAt(j))) {
+            allDigits = false;
+            break;
+          }
         }
         if (allDigits) {
           out += MASK;

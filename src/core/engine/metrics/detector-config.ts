@@ -2,7 +2,14 @@
  * What the metric detector can say about a point. Each is one component of the detector; the
  * point's score comes from the component that finds it most unusual.
  */
-export const ANOMALY_KINDS = ['spike', 'dip', 'level-shift', 'seasonal', 'stuck', 'variance'] as const;
+export const ANOMALY_KINDS = [
+  'spike',
+  'dip',
+  'level-shift',
+  'seasonal',
+  'stuck',
+  'variance',
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 /**

@@ -42,10 +42,12 @@ export function describeAnomaly(e: PointExplanation): string {
   const f = formatNumber;
   switch (e.kind) {
     case 'spike':
-      if (e.record === 0) return `value ${f(e.value)} is ${f(e.value - e.baseline)} above ${f(e.baseline)}, the first rise of a series that had not moved before`;
+      if (e.record === 0)
+        return `value ${f(e.value)} is ${f(e.value - e.baseline)} above ${f(e.baseline)}, the first rise of a series that had not moved before`;
       return `value ${f(e.value)} is ${f(e.value - e.baseline)} above its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest rise seen before (${f(e.record)})${amidVariability(e)}`;
     case 'dip':
-      if (e.record === 0) return `value ${f(e.value)} is ${f(e.baseline - e.value)} below ${f(e.baseline)}, the first drop of a series that had not moved before`;
+      if (e.record === 0)
+        return `value ${f(e.value)} is ${f(e.baseline - e.value)} below ${f(e.baseline)}, the first drop of a series that had not moved before`;
       return `value ${f(e.value)} is ${f(e.baseline - e.value)} below its recent baseline ${f(e.baseline)}, ${times(e.ratio)} the largest drop seen before (${f(e.record)})${amidVariability(e)}`;
     case 'level-shift':
       return e.seasonal
@@ -53,7 +55,10 @@ export function describeAnomaly(e: PointExplanation): string {
         : `level shift: mean ${f(e.shiftFrom)} → ${f(e.shiftMean)} since ${formatTime(e.shiftSince)}`;
     case 'seasonal': {
       const dev = Math.abs(e.value - e.expected) / Math.max(e.seasonalScale, 1e-300);
-      const when = e.period === 'daily' ? 'same time of day on previous days' : 'same weekday and time in previous weeks';
+      const when =
+        e.period === 'daily'
+          ? 'same time of day on previous days'
+          : 'same weekday and time in previous weeks';
       return `value ${f(e.value)} is ${dev.toFixed(1)} deviations ${e.value >= e.expected ? 'above' : 'below'} its ${e.period} pattern ${f(e.expected)} (${when})`;
     }
     case 'stuck':

@@ -34,7 +34,12 @@ export class SeasonalProfile {
   learn(x: number): void {
     const s = this.slot;
     const c = this.count[s]!;
-    this.mean[s] = c === 0 ? x : c === 1 ? (this.mean[s]! + x) / 2 : this.mean[s]! + this.rate * (x - this.mean[s]!);
+    this.mean[s] =
+      c === 0
+        ? x
+        : c === 1
+          ? (this.mean[s]! + x) / 2
+          : this.mean[s]! + this.rate * (x - this.mean[s]!);
     if (c < 0xffffffff) this.count[s] = c + 1;
   }
 }

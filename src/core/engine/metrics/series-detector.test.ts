@@ -19,7 +19,11 @@ function rng(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
 }
 
-interface Run { scores: number[]; reasons: string[]; kinds: string[] }
+interface Run {
+  scores: number[];
+  reasons: string[];
+  kinds: string[];
+}
 
 function run(values: readonly number[], times?: readonly number[]): Run {
   const d = new SeriesDetector();
@@ -84,7 +88,9 @@ describe('SeriesDetector', () => {
     const r = run(values);
     expect(r.scores[1500]).toBeGreaterThanOrEqual(THRESHOLD);
     expect(r.kinds[1500]).toBe('spike');
-    expect(r.reasons[1500]).toMatch(/^value 75 is 2\d(\.\d)? above its recent baseline (49|50)(\.\d)?, \d+\.\d× the largest rise seen before \(\d+(\.\d+)?\)$/);
+    expect(r.reasons[1500]).toMatch(
+      /^value 75 is 2\d(\.\d)? above its recent baseline (49|50)(\.\d)?, \d+\.\d× the largest rise seen before \(\d+(\.\d+)?\)$/,
+    );
   });
 
   it('flags a dip', () => {
@@ -144,7 +150,9 @@ describe('SeriesDetector', () => {
     expect(alerts(r, perDay * 15, perDay * 35), 'weeks 3-5 are ordinary').toEqual([]);
     const monday = alerts(r, perDay * 35 + 9 * 12, perDay * 35 + 17 * 12);
     expect(monday.length).toBeGreaterThan(0);
-    expect(r.reasons[monday[0]!]).toMatch(/^value (19|2\d)(\.\d)? is \d+(\.\d)? deviations below its weekly pattern [78]\d(\.\d)? \(same weekday and time in previous weeks\)$/);
+    expect(r.reasons[monday[0]!]).toMatch(
+      /^value (19|2\d)(\.\d)? is \d+(\.\d)? deviations below its weekly pattern [78]\d(\.\d)? \(same weekday and time in previous weeks\)$/,
+    );
   });
 
   it('flags a value stuck for longer than any repeat before', () => {
@@ -152,7 +160,9 @@ describe('SeriesDetector', () => {
     for (let i = 3000; i < 3300; i++) values[i] = 48;
     const r = run(values);
     const stuck = r.reasons.slice(3000, 3300).find((s) => s.startsWith('value stuck'));
-    expect(stuck).toMatch(/^value stuck at 48 for \d+h( \d+m)?, longer than any repeat seen before \(\d+m\)$/);
+    expect(stuck).toMatch(
+      /^value stuck at 48 for \d+h( \d+m)?, longer than any repeat seen before \(\d+m\)$/,
+    );
     // one alert for the run, however long it lasts (it was one every 13 intervals: a gauge frozen
     // for hours gave hundreds), and again for a later run that outlasts the record
     expect(alerts(r, 3000, 3300).filter((i) => r.kinds[i] === 'stuck')).toHaveLength(1);
@@ -180,7 +190,11 @@ describe('SeriesDetector', () => {
     const after = alerts(r, 3000, 3100);
     expect(after.length).toBeGreaterThan(0);
     expect(after.length).toBeLessThan(20);
-    expect(r.reasons.slice(3000, 3200).some((x) => /amid variability \d+\.\d× its usual$|^variability up/.test(x))).toBe(true);
+    expect(
+      r.reasons
+        .slice(3000, 3200)
+        .some((x) => /amid variability \d+\.\d× its usual$|^variability up/.test(x)),
+    ).toBe(true);
   });
 
   it('follows a trend without alarming on it', () => {
@@ -216,7 +230,10 @@ describe('SeriesDetector', () => {
     values[1700] = Number.MAX_VALUE;
     const r = run(values);
     expect(r.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
-    expect(r.scores.slice(1800).some((s) => s >= THRESHOLD), 'no alert storm after the extreme values').toBe(false);
+    expect(
+      r.scores.slice(1800).some((s) => s >= THRESHOLD),
+      'no alert storm after the extreme values',
+    ).toBe(false);
     expect(r.scores[1500]).toBeGreaterThanOrEqual(THRESHOLD);
   });
 });

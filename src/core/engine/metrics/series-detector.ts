@@ -65,8 +65,23 @@ export class SeriesDetector {
   private readonly active = new Float64Array(K);
   private readonly gains: Float64Array;
   private readonly last: PointExplanation = {
-    kind: 'spike', ratio: 0, value: 0, baseline: 0, scale: 0, record: 0, expected: NaN, seasonalScale: 0, seasonal: false, period: 'daily',
-    shiftMean: 0, shiftFrom: 0, shiftSince: 0, stuckMs: 0, stuckRecordMs: 0, spreadNow: 0, spreadUsual: 0,
+    kind: 'spike',
+    ratio: 0,
+    value: 0,
+    baseline: 0,
+    scale: 0,
+    record: 0,
+    expected: NaN,
+    seasonalScale: 0,
+    seasonal: false,
+    period: 'daily',
+    shiftMean: 0,
+    shiftFrom: 0,
+    shiftSince: 0,
+    stuckMs: 0,
+    stuckRecordMs: 0,
+    spreadNow: 0,
+    spreadUsual: 0,
   };
   private lastScore = 0;
   private lastAlertT = -Infinity;
@@ -87,7 +102,8 @@ export class SeriesDetector {
   push(t: number, value: number): number {
     const cfg = this.cfg;
     // beyond ±1e150 differences of two values could overflow and poison the state with NaN
-    const x = value > MAX_MAGNITUDE ? MAX_MAGNITUDE : value < -MAX_MAGNITUDE ? -MAX_MAGNITUDE : value;
+    const x =
+      value > MAX_MAGNITUDE ? MAX_MAGNITUDE : value < -MAX_MAGNITUDE ? -MAX_MAGNITUDE : value;
     const n = this.n++;
     let steps = 1;
     if (n > 0) {
@@ -131,9 +147,16 @@ export class SeriesDetector {
         zSeason = rs / sScale;
         const ae = Math.abs(rs);
         const er = cfg.errorRate;
-        this.seasonalError = this.seasonalError === 0 ? ae * ae : this.seasonalError + er * (ae * ae - this.seasonalError);
-        this.localError = this.localError === 0 ? r * r : this.localError + er * (r * r - this.localError);
-        this.seasonalScale = this.seasonalScale === 0 ? ae : this.seasonalScale + er * (Math.min(ae, cfg.clip * sScale) - this.seasonalScale);
+        this.seasonalError =
+          this.seasonalError === 0
+            ? ae * ae
+            : this.seasonalError + er * (ae * ae - this.seasonalError);
+        this.localError =
+          this.localError === 0 ? r * r : this.localError + er * (r * r - this.localError);
+        this.seasonalScale =
+          this.seasonalScale === 0
+            ? ae
+            : this.seasonalScale + er * (Math.min(ae, cfg.clip * sScale) - this.seasonalScale);
         seasonal = this.seasonalError < cfg.seasonalAdvantage * this.localError;
         this.last.seasonalScale = sScale;
       }
@@ -148,10 +171,20 @@ export class SeriesDetector {
         const wScale = Math.max(this.weekScale, floor);
         // a week's memory for a weekly decision (a day's changes must not be forgotten over a weekend)
         const er = cfg.errorRate / 7;
-        this.weekError = this.weekError === 0 ? aw * aw : this.weekError + er * (aw * aw - this.weekError);
-        this.weekLocalError = this.weekLocalError === 0 ? r * r : this.weekLocalError + er * (r * r - this.weekLocalError);
-        this.weekScale = this.weekScale === 0 ? aw : this.weekScale + er * (Math.min(aw, cfg.clip * wScale) - this.weekScale);
-        if (this.weekError < cfg.seasonalAdvantage * this.weekLocalError && (!seasonal || this.weekError < cfg.seasonalAdvantage * this.seasonalError)) {
+        this.weekError =
+          this.weekError === 0 ? aw * aw : this.weekError + er * (aw * aw - this.weekError);
+        this.weekLocalError =
+          this.weekLocalError === 0
+            ? r * r
+            : this.weekLocalError + er * (r * r - this.weekLocalError);
+        this.weekScale =
+          this.weekScale === 0
+            ? aw
+            : this.weekScale + er * (Math.min(aw, cfg.clip * wScale) - this.weekScale);
+        if (
+          this.weekError < cfg.seasonalAdvantage * this.weekLocalError &&
+          (!seasonal || this.weekError < cfg.seasonalAdvantage * this.seasonalError)
+        ) {
           seasonal = true;
           period = 'weekly';
           expected = ew;
@@ -176,7 +209,8 @@ export class SeriesDetector {
     if (x < this.min) this.min = x;
 
     // stuck value: same value for longer than usual
-    if (Math.abs(x - this.prevX) <= 1e-12 * Math.max(1, Math.abs(x))) this.stuckIntervals += Math.max(steps, 1);
+    if (Math.abs(x - this.prevX) <= 1e-12 * Math.max(1, Math.abs(x)))
+      this.stuckIntervals += Math.max(steps, 1);
     else {
       if (this.stuckIntervals > this.stuckRecord) this.stuckRecord = this.stuckIntervals;
       this.stuckIntervals = 0;
@@ -236,7 +270,8 @@ export class SeriesDetector {
       }
     }
     // the aftermath of an anomaly already reported is part of it: only a clear escalation alerts again
-    if (t - this.lastAlertT <= cfg.refractoryIntervals * this.interval) best /= cfg.refractoryDamping;
+    if (t - this.lastAlertT <= cfg.refractoryIntervals * this.interval)
+      best /= cfg.refractoryDamping;
     const score = best / (1 + best);
     if (score >= cfg.threshold) this.lastAlertT = t;
     if (score >= cfg.threshold) {

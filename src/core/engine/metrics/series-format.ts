@@ -94,23 +94,67 @@ function findColumn(cells: readonly string[], names: readonly string[]): number 
 /** Decides the layout from the first non-empty line. */
 export function detectLayout(first: string, columns: SeriesColumns = {}): LayoutResult {
   const line = first.charCodeAt(0) === 0xfeff ? first.slice(1) : first;
-  if (line.trimStart().startsWith('{')) return { ok: true, layout: { kind: 'jsonl', ...(columns.time === undefined ? {} : { timeKey: columns.time }), ...(columns.value === undefined ? {} : { valueKey: columns.value }) }, headerRow: false };
+  if (line.trimStart().startsWith('{'))
+    return {
+      ok: true,
+      layout: {
+        kind: 'jsonl',
+        ...(columns.time === undefined ? {} : { timeKey: columns.time }),
+        ...(columns.value === undefined ? {} : { valueKey: columns.value }),
+      },
+      headerRow: false,
+    };
   const cells = splitCsv(line);
-  const tc = findColumn(cells, columns.time === undefined ? TIME_NAMES : [columns.time.toLowerCase()]);
-  const vc = findColumn(cells, columns.value === undefined ? VALUE_NAMES : [columns.value.toLowerCase()]);
+  const tc = findColumn(
+    cells,
+    columns.time === undefined ? TIME_NAMES : [columns.time.toLowerCase()],
+  );
+  const vc = findColumn(
+    cells,
+    columns.value === undefined ? VALUE_NAMES : [columns.value.toLowerCase()],
+  );
   const named = cells.map((c) => c.trim()).join(', ');
-  for (const [asked, at] of [[columns.time, tc], [columns.value, vc]] as const) {
-    if (asked !== undefined && at < 0) return { ok: false, message: `no column "${asked}" in the header (columns: ${clip(named)})` };
+  for (const [asked, at] of [
+    [columns.time, tc],
+    [columns.value, vc],
+  ] as const) {
+    if (asked !== undefined && at < 0)
+      return { ok: false, message: `no column "${asked}" in the header (columns: ${clip(named)})` };
   }
-  if (tc >= 0 && vc >= 0) return { ok: true, layout: { kind: 'csv', timeColumn: tc, valueColumn: vc, header: line }, headerRow: true };
-  if (cells.length === 2 && !Number.isNaN(parseTimestamp(cells[0]!.trim())) && NUMBER.test(cells[1]!.trim())) {
-    return { ok: true, layout: { kind: 'csv', timeColumn: 0, valueColumn: 1, header: 'timestamp,value' }, headerRow: false, warning: 'no header row; reading the two columns as timestamp,value' };
+  if (tc >= 0 && vc >= 0)
+    return {
+      ok: true,
+      layout: { kind: 'csv', timeColumn: tc, valueColumn: vc, header: line },
+      headerRow: true,
+    };
+  if (
+    cells.length === 2 &&
+    !Number.isNaN(parseTimestamp(cells[0]!.trim())) &&
+    NUMBER.test(cells[1]!.trim())
+  ) {
+    return {
+      ok: true,
+      layout: { kind: 'csv', timeColumn: 0, valueColumn: 1, header: 'timestamp,value' },
+      headerRow: false,
+      warning: 'no header row; reading the two columns as timestamp,value',
+    };
   }
   if (cells.length === 2 && tc < 0 && vc < 0 && !NUMBER.test(cells[1]!.trim())) {
-    return { ok: true, layout: { kind: 'csv', timeColumn: 0, valueColumn: 1, header: line }, headerRow: true, warning: `header "${clip(line)}" does not name the columns timestamp,value; reading the first as the time and the second as the value` };
+    return {
+      ok: true,
+      layout: { kind: 'csv', timeColumn: 0, valueColumn: 1, header: line },
+      headerRow: true,
+      warning: `header "${clip(line)}" does not name the columns timestamp,value; reading the first as the time and the second as the value`,
+    };
   }
-  const choose = cells.length > 2 ? `; name the columns to use with --time <column> --value <column> (columns: ${clip(named)})` : '';
-  return { ok: false, message: `expected a header row naming the columns timestamp,value (or JSON lines {"timestamp":…,"value":…}), found "${clip(line)}"${choose}` };
+  const choose =
+    cells.length > 2
+      ? `; name the columns to use with --time <column> --value <column> (columns: ${clip(named)})`
+      : '';
+  return {
+    ok: false,
+    message: `expected a header row naming the columns timestamp,value (or JSON lines {"timestamp":…,"value":…}), found "${clip(line)}"${choose}`,
+  };
 }
 
 function clip(s: string): string {
@@ -122,14 +166,26 @@ function checkValue(timestamp: string, value: string): RowResult {
   const ts = timestamp.trim();
   if (ts === '') return { ok: false, message: 'the timestamp is empty', timestamp, value };
   const t = parseTimestamp(ts);
-  if (!Number.isFinite(t)) return { ok: false, message: `timestamp "${clip(ts)}" is not a date-time or an epoch number`, timestamp, value };
+  if (!Number.isFinite(t))
+    return {
+      ok: false,
+      message: `timestamp "${clip(ts)}" is not a date-time or an epoch number`,
+      timestamp,
+      value,
+    };
   if (v === '') return { ok: false, message: 'the value is empty', timestamp, value };
   if (NUMBER.test(v)) {
     const x = Number(v);
     if (Number.isFinite(x)) return { ok: true, t, x, timestamp, value };
-    return { ok: false, message: `value "${clip(v)}" is too large to be a finite number`, timestamp, value };
+    return {
+      ok: false,
+      message: `value "${clip(v)}" is too large to be a finite number`,
+      timestamp,
+      value,
+    };
   }
-  if (NON_FINITE.test(v)) return { ok: false, message: `value "${v}" is not a finite number`, timestamp, value };
+  if (NON_FINITE.test(v))
+    return { ok: false, message: `value "${v}" is not a finite number`, timestamp, value };
   return { ok: false, message: `value "${clip(v)}" is not a number`, timestamp, value };
 }
 
@@ -138,7 +194,13 @@ export function parseRow(layout: SeriesLayout, line: string): RowResult {
   if (layout.kind === 'csv') {
     const cells = splitCsv(line);
     const need = Math.max(layout.timeColumn, layout.valueColumn) + 1;
-    if (cells.length < need) return { ok: false, message: `expected ${need} columns as in the header, found ${cells.length}`, timestamp: cells[layout.timeColumn] ?? '', value: cells[layout.valueColumn] ?? '' };
+    if (cells.length < need)
+      return {
+        ok: false,
+        message: `expected ${need} columns as in the header, found ${cells.length}`,
+        timestamp: cells[layout.timeColumn] ?? '',
+        value: cells[layout.valueColumn] ?? '',
+      };
     return checkValue(cells[layout.timeColumn]!, cells[layout.valueColumn]!);
   }
   let o: unknown;
@@ -147,7 +209,13 @@ export function parseRow(layout: SeriesLayout, line: string): RowResult {
   } catch {
     return { ok: false, message: 'not valid JSON', timestamp: '', value: '' };
   }
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) return { ok: false, message: 'expected a JSON object {"timestamp":…,"value":…}', timestamp: '', value: '' };
+  if (o === null || typeof o !== 'object' || Array.isArray(o))
+    return {
+      ok: false,
+      message: 'expected a JSON object {"timestamp":…,"value":…}',
+      timestamp: '',
+      value: '',
+    };
   const rec = o as Record<string, unknown>;
   const key = (names: readonly string[]) => names.find((n) => n in rec);
   const tk = layout.timeKey ?? key(TIME_NAMES);
@@ -155,9 +223,18 @@ export function parseRow(layout: SeriesLayout, line: string): RowResult {
   const ts = tk === undefined ? undefined : rec[tk];
   const val = vk === undefined ? undefined : rec[vk];
   const timestamp = typeof ts === 'string' || typeof ts === 'number' ? String(ts) : '';
-  const value = typeof val === 'number' || typeof val === 'string' ? String(val) : val === null ? 'null' : '';
-  if (tk === undefined || !(tk in rec)) return { ok: false, message: `no "${tk ?? 'timestamp'}" field`, timestamp, value };
-  if (vk === undefined || !(vk in rec)) return { ok: false, message: `no "${vk ?? 'value'}" field`, timestamp, value };
-  if (typeof val !== 'number' && typeof val !== 'string') return { ok: false, message: `"${vk}" is ${val === null ? 'null' : typeof val}, expected a number`, timestamp, value };
+  const value =
+    typeof val === 'number' || typeof val === 'string' ? String(val) : val === null ? 'null' : '';
+  if (tk === undefined || !(tk in rec))
+    return { ok: false, message: `no "${tk ?? 'timestamp'}" field`, timestamp, value };
+  if (vk === undefined || !(vk in rec))
+    return { ok: false, message: `no "${vk ?? 'value'}" field`, timestamp, value };
+  if (typeof val !== 'number' && typeof val !== 'string')
+    return {
+      ok: false,
+      message: `"${vk}" is ${val === null ? 'null' : typeof val}, expected a number`,
+      timestamp,
+      value,
+    };
   return checkValue(timestamp, value);
 }

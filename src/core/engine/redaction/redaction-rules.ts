@@ -21,7 +21,15 @@ export interface RedactionRule {
   extendLeft?: (text: string, at: number) => number | undefined;
 }
 
-const isLocalPart = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+const isLocalPart = (c: number) =>
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 46 ||
+  c === 95 ||
+  c === 37 ||
+  c === 43 ||
+  c === 45;
 
 /** The local part of an address before "@" (1 to 64 characters), or undefined. */
 function localPartStart(text: string, at: number): number | undefined {
@@ -77,14 +85,22 @@ function cardBrand(d: string): boolean {
 
 const hasDigit = (s: string) => /\d/.test(s);
 /** Values that are not secrets: empty markers, masks, booleans, variables of a template. */
-const NOT_A_VALUE = /^(?:<\*>|<[A-Z_]+_\d+>|\*+|x+|null|nil|none|true|false|undefined|redacted|\[redacted\]|\$\{[^}]*\}|%s|\{\})$/i;
+const NOT_A_VALUE =
+  /^(?:<\*>|<[A-Z_]+_\d+>|\*+|x+|null|nil|none|true|false|undefined|redacted|\[redacted\]|\$\{[^}]*\}|%s|\{\})$/i;
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
 /** Words that make a name a secret's, in key=value pairs, JSON fields, headers and environment variables. */
-const SECRET_WORD = 'password|passwd|passphrase|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?token|access[_-]?token|refresh[_-]?token|session[_-]?token|id[_-]?token|credentials?|x-api-key|token';
+const SECRET_WORD =
+  'password|passwd|passphrase|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?token|access[_-]?token|refresh[_-]?token|session[_-]?token|id[_-]?token|credentials?|x-api-key|token';
 
-const isNameChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+const isNameChar = (c: number) =>
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 95 ||
+  c === 46 ||
+  c === 45;
 
 /** The whole name of a matched secret: what precedes the secret word (up to 30 name characters) and the word with its suffix. */
 function secretName(m: RegExpExecArray): string {
@@ -97,39 +113,91 @@ function secretName(m: RegExpExecArray): string {
 const SECRET_ANCHORS = ['pass', 'secret', 'key', 'token', 'credential'];
 
 /** The built-in rules, most specific first (an earlier rule wins a tie on the same text). */
-export function redactionRules(config: RedactionConfig = DEFAULT_REDACTION_CONFIG): RedactionRule[] {
+export function redactionRules(
+  config: RedactionConfig = DEFAULT_REDACTION_CONFIG,
+): RedactionRule[] {
   const rules: RedactionRule[] = [
     // a PEM private key, up to its END line (or the end of the text when cut off)
-    { label: 'PRIVATE_KEY', anchors: ['private key'], pattern: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|$)/g },
-    { label: 'AWS_KEY', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g },
-    { label: 'GITHUB_TOKEN', anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
+    {
+      label: 'PRIVATE_KEY',
+      anchors: ['private key'],
+      pattern:
+        /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    },
+    {
+      label: 'AWS_KEY',
+      pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
+    },
+    {
+      label: 'GITHUB_TOKEN',
+      anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+      pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
+    },
     { label: 'SLACK_TOKEN', anchors: ['xox'], pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,250}/g },
-    { label: 'SLACK_WEBHOOK', anchors: ['hooks.slack.com'], pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{8,200}/g },
-    { label: 'STRIPE_KEY', anchors: ['_live_', '_test_'], pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}\b/g },
+    {
+      label: 'SLACK_WEBHOOK',
+      anchors: ['hooks.slack.com'],
+      pattern:
+        /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{8,200}/g,
+    },
+    {
+      label: 'STRIPE_KEY',
+      anchors: ['_live_', '_test_'],
+      pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}\b/g,
+    },
     { label: 'GOOGLE_KEY', anchors: ['aiza'], pattern: /\bAIza[A-Za-z0-9_-]{35}\b/g },
-    { label: 'JWT', anchors: ['eyj'], pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+    {
+      label: 'JWT',
+      anchors: ['eyj'],
+      pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    },
     // Authorization: Bearer …, Basic …; only token-like values (a digit or a symbol), not "Bearer authentication failed"
-    { label: 'TOKEN', anchors: ['bearer', 'basic', 'token'], pattern: /\b(?:Bearer|Basic|Token)\s{1,3}([A-Za-z0-9._~+/-]{8,2048}={0,2})/gi, group: 1, accept: (v) => hasDigit(v) || /[._~+/-]/.test(v) },
+    {
+      label: 'TOKEN',
+      anchors: ['bearer', 'basic', 'token'],
+      pattern: /\b(?:Bearer|Basic|Token)\s{1,3}([A-Za-z0-9._~+/-]{8,2048}={0,2})/gi,
+      group: 1,
+      accept: (v) => hasDigit(v) || /[._~+/-]/.test(v),
+    },
     // scheme://user:password@host
-    { label: 'PASSWORD', anchors: ['://'], pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:([^\s@/]{1,256})@/g, group: 1, accept: (v) => !NOT_A_VALUE.test(v) },
+    {
+      label: 'PASSWORD',
+      anchors: ['://'],
+      pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:([^\s@/]{1,256})@/g,
+      group: 1,
+      accept: (v) => !NOT_A_VALUE.test(v),
+    },
     // password=…, "api_key": "…", X-Api-Key: …, AWS_SECRET_ACCESS_KEY=…: matched from the secret word (fast to find), the rest of the name read to its left
     {
       label: 'SECRET',
       anchors: SECRET_ANCHORS,
-      pattern: new RegExp(`(?:${SECRET_WORD})[A-Za-z0-9_-]{0,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3}(?:"([^"\\r\\n]{1,512})"|'([^'\\r\\n]{1,512})'|([^\\s"',;&}\\])]{1,512}))`, 'gi'),
+      pattern: new RegExp(
+        `(?:${SECRET_WORD})[A-Za-z0-9_-]{0,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3}(?:"([^"\\r\\n]{1,512})"|'([^'\\r\\n]{1,512})'|([^\\s"',;&}\\])]{1,512}))`,
+        'gi',
+      ),
       group: [1, 2, 3],
       accept: (v, m) => {
         if (NOT_A_VALUE.test(v)) return false;
         const key = secretName(m).toLowerCase();
         // counts and limits: max_tokens=512, token_count: 3, tokens=…
-        if (/tokens?$|token_?(?:count|limit|len(?:gth)?|type|s)$|^max|count$/.test(key) && /^\d{1,6}$/.test(v)) return false;
+        if (
+          /tokens?$|token_?(?:count|limit|len(?:gth)?|type|s)$|^max|count$/.test(key) &&
+          /^\d{1,6}$/.test(v)
+        )
+          return false;
         if (/(?:^|[_-])tokens$|tokenizer|_count$|_len$|_type$|_expir|_ttl$/.test(key)) return false;
         return true;
       },
     },
   ];
   // matched from the "@" (a literal the engine finds fast), the local part added by a scan to the left
-  if (config.emails) rules.push({ label: 'EMAIL', anchors: ['@'], pattern: /@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b/g, extendLeft: localPartStart });
+  if (config.emails)
+    rules.push({
+      label: 'EMAIL',
+      anchors: ['@'],
+      pattern: /@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b/g,
+      extendLeft: localPartStart,
+    });
   rules.push({
     label: 'CARD',
     pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
@@ -158,13 +226,15 @@ export function redactionRules(config: RedactionConfig = DEFAULT_REDACTION_CONFI
         const double = v.indexOf('::');
         if (v.includes(':::') || (double >= 0 && double !== v.lastIndexOf('::'))) return false;
         // a single colon cannot open or close an address
-        if ((v.startsWith(':') && double !== 0) || (v.endsWith(':') && !v.endsWith('::'))) return false;
+        if ((v.startsWith(':') && double !== 0) || (v.endsWith(':') && !v.endsWith('::')))
+          return false;
         // times (12:30:45) and MACs have no "::" and fewer than 8 groups; "::" alone is nothing
         return double >= 0 ? groups >= 1 && groups <= 7 : groups === 8;
       },
     });
   }
-  for (const p of config.patterns) rules.push({ label: p.name.toUpperCase(), pattern: new RegExp(p.pattern, 'g') });
+  for (const p of config.patterns)
+    rules.push({ label: p.name.toUpperCase(), pattern: new RegExp(p.pattern, 'g') });
   return rules;
 }
 
@@ -174,13 +244,15 @@ export function redactionRules(config: RedactionConfig = DEFAULT_REDACTION_CONFI
  * problem in words, or undefined.
  */
 export function checkRedactionPattern(p: { name: string; pattern: string }): string | undefined {
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(p.name)) return `redaction pattern name "${p.name}" must be a letter then letters, digits or _ (it becomes the placeholder <${p.name.toUpperCase()}_1>)`;
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(p.name))
+    return `redaction pattern name "${p.name}" must be a letter then letters, digits or _ (it becomes the placeholder <${p.name.toUpperCase()}_1>)`;
   let re: RegExp;
   try {
     re = new RegExp(p.pattern, 'g');
   } catch (e) {
     return `redaction pattern "${p.name}" is not a valid regular expression: ${(e as Error).message}`;
   }
-  if (re.test('')) return `redaction pattern "${p.name}" matches the empty string; it must match the secret itself`;
+  if (re.test(''))
+    return `redaction pattern "${p.name}" matches the empty string; it must match the secret itself`;
   return undefined;
 }

@@ -21,7 +21,14 @@ function compile(rules: readonly RedactionRule[]): CompiledRule[] {
   return rules.map((r) => {
     const flags = new Set([...r.pattern.flags.split(''), 'g', 'd']);
     const group = r.group ?? 0;
-    return { label: r.label, anchors: r.anchors, re: new RegExp(r.pattern.source, [...flags].join('')), groups: typeof group === 'number' ? [group] : group, accept: r.accept, extendLeft: r.extendLeft };
+    return {
+      label: r.label,
+      anchors: r.anchors,
+      re: new RegExp(r.pattern.source, [...flags].join('')),
+      groups: typeof group === 'number' ? [group] : group,
+      accept: r.accept,
+      extendLeft: r.extendLeft,
+    };
   });
 }
 

@@ -8,7 +8,10 @@ import { logsByService, spansByService } from './signal.js';
  * symptom in the window; left in the reference, where they are part of usual life (taking them
  * out made a noisy service's usual slow end lower and opened an incident in a fault-free run).
  */
-export function warmUpBuckets({ windowBuckets, refBuckets, hasData }: DataBuckets, config: InsightConfig): (bucketMs: number) => boolean {
+export function warmUpBuckets(
+  { windowBuckets, refBuckets, hasData }: DataBuckets,
+  config: InsightConfig,
+): (bucketMs: number) => boolean {
   let total = 0;
   let follow = 0;
   for (const set of [windowBuckets, refBuckets])
@@ -34,12 +37,17 @@ export function dataBuckets(input: Pick<EvidenceInput, 'window' | 'logs' | 'span
   const { fromMs, toMs } = input.window;
   const windowBuckets = new Set<number>();
   const refBuckets = new Set<number>();
-  for (const rows of [input.logs, input.spans]) for (const r of rows) (r.bucketMs >= fromMs && r.bucketMs < toMs ? windowBuckets : refBuckets).add(r.bucketMs);
+  for (const rows of [input.logs, input.spans])
+    for (const r of rows)
+      (r.bucketMs >= fromMs && r.bucketMs < toMs ? windowBuckets : refBuckets).add(r.bucketMs);
   return { windowBuckets, refBuckets, hasData: (b) => windowBuckets.has(b) || refBuckets.has(b) };
 }
 
 /** The window's warm-up buckets (warmUpBuckets), oldest first: for saying which minutes were not judged. */
-export function windowWarmUps(input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>, config: InsightConfig): number[] {
+export function windowWarmUps(
+  input: Pick<EvidenceInput, 'window' | 'logs' | 'spans'>,
+  config: InsightConfig,
+): number[] {
   const data = dataBuckets(input);
   const warmUp = warmUpBuckets(data, config);
   return [...data.windowBuckets].filter(warmUp).sort((a, b) => a - b);

@@ -20,13 +20,33 @@ export const flowSignals: SignalSource = ({ input, config, inWindow, whole, logs
   // shape) are counted together, under the one with the most reference records. A stop is
   // judged in whole buckets only: the first and last of a stretch of data (the system's, all
   // services') may hold a few seconds of it, where one message can come before the other.
-  type Counts = { templateId: string; template: string; severity: number; ref: Map<number, number>; win: Map<number, number>; refTotal: number; main: number };
+  type Counts = {
+    templateId: string;
+    template: string;
+    severity: number;
+    ref: Map<number, number>;
+    win: Map<number, number>;
+    refTotal: number;
+    main: number;
+  };
   for (const [service, templates] of logsByService) {
     const sites = new Map<string, Counts>();
     for (const [templateId, rows] of templates) {
       const key = codeLocationOf(rows[0]!.template) ?? `\u0000${templateId}`;
       let t = sites.get(key);
-      if (t === undefined) sites.set(key, (t = { templateId, template: rows[0]!.template, severity: rows[0]!.severity, ref: new Map(), win: new Map(), refTotal: 0, main: -1 }));
+      if (t === undefined)
+        sites.set(
+          key,
+          (t = {
+            templateId,
+            template: rows[0]!.template,
+            severity: rows[0]!.severity,
+            ref: new Map(),
+            win: new Map(),
+            refTotal: 0,
+            main: -1,
+          }),
+        );
       let own = 0;
       for (const r of rows) {
         if (inWindow(r.bucketMs)) {
@@ -40,9 +60,13 @@ export const flowSignals: SignalSource = ({ input, config, inWindow, whole, logs
       t.refTotal += own;
       if (own > t.main) Object.assign(t, { templateId, template: rows[0]!.template, main: own });
     }
-    const steady = [...sites.values()].filter((t) => t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets).map((t) => [t.templateId, t] as const);
+    const steady = [...sites.values()]
+      .filter((t) => t.refTotal >= config.flowMinReference && t.ref.size >= config.flowMinBuckets)
+      .map((t) => [t.templateId, t] as const);
     for (const [followerId, b] of steady) {
-      let best: { expected: number; seen: number; stopped: number[]; ratio: number; leader: string } | undefined;
+      let best:
+        | { expected: number; seen: number; stopped: number[]; ratio: number; leader: string }
+        | undefined;
       for (const [leaderId, a] of steady) {
         if (leaderId === followerId) continue;
         const ratio = b.refTotal / a.refTotal;
@@ -79,13 +103,35 @@ export const flowSignals: SignalSource = ({ input, config, inWindow, whole, logs
           seen += cbBefore;
           stopped.unshift(before);
         }
-        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected)) best = { expected, seen, stopped, ratio, leader: a.template };
+        if (expected >= config.flowMinExpected && (best === undefined || expected > best.expected))
+          best = { expected, seen, stopped, ratio, leader: a.template };
       }
       if (best === undefined) continue;
       const when = bucketSpan(best.stopped);
-      const score = config.flowWeight * (1 - best.seen / best.expected) * (1 - Math.exp(-best.expected / config.logCountScale)) * proximity(when.onsetMs!, input, config);
+      const score =
+        config.flowWeight *
+        (1 - best.seen / best.expected) *
+        (1 - Math.exp(-best.expected / config.logCountScale)) *
+        proximity(when.onsetMs!, input, config);
       const reason = `${quote(b.template)} stopped: ${formatNumber(best.seen)} records in ${formatNumber((best.stopped.length * config.bucketMs) / 60_000)} min where ${formatNumber(best.expected)} were expected from ${quote(best.leader)} (it follows it ${formatNumber(best.ratio)}:1 in the reference)`;
-      out.push({ service, signal: { kind: 'flow', score, reason, ref: { type: 'template', templateId: followerId, template: b.template, severity: b.severity, count: best.seen, usualPerBucket: best.expected / best.stopped.length, referenceCount: b.refTotal }, ...when } });
+      out.push({
+        service,
+        signal: {
+          kind: 'flow',
+          score,
+          reason,
+          ref: {
+            type: 'template',
+            templateId: followerId,
+            template: b.template,
+            severity: b.severity,
+            count: best.seen,
+            usualPerBucket: best.expected / best.stopped.length,
+            referenceCount: b.refTotal,
+          },
+          ...when,
+        },
+      });
     }
   }
   return out;

@@ -2,14 +2,29 @@ import { SEVERITY } from '../../../domain/severity.js';
 import type { ServiceTemplateCount } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { EvidenceRef, FoundSignal, SignalSource } from './signal.js';
-import { NO_SERVICE, bucketSpan, clamp01, proximity, quote, severityWord, trimmedMean } from './signal.js';
+import {
+  NO_SERVICE,
+  bucketSpan,
+  clamp01,
+  proximity,
+  quote,
+  severityWord,
+  trimmedMean,
+} from './signal.js';
 
 /**
  * Log templates far above their usual rate per service (new messages included), expected counts
  * scaled by how busy the whole system is in the window against the reference; and, from them,
  * services that others' warnings and errors name while they themselves went silent (`named`).
  */
-export const logSignals: SignalSource = ({ input, config, inWindow, windowBuckets, refBuckets, logsByService }) => {
+export const logSignals: SignalSource = ({
+  input,
+  config,
+  inWindow,
+  windowBuckets,
+  refBuckets,
+  logsByService,
+}) => {
   const nw = windowBuckets.size;
   const nr = refBuckets.size;
   const windowMinutes = (nw * config.bucketMs) / 60_000;
@@ -23,7 +38,10 @@ export const logSignals: SignalSource = ({ input, config, inWindow, windowBucket
     if (inWindow(r.bucketMs)) windowLogs += r.count;
     else refLogs += r.count;
   }
-  const busy = nw > 0 && nr > 0 && refLogs > 0 ? Math.min(4, Math.max(0.25, windowLogs / nw / (refLogs / nr))) : 1;
+  const busy =
+    nw > 0 && nr > 0 && refLogs > 0
+      ? Math.min(4, Math.max(0.25, windowLogs / nw / (refLogs / nr)))
+      : 1;
   const byService = logsByService;
   // the other services that a template's window records name, and when
   const mentions = new Map<string, Map<string, { count: number; buckets: number[] }>>();
@@ -31,7 +49,8 @@ export const logSignals: SignalSource = ({ input, config, inWindow, windowBucket
     if (!inWindow(m.bucketMs)) continue;
     const key = `${m.service}\u0000${m.templateId}`;
     let named = mentions.get(key);
-    if (named === undefined) mentions.set(key, (named = new Map<string, { count: number; buckets: number[] }>()));
+    if (named === undefined)
+      mentions.set(key, (named = new Map<string, { count: number; buckets: number[] }>()));
     const n = named.get(m.named) ?? { count: 0, buckets: [] };
     n.count += m.count;
     n.buckets.push(m.bucketMs);
@@ -73,10 +92,19 @@ export const logSignals: SignalSource = ({ input, config, inWindow, windowBucket
     const expected = usual * nw * busy;
     if (count <= expected) continue;
     const ratio = Math.log2((count + 1) / (expected + 1));
-    const w = severity >= SEVERITY.ERROR ? config.severityWeight.error : severity >= SEVERITY.WARN ? config.severityWeight.warn : config.severityWeight.other;
+    const w =
+      severity >= SEVERITY.ERROR
+        ? config.severityWeight.error
+        : severity >= SEVERITY.WARN
+          ? config.severityWeight.warn
+          : config.severityWeight.other;
     const perBucket = usual * busy;
     const when = bucketSpan(windowRows.filter((r) => r.count > perBucket).map((r) => r.bucketMs));
-    const score = w * clamp01(ratio / config.logRatioFull) * (1 - Math.exp(-count / config.logCountScale)) * proximity(when.onsetMs ?? Infinity, input, config);
+    const score =
+      w *
+      clamp01(ratio / config.logRatioFull) *
+      (1 - Math.exp(-count / config.logCountScale)) *
+      proximity(when.onsetMs ?? Infinity, input, config);
     const first = rows[0]!;
     const refTotal = refCounts.reduce((a, c) => a + c, 0);
     const seen = refTotal > 0;
@@ -85,9 +113,31 @@ export const logSignals: SignalSource = ({ input, config, inWindow, windowBucket
         ? `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, ${formatNumber(count / expected)}× the ${formatNumber(expected)} expected`
         : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, usually (almost) absent (${refTotal} in ${formatNumber(refMinutes)} min of reference)`
       : `${count} ${severityWord(severity)} records ${quote(first.template)} in ${formatNumber(windowMinutes)} min, a message not seen in the ${formatNumber(refMinutes)} min of reference`;
-    const ref: EvidenceRef = { type: 'template', templateId: first.templateId, template: first.template, severity, count, usualPerBucket: usual, referenceCount: refTotal };
-    const named = [...(mentions.get(`${first.service}\u0000${first.templateId}`) ?? [])].map(([service, n]) => ({ service, count: Math.min(n.count, count), buckets: n.buckets }));
-    out.push({ service: first.service, signal: { kind: 'log', score, reason, ref, ...when, ...(named.length > 0 ? { names: named.map((n) => ({ service: n.service, count: n.count })) } : {}) } });
+    const ref: EvidenceRef = {
+      type: 'template',
+      templateId: first.templateId,
+      template: first.template,
+      severity,
+      count,
+      usualPerBucket: usual,
+      referenceCount: refTotal,
+    };
+    const named = [...(mentions.get(`${first.service}\u0000${first.templateId}`) ?? [])].map(
+      ([service, n]) => ({ service, count: Math.min(n.count, count), buckets: n.buckets }),
+    );
+    out.push({
+      service: first.service,
+      signal: {
+        kind: 'log',
+        score,
+        reason,
+        ref,
+        ...when,
+        ...(named.length > 0
+          ? { names: named.map((n) => ({ service: n.service, count: n.count })) }
+          : {}),
+      },
+    });
     // a service named in another's abnormal errors ("No instances available for …", "connection
     // refused: …") while it left no record itself is down or unreachable: a candidate that says nothing
     for (const n of named) {

@@ -16,7 +16,8 @@ const OF_DEPENDENCIES = /client/i;
  * which a fault of its own moves first. Latency, traffic and success metrics are symptoms that
  * spread to every caller; the traces and logs judge those (metricShiftOf 'all' judges them too).
  */
-const RESOURCE = /cpu|mem|network|net\b|bytes|packet|throttl|restart|oom|disk|syscall|thread|heap|gc|file|fd\b/i;
+const RESOURCE =
+  /cpu|mem|network|net\b|bytes|packet|throttl|restart|oom|disk|syscall|thread|heap|gc|file|fd\b/i;
 
 /** The median of values (NaN for none); sorts them. */
 function median(values: number[]): number {
@@ -47,7 +48,13 @@ export const metricShiftSignals: SignalSource = ({ input, config, inWindow }) =>
   }
   // each series' reference and window, and per metric the level typical of the system: the
   // median over services of their usual (a rise from 0.006% to 0.06% CPU is tenfold, and nothing)
-  type Series = { service: string; name: string; ref: number[]; win: ServiceMetricStats[]; usual: number };
+  type Series = {
+    service: string;
+    name: string;
+    ref: number[];
+    win: ServiceMetricStats[];
+    usual: number;
+  };
   const all: Series[] = [];
   const levels = new Map<string, number[]>();
   for (const rows of series.values()) {
@@ -76,25 +83,65 @@ export const metricShiftSignals: SignalSource = ({ input, config, inWindow }) =>
     const sign = down ? -1 : 1;
     const system = typical.get(name) ?? 0;
     // the usual high end (low end for higher-is-better metrics)
-    const edge = sign * upperQuantile(ref.map((v) => sign * v), 1 - config.trimTop);
-    const spread = Math.max(1.4826 * median(ref.map((v) => Math.abs(v - usual))), config.metricRelativeFloor * Math.max(Math.abs(usual), Math.abs(edge), system), 1e-9);
+    const edge =
+      sign *
+      upperQuantile(
+        ref.map((v) => sign * v),
+        1 - config.trimTop,
+      );
+    const spread = Math.max(
+      1.4826 * median(ref.map((v) => Math.abs(v - usual))),
+      config.metricRelativeFloor * Math.max(Math.abs(usual), Math.abs(edge), system),
+      1e-9,
+    );
     const excess = (v: number) => (sign * (v - edge)) / spread;
     // how far beyond the usual edge, as a ratio (scale-free: CPU 26% → 99% and 1% → 99% alike are
     // full evidence, a quantised latency that steps 5 → 9 ms is not); for a metric that falls, the
     // ratio of the usual low edge to the value
-    const ratio = (v: number) => (down ? Math.max(edge, 0) / Math.max(v, 1e-9) : Math.max(v, 0) / Math.max(edge, usual, system, 1e-9));
-    const abnormal = win.filter((r) => excess(r.value) >= config.metricShiftFrom && Math.log2(ratio(r.value)) > config.metricRatioFrom).sort((a, b) => a.bucketMs - b.bucketMs);
+    const ratio = (v: number) =>
+      down
+        ? Math.max(edge, 0) / Math.max(v, 1e-9)
+        : Math.max(v, 0) / Math.max(edge, usual, system, 1e-9);
+    const abnormal = win
+      .filter(
+        (r) =>
+          excess(r.value) >= config.metricShiftFrom &&
+          Math.log2(ratio(r.value)) > config.metricRatioFrom,
+      )
+      .sort((a, b) => a.bucketMs - b.bucketMs);
     if (abnormal.length < config.metricMinBuckets) continue;
     const worst = abnormal.reduce((a, r) => (ratio(r.value) > ratio(a.value) ? r : a));
     // a shift that lasts: the level of the metricMinBuckets-th most abnormal bucket (one spike of a noisy metric is not one)
-    const held = abnormal.map((r) => Math.log2(ratio(r.value))).sort((a, b) => b - a)[config.metricMinBuckets - 1]!;
+    const held = abnormal.map((r) => Math.log2(ratio(r.value))).sort((a, b) => b - a)[
+      config.metricMinBuckets - 1
+    ]!;
     const strength = level(held, config.metricRatioFrom, config.metricRatioFull);
     const when = bucketSpan(abnormal.map((r) => r.bucketMs));
     const score = config.metricShiftWeight * strength * proximity(when.onsetMs!, input, config);
-    const times = usual > 0 && !down && worst.value / usual >= 1.5 ? `, ${formatNumber(worst.value / usual)}× its usual` : '';
+    const times =
+      usual > 0 && !down && worst.value / usual >= 1.5
+        ? `, ${formatNumber(worst.value / usual)}× its usual`
+        : '';
     const minutes = formatNumber((abnormal.length * config.bucketMs) / 60_000);
     const reason = `${name} ${down ? 'down' : 'up'} to ${formatNumber(worst.value)} ${perBucket} (${minutes} min beyond its usual)${times}: usually ${formatNumber(usual)}, ${down ? 'at least' : 'at most'} ${formatNumber(edge)} in ${formatNumber(100 * (1 - config.trimTop))}% of ${formatNumber((ref.length * config.bucketMs) / 60_000)} reference min`;
-    out.push({ service, signal: { kind: 'metric', score, reason, ref: { type: 'metric-shift', metric: name, value: worst.value, usual, edge, direction: down ? 'down' : 'up', timeMs: worst.bucketMs }, ...when } });
+    out.push({
+      service,
+      signal: {
+        kind: 'metric',
+        score,
+        reason,
+        ref: {
+          type: 'metric-shift',
+          metric: name,
+          value: worst.value,
+          usual,
+          edge,
+          direction: down ? 'down' : 'up',
+          timeMs: worst.bucketMs,
+        },
+        ...when,
+      },
+    });
   }
   return out;
 };

@@ -37,17 +37,31 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
   }
   const paths: CallPath[] = [];
   for (const rows of byPath.values()) {
-    const ref = rows.filter((r) => !inWindow(r.bucketMs) && r.calls >= config.minSpans).map((r) => r.gapP50Ms);
+    const ref = rows
+      .filter((r) => !inWindow(r.bucketMs) && r.calls >= config.minSpans)
+      .map((r) => r.gapP50Ms);
     // a median does not care how much of a bucket had data: every bucket counts
     const win = rows.filter((r) => inWindow(r.bucketMs) && r.calls >= config.minSpans);
-    if (ref.length < config.networkMinReference || win.length === 0 || upperQuantile(ref, 0.5) <= 0) continue;
+    if (ref.length < config.networkMinReference || win.length === 0 || upperQuantile(ref, 0.5) <= 0)
+      continue;
     // the slow end of the reference, without its slowest buckets (other incidents); below a millisecond a ratio is noise
     const usualMs = Math.max(1, upperQuantile(ref, 1 - config.trimTop));
     const slow = win.filter((r) => r.gapP50Ms > usualMs * 2 ** config.networkRatioFrom);
     const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
     const calls = slow.reduce((a, r) => a + r.calls, 0);
-    const slowness = slow.length === 0 ? 0 : level(Math.log2(gapMs / usualMs), config.networkRatioFrom, config.networkRatioFull);
-    paths.push({ caller: rows[0]!.caller, callee: rows[0]!.callee, slowness, gapMs, usualMs, calls, buckets: slow.map((r) => r.bucketMs) });
+    const slowness =
+      slow.length === 0
+        ? 0
+        : level(Math.log2(gapMs / usualMs), config.networkRatioFrom, config.networkRatioFull);
+    paths.push({
+      caller: rows[0]!.caller,
+      callee: rows[0]!.callee,
+      slowness,
+      gapMs,
+      usualMs,
+      calls,
+      buckets: slow.map((r) => r.bucketMs),
+    });
   }
   const of = new Map<string, CallPath[]>();
   for (const p of paths)
@@ -59,7 +73,8 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
   // how far the other paths of one end slowed too, however few their calls, with one more of
   // even odds (a leaf called by one caller has no other path: it tells nothing of which end slowed)
   const mass = (service: string) => (of.get(service) ?? []).reduce((a, p) => a + p.slowness, 0);
-  const others = (service: string, p: CallPath) => (mass(service) - p.slowness + config.networkPrior) / (of.get(service)?.length ?? 1);
+  const others = (service: string, p: CallPath) =>
+    (mass(service) - p.slowness + config.networkPrior) / (of.get(service)?.length ?? 1);
   const won = new Map<string, CallPath[]>();
   for (const p of paths) {
     if (p.slowness <= 0) continue;
@@ -74,24 +89,47 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
     const all = of.get(service)!.length;
     const when = bucketSpan(list.flatMap((p) => p.buckets));
     const worst = list.reduce((a, p) => (p.gapMs / p.usualMs > a.gapMs / a.usualMs ? p : a));
-    const peers = [...new Set(list.map((p) => (p.caller === service ? p.callee : p.caller)))].sort();
-    const direction = list.every((p) => p.callee === service) ? 'from' : list.every((p) => p.caller === service) ? 'to' : 'with';
+    const peers = [
+      ...new Set(list.map((p) => (p.caller === service ? p.callee : p.caller))),
+    ].sort();
+    const direction = list.every((p) => p.callee === service)
+      ? 'from'
+      : list.every((p) => p.caller === service)
+        ? 'to'
+        : 'with';
     // the slowed paths' calls count together: each path is another witness of the same delay
     const calls = list.reduce((a, p) => a + p.calls, 0);
     // the share of its paths that slowed, one direction at a time: a delay on its responses slows
     // every call into it and none of those it makes (and the other way round)
     const share = (inbound: boolean) => {
       const n = of.get(service)!.filter((p) => (p.callee === service) === inbound).length;
-      return n === 0 ? 0 : list.filter((p) => (p.callee === service) === inbound).reduce((a, p) => a + p.slowness, 0) / n;
+      return n === 0
+        ? 0
+        : list
+            .filter((p) => (p.callee === service) === inbound)
+            .reduce((a, p) => a + p.slowness, 0) / n;
     };
     const slowed = Math.max(share(true), share(false));
     // when most of its paths slowed (the median path's first slow bucket): one path that slowed at
     // the alert (a sibling call's delay inflates every path of a shared caller) does not date the
     // many that slowed with a later trouble, another incident's
     const onsets = list.map((p) => Math.min(...p.buckets)).sort((a, b) => a - b);
-    const score = config.networkWeight * slowed * (1 - Math.exp(-calls / config.networkCountScale)) * proximity(onsets[(onsets.length - 1) >> 1]!, input, config);
-    const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : 'their callees\''} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, ${all === 1 ? 'on its only call path' : list.length === all ? `on all ${all} of its call paths` : `on ${list.length} of its ${all} call paths`}: a network delay, or requests waiting to be taken up`;
-    out.push({ service, signal: { kind: 'network', score, reason, ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls }, ...when } });
+    const score =
+      config.networkWeight *
+      slowed *
+      (1 - Math.exp(-calls / config.networkCountScale)) *
+      proximity(onsets[(onsets.length - 1) >> 1]!, input, config);
+    const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : "their callees'"} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, ${all === 1 ? 'on its only call path' : list.length === all ? `on all ${all} of its call paths` : `on ${list.length} of its ${all} call paths`}: a network delay, or requests waiting to be taken up`;
+    out.push({
+      service,
+      signal: {
+        kind: 'network',
+        score,
+        reason,
+        ref: { type: 'calls', peers, gapMs: worst.gapMs, usualGapMs: worst.usualMs, calls },
+        ...when,
+      },
+    });
   }
   return out;
 };

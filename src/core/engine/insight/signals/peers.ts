@@ -6,19 +6,26 @@ import type { PeerCallStats, ServiceEdge } from '../../../ports/telemetry-store.
  * most of its calls, when that is at least half of them; a peer never answered (a database, an
  * outside API) has none.
  */
-export function peerAnswerers(rows: readonly PeerCallStats[]): Map<string, { service: string; share: number; calls: number }> {
+export function peerAnswerers(
+  rows: readonly PeerCallStats[],
+): Map<string, { service: string; share: number; calls: number }> {
   const paths = new Map<string, { calls: number; by: Map<string, number> }>();
   for (const r of rows) {
     const key = `${r.caller}\u0000${r.peer}`;
     let p = paths.get(key);
     if (p === undefined) paths.set(key, (p = { calls: 0, by: new Map() }));
     p.calls += r.calls;
-    if (r.callee !== '' && r.callee !== r.caller) p.by.set(r.callee, (p.by.get(r.callee) ?? 0) + r.calls);
+    if (r.callee !== '' && r.callee !== r.caller)
+      p.by.set(r.callee, (p.by.get(r.callee) ?? 0) + r.calls);
   }
   const out = new Map<string, { service: string; share: number; calls: number }>();
   for (const [key, p] of paths) {
-    const [service, n] = [...p.by].reduce<[string, number]>((a, e) => (e[1] > a[1] ? e : a), ['', 0]);
-    if (service !== '' && n >= 0.5 * p.calls) out.set(key, { service, share: n / p.calls, calls: p.calls });
+    const [service, n] = [...p.by].reduce<[string, number]>(
+      (a, e) => (e[1] > a[1] ? e : a),
+      ['', 0],
+    );
+    if (service !== '' && n >= 0.5 * p.calls)
+      out.set(key, { service, share: n / p.calls, calls: p.calls });
   }
   return out;
 }
@@ -48,10 +55,31 @@ export function externalEdges(rows: readonly PeerCallStats[]): ServiceEdge[] {
     for (const r of list) {
       const key = `${r.caller}\u0000${peer}`;
       const e = edges.get(key);
-      if (e === undefined) edges.set(key, { caller: r.caller, callee: peer, calls: r.calls, errors: r.errors, p90Ms: r.p90Ms });
-      else Object.assign(e, { calls: e.calls + r.calls, errors: e.errors + r.errors, p90Ms: Math.max(e.p90Ms, r.p90Ms) });
+      if (e === undefined)
+        edges.set(key, {
+          caller: r.caller,
+          callee: peer,
+          calls: r.calls,
+          errors: r.errors,
+          p90Ms: r.p90Ms,
+        });
+      else
+        Object.assign(e, {
+          calls: e.calls + r.calls,
+          errors: e.errors + r.errors,
+          p90Ms: Math.max(e.p90Ms, r.p90Ms),
+        });
     }
   }
-  return [...edges.values()].sort((a, b) => (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : a.callee < b.callee ? -1 : a.callee > b.callee ? 1 : 0));
+  return [...edges.values()].sort((a, b) =>
+    a.caller < b.caller
+      ? -1
+      : a.caller > b.caller
+        ? 1
+        : a.callee < b.callee
+          ? -1
+          : a.callee > b.callee
+            ? 1
+            : 0,
+  );
 }
-

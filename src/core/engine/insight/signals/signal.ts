@@ -5,27 +5,57 @@
  */
 import type { Finding } from '../../../domain/finding.js';
 import { severityName } from '../../../domain/severity.js';
-import type { EdgeStats, PeerCallStats, ServiceMention, ServiceMetricStats, ServiceSpanStats, ServiceTemplateCount } from '../../../ports/telemetry-store.port.js';
+import type {
+  EdgeStats,
+  PeerCallStats,
+  ServiceMention,
+  ServiceMetricStats,
+  ServiceSpanStats,
+  ServiceTemplateCount,
+} from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { InsightConfig } from '../insight-config.js';
 
 /** What a signal points at, so a person (or a model) can look at the records themselves. */
 export type EvidenceRef =
   /** `service`: whose records they are, when another's (a service named in them). */
-  | { type: 'template'; templateId: string; template: string; severity: number; count: number; usualPerBucket: number; referenceCount: number; service?: string }
+  | {
+      type: 'template';
+      templateId: string;
+      template: string;
+      severity: number;
+      count: number;
+      usualPerBucket: number;
+      referenceCount: number;
+      service?: string;
+    }
   /**
    * `external`: a dependency without spans of its own, judged from its callers' calls to it
    * (`spans` are those calls). `perRequest`: how much longer the service's requests took on
    * average in the slow buckets, and how much of that went to calls to each service or
    * dependency it calls directly (where the store measures durations).
    */
-  | { type: 'latency'; p90Ms: number; usualP90Ms: number; spans: number; external?: true; perRequest?: PerRequest }
+  | {
+      type: 'latency';
+      p90Ms: number;
+      usualP90Ms: number;
+      spans: number;
+      external?: true;
+      perRequest?: PerRequest;
+    }
   /**
    * Failed requests to the service (`errors` of `requests`: its spans called by another service or
    * from outside the traces); `passedUp` of them only passed up the failure of a call they made
    * to another service (the failure began there).
    */
-  | { type: 'span-errors'; errors: number; requests: number; usualRate: number; passedUp: number; external?: true }
+  | {
+      type: 'span-errors';
+      errors: number;
+      requests: number;
+      usualRate: number;
+      passedUp: number;
+      external?: true;
+    }
   /** Calls between the service and `peers` that spent longer outside the callee's span (the worst minute's median, its usual at most). */
   | { type: 'calls'; peers: string[]; gapMs: number; usualGapMs: number; calls: number }
   /** Spans and records the service left in its silent minutes (`count`), where `expected` were due from its share of the reference. */
@@ -36,7 +66,15 @@ export type EvidenceRef =
   /** Calls to `callee` that stopped while the service's requests went on: `calls` made where `expected` were due (`perRequest` in the reference). */
   | { type: 'stopped-calls'; callee: string; calls: number; expected: number; perRequest: number }
   /** A service's metric beyond its usual: the worst bucket's mean (at `timeMs`), the reference median and its usual high (low) end. */
-  | { type: 'metric-shift'; metric: string; value: number; usual: number; edge: number; direction: 'up' | 'down'; timeMs: number }
+  | {
+      type: 'metric-shift';
+      metric: string;
+      value: number;
+      usual: number;
+      edge: number;
+      direction: 'up' | 'down';
+      timeMs: number;
+    }
   | { type: 'change'; findingId: string; change: string; timeMs: number };
 
 /** A service's mean request time in some buckets over its usual (the median bucket's), and the calls that account for it. */
@@ -48,7 +86,17 @@ export interface PerRequest {
 }
 
 export interface Signal {
-  kind: 'log' | 'flow' | 'latency' | 'errors' | 'network' | 'unanswered' | 'silent' | 'metric' | 'change' | 'named';
+  kind:
+    | 'log'
+    | 'flow'
+    | 'latency'
+    | 'errors'
+    | 'network'
+    | 'unanswered'
+    | 'silent'
+    | 'metric'
+    | 'change'
+    | 'named';
   /** 0..1 */
   score: number;
   reason: string;
@@ -64,7 +112,10 @@ export interface Signal {
 }
 
 /** Signals combined as independent evidence, the strongest of each kind: 1 − Π(1 − s). */
-export function combineSignals(signals: Iterable<Signal>, score: (s: Signal) => number = (s) => s.score): number {
+export function combineSignals(
+  signals: Iterable<Signal>,
+  score: (s: Signal) => number = (s) => s.score,
+): number {
   const best = new Map<Signal['kind'], number>();
   for (const s of signals) best.set(s.kind, Math.max(best.get(s.kind) ?? 0, score(s)));
   let none = 1;
@@ -73,14 +124,20 @@ export function combineSignals(signals: Iterable<Signal>, score: (s: Signal) => 
 }
 
 /** A signal's abnormal buckets, the first and the last. */
-export function bucketSpan(buckets: Iterable<number>): { onsetMs?: number; untilMs?: number; buckets?: number[] } {
+export function bucketSpan(buckets: Iterable<number>): {
+  onsetMs?: number;
+  untilMs?: number;
+  buckets?: number[];
+} {
   const sorted = [...new Set(buckets)].sort((a, b) => a - b);
   return sorted.length > 0 ? { onsetMs: sorted[0]!, untilMs: sorted.at(-1)!, buckets: sorted } : {};
 }
 
 /** Names as a person reads them: all of up to four, else the first four and how many more. */
 export function names(list: readonly string[]): string {
-  return list.length <= 4 ? list.join(', ') : `${list.slice(0, 4).join(', ')} and ${list.length - 4} more`;
+  return list.length <= 4
+    ? list.join(', ')
+    : `${list.slice(0, 4).join(', ')} and ${list.length - 4} more`;
 }
 
 /** One service's own evidence of being abnormal in the window. */
@@ -153,7 +210,10 @@ export type SignalSource = (context: SignalContext) => FoundSignal[];
 
 /** 1 for an onset up to one bucket after `at`, falling as the onset comes later: 1 / (1 + delay / (window · fraction)). */
 export function proximity(onsetMs: number, input: EvidenceInput, config: InsightConfig): number {
-  const delay = Math.max(0, onsetMs - Math.floor(input.atMs / config.bucketMs) * config.bucketMs - config.bucketMs);
+  const delay = Math.max(
+    0,
+    onsetMs - Math.floor(input.atMs / config.bucketMs) * config.bucketMs - config.bucketMs,
+  );
   return 1 / (1 + delay / ((input.window.toMs - input.window.fromMs) * config.onsetFraction));
 }
 
@@ -204,7 +264,9 @@ export function ms(v: number): string {
 }
 
 /** The span statistics grouped by service. */
-export function spansByService(spans: readonly ServiceSpanStats[]): Map<string, ServiceSpanStats[]> {
+export function spansByService(
+  spans: readonly ServiceSpanStats[],
+): Map<string, ServiceSpanStats[]> {
   const bySpanService = new Map<string, ServiceSpanStats[]>();
   for (const r of spans) {
     let l = bySpanService.get(r.service);
@@ -214,13 +276,15 @@ export function spansByService(spans: readonly ServiceSpanStats[]): Map<string, 
   return bySpanService;
 }
 
-
 /** Log counts grouped by service, then template. */
-export function logsByService(logs: readonly ServiceTemplateCount[]): Map<string, Map<string, ServiceTemplateCount[]>> {
+export function logsByService(
+  logs: readonly ServiceTemplateCount[],
+): Map<string, Map<string, ServiceTemplateCount[]>> {
   const byService = new Map<string, Map<string, ServiceTemplateCount[]>>();
   for (const r of logs) {
     let templates = byService.get(r.service);
-    if (templates === undefined) byService.set(r.service, (templates = new Map<string, ServiceTemplateCount[]>()));
+    if (templates === undefined)
+      byService.set(r.service, (templates = new Map<string, ServiceTemplateCount[]>()));
     let rows = templates.get(r.templateId);
     if (rows === undefined) templates.set(r.templateId, (rows = []));
     rows.push(r);

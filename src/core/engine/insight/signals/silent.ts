@@ -61,14 +61,20 @@ export const silentSignals: SignalSource = ({ input, config, whole, inWindow }) 
     for (const b of [...total.keys()].sort((x, y) => x - y)) {
       const q = quiet(b);
       const last = run.at(-1);
-      if (q === undefined || (last !== undefined && (b - last.b !== config.bucketMs || inWindow(b) !== runInWindow))) close();
+      if (
+        q === undefined ||
+        (last !== undefined && (b - last.b !== config.bucketMs || inWindow(b) !== runInWindow))
+      )
+        close();
       if (q === undefined) continue;
       if (run.length === 0) runInWindow = inWindow(b);
       run.push({ b, ...q });
     }
     close();
     const minutes = new Map<number, { seen: number; expected: number }>();
-    for (const r of runs) if (r.length > longest) for (const m of r) minutes.set(m.b, { seen: m.seen, expected: m.expected });
+    for (const r of runs)
+      if (r.length > longest)
+        for (const m of r) minutes.set(m.b, { seen: m.seen, expected: m.expected });
     if (minutes.size > 0) silences.set(service, { present, minutes });
   }
   // who calls whom, from the reference's calls
@@ -81,7 +87,11 @@ export const silentSignals: SignalSource = ({ input, config, whole, inWindow }) 
   }
   const explained = (service: string, b: number) => {
     const of = callers.get(service);
-    return of !== undefined && of.size > 0 && [...of].every((c) => silences.get(c)?.minutes.has(b) === true);
+    return (
+      of !== undefined &&
+      of.size > 0 &&
+      [...of].every((c) => silences.get(c)?.minutes.has(b) === true)
+    );
   };
   // failures per service and minute (failed spans, ERROR records), and the usual per minute: a
   // service that is not called falls silent too, so a silence counts only while a caller fails
@@ -93,11 +103,18 @@ export const silentSignals: SignalSource = ({ input, config, whole, inWindow }) 
     m.set(b, (m.get(b) ?? 0) + n);
   };
   for (const r of input.spans) addFailures(r.service, r.bucketMs, r.errors);
-  for (const r of input.logs) if (r.severity >= SEVERITY.ERROR) addFailures(r.service, r.bucketMs, r.count);
+  for (const r of input.logs)
+    if (r.severity >= SEVERITY.ERROR) addFailures(r.service, r.bucketMs, r.count);
   const usual = new Map<string, number>();
   const usualFailures = (service: string) => {
     let u = usual.get(service);
-    if (u === undefined) usual.set(service, (u = refBuckets.reduce((a, b) => a + (failures.get(service)?.get(b) ?? 0), 0) / refBuckets.length));
+    if (u === undefined)
+      usual.set(
+        service,
+        (u =
+          refBuckets.reduce((a, b) => a + (failures.get(service)?.get(b) ?? 0), 0) /
+          refBuckets.length),
+      );
     return u;
   };
   const callerFails = (service: string, b: number) =>
@@ -111,7 +128,9 @@ export const silentSignals: SignalSource = ({ input, config, whole, inWindow }) 
   }
   // the services silent of their own in each minute
   const alone = new Map<number, number>();
-  for (const [service, x] of silences) for (const b of x.minutes.keys()) if (!explained(service, b)) alone.set(b, (alone.get(b) ?? 0) + 1);
+  for (const [service, x] of silences)
+    for (const b of x.minutes.keys())
+      if (!explained(service, b)) alone.set(b, (alone.get(b) ?? 0) + 1);
   const out: FoundSignal[] = [];
   for (const [service, x] of silences) {
     let expected = 0;
@@ -127,13 +146,38 @@ export const silentSignals: SignalSource = ({ input, config, whole, inWindow }) 
     }
     if (expected < config.flowMinExpected) continue;
     const when = bucketSpan(silent);
-    const score = config.silentWeight * (share / expected) * (1 - seen / expected) * (1 - Math.exp(-expected / config.logCountScale)) * proximity(when.onsetMs!, input, config);
+    const score =
+      config.silentWeight *
+      (share / expected) *
+      (1 - seen / expected) *
+      (1 - Math.exp(-expected / config.logCountScale)) *
+      proximity(when.onsetMs!, input, config);
     const minutes = formatNumber((silent.length * config.bucketMs) / 60_000);
     const refMinutes = formatNumber((refBuckets.length * config.bucketMs) / 60_000);
-    const steady = x.present === refBuckets.length ? `every one of the ${refMinutes} min` : `${formatNumber((100 * x.present) / refBuckets.length)}% of the ${refMinutes} min`;
-    const shared = share < expected - 1e-9 ? `; others fell silent with it (${formatNumber(share / expected)} of it counted)` : '';
+    const steady =
+      x.present === refBuckets.length
+        ? `every one of the ${refMinutes} min`
+        : `${formatNumber((100 * x.present) / refBuckets.length)}% of the ${refMinutes} min`;
+    const shared =
+      share < expected - 1e-9
+        ? `; others fell silent with it (${formatNumber(share / expected)} of it counted)`
+        : '';
     const reason = `${seen === 0 ? 'no span or record' : `only ${formatNumber(seen)} spans and records`} in ${minutes} min where ${formatNumber(expected)} were expected (it left some in ${steady} of reference)${shared}: down or unreachable`;
-    out.push({ service, signal: { kind: 'silent', score, reason, ref: { type: 'silence', count: seen, expected, referenceMinutes: (refBuckets.length * config.bucketMs) / 60_000 }, ...when } });
+    out.push({
+      service,
+      signal: {
+        kind: 'silent',
+        score,
+        reason,
+        ref: {
+          type: 'silence',
+          count: seen,
+          expected,
+          referenceMinutes: (refBuckets.length * config.bucketMs) / 60_000,
+        },
+        ...when,
+      },
+    });
   }
   return out;
 };

@@ -34,12 +34,19 @@ export const stoppedCallSignals: SignalSource = ({ input, config, inWindow, whol
     if (r.caller === r.callee || r.caller === '') continue;
     const key = `${r.caller}\u0000${r.callee}`;
     let p = paths.get(key);
-    if (p === undefined) paths.set(key, (p = { caller: r.caller, callee: r.callee, calls: new Map<number, number>() }));
+    if (p === undefined)
+      paths.set(
+        key,
+        (p = { caller: r.caller, callee: r.callee, calls: new Map<number, number>() }),
+      );
     p.calls.set(r.bucketMs, (p.calls.get(r.bucketMs) ?? 0) + r.calls);
   }
   const out: FoundSignal[] = [];
   // per caller, the path that stopped the most (its strongest), one signal per service
-  const best = new Map<string, { callee: string; expected: number; seen: number; stopped: number[]; ratio: number }>();
+  const best = new Map<
+    string,
+    { callee: string; expected: number; seen: number; stopped: number[]; ratio: number }
+  >();
   for (const { caller, callee, calls } of paths.values()) {
     const own = requests.get(caller);
     if (own === undefined) continue;
@@ -75,14 +82,37 @@ export const stoppedCallSignals: SignalSource = ({ input, config, inWindow, whol
     }
     if (expected < config.flowMinExpected) continue;
     const b = best.get(caller);
-    if (b === undefined || expected * (1 - seen / expected) > b.expected * (1 - b.seen / b.expected)) best.set(caller, { callee, expected, seen, stopped, ratio });
+    if (
+      b === undefined ||
+      expected * (1 - seen / expected) > b.expected * (1 - b.seen / b.expected)
+    )
+      best.set(caller, { callee, expected, seen, stopped, ratio });
   }
   for (const [service, p] of best) {
     const when = bucketSpan(p.stopped);
-    const score = config.flowWeight * (1 - p.seen / p.expected) * (1 - Math.exp(-p.expected / config.logCountScale)) * proximity(when.onsetMs!, input, config);
+    const score =
+      config.flowWeight *
+      (1 - p.seen / p.expected) *
+      (1 - Math.exp(-p.expected / config.logCountScale)) *
+      proximity(when.onsetMs!, input, config);
     const minutes = formatNumber((p.stopped.length * config.bucketMs) / 60_000);
     const reason = `its calls to ${p.callee} stopped: ${formatNumber(p.seen)} in ${minutes} min where ${formatNumber(p.expected)} were expected from its requests (${formatNumber(p.ratio)} per request in the reference), while ${p.callee} went on answering others: a code path cut short`;
-    out.push({ service, signal: { kind: 'flow', score, reason, ref: { type: 'stopped-calls', callee: p.callee, calls: p.seen, expected: p.expected, perRequest: p.ratio }, ...when } });
+    out.push({
+      service,
+      signal: {
+        kind: 'flow',
+        score,
+        reason,
+        ref: {
+          type: 'stopped-calls',
+          callee: p.callee,
+          calls: p.seen,
+          expected: p.expected,
+          perRequest: p.ratio,
+        },
+        ...when,
+      },
+    });
   }
   return out;
 };

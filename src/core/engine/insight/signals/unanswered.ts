@@ -15,7 +15,10 @@ import { bucketSpan, names, proximity } from './signal.js';
 export const unansweredSignals: SignalSource = ({ input, config, inWindow }) => {
   // per caller and peer: who answers it in the reference, and the window's calls per bucket
   const answerers = peerAnswerers((input.peers ?? []).filter((r) => !inWindow(r.bucketMs)));
-  type Path = { caller: string; win: Map<number, { calls: number; answered: number; failed: number }> };
+  type Path = {
+    caller: string;
+    win: Map<number, { calls: number; answered: number; failed: number }>;
+  };
   const paths = new Map<string, Path>();
   for (const r of input.peers ?? []) {
     if (!inWindow(r.bucketMs)) continue;
@@ -29,16 +32,40 @@ export const unansweredSignals: SignalSource = ({ input, config, inWindow }) => 
     p.win.set(r.bucketMs, w);
   }
   // per answering service: its callers' calls in the buckets it left unanswered
-  type Down = { callers: Set<string>; calls: number; answered: number; failed: number; expected: number; usual: number; buckets: number[] };
+  type Down = {
+    callers: Set<string>;
+    calls: number;
+    answered: number;
+    failed: number;
+    expected: number;
+    usual: number;
+    buckets: number[];
+  };
   const down = new Map<string, Down>();
   for (const [key, p] of paths) {
     const a = answerers.get(key);
     if (a === undefined || a.calls < config.unansweredMinReference) continue;
     const { service, share: usual } = a;
     for (const [bucket, w] of p.win) {
-      if (w.answered > config.unansweredShare * usual * w.calls || w.failed < 0.5 * (w.calls - w.answered)) continue;
+      if (
+        w.answered > config.unansweredShare * usual * w.calls ||
+        w.failed < 0.5 * (w.calls - w.answered)
+      )
+        continue;
       let d = down.get(service);
-      if (d === undefined) down.set(service, (d = { callers: new Set(), calls: 0, answered: 0, failed: 0, expected: 0, usual: 0, buckets: [] }));
+      if (d === undefined)
+        down.set(
+          service,
+          (d = {
+            callers: new Set(),
+            calls: 0,
+            answered: 0,
+            failed: 0,
+            expected: 0,
+            usual: 0,
+            buckets: [],
+          }),
+        );
       d.callers.add(p.caller);
       d.calls += w.calls;
       d.answered += w.answered;
@@ -54,10 +81,29 @@ export const unansweredSignals: SignalSource = ({ input, config, inWindow }) => 
     if (d.expected < config.minLogCount) continue;
     const when = bucketSpan(d.buckets);
     const callers = [...d.callers].sort();
-    const score = config.unansweredWeight * (1 - d.answered / d.expected) * (1 - Math.exp(-d.calls / config.unansweredCountScale)) * proximity(when.onsetMs!, input, config);
+    const score =
+      config.unansweredWeight *
+      (1 - d.answered / d.expected) *
+      (1 - Math.exp(-d.calls / config.unansweredCountScale)) *
+      proximity(when.onsetMs!, input, config);
     const minutes = formatNumber((when.buckets!.length * config.bucketMs) / 60_000);
     const reason = `answered ${formatNumber(d.answered)} of ${formatNumber(d.calls)} calls from ${names(callers)} in ${minutes} min (usually ${formatNumber(100 * d.usual)}%), ${formatNumber(d.failed)} failed: down or unreachable`;
-    out.push({ service, signal: { kind: 'unanswered', score, reason, ref: { type: 'unanswered', callers, calls: d.calls, answered: d.answered, usualShare: d.usual }, ...when } });
+    out.push({
+      service,
+      signal: {
+        kind: 'unanswered',
+        score,
+        reason,
+        ref: {
+          type: 'unanswered',
+          callers,
+          calls: d.calls,
+          answered: d.answered,
+          usualShare: d.usual,
+        },
+        ...when,
+      },
+    });
   }
   return out;
 };

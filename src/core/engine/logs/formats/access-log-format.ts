@@ -11,7 +11,13 @@ import type { LineFormat } from './parsed-line.js';
  * whole line stays the message (and the evidence).
  */
 /** Status classes as enum words: the miner never merges two of them into a variable. */
-const STATUS_CLASS: Record<number, string> = { 1: 'INFORMATIONAL', 2: 'OK', 3: 'REDIRECT', 4: 'CLIENT_ERROR', 5: 'SERVER_ERROR' };
+const STATUS_CLASS: Record<number, string> = {
+  1: 'INFORMATIONAL',
+  2: 'OK',
+  3: 'REDIRECT',
+  4: 'CLIENT_ERROR',
+  5: 'SERVER_ERROR',
+};
 
 export function createAccessLogFormat(referenceYear: number): LineFormat {
   return {
@@ -28,10 +34,22 @@ export function createAccessLogFormat(referenceYear: number): LineFormat {
       if (reqEnd < 0) return undefined;
       const request = line.slice(close + 3, reqEnd);
       const status = Number(line.slice(reqEnd + 2, reqEnd + 5));
-      if (!Number.isInteger(status) || status < 100 || status > 599 || (line.length > reqEnd + 5 && line.charCodeAt(reqEnd + 5) !== 32)) return undefined;
+      if (
+        !Number.isInteger(status) ||
+        status < 100 ||
+        status > 599 ||
+        (line.length > reqEnd + 5 && line.charCodeAt(reqEnd + 5) !== 32)
+      )
+        return undefined;
       const sp1 = request.indexOf(' ');
       const method = sp1 > 0 ? request.slice(0, sp1) : request;
-      let path = sp1 > 0 ? request.slice(sp1 + 1, request.lastIndexOf(' ') > sp1 ? request.lastIndexOf(' ') : undefined) : '';
+      let path =
+        sp1 > 0
+          ? request.slice(
+              sp1 + 1,
+              request.lastIndexOf(' ') > sp1 ? request.lastIndexOf(' ') : undefined,
+            )
+          : '';
       const q = path.indexOf('?');
       if (q >= 0) path = path.slice(0, q);
       let severity: SeverityNumber = SEVERITY.INFO;

@@ -18,7 +18,8 @@ export function createDockerJsonFormat(referenceYear: number): LineFormat {
       const raw = obj.log;
       const partial = !raw.endsWith('\n');
       const message = partial ? raw : raw.slice(0, raw.endsWith('\r\n') ? -2 : -1);
-      const ts = typeof obj.time === 'string' ? parseTimestampAt(obj.time, 0, referenceYear) : undefined;
+      const ts =
+        typeof obj.time === 'string' ? parseTimestampAt(obj.time, 0, referenceYear) : undefined;
       return {
         timeMs: ts?.ms,
         severity: 0,
@@ -49,7 +50,8 @@ export function createCriFormat(referenceYear: number): LineFormat {
       else return undefined;
       p += 7;
       const tag = line.charCodeAt(p);
-      if ((tag !== 70 && tag !== 80) || (line.length > p + 1 && line.charCodeAt(p + 1) !== 32)) return undefined;
+      if ((tag !== 70 && tag !== 80) || (line.length > p + 1 && line.charCodeAt(p + 1) !== 32))
+        return undefined;
       const out: ParsedLine = {
         timeMs,
         severity: 0,

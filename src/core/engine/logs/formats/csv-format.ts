@@ -7,9 +7,39 @@ import type { LineFormat, ParsedLine } from './parsed-line.js';
  * cell is parsed again by the inner format (often container-runtime JSON); time and service
  * come from their columns when the inner line has none. The header row itself is skipped.
  */
-const MESSAGE_COLUMNS = ['log', 'message', 'msg', 'line', '_raw', 'body', 'content', 'text', 'event'];
-const TIME_COLUMNS = ['timestamp', 'time', '@timestamp', 'ts', 'date', 'datetime', 'timeunixnano', '_time'];
-const SERVICE_COLUMNS = ['service', 'service.name', 'app', 'application', 'podname', 'pod', 'pod_name', 'container', 'container_name', 'host'];
+const MESSAGE_COLUMNS = [
+  'log',
+  'message',
+  'msg',
+  'line',
+  '_raw',
+  'body',
+  'content',
+  'text',
+  'event',
+];
+const TIME_COLUMNS = [
+  'timestamp',
+  'time',
+  '@timestamp',
+  'ts',
+  'date',
+  'datetime',
+  'timeunixnano',
+  '_time',
+];
+const SERVICE_COLUMNS = [
+  'service',
+  'service.name',
+  'app',
+  'application',
+  'podname',
+  'pod',
+  'pod_name',
+  'container',
+  'container_name',
+  'host',
+];
 
 /** Splits one CSV row (RFC 4180 quoting, "" escapes); undefined when a quote is left open. */
 export function splitCsvRow(line: string): string[] | undefined {
@@ -50,7 +80,12 @@ export function splitCsvRow(line: string): string[] | undefined {
 /** Recognises a CSV header row naming a message column; returns the format for its rows. */
 export function csvFormatFromHeader(header: string, referenceYear: number): LineFormat | undefined {
   const cols = splitCsvRow(header.trim());
-  if (cols === undefined || cols.length < 2 || cols.some((c) => !/^[A-Za-z_@][\w.@ -]{0,63}$/.test(c))) return undefined;
+  if (
+    cols === undefined ||
+    cols.length < 2 ||
+    cols.some((c) => !/^[A-Za-z_@][\w.@ -]{0,63}$/.test(c))
+  )
+    return undefined;
   const lower = cols.map((c) => c.toLowerCase());
   const msg = firstIndex(lower, MESSAGE_COLUMNS);
   if (msg < 0) return undefined;
@@ -87,5 +122,16 @@ function firstIndex(cols: readonly string[], names: readonly string[]): number {
 }
 
 function skipped(line: string): ParsedLine {
-  return { timeMs: undefined, severity: 0, severityText: undefined, message: line, hasHeader: true, service: undefined, logger: undefined, stream: undefined, partial: false, skip: true };
+  return {
+    timeMs: undefined,
+    severity: 0,
+    severityText: undefined,
+    message: line,
+    hasHeader: true,
+    service: undefined,
+    logger: undefined,
+    stream: undefined,
+    partial: false,
+    skip: true,
+  };
 }

@@ -43,22 +43,35 @@ export function detectFormat(sample: readonly string[], options: FormatOptions):
   let outer: LineFormat | undefined;
   // a CSV export: its header row names a message column
   const csv = lines.length > 1 ? csvFormatFromHeader(lines[0]!, y) : undefined;
-  if (csv !== undefined && share(lines.slice(1), (l) => csv.parse(l) !== undefined) >= 0.6) outer = csv;
-  for (const candidate of outer === undefined ? [createDockerJsonFormat(y), createCriFormat(y)] : []) {
+  if (csv !== undefined && share(lines.slice(1), (l) => csv.parse(l) !== undefined) >= 0.6)
+    outer = csv;
+  for (const candidate of outer === undefined
+    ? [createDockerJsonFormat(y), createCriFormat(y)]
+    : []) {
     if (lines.length > 0 && share(lines, (l) => candidate.parse(l) !== undefined) >= 0.6) {
       outer = candidate;
       break;
     }
   }
-  const inner = outer === undefined ? lines : lines.flatMap((l) => {
-    const o = outer.parse(l);
-    return o === undefined ? [l] : o.skip === true ? [] : [o.message];
-  });
+  const inner =
+    outer === undefined
+      ? lines
+      : lines.flatMap((l) => {
+          const o = outer.parse(l);
+          return o === undefined ? [l] : o.skip === true ? [] : [o.message];
+        });
   if (options.layout !== undefined) {
     const f = createLayoutFormat(options.layout, y);
     return { outer, inner: f, headered: true, label: labelOf(outer, 'layout') };
   }
-  const candidates: LineFormat[] = [createJsonFormat(y), createKlogFormat(y), createAccessLogFormat(y), createSyslogFormat(y), createLogfmtFormat(y), createHeaderFormat(y)];
+  const candidates: LineFormat[] = [
+    createJsonFormat(y),
+    createKlogFormat(y),
+    createAccessLogFormat(y),
+    createSyslogFormat(y),
+    createLogfmtFormat(y),
+    createHeaderFormat(y),
+  ];
   let best: LineFormat | undefined;
   let bestShare = 0;
   for (const c of candidates) {
@@ -96,7 +109,10 @@ export function parseLine(f: DetectedFormat, line: string, fallback: LineFormat)
     const o = f.outer.parse(line);
     if (o !== undefined) {
       if (o.skip === true) return o;
-      const inner = unwrapJson(f.inner.parse(o.message), f.inner, fallback) ?? (f.inner === fallback ? undefined : fallback.parse(o.message)) ?? plainLine(o.message);
+      const inner =
+        unwrapJson(f.inner.parse(o.message), f.inner, fallback) ??
+        (f.inner === fallback ? undefined : fallback.parse(o.message)) ??
+        plainLine(o.message);
       inner.timeMs ??= o.timeMs;
       inner.service ??= o.service;
       inner.stream ??= o.stream;
@@ -104,14 +120,22 @@ export function parseLine(f: DetectedFormat, line: string, fallback: LineFormat)
       return inner;
     }
   }
-  return unwrapJson(f.inner.parse(line), f.inner, fallback) ?? (f.inner === fallback ? undefined : fallback.parse(line)) ?? plainLine(line);
+  return (
+    unwrapJson(f.inner.parse(line), f.inner, fallback) ??
+    (f.inner === fallback ? undefined : fallback.parse(line)) ??
+    plainLine(line)
+  );
 }
 
 /**
  * A JSON record without a level whose message is itself a header line (container runtime JSON
  * inside a CSV export, or shipped by an agent): the header gives the level and logger.
  */
-function unwrapJson(p: ParsedLine | undefined, format: LineFormat, fallback: LineFormat): ParsedLine | undefined {
+function unwrapJson(
+  p: ParsedLine | undefined,
+  format: LineFormat,
+  fallback: LineFormat,
+): ParsedLine | undefined {
   if (p === undefined || format.name !== 'json' || p.severity !== 0) return p;
   const h = fallback.parse(p.message);
   if (h === undefined || h.severity === 0) return p;

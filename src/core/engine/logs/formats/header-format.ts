@@ -67,7 +67,8 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
   if (severity !== 0) {
     severityText = levelOut.text;
     // "panic: …", "error: …" at a line start: the word is part of the message
-    if (timeMs !== undefined || pos > 0 || levelOut.text !== levelOut.text.toLowerCase()) pos = skipSpaces(line, levelOut.end);
+    if (timeMs !== undefined || pos > 0 || levelOut.text !== levelOut.text.toLowerCase())
+      pos = skipSpaces(line, levelOut.end);
     // Spring Boot: "INFO 1 --- [main] logger : msg"
     const we0 = wordEnd(line, pos);
     if (we0 > pos && isDigits(line, pos, we0)) {
@@ -79,7 +80,12 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
   // [thread]
   if (line.charCodeAt(pos) === 91) {
     const close = line.indexOf(']', pos);
-    if (close > 0 && close - pos < 64 && (close + 1 === line.length || isSpace(line.charCodeAt(close + 1)))) pos = skipSpaces(line, close + 1);
+    if (
+      close > 0 &&
+      close - pos < 64 &&
+      (close + 1 === line.length || isSpace(line.charCodeAt(close + 1)))
+    )
+      pos = skipSpaces(line, close + 1);
   }
   // logger: "org.foo.Bar:" or "org.foo.Bar -" or "--- [main] c.e.Foo :"
   let logger: string | undefined;
@@ -88,7 +94,12 @@ export function parseHeaderLine(line: string, referenceYear: number): ParsedLine
     if (line.charCodeAt(we - 1) === 58 && isLoggerName(line, pos, we - 1)) {
       logger = line.slice(pos, we - 1);
       pos = skipSpaces(line, we);
-    } else if (line.charCodeAt(we) === 32 && (line.charCodeAt(we + 1) === 45 || line.charCodeAt(we + 1) === 58) && line.charCodeAt(we + 2) === 32 && isLoggerName(line, pos, we)) {
+    } else if (
+      line.charCodeAt(we) === 32 &&
+      (line.charCodeAt(we + 1) === 45 || line.charCodeAt(we + 1) === 58) &&
+      line.charCodeAt(we + 2) === 32 &&
+      isLoggerName(line, pos, we)
+    ) {
       logger = line.slice(pos, we);
       pos = skipSpaces(line, we + 3);
     } else if (line.startsWith(' : ', skipSpaces(line, we) - 1) && isLoggerName(line, pos, we)) {
@@ -124,7 +135,20 @@ function isLoggerName(s: string, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
-    else if (!((c >= 48 && c <= 57) || c === 46 || c === 95 || c === 36 || c === 45 || c === 47 || c === 40 || c === 41 || c === 91 || c === 93 || c === 35)) return false;
+    else if (!(
+      (c >= 48 && c <= 57) ||
+      c === 46 ||
+      c === 95 ||
+      c === 36 ||
+      c === 45 ||
+      c === 47 ||
+      c === 40 ||
+      c === 41 ||
+      c === 91 ||
+      c === 93 ||
+      c === 35
+    ))
+      return false;
   }
   return letters > 0;
 }
@@ -163,7 +187,8 @@ function levelAt(s: string, i: number, afterTimestamp: boolean): SeverityNumber 
   const sev = parseSeverity(text);
   if (sev === 0) return 0;
   // at a line start, lowercase words that are also English ("error ...", "log") need a colon or brackets
-  if (!afterTimestamp && close === 0 && s.charCodeAt(b) !== 58 && text !== text.toUpperCase()) return 0;
+  if (!afterTimestamp && close === 0 && s.charCodeAt(b) !== 58 && text !== text.toUpperCase())
+    return 0;
   levelOut.text = text;
   levelOut.end = end;
   return sev;

@@ -3,10 +3,54 @@ import type { SeverityNumber } from '../../../domain/severity.js';
 import { parseTimeValue } from '../timestamp.js';
 import type { LineFormat, ParsedLine } from './parsed-line.js';
 
-const MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'Message', 'log', 'event', 'text', 'body', 'textPayload', 'short_message'];
-const LEVEL_KEYS = ['level', 'severity', 'lvl', 'levelname', 'loglevel', 'log.level', 'severity_text', 'SeverityText', 'Level', 'LEVEL', 'status'];
-const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 't', 'datetime', 'date', 'eventTime', 'Timestamp', 'TIME', 'logtime'];
-const SERVICE_KEYS = ['service', 'service.name', 'service_name', 'serviceName', 'app', 'application', 'component', 'container_name'];
+const MESSAGE_KEYS = [
+  'msg',
+  'message',
+  'MESSAGE',
+  'Message',
+  'log',
+  'event',
+  'text',
+  'body',
+  'textPayload',
+  'short_message',
+];
+const LEVEL_KEYS = [
+  'level',
+  'severity',
+  'lvl',
+  'levelname',
+  'loglevel',
+  'log.level',
+  'severity_text',
+  'SeverityText',
+  'Level',
+  'LEVEL',
+  'status',
+];
+const TIME_KEYS = [
+  'time',
+  'ts',
+  'timestamp',
+  '@timestamp',
+  't',
+  'datetime',
+  'date',
+  'eventTime',
+  'Timestamp',
+  'TIME',
+  'logtime',
+];
+const SERVICE_KEYS = [
+  'service',
+  'service.name',
+  'service_name',
+  'serviceName',
+  'app',
+  'application',
+  'component',
+  'container_name',
+];
 const LOGGER_KEYS = ['logger', 'logger_name', 'loggerName', 'name', 'caller'];
 
 /**
@@ -29,7 +73,9 @@ export function parseObject(line: string): Record<string, unknown> | undefined {
   if (line.charCodeAt(i) !== 123 || line.charCodeAt(line.length - 1) !== 125) return undefined;
   try {
     const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -59,23 +105,35 @@ function asText(v: unknown): string | undefined {
   return undefined;
 }
 
-export function fromObject(obj: Record<string, unknown>, line: string, referenceYear: number): ParsedLine {
+export function fromObject(
+  obj: Record<string, unknown>,
+  line: string,
+  referenceYear: number,
+): ParsedLine {
   const msg = pick(obj, MESSAGE_KEYS);
   const levelRaw = pick(obj, LEVEL_KEYS);
   const levelText = asText(levelRaw);
   let severity: SeverityNumber = levelText === undefined ? 0 : parseSeverity(levelText);
-  if (severity === 0 && obj.error !== undefined && obj.error !== null && obj.error !== false) severity = 17;
+  if (severity === 0 && obj.error !== undefined && obj.error !== null && obj.error !== false)
+    severity = 17;
   let message = asText(msg);
   if (message === undefined) message = line;
   else {
     // a stack or error detail in its own field belongs to the message (one record)
-    const stack = asText(obj.stack ?? obj.stack_trace ?? obj.stacktrace ?? obj.exception ?? (obj.err as Record<string, unknown> | undefined)?.stack);
+    const stack = asText(
+      obj.stack ??
+        obj.stack_trace ??
+        obj.stacktrace ??
+        obj.exception ??
+        (obj.err as Record<string, unknown> | undefined)?.stack,
+    );
     if (stack !== undefined && !message.includes(stack)) message = message + '\n' + stack;
   }
   const service = asText(pick(obj, SERVICE_KEYS));
   const logger = asText(pick(obj, LOGGER_KEYS));
   const timeMs = parseTimeValue(pick(obj, TIME_KEYS), referenceYear);
-  const stream = obj.stream === 'stderr' ? 'stderr' : obj.stream === 'stdout' ? 'stdout' : undefined;
+  const stream =
+    obj.stream === 'stderr' ? 'stderr' : obj.stream === 'stdout' ? 'stdout' : undefined;
   return {
     timeMs,
     severity,

@@ -17,13 +17,20 @@ export function createKlogFormat(referenceYear: number): LineFormat {
       else if (l === 69) severity = SEVERITY.ERROR;
       else if (l === 70) severity = SEVERITY.FATAL;
       else return undefined;
-      if (line.length < 22 || line.charCodeAt(5) !== 32 || line.charCodeAt(8) !== 58 || line.charCodeAt(11) !== 58) return undefined;
+      if (
+        line.length < 22 ||
+        line.charCodeAt(5) !== 32 ||
+        line.charCodeAt(8) !== 58 ||
+        line.charCodeAt(11) !== 58
+      )
+        return undefined;
       const mo = Number(line.slice(1, 3));
       const day = Number(line.slice(3, 5));
       const h = Number(line.slice(6, 8));
       const mi = Number(line.slice(9, 11));
       const sec = Number(line.slice(12, 14));
-      if (!(mo >= 1 && mo <= 12 && day >= 1 && day <= 31 && h <= 23 && mi <= 59 && sec <= 60)) return undefined;
+      if (!(mo >= 1 && mo <= 12 && day >= 1 && day <= 31 && h <= 23 && mi <= 59 && sec <= 60))
+        return undefined;
       let frac = 0;
       let p = 14;
       if (line.charCodeAt(p) === 46) {

@@ -42,7 +42,17 @@ export function createLayoutFormat(layout: HeaderLayout, referenceYear: number):
       }
       const ts = timeText === '' ? undefined : parseTimestampAt(timeText, 0, referenceYear);
       const message = layout.contentIndex >= 0 ? (values[layout.contentIndex] ?? '') : line;
-      return { timeMs: ts?.ms, severity, severityText: severity === 0 ? undefined : severityText, message, hasHeader: true, service, logger, stream: undefined, partial: false };
+      return {
+        timeMs: ts?.ms,
+        severity,
+        severityText: severity === 0 ? undefined : severityText,
+        message,
+        hasHeader: true,
+        service,
+        logger,
+        stream: undefined,
+        partial: false,
+      };
     },
   };
 }

@@ -67,14 +67,39 @@ function parseLogfmtLine(line: string, referenceYear: number): ParsedLine | unde
   if (message === undefined) {
     const rest: string[] = [];
     for (const [k, v] of pairs) {
-      if (k !== 'level' && k !== 'lvl' && k !== 'severity' && k !== 'time' && k !== 'ts' && k !== 't' && k !== 'timestamp') rest.push(`${k}=${v}`);
+      if (
+        k !== 'level' &&
+        k !== 'lvl' &&
+        k !== 'severity' &&
+        k !== 'time' &&
+        k !== 'ts' &&
+        k !== 't' &&
+        k !== 'timestamp'
+      )
+        rest.push(`${k}=${v}`);
     }
     message = rest.join(' ');
   } else {
     // the other pairs (except time/level/service) are context the template should keep as key=<value>
     const ctx: string[] = [];
     for (const [k, v] of pairs) {
-      if (k === 'msg' || k === 'message' || k === 'level' || k === 'lvl' || k === 'severity' || k === 'time' || k === 'ts' || k === 't' || k === 'timestamp' || k === 'caller' || k === 'logger' || k === 'service' || k === 'app' || k === 'component') continue;
+      if (
+        k === 'msg' ||
+        k === 'message' ||
+        k === 'level' ||
+        k === 'lvl' ||
+        k === 'severity' ||
+        k === 'time' ||
+        k === 'ts' ||
+        k === 't' ||
+        k === 'timestamp' ||
+        k === 'caller' ||
+        k === 'logger' ||
+        k === 'service' ||
+        k === 'app' ||
+        k === 'component'
+      )
+        continue;
       ctx.push(`${k}=${v.includes(' ') ? JSON.stringify(v) : v}`);
     }
     if (ctx.length > 0) message = message + ' ' + ctx.join(' ');

@@ -1,7 +1,18 @@
 import type { SeverityNumber } from '../../../domain/severity.js';
 
 /** Names of the line formats the detector knows. */
-export type FormatName = 'json' | 'docker-json' | 'cri' | 'csv' | 'logfmt' | 'syslog' | 'klog' | 'access' | 'header' | 'layout' | 'plain';
+export type FormatName =
+  | 'json'
+  | 'docker-json'
+  | 'cri'
+  | 'csv'
+  | 'logfmt'
+  | 'syslog'
+  | 'klog'
+  | 'access'
+  | 'header'
+  | 'layout'
+  | 'plain';
 
 /** What a format parser extracts from one physical line. */
 export interface ParsedLine {
@@ -31,5 +42,15 @@ export interface LineFormat {
 }
 
 export function plainLine(line: string): ParsedLine {
-  return { timeMs: undefined, severity: 0, severityText: undefined, message: line, hasHeader: false, service: undefined, logger: undefined, stream: undefined, partial: false };
+  return {
+    timeMs: undefined,
+    severity: 0,
+    severityText: undefined,
+    message: line,
+    hasHeader: false,
+    service: undefined,
+    logger: undefined,
+    stream: undefined,
+    partial: false,
+  };
 }

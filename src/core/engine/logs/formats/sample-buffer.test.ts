@@ -4,7 +4,11 @@ import { SampleBuffer } from './sample-buffer.js';
 describe('SampleBuffer', () => {
   it('hands the sample over once, replays it in order, then passes lines straight through', () => {
     const events: string[] = [];
-    const b = new SampleBuffer((s) => events.push(`sample:${s.join(',')}`), (l) => events.push(l), 2);
+    const b = new SampleBuffer(
+      (s) => events.push(`sample:${s.join(',')}`),
+      (l) => events.push(l),
+      2,
+    );
     b.push('a');
     expect(events).toEqual([]);
     b.push('b');
@@ -15,7 +19,11 @@ describe('SampleBuffer', () => {
 
   it('release decides early with what has arrived, also with nothing', () => {
     const samples: string[][] = [];
-    const b = new SampleBuffer((s) => samples.push([...s]), () => undefined, 10);
+    const b = new SampleBuffer(
+      (s) => samples.push([...s]),
+      () => undefined,
+      10,
+    );
     b.release();
     b.push('x');
     expect(samples).toEqual([[]]);

@@ -47,7 +47,8 @@ function parseSyslogLine(line: string, referenceYear: number): ParsedLine | unde
     severity = syslogSeverity(pri % 8);
     severityText = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'][pri % 8];
     p = close + 1;
-    if (line.startsWith('1 ', p)) return rfc5424(line, p + 2, severity, severityText, referenceYear);
+    if (line.startsWith('1 ', p))
+      return rfc5424(line, p + 2, severity, severityText, referenceYear);
   }
   const ts = parseTimestampAt(line, p, referenceYear);
   if (ts === undefined || line.charCodeAt(ts.end) !== 32) return undefined;
@@ -75,10 +76,26 @@ function parseSyslogLine(line: string, referenceYear: number): ParsedLine | unde
       }
     }
   }
-  return { timeMs, severity, severityText, message, hasHeader: true, service: tag, logger: undefined, stream: undefined, partial: false };
+  return {
+    timeMs,
+    severity,
+    severityText,
+    message,
+    hasHeader: true,
+    service: tag,
+    logger: undefined,
+    stream: undefined,
+    partial: false,
+  };
 }
 
-function rfc5424(line: string, p: number, severity: SeverityNumber, severityText: string | undefined, referenceYear: number): ParsedLine | undefined {
+function rfc5424(
+  line: string,
+  p: number,
+  severity: SeverityNumber,
+  severityText: string | undefined,
+  referenceYear: number,
+): ParsedLine | undefined {
   const fields: string[] = [];
   let i = p;
   for (let k = 0; k < 5; k++) {
@@ -114,5 +131,15 @@ function rfc5424(line: string, p: number, severity: SeverityNumber, severityText
   let message = i < line.length ? line.slice(i) : '';
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1); // BOM
   const app = fields[2];
-  return { timeMs: ts?.ms, severity, severityText, message, hasHeader: true, service: app === '-' ? undefined : app, logger: undefined, stream: undefined, partial: false };
+  return {
+    timeMs: ts?.ms,
+    severity,
+    severityText,
+    message,
+    hasHeader: true,
+    service: app === '-' ? undefined : app,
+    logger: undefined,
+    stream: undefined,
+    partial: false,
+  };
 }
