@@ -70,7 +70,7 @@ describe('analyzeRootCause', () => {
     expect(r.candidates.map((c) => c.service)).toEqual(['db', 'web']);
     const db = r.candidates[0]!;
     expect(db.reasons[0]).toMatch(
-      /^p90 latency up to 4\d\d ms per 1 min, \d+(\.\d+)?× its usual 10 ms at most \(220 spans\); its requests took 4\d\d ms longer on average$/,
+      /^p90 latency up to 4\d\d ms per 1 min, \d+(\.\d+)?× its usual 10 ms at most \(220 spans\); its requests took 4\d\d ms longer on average; web, which calls it, was slower at the same time, up to 4\d\d ms more per request spent in calls to it$/,
     );
     expect(db.explains).toEqual(['web']);
     expect(db.evidence[0]!.spans!.map((s) => s.durationMs)).toEqual([495, 495, 495]);

@@ -128,27 +128,23 @@ function borneOut(
     const signals = e.signals.map((x) => {
       const added = x.ref.type === 'latency' ? addedMs(x) : undefined;
       if (added === undefined) return x;
+      // the caller that bears it out most (its reason says so even where its own weighs more)
       let best: { score: number; callers: string[]; spentMs: number } = {
-        score: x.score,
+        score: -1,
         callers: [],
         spentMs: 0,
       };
       for (const caller of graph.callers(e.service).sort()) {
         for (const s of byService.get(caller)?.signals ?? []) {
           const slower = s.ref.type === 'latency' ? addedMs(s) : undefined;
-          if (slower === undefined || s.score <= x.score || !at.covers(x, s) || !at.covers(s, x))
-            continue;
+          if (slower === undefined || !at.covers(x, s) || !at.covers(s, x)) continue;
           const spent =
             spentShare(s, e.service) >= share && s.ref.type === 'latency'
               ? (s.ref.perRequest?.in.find((d) => d.service === e.service)?.addedMs ?? 0)
               : 0;
           if (added < slower && spent === 0) continue;
           if (s.score > best.score) best = { score: s.score, callers: [caller], spentMs: spent };
-          else if (
-            s.score === best.score &&
-            best.callers.length > 0 &&
-            !best.callers.includes(caller)
-          )
+          else if (s.score === best.score && !best.callers.includes(caller))
             best = {
               ...best,
               callers: [...best.callers, caller],
@@ -165,7 +161,7 @@ function borneOut(
         best.spentMs > 0
           ? `slower at the same time, up to ${ms(best.spentMs)} more per request spent in calls to it`
           : 'as much slower at the same time';
-      return { ...x, score: best.score, reason: `${x.reason}; ${them} ${how}` };
+      return { ...x, score: Math.max(x.score, best.score), reason: `${x.reason}; ${them} ${how}` };
     });
     if (signals.every((x, i) => x === e.signals[i])) return e;
     signals.sort((a, b) => b.score - a.score);

@@ -1,7 +1,7 @@
 import type { EdgeStats } from '../../../ports/telemetry-store.port.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { FoundSignal, SignalSource } from './signal.js';
-import { bucketSpan, clamp01, level, ms, names, proximity, upperQuantile } from './signal.js';
+import { bucketSpan, level, ms, names, proximity, upperQuantile } from './signal.js';
 
 /** One call path (caller → callee) measured in the window against its reference. */
 interface CallPath {
