@@ -15,8 +15,9 @@ import { rcaCommand } from './commands/rca.js';
 import { templatesCommand } from './commands/templates.js';
 import type { CliContext } from './context.js';
 import { createTerminal } from './render/terminal.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export interface MainDeps {
   stdin: Readable & { isTTY?: boolean };

@@ -1,3 +1,5 @@
+import { Lru } from '../core/domain/lru.js';
+
 /** One batch analysis: its progress is observable while it runs (GET /jobs/:id, SSE events). */
 export interface Job {
   id: string;
@@ -17,20 +19,17 @@ type Listener = (job: Job) => void;
  * (their results live in the analyses history, not here).
  */
 export class JobRunner {
-  private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  // the last `keep` jobs, in submission order (`peek` reads without reordering them)
+  private readonly jobs: Lru<string, Job>;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly keep = 1000) {}
+  constructor(keep = 1000) {
+    this.jobs = new Lru(keep, (id) => this.listeners.delete(id));
+  }
 
   submit(job: Job, run: (progress: () => void) => Promise<string>): Job {
     this.jobs.set(job.id, job);
-    while (this.jobs.size > this.keep) {
-      const oldest = this.jobs.keys().next().value;
-      if (oldest === undefined) break;
-      this.jobs.delete(oldest);
-      this.listeners.delete(oldest);
-    }
     const start = async () => {
       job.status = 'running';
       this.emit(job);
@@ -52,7 +51,7 @@ export class JobRunner {
   }
 
   get(tenant: string, id: string): Job | undefined {
-    const j = this.jobs.get(id);
+    const j = this.jobs.peek(id);
     return j !== undefined && j.tenant === tenant ? j : undefined;
   }
 

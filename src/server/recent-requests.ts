@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Lru } from '../core/domain/lru.js';
 
 export interface RecentRequestsOptions {
   /** How long a stored request is remembered. */
@@ -17,9 +18,12 @@ export interface RecentRequestsOptions {
  * stored. Held in memory: a copy that arrives after a restart is stored again.
  */
 export class RecentRequests<T = unknown> {
-  private readonly entries = new Map<string, { outcome: Promise<T>; expiresMs: number }>();
+  // first in, first out: `peek` reads without moving an entry, so the oldest expire first
+  private readonly entries: Lru<string, { outcome: Promise<T>; expiresMs: number }>;
 
-  constructor(private readonly options: RecentRequestsOptions) {}
+  constructor(private readonly options: RecentRequestsOptions) {
+    this.entries = new Lru(options.capacity);
+  }
 
   key(signal: string, tenant: string, raw: Buffer): string {
     return createHash('sha256')
@@ -31,7 +35,7 @@ export class RecentRequests<T = unknown> {
   /** The first one's outcome (settled or still being stored), if this request was seen lately. */
   seen(key: string): Promise<T> | undefined {
     this.expire();
-    return this.entries.get(key)?.outcome;
+    return this.entries.peek(key)?.outcome;
   }
 
   /** Remembers a request being stored; forgotten at once if storing it fails. */
@@ -39,15 +43,13 @@ export class RecentRequests<T = unknown> {
     this.expire();
     this.entries.set(key, { outcome, expiresMs: this.options.now() + this.options.ttlMs });
     outcome.catch(() => {
-      if (this.entries.get(key)?.outcome === outcome) this.entries.delete(key);
+      if (this.entries.peek(key)?.outcome === outcome) this.entries.delete(key);
     });
-    while (this.entries.size > this.options.capacity)
-      this.entries.delete(this.entries.keys().next().value!);
   }
 
   private expire(): void {
     const now = this.options.now();
-    for (const [k, e] of this.entries) {
+    for (const [k, e] of this.entries.entries()) {
       if (e.expiresMs > now) break;
       this.entries.delete(k);
     }

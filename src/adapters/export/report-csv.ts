@@ -1,4 +1,5 @@
 import type { LogFinding } from '../../core/domain/log-report.js';
+import { isoTime } from '../../core/domain/time-text.js';
 
 /** CSV as the CLI and the API export it: RFC 4180 quoting, one row per line. */
 export function csvCell(v: unknown): string {
@@ -16,8 +17,8 @@ export function csvRow(cells: readonly unknown[]): string {
   return cells.map(csvCell).join(',') + '\n';
 }
 
-function isoTime(ms: number | undefined): string {
-  return ms === undefined ? '' : new Date(ms).toISOString();
+function isoOrBlank(ms: number | undefined): string {
+  return ms === undefined ? '' : isoTime(ms);
 }
 
 /** A report's findings as CSV (`bifrost analyze -o csv`, and the API's export). */
@@ -46,8 +47,8 @@ export function findingsCsv(findings: readonly LogFinding[]): string {
       f.reason,
       f.templateId ?? '',
       f.template ?? '',
-      isoTime(f.firstSeenMs),
-      isoTime(f.lastSeenMs),
+      isoOrBlank(f.firstSeenMs),
+      isoOrBlank(f.lastSeenMs),
       f.sources.join(' '),
       f.evidence.map((e) => `${e.source}:${e.line}`).join(' '),
     ]);

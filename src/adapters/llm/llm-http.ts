@@ -1,7 +1,6 @@
 import { AppError } from '../../core/errors.js';
 import type { LlmError, LlmResult } from '../../core/ports/llm.port.js';
-
-const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…` : s);
+import { clip } from '../../core/domain/text.js';
 
 /** Retry-After in seconds or as an HTTP date, in ms. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -38,7 +37,7 @@ export function httpFailure(
   where: string,
   hint: { auth?: string; notFound?: string } = {},
 ): LlmResult<never> {
-  const said = clip(providerMessage(body) || `HTTP ${status}`);
+  const said = clip(providerMessage(body) || `HTTP ${status}`, 300);
   const ra = retryAfterMs(retryAfter);
   const error = (code: LlmError['code'], message: string): LlmError => ({
     code,

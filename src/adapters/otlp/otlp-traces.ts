@@ -1,4 +1,5 @@
 import { canonicalLabels } from '../../core/domain/metric-point.js';
+import { SPAN_STATUS } from '../../core/domain/span.js';
 import type { Span } from '../../core/domain/span.js';
 import {
   Rejections,
@@ -52,7 +53,8 @@ export function mapTracesRequest(req: unknown): TracesDecode {
           kind: Number.isInteger(Number(sp.kind)) ? Number(sp.kind) : 0,
           startMs,
           endMs,
-          statusCode: code === 1 || code === 2 ? code : 0,
+          statusCode:
+            code === SPAN_STATUS.OK || code === SPAN_STATUS.ERROR ? code : SPAN_STATUS.UNSET,
           statusMessage: typeof status.message === 'string' ? status.message : '',
           resource,
           attributes: canonicalLabels(attributes(sp.attributes)),

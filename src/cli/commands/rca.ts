@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { openStore } from '../open-store.js';
 import { clip, isoTime, oneLine } from '../render/format.js';
 import type { Terminal } from '../render/terminal.js';
+import { SPAN_STATUS } from '../../core/domain/span.js';
 
 interface RcaFlags {
   at: string;
@@ -184,7 +185,7 @@ function renderRca(r: RcaResult, top: number, t: Terminal): string {
         lines.push(
           t.colors.dim(
             clip(
-              `      ↳ ${isoTime(sp.startMs).slice(11, 23)} span "${oneLine(sp.operation)}" ${sp.durationMs} ms${sp.statusCode === 2 ? ', failed' : ''}${e.ref.type === 'unanswered' ? ` in ${e.ref.callers[0] ?? '?'}` : (e.ref.type === 'latency' || e.ref.type === 'span-errors') && e.ref.external === true ? ', a call to it' : ''} (trace ${sp.traceId})`,
+              `      ↳ ${isoTime(sp.startMs).slice(11, 23)} span "${oneLine(sp.operation)}" ${sp.durationMs} ms${sp.statusCode === SPAN_STATUS.ERROR ? ', failed' : ''}${e.ref.type === 'unanswered' ? ` in ${e.ref.callers[0] ?? '?'}` : (e.ref.type === 'latency' || e.ref.type === 'span-errors') && e.ref.external === true ? ', a call to it' : ''} (trace ${sp.traceId})`,
               t.columns,
             ),
           ),

@@ -1,9 +1,11 @@
 /** Small formatting helpers shared by the renderers. */
+import { isoTime as iso } from '../../core/domain/time-text.js';
+import { clip as clipText } from '../../core/domain/text.js';
 
 export { csvCell, csvRow } from '../../adapters/export/report-csv.js';
 
 export function isoTime(ms: number | undefined): string {
-  return ms === undefined ? '' : new Date(ms).toISOString();
+  return ms === undefined ? '' : iso(ms);
 }
 
 export function num(n: number): string {
@@ -27,8 +29,7 @@ export function duration(ms: number): string {
 
 /** Cuts a string to `width` visible chars (no ANSI inside). */
 export function clip(s: string, width: number | undefined): string {
-  if (width === undefined || s.length <= width) return s;
-  return width <= 1 ? s.slice(0, width) : s.slice(0, width - 1) + '…';
+  return width === undefined ? s : clipText(s, width);
 }
 
 export function oneLine(s: string): string {

@@ -1,4 +1,5 @@
 /** Where an incident stands: found, seen by a person, over. */
+import { isoTime as iso } from './time-text.js';
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
@@ -51,8 +52,6 @@ export function incidentTimes(i: Incident): { mttdMs: number; mttrMs: number | u
     mttrMs: i.resolvedMs === undefined ? undefined : i.resolvedMs - i.firstSymptomMs,
   };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** An incident with ISO times and its MTTD/MTTR, as the CLI and the API show it. */
 export function incidentView(i: Incident) {

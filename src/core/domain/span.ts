@@ -20,6 +20,9 @@ export interface Span {
   attributes: string;
 }
 
+/** OTLP status codes of a span (Status.code). */
+export const SPAN_STATUS = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+
 /** OTLP SpanKind CLIENT: a call to another service, whose span (if traced) is its child. */
 export const SPAN_KIND_CLIENT = 3;
 

@@ -29,3 +29,13 @@ export function parseInstant(text: string): number | undefined {
   const ms = Date.parse(`${m[1]!}T${m[2]!.length === 5 ? `${m[2]!}:00` : m[2]!}${zone}`);
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+/** Epoch ms → ISO 8601 in UTC ("2023-01-29T08:43:04.000Z"), as answers and files carry times. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** ISO 8601 in UTC without milliseconds when they are 0 ("2023-01-29T08:43:04Z"), for prompts and reasons. */
+export function isoSeconds(ms: number): string {
+  return isoTime(ms).replace('.000Z', 'Z');
+}

@@ -12,9 +12,10 @@ import type { HistoryStorePort } from '../ports/history-store.port.js';
 import type { LlmPort } from '../ports/llm.port.js';
 import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
 import { analyzeRootCause } from './root-cause-analysis.js';
+import { isoSeconds as iso } from '../domain/time-text.js';
+import { SPAN_STATUS } from '../domain/span.js';
 
 const MINUTE = 60_000;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 function incidentFeatures(i: Incident): Set<string> {
   const f = new Set<string>();
@@ -151,7 +152,7 @@ export async function incidentContext(
         ),
         ...(e.spans ?? []).map(
           (sp) =>
-            `span ${sp.operation}: ${sp.durationMs} ms, status ${sp.statusCode === 2 ? 'error' : 'ok'} (trace ${sp.traceId})`,
+            `span ${sp.operation}: ${sp.durationMs} ms, status ${sp.statusCode === SPAN_STATUS.ERROR ? 'error' : 'ok'} (trace ${sp.traceId})`,
         ),
       ],
     })),

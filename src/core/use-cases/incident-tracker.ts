@@ -5,6 +5,7 @@ import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
 import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
 import { scanIncidents } from './scan-incidents.js';
+import { Lru } from '../domain/lru.js';
 
 /** What a scan produced: incident changes, and findings (log, latency, span-error signals) not reported before. */
 export interface ScanOutcome {
@@ -45,7 +46,8 @@ function signature(i: Incident): string {
 export class IncidentTracker {
   private readonly config: InsightConfig;
   private readonly referenceMs: number;
-  private readonly reported = new Set<string>();
+  // findings already stored, the oldest forgotten first
+  private readonly reported = new Lru<string, true>(100_000);
 
   constructor(private readonly o: IncidentTrackerOptions) {
     this.config = o.config ?? DEFAULT_INSIGHT_CONFIG;
@@ -101,8 +103,7 @@ export class IncidentTracker {
     if (fresh.length === 0) return [];
     await this.o.telemetry.append(tenant, { findings: fresh });
     for (const f of fresh) {
-      this.reported.add(`${tenant}\u0000${f.id}`);
-      if (this.reported.size > 100_000) this.reported.delete(this.reported.values().next().value!);
+      this.reported.set(`${tenant}\u0000${f.id}`, true);
     }
     return fresh;
   }

@@ -2,6 +2,7 @@ import type { ReceivedLog, StoredLog } from '../domain/stored-log.js';
 import { levelOfText } from '../engine/logs/record-level.js';
 import { TemplateParser } from '../engine/logs/template-parser.js';
 import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import { Lru } from '../domain/lru.js';
 
 export interface LogIngestOptions {
   store: TelemetryStorePort;
@@ -25,20 +26,18 @@ const MAX_TEMPLATE_TEXT = 4096;
  * Callers serialise calls (the server's ingest queue does).
  */
 export class LogIngest {
-  private readonly parsers = new Map<string, TemplateParser>();
+  private readonly parsers: Lru<string, TemplateParser>;
 
-  constructor(private readonly options: LogIngestOptions) {}
+  constructor(private readonly options: LogIngestOptions) {
+    this.parsers = new Lru(options.maxTenants ?? 1000);
+  }
 
   private parser(tenant: string): TemplateParser {
     let p = this.parsers.get(tenant);
     if (p === undefined) {
-      if (this.parsers.size >= (this.options.maxTenants ?? 1000)) {
-        const oldest = this.parsers.keys().next().value;
-        if (oldest !== undefined) this.parsers.delete(oldest);
-      }
       p = new TemplateParser({ maxClusters: this.options.maxTemplates ?? 20_000 });
-    } else this.parsers.delete(tenant);
-    this.parsers.set(tenant, p);
+      this.parsers.set(tenant, p);
+    }
     return p;
   }
 

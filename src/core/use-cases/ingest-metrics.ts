@@ -7,6 +7,7 @@ import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-confi
 import type { MetricDetectorConfig } from '../engine/metrics/detector-config.js';
 import { SeriesDetector } from '../engine/metrics/series-detector.js';
 import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import { Lru } from '../domain/lru.js';
 
 export interface MetricIngestOptions {
   store: TelemetryStorePort;
@@ -52,19 +53,17 @@ export function describeSeries(name: string, labels: string, resource: LogResour
  * their per-second rate. Callers serialise calls (the server's ingest queue does).
  */
 export class MetricIngest {
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series: Lru<string, SeriesState>;
   private readonly config: MetricDetectorConfig;
-  private readonly maxSeries: number;
-  private evicted = 0;
 
   constructor(private readonly options: MetricIngestOptions) {
     this.config = options.config ?? DEFAULT_METRIC_DETECTOR_CONFIG;
-    this.maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
+    this.series = new Lru(options.maxSeries ?? DEFAULT_MAX_SERIES);
   }
 
   /** Series evicted from detector state so far (their next point starts a fresh detector). */
   get evictedSeries(): number {
-    return this.evicted;
+    return this.series.evictions;
   }
 
   get trackedSeries(): number {
@@ -94,13 +93,8 @@ export class MetricIngest {
       let s = this.series.get(key);
       if (s === undefined) {
         s = { detector: new SeriesDetector(this.config), lastMs: -Infinity, lastTotal: NaN };
-        if (this.series.size >= this.maxSeries) {
-          const oldest = this.series.keys().next().value;
-          if (oldest !== undefined) this.series.delete(oldest);
-          this.evicted++;
-        }
-      } else this.series.delete(key); // re-insert: Map order is recency order
-      this.series.set(key, s);
+        this.series.set(key, s);
+      }
       if (p.timeMs <= s.lastMs) {
         unscored++;
         continue;

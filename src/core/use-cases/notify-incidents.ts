@@ -2,6 +2,7 @@ import type { Incident } from '../domain/incident.js';
 import type { IncidentNotice, NotifierPort } from '../ports/notifier.port.js';
 import { NotifyError } from '../ports/notifier.port.js';
 import type { IncidentChange } from './incident-tracker.js';
+import { Lru } from '../domain/lru.js';
 
 export interface NotifyOptions {
   /** Attempts per notifier and notice (the first included). */
@@ -49,7 +50,8 @@ export function redactIncident(i: Incident, r: { redact(text: string): string })
  * notifier that fails does not hold up the others.
  */
 export class IncidentNotifier {
-  private readonly sent = new Set<string>();
+  // notices sent lately (a change seen again is not sent twice)
+  private readonly sent: Lru<string, true>;
   private readonly figures: NotifierStatus[];
 
   constructor(
@@ -57,6 +59,7 @@ export class IncidentNotifier {
     private readonly o: NotifyOptions = {},
   ) {
     this.figures = notifiers.map((n) => ({ name: n.name, sent: 0, failed: 0 }));
+    this.sent = new Lru(o.remember ?? 10_000);
   }
 
   /** Each destination's delivery figures, in the order they were configured. */
@@ -132,9 +135,7 @@ export class IncidentNotifier {
         : redactIncident(change.incident, this.o.newRedactor());
     const key = `${change.tenant}/${i.id}/${change.type}/${i.status}/${i.lastSymptomMs}/${i.causes[0]?.service ?? ''}`;
     if (this.sent.has(key)) return;
-    this.sent.add(key);
-    if (this.sent.size > (this.o.remember ?? 10_000))
-      this.sent.delete(this.sent.values().next().value!);
+    this.sent.set(key, true);
     const link = this.o.linkOf?.(change.tenant, i.id);
     const notice: IncidentNotice = {
       type: change.type,

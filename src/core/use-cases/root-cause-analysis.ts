@@ -9,6 +9,7 @@ import { ServiceGraph } from '../engine/insight/service-graph.js';
 import type { ServiceEdge, TelemetryStorePort } from '../ports/telemetry-store.port.js';
 import { loadInsightData } from './insight-data.js';
 import type { InsightData } from './insight-data.js';
+import { isoTime as iso } from '../domain/time-text.js';
 
 export interface RcaRequest {
   /** The alert's time. */
@@ -219,8 +220,6 @@ export function rankFromData(
   const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);
   return { graph, ranked: rankRootCauses(evidence, graph, config) };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The JSON answer: `{"at": "…", "candidates": [{"service", "score", "reasons", "evidence"}]}`. */
 export function rcaView(r: RcaResult, top: number) {

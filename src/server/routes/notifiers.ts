@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { NOTIFIERS, NOTIFIER_TESTS, answers } from './response-schemas.js';
+import { isoTime } from '../../core/domain/time-text.js';
 
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | undefined) => (ms === undefined ? null : isoTime(ms));
 
 /**
  * The destinations incident notices go to (admin): each with its delivery figures, and a test

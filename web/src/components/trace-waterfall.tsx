@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { waterfall } from '../logic/waterfall.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
+import { SPAN_STATUS } from '../../../src/core/domain/span.js';
 
 /** A trace as a waterfall: a row per span under its parent, a bar for its time within the trace; failed spans in red. */
 export function TraceWaterfall({ traceId, onClose }: { traceId: string; onClose: () => void }) {
@@ -36,7 +37,10 @@ export function TraceWaterfall({ traceId, onClose }: { traceId: string; onClose:
       <table>
         <tbody>
           {w.rows.map((r) => (
-            <tr key={r.span.spanId} className={r.span.statusCode === 2 ? 'failed' : ''}>
+            <tr
+              key={r.span.spanId}
+              className={r.span.statusCode === SPAN_STATUS.ERROR ? 'failed' : ''}
+            >
               <th scope="row" style={{ paddingLeft: `${0.4 + r.depth * 0.9}rem` }}>
                 <span className="muted">{r.span.resource.service ?? '?'}</span> {r.span.name}
               </th>

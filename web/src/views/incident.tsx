@@ -8,6 +8,7 @@ import { TraceWaterfall } from '../components/trace-waterfall.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
 import { incidentChartRange } from '../logic/chart.js';
 import { duration, shortTime } from '../logic/format.js';
+import { SPAN_STATUS } from '../../../src/core/domain/span.js';
 
 type Range = { fromMs: number; toMs: number };
 
@@ -87,7 +88,7 @@ function Evidence({
           {item.spans.map((s) => (
             <li key={s.spanId}>
               span <code>{s.operation}</code> {s.durationMs} ms{' '}
-              {s.statusCode === 2 ? 'error' : 'ok'}
+              {s.statusCode === SPAN_STATUS.ERROR ? 'error' : 'ok'}
               <TraceLink traceId={s.traceId} />
             </li>
           ))}

@@ -6,6 +6,7 @@ import { TraceWaterfall } from '../components/trace-waterfall.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
 import { RangeChoice } from '../components/range-choice.js';
+import { SPAN_STATUS } from '../../../src/core/domain/span.js';
 
 const RANGES = ['15m', '1h', '6h', '24h'] as const;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -222,14 +223,17 @@ export function Traces({
                 </thead>
                 <tbody>
                   {data.spans.map((s) => (
-                    <tr key={s.spanId} className={s.statusCode === 2 ? 'failed' : ''}>
+                    <tr
+                      key={s.spanId}
+                      className={s.statusCode === SPAN_STATUS.ERROR ? 'failed' : ''}
+                    >
                       <td>{shortTime(Date.parse(s.start), ctx.toMs)}</td>
                       <td>
                         <code>{s.name}</code>
                       </td>
                       <td className="num">{s.durationMs.toFixed(1)} ms</td>
                       <td>
-                        {s.statusCode === 2
+                        {s.statusCode === SPAN_STATUS.ERROR
                           ? `error${s.statusMessage === '' ? '' : `: ${s.statusMessage}`}`
                           : 'ok'}
                       </td>

@@ -10,6 +10,7 @@ import type {
   KubeEvent,
   KubePod,
 } from '../../../core/engine/changes/kubernetes-changes.js';
+import { Lru } from '../../../core/domain/lru.js';
 
 export interface KubernetesSourceOptions {
   /** Only this namespace; all namespaces when undefined. */
@@ -50,11 +51,11 @@ export function createKubernetesChangeSource(
   const ns = o.namespace;
   const maxObjects = o.maxObjects ?? 20_000;
   let stopped = true;
-  const seenKeys = new Set<string>();
+  // changes already told (a watch that resumes lists again), the oldest forgotten first
+  const seenKeys = new Lru<string, true>(maxObjects * 2);
   const emit = (e: ClusterEvent) => {
     if (seenKeys.has(e.key)) return;
-    seenKeys.add(e.key);
-    if (seenKeys.size > maxObjects * 2) seenKeys.delete(seenKeys.values().next().value!);
+    seenKeys.set(e.key, true);
     o.onChange(e);
   };
 
@@ -88,7 +89,7 @@ export function createKubernetesChangeSource(
     path: string,
     diff: (before: T, after: T) => ClusterEvent[],
   ) {
-    const last = new Map<string, T>();
+    const last = new Lru<string, T>(maxObjects);
     return {
       name,
       path,
@@ -101,9 +102,7 @@ export function createKubernetesChangeSource(
           return;
         }
         const before = last.get(uid);
-        last.delete(uid);
         last.set(uid, o2);
-        if (last.size > maxObjects) last.delete(last.keys().next().value!);
         // the first sight of an object (the initial list) is its state, not a change
         if (before !== undefined && type === 'MODIFIED') for (const c of diff(before, o2)) emit(c);
       },

@@ -9,6 +9,7 @@ import {
   PEER_ATTRIBUTES,
   PEER_URL_ATTRIBUTES,
   SPAN_KIND_CLIENT,
+  SPAN_STATUS,
   URL_HOST,
   spanCopyKey,
 } from '../../../core/domain/span.js';
@@ -43,6 +44,7 @@ import type {
 } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
+import { SEVERITY } from '../../../core/domain/severity.js';
 
 export interface DuckDbStoreOptions {
   /** Database file (created with its folder), or ':memory:'. */
@@ -361,7 +363,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       const op = byOperation ? 'name' : "''";
       const r = await conn.runAndReadAll(
         `WITH near AS (SELECT DISTINCT trace_id AS parent_trace, span_id AS parent_id, coalesce(service, '') AS parent_service FROM spans WHERE tenant = $tenant AND start_ms >= $cfrom AND start_ms < $cto)
-         SELECT coalesce(service, ''), ${op}, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = 2),
+         SELECT coalesce(service, ''), ${op}, floor(start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE status_code = ${SPAN_STATUS.ERROR}),
            count(*) FILTER (WHERE parent_id IS NULL), quantile_disc(end_ms - start_ms, 0.5), quantile_disc(end_ms - start_ms, 0.9), coalesce(sum(end_ms - start_ms) FILTER (WHERE parent_id IS NULL), 0)
          FROM spans LEFT JOIN near ON parent_trace = trace_id AND parent_id = parent_span_id AND parent_service = coalesce(service, '') WHERE ${w.sql} GROUP BY 1, 2, b ORDER BY 1, 2, b`,
         w.values,
@@ -384,7 +386,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       // where failures began: per trace, the services with a failed span none of whose children failed
       const failed = await conn.runAndReadAll(
         `WITH RECURSIVE near AS (SELECT trace_id, span_id, parent_span_id, coalesce(service, '') AS service, name, status_code, start_ms FROM spans WHERE tenant = $tenant AND start_ms >= $cfrom AND start_ms < $cto),
-           f AS (SELECT * FROM near WHERE status_code = 2),
+           f AS (SELECT * FROM near WHERE status_code = ${SPAN_STATUS.ERROR}),
            o AS (SELECT DISTINCT f.trace_id AS origin_trace, f.service AS origin_service FROM f LEFT JOIN f c ON c.trace_id = f.trace_id AND c.parent_span_id = f.span_id WHERE c.span_id IS NULL),
            up(trace_id, span_id, parent_span_id, service, name, start_ms) AS (SELECT trace_id, span_id, parent_span_id, service, name, start_ms FROM f
              UNION SELECT n.trace_id, n.span_id, n.parent_span_id, n.service, n.name, n.start_ms FROM near n JOIN up ON n.trace_id = up.trace_id AND n.span_id = up.parent_span_id AND n.service = up.service)
@@ -706,7 +708,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         w.values.bucket = q.bucketMs;
         w.values.limit = q.limit;
         const r = await conn.runAndReadAll(
-          `SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n, count(*) FILTER (WHERE severity >= 17) FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`,
+          `SELECT template_id, any_value(template), floor(time_ms / $bucket) * $bucket AS b, count(*) AS n, count(*) FILTER (WHERE severity >= ${SEVERITY.ERROR}) FROM logs WHERE ${w.sql} GROUP BY template_id, b ORDER BY b, n DESC, template_id LIMIT $limit`,
           w.values,
         );
         return r.getRows().map((row) => ({
@@ -806,7 +808,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         const w = new Where(tenant);
         w.range('start_ms', q.fromMs, q.toMs);
         const r = await conn.runAndReadAll(
-          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(c.duration, 0.9) ${CALL_PAIRS} GROUP BY 1, 2 ORDER BY 1, 2`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, count(*), count(*) FILTER (WHERE c.status_code = ${SPAN_STATUS.ERROR}), quantile_disc(c.duration, 0.9) ${CALL_PAIRS} GROUP BY 1, 2 ORDER BY 1, 2`,
           w.values,
         );
         return r.getRows().map((row) => ({
@@ -829,7 +831,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         const only =
           q.service === undefined ? '' : 'AND (p.service = $service OR c.service = $service)';
         const r = await conn.runAndReadAll(
-          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(p.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = 2), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} ${only} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          `${crossServiceCalls(w.sql)} SELECT p.service, c.service, floor(p.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE c.status_code = ${SPAN_STATUS.ERROR}), quantile_disc(p.duration - c.duration, 0.5), sum(c.duration) ${CALL_PAIRS} ${only} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
           w.values,
         );
         return r.getRows().map((row) => ({
@@ -888,7 +890,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
                 a AS (SELECT k.trace_id, k.span_id, min(coalesce(c.service, '')) AS callee FROM k JOIN spans c
                       ON c.tenant = $tenant AND c.trace_id = k.trace_id AND c.parent_span_id = k.span_id AND coalesce(c.service, '') <> k.service
                       WHERE c.start_ms >= $from AND c.start_ms < $to + $bucket GROUP BY 1, 2)
-           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = 2), quantile_disc(k.end_ms - k.start_ms, 0.9), sum(k.end_ms - k.start_ms)
+           SELECT k.service, k.peer, coalesce(a.callee, ''), floor(k.start_ms / $bucket) * $bucket AS b, count(*), count(*) FILTER (WHERE k.status_code = ${SPAN_STATUS.ERROR}), quantile_disc(k.end_ms - k.start_ms, 0.9), sum(k.end_ms - k.start_ms)
            FROM k LEFT JOIN a ON a.trace_id = k.trace_id AND a.span_id = k.span_id
            WHERE k.peer IS NOT NULL AND k.peer <> '' GROUP BY 1, 2, 3, b ORDER BY 1, 2, 3, b`,
           { tenant, from: q.fromMs, to: q.toMs, bucket: q.bucketMs },

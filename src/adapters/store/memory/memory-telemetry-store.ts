@@ -1,7 +1,7 @@
 import type { Finding } from '../../../core/domain/finding.js';
 import { seriesKey } from '../../../core/domain/metric-point.js';
 import type { MetricPoint } from '../../../core/domain/metric-point.js';
-import { SPAN_KIND_CLIENT, peerOf, spanCopyKey } from '../../../core/domain/span.js';
+import { SPAN_KIND_CLIENT, SPAN_STATUS, peerOf, spanCopyKey } from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
@@ -32,6 +32,7 @@ import type {
   WindowQuery,
 } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
+import { SEVERITY } from '../../../core/domain/severity.js';
 
 interface TenantData {
   metrics: MetricPoint[];
@@ -97,12 +98,12 @@ function red(
   for (const sp of all) {
     if (!serviceOf.has(`${sp.traceId}/${sp.spanId}`))
       serviceOf.set(`${sp.traceId}/${sp.spanId}`, sp.resource.service ?? '');
-    if (sp.statusCode === 2 && sp.parentSpanId !== '')
+    if (sp.statusCode === SPAN_STATUS.ERROR && sp.parentSpanId !== '')
       failedParents.add(`${sp.traceId}/${sp.parentSpanId}`);
   }
   const origins = new Set<string>();
   for (const sp of all)
-    if (sp.statusCode === 2 && !failedParents.has(`${sp.traceId}/${sp.spanId}`))
+    if (sp.statusCode === SPAN_STATUS.ERROR && !failedParents.has(`${sp.traceId}/${sp.spanId}`))
       origins.add(`${sp.traceId}\u0000${sp.resource.service ?? ''}`);
   // the spans a failure is inside of: a failed span and its parents in the same service
   const parentOf = new Map<string, string>();
@@ -111,7 +112,7 @@ function red(
       parentOf.set(`${sp.traceId}/${sp.spanId}`, `${sp.traceId}/${sp.parentSpanId}`);
   const failing = new Set<string>();
   for (const sp of all) {
-    if (sp.statusCode !== 2) continue;
+    if (sp.statusCode !== SPAN_STATUS.ERROR) continue;
     const service = sp.resource.service ?? '';
     for (
       let k: string | undefined = `${sp.traceId}/${sp.spanId}`;
@@ -143,7 +144,7 @@ function red(
         }),
       );
     g.durations.push(sp.endMs - sp.startMs);
-    const failed = sp.statusCode === 2;
+    const failed = sp.statusCode === SPAN_STATUS.ERROR;
     if (failed) g.errors++;
     if (serviceOf.get(`${sp.traceId}/${sp.parentSpanId}`) === service) continue;
     g.requests++;
@@ -280,7 +281,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           (q.fromMs === undefined || sp.startMs >= q.fromMs) &&
           (q.toMs === undefined || sp.startMs < q.toMs) &&
           (q.minDurationMs === undefined || sp.endMs - sp.startMs >= q.minDurationMs) &&
-          (q.errorsOnly !== true || sp.statusCode === 2) &&
+          (q.errorsOnly !== true || sp.statusCode === SPAN_STATUS.ERROR) &&
           (q.kind === undefined || sp.kind === q.kind) &&
           (q.peer === undefined ||
             (sp.kind === SPAN_KIND_CLIENT && peerOf(sp.attributes) === q.peer)),
@@ -352,7 +353,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
         const key = `${l.templateId}|${bucketMs}`;
         const c = counts.get(key);
-        const error = l.severity >= 17 ? 1 : 0;
+        const error = l.severity >= SEVERITY.ERROR ? 1 : 0;
         if (c === undefined)
           counts.set(key, {
             templateId: l.templateId,
@@ -494,7 +495,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
           edges.set(key, (e = { caller, callee, calls: 0, errors: 0, durations: [] }));
         e.calls++;
         e.durations.push(child.endMs - child.startMs);
-        if (child.statusCode === 2) e.errors++;
+        if (child.statusCode === SPAN_STATUS.ERROR) e.errors++;
       }
       return Promise.resolve(
         [...edges.values()]
@@ -571,7 +572,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         if (r === undefined) rows.set(key, (r = { ...row, calls: 0, errors: 0, durations: [] }));
         r.calls++;
         r.durations.push(sp.endMs - sp.startMs);
-        if (sp.statusCode === 2) r.errors++;
+        if (sp.statusCode === SPAN_STATUS.ERROR) r.errors++;
       }
       return Promise.resolve(
         [...rows.values()]
@@ -614,7 +615,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         e.calls++;
         e.gaps.push(parent.endMs - parent.startMs - (child.endMs - child.startMs));
         e.calleeMs += child.endMs - child.startMs;
-        if (child.statusCode === 2) e.errors++;
+        if (child.statusCode === SPAN_STATUS.ERROR) e.errors++;
       }
       return Promise.resolve(
         [...edges.values()]

@@ -4,6 +4,8 @@
  * or a log report's findings, within a character budget. Items are added by priority; what
  * does not fit is counted as omitted, never cut in the middle of a line.
  */
+import { isoSeconds as iso } from '../../domain/time-text.js';
+import { clip } from '../../domain/text.js';
 
 export interface ContextEvidence {
   /** Cited by the model: `e1`. */
@@ -99,9 +101,6 @@ export interface BuiltContext {
   included: Record<string, number>;
   omitted: Record<string, number>;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 class Budget {
   readonly parts: string[] = [];

@@ -26,6 +26,7 @@ import type { Cluster } from './template-miner.js';
 import { follow } from './template-miner.js';
 import { TemplateParser } from './template-parser.js';
 import { LOG_ENGINE_VERSION } from './version.js';
+import { clip } from '../../domain/text.js';
 
 export interface AnalyzerOptions {
   /** Year for formats that do not write one (syslog, klog); the caller's clock decides. */
@@ -361,7 +362,7 @@ export class LogAnalyzer {
         kind: 'exception',
         severity,
         score: score('exception', severity, e.count),
-        reason: `${fmt(e.count)}× ${e.type}${where}${e.message === '' ? '' : `: ${clip(e.message, 80)}`}`,
+        reason: `${fmt(e.count)}× ${e.type}${where}${e.message === '' ? '' : `: ${oneLineClip(e.message, 80)}`}`,
         count: e.count,
         ...(e.firstMs === undefined ? {} : { firstSeenMs: e.firstMs }),
         ...(e.lastMs === undefined ? {} : { lastSeenMs: e.lastMs }),
@@ -490,13 +491,13 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function clip(s: string, n: number): string {
-  const one = s.replace(/\s+/g, ' ');
-  return one.length > n ? one.slice(0, n - 1) + '…' : one;
+/** On one line (runs of white space as one space), cut to `n` characters. */
+function oneLineClip(s: string, n: number): string {
+  return clip(s.replace(/\s+/g, ' '), n);
 }
 
 function quoted(t: ResolvedStats): string {
-  return `"${clip(t.text, 120)}"`;
+  return `"${oneLineClip(t.text, 120)}"`;
 }
 
 function base(

@@ -9,7 +9,7 @@ import { MASK, canonicalToken, isCodeLocation, isDelimiterCode } from './token-m
  *   "reset"); a position becomes a variable once it has shown several distinct words, and
  *   ALL_CAPS enum words never do;
  * - clusters whose templates differ only in variables, or whose template is a special case of
- *   another's, are merged when templates are resolved (`resolve()`);
+ *   another's, are merged by `consolidate()` (before templates are reported);
  * - bounded: at most `maxClusters` clusters, least recently used evicted and counted.
  */
 export interface TemplateMinerOptions {
@@ -24,7 +24,7 @@ export interface TemplateMinerOptions {
 }
 
 export interface Cluster {
-  /** Miner-local id (dense, starts at 0); see `TemplateRegistry` for stable ids. */
+  /** Miner-local id (dense, starts at 0); `TemplateParser` gives stable ids (a hash of the template text). */
   readonly id: number;
   readonly tokens: string[];
   /** For tokens holding `<*>` among constant text: the constant parts around each `<*>`. */

@@ -3,6 +3,7 @@
  * time, ts, date or datetime and value, val, y or metric; other columns are carried along and
  * ignored), or JSON lines with the same field names. Pure string work: the adapter feeds lines.
  */
+import { clip as clipText } from '../../domain/text.js';
 
 const TIME_NAMES = ['timestamp', 'time', 'ts', 'date', 'datetime'];
 const VALUE_NAMES = ['value', 'val', 'y', 'metric'];
@@ -158,7 +159,7 @@ export function detectLayout(first: string, columns: SeriesColumns = {}): Layout
 }
 
 function clip(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+  return clipText(s, 78);
 }
 
 function checkValue(timestamp: string, value: string): RowResult {

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { clip } from './text.js';
+import { isoSeconds, isoTime } from './time-text.js';
+
+describe('clip', () => {
+  it('keeps a string that fits and cuts a longer one to the limit, ellipsis included', () => {
+    expect(clip('abc', 3)).toBe('abc');
+    expect(clip('abcd', 3)).toBe('ab…');
+    expect(clip('abcd', 1)).toBe('a');
+    expect(clip('abcd', 0)).toBe('');
+    expect(clip('', 5)).toBe('');
+  });
+});
+
+describe('isoTime / isoSeconds', () => {
+  it('writes UTC ISO 8601, without zero milliseconds for isoSeconds', () => {
+    expect(isoTime(Date.UTC(2023, 0, 29, 8, 43, 4))).toBe('2023-01-29T08:43:04.000Z');
+    expect(isoSeconds(Date.UTC(2023, 0, 29, 8, 43, 4))).toBe('2023-01-29T08:43:04Z');
+    expect(isoSeconds(Date.UTC(2023, 0, 29, 8, 43, 4, 250))).toBe('2023-01-29T08:43:04.250Z');
+  });
+});
