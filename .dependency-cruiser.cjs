@@ -44,6 +44,54 @@ module.exports = {
       from: { path: '^src/server' },
       to: { path: '^src/cli' },
     },
+    {
+      name: 'domain-imports-nothing',
+      severity: 'error',
+      comment: 'src/core/domain is the vocabulary: it imports only itself (and core/errors)',
+      from: { path: '^src/core/domain', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/core/(engine|ports|use-cases)' },
+    },
+    {
+      name: 'engine-on-domain',
+      severity: 'error',
+      comment: 'the engines compute from domain data; the ports and use cases are above them',
+      from: { path: '^src/core/engine', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/core/(ports|use-cases)' },
+    },
+    {
+      name: 'ports-on-domain',
+      severity: 'error',
+      comment: 'a port is described in domain terms',
+      from: { path: '^src/core/ports' },
+      to: { path: '^src/core/(engine|use-cases)' },
+    },
+    {
+      name: 'adapters-not-sideways',
+      severity: 'error',
+      comment:
+        'an adapter uses core and its own folder; wiring.ts composes adapters (and worker entry points, which compose in their thread)',
+      from: {
+        path: '^src/adapters/([^/]+)/',
+        pathNot: ['\\.test\\.ts$', '^src/adapters/workers/'],
+      },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/$1/' },
+    },
+    {
+      name: 'dashboard-apart',
+      severity: 'error',
+      comment:
+        'the dashboard talks to the server over HTTP: it bundles no server, CLI or adapter code',
+      from: { path: '^web/src' },
+      to: { path: '^src/(adapters|cli|server)' },
+    },
+    {
+      name: 'dashboard-types-only-above-domain',
+      severity: 'error',
+      comment:
+        'the dashboard may use domain values (constants, pure helpers); from engines, ports and use cases it takes types only',
+      from: { path: '^web/src' },
+      to: { path: '^src/core/(engine|ports|use-cases)', dependencyTypesNot: ['type-only'] },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -11,7 +11,7 @@ import { redactedEmbedder } from '../../core/use-cases/explain-inputs.js';
 import type { LlmConfig } from './llm-config.js';
 import { contextBudgetChars } from './llm-config.js';
 import { loadPrompt } from './prompt-files.js';
-import { createLlm } from '../wiring.js';
+import { createLlm } from './create-llm.js';
 
 /**
  * The model layer as the CLI and the server use it: one wrapped model (one circuit breaker for

@@ -9,7 +9,7 @@ import {
   hexId,
 } from './otlp-common.js';
 import type { Decoded } from './otlp-common.js';
-import { anyValue, attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
+import { anyValue, attributes, isObj, list, mapResource, toMs } from './otlp-common.js';
 
 /** OTLP logs (ExportLogsServiceRequest), protobuf or JSON → ReceivedLogs; same approach as metrics. */
 

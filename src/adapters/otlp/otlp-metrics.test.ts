@@ -3,7 +3,8 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { decodeMetricsJson, decodeMetricsProtobuf, mapResource } from './otlp-metrics.js';
+import { mapResource } from './otlp-common.js';
+import { decodeMetricsJson, decodeMetricsProtobuf } from './otlp-metrics.js';
 
 const T0 = '1767225600000000000'; // 2026-01-01T00:00:00Z in ns
 const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });

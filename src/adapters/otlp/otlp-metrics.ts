@@ -1,8 +1,16 @@
-import { workloadOf } from '../../core/domain/workload.js';
 import type { LogResource } from '../../core/domain/log-record.js';
 import { canonicalLabels } from '../../core/domain/metric-point.js';
 import type { MetricKind, MetricPoint } from '../../core/domain/metric-point.js';
-import { Rejections, decodeJsonBody, decodeProtobufBody } from './otlp-common.js';
+import {
+  Rejections,
+  attributes,
+  decodeJsonBody,
+  decodeProtobufBody,
+  isObj,
+  list,
+  mapResource,
+  toMs,
+} from './otlp-common.js';
 import type { Decoded } from './otlp-common.js';
 
 /**
@@ -14,85 +22,6 @@ import type { Decoded } from './otlp-common.js';
  */
 
 export type MetricsDecode = Decoded<MetricPoint>;
-
-export type Obj = Record<string, unknown>;
-
-export function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-export function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-/** An OTLP AnyValue as a plain value (arrays and maps as JSON text). */
-export function anyValue(v: unknown): string | number | boolean | undefined {
-  if (!isObj(v)) return undefined;
-  if (typeof v.stringValue === 'string') return v.stringValue;
-  if (typeof v.boolValue === 'boolean') return v.boolValue;
-  if (v.intValue !== undefined && v.intValue !== null) return Number(v.intValue);
-  if (typeof v.doubleValue === 'number') return v.doubleValue;
-  if (v.arrayValue !== undefined || v.kvlistValue !== undefined)
-    return JSON.stringify(v.arrayValue ?? v.kvlistValue);
-  return undefined;
-}
-
-export function attributes(v: unknown): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const kv of list(v)) {
-    if (!isObj(kv) || typeof kv.key !== 'string') continue;
-    const val = anyValue(kv.value);
-    if (val !== undefined) out[kv.key] = val;
-  }
-  return out;
-}
-
-const RESOURCE_MAP: [string, keyof LogResource][] = [
-  ['service.name', 'service'],
-  ['k8s.namespace.name', 'namespace'],
-  ['k8s.pod.name', 'pod'],
-  ['k8s.container.name', 'container'],
-  ['k8s.node.name', 'node'],
-  ['host.name', 'host'],
-];
-
-const WORKLOAD_KEYS = [
-  'k8s.deployment.name',
-  'k8s.statefulset.name',
-  'k8s.daemonset.name',
-  'k8s.job.name',
-];
-
-/**
- * Resource attributes → service, namespace, pod, container, node, host. Without a
- * `service.name` (or with the SDK's `unknown_service…` default) the service is the Kubernetes
- * workload: a `k8s.*.name` workload attribute, else the pod name without its replica suffixes.
- */
-export function mapResource(attrs: Readonly<Record<string, unknown>>): LogResource {
-  const r: LogResource = {};
-  for (const [key, field] of RESOURCE_MAP) {
-    const v = attrs[key];
-    if (typeof v === 'string' && v !== '') r[field] = v;
-  }
-  if (r.service === undefined || r.service.startsWith('unknown_service')) {
-    const named = WORKLOAD_KEYS.map((k) => attrs[k]).find(
-      (v): v is string => typeof v === 'string' && v !== '',
-    );
-    const workload = named ?? (r.pod !== undefined ? workloadOf(r.pod) : undefined);
-    if (workload !== undefined) r.service = workload;
-  }
-  return r;
-}
-
-export function toMs(nanos: unknown): number {
-  if (typeof nanos === 'number') return nanos / 1e6;
-  if (typeof nanos === 'string' && /^\d{1,20}$/.test(nanos)) {
-    // ns since epoch do not fit a double exactly; ms with a µs fraction do
-    const s = nanos.padStart(7, '0');
-    return Number(s.slice(0, -6)) + Number(s.slice(-6)) / 1e6;
-  }
-  return NaN;
-}
 
 interface Sink {
   points: MetricPoint[];

@@ -9,7 +9,7 @@ import {
   hexId,
 } from './otlp-common.js';
 import type { Decoded } from './otlp-common.js';
-import { attributes, isObj, list, mapResource, toMs } from './otlp-metrics.js';
+import { attributes, isObj, list, mapResource, toMs } from './otlp-common.js';
 
 /** OTLP traces (ExportTraceServiceRequest), protobuf or JSON → Spans; same approach as metrics. */
 

@@ -1,4 +1,5 @@
-import type { LlmProvider } from '../ports/llm.port.js';
+/** Where a model runs: a local Ollama, an OpenAI-compatible API, or Amazon Bedrock. */
+export type LlmProvider = 'ollama' | 'openai' | 'bedrock';
 
 /** An item of the answer that rests on evidence: the ids it cites (`e1`, `c2`, `h1`). */
 export interface CitedText {

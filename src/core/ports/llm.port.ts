@@ -1,5 +1,7 @@
+import type { LlmProvider } from '../domain/explanation.js';
+
 /** The model providers Bifrost speaks to. */
-export type LlmProvider = 'ollama' | 'openai' | 'bedrock';
+export type { LlmProvider };
 
 export interface LlmMessage {
   role: 'user' | 'assistant';

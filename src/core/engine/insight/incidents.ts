@@ -8,7 +8,7 @@ import type {
   ServiceEdge,
   ServiceSpanStats,
   ServiceTemplateCount,
-} from '../../ports/telemetry-store.port.js';
+} from '../../domain/telemetry-aggregates.js';
 import { combineSignals, externalEdges, serviceEvidence } from './evidence.js';
 import type { ServiceEvidence } from './evidence.js';
 import type { TelemetryAggregates } from './signals/signal.js';

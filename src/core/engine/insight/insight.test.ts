@@ -5,7 +5,7 @@ import type {
   PeerCallStats,
   ServiceSpanStats,
   ServiceTemplateCount,
-} from '../../ports/telemetry-store.port.js';
+} from '../../domain/telemetry-aggregates.js';
 import { incidentTimes } from '../../domain/incident.js';
 import { externalEdges, serviceEvidence } from './evidence.js';
 import { detectIncidents } from './incidents.js';

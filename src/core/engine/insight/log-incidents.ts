@@ -4,7 +4,7 @@ import { SEVERITY } from '../../domain/severity.js';
 import { NEW_AFTER_SHARE } from '../logs/log-analyzer.js';
 import { serviceOfSource } from '../../domain/log-streams.js';
 import { workloadOf } from '../../domain/workload.js';
-import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
+import type { ServiceEdge } from '../../domain/telemetry-aggregates.js';
 import { formatDuration } from '../metrics/reasons.js';
 import { combineSignals, quote } from './evidence.js';
 import type { ServiceEvidence, Signal } from './evidence.js';

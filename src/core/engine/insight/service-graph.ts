@@ -1,4 +1,4 @@
-import type { ServiceEdge } from '../../ports/telemetry-store.port.js';
+import type { ServiceEdge } from '../../domain/telemetry-aggregates.js';
 
 /**
  * Which service calls which, from parent/child spans. Cycles (a calls b calls a) are allowed:

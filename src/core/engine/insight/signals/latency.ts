@@ -1,4 +1,4 @@
-import type { ServiceSpanStats } from '../../../ports/telemetry-store.port.js';
+import type { ServiceSpanStats } from '../../../domain/telemetry-aggregates.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import { externalPeers } from './peers.js';
 import type {

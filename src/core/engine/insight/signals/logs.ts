@@ -1,5 +1,5 @@
 import { SEVERITY } from '../../../domain/severity.js';
-import type { ServiceTemplateCount } from '../../../ports/telemetry-store.port.js';
+import type { ServiceTemplateCount } from '../../../domain/telemetry-aggregates.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { EvidenceRef, FoundSignal, SignalSource } from './signal.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceMetricStats } from '../../../ports/telemetry-store.port.js';
+import type { ServiceMetricStats } from '../../../domain/telemetry-aggregates.js';
 import { serviceEvidence } from '../evidence.js';
 import { DEFAULT_INSIGHT_CONFIG as C } from '../insight-config.js';
 import { rankRootCauses } from '../root-cause.js';

@@ -1,4 +1,4 @@
-import type { ServiceMetricStats } from '../../../ports/telemetry-store.port.js';
+import type { ServiceMetricStats } from '../../../domain/telemetry-aggregates.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { FoundSignal, SignalSource } from './signal.js';
 import { bucketSpan, level, proximity, upperQuantile } from './signal.js';

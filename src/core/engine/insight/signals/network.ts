@@ -1,4 +1,4 @@
-import type { EdgeStats } from '../../../ports/telemetry-store.port.js';
+import type { EdgeStats } from '../../../domain/telemetry-aggregates.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { FoundSignal, SignalSource } from './signal.js';
 import { bucketSpan, level, ms, names, proximity, upperQuantile } from './signal.js';

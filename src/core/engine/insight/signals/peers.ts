@@ -1,5 +1,5 @@
 /** Who answers the calls that CLIENT spans name (peer.service, server.address …), and the peers no traced service answers. */
-import type { PeerCallStats, ServiceEdge } from '../../../ports/telemetry-store.port.js';
+import type { PeerCallStats, ServiceEdge } from '../../../domain/telemetry-aggregates.js';
 
 /**
  * Which service answers each caller's peer (`caller\u0000peer`): the one whose spans were below

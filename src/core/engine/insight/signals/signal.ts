@@ -12,7 +12,7 @@ import type {
   ServiceMetricStats,
   ServiceSpanStats,
   ServiceTemplateCount,
-} from '../../../ports/telemetry-store.port.js';
+} from '../../../domain/telemetry-aggregates.js';
 import { formatNumber } from '../../metrics/reasons.js';
 import type { InsightConfig } from '../insight-config.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeStats, ServiceSpanStats } from '../../../ports/telemetry-store.port.js';
+import type { EdgeStats, ServiceSpanStats } from '../../../domain/telemetry-aggregates.js';
 import { serviceEvidence } from '../evidence.js';
 import { DEFAULT_INSIGHT_CONFIG as C } from '../insight-config.js';
 import { signalContext } from './context.js';
