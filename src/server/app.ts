@@ -16,6 +16,10 @@ import { keyRoutes } from './routes/keys.js';
 import { notifierRoutes } from './routes/notifiers.js';
 import { webRoot, webUi } from './web-ui.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { llmRoutes } from './routes/llm.js';
+import { rcaRoutes } from './routes/rca.js';
+import { redRoutes } from './routes/red.js';
+import { serviceGraphRoutes } from './routes/service-graph.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { streamRoutes } from './routes/stream.js';
 
@@ -200,6 +204,10 @@ export function buildApp(
   void app.register(notifierRoutes(ctx), { prefix: '/api/v1' });
   void app.register(analysesRoutes(ctx), { prefix: '/api/v1' });
   void app.register(incidentRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(rcaRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(serviceGraphRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(redRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(llmRoutes(ctx), { prefix: '/api/v1' });
   void app.register(streamRoutes(ctx), { prefix: '/api/v1' });
   void app.register(webUi(webRoot()));
   return app;
