@@ -12,19 +12,17 @@ import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
 import { JobRunner } from './jobs.js';
 import { EventHub } from './event-hub.js';
-import { announce } from './incident-events.js';
 import { createSlackNotifier } from '../adapters/notify/slack-notifier.js';
 import { createWebhookNotifier } from '../adapters/notify/webhook-notifier.js';
-import {
-  createKubernetesChangeSource,
-  defaultKubeConfig,
-} from '../adapters/sources/kubernetes/kubernetes-change-source.js';
-import { changeFinding } from '../core/domain/cluster-event.js';
 import { IncidentTracker } from '../core/use-cases/incident-tracker.js';
 import { Redactor } from '../core/engine/redaction/redactor.js';
 import { IncidentNotifier } from '../core/use-cases/notify-incidents.js';
 import { createExplainer } from '../adapters/llm/explainer.js';
 import { RecentRequests } from './recent-requests.js';
+import type { BackgroundService } from './background/background-service.js';
+import { startIncidentDetection } from './background/incident-detection.js';
+import { startKubernetesChanges } from './background/kubernetes-changes.js';
+import { startRetention } from './background/retention.js';
 
 export { isLoopback, loadServerConfig, parseDuration } from './config.js';
 export type { ServerConfig } from './config.js';
@@ -122,86 +120,18 @@ export async function startServer(
     await store.close();
     throw err;
   }
-  // retention: at start, then about 60 times per retention period (at least every second, at most hourly)
-  let sweeper: NodeJS.Timeout | undefined;
-  if (config.retentionMs !== undefined) {
-    const retentionMs = config.retentionMs;
-    const sweep = () => {
-      if (!store.healthy()) return;
-      store.deleteBefore(Date.now() - retentionMs).then(
-        (n) => {
-          if (n.metrics + n.logs + n.spans + n.findings > 0)
-            app.log.info({ deleted: n }, 'retention: deleted old records');
-        },
-        (err: unknown) => {
-          app.log.error({ err }, 'retention failed');
-        },
-      );
-    };
-    sweep();
-    sweeper = setInterval(sweep, Math.min(Math.max(retentionMs / 60, 1000), 3_600_000));
-    sweeper.unref();
-  }
-  // cluster changes from the Kubernetes API, stored as findings of kind change
-  let kube: { stop(): void } | undefined;
-  if (config.kubernetes !== undefined) {
-    const { tenant, namespace } = config.kubernetes;
-    const source = createKubernetesChangeSource(defaultKubeConfig(), {
-      ...(namespace === undefined ? {} : { namespace }),
-      onStatus: (m) => {
-        app.log.info(m);
-      },
-      onChange: (e) => {
-        const f = changeFinding(e);
-        ctx.activeTenants.add(tenant);
-        ctx.commits.commit(tenant, { findings: [f] }).then(
-          () => {
-            ctx.metrics.findings.inc({ kind: 'change' });
-            ctx.events.publish(tenant, 'finding', f);
-          },
-          (err: unknown) => {
-            app.log.error({ err }, 'storing a cluster change failed');
-          },
-        );
-      },
-    });
-    source.start();
-    kube = source;
-  }
+  // background work beside the requests, each stopped on close
+  const background: BackgroundService[] = [];
+  if (config.retentionMs !== undefined)
+    background.push(startRetention(store, config.retentionMs, app.log));
+  if (config.kubernetes !== undefined)
+    background.push(startKubernetesChanges(ctx, config.kubernetes, app.log));
   const addr = app.server.address();
   const port = addr !== null && typeof addr === 'object' ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   publicUrl ??= `http://${host}:${port}`;
-  // live incident detection: the recent minutes of every tenant that sent telemetry, one scan at a time
-  let detector: NodeJS.Timeout | undefined;
-  let detecting: Promise<void> = Promise.resolve();
-  if (config.detectIntervalMs > 0) {
-    const detect = async () => {
-      for (const tenant of ctx.activeTenants) {
-        if (!store.healthy()) return;
-        try {
-          const { changes, findings } = await ctx.incidents.scanLive(tenant, Date.now());
-          for (const f of findings) {
-            ctx.metrics.findings.inc({ kind: f.kind });
-            ctx.events.publish(tenant, 'finding', f);
-          }
-          announce(ctx, changes);
-        } catch (err) {
-          app.log.error({ err, tenant }, 'incident detection failed');
-        }
-      }
-    };
-    // a tick that comes while the previous scan still runs is skipped, not queued behind it
-    let busy = false;
-    detector = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      detecting = detect().finally(() => {
-        busy = false;
-      });
-    }, config.detectIntervalMs);
-    detector.unref();
-  }
+  if (config.detectIntervalMs > 0)
+    background.push(startIncidentDetection(ctx, config.detectIntervalMs, app.log));
   let closing: Promise<boolean> | undefined;
   return {
     url: `http://${host}:${port}`,
@@ -213,13 +143,12 @@ export async function startServer(
             resolve(false);
           }, config.shutdownTimeoutMs);
         });
-        clearInterval(sweeper);
-        clearInterval(detector);
-        kube?.stop();
+        // timers and watches end now; work under way is awaited after the requests
+        const stopped = Promise.all(background.map((b) => b.stop()));
         const graceful = (async () => {
           for (const s of ctx.streams) s.end();
           await app.close();
-          await detecting;
+          await stopped;
           await queue.drain();
           await jobs.drain();
           await store.close();
