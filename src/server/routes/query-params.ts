@@ -76,3 +76,22 @@ export function optionalRange(
   const t = timeParam('to', to);
   return { ...(f === undefined ? {} : { fromMs: f }), ...(t === undefined ? {} : { toMs: t }) };
 }
+
+/** One service's series over time: the service, the range and the step in seconds. */
+export const SERVICE_SERIES_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    service: { type: 'string', minLength: 1, maxLength: 512 },
+    from: FROM,
+    to: TO,
+    step: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86_400,
+      default: 60,
+      description: 'step in seconds',
+    },
+  },
+  required: ['service'],
+} as const;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { peerAnswerers } from '../../core/engine/insight/evidence.js';
 import type { ServerContext } from '../context.js';
 import { CALLS, PEER_CALLS, RED, answers } from './response-schemas.js';
-import { FROM, TO, seriesRange } from './query-params.js';
+import { FROM, SERVICE_SERIES_QUERY, TO, seriesRange } from './query-params.js';
 
 /** Requests, errors and durations per operation, and the call paths to and from a service, over time. */
 export function redRoutes(ctx: Pick<ServerContext, 'store'>) {
@@ -14,23 +14,7 @@ export function redRoutes(ctx: Pick<ServerContext, 'store'>) {
           tags: ['traces'],
           summary:
             "The call paths to and from a service over time: calls per step, failed calls, and the median time a call spent outside its callee's span (the caller's span less the callee's: the network both ways, a request waiting to be taken up), the series behind 'network' evidence (default: the last hour, 1-minute steps)",
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              service: { type: 'string', minLength: 1, maxLength: 512 },
-              from: FROM,
-              to: TO,
-              step: {
-                type: 'integer',
-                minimum: 1,
-                maximum: 86_400,
-                default: 60,
-                description: 'step in seconds',
-              },
-            },
-            required: ['service'],
-          },
+          querystring: SERVICE_SERIES_QUERY,
           response: answers(CALLS),
         },
       },
@@ -78,23 +62,7 @@ export function redRoutes(ctx: Pick<ServerContext, 'store'>) {
           tags: ['traces'],
           summary:
             "The calls to a service as its callers' CLIENT spans name it (peer.service, server.address, the URL's host), over time: calls per step, how many it answered (a span of its own below the call) and how many of the others failed, the series behind 'unanswered' evidence. The peers it answers are learnt from the range and the period of the same length before it (default: the last hour, 1-minute steps)",
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              service: { type: 'string', minLength: 1, maxLength: 512 },
-              from: FROM,
-              to: TO,
-              step: {
-                type: 'integer',
-                minimum: 1,
-                maximum: 86_400,
-                default: 60,
-                description: 'step in seconds',
-              },
-            },
-            required: ['service'],
-          },
+          querystring: SERVICE_SERIES_QUERY,
           response: answers(PEER_CALLS),
         },
       },
