@@ -82,7 +82,9 @@ function llmOf(v: unknown): LlmRequest | undefined | string {
   };
 }
 
-export function analysesRoutes(ctx: ServerContext) {
+export function analysesRoutes(
+  ctx: Pick<ServerContext, 'cache' | 'config' | 'explainer' | 'history' | 'jobs' | 'newId'>,
+) {
   return async (app: FastifyInstance): Promise<void> => {
     app.addContentTypeParser(
       ['text/plain', 'application/octet-stream'],

@@ -194,7 +194,7 @@ const metricNamesQuery = {
 } as const;
 
 /** REST under /api/v1: findings (newest first, cursor pages), metric points, logs, templates, traces, spans, services. */
-export function apiRoutes(ctx: ServerContext) {
+export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
   return (app: FastifyInstance): Promise<void> => {
     app.get<{
       Querystring: {

@@ -34,7 +34,12 @@ const incidentsQuery = {
 } as const;
 
 /** Incidents (list, one, timeline, graph, explain, explanations, acknowledge, resolve, scan) and MTTD/MTTR. */
-export function incidentRoutes(ctx: ServerContext) {
+export function incidentRoutes(
+  ctx: Pick<
+    ServerContext,
+    'events' | 'explainer' | 'history' | 'incidents' | 'metrics' | 'notifier' | 'store'
+  >,
+) {
   return (app: FastifyInstance): Promise<void> => {
     const who = (req: FastifyRequest) =>
       req.auth.keyId === 'open' ? 'an operator (open mode)' : `key ${req.auth.keyId}`;

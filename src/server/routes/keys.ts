@@ -5,7 +5,7 @@ import type { ServerContext } from '../context.js';
 import { KEYS, KEY_CREATED, answers, answersWith } from './response-schemas.js';
 
 /** Key management for a tenant's admin: create (shown once), list (no secrets), revoke. Own tenant only. */
-export function keyRoutes(ctx: ServerContext) {
+export function keyRoutes(ctx: Pick<ServerContext, 'keys'>) {
   return (app: FastifyInstance): Promise<void> => {
     app.post<{ Body: { scope: KeyScope; name?: string } }>(
       '/keys',

@@ -11,7 +11,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : isoTime(ms));
  * --webhook-url): their URLs are credentials, so the API shows them with the secret part hidden
  * and never takes new ones.
  */
-export function notifierRoutes(ctx: ServerContext) {
+export function notifierRoutes(ctx: Pick<ServerContext, 'notifier'>) {
   return (app: FastifyInstance): Promise<void> => {
     app.get(
       '/notifiers',

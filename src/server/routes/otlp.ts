@@ -77,7 +77,21 @@ function reply(
 }
 
 /** OTLP/HTTP receiver: POST /v1/metrics, /v1/logs and /v1/traces (protobuf or JSON, optionally gzip). */
-export function otlpRoutes(ctx: ServerContext) {
+export function otlpRoutes(
+  ctx: Pick<
+    ServerContext,
+    | 'activeTenants'
+    | 'commits'
+    | 'config'
+    | 'events'
+    | 'ingest'
+    | 'logIngest'
+    | 'metrics'
+    | 'queue'
+    | 'recentRequests'
+    | 'store'
+  >,
+) {
   return (app: FastifyInstance): Promise<void> => {
     // raw bodies here: the OTLP decoders parse them (and give OTLP-shaped errors)
     app.removeAllContentTypeParsers();

@@ -13,7 +13,7 @@ const HEARTBEAT_MS = 15_000;
  * or `lastEventId` in the query for EventSource polyfills) first gets what it missed, or a
  * `reset` event when some of it is no longer held (refetch the lists).
  */
-export function streamRoutes(ctx: ServerContext) {
+export function streamRoutes(ctx: Pick<ServerContext, 'events' | 'streams'>) {
   return (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: { types?: string; lastEventId?: string } }>(
       '/stream',
