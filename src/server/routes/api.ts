@@ -3,7 +3,7 @@ import { FINDING_KINDS } from '../../core/domain/finding.js';
 import { parseSeverity } from '../../core/domain/severity.js';
 import { AppError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
-import { FROM, PAGE, TO, timeParam } from './query-params.js';
+import { FROM, PAGE, TO, optionalRange } from './query-params.js';
 import {
   FINDING_PAGE,
   LOG_PAGE,
@@ -217,12 +217,10 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const page = await ctx.store.findings(req.auth.tenant, {
           limit: q.limit,
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
           ...(q.kind === undefined ? {} : { kind: q.kind }),
           ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
         });
@@ -245,13 +243,11 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const points = await ctx.store.metricPoints(req.auth.tenant, {
           name: q.name,
           limit: q.limit,
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
         });
         return { items: points.map((p) => ({ ...p, time: new Date(p.timeMs).toISOString() })) };
       },
@@ -279,16 +275,14 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const labels = labelsParam(q.labels);
         const series = await ctx.store.metricSeries(req.auth.tenant, {
           name: q.name,
           stepMs: q.step * 1000,
           agg: q.agg,
           limit: q.limit,
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
           ...(q.service === undefined ? {} : { service: q.service }),
           ...(labels === undefined ? {} : { labels }),
         });
@@ -327,13 +321,11 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const minSeverity = severityParam(q.severity);
         const page = await ctx.store.logs(req.auth.tenant, {
           limit: q.limit,
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
           ...(q.service === undefined ? {} : { service: q.service }),
           ...(minSeverity === undefined ? {} : { minSeverity }),
           ...(q.template === undefined ? {} : { templateId: q.template }),
@@ -361,13 +353,11 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const rows = await ctx.store.templateCounts(req.auth.tenant, {
           bucketMs: q.bucket * 1000,
           limit: q.limit,
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
           ...(q.service === undefined ? {} : { service: q.service }),
         });
         return {
@@ -432,8 +422,7 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const spans = await ctx.store.spans(req.auth.tenant, {
           limit: q.limit,
           order: q.order,
@@ -441,8 +430,7 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
           ...(q.minDuration === undefined ? {} : { minDurationMs: q.minDuration }),
           ...(q.service === undefined ? {} : { service: q.service }),
           ...(q.operation === undefined ? {} : { operation: q.operation }),
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
         });
         return {
           items: spans.map((sp) => ({
@@ -467,13 +455,11 @@ export function apiRoutes(ctx: Pick<ServerContext, 'store'>) {
       },
       async (req) => {
         const q = req.query;
-        const fromMs = timeParam('from', q.from);
-        const toMs = timeParam('to', q.to);
+        const range = optionalRange(q.from, q.to);
         const names = await ctx.store.metricNames(req.auth.tenant, {
           limit: q.limit,
           ...(q.service === undefined ? {} : { service: q.service }),
-          ...(fromMs === undefined ? {} : { fromMs }),
-          ...(toMs === undefined ? {} : { toMs }),
+          ...range,
         });
         return {
           items: names.map((m) => ({
