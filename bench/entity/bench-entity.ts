@@ -1,0 +1,165 @@
+/**
+ * Entities with many metrics at once: ASD (12 servers × 19 metrics) and SMD (7 machines × 38
+ * metrics) in ../shared/data. Bifrost has no entity detector yet (issue 28); this bench gives
+ * the figures it must beat, in process, on the test rows after each entity's train rows:
+ * - Bifrost's univariate detector on every metric (one SeriesDetector per metric, fed the train
+ *   rows first), the entity's score per row the largest of its metrics' scores;
+ * - the robust-z reference: per metric |x − median| / (1.4826 · MAD) of the train rows (the
+ *   standard deviation where the MAD is 0), the entity's score the largest.
+ * Both measured by point F1 at the best threshold without point adjustment, pooled over a
+ * dataset's entities, and HitRate@100% / @150% of the metrics each ranks at every labelled point
+ * against the metrics that explain its segment (interpretation_label).
+ * Run: npm run bench:entity   (writes bench/results/entity.json)
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { SeriesDetector } from '../../src/core/engine/metrics/series-detector.js';
+import { resultsDir, sharedData } from '../paths.js';
+import { bestPointF1, hitRate } from './entity-scorer.js';
+import type { PointSeries } from './entity-scorer.js';
+
+const STEP_MS = 60_000;
+
+function rows(path: string): number[][] {
+  const raw = readFileSync(path);
+  const text = (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map(Number));
+}
+
+/** Per labelled test row, the 0-based metrics that explain its segment (either range convention). */
+function truthOf(path: string, labels: Uint8Array): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  if (!existsSync(path)) return out;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^(\d+)-(\d+):([\d,]+)$/.exec(line.trim());
+    if (m === null) continue;
+    const metrics = m[3]!.split(',').map((x) => Number(x) - 1);
+    for (let r = Number(m[1]); r <= Number(m[2]) && r < labels.length; r++)
+      if (labels[r] === 1) out.set(r, metrics);
+  }
+  return out;
+}
+
+interface Scored {
+  entity: PointSeries;
+  /** Per labelled row with a truth: every metric's score. */
+  ranked: { scores: Float64Array; truth: number[] }[];
+}
+
+function score(
+  train: number[][],
+  test: number[][],
+  labels: Uint8Array,
+  truth: Map<number, number[]>,
+  perMetric: (train: number[][], test: number[][]) => Float64Array[],
+): Scored {
+  const m = perMetric(train, test);
+  const entity = new Float64Array(test.length);
+  for (let r = 0; r < test.length; r++) {
+    let best = 0;
+    for (const s of m) if (s[r]! > best) best = s[r]!;
+    entity[r] = best;
+  }
+  const ranked = [...truth].map(([r, t]) => ({
+    scores: Float64Array.from(m, (s) => s[r]!),
+    truth: t,
+  }));
+  return { entity: { labels, scores: entity }, ranked };
+}
+
+const bifrostPerMetric = (train: number[][], test: number[][]): Float64Array[] => {
+  const width = test[0]!.length;
+  return Array.from({ length: width }, (_, k) => {
+    const d = new SeriesDetector();
+    let t = 0;
+    for (const row of train) d.push((t += STEP_MS), row[k]!);
+    const out = new Float64Array(test.length);
+    for (let r = 0; r < test.length; r++) out[r] = d.push((t += STEP_MS), test[r]![k]!);
+    return out;
+  });
+};
+
+const robustZPerMetric = (train: number[][], test: number[][]): Float64Array[] => {
+  const width = test[0]!.length;
+  return Array.from({ length: width }, (_, k) => {
+    const v = Float64Array.from(train, (row) => row[k]!).sort();
+    const med = v[v.length >> 1]!;
+    const dev = v.map((x) => Math.abs(x - med)).sort();
+    const mean = v.reduce((a, x) => a + x, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / v.length);
+    const scale = 1.4826 * dev[dev.length >> 1]! || sd || 1e-6;
+    return Float64Array.from(test, (row) => Math.abs(row[k]! - med) / scale);
+  });
+};
+
+const fmt = (x: number) => x.toFixed(3);
+const results: Record<string, unknown> = {};
+for (const name of ['asd', 'smd']) {
+  const dir = join(sharedData(), name);
+  if (!existsSync(join(dir, 'test'))) {
+    console.log(`${name}: not in ${sharedData()}, left out`);
+    continue;
+  }
+  const entities = readdirSync(join(dir, 'test'))
+    .filter((f) => f.endsWith('.txt.gz') || f.endsWith('.txt'))
+    .sort();
+  const by: Record<'bifrost' | 'robust z', Scored[]> = { bifrost: [], 'robust z': [] };
+  let rowsTotal = 0;
+  let bifrostMs = 0;
+  for (const f of entities) {
+    const id = f.replace(/\.txt(\.gz)?$/, '');
+    const train = rows(join(dir, 'train', f));
+    const test = rows(join(dir, 'test', f));
+    const labels = Uint8Array.from(
+      readFileSync(join(dir, 'test_label', `${id}.txt`), 'utf8')
+        .trim()
+        .split(/\s+/),
+      Number,
+    );
+    if (labels.length !== test.length)
+      throw new Error(`${name}/${id}: ${labels.length} labels for ${test.length} test rows`);
+    const truth = truthOf(join(dir, 'interpretation_label', `${id}.txt`), labels);
+    rowsTotal += train.length + test.length;
+    const t0 = performance.now();
+    by.bifrost.push(score(train, test, labels, truth, bifrostPerMetric));
+    bifrostMs += performance.now() - t0;
+    by['robust z'].push(score(train, test, labels, truth, robustZPerMetric));
+  }
+  const width = rows(join(dir, 'test', entities[0]!))[0]!.length;
+  console.log(
+    `\n${name.toUpperCase()}: ${entities.length} entities × ${width} metrics, ${rowsTotal.toLocaleString('en-US')} rows (train then test)`,
+  );
+  console.log(`${'detector'.padEnd(44)} F1     precision recall  HitRate@100% @150%`);
+  const summary: Record<string, unknown> = {};
+  for (const [det, scored] of Object.entries(by)) {
+    const f = bestPointF1(scored.map((s) => s.entity));
+    const ranked = scored.flatMap((s) => s.ranked);
+    const h100 = hitRate(ranked, 1);
+    const h150 = hitRate(ranked, 1.5);
+    const label =
+      det === 'bifrost'
+        ? 'Bifrost detector per metric, max (no entity yet)'
+        : 'robust z of the train rows, max (reference)';
+    console.log(
+      `${label.padEnd(44)} ${fmt(f.f1)}  ${fmt(f.precision)}     ${fmt(f.recall)}   ${fmt(h100)}        ${fmt(h150)}`,
+    );
+    summary[det] = {
+      ...f,
+      hitRate100: h100,
+      hitRate150: h150,
+      labelledPointsRanked: ranked.length,
+    };
+  }
+  const b = summary.bifrost as { f1: number };
+  const z = summary['robust z'] as { f1: number };
+  console.log(
+    `Bifrost / robust z: ${(b.f1 / Math.max(z.f1, 1e-9)).toFixed(2)}× (target ≥ 1.2×; HitRate@150% target ≥ 0.85); Bifrost ${Math.round((rowsTotal * width) / (bifrostMs / 1000)).toLocaleString('en-US')} metric points/s`,
+  );
+  results[name] = summary;
+}
+mkdirSync(resultsDir(), { recursive: true });
+writeFileSync(join(resultsDir(), 'entity.json'), JSON.stringify(results, null, 2));
