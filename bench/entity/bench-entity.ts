@@ -56,13 +56,18 @@ function score(
   labels: Uint8Array,
   truth: Map<number, number[]>,
   perMetric: (train: number[][], test: number[][]) => Float64Array[],
+  combine: 'max' | 'sum' = 'max',
 ): Scored {
   const m = perMetric(train, test);
   const entity = new Float64Array(test.length);
   for (let r = 0; r < test.length; r++) {
     let best = 0;
-    for (const s of m) if (s[r]! > best) best = s[r]!;
-    entity[r] = best;
+    let sum = 0;
+    for (const s of m) {
+      if (s[r]! > best) best = s[r]!;
+      sum += s[r]!;
+    }
+    entity[r] = combine === 'max' ? best : sum;
   }
   const ranked = [...truth].map(([r, t]) => ({
     scores: Float64Array.from(m, (s) => s[r]!),
@@ -79,6 +84,36 @@ const bifrostPerMetric = (train: number[][], test: number[][]): Float64Array[] =
     for (const row of train) d.push((t += STEP_MS), row[k]!);
     const out = new Float64Array(test.length);
     for (let r = 0; r < test.length; r++) out[r] = d.push((t += STEP_MS), test[r]![k]!);
+    return out;
+  });
+};
+
+/**
+ * Bifrost's per-metric scores made comparable across metrics: each test score as its surprise
+ * among the scores the same metric gave its train rows, −log10 of the share of train rows that
+ * scored at least as high (no setting: a metric that often scores 0.6 makes 0.6 no news).
+ */
+const calibratedPerMetric = (train: number[][], test: number[][]): Float64Array[] => {
+  const width = test[0]!.length;
+  return Array.from({ length: width }, (_, k) => {
+    const d = new SeriesDetector();
+    let t = 0;
+    const seen = new Float64Array(train.length);
+    for (let r = 0; r < train.length; r++) seen[r] = d.push((t += STEP_MS), train[r]![k]!);
+    seen.sort();
+    const out = new Float64Array(test.length);
+    for (let r = 0; r < test.length; r++) {
+      const s = d.push((t += STEP_MS), test[r]![k]!);
+      // train rows that scored at least s: binary search in the sorted scores
+      let lo = 0;
+      let hi = seen.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (seen[mid]! < s) lo = mid + 1;
+        else hi = mid;
+      }
+      out[r] = s > 0 ? -Math.log10((seen.length - lo + 1) / (seen.length + 1)) : 0;
+    }
     return out;
   });
 };
@@ -107,7 +142,15 @@ for (const name of ['asd', 'smd']) {
   const entities = readdirSync(join(dir, 'test'))
     .filter((f) => f.endsWith('.txt.gz') || f.endsWith('.txt'))
     .sort();
-  const by: Record<'bifrost' | 'robust z', Scored[]> = { bifrost: [], 'robust z': [] };
+  const by: Record<
+    'bifrost' | 'bifrost calibrated' | 'bifrost calibrated, summed' | 'robust z',
+    Scored[]
+  > = {
+    bifrost: [],
+    'bifrost calibrated': [],
+    'bifrost calibrated, summed': [],
+    'robust z': [],
+  };
   let rowsTotal = 0;
   let bifrostMs = 0;
   for (const f of entities) {
@@ -127,6 +170,9 @@ for (const name of ['asd', 'smd']) {
     const t0 = performance.now();
     by.bifrost.push(score(train, test, labels, truth, bifrostPerMetric));
     bifrostMs += performance.now() - t0;
+    const cal = calibratedPerMetric(train, test);
+    by['bifrost calibrated'].push(score(train, test, labels, truth, () => cal));
+    by['bifrost calibrated, summed'].push(score(train, test, labels, truth, () => cal, 'sum'));
     by['robust z'].push(score(train, test, labels, truth, robustZPerMetric));
   }
   const width = rows(join(dir, 'test', entities[0]!))[0]!.length;
@@ -143,7 +189,11 @@ for (const name of ['asd', 'smd']) {
     const label =
       det === 'bifrost'
         ? 'Bifrost detector per metric, max (no entity yet)'
-        : 'robust z of the train rows, max (reference)';
+        : det === 'bifrost calibrated'
+          ? 'the same, each metric calibrated on its train'
+          : det === 'bifrost calibrated, summed'
+            ? 'calibrated, summed over metrics (Fisher-like)'
+            : 'robust z of the train rows, max (reference)';
     console.log(
       `${label.padEnd(44)} ${fmt(f.f1)}  ${fmt(f.precision)}     ${fmt(f.recall)}   ${fmt(h100)}        ${fmt(h150)}`,
     );
