@@ -51,16 +51,14 @@ interface Scored {
 }
 
 function score(
-  train: number[][],
-  test: number[][],
   labels: Uint8Array,
   truth: Map<number, number[]>,
-  perMetric: (train: number[][], test: number[][]) => Float64Array[],
+  m: readonly Float64Array[],
   combine: 'max' | 'sum' = 'max',
 ): Scored {
-  const m = perMetric(train, test);
-  const entity = new Float64Array(test.length);
-  for (let r = 0; r < test.length; r++) {
+  const rowsN = labels.length;
+  const entity = new Float64Array(rowsN);
+  for (let r = 0; r < rowsN; r++) {
     let best = 0;
     let sum = 0;
     for (const s of m) {
@@ -76,34 +74,36 @@ function score(
   return { entity: { labels, scores: entity }, ranked };
 }
 
-const bifrostPerMetric = (train: number[][], test: number[][]): Float64Array[] => {
+/** Bifrost's detector on every metric, fed the train rows then the test rows: both rows' scores. */
+function bifrostPerMetric(
+  train: number[][],
+  test: number[][],
+): { train: Float64Array[]; test: Float64Array[] } {
   const width = test[0]!.length;
-  return Array.from({ length: width }, (_, k) => {
+  const out = { train: [] as Float64Array[], test: [] as Float64Array[] };
+  for (let k = 0; k < width; k++) {
     const d = new SeriesDetector();
     let t = 0;
-    for (const row of train) d.push((t += STEP_MS), row[k]!);
-    const out = new Float64Array(test.length);
-    for (let r = 0; r < test.length; r++) out[r] = d.push((t += STEP_MS), test[r]![k]!);
-    return out;
-  });
-};
+    const a = new Float64Array(train.length);
+    for (let r = 0; r < train.length; r++) a[r] = d.push((t += STEP_MS), train[r]![k]!);
+    const b = new Float64Array(test.length);
+    for (let r = 0; r < test.length; r++) b[r] = d.push((t += STEP_MS), test[r]![k]!);
+    out.train.push(a);
+    out.test.push(b);
+  }
+  return out;
+}
 
 /**
  * Bifrost's per-metric scores made comparable across metrics: each test score as its surprise
  * among the scores the same metric gave its train rows, −log10 of the share of train rows that
- * scored at least as high (no setting: a metric that often scores 0.6 makes 0.6 no news).
+ * scored at least as high (no setting: a metric that often scores 0.6 makes 0.6 no news); ties
+ * at the top surprise broken by the raw score (lexicographic: surprises differ by ≥ 0.3 there).
  */
-const calibratedPerMetric = (train: number[][], test: number[][]): Float64Array[] => {
-  const width = test[0]!.length;
-  return Array.from({ length: width }, (_, k) => {
-    const d = new SeriesDetector();
-    let t = 0;
-    const seen = new Float64Array(train.length);
-    for (let r = 0; r < train.length; r++) seen[r] = d.push((t += STEP_MS), train[r]![k]!);
-    seen.sort();
-    const out = new Float64Array(test.length);
-    for (let r = 0; r < test.length; r++) {
-      const s = d.push((t += STEP_MS), test[r]![k]!);
+function calibrated(scores: { train: Float64Array[]; test: Float64Array[] }): Float64Array[] {
+  return scores.test.map((test, k) => {
+    const seen = Float64Array.from(scores.train[k]!).sort();
+    return test.map((s) => {
       // train rows that scored at least s: binary search in the sorted scores
       let lo = 0;
       let hi = seen.length;
@@ -112,13 +112,13 @@ const calibratedPerMetric = (train: number[][], test: number[][]): Float64Array[
         if (seen[mid]! < s) lo = mid + 1;
         else hi = mid;
       }
-      out[r] = s > 0 ? -Math.log10((seen.length - lo + 1) / (seen.length + 1)) : 0;
-    }
-    return out;
+      const surprise = s > 0 ? -Math.log10((seen.length - lo + 1) / (seen.length + 1)) : 0;
+      return surprise + s * 1e-3;
+    });
   });
-};
+}
 
-const robustZPerMetric = (train: number[][], test: number[][]): Float64Array[] => {
+function robustZPerMetric(train: number[][], test: number[][]): Float64Array[] {
   const width = test[0]!.length;
   return Array.from({ length: width }, (_, k) => {
     const v = Float64Array.from(train, (row) => row[k]!).sort();
@@ -129,7 +129,14 @@ const robustZPerMetric = (train: number[][], test: number[][]): Float64Array[] =
     const scale = 1.4826 * dev[dev.length >> 1]! || sd || 1e-6;
     return Float64Array.from(test, (row) => Math.abs(row[k]! - med) / scale);
   });
-};
+}
+
+const LABELS = {
+  bifrost: 'Bifrost detector per metric, max (no entity yet)',
+  'bifrost calibrated': 'calibrated on its train, ties by raw score',
+  'bifrost calibrated, summed': 'calibrated, summed over metrics (Fisher-like)',
+  'robust z': 'robust z of the train rows, max (reference)',
+} as const;
 
 const fmt = (x: number) => x.toFixed(3);
 const results: Record<string, unknown> = {};
@@ -142,16 +149,14 @@ for (const name of ['asd', 'smd']) {
   const entities = readdirSync(join(dir, 'test'))
     .filter((f) => f.endsWith('.txt.gz') || f.endsWith('.txt'))
     .sort();
-  const by: Record<
-    'bifrost' | 'bifrost calibrated' | 'bifrost calibrated, summed' | 'robust z',
-    Scored[]
-  > = {
+  const by: Record<keyof typeof LABELS, Scored[]> = {
     bifrost: [],
     'bifrost calibrated': [],
     'bifrost calibrated, summed': [],
     'robust z': [],
   };
   let rowsTotal = 0;
+  let width = 0;
   let bifrostMs = 0;
   for (const f of entities) {
     const id = f.replace(/\.txt(\.gz)?$/, '');
@@ -167,18 +172,16 @@ for (const name of ['asd', 'smd']) {
       throw new Error(`${name}/${id}: ${labels.length} labels for ${test.length} test rows`);
     const truth = truthOf(join(dir, 'interpretation_label', `${id}.txt`), labels);
     rowsTotal += train.length + test.length;
+    width = test[0]!.length;
     const t0 = performance.now();
-    by.bifrost.push(score(train, test, labels, truth, bifrostPerMetric));
-    bifrostMs += performance.now() - t0;
-    const cal = calibratedPerMetric(train, test);
     const raw = bifrostPerMetric(train, test);
-    // ties at the top surprise broken by the raw score (lexicographic: surprises differ by ≥ 0.3 there)
-    const both = cal.map((c, k) => c.map((v, r) => v + raw[k]![r]! * 1e-3));
-    by['bifrost calibrated'].push(score(train, test, labels, truth, () => both));
-    by['bifrost calibrated, summed'].push(score(train, test, labels, truth, () => both, 'sum'));
-    by['robust z'].push(score(train, test, labels, truth, robustZPerMetric));
+    bifrostMs += performance.now() - t0;
+    by.bifrost.push(score(labels, truth, raw.test));
+    const cal = calibrated(raw);
+    by['bifrost calibrated'].push(score(labels, truth, cal));
+    by['bifrost calibrated, summed'].push(score(labels, truth, cal, 'sum'));
+    by['robust z'].push(score(labels, truth, robustZPerMetric(train, test)));
   }
-  const width = rows(join(dir, 'test', entities[0]!))[0]!.length;
   console.log(
     `\n${name.toUpperCase()}: ${entities.length} entities × ${width} metrics, ${rowsTotal.toLocaleString('en-US')} rows (train then test)`,
   );
@@ -189,14 +192,7 @@ for (const name of ['asd', 'smd']) {
     const ranked = scored.flatMap((s) => s.ranked);
     const h100 = hitRate(ranked, 1);
     const h150 = hitRate(ranked, 1.5);
-    const label =
-      det === 'bifrost'
-        ? 'Bifrost detector per metric, max (no entity yet)'
-        : det === 'bifrost calibrated'
-          ? 'calibrated on its train, ties by raw score'
-          : det === 'bifrost calibrated, summed'
-            ? 'calibrated, summed over metrics (Fisher-like)'
-            : 'robust z of the train rows, max (reference)';
+    const label = LABELS[det as keyof typeof LABELS];
     console.log(
       `${label.padEnd(44)} ${fmt(f.f1)}  ${fmt(f.precision)}     ${fmt(f.recall)}   ${fmt(h100)}        ${fmt(h150)}`,
     );
