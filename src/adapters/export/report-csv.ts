@@ -1,5 +1,5 @@
 import type { LogFinding } from '../../core/domain/log-report.js';
-import { isoTime } from '../../core/domain/time-text.js';
+import { isoOrBlank } from '../../core/domain/time-text.js';
 
 /** CSV as the CLI and the API export it: RFC 4180 quoting, one row per line. */
 export function csvCell(v: unknown): string {
@@ -15,10 +15,6 @@ export function csvCell(v: unknown): string {
 
 export function csvRow(cells: readonly unknown[]): string {
   return cells.map(csvCell).join(',') + '\n';
-}
-
-function isoOrBlank(ms: number | undefined): string {
-  return ms === undefined ? '' : isoTime(ms);
 }
 
 /** A report's findings as CSV (`bifrost analyze -o csv`, and the API's export). */

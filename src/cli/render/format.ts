@@ -1,12 +1,10 @@
 /** Small formatting helpers shared by the renderers. */
-import { isoTime as iso } from '../../core/domain/time-text.js';
 import { clip as clipText } from '../../core/domain/text.js';
 
 export { csvCell, csvRow } from '../../adapters/export/report-csv.js';
 
-export function isoTime(ms: number | undefined): string {
-  return ms === undefined ? '' : iso(ms);
-}
+/** A time as ISO 8601 UTC, '' when not known. */
+export { isoOrBlank as isoTime } from '../../core/domain/time-text.js';
 
 export function num(n: number): string {
   return n.toLocaleString('en-US');

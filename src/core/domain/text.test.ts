@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clip } from './text.js';
-import { isoSeconds, isoTime } from './time-text.js';
+import { isoOrBlank, isoSeconds, isoTime } from './time-text.js';
 
 describe('clip', () => {
   it('keeps a string that fits and cuts a longer one to the limit, ellipsis included', () => {
@@ -17,5 +17,7 @@ describe('isoTime / isoSeconds', () => {
     expect(isoTime(Date.UTC(2023, 0, 29, 8, 43, 4))).toBe('2023-01-29T08:43:04.000Z');
     expect(isoSeconds(Date.UTC(2023, 0, 29, 8, 43, 4))).toBe('2023-01-29T08:43:04Z');
     expect(isoSeconds(Date.UTC(2023, 0, 29, 8, 43, 4, 250))).toBe('2023-01-29T08:43:04.250Z');
+    expect(isoOrBlank(undefined)).toBe('');
+    expect(isoOrBlank(0)).toBe('1970-01-01T00:00:00.000Z');
   });
 });

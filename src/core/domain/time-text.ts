@@ -35,6 +35,11 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** isoTime, or '' for a time not known (CSV cells, tables). */
+export function isoOrBlank(ms: number | undefined): string {
+  return ms === undefined ? '' : isoTime(ms);
+}
+
 /** ISO 8601 in UTC without milliseconds when they are 0 ("2023-01-29T08:43:04Z"), for prompts and reasons. */
 export function isoSeconds(ms: number): string {
   return isoTime(ms).replace('.000Z', 'Z');
