@@ -1,19 +1,27 @@
-/** Layer rules from CONVENTIONS.md: cli/server -> adapters -> core; core imports nothing outside itself. */
+/** Layer rules from CONVENTIONS.md: cli/server -> adapters -> core; core imports nothing outside itself; views (the JSON answers) sit on core, beside the adapters. */
 module.exports = {
   forbidden: [
     {
       name: 'core-is-pure',
       severity: 'error',
       comment:
-        'src/core must not import adapters, cli or server (its tests may compose an in-memory adapter)',
+        'src/core must not import adapters, cli, server or views (its tests may compose an in-memory adapter)',
       from: { path: '^src/core', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/(adapters|cli|server|views)' },
+    },
+    {
+      name: 'views-on-core',
+      severity: 'error',
+      comment:
+        'src/views shapes core results into the JSON the CLI and the API answer with: it reads core only (and does no I/O)',
+      from: { path: '^src/views' },
       to: { path: '^src/(adapters|cli|server)' },
     },
     {
       name: 'core-no-io',
       severity: 'error',
-      comment: 'src/core does no I/O: no fs, net, http, child_process, worker_threads',
-      from: { path: '^src/core', pathNot: '\\.test\\.ts$' },
+      comment: 'src/core and src/views do no I/O: no fs, net, http, child_process, worker_threads',
+      from: { path: '^src/(core|views)', pathNot: '\\.test\\.ts$' },
       to: {
         dependencyTypes: ['core'],
         path: '^(node:)?(fs|fs/promises|net|http|https|child_process|worker_threads|dgram|tls|readline)$',
@@ -83,6 +91,14 @@ module.exports = {
         'the dashboard talks to the server over HTTP: it bundles no server, CLI or adapter code',
       from: { path: '^web/src' },
       to: { path: '^src/(adapters|cli|server)' },
+    },
+    {
+      name: 'dashboard-view-types-only',
+      severity: 'error',
+      comment:
+        'the dashboard reads the JSON answers the server sends: the view types, not their code',
+      from: { path: '^web/src' },
+      to: { path: '^src/views', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'dashboard-types-only-above-domain',

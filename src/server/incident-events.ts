@@ -1,4 +1,4 @@
-import { incidentView } from '../core/domain/incident.js';
+import { incidentView } from '../views/incident.js';
 import type { IncidentChange } from '../core/use-cases/incident-tracker.js';
 import type { ServerContext } from './context.js';
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Incident } from '../../core/domain/incident.js';
-import { incidentView } from '../../core/domain/incident.js';
+import { incidentView } from '../../views/incident.js';
 import { IncidentTracker } from '../../core/use-cases/incident-tracker.js';
 import type { CliContext } from '../context.js';
 import { openStore } from '../open-store.js';

@@ -1,5 +1,4 @@
 /** Where an incident stands: found, seen by a person, over. */
-import { isoTime as iso } from './time-text.js';
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
@@ -50,20 +49,5 @@ export function incidentTimes(i: Incident): { mttdMs: number; mttrMs: number | u
   return {
     mttdMs: i.detectedMs - i.firstSymptomMs,
     mttrMs: i.resolvedMs === undefined ? undefined : i.resolvedMs - i.firstSymptomMs,
-  };
-}
-
-/** An incident with ISO times and its MTTD/MTTR, as the CLI and the API show it. */
-export function incidentView(i: Incident) {
-  const { mttdMs, mttrMs } = incidentTimes(i);
-  return {
-    ...i,
-    firstSymptom: iso(i.firstSymptomMs),
-    detected: iso(i.detectedMs),
-    lastSymptom: iso(i.lastSymptomMs),
-    ...(i.resolvedMs === undefined ? {} : { resolved: iso(i.resolvedMs) }),
-    ...(i.acknowledgedMs === undefined ? {} : { acknowledged: iso(i.acknowledgedMs) }),
-    mttdMs,
-    ...(mttrMs === undefined ? {} : { mttrMs }),
   };
 }

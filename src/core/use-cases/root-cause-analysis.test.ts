@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryTelemetryStore } from '../../adapters/store/memory/memory-telemetry-store.js';
 import type { Span } from '../domain/span.js';
 import type { StoredLog } from '../domain/stored-log.js';
-import { analyzeRootCause, rcaView } from './root-cause-analysis.js';
+import { analyzeRootCause } from './root-cause-analysis.js';
 
 const M = 60_000;
 const AT = Date.UTC(2026, 10, 23, 10, 0);
@@ -87,11 +87,9 @@ describe('analyzeRootCause', () => {
     // ids are unique within the answer (what explanations cite)
     const ids = r.candidates.flatMap((c) => c.evidence.map((e) => e.id));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(rcaView(r, 1)).toMatchObject({
-      at: '2026-11-23T10:00:00.000Z',
-      candidates: [{ service: 'db' }],
-      notes: [],
-    });
+    expect(r.atMs).toBe(AT);
+    expect(r.candidates[0]?.service).toBe('db');
+    expect(r.notes).toEqual([]);
   });
 
   it('the first minute of traffic after a pause is said in notes: its slowness is not counted', async () => {

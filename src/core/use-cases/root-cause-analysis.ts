@@ -220,21 +220,3 @@ export function rankFromData(
   const graph = new ServiceGraph([...edges, ...externalEdges(peers)]);
   return { graph, ranked: rankRootCauses(evidence, graph, config) };
 }
-
-/** The JSON answer: `{"at": "…", "candidates": [{"service", "score", "reasons", "evidence"}]}`. */
-export function rcaView(r: RcaResult, top: number) {
-  return {
-    at: iso(r.atMs),
-    window: { from: iso(r.window.fromMs), to: iso(r.window.toMs) },
-    reference: { from: iso(r.reference.fromMs), to: iso(r.reference.toMs) },
-    candidates: r.candidates.slice(0, top).map((c) => ({
-      service: c.service,
-      score: c.score,
-      reasons: c.reasons,
-      explains: c.explains,
-      explainedBy: c.explainedBy,
-      evidence: c.evidence,
-    })),
-    notes: r.notes,
-  };
-}

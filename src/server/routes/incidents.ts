@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INCIDENT_STATUSES, incidentTimes, incidentView } from '../../core/domain/incident.js';
+import { INCIDENT_STATUSES, incidentTimes } from '../../core/domain/incident.js';
+import { incidentView } from '../../views/incident.js';
 import type { IncidentStatus } from '../../core/domain/incident.js';
 import { AppError } from '../../core/errors.js';
 import { incidentContext } from '../../core/use-cases/explain-inputs.js';

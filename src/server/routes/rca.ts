@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { analyzeRootCause, rcaView } from '../../core/use-cases/root-cause-analysis.js';
+import { analyzeRootCause } from '../../core/use-cases/root-cause-analysis.js';
+import { rcaView } from '../../views/rca.js';
 import type { ServerContext } from '../context.js';
 import { RCA, answers } from './response-schemas.js';
 import { DURATION, duration, timeParam } from './query-params.js';

@@ -1,12 +1,12 @@
 /** The parts of the REST API the dashboard reads. Paths and query parameters are checked against /openapi.json (openapi.d.ts, generated; see client.ts apiUrl); incidents, RCA answers, explanations and reports are the server's own types. */
 
-import type { incidentView } from '../../../src/core/domain/incident.js';
-import type { rcaView } from '../../../src/core/use-cases/root-cause-analysis.js';
+import type { IncidentView } from '../../../src/views/incident.js';
+import type { RcaView } from '../../../src/views/rca.js';
 import type { Finding as DomainFinding } from '../../../src/core/domain/finding.js';
 import type { ServiceSpanStats } from '../../../src/core/ports/telemetry-store.port.js';
 
 /** An incident as GET /api/v1/incidents/{id} answers (the server's own view type, not a copy). */
-export type Incident = ReturnType<typeof incidentView>;
+export type Incident = IncidentView;
 
 export interface Page<T> {
   items: T[];
@@ -58,7 +58,7 @@ export interface Graph {
 export type { EvidenceItem } from '../../../src/core/use-cases/root-cause-analysis.js';
 
 /** GET /api/v1/rca: ranked root-cause candidates with their evidence (the server's own view type). */
-export type Rca = ReturnType<typeof rcaView>;
+export type Rca = RcaView;
 
 export type { Explanation } from '../../../src/core/domain/explanation.js';
 export type { LogReport } from '../../../src/core/domain/log-report.js';
