@@ -5,7 +5,7 @@
 // - orders-per-minute.jsonl: orders follow the day; on 2026-01-11 the evening peak is missing;
 // - payments-queue-depth.csv: a queue gauge that normally moves; it freezes for 4 hours on
 //   2026-01-10 (the exporter stopped updating).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let seed = 42;
@@ -43,3 +43,22 @@ for (let i = 0; i < N; i++) {
   q += `${ts(i)},${v}\n`;
 }
 writeFileSync(join(dir, 'payments-queue-depth.csv'), q);
+
+// examples/entity/checkout-node-7.csv: the node under the checkout pods, five metrics at 5-minute
+// steps over the same week (bifrost detect --entity). disk_io_mbps bursts every 2 hours (a backup
+// job: routine, not news); from 2026-01-12 08:00 memory leaks ~60 MB per step on top of its usual
+// sawtooth while CPU stays normal.
+const edir = join(import.meta.dirname, 'entity');
+mkdirSync(edir, { recursive: true });
+let e = 'timestamp,cpu_pct,mem_used_mb,disk_io_mbps,net_rx_mbps,load1\n';
+const leakFrom = (Date.UTC(2026, 0, 12, 8, 0) - T0) / 300_000;
+for (let i = 0; i < N; i++) {
+  const d = day(hourOf(i));
+  const cpu = 20 + 45 * d + 3 * g();
+  const mem = 5200 + 10 * (i % 72) + 30 * g() + (i >= leakFrom ? 60 * (i - leakFrom) : 0);
+  const disk = 12 + 3 * g() + (i % 24 === 0 ? 160 + 20 * g() : 0);
+  const net = 30 + 60 * d + 5 * g();
+  const load = 1 + 4 * d + 0.3 * g();
+  e += `${ts(i)},${cpu.toFixed(1)},${mem.toFixed(0)},${disk.toFixed(1)},${net.toFixed(1)},${load.toFixed(2)}\n`;
+}
+writeFileSync(join(edir, 'checkout-node-7.csv'), e);

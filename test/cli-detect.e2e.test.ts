@@ -255,7 +255,12 @@ describe('bifrost detect (spawned CLI)', () => {
   it('refuses options that make no sense, with advice', async () => {
     const r = await runCli(['detect', METRICS, '--threshold', '2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--threshold takes a score between 0 and 1, got "2"');
+    expect(r.stderr).toContain(
+      '--threshold takes a score between 0 and 1 for a series (got 2); decades of surprise are for --entity',
+    );
+    const nonsense = await runCli(['detect', METRICS, '--threshold', 'abc']);
+    expect(nonsense.code).not.toBe(0);
+    expect(nonsense.stderr).toContain('--threshold takes a positive number, got "abc"');
     const same = await runCli([
       'detect',
       join(METRICS, 'payments-queue-depth.csv'),
@@ -264,5 +269,56 @@ describe('bifrost detect (spawned CLI)', () => {
     ]);
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('--out would overwrite the input itself');
+  });
+
+  it('--entity scores a machine of five metrics as a whole and names the leaking one; routine bursts are not it', async () => {
+    const file = join(ROOT, 'examples', 'entity', 'checkout-node-7.csv');
+    const out = tempDir('bifrost-entity-out-');
+    const r = await runCli(['detect', '--entity', file, '--out', out, '--output', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      threshold: number;
+      entities: {
+        metrics: string[];
+        rows: number;
+        anomalies: { start: string; peak: { metrics: { metric: string }[] }; reason: string }[];
+      }[];
+    };
+    expect(j.threshold).toBe(2.5);
+    const e = j.entities[0]!;
+    expect(e.metrics).toEqual(['cpu_pct', 'mem_used_mb', 'disk_io_mbps', 'net_rx_mbps', 'load1']);
+    expect(e.rows).toBe(2184);
+    const leak = e.anomalies.find((a) => a.start.startsWith('2026-01-12T08'));
+    expect(leak?.peak.metrics[0]?.metric).toBe('mem_used_mb');
+    expect(leak?.reason).toMatch(/^mem_used_mb: .*; 4 other metrics normal$/);
+    // a disk burst comes every 2 hours: at most the week's largest one stands out
+    expect(
+      e.anomalies.filter((a) => a.peak.metrics[0]?.metric === 'disk_io_mbps').length,
+    ).toBeLessThanOrEqual(1);
+    const csv = readFileSync(join(out, 'checkout-node-7.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('timestamp,anomaly_score,metrics,reason');
+    expect(csv).toHaveLength(2185);
+
+    const text = await runCli(['detect', '--entity', file, '--baseline', '100']);
+    expect(text.stdout).toMatch(/2,184 rows × 5 metrics · first 100 rows as its normal/);
+    expect(text.stdout).toMatch(/note: a baseline of 100 rows can only show/);
+  });
+
+  it('--entity refuses options that make no sense, with advice', async () => {
+    const file = join(ROOT, 'examples', 'entity', 'checkout-node-7.csv');
+    const bad = await runCli(['detect', '--entity', file, '--baseline', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--baseline takes a number of rows (1000) or a duration');
+    const series = await runCli([
+      'detect',
+      join(METRICS, 'payments-queue-depth.csv'),
+      '--baseline',
+      '1d',
+    ]);
+    expect(series.code).toBe(2);
+    expect(series.stderr).toContain('--baseline is for --entity');
+    const missing = await runCli(['detect', '--entity', file, '--time', 'when']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no column "when" in the header');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPointF1, hitRate } from '../bench/entity/entity-scorer.js';
+import { bestPointF1, hitRate, pointF1At } from '../bench/entity/entity-scorer.js';
 
 describe('point F1 without point adjustment', () => {
   it('counts each point on its own and picks the best threshold', () => {
@@ -15,6 +15,20 @@ describe('point F1 without point adjustment', () => {
     expect(
       bestPointF1([{ labels: Uint8Array.from([0, 0]), scores: Float64Array.from([0, 0]) }]).f1,
     ).toBe(0);
+  });
+});
+
+describe('point F1 at a given threshold', () => {
+  it('alarms where the score reaches the threshold, pooled over series', () => {
+    const a = {
+      labels: Uint8Array.from([0, 1, 1, 1, 0, 0]),
+      scores: Float64Array.from([0.1, 0.9, 0.2, 0.8, 0.7, 0.1]),
+    };
+    const b = { labels: Uint8Array.from([1, 0]), scores: Float64Array.from([0.75, 0.75]) };
+    // at 0.75: a gives tp 2 (0.9, 0.8), fn 1; b gives tp 1, fp 1 -> P 0.75, R 0.75
+    expect(pointF1At([a, b], 0.75)).toMatchObject({ tp: 3, fp: 1, fn: 1 });
+    expect(pointF1At([a, b], 0.75).f1).toBeCloseTo(0.75, 9);
+    expect(pointF1At([a], 2).f1).toBe(0);
   });
 });
 

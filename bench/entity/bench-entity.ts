@@ -1,9 +1,11 @@
 /**
  * Entities with many metrics at once: ASD (12 servers × 19 metrics) and SMD (7 machines × 38
- * metrics) in ../shared/data. Bifrost has no entity detector yet (issue 28); this bench gives
- * the figures it must beat, in process, on the test rows after each entity's train rows:
- * - Bifrost's univariate detector on every metric (one SeriesDetector per metric, fed the train
- *   rows first), the entity's score per row the largest of its metrics' scores;
+ * metrics) in ../shared/data, in process, on the test rows after each entity's train rows (the
+ * train rows are the start of the stream: every detector here is causal):
+ * - Bifrost's entity detector (EntityDetector, what `bifrost detect --entity` runs): each
+ *   metric's univariate score as its surprise among the scores that metric gave before;
+ * - Bifrost's univariate detector on every metric, the entity's score per row the largest of
+ *   its metrics' scores (no calibration: what the entity detector improves on);
  * - the robust-z reference: per metric |x − median| / (1.4826 · MAD) of the train rows (the
  *   standard deviation where the MAD is 0), the entity's score the largest.
  * Both measured by point F1 at the best threshold without point adjustment, pooled over a
@@ -14,9 +16,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import {
+  DEFAULT_ENTITY_DETECTOR_CONFIG,
+  EntityDetector,
+} from '../../src/core/engine/metrics/entity-detector.js';
 import { SeriesDetector } from '../../src/core/engine/metrics/series-detector.js';
 import { resultsDir, sharedData } from '../paths.js';
-import { bestPointF1, hitRate } from './entity-scorer.js';
+import { bestPointF1, hitRate, pointF1At } from './entity-scorer.js';
 import type { PointSeries } from './entity-scorer.js';
 
 const STEP_MS = 60_000;
@@ -54,18 +60,13 @@ function score(
   labels: Uint8Array,
   truth: Map<number, number[]>,
   m: readonly Float64Array[],
-  combine: 'max' | 'sum' = 'max',
 ): Scored {
   const rowsN = labels.length;
   const entity = new Float64Array(rowsN);
   for (let r = 0; r < rowsN; r++) {
     let best = 0;
-    let sum = 0;
-    for (const s of m) {
-      if (s[r]! > best) best = s[r]!;
-      sum += s[r]!;
-    }
-    entity[r] = combine === 'max' ? best : sum;
+    for (const s of m) if (s[r]! > best) best = s[r]!;
+    entity[r] = best;
   }
   const ranked = [...truth].map(([r, t]) => ({
     scores: Float64Array.from(m, (s) => s[r]!),
@@ -95,27 +96,29 @@ function bifrostPerMetric(
 }
 
 /**
- * Bifrost's per-metric scores made comparable across metrics: each test score as its surprise
- * among the scores the same metric gave its train rows, −log10 of the share of train rows that
- * scored at least as high (no setting: a metric that often scores 0.6 makes 0.6 no news); ties
- * at the top surprise broken by the raw score (lexicographic: surprises differ by ≥ 0.3 there).
+ * Bifrost's entity detector fed the train rows then the test rows: each test row's score and
+ * every metric's surprise at it. hold: the train rows are the entity's normal (the datasets'
+ * protocol: methods fit on train, score test), the calibration held after them; otherwise it
+ * learns on (a stream with no stretch known to be normal).
  */
-function calibrated(scores: { train: Float64Array[]; test: Float64Array[] }): Float64Array[] {
-  return scores.test.map((test, k) => {
-    const seen = Float64Array.from(scores.train[k]!).sort();
-    return test.map((s) => {
-      // train rows that scored at least s: binary search in the sorted scores
-      let lo = 0;
-      let hi = seen.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (seen[mid]! < s) lo = mid + 1;
-        else hi = mid;
-      }
-      const surprise = s > 0 ? -Math.log10((seen.length - lo + 1) / (seen.length + 1)) : 0;
-      return surprise + s * 1e-3;
-    });
-  });
+function bifrostEntity(
+  train: number[][],
+  test: number[][],
+  hold: boolean,
+): { row: Float64Array; metrics: Float64Array[] } {
+  const width = test[0]!.length;
+  const d = new EntityDetector(width, undefined, { baseline: hold });
+  let t = 0;
+  for (const r of train) d.push((t += STEP_MS), r);
+  if (hold) d.holdCalibration();
+  const row = new Float64Array(test.length);
+  const metrics = Array.from({ length: width }, () => new Float64Array(test.length));
+  for (let r = 0; r < test.length; r++) {
+    row[r] = d.push((t += STEP_MS), test[r]!);
+    const c = d.contributions();
+    for (let k = 0; k < width; k++) metrics[k]![r] = c[k]!;
+  }
+  return { row, metrics };
 }
 
 function robustZPerMetric(train: number[][], test: number[][]): Float64Array[] {
@@ -132,14 +135,15 @@ function robustZPerMetric(train: number[][], test: number[][]): Float64Array[] {
 }
 
 const LABELS = {
-  bifrost: 'Bifrost detector per metric, max (no entity yet)',
-  'bifrost calibrated': 'calibrated on its train, ties by raw score',
-  'bifrost calibrated, summed': 'calibrated, summed over metrics (Fisher-like)',
+  entity: 'Bifrost entity, train as its normal (held)',
+  'entity learning': 'Bifrost entity, learning on (no baseline)',
+  bifrost: 'Bifrost univariate per metric, max',
   'robust z': 'robust z of the train rows, max (reference)',
 } as const;
 
 const fmt = (x: number) => x.toFixed(3);
 const results: Record<string, unknown> = {};
+const entitySeries = new Map<string, { series: PointSeries[]; best: number }>();
 for (const name of ['asd', 'smd']) {
   const dir = join(sharedData(), name);
   if (!existsSync(join(dir, 'test'))) {
@@ -150,14 +154,14 @@ for (const name of ['asd', 'smd']) {
     .filter((f) => f.endsWith('.txt.gz') || f.endsWith('.txt'))
     .sort();
   const by: Record<keyof typeof LABELS, Scored[]> = {
+    entity: [],
+    'entity learning': [],
     bifrost: [],
-    'bifrost calibrated': [],
-    'bifrost calibrated, summed': [],
     'robust z': [],
   };
   let rowsTotal = 0;
   let width = 0;
-  let bifrostMs = 0;
+  let entityMs = 0;
   for (const f of entities) {
     const id = f.replace(/\.txt(\.gz)?$/, '');
     const train = rows(join(dir, 'train', f));
@@ -174,12 +178,18 @@ for (const name of ['asd', 'smd']) {
     rowsTotal += train.length + test.length;
     width = test[0]!.length;
     const t0 = performance.now();
-    const raw = bifrostPerMetric(train, test);
-    bifrostMs += performance.now() - t0;
-    by.bifrost.push(score(labels, truth, raw.test));
-    const cal = calibrated(raw);
-    by['bifrost calibrated'].push(score(labels, truth, cal));
-    by['bifrost calibrated, summed'].push(score(labels, truth, cal, 'sum'));
+    const ent = bifrostEntity(train, test, true);
+    entityMs += performance.now() - t0;
+    by.entity.push({
+      entity: { labels, scores: ent.row },
+      ranked: score(labels, truth, ent.metrics).ranked,
+    });
+    const on = bifrostEntity(train, test, false);
+    by['entity learning'].push({
+      entity: { labels, scores: on.row },
+      ranked: score(labels, truth, on.metrics).ranked,
+    });
+    by.bifrost.push(score(labels, truth, bifrostPerMetric(train, test).test));
     by['robust z'].push(score(labels, truth, robustZPerMetric(train, test)));
   }
   console.log(
@@ -203,12 +213,34 @@ for (const name of ['asd', 'smd']) {
       labelledPointsRanked: ranked.length,
     };
   }
-  const b = summary.bifrost as { f1: number };
+  const e = summary.entity as { f1: number; threshold: number };
   const z = summary['robust z'] as { f1: number };
-  console.log(
-    `Bifrost / robust z: ${(b.f1 / Math.max(z.f1, 1e-9)).toFixed(2)}× (target ≥ 1.2×; HitRate@150% target ≥ 0.85); Bifrost ${Math.round((rowsTotal * width) / (bifrostMs / 1000)).toLocaleString('en-US')} metric points/s`,
+  const atDefault = pointF1At(
+    by.entity.map((x) => x.entity),
+    DEFAULT_ENTITY_DETECTOR_CONFIG.threshold,
   );
-  results[name] = summary;
+  console.log(
+    `entity detector at its default threshold ${DEFAULT_ENTITY_DETECTOR_CONFIG.threshold}: F1 ${fmt(atDefault.f1)} (precision ${fmt(atDefault.precision)}, recall ${fmt(atDefault.recall)}); best threshold ${e.threshold.toFixed(2)}`,
+  );
+  console.log(
+    `entity / robust z: ${(e.f1 / Math.max(z.f1, 1e-9)).toFixed(2)}× (target ≥ 1.2×; HitRate@150% target ≥ 0.85); ${Math.round(rowsTotal / (entityMs / 1000)).toLocaleString('en-US')} rows/s of ${width} metrics (${Math.round((rowsTotal * width) / (entityMs / 1000)).toLocaleString('en-US')} metric points/s), one core`,
+  );
+  results[name] = { ...summary, entityAtDefault: atDefault };
+  entitySeries.set(name, { series: by.entity.map((x) => x.entity), best: e.threshold });
+}
+// the threshold chosen on one dataset, scored on the other (leave one dataset out)
+if (entitySeries.size === 2) {
+  console.log('\nleft out: the entity threshold chosen (best F1) on the other dataset');
+  const lodo: Record<string, unknown> = {};
+  for (const [name, { series }] of entitySeries) {
+    const other = [...entitySeries].find(([n]) => n !== name)![1];
+    const f = pointF1At(series, other.best);
+    console.log(
+      `${name.toUpperCase()}: threshold ${other.best.toFixed(2)} -> F1 ${fmt(f.f1)} (precision ${fmt(f.precision)}, recall ${fmt(f.recall)})`,
+    );
+    lodo[name] = { threshold: other.best, ...f };
+  }
+  results.leftOut = lodo;
 }
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), 'entity.json'), JSON.stringify(results, null, 2));

@@ -46,6 +46,28 @@ export function bestPointF1(series: readonly PointSeries[]): {
   return best;
 }
 
+/** Point F1 with alarms where the score reaches a threshold chosen beforehand (pooled over series). */
+export function pointF1At(
+  series: readonly PointSeries[],
+  threshold: number,
+): { tp: number; fp: number; fn: number; precision: number; recall: number; f1: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const { labels, scores } of series)
+    for (let i = 0; i < labels.length; i++) {
+      const alarm = scores[i]! >= threshold;
+      if (labels[i] === 1) {
+        if (alarm) tp++;
+        else fn++;
+      } else if (alarm) fp++;
+    }
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { tp, fp, fn, precision, recall, f1 };
+}
+
 /**
  * HitRate@P%: for each labelled point, the share of its g labelled metrics found among the
  * ⌈P·g⌉ metrics it ranks highest (ties in index order), averaged over the points.

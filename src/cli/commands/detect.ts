@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { WriteStream } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { expandInputs, createFileSource } from '../../adapters/sources/file-source.js';
@@ -13,6 +12,12 @@ import { csvRow, plural } from '../render/format.js';
 import type { FileResult } from '../render/detect.js';
 import { renderCsv, renderJson, renderText, scoreCell } from '../render/detect.js';
 import { fileProgress } from '../render/progress.js';
+import { DEFAULT_ENTITY_DETECTOR_CONFIG } from '../../core/engine/metrics/entity-detector.js';
+import type { Baseline } from '../../core/use-cases/detect-entity.js';
+import type { EntityResult } from '../render/entity.js';
+import { renderEntityCsv, renderEntityJson, renderEntityText } from '../render/entity.js';
+import { detectEntityFile, parseBaseline } from './detect-entity-file.js';
+import { RowWriter } from './row-writer.js';
 
 type DetectFormat = 'text' | 'json' | 'csv';
 
@@ -23,7 +28,9 @@ interface DetectFlags {
   out?: string;
   output: DetectFormat;
   top: number;
-  threshold: number;
+  threshold?: number;
+  entity: boolean;
+  baseline?: Baseline;
   progress: boolean;
   time?: string;
   value?: string;
@@ -46,46 +53,18 @@ function outputPath(
   return join(out, rel.replace(/\.gz$/i, ''));
 }
 
-class RowWriter {
-  private buf: string[] = [];
-  private size = 0;
-  constructor(
-    private readonly stream: WriteStream,
-    private readonly jsonl: boolean,
-  ) {
-    if (!jsonl) this.push('timestamp,value,anomaly_score,reason\n');
-  }
-  private push(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-  }
-  row(r: ScoredRow): void {
-    if (this.jsonl) {
-      const v = Number(r.value);
-      this.push(
-        JSON.stringify({
-          timestamp: r.timestamp,
-          value: r.value.trim() !== '' && Number.isFinite(v) ? v : r.value,
-          anomaly_score: r.score === undefined ? null : Number(scoreCell(r.score)),
-          reason: r.reason,
-        }) + '\n',
-      );
-    } else this.push(csvRow([r.timestamp, r.value, scoreCell(r.score), r.reason]));
-  }
-  async flush(force = false): Promise<void> {
-    if (this.size < 64 * 1024 && !force) return;
-    const chunk = this.buf.join('');
-    this.buf = [];
-    this.size = 0;
-    if (!this.stream.write(chunk)) await new Promise<void>((r) => this.stream.once('drain', r));
-  }
-  async close(): Promise<void> {
-    await this.flush(true);
-    await new Promise<void>((res, rej) => {
-      this.stream.once('error', rej);
-      this.stream.end(res);
-    });
-  }
+/** One scored series row as written with --out: CSV cells or a JSON line. */
+function seriesRow(r: ScoredRow, jsonl: boolean): string {
+  if (!jsonl) return csvRow([r.timestamp, r.value, scoreCell(r.score), r.reason]);
+  const v = Number(r.value);
+  return (
+    JSON.stringify({
+      timestamp: r.timestamp,
+      value: r.value.trim() !== '' && Number.isFinite(v) ? v : r.value,
+      anomaly_score: r.score === undefined ? null : Number(scoreCell(r.score)),
+      reason: r.reason,
+    }) + '\n'
+  );
 }
 
 async function detectFile(
@@ -101,7 +80,10 @@ async function detectFile(
     stdin: ctx.stdin,
     ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
   });
-  const config = { ...DEFAULT_METRIC_DETECTOR_CONFIG, threshold: flags.threshold };
+  const config = {
+    ...DEFAULT_METRIC_DETECTOR_CONFIG,
+    threshold: flags.threshold ?? DEFAULT_METRIC_DETECTOR_CONFIG.threshold,
+  };
   let writer: RowWriter | undefined;
   let writeError: Error | undefined;
   const pending: ScoredRow[] = [];
@@ -123,7 +105,8 @@ async function detectFile(
     stream.on('error', (e) => {
       writeError = e;
     });
-    writer = new RowWriter(stream, detection.layoutKind === 'jsonl');
+    const jsonl = detection.layoutKind === 'jsonl';
+    writer = new RowWriter(stream, jsonl ? undefined : 'timestamp,value,anomaly_score,reason\n');
   };
   const outcome = await source.read({
     push(line, truncated) {
@@ -133,7 +116,8 @@ async function detectFile(
       if (target === undefined || pending.length === 0) return;
       await ensureWriter();
       if (writer === undefined) return;
-      for (const r of pending) writer.row(r);
+      const jsonl = detection.layoutKind === 'jsonl';
+      for (const r of pending) writer.line(seriesRow(r, jsonl));
       pending.length = 0;
       await writer.flush();
     },
@@ -142,7 +126,7 @@ async function detectFile(
   const summary = detection.finish();
   if (target !== undefined && pending.length > 0) {
     await ensureWriter();
-    for (const r of pending) writer?.row(r);
+    for (const r of pending) writer?.line(seriesRow(r, detection.layoutKind === 'jsonl'));
   }
   if (writer !== undefined)
     await writer.close().catch((e: unknown) => {
@@ -178,14 +162,30 @@ export function detectCommand(ctx: CliContext): Command {
     .option('--top <n>', 'anomalies shown per series in text', ctx.parseIntOption('--top', 1), 5)
     .option(
       '--threshold <score>',
-      'score from which a point is an anomaly',
+      `score from which a point is an anomaly (default ${DEFAULT_METRIC_DETECTOR_CONFIG.threshold}, between 0 and 1; with --entity decades of surprise, default ${DEFAULT_ENTITY_DETECTOR_CONFIG.threshold})`,
       (v: string) => {
         const n = Number(v);
-        if (!(n > 0 && n < 1))
-          throw new InvalidArgumentError(`--threshold takes a score between 0 and 1, got "${v}"`);
+        if (!(n > 0 && Number.isFinite(n)))
+          throw new InvalidArgumentError(`--threshold takes a positive number, got "${v}"`);
         return n;
       },
-      DEFAULT_METRIC_DETECTOR_CONFIG.threshold,
+    )
+    .option(
+      '--entity',
+      'each input is one entity (a machine, pod or VM): a wide CSV, one row per time and one column per metric, scored as a whole; each anomaly names the metrics behind it',
+      false,
+    )
+    .option(
+      '--baseline <rows|duration>',
+      "with --entity: the first rows (1000) or time span (1d, 6h, 90m) are the entity's normal; its metrics are judged against that stretch (default: learned as the data goes)",
+      (v: string) => {
+        const b = parseBaseline(v);
+        if (b === undefined)
+          throw new InvalidArgumentError(
+            `--baseline takes a number of rows (1000) or a duration (30s, 90m, 6h, 1d), got "${v}"`,
+          );
+        return b;
+      },
     )
     .option(
       '--time <column>',
@@ -212,10 +212,30 @@ Examples:
   bifrost detect cpu.csv
   bifrost detect metrics/ --out scored/ --output json
   bifrost detect pod_metric.csv --time TimeStamp --value CpuUsageRate
-  curl -s .../series.csv | bifrost detect -`,
+  curl -s .../series.csv | bifrost detect -
+
+Entities (--entity): one file per machine, pod or VM, with a header naming the metrics (and a
+time column named as above; without one rows are numbered) or no header at all (metrics are
+numbered). Every metric runs the detector above; each score is then read as its surprise among
+the scores that metric gave before, so a metric that is often jumpy counts less than a calm one
+that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.threshold} ≈ a row this unusual once in ${Math.round(10 ** DEFAULT_ENTITY_DETECTOR_CONFIG.threshold)} normal rows.
+  bifrost detect --entity node-7.csv --baseline 1d
+  bifrost detect --entity machines/ --out scored/ --output json`,
   );
   cmd.action(async (inputs: string[], flags: DetectFlags) => {
     const t = ctx.terminal;
+    if (!flags.entity && flags.threshold !== undefined && flags.threshold >= 1) {
+      t.err(
+        `${t.colors.red('error:')} --threshold takes a score between 0 and 1 for a series (got ${flags.threshold}); decades of surprise are for --entity`,
+      );
+      ctx.setExitCode(2);
+      return;
+    }
+    if (!flags.entity && flags.baseline !== undefined) {
+      t.err(`${t.colors.red('error:')} --baseline is for --entity (an entity's normal stretch)`);
+      ctx.setExitCode(2);
+      return;
+    }
     const started = performance.now();
     const expanded = await expandInputs(inputs);
     for (const p of expanded.problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
@@ -241,6 +261,7 @@ Examples:
       );
     const targets = new Map<string, string>();
     const results: FileResult[] = [];
+    const entities: EntityResult[] = [];
     const bar =
       flags.progress && t.stderrIsTTY && files.length > 1
         ? new cliProgress.SingleBar(
@@ -277,11 +298,26 @@ Examples:
         }
         targets.set(resolve(target), f);
       }
-      results.push(await detectFile(f, flags, ctx, target, files.length === 1));
+      if (flags.entity)
+        entities.push(
+          await detectEntityFile(
+            f,
+            {
+              threshold: flags.threshold ?? DEFAULT_ENTITY_DETECTOR_CONFIG.threshold,
+              progress: flags.progress,
+              ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
+              ...(flags.time === undefined ? {} : { time: flags.time }),
+            },
+            ctx,
+            target,
+            files.length === 1,
+          ),
+        );
+      else results.push(await detectFile(f, flags, ctx, target, files.length === 1));
       bar?.increment();
     }
     bar?.stop();
-    for (const r of results) {
+    for (const r of [...results, ...entities]) {
       if (r.error !== undefined) t.err(`${t.colors.red('error:')} ${r.error}`);
       for (const p of r.problems.slice(0, 5))
         t.err(`${t.colors.yellow('warning:')} ${r.file}:${p.line}: ${p.message}`);
@@ -291,9 +327,17 @@ Examples:
           `${t.colors.yellow('warning:')} ${r.file}: ${plural(more, 'more problem')} (--output json lists the first 100)`,
         );
     }
-    if (results.some((r) => r.error !== undefined)) ctx.setExitCode(2);
+    if ([...results, ...entities].some((r) => r.error !== undefined)) ctx.setExitCode(2);
     const ms = performance.now() - started;
-    if (flags.output === 'json') await t.out(renderJson(results, flags.threshold, ms));
+    if (flags.entity) {
+      const threshold = flags.threshold ?? DEFAULT_ENTITY_DETECTOR_CONFIG.threshold;
+      if (flags.output === 'json') await t.out(renderEntityJson(entities, threshold, ms));
+      else if (flags.output === 'csv') await t.out(renderEntityCsv(entities));
+      else await t.out(renderEntityText(entities, flags.top, t.colors, ms));
+      return;
+    }
+    const threshold = flags.threshold ?? DEFAULT_METRIC_DETECTOR_CONFIG.threshold;
+    if (flags.output === 'json') await t.out(renderJson(results, threshold, ms));
     else if (flags.output === 'csv') await t.out(renderCsv(results));
     else await t.out(renderText(results, flags.top, t.colors, ms));
   });

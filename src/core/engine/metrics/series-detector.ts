@@ -86,7 +86,14 @@ export class SeriesDetector {
   private lastScore = 0;
   private lastAlertT = -Infinity;
 
-  constructor(private readonly cfg: MetricDetectorConfig = DEFAULT_METRIC_DETECTOR_CONFIG) {
+  /**
+   * explainAll: keep the explanation of every scored point, not only of points at the threshold
+   * (the entity detector describes a metric that is unusual for it even below the threshold).
+   */
+  constructor(
+    private readonly cfg: MetricDetectorConfig = DEFAULT_METRIC_DETECTOR_CONFIG,
+    private readonly explainAll = false,
+  ) {
     this.gains = Float64Array.from(ANOMALY_KINDS, (k) => cfg.gains[k]);
   }
 
@@ -273,9 +280,11 @@ export class SeriesDetector {
     if (t - this.lastAlertT <= cfg.refractoryIntervals * this.interval)
       best /= cfg.refractoryDamping;
     const score = best / (1 + best);
-    if (score >= cfg.threshold) this.lastAlertT = t;
     if (score >= cfg.threshold) {
+      this.lastAlertT = t;
       if (bestK === STUCK) this.stuckReported = true;
+    }
+    if (score >= cfg.threshold || (this.explainAll && score > 0)) {
       const e = this.last;
       e.kind = ANOMALY_KINDS[bestK]!;
       e.ratio = best;
@@ -297,7 +306,7 @@ export class SeriesDetector {
     return (this.lastScore = score);
   }
 
-  /** Why the last point scored as it did; only meaningful when its score reached the threshold. */
+  /** Why the last point scored as it did; only meaningful when its score reached the threshold (or above 0 with explainAll). */
   explain(): PointExplanation {
     return this.last;
   }

@@ -5,9 +5,9 @@
  */
 import { clip as clipText } from '../../domain/text.js';
 
-const TIME_NAMES = ['timestamp', 'time', 'ts', 'date', 'datetime'];
+export const TIME_NAMES = ['timestamp', 'time', 'ts', 'date', 'datetime'];
 const VALUE_NAMES = ['value', 'val', 'y', 'metric'];
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const EPOCH = /^\d+(?:\.\d+)?$/;
 const ISO_LIKE = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)(Z|[+-]\d\d:?\d\d)?$/;
@@ -83,7 +83,7 @@ export function splitCsv(line: string): string[] {
   return out;
 }
 
-function findColumn(cells: readonly string[], names: readonly string[]): number {
+export function findColumn(cells: readonly string[], names: readonly string[]): number {
   const lower = cells.map((c) => c.trim().toLowerCase());
   for (const n of names) {
     const i = lower.indexOf(n);
