@@ -9,7 +9,7 @@ import type { CliContext } from '../context.js';
 import type { EntityResult } from '../render/entity.js';
 import { csvRow } from '../render/format.js';
 import { fileProgress } from '../render/progress.js';
-import { RowWriter } from './row-writer.js';
+import { RowWriter, finishScoredFile } from './row-writer.js';
 
 export interface EntityFlags {
   threshold: number;
@@ -79,17 +79,11 @@ export async function detectEntityFile(
   progress.stop();
   const summary = detection.finish();
   if (summary.rows + summary.skipped > 0) await drain(true);
-  if (writer !== undefined)
-    await writer.close().catch((e: unknown) => {
-      writeError ??= e as Error;
-    });
-  const result: EntityResult = { file: source.name, ...summary };
-  if (writer !== undefined) result.written = target!;
-  if (outcome.status === 'failed') result.error = outcome.error.message;
-  else if (summary.fatal !== undefined) result.error = `${source.name}: ${summary.fatal}`;
-  if (writeError !== undefined)
-    result.error = `${target!}: cannot write (${(writeError as NodeJS.ErrnoException).code ?? writeError.message})`;
-  return result;
+  return {
+    file: source.name,
+    ...summary,
+    ...(await finishScoredFile(source.name, outcome, summary.fatal, writer, target, writeError)),
+  };
 }
 
 /** `--baseline 1000` (rows) or `--baseline 1d` / `6h` / `90m` / `30s` (from the first row's time). */

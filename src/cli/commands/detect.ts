@@ -17,7 +17,7 @@ import type { Baseline } from '../../core/use-cases/detect-entity.js';
 import type { EntityResult } from '../render/entity.js';
 import { renderEntityCsv, renderEntityJson, renderEntityText } from '../render/entity.js';
 import { detectEntityFile, parseBaseline } from './detect-entity-file.js';
-import { RowWriter } from './row-writer.js';
+import { RowWriter, finishScoredFile } from './row-writer.js';
 
 type DetectFormat = 'text' | 'json' | 'csv';
 
@@ -128,17 +128,11 @@ async function detectFile(
     await ensureWriter();
     for (const r of pending) writer?.line(seriesRow(r, detection.layoutKind === 'jsonl'));
   }
-  if (writer !== undefined)
-    await writer.close().catch((e: unknown) => {
-      writeError ??= e as Error;
-    });
-  const result: FileResult = { file: source.name, ...summary };
-  if (writer !== undefined) result.written = target!;
-  if (outcome.status === 'failed') result.error = outcome.error.message;
-  else if (summary.fatal !== undefined) result.error = `${source.name}: ${summary.fatal}`;
-  if (writeError !== undefined)
-    result.error = `${target!}: cannot write (${(writeError as NodeJS.ErrnoException).code ?? writeError.message})`;
-  return result;
+  return {
+    file: source.name,
+    ...summary,
+    ...(await finishScoredFile(source.name, outcome, summary.fatal, writer, target, writeError)),
+  };
 }
 
 export function detectCommand(ctx: CliContext): Command {

@@ -1,7 +1,7 @@
 import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../../core/engine/metrics/detector-config.js';
 import { formatDuration } from '../../core/engine/metrics/reasons.js';
 import type { AnomalyEvent, SeriesSummary } from '../../core/use-cases/detect-series.js';
-import { csvRow, num, pad, plural } from './format.js';
+import { csvRow, num, pad, plural, totalsLine } from './format.js';
 import type { Terminal } from './terminal.js';
 
 type Colors = Terminal['colors'];
@@ -69,7 +69,16 @@ export function renderText(
   const points = results.reduce((a, r) => a + r.points, 0);
   const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
   const failed = results.filter((r) => r.error !== undefined).length;
-  s += `\n${plural(results.length, 'series', 'series')} · ${plural(points, 'point')} · ${plural(anomalies, 'anomaly', 'anomalies')}${failed > 0 ? c.red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
+  s += totalsLine(
+    c.red,
+    [
+      plural(results.length, 'series', 'series'),
+      plural(points, 'point'),
+      plural(anomalies, 'anomaly', 'anomalies'),
+    ],
+    failed,
+    ms,
+  );
   return s;
 }
 

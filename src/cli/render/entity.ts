@@ -1,6 +1,6 @@
 import { DEFAULT_ENTITY_DETECTOR_CONFIG } from '../../core/engine/metrics/entity-detector.js';
 import type { EntitySummary } from '../../core/use-cases/detect-entity.js';
-import { csvRow, num, plural } from './format.js';
+import { csvRow, num, plural, totalsLine } from './format.js';
 import type { Terminal } from './terminal.js';
 
 type Colors = Terminal['colors'];
@@ -49,7 +49,16 @@ export function renderEntityText(
   const rows = results.reduce((a, r) => a + r.rows, 0);
   const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
   const failed = results.filter((r) => r.error !== undefined).length;
-  s += `\n${plural(results.length, 'entity', 'entities')} · ${plural(rows, 'row')} · ${plural(anomalies, 'anomaly', 'anomalies')}${failed > 0 ? c.red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
+  s += totalsLine(
+    c.red,
+    [
+      plural(results.length, 'entity', 'entities'),
+      plural(rows, 'row'),
+      plural(anomalies, 'anomaly', 'anomalies'),
+    ],
+    failed,
+    ms,
+  );
   s += c.dim(
     `scores are decades of surprise (${DEFAULT_ENTITY_DETECTOR_CONFIG.threshold} ≈ a row this unusual once in ${Math.round(10 ** DEFAULT_ENTITY_DETECTOR_CONFIG.threshold)} normal rows)\n`,
   );

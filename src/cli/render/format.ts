@@ -15,6 +15,16 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${num(n)} ${n === 1 ? word : many}`;
 }
 
+/** The last line of a detect run: "3 series · 6,552 points · 4 anomalies · 0.21 s" (and the inputs that failed, in red). */
+export function totalsLine(
+  red: (s: string) => string,
+  counts: readonly string[],
+  failed: number,
+  ms: number,
+): string {
+  return `\n${counts.join(' · ')}${failed > 0 ? red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
+}
+
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
