@@ -68,31 +68,22 @@ function score(
     for (const s of m) if (s[r]! > best) best = s[r]!;
     entity[r] = best;
   }
-  const ranked = [...truth].map(([r, t]) => ({
-    scores: Float64Array.from(m, (s) => s[r]!),
-    truth: t,
-  }));
-  return { entity: { labels, scores: entity }, ranked };
+  return { entity: { labels, scores: entity }, ranked: rankedAt(truth, m) };
 }
 
-/** Bifrost's detector on every metric, fed the train rows then the test rows: both rows' scores. */
-function bifrostPerMetric(
-  train: number[][],
-  test: number[][],
-): { train: Float64Array[]; test: Float64Array[] } {
-  const width = test[0]!.length;
-  const out = { train: [] as Float64Array[], test: [] as Float64Array[] };
-  for (let k = 0; k < width; k++) {
+/** Every metric's score at each labelled row with a truth (what HitRate ranks). */
+function rankedAt(truth: Map<number, number[]>, m: readonly Float64Array[]): Scored['ranked'] {
+  return [...truth].map(([r, t]) => ({ scores: Float64Array.from(m, (s) => s[r]!), truth: t }));
+}
+
+/** Bifrost's detector on every metric, fed the train rows then the test rows: the test rows' scores. */
+function bifrostPerMetric(train: number[][], test: number[][]): Float64Array[] {
+  return Array.from({ length: test[0]!.length }, (_, k) => {
     const d = new SeriesDetector();
     let t = 0;
-    const a = new Float64Array(train.length);
-    for (let r = 0; r < train.length; r++) a[r] = d.push((t += STEP_MS), train[r]![k]!);
-    const b = new Float64Array(test.length);
-    for (let r = 0; r < test.length; r++) b[r] = d.push((t += STEP_MS), test[r]![k]!);
-    out.train.push(a);
-    out.test.push(b);
-  }
-  return out;
+    for (const row of train) d.push((t += STEP_MS), row[k]!);
+    return Float64Array.from(test, (row) => d.push((t += STEP_MS), row[k]!));
+  });
 }
 
 /**
@@ -182,14 +173,14 @@ for (const name of ['asd', 'smd']) {
     entityMs += performance.now() - t0;
     by.entity.push({
       entity: { labels, scores: ent.row },
-      ranked: score(labels, truth, ent.metrics).ranked,
+      ranked: rankedAt(truth, ent.metrics),
     });
     const on = bifrostEntity(train, test, false);
     by['entity learning'].push({
       entity: { labels, scores: on.row },
-      ranked: score(labels, truth, on.metrics).ranked,
+      ranked: rankedAt(truth, on.metrics),
     });
-    by.bifrost.push(score(labels, truth, bifrostPerMetric(train, test).test));
+    by.bifrost.push(score(labels, truth, bifrostPerMetric(train, test)));
     by['robust z'].push(score(labels, truth, robustZPerMetric(train, test)));
   }
   console.log(

@@ -13,7 +13,7 @@ import type { FileResult } from '../render/detect.js';
 import { renderCsv, renderJson, renderText, scoreCell } from '../render/detect.js';
 import { fileProgress } from '../render/progress.js';
 import { DEFAULT_ENTITY_DETECTOR_CONFIG } from '../../core/engine/metrics/entity-detector.js';
-import type { Baseline } from '../../core/use-cases/detect-entity.js';
+import type { Baseline, EntitySummary } from '../../core/use-cases/detect-entity.js';
 import type { EntityResult } from '../render/entity.js';
 import { renderEntityCsv, renderEntityJson, renderEntityText } from '../render/entity.js';
 import { detectEntityFile, parseBaseline } from './detect-entity-file.js';
@@ -256,6 +256,11 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
     const targets = new Map<string, string>();
     const results: FileResult[] = [];
     const entities: EntityResult[] = [];
+    // an input left unread is reported in the mode's own answer
+    const refuse = (file: string, error: string) => {
+      if (flags.entity) entities.push({ file, error, ...EntityDetectionEmpty });
+      else results.push({ file, error, ...SeriesDetectionEmpty });
+    };
     const bar =
       flags.progress && t.stderrIsTTY && files.length > 1
         ? new cliProgress.SingleBar(
@@ -274,20 +279,15 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
       if (flags.out !== undefined) {
         target = outputPath(f, inputs, dirs, flags.out);
         if (f !== '-' && resolve(target) === resolve(f)) {
-          results.push({
-            file: f,
-            error: `${f}: --out would overwrite the input itself; choose another directory`,
-            ...SeriesDetectionEmpty,
-          });
+          refuse(f, `${f}: --out would overwrite the input itself; choose another directory`);
           continue;
         }
         const other = targets.get(resolve(target));
         if (other !== undefined) {
-          results.push({
-            file: f,
-            error: `${f}: its output ${target} would overwrite the one of ${other}; give the directory instead of the files`,
-            ...SeriesDetectionEmpty,
-          });
+          refuse(
+            f,
+            `${f}: its output ${target} would overwrite the one of ${other}; give the directory instead of the files`,
+          );
           continue;
         }
         targets.set(resolve(target), f);
@@ -327,7 +327,7 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
       const threshold = flags.threshold ?? DEFAULT_ENTITY_DETECTOR_CONFIG.threshold;
       if (flags.output === 'json') await t.out(renderEntityJson(entities, threshold, ms));
       else if (flags.output === 'csv') await t.out(renderEntityCsv(entities));
-      else await t.out(renderEntityText(entities, flags.top, t.colors, ms));
+      else await t.out(renderEntityText(entities, flags.top, t.colors, ms, threshold));
       return;
     }
     const threshold = flags.threshold ?? DEFAULT_METRIC_DETECTOR_CONFIG.threshold;
@@ -346,6 +346,22 @@ const SeriesDetectionEmpty: SeriesSummary = {
   moreProblems: 0,
   anomalies: [],
   intervalMs: 0,
+  first: undefined,
+  last: undefined,
+  fatal: undefined,
+};
+
+const EntityDetectionEmpty: EntitySummary = {
+  metrics: [],
+  timeColumn: undefined,
+  rows: 0,
+  skipped: 0,
+  missing: 0,
+  baselineRows: 0,
+  notes: [],
+  problems: [],
+  moreProblems: 0,
+  anomalies: [],
   first: undefined,
   last: undefined,
   fatal: undefined,

@@ -67,16 +67,10 @@ export function renderText(
       s += c.dim(`  … ${r.anomalies.length - top.length} more (--top, or --output json)\n`);
   }
   const points = results.reduce((a, r) => a + r.points, 0);
-  const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
-  const failed = results.filter((r) => r.error !== undefined).length;
   s += totalsLine(
     c.red,
-    [
-      plural(results.length, 'series', 'series'),
-      plural(points, 'point'),
-      plural(anomalies, 'anomaly', 'anomalies'),
-    ],
-    failed,
+    results,
+    [plural(results.length, 'series', 'series'), plural(points, 'point')],
     ms,
   );
   return s;

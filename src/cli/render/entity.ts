@@ -1,4 +1,3 @@
-import { DEFAULT_ENTITY_DETECTOR_CONFIG } from '../../core/engine/metrics/entity-detector.js';
 import type { EntitySummary } from '../../core/use-cases/detect-entity.js';
 import { csvRow, num, plural, totalsLine } from './format.js';
 import type { Terminal } from './terminal.js';
@@ -19,6 +18,7 @@ export function renderEntityText(
   limit: number,
   c: Colors,
   ms: number,
+  threshold: number,
 ): string {
   let s = '';
   for (const r of results) {
@@ -47,20 +47,14 @@ export function renderEntityText(
       s += c.dim(`  … ${r.anomalies.length - top.length} more (--top, or --output json)\n`);
   }
   const rows = results.reduce((a, r) => a + r.rows, 0);
-  const anomalies = results.reduce((a, r) => a + r.anomalies.length, 0);
-  const failed = results.filter((r) => r.error !== undefined).length;
   s += totalsLine(
     c.red,
-    [
-      plural(results.length, 'entity', 'entities'),
-      plural(rows, 'row'),
-      plural(anomalies, 'anomaly', 'anomalies'),
-    ],
-    failed,
+    results,
+    [plural(results.length, 'entity', 'entities'), plural(rows, 'row')],
     ms,
   );
   s += c.dim(
-    `scores are decades of surprise (${DEFAULT_ENTITY_DETECTOR_CONFIG.threshold} ≈ a row this unusual once in ${Math.round(10 ** DEFAULT_ENTITY_DETECTOR_CONFIG.threshold)} normal rows)\n`,
+    `scores are decades of surprise (${threshold} ≈ a row this unusual once in ${num(Math.round(10 ** threshold))} normal rows)\n`,
   );
   return s;
 }

@@ -18,11 +18,14 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 /** The last line of a detect run: "3 series · 6,552 points · 4 anomalies · 0.21 s" (and the inputs that failed, in red). */
 export function totalsLine(
   red: (s: string) => string,
+  inputs: readonly { anomalies: readonly unknown[]; error?: string }[],
   counts: readonly string[],
-  failed: number,
   ms: number,
 ): string {
-  return `\n${counts.join(' · ')}${failed > 0 ? red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
+  const anomalies = inputs.reduce((a, r) => a + r.anomalies.length, 0);
+  const failed = inputs.filter((r) => r.error !== undefined).length;
+  const all = [...counts, plural(anomalies, 'anomaly', 'anomalies')].join(' · ');
+  return `\n${all}${failed > 0 ? red(` · ${failed} could not be read`) : ''} · ${(ms / 1000).toFixed(2)} s\n`;
 }
 
 export function duration(ms: number): string {

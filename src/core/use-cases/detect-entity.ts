@@ -240,7 +240,7 @@ export class EntityDetection {
     const d = this.detector!;
     const score = d.push(t, this.values);
     const reason = this.inBaseline ? '' : d.reason(this.names);
-    const top = d.ranked().slice(0, 3);
+    const top = d.ranked(3);
     const surprises = d.contributions();
     const metrics = top.filter((m) => surprises[m]! > 0).map((m) => this.names![m]!);
     if (reason !== '') this.alert(timestamp, score, reason);
@@ -254,8 +254,7 @@ export class EntityDetection {
       timestamp,
       score,
       metrics: d
-        .ranked()
-        .slice(0, PEAK_METRICS)
+        .ranked(PEAK_METRICS)
         .filter((m) => s[m]! > 0)
         .map((m) => ({ metric: this.names![m]!, surprise: Math.round(s[m]! * 100) / 100 })),
     };

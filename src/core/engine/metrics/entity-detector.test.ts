@@ -130,6 +130,18 @@ describe('EntityDetector', () => {
     expect(out.scores.every((s) => Number.isFinite(s) && s >= 0)).toBe(true);
   });
 
+  it('the first n ranked are the full ranking cut at n (ties in index order)', () => {
+    const rows = machine(2600, 9, 8);
+    rows[2500]![5] = 95;
+    rows[2500]![2] = 80;
+    const d = new EntityDetector(9);
+    rows.forEach((row, i) => {
+      d.push(T0 + i * MIN, row);
+      if (i % 50 === 0 || i === 2500)
+        for (const n of [1, 3, 5, 8]) expect(d.ranked(n)).toEqual(d.ranked().slice(0, n));
+    });
+  });
+
   it('refuses a row of the wrong width', () => {
     const d = new EntityDetector(3);
     expect(() => d.push(T0, [1, 2])).toThrow(/3 metrics/);

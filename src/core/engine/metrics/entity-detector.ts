@@ -150,10 +150,26 @@ export class EntityDetector {
     return this.surprises;
   }
 
-  /** Metric indices, most unusual at the last row first. */
-  ranked(): number[] {
+  /**
+   * The n most unusual metrics at the last row (all by default), most unusual first, ties in
+   * index order. A few are picked in one pass over the metrics, without sorting them all.
+   */
+  ranked(n = this.width): number[] {
     const s = this.surprises;
-    return Array.from({ length: this.width }, (_, k) => k).sort((a, b) => s[b]! - s[a]! || a - b);
+    const before = (a: number, b: number) => s[a]! > s[b]! || (s[a] === s[b] && a < b);
+    if (n >= this.width)
+      return Array.from({ length: this.width }, (_, k) => k).sort((a, b) =>
+        before(a, b) ? -1 : 1,
+      );
+    const top: number[] = [];
+    for (let k = 0; k < this.width; k++) {
+      if (top.length === n && !before(k, top[n - 1]!)) continue;
+      let i = top.length === n ? n - 1 : top.length;
+      while (i > 0 && before(k, top[i - 1]!)) i--;
+      top.splice(i, 0, k);
+      if (top.length > n) top.pop();
+    }
+    return top;
   }
 
   /** The last row's reason in words ("" below the threshold): the metrics behind it, then how many others are normal. */
@@ -161,9 +177,8 @@ export class EntityDetector {
     if (this.lastScore < this.cfg.threshold) return '';
     const s = this.surprises;
     const bar = this.cfg.threshold + this.offset;
-    const named = this.ranked()
-      .filter((k) => s[k]! >= bar)
-      .slice(0, REASON_METRICS);
+    // ranked: those at the bar come first
+    const named = this.ranked(REASON_METRICS).filter((k) => s[k]! >= bar);
     const parts = named.map(
       (k) => `${names?.[k] ?? `metric ${k + 1}`}: ${describeAnomaly(this.detectors[k]!.explain())}`,
     );
