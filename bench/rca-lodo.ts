@@ -29,8 +29,9 @@ const stores = arg('--stores') ?? join(tmpdir(), 'bifrost-rca-stores');
 const tried = arg('--try');
 
 /**
- * The settings chosen by looking at these results this round: which metrics the metric-shift
- * signal judges, how long a shift must hold and its weight; how many calls a slowed path needs
+ * The settings chosen by looking at these results: which metrics the metric-shift signal judges
+ * and its weight (how long a shift must hold is read from the references, no setting: the
+ * fixed holds of the round before and the metric's references alone are points beside it); how many calls a slowed path needs
  * (networkCountScale) and what a path with no other at one end says (networkPrior); the ratio at
  * which latency is full evidence (latencyRatioFull). The shipped configuration is the first point.
  */
@@ -63,23 +64,29 @@ function grid(): GridPoint[] {
     ];
   }
   points.push({ name: 'no metric shift', config: { metricShiftWeight: 0 } });
+  // how long a metric shift must hold is no setting: each metric's reference says it
+  // (metricHoldFrom); the fixed holds of the round before stand beside for comparison
+  points.push({ name: 'fixed hold 1 min', config: { metricHoldFrom: 'setting' } });
+  points.push({
+    name: 'fixed hold 3 min',
+    config: { metricHoldFrom: 'setting', metricMinBuckets: 3 },
+  });
+  points.push({ name: "hold from the metric's references", config: { metricHoldFrom: 'metric' } });
   for (const metricShiftOf of ['resource', 'all'] as const)
-    for (const metricMinBuckets of [1, 3])
-      for (const metricShiftWeight of [0.5, 0.8])
-        for (const networkCountScale of [5, 20])
-          for (const networkPrior of [0.25, 0.5])
-            for (const latencyRatioFull of [3, 4, 5])
-              points.push({
-                name: `${metricShiftOf} hold ${metricMinBuckets} weight ${metricShiftWeight}, calls ${networkCountScale} prior ${networkPrior}, latency full 2^${latencyRatioFull}`,
-                config: {
-                  metricShiftOf,
-                  metricMinBuckets,
-                  metricShiftWeight,
-                  networkCountScale,
-                  networkPrior,
-                  latencyRatioFull,
-                },
-              });
+    for (const metricShiftWeight of [0.5, 0.8])
+      for (const networkCountScale of [5, 20])
+        for (const networkPrior of [0.25, 0.5])
+          for (const latencyRatioFull of [3, 4, 5])
+            points.push({
+              name: `${metricShiftOf} weight ${metricShiftWeight}, calls ${networkCountScale} prior ${networkPrior}, latency full 2^${latencyRatioFull}`,
+              config: {
+                metricShiftOf,
+                metricShiftWeight,
+                networkCountScale,
+                networkPrior,
+                latencyRatioFull,
+              },
+            });
   // the shipped configuration is one of them: it stands once (a copy would weigh twice in a tie)
   const shipped = (c: Partial<InsightConfig>) =>
     Object.entries(c).every(([k, v]) => DEFAULT_INSIGHT_CONFIG[k as keyof InsightConfig] === v);

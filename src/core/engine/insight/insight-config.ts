@@ -101,8 +101,11 @@ export interface InsightConfig {
    * of its usual, that edge and the metric's typical level over all services) and by more than
    * 2^metricRatioFrom times (the ratio to the larger of the edge, the usual and the typical
    * level), full evidence at 2^metricRatioFull; below for metrics where higher is better (success,
-   * availability). The level of the metricMinBuckets-th most abnormal bucket counts (a shift that
-   * lasts). Needs metricMinReference reference buckets. metricShiftOf: which metrics, 'resource'
+   * availability). The level of the hold-th most abnormal bucket counts (a shift that lasts): the
+   * hold is metricMinBuckets where metricHoldFrom is 'setting'; else the count of abnormal buckets
+   * that fewer than one service in the system reaches by chance in a stretch of reference as long
+   * as the window, judged over the metric's references of all services ('metric') and also over
+   * the service's own ('service'), at least metricMinBuckets. Needs metricMinReference reference buckets. metricShiftOf: which metrics, 'resource'
    * (CPU, memory, network, disk…) or 'all'.
    */
   metricShiftOf: 'resource' | 'all';
@@ -112,6 +115,7 @@ export interface InsightConfig {
   metricRelativeFloor: number;
   metricMinReference: number;
   metricMinBuckets: number;
+  metricHoldFrom: 'setting' | 'metric' | 'service';
   metricShiftWeight: number;
   /** A cluster change counts for the window when it happened up to this long before it. */
   changeLookbackMs: number;
@@ -200,7 +204,8 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   metricRatioFull: 3,
   metricRelativeFloor: 0.1,
   metricMinReference: 10,
-  metricMinBuckets: 3,
+  metricMinBuckets: 1,
+  metricHoldFrom: 'service',
   metricShiftWeight: 0.5,
   changeLookbackMs: 10 * 60_000,
   changeWeight: 0.3,

@@ -66,10 +66,78 @@ describe('metric-shift signals: a service against its own usual, from the stored
     );
   });
 
-  it('one spike, a rise that is tiny for the metric system-wide, a flat metric that wobbles and a short reference are not', () => {
-    expect(shifts(series('api', 'cpu.utilization', 20, (m) => (m === 2 ? 99 : undefined)))).toEqual(
-      [],
+  it('a one-minute spike counts where the reference has none; where services spike now and then, a shift must last longer than theirs', () => {
+    const spike = (m: number) => (m === 2 ? 99 : undefined);
+    // the reference never leaves its band: one minute at 99 is unlike anything before
+    expect(
+      shifts([
+        ...series('api', 'cpu.utilization', 20, spike),
+        ...series('web', 'cpu.utilization', 20),
+      ]),
+    ).toMatchObject([
+      { service: 'api', signal: { ref: { metric: 'cpu.utilization', value: 99 } } },
+    ]);
+    // every service's CPU jumps for a minute every 7 minutes of the reference (a cron, a scrape)
+    const routine =
+      (shift: (m: number) => number | undefined) =>
+      (m: number): number | undefined =>
+        shift(m) ?? (m < 0 && (m + 60) % 7 === 3 ? 90 : undefined);
+    const peers = ['web', 'db', 'cache'].flatMap((s) =>
+      series(
+        s,
+        'cpu.utilization',
+        20,
+        routine(() => undefined),
+      ),
     );
+    expect(shifts([...series('api', 'cpu.utilization', 20, routine(spike)), ...peers])).toEqual([]);
+    // one quiet service among them does not lower the bar for the metric
+    expect(shifts([...series('api', 'cpu.utilization', 20, spike), ...peers])).toEqual([]);
+    // four minutes saturated is longer than the routine jumps: evidence, saying what it needed
+    const [s, ...rest] = shifts([
+      ...series('api', 'cpu.utilization', 20, routine(pegged)),
+      ...peers,
+    ]);
+    expect(rest).toEqual([]);
+    expect(s).toMatchObject({ service: 'api', signal: { onsetMs: T + M, untilMs: T + 4 * M } });
+    expect(s!.signal.reason).toMatch(
+      /; 3 min needed: shorter excursions of this metric are common in the reference$/,
+    );
+    // a fixed hold when asked (metricHoldFrom 'setting')
+    expect(
+      shifts(series('api', 'cpu.utilization', 20, spike), {
+        ...C,
+        metricHoldFrom: 'setting',
+        metricMinBuckets: 3,
+      }),
+    ).toEqual([]);
+  });
+
+  it("a service whose own metric jumps for a minute now and then needs a longer shift, though the system's rarely does", () => {
+    const spike = (m: number) => (m === 2 ? 99 : undefined);
+    // api's CPU jumps for a minute every 25 minutes of the reference; seven others never do
+    const itsOwn = (m: number) => spike(m) ?? (m < 0 && (m + 60) % 25 === 3 ? 90 : undefined);
+    const quiet = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].flatMap((s) =>
+      series(s, 'cpu.utilization', 20),
+    );
+    expect(shifts([...series('api', 'cpu.utilization', 20, itsOwn), ...quiet])).toEqual([]);
+    // the same minute in one of the quiet ones is evidence
+    const others = [
+      ...series('api', 'cpu.utilization', 20, (m) => itsOwn(m + 10)),
+      ...series('web', 'cpu.utilization', 20, spike),
+      ...quiet,
+    ];
+    expect(shifts(others).map((s) => s.service)).toEqual(['web']);
+    // judged over the metric's references of all services only, api's minute counts too
+    expect(
+      shifts([...series('api', 'cpu.utilization', 20, itsOwn), ...quiet], {
+        ...C,
+        metricHoldFrom: 'metric',
+      }).map((s) => s.service),
+    ).toEqual(['api']);
+  });
+
+  it('a rise that is tiny for the metric system-wide, a flat metric that wobbles and a short reference are not', () => {
     // an idle service at 0.006 % going to 0.06 %, where services usually run at 20 %
     const idle = series('news', 'cpu.utilization', 0.006, (m) =>
       m >= 1 && m < 6 ? 0.06 : undefined,
