@@ -321,4 +321,83 @@ describe('bifrost detect (spawned CLI)', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no column "when" in the header');
   });
+
+  it('--entity on a folder of one series per metric joins them by time into one entity, the same answer as the wide file', async () => {
+    const wide = readFileSync(join(ROOT, 'examples', 'entity', 'checkout-node-7.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const dir = join(tempDir('bifrost-entity-folder-'), 'node-7');
+    mkdirSync(join(dir, 'net'), { recursive: true });
+    const header = wide[0]!;
+    header.slice(1).forEach((metric, j) => {
+      const lines = wide.slice(1).map((r) => `${r[0]},${r[j + 1]}`);
+      // one metric as JSON lines in a subfolder, gzipped; one with a value column named by its metric
+      if (metric === 'net_rx_mbps')
+        writeFileSync(
+          join(dir, 'net', `${metric}.jsonl.gz`),
+          gzipSync(
+            wide
+              .slice(1)
+              .map((r) => JSON.stringify({ timestamp: r[0], value: Number(r[j + 1]) }))
+              .join('\n'),
+          ),
+        );
+      else if (metric === 'load1')
+        // a bad point and one out of order: said by file and line, the rest is read
+        writeFileSync(
+          join(dir, `${metric}.csv`),
+          [
+            `time,${metric}`,
+            ...lines.slice(0, 10),
+            `${wide[5]![0]},1.0`,
+            'oops,x',
+            ...lines.slice(10),
+          ].join('\n'),
+        );
+      else writeFileSync(join(dir, `${metric}.csv`), [`timestamp,value`, ...lines].join('\n'));
+    });
+    const out = tempDir('bifrost-entity-folder-out-');
+    const r = await runCli(['detect', '--entity', dir, '--out', out, '--output', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      entities: {
+        file: string;
+        metrics: string[];
+        rows: number;
+        problems: { file: string; line: number; message: string }[];
+        anomalies: { start: string; peak: { metrics: { metric: string }[] } }[];
+      }[];
+    };
+    expect(j.entities).toHaveLength(1);
+    const e = j.entities[0]!;
+    expect(e.metrics).toEqual([
+      'cpu_pct',
+      'disk_io_mbps',
+      'load1',
+      'mem_used_mb',
+      join('net', 'net_rx_mbps'),
+    ]);
+    expect(e.rows).toBe(2184);
+    expect(e.problems.map((p) => [p.file.endsWith('load1.csv'), p.line])).toEqual([
+      [true, 12],
+      [true, 13],
+    ]);
+    expect(e.problems[0]!.message).toMatch(/is not after line 11's; point skipped/);
+    const leak = e.anomalies.find((a) => a.start.startsWith('2026-01-12T08'));
+    expect(leak?.peak.metrics[0]?.metric).toBe('mem_used_mb');
+    expect(readFileSync(join(out, 'node-7.csv'), 'utf8').trim().split('\n')).toHaveLength(2185);
+    const text = await runCli(['detect', '--entity', dir]);
+    expect(text.stderr).toMatch(/warning: .*load1\.csv:12: timestamp .* is not after line 11's/);
+
+    // series at times that never meet: said in a note; a wide CSV beside series: one entity per file
+    const apart = tempDir('bifrost-entity-apart-');
+    writeFileSync(join(apart, 'a.csv'), 'timestamp,value\n1000,1\n3000,2\n5000,1\n');
+    writeFileSync(join(apart, 'b.csv'), 'timestamp,value\n2000,1\n4000,2\n6000,1\n');
+    const sparse = await runCli(['detect', '--entity', apart]);
+    expect(sparse.stdout).toMatch(/note: the metrics rarely share a time: 100% of rows/);
+    writeFileSync(join(apart, 'wide.csv'), 'timestamp,cpu,mem\n1000,1,2\n2000,1,2\n');
+    const mixed = await runCli(['detect', '--entity', apart, '--output', 'json']);
+    expect((JSON.parse(mixed.stdout) as { entities: unknown[] }).entities).toHaveLength(3);
+  });
 });

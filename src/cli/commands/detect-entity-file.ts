@@ -18,9 +18,11 @@ export interface EntityFlags {
   progress: boolean;
 }
 
-const HEADER = 'timestamp,anomaly_score,metrics,reason\n';
+/** The header of an entity's scored rows (--out). */
+export const ENTITY_HEADER = 'timestamp,anomaly_score,metrics,reason\n';
 
-function entityRow(r: EntityRow): string {
+/** One scored entity row as written with --out. */
+export function entityRow(r: EntityRow): string {
   return csvRow([
     r.timestamp,
     r.score === undefined ? '' : String(Math.round(r.score * 1e4) / 1e4),
@@ -63,7 +65,7 @@ export async function detectEntityFile(
       stream.on('error', (e) => {
         writeError = e;
       });
-      writer = new RowWriter(stream, HEADER);
+      writer = new RowWriter(stream, ENTITY_HEADER);
     }
     for (const r of pending) writer.line(entityRow(r));
     pending.length = 0;

@@ -17,6 +17,8 @@ import type { Baseline, EntitySummary } from '../../core/use-cases/detect-entity
 import type { EntityResult } from '../render/entity.js';
 import { renderEntityCsv, renderEntityJson, renderEntityText } from '../render/entity.js';
 import { detectEntityFile, parseBaseline } from './detect-entity-file.js';
+import type { EntityFlags } from './detect-entity-file.js';
+import { detectEntityFolder, folderTarget, isSeriesFolder } from './detect-entity-folder.js';
 import { RowWriter, finishScoredFile } from './row-writer.js';
 
 type DetectFormat = 'text' | 'json' | 'csv';
@@ -166,7 +168,7 @@ export function detectCommand(ctx: CliContext): Command {
     )
     .option(
       '--entity',
-      'each input is one entity (a machine, pod or VM): a wide CSV, one row per time and one column per metric, scored as a whole; each anomaly names the metrics behind it',
+      'each input is one entity (a machine, pod or VM): a wide CSV, one row per time and one column per metric, or a folder of one series file per metric; scored as a whole, each anomaly names the metrics behind it',
       false,
     )
     .option(
@@ -213,8 +215,11 @@ time column named as above; without one rows are numbered) or no header at all (
 numbered). Every metric runs the detector above; each score is then read as its surprise among
 the scores that metric gave before, so a metric that is often jumpy counts less than a calm one
 that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.threshold} ≈ a row this unusual once in ${Math.round(10 ** DEFAULT_ENTITY_DETECTOR_CONFIG.threshold)} normal rows.
+A folder whose files each hold one series (a time and one value column, or JSON lines: one
+file per metric, named by the file) is one entity: its series are joined by time.
   bifrost detect --entity node-7.csv --baseline 1d
-  bifrost detect --entity machines/ --out scored/ --output json`,
+  bifrost detect --entity machines/ --out scored/ --output json
+  bifrost detect --entity pod-7-metrics/        (cpu.csv, memory.csv, … one metric each)`,
   );
   cmd.action(async (inputs: string[], flags: DetectFlags) => {
     const t = ctx.terminal;
@@ -274,7 +279,19 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
           )
         : undefined;
     bar?.start(files.length, 0);
+    // --entity: a folder whose files are each one series (a metric) is one entity, joined by time
+    const perFile = new Set(files);
+    if (flags.entity)
+      for (const d of dirs) {
+        const inside = files.filter((f) => resolve(f).startsWith(resolve(d) + sep));
+        if (!(await isSeriesFolder(inside, flags))) continue;
+        for (const f of inside) perFile.delete(f);
+        const target = flags.out === undefined ? undefined : folderTarget(d, flags.out);
+        entities.push(await detectEntityFolder(d, inside, entityFlags(flags), target));
+        bar?.increment(inside.length);
+      }
     for (const f of files) {
+      if (!perFile.has(f)) continue;
       let target: string | undefined;
       if (flags.out !== undefined) {
         target = outputPath(f, inputs, dirs, flags.out);
@@ -294,18 +311,7 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
       }
       if (flags.entity)
         entities.push(
-          await detectEntityFile(
-            f,
-            {
-              threshold: flags.threshold ?? DEFAULT_ENTITY_DETECTOR_CONFIG.threshold,
-              progress: flags.progress,
-              ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
-              ...(flags.time === undefined ? {} : { time: flags.time }),
-            },
-            ctx,
-            target,
-            files.length === 1,
-          ),
+          await detectEntityFile(f, entityFlags(flags), ctx, target, files.length === 1),
         );
       else results.push(await detectFile(f, flags, ctx, target, files.length === 1));
       bar?.increment();
@@ -314,7 +320,7 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
     for (const r of [...results, ...entities]) {
       if (r.error !== undefined) t.err(`${t.colors.red('error:')} ${r.error}`);
       for (const p of r.problems.slice(0, 5))
-        t.err(`${t.colors.yellow('warning:')} ${r.file}:${p.line}: ${p.message}`);
+        t.err(`${t.colors.yellow('warning:')} ${p.file ?? r.file}:${p.line}: ${p.message}`);
       const more = r.problems.length - 5 + r.moreProblems;
       if (more > 0)
         t.err(
@@ -336,6 +342,15 @@ that moves. A row's score is in decades: ${DEFAULT_ENTITY_DETECTOR_CONFIG.thresh
     else await t.out(renderText(results, flags.top, t.colors, ms));
   });
   return cmd;
+}
+
+function entityFlags(flags: DetectFlags): EntityFlags {
+  return {
+    threshold: flags.threshold ?? DEFAULT_ENTITY_DETECTOR_CONFIG.threshold,
+    progress: flags.progress,
+    ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
+    ...(flags.time === undefined ? {} : { time: flags.time }),
+  };
 }
 
 const SeriesDetectionEmpty: SeriesSummary = {

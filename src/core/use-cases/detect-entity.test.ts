@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EntityDetection } from './detect-entity.js';
+import { EntityDetection, joinSeries } from './detect-entity.js';
 import type { EntityOptions, EntityRow } from './detect-entity.js';
 
 /** Deterministic noise around 50 (sd 2). */
@@ -112,5 +112,56 @@ describe('EntityDetection (detect --entity)', () => {
     expect(s.timeColumn).toBe('timestamp');
     expect(s.problems.some((p) => p.line === 201 && /too long/.test(p.message))).toBe(true);
     expect(rows.every((r) => r.score === undefined || Number.isFinite(r.score))).toBe(true);
+  });
+
+  it('rows read elsewhere (begin, row) score as the same lines do', () => {
+    const lines = machine(3000, true, 2500);
+    const fromLines = run(lines);
+    const rows: EntityRow[] = [];
+    const d = new EntityDetection((r) => rows.push(r));
+    d.begin(['cpu', 'mem', 'disk'], 'timestamp');
+    lines.slice(1).forEach((l, i) => {
+      const [ts, ...cells] = l.split(',');
+      d.row(Date.parse(ts!), ts!, cells.map(Number), i + 2);
+    });
+    const summary = d.finish();
+    expect(summary.anomalies).toEqual(fromLines.summary.anomalies);
+    expect(rows).toEqual(fromLines.rows);
+    // out of order, repeated, and missing cells
+    const e = new EntityDetection();
+    e.begin(['a', 'b'], 'timestamp');
+    e.row(2000, 't2', [1, 2], 1);
+    e.row(1000, 't1', [1, 2], 2);
+    e.row(2000, 't2', [1, 2], 3);
+    e.row(3000, 't3', [NaN, Infinity], 4);
+    expect(e.finish()).toMatchObject({
+      rows: 2,
+      skipped: 2,
+      missing: 2,
+      problems: [
+        { line: 2, message: 'time t1 is not after the row before; row skipped' },
+        { line: 3, message: 'time t2 is not after the row before; row skipped' },
+      ],
+    });
+  });
+});
+
+describe('joinSeries (a folder of one series per metric)', () => {
+  it('one row per distinct time, in order, NaN where a metric has no point then', () => {
+    const rows: { t: number; values: number[] }[] = [];
+    // values is reused from row to row: read it as it comes
+    for (const r of joinSeries([
+      { t: [1, 2, 4], x: [10, 20, 40] },
+      { t: [2, 3], x: [200, 300] },
+      { t: [], x: [] },
+    ]))
+      rows.push({ t: r.t, values: [...r.values] });
+    expect(rows).toEqual([
+      { t: 1, values: [10, NaN, NaN] },
+      { t: 2, values: [20, 200, NaN] },
+      { t: 3, values: [NaN, 300, NaN] },
+      { t: 4, values: [40, NaN, NaN] },
+    ]);
+    expect([...joinSeries([])]).toEqual([]);
   });
 });

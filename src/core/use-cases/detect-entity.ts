@@ -147,12 +147,40 @@ export class EntityDetection {
       this.fatal = `line ${lineNo}: no metric column beside the time column`;
       return 'fatal';
     }
+    this.begin(this.names, this.timeName);
+    return header ? 'header' : 'data';
+  }
+
+  /**
+   * Starts an entity whose rows come already read (`row`), not as CSV lines: the metric names
+   * and the name of the time its rows carry.
+   */
+  begin(names: readonly string[], timeName: string | undefined): void {
+    this.names = [...names];
+    this.timeName = timeName;
     this.width = this.names.length;
     this.values = new Float64Array(this.width);
     this.detector = new EntityDetector(this.width, this.config, {
       baseline: this.options.baseline !== undefined,
     });
-    return header ? 'header' : 'data';
+  }
+
+  /**
+   * Scores one row read elsewhere (after `begin`): its time, how it is written, and one value per
+   * metric (NaN: the metric sits the row out). Rows must come in time order.
+   */
+  row(t: number, timestamp: string, values: ArrayLike<number>, lineNo: number): void {
+    if (this.detector === undefined || this.fatal !== undefined) return;
+    if (!(t > this.lastMs)) {
+      this.skip(lineNo, `time ${timestamp} is not after the row before; row skipped`, timestamp);
+      return;
+    }
+    for (let k = 0; k < this.width; k++) {
+      const v = values[k];
+      this.values[k] = v === undefined || !Number.isFinite(v) ? NaN : v;
+      if (Number.isNaN(this.values[k]!)) this.missing++;
+    }
+    this.score(t, timestamp, lineNo);
   }
 
   line(text: string, lineNo: number, truncated = false): void {
@@ -222,6 +250,11 @@ export class EntityDetection {
       }
       k++;
     }
+    this.score(t, timestamp, lineNo);
+  }
+
+  /** Scores the row in `values`, at time t. */
+  private score(t: number, timestamp: string, lineNo: number): void {
     this.lastMs = t;
     this.lastLine = lineNo;
     if (Number.isNaN(this.firstMs)) this.firstMs = t;
@@ -312,5 +345,36 @@ export class EntityDetection {
       last: this.last,
       fatal,
     };
+  }
+}
+
+/** One metric's points in time order (epoch ms and values). */
+export interface MetricPoints {
+  t: readonly number[];
+  x: readonly number[];
+}
+
+/**
+ * An entity's rows from its metrics' own series (a folder of one file per metric): one row per
+ * distinct time, in order, NaN where a metric has no point at that time. `values` is reused from
+ * row to row: read it before asking for the next.
+ */
+export function* joinSeries(
+  series: readonly MetricPoints[],
+): Generator<{ t: number; values: Float64Array }> {
+  const at = new Array<number>(series.length).fill(0);
+  const values = new Float64Array(series.length);
+  for (;;) {
+    let t = Infinity;
+    series.forEach((s, i) => {
+      const v = s.t[at[i]!];
+      if (v !== undefined && v < t) t = v;
+    });
+    if (t === Infinity) return;
+    series.forEach((s, i) => {
+      if (s.t[at[i]!] === t) values[i] = s.x[at[i]!++]!;
+      else values[i] = NaN;
+    });
+    yield { t, values };
   }
 }

@@ -17,6 +17,8 @@ export interface SeriesProblem {
   /** 1-based line number in the file. */
   line: number;
   message: string;
+  /** The file, where an answer reads several (a folder of one entity's series). */
+  file?: string;
 }
 
 export interface AnomalyPoint {
