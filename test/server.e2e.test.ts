@@ -851,17 +851,19 @@ describe('bifrost serve (spawned server)', () => {
     expect(truncated.status).toBe(400);
     // OTLP/HTTP: a protobuf request's error is a protobuf google.rpc.Status with the message
     expect(truncated.headers.get('content-type')).toBe('application/x-protobuf');
-    expect(decodeStatus(new Uint8Array(await truncated.arrayBuffer())).message).toMatch(
-      /^the body is not an OTLP ExportMetricsServiceRequest/,
-    );
+    const status = decodeStatus(new Uint8Array(await truncated.arrayBuffer()));
+    expect(status.message).toMatch(/^the body is not an OTLP ExportMetricsServiceRequest/);
+    // its gRPC code: INVALID_ARGUMENT (an absent code reads as 0, OK)
+    expect(status.code).toBe(3);
     const bigPb = await postDeclared(s, 2 * 1024 * 1024, {
       'content-type': 'application/x-protobuf',
     });
     expect(bigPb.status).toBe(413);
     expect(bigPb.headers['content-type']).toBe('application/x-protobuf');
-    expect(decodeStatus(bigPb.bytes).message).toBe(
-      'the body is larger than 1048576 bytes (--max-body-mb)',
-    );
+    expect(decodeStatus(bigPb.bytes)).toEqual({
+      code: 8,
+      message: 'the body is larger than 1048576 bytes (--max-body-mb)',
+    });
     const big = await postDeclared(s, 2 * 1024 * 1024, { 'content-type': 'application/json' });
     expect(big.status).toBe(413);
     expect((JSON.parse(big.body) as { message: string }).message).toBe(

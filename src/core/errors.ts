@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'CACHE.UNAVAILABLE'
   | 'STORE.UNAVAILABLE'
   | 'STORE.LOCKED'
+  /** The store cannot hold a value of the request (out of a column's range): sending it again will not help. */
+  | 'STORE.REJECTED'
   | 'INPUT.TOO_LARGE'
   | 'INPUT.UNSUPPORTED_MEDIA'
   | 'INTERNAL';

@@ -4,6 +4,7 @@ import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createMemoryHistoryStore } from '../adapters/store/memory/memory-history-store.js';
 import { createMemoryTelemetryStore } from '../adapters/store/memory/memory-telemetry-store.js';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
+import { AppError } from '../core/errors.js';
 import { ApiKeys } from '../core/use-cases/api-keys.js';
 import { LogIngest } from '../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
@@ -19,8 +20,15 @@ import { EventHub } from './event-hub.js';
 import { JobRunner } from './jobs.js';
 import { RecentRequests } from './recent-requests.js';
 
-/** The app over a store whose writes wait until released: backpressure made visible. */
-function slowApp(capacity: number) {
+/**
+ * The app over a store whose writes wait until released: backpressure made visible. `fail`: the
+ * error a transaction of these entries throws, if any (as a store that cannot hold a value does).
+ */
+function slowApp(
+  capacity: number,
+  fail: (entries: Parameters<TelemetryStorePort['appendMany']>[0]) => Error | undefined = () =>
+    undefined,
+) {
   const inner = createMemoryTelemetryStore();
   let release!: () => void;
   const gate = new Promise<void>((r) => {
@@ -34,6 +42,8 @@ function slowApp(capacity: number) {
     },
     appendMany: async (e) => {
       await gate;
+      const error = fail(e);
+      if (error !== undefined) throw error;
       return inner.appendMany(e);
     },
   };
@@ -158,5 +168,48 @@ describe('request validation', () => {
         .statusCode,
     ).toBe(200);
     await app.close();
+  });
+});
+
+describe('one bad request harms no one else', () => {
+  it('a batch the store cannot hold fails its own request (400, not retried), the others sharing its transaction are written; an unavailable store says when to retry', async () => {
+    const poison = (e: Parameters<TelemetryStorePort['appendMany']>[0]) =>
+      e.some((x) => x.batch.metrics?.some((m) => m.value === 13))
+        ? new AppError(
+            'STORE.REJECTED',
+            'the store cannot hold a value of this request: out of range',
+          )
+        : undefined;
+    const { app, release } = slowApp(8, poison);
+    const send = (i: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/metrics',
+        headers: { 'content-type': 'application/json' },
+        payload: body(i),
+      });
+    const answers = [1, 2, 13, 4, 5].map(send);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    const codes = (await Promise.all(answers)).map((a) => a.statusCode);
+    expect(codes).toEqual([200, 200, 400, 200, 200]);
+    const bad = await send(13);
+    expect(bad.json()).toMatchObject({ code: 400, error: 'STORE.REJECTED' });
+    await app.close();
+
+    const down = slowApp(
+      4,
+      () => new AppError('STORE.UNAVAILABLE', 'the store could not write the batch: disk full'),
+    );
+    down.release();
+    const r = await down.app.inject({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { 'content-type': 'application/json' },
+      payload: body(1),
+    });
+    expect(r.statusCode).toBe(503);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    await down.app.close();
   });
 });

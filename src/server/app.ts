@@ -96,6 +96,8 @@ export function buildApp(
     if (isAppError(err)) {
       const status = HTTP_STATUS[err.code];
       if (status >= 500) req.log.error({ code: err.code }, err.message);
+      // a 503 says when to come back (exporters retry it; without Retry-After they guess)
+      if (status === 503) void res.header('retry-after', '5');
       return res.code(status).send({
         code: status,
         error: err.code,

@@ -79,4 +79,40 @@ describe('GroupCommit', () => {
       2,
     ]);
   });
+
+  it("one caller's bad batch fails only that caller: a failed group is written again one batch at a time", async () => {
+    const inner = createMemoryTelemetryStore();
+    const calls: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const store: TelemetryStorePort = {
+      ...inner,
+      appendMany: async (e) => {
+        const values = e.map((x) => x.batch.metrics![0]!.value);
+        calls.push(values);
+        if (values[0] === 1) await gate;
+        // a value the store cannot hold fails the whole transaction, as DuckDB's does
+        if (values.includes(-1)) throw new Error('number out of int32 range');
+        return inner.appendMany(e);
+      },
+    };
+    const g = new GroupCommit(store);
+    const first = g.commit('t', batch(1));
+    const outcomes = [2, -1, 3].map((v) =>
+      g.commit('t', batch(v)).then(
+        () => 'ok',
+        (e: unknown) => (e as Error).message,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    await first;
+    expect(await Promise.all(outcomes)).toEqual(['ok', 'number out of int32 range', 'ok']);
+    expect(calls).toEqual([[1], [2, -1, 3], [2], [-1], [3]]);
+    expect((await inner.metricPoints('t', { name: 'm', limit: 10 })).map((p) => p.value)).toEqual([
+      1, 2, 3,
+    ]);
+  });
 });

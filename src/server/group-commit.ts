@@ -14,7 +14,9 @@ interface Pending {
 /**
  * Group commit: batches handed over while a transaction is running are written together in the
  * next one, in the order they came; each caller's promise settles when the transaction holding
- * its batch has committed (or failed). One transaction at a time, so order is kept.
+ * its batch has committed (or failed). One transaction at a time, so order is kept. A group that
+ * fails is written again one batch at a time, so a batch the store cannot hold fails its own
+ * caller only.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
@@ -39,6 +41,15 @@ export class GroupCommit {
     return this.idle;
   }
 
+  private async alone(g: Pending): Promise<void> {
+    try {
+      this.onWritten(await this.store.appendMany([{ tenant: g.tenant, batch: g.batch }]));
+      g.resolve();
+    } catch (err) {
+      g.reject(err);
+    }
+  }
+
   private async flush(): Promise<void> {
     this.running = true;
     try {
@@ -51,7 +62,9 @@ export class GroupCommit {
           this.onWritten(result);
           for (const g of group) g.resolve();
         } catch (err) {
-          for (const g of group) g.reject(err);
+          if (group.length === 1) group[0]!.reject(err);
+          // one bad batch must not fail the others that shared its transaction: each alone
+          else for (const g of group) await this.alone(g);
         }
       }
     } finally {

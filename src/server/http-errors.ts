@@ -14,5 +14,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'CACHE.UNAVAILABLE': 503,
   'STORE.UNAVAILABLE': 503,
   'STORE.LOCKED': 503,
+  'STORE.REJECTED': 400,
   INTERNAL: 500,
 };

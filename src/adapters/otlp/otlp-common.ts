@@ -59,7 +59,7 @@ export function decodeJsonBody<R>(body: Buffer, map: (req: unknown) => R): R | F
   } catch (err) {
     return { ok: false, message: `the body is not valid JSON (${(err as Error).message})` };
   }
-  return map(req);
+  return mapRequest(map, req);
 }
 
 /**
@@ -80,15 +80,21 @@ export function decodeProtobufBody<R>(
   } catch (err) {
     return { ok: false, message: `the body is not an OTLP ${message} (${(err as Error).message})` };
   }
-  const obj = T.toObject(msg, {
-    longs: String,
-    enums: Number,
-    bytes: String,
-    defaults: false,
-    arrays: true,
-  });
+  let obj: unknown;
+  try {
+    obj = T.toObject(msg, {
+      longs: String,
+      enums: Number,
+      bytes: String,
+      defaults: false,
+      arrays: true,
+    });
+  } catch (err) {
+    // toObject recurses: a message nested thousands deep overflows the stack
+    return { ok: false, message: `the body could not be read (${(err as Error).message})` };
+  }
   fixIds?.(obj);
-  return map(obj);
+  return mapRequest(map, obj);
 }
 
 /** base64 (protobufjs bytes) → hex; other values unchanged. */
@@ -107,11 +113,37 @@ export function hexId(v: unknown, bytes: number): string | undefined {
 }
 
 /**
- * google.rpc.Status in protobuf (its message only: OTLP/HTTP does not use the code), the body
- * OTLP/HTTP asks for when a protobuf request fails.
+ * google.rpc.Status in protobuf (field 1 its gRPC code, field 2 its message), the body OTLP/HTTP
+ * asks for when a protobuf request fails.
  */
-export function encodeStatus(message: string): Uint8Array {
-  return pb.Writer.create().uint32(18).string(message).finish();
+export function encodeStatus(code: number, message: string): Uint8Array {
+  return pb.Writer.create().uint32(8).int32(code).uint32(18).string(message).finish();
+}
+
+/** The gRPC code of an HTTP error status, as gRPC's HTTP mapping reads them. */
+export function grpcCode(httpStatus: number): number {
+  switch (httpStatus) {
+    case 400:
+    case 415:
+      return 3; // INVALID_ARGUMENT
+    case 401:
+      return 16; // UNAUTHENTICATED
+    case 403:
+      return 7; // PERMISSION_DENIED
+    case 404:
+      return 5; // NOT_FOUND
+    case 413:
+    case 429:
+      return 8; // RESOURCE_EXHAUSTED
+    case 502:
+    case 503:
+    case 504:
+      return 14; // UNAVAILABLE
+    case 501:
+      return 12; // UNIMPLEMENTED
+    default:
+      return httpStatus >= 500 ? 13 : 2; // INTERNAL, UNKNOWN
+  }
 }
 
 // The OTLP/JSON shape, read field by field: what every signal's mapper shares.
@@ -126,16 +158,55 @@ export function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** An OTLP AnyValue as a plain value (arrays and maps as JSON text). */
+/** How deep OTLP AnyValues (arrays and maps of values) may nest: far past any real attribute. */
+export const MAX_VALUE_DEPTH = 64;
+
+/** A value nested past MAX_VALUE_DEPTH: the request is refused (400), nothing recursive runs on it. */
+export class NestingError extends Error {
+  constructor() {
+    super(
+      `an attribute or log body value nests deeper than ${MAX_VALUE_DEPTH} levels (arrays or maps of values inside each other); flatten it`,
+    );
+  }
+}
+
+/** Whether an AnyValue nests deeper than `max` levels (itself level 1), walked without recursion. */
+function nestsDeeper(v: Obj, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, level] = item;
+    if (!isObj(value)) continue;
+    if (level > max) return true;
+    const arr = isObj(value.arrayValue) ? list(value.arrayValue.values) : [];
+    for (const child of arr) stack.push([child, level + 1]);
+    const kv = isObj(value.kvlistValue) ? list(value.kvlistValue.values) : [];
+    for (const pair of kv) if (isObj(pair)) stack.push([pair.value, level + 1]);
+  }
+  return false;
+}
+
+/** An OTLP AnyValue as a plain value (arrays and maps as JSON text); throws NestingError past MAX_VALUE_DEPTH. */
 export function anyValue(v: unknown): string | number | boolean | undefined {
   if (!isObj(v)) return undefined;
   if (typeof v.stringValue === 'string') return v.stringValue;
   if (typeof v.boolValue === 'boolean') return v.boolValue;
   if (v.intValue !== undefined && v.intValue !== null) return Number(v.intValue);
   if (typeof v.doubleValue === 'number') return v.doubleValue;
-  if (v.arrayValue !== undefined || v.kvlistValue !== undefined)
+  if (v.arrayValue !== undefined || v.kvlistValue !== undefined) {
+    if (nestsDeeper(v, MAX_VALUE_DEPTH)) throw new NestingError();
     return JSON.stringify(v.arrayValue ?? v.kvlistValue);
+  }
   return undefined;
+}
+
+/** map(req), or the refusal of a request whose values nest too deep. */
+function mapRequest<R>(map: (req: unknown) => R, req: unknown): R | Failed {
+  try {
+    return map(req);
+  } catch (err) {
+    if (err instanceof NestingError) return { ok: false, message: err.message };
+    throw err;
+  }
 }
 
 export function attributes(v: unknown): Record<string, string | number | boolean> {

@@ -91,4 +91,40 @@ describe('OTLP traces decoding', () => {
     expect(decodeTracesJson(Buffer.from('{"resourceSpans":"x"}')).ok).toBe(false);
     expect(decodeTracesProtobuf(Buffer.from([0xff, 0xff, 0xff])).ok).toBe(false);
   });
+
+  it('hostile values: a kind the store cannot hold is a rejected span, an attribute nested thousands deep a 400 that says so', () => {
+    const sp = (over: Record<string, unknown>) => ({
+      traceId: '5B8EFFF798038103D269B633813FC60C',
+      spanId: 'EEE19B7EC3C1B174',
+      name: 'op',
+      startTimeUnixNano: '1767225600000000000',
+      endTimeUnixNano: '1767225600250000000',
+      ...over,
+    });
+    const body = (spans: unknown[]) =>
+      Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+    const r = decodeTracesJson(
+      body([sp({ kind: 3_000_000_000 }), sp({ kind: -1 }), sp({ kind: 2.5 }), sp({ kind: 5 })]),
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      rejected: 3,
+      rejectReasons: ['span kind must be 0 to 5 (SpanKind)'],
+    });
+    if (r.ok) expect(r.items.map((s) => s.kind)).toEqual([5]);
+    // an attribute value nested 5,000 deep (as text: JSON.stringify itself recurses): said, not a stack overflow
+    const deep = `${'{"arrayValue":{"values":['.repeat(5000)}{"stringValue":"x"}${']}}'.repeat(5000)}`;
+    const text = JSON.stringify({
+      resourceSpans: [{ scopeSpans: [{ spans: [sp({ attributes: [{ key: 'a', value: 0 }] })] }] }],
+    }).replace('"value":0', `"value":${deep}`);
+    const nested = decodeTracesJson(Buffer.from(text));
+    expect(nested).toEqual({
+      ok: false,
+      message: expect.stringMatching(/nests deeper than 64 levels/) as unknown,
+    });
+    // 64 levels still read
+    let ok: unknown = { stringValue: 'x' };
+    for (let i = 0; i < 63; i++) ok = { arrayValue: { values: [ok] } };
+    expect(decodeTracesJson(body([sp({ attributes: [{ key: 'a', value: ok }] })])).ok).toBe(true);
+  });
 });

@@ -43,6 +43,11 @@ export function mapTracesRequest(req: unknown): TracesDecode {
           rejections.add('span without valid startTimeUnixNano ≤ endTimeUnixNano');
           continue;
         }
+        const kind = spanKind(sp.kind);
+        if (kind === undefined) {
+          rejections.add('span kind must be 0 to 5 (SpanKind)');
+          continue;
+        }
         const status = isObj(sp.status) ? sp.status : {};
         const code = Number(status.code ?? 0);
         spans.push({
@@ -50,7 +55,7 @@ export function mapTracesRequest(req: unknown): TracesDecode {
           spanId,
           parentSpanId: hexId(sp.parentSpanId, 8) ?? '',
           name: typeof sp.name === 'string' ? sp.name : '',
-          kind: Number.isInteger(Number(sp.kind)) ? Number(sp.kind) : 0,
+          kind,
           startMs,
           endMs,
           statusCode:
@@ -63,6 +68,23 @@ export function mapTracesRequest(req: unknown): TracesDecode {
     }
   }
   return rejections.result(spans);
+}
+
+const SPAN_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
+
+/** SpanKind 0..5 (absent: 0; its enum name is read too); undefined for anything else. */
+function spanKind(v: unknown): number | undefined {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'string' && SPAN_KINDS.includes(v)) return SPAN_KINDS.indexOf(v);
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n < SPAN_KINDS.length ? n : undefined;
 }
 
 export function decodeTracesJson(body: Buffer): TracesDecode {

@@ -1,6 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { encodeStatus, protoType } from '../../adapters/otlp/otlp-common.js';
+import { encodeStatus, grpcCode, protoType } from '../../adapters/otlp/otlp-common.js';
 import type { Decoded } from '../../adapters/otlp/otlp-common.js';
 import { decodeLogsJson, decodeLogsProtobuf } from '../../adapters/otlp/otlp-logs.js';
 import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/otlp-metrics.js';
@@ -203,7 +203,7 @@ export function otlpRoutes(
         // not JSON: the text as it is
       }
       res.type('application/x-protobuf');
-      done(null, Buffer.from(encodeStatus(message)));
+      done(null, Buffer.from(encodeStatus(grpcCode(res.statusCode), message)));
     });
 
     app.post(

@@ -30,6 +30,32 @@ describe('lookUpRanges (where spans sent again are looked for)', () => {
 });
 
 describe('DuckDB store', () => {
+  it("a value a column cannot hold is the request's fault (STORE.REJECTED: not retried), and the store goes on", async () => {
+    const store = await createDuckDbTelemetryStore({ path: fresh() });
+    const span = {
+      traceId: 'c'.repeat(32),
+      spanId: '1'.padStart(16, '0'),
+      parentSpanId: '',
+      name: 'GET /',
+      kind: 3_000_000_000,
+      startMs: 1000,
+      endMs: 1010,
+      statusCode: 0,
+      statusMessage: '',
+      resource: {},
+      attributes: '{}',
+    };
+    await expect(
+      store.appendMany([{ tenant: 't', batch: { spans: [span] } }]),
+    ).rejects.toMatchObject({
+      code: 'STORE.REJECTED',
+      message: expect.stringMatching(/^the store cannot hold a value of this request: /) as unknown,
+    });
+    await store.append('t', { spans: [{ ...span, kind: 2 }] });
+    expect(await store.spans('t', { limit: 5 })).toHaveLength(1);
+    await store.close();
+  });
+
   it('keeps what was committed across a reopen', async () => {
     const path = fresh();
     const a = await createDuckDbTelemetryStore({ path });

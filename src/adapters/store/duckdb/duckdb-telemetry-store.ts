@@ -509,9 +509,18 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           for (const [tenant, list] of appended) recent.remember(tenant, list);
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
+          const message = (err as Error).message;
+          // a value no column can hold is the request's: sending it again will not help
+          if (isValueError(err))
+            throw new AppError(
+              'STORE.REJECTED',
+              `the store cannot hold a value of this request: ${message}`,
+              {},
+              err,
+            );
           throw new AppError(
             'STORE.UNAVAILABLE',
-            `the store could not write the batch: ${(err as Error).message}`,
+            `the store could not write the batch: ${message}`,
             {},
             err,
           );
@@ -1010,4 +1019,16 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     close: () => db.close(),
   };
   return self;
+}
+
+/**
+ * Whether a failed write was the data's fault, not the store's: the binding refusing a value
+ * (out of an INTEGER's range, a wrong type) or DuckDB's conversion and range errors.
+ */
+function isValueError(err: unknown): boolean {
+  if (err instanceof TypeError || err instanceof RangeError) return true;
+  const m = err instanceof Error ? err.message : '';
+  return /^(Conversion|Out of Range|Invalid Input) Error|out of (int32|uint32|int64|integer) range/i.test(
+    m,
+  );
 }
