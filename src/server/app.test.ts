@@ -213,3 +213,17 @@ describe('one bad request harms no one else', () => {
     await down.app.close();
   });
 });
+
+describe('incidents of no one', () => {
+  it("the explanations of an incident the tenant does not have are a 404, like the incident (another tenant's included)", async () => {
+    const { app, release } = slowApp(4);
+    release();
+    const r = await app.inject({ method: 'GET', url: '/api/v1/incidents/inc_nope/explanations' });
+    expect(r.statusCode).toBe(404);
+    expect(r.json()).toMatchObject({ code: 404 });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/incidents/inc_nope' })).statusCode,
+    ).toBe(404);
+    await app.close();
+  });
+});

@@ -269,10 +269,12 @@ export function incidentRoutes(
             additionalProperties: false,
             properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
           },
-          response: answers(EXPLANATIONS),
+          response: answers(EXPLANATIONS, 404),
         },
       },
-      async (req) => {
+      async (req, res) => {
+        if ((await ctx.history.getIncident(req.auth.tenant, req.params.id)) === undefined)
+          return notFound(res, req.params.id);
         const recs = await ctx.history.listExplanations(
           req.auth.tenant,
           `incident:${req.params.id}`,

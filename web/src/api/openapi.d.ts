@@ -2280,6 +2280,15 @@ export interface operations {
                 };
             };
             /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code: the HTTP status; error: a stable name (INPUT.BAD_OPTION, FST_ERR_VALIDATION…); message: what happened and what to do; field: the parameter at fault */
             429: {
                 headers: {
                     [name: string]: unknown;
