@@ -1,5 +1,12 @@
 import { createExplainer } from '../adapters/llm/explainer.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { requests, validProtobuf } from '../../test/helpers/otlp-arbitraries.js';
+import { createDuckDbTelemetryStore } from '../adapters/store/duckdb/duckdb-telemetry-store.js';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createMemoryHistoryStore } from '../adapters/store/memory/memory-history-store.js';
 import { createMemoryTelemetryStore } from '../adapters/store/memory/memory-telemetry-store.js';
@@ -10,6 +17,7 @@ import { LogIngest } from '../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import { buildApp } from './app.js';
 import { loadServerConfig } from './config.js';
+import type { ServerConfig } from './config.js';
 import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
 import { GroupCommit } from './group-commit.js';
@@ -28,8 +36,9 @@ function slowApp(
   capacity: number,
   fail: (entries: Parameters<TelemetryStorePort['appendMany']>[0]) => Error | undefined = () =>
     undefined,
+  inner: TelemetryStorePort = createMemoryTelemetryStore(),
+  settings: Partial<ServerConfig> = {},
 ) {
-  const inner = createMemoryTelemetryStore();
   let release!: () => void;
   const gate = new Promise<void>((r) => {
     release = r;
@@ -49,7 +58,7 @@ function slowApp(
   };
   const config = loadServerConfig(
     { BIFROST_CHECK_RESPONSES: '1' },
-    { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity },
+    { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity, ...settings },
   );
   const ingest = new MetricIngest({ store });
   const queue = new IngestQueue(config.queueCapacity);
@@ -225,5 +234,72 @@ describe('incidents of no one', () => {
       (await app.inject({ method: 'GET', url: '/api/v1/incidents/inc_nope' })).statusCode,
     ).toBe(404);
     await app.close();
+  });
+});
+
+describe('OTLP routes under fuzzing (fast-check), over the DuckDB store', () => {
+  const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+  it('no body, however hostile, gets a 5xx: random bytes in either encoding and gzip, the OTLP shape with hostile values', async () => {
+    const store = await createDuckDbTelemetryStore({
+      path: join(mkdtempSync(join(tmpdir(), 'bifrost-fuzz-')), 'bifrost.duckdb'),
+    });
+    // no request-rate limit: every body is to reach the decoders and the store
+    const { app, release } = slowApp(64, () => undefined, store, { rateLimitPerMinute: 1e9 });
+    release();
+    const statuses = new Map<number, number>();
+    const post = async (url: string, payload: Buffer, headers: Record<string, string>) => {
+      const r = await app.inject({ method: 'POST', url, headers, payload });
+      statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
+      return r.statusCode < 500;
+    };
+    const routes = [
+      ['/v1/logs', 'logs'],
+      ['/v1/metrics', 'metrics'],
+      ['/v1/traces', 'traces'],
+    ] as const;
+    for (const [url, signal] of routes) {
+      await fc.assert(
+        fc.asyncProperty(requests[signal]!, (req) =>
+          post(url, Buffer.from(JSON.stringify(req)), { 'content-type': 'application/json' }),
+        ),
+        { numRuns: RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uint8Array({ maxLength: 2000 }),
+          fc.constantFrom('application/json', 'application/x-protobuf'),
+          fc.boolean(),
+          async (bytes, type, gz) =>
+            post(url, Buffer.from(bytes), {
+              'content-type': type,
+              ...(gz ? { 'content-encoding': 'gzip' } : {}),
+            }),
+        ),
+        { numRuns: RUNS },
+      );
+      // valid protobuf, gzipped, with its bytes cut: an answer, never a 5xx
+      const valid = Buffer.from(validProtobuf(signal));
+      expect(
+        await post(url, gzipSync(valid), {
+          'content-type': 'application/x-protobuf',
+          'content-encoding': 'gzip',
+        }),
+      ).toBe(true);
+      expect(
+        await post(url, gzipSync(valid).subarray(0, 15), {
+          'content-type': 'application/x-protobuf',
+          'content-encoding': 'gzip',
+        }),
+      ).toBe(true);
+    }
+    if (process.env.FUZZ_RUNS !== undefined)
+      process.stdout.write(
+        `fuzzed answers by status: ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+      );
+    expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+    // the fuzz reached the store, not only the decoders
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    await app.close();
+    await store.close();
   });
 });
