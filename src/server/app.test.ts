@@ -61,7 +61,7 @@ function slowApp(
     { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity, ...settings },
   );
   const ingest = new MetricIngest({ store });
-  const queue = new IngestQueue(config.queueCapacity);
+  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes);
   let n = 0;
   const history = createMemoryHistoryStore();
   const ctx: ServerContext = {
@@ -147,6 +147,35 @@ describe('ingest backpressure', () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(prom).toContain('bifrost_rejected_total{signal="metrics",reason="queue_full"} 1');
+    await app.close();
+  });
+});
+
+describe('ingest memory bound', () => {
+  it('requests waiting to be written are bounded by their bytes: past the bound, 503 with Retry-After, before decoding', async () => {
+    const one = Buffer.byteLength(body(0));
+    const { app, release } = slowApp(64, () => undefined, undefined, {
+      maxQueuedBytes: Math.floor(one * 1.5),
+    });
+    const send = (i: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/metrics',
+        headers: { 'content-type': 'application/json' },
+        payload: body(i),
+      });
+    const first = send(0);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await send(1);
+    expect(second.statusCode).toBe(503);
+    expect(second.headers['retry-after']).toBe('1');
+    expect(second.json<{ message: string }>().message).toMatch(
+      /^the ingest queue holds [\d.]+ MB of requests not yet written \(--queue-mb [\d.]+\); retry after 1 s$/,
+    );
+    release();
+    expect((await first).statusCode).toBe(200);
+    // written: the room is given back
+    expect((await send(2)).statusCode).toBe(200);
     await app.close();
   });
 });

@@ -11,6 +11,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   queueCapacity: number;
+  /** Bytes of request bodies (decompressed) taken and not yet written, before 503 + Retry-After. */
+  maxQueuedBytes: number;
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Require an API key on every request but health checks (always, beyond loopback). */
@@ -48,6 +50,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   maxBodyBytes: 16 * 1024 * 1024,
   maxDecompressedBytes: 64 * 1024 * 1024,
   queueCapacity: 64,
+  maxQueuedBytes: 16 * 1024 * 1024,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
   auth: false,

@@ -35,4 +35,21 @@ describe('IngestQueue', () => {
     await expect(bad).rejects.toThrow('boom');
     expect(await good).toBe('ok');
   });
+
+  it('holds at most so many bytes of requests not yet written: one request always fits, the rest wait for room', () => {
+    const q = new IngestQueue(10, 1000);
+    expect(q.reserve(600)).toBe(true);
+    expect(q.reserve(600)).toBe(false);
+    expect(q.reserve(400)).toBe(true);
+    expect(q.bytes).toBe(1000);
+    q.release(600);
+    expect(q.reserve(500)).toBe(true);
+    q.release(400);
+    q.release(500);
+    expect(q.bytes).toBe(0);
+    // a request larger than the whole bound still gets in alone (the body limit bounds it)
+    expect(q.reserve(5000)).toBe(true);
+    expect(q.reserve(1)).toBe(false);
+    q.release(5000);
+  });
 });

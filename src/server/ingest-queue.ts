@@ -7,8 +7,33 @@ export class IngestQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
   private readonly writes = new Set<Promise<void>>();
+  private held = 0;
 
-  constructor(readonly capacity: number) {}
+  /** capacity: requests waiting or not yet written; byteCapacity: their decoded bodies' bytes. */
+  constructor(
+    readonly capacity: number,
+    readonly byteCapacity = Infinity,
+  ) {}
+
+  /** Bytes of request bodies taken and not yet written (reserved, not yet released). */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /**
+   * Takes room for a body of `bytes` before it is decoded (its records live until written), or
+   * says there is none (false: answer 503 with Retry-After). One request always fits an empty
+   * queue, however large (the body limit bounds it). Give the bytes back with `release`.
+   */
+  reserve(bytes: number): boolean {
+    if (this.held > 0 && this.held + bytes > this.byteCapacity) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.held = Math.max(0, this.held - bytes);
+  }
 
   get depth(): number {
     return this.waiting;

@@ -51,7 +51,7 @@ export async function startServer(
   const newId = () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}`;
   const logIngest = new LogIngest({ store, newId });
   const jobs = new JobRunner();
-  const queue = new IngestQueue(config.queueCapacity);
+  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes);
   const notifiers = [
     ...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]),
     ...(config.webhookUrl === undefined

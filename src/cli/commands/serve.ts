@@ -14,6 +14,7 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   memory?: boolean;
   logLevel?: string;
   queue?: number;
+  queueMb?: number;
   maxBodyMb?: number;
   shutdownTimeout?: number;
   auth?: boolean;
@@ -83,6 +84,12 @@ export function serveCommand(ctx: CliContext): Command {
       'ingest requests that may wait before 503 + Retry-After',
       ctx.parseIntOption('--queue', 1),
       64,
+    )
+    .option(
+      '--queue-mb <n>',
+      'megabytes of request bodies (decompressed) not yet written before 503 + Retry-After: bounds the memory ingest holds (a JSON body takes about 25× its size while it is stored)',
+      ctx.parseIntOption('--queue-mb', 1),
+      16,
     )
     .option(
       '--max-body-mb <n>',
@@ -179,6 +186,7 @@ Examples:
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel as 'info' }),
       queueCapacity: flags.queue ?? 64,
+      maxQueuedBytes: (flags.queueMb ?? 16) * 1024 * 1024,
       maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,

@@ -103,6 +103,8 @@ export function otlpRoutes(
       },
     );
 
+    const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
+
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
     const receive = async <T>(
       signal: Signal,
@@ -140,52 +142,72 @@ export function otlpRoutes(
         ctx.metrics.repeatedRequests.inc({ signal });
         return reply(res, signal, encoding, first.rejected, first.reasons);
       }
-      const decoded = decode(raw, encoding);
-      if (!decoded.ok) {
-        ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
-        return res.code(400).send({ code: 400, message: decoded.message });
-      }
-      if (!ctx.store.healthy())
-        return res
-          .code(503)
-          .header('retry-after', '5')
-          .send({ code: 503, message: 'the store is not available' });
-      if (decoded.rejected > 0)
-        ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
-      // in order, one at a time: score or template (the engines' state is ordered), then hand the
-      // batch to the group commit; the queue counts it until it is written
-      const job = ctx.queue.offer(() => {
-        const end = ctx.metrics.storeLatency.startTimer();
-        const prepared = prepare(decoded.items, tenant);
-        const written = ctx.commits.commit(tenant, prepared.batch);
-        ctx.queue.track(written);
-        return Promise.resolve({ prepared, written: written.finally(() => end()) });
-      });
-      if (job === undefined) {
+      const body: Buffer = raw;
+      const store = async () => {
+        const decoded = decode(body, encoding);
+        if (!decoded.ok) {
+          ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
+          return res.code(400).send({ code: 400, message: decoded.message });
+        }
+        if (!ctx.store.healthy())
+          return res
+            .code(503)
+            .header('retry-after', '5')
+            .send({ code: 503, message: 'the store is not available' });
+        if (decoded.rejected > 0)
+          ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
+        // in order, one at a time: score or template (the engines' state is ordered), then hand the
+        // batch to the group commit; the queue counts it until it is written
+        const job = ctx.queue.offer(() => {
+          const end = ctx.metrics.storeLatency.startTimer();
+          const prepared = prepare(decoded.items, tenant);
+          const written = ctx.commits.commit(tenant, prepared.batch);
+          ctx.queue.track(written);
+          return Promise.resolve({ prepared, written: written.finally(() => end()) });
+        });
+        if (job === undefined) {
+          ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
+          return res
+            .code(503)
+            .header('retry-after', '1')
+            .send({
+              code: 503,
+              message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
+            });
+        }
+        const outcome = { rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') };
+        const stored = job.then(({ written }) => written);
+        ctx.recentRequests.begin(
+          key,
+          stored.then(() => outcome),
+        );
+        const { prepared } = await job;
+        // acknowledged only once durable
+        await stored;
+        ctx.metrics.records.inc({ signal }, prepared.stored);
+        ctx.activeTenants.add(tenant);
+        if (prepared.findings.length > 0)
+          ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
+        for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
+        return reply(res, signal, encoding, outcome.rejected, outcome.reasons);
+      };
+      // room for its records until they are written, taken before they are decoded: memory is
+      // bounded by bytes, not by a count of requests of any size
+      if (!ctx.queue.reserve(raw.length)) {
         ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
         return res
           .code(503)
           .header('retry-after', '1')
           .send({
             code: 503,
-            message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
+            message: `the ingest queue holds ${mb(ctx.queue.bytes)} MB of requests not yet written (--queue-mb ${mb(ctx.queue.byteCapacity)}); retry after 1 s`,
           });
       }
-      const outcome = { rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') };
-      const stored = job.then(({ written }) => written);
-      ctx.recentRequests.begin(
-        key,
-        stored.then(() => outcome),
-      );
-      const { prepared } = await job;
-      // acknowledged only once durable
-      await stored;
-      ctx.metrics.records.inc({ signal }, prepared.stored);
-      ctx.activeTenants.add(tenant);
-      if (prepared.findings.length > 0)
-        ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
-      for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
-      return reply(res, signal, encoding, outcome.rejected, outcome.reasons);
+      try {
+        return await store();
+      } finally {
+        ctx.queue.release(raw.length);
+      }
     };
 
     // OTLP/HTTP: a protobuf request that fails gets a protobuf google.rpc.Status (with the message
