@@ -119,16 +119,19 @@ const body = (i: number) =>
     ],
   });
 
+/** POSTs the i-th metrics body as OTLP/JSON. */
+const sendMetrics = (app: ReturnType<typeof slowApp>['app'], i: number) =>
+  app.inject({
+    method: 'POST',
+    url: '/v1/metrics',
+    headers: { 'content-type': 'application/json' },
+    payload: body(i),
+  });
+
 describe('ingest backpressure', () => {
   it('a full queue answers 503 with Retry-After, readiness says so, and accepted requests still complete', async () => {
     const { app, release } = slowApp(2);
-    const send = (i: number) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/metrics',
-        headers: { 'content-type': 'application/json' },
-        payload: body(i),
-      });
+    const send = (i: number) => sendMetrics(app, i);
     const first = send(0);
     const second = send(1);
     await new Promise((r) => setTimeout(r, 20));
@@ -157,13 +160,7 @@ describe('ingest memory bound', () => {
     const { app, release } = slowApp(64, () => undefined, undefined, {
       maxQueuedBytes: Math.floor(one * 1.5),
     });
-    const send = (i: number) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/metrics',
-        headers: { 'content-type': 'application/json' },
-        payload: body(i),
-      });
+    const send = (i: number) => sendMetrics(app, i);
     const first = send(0);
     await new Promise((r) => setTimeout(r, 20));
     const second = await send(1);
@@ -219,13 +216,7 @@ describe('one bad request harms no one else', () => {
           )
         : undefined;
     const { app, release } = slowApp(8, poison);
-    const send = (i: number) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/metrics',
-        headers: { 'content-type': 'application/json' },
-        payload: body(i),
-      });
+    const send = (i: number) => sendMetrics(app, i);
     const answers = [1, 2, 13, 4, 5].map(send);
     await new Promise((r) => setTimeout(r, 20));
     release();
@@ -240,12 +231,7 @@ describe('one bad request harms no one else', () => {
       () => new AppError('STORE.UNAVAILABLE', 'the store could not write the batch: disk full'),
     );
     down.release();
-    const r = await down.app.inject({
-      method: 'POST',
-      url: '/v1/metrics',
-      headers: { 'content-type': 'application/json' },
-      payload: body(1),
-    });
+    const r = await sendMetrics(down.app, 1);
     expect(r.statusCode).toBe(503);
     expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
     await down.app.close();

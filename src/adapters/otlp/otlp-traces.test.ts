@@ -9,6 +9,16 @@ import {
 import { describe, expect, it } from 'vitest';
 import { decodeTracesJson, decodeTracesProtobuf } from './otlp-traces.js';
 
+/** An OTLP/JSON span with hex ids and times, the fields given replaced. */
+const sp = (over: Record<string, unknown>) => ({
+  traceId: '5B8EFFF798038103D269B633813FC60C',
+  spanId: 'EEE19B7EC3C1B174',
+  name: 'op',
+  startTimeUnixNano: '1767225600000000000',
+  endTimeUnixNano: '1767225600250000000',
+  ...over,
+});
+
 describe('OTLP traces decoding', () => {
   it('decodes what the OpenTelemetry JS SDK sends: ids, parents, status, kind, resource', async () => {
     const exporter = new InMemorySpanExporter();
@@ -52,14 +62,6 @@ describe('OTLP traces decoding', () => {
   });
 
   it('JSON: hex ids; spans without ids or times are rejected with a reason', () => {
-    const sp = (over: Record<string, unknown>) => ({
-      traceId: '5B8EFFF798038103D269B633813FC60C',
-      spanId: 'EEE19B7EC3C1B174',
-      name: 'op',
-      startTimeUnixNano: '1767225600000000000',
-      endTimeUnixNano: '1767225600250000000',
-      ...over,
-    });
     const r = decodeTracesJson(
       Buffer.from(
         JSON.stringify({
@@ -93,14 +95,6 @@ describe('OTLP traces decoding', () => {
   });
 
   it('hostile values: a kind the store cannot hold is a rejected span, an attribute nested thousands deep a 400 that says so', () => {
-    const sp = (over: Record<string, unknown>) => ({
-      traceId: '5B8EFFF798038103D269B633813FC60C',
-      spanId: 'EEE19B7EC3C1B174',
-      name: 'op',
-      startTimeUnixNano: '1767225600000000000',
-      endTimeUnixNano: '1767225600250000000',
-      ...over,
-    });
     const body = (spans: unknown[]) =>
       Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
     const r = decodeTracesJson(

@@ -19,10 +19,10 @@ export interface EntityFlags {
 }
 
 /** The header of an entity's scored rows (--out). */
-export const ENTITY_HEADER = 'timestamp,anomaly_score,metrics,reason\n';
+const ENTITY_HEADER = 'timestamp,anomaly_score,metrics,reason\n';
 
 /** One scored entity row as written with --out. */
-export function entityRow(r: EntityRow): string {
+function entityRow(r: EntityRow): string {
   return csvRow([
     r.timestamp,
     r.score === undefined ? '' : String(Math.round(r.score * 1e4) / 1e4),
@@ -44,33 +44,9 @@ export async function detectEntityFile(
     stdin: ctx.stdin,
     ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
   });
-  const pending: EntityRow[] = [];
-  const detection = new EntityDetection(
-    (r) => {
-      if (target !== undefined) pending.push(r);
-    },
-    {
-      config: { ...DEFAULT_ENTITY_DETECTOR_CONFIG, threshold: flags.threshold },
-      ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
-      ...(flags.time === undefined ? {} : { time: flags.time }),
-    },
-  );
-  let writer: RowWriter | undefined;
-  let writeError: Error | undefined;
-  const drain = async (force: boolean) => {
-    if (target === undefined || (pending.length === 0 && !force)) return;
-    if (writer === undefined) {
-      await mkdir(dirname(target), { recursive: true });
-      const stream = createWriteStream(target);
-      stream.on('error', (e) => {
-        writeError = e;
-      });
-      writer = new RowWriter(stream, ENTITY_HEADER);
-    }
-    for (const r of pending) writer.line(entityRow(r));
-    pending.length = 0;
-    await writer.flush();
-  };
+  const out = new EntityOut(target);
+  const detection = out.detection(flags, flags.time);
+  const drain = (force: boolean) => out.write(force);
   let lineNo = 0;
   const outcome = await source.read({
     push(line, truncated) {
@@ -84,7 +60,7 @@ export async function detectEntityFile(
   return {
     file: source.name,
     ...summary,
-    ...(await finishScoredFile(source.name, outcome, summary.fatal, writer, target, writeError)),
+    ...(await finishScoredFile(source.name, outcome, summary.fatal, out.writer, target, out.error)),
   };
 }
 
@@ -96,4 +72,44 @@ export function parseBaseline(v: string): Baseline | undefined {
   if (m === null) return undefined;
   const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's'];
   return ms > 0 ? { ms } : undefined;
+}
+
+/** An entity's scored rows to --out: the file is made at the first rows; a write error is kept for the answer. */
+export class EntityOut {
+  writer: RowWriter | undefined;
+  error: Error | undefined;
+  /** Rows scored and not yet written. */
+  readonly pending: EntityRow[] = [];
+  constructor(private readonly target: string | undefined) {}
+
+  /** An entity detection under the flags whose rows come here (kept only with a target). */
+  detection(flags: EntityFlags, time?: string): EntityDetection {
+    return new EntityDetection(
+      (r) => {
+        if (this.target !== undefined) this.pending.push(r);
+      },
+      {
+        config: { ...DEFAULT_ENTITY_DETECTOR_CONFIG, threshold: flags.threshold },
+        ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
+        ...(time === undefined ? {} : { time }),
+      },
+    );
+  }
+
+  /** Writes the pending rows (force: make the file even with none). */
+  async write(force = false): Promise<void> {
+    const rows = this.pending;
+    if (this.target === undefined || (rows.length === 0 && !force)) return;
+    if (this.writer === undefined) {
+      await mkdir(dirname(this.target), { recursive: true });
+      const stream = createWriteStream(this.target);
+      stream.on('error', (e) => {
+        this.error = e;
+      });
+      this.writer = new RowWriter(stream, ENTITY_HEADER);
+    }
+    for (const r of rows) this.writer.line(entityRow(r));
+    rows.length = 0;
+    await this.writer.flush();
+  }
 }

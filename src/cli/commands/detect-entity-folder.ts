@@ -1,10 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { createFileSource } from '../../adapters/sources/file-source.js';
-import { DEFAULT_ENTITY_DETECTOR_CONFIG } from '../../core/engine/metrics/entity-detector.js';
 import {
   NUMBER,
   TIME_NAMES,
@@ -14,13 +12,13 @@ import {
   splitCsv,
 } from '../../core/engine/metrics/series-format.js';
 import type { SeriesLayout } from '../../core/engine/metrics/series-format.js';
-import { EntityDetection, joinSeries } from '../../core/use-cases/detect-entity.js';
-import type { EntityRow, MetricPoints } from '../../core/use-cases/detect-entity.js';
+import { joinSeries } from '../../core/use-cases/detect-entity.js';
+import type { MetricPoints } from '../../core/use-cases/detect-entity.js';
 import type { SeriesProblem } from '../../core/use-cases/detect-series.js';
 import type { EntityResult } from '../render/entity.js';
 import type { EntityFlags } from './detect-entity-file.js';
-import { ENTITY_HEADER, entityRow } from './detect-entity-file.js';
-import { RowWriter, finishScoredFile } from './row-writer.js';
+import { EntityOut } from './detect-entity-file.js';
+import { finishScoredFile } from './row-writer.js';
 
 const MAX_PROBLEMS = 100;
 
@@ -157,45 +155,21 @@ export async function detectEntityFolder(
     if (outcome.status === 'failed') failed ??= outcome.error.message;
     series.push({ t, x });
   }
-  const pending: EntityRow[] = [];
-  const detection = new EntityDetection(
-    (r) => {
-      if (target !== undefined) pending.push(r);
-    },
-    {
-      config: { ...DEFAULT_ENTITY_DETECTOR_CONFIG, threshold: flags.threshold },
-      ...(flags.baseline === undefined ? {} : { baseline: flags.baseline }),
-    },
-  );
+  const out = new EntityOut(target);
+  const detection = out.detection(flags);
   detection.begin(names, 'timestamp');
   let rows = 0;
   let sparse = 0;
-  let writer: RowWriter | undefined;
-  let writeError: Error | undefined;
-  const drain = async () => {
-    if (target === undefined) return;
-    if (writer === undefined) {
-      await mkdir(dirname(target), { recursive: true });
-      const stream = createWriteStream(target);
-      stream.on('error', (e) => {
-        writeError = e;
-      });
-      writer = new RowWriter(stream, ENTITY_HEADER);
-    }
-    for (const r of pending) writer.line(entityRow(r));
-    pending.length = 0;
-    await writer.flush();
-  };
   if (failed === undefined)
     for (const { t, values } of joinSeries(series)) {
       let present = 0;
       for (const v of values) if (!Number.isNaN(v)) present++;
       if (2 * present <= values.length) sparse++;
       detection.row(t, new Date(t).toISOString(), values, ++rows);
-      if (pending.length >= 4096) await drain();
+      if (out.pending.length >= 4096) await out.write();
     }
   const summary = detection.finish();
-  if (rows > 0) await drain();
+  if (rows > 0) await out.write(true);
   const notes = [...summary.notes];
   if (rows > 0 && 2 * sparse > rows)
     notes.push(
@@ -212,9 +186,9 @@ export async function detectEntityFolder(
       name,
       { status: 'ok', value: { bytes: 0, lines: rows } },
       failed === undefined ? summary.fatal : undefined,
-      writer,
+      out.writer,
       target,
-      writeError,
+      out.error,
     )),
     ...(failed === undefined ? {} : { error: failed }),
   };

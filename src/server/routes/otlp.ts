@@ -104,6 +104,11 @@ export function otlpRoutes(
     );
 
     const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
+    /** A full queue: 503 with Retry-After, counted. */
+    const busy = (res: FastifyReply, signal: Signal, message: string) => {
+      ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
+      return res.code(503).header('retry-after', '1').send({ code: 503, message });
+    };
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
     const receive = async <T>(
@@ -165,16 +170,12 @@ export function otlpRoutes(
           ctx.queue.track(written);
           return Promise.resolve({ prepared, written: written.finally(() => end()) });
         });
-        if (job === undefined) {
-          ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
-          return res
-            .code(503)
-            .header('retry-after', '1')
-            .send({
-              code: 503,
-              message: `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
-            });
-        }
+        if (job === undefined)
+          return busy(
+            res,
+            signal,
+            `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
+          );
         const outcome = { rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') };
         const stored = job.then(({ written }) => written);
         ctx.recentRequests.begin(
@@ -193,16 +194,12 @@ export function otlpRoutes(
       };
       // room for its records until they are written, taken before they are decoded: memory is
       // bounded by bytes, not by a count of requests of any size
-      if (!ctx.queue.reserve(raw.length)) {
-        ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
-        return res
-          .code(503)
-          .header('retry-after', '1')
-          .send({
-            code: 503,
-            message: `the ingest queue holds ${mb(ctx.queue.bytes)} MB of requests not yet written (--queue-mb ${mb(ctx.queue.byteCapacity)}); retry after 1 s`,
-          });
-      }
+      if (!ctx.queue.reserve(raw.length))
+        return busy(
+          res,
+          signal,
+          `the ingest queue holds ${mb(ctx.queue.bytes)} MB of requests not yet written (--queue-mb ${mb(ctx.queue.byteCapacity)}); retry after 1 s`,
+        );
       try {
         return await store();
       } finally {
