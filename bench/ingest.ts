@@ -6,32 +6,19 @@
  * retry: the store leaves the copies out); then query latency on what was stored.
  * Run: npm run bench:ingest [-- --requests 200]   (writes bench/results/ingest.json)
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, resultsDir } from './paths.js';
-
-interface ProtoType {
-  fromObject(o: unknown): unknown;
-  encode(m: unknown): { finish(): Uint8Array };
-}
-const require = createRequire(import.meta.url);
-const collector = (
-  require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
-    opentelemetry: {
-      proto: {
-        collector: {
-          metrics: { v1: { ExportMetricsServiceRequest: ProtoType } };
-          logs: { v1: { ExportLogsServiceRequest: ProtoType } };
-          trace: { v1: { ExportTraceServiceRequest: ProtoType } };
-        };
-      };
-    };
-  }
-).opentelemetry.proto.collector;
-const encode = (T: ProtoType, o: unknown) => Buffer.from(T.encode(T.fromObject(o)).finish());
+import { resultsDir } from './paths.js';
+import {
+  T0,
+  attr,
+  collector,
+  encode,
+  logsRequest,
+  ns,
+  percentile,
+  startServer,
+} from './server-load.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -40,9 +27,6 @@ const arg = (name: string, fallback: number) => {
 const REQUESTS = arg('--requests', 200);
 const PER_REQUEST = 1000;
 const SERIES = 100;
-const T0 = Date.UTC(2026, 0, 1);
-const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
-const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 function metricsRequest(r: number): Buffer {
   // 100 series × 10 consecutive minutes per request
@@ -62,27 +46,6 @@ function metricsRequest(r: number): Buffer {
   return encode(collector.metrics.v1.ExportMetricsServiceRequest, {
     resourceMetrics: [
       { resource: { attributes: [attr('service.name', 'checkout')] }, scopeMetrics: [{ metrics }] },
-    ],
-  });
-}
-
-function logsRequest(r: number): Buffer {
-  const logRecords = Array.from({ length: PER_REQUEST }, (_, k) => {
-    const i = r * PER_REQUEST + k;
-    return {
-      timeUnixNano: ns(T0 + i * 10),
-      severityNumber: i % 50 === 0 ? 17 : 9,
-      body: {
-        stringValue:
-          i % 50 === 0
-            ? `payment ${i} failed: upstream returned 503`
-            : `GET /orders/${i} 200 in ${i % 300} ms user=${i % 977}`,
-      },
-    };
-  });
-  return encode(collector.logs.v1.ExportLogsServiceRequest, {
-    resourceLogs: [
-      { resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords }] },
     ],
   });
 }
@@ -134,10 +97,6 @@ function tracesRequest(r: number, reordered = false): Buffer {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function send(
   url: string,
   bodies: Buffer[],
@@ -179,37 +138,10 @@ async function timeQuery(url: string, n = 20): Promise<{ p50: number; p95: numbe
   };
 }
 
-const data = mkdtempSync(join(tmpdir(), 'bifrost-bench-ingest-'));
-const child = spawn(
-  process.execPath,
-  [
-    join(projectRoot(), 'bin', 'bifrost.js'),
-    'serve',
-    '--port',
-    '0',
-    '--data',
-    data,
-    '--log-level',
-    'warn',
-    '--rate-limit',
-    '1000000',
-  ],
-  { stdio: ['ignore', 'ignore', 'pipe'] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-    const m = /listening on (http:\/\/\S+)/.exec(err);
-    if (m && err.includes('\nstore:')) resolve(m[1]!);
-  });
-  child.on('exit', (code) => {
-    reject(new Error(`serve exited ${String(code)}: ${err}`));
-  });
-});
+const { url, data, child } = await startServer('bifrost-bench-ingest-');
 try {
   const metricBodies = Array.from({ length: REQUESTS }, (_, r) => metricsRequest(r));
-  const logBodies = Array.from({ length: REQUESTS }, (_, r) => logsRequest(r));
+  const logBodies = Array.from({ length: REQUESTS }, (_, r) => logsRequest(r, PER_REQUEST));
   const m = await send(`${url}/v1/metrics`, metricBodies, 4);
   const l = await send(`${url}/v1/logs`, logBodies, 4);
   // every tenth request sent again right after itself (a retry after a lost answer: the same

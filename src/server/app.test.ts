@@ -61,7 +61,7 @@ function slowApp(
     { dataFile: undefined, cacheDir: undefined, queueCapacity: capacity, ...settings },
   );
   const ingest = new MetricIngest({ store });
-  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes);
+  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes, config.maxQueueWaitMs);
   let n = 0;
   const history = createMemoryHistoryStore();
   const ctx: ServerContext = {

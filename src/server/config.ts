@@ -13,6 +13,10 @@ export interface ServerConfig {
   queueCapacity: number;
   /** Bytes of request bodies (decompressed) taken and not yet written, before 503 + Retry-After. */
   maxQueuedBytes: number;
+  /** How long requests may wait from admission to written (a moving average) before new ones get 503 + Retry-After. */
+  maxQueueWaitMs: number;
+  /** The store's own memory (DuckDB's buffer pool; it spills to disk past it). */
+  storeMemoryMb: number;
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Require an API key on every request but health checks (always, beyond loopback). */
@@ -51,6 +55,8 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   maxDecompressedBytes: 64 * 1024 * 1024,
   queueCapacity: 64,
   maxQueuedBytes: 16 * 1024 * 1024,
+  maxQueueWaitMs: 500,
+  storeMemoryMb: 256,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
   auth: false,

@@ -52,4 +52,43 @@ describe('IngestQueue', () => {
     expect(q.reserve(1)).toBe(false);
     q.release(5000);
   });
+
+  it('admits a request before it is decoded only while there is room: a count, bytes, and a wait no longer than the bound', async () => {
+    let t = 0;
+    const q = new IngestQueue(3, 1000, 500, () => t);
+    expect(q.admit(100)).toBeUndefined();
+    q.release(100);
+    // writes that took 800 ms from admission to written: new requests would wait as long
+    for (let i = 0; i < 3; i++) {
+      let done!: () => void;
+      const write = new Promise<void>((r) => {
+        done = r;
+      });
+      const job = q.offer(() => {
+        q.track(write);
+        return Promise.resolve();
+      });
+      await job;
+      t += 800;
+      done();
+      await write;
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(q.waitMs).toBeGreaterThan(500);
+    // nothing waiting: one always gets in (its own wait is measured afresh)
+    expect(q.admit(100)).toBeUndefined();
+    q.release(100);
+    const busy = q.offer(() => new Promise<void>(() => undefined));
+    expect(busy).toBeDefined();
+    expect(q.admit(100)).toMatch(
+      /^the ingest queue's requests wait 800 ms before they are written \(--queue-wait-ms 500\); retry after 1 s$/,
+    );
+    // full by count and by bytes say so too
+    const full = new IngestQueue(1, 1000, Infinity, () => 0);
+    full.offer(() => new Promise<void>(() => undefined));
+    expect(full.admit(1)).toMatch(/^the ingest queue is full \(1 requests waiting\)/);
+    const heavy = new IngestQueue(10, 1000, Infinity, () => 0);
+    expect(heavy.admit(900)).toBeUndefined();
+    expect(heavy.admit(200)).toMatch(/^the ingest queue holds 0 MB of requests not yet written/);
+  });
 });

@@ -42,7 +42,10 @@ export async function startServer(
   config: Readonly<ServerConfig>,
   log: { stream: NodeJS.WritableStream },
 ): Promise<RunningServer> {
-  const { telemetry: store, history } = await createStores({ dataFile: config.dataFile });
+  const { telemetry: store, history } = await createStores({
+    dataFile: config.dataFile,
+    memoryLimitMb: config.storeMemoryMb,
+  });
   const keys = new ApiKeys(history, nodeKeyCrypto, Date.now);
   const ingest = new MetricIngest({ store });
   // record ids: start time + counter, fixed width so they also order as strings
@@ -51,7 +54,7 @@ export async function startServer(
   const newId = () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}`;
   const logIngest = new LogIngest({ store, newId });
   const jobs = new JobRunner();
-  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes);
+  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes, config.maxQueueWaitMs);
   const notifiers = [
     ...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]),
     ...(config.webhookUrl === undefined

@@ -15,6 +15,8 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   logLevel?: string;
   queue?: number;
   queueMb?: number;
+  queueWaitMs?: number;
+  storeMemoryMb?: number;
   maxBodyMb?: number;
   shutdownTimeout?: number;
   auth?: boolean;
@@ -90,6 +92,18 @@ export function serveCommand(ctx: CliContext): Command {
       'megabytes of request bodies (decompressed) not yet written before 503 + Retry-After: bounds the memory ingest holds (a JSON body takes about 25× its size while it is stored)',
       ctx.parseIntOption('--queue-mb', 1),
       16,
+    )
+    .option(
+      '--queue-wait-ms <n>',
+      'milliseconds requests may wait before they are written (recent average) before new ones get 503 + Retry-After: accepted writes are acknowledged in about that time under overload',
+      ctx.parseIntOption('--queue-wait-ms', 1),
+      500,
+    )
+    .option(
+      '--store-memory-mb <n>',
+      "the store's own memory (DuckDB's buffer pool, which spills to disk past it; DuckDB alone would take up to 80% of RAM)",
+      ctx.parseIntOption('--store-memory-mb', 64),
+      256,
     )
     .option(
       '--max-body-mb <n>',
@@ -187,6 +201,8 @@ Examples:
       ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel as 'info' }),
       queueCapacity: flags.queue ?? 64,
       maxQueuedBytes: (flags.queueMb ?? 16) * 1024 * 1024,
+      maxQueueWaitMs: flags.queueWaitMs ?? 500,
+      storeMemoryMb: flags.storeMemoryMb ?? 256,
       maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,

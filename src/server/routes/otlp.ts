@@ -103,7 +103,6 @@ export function otlpRoutes(
       },
     );
 
-    const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
     /** A full queue: 503 with Retry-After, counted. */
     const busy = (res: FastifyReply, signal: Signal, message: string) => {
       ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
@@ -193,13 +192,10 @@ export function otlpRoutes(
         return reply(res, signal, encoding, outcome.rejected, outcome.reasons);
       };
       // room for its records until they are written, taken before they are decoded: memory is
-      // bounded by bytes, not by a count of requests of any size
-      if (!ctx.queue.reserve(raw.length))
-        return busy(
-          res,
-          signal,
-          `the ingest queue holds ${mb(ctx.queue.bytes)} MB of requests not yet written (--queue-mb ${mb(ctx.queue.byteCapacity)}); retry after 1 s`,
-        );
+      // bounded by bytes (not by a count of requests of any size), and a request that would wait
+      // too long is turned away at once rather than acknowledged late
+      const refused = ctx.queue.admit(raw.length);
+      if (refused !== undefined) return busy(res, signal, refused);
       try {
         return await store();
       } finally {

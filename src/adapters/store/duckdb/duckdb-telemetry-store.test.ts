@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTelemetryStoreContract } from '../../../../test/contracts/telemetry-store.contract.js';
-import { createDuckDbTelemetryStore, lookUpRanges } from './duckdb-telemetry-store.js';
+import { createDuckDbTelemetryStore, lookUpRanges, openDuckDb } from './duckdb-telemetry-store.js';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'bifrost-duckdb-')), 'store', 'bifrost.duckdb');
 
@@ -30,6 +30,15 @@ describe('lookUpRanges (where spans sent again are looked for)', () => {
 });
 
 describe('DuckDB store', () => {
+  it("its own memory is bounded when asked (DuckDB alone takes up to 80% of the machine's RAM)", async () => {
+    const h = await openDuckDb(fresh(), { memoryLimitMb: 256 });
+    const rows = await (
+      await h.conn.runAndReadAll("SELECT current_setting('memory_limit')")
+    ).getRows();
+    expect(rows[0]![0]).toBe('244.1 MiB');
+    await h.close();
+  });
+
   it("a value a column cannot hold is the request's fault (STORE.REJECTED: not retried), and the store goes on", async () => {
     const store = await createDuckDbTelemetryStore({ path: fresh() });
     const span = {

@@ -280,11 +280,21 @@ export interface DuckDbHandle {
   close(): Promise<void>;
 }
 
-export async function openDuckDb(path: string): Promise<DuckDbHandle> {
+/**
+ * Opens (or creates) the store. memoryLimitMb: DuckDB's own memory (its buffer pool; it spills to
+ * disk past it), which is otherwise 80% of the machine's RAM.
+ */
+export async function openDuckDb(
+  path: string,
+  options: { memoryLimitMb?: number } = {},
+): Promise<DuckDbHandle> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(
+      path,
+      options.memoryLimitMb === undefined ? {} : { memory_limit: `${options.memoryLimitMb}MB` },
+    );
   } catch (err) {
     const msg = (err as Error).message;
     if (/lock/i.test(msg))

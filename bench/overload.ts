@@ -1,0 +1,135 @@
+/**
+ * The server under overload: `bifrost serve --data <tmp>` in its own process, OTLP/HTTP protobuf
+ * log requests (1,000 distinct records each) from this process. First its capacity: 4 clients,
+ * each sending its next request when the last is answered, for a quarter of the time. Then twice
+ * that request rate, open loop (a request every 1 / (2 × capacity) s whatever the answers, as a
+ * fleet of collectors sends), for --seconds: the share shed (503 + Retry-After), goodput
+ * (records acknowledged per second, against the capacity), acknowledgement latency of the
+ * accepted requests (p50, p99, max) and the server's peak RSS.
+ * Run: npm run bench:overload [-- --seconds 60] [-- --records 1000] [-- --serve '--queue-wait-ms 500']
+ *   (writes bench/results/overload.json; --serve: more options for bifrost serve)
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resultsDir } from './paths.js';
+import { logsRequest, peakRssMb, percentile, startServer } from './server-load.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!(v > 0)) {
+    process.stderr.write(`${name} takes a positive number, got "${process.argv[i + 1]}"\n`);
+    process.exit(2);
+  }
+  return v;
+};
+const SECONDS = arg('--seconds', 60);
+const RECORDS = arg('--records', 1000);
+const serveAt = process.argv.indexOf('--serve');
+const SERVE = serveAt >= 0 ? (process.argv[serveAt + 1] ?? '').split(/\s+/).filter(Boolean) : [];
+
+// bodies made before any timing (making them costs more than sending them)
+const POOL = 4000;
+process.stderr.write(`making ${POOL} requests of ${RECORDS} log records…\n`);
+const bodies = Array.from({ length: POOL }, (_, r) => logsRequest(r, RECORDS));
+let nextBody = 0;
+/** Each request distinct (a repeat would be answered from the first one's outcome): new times past the pool. */
+const body = () => {
+  const i = nextBody++;
+  return i < POOL ? bodies[i]! : logsRequest(i, RECORDS);
+};
+
+const { url, data, child } = await startServer('bifrost-bench-overload-', SERVE);
+const post = async (b: Buffer) => {
+  const s = performance.now();
+  const r = await fetch(`${url}/v1/logs`, {
+    method: 'POST',
+    body: b,
+    headers: { 'content-type': 'application/x-protobuf' },
+  });
+  await r.arrayBuffer();
+  return { status: r.status, ms: performance.now() - s, retryAfter: r.headers.get('retry-after') };
+};
+
+try {
+  // capacity: closed loop, 4 clients
+  const capSeconds = Math.max(5, SECONDS / 4);
+  let acked = 0;
+  const t0 = performance.now();
+  const until = t0 + capSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (performance.now() < until) {
+        const r = await post(body());
+        if (r.status === 200) acked++;
+      }
+    }),
+  );
+  const capacityRps = acked / ((performance.now() - t0) / 1000);
+  process.stderr.write(
+    `capacity: ${capacityRps.toFixed(1)} requests/s (${Math.round(capacityRps * RECORDS).toLocaleString('en-US')} records/s)\n`,
+  );
+
+  // twice that, open loop
+  const rate = 2 * capacityRps;
+  const answers: Promise<{ status: number; ms: number; retryAfter: string | null }>[] = [];
+  const start = performance.now();
+  for (let k = 0; ; k++) {
+    const due = start + (k * 1000) / rate;
+    if (due > start + SECONDS * 1000) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    answers.push(post(body()));
+  }
+  const done = await Promise.all(answers);
+  const elapsed = (performance.now() - start) / 1000;
+  const ok = done.filter((a) => a.status === 200);
+  const shed = done.filter((a) => a.status === 503);
+  const other = done.filter((a) => a.status !== 200 && a.status !== 503);
+  const latencies = ok.map((a) => a.ms).sort((a, b) => a - b);
+  const goodputRps = ok.length / elapsed;
+  const result = {
+    serve: SERVE,
+    seconds: SECONDS,
+    recordsPerRequest: RECORDS,
+    capacity: {
+      requestsPerSecond: Math.round(capacityRps * 10) / 10,
+      recordsPerSecond: Math.round(capacityRps * RECORDS),
+    },
+    overload: {
+      offeredRequestsPerSecond: Math.round(rate * 10) / 10,
+      sent: done.length,
+      accepted: ok.length,
+      shed: shed.length,
+      shedWithRetryAfter: shed.filter((a) => a.retryAfter !== null).length,
+      otherAnswers: other.length,
+      goodputRecordsPerSecond: Math.round(goodputRps * RECORDS),
+      goodputOfCapacity: Math.round((goodputRps / capacityRps) * 1000) / 1000,
+      ackMs: {
+        p50: Math.round(percentile(latencies, 50)),
+        p99: Math.round(percentile(latencies, 99)),
+        max: Math.round(latencies.at(-1) ?? NaN),
+      },
+    },
+    serverPeakRssMb: Math.round(peakRssMb(child.pid)),
+  };
+  mkdirSync(resultsDir(), { recursive: true });
+  writeFileSync(join(resultsDir(), 'overload.json'), JSON.stringify(result, null, 2) + '\n');
+  const o = result.overload;
+  console.log(
+    `bifrost serve (DuckDB file${SERVE.length > 0 ? `, ${SERVE.join(' ')}` : ''}), OTLP/HTTP protobuf, ${RECORDS} log records a request, ${SECONDS} s at 2× capacity`,
+  );
+  console.log(
+    `capacity (4 clients, closed loop): ${result.capacity.requestsPerSecond} requests/s, ${result.capacity.recordsPerSecond.toLocaleString('en-US')} records/s`,
+  );
+  console.log(
+    `2× (${o.offeredRequestsPerSecond} requests/s offered, open loop): ${o.sent} sent, ${o.accepted} accepted, ${o.shed} shed with 503 (${o.shedWithRetryAfter} with Retry-After), ${o.otherAnswers} other answers`,
+  );
+  console.log(
+    `goodput ${o.goodputRecordsPerSecond.toLocaleString('en-US')} records/s = ${(100 * o.goodputOfCapacity).toFixed(1)}% of capacity (target ≥ 90%); accepted acknowledged in p50 ${o.ackMs.p50} ms, p99 ${o.ackMs.p99} ms, max ${o.ackMs.max} ms (target p99 ≤ 2 s); server peak RSS ${result.serverPeakRssMb} MB (target ≤ 600)`,
+  );
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  rmSync(data, { recursive: true, force: true });
+}

@@ -1,0 +1,110 @@
+/**
+ * What the server benchmarks share: OTLP protobuf requests made with the official message types,
+ * the server started as a child process (`bifrost serve --data <tmp>`, so the load generator and
+ * the server are separate processes), percentiles and the server's peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
+
+interface ProtoType {
+  fromObject(o: unknown): unknown;
+  encode(m: unknown): { finish(): Uint8Array };
+}
+const require = createRequire(import.meta.url);
+export const collector = (
+  require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
+    opentelemetry: {
+      proto: {
+        collector: {
+          metrics: { v1: { ExportMetricsServiceRequest: ProtoType } };
+          logs: { v1: { ExportLogsServiceRequest: ProtoType } };
+          trace: { v1: { ExportTraceServiceRequest: ProtoType } };
+        };
+      };
+    };
+  }
+).opentelemetry.proto.collector;
+export const encode = (T: ProtoType, o: unknown) => Buffer.from(T.encode(T.fromObject(o)).finish());
+
+export const T0 = Date.UTC(2026, 0, 1);
+export const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+export const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
+/** The r-th request of `perRequest` log records (every 50th an ERROR), each request distinct. */
+export function logsRequest(r: number, perRequest: number): Buffer {
+  const logRecords = Array.from({ length: perRequest }, (_, k) => {
+    const i = r * perRequest + k;
+    return {
+      timeUnixNano: ns(T0 + i * 10),
+      severityNumber: i % 50 === 0 ? 17 : 9,
+      body: {
+        stringValue:
+          i % 50 === 0
+            ? `payment ${i} failed: upstream returned 503`
+            : `GET /orders/${i} 200 in ${i % 300} ms user=${i % 977}`,
+      },
+    };
+  });
+  return encode(collector.logs.v1.ExportLogsServiceRequest, {
+    resourceLogs: [
+      { resource: { attributes: [attr('service.name', 'payments')] }, scopeLogs: [{ logRecords }] },
+    ],
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** `bifrost serve --port 0 --data <tmp> --log-level warn --rate-limit 1000000 …extra`, once it listens. */
+export async function startServer(
+  prefix: string,
+  extra: string[] = [],
+): Promise<{ url: string; data: string; child: ChildProcessWithoutNullStreams }> {
+  const data = mkdtempSync(join(tmpdir(), prefix));
+  const child = spawn(
+    process.execPath,
+    [
+      join(projectRoot(), 'bin', 'bifrost.js'),
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      data,
+      '--log-level',
+      'warn',
+      '--rate-limit',
+      '1000000',
+      ...extra,
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m && err.includes('\nstore:')) resolve(m[1]!);
+    });
+    child.on('exit', (code) => {
+      reject(new Error(`serve exited ${String(code)}: ${err}`));
+    });
+  });
+  child.stdout.resume();
+  return { url, data, child };
+}
+
+/** A process's peak resident memory so far (VmHWM), in MB; NaN where /proc is not there. */
+export function peakRssMb(pid: number | undefined): number {
+  try {
+    const s = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? NaN) / 1024;
+  } catch {
+    return NaN;
+  }
+}
