@@ -85,7 +85,7 @@ describe('IngestQueue', () => {
     );
     // full by count and by bytes say so too
     const full = new IngestQueue(1, 1000, Infinity, () => 0);
-    full.offer(() => new Promise<void>(() => undefined));
+    void full.offer(() => new Promise<void>(() => undefined));
     expect(full.admit(1)).toMatch(/^the ingest queue is full \(1 requests waiting\)/);
     const heavy = new IngestQueue(10, 1000, Infinity, () => 0);
     expect(heavy.admit(900)).toBeUndefined();

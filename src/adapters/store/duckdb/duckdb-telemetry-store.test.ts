@@ -32,9 +32,7 @@ describe('lookUpRanges (where spans sent again are looked for)', () => {
 describe('DuckDB store', () => {
   it("its own memory is bounded when asked (DuckDB alone takes up to 80% of the machine's RAM)", async () => {
     const h = await openDuckDb(fresh(), { memoryLimitMb: 256 });
-    const rows = await (
-      await h.conn.runAndReadAll("SELECT current_setting('memory_limit')")
-    ).getRows();
+    const rows = (await h.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows();
     expect(rows[0]![0]).toBe('244.1 MiB');
     await h.close();
   });
