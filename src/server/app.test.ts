@@ -1,4 +1,5 @@
 import { createExplainer } from '../adapters/llm/explainer.js';
+import { ServiceBudget } from '../core/use-cases/service-budget.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,7 @@ function slowApp(
     notifier: new IncidentNotifier([]),
     activeTenants: new Set(),
     streams: new Set(),
+    services: new ServiceBudget(config.maxServices),
     recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
     explainer: createExplainer(config.llm, {
       store: history,
@@ -173,6 +175,52 @@ describe('ingest memory bound', () => {
     expect((await first).statusCode).toBe(200);
     // written: the room is given back
     expect((await send(2)).statusCode).toBe(200);
+    await app.close();
+  });
+});
+
+describe('services per tenant', () => {
+  it('past --max-services, the records of new services are refused as partial success and counted; known ones still pass', async () => {
+    const { app, release } = slowApp(8, () => undefined, undefined, { maxServices: 2 });
+    release();
+    const spans = (services: string[]) =>
+      JSON.stringify({
+        resourceSpans: services.map((service, i) => ({
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'a'.repeat(31) + String(i),
+                  spanId: 'b'.repeat(15) + String(i),
+                  name: 'GET /',
+                  startTimeUnixNano: '1767225600000000000',
+                  endTimeUnixNano: '1767225600005000000',
+                },
+              ],
+            },
+          ],
+        })),
+      });
+    const post = (services: string[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/traces',
+        headers: { 'content-type': 'application/json' },
+        payload: spans(services),
+      });
+    const first = await post(['a', 'b', 'c', 'd']);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: '2',
+        errorMessage:
+          'the tenant has 2 services already (--max-services 2): records of new services are refused',
+      },
+    });
+    expect((await post(['b'])).json()).toEqual({});
+    const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(prom).toContain('bifrost_rejected_total{signal="traces",reason="too_many_services"} 2');
     await app.close();
   });
 });

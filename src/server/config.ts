@@ -17,6 +17,8 @@ export interface ServerConfig {
   maxQueueWaitMs: number;
   /** The store's own memory (DuckDB's buffer pool; it spills to disk past it). */
   storeMemoryMb: number;
+  /** Services a tenant may have; records of new services past it are refused (partial success). */
+  maxServices: number;
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Require an API key on every request but health checks (always, beyond loopback). */
@@ -57,6 +59,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   maxQueuedBytes: 16 * 1024 * 1024,
   maxQueueWaitMs: 500,
   storeMemoryMb: 256,
+  maxServices: 2000,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
   auth: false,

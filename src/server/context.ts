@@ -13,6 +13,7 @@ import type { Explainer } from '../adapters/llm/explainer.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';
+import type { ServiceBudget } from '../core/use-cases/service-budget.js';
 import type { RecentRequests } from './recent-requests.js';
 
 export interface ServerMetrics {
@@ -62,6 +63,8 @@ export interface ServerContext {
   explainer: Explainer;
   /** OTLP requests received lately: one sent again is answered, not stored twice. */
   recentRequests: RecentRequests<OtlpOutcome>;
+  /** How many services each tenant may have (records of new ones past it are refused). */
+  services: ServiceBudget;
 }
 
 /** What an OTLP request's answer says: the records it rejected and why. */

@@ -1,4 +1,5 @@
 import { createResultCache } from '../adapters/cache/result-cache.js';
+import { ServiceBudget } from '../core/use-cases/service-budget.js';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createStores } from '../adapters/wiring.js';
 import { ApiKeys } from '../core/use-cases/api-keys.js';
@@ -100,6 +101,7 @@ export async function startServer(
     notifier,
     activeTenants: new Set(),
     streams: new Set(),
+    services: new ServiceBudget(config.maxServices),
     recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
     explainer: createExplainer(config.llm, {
       store: history,

@@ -17,6 +17,7 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   queueMb?: number;
   queueWaitMs?: number;
   storeMemoryMb?: number;
+  maxServices?: number;
   maxBodyMb?: number;
   shutdownTimeout?: number;
   auth?: boolean;
@@ -104,6 +105,12 @@ export function serveCommand(ctx: CliContext): Command {
       "the store's own memory (DuckDB's buffer pool, which spills to disk past it; DuckDB alone would take up to 80% of RAM)",
       ctx.parseIntOption('--store-memory-mb', 64),
       256,
+    )
+    .option(
+      '--max-services <n>',
+      'services a tenant may have; records of new services past it are refused (OTLP partial success) and counted',
+      ctx.parseIntOption('--max-services', 1),
+      2000,
     )
     .option(
       '--max-body-mb <n>',
@@ -203,6 +210,7 @@ Examples:
       maxQueuedBytes: (flags.queueMb ?? 16) * 1024 * 1024,
       maxQueueWaitMs: flags.queueWaitMs ?? 500,
       storeMemoryMb: flags.storeMemoryMb ?? 256,
+      maxServices: flags.maxServices ?? 2000,
       maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,

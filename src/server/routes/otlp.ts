@@ -89,6 +89,7 @@ export function otlpRoutes(
     | 'metrics'
     | 'queue'
     | 'recentRequests'
+    | 'services'
     | 'store'
   >,
 ) {
@@ -110,7 +111,7 @@ export function otlpRoutes(
     };
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
-    const receive = async <T>(
+    const receive = async <T extends { resource: { service?: string } }>(
       signal: Signal,
       req: FastifyRequest,
       res: FastifyReply,
@@ -160,11 +161,15 @@ export function otlpRoutes(
             .send({ code: 503, message: 'the store is not available' });
         if (decoded.rejected > 0)
           ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
+        // a tenant's services are bounded: records of new ones past the limit are refused
+        const budget = ctx.services.admit(tenant, decoded.items);
+        if (budget.refused > 0)
+          ctx.metrics.rejected.inc({ signal, reason: 'too_many_services' }, budget.refused);
         // in order, one at a time: score or template (the engines' state is ordered), then hand the
         // batch to the group commit; the queue counts it until it is written
         const job = ctx.queue.offer(() => {
           const end = ctx.metrics.storeLatency.startTimer();
-          const prepared = prepare(decoded.items, tenant);
+          const prepared = prepare(budget.kept, tenant);
           const written = ctx.commits.commit(tenant, prepared.batch);
           ctx.queue.track(written);
           return Promise.resolve({ prepared, written: written.finally(() => end()) });
@@ -175,7 +180,13 @@ export function otlpRoutes(
             signal,
             `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
           );
-        const outcome = { rejected: decoded.rejected, reasons: decoded.rejectReasons.join('; ') };
+        const outcome = {
+          rejected: decoded.rejected + budget.refused,
+          reasons: [
+            ...decoded.rejectReasons,
+            ...(budget.reason === undefined ? [] : [budget.reason]),
+          ].join('; '),
+        };
         const stored = job.then(({ written }) => written);
         ctx.recentRequests.begin(
           key,
