@@ -1374,6 +1374,9 @@ describe('bifrost serve with API keys', () => {
       message: "this key's scope is ingest; this needs read",
     });
     expect((await fetch(`${s.url}/api/v1/notifiers`, { headers: auth(readA) })).status).toBe(403);
+    // the server's own counters are everyone's traffic: an admin's to read
+    expect((await fetch(`${s.url}/metrics`, { headers: auth(readA) })).status).toBe(403);
+    expect((await fetch(`${s.url}/metrics`, { headers: auth(adminA) })).status).toBe(200);
     expect(
       (await fetch(`${s.url}/api/v1/notifiers/test`, { method: 'POST', headers: auth(readA) }))
         .status,

@@ -12,6 +12,8 @@ function needed(req: FastifyRequest): KeyScope {
   const url = req.routeOptions.url ?? req.url;
   if (url.startsWith('/v1/')) return 'ingest';
   if (url.startsWith('/api/v1/keys') || url.startsWith('/api/v1/notifiers')) return 'admin';
+  // the server's own counters cover every tenant's traffic
+  if (url === '/metrics' || url.startsWith('/metrics?')) return 'admin';
   // analyses are the caller's own working history: reading is enough to make and manage them
   if (url.startsWith('/api/v1/analyses') || url.startsWith('/api/v1/jobs')) return 'read';
   // on-call people acknowledge and resolve incidents with the key they read them with

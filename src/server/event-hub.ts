@@ -1,6 +1,6 @@
 /** One event of the stream: a finding or an incident change, with an id clients resume from. */
 export interface HubEvent {
-  /** Increasing across all tenants; sent as the SSE id. */
+  /** Increasing per tenant (a tenant's ids say nothing of another's traffic); sent as the SSE id. */
   id: number;
   tenant: string;
   /** SSE event name: finding, incident.opened, incident.updated, … */
@@ -15,25 +15,31 @@ export interface HubEvent {
  */
 export class EventHub {
   private readonly ring: HubEvent[] = [];
-  private next = 1;
+  /** Per tenant: the last id given, and the newest id dropped from the ring. */
+  private readonly ids = new Map<string, { last: number; dropped: number }>();
   private readonly subscribers = new Set<{ tenant: string; fn: (e: HubEvent) => void }>();
 
   constructor(private readonly capacity = 10_000) {}
 
   publish(tenant: string, type: string, data: unknown): HubEvent {
-    const e: HubEvent = { id: this.next++, tenant, type, data };
+    let ids = this.ids.get(tenant);
+    if (ids === undefined) this.ids.set(tenant, (ids = { last: 0, dropped: 0 }));
+    const e: HubEvent = { id: ++ids.last, tenant, type, data };
     this.ring.push(e);
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    if (this.ring.length > this.capacity)
+      for (const old of this.ring.splice(0, this.ring.length - this.capacity)) {
+        const t = this.ids.get(old.tenant);
+        if (t !== undefined) t.dropped = Math.max(t.dropped, old.id);
+      }
     for (const s of this.subscribers) if (s.tenant === tenant) s.fn(e);
     return e;
   }
 
-  /** The tenant's held events after `lastId`; `gap` when older ones were already dropped. */
+  /** The tenant's held events after `lastId`; `gap` when some of its events after it were already dropped. */
   since(tenant: string, lastId: number): { events: HubEvent[]; gap: boolean } {
-    const oldest = this.ring[0]?.id ?? this.next;
     return {
       events: this.ring.filter((e) => e.id > lastId && e.tenant === tenant),
-      gap: lastId + 1 < oldest && lastId < this.next - 1,
+      gap: lastId < (this.ids.get(tenant)?.dropped ?? 0),
     };
   }
 
@@ -43,8 +49,9 @@ export class EventHub {
     return () => this.subscribers.delete(s);
   }
 
-  get lastId(): number {
-    return this.next - 1;
+  /** The tenant's last event id (0 before any). */
+  lastId(tenant: string): number {
+    return this.ids.get(tenant)?.last ?? 0;
   }
 
   get subscriberCount(): number {

@@ -67,7 +67,7 @@ export function streamRoutes(ctx: Pick<ServerContext, 'events' | 'streams'>) {
           'x-accel-buffering': 'no',
         });
         out.write(
-          `retry: 3000\n: bifrost stream for tenant ${tenant}, last event id ${ctx.events.lastId}\n\n`,
+          `retry: 3000\n: bifrost stream for tenant ${tenant}, last event id ${ctx.events.lastId(tenant)}\n\n`,
         );
         const send = (e: HubEvent) => {
           if (wanted(e))
@@ -77,7 +77,7 @@ export function streamRoutes(ctx: Pick<ServerContext, 'events' | 'streams'>) {
           const { events, gap } = ctx.events.since(tenant, last);
           if (gap)
             out.write(
-              `id: ${ctx.events.lastId}\nevent: reset\ndata: ${JSON.stringify({ message: 'some events since your Last-Event-ID are no longer held: fetch /api/v1/incidents and /api/v1/findings again' })}\n\n`,
+              `id: ${ctx.events.lastId(tenant)}\nevent: reset\ndata: ${JSON.stringify({ message: 'some events since your Last-Event-ID are no longer held: fetch /api/v1/incidents and /api/v1/findings again' })}\n\n`,
             );
           events.forEach(send);
         }
