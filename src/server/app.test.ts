@@ -225,6 +225,35 @@ describe('services per tenant', () => {
   });
 });
 
+describe('failed authentication', () => {
+  it('is counted and limited per address: past 60 failures a minute, 429 with Retry-After before any key is checked; other addresses unaffected', async () => {
+    const { app, release } = slowApp(8, () => undefined, undefined, { auth: true });
+    release();
+    const get = (remoteAddress: string) =>
+      app.inject({
+        method: 'GET',
+        url: '/api/v1/incidents',
+        headers: { 'x-api-key': 'bfk_guess' },
+        remoteAddress,
+      });
+    const codes: number[] = [];
+    for (let i = 0; i < 61; i++) codes.push((await get('10.0.0.9')).statusCode);
+    expect(codes.filter((c) => c === 401)).toHaveLength(60);
+    expect(codes.at(-1)).toBe(429);
+    const limited = await get('10.0.0.9');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json<{ message: string }>().message).toMatch(
+      /^too many failed authentications from this address \(60 a minute\); retry after \d+ s$/,
+    );
+    expect((await get('10.0.0.10')).statusCode).toBe(401);
+    const prom = (await app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.11' }))
+      .statusCode;
+    expect(prom).toBe(401);
+    await app.close();
+  });
+});
+
 describe('request validation', () => {
   it('an unknown query parameter or body field is a 400 naming it and what the route takes, not silently dropped', async () => {
     const { app, release } = slowApp(4);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { scopeAllows } from '../core/domain/api-key.js';
+import { Lru } from '../core/domain/lru.js';
 import type { KeyScope } from '../core/domain/api-key.js';
 import type { AuthContext } from '../core/use-cases/api-keys.js';
 import type { ServerContext } from './context.js';
@@ -36,7 +37,13 @@ function presented(req: FastifyRequest): string | undefined {
  * "default" tenant. Otherwise a key (Authorization: Bearer, or x-api-key) is required: 401 when
  * missing or not valid (the answer never says which), 403 when its scope does not cover the route.
  */
-export function authenticate(ctx: ServerContext) {
+/** Failed authentications an address may make in a minute before it is turned away (429) unheard. */
+export const AUTH_FAILURES_PER_MINUTE = 60;
+const MINUTE = 60_000;
+
+export function authenticate(ctx: ServerContext, now: () => number = Date.now) {
+  // per address: failures in the current minute (bounded: the least recently seen forgotten)
+  const failures = new Lru<string, { count: number; since: number }>(10_000);
   return async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
     const path = req.url.split('?')[0]!;
     // the API description, its docs UI and the dashboard's files are public (the dashboard asks for a key for its API calls)
@@ -53,9 +60,26 @@ export function authenticate(ctx: ServerContext) {
       req.auth = OPEN;
       return;
     }
+    const t = now();
+    let failed = failures.get(req.ip);
+    if (failed !== undefined && t - failed.since >= MINUTE) failed = undefined;
+    if (failed !== undefined && failed.count >= AUTH_FAILURES_PER_MINUTE) {
+      // guessing keys: turned away before any key is checked
+      ctx.metrics.rejected.inc({ signal: 'api', reason: 'auth_rate_limited' });
+      const wait = Math.max(1, Math.ceil((failed.since + MINUTE - t) / 1000));
+      await res
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({
+          code: 429,
+          message: `too many failed authentications from this address (${AUTH_FAILURES_PER_MINUTE} a minute); retry after ${wait} s`,
+        });
+      return;
+    }
     const key = presented(req);
     const who = key === undefined ? undefined : await ctx.keys.verify(key);
     if (who === undefined) {
+      failures.set(req.ip, { count: (failed?.count ?? 0) + 1, since: failed?.since ?? t });
       ctx.metrics.rejected.inc({ signal: 'api', reason: 'unauthenticated' });
       await res
         .code(401)
