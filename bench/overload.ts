@@ -12,19 +12,18 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir } from './paths.js';
-import { logsRequest, peakRssMb, percentile, startServer } from './server-load.js';
+import {
+  capacity,
+  logsRequest,
+  peakRssMb,
+  percentile,
+  positiveArg,
+  postLogs,
+  startServer,
+} from './server-load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!(v > 0)) {
-    process.stderr.write(`${name} takes a positive number, got "${process.argv[i + 1]}"\n`);
-    process.exit(2);
-  }
-  return v;
-};
-const SECONDS = arg('--seconds', 60);
-const RECORDS = arg('--records', 1000);
+const SECONDS = positiveArg('--seconds', 60);
+const RECORDS = positiveArg('--records', 1000);
 const serveAt = process.argv.indexOf('--serve');
 const SERVE = serveAt >= 0 ? (process.argv[serveAt + 1] ?? '').split(/\s+/).filter(Boolean) : [];
 
@@ -40,32 +39,11 @@ const body = () => {
 };
 
 const { url, data, child } = await startServer('bifrost-bench-overload-', SERVE);
-const post = async (b: Buffer) => {
-  const s = performance.now();
-  const r = await fetch(`${url}/v1/logs`, {
-    method: 'POST',
-    body: b,
-    headers: { 'content-type': 'application/x-protobuf' },
-  });
-  await r.arrayBuffer();
-  return { status: r.status, ms: performance.now() - s, retryAfter: r.headers.get('retry-after') };
-};
+const post = (b: Buffer) => postLogs(url, b);
 
 try {
   // capacity: closed loop, 4 clients
-  const capSeconds = Math.max(5, SECONDS / 4);
-  let acked = 0;
-  const t0 = performance.now();
-  const until = t0 + capSeconds * 1000;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (performance.now() < until) {
-        const r = await post(body());
-        if (r.status === 200) acked++;
-      }
-    }),
-  );
-  const capacityRps = acked / ((performance.now() - t0) / 1000);
+  const capacityRps = await capacity(url, body, Math.max(5, SECONDS / 4));
   process.stderr.write(
     `capacity: ${capacityRps.toFixed(1)} requests/s (${Math.round(capacityRps * RECORDS).toLocaleString('en-US')} records/s)\n`,
   );

@@ -101,10 +101,58 @@ export async function startServer(
 
 /** A process's peak resident memory so far (VmHWM), in MB; NaN where /proc is not there. */
 export function peakRssMb(pid: number | undefined): number {
+  return procStatusMb(pid, 'VmHWM');
+}
+
+function procStatusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const s = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? NaN) / 1024;
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN) / 1024;
   } catch {
     return NaN;
   }
+}
+
+/** `--name <n>`: a positive number, or the fallback; anything else stops the bench with advice. */
+export function positiveArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!(v > 0)) {
+    process.stderr.write(`${name} takes a positive number, got "${process.argv[i + 1]}"\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** POSTs an OTLP protobuf logs request: its status, how long the answer took, its Retry-After. */
+export async function postLogs(
+  url: string,
+  body: Buffer,
+): Promise<{ status: number; ms: number; retryAfter: string | null }> {
+  const s = performance.now();
+  const r = await fetch(`${url}/v1/logs`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-protobuf' },
+  });
+  await r.arrayBuffer();
+  return { status: r.status, ms: performance.now() - s, retryAfter: r.headers.get('retry-after') };
+}
+
+/** Requests acknowledged per second by 4 clients, each sending its next when answered, for `seconds`. */
+export async function capacity(url: string, body: () => Buffer, seconds: number): Promise<number> {
+  let acked = 0;
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (performance.now() < until) if ((await postLogs(url, body())).status === 200) acked++;
+    }),
+  );
+  return acked / ((performance.now() - t0) / 1000);
+}
+
+/** A process's resident memory now (VmRSS), in MB; NaN where /proc is not there. */
+export function rssMb(pid: number | undefined): number {
+  return procStatusMb(pid, 'VmRSS');
 }

@@ -7,59 +7,32 @@
  * the last is what a soak shows (no leak, no slow build-up).
  * Run: npm run bench:soak [-- --seconds 600] [-- --records 1000]   (writes bench/results/soak.json)
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir } from './paths.js';
-import { logsRequest, peakRssMb, percentile, startServer } from './server-load.js';
+import {
+  capacity,
+  logsRequest,
+  peakRssMb,
+  percentile,
+  positiveArg,
+  postLogs,
+  rssMb,
+  startServer,
+} from './server-load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!(v > 0)) {
-    process.stderr.write(`${name} takes a positive number, got "${process.argv[i + 1]}"\n`);
-    process.exit(2);
-  }
-  return v;
-};
-const SECONDS = arg('--seconds', 600);
-const RECORDS = arg('--records', 1000);
+const SECONDS = positiveArg('--seconds', 600);
+const RECORDS = positiveArg('--records', 1000);
 
 let next = 0;
 /** Each request distinct (a repeat would be answered from the first one's outcome). */
 const body = () => logsRequest(next++, RECORDS);
 
-/** A process's resident memory now, in MB. */
-function rssMb(pid: number | undefined): number {
-  try {
-    const s = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
 const { url, data, child } = await startServer('bifrost-bench-soak-');
-const post = async (b: Buffer) => {
-  const s = performance.now();
-  const r = await fetch(`${url}/v1/logs`, {
-    method: 'POST',
-    body: b,
-    headers: { 'content-type': 'application/x-protobuf' },
-  });
-  await r.arrayBuffer();
-  return { status: r.status, ms: performance.now() - s };
-};
+const post = (b: Buffer) => postLogs(url, b);
 
 try {
-  let acked = 0;
-  const t0 = performance.now();
-  const until = t0 + 15_000;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (performance.now() < until) if ((await post(body())).status === 200) acked++;
-    }),
-  );
-  const capacityRps = acked / ((performance.now() - t0) / 1000);
+  const capacityRps = await capacity(url, body, 15);
   const rate = 0.7 * capacityRps;
   process.stderr.write(
     `capacity ${capacityRps.toFixed(1)} requests/s; soaking at ${rate.toFixed(1)} requests/s for ${SECONDS} s…\n`,
