@@ -387,6 +387,17 @@ describe('bifrost detect (spawned CLI)', () => {
     const leak = e.anomalies.find((a) => a.start.startsWith('2026-01-12T08'));
     expect(leak?.peak.metrics[0]?.metric).toBe('mem_used_mb');
     expect(readFileSync(join(out, 'node-7.csv'), 'utf8').trim().split('\n')).toHaveLength(2185);
+    // an empty file and a binary one beside the series: said on their own, the series still join
+    writeFileSync(join(dir, 'empty.csv'), '');
+    writeFileSync(join(dir, 'binary.csv'), Buffer.from([0, 1, 2, 0x41, 10]));
+    const beside = JSON.parse(
+      (await runCli(['detect', '--entity', dir, '--output', 'json'])).stdout,
+    ) as { entities: { file: string; metrics: string[]; error?: string }[] };
+    expect(beside.entities.find((x) => x.error === undefined)?.metrics).toHaveLength(5);
+    expect(beside.entities.filter((x) => x.error !== undefined).map((x) => x.error)).toEqual([
+      expect.stringMatching(/binary\.csv: skipped, binary data/) as unknown,
+      expect.stringMatching(/empty\.csv: no rows/) as unknown,
+    ]);
     const text = await runCli(['detect', '--entity', dir]);
     expect(text.stderr).toMatch(/warning: .*load1\.csv:12: timestamp .* is not after line 11's/);
 

@@ -3,6 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { createFileSource } from '../../adapters/sources/file-source.js';
+import { isoSeconds } from '../../core/domain/time-text.js';
 import {
   NUMBER,
   TIME_NAMES,
@@ -71,19 +72,23 @@ function seriesLayout(
 }
 
 /**
- * Whether the files of a folder are one entity's series (every one a file of one series: JSON
- * lines or a CSV of a time and one value), to be joined by time into one entity.
+ * The files of a folder that make one entity's series: every readable file holds one series (JSON
+ * lines or a CSV of a time and one value), at least two of them. Undefined when a file is
+ * something else (a wide CSV is an entity of its own). Empty and binary files are not series and
+ * are left to be read and reported on their own; they do not stop the others joining.
  */
-export async function isSeriesFolder(
+export async function seriesFiles(
   files: readonly string[],
   flags: { time?: string },
-): Promise<boolean> {
-  if (files.length < 2) return false;
+): Promise<string[] | undefined> {
+  const series: string[] = [];
   for (const f of files) {
     const first = await firstLine(f);
-    if (first === undefined || seriesLayout(first, flags) === undefined) return false;
+    if (first === undefined || first.includes('\u0000')) continue;
+    if (seriesLayout(first, flags) === undefined) return undefined;
+    series.push(f);
   }
-  return true;
+  return series.length >= 2 ? series : undefined;
 }
 
 /** The metric a file holds: its path under the folder, without the extension. */
@@ -165,7 +170,7 @@ export async function detectEntityFolder(
       let present = 0;
       for (const v of values) if (!Number.isNaN(v)) present++;
       if (2 * present <= values.length) sparse++;
-      detection.row(t, new Date(t).toISOString(), values, ++rows);
+      detection.row(t, isoSeconds(t), values, ++rows);
       if (out.pending.length >= 4096) await out.write();
     }
   const summary = detection.finish();

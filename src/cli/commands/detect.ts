@@ -18,7 +18,7 @@ import type { EntityResult } from '../render/entity.js';
 import { renderEntityCsv, renderEntityJson, renderEntityText } from '../render/entity.js';
 import { detectEntityFile, parseBaseline } from './detect-entity-file.js';
 import type { EntityFlags } from './detect-entity-file.js';
-import { detectEntityFolder, folderTarget, isSeriesFolder } from './detect-entity-folder.js';
+import { detectEntityFolder, folderTarget, seriesFiles } from './detect-entity-folder.js';
 import { RowWriter, finishScoredFile } from './row-writer.js';
 
 type DetectFormat = 'text' | 'json' | 'csv';
@@ -284,11 +284,12 @@ file per metric, named by the file) is one entity: its series are joined by time
     if (flags.entity)
       for (const d of dirs) {
         const inside = files.filter((f) => resolve(f).startsWith(resolve(d) + sep));
-        if (!(await isSeriesFolder(inside, flags))) continue;
-        for (const f of inside) perFile.delete(f);
+        const series = await seriesFiles(inside, flags);
+        if (series === undefined) continue;
+        for (const f of series) perFile.delete(f);
         const target = flags.out === undefined ? undefined : folderTarget(d, flags.out);
-        entities.push(await detectEntityFolder(d, inside, entityFlags(flags), target));
-        bar?.increment(inside.length);
+        entities.push(await detectEntityFolder(d, series, entityFlags(flags), target));
+        bar?.increment(series.length);
       }
     for (const f of files) {
       if (!perFile.has(f)) continue;
