@@ -11,6 +11,8 @@ export interface CliContext {
   stdout: Writable;
   /** Calls handler once on SIGTERM or SIGINT (the server's graceful stop). */
   onSignals(handler: (signal: string) => void): void;
+  /** Calls handler on every SIGHUP (the server reads its TLS files again). */
+  onReload(handler: () => void): void;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   defaultCacheDir: string;

@@ -8,6 +8,7 @@ import { detectCommand } from './commands/detect.js';
 import { importCommand } from './commands/import.js';
 import { incidentsCommand } from './commands/incidents.js';
 import { keysCommand } from './commands/keys.js';
+import { enrolCommand } from './commands/enrol.js';
 import { serveCommand } from './commands/serve.js';
 import { parseCommand } from './commands/parse.js';
 import { explainCommand } from './commands/explain.js';
@@ -59,6 +60,9 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
       process.once('SIGTERM', once);
       process.once('SIGINT', once);
     },
+    onReload: (handler) => {
+      process.on('SIGHUP', handler);
+    },
     env: d.env,
     now: d.now,
     defaultCacheDir: defaultCacheDir(d.env),
@@ -92,6 +96,7 @@ export async function main(argv: readonly string[], deps?: Partial<MainDeps>): P
     .addCommand(detectCommand(ctx))
     .addCommand(serveCommand(ctx))
     .addCommand(keysCommand(ctx))
+    .addCommand(enrolCommand(ctx))
     .addCommand(importCommand(ctx))
     .addCommand(incidentsCommand(ctx))
     .addCommand(rcaCommand(ctx))

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'STORE.REJECTED'
   | 'INPUT.TOO_LARGE'
   | 'INPUT.UNSUPPORTED_MEDIA'
+  /** A credential (an enrolment token, its proof) was refused: unknown, expired, used or forged. */
+  | 'AUTH.REFUSED'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -13,6 +13,8 @@ import { createMemoryHistoryStore } from '../adapters/store/memory/memory-histor
 import { createMemoryTelemetryStore } from '../adapters/store/memory/memory-telemetry-store.js';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
 import { AppError } from '../core/errors.js';
+import { Enrolment } from '../core/use-cases/enrolment.js';
+import { hybridEnrolCrypto, startEnrolment } from '../adapters/crypto/hybrid-enrolment.js';
 import { ApiKeys } from '../core/use-cases/api-keys.js';
 import { LogIngest } from '../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
@@ -65,6 +67,7 @@ function slowApp(
   const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes, config.maxQueueWaitMs);
   let n = 0;
   const history = createMemoryHistoryStore();
+  const keys = new ApiKeys(history, nodeKeyCrypto, Date.now);
   const ctx: ServerContext = {
     config,
     store,
@@ -72,7 +75,8 @@ function slowApp(
     logIngest: new LogIngest({ store, newId: () => String(n++) }),
     queue,
     metrics: createServerMetrics(queue, ingest),
-    keys: new ApiKeys(history, nodeKeyCrypto, Date.now),
+    keys,
+    enrolment: new Enrolment(history, hybridEnrolCrypto, keys, Date.now),
     history,
     jobs: new JobRunner(),
     commits: new GroupCommit(store),
@@ -93,7 +97,7 @@ function slowApp(
       unavailableNote: 'no model configured',
     }),
   };
-  return { app: buildApp(ctx), release };
+  return { app: buildApp(ctx), release, ctx };
 }
 
 const body = (i: number) =>
@@ -250,6 +254,182 @@ describe('failed authentication', () => {
     const prom = (await app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.11' }))
       .statusCode;
     expect(prom).toBe(401);
+    await app.close();
+  });
+});
+
+describe('enrolment over HTTP', () => {
+  it('a host enrols without any key; the issued key ingests, the token does not; a replayed hello is refused; refusals count as failed authentications', async () => {
+    const { app, release, ctx } = slowApp(8, () => undefined, undefined, { auth: true });
+    release();
+    const admin = (await ctx.keys.create({ tenant: 'shop', scope: 'admin' })).key;
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/v1/keys/enrol-tokens',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { scope: 'ingest', ttlSeconds: 600, name: 'collectors' },
+    });
+    expect(made.statusCode).toBe(201);
+    const { token, id } = made.json<{ token: string; id: string }>();
+    const host = startEnrolment(token, 'node-7');
+    const hello = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol/hello',
+      payload: host.hello,
+      remoteAddress: '10.9.9.9',
+    });
+    expect(hello.statusCode).toBe(200);
+    const { payload, confirm } = host.open(hello.json());
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol/confirm',
+      payload: confirm,
+      remoteAddress: '10.9.9.9',
+    });
+    expect(confirmed.statusCode).toBe(201);
+    expect(confirmed.json()).toEqual({ id: payload.id, tenant: 'shop', scope: 'ingest' });
+    const ingest = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/metrics',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        payload: body(1),
+      });
+    expect((await ingest(payload.key)).statusCode).toBe(200);
+    expect((await ingest(token)).statusCode).toBe(401);
+    // the tenant's admin sees how the key was issued, and the spent token
+    const keys = await app.inject({
+      method: 'GET',
+      url: '/api/v1/keys',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(keys.json<{ items: { id: string; origin: unknown }[] }>().items).toContainEqual(
+      expect.objectContaining({
+        id: payload.id,
+        name: 'node-7',
+        origin: { via: 'enrolment', token: id, address: '10.9.9.9' },
+      }),
+    );
+    const tokens = await app.inject({
+      method: 'GET',
+      url: '/api/v1/keys/enrol-tokens',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const [spent] = tokens.json<{
+      items: { id: string; used: string | null; key: string | null }[];
+    }>().items;
+    expect([spent?.id, typeof spent?.used, spent?.key]).toEqual([id, 'string', payload.id]);
+    // replay: 401 with the reason, nothing issued
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol/hello',
+      payload: host.hello,
+      remoteAddress: '10.8.8.8',
+    });
+    expect(again.statusCode).toBe(401);
+    expect(again.json<{ message: string }>().message).toMatch(/already used/);
+    // truncated: 400 naming the field
+    const cut = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol/hello',
+      payload: { ...host.hello, mlkem: host.hello.mlkem.slice(0, 64) },
+      remoteAddress: '10.8.8.8',
+    });
+    expect(cut.statusCode).toBe(400);
+    expect(cut.json<{ field?: string }>().field).toBe('mlkem');
+    // not JSON at all
+    const garbage = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol/hello',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"v":1,',
+      remoteAddress: '10.8.8.8',
+    });
+    expect(garbage.statusCode).toBe(400);
+    expect((await ctx.keys.list()).length).toBe(2);
+    // 60 refusals from one address: then 429 before any token is looked at
+    for (let i = 1; i < 60; i++)
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/enrol/hello',
+        payload: host.hello,
+        remoteAddress: '10.8.8.8',
+      });
+    const limited = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol/hello',
+      payload: host.hello,
+      remoteAddress: '10.8.8.8',
+    });
+    expect(limited.statusCode).toBe(429);
+    await app.close();
+  });
+
+  it('an ingest or read key cannot make enrolment tokens', async () => {
+    const { app, release, ctx } = slowApp(8, () => undefined, undefined, { auth: true });
+    release();
+    const read = (await ctx.keys.create({ tenant: 'shop', scope: 'read' })).key;
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/keys/enrol-tokens',
+      headers: { authorization: `Bearer ${read}` },
+      payload: { scope: 'admin' },
+    });
+    expect(r.statusCode).toBe(403);
+    await app.close();
+  });
+});
+
+describe('enrolment routes under fuzzing (fast-check)', () => {
+  const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+  it('no hostile hello or confirmation gets a 5xx or issues a key: random JSON, a real hello with fields cut, swapped or huge', async () => {
+    const { app, release, ctx } = slowApp(8, () => undefined, undefined, {
+      auth: true,
+      rateLimitPerMinute: 1e9,
+    });
+    release();
+    const { token } = await ctx.enrolment.createToken({
+      tenant: 'shop',
+      scope: 'ingest',
+      ttlMs: 3_600_000,
+    });
+    const { hello } = startEnrolment(token, 'fuzz');
+    const statuses = new Map<number, number>();
+    let n = 0;
+    const post = async (url: string, payload: unknown) => {
+      // a new address each time: the failures limit is not what this tests
+      const r = await app.inject({
+        method: 'POST',
+        url,
+        payload: JSON.stringify(payload),
+        headers: { 'content-type': 'application/json' },
+        remoteAddress: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n++ & 255}`,
+      });
+      statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
+      return r.statusCode < 500;
+    };
+    const field = fc.constantFrom('v', 'token', 'x25519', 'mlkem', 'nonce', 'name', 'mac');
+    const hostile = fc.oneof(
+      fc.jsonValue(),
+      fc.string({ maxLength: 3000 }),
+      fc.base64String({ maxLength: 3000 }),
+      fc.integer(),
+      fc.constant(null),
+    );
+    for (const url of ['/api/v1/enrol/hello', '/api/v1/enrol/confirm']) {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue(), (body) => post(url, body)),
+        { numRuns: RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(field, hostile, (f, v) => post(url, { ...hello, [f]: v })),
+        { numRuns: RUNS },
+      );
+    }
+    expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+    // nothing was issued: only the token exists, unused
+    expect(await ctx.keys.list()).toEqual([]);
+    expect((await ctx.enrolment.listTokens())[0]!.usedMs).toBeUndefined();
     await app.close();
   });
 });

@@ -6,13 +6,14 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../core/errors.js';
 import type { ServerContext } from './context.js';
-import { authenticate } from './auth.js';
+import { AuthFailures, authenticate } from './auth.js';
 import { HTTP_STATUS } from './http-errors.js';
 import { serializerCompiler } from './response-check.js';
 import { HEALTH, READY, SHARED_SCHEMAS } from './routes/response-schemas.js';
 import { analysesRoutes } from './routes/analyses.js';
 import { apiRoutes } from './routes/api.js';
 import { keyRoutes } from './routes/keys.js';
+import { enrolRoutes, enrolTokenRoutes } from './routes/enrol.js';
 import { notifierRoutes } from './routes/notifiers.js';
 import { webRoot, webUi } from './web-ui.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -31,8 +32,11 @@ import { streamRoutes } from './routes/stream.js';
 export function buildApp(
   ctx: ServerContext,
   logger: boolean | { level: string; stream?: NodeJS.WritableStream } = false,
+  https?: { cert: Buffer; key: Buffer },
 ): FastifyInstance {
+  // with https the instance serves a tls.Server; routes and hooks do not differ
   const app = Fastify({
+    ...(https === undefined ? {} : { https: { cert: https.cert, key: https.key } }),
     logger,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -42,7 +46,7 @@ export function buildApp(
     // a parameter or field the schema does not name is an error, not silently dropped (Fastify's
     // default): a misspelt filter would otherwise answer everything
     ajv: { customOptions: { removeAdditional: false } },
-  });
+  }) as unknown as FastifyInstance;
   // answers go out as JSON.stringify writes them; response schemas document them (checked in tests)
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   // every operation named for client generators: get /api/v1/incidents/:id/timeline → getIncidentsByIdTimeline
@@ -61,11 +65,15 @@ export function buildApp(
 
   app.decorateRequest('auth');
   // who is asking, before anything else (the rate limit counts per key)
-  app.addHook('onRequest', authenticate(ctx));
+  const authFailures = new AuthFailures();
+  app.addHook('onRequest', authenticate(ctx, authFailures));
   void app.register(rateLimit, {
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => (req.auth.keyId === 'open' ? `ip:${req.ip}` : `key:${req.auth.keyId}`),
+    keyGenerator: (req) =>
+      req.auth.keyId === 'open' || req.auth.keyId === 'enrolling'
+        ? `ip:${req.ip}`
+        : `key:${req.auth.keyId}`,
     allowList: (req) =>
       req.url === '/healthz' ||
       req.url === '/readyz' ||
@@ -203,6 +211,8 @@ export function buildApp(
   void app.register(otlpRoutes(ctx));
   void app.register(apiRoutes(ctx), { prefix: '/api/v1' });
   void app.register(keyRoutes(ctx), { prefix: '/api/v1' });
+  void app.register(enrolRoutes(ctx, authFailures), { prefix: '/api/v1' });
+  void app.register(enrolTokenRoutes(ctx), { prefix: '/api/v1' });
   void app.register(notifierRoutes(ctx), { prefix: '/api/v1' });
   void app.register(analysesRoutes(ctx), { prefix: '/api/v1' });
   void app.register(incidentRoutes(ctx), { prefix: '/api/v1' });

@@ -7,6 +7,8 @@ import type { ServerContext } from './context.js';
 
 const OPEN: AuthContext = { keyId: 'open', tenant: 'default', scope: 'admin' };
 const PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json']);
+/** A host enrolling: no tenant's data is reachable with it (the enrolment routes read none). */
+const ENROLLING: AuthContext = { keyId: 'enrolling', tenant: '', scope: 'ingest' };
 
 /** The scope a route needs: OTLP ingest, reads, or key management. */
 function needed(req: FastifyRequest): KeyScope {
@@ -41,9 +43,57 @@ function presented(req: FastifyRequest): string | undefined {
 export const AUTH_FAILURES_PER_MINUTE = 60;
 const MINUTE = 60_000;
 
-export function authenticate(ctx: ServerContext, now: () => number = Date.now) {
-  // per address: failures in the current minute (bounded: the least recently seen forgotten)
-  const failures = new Lru<string, { count: number; since: number }>(10_000);
+/**
+ * Failed authentications per address in the current minute (API keys, and enrolment tokens and
+ * their proofs), bounded: the least recently seen addresses are forgotten.
+ */
+export class AuthFailures {
+  private readonly byAddress = new Lru<string, { count: number; since: number }>(10_000);
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Seconds until the address may try again, or undefined when it may now. */
+  waitSeconds(address: string): number | undefined {
+    const t = this.now();
+    const f = this.byAddress.get(address);
+    if (f === undefined || t - f.since >= MINUTE || f.count < AUTH_FAILURES_PER_MINUTE)
+      return undefined;
+    return Math.max(1, Math.ceil((f.since + MINUTE - t) / 1000));
+  }
+
+  failed(address: string): void {
+    const t = this.now();
+    let f = this.byAddress.get(address);
+    if (f !== undefined && t - f.since >= MINUTE) f = undefined;
+    this.byAddress.set(address, { count: (f?.count ?? 0) + 1, since: f?.since ?? t });
+  }
+}
+
+/** 429 with Retry-After for an address past its failures; true when it was sent. */
+export async function turnedAway(
+  ctx: ServerContext,
+  failures: AuthFailures,
+  req: FastifyRequest,
+  res: FastifyReply,
+): Promise<boolean> {
+  const wait = failures.waitSeconds(req.ip);
+  if (wait === undefined) return false;
+  // guessing keys: turned away before any key is checked
+  ctx.metrics.rejected.inc({ signal: 'api', reason: 'auth_rate_limited' });
+  await res
+    .code(429)
+    .header('retry-after', String(wait))
+    .send({
+      code: 429,
+      message: `too many failed authentications from this address (${AUTH_FAILURES_PER_MINUTE} a minute); retry after ${wait} s`,
+    });
+  return true;
+}
+
+/** Enrolment authenticates by its token, inside the exchange: no key is asked for (failures still count). */
+const ENROL_PREFIX = '/api/v1/enrol/';
+
+export function authenticate(ctx: ServerContext, failures: AuthFailures) {
   return async (req: FastifyRequest, res: FastifyReply): Promise<void> => {
     const path = req.url.split('?')[0]!;
     // the API description, its docs UI and the dashboard's files are public (the dashboard asks for a key for its API calls)
@@ -60,26 +110,15 @@ export function authenticate(ctx: ServerContext, now: () => number = Date.now) {
       req.auth = OPEN;
       return;
     }
-    const t = now();
-    let failed = failures.get(req.ip);
-    if (failed !== undefined && t - failed.since >= MINUTE) failed = undefined;
-    if (failed !== undefined && failed.count >= AUTH_FAILURES_PER_MINUTE) {
-      // guessing keys: turned away before any key is checked
-      ctx.metrics.rejected.inc({ signal: 'api', reason: 'auth_rate_limited' });
-      const wait = Math.max(1, Math.ceil((failed.since + MINUTE - t) / 1000));
-      await res
-        .code(429)
-        .header('retry-after', String(wait))
-        .send({
-          code: 429,
-          message: `too many failed authentications from this address (${AUTH_FAILURES_PER_MINUTE} a minute); retry after ${wait} s`,
-        });
+    if (await turnedAway(ctx, failures, req, res)) return;
+    if (path.startsWith(ENROL_PREFIX)) {
+      req.auth = ENROLLING;
       return;
     }
     const key = presented(req);
     const who = key === undefined ? undefined : await ctx.keys.verify(key);
     if (who === undefined) {
-      failures.set(req.ip, { count: (failed?.count ?? 0) + 1, since: failed?.since ?? t });
+      failures.failed(req.ip);
       ctx.metrics.rejected.inc({ signal: 'api', reason: 'unauthenticated' });
       await res
         .code(401)

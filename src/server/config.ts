@@ -44,6 +44,8 @@ export interface ServerConfig {
   kubernetes: { namespace: string | undefined; tenant: string } | undefined;
   /** The model layer (provider, limits, redaction, prompts); also redacts notifications. */
   llm: Readonly<LlmConfig>;
+  /** Serve https with this certificate chain and key (PEM files, read again on SIGHUP); undefined: plain http. */
+  tls: { certFile: string; keyFile: string } | undefined;
   /** Check every answer against its response schema (BIFROST_CHECK_RESPONSES=1: for development and tests). */
   checkResponses: boolean;
 }
@@ -73,6 +75,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   webhookSecret: undefined,
   publicUrl: undefined,
   checkResponses: false,
+  tls: undefined,
   kubernetes: undefined,
   llm: loadLlmConfig({}),
 };
@@ -161,6 +164,9 @@ export function loadServerConfig(
     ...(env.BIFROST_WEBHOOK_SECRET ? { webhookSecret: env.BIFROST_WEBHOOK_SECRET } : {}),
     ...(env.BIFROST_PUBLIC_URL ? { publicUrl: env.BIFROST_PUBLIC_URL } : {}),
     ...(env.BIFROST_CHECK_RESPONSES === '1' ? { checkResponses: true } : {}),
+    ...(env.BIFROST_TLS_CERT || env.BIFROST_TLS_KEY
+      ? { tls: { certFile: env.BIFROST_TLS_CERT ?? '', keyFile: env.BIFROST_TLS_KEY ?? '' } }
+      : {}),
     llm: loadLlmConfig(env),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
@@ -180,6 +186,12 @@ export function loadServerConfig(
   httpUrl('--slack-webhook / BIFROST_SLACK_WEBHOOK', c.slackWebhook);
   httpUrl('--webhook-url / BIFROST_WEBHOOK_URL', c.webhookUrl);
   httpUrl('--public-url / BIFROST_PUBLIC_URL', c.publicUrl);
+  if (c.tls !== undefined && (c.tls.certFile === '' || c.tls.keyFile === ''))
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      'TLS needs both a certificate and its key: --tls-cert and --tls-key (or BIFROST_TLS_CERT and BIFROST_TLS_KEY)',
+      { field: c.tls.certFile === '' ? '--tls-cert' : '--tls-key' },
+    );
   // beyond loopback nobody gets in without a key
   if (!isLoopback(c.host)) c.auth = true;
   if (c.maxDecompressedBytes < c.maxBodyBytes)

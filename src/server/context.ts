@@ -3,6 +3,7 @@ import type { ResultCache } from '../adapters/cache/result-cache.js';
 import type { HistoryStorePort } from '../core/ports/history-store.port.js';
 import type { TelemetryStorePort } from '../core/ports/telemetry-store.port.js';
 import type { ApiKeys, AuthContext } from '../core/use-cases/api-keys.js';
+import type { Enrolment } from '../core/use-cases/enrolment.js';
 import type { LogIngest } from '../core/use-cases/ingest-logs.js';
 import type { MetricIngest } from '../core/use-cases/ingest-metrics.js';
 import type { IncidentTracker } from '../core/use-cases/incident-tracker.js';
@@ -43,6 +44,8 @@ export interface ServerContext {
   commits: GroupCommit;
   metrics: ServerMetrics;
   keys: ApiKeys;
+  /** Enrolment tokens and the hybrid exchange that turns one into a key. */
+  enrolment: Enrolment;
   history: HistoryStorePort;
   jobs: JobRunner;
   /** The result cache `bifrost analyze` uses (same files, same TTL); undefined = none. */

@@ -2,6 +2,8 @@ import { createResultCache } from '../adapters/cache/result-cache.js';
 import { ServiceBudget } from '../core/use-cases/service-budget.js';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createStores } from '../adapters/wiring.js';
+import { Enrolment } from '../core/use-cases/enrolment.js';
+import { hybridEnrolCrypto } from '../adapters/crypto/hybrid-enrolment.js';
 import { ApiKeys } from '../core/use-cases/api-keys.js';
 import { LogIngest } from '../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../core/use-cases/ingest-metrics.js';
@@ -9,6 +11,8 @@ import type { ServerConfig } from './config.js';
 import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
 import { buildApp } from './app.js';
+import { readTls, reloadTls, tlsGroupsNote } from './tls.js';
+import type { Server as TlsServer } from 'node:tls';
 import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
 import { JobRunner } from './jobs.js';
@@ -36,6 +40,10 @@ export interface RunningServer {
    * the store flushed and closed. Resolves false when it took longer than the shutdown timeout.
    */
   close(): Promise<boolean>;
+  /** Reads --tls-cert and --tls-key again (SIGHUP); a summary of the new certificate. Throws, keeping the old one, on a bad file; undefined without TLS. */
+  reloadTls(): string | undefined;
+  /** The certificate served at start ("CN=…, valid until …"); undefined without TLS. */
+  tls: string | undefined;
 }
 
 /** Composition root of `bifrost serve`: store, use cases, queue, HTTP app; then listen. */
@@ -43,6 +51,8 @@ export async function startServer(
   config: Readonly<ServerConfig>,
   log: { stream: NodeJS.WritableStream },
 ): Promise<RunningServer> {
+  // a bad certificate or key fails the start, with the file's name
+  const tls = config.tls === undefined ? undefined : readTls(config.tls);
   const { telemetry: store, history } = await createStores({
     dataFile: config.dataFile,
     memoryLimitMb: config.storeMemoryMb,
@@ -88,6 +98,7 @@ export async function startServer(
     queue,
     metrics,
     keys,
+    enrolment: new Enrolment(history, hybridEnrolCrypto, keys, Date.now),
     history,
     jobs,
     newId,
@@ -114,6 +125,7 @@ export async function startServer(
   const app = buildApp(
     ctx,
     config.logLevel === 'silent' ? false : { level: config.logLevel, stream: log.stream },
+    tls,
   );
   onNotifyFailure = (name, id, err) => {
     metrics.notifyFailures.inc();
@@ -134,12 +146,20 @@ export async function startServer(
   const addr = app.server.address();
   const port = addr !== null && typeof addr === 'object' ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  publicUrl ??= `http://${host}:${port}`;
+  const scheme = tls === undefined ? 'http' : 'https';
+  publicUrl ??= `${scheme}://${host}:${port}`;
   if (config.detectIntervalMs > 0)
     background.push(startIncidentDetection(ctx, config.detectIntervalMs, app.log));
   let closing: Promise<boolean> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${scheme}://${host}:${port}`,
+    tls: tls === undefined ? undefined : `${tls.summary}; key exchange: ${tlsGroupsNote()}`,
+    reloadTls() {
+      if (config.tls === undefined) return undefined;
+      const summary = reloadTls(app.server as unknown as TlsServer, config.tls);
+      app.log.info({ certificate: summary }, 'TLS certificate and key reloaded');
+      return summary;
+    },
     close() {
       closing ??= (async () => {
         let timer: NodeJS.Timeout | undefined;

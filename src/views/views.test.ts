@@ -1,3 +1,4 @@
+import { enrolTokenView, keyView } from './keys.js';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../core/domain/incident.js';
 import type { RcaResult } from '../core/use-cases/root-cause-analysis.js';
@@ -75,5 +76,41 @@ describe('rcaView', () => {
     expect(v.candidates.map((c) => c.service)).toEqual(['db', 'web']);
     expect(v.notes).toEqual(['a note']);
     expect(v).not.toHaveProperty('graph');
+  });
+});
+
+describe('key and enrolment token views', () => {
+  it('never show the hash or the verifier; say how a key was issued and what became of a token', () => {
+    const key = keyView({
+      id: 'KKKKKKKK',
+      hash: 'secret-hash',
+      tenant: 'shop',
+      scope: 'ingest',
+      name: 'node-7',
+      createdMs: 0,
+      origin: { via: 'enrolment', token: 'TTTTTTTT', address: '10.0.0.7' },
+    });
+    expect(JSON.stringify(key)).not.toContain('secret-hash');
+    expect(key.origin).toEqual({ via: 'enrolment', token: 'TTTTTTTT', address: '10.0.0.7' });
+    expect(
+      keyView({ id: 'K', hash: 'h', tenant: 't', scope: 'read', name: '', createdMs: 0 }).origin,
+    ).toBeNull();
+    const token = {
+      id: 'TTTTTTTT',
+      verifier: 'secret-verifier',
+      tenant: 'shop',
+      scope: 'ingest' as const,
+      name: '',
+      createdMs: 0,
+      expiresMs: 1000,
+    };
+    expect(JSON.stringify(enrolTokenView(token, 0))).not.toContain('secret-verifier');
+    expect(enrolTokenView(token, 999).state).toBe('open');
+    expect(enrolTokenView(token, 1000).state).toBe('expired');
+    expect(enrolTokenView({ ...token, usedMs: 10, keyId: 'KKKKKKKK' }, 5000)).toMatchObject({
+      state: 'used',
+      key: 'KKKKKKKK',
+      used: '1970-01-01T00:00:00.010Z',
+    });
   });
 });

@@ -152,6 +152,49 @@ export function runHistoryStoreContract(
       expect(await s.revokeKey('nope', 10)).toBe(false);
     });
 
+    it('keeps enrolment tokens; redeeming spends the token and stores its key together, once, before expiry', async () => {
+      const s = await create();
+      const token = {
+        id: 'TTTTTTTT',
+        verifier: 'ab'.repeat(32),
+        tenant: 'shop',
+        scope: 'ingest' as const,
+        name: 'collector',
+        createdMs: 1000,
+        expiresMs: 5000,
+      };
+      await s.addEnrolToken(token);
+      await s.addEnrolToken({ ...token, id: 'SSSSSSSS', createdMs: 2000, expiresMs: 3000 });
+      expect(await s.findEnrolToken('TTTTTTTT')).toEqual(token);
+      expect(await s.findEnrolToken('nope')).toBeUndefined();
+      expect((await s.listEnrolTokens()).map((t) => t.id)).toEqual(['TTTTTTTT', 'SSSSSSSS']);
+      const key = {
+        id: 'KKKKKKKK',
+        hash: 'cd'.repeat(32),
+        tenant: 'shop',
+        scope: 'ingest' as const,
+        name: 'collector',
+        createdMs: 1500,
+        origin: { via: 'enrolment' as const, token: 'TTTTTTTT', address: '10.0.0.7' },
+      };
+      // expired: nothing changes
+      expect(await s.redeemEnrolToken('SSSSSSSS', 3000, { ...key, id: 'LLLLLLLL' })).toBe(false);
+      expect(await s.findKey('LLLLLLLL')).toBeUndefined();
+      expect(await s.redeemEnrolToken('nope', 1500, key)).toBe(false);
+      expect(await s.findKey('KKKKKKKK')).toBeUndefined();
+      expect(await s.redeemEnrolToken('TTTTTTTT', 1500, key)).toBe(true);
+      expect(await s.findKey('KKKKKKKK')).toEqual(key);
+      expect(await s.findEnrolToken('TTTTTTTT')).toEqual({
+        ...token,
+        usedMs: 1500,
+        keyId: 'KKKKKKKK',
+      });
+      // used: a second redemption changes nothing
+      expect(await s.redeemEnrolToken('TTTTTTTT', 1600, { ...key, id: 'MMMMMMMM' })).toBe(false);
+      expect(await s.findKey('MMMMMMMM')).toBeUndefined();
+      expect((await s.findEnrolToken('TTTTTTTT'))!.usedMs).toBe(1500);
+    });
+
     it('caches explanations until they expire, counts tokens per day, records explanations per tenant and subject', async () => {
       const s = await create();
       const e: Explanation = {

@@ -38,7 +38,7 @@ export function serve(args: string[], env: Record<string, string> = {}): Promise
     child.stdout.resume();
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
+      const m = /listening on (https?:\/\/[^\s]+)/.exec(err);
       // both start-up lines: where it listens, then the store and the access mode
       if (m && /\nstore: .*\n/.test(err)) {
         const s = { url: m[1]!, child, stderr: () => err, exited };

@@ -32,6 +32,8 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   kubernetes?: boolean;
   kubeNamespace?: string;
   kubeTenant: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export function serveCommand(ctx: CliContext): Command {
@@ -45,6 +47,11 @@ export function serveCommand(ctx: CliContext): Command {
       undefined,
     )
     .option('--auth', 'require API keys on loopback too [env BIFROST_AUTH=required]')
+    .option(
+      '--tls-cert <file>',
+      'serve https with this PEM certificate chain (read again on SIGHUP) [env BIFROST_TLS_CERT]',
+    )
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert [env BIFROST_TLS_KEY]')
     .option(
       '--retention <duration>',
       'delete records older than this (90m, 12h, 7d, 2w) on a schedule; default: keep everything [env BIFROST_RETENTION]',
@@ -178,8 +185,10 @@ Endpoints (one listener):
   GET  /api/v1/llm          the model behind explanations: provider, model, reachable, models offered
   GET  /api/v1/stream       Server-Sent Events of findings and incident changes (Last-Event-ID resume)
   POST/GET/DELETE /api/v1/keys         the tenant's API keys (admin scope)
+  POST/GET /api/v1/keys/enrol-tokens   one-time enrolment tokens (admin); POST /api/v1/enrol/hello,
+                            /api/v1/enrol/confirm: a host's enrolment (bifrost enrol)
   GET  /healthz /readyz /metrics      liveness, readiness, Prometheus metrics
-Logs: JSON lines (pino) on stdout, with request ids. SIGTERM/SIGINT stop gracefully.
+Logs: JSON lines (pino) on stdout, with request ids. SIGTERM/SIGINT stop gracefully; SIGHUP reloads TLS.
 
 Point an OpenTelemetry SDK or Collector at it:
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
@@ -218,6 +227,9 @@ Examples:
       version: ctx.version,
       ...(flags.retention === undefined ? {} : { retentionMs: flags.retention }),
       ...(flags.auth === true ? { auth: true } : {}),
+      ...(flags.tlsCert === undefined && flags.tlsKey === undefined
+        ? {}
+        : { tls: { certFile: flags.tlsCert ?? '', keyFile: flags.tlsKey ?? '' } }),
       ...(flags.detectEvery === undefined ? {} : { detectIntervalMs: flags.detectEvery }),
       ...(flags.slackWebhook === undefined ? {} : { slackWebhook: flags.slackWebhook }),
       ...(flags.webhookUrl === undefined ? {} : { webhookUrl: flags.webhookUrl }),
@@ -239,6 +251,16 @@ Examples:
     t.err(
       `bifrost serve: listening on ${server.url} — OTLP/HTTP metrics at ${server.url}/v1/metrics, findings at ${server.url}/api/v1/findings`,
     );
+    if (server.tls !== undefined)
+      t.err(`tls: ${server.tls} (SIGHUP reads --tls-cert and --tls-key again)`);
+    ctx.onReload(() => {
+      try {
+        const summary = server.reloadTls();
+        if (summary !== undefined) t.err(`SIGHUP: TLS certificate reloaded: ${summary}`);
+      } catch (err) {
+        t.err(`SIGHUP: TLS not reloaded, the old certificate stays: ${(err as Error).message}`);
+      }
+    });
     const notify = [
       config.slackWebhook === undefined ? '' : 'Slack',
       config.webhookUrl === undefined

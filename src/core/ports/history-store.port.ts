@@ -1,4 +1,5 @@
 import type { ApiKeyRecord } from '../domain/api-key.js';
+import type { EnrolTokenRecord } from '../domain/enrolment.js';
 import type { Incident, IncidentStatus } from '../domain/incident.js';
 import type { LogReport } from '../domain/log-report.js';
 import type { ExplanationStorePort } from './explanation-store.port.js';
@@ -52,4 +53,13 @@ export interface HistoryStorePort extends ExplanationStorePort {
   listKeys(): Promise<ApiKeyRecord[]>;
   /** false when no key has this id. */
   revokeKey(id: string, atMs: number): Promise<boolean>;
+  addEnrolToken(token: EnrolTokenRecord): Promise<void>;
+  /** The token with this id, used, expired or not. */
+  findEnrolToken(id: string): Promise<EnrolTokenRecord | undefined>;
+  listEnrolTokens(): Promise<EnrolTokenRecord[]>;
+  /**
+   * Spends the token and stores the key it issued, both or neither: false (nothing changed) when
+   * the token is unknown, already used, or expired at `atMs`.
+   */
+  redeemEnrolToken(id: string, atMs: number, key: ApiKeyRecord): Promise<boolean>;
 }

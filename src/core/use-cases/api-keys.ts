@@ -1,5 +1,5 @@
 import { TENANT_PATTERN } from '../domain/api-key.js';
-import type { ApiKeyRecord, KeyScope } from '../domain/api-key.js';
+import type { ApiKeyRecord, KeyOrigin, KeyScope } from '../domain/api-key.js';
 import { AppError } from '../errors.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
 
@@ -35,7 +35,18 @@ export class ApiKeys {
     tenant: string;
     scope: KeyScope;
     name?: string;
+    origin?: KeyOrigin;
   }): Promise<{ key: string; record: ApiKeyRecord }> {
+    const made = this.draft(options);
+    await this.store.addKey(made.record);
+    return made;
+  }
+
+  /** A new key and its record, not stored yet (enrolment stores it once the host confirms). */
+  draft(options: { tenant: string; scope: KeyScope; name?: string; origin?: KeyOrigin }): {
+    key: string;
+    record: ApiKeyRecord;
+  } {
     if (!TENANT_PATTERN.test(options.tenant))
       throw new AppError(
         'INPUT.BAD_OPTION',
@@ -51,8 +62,8 @@ export class ApiKeys {
       scope: options.scope,
       name: options.name ?? '',
       createdMs: this.now(),
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
     };
-    await this.store.addKey(record);
     return { key, record };
   }
 

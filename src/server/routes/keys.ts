@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { KEY_SCOPES } from '../../core/domain/api-key.js';
 import type { KeyScope } from '../../core/domain/api-key.js';
 import type { ServerContext } from '../context.js';
+import { keyView } from '../../views/keys.js';
 import { KEYS, KEY_CREATED, answers, answersWith } from './response-schemas.js';
 
 /** Key management for a tenant's admin: create (shown once), list (no secrets), revoke. Own tenant only. */
@@ -29,6 +30,7 @@ export function keyRoutes(ctx: Pick<ServerContext, 'keys'>) {
         const { key, record } = await ctx.keys.create({
           tenant: req.auth.tenant,
           scope: req.body.scope,
+          origin: { via: 'api', address: req.ip },
           ...(req.body.name === undefined ? {} : { name: req.body.name }),
         });
         return res.code(201).send({
@@ -52,16 +54,7 @@ export function keyRoutes(ctx: Pick<ServerContext, 'keys'>) {
         },
       },
       async (req) => ({
-        items: (await ctx.keys.list())
-          .filter((k) => k.tenant === req.auth.tenant)
-          .map((k) => ({
-            id: k.id,
-            tenant: k.tenant,
-            scope: k.scope,
-            name: k.name,
-            created: new Date(k.createdMs).toISOString(),
-            revoked: k.revokedMs === undefined ? null : new Date(k.revokedMs).toISOString(),
-          })),
+        items: (await ctx.keys.list()).filter((k) => k.tenant === req.auth.tenant).map(keyView),
       }),
     );
     app.delete<{ Params: { id: string } }>(

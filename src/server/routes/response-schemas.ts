@@ -611,8 +611,53 @@ export const KEY_CREATED = obj({
   key: { type: 'string', description: 'the secret, shown only in this answer' },
   note: str,
 });
+const KEY_ORIGIN = obj({
+  via: { type: 'string', enum: ['cli', 'api', 'enrolment'] },
+  token: nullable(str),
+  address: nullable(str),
+});
 export const KEYS = obj({
-  items: { type: 'array', items: obj({ ...KEY.properties, revoked: nullable(iso) }) },
+  items: {
+    type: 'array',
+    items: obj({
+      ...KEY.properties,
+      revoked: nullable(iso),
+      origin: {
+        ...nullable(KEY_ORIGIN),
+        description: 'how it was issued (null: made by hand before this was recorded)',
+      },
+    }),
+  },
+});
+const ENROL_TOKEN = obj({
+  id: str,
+  tenant: str,
+  scope: { type: 'string', enum: KEY_SCOPES },
+  name: str,
+  created: iso,
+  expires: iso,
+  used: nullable(iso),
+  key: { ...nullable(str), description: 'the id of the key it issued' },
+  state: { type: 'string', enum: ['open', 'used', 'expired'] },
+});
+export const ENROL_TOKEN_CREATED = obj({
+  ...ENROL_TOKEN.properties,
+  token: { type: 'string', description: 'the token, shown only in this answer' },
+  note: str,
+});
+export const ENROL_TOKENS = obj({ items: { type: 'array', items: ENROL_TOKEN } });
+export const ENROL_REPLY = obj({
+  v: int,
+  session: str,
+  x25519: str,
+  mlkem: { type: 'string', description: 'ML-KEM-768 ciphertext to the host, base64url' },
+  iv: str,
+  sealed: { type: 'string', description: 'the key, AES-256-GCM under the shared secret' },
+});
+export const ENROL_CONFIRMED = obj({
+  id: str,
+  tenant: str,
+  scope: { type: 'string', enum: KEY_SCOPES },
 });
 export const NOTIFIERS = obj({
   items: {

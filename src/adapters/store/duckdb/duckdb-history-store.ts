@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { ApiKeyRecord, KeyScope } from '../../../core/domain/api-key.js';
+import type { ApiKeyRecord, KeyOrigin, KeyScope } from '../../../core/domain/api-key.js';
+import type { EnrolTokenRecord } from '../../../core/domain/enrolment.js';
 import type { Explanation } from '../../../core/domain/explanation.js';
 import type { Incident } from '../../../core/domain/incident.js';
 import { AppError } from '../../../core/errors.js';
@@ -19,7 +20,23 @@ function toKey(row: readonly DuckDBValue[]): ApiKeyRecord {
     createdMs: Number(row[5]),
   };
   if (row[6] !== null) k.revokedMs = Number(row[6]);
+  if (row[7] !== null && row[7] !== undefined) k.origin = JSON.parse(String(row[7])) as KeyOrigin;
   return k;
+}
+
+function toToken(row: readonly DuckDBValue[]): EnrolTokenRecord {
+  const t: EnrolTokenRecord = {
+    id: String(row[0]),
+    verifier: String(row[1]),
+    tenant: String(row[2]),
+    scope: String(row[3]) as KeyScope,
+    name: String(row[4]),
+    createdMs: Number(row[5]),
+    expiresMs: Number(row[6]),
+  };
+  if (row[7] !== null) t.usedMs = Number(row[7]);
+  if (row[8] !== null) t.keyId = String(row[8]);
+  return t;
 }
 
 /** API keys in the same DuckDB file as the telemetry (table api_keys). */
@@ -29,7 +46,18 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
   const check = () => {
     if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
   };
-  const cols = 'id, hash, tenant, scope, name, created_ms, revoked_ms';
+  const cols = 'id, hash, tenant, scope, name, created_ms, revoked_ms, origin';
+  const tokenCols = 'id, verifier, tenant, scope, name, created_ms, expires_ms, used_ms, key_id';
+  const insertKey = (k: ApiKeyRecord) =>
+    conn.run('INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)', [
+      k.id,
+      k.hash,
+      k.tenant,
+      k.scope,
+      k.name,
+      k.createdMs,
+      k.origin === undefined ? null : JSON.stringify(k.origin),
+    ]);
   return {
     getCachedExplanation: (key, nowMs) =>
       serial(async () => {
@@ -233,14 +261,7 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
     addKey: (k) =>
       serial(async () => {
         check();
-        await conn.run('INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
-          k.id,
-          k.hash,
-          k.tenant,
-          k.scope,
-          k.name,
-          k.createdMs,
-        ]);
+        await insertKey(k);
       }),
     findKey: (id) =>
       serial(async () => {
@@ -269,6 +290,66 @@ export function duckDbHistoryStore(db: DuckDbHandle): HistoryStorePort {
             [id, atMs],
           );
         return found;
+      }),
+    addEnrolToken: (t) =>
+      serial(async () => {
+        check();
+        await conn.run('INSERT INTO enrol_tokens VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)', [
+          t.id,
+          t.verifier,
+          t.tenant,
+          t.scope,
+          t.name,
+          t.createdMs,
+          t.expiresMs,
+        ]);
+      }),
+    findEnrolToken: (id) =>
+      serial(async () => {
+        check();
+        const rows = (
+          await conn.runAndReadAll(`SELECT ${tokenCols} FROM enrol_tokens WHERE id = $1`, [id])
+        ).getRows();
+        return rows.length === 0 ? undefined : toToken(rows[0]!);
+      }),
+    listEnrolTokens: () =>
+      serial(async () => {
+        check();
+        return (
+          await conn.runAndReadAll(`SELECT ${tokenCols} FROM enrol_tokens ORDER BY created_ms, id`)
+        )
+          .getRows()
+          .map(toToken);
+      }),
+    redeemEnrolToken: (id, atMs, key) =>
+      serial(async () => {
+        check();
+        // serial: no other statement of this process runs between the check and the writes
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          const open =
+            (
+              await conn.runAndReadAll(
+                'SELECT 1 FROM enrol_tokens WHERE id = $1 AND used_ms IS NULL AND expires_ms > $2',
+                [id, atMs],
+              )
+            ).getRows().length > 0;
+          if (!open) {
+            await conn.run('ROLLBACK');
+            return false;
+          }
+          await conn.run('UPDATE enrol_tokens SET used_ms = $2, key_id = $3 WHERE id = $1', [
+            id,
+            atMs,
+            key.id,
+          ]);
+          await insertKey(key);
+          await conn.run('COMMIT');
+          return true;
+        } catch (err) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
       }),
   };
 }

@@ -84,6 +84,11 @@ const SCHEMA = [
      name VARCHAR NOT NULL, kind INTEGER NOT NULL, start_ms DOUBLE NOT NULL, end_ms DOUBLE NOT NULL,
      status_code INTEGER NOT NULL, status_message VARCHAR NOT NULL, service VARCHAR, namespace VARCHAR, pod VARCHAR,
      container VARCHAR, node VARCHAR, host VARCHAR, attributes VARCHAR NOT NULL)`,
+  // how a key was issued (JSON KeyOrigin; NULL for keys made before enrolment existed)
+  `ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS origin VARCHAR`,
+  `CREATE TABLE IF NOT EXISTS enrol_tokens (
+     id VARCHAR PRIMARY KEY, verifier VARCHAR NOT NULL, tenant VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+     name VARCHAR NOT NULL, created_ms DOUBLE NOT NULL, expires_ms DOUBLE NOT NULL, used_ms DOUBLE, key_id VARCHAR)`,
 ];
 
 const RESOURCE_KEYS = ['service', 'namespace', 'pod', 'container', 'node', 'host'] as const;

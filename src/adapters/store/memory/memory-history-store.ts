@@ -1,4 +1,5 @@
 import type { ApiKeyRecord } from '../../../core/domain/api-key.js';
+import type { EnrolTokenRecord } from '../../../core/domain/enrolment.js';
 import type { Explanation } from '../../../core/domain/explanation.js';
 import type { Incident } from '../../../core/domain/incident.js';
 import type { ExplanationRecord } from '../../../core/ports/explanation-store.port.js';
@@ -21,6 +22,7 @@ function summary(a: StoredAnalysis): AnalysisSummary {
 
 export function createMemoryHistoryStore(): HistoryStorePort {
   const keys = new Map<string, ApiKeyRecord>();
+  const tokens = new Map<string, EnrolTokenRecord>();
   const analyses = new Map<string, StoredAnalysis>();
   const incidents = new Map<string, { tenant: string; incident: Incident }>();
   const cache = new Map<string, { expiresMs: number; value: Explanation }>();
@@ -132,6 +134,29 @@ export function createMemoryHistoryStore(): HistoryStorePort {
       const k = keys.get(id);
       if (k === undefined) return Promise.resolve(false);
       k.revokedMs ??= atMs;
+      return Promise.resolve(true);
+    },
+    addEnrolToken: (t) => {
+      tokens.set(t.id, { ...t });
+      return Promise.resolve();
+    },
+    findEnrolToken: (id) => Promise.resolve(tokens.has(id) ? { ...tokens.get(id)! } : undefined),
+    listEnrolTokens: () =>
+      Promise.resolve(
+        [...tokens.values()]
+          .sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1))
+          .map((t) => ({ ...t })),
+      ),
+    redeemEnrolToken: (id, atMs, key) => {
+      const t = tokens.get(id);
+      if (t === undefined || t.usedMs !== undefined || t.expiresMs <= atMs)
+        return Promise.resolve(false);
+      t.usedMs = atMs;
+      t.keyId = key.id;
+      keys.set(key.id, {
+        ...key,
+        ...(key.origin === undefined ? {} : { origin: { ...key.origin } }),
+      });
       return Promise.resolve(true);
     },
   };
