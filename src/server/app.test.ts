@@ -1,5 +1,5 @@
 import { createExplainer } from '../adapters/llm/explainer.js';
-import { ServiceBudget } from '../core/use-cases/service-budget.js';
+import { seriesBudget, serviceBudget } from '../core/use-cases/cardinality-budget.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,12 @@ function slowApp(
     config,
     store,
     ingest,
-    logIngest: new LogIngest({ store, newId: () => String(n++) }),
+    logIngest: new LogIngest({
+      store,
+      newId: () => String(n++),
+      maxTemplates: config.maxTemplates,
+      refuseNewTemplates: true,
+    }),
     queue,
     metrics: createServerMetrics(queue, ingest),
     keys,
@@ -88,7 +93,8 @@ function slowApp(
     notifier: new IncidentNotifier([]),
     activeTenants: new Set(),
     streams: new Set(),
-    services: new ServiceBudget(config.maxServices),
+    services: serviceBudget(config.maxServices),
+    series: seriesBudget(config.maxSeries),
     recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
     explainer: createExplainer(config.llm, {
       store: history,
@@ -225,6 +231,96 @@ describe('services per tenant', () => {
     expect((await post(['b'])).json()).toEqual({});
     const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(prom).toContain('bifrost_rejected_total{signal="traces",reason="too_many_services"} 2');
+    await app.close();
+  });
+});
+
+describe('series and templates per tenant', () => {
+  it('past --max-series, points of new series are refused as partial success and counted; known series still pass', async () => {
+    const { app, release } = slowApp(8, () => undefined, undefined, { maxSeries: 2 });
+    release();
+    const metrics = (names: string[]) =>
+      JSON.stringify({
+        resourceMetrics: [
+          {
+            scopeMetrics: [
+              {
+                metrics: names.map((name) => ({
+                  name,
+                  gauge: { dataPoints: [{ timeUnixNano: '1767225600000000000', asDouble: 1 }] },
+                })),
+              },
+            ],
+          },
+        ],
+      });
+    const post = (names: string[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/metrics',
+        headers: { 'content-type': 'application/json' },
+        payload: metrics(names),
+      });
+    const first = await post(['a', 'b', 'c']);
+    expect(first.json()).toEqual({
+      partialSuccess: {
+        rejectedDataPoints: '1',
+        errorMessage:
+          'the tenant has 2 metric series already (--max-series 2): points of new series are refused',
+      },
+    });
+    expect((await post(['a', 'b'])).json()).toEqual({});
+    const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(prom).toContain('bifrost_rejected_total{signal="metrics",reason="too_many_series"} 1');
+    await app.close();
+  });
+
+  it('past --max-templates, records that need a new template are refused as partial success and counted; the others are stored', async () => {
+    const { app, release, ctx } = slowApp(8, () => undefined, undefined, { maxTemplates: 2 });
+    release();
+    const logs = (bodies: string[]) =>
+      JSON.stringify({
+        resourceLogs: [
+          {
+            scopeLogs: [
+              {
+                logRecords: bodies.map((b, i) => ({
+                  timeUnixNano: String(1767225600000000000n + BigInt(i) * 1000000n),
+                  body: { stringValue: b },
+                })),
+              },
+            ],
+          },
+        ],
+      });
+    const post = (bodies: string[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/logs',
+        headers: { 'content-type': 'application/json' },
+        payload: logs(bodies),
+      });
+    const first = await post([
+      'connected to db',
+      'cache warmed',
+      'user logged out',
+      'connected to db',
+    ]);
+    expect(first.json()).toEqual({
+      partialSuccess: {
+        rejectedLogRecords: '1',
+        errorMessage:
+          'the tenant has 2 log templates already (--max-templates 2): records that need a new template are refused',
+      },
+    });
+    const stored = await ctx.store.logs('default', { limit: 10 });
+    expect(stored.items.map((l) => l.body).sort()).toEqual([
+      'cache warmed',
+      'connected to db',
+      'connected to db',
+    ]);
+    const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(prom).toContain('bifrost_rejected_total{signal="logs",reason="too_many_templates"} 1');
     await app.close();
   });
 });

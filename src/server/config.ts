@@ -19,6 +19,10 @@ export interface ServerConfig {
   storeMemoryMb: number;
   /** Services a tenant may have; records of new services past it are refused (partial success). */
   maxServices: number;
+  /** Metric series per tenant (name, labels and resource); points of new ones past it are refused. */
+  maxSeries: number;
+  /** Log templates per tenant; records that need a new one past it are refused. */
+  maxTemplates: number;
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Require an API key on every request but health checks (always, beyond loopback). */
@@ -62,6 +66,8 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   maxQueueWaitMs: 500,
   storeMemoryMb: 256,
   maxServices: 2000,
+  maxSeries: 50_000,
+  maxTemplates: 20_000,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
   auth: false,

@@ -14,7 +14,8 @@ import type { Explainer } from '../adapters/llm/explainer.js';
 import type { GroupCommit } from './group-commit.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { JobRunner } from './jobs.js';
-import type { ServiceBudget } from '../core/use-cases/service-budget.js';
+import type { CardinalityBudget } from '../core/use-cases/cardinality-budget.js';
+import type { MetricPoint } from '../core/domain/metric-point.js';
 import type { RecentRequests } from './recent-requests.js';
 
 export interface ServerMetrics {
@@ -67,7 +68,9 @@ export interface ServerContext {
   /** OTLP requests received lately: one sent again is answered, not stored twice. */
   recentRequests: RecentRequests<OtlpOutcome>;
   /** How many services each tenant may have (records of new ones past it are refused). */
-  services: ServiceBudget;
+  services: CardinalityBudget<{ resource: { service?: string } }>;
+  /** How many metric series each tenant may have (points of new ones past it are refused). */
+  series: CardinalityBudget<Pick<MetricPoint, 'name' | 'labels' | 'resource'>>;
 }
 
 /** What an OTLP request's answer says: the records it rejected and why. */

@@ -1,5 +1,5 @@
 import { createResultCache } from '../adapters/cache/result-cache.js';
-import { ServiceBudget } from '../core/use-cases/service-budget.js';
+import { seriesBudget, serviceBudget } from '../core/use-cases/cardinality-budget.js';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
 import { createStores } from '../adapters/wiring.js';
 import { Enrolment } from '../core/use-cases/enrolment.js';
@@ -63,7 +63,12 @@ export async function startServer(
   const epoch = Date.now().toString(36).padStart(9, '0');
   let seq = 0;
   const newId = () => `${epoch}-${(seq++).toString(36).padStart(8, '0')}`;
-  const logIngest = new LogIngest({ store, newId });
+  const logIngest = new LogIngest({
+    store,
+    newId,
+    maxTemplates: config.maxTemplates,
+    refuseNewTemplates: true,
+  });
   const jobs = new JobRunner();
   const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes, config.maxQueueWaitMs);
   const notifiers = [
@@ -112,7 +117,8 @@ export async function startServer(
     notifier,
     activeTenants: new Set(),
     streams: new Set(),
-    services: new ServiceBudget(config.maxServices),
+    services: serviceBudget(config.maxServices),
+    series: seriesBudget(config.maxSeries),
     recentRequests: new RecentRequests({ ttlMs: 10 * 60_000, capacity: 10_000, now: Date.now }),
     explainer: createExplainer(config.llm, {
       store: history,

@@ -18,6 +18,8 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   queueWaitMs?: number;
   storeMemoryMb?: number;
   maxServices?: number;
+  maxSeries?: number;
+  maxTemplates?: number;
   maxBodyMb?: number;
   shutdownTimeout?: number;
   auth?: boolean;
@@ -120,6 +122,18 @@ export function serveCommand(ctx: CliContext): Command {
       2000,
     )
     .option(
+      '--max-series <n>',
+      'metric series (name, labels, resource) a tenant may have; points of new series past it are refused and counted',
+      ctx.parseIntOption('--max-series', 1),
+      50_000,
+    )
+    .option(
+      '--max-templates <n>',
+      'log templates a tenant may have; records that need a new template past it are refused and counted',
+      ctx.parseIntOption('--max-templates', 1),
+      20_000,
+    )
+    .option(
       '--max-body-mb <n>',
       'largest request body (compressed; 4× that decompressed)',
       ctx.parseIntOption('--max-body-mb', 1),
@@ -220,6 +234,8 @@ Examples:
       maxQueueWaitMs: flags.queueWaitMs ?? 500,
       storeMemoryMb: flags.storeMemoryMb ?? 256,
       maxServices: flags.maxServices ?? 2000,
+      maxSeries: flags.maxSeries ?? 50_000,
+      maxTemplates: flags.maxTemplates ?? 20_000,
       maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,

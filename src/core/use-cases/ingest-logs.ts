@@ -8,11 +8,15 @@ export interface LogIngestOptions {
   store: TelemetryStorePort;
   /** Unique, increasing ids for stored records (injected: tests are deterministic). */
   newId: () => string;
-  /** Templates kept per tenant (least recently used evicted beyond it). */
+  /** Templates kept per tenant (default 20,000): beyond it the least recently used is evicted, or with `refuseNewTemplates` a record that needs a new one is refused. */
   maxTemplates?: number;
+  /** The server's cardinality limit (--max-templates): refuse and count rather than evict. */
+  refuseNewTemplates?: boolean;
   /** Tenants with a template miner in memory; the least recently active beyond it start afresh. */
   maxTenants?: number;
 }
+
+export const DEFAULT_MAX_TEMPLATES = 20_000;
 
 /** Only the first line of a message is templated, and at most this much of it. */
 const MAX_TEMPLATE_TEXT = 4096;
@@ -35,7 +39,7 @@ export class LogIngest {
   private parser(tenant: string): TemplateParser {
     let p = this.parsers.get(tenant);
     if (p === undefined) {
-      p = new TemplateParser({ maxClusters: this.options.maxTemplates ?? 20_000 });
+      p = new TemplateParser({ maxClusters: this.options.maxTemplates ?? DEFAULT_MAX_TEMPLATES });
       this.parsers.set(tenant, p);
     }
     return p;
@@ -45,34 +49,62 @@ export class LogIngest {
   async ingest(
     tenant: string,
     logs: readonly ReceivedLog[],
-  ): Promise<{ stored: number; templates: number }> {
-    const { batch, stored, templates } = this.template(tenant, logs);
+  ): Promise<{ stored: number; templates: number; refused: number }> {
+    const { batch, stored, templates, refused } = this.template(tenant, logs);
     await this.options.store.append(tenant, batch);
-    return { stored, templates };
+    return { stored, templates, refused };
   }
 
-  /** Templates the records and returns the batch to write (for callers that write themselves). */
+  /**
+   * Templates the records and returns the batch to write (for callers that write themselves),
+   * with how many were refused (a new template past the tenant's limit) and why.
+   */
   template(
     tenant: string,
     logs: readonly ReceivedLog[],
-  ): { batch: TelemetryBatch; stored: number; templates: number } {
+  ): {
+    batch: TelemetryBatch;
+    stored: number;
+    templates: number;
+    refused: number;
+    reason: string | undefined;
+  } {
     const parser = this.parser(tenant);
+    const refuse = this.options.refuseNewTemplates === true;
     const rows: StoredLog[] = [];
+    let refused = 0;
     for (const l of logs) {
       const nl = l.body.indexOf('\n');
       const firstLine = nl < 0 ? l.body : l.body.slice(0, nl);
       const own = l.severity === 0 ? levelOfText(firstLine.slice(0, MAX_TEMPLATE_TEXT)) : undefined;
-      const text = own === undefined ? firstLine : own.message.split('\n', 1)[0]!;
-      const { template, params } = parser.learnLine(text.slice(0, MAX_TEMPLATE_TEXT));
+      const text = (own === undefined ? firstLine : own.message.split('\n', 1)[0]!).slice(
+        0,
+        MAX_TEMPLATE_TEXT,
+      );
+      const line = refuse ? parser.learnLineIfRoom(text) : parser.learnLine(text);
+      if (line === undefined) {
+        refused++;
+        continue;
+      }
       rows.push({
         ...l,
         ...(own === undefined ? {} : { severity: own.severity, severityText: own.severityText }),
         id: this.options.newId(),
-        templateId: template.id,
-        template: template.text,
-        params,
+        templateId: line.template.id,
+        template: line.template.text,
+        params: line.params,
       });
     }
-    return { batch: { logs: rows }, stored: rows.length, templates: parser.clusterCount };
+    const limit = this.options.maxTemplates ?? DEFAULT_MAX_TEMPLATES;
+    return {
+      batch: { logs: rows },
+      stored: rows.length,
+      templates: parser.clusterCount,
+      refused,
+      reason:
+        refused === 0
+          ? undefined
+          : `the tenant has ${limit} log templates already (--max-templates ${limit}): records that need a new template are refused`,
+    };
   }
 }

@@ -89,6 +89,7 @@ export function otlpRoutes(
     | 'metrics'
     | 'queue'
     | 'recentRequests'
+    | 'series'
     | 'services'
     | 'store'
   >,
@@ -119,7 +120,18 @@ export function otlpRoutes(
       prepare: (
         items: T[],
         tenant: string,
-      ) => { batch: TelemetryBatch; stored: number; findings: readonly Finding[] },
+      ) => {
+        batch: TelemetryBatch;
+        stored: number;
+        findings: readonly Finding[];
+        /** Items the engines refused (a new log template past the tenant's limit), and why. */
+        refused?: { count: number; reason: string | undefined; metric: string };
+      },
+      /** A per-tenant cardinality limit checked before the queue (metric series). */
+      limit?: (
+        tenant: string,
+        items: T[],
+      ) => { kept: T[]; refused: number; reason: string | undefined },
     ) => {
       const encoding = encodingOf(req);
       // no Content-Type (and so no parser ran): say what to send rather than guess
@@ -165,11 +177,18 @@ export function otlpRoutes(
         const budget = ctx.services.admit(tenant, decoded.items);
         if (budget.refused > 0)
           ctx.metrics.rejected.inc({ signal, reason: 'too_many_services' }, budget.refused);
+        const limited = limit?.(tenant, budget.kept) ?? {
+          kept: budget.kept,
+          refused: 0,
+          reason: undefined,
+        };
+        if (limited.refused > 0)
+          ctx.metrics.rejected.inc({ signal, reason: 'too_many_series' }, limited.refused);
         // in order, one at a time: score or template (the engines' state is ordered), then hand the
         // batch to the group commit; the queue counts it until it is written
         const job = ctx.queue.offer(() => {
           const end = ctx.metrics.storeLatency.startTimer();
-          const prepared = prepare(budget.kept, tenant);
+          const prepared = prepare(limited.kept, tenant);
           const written = ctx.commits.commit(tenant, prepared.batch);
           ctx.queue.track(written);
           return Promise.resolve({ prepared, written: written.finally(() => end()) });
@@ -180,14 +199,22 @@ export function otlpRoutes(
             signal,
             `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
           );
-        const outcome = {
-          rejected: decoded.rejected + budget.refused,
-          reasons: [
-            ...decoded.rejectReasons,
-            ...(budget.reason === undefined ? [] : [budget.reason]),
-          ].join('; '),
-        };
         const stored = job.then(({ written }) => written);
+        // what is refused is known once the engines have seen the records (in queue order)
+        const outcome = job.then(({ prepared }) => {
+          const engine = prepared.refused;
+          if (engine !== undefined && engine.count > 0)
+            ctx.metrics.rejected.inc({ signal, reason: engine.metric }, engine.count);
+          return {
+            rejected: decoded.rejected + budget.refused + limited.refused + (engine?.count ?? 0),
+            reasons: [
+              ...decoded.rejectReasons,
+              ...[budget.reason, limited.reason, engine?.reason].filter(
+                (r): r is string => r !== undefined,
+              ),
+            ].join('; '),
+          };
+        });
         ctx.recentRequests.begin(
           key,
           stored.then(() => outcome),
@@ -200,7 +227,8 @@ export function otlpRoutes(
         if (prepared.findings.length > 0)
           ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
         for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
-        return reply(res, signal, encoding, outcome.rejected, outcome.reasons);
+        const answer = await outcome;
+        return reply(res, signal, encoding, answer.rejected, answer.reasons);
       };
       // room for its records until they are written, taken before they are decoded: memory is
       // bounded by bytes (not by a count of requests of any size), and a request that would wait
@@ -252,6 +280,7 @@ export function otlpRoutes(
             const { batch, result } = ctx.ingest.score(tenant, points);
             return { batch, stored: result.stored, findings: result.findings };
           },
+          (tenant, points) => ctx.series.admit(tenant, points),
         ),
     );
 
@@ -273,7 +302,12 @@ export function otlpRoutes(
           (raw, enc) => (enc === 'protobuf' ? decodeLogsProtobuf(raw) : decodeLogsJson(raw)),
           (logs, tenant) => {
             const r = ctx.logIngest.template(tenant, logs);
-            return { batch: r.batch, stored: r.stored, findings: [] };
+            return {
+              batch: r.batch,
+              stored: r.stored,
+              findings: [],
+              refused: { count: r.refused, reason: r.reason, metric: 'too_many_templates' },
+            };
           },
         ),
     );

@@ -106,6 +106,20 @@ describe('TemplateParser', () => {
     expect(p.evictions).toBeGreaterThan(0);
     expect(p.evictions + p.clusterCount).toBeGreaterThanOrEqual(900);
   });
+
+  it('learnLineIfRoom: once full, refuses a line that needs a new template, evicts nothing, still takes lines that fit', () => {
+    const p = new TemplateParser({ maxClusters: 3 });
+    const word = (i: number) =>
+      `${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    for (let i = 0; i < 3; i++) expect(p.learnLineIfRoom(`${word(i)} begins`)).toBeDefined();
+    expect(p.clusterCount).toBe(3);
+    // new first words: other templates, refused (and no bucket is made for them)
+    for (let i = 3; i < 500; i++) expect(p.learnLineIfRoom(`${word(i)} begins`)).toBeUndefined();
+    expect(p.clusterCount).toBe(3);
+    expect(p.evictions).toBe(0);
+    // a line of a known template passes
+    expect(p.learnLineIfRoom('ba begins')?.template.text).toBe('ba begins');
+  });
 });
 
 describe('mergeTokens', () => {

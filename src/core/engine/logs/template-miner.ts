@@ -82,6 +82,18 @@ export class TemplateMiner {
 
   /** Learns from one line's masked tokens (first `n` of `tokens`) and returns its cluster. */
   add(tokens: readonly string[], n: number): Cluster {
+    return this.insert(tokens, n, false)!;
+  }
+
+  /**
+   * As `add`, but when the miner holds `maxClusters` already, a line that fits none of them is
+   * refused (undefined) instead of evicting the least recently used: a tenant's template limit.
+   */
+  addIfRoom(tokens: readonly string[], n: number): Cluster | undefined {
+    return this.insert(tokens, n, true);
+  }
+
+  private insert(tokens: readonly string[], n: number, refuse: boolean): Cluster | undefined {
     this.tick++;
     // the same masked line again: its cluster already covers it (clusters only generalise)
     const key = exactKey(tokens, n);
@@ -92,14 +104,18 @@ export class TemplateMiner {
       c.lastUsed = this.tick;
       return c;
     }
-    const c = this.addSlow(tokens, n);
+    const c = this.addSlow(tokens, n, refuse);
+    if (c === undefined) return undefined;
     if (this.exact.size >= EXACT_CACHE_SIZE) this.exact.clear();
     this.exact.set(key, c);
     return c;
   }
 
-  private addSlow(tokens: readonly string[], n: number): Cluster {
-    const bucket = this.bucketFor(tokens, n, true)!;
+  private addSlow(tokens: readonly string[], n: number, refuse: boolean): Cluster | undefined {
+    // full and refusing: no bucket made for a line that can only be refused
+    const full = refuse && this.live >= this.maxClusters;
+    const bucket = this.bucketFor(tokens, n, !full);
+    if (bucket === undefined) return undefined;
     const best = this.bestMatch(bucket, tokens, n);
     if (best !== undefined) {
       this.absorb(best, tokens, n);
@@ -107,6 +123,7 @@ export class TemplateMiner {
       best.lastUsed = this.tick;
       return best;
     }
+    if (full) return undefined;
     const c = this.create(tokens, n);
     bucket.push(c);
     if (this.live > this.maxClusters) this.evict();

@@ -58,6 +58,15 @@ export class TemplateParser {
     return { template, params: extractParams(template.tokens, this.raw, n) };
   }
 
+  /** As `learnLine`, but a line that would need a new template once `maxClusters` are held is refused (undefined). */
+  learnLineIfRoom(text: string): LineTemplate | undefined {
+    const n = tokenize(text, this.raw, this.masked);
+    const c = this.miner.addIfRoom(this.masked, n);
+    if (c === undefined) return undefined;
+    const template = this.resolve(c);
+    return { template, params: extractParams(template.tokens, this.raw, n) };
+  }
+
   /** Consolidates clusters; afterwards templates are final and `resolve`/`match` may be used. */
   finish(): void {
     this.miner.consolidate();
