@@ -19,6 +19,8 @@ export interface ServerConfig {
   storeMemoryMb: number;
   /** Services a tenant may have; records of new services past it are refused (partial success). */
   maxServices: number;
+  /** Memory budget of the process: ingest is refused (503) over it, or when the JS heap is over its share; 0: no limiter. */
+  memoryLimitMb: number;
   /** Metric series per tenant (name, labels and resource); points of new ones past it are refused. */
   maxSeries: number;
   /** Log templates per tenant; records that need a new one past it are refused. */
@@ -64,8 +66,9 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   queueCapacity: 64,
   maxQueuedBytes: 16 * 1024 * 1024,
   maxQueueWaitMs: 500,
-  storeMemoryMb: 256,
+  storeMemoryMb: 128,
   maxServices: 2000,
+  memoryLimitMb: 600,
   maxSeries: 50_000,
   maxTemplates: 20_000,
   shutdownTimeoutMs: 10_000,

@@ -80,15 +80,56 @@ describe('IngestQueue', () => {
     q.release(100);
     const busy = q.offer(() => new Promise<void>(() => undefined));
     expect(busy).toBeDefined();
-    expect(q.admit(100)).toMatch(
-      /^the ingest queue's requests wait 800 ms before they are written \(--queue-wait-ms 500\); retry after 1 s$/,
+    expect(q.admit(100)?.message).toMatch(
+      /^a request now would wait \d+ ms before it is written \(--queue-wait-ms 500\); retry after 1 s$/,
     );
     // full by count and by bytes say so too
     const full = new IngestQueue(1, 1000, Infinity, () => 0);
     void full.offer(() => new Promise<void>(() => undefined));
-    expect(full.admit(1)).toMatch(/^the ingest queue is full \(1 requests waiting\)/);
+    expect(full.admit(1)?.message).toMatch(/^the ingest queue is full \(1 requests waiting\)/);
     const heavy = new IngestQueue(10, 1000, Infinity, () => 0);
     expect(heavy.admit(900)).toBeUndefined();
-    expect(heavy.admit(200)).toMatch(/^the ingest queue holds 0 MB of requests not yet written/);
+    expect(heavy.admit(200)?.message).toMatch(
+      /^the ingest queue holds 0 MB of requests not yet written/,
+    );
+  });
+
+  it('predicts the wait from the bytes ahead and the recent write rate (Little), and turns away a request that would wait too long', () => {
+    let t = 0;
+    const q = new IngestQueue(100, Infinity, 500, () => t);
+    expect(q.predictedWaitMs(100)).toBeUndefined();
+    // 100 bytes written every 10 ms while busy: 10 bytes a ms
+    for (let i = 0; i < 8; i++) {
+      q.reserve(100);
+      t += 10;
+      q.release(100);
+    }
+    // idle time is not counted against the rate
+    t += 10_000;
+    expect(q.predictedWaitMs(100)).toBeCloseTo(10, 5);
+    // 4,000 bytes ahead: a request of 1,000 would wait 500 ms (at the bound), of 1,100 longer
+    q.reserve(4000);
+    expect(q.predictedWaitMs(1000)).toBeCloseTo(500, 5);
+    expect(q.admit(900)).toBeUndefined();
+    expect(q.admit(1200)?.reason).toBe('queue_wait');
+    expect(q.admit(1200)?.message).toMatch(/^a request now would wait 6\d\d ms/);
+  });
+
+  it('takes no more while the memory limiter refuses, except into an empty queue', () => {
+    let over: string | undefined =
+      'the server uses 650 MB (--memory-limit-mb 600); retry after 1 s';
+    const q = new IngestQueue(
+      10,
+      Infinity,
+      Infinity,
+      () => 0,
+      () => over,
+    );
+    // empty: one request is always taken (its write frees memory)
+    expect(q.admit(1)).toBeUndefined();
+    void q.offer(() => new Promise<void>(() => undefined));
+    expect(q.admit(1)).toEqual({ reason: 'memory_limit', message: over });
+    over = undefined;
+    expect(q.admit(1)).toBeUndefined();
   });
 });

@@ -4,6 +4,12 @@
  * bytes, and how long they wait. A full queue is backpressure (the caller answers 503 with
  * Retry-After before it decodes the body), never an unbounded buffer or an unbounded wait.
  */
+/** Why a request was turned away (the reason is the rejections counter's label). */
+export interface Refusal {
+  reason: 'queue_full' | 'queue_wait' | 'memory_limit';
+  message: string;
+}
+
 export class IngestQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
@@ -12,6 +18,11 @@ export class IngestQueue {
   /** When the job running now was taken (its write's wait is measured from then). */
   private runningSince = 0;
   private wait: number | undefined;
+  /** Time work was held, in ms, accumulated; and when `held` last changed. */
+  private busyMs = 0;
+  private changedAt = 0;
+  /** The last releases: the busy time when each came and its bytes (the write rate). */
+  private readonly drained: { busyMs: number; bytes: number }[] = [];
 
   /**
    * capacity: requests waiting or not yet written; byteCapacity: their bodies' bytes; maxWaitMs:
@@ -23,6 +34,8 @@ export class IngestQueue {
     readonly byteCapacity = Infinity,
     readonly maxWaitMs = Infinity,
     private readonly now: () => number = () => performance.now(),
+    /** Why the process has no memory for more work now (the memory limiter), or undefined. */
+    private readonly memory: () => string | undefined = () => undefined,
   ) {}
 
   /** The recent wait from admission to written, in ms (a moving average; 0 before any). */
@@ -31,17 +44,61 @@ export class IngestQueue {
   }
 
   /**
+   * How long a request of `bytes` admitted now would wait until written, in ms: the bytes ahead
+   * of it and its own, over the rate at which bytes were written lately while there was work
+   * (Little's law); undefined before a few writes were measured.
+   */
+  predictedWaitMs(bytes: number): number | undefined {
+    const n = this.drained.length;
+    if (n < 4) return undefined;
+    const busy = this.busyNow() - this.drained[0]!.busyMs;
+    if (busy <= 0) return undefined;
+    let written = 0;
+    for (let i = 1; i < n; i++) written += this.drained[i]!.bytes;
+    return ((this.held + bytes) * busy) / written;
+  }
+
+  /** Time the queue held work, in ms, up to now. */
+  private busyNow(): number {
+    return this.held > 0 ? this.busyMs + (this.now() - this.changedAt) : this.busyMs;
+  }
+
+  /** Accounts the time since the last change of `held` as busy when work was held. */
+  private account(): void {
+    const t = this.now();
+    if (this.held > 0) this.busyMs += t - this.changedAt;
+    this.changedAt = t;
+  }
+
+  /**
    * Admission, before a body is decoded: takes room for its bytes (give them back with
    * `release`), or says why there is none (answer 503 with Retry-After). Something always gets
    * into an empty queue.
    */
-  admit(bytes: number): string | undefined {
+  admit(bytes: number): Refusal | undefined {
     if (this.full)
-      return `the ingest queue is full (${this.capacity} requests waiting); retry after 1 s`;
-    if (this.waiting > 0 && this.waitMs > this.maxWaitMs)
-      return `the ingest queue's requests wait ${Math.round(this.waitMs)} ms before they are written (--queue-wait-ms ${this.maxWaitMs}); retry after 1 s`;
+      return {
+        reason: 'queue_full',
+        message: `the ingest queue is full (${this.capacity} requests waiting); retry after 1 s`,
+      };
+    // over its memory budget the server takes no more until the heap is collected; an empty
+    // queue still takes one (work that is written frees memory; nothing else would)
+    const memory = this.waiting > 0 ? this.memory() : undefined;
+    if (memory !== undefined) return { reason: 'memory_limit', message: memory };
+    // a request that would wait longer than the bound is turned away now, not acknowledged late:
+    // the wait predicted from the bytes ahead and the recent write rate, and the recent waits
+    const predicted = this.held > 0 ? this.predictedWaitMs(bytes) : undefined;
+    const wait = Math.max(predicted ?? 0, this.waiting > 0 ? this.waitMs : 0);
+    if (wait > this.maxWaitMs)
+      return {
+        reason: 'queue_wait',
+        message: `a request now would wait ${Math.round(wait)} ms before it is written (--queue-wait-ms ${this.maxWaitMs}); retry after 1 s`,
+      };
     if (!this.reserve(bytes))
-      return `the ingest queue holds ${mb(this.held)} MB of requests not yet written (--queue-mb ${mb(this.byteCapacity)}); retry after 1 s`;
+      return {
+        reason: 'queue_full',
+        message: `the ingest queue holds ${mb(this.held)} MB of requests not yet written (--queue-mb ${mb(this.byteCapacity)}); retry after 1 s`,
+      };
     return undefined;
   }
 
@@ -57,12 +114,17 @@ export class IngestQueue {
    */
   reserve(bytes: number): boolean {
     if (this.held > 0 && this.held + bytes > this.byteCapacity) return false;
+    this.account();
     this.held += bytes;
     return true;
   }
 
+  /** Gives back a request's room once it is written (or refused): its bytes count as drained. */
   release(bytes: number): void {
+    this.account();
     this.held = Math.max(0, this.held - bytes);
+    this.drained.push({ busyMs: this.busyMs, bytes });
+    if (this.drained.length > 32) this.drained.shift();
   }
 
   get depth(): number {

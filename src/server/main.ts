@@ -12,6 +12,7 @@ import { createServerMetrics } from './context.js';
 import type { ServerContext } from './context.js';
 import { buildApp } from './app.js';
 import { readTls, reloadTls, tlsGroupsNote } from './tls.js';
+import { MemoryGuard, fullCollection } from './memory-guard.js';
 import type { Server as TlsServer } from 'node:tls';
 import { GroupCommit } from './group-commit.js';
 import { IngestQueue } from './ingest-queue.js';
@@ -70,7 +71,23 @@ export async function startServer(
     refuseNewTemplates: true,
   });
   const jobs = new JobRunner();
-  const queue = new IngestQueue(config.queueCapacity, config.maxQueuedBytes, config.maxQueueWaitMs);
+  const memory =
+    config.memoryLimitMb > 0
+      ? new MemoryGuard(
+          config.memoryLimitMb,
+          config.storeMemoryMb,
+          undefined,
+          undefined,
+          fullCollection(),
+        )
+      : undefined;
+  const queue = new IngestQueue(
+    config.queueCapacity,
+    config.maxQueuedBytes,
+    config.maxQueueWaitMs,
+    undefined,
+    () => memory?.check(),
+  );
   const notifiers = [
     ...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]),
     ...(config.webhookUrl === undefined

@@ -18,6 +18,7 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   queueWaitMs?: number;
   storeMemoryMb?: number;
   maxServices?: number;
+  memoryLimitMb?: number;
   maxSeries?: number;
   maxTemplates?: number;
   maxBodyMb?: number;
@@ -113,13 +114,19 @@ export function serveCommand(ctx: CliContext): Command {
       '--store-memory-mb <n>',
       "the store's own memory (DuckDB's buffer pool, which spills to disk past it; DuckDB alone would take up to 80% of RAM)",
       ctx.parseIntOption('--store-memory-mb', 64),
-      256,
+      128,
     )
     .option(
       '--max-services <n>',
       'services a tenant may have; records of new services past it are refused (OTLP partial success) and counted',
       ctx.parseIntOption('--max-services', 1),
       2000,
+    )
+    .option(
+      '--memory-limit-mb <n>',
+      "the process's memory budget: new ingest is refused (503 + Retry-After) while its resident set is over it, or its JS heap over the share left after --store-memory-mb and about 100 MB of native memory; 0 turns the limiter off",
+      ctx.parseIntOption('--memory-limit-mb', 0),
+      600,
     )
     .option(
       '--max-series <n>',
@@ -232,8 +239,9 @@ Examples:
       queueCapacity: flags.queue ?? 64,
       maxQueuedBytes: (flags.queueMb ?? 16) * 1024 * 1024,
       maxQueueWaitMs: flags.queueWaitMs ?? 500,
-      storeMemoryMb: flags.storeMemoryMb ?? 256,
+      storeMemoryMb: flags.storeMemoryMb ?? 128,
       maxServices: flags.maxServices ?? 2000,
+      memoryLimitMb: flags.memoryLimitMb ?? 600,
       maxSeries: flags.maxSeries ?? 50_000,
       maxTemplates: flags.maxTemplates ?? 20_000,
       maxBodyBytes: (flags.maxBodyMb ?? 16) * 1024 * 1024,

@@ -7,7 +7,9 @@ import { decodeMetricsJson, decodeMetricsProtobuf } from '../../adapters/otlp/ot
 import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp-traces.js';
 import type { TelemetryBatch } from '../../core/ports/telemetry-store.port.js';
 import type { Finding } from '../../core/domain/finding.js';
-import type { ServerContext } from '../context.js';
+import type { Refusal } from '../ingest-queue.js';
+import type { OtlpOutcome, ServerContext } from '../context.js';
+import { AppError } from '../../core/errors.js';
 import { answers, otlpAnswer } from './response-schemas.js';
 
 type Signal = 'metrics' | 'logs' | 'traces';
@@ -105,9 +107,25 @@ export function otlpRoutes(
       },
     );
 
-    /** A full queue: 503 with Retry-After, counted. */
-    const busy = (res: FastifyReply, signal: Signal, message: string) => {
-      ctx.metrics.rejected.inc({ signal, reason: 'queue_full' });
+    /** One request's turn in the queue: refused as malformed, or handed to the group commit. */
+    type Turn =
+      | { ok: false; message: string }
+      | {
+          ok: true;
+          stored: number;
+          findings: readonly Finding[];
+          outcome: OtlpOutcome;
+          written: Promise<void>;
+        };
+
+    /** A full queue (or no memory for more): 503 with Retry-After, counted. */
+    const busy = (
+      res: FastifyReply,
+      signal: Signal,
+      message: string,
+      reason: Refusal['reason'] = 'queue_full',
+    ) => {
+      ctx.metrics.rejected.inc({ signal, reason });
       return res.code(503).header('retry-after', '1').send({ code: 503, message });
     };
 
@@ -161,51 +179,42 @@ export function otlpRoutes(
       }
       const body: Buffer = raw;
       const store = async () => {
-        const decoded = decode(body, encoding);
-        if (!decoded.ok) {
-          ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
-          return res.code(400).send({ code: 400, message: decoded.message });
-        }
         if (!ctx.store.healthy())
           return res
             .code(503)
             .header('retry-after', '5')
             .send({ code: 503, message: 'the store is not available' });
-        if (decoded.rejected > 0)
-          ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
-        // a tenant's services are bounded: records of new ones past the limit are refused
-        const budget = ctx.services.admit(tenant, decoded.items);
-        if (budget.refused > 0)
-          ctx.metrics.rejected.inc({ signal, reason: 'too_many_services' }, budget.refused);
-        const limited = limit?.(tenant, budget.kept) ?? {
-          kept: budget.kept,
-          refused: 0,
-          reason: undefined,
-        };
-        if (limited.refused > 0)
-          ctx.metrics.rejected.inc({ signal, reason: 'too_many_series' }, limited.refused);
-        // in order, one at a time: score or template (the engines' state is ordered), then hand the
-        // batch to the group commit; the queue counts it until it is written
-        const job = ctx.queue.offer(() => {
+        // in order, one at a time, and decoded only in its turn (what waits is the body's bytes,
+        // not its records as objects: the heap holds one request's records at a time): decode,
+        // the tenant's cardinality limits, score or template (the engines' state is ordered), then
+        // the batch to the group commit; the queue counts it until it is written
+        const job = ctx.queue.offer((): Promise<Turn> => {
+          const decoded = decode(body, encoding);
+          if (!decoded.ok) {
+            ctx.metrics.rejected.inc({ signal, reason: 'malformed' });
+            return Promise.resolve({ ok: false, message: decoded.message });
+          }
+          if (decoded.rejected > 0)
+            ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
+          // a tenant's services (and series) are bounded: items of new ones past the limit are refused
+          const budget = ctx.services.admit(tenant, decoded.items);
+          if (budget.refused > 0)
+            ctx.metrics.rejected.inc({ signal, reason: 'too_many_services' }, budget.refused);
+          const limited = limit?.(tenant, budget.kept) ?? {
+            kept: budget.kept,
+            refused: 0,
+            reason: undefined,
+          };
+          if (limited.refused > 0)
+            ctx.metrics.rejected.inc({ signal, reason: 'too_many_series' }, limited.refused);
           const end = ctx.metrics.storeLatency.startTimer();
           const prepared = prepare(limited.kept, tenant);
-          const written = ctx.commits.commit(tenant, prepared.batch);
-          ctx.queue.track(written);
-          return Promise.resolve({ prepared, written: written.finally(() => end()) });
-        });
-        if (job === undefined)
-          return busy(
-            res,
-            signal,
-            `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
-          );
-        const stored = job.then(({ written }) => written);
-        // what is refused is known once the engines have seen the records (in queue order)
-        const outcome = job.then(({ prepared }) => {
           const engine = prepared.refused;
           if (engine !== undefined && engine.count > 0)
             ctx.metrics.rejected.inc({ signal, reason: engine.metric }, engine.count);
-          return {
+          const written = ctx.commits.commit(tenant, prepared.batch);
+          ctx.queue.track(written);
+          const outcome: OtlpOutcome = {
             rejected: decoded.rejected + budget.refused + limited.refused + (engine?.count ?? 0),
             reasons: [
               ...decoded.rejectReasons,
@@ -214,27 +223,45 @@ export function otlpRoutes(
               ),
             ].join('; '),
           };
+          return Promise.resolve({
+            ok: true,
+            stored: prepared.stored,
+            findings: prepared.findings,
+            outcome,
+            written: written.finally(() => end()),
+          });
         });
+        if (job === undefined)
+          return busy(
+            res,
+            signal,
+            `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
+          );
+        // the same body sent again meanwhile waits for this outcome (a malformed one is refused again)
         ctx.recentRequests.begin(
           key,
-          stored.then(() => outcome),
+          job.then(async (j) => {
+            if (!j.ok) throw new AppError('INPUT.BAD_LAYOUT', j.message);
+            await j.written;
+            return j.outcome;
+          }),
         );
-        const { prepared } = await job;
+        const done = await job;
+        if (!done.ok) return res.code(400).send({ code: 400, message: done.message });
         // acknowledged only once durable
-        await stored;
-        ctx.metrics.records.inc({ signal }, prepared.stored);
+        await done.written;
+        ctx.metrics.records.inc({ signal }, done.stored);
         ctx.activeTenants.add(tenant);
-        if (prepared.findings.length > 0)
-          ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, prepared.findings.length);
-        for (const f of prepared.findings) ctx.events.publish(tenant, 'finding', f);
-        const answer = await outcome;
-        return reply(res, signal, encoding, answer.rejected, answer.reasons);
+        if (done.findings.length > 0)
+          ctx.metrics.findings.inc({ kind: 'metric-anomaly' }, done.findings.length);
+        for (const f of done.findings) ctx.events.publish(tenant, 'finding', f);
+        return reply(res, signal, encoding, done.outcome.rejected, done.outcome.reasons);
       };
       // room for its records until they are written, taken before they are decoded: memory is
       // bounded by bytes (not by a count of requests of any size), and a request that would wait
       // too long is turned away at once rather than acknowledged late
       const refused = ctx.queue.admit(raw.length);
-      if (refused !== undefined) return busy(res, signal, refused);
+      if (refused !== undefined) return busy(res, signal, refused.message, refused.reason);
       try {
         return await store();
       } finally {
