@@ -921,6 +921,46 @@ describe('bifrost serve (spawned server)', () => {
     expect(points.items.map((p) => p.value)).toEqual([1, 2, 3]);
   });
 
+  it('SIGTERM under load: exits within its shutdown timeout, every acknowledged request stored whole', async () => {
+    const data = tempDir('bifrost-serve-term-');
+    const a = await serve(['--data', data, '--shutdown-timeout', '10']);
+    const acked: number[] = [];
+    let k = 0;
+    let termAt = 0;
+    const stopAt = Date.now() + 4000;
+    const client = async () => {
+      while (Date.now() < stopAt) {
+        const id = k++;
+        const values = Array.from({ length: 200 }, (_, i) => id * 1000 + i);
+        try {
+          const r = await post(a, JSON.stringify(metricsBody(`req${id}`, values)), {
+            'content-type': 'application/json',
+          });
+          if (r.status === 200) acked.push(id);
+        } catch {
+          return; // the server closed its listener
+        }
+        if (acked.length >= 20 && termAt === 0) {
+          termAt = performance.now();
+          a.child.kill('SIGTERM');
+        }
+      }
+    };
+    await Promise.all([client(), client(), client(), client()]);
+    expect(await a.exited).toBe(0);
+    const exitMs = performance.now() - termAt;
+    expect(exitMs, 'exit after SIGTERM within the 10 s shutdown timeout').toBeLessThan(10_000);
+    expect(a.stderr()).toContain('stopped.');
+    expect(acked.length).toBeGreaterThanOrEqual(20);
+    const b = await serve(['--data', data]);
+    for (const id of acked) {
+      const got = (await (await fetch(`${b.url}/api/v1/metrics/points?name=req${id}`)).json()) as {
+        items: unknown[];
+      };
+      expect(got.items, `acknowledged request ${id}`).toHaveLength(200);
+    }
+  });
+
   it('after SIGKILL during ingest, every acknowledged request is stored whole and no request partly', async () => {
     const data = tempDir('bifrost-serve-kill-');
     const a = await serve(['--data', data]);

@@ -193,9 +193,16 @@ export async function startServer(
         });
         // timers and watches end now; work under way is awaited after the requests
         const stopped = Promise.all(background.map((b) => b.stop()));
+        // a client's keep-alive connection stays open after its last answer and would hold the
+        // close until its idle timeout: each one is closed as soon as it is idle (an answer under
+        // way is finished first)
+        const idle = setInterval(() => {
+          app.server.closeIdleConnections();
+        }, 100);
         const graceful = (async () => {
           for (const s of ctx.streams) s.end();
           await app.close();
+          clearInterval(idle);
           await stopped;
           await queue.drain();
           await jobs.drain();
@@ -204,6 +211,9 @@ export async function startServer(
         })();
         const ok = await Promise.race([graceful, timeout]);
         clearTimeout(timer);
+        clearInterval(idle);
+        // out of time: every connection is cut, so nothing keeps the process alive
+        if (!ok) app.server.closeAllConnections();
         return ok;
       })();
       return closing;
