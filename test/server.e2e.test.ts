@@ -68,6 +68,42 @@ const post = (s: Server, body: Buffer | string, headers: Record<string, string>)
   fetch(`${s.url}/v1/metrics`, { method: 'POST', body, headers });
 
 /**
+ * Four clients sending requests of 200 points (metric `req<id>`) until `ms` have passed or the
+ * server stops answering; `after20` runs once 20 are acknowledged (to stop the server under load).
+ * Resolves with the ids acknowledged and the number sent.
+ */
+async function underLoad(
+  s: Server,
+  ms: number,
+  after20: () => void,
+): Promise<{ acked: number[]; sent: number }> {
+  const acked: number[] = [];
+  let k = 0;
+  let fired = false;
+  const stopAt = Date.now() + ms;
+  const client = async () => {
+    while (Date.now() < stopAt) {
+      const id = k++;
+      const values = Array.from({ length: 200 }, (_, i) => id * 1000 + i);
+      try {
+        const r = await post(s, JSON.stringify(metricsBody(`req${id}`, values)), {
+          'content-type': 'application/json',
+        });
+        if (r.status === 200) acked.push(id);
+      } catch {
+        return; // the server is gone, or closed its listener
+      }
+      if (acked.length >= 20 && !fired) {
+        fired = true;
+        after20();
+      }
+    }
+  };
+  await Promise.all([client(), client(), client(), client()]);
+  return { acked, sent: k };
+}
+
+/**
  * A POST that declares `length` bytes and sends only the first KiB, then waits for the answer: a
  * server that refuses the body by its Content-Length answers at once. (Sending the whole body
  * races the server closing the connection after its early answer: the client may get EPIPE
@@ -924,29 +960,11 @@ describe('bifrost serve (spawned server)', () => {
   it('SIGTERM under load: exits within its shutdown timeout, every acknowledged request stored whole', async () => {
     const data = tempDir('bifrost-serve-term-');
     const a = await serve(['--data', data, '--shutdown-timeout', '10']);
-    const acked: number[] = [];
-    let k = 0;
     let termAt = 0;
-    const stopAt = Date.now() + 4000;
-    const client = async () => {
-      while (Date.now() < stopAt) {
-        const id = k++;
-        const values = Array.from({ length: 200 }, (_, i) => id * 1000 + i);
-        try {
-          const r = await post(a, JSON.stringify(metricsBody(`req${id}`, values)), {
-            'content-type': 'application/json',
-          });
-          if (r.status === 200) acked.push(id);
-        } catch {
-          return; // the server closed its listener
-        }
-        if (acked.length >= 20 && termAt === 0) {
-          termAt = performance.now();
-          a.child.kill('SIGTERM');
-        }
-      }
-    };
-    await Promise.all([client(), client(), client(), client()]);
+    const { acked } = await underLoad(a, 4000, () => {
+      termAt = performance.now();
+      a.child.kill('SIGTERM');
+    });
     expect(await a.exited).toBe(0);
     const exitMs = performance.now() - termAt;
     expect(exitMs, 'exit after SIGTERM within the 10 s shutdown timeout').toBeLessThan(10_000);
@@ -964,27 +982,9 @@ describe('bifrost serve (spawned server)', () => {
   it('after SIGKILL during ingest, every acknowledged request is stored whole and no request partly', async () => {
     const data = tempDir('bifrost-serve-kill-');
     const a = await serve(['--data', data]);
-    const acked: number[] = [];
-    const sends: Promise<void>[] = [];
-    let k = 0;
-    const stopAt = Date.now() + 1500;
-    const client = async () => {
-      while (Date.now() < stopAt) {
-        const id = k++;
-        const values = Array.from({ length: 200 }, (_, i) => id * 1000 + i);
-        try {
-          const r = await post(a, JSON.stringify(metricsBody(`req${id}`, values)), {
-            'content-type': 'application/json',
-          });
-          if (r.status === 200) acked.push(id);
-        } catch {
-          return; // the server is gone
-        }
-        if (acked.length >= 20 && a.child.exitCode === null) a.child.kill('SIGKILL');
-      }
-    };
-    for (let lane = 0; lane < 4; lane++) sends.push(client());
-    await Promise.all(sends);
+    const { acked, sent: k } = await underLoad(a, 1500, () => {
+      a.child.kill('SIGKILL');
+    });
     if (a.child.exitCode === null) a.child.kill('SIGKILL');
     await a.exited;
     expect(acked.length).toBeGreaterThanOrEqual(20);
