@@ -9,7 +9,7 @@
  *
  * Run: npm run bench:rca-cv [-- --stores <dir>] [-- --grid shipped] [-- --try '<json>']   (writes bench/results/rca-cv.json)
  *   --grid shipped  only the shipped configuration (per dataset and per fault kind, no choice)
- *   --try <json>    other points instead of the grid, beside the shipped one: [["name", {"networkCountScale": 10}], …]
+ *   --try <json>    other points instead of the grid, beside the shipped one: [["name", {"networkPrior": 0.5}], …]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,10 +30,11 @@ const tried = arg('--try');
 
 /**
  * The settings chosen by looking at these results: which metrics the metric-shift signal judges
- * and its weight (how long a shift must hold is read from the references, no setting: the
- * fixed holds of the round before and the metric's references alone are points beside it); how many calls a slowed path needs
- * (networkCountScale) and what a path with no other at one end says (networkPrior); the ratio at
- * which latency is full evidence (latencyRatioFull). The shipped configuration is the first point.
+ * and its weight (how long a shift must hold is read from the references, no setting: the fixed
+ * holds of the round before and the metric's references alone are points beside it); what a path
+ * with no other at one end says (networkPrior); the ratio at which latency is full evidence
+ * (latencyRatioFull). How sure a slowed path is comes from its own reference (no setting); the
+ * round before's call-count scale stands beside it. The shipped configuration is the first point.
  */
 function grid(): GridPoint[] {
   const points: GridPoint[] = [{ name: 'shipped', config: {} }];
@@ -64,6 +65,13 @@ function grid(): GridPoint[] {
     ];
   }
   points.push({ name: 'no metric shift', config: { metricShiftWeight: 0 } });
+  // how sure a slowed path is: the chance of its slowed buckets given its own reference (shipped,
+  // no setting), or its calls against a scale (the round before)
+  for (const networkCountScale of [5, 20])
+    points.push({
+      name: `slowed path sure by its calls, scale ${networkCountScale}`,
+      config: { networkConfidence: 'calls', networkCountScale },
+    });
   // how long a metric shift must hold is no setting: each metric's reference says it
   // (metricHoldFrom); the fixed holds of the round before stand beside for comparison
   points.push({ name: 'fixed hold 1 min', config: { metricHoldFrom: 'setting' } });
@@ -74,19 +82,12 @@ function grid(): GridPoint[] {
   points.push({ name: "hold from the metric's references", config: { metricHoldFrom: 'metric' } });
   for (const metricShiftOf of ['resource', 'all'] as const)
     for (const metricShiftWeight of [0.5, 0.8])
-      for (const networkCountScale of [5, 20])
-        for (const networkPrior of [0.25, 0.5])
-          for (const latencyRatioFull of [3, 4, 5])
-            points.push({
-              name: `${metricShiftOf} weight ${metricShiftWeight}, calls ${networkCountScale} prior ${networkPrior}, latency full 2^${latencyRatioFull}`,
-              config: {
-                metricShiftOf,
-                metricShiftWeight,
-                networkCountScale,
-                networkPrior,
-                latencyRatioFull,
-              },
-            });
+      for (const networkPrior of [0.25, 0.5])
+        for (const latencyRatioFull of [3, 4, 5])
+          points.push({
+            name: `${metricShiftOf} weight ${metricShiftWeight}, prior ${networkPrior}, latency full 2^${latencyRatioFull}`,
+            config: { metricShiftOf, metricShiftWeight, networkPrior, latencyRatioFull },
+          });
   // the shipped configuration is one of them: it stands once (a copy would weigh twice in a tie)
   const shipped = (c: Partial<InsightConfig>) =>
     Object.entries(c).every(([k, v]) => DEFAULT_INSIGHT_CONFIG[k as keyof InsightConfig] === v);

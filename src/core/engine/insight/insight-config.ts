@@ -70,8 +70,15 @@ export interface InsightConfig {
    * that end is taken to say (a leaf called by one caller).
    */
   networkPrior: number;
-  /** A slowed path's few calls say it less surely: × (1 − e^(−calls / networkCountScale)) (a delay of 100× its usual is plain in a few calls). */
+  /** With networkConfidence 'calls' (the round before, kept for comparison): a slowed path's few calls say it less surely, × (1 − e^(−calls / networkCountScale)). */
   networkCountScale: number;
+  /**
+   * How sure a slowed path is: 'chance' (shipped) is one less the chance of its slowed buckets
+   * were the window like its own reference, judged against reference buckets of at most as many
+   * calls (slowedChance in signals/network.ts), its paths independent witnesses; 'calls' (the
+   * round before, kept for comparison) scales by its calls (networkCountScale).
+   */
+  networkConfidence: 'calls' | 'chance';
   /**
    * A service that answered a caller's calls (CLIENT spans naming it) in the reference, over at
    * least unansweredMinReference calls, left them unanswered in a bucket when it answered at most
@@ -189,6 +196,7 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
   networkRatioFull: 3,
   networkWeight: 0.8,
   networkCountScale: 5,
+  networkConfidence: 'chance',
   networkPrior: 0.25,
   unansweredMinReference: 20,
   unansweredShare: 0.2,

@@ -14,6 +14,7 @@ import { DEFAULT_INSIGHT_CONFIG as C } from './insight-config.js';
 import { rankRootCauses } from './root-cause.js';
 import { ServiceGraph } from './service-graph.js';
 import { level } from './signals/signal.js';
+import { binomialTail } from './signals/network.js';
 
 const M = 60_000;
 const T = 1_700_000_040_000 - (1_700_000_040_000 % M); // a bucket boundary
@@ -666,11 +667,13 @@ describe('serviceEvidence', () => {
       service: 'pre',
       signals: [{ kind: 'network', ref: { peers: ['a', 'b', 'c', 'leaf', 'web'] } }],
     });
-    // and their calls count together: 5 paths of 6 slow calls weigh as 30 calls, not as 6
+    // how sure: each path's 2 slowed minutes of the window's 10 are unlikely by its own 60 reference
+    // minutes (none crossed: a rate of 0.5 / 61), and its 5 paths are 5 witnesses of one delay
     const net150 = level(Math.log2(150 / 4), C.networkRatioFrom, C.networkRatioFull);
+    const chance = binomialTail(2, 10, 0.5 / 61);
+    expect(chance).toBeGreaterThan(0.002);
     expect(pre!.score).toBeCloseTo(
-      (C.networkWeight * net150 * (1 - Math.exp(-30 / C.networkCountScale))) /
-        (1 + 1 / C.onsetFraction / 10),
+      (C.networkWeight * net150 * (1 - chance ** 5)) / (1 + 1 / C.onsetFraction / 10),
       6,
     );
     expect(others).toEqual([]);
@@ -691,7 +694,7 @@ describe('serviceEvidence', () => {
     });
     expect(delayed!.signals[0]!.reason).toMatch(/on 1 of its 5 call paths/);
     expect(delayed!.score).toBeCloseTo(
-      (C.networkWeight * net150 * (1 - Math.exp(-160 / C.networkCountScale))) /
+      (C.networkWeight * net150 * (1 - binomialTail(8, 10, 0.5 / 61))) /
         (1 + 1 / C.onsetFraction / 10),
       6,
     );

@@ -14,6 +14,49 @@ interface CallPath {
   /** Calls in its slowed buckets. */
   calls: number;
   buckets: number[];
+  /** The chance of so many window buckets so slow, were the window like the reference (slowedChance). */
+  chance: number;
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p). */
+export function binomialTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  let term = (1 - p) ** n; // P(X = 0)
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += term;
+    term *= ((n - i) / (i + 1)) * (p / (1 - p));
+  }
+  return Math.max(0, 1 - below);
+}
+
+/**
+ * How likely so many of a path's window buckets would be this slow were the window like its
+ * reference, from the reference alone (no setting): each slowed bucket's empirical p-value, how
+ * many reference buckets of at most its calls were at least as slow (a median of few calls is
+ * the noisier, so thin buckets are judged against thin ones; half a bucket is added on each side,
+ * so a reference of few such buckets says little), and then the least of the chances of at least
+ * j of the window's buckets as unlikely as the j-th most unlikely slowed one.
+ */
+export function slowedChance(
+  slow: readonly EdgeStats[],
+  windowBuckets: number,
+  reference: readonly EdgeStats[],
+): number {
+  const ps = slow
+    .map((w) => {
+      let like = 0;
+      let asSlow = 0;
+      for (const r of reference)
+        if (r.calls <= w.calls) {
+          like++;
+          if (r.gapP50Ms >= w.gapP50Ms) asSlow++;
+        }
+      return (asSlow + 0.5) / (like + 1);
+    })
+    .sort((a, b) => a - b);
+  return Math.min(1, ...ps.map((p, j) => binomialTail(j + 1, windowBuckets, p)));
 }
 
 /**
@@ -37,16 +80,17 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
   }
   const paths: CallPath[] = [];
   for (const rows of byPath.values()) {
-    const ref = rows
-      .filter((r) => !inWindow(r.bucketMs) && r.calls >= config.minSpans)
-      .map((r) => r.gapP50Ms);
+    const refRows = rows.filter((r) => !inWindow(r.bucketMs) && r.calls >= config.minSpans);
+    const ref = refRows.map((r) => r.gapP50Ms);
     // a median does not care how much of a bucket had data: every bucket counts
     const win = rows.filter((r) => inWindow(r.bucketMs) && r.calls >= config.minSpans);
     if (ref.length < config.networkMinReference || win.length === 0 || upperQuantile(ref, 0.5) <= 0)
       continue;
     // the slow end of the reference, without its slowest buckets (other incidents); below a millisecond a ratio is noise
     const usualMs = Math.max(1, upperQuantile(ref, 1 - config.trimTop));
-    const slow = win.filter((r) => r.gapP50Ms > usualMs * 2 ** config.networkRatioFrom);
+    const threshold = usualMs * 2 ** config.networkRatioFrom;
+    const slow = win.filter((r) => r.gapP50Ms > threshold);
+    const chance = slowedChance(slow, win.length, refRows);
     const gapMs = Math.max(...win.map((r) => r.gapP50Ms));
     const calls = slow.reduce((a, r) => a + r.calls, 0);
     const slowness =
@@ -61,6 +105,7 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
       usualMs,
       calls,
       buckets: slow.map((r) => r.bucketMs),
+      chance,
     });
   }
   const of = new Map<string, CallPath[]>();
@@ -114,10 +159,14 @@ export const networkSignals: SignalSource = ({ input, config, warmUp, inWindow }
     // the alert (a sibling call's delay inflates every path of a shared caller) does not date the
     // many that slowed with a later trouble, another incident's
     const onsets = list.map((p) => Math.min(...p.buckets)).sort((a, b) => a - b);
+    const sure =
+      config.networkConfidence === 'chance'
+        ? 1 - list.reduce((a, p) => a * p.chance, 1)
+        : 1 - Math.exp(-calls / config.networkCountScale);
     const score =
       config.networkWeight *
       slowed *
-      (1 - Math.exp(-calls / config.networkCountScale)) *
+      sure *
       proximity(onsets[(onsets.length - 1) >> 1]!, input, config);
     const reason = `calls ${direction} ${names(peers)} spent up to ${ms(worst.gapMs)} outside ${direction === 'from' ? 'its' : "their callees'"} spans (median per ${formatNumber(config.bucketMs / 60_000)} min), ${formatNumber(worst.gapMs / worst.usualMs)}× the usual ${ms(worst.usualMs)} at most, ${all === 1 ? 'on its only call path' : list.length === all ? `on all ${all} of its call paths` : `on ${list.length} of its ${all} call paths`}: a network delay, or requests waiting to be taken up`;
     out.push({
