@@ -34,6 +34,26 @@ describe('NAB scoring rules', () => {
     const none = optimiseThreshold([{ sweep: s, scores: ts.map(() => 0) }], PROFILES.standard);
     expect(none.raw).toBe(-1);
   });
+
+  it('scores a threshold chosen elsewhere: alarms at and above it, however good or bad', () => {
+    const ts = Array.from({ length: 100 }, (_, i) => i * 60_000);
+    const s = sweepFile(ts, [[ts[50]!, ts[59]!]], PROFILES.standard);
+    // a false alarm at row 30 (score 0.9), the window found at row 50 (score 0.5)
+    const scores = ts.map((_, i) => (i === 30 ? 0.9 : i === 50 ? 0.5 : 0));
+    const files = [{ sweep: s, scores }];
+    const best = optimiseThreshold(files, PROFILES.standard);
+    expect(best.threshold).toBe(0.5);
+    expect(optimiseThreshold(files, PROFILES.standard, 0.5)).toEqual(best);
+    // above the window's score: the false alarm only, and the window missed
+    const high = optimiseThreshold(files, PROFILES.standard, 0.8);
+    expect(high).toMatchObject({ tp: 0, fp: 1, fn: 1 });
+    expect(high.raw).toBeCloseTo(-1 - 0.11, 10);
+    // above every score: nothing alarms (the null detector)
+    expect(optimiseThreshold(files, PROFILES.standard, 2)).toMatchObject({
+      raw: -1,
+      normalized: 0,
+    });
+  });
 });
 
 // Independent check: NAB's own per-row scores (columns S(t)_<profile> of the published raw

@@ -139,7 +139,15 @@ export interface CorpusScore {
  * Best threshold over the corpus: every distinct anomaly score is tried (the total only
  * changes there), in one pass over all rows sorted by score, as NAB's sweeper does.
  */
-export function optimiseThreshold(files: readonly CorpusFile[], profile: CostProfile): CorpusScore {
+/**
+ * The threshold that scores best over `files`, with its score; or, given `at`, the score of
+ * alarming at `at` and above (a threshold chosen elsewhere: a left-out figure).
+ */
+export function optimiseThreshold(
+  files: readonly CorpusFile[],
+  profile: CostProfile,
+  at?: number,
+): CorpusScore {
   interface Ev {
     score: number;
     file: number;
@@ -172,6 +180,7 @@ export function optimiseThreshold(files: readonly CorpusFile[], profile: CostPro
   };
   for (let k = 0; k < events.length;) {
     const score = events[k]!.score;
+    if (at !== undefined && score < at) break;
     for (; k < events.length && events[k]!.score === score; k++) {
       const e = events[k]!;
       const s = files[e.file]!.sweep;
@@ -193,7 +202,7 @@ export function optimiseThreshold(files: readonly CorpusFile[], profile: CostPro
       }
     }
     const raw = windowSum + fpSum;
-    if (raw > result.raw)
+    if (raw > result.raw || at !== undefined)
       result = {
         threshold: score,
         raw,
