@@ -1,7 +1,8 @@
 /**
  * The server under overload: `bifrost serve --data <tmp>` in its own process, OTLP/HTTP protobuf
  * log requests (1,000 distinct records each) from this process. First its capacity: 4 clients,
- * each sending its next request when the last is answered, for a quarter of the time. Then twice
+ * each sending its next request when the last is answered, for a quarter of the time (again
+ * after the overload, on the larger store: goodput is judged against the mean of both). Then twice
  * that request rate, open loop (a request every 1 / (2 × capacity) s whatever the answers, as a
  * fleet of collectors sends), for --seconds: the share shed (503 + Retry-After), goodput
  * (records acknowledged per second, against the capacity), acknowledgement latency of the
@@ -66,6 +67,8 @@ try {
   const other = done.filter((a) => a.status !== 200 && a.status !== 503);
   const latencies = ok.map((a) => a.ms).sort((a, b) => a - b);
   const goodputRps = ok.length / elapsed;
+  // the store is larger now: its capacity again, closed loop as before (writes slow as it grows)
+  const capacityAfterRps = await capacity(url, body, Math.max(5, SECONDS / 4));
   const result = {
     serve: SERVE,
     seconds: SECONDS,
@@ -73,6 +76,7 @@ try {
     capacity: {
       requestsPerSecond: Math.round(capacityRps * 10) / 10,
       recordsPerSecond: Math.round(capacityRps * RECORDS),
+      afterRequestsPerSecond: Math.round(capacityAfterRps * 10) / 10,
     },
     overload: {
       offeredRequestsPerSecond: Math.round(rate * 10) / 10,
@@ -83,6 +87,10 @@ try {
       otherAnswers: other.length,
       goodputRecordsPerSecond: Math.round(goodputRps * RECORDS),
       goodputOfCapacity: Math.round((goodputRps / capacityRps) * 1000) / 1000,
+      goodputOfCapacityAfter: Math.round((goodputRps / capacityAfterRps) * 1000) / 1000,
+      /** Against the mean of the two probes: one probe swings ±15% on this 2-core machine. */
+      goodputOfMeanCapacity:
+        Math.round((goodputRps / ((capacityRps + capacityAfterRps) / 2)) * 1000) / 1000,
       ackMs: {
         p50: Math.round(percentile(latencies, 50)),
         p99: Math.round(percentile(latencies, 99)),
@@ -98,13 +106,13 @@ try {
     `bifrost serve (DuckDB file${SERVE.length > 0 ? `, ${SERVE.join(' ')}` : ''}), OTLP/HTTP protobuf, ${RECORDS} log records a request, ${SECONDS} s at 2× capacity`,
   );
   console.log(
-    `capacity (4 clients, closed loop): ${result.capacity.requestsPerSecond} requests/s, ${result.capacity.recordsPerSecond.toLocaleString('en-US')} records/s`,
+    `capacity (4 clients, closed loop): ${result.capacity.requestsPerSecond} requests/s, ${result.capacity.recordsPerSecond.toLocaleString('en-US')} records/s before; ${result.capacity.afterRequestsPerSecond} requests/s after the overload (a larger store)`,
   );
   console.log(
     `2× (${o.offeredRequestsPerSecond} requests/s offered, open loop): ${o.sent} sent, ${o.accepted} accepted, ${o.shed} shed with 503 (${o.shedWithRetryAfter} with Retry-After), ${o.otherAnswers} other answers`,
   );
   console.log(
-    `goodput ${o.goodputRecordsPerSecond.toLocaleString('en-US')} records/s = ${(100 * o.goodputOfCapacity).toFixed(1)}% of capacity (target ≥ 90%); accepted acknowledged in p50 ${o.ackMs.p50} ms, p99 ${o.ackMs.p99} ms, max ${o.ackMs.max} ms (target p99 ≤ 2 s); server peak RSS ${result.serverPeakRssMb} MB (target ≤ 600)`,
+    `goodput ${o.goodputRecordsPerSecond.toLocaleString('en-US')} records/s = ${(100 * o.goodputOfMeanCapacity).toFixed(1)}% of the mean capacity (${(100 * o.goodputOfCapacity).toFixed(1)}% of the one before, ${(100 * o.goodputOfCapacityAfter).toFixed(1)}% of the one after; target ≥ 90%); accepted acknowledged in p50 ${o.ackMs.p50} ms, p99 ${o.ackMs.p99} ms, max ${o.ackMs.max} ms (target p99 ≤ 2 s); server peak RSS ${result.serverPeakRssMb} MB (target ≤ 600)`,
   );
 } finally {
   child.kill('SIGTERM');

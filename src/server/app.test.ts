@@ -164,6 +164,82 @@ describe('ingest backpressure', () => {
     expect(prom).toContain('bifrost_rejected_total{signal="metrics",reason="queue_full"} 1');
     await app.close();
   });
+
+  it('a request the queue cannot take is turned away before its body is read or inflated: shed load costs no decompression', async () => {
+    const { app, release } = slowApp(1);
+    await app.ready();
+    const first = sendMetrics(app, 0);
+    await new Promise((r) => setTimeout(r, 20));
+    // not gzip at all: had the body been inflated, the answer would be 400 (bad encoding)
+    const shed = await app.inject({
+      method: 'POST',
+      url: '/v1/logs',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+      payload: Buffer.from('not gzip, and never read'),
+    });
+    expect(shed.statusCode).toBe(503);
+    expect(shed.headers['retry-after']).toBe('1');
+    expect(shed.headers['content-type']).toMatch(/^application\/x-protobuf/);
+    const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(prom).toContain('bifrost_rejected_total{signal="logs",reason="queue_full"} 1');
+    expect(prom).not.toContain('reason="bad_encoding"');
+    release();
+    expect((await first).statusCode).toBe(200);
+    // with room again, the same bad body is read and refused for what it is
+    const read = await app.inject({
+      method: 'POST',
+      url: '/v1/logs',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+      payload: Buffer.from('not gzip, and never read'),
+    });
+    expect(read.statusCode).toBe(400);
+    await app.close();
+  });
+});
+
+describe('ingest rate per key', () => {
+  it('OTLP is limited by records a second, not by the REST API request count: a collector batching many small requests is not held to it', async () => {
+    const { app, release } = slowApp(8, () => undefined, undefined, {
+      rateLimitPerMinute: 2,
+      ingestRecordsPerSecond: 1000,
+    });
+    release();
+    // six OTLP requests of one point each: past --rate-limit 2, all taken
+    for (let i = 0; i < 6; i++) expect((await sendMetrics(app, i)).statusCode).toBe(200);
+    // the REST API keeps its request count
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++)
+      codes.push((await app.inject({ method: 'GET', url: '/api/v1/services' })).statusCode);
+    expect(codes).toEqual([200, 200, 429]);
+    // 2,500 points in one request: taken (the bucket had 2 s of them), and the key owes 500
+    const points = Array.from({ length: 2500 }, (_, i) => ({
+      timeUnixNano: String(BigInt(1_767_225_600_000 + i * 1000) * 1_000_000n),
+      asDouble: i,
+    }));
+    const big = await app.inject({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] },
+            scopeMetrics: [{ metrics: [{ name: 'cpu', gauge: { dataPoints: points } }] }],
+          },
+        ],
+      }),
+    });
+    expect(big.statusCode).toBe(200);
+    const next = await sendMetrics(app, 99);
+    expect(next.statusCode).toBe(429);
+    expect(Number(next.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(next.json<{ message: string }>().message).toMatch(
+      /^this key sent more than 1,000 log records, spans or points a second \(--ingest-records-per-s\); retry after \d+ s$/,
+    );
+    const prom = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(prom).toContain('bifrost_rejected_total{signal="metrics",reason="rate_limited"} 1');
+    await app.close();
+  });
 });
 
 describe('ingest memory bound', () => {

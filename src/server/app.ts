@@ -21,7 +21,7 @@ import { llmRoutes } from './routes/llm.js';
 import { rcaRoutes } from './routes/rca.js';
 import { redRoutes } from './routes/red.js';
 import { serviceGraphRoutes } from './routes/service-graph.js';
-import { otlpRoutes } from './routes/otlp.js';
+import { otlpRoutes, rateKeyOf, signalOf as otlpSignalOf } from './routes/otlp.js';
 import { streamRoutes } from './routes/stream.js';
 
 /**
@@ -70,11 +70,10 @@ export function buildApp(
   void app.register(rateLimit, {
     max: ctx.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) =>
-      req.auth.keyId === 'open' || req.auth.keyId === 'enrolling'
-        ? `ip:${req.ip}`
-        : `key:${req.auth.keyId}`,
+    keyGenerator: rateKeyOf,
+    // OTLP ingest is limited by records and bytes a second per key instead (routes/otlp.ts)
     allowList: (req) =>
+      (req.method === 'POST' && otlpSignalOf(req.url) !== undefined) ||
       req.url === '/healthz' ||
       req.url === '/readyz' ||
       req.url === '/openapi.json' ||

@@ -29,8 +29,12 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Require an API key on every request but health checks (always, beyond loopback). */
   auth: boolean;
-  /** Requests per minute per API key (per client address in open mode). */
+  /** Requests per minute per API key (per client address in open mode); OTLP ingest is limited by the two below instead. */
   rateLimitPerMinute: number;
+  /** OTLP records (log records, spans, metric points) a second per key; 0: no limit. */
+  ingestRecordsPerSecond: number;
+  /** OTLP request bytes (as sent) a second per key; 0: no limit. */
+  ingestBytesPerSecond: number;
   /** The package version (OpenAPI document). */
   version: string;
   /** Records older than this are deleted on a schedule; undefined keeps everything. */
@@ -75,6 +79,8 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataFile'> = {
   logLevel: 'info',
   auth: false,
   rateLimitPerMinute: 1200,
+  ingestRecordsPerSecond: 200_000,
+  ingestBytesPerSecond: 64 * 1024 * 1024,
   version: '0.0.0',
   retentionMs: undefined,
   cacheDir: undefined,

@@ -92,6 +92,11 @@ describe('IngestQueue', () => {
     expect(heavy.admit(200)?.message).toMatch(
       /^the ingest queue holds 0 MB of requests not yet written/,
     );
+    // asked before a body is read: the same answer, and nothing taken
+    expect(heavy.refusal(200)?.reason).toBe('queue_full');
+    expect(heavy.refusal(100)).toBeUndefined();
+    expect(heavy.bytes).toBe(900);
+    expect(full.refusal(0)?.reason).toBe('queue_full');
   });
 
   it('predicts the wait from the bytes ahead and the recent write rate (Little), and turns away a request that would wait too long', () => {

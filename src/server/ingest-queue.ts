@@ -76,6 +76,22 @@ export class IngestQueue {
    * into an empty queue.
    */
   admit(bytes: number): Refusal | undefined {
+    const refused = this.refusal(bytes);
+    if (refused !== undefined) return refused;
+    if (!this.reserve(bytes))
+      return {
+        reason: 'queue_full',
+        message: `the ingest queue holds ${mb(this.held)} MB of requests not yet written (--queue-mb ${mb(this.byteCapacity)}); retry after 1 s`,
+      };
+    return undefined;
+  }
+
+  /**
+   * Why a request of `bytes` would be turned away now, taking nothing: asked before its body is
+   * read (with the length it declares, at most what it inflates to), so that shed load costs no
+   * reading, inflating or hashing. A refusal for fewer bytes holds for more.
+   */
+  refusal(bytes: number): Refusal | undefined {
     if (this.full)
       return {
         reason: 'queue_full',
@@ -94,7 +110,7 @@ export class IngestQueue {
         reason: 'queue_wait',
         message: `a request now would wait ${Math.round(wait)} ms before it is written (--queue-wait-ms ${this.maxWaitMs}); retry after 1 s`,
       };
-    if (!this.reserve(bytes))
+    if (this.held > 0 && this.held + bytes > this.byteCapacity)
       return {
         reason: 'queue_full',
         message: `the ingest queue holds ${mb(this.held)} MB of requests not yet written (--queue-mb ${mb(this.byteCapacity)}); retry after 1 s`,

@@ -25,6 +25,8 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   shutdownTimeout?: number;
   auth?: boolean;
   rateLimit?: number;
+  ingestRecordsPerS?: number;
+  ingestMbPerS?: number;
   retention?: number;
   cache: boolean;
   cacheDir?: string;
@@ -69,9 +71,21 @@ export function serveCommand(ctx: CliContext): Command {
     )
     .option(
       '--rate-limit <n>',
-      'requests per minute per API key (429 + Retry-After beyond)',
+      'requests per minute per API key to the REST API (429 + Retry-After beyond); OTLP ingest has its own limits',
       ctx.parseIntOption('--rate-limit', 1),
       1200,
+    )
+    .option(
+      '--ingest-records-per-s <n>',
+      'OTLP log records, spans and metric points a second per API key (per address in open mode), 2 s of burst; past it 429 + Retry-After; 0: no limit',
+      ctx.parseIntOption('--ingest-records-per-s', 0),
+      200_000,
+    )
+    .option(
+      '--ingest-mb-per-s <n>',
+      'OTLP request megabytes (as sent, compressed or not) a second per API key, 2 s of burst; past it 429 + Retry-After; 0: no limit',
+      ctx.parseIntOption('--ingest-mb-per-s', 0),
+      64,
     )
     .option(
       '--port <port>',
@@ -248,6 +262,8 @@ Examples:
       maxDecompressedBytes: (flags.maxBodyMb ?? 16) * 4 * 1024 * 1024,
       shutdownTimeoutMs: (flags.shutdownTimeout ?? 10) * 1000,
       rateLimitPerMinute: flags.rateLimit ?? 1200,
+      ingestRecordsPerSecond: flags.ingestRecordsPerS ?? 200_000,
+      ingestBytesPerSecond: (flags.ingestMbPerS ?? 64) * 1024 * 1024,
       version: ctx.version,
       ...(flags.retention === undefined ? {} : { retentionMs: flags.retention }),
       ...(flags.auth === true ? { auth: true } : {}),

@@ -8,11 +8,31 @@ import { decodeTracesJson, decodeTracesProtobuf } from '../../adapters/otlp/otlp
 import type { TelemetryBatch } from '../../core/ports/telemetry-store.port.js';
 import type { Finding } from '../../core/domain/finding.js';
 import type { Refusal } from '../ingest-queue.js';
+import { IngestRate } from '../ingest-rate.js';
 import type { OtlpOutcome, ServerContext } from '../context.js';
 import { AppError } from '../../core/errors.js';
 import { answers, otlpAnswer } from './response-schemas.js';
 
 type Signal = 'metrics' | 'logs' | 'traces';
+
+/** Whose rate a request counts against: its API key, or its address in open mode. */
+export function rateKeyOf(req: FastifyRequest): string {
+  return req.auth.keyId === 'open' || req.auth.keyId === 'enrolling'
+    ? `ip:${req.ip}`
+    : `key:${req.auth.keyId}`;
+}
+
+/** The OTLP signal a request's path names (query string aside), if any. */
+export function signalOf(url: string): Signal | undefined {
+  const path = url.split('?', 1)[0];
+  return path === '/v1/logs'
+    ? 'logs'
+    : path === '/v1/traces'
+      ? 'traces'
+      : path === '/v1/metrics'
+        ? 'metrics'
+        : undefined;
+}
 
 function responseType(signal: Signal) {
   return signal === 'metrics'
@@ -129,6 +149,29 @@ export function otlpRoutes(
       return res.code(503).header('retry-after', '1').send({ code: 503, message });
     };
 
+    // shed load early: a request the queue would turn away is answered before its body is read
+    // (the length it declares is at most what it inflates to), so refusing costs no reading,
+    // inflating or hashing, and the server keeps its time for the requests it takes. After the
+    // app's authentication hook: a bad key is still told so first. Ingest is limited per key by
+    // records and bytes a second (IngestRate), not by the REST API's count of requests
+    const rate = new IngestRate(ctx.config.ingestRecordsPerSecond, ctx.config.ingestBytesPerSecond);
+    app.addHook('onRequest', async (req, res) => {
+      const signal = signalOf(req.url);
+      if (req.method !== 'POST' || signal === undefined) return;
+      const header = Number(req.headers['content-length']);
+      const declared = Number.isFinite(header) && header > 0 ? header : 0;
+      const limited = rate.refusal(rateKeyOf(req), declared);
+      if (limited !== undefined) {
+        ctx.metrics.rejected.inc({ signal, reason: 'rate_limited' });
+        return res
+          .code(429)
+          .header('retry-after', String(limited.retryAfterS))
+          .send({ code: 429, message: limited.message });
+      }
+      const refused = ctx.queue.refusal(declared);
+      if (refused !== undefined) return busy(res, signal, refused.message, refused.reason);
+    });
+
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
     const receive = async <T extends { resource: { service?: string } }>(
       signal: Signal,
@@ -168,6 +211,7 @@ export function otlpRoutes(
       }
       ctx.metrics.bytes.inc({ signal }, raw.length);
       const tenant = req.auth.tenant;
+      const rateKey = rateKeyOf(req);
       // the same request again (an exporter's retry): the first one's answer once it is stored,
       // without decoding it again
       const key = ctx.recentRequests.key(signal, tenant, raw);
@@ -196,6 +240,7 @@ export function otlpRoutes(
           }
           if (decoded.rejected > 0)
             ctx.metrics.rejected.inc({ signal, reason: 'bad_record' }, decoded.rejected);
+          rate.charge(rateKey, decoded.items.length + decoded.rejected);
           // a tenant's services (and series) are bounded: items of new ones past the limit are refused
           const budget = ctx.services.admit(tenant, decoded.items);
           if (budget.refused > 0)
