@@ -125,6 +125,20 @@ describe.skipIf(!haveChromium)(
         .poll(() => page.locator('#evidence-e1').innerText())
         .toMatch(/Get Route By Ids Failed/);
       expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(1);
+      // ranked over the incident's own minutes (not 10 minutes that reach into the next incident);
+      // a wider look is an explicit action, and back
+      expect(await page.locator('p.look').innerText()).toMatch(
+        /^Ranked over the incident's own minutes, 2023-01-29 09:02 to 2023-01-29 09:06 UTC\./,
+      );
+      await page.locator('button.look-toggle').click();
+      await expect.poll(() => page.locator('p.look').innerText()).toMatch(/^A wider look: 10m /);
+      await page.locator('ol.causes > li').first().waitFor();
+      await page.locator('button.look-toggle').click();
+      await expect.poll(() => page.locator('p.look').innerText()).toMatch(/own minutes/);
+      await page.locator('ol.causes > li').first().waitFor();
+      expect(
+        await page.locator('ol.causes > li').first().locator('strong').first().textContent(),
+      ).toBe('ts-basic-service');
       // which finding explains which: arrows between the findings of the ranked services, and the same in words
       await page.locator('.causal-chain path.link').first().waitFor();
       expect(await page.locator('.causal-links').innerText()).toMatch(

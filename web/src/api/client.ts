@@ -1,5 +1,5 @@
 import type { TemplateBucket } from '../logic/patterns.js';
-import { focusEnd } from '../logic/range.js';
+import { focusEnd, incidentRcaQuery } from '../logic/range.js';
 import type { WaterfallSpan } from '../logic/waterfall.js';
 import type { paths } from './openapi.js';
 import type {
@@ -128,13 +128,11 @@ export const api = {
     call<Page<Finding>>(apiUrl('/api/v1/findings', { query: { limit: 20, ...p } })),
   graph: (p: QueryOf<'/api/v1/graph'>) => call<Graph>(apiUrl('/api/v1/graph', { query: p })),
   rca: (p: QueryOf<'/api/v1/rca'>) => call<Rca>(apiUrl('/api/v1/rca', { query: p })),
-  /** The root causes of an incident: from its first symptom over its span plus 5 minutes (10 to 60 minutes). */
-  incidentRca: (i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>) =>
-    api.rca({
-      at: new Date(i.firstSymptomMs).toISOString(),
-      window: `${Math.min(60, Math.max(10, Math.ceil((i.lastSymptomMs - i.firstSymptomMs + 300_000) / 60_000)))}m`,
-      top: 20,
-    }),
+  /** The root causes of an incident, over its own minutes (or, asked for, a wider look): incidentRcaQuery. */
+  incidentRca: (
+    i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>,
+    look: 'own' | 'wider' = 'own',
+  ) => api.rca({ ...incidentRcaQuery(i, look), top: 20 }),
   /** Where a view's time range ends (see focusEnd), with the newest incidents it was decided from. */
   focus: async (incidentLimit: number): Promise<{ toMs: number; incidents: Incident[] }> => {
     const [extent, incidents] = await Promise.all([

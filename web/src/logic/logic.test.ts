@@ -16,7 +16,7 @@ import {
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
-import { focusEnd } from './range.js';
+import { focusEnd, incidentRcaQuery } from './range.js';
 import { parseRoute, rangeMs, routeHash } from './route.js';
 import { graphElements, shortLabels } from './graph.js';
 import { waterfall } from './waterfall.js';
@@ -138,6 +138,42 @@ describe('the time a view focuses on', () => {
     expect(focusEnd(now, 50 * H, 20 * H)).toBe(20 * H + 10 * 60_000);
     expect(focusEnd(now, 50 * H, undefined)).toBe(50 * H + 1000);
     expect(focusEnd(now, undefined, undefined)).toBe(now);
+  });
+});
+
+describe("an incident's causes, ranked over its own minutes", () => {
+  /** What the server's rca does with at and window (root-cause-analysis.ts): whole minutes from a tenth of the window before at to the window after it. */
+  const rcaWindow = (q: { at: string; window: string }) => {
+    const at = Date.parse(q.at);
+    const w = Number(q.window.slice(0, -1)) * (q.window.endsWith('s') ? 1000 : 60_000);
+    return {
+      fromMs: Math.floor((at - w / 10) / 60_000) * 60_000,
+      toMs: Math.ceil((at + w) / 60_000) * 60_000,
+    };
+  };
+  const T = Date.parse('2023-01-29T09:03:00Z');
+  it("covers the minute before the first symptom to the minute after the last, as the incident's own ranking did, and nothing of the next incident", () => {
+    for (const minutes of [1, 2, 5, 9, 10, 25, 120, 600]) {
+      const i = { firstSymptomMs: T, lastSymptomMs: T + minutes * 60_000 };
+      expect(rcaWindow(incidentRcaQuery(i))).toEqual({
+        fromMs: T - 60_000,
+        toMs: T + (minutes + 1) * 60_000,
+      });
+    }
+    // a short incident is asked for at its first symptom itself
+    expect(incidentRcaQuery({ firstSymptomMs: T, lastSymptomMs: T + 120_000 })).toEqual({
+      at: '2023-01-29T09:03:00.000Z',
+      window: '180s',
+    });
+  });
+  it('the wider look the page used to take: 10 to 60 minutes from the first symptom', () => {
+    expect(incidentRcaQuery({ firstSymptomMs: T, lastSymptomMs: T + 120_000 }, 'wider')).toEqual({
+      at: '2023-01-29T09:03:00.000Z',
+      window: '10m',
+    });
+    expect(
+      incidentRcaQuery({ firstSymptomMs: T, lastSymptomMs: T + 40 * 60_000 }, 'wider').window,
+    ).toBe('45m');
   });
 });
 

@@ -7,6 +7,7 @@ import { chartable, EvidenceChart, MetricsAround } from '../components/signal-ch
 import { TraceWaterfall } from '../components/trace-waterfall.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
 import { incidentChartRange } from '../logic/chart.js';
+import { incidentRcaQuery } from '../logic/range.js';
 import { duration, shortTime } from '../logic/format.js';
 import { SPAN_STATUS } from '../../../src/core/domain/span.js';
 
@@ -152,6 +153,8 @@ export function IncidentView({
 }) {
   const [incident, setIncident] = useState<Incident | undefined>();
   const [rca, setRca] = useState<Rca | undefined>();
+  /** Ranked over the incident's own minutes (as it was when opened), or a wider look asked for. */
+  const [look, setLook] = useState<'own' | 'wider'>('own');
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     const run = { cancelled: false };
@@ -162,7 +165,7 @@ export function IncidentView({
       .then(async (i) => {
         if (!alive()) return;
         setIncident(i);
-        const r = await api.incidentRca(i);
+        const r = await api.incidentRca(i, look);
         if (alive()) setRca(r);
       })
       .catch((e: unknown) => {
@@ -172,7 +175,7 @@ export function IncidentView({
     return () => {
       run.cancelled = true;
     };
-  }, [id, live, onError]);
+  }, [id, live, look, onError]);
 
   const chart = useMemo(
     () =>
@@ -219,6 +222,30 @@ export function IncidentView({
 
       <section aria-labelledby="causes-h" className="card">
         <h2 id="causes-h">Probable root causes</h2>
+        <p className="look">
+          {look === 'own'
+            ? `Ranked over the incident's own minutes, ${shortTime(incident.firstSymptomMs - 60_000)} to ${shortTime(incident.lastSymptomMs + 60_000)} UTC.`
+            : `A wider look: ${incidentRcaQuery(incident, 'wider').window} from the first symptom, which may take in what came after.`}{' '}
+          <button
+            className="look-toggle"
+            onClick={() => {
+              setRca(undefined);
+              setLook(look === 'own' ? 'wider' : 'own');
+            }}
+          >
+            {look === 'own' ? 'Rank over a wider window' : "Back to the incident's own minutes"}
+          </button>
+        </p>
+        {look === 'own' &&
+          rca?.candidates[0] !== undefined &&
+          incident.causes[0] !== undefined &&
+          rca.candidates[0].service !== incident.causes[0].service && (
+            <p className="note">
+              When the incident was recorded, {incident.causes[0].service} ranked first; ranked
+              again now over the same minutes, {rca.candidates[0].service} does (data that arrived
+              later, or a reference that now includes what came after).
+            </p>
+          )}
         {rca === undefined ? (
           <p aria-busy="true">Ranking…</p>
         ) : (
