@@ -144,6 +144,17 @@ describe('bifrost analyze (spawned CLI)', () => {
     const r = await runCli(['analyze', d, '--no-progress']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/skipped: .*core\.bin: skipped, binary data/);
+    // files that are plainly not logs by their names are left out of a directory, and said so
+    writeFileSync(join(d, 'LICENSE'), 'Permission is hereby granted, free of charge\n');
+    writeFileSync(join(d, 'README.md'), '# how to read these logs\n');
+    const docs = await runCli(['analyze', d, '--no-progress', '--output', 'json']);
+    expect(docs.stderr).toMatch(
+      /skipped: .*LICENSE: not a log \(a licence, citation or documentation file, by its name; name it on its own to read it\)/,
+    );
+    expect(docs.stderr).toMatch(/skipped: .*README\.md: not a log/);
+    expect(
+      (JSON.parse(docs.stdout) as LogReport).summary.sources.map((x) => x.name.split('/').pop()),
+    ).not.toContain('LICENSE');
     expect(r.stdout).toContain('1 line longer than the limit was truncated');
     expect(r.stdout).toContain('after the long line');
   });

@@ -80,8 +80,15 @@ function KeyPrompt({ onSaved }: { onSaved: () => void }) {
     >
       <h2>This server needs an API key</h2>
       <p>
-        Create one with <code>bifrost keys create --scope read</code> and paste it here. It is kept
-        in this browser only.
+        Paste a key with the read scope (or admin) here; it is kept in this browser only. A
+        tenant&apos;s admin makes one while the server runs with{' '}
+        <code>
+          curl -H &apos;Authorization: Bearer &lt;admin key&gt;&apos; -H &apos;content-type:
+          application/json&apos; -d &apos;{'{'}&quot;scope&quot;:&quot;read&quot;{'}'}&apos;
+          {' <server>'}/api/v1/keys
+        </code>
+        ; with the server stopped,{' '}
+        <code>bifrost keys create --scope read --tenant &lt;name&gt;</code> does the same.
       </p>
       <label>
         API key{' '}

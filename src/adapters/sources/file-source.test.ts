@@ -34,6 +34,38 @@ describe('expandInputs', () => {
     expect(r.problems.map((p) => p.error.code)).toEqual(['INPUT.NOT_FOUND', 'INPUT.NOT_FOUND']);
     expect(r.problems[0]!.error.message).toContain('missing.log: no such file or directory');
     expect(r.problems[1]!.error.message).toContain('no file matches this pattern');
+    expect(r.skipped).toEqual([]);
+  });
+
+  it('in a directory, skips files that are plainly not logs by their names (licences, documentation, images, archives) and says so; named ones are read', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bifrost-walk-'));
+    for (const f of [
+      'LICENSE',
+      'CITATION.cff',
+      'README.md',
+      'notes.rst',
+      'chart.png',
+      'old.zip',
+      'app.log',
+      'license-server.log',
+      'events.json',
+    ])
+      writeFileSync(join(d, f), 'x\n');
+    const r = await expandInputs([d, join(d, 'README.md')]);
+    expect(r.files).toEqual([
+      join(d, 'app.log'),
+      join(d, 'events.json'),
+      join(d, 'license-server.log'),
+      join(d, 'README.md'),
+    ]);
+    expect(r.skipped.map((s) => [s.path.slice(d.length + 1), s.reason])).toEqual([
+      ['chart.png', 'an image'],
+      ['CITATION.cff', 'a licence, citation or documentation file'],
+      ['LICENSE', 'a licence, citation or documentation file'],
+      ['notes.rst', 'a licence, citation or documentation file'],
+      ['old.zip', 'an archive or a binary'],
+      ['README.md', 'a licence, citation or documentation file'],
+    ]);
   });
 });
 

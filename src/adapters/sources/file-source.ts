@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { AppError } from '../../core/errors.js';
@@ -16,6 +16,22 @@ export interface ExpandedInputs {
   /** Files to read, in a stable order ('-' is stdin). */
   files: string[];
   problems: InputProblem[];
+  /** Files of a directory left out as plainly not logs (by name), with why; a file named on its own is always read. */
+  skipped: { path: string; reason: string }[];
+}
+
+const DOCUMENT_NAME =
+  /^(licen[cs]e|copying|notice|authors|contributors|citation|readme|changelog|changes|code_of_conduct|security)(\.[a-z]+)?$|\.(md|markdown|rst|adoc|cff|pdf|docx?|odt)$/i;
+const IMAGE_NAME = /\.(png|jpe?g|gif|svg|webp|bmp|ico|tiff?)$/i;
+const BINARY_NAME =
+  /\.(zip|tar|tgz|7z|rar|xz|bz2|zst|jar|war|whl|class|so|dylib|dll|exe|o|a|pyc|wasm)$/i;
+
+/** Why a file met in a directory is plainly not a log, by its name alone; undefined when it may be one. */
+export function notALogByName(name: string): string | undefined {
+  if (DOCUMENT_NAME.test(name)) return 'a licence, citation or documentation file';
+  if (IMAGE_NAME.test(name)) return 'an image';
+  if (BINARY_NAME.test(name)) return 'an archive or a binary';
+  return undefined;
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -28,6 +44,7 @@ const GLOB_CHARS = /[*?[\]{}]/;
 export async function expandInputs(inputs: readonly string[]): Promise<ExpandedInputs> {
   const files: string[] = [];
   const problems: InputProblem[] = [];
+  const skipped: ExpandedInputs['skipped'] = [];
   const seen = new Set<string>();
   const add = (f: string) => {
     const key = resolve(f);
@@ -80,21 +97,30 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
       continue;
     }
     if (st.isDirectory()) {
-      const found = await walk(input, problems);
+      const before = skipped.length;
+      const found = await walk(input, problems, skipped);
       if (found.length === 0)
         problems.push({
           input,
-          error: new AppError('INPUT.NOT_FOUND', `${input}: the directory holds no files`, {
-            input,
-          }),
+          error: new AppError(
+            'INPUT.NOT_FOUND',
+            skipped.length > before
+              ? `${input}: the directory holds no file that may be a log (${skipped.length - before} left out by name, such as ${basename(skipped[before]!.path)}: name a file to read it anyway)`
+              : `${input}: the directory holds no files`,
+            { input },
+          ),
         });
       for (const f of found) add(f);
     } else add(input);
   }
-  return { files, problems };
+  return { files, problems, skipped };
 }
 
-async function walk(dir: string, problems: InputProblem[]): Promise<string[]> {
+async function walk(
+  dir: string,
+  problems: InputProblem[],
+  skipped: ExpandedInputs['skipped'],
+): Promise<string[]> {
   const out: string[] = [];
   let entries;
   try {
@@ -115,8 +141,12 @@ async function walk(dir: string, problems: InputProblem[]): Promise<string[]> {
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p, problems)));
-    else if (e.isFile()) out.push(p);
+    if (e.isDirectory()) out.push(...(await walk(p, problems, skipped)));
+    else if (e.isFile()) {
+      const reason = notALogByName(e.name);
+      if (reason === undefined) out.push(p);
+      else skipped.push({ path: p, reason });
+    }
   }
   return out;
 }

@@ -238,6 +238,8 @@ file per metric, named by the file) is one entity: its series are joined by time
     const started = performance.now();
     const expanded = await expandInputs(inputs);
     for (const p of expanded.problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
+    for (const s of expanded.skipped)
+      t.err(`${t.colors.dim('skipped:')} ${s.path}: not a series (${s.reason}, by its name)`);
     if (expanded.problems.length > 0) ctx.setExitCode(2);
     const dirs = new Set<string>();
     for (const i of inputs) {

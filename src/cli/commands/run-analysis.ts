@@ -88,9 +88,13 @@ export async function runAnalysis(
     }
     inputs = ['-'];
   }
-  const { files, problems } = await expandInputs(inputs);
+  const { files, problems, skipped: notLogs } = await expandInputs(inputs);
   const inputErrors: AppError[] = problems.map((p) => p.error);
   for (const e of inputErrors) t.err(`${t.colors.yellow('warning:')} ${e.message}`);
+  for (const s of notLogs)
+    t.err(
+      `${t.colors.dim('skipped:')} ${s.path}: not a log (${s.reason}, by its name; name it on its own to read it)`,
+    );
   const options: AnalyzeFileOptions = {
     referenceYear: deps.now().getUTCFullYear(),
     layout: req.header,
@@ -103,7 +107,7 @@ export async function runAnalysis(
   const salt = JSON.stringify({ v: LOG_ENGINE_VERSION, ...options });
   const reports: LogReport[] = [];
   const failed: string[] = [];
-  let skipped = 0;
+  let skipped = notLogs.length;
   let cachedHits = 0;
 
   const record = (paths: readonly string[], r: AnalyzeFileResult) => {

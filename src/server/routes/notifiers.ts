@@ -36,7 +36,7 @@ export function notifierRoutes(ctx: Pick<ServerContext, 'notifier'>) {
               : { time: iso(s.lastFailure.timeMs), message: s.lastFailure.message },
         })),
         configure:
-          'Destinations are set at start: bifrost serve --slack-webhook <url> --webhook-url <url> [--webhook-secret <s>] (or BIFROST_SLACK_WEBHOOK, BIFROST_WEBHOOK_URL, BIFROST_WEBHOOK_SECRET)',
+          'Destinations are set at start: bifrost serve --slack-webhook <url> --webhook-url <url> (or BIFROST_SLACK_WEBHOOK, BIFROST_WEBHOOK_URL); the webhook is signed when BIFROST_WEBHOOK_SECRET is set',
       }),
     );
     app.post(
