@@ -69,7 +69,7 @@ function inProcess(lines: string[]): {
   twoPassLinesPerSec: number;
   templates: number;
 } {
-  const t = new LineTemplater({ referenceYear: 2026 });
+  const t = new LineTemplater({ dateReference: 2026 });
   t.detect(lines.slice(0, DETECT_SAMPLE_LINES));
   const t0 = performance.now();
   for (const l of lines) t.learn(l);

@@ -29,7 +29,7 @@ const N = nAt > 0 ? Number(process.argv[nAt + 1]) : 2000;
 const dir = join(projectRoot(), 'examples', 'k8s-incident');
 const report = await analyzeSources(
   readdirSync(dir).map((f) => createFileSource(join(dir, f))),
-  { referenceYear: 2026 },
+  { dateReference: 2026 },
 );
 const context = logsContext('k8s-incident', report, [], 60_000);
 const prompt = loadPrompt(defaultPromptDir(), 'logs');

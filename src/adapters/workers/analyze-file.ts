@@ -6,7 +6,7 @@ import { createFileSource } from '../sources/file-source.js';
 
 /** Plain-data options (they cross a worker boundary and form part of the cache key). */
 export interface AnalyzeFileOptions {
-  referenceYear: number;
+  dateReference: number;
   layout?: string | undefined;
   multiline: boolean;
   maxLineLength: number;
@@ -43,7 +43,7 @@ export async function analyzeFiles(
       }),
     );
     const report = await readSources(sources, {
-      referenceYear: options.referenceYear,
+      dateReference: options.dateReference,
       layout,
       multiline: options.multiline,
       maxTemplates: options.maxTemplates,

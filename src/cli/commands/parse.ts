@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
+import { dateReferenceAt } from '../../core/engine/logs/timestamp.js';
 import { SampleBuffer } from '../../core/engine/logs/formats/sample-buffer.js';
 import { LineTemplater } from '../../core/engine/logs/line-templater.js';
 import type { HeaderLayout } from '../../core/engine/logs/header-layout.js';
@@ -144,7 +145,7 @@ async function runParse(
       ...(spoolDir === undefined ? {} : { name: 'stdin' }),
     });
     const templater = new LineTemplater({
-      referenceYear: ctx.now().getUTCFullYear(),
+      dateReference: dateReferenceAt(ctx.now().getTime()),
       layout,
       miner: { maxClusters: flags.maxTemplates },
     });
@@ -208,7 +209,7 @@ async function runStreamingParse(
 ): Promise<void> {
   const source = createFileSource(path, { maxLineLength: flags.maxLineLength, stdin: ctx.stdin });
   const templater = new LineTemplater({
-    referenceYear: ctx.now().getUTCFullYear(),
+    dateReference: dateReferenceAt(ctx.now().getTime()),
     layout,
     miner: { maxClusters: flags.maxTemplates },
   });

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import type { LogReport } from '../../core/domain/log-report.js';
 import { AppError } from '../../core/errors.js';
 import { compileHeaderLayout } from '../../core/engine/logs/header-layout.js';
+import { dateReferenceAt } from '../../core/engine/logs/timestamp.js';
 import { mergeReports } from '../../core/engine/logs/merge-reports.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
 import { logStreams } from '../../core/domain/log-streams.js';
@@ -96,7 +97,7 @@ export async function runAnalysis(
       `${t.colors.dim('skipped:')} ${s.path}: not a log (${s.reason}, by its name; name it on its own to read it)`,
     );
   const options: AnalyzeFileOptions = {
-    referenceYear: deps.now().getUTCFullYear(),
+    dateReference: dateReferenceAt(deps.now().getTime()),
     layout: req.header,
     multiline: req.multiline,
     maxLineLength: req.maxLineLength,

@@ -24,7 +24,7 @@ describe('analyzeSources', () => {
     );
     const report = await analyzeSources(
       [source('api.log', lines.slice(300)), source('api.log.1', lines.slice(0, 300))],
-      { referenceYear: 2026 },
+      { dateReference: 2026 },
     );
     const failed = report.findings.filter(
       (f) => f.template?.includes('failed') === true && f.kind === 'error-template',
@@ -49,7 +49,7 @@ describe('analyzeSources', () => {
     );
     const report = await analyzeSources(
       [source('checkout.log', checkout), source('payments.log', payments)],
-      { referenceYear: 2026 },
+      { dateReference: 2026 },
     );
     const slow = report.findings.find((f) => f.template?.includes('slow') === true);
     expect(slow?.kind).toBe('warn-template');

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findingsCsv } from '../../adapters/export/report-csv.js';
 import { createBufferSource } from '../../adapters/sources/buffer-source.js';
+import { dateReferenceAt } from '../../core/engine/logs/timestamp.js';
 import type { LogReport } from '../../core/domain/log-report.js';
 import type { LineSink, LogSource } from '../../core/ports/log-source.port.js';
 import { LOG_ENGINE_VERSION } from '../../core/engine/logs/version.js';
@@ -107,11 +108,11 @@ export function analysesRoutes(
     const reportOf = async (
       files: readonly Upload[],
     ): Promise<{ report: LogReport; hit: boolean }> => {
-      const referenceYear = new Date().getUTCFullYear();
+      const dateReference = dateReferenceAt(Date.now());
       const hash = createHash('sha256').update(
         JSON.stringify({
           v: LOG_ENGINE_VERSION,
-          referenceYear,
+          dateReference,
           api: 'analyses',
           name: files.length === 1 ? files[0]!.name : files.map((f) => f.name),
         }),
@@ -122,7 +123,7 @@ export function analysesRoutes(
       if (cached !== undefined) return { report: cached, hit: true };
       const fresh = await analyzeSources(
         files.map((f) => createBufferSource(f.name, f.bytes)),
-        { referenceYear },
+        { dateReference },
       );
       await ctx.cache?.set(key, fresh).catch(() => undefined);
       return { report: fresh, hit: false };
@@ -330,7 +331,7 @@ export function analysesRoutes(
         ctx.jobs.submit(job, async (progress) => {
           const report = await analyzeSources(
             files.map((f) => counted(createBufferSource(f.name, f.bytes), progress)),
-            { referenceYear: new Date().getUTCFullYear() },
+            { dateReference: dateReferenceAt(Date.now()) },
           );
           return keep(
             tenant,

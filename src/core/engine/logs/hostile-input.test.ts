@@ -47,12 +47,12 @@ describe('hostile input never crashes the engine', () => {
     const r = rng(7);
     const lines = [...HOSTILE];
     for (let i = 0; i < 3000; i++) lines.push(randomLine(r));
-    const t = new LineTemplater({ referenceYear: 2026 });
+    const t = new LineTemplater({ dateReference: 2026 });
     t.detect(lines.slice(0, 200));
     for (const l of lines) t.learn(l);
     t.finish();
     for (const l of lines) expect(typeof t.match(l).template.id).toBe('string');
-    const a = new LogAnalyzer({ referenceYear: 2026 });
+    const a = new LogAnalyzer({ dateReference: 2026 });
     const feed = a.beginSource('hostile');
     for (const l of lines) feed.push(l);
     feed.end();
@@ -62,7 +62,7 @@ describe('hostile input never crashes the engine', () => {
 
   it('each format detector on hostile samples alone', () => {
     for (const h of HOSTILE) {
-      const a = new LogAnalyzer({ referenceYear: 2026 });
+      const a = new LogAnalyzer({ dateReference: 2026 });
       const feed = a.beginSource('one');
       for (let i = 0; i < 5; i++) feed.push(h);
       feed.end();

@@ -8,7 +8,7 @@ import type { LineTemplate } from './template-parser.js';
 import type { TemplateMinerOptions } from './template-miner.js';
 
 export interface LineTemplaterOptions {
-  referenceYear: number;
+  dateReference: number;
   layout?: HeaderLayout | undefined;
   miner?: TemplateMinerOptions;
 }
@@ -26,12 +26,12 @@ export class LineTemplater {
 
   constructor(private readonly options: LineTemplaterOptions) {
     this.parser = new TemplateParser(options.miner ?? {});
-    this.fallback = createHeaderFormat(options.referenceYear);
+    this.fallback = createHeaderFormat(options.dateReference);
   }
 
   detect(sample: readonly string[]): DetectedFormat {
     this.format = detectFormat(sample, {
-      referenceYear: this.options.referenceYear,
+      dateReference: this.options.dateReference,
       layout: this.options.layout,
     });
     return this.format;

@@ -26,7 +26,7 @@ function incidentLog(): string[] {
 }
 
 function analyse(sources: Record<string, string[]>) {
-  const a = new LogAnalyzer({ referenceYear: 2026 });
+  const a = new LogAnalyzer({ dateReference: 2026 });
   for (const [name, lines] of Object.entries(sources)) {
     const feed = a.beginSource(name);
     for (const l of lines) feed.push(l);

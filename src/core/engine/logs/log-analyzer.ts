@@ -30,7 +30,7 @@ import { clip } from '../../domain/text.js';
 
 export interface AnalyzerOptions {
   /** Year for formats that do not write one (syslog, klog); the caller's clock decides. */
-  referenceYear: number;
+  dateReference: number;
   layout?: HeaderLayout | undefined;
   /** Template table bound (LRU); evictions are counted in the summary. */
   maxTemplates?: number;
@@ -110,7 +110,7 @@ export class LogAnalyzer {
         this.stats.delete(c);
       },
     });
-    this.fallback = createHeaderFormat(options.referenceYear);
+    this.fallback = createHeaderFormat(options.dateReference);
   }
 
   /** Starts a source (a file, stdin); push its lines in order, then `end` it. */
@@ -141,7 +141,7 @@ export class LogAnalyzer {
     const buffer = new SampleBuffer(
       (sample) => {
         detected = detectFormat(sample, {
-          referenceYear: this.options.referenceYear,
+          dateReference: this.options.dateReference,
           layout: this.options.layout,
         });
         summary.format = detected.label;

@@ -6,7 +6,7 @@ import { RecordAssembler } from './multiline.js';
 
 function assemble(text: string): LogRecord[] {
   const lines = text.split('\n');
-  const f = detectFormat(lines, { referenceYear: 2026 });
+  const f = detectFormat(lines, { dateReference: 2026 });
   const out: LogRecord[] = [];
   const a = new RecordAssembler({ headered: f.headered }, {}, (r) => out.push(r));
   const fb = createHeaderFormat(2026);

@@ -31,6 +31,32 @@ describe('parseTimestampAt', () => {
   );
 });
 
+describe('dates written without a year (syslog, klog)', () => {
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  it('take the latest year that does not put them after now (a day of clock skew allowed)', () => {
+    const iso = (s: string) => new Date(parseTimestampAt(s, 0, now)!.ms).toISOString();
+    expect(iso('Dec 10 08:00:00 host')).toBe('2025-12-10T08:00:00.000Z');
+    expect(iso('Dec  7 11:59:00 host')).toBe('2026-12-07T11:59:00.000Z');
+    expect(iso('Dec  8 09:00:00 host')).toBe('2026-12-08T09:00:00.000Z');
+    expect(iso('Jun 14 15:16:01 host')).toBe('2026-06-14T15:16:01.000Z');
+    expect(iso('Jan  1 00:00:01 host')).toBe('2026-01-01T00:00:01.000Z');
+    // a year in the line is kept, in the future or not
+    expect(iso('Dec 10 2026 08:00:00 host')).toBe('2026-12-10T08:00:00.000Z');
+    expect(iso('Thu Dec 10 08:00:00 2026 host')).toBe('2026-12-10T08:00:00.000Z');
+  });
+  it("on 1 January, last night's lines are last year's", () => {
+    const newYear = Date.parse('2027-01-01T00:05:00Z');
+    expect(new Date(parseTimestampAt('Dec 31 23:59:00 h', 0, newYear)!.ms).toISOString()).toBe(
+      '2026-12-31T23:59:00.000Z',
+    );
+  });
+  it('a year (below 10,000) is taken as it is: the year of every such date', () => {
+    expect(new Date(parseTimestampAt('Dec 10 08:00:00 h', 0, 2026)!.ms).toISOString()).toBe(
+      '2026-12-10T08:00:00.000Z',
+    );
+  });
+});
+
 describe('parseTimeValue', () => {
   it('reads epoch seconds, milliseconds, microseconds and nanoseconds by magnitude', () => {
     const ms = Date.UTC(2023, 0, 29, 10);

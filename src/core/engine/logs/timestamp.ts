@@ -101,15 +101,45 @@ function zone(s: string, i: number): [number, number] {
 
 const out: TimestampMatch = { ms: 0, end: 0 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The date reference for `now` (epoch ms): the end of its UTC day. Dates without a year are
+ * judged by the day, not the millisecond, so that what depends on them (a cached analysis) stays
+ * the same all day.
+ */
+export function dateReferenceAt(nowMs: number): number {
+  return Math.floor(nowMs / DAY_MS) * DAY_MS + DAY_MS;
+}
+
+/**
+ * The year of a date written without one (syslog's "Dec 10 08:00:00", klog). `dateReference` is
+ * the time now (epoch ms), and the year is the latest that does not put the date more than a day
+ * (clock skew) after it: on 7 December, "Dec 10" is last year's. A `dateReference` below 10,000
+ * is a year, taken as it is (fixed expectations in tests and benchmarks).
+ */
+export function yearOf(
+  dateReference: number,
+  mo: number,
+  day: number,
+  h: number,
+  mi: number,
+  sec: number,
+): number {
+  if (dateReference < 10_000) return dateReference;
+  const y = new Date(dateReference).getUTCFullYear();
+  return Date.UTC(y, mo - 1, day, h, mi, sec) > dateReference + DAY_MS ? y - 1 : y;
+}
+
 /** Finds a timestamp starting exactly at `pos`. The returned object is reused: copy what you keep. */
 export function parseTimestampAt(
   s: string,
   pos: number,
-  referenceYear: number,
+  dateReference: number,
 ): TimestampMatch | undefined {
   const c = s.charCodeAt(pos);
   if (c >= 48 && c <= 57) return numericStart(s, pos);
-  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return syslogStart(s, pos, referenceYear);
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return syslogStart(s, pos, dateReference);
   return undefined;
 }
 
@@ -232,7 +262,7 @@ function numericStart(s: string, p: number): TimestampMatch | undefined {
   return undefined;
 }
 
-function syslogStart(s: string, p: number, referenceYear: number): TimestampMatch | undefined {
+function syslogStart(s: string, p: number, dateReference: number): TimestampMatch | undefined {
   // optional weekday: "Sat Jun 18 02:23:10 2005"
   let q = p;
   if (
@@ -253,7 +283,7 @@ function syslogStart(s: string, p: number, referenceYear: number): TimestampMatc
     k++;
   }
   if (s.charCodeAt(k) !== 32) return undefined;
-  let year = referenceYear;
+  let year: number | undefined;
   // "Jun 18 2005 02:23:10"
   const y = num(s, k + 1, 4);
   if (y >= 1970 && s.charCodeAt(k + 5) === 32) {
@@ -264,13 +294,14 @@ function syslogStart(s: string, p: number, referenceYear: number): TimestampMatc
   if (c === undefined) return undefined;
   let end = c[4];
   // trailing year: "Sat Jun 18 02:23:10 2005"
-  if (year === referenceYear && s.charCodeAt(end) === 32) {
+  if (year === undefined && s.charCodeAt(end) === 32) {
     const ty = num(s, end + 1, 4);
     if (ty >= 1970 && d(s, end + 5) < 0) {
       year = ty;
       end += 5;
     }
   }
+  year ??= yearOf(dateReference, mon, day, c[0], c[1], c[2]);
   return finish(year, mon, day, c[0], c[1], c[2], c[3], 0, end);
 }
 
@@ -296,17 +327,17 @@ export function timeOfDayEnd(s: string, pos: number): number {
 }
 
 /** Parses a whole value as a time: ISO-like text or epoch seconds/ms/µs/ns (by magnitude). */
-export function parseTimeValue(v: unknown, referenceYear: number): number | undefined {
+export function parseTimeValue(v: unknown, dateReference: number): number | undefined {
   if (typeof v === 'number') return epochToMs(v);
   if (typeof v !== 'string' || v.length === 0) return undefined;
   const c = v.charCodeAt(0);
   if (c >= 48 && c <= 57) {
-    const m = parseTimestampAt(v, 0, referenceYear);
+    const m = parseTimestampAt(v, 0, dateReference);
     if (m !== undefined) return m.ms;
     const n = Number(v);
     return Number.isFinite(n) ? epochToMs(n) : undefined;
   }
-  return parseTimestampAt(v, 0, referenceYear)?.ms;
+  return parseTimestampAt(v, 0, dateReference)?.ms;
 }
 
 function epochToMs(n: number): number | undefined {

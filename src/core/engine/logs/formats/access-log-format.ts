@@ -19,13 +19,13 @@ const STATUS_CLASS: Record<number, string> = {
   5: 'SERVER_ERROR',
 };
 
-export function createAccessLogFormat(referenceYear: number): LineFormat {
+export function createAccessLogFormat(dateReference: number): LineFormat {
   return {
     name: 'access',
     parse(line) {
       const open = line.indexOf(' [');
       if (open < 0 || open > 200) return undefined;
-      const ts = parseTimestampAt(line, open + 2, referenceYear);
+      const ts = parseTimestampAt(line, open + 2, dateReference);
       if (ts === undefined) return undefined;
       const close = line.indexOf(']', ts.end);
       if (close < 0 || close - ts.end > 8) return undefined;

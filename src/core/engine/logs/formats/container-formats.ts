@@ -8,7 +8,7 @@ import type { LineFormat, ParsedLine } from './parsed-line.js';
  * - CRI (containerd, CRI-O): `2023-01-29T10:00:00.123456789Z stdout F message` (P = partial)
  * The wrapped text is parsed again by the application's own format.
  */
-export function createDockerJsonFormat(referenceYear: number): LineFormat {
+export function createDockerJsonFormat(dateReference: number): LineFormat {
   return {
     name: 'docker-json',
     parse(line) {
@@ -19,7 +19,7 @@ export function createDockerJsonFormat(referenceYear: number): LineFormat {
       const partial = !raw.endsWith('\n');
       const message = partial ? raw : raw.slice(0, raw.endsWith('\r\n') ? -2 : -1);
       const ts =
-        typeof obj.time === 'string' ? parseTimestampAt(obj.time, 0, referenceYear) : undefined;
+        typeof obj.time === 'string' ? parseTimestampAt(obj.time, 0, dateReference) : undefined;
       return {
         timeMs: ts?.ms,
         severity: 0,
@@ -36,11 +36,11 @@ export function createDockerJsonFormat(referenceYear: number): LineFormat {
   };
 }
 
-export function createCriFormat(referenceYear: number): LineFormat {
+export function createCriFormat(dateReference: number): LineFormat {
   return {
     name: 'cri',
     parse(line) {
-      const ts = parseTimestampAt(line, 0, referenceYear);
+      const ts = parseTimestampAt(line, 0, dateReference);
       if (ts === undefined || line.charCodeAt(ts.end) !== 32) return undefined;
       const timeMs = ts.ms;
       let p = ts.end + 1;

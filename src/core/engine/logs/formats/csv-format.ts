@@ -78,7 +78,7 @@ export function splitCsvRow(line: string): string[] | undefined {
 }
 
 /** Recognises a CSV header row naming a message column; returns the format for its rows. */
-export function csvFormatFromHeader(header: string, referenceYear: number): LineFormat | undefined {
+export function csvFormatFromHeader(header: string, dateReference: number): LineFormat | undefined {
   const cols = splitCsvRow(header.trim());
   if (
     cols === undefined ||
@@ -98,7 +98,7 @@ export function csvFormatFromHeader(header: string, referenceYear: number): Line
       const cells = splitCsvRow(line);
       if (cells === undefined || cells.length !== cols.length) return undefined;
       const out: ParsedLine = {
-        timeMs: time < 0 ? undefined : parseTimeValue(cells[time], referenceYear),
+        timeMs: time < 0 ? undefined : parseTimeValue(cells[time], dateReference),
         severity: 0,
         severityText: undefined,
         message: cells[msg]!,

@@ -9,7 +9,7 @@ const fallback = createHeaderFormat(Y);
 
 function detectAndParse(lines: string[], layout?: string) {
   const f = detectFormat(lines, {
-    referenceYear: Y,
+    dateReference: Y,
     layout: layout === undefined ? undefined : compileHeaderLayout(layout),
   });
   return {

@@ -13,7 +13,7 @@ import { createSyslogFormat } from './syslog-format.js';
 
 export interface FormatOptions {
   /** Year for formats that do not write one (syslog, klog). */
-  referenceYear: number;
+  dateReference: number;
   /** A layout the user stated (`--header`); skips detection of the inner format. */
   layout?: HeaderLayout | undefined;
 }
@@ -38,7 +38,7 @@ export const DETECT_SAMPLE_LINES = 200;
  * share of lines each candidate parses with a header. No flags needed; `layout` overrides.
  */
 export function detectFormat(sample: readonly string[], options: FormatOptions): DetectedFormat {
-  const y = options.referenceYear;
+  const y = options.dateReference;
   const lines = sample.filter((l) => l.trim().length > 0);
   let outer: LineFormat | undefined;
   // a CSV export: its header row names a message column

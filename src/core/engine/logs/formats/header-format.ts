@@ -9,8 +9,8 @@ import type { LineFormat, ParsedLine } from './parsed-line.js';
  * an optional logger ending in `:` or followed by ` - `. A line without a timestamp or a level
  * at its start has no header (it continues the previous record).
  */
-export function createHeaderFormat(referenceYear: number): LineFormat {
-  return { name: 'header', parse: (line) => parseHeaderLine(line, referenceYear) };
+export function createHeaderFormat(dateReference: number): LineFormat {
+  return { name: 'header', parse: (line) => parseHeaderLine(line, dateReference) };
 }
 
 function isSpace(c: number): boolean {
@@ -28,12 +28,12 @@ function wordEnd(s: string, i: number): number {
   return i;
 }
 
-export function parseHeaderLine(line: string, referenceYear: number): ParsedLine | undefined {
+export function parseHeaderLine(line: string, dateReference: number): ParsedLine | undefined {
   if (line.length === 0 || isSpace(line.charCodeAt(0))) return undefined;
   let pos = 0;
   let timeMs: number | undefined;
   const bracket = line.charCodeAt(0) === 91;
-  const ts = parseTimestampAt(line, bracket ? 1 : 0, referenceYear);
+  const ts = parseTimestampAt(line, bracket ? 1 : 0, dateReference);
   if (ts !== undefined) {
     timeMs = ts.ms;
     pos = ts.end;

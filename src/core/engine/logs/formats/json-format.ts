@@ -57,12 +57,12 @@ const LOGGER_KEYS = ['logger', 'logger_name', 'loggerName', 'name', 'caller'];
  * JSON-structured logs (one object per line): message, level, time and service from the
  * usual field names (pino, bunyan, zap, logrus, ECS, GCP, OTel JSON…), nested `log.level` too.
  */
-export function createJsonFormat(referenceYear: number): LineFormat {
+export function createJsonFormat(dateReference: number): LineFormat {
   return {
     name: 'json',
     parse(line) {
       const obj = parseObject(line);
-      return obj === undefined ? undefined : fromObject(obj, line, referenceYear);
+      return obj === undefined ? undefined : fromObject(obj, line, dateReference);
     },
   };
 }
@@ -108,7 +108,7 @@ function asText(v: unknown): string | undefined {
 export function fromObject(
   obj: Record<string, unknown>,
   line: string,
-  referenceYear: number,
+  dateReference: number,
 ): ParsedLine {
   const msg = pick(obj, MESSAGE_KEYS);
   const levelRaw = pick(obj, LEVEL_KEYS);
@@ -131,7 +131,7 @@ export function fromObject(
   }
   const service = asText(pick(obj, SERVICE_KEYS));
   const logger = asText(pick(obj, LOGGER_KEYS));
-  const timeMs = parseTimeValue(pick(obj, TIME_KEYS), referenceYear);
+  const timeMs = parseTimeValue(pick(obj, TIME_KEYS), dateReference);
   const stream =
     obj.stream === 'stderr' ? 'stderr' : obj.stream === 'stdout' ? 'stdout' : undefined;
   return {

@@ -1,12 +1,13 @@
 import { SEVERITY } from '../../../domain/severity.js';
 import type { SeverityNumber } from '../../../domain/severity.js';
 import type { LineFormat } from './parsed-line.js';
+import { yearOf } from '../timestamp.js';
 
 /**
  * klog / glog, the format of Kubernetes components: `E0129 10:00:00.123456   12 file.go:123] msg`.
  * The year is not written: the caller's reference year is used.
  */
-export function createKlogFormat(referenceYear: number): LineFormat {
+export function createKlogFormat(dateReference: number): LineFormat {
   return {
     name: 'klog',
     parse(line) {
@@ -43,7 +44,8 @@ export function createKlogFormat(referenceYear: number): LineFormat {
       if (close < 0 || close - p > 80) return undefined;
       const loc = line.slice(p, close).trim().split(/\s+/);
       return {
-        timeMs: Date.UTC(referenceYear, mo - 1, day, h, mi, sec) + frac,
+        timeMs:
+          Date.UTC(yearOf(dateReference, mo, day, h, mi, sec), mo - 1, day, h, mi, sec) + frac,
         severity,
         severityText: line[0],
         message: line.slice(close + 2),

@@ -10,7 +10,7 @@ const LOGGER_FIELDS = new Set(['component', 'logger', 'class', 'source']);
 const SERVICE_FIELDS = new Set(['service', 'app', 'application', 'process']);
 
 /** Lines in a layout the user stated with `--header`; lines that do not fit are continuations. */
-export function createLayoutFormat(layout: HeaderLayout, referenceYear: number): LineFormat {
+export function createLayoutFormat(layout: HeaderLayout, dateReference: number): LineFormat {
   const roles = layout.fields.map((f) => {
     const k = f.toLowerCase();
     if (TIME_FIELDS.has(k)) return 'time';
@@ -40,7 +40,7 @@ export function createLayoutFormat(layout: HeaderLayout, referenceYear: number):
         } else if (role === 'logger') logger = v;
         else if (role === 'service') service = v;
       }
-      const ts = timeText === '' ? undefined : parseTimestampAt(timeText, 0, referenceYear);
+      const ts = timeText === '' ? undefined : parseTimestampAt(timeText, 0, dateReference);
       const message = layout.contentIndex >= 0 ? (values[layout.contentIndex] ?? '') : line;
       return {
         timeMs: ts?.ms,

@@ -7,8 +7,8 @@ import type { LineFormat, ParsedLine } from './parsed-line.js';
  * quoted values and escapes. The message is `msg`/`message`; without one, the line minus the
  * time and level pairs.
  */
-export function createLogfmtFormat(referenceYear: number): LineFormat {
-  return { name: 'logfmt', parse: (line) => parseLogfmtLine(line, referenceYear) };
+export function createLogfmtFormat(dateReference: number): LineFormat {
+  return { name: 'logfmt', parse: (line) => parseLogfmtLine(line, dateReference) };
 }
 
 export function parseLogfmtPairs(line: string): Map<string, string> | undefined {
@@ -54,7 +54,7 @@ export function parseLogfmtPairs(line: string): Map<string, string> | undefined 
   return pairs.size >= 2 ? pairs : undefined;
 }
 
-function parseLogfmtLine(line: string, referenceYear: number): ParsedLine | undefined {
+function parseLogfmtLine(line: string, dateReference: number): ParsedLine | undefined {
   const first = line.indexOf('=');
   if (first <= 0 || first > 40 || line.charCodeAt(0) === 32) return undefined;
   const pairs = parseLogfmtPairs(line);
@@ -62,7 +62,7 @@ function parseLogfmtLine(line: string, referenceYear: number): ParsedLine | unde
   const levelText = pairs.get('level') ?? pairs.get('lvl') ?? pairs.get('severity');
   const severity = levelText === undefined ? 0 : parseSeverity(levelText);
   const timeRaw = pairs.get('time') ?? pairs.get('ts') ?? pairs.get('t') ?? pairs.get('timestamp');
-  const timeMs = timeRaw === undefined ? undefined : parseTimeValue(timeRaw, referenceYear);
+  const timeMs = timeRaw === undefined ? undefined : parseTimeValue(timeRaw, dateReference);
   let message = pairs.get('msg') ?? pairs.get('message');
   if (message === undefined) {
     const rest: string[] = [];

@@ -9,12 +9,12 @@ import type { LineFormat, ParsedLine } from './parsed-line.js';
  * RFC 3164 / BSD (`<34>Oct 11 22:14:15 host tag[pid]: msg`, the PRI optional as in files
  * written by syslogd). The tag (app name) becomes the service.
  */
-export function createSyslogFormat(referenceYear: number): LineFormat {
-  const klog = createKlogFormat(referenceYear);
+export function createSyslogFormat(dateReference: number): LineFormat {
+  const klog = createKlogFormat(dateReference);
   return {
     name: 'syslog',
     parse(line) {
-      const p = parseSyslogLine(line, referenceYear);
+      const p = parseSyslogLine(line, dateReference);
       // Kubernetes components log klog lines through journald/syslog: take their level and message
       if (p !== undefined && p.severity === 0) {
         const k = klog.parse(p.message);
@@ -35,7 +35,7 @@ function nextSpace(s: string, i: number): number {
   return j < 0 ? s.length : j;
 }
 
-function parseSyslogLine(line: string, referenceYear: number): ParsedLine | undefined {
+function parseSyslogLine(line: string, dateReference: number): ParsedLine | undefined {
   let p = 0;
   let severity: SeverityNumber = 0;
   let severityText: string | undefined;
@@ -48,9 +48,9 @@ function parseSyslogLine(line: string, referenceYear: number): ParsedLine | unde
     severityText = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'][pri % 8];
     p = close + 1;
     if (line.startsWith('1 ', p))
-      return rfc5424(line, p + 2, severity, severityText, referenceYear);
+      return rfc5424(line, p + 2, severity, severityText, dateReference);
   }
-  const ts = parseTimestampAt(line, p, referenceYear);
+  const ts = parseTimestampAt(line, p, dateReference);
   if (ts === undefined || line.charCodeAt(ts.end) !== 32) return undefined;
   const timeMs = ts.ms;
   const hostEnd = nextSpace(line, ts.end + 1);
@@ -94,7 +94,7 @@ function rfc5424(
   p: number,
   severity: SeverityNumber,
   severityText: string | undefined,
-  referenceYear: number,
+  dateReference: number,
 ): ParsedLine | undefined {
   const fields: string[] = [];
   let i = p;
@@ -127,7 +127,7 @@ function rfc5424(
   } else if (line.charCodeAt(i) === 45) i += 2;
   else return undefined;
   const time = fields[0]!;
-  const ts = time === '-' ? undefined : parseTimestampAt(time, 0, referenceYear);
+  const ts = time === '-' ? undefined : parseTimestampAt(time, 0, dateReference);
   let message = i < line.length ? line.slice(i) : '';
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1); // BOM
   const app = fields[2];
