@@ -72,6 +72,10 @@ log, oldest first. Findings that began during the log are its trouble; services 
 trouble together whose warnings and errors name one another (a word, a pod of it, a Kubernetes
 DNS name like payments.shop.svc) form one incident, the named service in trouble first is the
 probable cause. Logs alone cannot see calls: a service that names no one stays on its own.
+Scores run from 0 to 1. A finding's weighs its level (FATAL and ERROR most), its kind (an
+exception most, then a burst, an error message, a new message… a rare one least) and its records
+(more, up to 10,000, weigh more); a service's score in an incident combines its findings of
+different kinds as independent evidence, 1 − Π(1 − s). They rank; they are not probabilities.
 
 The model sees the incidents, the findings and their example lines after secrets and personal
 data are replaced by placeholders (<EMAIL_1>, <SECRET_2>…); the answer must cite the findings (f1…).

@@ -104,6 +104,11 @@ reference (the kind of each is the "signal" of --output json):
 The service graph from the traces then moves the ranking: a service that abnormal callers
 depend on explains their symptoms and rises; one whose abnormal callee could explain its own
 symptoms (in the minute they began, and as far as the callee's slowness adds up) sinks.
+Scores run from 0 to 1. Each signal scores how plainly it departs from the service's usual
+(rising towards 1 with the departure, weighted by its kind; less for few records or spans, or
+an onset long after --at); a service's signals of different kinds combine as independent
+evidence, 1 − Π(1 − s), before the graph moves them. They rank the candidates; they are not
+probabilities.
 
 Examples:
   bifrost import --format nezha ../shared/data/nezha-trainticket --data ./nezha
