@@ -196,6 +196,16 @@ export function IncidentView({
   if (incident === undefined || chart === undefined) return <p aria-busy="true">Loading…</p>;
   const topService =
     rca?.candidates[0]?.service ?? incident.causes[0]?.service ?? incident.services[0];
+  const evidenceOf = (c: Rca['candidates'][number]) =>
+    c.evidence.map((e) => (
+      <Evidence
+        key={e.id}
+        item={e}
+        service={c.service}
+        chart={chart}
+        initiallyOpen={e.id === rca?.candidates[0]?.evidence.find(chartable)?.id}
+      />
+    ));
   const act = (f: (id: string) => Promise<Incident>) => () => {
     f(id).then(setIncident, onError);
   };
@@ -219,6 +229,11 @@ export function IncidentView({
           Resolve
         </button>
       </p>
+
+      <section aria-labelledby="timeline-h" className="card">
+        <h2 id="timeline-h">Timeline</h2>
+        <IncidentEvents incident={incident} />
+      </section>
 
       <section aria-labelledby="causes-h" className="card">
         <h2 id="causes-h">Probable root causes</h2>
@@ -250,7 +265,7 @@ export function IncidentView({
           <p aria-busy="true">Ranking…</p>
         ) : (
           <ol className="causes">
-            {rca.candidates.slice(0, 5).map((c) => (
+            {rca.candidates.slice(0, 5).map((c, rank) => (
               <li key={c.service}>
                 <strong>{c.service}</strong> <span className="score">{c.score.toFixed(2)}</span>
                 <ul className="reasons">
@@ -258,17 +273,18 @@ export function IncidentView({
                     <li key={i}>{r}</li>
                   ))}
                 </ul>
-                <ul className="evidence-list">
-                  {c.evidence.map((e) => (
-                    <Evidence
-                      key={e.id}
-                      item={e}
-                      service={c.service}
-                      chart={chart}
-                      initiallyOpen={e.id === rca.candidates[0]?.evidence.find(chartable)?.id}
-                    />
-                  ))}
-                </ul>
+                {rank === 0 ? (
+                  <ul className="evidence-list">{evidenceOf(c)}</ul>
+                ) : (
+                  // the top cause's evidence in full; the others' a click away (the first
+                  // screen keeps the summary, the top cause and the timeline)
+                  <details className="more-evidence">
+                    <summary>
+                      {c.evidence.length} piece{c.evidence.length === 1 ? '' : 's'} of evidence
+                    </summary>
+                    <ul className="evidence-list">{evidenceOf(c)}</ul>
+                  </details>
+                )}
               </li>
             ))}
           </ol>
@@ -294,11 +310,6 @@ export function IncidentView({
       )}
 
       <Explain id={id} />
-
-      <section aria-labelledby="timeline-h" className="card">
-        <h2 id="timeline-h">Timeline</h2>
-        <IncidentEvents incident={incident} />
-      </section>
     </div>
   );
 }
