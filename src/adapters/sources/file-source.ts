@@ -105,7 +105,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
           error: new AppError(
             'INPUT.NOT_FOUND',
             skipped.length > before
-              ? `${input}: the directory holds no file that may be a log (${skipped.length - before} left out by name, such as ${basename(skipped[before]!.path)}: name a file to read it anyway)`
+              ? `${input}: the directory holds no file to read (${skipped.length - before} left out by name, such as ${basename(skipped[before]!.path)}: name a file to read it anyway)`
               : `${input}: the directory holds no files`,
             { input },
           ),

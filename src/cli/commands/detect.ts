@@ -238,8 +238,6 @@ file per metric, named by the file) is one entity: its series are joined by time
     const started = performance.now();
     const expanded = await expandInputs(inputs);
     for (const p of expanded.problems) t.err(`${t.colors.red('error:')} ${p.error.message}`);
-    for (const s of expanded.skipped)
-      t.err(`${t.colors.dim('skipped:')} ${s.path}: not a series (${s.reason}, by its name)`);
     if (expanded.problems.length > 0) ctx.setExitCode(2);
     const dirs = new Set<string>();
     for (const i of inputs) {
@@ -254,7 +252,8 @@ file per metric, named by the file) is one entity: its series are joined by time
     // a file named on the command line is always read
     const underDir = (f: string) => [...dirs].some((d) => resolve(f).startsWith(resolve(d) + sep));
     const files = expanded.files.filter((f) => !underDir(f) || SERIES_FILE.test(f));
-    const ignored = expanded.files.length - files.length;
+    // with those left out by name when the directories were walked (licences, documentation…)
+    const ignored = expanded.files.length - files.length + expanded.skipped.length;
     if (files.length === 0 && ignored > 0) ctx.setExitCode(2);
     if (ignored > 0)
       t.err(
