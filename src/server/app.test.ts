@@ -238,6 +238,24 @@ describe('ingest rate per key', () => {
   });
 });
 
+describe('ingest rate and the queue', () => {
+  it("requests the queue turns away take nothing from their key's rate", async () => {
+    const one = Buffer.byteLength(body(0));
+    const { app, release } = slowApp(1, () => undefined, undefined, {
+      // two seconds of burst: room for 4 bodies, not for the 10 refused below
+      ingestBytesPerSecond: one * 2,
+    });
+    await app.ready();
+    const first = sendMetrics(app, 0);
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 1; i <= 10; i++) expect((await sendMetrics(app, i)).statusCode).toBe(503);
+    release();
+    expect((await first).statusCode).toBe(200);
+    expect((await sendMetrics(app, 11)).statusCode).toBe(200);
+    await app.close();
+  });
+});
+
 describe('ingest memory bound', () => {
   it('requests waiting to be written are bounded by their bytes: past the bound, 503 with Retry-After, before decoding', async () => {
     const one = Buffer.byteLength(body(0));

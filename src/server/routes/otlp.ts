@@ -160,6 +160,9 @@ export function otlpRoutes(
       if (req.method !== 'POST' || signal === undefined) return;
       const header = Number(req.headers['content-length']);
       const declared = Number.isFinite(header) && header > 0 ? header : 0;
+      // the queue first: a request it turns away takes nothing from its key's rate
+      const refused = ctx.queue.refusal(declared);
+      if (refused !== undefined) return busy(res, signal, refused.message, refused.reason);
       const limited = rate.refusal(rateKeyOf(req), declared);
       if (limited !== undefined) {
         ctx.metrics.rejected.inc({ signal, reason: 'rate_limited' });
@@ -168,8 +171,6 @@ export function otlpRoutes(
           .header('retry-after', String(limited.retryAfterS))
           .send({ code: 429, message: limited.message });
       }
-      const refused = ctx.queue.refusal(declared);
-      if (refused !== undefined) return busy(res, signal, refused.message, refused.reason);
     });
 
     /** The steps every signal shares: decompress, decode, queue, answer as OTLP says. */
