@@ -221,6 +221,15 @@ describe.skipIf(!haveChromium)(
         /Get Route By Ids Failed|getRoutesByRouteIds/,
       );
       await page.locator('.toolbar input[type=search]').fill('');
+      // one service's templates
+      const all = await patterns.count();
+      await page.locator('.toolbar select').selectOption('ts-basic-service');
+      await expect.poll(() => patterns.count()).toBeLessThan(all);
+      const basic = await page.locator('table.patterns-table').innerText();
+      expect(basic).toMatch(/BasicServiceImpl/);
+      expect(basic).not.toMatch(/OrderServiceImpl/);
+      await page.locator('.toolbar select').selectOption('');
+      await expect.poll(() => patterns.count()).toBe(all);
       await page.screenshot({ path: join(SHOTS, 'patterns.png') });
       await accessible(page, 'log patterns');
 

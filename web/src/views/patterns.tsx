@@ -10,6 +10,10 @@ const RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 } a
 type RangeName = keyof typeof RANGES;
 /** About 60 buckets per range: a sparkline a person can read. */
 const bucketSeconds = (ms: number) => Math.max(60, Math.round(ms / 60 / 1000));
+/** Template-and-bucket rows asked of the store; an answer this long was cut. */
+const ROW_LIMIT = 10_000;
+/** Templates shown in the table, the busiest first. */
+const SHOWN = 200;
 
 function Lines({ templateId, range }: { templateId: string; range: { from: string; to: string } }) {
   const [lines, setLines] = useState<LogLine[] | undefined>();
@@ -42,9 +46,23 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
   const [rangeName, setRangeName] = useState<RangeName>('1h');
   const [search, setSearch] = useState('');
   const [errorsOnly, setErrorsOnly] = useState(false);
+  /** One service's templates, or every service's ('' ). */
+  const [service, setService] = useState('');
+  const [services, setServices] = useState<string[]>([]);
+  useEffect(() => {
+    api.services().then(
+      (r) => {
+        setServices(r.items.filter((x) => x.logs > 0).map((x) => x.service));
+      },
+      () => {
+        setServices([]);
+      },
+    );
+  }, [live]);
   const [open, setOpen] = useState<string | undefined>();
   const [data, setData] = useState<
-    { rows: TemplateBucket[]; fromMs: number; toMs: number; bucketMs: number } | undefined
+    | { rows: TemplateBucket[]; fromMs: number; toMs: number; bucketMs: number; cut: boolean }
+    | undefined
   >();
   useEffect(() => {
     const run = { cancelled: false };
@@ -57,13 +75,22 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
         from: new Date(fromMs).toISOString(),
         to: new Date(toMs).toISOString(),
         bucket,
+        limit: ROW_LIMIT,
+        ...(service === '' ? {} : { service }),
       });
-      if (!run.cancelled) setData({ rows: r.items, fromMs, toMs, bucketMs: bucket * 1000 });
+      if (!run.cancelled)
+        setData({
+          rows: r.items,
+          fromMs,
+          toMs,
+          bucketMs: bucket * 1000,
+          cut: r.items.length >= ROW_LIMIT,
+        });
     })().catch(onError);
     return () => {
       run.cancelled = true;
     };
-  }, [rangeName, live, onError]);
+  }, [rangeName, service, live, onError]);
   const patterns = useMemo(
     () =>
       data === undefined
@@ -111,6 +138,22 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
           />{' '}
           errors only
         </label>
+        <label>
+          Service{' '}
+          <select
+            value={service}
+            onChange={(e) => {
+              setService(e.target.value);
+            }}
+          >
+            <option value="">every service</option>
+            {services.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </label>
         <RangeChoice
           options={Object.keys(RANGES) as RangeName[]}
           value={rangeName}
@@ -125,62 +168,75 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
           {errorsOnly ? ' at ERROR or worse' : ''}.
         </p>
       ) : (
-        <table className="patterns-table">
-          <thead>
-            <tr>
-              <th scope="col">Records</th>
-              <th scope="col">Over time</th>
-              <th scope="col">Template</th>
-            </tr>
-          </thead>
-          <tbody>
-            {patterns.slice(0, 200).map((p) => (
-              <tr key={p.templateId} data-template={p.templateId}>
-                <td className="num">{p.total.toLocaleString('en')}</td>
-                <td>
-                  <svg
-                    width="120"
-                    height="24"
-                    role="img"
-                    aria-label={`records over time, at most ${Math.max(...p.series)} per bucket`}
-                  >
-                    <polyline
-                      points={sparkline(p.series, 118, 22)}
-                      fill="none"
-                      stroke="currentColor"
-                      strokeWidth="1.5"
-                      transform="translate(1,1)"
-                    />
-                  </svg>
-                </td>
-                <td>
-                  {p.errors > 0 && (
-                    <span
-                      className="badge error"
-                      title={`${p.errors.toLocaleString('en')} of ${p.total.toLocaleString('en')} records at ERROR or worse`}
-                    >
-                      {p.errors === p.total ? 'error' : `${p.errors.toLocaleString('en')} errors`}
-                    </span>
-                  )}
-                  {p.isNew && <span className="badge new">new</span>}
-                  {p.isRare && <span className="badge rare">rare</span>}
-                  <button
-                    className="link template"
-                    aria-expanded={open === p.templateId}
-                    onClick={() => {
-                      setOpen(open === p.templateId ? undefined : p.templateId);
-                    }}
-                  >
-                    <code>{p.template}</code>
-                  </button>
-                  {open === p.templateId && range !== undefined && (
-                    <Lines templateId={p.templateId} range={range} />
-                  )}
-                </td>
+        <>
+          {(data.cut || patterns.length > SHOWN) && (
+            <p className="note cut">
+              {patterns.length > SHOWN
+                ? `The ${SHOWN} busiest of ${patterns.length.toLocaleString('en')} templates are shown. `
+                : ''}
+              {data.cut
+                ? `The store's answer was cut at ${ROW_LIMIT.toLocaleString('en')} rows, so quieter templates may be missing. `
+                : ''}
+              Pick a service, a shorter range or a search to see the rest.
+            </p>
+          )}
+          <table className="patterns-table">
+            <thead>
+              <tr>
+                <th scope="col">Records</th>
+                <th scope="col">Over time</th>
+                <th scope="col">Template</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {patterns.slice(0, SHOWN).map((p) => (
+                <tr key={p.templateId} data-template={p.templateId}>
+                  <td className="num">{p.total.toLocaleString('en')}</td>
+                  <td>
+                    <svg
+                      width="120"
+                      height="24"
+                      role="img"
+                      aria-label={`records over time, at most ${Math.max(...p.series)} per bucket`}
+                    >
+                      <polyline
+                        points={sparkline(p.series, 118, 22)}
+                        fill="none"
+                        stroke="currentColor"
+                        strokeWidth="1.5"
+                        transform="translate(1,1)"
+                      />
+                    </svg>
+                  </td>
+                  <td>
+                    {p.errors > 0 && (
+                      <span
+                        className="badge error"
+                        title={`${p.errors.toLocaleString('en')} of ${p.total.toLocaleString('en')} records at ERROR or worse`}
+                      >
+                        {p.errors === p.total ? 'error' : `${p.errors.toLocaleString('en')} errors`}
+                      </span>
+                    )}
+                    {p.isNew && <span className="badge new">new</span>}
+                    {p.isRare && <span className="badge rare">rare</span>}
+                    <button
+                      className="link template"
+                      aria-expanded={open === p.templateId}
+                      onClick={() => {
+                        setOpen(open === p.templateId ? undefined : p.templateId);
+                      }}
+                    >
+                      <code>{p.template}</code>
+                    </button>
+                    {open === p.templateId && range !== undefined && (
+                      <Lines templateId={p.templateId} range={range} />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );
