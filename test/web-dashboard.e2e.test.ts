@@ -107,6 +107,14 @@ describe.skipIf(!haveChromium)(
       expect(text).toMatch(/ts-contacts-service/);
       expect(text).toMatch(/ts-basic-service/);
       expect(await page.locator('table.services tbody tr').count()).toBeGreaterThan(3);
+      // the hour's findings grouped by service, kind and subject: no two lines alike
+      await page.locator('ul.findings li').first().waitFor();
+      expect(await page.locator('#findings-h').innerText()).toMatch(
+        /Recent findings [\d,]+ in the hour.*, as \d+ groups? of service, kind and subject/,
+      );
+      const lines = await page.locator('ul.findings li').allInnerTexts();
+      expect(lines.length).toBeLessThanOrEqual(15);
+      expect(new Set(lines.map((l) => l.replace(/^\S+ /, ''))).size).toBe(lines.length);
       await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
       await accessible(page, 'overview');
 

@@ -17,6 +17,8 @@ import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd, incidentRcaQuery } from './range.js';
+import { groupFindings } from './findings.js';
+import type { Finding } from '../api/types.js';
 import { parseRoute, rangeMs, routeHash } from './route.js';
 import { graphElements, shortLabels } from './graph.js';
 import { waterfall } from './waterfall.js';
@@ -174,6 +176,45 @@ describe("an incident's causes, ranked over its own minutes", () => {
     expect(
       incidentRcaQuery({ firstSymptomMs: T, lastSymptomMs: T + 40 * 60_000 }, 'wider').window,
     ).toBe('45m');
+  });
+});
+
+describe('recent findings, grouped', () => {
+  const f = (
+    id: string,
+    service: string,
+    kind: Finding['kind'],
+    metric: string,
+    score: number,
+    timeMs: number,
+    detail = 'spike',
+  ): Finding => ({
+    id,
+    kind,
+    timeMs,
+    time: new Date(timeMs).toISOString(),
+    score,
+    reason: `${id} reason`,
+    subject: { metric, labels: '{}', resource: { service } },
+    detail,
+    evidence: [],
+  });
+  it('one line per service, kind and subject, the strongest first; repeats counted', () => {
+    const groups = groupFindings([
+      f('a1', 'api', 'metric-anomaly', 'cpu', 0.6, 1000),
+      f('a2', 'api', 'metric-anomaly', 'cpu', 0.9, 2000, 'level-shift'),
+      f('a3', 'api', 'metric-anomaly', 'cpu', 0.7, 3000),
+      f('b1', 'db', 'metric-anomaly', 'cpu', 0.8, 1500),
+      f('l1', 'api', 'error-burst', '', 0.95, 500, 'tpl-1'),
+      f('l2', 'api', 'error-burst', '', 0.5, 600, 'tpl-2'),
+    ]);
+    expect(groups.map((g) => [g.service, g.kind, g.top.id, g.count, g.lastMs])).toEqual([
+      ['api', 'error-burst', 'l1', 1, 500],
+      ['api', 'metric-anomaly', 'a2', 3, 3000],
+      ['db', 'metric-anomaly', 'b1', 1, 1500],
+      ['api', 'error-burst', 'l2', 1, 600],
+    ]);
+    expect(groupFindings([])).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import type { Finding, Graph, Incident } from '../api/types.js';
 import { duration, percent, shortTime } from '../logic/format.js';
+import { groupFindings } from '../logic/findings.js';
 import { byHealth } from '../logic/health.js';
 
 interface Data {
@@ -13,6 +14,8 @@ interface Data {
 }
 
 const HOUR = 3_600_000;
+/** Groups of findings listed; the weaker ones are counted. */
+const FINDING_GROUPS = 15;
 
 /** Health of every service, open and recent incidents with their top cause, recent findings; refreshed on live events. */
 export function Overview({ live, onError }: { live: number; onError: (e: unknown) => void }) {
@@ -24,7 +27,12 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
       // live data: the last hour; imported data: the hour around the latest incident, else the last hour of data
       const { toMs: asOfMs, incidents } = await api.focus(50);
       const [findings, graph] = await Promise.all([
-        api.findings({ limit: 15, to: new Date(asOfMs).toISOString() }),
+        // the hour's findings, grouped below (one line per service, kind and subject)
+        api.findings({
+          limit: 1000,
+          from: new Date(asOfMs - HOUR).toISOString(),
+          to: new Date(asOfMs).toISOString(),
+        }),
         api
           .graph({
             from: new Date(asOfMs - HOUR).toISOString(),
@@ -52,6 +60,7 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
       </p>
     );
   if (data === undefined) return <p aria-busy="true">Loading…</p>;
+  const groups = groupFindings(data.findings);
   const open = data.incidents.filter((i) => i.status !== 'resolved');
   return (
     <div className="overview">
@@ -151,18 +160,38 @@ export function Overview({ live, onError }: { live: number; onError: (e: unknown
       </section>
 
       <section aria-labelledby="findings-h" className="card">
-        <h2 id="findings-h">Recent findings</h2>
-        {data.findings.length === 0 ? (
-          <p className="empty">No findings yet.</p>
+        <h2 id="findings-h">
+          Recent findings{' '}
+          {groups.length > 0 && (
+            <span className="count">
+              {data.findings.length.toLocaleString('en')} in the hour
+              {data.findings.length >= 1000 ? ' (the newest 1,000)' : ''}, as {groups.length}{' '}
+              {groups.length === 1 ? 'group' : 'groups'} of service, kind and subject; the strongest
+              first
+            </span>
+          )}
+        </h2>
+        {groups.length === 0 ? (
+          <p className="empty">No findings in this hour.</p>
         ) : (
-          <ul className="findings">
-            {data.findings.map((f) => (
-              <li key={f.id}>
-                <time dateTime={f.time}>{shortTime(Date.parse(f.time))}</time>{' '}
-                <span className="kind">{f.kind}</span> {f.reason}
-              </li>
-            ))}
-          </ul>
+          <>
+            <ul className="findings">
+              {groups.slice(0, FINDING_GROUPS).map((g) => (
+                <li key={g.key}>
+                  <time dateTime={new Date(g.lastMs).toISOString()}>{shortTime(g.lastMs)}</time>{' '}
+                  <span className="kind">{g.kind}</span>
+                  {g.count > 1 && <span className="repeat"> {g.count}×</span>}{' '}
+                  <span className="score">{g.top.score.toFixed(2)}</span> {g.top.reason}
+                </li>
+              ))}
+            </ul>
+            {groups.length > FINDING_GROUPS && (
+              <p className="note">
+                {groups.length - FINDING_GROUPS} weaker groups not shown (the findings API has them
+                all).
+              </p>
+            )}
+          </>
         )}
       </section>
     </div>
