@@ -127,8 +127,19 @@ export function yearOf(
   sec: number,
 ): number {
   if (dateReference < 10_000) return dateReference;
-  const y = new Date(dateReference).getUTCFullYear();
+  const y = referenceYear(dateReference);
   return Date.UTC(y, mo - 1, day, h, mi, sec) > dateReference + DAY_MS ? y - 1 : y;
+}
+
+/** The year of the last reference asked for: a run asks with one, so no Date per line. */
+let lastReference = NaN;
+let lastReferenceYear = 0;
+function referenceYear(dateReference: number): number {
+  if (dateReference !== lastReference) {
+    lastReference = dateReference;
+    lastReferenceYear = new Date(dateReference).getUTCFullYear();
+  }
+  return lastReferenceYear;
 }
 
 /** Finds a timestamp starting exactly at `pos`. The returned object is reused: copy what you keep. */
