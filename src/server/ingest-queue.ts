@@ -77,13 +77,9 @@ export class IngestQueue {
    */
   admit(bytes: number): Refusal | undefined {
     const refused = this.refusal(bytes);
-    if (refused !== undefined) return refused;
-    if (!this.reserve(bytes))
-      return {
-        reason: 'queue_full',
-        message: `the ingest queue holds ${mb(this.held)} MB of requests not yet written (--queue-mb ${mb(this.byteCapacity)}); retry after 1 s`,
-      };
-    return undefined;
+    // refusal checked the room reserve needs: it takes it
+    if (refused === undefined) this.reserve(bytes);
+    return refused;
   }
 
   /**
