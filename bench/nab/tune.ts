@@ -18,13 +18,13 @@ const corpus = loadNabCorpus();
 const p = PROFILES.standard;
 const sweeps = corpus.map((f) => sweepFile(f.timestamps, f.windows, p));
 
-function scoresOf(cfg: MetricDetectorConfig): Float64Array[] {
-  return corpus.map((f) => {
-    const d = new SeriesDetector(cfg);
-    const s = new Float64Array(f.values.length);
-    for (let k = 0; k < s.length; k++) s[k] = d.push(f.timestamps[k]!, f.values[k]!);
-    return s;
-  });
+/** The detector's score of every point of the i-th file. */
+function scoresOfFile(cfg: MetricDetectorConfig, i: number): Float64Array {
+  const f = corpus[i]!;
+  const d = new SeriesDetector(cfg);
+  const s = new Float64Array(f.values.length);
+  for (let k = 0; k < s.length; k++) s[k] = d.push(f.timestamps[k]!, f.values[k]!);
+  return s;
 }
 
 /** The threshold best on the files `chooseOn` picks, scoring the files `score` picks. */
@@ -33,7 +33,7 @@ function leftOutScore(
   chooseOn: (i: number) => boolean,
   score: (i: number) => boolean,
 ): number {
-  const all = scoresOf(cfg);
+  const all = corpus.map((_, i) => scoresOfFile(cfg, i));
   const files = (pick: (i: number) => boolean) =>
     corpus.flatMap((_, i) => (pick(i) ? [{ sweep: sweeps[i]!, scores: all[i]! }] : []));
   const threshold = optimiseThreshold(files(chooseOn), p).threshold;
@@ -44,13 +44,9 @@ export function scoreConfig(
   cfg: MetricDetectorConfig,
   subset: (i: number) => boolean = () => true,
 ): number {
-  const files = corpus.flatMap((f, i) => {
-    if (!subset(i)) return [];
-    const d = new SeriesDetector(cfg);
-    const s = new Float64Array(f.values.length);
-    for (let k = 0; k < s.length; k++) s[k] = d.push(f.timestamps[k]!, f.values[k]!);
-    return [{ sweep: sweeps[i]!, scores: s }];
-  });
+  const files = corpus.flatMap((_, i) =>
+    subset(i) ? [{ sweep: sweeps[i]!, scores: scoresOfFile(cfg, i) }] : [],
+  );
   return optimiseThreshold(files, p).normalized;
 }
 
