@@ -538,6 +538,18 @@ export function runTelemetryStoreContract(
         'web SELECT orders',
       ]);
       expect(await s.serviceEdges('t1', { fromMs: T + 60_000, toMs: T + 120_000 })).toEqual([]);
+      // the three at once (rca reads them together) are the three asked one by one, in any window
+      for (const fromMs of [T, T + 60_000, T - 60_000]) {
+        const q = { fromMs, toMs: fromMs + 120_000, bucketMs: 60_000 };
+        expect(await s.spanAggregates('t1', q)).toEqual({
+          spans: await s.spanStats('t1', q),
+          edges: await s.serviceEdges('t1', { fromMs: q.fromMs, toMs: q.toMs }),
+          calls: await s.edgeStats('t1', q),
+        });
+      }
+      expect(
+        await s.spanAggregates('t2', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 }),
+      ).toEqual({ spans: [], edges: [], calls: [] });
       await s.close();
     });
 

@@ -204,6 +204,14 @@ export interface TelemetryStorePort {
   serviceEdges(tenant: string, query: { fromMs: number; toMs: number }): Promise<ServiceEdge[]>;
   /** Calls between services per time bucket, with the time spent outside the callee (the network, queueing); `service`: only its calls, made or answered. */
   edgeStats(tenant: string, query: WindowQuery & { service?: string }): Promise<EdgeStats[]>;
+  /**
+   * spanStats (all services), serviceEdges and edgeStats of one window at once, as rca reads them:
+   * equal to the three asked one by one; a store may find each span's parent once for all three.
+   */
+  spanAggregates(
+    tenant: string,
+    query: WindowQuery,
+  ): Promise<{ spans: ServiceSpanStats[]; edges: ServiceEdge[]; calls: EdgeStats[] }>;
   /** CLIENT spans that name their peer, per caller, peer, answering service and time bucket (PeerCallStats). */
   peerCalls(tenant: string, query: WindowQuery): Promise<PeerCallStats[]>;
   /** Each service's metrics per time bucket (means; not cumulative counters): for comparing a window with the service's own usual. */

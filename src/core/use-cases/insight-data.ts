@@ -73,11 +73,9 @@ export async function loadInsightData(
   options: { metrics?: boolean } = {},
 ): Promise<InsightData> {
   const window = { ...range, bucketMs: config.bucketMs };
-  const [logs, spans, edges, calls, peers, findings, metrics] = await Promise.all([
+  const [logs, { spans, edges, calls }, peers, findings, metrics] = await Promise.all([
     store.serviceTemplateCounts(tenant, window),
-    store.spanStats(tenant, window),
-    store.serviceEdges(tenant, range),
-    store.edgeStats(tenant, window),
+    store.spanAggregates(tenant, window),
     store.peerCalls(tenant, window),
     findingsIn(store, tenant, range.fromMs, range.toMs, config),
     options.metrics === true ? store.serviceMetricStats(tenant, window) : undefined,

@@ -482,6 +482,14 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
         ),
       );
     },
+    async spanAggregates(tenant: string, q: WindowQuery) {
+      const [spans, edges, calls] = [
+        await store.spanStats(tenant, q),
+        await store.serviceEdges(tenant, q),
+        await store.edgeStats(tenant, q),
+      ];
+      return { spans, edges, calls };
+    },
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       if (!open) return closed();
       const edges = new Map<string, Omit<ServiceEdge, 'p90Ms'> & { durations: number[] }>();
