@@ -46,3 +46,40 @@ describe('dates written without a year, as the CLI reads them', () => {
     expect(new Date(b.summary.firstMs).toISOString()).toBe('2026-12-10T08:00:00.000Z');
   });
 });
+
+describe('commands, loaded when named', () => {
+  const now = '2026-12-07T12:00:00Z';
+  it('a named command runs with only its own module loaded; its help is its own', async () => {
+    const help = await run(['rca', '--help'], '', now);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: bifrost rca \[options\]/);
+  });
+  it('the root help lists every command, in order', async () => {
+    const help = await run(['--help'], '', now);
+    expect(help.code).toBe(0);
+    const commands = help.stdout.split('Commands:\n')[1]!.split('\n\n')[0]!;
+    const listed = [...commands.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual([
+      'analyze',
+      'parse',
+      'templates',
+      'detect',
+      'serve',
+      'keys',
+      'enrol',
+      'import',
+      'incidents',
+      'rca',
+      'explain',
+      'help',
+    ]);
+  });
+  it('a typo gets a suggestion, and a name that is only a property of objects is unknown', async () => {
+    const typo = await run(['rcaa'], '', now);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown command 'rcaa'[\s\S]*Did you mean rca\?/);
+    const odd = await run(['constructor'], '', now);
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toMatch(/unknown command 'constructor'/);
+  });
+});
