@@ -4,6 +4,17 @@ import type { MetricPoint } from '../../src/core/domain/metric-point.js';
 import type { Span } from '../../src/core/domain/span.js';
 import type { StoredLog } from '../../src/core/domain/stored-log.js';
 import type { TelemetryStorePort } from '../../src/core/ports/telemetry-store.port.js';
+import {
+  edgeStatsOf,
+  peerCallsOf,
+  redOf,
+  serviceEdgesOf,
+} from '../../src/core/engine/aggregates/spans.js';
+import {
+  serviceMentionsOf,
+  serviceTemplateCountsOf,
+} from '../../src/core/engine/aggregates/logs.js';
+import { serviceMetricStatsOf } from '../../src/core/engine/aggregates/metrics.js';
 
 /** The one contract every TelemetryStorePort adapter passes (CONVENTIONS.md: shared suites). */
 export function runTelemetryStoreContract(
@@ -550,6 +561,133 @@ export function runTelemetryStoreContract(
       expect(
         await s.spanAggregates('t2', { fromMs: T, toMs: T + 120_000, bucketMs: 60_000 }),
       ).toEqual({ spans: [], edges: [], calls: [] });
+      await s.close();
+    });
+
+    it('answers every aggregate as the engine computes it from the same records (differential, random telemetry)', async () => {
+      // seeded: the same records on every run; integer times and values, so sums are exact
+      let seed = 7;
+      const rnd = (n: number) => {
+        // mulberry32
+        seed = (seed + 0x6d2b79f5) | 0;
+        let x = Math.imul(seed ^ (seed >>> 15), seed | 1);
+        x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+        return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4_294_967_296) * n);
+      };
+      const T = 1_700_000_040_000 - (1_700_000_040_000 % 60_000);
+      const services = ['api-gw', 'web-ui', 'db-main', 'cart', 'payments', ''];
+      const spans: Span[] = [];
+      for (let t = 0; t < 80; t++) {
+        const traceId = t.toString(16).padStart(32, '0');
+        // a trace starts up to 3 min before the window and up to 3 min after its end
+        const rootStart = T - 180_000 + rnd(660_000);
+        const tree: Span[] = [];
+        const size = 1 + rnd(8);
+        for (let i = 0; i < size; i++) {
+          const parent = i === 0 ? undefined : tree[rnd(tree.length)]!;
+          const startMs = parent === undefined ? rootStart : parent.startMs + rnd(5) * 20_000;
+          const service = services[rnd(services.length)]!;
+          const peer = rnd(4);
+          tree.push(
+            span(0, {
+              traceId,
+              spanId: `${t.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`,
+              // an orphan now and then: its parent was never stored
+              parentSpanId:
+                parent === undefined ? (rnd(10) === 0 ? 'ffffffffffffffff' : '') : parent.spanId,
+              name: `op${rnd(3)}`,
+              kind: rnd(2) === 0 ? 2 : 3,
+              startMs,
+              endMs: startMs + 1 + rnd(400),
+              statusCode: rnd(8) === 0 ? 2 : 0,
+              statusMessage: '',
+              resource: service === '' ? { pod: 'p' } : { service, pod: 'p' },
+              attributes:
+                peer === 0
+                  ? '{"peer.service":"Payments"}'
+                  : peer === 1
+                    ? '{"http.url":"http://db.shop:5432/q"}'
+                    : '{}',
+            }),
+          );
+        }
+        spans.push(...tree);
+      }
+      const logs: StoredLog[] = Array.from({ length: 400 }, (_, i) => {
+        const service = services[rnd(services.length)]!;
+        const named = ['web-ui', 'db-main', 'web-ui-v2', 'cart'][rnd(4)]!;
+        const template = rnd(5);
+        return log(i, {
+          id: `r${String(i).padStart(4, '0')}`,
+          timeMs: T - 90_000 + rnd(480_000),
+          severity: [9, 13, 17, 21][rnd(4)]!,
+          body: `step ${template} calling ${named}: ${rnd(2) === 0 ? 'failed' : 'ok'}`,
+          resource: service === '' ? { pod: 'p' } : { service, pod: 'p' },
+          templateId: `t${template}`,
+          template: `step ${template} calling <*>: <*>`,
+        });
+      });
+      const metrics: MetricPoint[] = Array.from({ length: 300 }, (_, i) => {
+        const service = services[rnd(services.length)]!;
+        return point(0, {
+          timeMs: T - 60_000 + rnd(420_000),
+          name: ['cpu', 'mem'][rnd(2)]!,
+          value: rnd(1000),
+          labels: `{"pod":"p${rnd(3)}"}`,
+          resource: service === '' ? {} : { service },
+          ...(rnd(5) === 0 ? { cumulative: true } : {}),
+          ...(i % 2 === 0 ? {} : { kind: 'gauge' as const }),
+        });
+      });
+      const s = await create();
+      await s.append('t1', { spans, logs, metrics });
+      await s.append('t2', { spans: spans.slice(0, 5), logs: logs.slice(0, 5) });
+      for (const [fromMs, toMs] of [
+        [T, T + 300_000],
+        [T - 120_000, T + 120_000],
+        [T + 60_000, T + 180_000],
+      ] as const) {
+        const q = { fromMs, toMs, bucketMs: 60_000 };
+        expect(await s.spanStats('t1', q)).toEqual(
+          redOf(spans, q, () => '').map(({ operation, ...r }) => r),
+        );
+        expect(await s.operationStats('t1', q)).toEqual(redOf(spans, q, (sp) => sp.name));
+        expect(await s.operationStats('t1', { ...q, service: 'web-ui' })).toEqual(
+          redOf(spans, { ...q, service: 'web-ui' }, (sp) => sp.name),
+        );
+        expect(await s.serviceEdges('t1', { fromMs, toMs })).toEqual(serviceEdgesOf(spans, q));
+        expect(await s.edgeStats('t1', q)).toEqual(edgeStatsOf(spans, q));
+        expect(await s.edgeStats('t1', { ...q, service: 'db-main' })).toEqual(
+          edgeStatsOf(spans, { ...q, service: 'db-main' }),
+        );
+        expect(await s.spanAggregates('t1', q)).toEqual({
+          spans: redOf(spans, q, () => '').map(({ operation, ...r }) => r),
+          edges: serviceEdgesOf(spans, q),
+          calls: edgeStatsOf(spans, q),
+        });
+        expect(await s.peerCalls('t1', q)).toEqual(peerCallsOf(spans, q));
+        expect(await s.serviceTemplateCounts('t1', q)).toEqual(serviceTemplateCountsOf(logs, q));
+        const mq = {
+          ...q,
+          names: ['web-ui', 'db-main', 'cart', 'payments', 'api'],
+          minSeverity: 13,
+        };
+        expect(await s.serviceMentions('t1', mq)).toEqual(serviceMentionsOf(logs, mq));
+        expect(await s.serviceMetricStats('t1', q)).toEqual(serviceMetricStatsOf(metrics, q));
+      }
+      // enough happened in the window for the comparison to mean something
+      const q = { fromMs: T, toMs: T + 300_000, bucketMs: 60_000 };
+      const red = redOf(spans, q, () => '');
+      expect(red.reduce((a, r) => a + (r.failedRequests ?? 0), 0)).toBeGreaterThan(3);
+      expect(red.reduce((a, r) => a + (r.ownFailedRequests ?? 0), 0)).toBeGreaterThan(1);
+      expect(red.reduce((a, r) => a + (r.requests ?? 0), 0)).toBeLessThan(
+        red.reduce((a, r) => a + r.count, 0),
+      );
+      expect(edgeStatsOf(spans, q).length).toBeGreaterThan(10);
+      expect(peerCallsOf(spans, q).some((r) => r.callee !== '')).toBe(true);
+      expect(
+        serviceMentionsOf(logs, { ...q, names: ['web-ui'], minSeverity: 13 }).length,
+      ).toBeGreaterThan(3);
       await s.close();
     });
 

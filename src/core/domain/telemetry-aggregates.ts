@@ -3,6 +3,17 @@
  * logs and metric points of a window (per service, template, call path and bucket). The store
  * port returns them; the engine reads them; they are data, so they live in the domain.
  */
+/** A time range, [fromMs, toMs). */
+export interface TimeRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A time range cut into buckets of bucketMs (aligned on multiples of it). */
+export interface WindowQuery extends TimeRange {
+  bucketMs: number;
+}
+
 /** Log records of one service and template in one time bucket. */
 export interface ServiceTemplateCount {
   /** '' when the records named no service. */

@@ -11,6 +11,7 @@ import type {
   EdgeStats,
   ServiceMetricStats,
   PeerCallStats,
+  WindowQuery,
 } from '../domain/telemetry-aggregates.js';
 import type { StoredLog, TemplateCount } from '../domain/stored-log.js';
 
@@ -127,13 +128,8 @@ export interface ServiceSummary {
 }
 
 /** A time range cut into buckets, for the aggregates the insight engine compares. */
-export interface WindowQuery {
-  fromMs: number;
-  toMs: number;
-  bucketMs: number;
-}
-
 export type {
+  WindowQuery,
   ServiceTemplateCount,
   ServiceMention,
   ServiceSpanStats,

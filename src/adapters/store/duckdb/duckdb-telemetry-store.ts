@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, DuckDBListValue, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+// the reference computations these queries must match (the store contract checks them on random spans)
+import { CHILD_SLACK_MS } from '../../../core/engine/aggregates/spans.js';
 import type { Finding, FindingKind } from '../../../core/domain/finding.js';
 import type { LogResource } from '../../../core/domain/log-record.js';
 import type { MetricKind, MetricPoint } from '../../../core/domain/metric-point.js';
@@ -272,8 +274,6 @@ const attrSql = (k: string) =>
 /** The peer a span names, as SQL (the rule of domain/span's peerOf): lower case, NULL when none. */
 const PEER_SQL = `lower(coalesce(${PEER_ATTRIBUTES.map((k) => `nullif(${attrSql(k)}, '')`).join(', ')}, nullif(regexp_extract(coalesce(${PEER_URL_ATTRIBUTES.map(attrSql).join(', ')}, ''), '${URL_HOST.source.replace(/\\\//g, '/')}', 1), '')))`;
 
-/** How far outside a range a span's parent and children are looked for (children start after it; a skewed clock, before). */
-const CHILD_SLACK_MS = 60_000;
 const CALL_PAIRS = `FROM s c JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id WHERE c.parent_span_id <> '' AND p.service <> c.service`;
 
 export interface DuckDbHandle {

@@ -4,7 +4,6 @@ import type { MetricPoint } from '../../../core/domain/metric-point.js';
 import { SPAN_KIND_CLIENT, SPAN_STATUS, peerOf, spanCopyKey } from '../../../core/domain/span.js';
 import type { Span } from '../../../core/domain/span.js';
 import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.js';
-import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
 import type {
   AppendResult,
@@ -32,6 +31,17 @@ import type {
   WindowQuery,
 } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
+import {
+  edgeStatsOf,
+  peerCallsOf,
+  redOf,
+  serviceEdgesOf,
+} from '../../../core/engine/aggregates/spans.js';
+import {
+  serviceMentionsOf,
+  serviceTemplateCountsOf,
+} from '../../../core/engine/aggregates/logs.js';
+import { serviceMetricStatsOf } from '../../../core/engine/aggregates/metrics.js';
 import { SEVERITY } from '../../../core/domain/severity.js';
 
 interface TenantData {
@@ -44,138 +54,6 @@ interface TenantData {
 }
 
 /** Newest first by (timeMs, id), after the cursor when there is one. */
-/** Byte order, as DuckDB sorts VARCHAR (ASCII names alike). */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The nearest-rank quantile: the ⌈q·n⌉-th smallest, as DuckDB's quantile_disc (checked for n ≤ 400). */
-function discrete(sorted: readonly number[], q: number): number {
-  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
-}
-
-/** Spans of [fromMs, toMs) whose parent (also in it) belongs to another service. */
-function* crossServiceCalls(
-  spans: readonly Span[],
-  q: { fromMs: number; toMs: number },
-): Generator<{ caller: string; callee: string; parent: Span; child: Span }> {
-  const inRange = spans.filter((sp) => sp.startMs >= q.fromMs && sp.startMs < q.toMs);
-  const byId = new Map(inRange.map((sp) => [`${sp.traceId}/${sp.spanId}`, sp]));
-  for (const child of inRange) {
-    if (child.parentSpanId === '') continue;
-    const parent = byId.get(`${child.traceId}/${child.parentSpanId}`);
-    const caller = parent?.resource.service ?? '';
-    const callee = child.resource.service ?? '';
-    if (parent !== undefined && caller !== callee) yield { caller, callee, parent, child };
-  }
-}
-
-/** RED per service, operation (or '' for all) and bucket, in the stores' order. */
-function red(
-  spans: readonly Span[],
-  q: WindowQuery,
-  operationOf: (sp: Span) => string,
-  all: readonly Span[] = spans,
-): OperationStats[] {
-  const groups = new Map<
-    string,
-    {
-      service: string;
-      operation: string;
-      bucketMs: number;
-      errors: number;
-      requests: number;
-      failedRequests: number;
-      ownFailedRequests: number;
-      requestMs: number;
-      durations: number[];
-    }
-  >();
-  // each span's service (a span called from another service's, or from none, begins a request) and
-  // where failures began: per trace, the services with a failed span none of whose children failed
-  const serviceOf = new Map<string, string>();
-  const failedParents = new Set<string>();
-  for (const sp of all) {
-    if (!serviceOf.has(`${sp.traceId}/${sp.spanId}`))
-      serviceOf.set(`${sp.traceId}/${sp.spanId}`, sp.resource.service ?? '');
-    if (sp.statusCode === SPAN_STATUS.ERROR && sp.parentSpanId !== '')
-      failedParents.add(`${sp.traceId}/${sp.parentSpanId}`);
-  }
-  const origins = new Set<string>();
-  for (const sp of all)
-    if (sp.statusCode === SPAN_STATUS.ERROR && !failedParents.has(`${sp.traceId}/${sp.spanId}`))
-      origins.add(`${sp.traceId}\u0000${sp.resource.service ?? ''}`);
-  // the spans a failure is inside of: a failed span and its parents in the same service
-  const parentOf = new Map<string, string>();
-  for (const sp of all)
-    if (!parentOf.has(`${sp.traceId}/${sp.spanId}`))
-      parentOf.set(`${sp.traceId}/${sp.spanId}`, `${sp.traceId}/${sp.parentSpanId}`);
-  const failing = new Set<string>();
-  for (const sp of all) {
-    if (sp.statusCode !== SPAN_STATUS.ERROR) continue;
-    const service = sp.resource.service ?? '';
-    for (
-      let k: string | undefined = `${sp.traceId}/${sp.spanId}`;
-      k !== undefined && serviceOf.get(k) === service && !failing.has(k);
-      k = parentOf.get(k)
-    )
-      failing.add(k);
-  }
-  for (const sp of spans) {
-    if (sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
-    const service = sp.resource.service ?? '';
-    const operation = operationOf(sp);
-    const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
-    const key = `${service}\u0000${operation}\u0000${bucketMs}`;
-    let g = groups.get(key);
-    if (g === undefined)
-      groups.set(
-        key,
-        (g = {
-          service,
-          operation,
-          bucketMs,
-          errors: 0,
-          requests: 0,
-          failedRequests: 0,
-          ownFailedRequests: 0,
-          requestMs: 0,
-          durations: [],
-        }),
-      );
-    g.durations.push(sp.endMs - sp.startMs);
-    const failed = sp.statusCode === SPAN_STATUS.ERROR;
-    if (failed) g.errors++;
-    if (serviceOf.get(`${sp.traceId}/${sp.parentSpanId}`) === service) continue;
-    g.requests++;
-    g.requestMs += sp.endMs - sp.startMs;
-    if (!failing.has(`${sp.traceId}/${sp.spanId}`)) continue;
-    g.failedRequests++;
-    if (origins.has(`${sp.traceId}\u0000${service}`)) g.ownFailedRequests++;
-  }
-  return [...groups.values()]
-    .sort(
-      (a, b) =>
-        cmp(a.service, b.service) || cmp(a.operation, b.operation) || a.bucketMs - b.bucketMs,
-    )
-    .map((g) => {
-      const d = g.durations.sort((a, b) => a - b);
-      return {
-        service: g.service,
-        operation: g.operation,
-        bucketMs: g.bucketMs,
-        count: d.length,
-        errors: g.errors,
-        requests: g.requests,
-        failedRequests: g.failedRequests,
-        ownFailedRequests: g.ownFailedRequests,
-        requestMs: g.requestMs,
-        p50Ms: discrete(d, 0.5),
-        p90Ms: discrete(d, 0.9),
-      };
-    });
-}
-
 function keysetPage<T extends { timeMs: number; id: string }>(
   rows: T[],
   limit: number,
@@ -395,76 +273,21 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     },
     serviceTemplateCounts(tenant: string, q: WindowQuery): Promise<ServiceTemplateCount[]> {
       if (!open) return closed();
-      const counts = new Map<string, ServiceTemplateCount>();
-      for (const l of tenants.get(tenant)?.logs ?? []) {
-        if (l.timeMs < q.fromMs || l.timeMs >= q.toMs) continue;
-        const service = l.resource.service ?? '';
-        const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
-        const key = `${service}\u0000${l.templateId}\u0000${bucketMs}`;
-        const c = counts.get(key);
-        if (c === undefined)
-          counts.set(key, {
-            service,
-            templateId: l.templateId,
-            template: l.template,
-            severity: l.severity,
-            bucketMs,
-            count: 1,
-          });
-        else {
-          c.count++;
-          c.severity = Math.max(c.severity, l.severity);
-        }
-      }
-      return Promise.resolve(
-        [...counts.values()].sort(
-          (a, b) =>
-            cmp(a.service, b.service) || cmp(a.templateId, b.templateId) || a.bucketMs - b.bucketMs,
-        ),
-      );
+      return Promise.resolve(serviceTemplateCountsOf(tenants.get(tenant)?.logs ?? [], q));
     },
     serviceMentions(
       tenant: string,
       q: WindowQuery & { names: readonly string[]; minSeverity: number },
     ): Promise<ServiceMention[]> {
       if (!open) return closed();
-      const names = [...new Set(q.names)]
-        .filter((n) => n.length >= MIN_MENTION_LENGTH)
-        .map((name) => ({ name, pattern: new RegExp(mentionPattern(name)) }));
-      const counts = new Map<string, ServiceMention>();
-      for (const l of tenants.get(tenant)?.logs ?? []) {
-        if (l.timeMs < q.fromMs || l.timeMs >= q.toMs || l.severity < q.minSeverity) continue;
-        const service = l.resource.service ?? '';
-        const bucketMs = Math.floor(l.timeMs / q.bucketMs) * q.bucketMs;
-        for (const { name, pattern } of names) {
-          if (name === service || !l.body.includes(name) || !pattern.test(l.body)) continue;
-          const key = `${service}\u0000${l.templateId}\u0000${name}\u0000${bucketMs}`;
-          const c = counts.get(key);
-          if (c === undefined)
-            counts.set(key, { service, templateId: l.templateId, named: name, bucketMs, count: 1 });
-          else c.count++;
-        }
-      }
-      return Promise.resolve(
-        [...counts.values()].sort(
-          (a, b) =>
-            cmp(a.service, b.service) ||
-            cmp(a.templateId, b.templateId) ||
-            cmp(a.named, b.named) ||
-            a.bucketMs - b.bucketMs,
-        ),
-      );
+      return Promise.resolve(serviceMentionsOf(tenants.get(tenant)?.logs ?? [], q));
     },
     spanStats(tenant: string, q: WindowQuery & { service?: string }): Promise<ServiceSpanStats[]> {
       if (!open) return closed();
-      const all = tenants.get(tenant)?.spans ?? [];
       return Promise.resolve(
-        red(
-          all.filter((sp) => q.service === undefined || sp.resource.service === q.service),
-          q,
-          () => '',
-          all,
-        ).map(({ operation, ...r }): ServiceSpanStats => r),
+        redOf(tenants.get(tenant)?.spans ?? [], q, () => '').map(
+          ({ operation, ...r }): ServiceSpanStats => r,
+        ),
       );
     },
     operationStats(
@@ -472,15 +295,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
       q: WindowQuery & { service?: string },
     ): Promise<OperationStats[]> {
       if (!open) return closed();
-      const all = tenants.get(tenant)?.spans ?? [];
-      return Promise.resolve(
-        red(
-          all.filter((sp) => q.service === undefined || sp.resource.service === q.service),
-          q,
-          (sp) => sp.name,
-          all,
-        ),
-      );
+      return Promise.resolve(redOf(tenants.get(tenant)?.spans ?? [], q, (sp) => sp.name));
     },
     async spanAggregates(tenant: string, q: WindowQuery) {
       const [spans, edges, calls] = [
@@ -492,152 +307,19 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     },
     serviceEdges(tenant: string, q: { fromMs: number; toMs: number }): Promise<ServiceEdge[]> {
       if (!open) return closed();
-      const edges = new Map<string, Omit<ServiceEdge, 'p90Ms'> & { durations: number[] }>();
-      for (const { caller, callee, child } of crossServiceCalls(
-        tenants.get(tenant)?.spans ?? [],
-        q,
-      )) {
-        const key = `${caller}\u0000${callee}`;
-        let e = edges.get(key);
-        if (e === undefined)
-          edges.set(key, (e = { caller, callee, calls: 0, errors: 0, durations: [] }));
-        e.calls++;
-        e.durations.push(child.endMs - child.startMs);
-        if (child.statusCode === SPAN_STATUS.ERROR) e.errors++;
-      }
-      return Promise.resolve(
-        [...edges.values()]
-          .sort((a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee))
-          .map(({ durations, ...e }) => ({
-            ...e,
-            p90Ms: discrete(
-              durations.sort((x, y) => x - y),
-              0.9,
-            ),
-          })),
-      );
+      return Promise.resolve(serviceEdgesOf(tenants.get(tenant)?.spans ?? [], q));
     },
     serviceMetricStats(tenant: string, q: WindowQuery): Promise<ServiceMetricStats[]> {
       if (!open) return closed();
-      const rows = new Map<string, ServiceMetricStats & { sum: number }>();
-      for (const m of tenants.get(tenant)?.metrics ?? []) {
-        const service = m.resource.service;
-        if (
-          m.timeMs < q.fromMs ||
-          m.timeMs >= q.toMs ||
-          m.cumulative === true ||
-          service === undefined ||
-          service === '' ||
-          !Number.isFinite(m.value)
-        )
-          continue;
-        const bucketMs = Math.floor(m.timeMs / q.bucketMs) * q.bucketMs;
-        const key = `${service}\u0000${m.name}\u0000${bucketMs}`;
-        let r = rows.get(key);
-        if (r === undefined)
-          rows.set(key, (r = { service, name: m.name, bucketMs, value: 0, points: 0, sum: 0 }));
-        r.sum += m.value;
-        r.points++;
-      }
-      return Promise.resolve(
-        [...rows.values()]
-          .sort(
-            (a, b) => cmp(a.service, b.service) || cmp(a.name, b.name) || a.bucketMs - b.bucketMs,
-          )
-          .map(({ sum, ...r }) => ({ ...r, value: sum / r.points })),
-      );
+      return Promise.resolve(serviceMetricStatsOf(tenants.get(tenant)?.metrics ?? [], q));
     },
     peerCalls(tenant: string, q: WindowQuery): Promise<PeerCallStats[]> {
       if (!open) return closed();
-      const spans = tenants.get(tenant)?.spans ?? [];
-      // the services of each span's children
-      const children = new Map<string, string[]>();
-      for (const sp of spans) {
-        if (sp.parentSpanId === '') continue;
-        const key = `${sp.traceId}/${sp.parentSpanId}`;
-        const l = children.get(key);
-        if (l === undefined) children.set(key, [sp.resource.service ?? '']);
-        else l.push(sp.resource.service ?? '');
-      }
-      const rows = new Map<
-        string,
-        Omit<PeerCallStats, 'p90Ms' | 'callMs'> & { durations: number[] }
-      >();
-      for (const sp of spans) {
-        if (sp.kind !== SPAN_KIND_CLIENT || sp.startMs < q.fromMs || sp.startMs >= q.toMs) continue;
-        const peer = peerOf(sp.attributes);
-        if (peer === undefined) continue;
-        const caller = sp.resource.service ?? '';
-        const callee =
-          children
-            .get(`${sp.traceId}/${sp.spanId}`)
-            ?.filter((c) => c !== caller)
-            .sort()[0] ?? '';
-        const bucketMs = Math.floor(sp.startMs / q.bucketMs) * q.bucketMs;
-        const row = { caller, peer, callee, bucketMs };
-        const key = `${row.caller}\u0000${row.peer}\u0000${row.callee}\u0000${bucketMs}`;
-        let r = rows.get(key);
-        if (r === undefined) rows.set(key, (r = { ...row, calls: 0, errors: 0, durations: [] }));
-        r.calls++;
-        r.durations.push(sp.endMs - sp.startMs);
-        if (sp.statusCode === SPAN_STATUS.ERROR) r.errors++;
-      }
-      return Promise.resolve(
-        [...rows.values()]
-          .sort(
-            (a, b) =>
-              cmp(a.caller, b.caller) ||
-              cmp(a.peer, b.peer) ||
-              cmp(a.callee, b.callee) ||
-              a.bucketMs - b.bucketMs,
-          )
-          .map(({ durations, ...r }) => ({
-            ...r,
-            p90Ms: discrete(
-              durations.sort((x, y) => x - y),
-              0.9,
-            ),
-            callMs: durations.reduce((a, d) => a + d, 0),
-          })),
-      );
+      return Promise.resolve(peerCallsOf(tenants.get(tenant)?.spans ?? [], q));
     },
     edgeStats(tenant: string, q: WindowQuery & { service?: string }): Promise<EdgeStats[]> {
       if (!open) return closed();
-      const edges = new Map<
-        string,
-        Omit<EdgeStats, 'gapP50Ms'> & { gaps: number[]; calleeMs: number }
-      >();
-      for (const { caller, callee, parent, child } of crossServiceCalls(
-        tenants.get(tenant)?.spans ?? [],
-        q,
-      )) {
-        if (q.service !== undefined && caller !== q.service && callee !== q.service) continue;
-        const bucketMs = Math.floor(parent.startMs / q.bucketMs) * q.bucketMs;
-        const key = `${caller}\u0000${callee}\u0000${bucketMs}`;
-        let e = edges.get(key);
-        if (e === undefined)
-          edges.set(
-            key,
-            (e = { caller, callee, bucketMs, calls: 0, errors: 0, gaps: [], calleeMs: 0 }),
-          );
-        e.calls++;
-        e.gaps.push(parent.endMs - parent.startMs - (child.endMs - child.startMs));
-        e.calleeMs += child.endMs - child.startMs;
-        if (child.statusCode === SPAN_STATUS.ERROR) e.errors++;
-      }
-      return Promise.resolve(
-        [...edges.values()]
-          .sort(
-            (a, b) => cmp(a.caller, b.caller) || cmp(a.callee, b.callee) || a.bucketMs - b.bucketMs,
-          )
-          .map(({ gaps, ...e }) => ({
-            ...e,
-            gapP50Ms: discrete(
-              gaps.sort((x, y) => x - y),
-              0.5,
-            ),
-          })),
-      );
+      return Promise.resolve(edgeStatsOf(tenants.get(tenant)?.spans ?? [], q));
     },
     metricPoints(tenant: string, q: MetricQuery): Promise<MetricPoint[]> {
       if (!open) return closed();
