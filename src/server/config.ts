@@ -2,12 +2,15 @@ import { parseDuration } from '../core/domain/time-text.js';
 import { AppError } from '../core/errors.js';
 import type { LlmConfig } from '../adapters/llm/llm-config.js';
 import { loadLlmConfig } from '../adapters/llm/llm-config.js';
+import { checkStoreUrl } from '../adapters/wiring.js';
 
 export interface ServerConfig {
   host: string;
   port: number;
   /** Database file; undefined = in memory (nothing kept after exit). */
   dataFile: string | undefined;
+  /** A shared PostgreSQL store instead of the file (--store, BIFROST_STORE): several nodes, one store. */
+  sharedStore?: { url: string; schema?: string };
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   queueCapacity: number;
@@ -183,10 +186,19 @@ export function loadServerConfig(
       ? { tls: { certFile: env.BIFROST_TLS_CERT ?? '', keyFile: env.BIFROST_TLS_KEY ?? '' } }
       : {}),
     llm: loadLlmConfig(env),
+    ...(env.BIFROST_STORE
+      ? {
+          sharedStore: {
+            url: env.BIFROST_STORE,
+            ...(env.BIFROST_STORE_SCHEMA ? { schema: env.BIFROST_STORE_SCHEMA } : {}),
+          },
+        }
+      : {}),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     dataFile: overrides.dataFile,
     cacheDir: overrides.cacheDir,
   };
+  if (c.sharedStore !== undefined) checkStoreUrl(c.sharedStore.url);
   if (
     env.BIFROST_AUTH !== undefined &&
     env.BIFROST_AUTH !== '' &&

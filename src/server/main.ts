@@ -57,6 +57,7 @@ export async function startServer(
   const { telemetry: store, history } = await createStores({
     dataFile: config.dataFile,
     memoryLimitMb: config.storeMemoryMb,
+    ...(config.sharedStore === undefined ? {} : { shared: config.sharedStore }),
   });
   const keys = new ApiKeys(history, nodeKeyCrypto, Date.now);
   const ingest = new MetricIngest({ store });

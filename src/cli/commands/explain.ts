@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.js';
 import type { HistoryStorePort } from '../../core/ports/history-store.port.js';
 import { incidentContext } from '../../core/use-cases/explain-inputs.js';
 import type { CliContext } from '../context.js';
-import { openStore } from '../open-store.js';
+import { openStore, storeOption } from '../open-store.js';
 import { renderExplanation } from '../render/explanation.js';
 import { isoTime, pad } from '../render/format.js';
 import { addLlmOptions, cliExplainer, explainForCli, llmConfigOf } from './llm-options.js';
@@ -14,6 +14,7 @@ import { checkTenant } from './rca.js';
 
 interface ExplainFlags extends LlmFlags {
   data?: string;
+  store?: string;
   tenant: string;
   compare?: string;
   output: 'text' | 'markdown' | 'json';
@@ -89,6 +90,7 @@ export function explainCommand(ctx: CliContext): Command {
       'incident id (or a unique start of it), as `bifrost incidents` lists them',
     )
     .option('--data <dir>', 'the store [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .addOption(storeOption())
     .option('--tenant <name>', 'whose data', 'default')
     .option(
       '--compare <version>',
@@ -119,7 +121,7 @@ Examples:
   cmd.action(async (id: string, flags: ExplainFlags) => {
     checkTenant(flags.tenant);
     const config = llmConfigOf(flags, ctx);
-    const { stores } = await openStore(ctx, flags.data, 'use POST /api/v1/incidents/<id>/explain');
+    const { stores } = await openStore(ctx, flags, 'use POST /api/v1/incidents/<id>/explain');
     const explainer = cliExplainer(ctx, config, stores.history);
     const t = ctx.terminal;
     const results: Explanation[] = [];

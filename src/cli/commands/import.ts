@@ -17,12 +17,13 @@ import { LogIngest } from '../../core/use-cases/ingest-logs.js';
 import { MetricIngest } from '../../core/use-cases/ingest-metrics.js';
 import type { TelemetryStorePort } from '../../core/ports/telemetry-store.port.js';
 import type { CliContext } from '../context.js';
-import { openStore } from '../open-store.js';
+import { openStore, storeOption } from '../open-store.js';
 import { num, plural } from '../render/format.js';
 
 interface ImportFlags {
   format: 'otlp-json' | 'nezha';
   data?: string;
+  store?: string;
   tenant: string;
 }
 
@@ -57,6 +58,7 @@ export function importCommand(ctx: CliContext): Command {
       '--data <dir>',
       'the store to load into [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]',
     )
+    .addOption(storeOption())
     .option('--tenant <name>', 'whose data it becomes', 'default');
   cmd.addHelpText(
     'after',
@@ -91,7 +93,7 @@ Examples:
 async function openTelemetry(ctx: CliContext, flags: ImportFlags) {
   const { dataFile, stores } = await openStore(
     ctx,
-    flags.data,
+    flags,
     'POST the requests to it (/v1/metrics, /v1/logs, /v1/traces)',
   );
   return { dataFile, store: stores.telemetry };

@@ -3,7 +3,7 @@ import type { Incident } from '../../core/domain/incident.js';
 import { incidentView } from '../../views/incident.js';
 import { IncidentTracker } from '../../core/use-cases/incident-tracker.js';
 import type { CliContext } from '../context.js';
-import { openStore } from '../open-store.js';
+import { openStore, storeOption } from '../open-store.js';
 import { isoTime } from '../render/format.js';
 import { renderIncidents } from '../render/incidents.js';
 import { checkTenant, readDurationFlag, readTimeFlag } from './rca.js';
@@ -13,6 +13,7 @@ interface IncidentFlags {
   until?: string;
   reference: string;
   data?: string;
+  store?: string;
   tenant: string;
   output: 'text' | 'json';
 }
@@ -33,6 +34,7 @@ export function incidentsCommand(ctx: CliContext): Command {
       '2h',
     )
     .option('--data <dir>', 'the store [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .addOption(storeOption())
     .option('--tenant <name>', 'whose data', 'default')
     .addOption(
       new Option('--output <format>', 'text for people, json for programs')
@@ -58,7 +60,7 @@ Examples:
     checkTenant(flags.tenant);
     const since = flags.since === undefined ? undefined : readTimeFlag('--since', flags.since);
     const until = flags.until === undefined ? undefined : readTimeFlag('--until', flags.until);
-    const { stores } = await openStore(ctx, flags.data, 'ask its API (GET /api/v1/incidents)');
+    const { stores } = await openStore(ctx, flags, 'ask its API (GET /api/v1/incidents)');
     let incidents: Incident[] = [];
     let range: { fromMs: number; toMs: number } | undefined;
     try {

@@ -10,16 +10,17 @@ import { AppError } from '../../core/errors.js';
 import { ApiKeys } from '../../core/use-cases/api-keys.js';
 import type { CliContext } from '../context.js';
 import { pad } from '../render/format.js';
-import { openStore } from '../open-store.js';
+import { openStore, storeOption } from '../open-store.js';
+import type { StoreFlags } from '../open-store.js';
 
 async function withKeys<T>(
   ctx: CliContext,
-  data: string | undefined,
+  where: StoreFlags,
   fn: (keys: ApiKeys, enrolment: Enrolment) => Promise<T>,
 ): Promise<T> {
   const { stores } = await openStore(
     ctx,
-    data,
+    where,
     'manage keys through its API (POST/GET/DELETE /api/v1/keys, POST /api/v1/keys/enrol-tokens, with an admin key)',
   );
   try {
@@ -65,31 +66,41 @@ Examples:
     .requiredOption('--tenant <name>', 'whose data the key reaches (letters, digits, . _ -)')
     .option('--name <text>', 'a note to recognise it by', '')
     .option('--data <dir>', "the server's data directory [env BIFROST_DATA]")
-    .action(async (flags: { scope: KeyScope; tenant: string; name: string; data?: string }) => {
-      const { key, record } = await withKeys(ctx, flags.data, (k) =>
-        k.create({
-          tenant: flags.tenant,
-          scope: flags.scope,
-          name: flags.name,
-          origin: { via: 'cli' },
-        }),
-      );
-      await ctx.terminal.out(`${key}\n`);
-      ctx.terminal.err(
-        `key ${record.id} created: tenant ${record.tenant}, scope ${record.scope}. It is shown only now: store it safely. Use it as "Authorization: Bearer <key>" or "x-api-key: <key>".`,
-      );
-    });
+    .addOption(storeOption())
+    .action(
+      async (flags: {
+        scope: KeyScope;
+        tenant: string;
+        name: string;
+        data?: string;
+        store?: string;
+      }) => {
+        const { key, record } = await withKeys(ctx, flags, (k) =>
+          k.create({
+            tenant: flags.tenant,
+            scope: flags.scope,
+            name: flags.name,
+            origin: { via: 'cli' },
+          }),
+        );
+        await ctx.terminal.out(`${key}\n`);
+        ctx.terminal.err(
+          `key ${record.id} created: tenant ${record.tenant}, scope ${record.scope}. It is shown only now: store it safely. Use it as "Authorization: Bearer <key>" or "x-api-key: <key>".`,
+        );
+      },
+    );
   cmd
     .command('list')
     .description(
       'the keys (no secrets): id, tenant, scope, created, state, how issued (by hand, or enrolled from which address with which token), name',
     )
     .option('--data <dir>', "the server's data directory [env BIFROST_DATA]")
+    .addOption(storeOption())
     .addOption(
       new Option('-o, --output <format>', 'format').choices(['text', 'json']).default('text'),
     )
     .action(async (flags: { data?: string; output: 'text' | 'json' }) => {
-      const rows = (await withKeys(ctx, flags.data, (k) => k.list())).map(keyView);
+      const rows = (await withKeys(ctx, flags, (k) => k.list())).map(keyView);
       if (flags.output === 'json') return ctx.terminal.out(JSON.stringify(rows, null, 2) + '\n');
       if (rows.length === 0)
         return ctx.terminal.out('no keys yet (bifrost keys create --scope … --tenant …)\n');
@@ -126,6 +137,7 @@ Examples:
     )
     .option('--name <text>', 'a note for the issued key (the host may give its own name)', '')
     .option('--data <dir>', "the server's data directory [env BIFROST_DATA]")
+    .addOption(storeOption())
     .action(
       async (flags: {
         scope: KeyScope;
@@ -133,8 +145,9 @@ Examples:
         ttl: number;
         name: string;
         data?: string;
+        store?: string;
       }) => {
-        const { token, record } = await withKeys(ctx, flags.data, (_k, e) =>
+        const { token, record } = await withKeys(ctx, flags, (_k, e) =>
           e.createToken({
             tenant: flags.tenant,
             scope: flags.scope,
@@ -154,12 +167,13 @@ Examples:
       'the enrolment tokens (no secrets): id, tenant, scope, expiry, used when and for which key',
     )
     .option('--data <dir>', "the server's data directory [env BIFROST_DATA]")
+    .addOption(storeOption())
     .addOption(
       new Option('-o, --output <format>', 'format').choices(['text', 'json']).default('text'),
     )
     .action(async (flags: { data?: string; output: 'text' | 'json' }) => {
       const now = Date.now();
-      const rows = (await withKeys(ctx, flags.data, (_k, e) => e.listTokens())).map((t) =>
+      const rows = (await withKeys(ctx, flags, (_k, e) => e.listTokens())).map((t) =>
         enrolTokenView(t, now),
       );
       if (flags.output === 'json') return ctx.terminal.out(JSON.stringify(rows, null, 2) + '\n');
@@ -181,8 +195,9 @@ Examples:
     .description('revoke a key by its id (it stops working at once)')
     .argument('<id>', 'the key id (the 8 characters after bfk_)')
     .option('--data <dir>', "the server's data directory [env BIFROST_DATA]")
-    .action(async (id: string, flags: { data?: string }) => {
-      const found = await withKeys(ctx, flags.data, (k) => k.revoke(id));
+    .addOption(storeOption())
+    .action(async (id: string, flags: { data?: string; store?: string }) => {
+      const found = await withKeys(ctx, flags, (k) => k.revoke(id));
       if (!found)
         throw new AppError(
           'INPUT.NOT_FOUND',

@@ -6,7 +6,7 @@ import type { RcaResult } from '../../core/use-cases/root-cause-analysis.js';
 import { analyzeRootCause } from '../../core/use-cases/root-cause-analysis.js';
 import { rcaView } from '../../views/rca.js';
 import type { CliContext } from '../context.js';
-import { openStore } from '../open-store.js';
+import { openStore, storeOption } from '../open-store.js';
 import { renderRca } from '../render/rca.js';
 
 interface RcaFlags {
@@ -14,6 +14,7 @@ interface RcaFlags {
   window: string;
   reference: string;
   data?: string;
+  store?: string;
   tenant: string;
   top: number;
   output: 'text' | 'json';
@@ -68,6 +69,7 @@ export function rcaCommand(ctx: CliContext): Command {
       '2h',
     )
     .option('--data <dir>', 'the store [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]')
+    .addOption(storeOption())
     .option('--tenant <name>', 'whose data', 'default')
     .option('--top <n>', 'candidates to show', ctx.parseIntOption('--top', 1), 5)
     .addOption(
@@ -120,7 +122,7 @@ Examples:
     const windowMs = readDurationFlag('--window', flags.window);
     const referenceMs = readDurationFlag('--reference', flags.reference);
     checkTenant(flags.tenant);
-    const { stores } = await openStore(ctx, flags.data, 'ask its API (GET /api/v1/rca?at=…)');
+    const { stores } = await openStore(ctx, flags, 'ask its API (GET /api/v1/rca?at=…)');
     let result: RcaResult;
     try {
       result = await analyzeRootCause(stores.telemetry, flags.tenant, {

@@ -12,6 +12,7 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   port?: number;
   data?: string;
   memory?: boolean;
+  store?: string;
   logLevel?: string;
   queue?: number;
   queueMb?: number;
@@ -97,6 +98,10 @@ export function serveCommand(ctx: CliContext): Command {
       'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]',
     )
     .option('--memory', 'keep everything in memory (nothing survives a restart)')
+    .option(
+      '--store <url>',
+      'a shared PostgreSQL store (postgres://user:password@host:5432/db) instead of --data: several nodes take ingest and answer the API from one store [env BIFROST_STORE; its schema: env BIFROST_STORE_SCHEMA, default bifrost]',
+    )
     .option(
       '--no-cache',
       "analyses are not cached (by default they share bifrost analyze's result cache)",
@@ -244,6 +249,14 @@ Examples:
     const { loadServerConfig, startServer } = await import('../../server/main.js');
     const config = loadServerConfig(ctx.env, {
       dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
+      ...(flags.store === undefined
+        ? {}
+        : {
+            sharedStore: {
+              url: flags.store,
+              ...(ctx.env.BIFROST_STORE_SCHEMA ? { schema: ctx.env.BIFROST_STORE_SCHEMA } : {}),
+            },
+          }),
       cacheDir: flags.cache
         ? (flags.cacheDir ?? ctx.env.BIFROST_CACHE_DIR ?? ctx.defaultCacheDir)
         : undefined,
@@ -318,7 +331,7 @@ Examples:
       `incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`,
     );
     t.err(
-      `store: ${config.dataFile ?? 'in memory (nothing is kept after exit)'} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`,
+      `store: ${config.sharedStore !== undefined ? `PostgreSQL ${config.sharedStore.url.replace(/\/\/[^@/]*@/, '//')}, schema ${config.sharedStore.schema ?? 'bifrost'} (shared)` : (config.dataFile ?? 'in memory (nothing is kept after exit)')} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`,
     );
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
