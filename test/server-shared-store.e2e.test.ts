@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/run-cli.js';
-import { freshSchema, testPostgres } from './helpers/postgres-cluster.js';
+import { freshSchema, startTestCluster, testPostgres } from './helpers/postgres-cluster.js';
 import type { TestCluster } from './helpers/postgres-cluster.js';
 import { serve, stopServers } from './helpers/serve.js';
 
@@ -121,5 +121,57 @@ describe('bifrost serve --store postgres://… (several nodes, one store)', () =
     expect(r.stderr).toMatch(
       /--store \(BIFROST_STORE\) must be a PostgreSQL URL such as postgres:\/\//,
     );
+  });
+});
+
+describe('bifrost serve --store while PostgreSQL goes down and comes back', () => {
+  it('answers 503 with Retry-After while the database is down, takes the retried request once it is back, and loses nothing acknowledged', async () => {
+    const own = await startTestCluster();
+    try {
+      const s = await serve(['--store', own.url], { BIFROST_STORE_SCHEMA: freshSchema() });
+      const post = (i: number) =>
+        fetch(`${s.url}/v1/logs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            resourceLogs: [
+              {
+                resource: { attributes: [attr('service.name', 'payments')] },
+                scopeLogs: [
+                  {
+                    logRecords: [
+                      {
+                        timeUnixNano: ns(T0 + i),
+                        severityNumber: 9,
+                        body: { stringValue: `request ${i}` },
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          }),
+        });
+      expect((await post(1)).status).toBe(200);
+      own.pause!();
+      const down = await post(2);
+      expect(down.status).toBe(503);
+      expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+      own.resume!();
+      // the exporter sends the refused request again; the pool connects anew
+      let again = await post(2);
+      for (let tries = 0; again.status === 503 && tries < 20; tries++) {
+        await new Promise((r) => setTimeout(r, 250));
+        again = await post(2);
+      }
+      expect(again.status).toBe(200);
+      const logs = (await (await fetch(`${s.url}/api/v1/logs?limit=10`)).json()) as {
+        items: { body: string }[];
+      };
+      expect(logs.items.map((l) => l.body).sort()).toEqual(['request 1', 'request 2']);
+    } finally {
+      stopServers();
+      own.stop();
+    }
   });
 });

@@ -13,6 +13,9 @@ import { join } from 'node:path';
 export interface TestCluster {
   url: string;
   stop(): void;
+  /** Stops the database (fast: open connections are cut) and starts it again on the same port. */
+  pause?(): void;
+  resume?(): void;
 }
 
 function binDir(): string | undefined {
@@ -80,6 +83,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     execFileSync(file!, rest, { stdio: 'ignore' });
   };
   const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   run('initdb', [
     '-D',
     join(dir, 'data'),
@@ -88,18 +92,24 @@ export async function startTestCluster(): Promise<TestCluster> {
     '--encoding=UTF8',
     '--locale=C.UTF-8',
   ]);
-  run('pg_ctl', [
-    '-D',
-    join(dir, 'data'),
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    'start',
-  ]);
+  run('pg_ctl', ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), '-o', options, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause() {
+      run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
+    },
+    resume() {
+      run('pg_ctl', [
+        '-D',
+        join(dir, 'data'),
+        '-w',
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        options,
+        'start',
+      ]);
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
