@@ -4,7 +4,8 @@
  * comes after COMMIT), for metrics (scored as they arrive), logs (templated as they arrive) and
  * spans (traces of 10 spans over 3 services; every tenth request sent twice, as an exporter's
  * retry: the store leaves the copies out); then query latency on what was stored.
- * Run: npm run bench:ingest [-- --requests 200]   (writes bench/results/ingest.json)
+ * Run: npm run bench:ingest [-- --requests 200] [-- --store postgres://…]   (writes bench/results/ingest.json,
+ *      or ingest-postgres.json with --store: the shared store, in a schema of its own for the run)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const REQUESTS = arg('--requests', 200);
+const storeAt = process.argv.indexOf('--store');
+const STORE = storeAt >= 0 ? process.argv[storeAt + 1] : undefined;
 const PER_REQUEST = 1000;
 const SERIES = 100;
 
@@ -138,7 +141,11 @@ async function timeQuery(url: string, n = 20): Promise<{ p50: number; p95: numbe
   };
 }
 
-const { url, data, child } = await startServer('bifrost-bench-ingest-');
+const { url, data, child } = await startServer(
+  'bifrost-bench-ingest-',
+  STORE === undefined ? [] : ['--store', STORE],
+  STORE === undefined ? {} : { BIFROST_STORE_SCHEMA: `bench_${Date.now().toString(36)}` },
+);
 try {
   const metricBodies = Array.from({ length: REQUESTS }, (_, r) => metricsRequest(r));
   const logBodies = Array.from({ length: REQUESTS }, (_, r) => logsRequest(r, PER_REQUEST));
@@ -209,9 +216,12 @@ try {
   result.logs.ackLatencyMs = round(result.logs.ackLatencyMs) as typeof result.logs.ackLatencyMs;
   result.spans.ackLatencyMs = round(result.spans.ackLatencyMs) as typeof result.spans.ackLatencyMs;
   mkdirSync(resultsDir(), { recursive: true });
-  writeFileSync(join(resultsDir(), 'ingest.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDir(), STORE === undefined ? 'ingest.json' : 'ingest-postgres.json'),
+    JSON.stringify(result, null, 2) + '\n',
+  );
   console.log(
-    `bifrost serve (DuckDB file), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`,
+    `bifrost serve (${STORE === undefined ? 'DuckDB file' : 'shared PostgreSQL store'}), ${REQUESTS} protobuf requests × ${PER_REQUEST} records per signal, 4 in flight`,
   );
   console.log(
     `metrics: ${result.metrics.pointsPerSecond.toLocaleString('en-US')} points/s scored and stored; ack latency p50 ${result.metrics.ackLatencyMs.p50} ms, p95 ${result.metrics.ackLatencyMs.p95} ms, p99 ${result.metrics.ackLatencyMs.p99} ms; ${result.findings} findings`,

@@ -65,6 +65,7 @@ export function percentile(sorted: number[], p: number): number {
 export async function startServer(
   prefix: string,
   extra: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ url: string; data: string; child: ChildProcessWithoutNullStreams }> {
   const data = mkdtempSync(join(tmpdir(), prefix));
   const child = spawn(
@@ -82,7 +83,7 @@ export async function startServer(
       '1000000',
       ...extra,
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';

@@ -1,7 +1,7 @@
 import type {
   AppendResult,
   TelemetryBatch,
-  TelemetryStorePort,
+  TelemetryWriterPort,
 } from '../core/ports/telemetry-store.port.js';
 
 interface Pending {
@@ -25,7 +25,7 @@ export class GroupCommit {
 
   /** `onWritten`: what each transaction left out (spans sent again), for the server's metrics. */
   constructor(
-    private readonly store: TelemetryStorePort,
+    private readonly store: TelemetryWriterPort,
     private readonly onWritten: (result: AppendResult) => void = () => undefined,
   ) {}
 

@@ -159,13 +159,23 @@ export interface TelemetryBatch {
 
 /**
  * Telemetry and findings, scoped by tenant: every read and write names its tenant and never
- * sees another's rows.
+ * sees another's rows. Three ports, one per kind of use, so that a use case names what it needs:
+ * writing (ingest, retention), reading records back (the API, evidence), and the aggregates the
+ * insight engine compares (src/core/engine/aggregates computes each for reference).
  */
-export interface TelemetryStorePort {
+export interface TelemetryWriterPort {
   /** Writes the whole batch or nothing; resolves once it is durable. */
   append(tenant: string, batch: TelemetryBatch): Promise<AppendResult>;
   /** Several tenants' batches in one transaction (group commit): all or nothing, in order. */
   appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<AppendResult>;
+  /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
+  deleteBefore(
+    cutoffMs: number,
+  ): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
+}
+
+/** Records as stored: findings, logs, spans and metric points, by tenant, time and filters. */
+export interface TelemetryRecordsPort {
   findings(tenant: string, query: FindingQuery): Promise<Page<Finding>>;
   metricPoints(tenant: string, query: MetricQuery): Promise<MetricPoint[]>;
   /** A metric's series (one per labels + resource), aggregated per time step. */
@@ -179,6 +189,12 @@ export interface TelemetryStorePort {
   services(tenant: string): Promise<ServiceSummary[]>;
   /** Records per template and time bucket, busiest first within a bucket. */
   templateCounts(tenant: string, query: TemplateCountQuery): Promise<TemplateCount[]>;
+  /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
+  timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
+}
+
+/** The aggregates the insight engine reads (rca, incident scans, the dashboard's RED and graph views). */
+export interface TelemetryInsightPort {
   /** Log counts per service, template and time bucket (the engine's log evidence). */
   serviceTemplateCounts(tenant: string, query: WindowQuery): Promise<ServiceTemplateCount[]>;
   /**
@@ -212,12 +228,11 @@ export interface TelemetryStorePort {
   peerCalls(tenant: string, query: WindowQuery): Promise<PeerCallStats[]>;
   /** Each service's metrics per time bucket (means; not cumulative counters): for comparing a window with the service's own usual. */
   serviceMetricStats(tenant: string, query: WindowQuery): Promise<ServiceMetricStats[]>;
-  /** The first and last record time of logs, spans and metric points; undefined for an empty store. */
-  timeRange(tenant: string): Promise<{ fromMs: number; toMs: number } | undefined>;
-  /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
-  deleteBefore(
-    cutoffMs: number,
-  ): Promise<{ metrics: number; logs: number; spans: number; findings: number }>;
+}
+
+/** A telemetry store: all three ports, and its own health and end. */
+export interface TelemetryStorePort
+  extends TelemetryWriterPort, TelemetryRecordsPort, TelemetryInsightPort {
   /** True while the store can take writes. */
   healthy(): boolean;
   close(): Promise<void>;

@@ -10,7 +10,7 @@ import {
 } from '../engine/explain/context-builder.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
 import type { LlmPort } from '../ports/llm.port.js';
-import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { TelemetryInsightPort, TelemetryRecordsPort } from '../ports/telemetry-store.port.js';
 import { analyzeRootCause } from './root-cause-analysis.js';
 import { isoSeconds as iso } from '../domain/time-text.js';
 import { SPAN_STATUS } from '../domain/span.js';
@@ -123,7 +123,7 @@ export async function similarIncidents(
  * changes, and the most similar past incidents.
  */
 export async function incidentContext(
-  stores: { telemetry: TelemetryStorePort; history: HistoryStorePort },
+  stores: { telemetry: TelemetryInsightPort & TelemetryRecordsPort; history: HistoryStorePort },
   tenant: string,
   incident: Incident,
   maxChars: number,

@@ -3,7 +3,8 @@ import type { Incident, IncidentEvent } from '../domain/incident.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { HistoryStorePort } from '../ports/history-store.port.js';
-import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { TelemetryWriterPort } from '../ports/telemetry-store.port.js';
+import type { InsightSource } from './insight-data.js';
 import { scanIncidents } from './scan-incidents.js';
 import { Lru } from '../domain/lru.js';
 
@@ -23,7 +24,7 @@ export interface IncidentChange {
 }
 
 export interface IncidentTrackerOptions {
-  telemetry: TelemetryStorePort;
+  telemetry: TelemetryWriterPort & InsightSource;
   history: HistoryStorePort;
   config?: InsightConfig;
   /** How far back a live scan looks for abnormal minutes. */

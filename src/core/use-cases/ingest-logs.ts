@@ -1,11 +1,11 @@
 import type { ReceivedLog, StoredLog } from '../domain/stored-log.js';
 import { levelOfText } from '../engine/logs/record-level.js';
 import { TemplateParser } from '../engine/logs/template-parser.js';
-import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { TelemetryBatch, TelemetryWriterPort } from '../ports/telemetry-store.port.js';
 import { Lru } from '../domain/lru.js';
 
 export interface LogIngestOptions {
-  store: TelemetryStorePort;
+  store: TelemetryWriterPort;
   /** Unique, increasing ids for stored records (injected: tests are deterministic). */
   newId: () => string;
   /** Templates kept per tenant (default 20,000): beyond it the least recently used is evicted, or with `refuseNewTemplates` a record that needs a new one is refused. */

@@ -6,11 +6,11 @@ import { fnv1a64Hex } from '../domain/hash.js';
 import { DEFAULT_METRIC_DETECTOR_CONFIG } from '../engine/metrics/detector-config.js';
 import type { MetricDetectorConfig } from '../engine/metrics/detector-config.js';
 import { SeriesDetector } from '../engine/metrics/series-detector.js';
-import type { TelemetryBatch, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { TelemetryBatch, TelemetryWriterPort } from '../ports/telemetry-store.port.js';
 import { Lru } from '../domain/lru.js';
 
 export interface MetricIngestOptions {
-  store: TelemetryStorePort;
+  store: TelemetryWriterPort;
   config?: MetricDetectorConfig;
   /** Series kept with detector state; the least recently seen beyond it are evicted and counted. */
   maxSeries?: number;

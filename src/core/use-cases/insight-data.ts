@@ -10,10 +10,14 @@ import type {
   ServiceMetricStats,
   ServiceSpanStats,
   ServiceTemplateCount,
-  TelemetryStorePort,
+  TelemetryInsightPort,
+  TelemetryRecordsPort,
 } from '../ports/telemetry-store.port.js';
 
 const MAX_FINDINGS = 20_000;
+
+/** What the insight engine reads from a store: the aggregates, and the findings among its records. */
+export type InsightSource = TelemetryInsightPort & Pick<TelemetryRecordsPort, 'findings'>;
 
 /** What the insight engine reads from the store for a time range: the aggregates, and the service graph. */
 export interface InsightData extends TelemetryAggregates {
@@ -30,7 +34,7 @@ export interface InsightData extends TelemetryAggregates {
 
 /** The findings the insight engine reads in a range: metric anomalies, and cluster changes from changeLookbackMs earlier; all pages (bounded). */
 async function findingsIn(
-  store: TelemetryStorePort,
+  store: Pick<TelemetryRecordsPort, 'findings'>,
   tenant: string,
   fromMs: number,
   toMs: number,
@@ -65,7 +69,7 @@ async function findingsIn(
  * read for `mentionRange` (the window or scan itself: the reference around it has no use for them).
  */
 export async function loadInsightData(
-  store: TelemetryStorePort,
+  store: InsightSource,
   tenant: string,
   range: { fromMs: number; toMs: number },
   mentionRange: { fromMs: number; toMs: number },

@@ -6,7 +6,11 @@ import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
 import type { RootCauseCandidate } from '../engine/insight/root-cause.js';
 import { rankRootCauses } from '../engine/insight/root-cause.js';
 import { ServiceGraph } from '../engine/insight/service-graph.js';
-import type { ServiceEdge, TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type {
+  ServiceEdge,
+  TelemetryInsightPort,
+  TelemetryRecordsPort,
+} from '../ports/telemetry-store.port.js';
 import { loadInsightData } from './insight-data.js';
 import type { InsightData } from './insight-data.js';
 import { isoTime as iso } from '../domain/time-text.js';
@@ -67,7 +71,7 @@ export interface RcaResult {
  * own evidence in the window against its usual behaviour around it, over the service graph.
  */
 export async function analyzeRootCause(
-  store: TelemetryStorePort,
+  store: TelemetryInsightPort & TelemetryRecordsPort,
   tenant: string,
   req: RcaRequest,
   config: InsightConfig = DEFAULT_INSIGHT_CONFIG,

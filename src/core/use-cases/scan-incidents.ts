@@ -3,7 +3,7 @@ import type { Incident } from '../domain/incident.js';
 import { detectIncidents } from '../engine/insight/incidents.js';
 import type { InsightConfig } from '../engine/insight/insight-config.js';
 import { DEFAULT_INSIGHT_CONFIG } from '../engine/insight/insight-config.js';
-import type { TelemetryStorePort } from '../ports/telemetry-store.port.js';
+import type { InsightSource } from './insight-data.js';
 import { loadInsightData } from './insight-data.js';
 
 export interface IncidentScan {
@@ -17,7 +17,7 @@ export interface IncidentScan {
 
 /** The incidents in a time range of the store, with their ranked causes; `findingsOut` receives the findings behind abnormal minutes. */
 export async function scanIncidents(
-  store: TelemetryStorePort,
+  store: InsightSource,
   tenant: string,
   scan: IncidentScan,
   config: InsightConfig = DEFAULT_INSIGHT_CONFIG,

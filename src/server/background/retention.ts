@@ -6,7 +6,7 @@ import type { BackgroundLog, BackgroundService } from './background-service.js';
  * (at least every second, at most hourly); skipped while the store is unhealthy.
  */
 export function startRetention(
-  store: TelemetryStorePort,
+  store: Pick<TelemetryStorePort, 'deleteBefore' | 'healthy'>,
   retentionMs: number,
   log: BackgroundLog,
 ): BackgroundService {
