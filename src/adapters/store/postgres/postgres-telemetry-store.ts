@@ -467,20 +467,19 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
       w.values.step = q.stepMs;
       w.values.limit = q.limit;
       const fn = {
-        avg: 'avg(f.value)',
-        min: 'min(f.value)',
-        max: 'max(f.value)',
-        sum: 'sum(f.value)',
+        avg: 'avg(value)',
+        min: 'min(value)',
+        max: 'max(value)',
+        sum: 'sum(value)',
         count: 'count(*)',
       }[q.agg];
-      const cols = ['labels', ...RESOURCE_KEYS];
-      const same = cols.map((c) => `f.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
+      const cols = ['labels', ...RESOURCE_KEYS].join(', ');
+      // the first `limit` series in their order, numbered by a window (IS NOT DISTINCT FROM, which
+      // a join on the series would need for NULL resource fields, cannot be hashed: a nested loop)
       const found = await rows(
-        `WITH f AS (SELECT * FROM metric_points WHERE ${w.sql}),
-              s AS (SELECT DISTINCT ${cols.join(', ')} FROM f ORDER BY ${cols.join(', ')} LIMIT $limit)
-         SELECT ${cols.map((c) => `f.${c}`).join(', ')}, floor(f.time_ms / $step::float8) * $step::float8 AS b, ${fn} AS v, count(*) AS n
-         FROM f JOIN s ON ${same}
-         GROUP BY ${cols.map((c) => `f.${c}`).join(', ')}, b ORDER BY ${cols.map((c) => `f.${c}`).join(', ')}, b`,
+        `WITH f AS (SELECT *, dense_rank() OVER (ORDER BY ${cols}) AS series FROM metric_points WHERE ${w.sql})
+         SELECT ${cols}, floor(time_ms / $step::float8) * $step::float8 AS b, ${fn} AS v, count(*) AS n
+         FROM f WHERE series <= $limit GROUP BY ${cols}, b ORDER BY ${cols}, b`,
         w.values,
       );
       const out = new Map<string, SeriesResult>();
