@@ -1104,6 +1104,36 @@ export function runTelemetryStoreContract(
       await s.close();
     });
 
+    it('a write with a key already written is left out whole (a message delivered again after a crash); keys outlive nothing retention removes', async () => {
+      const s = await create();
+      const batch = {
+        logs: [log(1), log(2)],
+        metrics: [point(1)],
+        findings: [finding(1)],
+        spans: [span(0)],
+      };
+      expect(await s.appendMany([{ tenant: 't1', batch }], { key: 'bus:7' })).toEqual({
+        repeatedSpans: 0,
+      });
+      // the same message again, from another worker that took the partition over
+      expect(await s.appendMany([{ tenant: 't1', batch }], { key: 'bus:7' })).toEqual({
+        repeatedSpans: 0,
+        alreadyWritten: true,
+      });
+      expect((await s.logs('t1', { limit: 10 })).items).toHaveLength(2);
+      expect(await s.metricPoints('t1', { name: 'cpu', limit: 10 })).toHaveLength(1);
+      // another key is another write (its span is a copy, as without a key)
+      expect(await s.appendMany([{ tenant: 't1', batch }], { key: 'bus:8' })).toEqual({
+        repeatedSpans: 1,
+      });
+      expect((await s.logs('t1', { limit: 10 })).items).toHaveLength(4);
+      // without a key nothing is remembered
+      await s.appendMany([{ tenant: 't1', batch: { logs: [log(3)] } }]);
+      await s.appendMany([{ tenant: 't1', batch: { logs: [log(3)] } }]);
+      expect((await s.logs('t1', { limit: 10 })).items).toHaveLength(6);
+      await s.close();
+    });
+
     it('the same finding appended twice is stored once', async () => {
       const s = await create();
       await s.append('t1', { metrics: [], findings: [finding(1)] });

@@ -147,6 +147,18 @@ export type {
  */
 export interface AppendResult {
   repeatedSpans: number;
+  /** The write's key had been written before: nothing of it was written again. */
+  alreadyWritten?: true;
+}
+
+/** How a write is made. */
+export interface AppendOptions {
+  /**
+   * Written once: a write with a key the store already holds is left out whole, in the same
+   * transaction that would have written it (a bus message delivered again after a worker died
+   * between writing and acknowledging). Keys are kept until retention passes their write time.
+   */
+  key?: string;
 }
 
 /** A batch to write in one transaction: acknowledged only once durable. */
@@ -167,7 +179,10 @@ export interface TelemetryWriterPort {
   /** Writes the whole batch or nothing; resolves once it is durable. */
   append(tenant: string, batch: TelemetryBatch): Promise<AppendResult>;
   /** Several tenants' batches in one transaction (group commit): all or nothing, in order. */
-  appendMany(entries: readonly { tenant: string; batch: TelemetryBatch }[]): Promise<AppendResult>;
+  appendMany(
+    entries: readonly { tenant: string; batch: TelemetryBatch }[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
   deleteBefore(
     cutoffMs: number,

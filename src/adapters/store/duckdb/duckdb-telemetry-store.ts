@@ -20,6 +20,7 @@ import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.j
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
 import type {
+  AppendOptions,
   AppendResult,
   FindingQuery,
   LogQuery,
@@ -88,6 +89,8 @@ const SCHEMA = [
      container VARCHAR, node VARCHAR, host VARCHAR, attributes VARCHAR NOT NULL)`,
   // how a key was issued (JSON KeyOrigin; NULL for keys made before enrolment existed)
   `ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS origin VARCHAR`,
+  // keys of writes made once (AppendOptions.key: a bus message's), with when they were written
+  `CREATE TABLE IF NOT EXISTS written_keys (key VARCHAR PRIMARY KEY, at_ms DOUBLE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS enrol_tokens (
      id VARCHAR PRIMARY KEY, verifier VARCHAR NOT NULL, tenant VARCHAR NOT NULL, scope VARCHAR NOT NULL,
      name VARCHAR NOT NULL, created_ms DOUBLE NOT NULL, expires_ms DOUBLE NOT NULL, used_ms DOUBLE, key_id VARCHAR)`,
@@ -451,6 +454,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
 
     appendMany(
       entries: readonly { tenant: string; batch: TelemetryBatch }[],
+      options?: AppendOptions,
     ): Promise<AppendResult> {
       return serial(async () => {
         check();
@@ -464,6 +468,19 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
         let repeatedSpans = 0;
         await conn.run('BEGIN TRANSACTION');
         try {
+          if (options?.key !== undefined) {
+            const seen = await conn.runAndReadAll('SELECT 1 FROM written_keys WHERE key = $key', {
+              key: options.key,
+            });
+            if (seen.getRows().length > 0) {
+              await conn.run('COMMIT');
+              return { repeatedSpans: 0, alreadyWritten: true };
+            }
+            await conn.run('INSERT INTO written_keys VALUES ($key, $at)', {
+              key: options.key,
+              at: Date.now(),
+            });
+          }
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
           for (const { tenant, batch } of entries) {
             const findings = batch.findings ?? [];
@@ -1104,6 +1121,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
           await conn.run('DELETE FROM logs WHERE time_ms < $cut', { cut: cutoffMs });
           await conn.run('DELETE FROM spans WHERE start_ms < $cut', { cut: cutoffMs });
           await conn.run('DELETE FROM findings WHERE time_ms < $cut', { cut: cutoffMs });
+          await conn.run('DELETE FROM written_keys WHERE at_ms < $cut', { cut: cutoffMs });
           await conn.run('COMMIT');
           recent.forgetBefore(cutoffMs);
           return n;

@@ -90,6 +90,8 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
   };
   const closed = () => Promise.reject(new AppError('STORE.UNAVAILABLE', 'the store is closed'));
   /** One batch, synchronously: a write is all or nothing as no other call can run inside it. */
+  /** Keys of writes made once (AppendOptions.key), with when. */
+  const writtenKeys = new Map<string, number>();
   const write = (tenant: string, batch: TelemetryBatch): number => {
     const d = data(tenant);
     for (const m of batch.metrics ?? []) d.metrics.push({ ...m, resource: { ...m.resource } });
@@ -109,8 +111,13 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     return repeatedSpans;
   };
   const store: TelemetryStorePort = {
-    appendMany(entries) {
+    appendMany(entries, options) {
       if (!open) return closed();
+      if (options?.key !== undefined) {
+        if (writtenKeys.has(options.key))
+          return Promise.resolve({ repeatedSpans: 0, alreadyWritten: true as const });
+        writtenKeys.set(options.key, Date.now());
+      }
       let repeatedSpans = 0;
       for (const e of entries) repeatedSpans += write(e.tenant, e.batch);
       return Promise.resolve({ repeatedSpans });
@@ -407,6 +414,7 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
             n.findings++;
           }
       }
+      for (const [key, at] of writtenKeys) if (at < cutoffMs) writtenKeys.delete(key);
       return Promise.resolve(n);
     },
     healthy: () => open,

@@ -79,6 +79,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS explanations (
      tenant ${T} NOT NULL, id ${T} NOT NULL, subject ${T} NOT NULL, created_ms float8 NOT NULL, body ${T} NOT NULL,
      PRIMARY KEY (tenant, id))`,
+  `CREATE TABLE IF NOT EXISTS written_keys (key ${T} PRIMARY KEY, at_ms float8 NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS enrol_tokens (
      id ${T} PRIMARY KEY, verifier ${T} NOT NULL, tenant ${T} NOT NULL, scope ${T} NOT NULL,
      name ${T} NOT NULL, created_ms float8 NOT NULL, expires_ms float8 NOT NULL, used_ms float8, key_id ${T})`,

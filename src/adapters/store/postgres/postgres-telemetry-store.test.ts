@@ -57,6 +57,25 @@ describe('PostgreSQL store, shared by several nodes', () => {
     await b.close();
   });
 
+  it('two nodes writing the same keyed write at once: one writes it, the other finds it written', async () => {
+    const schema = freshSchema();
+    const [a, b] = [
+      postgresTelemetryStore(await open(schema)),
+      postgresTelemetryStore(await open(schema)),
+    ];
+    const batch = {
+      spans: Array.from({ length: 50 }, (_, i) => span(i, { spanId: `k${i}`.padStart(16, '0') })),
+    };
+    const results = await Promise.all([
+      a.appendMany([{ tenant: 't', batch }], { key: 'bus:1' }),
+      b.appendMany([{ tenant: 't', batch }], { key: 'bus:1' }),
+    ]);
+    expect(results.filter((r) => r.alreadyWritten === true)).toHaveLength(1);
+    expect(await a.spans('t', { limit: 100 })).toHaveLength(50);
+    await a.close();
+    await b.close();
+  });
+
   it('keeps a day of records in a partition of its own; retention drops whole days and deletes the rest by row', async () => {
     const schema = freshSchema();
     const db = await open(schema);

@@ -274,7 +274,7 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
       return self.appendMany([{ tenant, batch }]);
     },
 
-    async appendMany(entries): Promise<AppendResult> {
+    async appendMany(entries, options): Promise<AppendResult> {
       check();
       const times: Record<RecordTable, number[]> = { logs: [], spans: [], metric_points: [] };
       for (const { batch } of entries) {
@@ -286,7 +286,16 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
       try {
         for (const table of Object.keys(RECORD_TABLES) as RecordTable[])
           await db.ensurePartitions(table, times[table]);
-        return await db.transaction(async (tx) => {
+        return await db.transaction(async (tx): Promise<AppendResult> => {
+          if (options?.key !== undefined) {
+            // the key first: a second writer of the same key waits here for the first one's
+            // transaction, then finds it written
+            const first = await tx.query(
+              'INSERT INTO written_keys VALUES ($key, $at::float8) ON CONFLICT DO NOTHING',
+              { key: options.key, at: Date.now() },
+            );
+            if (first.rowCount === 0) return { repeatedSpans: 0, alreadyWritten: true };
+          }
           let repeatedSpans = 0;
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
           for (const { tenant, batch } of entries) {
@@ -753,6 +762,7 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
         const f = await db.query('DELETE FROM findings WHERE time_ms < $cut::float8', {
           cut: cutoffMs,
         });
+        await db.query('DELETE FROM written_keys WHERE at_ms < $cut::float8', { cut: cutoffMs });
         n.findings = f.rowCount ?? 0;
         return n;
       } catch (err) {
