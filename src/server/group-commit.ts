@@ -7,6 +7,7 @@ import type {
 interface Pending {
   tenant: string;
   batch: TelemetryBatch;
+  key: string | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -29,9 +30,10 @@ export class GroupCommit {
     private readonly onWritten: (result: AppendResult) => void = () => undefined,
   ) {}
 
-  commit(tenant: string, batch: TelemetryBatch): Promise<void> {
+  /** `key`: the batch is written once (AppendEntry.key: a bus message's), whatever redelivers it. */
+  commit(tenant: string, batch: TelemetryBatch, key?: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ tenant, batch, resolve, reject });
+      this.pending.push({ tenant, batch, key, resolve, reject });
       if (!this.running) this.idle = this.flush();
     });
   }
@@ -43,7 +45,7 @@ export class GroupCommit {
 
   private async alone(g: Pending): Promise<void> {
     try {
-      this.onWritten(await this.store.appendMany([{ tenant: g.tenant, batch: g.batch }]));
+      this.onWritten(await this.store.appendMany([entryOf(g)]));
       g.resolve();
     } catch (err) {
       g.reject(err);
@@ -56,9 +58,7 @@ export class GroupCommit {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0);
         try {
-          const result = await this.store.appendMany(
-            group.map((g) => ({ tenant: g.tenant, batch: g.batch })),
-          );
+          const result = await this.store.appendMany(group.map(entryOf));
           this.onWritten(result);
           for (const g of group) g.resolve();
         } catch (err) {
@@ -72,3 +72,8 @@ export class GroupCommit {
     }
   }
 }
+
+const entryOf = (g: Pending) =>
+  g.key === undefined
+    ? { tenant: g.tenant, batch: g.batch }
+    : { tenant: g.tenant, batch: g.batch, key: g.key };

@@ -1112,18 +1112,22 @@ export function runTelemetryStoreContract(
         findings: [finding(1)],
         spans: [span(0)],
       };
-      expect(await s.appendMany([{ tenant: 't1', batch }], { key: 'bus:7' })).toEqual({
+      expect(await s.appendMany([{ tenant: 't1', batch, key: 'bus:7' }])).toEqual({
         repeatedSpans: 0,
       });
-      // the same message again, from another worker that took the partition over
-      expect(await s.appendMany([{ tenant: 't1', batch }], { key: 'bus:7' })).toEqual({
-        repeatedSpans: 0,
-        alreadyWritten: true,
-      });
+      // the same message again, from another worker that took the partition over, beside a new one
+      expect(
+        await s.appendMany([
+          { tenant: 't1', batch, key: 'bus:7' },
+          { tenant: 't2', batch: { logs: [log(5)] }, key: 'bus:9' },
+          { tenant: 't2', batch: { logs: [log(5)] }, key: 'bus:9' },
+        ]),
+      ).toEqual({ repeatedSpans: 0, alreadyWritten: 2 });
+      expect((await s.logs('t2', { limit: 10 })).items).toHaveLength(1);
       expect((await s.logs('t1', { limit: 10 })).items).toHaveLength(2);
       expect(await s.metricPoints('t1', { name: 'cpu', limit: 10 })).toHaveLength(1);
       // another key is another write (its span is a copy, as without a key)
-      expect(await s.appendMany([{ tenant: 't1', batch }], { key: 'bus:8' })).toEqual({
+      expect(await s.appendMany([{ tenant: 't1', batch, key: 'bus:8' }])).toEqual({
         repeatedSpans: 1,
       });
       expect((await s.logs('t1', { limit: 10 })).items).toHaveLength(4);

@@ -147,16 +147,19 @@ export type {
  */
 export interface AppendResult {
   repeatedSpans: number;
-  /** The write's key had been written before: nothing of it was written again. */
-  alreadyWritten?: true;
+  /** Entries left out because their key had been written before (none: absent). */
+  alreadyWritten?: number;
 }
 
-/** How a write is made. */
-export interface AppendOptions {
+/** One tenant's batch in a write. */
+export interface AppendEntry {
+  tenant: string;
+  batch: TelemetryBatch;
   /**
-   * Written once: a write with a key the store already holds is left out whole, in the same
-   * transaction that would have written it (a bus message delivered again after a worker died
-   * between writing and acknowledging). Keys are kept until retention passes their write time.
+   * Written once: an entry whose key the store already holds (or that an earlier entry of the
+   * same write has) is left out whole, in the transaction that would have written it (a bus
+   * message delivered again after a worker died between writing and acknowledging). Keys are
+   * kept until retention passes the time they were written.
    */
   key?: string;
 }
@@ -179,10 +182,7 @@ export interface TelemetryWriterPort {
   /** Writes the whole batch or nothing; resolves once it is durable. */
   append(tenant: string, batch: TelemetryBatch): Promise<AppendResult>;
   /** Several tenants' batches in one transaction (group commit): all or nothing, in order. */
-  appendMany(
-    entries: readonly { tenant: string; batch: TelemetryBatch }[],
-    options?: AppendOptions,
-  ): Promise<AppendResult>;
+  appendMany(entries: readonly AppendEntry[]): Promise<AppendResult>;
   /** Deletes every tenant's records older than the cutoff (retention); returns how many of each. */
   deleteBefore(
     cutoffMs: number,

@@ -20,7 +20,7 @@ import type { StoredLog, TemplateCount } from '../../../core/domain/stored-log.j
 import { MIN_MENTION_LENGTH, mentionPattern } from '../../../core/domain/mention.js';
 import { AppError } from '../../../core/errors.js';
 import type {
-  AppendOptions,
+  AppendEntry,
   AppendResult,
   FindingQuery,
   LogQuery,
@@ -452,10 +452,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
       return self.appendMany([{ tenant, batch }]);
     },
 
-    appendMany(
-      entries: readonly { tenant: string; batch: TelemetryBatch }[],
-      options?: AppendOptions,
-    ): Promise<AppendResult> {
+    appendMany(all: readonly AppendEntry[]): Promise<AppendResult> {
       return serial(async () => {
         check();
         const empty = (b: TelemetryBatch) =>
@@ -464,23 +461,34 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
             (b.findings?.length ?? 0) +
             (b.spans?.length ?? 0) ===
           0;
-        if (entries.every((e) => empty(e.batch))) return { repeatedSpans: 0 };
+        if (all.every((e) => empty(e.batch))) return { repeatedSpans: 0 };
         let repeatedSpans = 0;
+        let alreadyWritten: number;
         await conn.run('BEGIN TRANSACTION');
         try {
-          if (options?.key !== undefined) {
-            const seen = await conn.runAndReadAll('SELECT 1 FROM written_keys WHERE key = $key', {
-              key: options.key,
-            });
-            if (seen.getRows().length > 0) {
-              await conn.run('COMMIT');
-              return { repeatedSpans: 0, alreadyWritten: true };
-            }
-            await conn.run('INSERT INTO written_keys VALUES ($key, $at)', {
-              key: options.key,
-              at: Date.now(),
-            });
+          // entries with a key written before (or earlier in this write) are left out
+          const keys = [...new Set(all.flatMap((e) => (e.key === undefined ? [] : [e.key])))];
+          const written = new Set<string>();
+          if (keys.length > 0) {
+            const seen = await conn.runAndReadAll(
+              'SELECT key FROM written_keys WHERE key IN (SELECT unnest($keys))',
+              { keys: listValue(keys) },
+            );
+            for (const r of seen.getRows()) written.add(String(r[0]));
+            await appendRows(
+              conn,
+              'written_keys',
+              'vd',
+              keys.filter((k) => !written.has(k)).map((k) => [k, Date.now()]),
+            );
           }
+          const entries = all.filter((e) => {
+            if (e.key === undefined) return true;
+            if (written.has(e.key)) return false;
+            written.add(e.key);
+            return true;
+          });
+          alreadyWritten = all.length - entries.length;
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
           for (const { tenant, batch } of entries) {
             const findings = batch.findings ?? [];
@@ -578,7 +586,7 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
             err,
           );
         }
-        return { repeatedSpans };
+        return alreadyWritten > 0 ? { repeatedSpans, alreadyWritten } : { repeatedSpans };
       });
     },
 

@@ -111,16 +111,23 @@ export function createMemoryTelemetryStore(): TelemetryStorePort {
     return repeatedSpans;
   };
   const store: TelemetryStorePort = {
-    appendMany(entries, options) {
+    appendMany(entries) {
       if (!open) return closed();
-      if (options?.key !== undefined) {
-        if (writtenKeys.has(options.key))
-          return Promise.resolve({ repeatedSpans: 0, alreadyWritten: true as const });
-        writtenKeys.set(options.key, Date.now());
-      }
       let repeatedSpans = 0;
-      for (const e of entries) repeatedSpans += write(e.tenant, e.batch);
-      return Promise.resolve({ repeatedSpans });
+      let alreadyWritten = 0;
+      for (const e of entries) {
+        if (e.key !== undefined) {
+          if (writtenKeys.has(e.key)) {
+            alreadyWritten++;
+            continue;
+          }
+          writtenKeys.set(e.key, Date.now());
+        }
+        repeatedSpans += write(e.tenant, e.batch);
+      }
+      return Promise.resolve(
+        alreadyWritten > 0 ? { repeatedSpans, alreadyWritten } : { repeatedSpans },
+      );
     },
     append(tenant: string, batch: TelemetryBatch): Promise<AppendResult> {
       if (!open) return closed();

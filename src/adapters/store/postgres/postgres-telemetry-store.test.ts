@@ -67,10 +67,10 @@ describe('PostgreSQL store, shared by several nodes', () => {
       spans: Array.from({ length: 50 }, (_, i) => span(i, { spanId: `k${i}`.padStart(16, '0') })),
     };
     const results = await Promise.all([
-      a.appendMany([{ tenant: 't', batch }], { key: 'bus:1' }),
-      b.appendMany([{ tenant: 't', batch }], { key: 'bus:1' }),
+      a.appendMany([{ tenant: 't', batch, key: 'bus:1' }]),
+      b.appendMany([{ tenant: 't', batch, key: 'bus:1' }]),
     ]);
-    expect(results.filter((r) => r.alreadyWritten === true)).toHaveLength(1);
+    expect(results.filter((r) => r.alreadyWritten === 1)).toHaveLength(1);
     expect(await a.spans('t', { limit: 100 })).toHaveLength(50);
     await a.close();
     await b.close();

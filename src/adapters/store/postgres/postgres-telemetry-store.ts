@@ -274,28 +274,32 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
       return self.appendMany([{ tenant, batch }]);
     },
 
-    async appendMany(entries, options): Promise<AppendResult> {
+    async appendMany(all): Promise<AppendResult> {
       check();
       const times: Record<RecordTable, number[]> = { logs: [], spans: [], metric_points: [] };
-      for (const { batch } of entries) {
+      for (const { batch } of all) {
         for (const m of batch.metrics ?? []) times.metric_points.push(m.timeMs);
         for (const l of batch.logs ?? []) times.logs.push(l.timeMs);
         for (const sp of batch.spans ?? []) times.spans.push(sp.startMs);
       }
-      if (entries.every(({ batch: b }) => !hasRecords(b))) return { repeatedSpans: 0 };
+      if (all.every(({ batch: b }) => !hasRecords(b))) return { repeatedSpans: 0 };
       try {
         for (const table of Object.keys(RECORD_TABLES) as RecordTable[])
           await db.ensurePartitions(table, times[table]);
         return await db.transaction(async (tx): Promise<AppendResult> => {
-          if (options?.key !== undefined) {
-            // the key first: a second writer of the same key waits here for the first one's
-            // transaction, then finds it written
-            const first = await tx.query(
-              'INSERT INTO written_keys VALUES ($key, $at::float8) ON CONFLICT DO NOTHING',
-              { key: options.key, at: Date.now() },
+          // the keys first: a second writer of a key waits here for the first one's transaction,
+          // then finds it written; entries with a key written before (or earlier in this write) go
+          const keys = [...new Set(all.flatMap((e) => (e.key === undefined ? [] : [e.key])))];
+          const fresh = new Set<string>();
+          if (keys.length > 0) {
+            const r = await tx.query(
+              'INSERT INTO written_keys SELECT unnest($keys::text[]), $at::float8 ON CONFLICT DO NOTHING RETURNING key',
+              { keys, at: Date.now() },
             );
-            if (first.rowCount === 0) return { repeatedSpans: 0, alreadyWritten: true };
+            for (const row of r.rows as Row[]) fresh.add(String(row.key));
           }
+          const entries = all.filter((e) => e.key === undefined || fresh.delete(e.key));
+          const alreadyWritten = all.length - entries.length;
           let repeatedSpans = 0;
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
           for (const { tenant, batch } of entries) {
@@ -388,7 +392,7 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
             }
           for (const [tenant, list] of spansOf)
             repeatedSpans += await appendSpans(tx, tenant, list);
-          return { repeatedSpans };
+          return alreadyWritten > 0 ? { repeatedSpans, alreadyWritten } : { repeatedSpans };
         });
       } catch (err) {
         const message = (err as Error).message;
