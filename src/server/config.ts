@@ -11,6 +11,8 @@ export interface ServerConfig {
   dataFile: string | undefined;
   /** A shared PostgreSQL store instead of the file (--store, BIFROST_STORE): several nodes, one store. */
   sharedStore?: { url: string; schema?: string };
+  /** The ingest bus (--bus, BIFROST_BUS): a gateway publishes OTLP requests to it, a worker writes them. */
+  bus?: { url: string; role: 'gateway' | 'worker'; replicas?: number };
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   queueCapacity: number;
@@ -199,6 +201,20 @@ export function loadServerConfig(
     cacheDir: overrides.cacheDir,
   };
   if (c.sharedStore !== undefined) checkStoreUrl(c.sharedStore.url);
+  if (c.bus !== undefined) {
+    if (!/^nats:\/\/./.test(c.bus.url))
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        `--bus must be NATS URLs such as nats://nats-0:4222,nats://nats-1:4222, got "${c.bus.url}"`,
+        { field: 'bus' },
+      );
+    if (c.sharedStore === undefined)
+      throw new AppError(
+        'INPUT.BAD_OPTION',
+        '--bus needs a shared store (--store postgres://…): workers write where every node reads',
+        { field: 'bus' },
+      );
+  }
   if (
     env.BIFROST_AUTH !== undefined &&
     env.BIFROST_AUTH !== '' &&

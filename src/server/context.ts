@@ -1,3 +1,4 @@
+import type { IngestBusPort } from '../core/ports/ingest-bus.port.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResultCache } from '../adapters/cache/result-cache.js';
 import type { HistoryStorePort } from '../core/ports/history-store.port.js';
@@ -30,6 +31,10 @@ export interface ServerMetrics {
   repeatedSpans: Counter;
   /** OTLP requests received again (byte for byte) and answered without storing them twice. */
   repeatedRequests: Counter<'signal'>;
+  /** OTLP requests a gateway handed to the bus (stored by JetStream), per signal. */
+  busPublished: Counter<'signal'>;
+  /** Requests a worker took from the bus, by outcome (done, retry, drop). */
+  busDelivered: Counter<'outcome'>;
   storeLatency: Histogram;
   http: Histogram<'method' | 'route' | 'status'>;
 }
@@ -71,7 +76,20 @@ export interface ServerContext {
   services: CardinalityBudget<{ resource: { service?: string } }>;
   /** How many metric series each tenant may have (points of new ones past it are refused). */
   series: CardinalityBudget<Pick<MetricPoint, 'name' | 'labels' | 'resource'>>;
+  /**
+   * The ingest bus (--bus): a gateway publishes OTLP requests to it; a worker takes them from it
+   * and writes them through its own routes, proving itself with `token` (random per process).
+   */
+  bus?: { port: IngestBusPort; role: 'gateway' | 'worker'; token: string };
 }
+
+/** Who a request handed over by the bus acts as (auth), and the headers it comes with. */
+export const BUS_KEY_ID = 'bus';
+export const BUS_HEADERS = {
+  token: 'x-bifrost-bus-token',
+  tenant: 'x-bifrost-bus-tenant',
+  key: 'x-bifrost-bus-key',
+} as const;
 
 /** What an OTLP request's answer says: the records it rejected and why. */
 export interface OtlpOutcome {
@@ -136,6 +154,18 @@ export function createServerMetrics(queue: IngestQueue, ingest: MetricIngest): S
       name: 'bifrost_repeated_requests_total',
       help: 'OTLP requests received again byte for byte (an exporter retrying after a lost answer) and answered as the first was, without storing their records twice; per signal',
       labelNames: ['signal'],
+      registers: [registry],
+    }),
+    busPublished: new Counter({
+      name: 'bifrost_bus_published_requests_total',
+      help: 'OTLP requests this gateway handed to the ingest bus (acknowledged once JetStream stored them), per signal',
+      labelNames: ['signal'],
+      registers: [registry],
+    }),
+    busDelivered: new Counter({
+      name: 'bifrost_bus_delivered_requests_total',
+      help: 'Requests this worker took from the ingest bus, by outcome: done (written, acknowledged), retry (not written now: delivered again), drop (never storable: malformed)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     storeLatency: new Histogram({

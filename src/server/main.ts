@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { startBusWorker } from './background/bus-worker.js';
 import { createResultCache } from '../adapters/cache/result-cache.js';
 import { seriesBudget, serviceBudget } from '../core/use-cases/cardinality-budget.js';
 import { nodeKeyCrypto } from '../adapters/crypto/node-key-crypto.js';
@@ -113,7 +115,26 @@ export async function startServer(
     newRedactor: () => new Redactor(config.llm.redaction),
   });
   const metrics = createServerMetrics(queue, ingest);
+  // the ingest bus: NATS loads only when asked for
+  let bus: ServerContext['bus'];
+  if (config.bus !== undefined) {
+    const { openNatsBus } = await import('../adapters/bus/nats-bus.js');
+    try {
+      bus = {
+        port: await openNatsBus({
+          url: config.bus.url,
+          ...(config.bus.replicas === undefined ? {} : { replicas: config.bus.replicas }),
+        }),
+        role: config.bus.role,
+        token: randomBytes(24).toString('hex'),
+      };
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
   const ctx: ServerContext = {
+    ...(bus === undefined ? {} : { bus }),
     config,
     store,
     ingest,
@@ -158,11 +179,13 @@ export async function startServer(
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await bus?.port.close();
     await store.close();
     throw err;
   }
   // background work beside the requests, each stopped on close
   const background: BackgroundService[] = [];
+  if (bus?.role === 'worker') background.push(startBusWorker({ bus, metrics }, app, app.log));
   if (config.retentionMs !== undefined)
     background.push(startRetention(store, config.retentionMs, app.log));
   if (config.kubernetes !== undefined)
@@ -205,6 +228,7 @@ export async function startServer(
           await app.close();
           clearInterval(idle);
           await stopped;
+          await bus?.port.close();
           await queue.drain();
           await jobs.drain();
           await store.close();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { parseDuration } from '../../core/domain/time-text.js';
 import type { CliContext } from '../context.js';
@@ -13,6 +13,9 @@ interface ServeFlags extends Omit<LlmFlags, 'llmCache'> {
   data?: string;
   memory?: boolean;
   store?: string;
+  bus?: string;
+  role?: 'gateway' | 'worker';
+  busReplicas?: number;
   logLevel?: string;
   queue?: number;
   queueMb?: number;
@@ -98,6 +101,24 @@ export function serveCommand(ctx: CliContext): Command {
       'where the store lives [env BIFROST_DATA; default $XDG_DATA_HOME/bifrost]',
     )
     .option('--memory', 'keep everything in memory (nothing survives a restart)')
+    .option(
+      '--bus <urls>',
+      "the NATS JetStream ingest bus (nats://host:4222, a cluster's nodes separated by commas): OTLP requests are acknowledged once JetStream stores them and written by workers; needs --store [env BIFROST_BUS]",
+    )
+    .addOption(
+      new Option(
+        '--role <role>',
+        "with --bus: gateway (takes OTLP requests and puts them on the bus) or worker (takes its share of the bus's partitions and writes them)",
+      )
+        .choices(['gateway', 'worker'])
+        .default('gateway'),
+    )
+    .option(
+      '--bus-replicas <n>',
+      'copies JetStream keeps of each request (3 in a cluster of three or more nodes)',
+      ctx.parseIntOption('--bus-replicas', 1),
+      1,
+    )
     .option(
       '--store <url>',
       'a shared PostgreSQL store (postgres://user:password@host:5432/db) instead of --data: several nodes take ingest and answer the API from one store [env BIFROST_STORE; its schema: env BIFROST_STORE_SCHEMA, default bifrost]',
@@ -249,6 +270,16 @@ Examples:
     const { loadServerConfig, startServer } = await import('../../server/main.js');
     const config = loadServerConfig(ctx.env, {
       dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
+      ...((flags.bus ?? ctx.env.BIFROST_BUS) === undefined ||
+      (flags.bus ?? ctx.env.BIFROST_BUS) === ''
+        ? {}
+        : {
+            bus: {
+              url: (flags.bus ?? ctx.env.BIFROST_BUS)!,
+              role: flags.role ?? 'gateway',
+              replicas: flags.busReplicas ?? 1,
+            },
+          }),
       ...(flags.store === undefined
         ? {}
         : {
@@ -330,6 +361,10 @@ Examples:
     t.err(
       `incidents: ${config.detectIntervalMs > 0 ? `looked for every ${config.detectIntervalMs / 1000} s` : 'live detection off'} · notifications ${notify.length > 0 ? `to ${notify.join(' and ')}` : 'off (--slack-webhook, --webhook-url)'}`,
     );
+    if (config.bus !== undefined)
+      t.err(
+        `bus: ${config.bus.role === 'gateway' ? 'gateway: OTLP requests acknowledged once JetStream has stored them on' : 'worker: writes its share of the partitions of'} ${config.bus.url} (${config.bus.replicas ?? 1} ${(config.bus.replicas ?? 1) === 1 ? 'copy' : 'copies'})`,
+      );
     t.err(
       `store: ${config.sharedStore !== undefined ? `PostgreSQL ${config.sharedStore.url.replace(/\/\/[^@/]*@/, '//')}, schema ${config.sharedStore.schema ?? 'bifrost'} (shared)` : (config.dataFile ?? 'in memory (nothing is kept after exit)')} · retention ${config.retentionMs === undefined ? 'off (everything kept)' : `${config.retentionMs / 60_000} min`} · ${config.auth ? 'API keys required (bifrost keys create --data … --scope ingest|read|admin --tenant …)' : 'open access on loopback: no API key needed, everything goes to tenant "default" (--auth to require keys)'}`,
     );

@@ -9,6 +9,7 @@ import type { TelemetryBatch } from '../../core/ports/telemetry-store.port.js';
 import type { Finding } from '../../core/domain/finding.js';
 import type { Refusal } from '../ingest-queue.js';
 import { IngestRate } from '../ingest-rate.js';
+import { BUS_HEADERS, BUS_KEY_ID } from '../context.js';
 import type { OtlpOutcome, ServerContext } from '../context.js';
 import { AppError } from '../../core/errors.js';
 import { answers, otlpAnswer } from './response-schemas.js';
@@ -111,6 +112,7 @@ export function otlpRoutes(
     | 'metrics'
     | 'queue'
     | 'recentRequests'
+    | 'bus'
     | 'series'
     | 'services'
     | 'store'
@@ -163,6 +165,8 @@ export function otlpRoutes(
       // the queue first: a request it turns away takes nothing from its key's rate
       const refused = ctx.queue.refusal(declared);
       if (refused !== undefined) return busy(res, signal, refused.message, refused.reason);
+      // requests the bus hands over were limited by the gateway that took them
+      if (req.auth.keyId === BUS_KEY_ID) return;
       const limited = rate.refusal(rateKeyOf(req), declared);
       if (limited !== undefined) {
         ctx.metrics.rejected.inc({ signal, reason: 'rate_limited' });
@@ -216,7 +220,24 @@ export function otlpRoutes(
       // the same request again (an exporter's retry): the first one's answer once it is stored,
       // without decoding it again
       const key = ctx.recentRequests.key(signal, tenant, raw);
-      const earlier = ctx.recentRequests.seen(key);
+      const fromBus = req.auth.keyId === BUS_KEY_ID;
+      if (ctx.bus?.role === 'gateway' && !fromBus) {
+        // a gateway: the request is taken once the bus has stored it (the bus keeps a request
+        // sent again once, by its hash); workers decode, check and write it
+        await ctx.bus.port.publish({
+          tenant,
+          signal,
+          contentType: encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+          id: key,
+          body: raw,
+        });
+        ctx.metrics.busPublished.inc({ signal });
+        return reply(res, signal, encoding, 0, '');
+      }
+      // a bus message: written once by its key, whichever worker holds its partition
+      const busKey = fromBus ? req.headers[BUS_HEADERS.key] : undefined;
+      const writeKey = typeof busKey === 'string' ? busKey : undefined;
+      const earlier = fromBus ? undefined : ctx.recentRequests.seen(key);
       if (earlier !== undefined) {
         const first = await earlier;
         ctx.metrics.repeatedRequests.inc({ signal });
@@ -258,7 +279,7 @@ export function otlpRoutes(
           const engine = prepared.refused;
           if (engine !== undefined && engine.count > 0)
             ctx.metrics.rejected.inc({ signal, reason: engine.metric }, engine.count);
-          const written = ctx.commits.commit(tenant, prepared.batch);
+          const written = ctx.commits.commit(tenant, prepared.batch, writeKey);
           ctx.queue.track(written);
           const outcome: OtlpOutcome = {
             rejected: decoded.rejected + budget.refused + limited.refused + (engine?.count ?? 0),
@@ -284,14 +305,15 @@ export function otlpRoutes(
             `the ingest queue is full (${ctx.queue.capacity} requests waiting); retry after 1 s`,
           );
         // the same body sent again meanwhile waits for this outcome (a malformed one is refused again)
-        ctx.recentRequests.begin(
-          key,
-          job.then(async (j) => {
-            if (!j.ok) throw new AppError('INPUT.BAD_LAYOUT', j.message);
-            await j.written;
-            return j.outcome;
-          }),
-        );
+        if (!fromBus)
+          ctx.recentRequests.begin(
+            key,
+            job.then(async (j) => {
+              if (!j.ok) throw new AppError('INPUT.BAD_LAYOUT', j.message);
+              await j.written;
+              return j.outcome;
+            }),
+          );
         const done = await job;
         if (!done.ok) return res.code(400).send({ code: 400, message: done.message });
         // acknowledged only once durable
