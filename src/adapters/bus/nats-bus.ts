@@ -167,9 +167,11 @@ function partitionWorker(
   const lost = (p: number) => {
     held.delete(p);
   };
+  /** Whether this worker still reads partition p (it may stop, or lose the lease, at any await). */
+  const reading = (p: number) => !state.stopped && held.has(p);
   const read = async (p: number): Promise<void> => {
     const consumer = await js.consumers.get(STREAM, `p${p}`);
-    while (!state.stopped && held.has(p)) {
+    while (reading(p)) {
       let batch;
       try {
         batch = await consumer.fetch({ max_messages: 64, expires: 1_000 });
@@ -178,7 +180,7 @@ function partitionWorker(
         continue;
       }
       for await (const m of batch) {
-        if (state.stopped || !held.has(p)) {
+        if (!reading(p)) {
           // no longer ours: the next holder gets it again at once
           m.nak();
           continue;
