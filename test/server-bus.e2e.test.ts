@@ -79,6 +79,18 @@ async function scenario(nats: NatsCluster, replicas: number, killNatsNode: boole
     serve([...bus, '--role', 'worker'], env),
     serve([...bus, '--role', 'worker'], env),
   ]);
+  // only the worker itself hands requests over as the bus: a forged token is just a missing key
+  const forged = await fetch(`${w1.url}/v1/logs`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-bifrost-bus-token': 'f'.repeat(48),
+      'x-bifrost-bus-tenant': 'bank',
+      'x-bifrost-bus-key': 'bus:BIFROST_INGEST:1',
+    },
+    body: logs(999, 1),
+  });
+  expect(forged.status).toBe(401);
   const acked = new Map<string, number>(tenants.map((t) => [t, 0]));
   const send = async (t: string, r: number) => {
     for (let tries = 0; tries < 40; tries++) {
