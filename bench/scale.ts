@@ -49,7 +49,7 @@ function start(
   );
   return new Promise((resolve, reject) => {
     let err = '';
-    child.stderr!.on('data', (b: Buffer) => {
+    child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(err);
       if (m && err.includes('\nstore:')) resolve({ url: m[1]!, child });
