@@ -77,10 +77,13 @@ function keys(env: Record<string, string>, data: string[], scope: string): Recor
   return out;
 }
 
+let runs = 0;
 async function send(url: string, ingest: Record<string, string>): Promise<number> {
+  runs++;
   const bodies = Array.from({ length: REQUESTS }, (_, r) => ({
     tenant: TENANTS[r % TENANTS.length]!,
-    body: logsRequest(r, PER_REQUEST),
+    // distinct in every run: the bus keeps a request sent again within 2 minutes once (a retry)
+    body: logsRequest(runs * REQUESTS + r, PER_REQUEST),
   }));
   let next = 0;
   const t0 = performance.now();
@@ -144,8 +147,15 @@ async function run(
     const t0 = performance.now();
     const ackSeconds = await send(nodes[0]!.url, ingest);
     const total = REQUESTS * PER_REQUEST;
-    while ((await stored(nodes[0]!.url, read)) < total)
+    // written within 2 minutes of the last acknowledgement, or the run says how far it got
+    const deadline = performance.now() + 120_000;
+    for (let have = 0; (have = await stored(nodes[0]!.url, read)) < total;) {
+      if (performance.now() > deadline)
+        throw new Error(
+          `${mode}: ${have} of ${total} records written 2 minutes after the last acknowledgement`,
+        );
       await new Promise((ok) => setTimeout(ok, 200));
+    }
     const writtenSeconds = (performance.now() - t0) / 1000;
     const row = {
       mode,
