@@ -122,9 +122,14 @@ function copyCell(v: string | number | boolean | undefined | null): string {
 
 export type Cell = string | number | boolean | undefined;
 
+/** A row as the stores read it (the columns they select are text, numbers, booleans or NULL). */
+export type Row = Record<string, string | number | boolean | null>;
+
 export interface PostgresHandle {
   /** Runs one statement with named parameters on any pooled connection. */
   query(sql: string, values?: Record<string, SqlValue>): Promise<pg.QueryResult>;
+  /** query's rows; a closed store or a failing database is STORE.UNAVAILABLE with the database's words. */
+  rows(sql: string, values?: Record<string, SqlValue>): Promise<Row[]>;
   /** Runs fn in one transaction on one connection (COMMIT, or ROLLBACK when it throws). */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Creates the day partitions the times fall in (not in a transaction: other nodes may race, and that is fine). */
@@ -203,6 +208,19 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
   };
   return {
     query: (sql, values) => run(pool, sql, values),
+    async rows(sql, values) {
+      if (!open) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
+      try {
+        return (await run(pool, sql, values)).rows as Row[];
+      } catch (err) {
+        throw new AppError(
+          'STORE.UNAVAILABLE',
+          `the PostgreSQL store could not answer: ${(err as Error).message}`,
+          {},
+          err,
+        );
+      }
+    },
     async transaction(fn) {
       const c = await pool.connect();
       try {

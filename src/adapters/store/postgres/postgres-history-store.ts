@@ -12,9 +12,7 @@ import { AppError } from '../../../core/errors.js';
 import type { ExplanationRecord } from '../../../core/ports/explanation-store.port.js';
 import type { HistoryStorePort } from '../../../core/ports/history-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
-import type { PostgresHandle, SqlValue } from './postgres-db.js';
-
-type Row = Record<string, string | number | boolean | null>;
+import type { PostgresHandle, Row, SqlValue } from './postgres-db.js';
 
 function toKey(r: Row): ApiKeyRecord {
   const k: ApiKeyRecord = {
@@ -60,19 +58,7 @@ const keyValues = (k: ApiKeyRecord): Record<string, SqlValue> => ({
 });
 
 export function postgresHistoryStore(db: PostgresHandle): HistoryStorePort {
-  const rows = async (sql: string, values: Record<string, SqlValue> = {}): Promise<Row[]> => {
-    if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
-    try {
-      return (await db.query(sql, values)).rows as Row[];
-    } catch (err) {
-      throw new AppError(
-        'STORE.UNAVAILABLE',
-        `the PostgreSQL store could not answer: ${(err as Error).message}`,
-        {},
-        err,
-      );
-    }
-  };
+  const rows = (sql: string, values: Record<string, SqlValue> = {}) => db.rows(sql, values);
   return {
     async getCachedExplanation(key, nowMs) {
       const r = (

@@ -43,10 +43,9 @@ import type {
 } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
 import { RECORD_TABLES, isDataError } from './postgres-db.js';
-import type { PostgresHandle, RecordTable, SqlValue, Transaction } from './postgres-db.js';
+import type { PostgresHandle, RecordTable, Row, SqlValue, Transaction } from './postgres-db.js';
 
 const RESOURCE_KEYS = ['service', 'namespace', 'pod', 'container', 'node', 'host'] as const;
-type Row = Record<string, string | number | boolean | null>;
 
 function resourceOf(row: Row): LogResource {
   const resource: LogResource = {};
@@ -111,19 +110,7 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
   const check = () => {
     if (!db.isOpen()) throw new AppError('STORE.UNAVAILABLE', 'the store is closed');
   };
-  const rows = async (sql: string, values: Record<string, SqlValue>): Promise<Row[]> => {
-    check();
-    try {
-      return (await db.query(sql, values)).rows as Row[];
-    } catch (err) {
-      throw new AppError(
-        'STORE.UNAVAILABLE',
-        `the PostgreSQL store could not answer: ${(err as Error).message}`,
-        {},
-        err,
-      );
-    }
-  };
+  const rows = (sql: string, values: Record<string, SqlValue> = {}) => db.rows(sql, values);
 
   /** RED per service (and operation) and bucket; failed requests filled in when a span failed. */
   const red = async (
