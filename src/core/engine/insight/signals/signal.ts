@@ -253,9 +253,21 @@ export function severityWord(severity: number): string {
   return severity === 0 ? 'unlevelled' : severityName(severity);
 }
 
-/** A template in quotes, cut at 90 characters. */
+/** A field whose value is nothing but a variable ("TraceID: <*>", "user=<*>"), and the space before it. */
+const VARIABLE_FIELD = /(^|\s)[A-Za-z][\w.-]*(?:: |=)<\*>(?=\s|$)/g;
+
+/**
+ * A template in quotes, cut at 90 characters, without the fields whose value is only a variable
+ * (trace and span ids, request ids: they say nothing of the message, and pushed it past the cut);
+ * a template that is nothing else is kept whole.
+ */
 export function quote(template: string): string {
-  return template.length > 90 ? `"${template.slice(0, 89)}…"` : `"${template}"`;
+  const message = template
+    .replace(VARIABLE_FIELD, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  const t = message === '' ? template : message;
+  return t.length > 90 ? `"${t.slice(0, 89)}…"` : `"${t}"`;
 }
 
 /** Milliseconds as a person reads them (1.6 s, 40 ms). */
