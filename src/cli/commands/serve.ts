@@ -266,19 +266,15 @@ Examples:
   cmd.action(async (flags: ServeFlags) => {
     const t = ctx.terminal;
     const dataDir = flags.data ?? defaultDataDir(ctx.env);
+    const busUrl = flags.bus ?? (ctx.env.BIFROST_BUS || undefined);
     // the server's modules (Fastify, the OTLP decoders, the Kubernetes client) load only for `serve`: every other command starts faster
     const { loadServerConfig, startServer } = await import('../../server/main.js');
     const config = loadServerConfig(ctx.env, {
       dataFile: flags.memory === true ? undefined : join(dataDir, 'bifrost.duckdb'),
-      ...((flags.bus ?? ctx.env.BIFROST_BUS) === undefined ||
-      (flags.bus ?? ctx.env.BIFROST_BUS) === ''
+      ...(busUrl === undefined
         ? {}
         : {
-            bus: {
-              url: (flags.bus ?? ctx.env.BIFROST_BUS)!,
-              role: flags.role ?? 'gateway',
-              replicas: flags.busReplicas ?? 1,
-            },
+            bus: { url: busUrl, role: flags.role ?? 'gateway', replicas: flags.busReplicas ?? 1 },
           }),
       ...(flags.store === undefined
         ? {}

@@ -46,6 +46,7 @@ import type {
   WindowQuery,
 } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
+import { entriesToWrite, isEmptyBatch, keysOf } from '../append-entries.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
 import { SEVERITY } from '../../../core/domain/severity.js';
 
@@ -455,39 +456,28 @@ export function duckDbTelemetryStore(db: DuckDbHandle): TelemetryStorePort {
     appendMany(all: readonly AppendEntry[]): Promise<AppendResult> {
       return serial(async () => {
         check();
-        const empty = (b: TelemetryBatch) =>
-          (b.metrics?.length ?? 0) +
-            (b.logs?.length ?? 0) +
-            (b.findings?.length ?? 0) +
-            (b.spans?.length ?? 0) ===
-          0;
-        if (all.every((e) => empty(e.batch))) return { repeatedSpans: 0 };
+        if (all.every((e) => isEmptyBatch(e.batch))) return { repeatedSpans: 0 };
         let repeatedSpans = 0;
         let alreadyWritten: number;
         await conn.run('BEGIN TRANSACTION');
         try {
           // entries with a key written before (or earlier in this write) are left out
-          const keys = [...new Set(all.flatMap((e) => (e.key === undefined ? [] : [e.key])))];
-          const written = new Set<string>();
+          const keys = keysOf(all);
+          const fresh = new Set(keys);
           if (keys.length > 0) {
             const seen = await conn.runAndReadAll(
               'SELECT key FROM written_keys WHERE key IN (SELECT unnest($keys))',
               { keys: listValue(keys) },
             );
-            for (const r of seen.getRows()) written.add(String(r[0]));
+            for (const r of seen.getRows()) fresh.delete(String(r[0]));
             await appendRows(
               conn,
               'written_keys',
               'vd',
-              keys.filter((k) => !written.has(k)).map((k) => [k, Date.now()]),
+              [...fresh].map((k) => [k, Date.now()]),
             );
           }
-          const entries = all.filter((e) => {
-            if (e.key === undefined) return true;
-            if (written.has(e.key)) return false;
-            written.add(e.key);
-            return true;
-          });
+          const entries = entriesToWrite(all, fresh);
           alreadyWritten = all.length - entries.length;
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
           for (const { tenant, batch } of entries) {

@@ -36,12 +36,12 @@ import type {
   ServiceSummary,
   ServiceTemplateCount,
   SpanQuery,
-  TelemetryBatch,
   TelemetryStorePort,
   TemplateCountQuery,
   WindowQuery,
 } from '../../../core/ports/telemetry-store.port.js';
 import { pageOf, requireCursor } from '../page-cursor.js';
+import { entriesToWrite, isEmptyBatch, keysOf } from '../append-entries.js';
 import { RECORD_TABLES, isDataError } from './postgres-db.js';
 import type { PostgresHandle, RecordTable, Row, SqlValue, Transaction } from './postgres-db.js';
 
@@ -269,14 +269,14 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
         for (const l of batch.logs ?? []) times.logs.push(l.timeMs);
         for (const sp of batch.spans ?? []) times.spans.push(sp.startMs);
       }
-      if (all.every(({ batch: b }) => !hasRecords(b))) return { repeatedSpans: 0 };
+      if (all.every((e) => isEmptyBatch(e.batch))) return { repeatedSpans: 0 };
       try {
         for (const table of Object.keys(RECORD_TABLES) as RecordTable[])
           await db.ensurePartitions(table, times[table]);
         return await db.transaction(async (tx): Promise<AppendResult> => {
           // the keys first: a second writer of a key waits here for the first one's transaction,
           // then finds it written; entries with a key written before (or earlier in this write) go
-          const keys = [...new Set(all.flatMap((e) => (e.key === undefined ? [] : [e.key])))];
+          const keys = keysOf(all);
           const fresh = new Set<string>();
           if (keys.length > 0) {
             const r = await tx.query(
@@ -285,7 +285,7 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
             );
             for (const row of r.rows as Row[]) fresh.add(String(row.key));
           }
-          const entries = all.filter((e) => e.key === undefined || fresh.delete(e.key));
+          const entries = entriesToWrite(all, fresh);
           const alreadyWritten = all.length - entries.length;
           let repeatedSpans = 0;
           const res = (r: LogResource) => RESOURCE_KEYS.map((k) => r[k]);
@@ -771,14 +771,4 @@ export function postgresTelemetryStore(db: PostgresHandle): TelemetryStorePort {
     close: () => db.close(),
   };
   return self;
-}
-
-function hasRecords(b: TelemetryBatch): boolean {
-  return (
-    (b.metrics?.length ?? 0) +
-      (b.logs?.length ?? 0) +
-      (b.findings?.length ?? 0) +
-      (b.spans?.length ?? 0) >
-    0
-  );
 }
