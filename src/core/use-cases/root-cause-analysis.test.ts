@@ -123,7 +123,7 @@ describe('analyzeRootCause', () => {
       (await analyzeRootCause(store, 't', { atMs: AT, windowMs: 10 * M, referenceMs: 60 * M }))
         .notes,
     ).toEqual([
-      'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)',
+      'the store holds no data: load some with bifrost import or bifrost serve first (or check --data or --store)',
     ]);
     await store.append('t', { spans: [span(1, 'db', '', AT + M, 5)] });
     expect(

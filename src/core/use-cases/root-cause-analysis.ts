@@ -95,7 +95,7 @@ export async function analyzeRootCause(
     const held = await store.timeRange(tenant);
     notes.push(
       held === undefined
-        ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data)'
+        ? 'the store holds no data: load some with bifrost import or bifrost serve first (or check --data or --store)'
         : `no logs, spans or metrics in the window: nothing to rank (the store holds data from ${iso(held.fromMs)} to ${iso(held.toMs)})`,
     );
   } else if (

@@ -165,7 +165,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new AppError(
       'INPUT.BAD_OPTION',
-      `PostgreSQL schema "${schema}": expected lower-case letters, digits and _ (up to 63), starting with a letter or _`,
+      `PostgreSQL schema "${schema}" (BIFROST_STORE_SCHEMA): expected lower-case letters, digits and _ (up to 63), starting with a letter or _`,
       { schema },
     );
   const pool = new pg.Pool({
