@@ -329,7 +329,7 @@ describe('bifrost import --format nezha, rca, incidents (spawned CLI)', () => {
     const none = await runCli(['rca', '--at', '2023-01-29 09:03:53', '--data', empty]);
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(
-      /note: the store holds no data: load some with bifrost import or bifrost serve first \(or check --data\)\n\nNo service shows evidence of trouble in the window\./,
+      /note: the store holds no data: load some with bifrost import or bifrost serve first \(or check --data or --store\)\n\nNo service shows evidence of trouble in the window\./,
     );
     expect((await runCli(['incidents', '--data', empty])).stdout).toBe(
       'The store is empty: load data with bifrost import or bifrost serve first.\n',
