@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,8 @@ export async function startServer(
   const child = spawn(
     process.execPath,
     [
+      // BENCH_SERVER_NODE_ARGS: node's own flags for the server (--cpu-prof, --trace-gc)
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
       join(projectRoot(), 'bin', 'bifrost.js'),
       'serve',
       '--port',
@@ -96,7 +98,13 @@ export async function startServer(
       reject(new Error(`serve exited ${String(code)}: ${err}`));
     });
   });
-  child.stdout.resume();
+  // BENCH_SERVER_LOG=<file>: the server's own output (e.g. NODE_OPTIONS=--trace-gc) kept there
+  const log = process.env.BENCH_SERVER_LOG;
+  if (log !== undefined && log !== '') {
+    const out = createWriteStream(log, { flags: 'a' });
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+  } else child.stdout.resume();
   return { url, data, child };
 }
 

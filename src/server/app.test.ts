@@ -279,6 +279,31 @@ describe('ingest memory bound', () => {
   });
 });
 
+describe('ingest memory bound, gzip', () => {
+  it('a gzip body is inflated no further than the room left in the queue: past it, 503 with Retry-After', async () => {
+    const one = Buffer.byteLength(body(0));
+    const { app, release } = slowApp(64, () => undefined, undefined, {
+      maxQueuedBytes: Math.floor(one * 1.5),
+    });
+    const first = sendMetrics(app, 0);
+    await new Promise((r) => setTimeout(r, 20));
+    // small on the wire, its room's worth and more once inflated
+    const padded = JSON.stringify({ ...(JSON.parse(body(1)) as object), pad: 'x'.repeat(one) });
+    const second = await app.inject({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync(padded),
+    });
+    expect(second.statusCode).toBe(503);
+    expect(second.headers['retry-after']).toBe('1');
+    expect(second.json<{ message: string }>().message).toMatch(/^the ingest queue holds /);
+    release();
+    expect((await first).statusCode).toBe(200);
+    await app.close();
+  });
+});
+
 describe('services per tenant', () => {
   it('past --max-services, the records of new services are refused as partial success and counted; known ones still pass', async () => {
     const { app, release } = slowApp(8, () => undefined, undefined, { maxServices: 2 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IngestQueue } from './ingest-queue.js';
+import { DECODED_PER_BODY_BYTE, IngestQueue } from './ingest-queue.js';
 
 describe('IngestQueue', () => {
   it('runs jobs one at a time in order, refuses beyond capacity, drains', async () => {
@@ -136,5 +136,42 @@ describe('IngestQueue', () => {
     expect(q.admit(1)).toEqual({ reason: 'memory_limit', message: over });
     over = undefined;
     expect(q.admit(1)).toBeUndefined();
+  });
+
+  it('asks the memory limiter even when empty, with what the request will take (so it may collect first); an empty queue refuses only within a second of its last write', () => {
+    const asked: number[] = [];
+    let t = 0;
+    const over = 'the server uses 650 MB (--memory-limit-mb 600); retry after 1 s';
+    const q = new IngestQueue(
+      10,
+      Infinity,
+      Infinity,
+      () => t,
+      (incoming) => {
+        asked.push(incoming);
+        return over;
+      },
+    );
+    // never written: taken
+    expect(q.admit(1000)).toBeUndefined();
+    expect(asked).toEqual([1000 * DECODED_PER_BODY_BYTE]);
+    t = 5000;
+    q.release(1000);
+    // empty, but just written: its garbage may not be collected yet
+    t = 5500;
+    expect(q.admit(1000)).toEqual({ reason: 'memory_limit', message: over });
+    // a second later the limiter has collected on its reading: taken
+    t = 6000;
+    expect(q.admit(1000)).toBeUndefined();
+  });
+
+  it('tells how many bytes a body may inflate to now: anything into an empty queue, else the room left', () => {
+    const q = new IngestQueue(10, 1000);
+    expect(q.room).toBe(Infinity);
+    expect(q.admit(700)).toBeUndefined();
+    expect(q.room).toBe(300);
+    expect(q.admit(400)).toMatchObject({ reason: 'queue_full' });
+    q.release(700);
+    expect(q.room).toBe(Infinity);
   });
 });

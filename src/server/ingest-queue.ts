@@ -4,6 +4,18 @@
  * bytes, and how long they wait. A full queue is backpressure (the caller answers 503 with
  * Retry-After before it decodes the body), never an unbounded buffer or an unbounded wait.
  */
+/**
+ * What a body takes once decoded, per byte of it, for the memory limiter: an OTLP/JSON body's
+ * records take about 25 times its size while they are decoded and stored (protobuf less).
+ */
+export const DECODED_PER_BODY_BYTE = 25;
+
+/**
+ * How long after its last write an empty queue still refuses work the memory limiter refuses:
+ * the limiter collects at most once a second, so by then it has judged on a collected heap.
+ */
+const SETTLE_MS = 1000;
+
 /** Why a request was turned away (the reason is the rejections counter's label). */
 export interface Refusal {
   reason: 'queue_full' | 'queue_wait' | 'memory_limit';
@@ -18,6 +30,8 @@ export class IngestQueue {
   /** When the job running now was taken (its write's wait is measured from then). */
   private runningSince = 0;
   private wait: number | undefined;
+  /** When a request's room was last given back (-Infinity before any). */
+  private releasedAt = -Infinity;
   /** Time work was held, in ms, accumulated; and when `held` last changed. */
   private busyMs = 0;
   private changedAt = 0;
@@ -34,8 +48,11 @@ export class IngestQueue {
     readonly byteCapacity = Infinity,
     readonly maxWaitMs = Infinity,
     private readonly now: () => number = () => performance.now(),
-    /** Why the process has no memory for more work now (the memory limiter), or undefined. */
-    private readonly memory: () => string | undefined = () => undefined,
+    /**
+     * Why the process has no memory now for work that will take `incoming` bytes (the memory
+     * limiter, which may collect the heap first), or undefined.
+     */
+    private readonly memory: (incoming: number) => string | undefined = () => undefined,
   ) {}
 
   /** The recent wait from admission to written, in ms (a moving average; 0 before any). */
@@ -93,10 +110,13 @@ export class IngestQueue {
         reason: 'queue_full',
         message: `the ingest queue is full (${this.capacity} requests waiting); retry after 1 s`,
       };
-    // over its memory budget the server takes no more until the heap is collected; an empty
-    // queue still takes one (work that is written frees memory; nothing else would)
-    const memory = this.waiting > 0 ? this.memory() : undefined;
-    if (memory !== undefined) return { reason: 'memory_limit', message: memory };
+    // over its memory budget the server takes no more until the heap is collected; the limiter is
+    // asked even when the queue is empty (a large request makes it collect first). An empty queue
+    // that has had no write for a second takes one anyway: the limiter collected on its reading,
+    // and what is left is not garbage a wait would free (work that is written frees memory)
+    const memory = this.memory(bytes * DECODED_PER_BODY_BYTE);
+    if (memory !== undefined && (this.waiting > 0 || this.now() - this.releasedAt < SETTLE_MS))
+      return { reason: 'memory_limit', message: memory };
     // a request that would wait longer than the bound is turned away now, not acknowledged late:
     // the wait predicted from the bytes ahead and the recent write rate, and the recent waits
     const predicted = this.held > 0 ? this.predictedWaitMs(bytes) : undefined;
@@ -112,6 +132,15 @@ export class IngestQueue {
         message: `the ingest queue holds ${mb(this.held)} MB of requests not yet written (--queue-mb ${mb(this.byteCapacity)}); retry after 1 s`,
       };
     return undefined;
+  }
+
+  /**
+   * How many bytes a body may take now (decompressed): all it wants in an empty queue, else what
+   * is left of the byte bound. A gzip body is inflated no further than this, so bodies that will
+   * be refused for room never take their full size in memory.
+   */
+  get room(): number {
+    return this.held > 0 ? Math.max(0, this.byteCapacity - this.held) : Infinity;
   }
 
   /** Bytes of request bodies taken and not yet written (reserved, not yet released). */
@@ -134,6 +163,7 @@ export class IngestQueue {
   /** Gives back a request's room once it is written (or refused): its bytes count as drained. */
   release(bytes: number): void {
     this.account();
+    this.releasedAt = this.now();
     this.held = Math.max(0, this.held - bytes);
     this.drained.push({ busyMs: this.busyMs, bytes });
     if (this.drained.length > 32) this.drained.shift();

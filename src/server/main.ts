@@ -89,7 +89,7 @@ export async function startServer(
     config.maxQueuedBytes,
     config.maxQueueWaitMs,
     undefined,
-    () => memory?.check(),
+    (incoming) => memory?.check(incoming),
   );
   const notifiers = [
     ...(config.slackWebhook === undefined ? [] : [createSlackNotifier(config.slackWebhook)]),

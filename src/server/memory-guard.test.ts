@@ -61,4 +61,35 @@ describe('MemoryGuard', () => {
     expect(g.check()).toBeUndefined();
     expect(g.collections).toBe(2);
   });
+
+  it('counts what an incoming request will take: a large one collects first, and is refused if it would pass the limit', () => {
+    let reading = { rss: 300 * MB, heapUsed: 100 * MB };
+    let t = 0;
+    let collections = 0;
+    const g = new MemoryGuard(
+      600,
+      128,
+      () => reading,
+      () => t,
+      () => {
+        collections++;
+        reading = { rss: 250 * MB, heapUsed: 40 * MB };
+      },
+    );
+    // a small request: 300 MB is under 85% of 600, nothing to do
+    expect(g.check(1 * MB)).toBeUndefined();
+    expect(collections).toBe(0);
+    // one expected to take 300 MB: 300 + 300 passes 85%, so the heap is collected first, and
+    // 250 + 300 is under the limit: taken
+    t += 20;
+    expect(g.check(300 * MB)).toBeUndefined();
+    expect(collections).toBe(1);
+    // within the second, the same reading: one expected to take 400 MB would pass the limit
+    t += 20;
+    expect(g.check(400 * MB)).toBe(
+      'the server uses 250 MB and this request would take about 400 MB more (--memory-limit-mb 600); retry after 1 s',
+    );
+    // the reading is cached, the answer is not: a small one is still taken
+    expect(g.check(1 * MB)).toBeUndefined();
+  });
 });

@@ -206,7 +206,14 @@ export function otlpRoutes(
           code: 415,
           message: 'send the request with Content-Type application/x-protobuf or application/json',
         });
-      const raw = inflate(req, req.body, ctx.config.maxDecompressedBytes);
+      // inflated no further than the queue has room for: a body it will refuse for room never
+      // takes its full size in memory (16 gzip bodies of 12 MB at once would take 192 MB)
+      const room = ctx.queue.room;
+      const raw = inflate(req, req.body, Math.min(ctx.config.maxDecompressedBytes, room));
+      if (!Buffer.isBuffer(raw) && raw.status === 413 && room < ctx.config.maxDecompressedBytes) {
+        const refused = ctx.queue.refusal(room + 1);
+        if (refused !== undefined) return busy(res, signal, refused.message, refused.reason);
+      }
       if (!Buffer.isBuffer(raw)) {
         ctx.metrics.rejected.inc({
           signal,
