@@ -159,6 +159,10 @@ describe.skipIf(!haveChromium)(
       expect(await page.locator('#evidence-e1 .time-chart').getAttribute('aria-label')).toMatch(
         /records of .* marked: abnormal/,
       );
+      // a log signal's evidence links to its pattern's lines in the logs explorer
+      expect(await page.locator('#evidence-e1 a.logs-link').getAttribute('href')).toMatch(
+        /^#\/logs\?range=24h&service=ts-basic-service&template=.+/,
+      );
       await page.screenshot({ path: join(SHOTS, 'incident.png'), fullPage: true });
       await accessible(page, 'incident');
       // a trace id of the evidence opens the trace as a waterfall
@@ -240,6 +244,52 @@ describe.skipIf(!haveChromium)(
       await expect.poll(() => patterns.count()).toBe(all);
       await page.screenshot({ path: join(SHOTS, 'patterns.png') });
       await accessible(page, 'log patterns');
+
+      // logs explorer, from a pattern: only that pattern's lines; then every pattern, free text,
+      // a service and a level, each kept in the URL
+      // the first template's lines may still be open from above (its button toggles them)
+      if ((await page.locator('a.logs-link').count()) === 0)
+        await patterns.first().locator('button.template').click();
+      await page.locator('a.logs-link').first().click();
+      await page.locator('#logs-h').waitFor();
+      expect(page.url()).toMatch(/#\/logs\?range=1h&template=/);
+      const logRows = page.locator('table.logs tbody tr');
+      await expect.poll(() => logRows.count()).toBeGreaterThan(0);
+      // every line shown is of the one pattern: none offers "same pattern"
+      expect(await page.locator('table.logs tbody a', { hasText: 'same pattern' }).count()).toBe(0);
+      await page.locator('a', { hasText: 'Show every pattern' }).click();
+      await expect.poll(() => page.url()).not.toMatch(/template=/);
+      await page.locator('form[role=search] input[type=search]').fill('Failed');
+      await page.locator('form[role=search] button[type=submit]').click();
+      await expect.poll(() => page.url()).toMatch(/q=Failed/);
+      await expect.poll(() => logRows.count()).toBeGreaterThan(0);
+      for (const body of await page.locator('table.logs tbody td code').allInnerTexts())
+        expect(body.toLowerCase()).toContain('failed');
+      await page.locator('form[role=search] select').first().selectOption('ts-basic-service');
+      await expect.poll(() => page.url()).toMatch(/service=ts-basic-service/);
+      await page.locator('form[role=search] select').nth(1).selectOption('error');
+      await expect.poll(() => page.url()).toMatch(/severity=error/);
+      await expect
+        .poll(
+          async () =>
+            new Set(await page.locator('table.logs tbody td:nth-child(3)').allInnerTexts()),
+        )
+        .toEqual(new Set(['ts-basic-service']));
+      for (const level of await page.locator('table.logs tbody td:nth-child(2)').allInnerTexts())
+        expect(level).toMatch(/^(ERROR|FATAL)/i);
+      await page.screenshot({ path: join(SHOTS, 'logs.png') });
+      await accessible(page, 'logs');
+      // a deep link restores the same view
+      const logsLink = await open(page.url());
+      await expect.poll(() => logsLink.locator('table.logs tbody tr').count()).toBeGreaterThan(0);
+      expect(await logsLink.locator('form[role=search] input[type=search]').inputValue()).toBe(
+        'Failed',
+      );
+      // a line's trace opens as a waterfall in the traces explorer
+      await logsLink.locator('table.logs tbody a.trace').first().click();
+      await expect.poll(() => logsLink.url()).toMatch(/#\/traces\?.*trace=[0-9a-f]{32}/);
+      await logsLink.locator('.waterfall tbody tr').first().waitFor();
+      await logsLink.close();
 
       // metrics explorer: a service's metric names, a chart; the choice is in the URL
       await page.locator('nav a', { hasText: 'Metrics' }).click();

@@ -3,6 +3,7 @@ import { ApiError, apiKey, followStream } from './api/client.js';
 import type { SseEvent } from './api/client.js';
 import { Analyses } from './views/analyses.js';
 import { IncidentView } from './views/incident.js';
+import { Logs } from './views/logs.js';
 import { Metrics } from './views/metrics.js';
 import { Overview } from './views/overview.js';
 import { Patterns } from './views/patterns.js';
@@ -25,6 +26,7 @@ const VIEWS = [
   ['/graph', 'Service graph'],
   ['/metrics', 'Metrics'],
   ['/traces', 'Traces'],
+  ['/logs', 'Logs'],
   ['/patterns', 'Log patterns'],
   ['/analyses', 'Analyses'],
   ['/settings', 'Settings'],
@@ -196,6 +198,8 @@ export function App() {
           <Settings onError={onError} />
         ) : path === '/metrics' ? (
           <Metrics params={params} live={live.version} onError={onError} />
+        ) : path === '/logs' ? (
+          <Logs params={params} live={live.version} onError={onError} />
         ) : path === '/traces' ? (
           <Traces params={params} live={live.version} onError={onError} />
         ) : path === '/patterns' ? (

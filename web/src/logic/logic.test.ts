@@ -15,6 +15,7 @@ import {
 } from './chart.js';
 import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
+import { logFilterOf, logsHash, logsQueryOf } from './logs.js';
 import { patternsOf, sparkline } from './patterns.js';
 import { focusEnd, incidentRcaQuery } from './range.js';
 import { groupFindings } from './findings.js';
@@ -624,5 +625,48 @@ describe('short graph labels', () => {
     expect([...shortLabels(['api', 'db', 'web']).values()]).toEqual(['api', 'db', 'web']);
     expect([...shortLabels(['only-one-service']).values()]).toEqual(['only-one-service']);
     expect([...shortLabels(['a-x', 'a-x']).values()]).toEqual(['a-x']);
+  });
+});
+
+describe('logs explorer filter', () => {
+  it('reads its filter from the URL: known ranges and levels only, text trimmed, empty left out', () => {
+    expect(logFilterOf({})).toEqual({ range: '1h' });
+    expect(
+      logFilterOf({
+        range: '6h',
+        service: 'cart',
+        severity: 'error',
+        q: '  timeout ',
+        template: 't42',
+      }),
+    ).toEqual({ range: '6h', service: 'cart', severity: 'error', q: 'timeout', template: 't42' });
+    expect(logFilterOf({ range: '3y', severity: 'loud', q: '   ' })).toEqual({ range: '1h' });
+  });
+
+  it('asks the store for the range ending at the focus, with only the filters chosen', () => {
+    const to = Date.UTC(2026, 0, 1, 12);
+    expect(logsQueryOf({ range: '15m' }, to)).toEqual({
+      from: '2026-01-01T11:45:00.000Z',
+      to: '2026-01-01T12:00:00.000Z',
+    });
+    expect(
+      logsQueryOf({ range: '1h', service: 'cart', severity: 'warn', q: 'x', template: 't' }, to),
+    ).toEqual({
+      from: '2026-01-01T11:00:00.000Z',
+      to: '2026-01-01T12:00:00.000Z',
+      service: 'cart',
+      severity: 'warn',
+      q: 'x',
+      template: 't',
+    });
+  });
+
+  it('links keep the filter and change one part of it', () => {
+    expect(logsHash({ range: '6h', service: 'cart' }, { template: 't9' })).toBe(
+      '#/logs?range=6h&service=cart&template=t9',
+    );
+    expect(logsHash({ range: '1h', q: 'oops', template: 't9' }, { template: undefined })).toBe(
+      '#/logs?q=oops&range=1h',
+    );
   });
 });

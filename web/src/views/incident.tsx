@@ -7,6 +7,7 @@ import { chartable, EvidenceChart, MetricsAround } from '../components/signal-ch
 import { TraceWaterfall } from '../components/trace-waterfall.js';
 import type { EvidenceItem, Explanation, Incident, Rca } from '../api/types.js';
 import { incidentChartRange } from '../logic/chart.js';
+import { logsHash } from '../logic/logs.js';
 import { incidentRcaQuery } from '../logic/range.js';
 import { duration, shortTime } from '../logic/format.js';
 import { SPAN_STATUS } from '../../../src/core/domain/span.js';
@@ -69,6 +70,20 @@ function Evidence({
           >
             {open ? 'hide chart' : 'chart'}
           </button>
+        </>
+      )}
+      {item.ref.type === 'template' && (
+        <>
+          {' '}
+          <a
+            className="logs-link"
+            href={logsHash(
+              { range: '24h', service: item.ref.service ?? service },
+              { template: item.ref.templateId },
+            )}
+          >
+            lines in Logs
+          </a>
         </>
       )}
       {open && chartable(item) && (

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import type { LogLine } from '../api/types.js';
 import { shortTime } from '../logic/format.js';
+import { logsHash } from '../logic/logs.js';
 import type { TemplateBucket } from '../logic/patterns.js';
 import { patternsOf, sparkline } from '../logic/patterns.js';
 import { RangeChoice } from '../components/range-choice.js';
@@ -15,7 +16,15 @@ const ROW_LIMIT = 10_000;
 /** Templates shown in the table, the busiest first. */
 const SHOWN = 200;
 
-function Lines({ templateId, range }: { templateId: string; range: { from: string; to: string } }) {
+function Lines({
+  templateId,
+  range,
+  rangeName,
+}: {
+  templateId: string;
+  range: { from: string; to: string };
+  rangeName: string;
+}) {
   const [lines, setLines] = useState<LogLine[] | undefined>();
   useEffect(() => {
     api.logs({ template: templateId, ...range, limit: 50 }).then(
@@ -29,15 +38,20 @@ function Lines({ templateId, range }: { templateId: string; range: { from: strin
   }, [templateId, range]);
   if (lines === undefined) return <p aria-busy="true">Loading lines…</p>;
   return (
-    <ul className="lines drill">
-      {lines.map((l) => (
-        <li key={l.id}>
-          <time dateTime={l.time}>{shortTime(Date.parse(l.time))}</time>{' '}
-          <span className="kind">{l.severityText || '—'}</span> {l.resource.service ?? ''}{' '}
-          <code>{l.body}</code>
-        </li>
-      ))}
-    </ul>
+    <>
+      <a className="logs-link" href={logsHash({ range: rangeName }, { template: templateId })}>
+        every line of this pattern in Logs
+      </a>
+      <ul className="lines drill">
+        {lines.map((l) => (
+          <li key={l.id}>
+            <time dateTime={l.time}>{shortTime(Date.parse(l.time))}</time>{' '}
+            <span className="kind">{l.severityText || '—'}</span> {l.resource.service ?? ''}{' '}
+            <code>{l.body}</code>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -229,7 +243,7 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
                       <code>{p.template}</code>
                     </button>
                     {open === p.templateId && range !== undefined && (
-                      <Lines templateId={p.templateId} range={range} />
+                      <Lines templateId={p.templateId} range={range} rangeName={rangeName} />
                     )}
                   </td>
                 </tr>
