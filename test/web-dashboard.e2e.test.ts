@@ -218,6 +218,12 @@ describe.skipIf(!haveChromium)(
       const patterns = page.locator('table.patterns-table tbody tr');
       await patterns.first().waitFor();
       expect(await patterns.count()).toBeGreaterThan(10);
+      // titles show the message: fields that are only a variable (TraceID: <*>) left out
+      const titles = await page.locator('table.patterns-table button.template').allInnerTexts();
+      expect(titles.some((t) => /TraceID: <\*>|SpanID: <\*>/.test(t))).toBe(false);
+      expect(
+        await page.locator('table.patterns-table button.template').first().getAttribute('title'),
+      ).toBeTruthy();
       await page.locator('.toolbar input[type=search]').fill('Get Route By Ids');
       await expect.poll(() => patterns.count()).toBeGreaterThan(0);
       expect(await page.locator('table.patterns-table').innerText()).toMatch(/getRoutesByRouteIds/);
@@ -277,6 +283,20 @@ describe.skipIf(!haveChromium)(
         .toEqual(new Set(['ts-basic-service']));
       for (const level of await page.locator('table.logs tbody td:nth-child(2)').allInnerTexts())
         expect(level).toMatch(/^(ERROR|FATAL)/i);
+      // pinned to a time a person chose: the range ends there, in the URL; "Now" follows again
+      await page.locator('.time-end input[type=datetime-local]').fill('2023-01-29T09:05');
+      await expect.poll(() => page.url()).toMatch(/to=2023-01-29T09%3A05/);
+      await expect
+        .poll(() => page.locator('#logs-h .count').innerText())
+        .toBe('2023-01-29 08:05 to 2023-01-29 09:05 UTC');
+      await expect.poll(() => logRows.count()).toBeGreaterThan(0);
+      for (const time of await page.locator('table.logs tbody time').all())
+        expect(Date.parse((await time.getAttribute('datetime')) ?? '')).toBeLessThanOrEqual(
+          Date.UTC(2023, 0, 29, 9, 5),
+        );
+      await page.locator('.time-end button', { hasText: 'Now' }).click();
+      await expect.poll(() => page.url()).not.toMatch(/to=/);
+      await page.locator('.time-end .following').waitFor();
       await page.screenshot({ path: join(SHOTS, 'logs.png') });
       await accessible(page, 'logs');
       // a deep link restores the same view

@@ -133,12 +133,19 @@ export const api = {
     i: Pick<Incident, 'firstSymptomMs' | 'lastSymptomMs'>,
     look: 'own' | 'wider' = 'own',
   ) => api.rca({ ...incidentRcaQuery(i, look), top: 20 }),
-  /** Where a view's time range ends (see focusEnd), with the newest incidents it was decided from. */
-  focus: async (incidentLimit: number): Promise<{ toMs: number; incidents: Incident[] }> => {
+  /**
+   * Where a view's time range ends (see focusEnd), with the newest incidents it was decided from;
+   * `pinnedMs`: the end a person chose (the URL's `to`), which wins.
+   */
+  focus: async (
+    incidentLimit: number,
+    pinnedMs?: number,
+  ): Promise<{ toMs: number; incidents: Incident[] }> => {
     const [extent, incidents] = await Promise.all([
-      api.extent(),
+      pinnedMs === undefined ? api.extent() : Promise.resolve(undefined),
       api.incidents({ limit: incidentLimit }),
     ]);
+    if (extent === undefined) return { toMs: pinnedMs!, incidents: incidents.items };
     return {
       toMs: focusEnd(
         Date.now(),

@@ -17,7 +17,7 @@ import { duration, percent, shortTime } from './format.js';
 import { byHealth, healthOf } from './health.js';
 import { logFilterOf, logsHash, logsQueryOf } from './logs.js';
 import { patternsOf, sparkline } from './patterns.js';
-import { focusEnd, incidentRcaQuery } from './range.js';
+import { focusEnd, incidentRcaQuery, minuteInput, pinnedEnd } from './range.js';
 import { groupFindings } from './findings.js';
 import type { Finding } from '../api/types.js';
 import { parseRoute, rangeMs, routeHash } from './route.js';
@@ -640,7 +640,13 @@ describe('logs explorer filter', () => {
         template: 't42',
       }),
     ).toEqual({ range: '6h', service: 'cart', severity: 'error', q: 'timeout', template: 't42' });
-    expect(logFilterOf({ range: '3y', severity: 'loud', q: '   ' })).toEqual({ range: '1h' });
+    expect(logFilterOf({ range: '3y', severity: 'loud', q: '   ', to: 'soon' })).toEqual({
+      range: '1h',
+    });
+    expect(logFilterOf({ to: '2023-01-29T09:00' })).toEqual({
+      range: '1h',
+      to: '2023-01-29T09:00',
+    });
   });
 
   it('asks the store for the range ending at the focus, with only the filters chosen', () => {
@@ -668,5 +674,22 @@ describe('logs explorer filter', () => {
     expect(logsHash({ range: '1h', q: 'oops', template: 't9' }, { template: undefined })).toBe(
       '#/logs?q=oops&range=1h',
     );
+  });
+});
+
+describe('absolute time: the end of a view pinned in the URL', () => {
+  it('reads `to` as an instant (ISO, or a minute as a datetime-local input gives it, in UTC); anything else follows the newest data', () => {
+    expect(pinnedEnd({ to: '2023-01-29T09:00:00.000Z' })).toBe(Date.UTC(2023, 0, 29, 9));
+    expect(pinnedEnd({ to: '2023-01-29T09:00' })).toBe(Date.UTC(2023, 0, 29, 9));
+    expect(pinnedEnd({})).toBeUndefined();
+    expect(pinnedEnd({ to: 'yesterday' })).toBeUndefined();
+    expect(pinnedEnd({ to: '2023-02-30T09:00' })).toBeUndefined();
+    expect(pinnedEnd({ to: '+275760-09-13T00:00:00.000Z' })).toBeUndefined();
+  });
+
+  it('gives the minute a datetime-local input shows, in UTC, and back', () => {
+    const ms = Date.UTC(2023, 0, 29, 9, 5, 42);
+    expect(minuteInput(ms)).toBe('2023-01-29T09:05');
+    expect(pinnedEnd({ to: minuteInput(ms) })).toBe(Date.UTC(2023, 0, 29, 9, 5));
   });
 });

@@ -1,3 +1,4 @@
+import { pinnedEnd } from './range.js';
 import { rangeMs, routeHash } from './route.js';
 
 /** The ranges the logs explorer offers. */
@@ -12,6 +13,8 @@ export interface LogFilter {
   severity?: (typeof LOG_LEVELS)[number];
   q?: string;
   template?: string;
+  /** The end of the range a person pinned (see pinnedEnd); absent, it follows the newest data. */
+  to?: string;
 }
 
 /** The filter in a route's parameters: unknown ranges and levels fall back, blank text is none. */
@@ -25,6 +28,7 @@ export function logFilterOf(params: Record<string, string>): LogFilter {
   const q = params.q?.trim();
   if (q !== undefined && q !== '') f.q = q;
   if (params.template !== undefined && params.template !== '') f.template = params.template;
+  if (params.to !== undefined && pinnedEnd(params) !== undefined) f.to = params.to;
   return f;
 }
 

@@ -2,8 +2,10 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import type { LogLine } from '../api/types.js';
 import { RangeChoice } from '../components/range-choice.js';
+import { TimeEnd } from '../components/time-end.js';
 import { shortTime } from '../logic/format.js';
 import { LOG_RANGES, logFilterOf, logsHash, logsQueryOf } from '../logic/logs.js';
+import { pinnedEnd } from '../logic/range.js';
 import { rangeMs, routeHash } from '../logic/route.js';
 
 /** Lines asked for at a time (the first page, then each "Older lines"). */
@@ -12,7 +14,8 @@ const PAGE = 100;
 /**
  * Logs explorer: the log records of the range, newest first, by free text, service, lowest level
  * and template. Each line shows its template (a click keeps only that pattern's lines) and opens
- * its trace when it has one. Every choice is in the URL; live data refreshes the first page.
+ * its trace when it has one. Every choice is in the URL; live data refreshes the first page,
+ * unless the range's end is pinned to a time (then the view stays there).
  */
 export function Logs({
   params,
@@ -44,6 +47,9 @@ export function Logs({
   }, [live]);
   // the lines shown stay while live data refreshes them; a new filter shows 'Loading' instead
   const key = JSON.stringify(filter);
+  // pinned to a time a person chose: stays there, live data does not move it
+  const pinned = pinnedEnd(params);
+  const follow = pinned === undefined ? live : 0;
   const [loaded, setLoaded] = useState<
     { key: string; toMs: number; lines: LogLine[]; next: string | null; more: boolean } | undefined
   >();
@@ -51,7 +57,7 @@ export function Logs({
   useEffect(() => {
     const run = { alive: true };
     (async () => {
-      const { toMs } = await api.focus(1);
+      const { toMs } = await api.focus(1, pinned);
       const page = await api.logs({ ...logsQueryOf(filter, toMs), limit: PAGE });
       if (run.alive)
         setLoaded({ key, toMs, lines: page.items, next: page.next ?? null, more: false });
@@ -60,7 +66,7 @@ export function Logs({
       run.alive = false;
     };
     // the filter is read through its key (a new object each render)
-  }, [key, live, onError]);
+  }, [key, follow, onError]);
 
   const older = () => {
     if (data?.next === null || data === undefined) return;
@@ -150,6 +156,13 @@ export function Logs({
             value={filter.range}
             onChange={(r) => {
               go({ range: r });
+            }}
+          />
+          <TimeEnd
+            toMs={data?.toMs}
+            pinned={pinned !== undefined}
+            onChange={(to) => {
+              go({ to });
             }}
           />
         </form>

@@ -8,6 +8,8 @@ import { stepFor } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
 import { RangeChoice } from '../components/range-choice.js';
+import { TimeEnd } from '../components/time-end.js';
+import { pinnedEnd } from '../logic/range.js';
 
 const RANGES = ['1h', '6h', '24h', '7d'] as const;
 const AGGS = ['avg', 'min', 'max', 'sum', 'count'] as const;
@@ -31,6 +33,9 @@ export function Metrics({
   const range = params.range ?? '6h';
   const agg = AGGS.find((a) => a === params.agg) ?? 'avg';
   const [search, setSearch] = useState('');
+  // pinned to a time a person chose (`to`): the view stays there, live data does not move it
+  const pinned = pinnedEnd(params);
+  const follow = pinned === undefined ? live : 0;
   const go = (over: Record<string, string | undefined>) => {
     location.hash = routeHash('/metrics', { ...params, ...over });
   };
@@ -47,7 +52,7 @@ export function Metrics({
   useEffect(() => {
     const run = { alive: true };
     (async () => {
-      const { toMs, incidents } = await api.focus(100);
+      const { toMs, incidents } = await api.focus(100, pinned);
       const fromMs = toMs - rangeMs(range);
       const [svc, names] = await Promise.all([
         api.services(),
@@ -69,7 +74,7 @@ export function Metrics({
     return () => {
       run.alive = false;
     };
-  }, [service, range, live, onError]);
+  }, [service, range, follow, pinned, onError]);
   const name = params.name ?? ctx?.names[0]?.name;
   // what is shown stays while a live event refreshes it; a new choice shows 'Loading' instead
   const key = `${name ?? ''}|${agg}|${service ?? ''}|${range}`;
@@ -194,6 +199,13 @@ export function Metrics({
             value={range}
             onChange={(r) => {
               go({ range: r });
+            }}
+          />
+          <TimeEnd
+            toMs={ctx?.toMs}
+            pinned={pinned !== undefined}
+            onChange={(to) => {
+              go({ to });
             }}
           />
         </div>

@@ -3,6 +3,7 @@ import { api } from '../api/client.js';
 import type { LogLine } from '../api/types.js';
 import { shortTime } from '../logic/format.js';
 import { logsHash } from '../logic/logs.js';
+import { messageOf } from '../../../src/core/domain/text.js';
 import type { TemplateBucket } from '../logic/patterns.js';
 import { patternsOf, sparkline } from '../logic/patterns.js';
 import { RangeChoice } from '../components/range-choice.js';
@@ -236,12 +237,18 @@ export function Patterns({ live, onError }: { live: number; onError: (e: unknown
                     <button
                       className="link template"
                       aria-expanded={open === p.templateId}
+                      title={p.template}
                       onClick={() => {
                         setOpen(open === p.templateId ? undefined : p.templateId);
                       }}
                     >
-                      <code>{p.template}</code>
+                      <code>{messageOf(p.template)}</code>
                     </button>
+                    {open === p.templateId && messageOf(p.template) !== p.template && (
+                      <p className="whole-template">
+                        whole template: <code>{p.template}</code>
+                      </p>
+                    )}
                     {open === p.templateId && range !== undefined && (
                       <Lines templateId={p.templateId} range={range} rangeName={rangeName} />
                     )}

@@ -6,6 +6,8 @@ import { TraceWaterfall } from '../components/trace-waterfall.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
 import { RangeChoice } from '../components/range-choice.js';
+import { TimeEnd } from '../components/time-end.js';
+import { pinnedEnd } from '../logic/range.js';
 import { SPAN_STATUS } from '../../../src/core/domain/span.js';
 
 const RANGES = ['15m', '1h', '6h', '24h'] as const;
@@ -32,6 +34,9 @@ export function Traces({
     params.min === undefined || !Number.isFinite(Number(params.min))
       ? undefined
       : Math.max(0, Number(params.min));
+  // pinned to a time a person chose (`to`): the view stays there, live data does not move it
+  const pinned = pinnedEnd(params);
+  const follow = pinned === undefined ? live : 0;
   const go = (over: Record<string, string | undefined>) => {
     location.hash = routeHash('/traces', { ...params, ...over });
   };
@@ -47,7 +52,10 @@ export function Traces({
   useEffect(() => {
     const run = { alive: true };
     (async () => {
-      const [{ toMs, incidents }, svc] = await Promise.all([api.focus(100), api.services()]);
+      const [{ toMs, incidents }, svc] = await Promise.all([
+        api.focus(100, pinned),
+        api.services(),
+      ]);
       if (run.alive)
         setCtx({
           fromMs: toMs - rangeMs(range),
@@ -59,7 +67,7 @@ export function Traces({
     return () => {
       run.alive = false;
     };
-  }, [range, live, onError]);
+  }, [range, follow, pinned, onError]);
   const service = params.service ?? ctx?.services[0];
   // what is shown stays while a live event refreshes it; a new choice shows 'Loading' instead
   const key = `${service ?? ''}|${order}|${status}|${String(minDuration)}|${params.op ?? ''}|${range}`;
@@ -178,6 +186,13 @@ export function Traces({
             value={range}
             onChange={(r) => {
               go({ range: r });
+            }}
+          />
+          <TimeEnd
+            toMs={ctx?.toMs}
+            pinned={pinned !== undefined}
+            onChange={(to) => {
+              go({ to });
             }}
           />
         </form>

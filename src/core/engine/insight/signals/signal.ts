@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../../../domain/finding.js';
 import { severityName } from '../../../domain/severity.js';
+import { messageOf } from '../../../domain/text.js';
 import type {
   EdgeStats,
   PeerCallStats,
@@ -253,20 +254,12 @@ export function severityWord(severity: number): string {
   return severity === 0 ? 'unlevelled' : severityName(severity);
 }
 
-/** A field whose value is nothing but a variable ("TraceID: <*>", "user=<*>"), and the space before it. */
-const VARIABLE_FIELD = /(^|\s)[A-Za-z][\w.-]*(?:: |=)<\*>(?=\s|$)/g;
-
 /**
  * A template in quotes, cut at 90 characters, without the fields whose value is only a variable
- * (trace and span ids, request ids: they say nothing of the message, and pushed it past the cut);
- * a template that is nothing else is kept whole.
+ * (messageOf: they pushed the message past the cut).
  */
 export function quote(template: string): string {
-  const message = template
-    .replace(VARIABLE_FIELD, '$1')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-  const t = message === '' ? template : message;
+  const t = messageOf(template);
   return t.length > 90 ? `"${t.slice(0, 89)}…"` : `"${t}"`;
 }
 
