@@ -134,6 +134,21 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(r.stdout).toContain('1 ERROR line: "down"');
   });
 
+  it('--exclude leaves out matching files of a directory, says which pattern, and the others are analysed', async () => {
+    const d = tempDir('bifrost-e2e-');
+    writeFileSync(join(d, 'api.log'), '2026-01-01 10:00:00 ERROR db: down\n');
+    writeFileSync(join(d, 'debug.log'), '2026-01-01 10:00:00 ERROR noise: ignore me\n');
+    const r = await runCli(['analyze', d, '--exclude', 'debug.*', '--no-progress', '--no-cache']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/skipped: .*debug\.log: excluded by --exclude 'debug\.\*'/);
+    expect(r.stdout).toContain('1 ERROR line: "down"');
+    expect(r.stdout).not.toContain('ignore me');
+    // everything excluded: nothing to analyse, said so, exit 2
+    const none = await runCli(['analyze', d, '--exclude', '*.log', '--no-progress', '--no-cache']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no log lines');
+  });
+
   it('binary files are skipped with a reason; a 50 MB line is truncated and counted', async () => {
     const d = tempDir('bifrost-e2e-');
     writeFileSync(join(d, 'core.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0]));

@@ -69,6 +69,24 @@ describe('expandInputs', () => {
   });
 });
 
+describe('expandInputs --exclude', () => {
+  it('leaves out files matching an --exclude pattern (by name when the pattern has no slash, else by path), found or named, and says which pattern', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bifrost-exclude-'));
+    mkdirSync(join(d, 'old'));
+    for (const f of ['app.log', 'app.log.1.gz', 'debug.log', 'old/app.log'])
+      writeFileSync(join(d, f), 'x\n');
+    const r = await expandInputs([d, join(d, 'debug.log')], {
+      exclude: ['*.gz', `${d}/old/**`, 'debug.*'],
+    });
+    expect(r.files).toEqual([join(d, 'app.log')]);
+    expect(r.skipped.map((s) => [s.path.slice(d.length + 1), s.reason])).toEqual([
+      ['app.log.1.gz', "excluded by --exclude '*.gz'"],
+      ['debug.log', "excluded by --exclude 'debug.*'"],
+      ['old/app.log', `excluded by --exclude '${d}/old/**'`],
+    ]);
+  });
+});
+
 describe('createFileSource', () => {
   it('reads a file and reports a missing one as a value, not a throw', async () => {
     const d = tree();

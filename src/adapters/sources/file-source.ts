@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import { AppError } from '../../core/errors.js';
 import type { LineSink, LogSource, ReadOutcome } from '../../core/ports/log-source.port.js';
@@ -17,7 +18,8 @@ export interface ExpandedInputs {
   files: string[];
   problems: InputProblem[];
   /** Files of a directory left out as plainly not logs (by name), with why; a file named on its own is always read. */
-  skipped: { path: string; reason: string }[];
+  /** Left out: plainly not a log by its name, or matched by an --exclude pattern. */
+  skipped: { path: string; reason: string; by: 'name' | 'exclude' }[];
 }
 
 const DOCUMENT_NAME =
@@ -41,17 +43,26 @@ const GLOB_CHARS = /[*?[\]{}]/;
  * files and folders skipped), a glob pattern, '-' for stdin. Missing inputs are problems,
  * reported while the others go on.
  */
-export async function expandInputs(inputs: readonly string[]): Promise<ExpandedInputs> {
+export async function expandInputs(
+  inputs: readonly string[],
+  options: { exclude?: readonly string[] } = {},
+): Promise<ExpandedInputs> {
   const files: string[] = [];
   const problems: InputProblem[] = [];
   const skipped: ExpandedInputs['skipped'] = [];
   const seen = new Set<string>();
+  // --exclude: a pattern without a slash matches the file's name, one with a slash its path
+  const excluders = (options.exclude ?? []).map((pattern) => ({
+    pattern,
+    test: picomatch(pattern, { basename: !pattern.includes('/'), dot: true }),
+  }));
   const add = (f: string) => {
     const key = resolve(f);
-    if (!seen.has(key)) {
-      seen.add(key);
-      files.push(f);
-    }
+    if (seen.has(key)) return;
+    seen.add(key);
+    const hit = f === '-' ? undefined : excluders.find((x) => x.test(f) || x.test(key));
+    if (hit === undefined) files.push(f);
+    else skipped.push({ path: f, reason: `excluded by --exclude '${hit.pattern}'`, by: 'exclude' });
   };
   for (const input of inputs) {
     if (input === '-') {
@@ -145,7 +156,7 @@ async function walk(
     else if (e.isFile()) {
       const reason = notALogByName(e.name);
       if (reason === undefined) out.push(p);
-      else skipped.push({ path: p, reason });
+      else skipped.push({ path: p, reason, by: 'name' });
     }
   }
   return out;

@@ -14,6 +14,7 @@ export interface AnalysisFlags {
   retryFailed?: boolean;
   jobs?: number;
   progress: boolean;
+  exclude?: string[];
 }
 
 /** Options `analyze` and `templates` share. */
@@ -48,7 +49,11 @@ export function addAnalysisOptions(cmd: Command, ctx: CliContext): void {
       'worker threads for many inputs (default: CPU count)',
       ctx.parseIntOption('--jobs', 1),
     )
-    .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)');
+    .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)')
+    .option(
+      '--exclude <pattern...>',
+      "leave out files matching a glob: by name without a slash ('*.gz', 'debug.*'), else by path ('logs/old/**'); each is listed as skipped",
+    );
 }
 
 export function toAnalysisRequest(
@@ -67,5 +72,6 @@ export function toAnalysisRequest(
     retryFailed: flags.retryFailed === true,
     jobs: flags.jobs,
     progress: flags.progress,
+    exclude: flags.exclude ?? [],
   };
 }

@@ -34,6 +34,8 @@ export interface AnalysisRequest {
   retryFailed: boolean;
   jobs: number | undefined;
   progress: boolean;
+  /** Glob patterns of files to leave out (--exclude). */
+  exclude: readonly string[];
 }
 
 export interface AnalysisDeps {
@@ -89,12 +91,20 @@ export async function runAnalysis(
     }
     inputs = ['-'];
   }
-  const { files, problems, skipped: notLogs } = await expandInputs(inputs);
+  const {
+    files,
+    problems,
+    skipped: notLogs,
+  } = await expandInputs(inputs, {
+    exclude: req.exclude,
+  });
   const inputErrors: AppError[] = problems.map((p) => p.error);
   for (const e of inputErrors) t.err(`${t.colors.yellow('warning:')} ${e.message}`);
   for (const s of notLogs)
     t.err(
-      `${t.colors.dim('skipped:')} ${s.path}: not a log (${s.reason}, by its name; name it on its own to read it)`,
+      s.by === 'exclude'
+        ? `${t.colors.dim('skipped:')} ${s.path}: ${s.reason}`
+        : `${t.colors.dim('skipped:')} ${s.path}: not a log (${s.reason}, by its name; name it on its own to read it)`,
     );
   const options: AnalyzeFileOptions = {
     dateReference: dateReferenceAt(deps.now().getTime()),
