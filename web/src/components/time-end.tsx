@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { minuteInput } from '../logic/range.js';
+import { RangeChoice } from './range-choice.js';
 
 /**
  * The end of a view's range: following the newest data, or pinned to a minute a person chose
@@ -48,5 +49,40 @@ export function TimeEnd({
         <span className="following">following the newest data</span>
       )}
     </span>
+  );
+}
+
+/** A view's range (its length, and its end: the newest data or a pinned minute), one change at a time. */
+export function TimeRange<T extends string>({
+  options,
+  range,
+  toMs,
+  pinned,
+  go,
+}: {
+  options: readonly T[];
+  range: string;
+  toMs: number | undefined;
+  pinned: boolean;
+  /** Changes the URL: a new length, or a new end (undefined: follow the newest data). */
+  go: (over: { range?: T; to?: string | undefined }) => void;
+}) {
+  return (
+    <>
+      <RangeChoice
+        options={options}
+        value={range}
+        onChange={(r) => {
+          go({ range: r });
+        }}
+      />
+      <TimeEnd
+        toMs={toMs}
+        pinned={pinned}
+        onChange={(to) => {
+          go({ to });
+        }}
+      />
+    </>
   );
 }

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import type { LogLine } from '../api/types.js';
-import { RangeChoice } from '../components/range-choice.js';
-import { TimeEnd } from '../components/time-end.js';
+import { TimeRange } from '../components/time-end.js';
 import { shortTime } from '../logic/format.js';
 import { LOG_RANGES, logFilterOf, logsHash, logsQueryOf } from '../logic/logs.js';
 import { pinnedEnd } from '../logic/range.js';
@@ -151,19 +150,12 @@ export function Logs({
               <option value="error">errors</option>
             </select>
           </label>
-          <RangeChoice
+          <TimeRange
             options={LOG_RANGES}
-            value={filter.range}
-            onChange={(r) => {
-              go({ range: r });
-            }}
-          />
-          <TimeEnd
+            range={filter.range}
             toMs={data?.toMs}
             pinned={pinned !== undefined}
-            onChange={(to) => {
-              go({ to });
-            }}
+            go={go}
           />
         </form>
         {filter.template !== undefined && (

@@ -7,8 +7,7 @@ import type { ChartSeries } from '../logic/chart.js';
 import { stepFor } from '../logic/chart.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
-import { RangeChoice } from '../components/range-choice.js';
-import { TimeEnd } from '../components/time-end.js';
+import { TimeRange } from '../components/time-end.js';
 import { pinnedEnd } from '../logic/range.js';
 
 const RANGES = ['1h', '6h', '24h', '7d'] as const;
@@ -194,19 +193,12 @@ export function Metrics({
               ))}
             </select>
           </label>
-          <RangeChoice
+          <TimeRange
             options={RANGES}
-            value={range}
-            onChange={(r) => {
-              go({ range: r });
-            }}
-          />
-          <TimeEnd
+            range={range}
             toMs={ctx?.toMs}
             pinned={pinned !== undefined}
-            onChange={(to) => {
-              go({ to });
-            }}
+            go={go}
           />
         </div>
         {ctx === undefined ? (

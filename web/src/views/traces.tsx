@@ -5,8 +5,7 @@ import { RedCharts } from '../components/red-charts.js';
 import { TraceWaterfall } from '../components/trace-waterfall.js';
 import { shortTime } from '../logic/format.js';
 import { rangeMs, routeHash } from '../logic/route.js';
-import { RangeChoice } from '../components/range-choice.js';
-import { TimeEnd } from '../components/time-end.js';
+import { TimeRange } from '../components/time-end.js';
 import { pinnedEnd } from '../logic/range.js';
 import { SPAN_STATUS } from '../../../src/core/domain/span.js';
 
@@ -181,19 +180,12 @@ export function Traces({
               <option value="start">by start time</option>
             </select>
           </label>
-          <RangeChoice
+          <TimeRange
             options={RANGES}
-            value={range}
-            onChange={(r) => {
-              go({ range: r });
-            }}
-          />
-          <TimeEnd
+            range={range}
             toMs={ctx?.toMs}
             pinned={pinned !== undefined}
-            onChange={(to) => {
-              go({ to });
-            }}
+            go={go}
           />
         </form>
         {ctx !== undefined && ctx.services.length === 0 ? (
