@@ -149,6 +149,51 @@ describe('bifrost analyze (spawned CLI)', () => {
     expect(none.stderr).toContain('no log lines');
   });
 
+  it('--since / --until analyse only the records of that time, say how many were left out, and refuse a bad time', async () => {
+    const d = tempDir('bifrost-e2e-');
+    writeFileSync(
+      join(d, 'api.log'),
+      [
+        '2026-01-01 09:00:00 ERROR db: old trouble',
+        '2026-01-01 10:00:00 ERROR db: down',
+        '2026-01-01 10:00:01 INFO api: served',
+        '2026-01-01 11:00:00 ERROR db: later trouble',
+      ].join('\n') + '\n',
+    );
+    const r = await runCli([
+      'analyze',
+      join(d, 'api.log'),
+      '--since',
+      '2026-01-01T09:30Z',
+      '--until',
+      '2026-01-01T10:30',
+      '--no-cache',
+      '--output',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'note: 2 records outside --since 2026-01-01T09:30:00.000Z and --until 2026-01-01T10:30:00.000Z left out',
+    );
+    const report = JSON.parse(r.stdout) as { summary: { records: number } };
+    expect(report.summary.records).toBe(2);
+    expect(r.stdout).not.toContain('old trouble');
+    expect(r.stdout).not.toContain('later trouble');
+    const bad = await runCli(['analyze', join(d, 'api.log'), '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--since 'yesterday': expected an ISO time");
+    const backwards = await runCli([
+      'analyze',
+      join(d, 'api.log'),
+      '--since',
+      '2026-01-02',
+      '--until',
+      '2026-01-01',
+    ]);
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain('is not before --until');
+  });
+
   it('binary files are skipped with a reason; a 50 MB line is truncated and counted', async () => {
     const d = tempDir('bifrost-e2e-');
     writeFileSync(join(d, 'core.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0]));

@@ -11,6 +11,9 @@ export interface AnalyzeFileOptions {
   multiline: boolean;
   maxLineLength: number;
   maxTemplates: number;
+  /** Only records from sinceMs to untilMs (see AnalyzerOptions). */
+  sinceMs?: number;
+  untilMs?: number;
 }
 
 export type AnalyzeFileResult =
@@ -47,6 +50,8 @@ export async function analyzeFiles(
       layout,
       multiline: options.multiline,
       maxTemplates: options.maxTemplates,
+      ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
+      ...(options.untilMs === undefined ? {} : { untilMs: options.untilMs }),
     });
     return { status: 'ok', report };
   } catch (err) {

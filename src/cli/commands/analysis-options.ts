@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_LENGTH } from '../../adapters/sources/line-reader.js';
+import { AppError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { AnalysisRequest } from './run-analysis.js';
 
@@ -15,6 +16,8 @@ export interface AnalysisFlags {
   jobs?: number;
   progress: boolean;
   exclude?: string[];
+  since?: string;
+  until?: string;
 }
 
 /** Options `analyze` and `templates` share. */
@@ -51,6 +54,11 @@ export function addAnalysisOptions(cmd: Command, ctx: CliContext): void {
     )
     .option('--no-progress', 'no progress bar (shown on a terminal for many inputs)')
     .option(
+      '--since <time>',
+      "only records from this time on: an ISO time ('2026-01-01T10:00Z'; UTC when it names no zone) or a span back from now ('30m', '2h', '1d')",
+    )
+    .option('--until <time>', 'only records before this time (as --since)')
+    .option(
       '--exclude <pattern...>',
       "leave out files matching a glob: by name without a slash ('*.gz', 'debug.*'), else by path ('logs/old/**'); each is listed as skipped",
     );
@@ -61,6 +69,14 @@ export function toAnalysisRequest(
   flags: AnalysisFlags,
   ctx: CliContext,
 ): AnalysisRequest {
+  const sinceMs = timeOption('--since', flags.since, ctx.now().getTime());
+  const untilMs = timeOption('--until', flags.until, ctx.now().getTime());
+  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
+    throw new AppError(
+      'INPUT.BAD_OPTION',
+      `--since ${new Date(sinceMs).toISOString()} is not before --until ${new Date(untilMs).toISOString()}: no record could be analysed`,
+      { option: '--since' },
+    );
   return {
     inputs,
     header: flags.header,
@@ -73,5 +89,40 @@ export function toAnalysisRequest(
     jobs: flags.jobs,
     progress: flags.progress,
     exclude: flags.exclude ?? [],
+    sinceMs,
+    untilMs,
   };
+}
+
+const SPAN_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * --since / --until: an ISO time (UTC when it names no zone) or a span back from now ('30m',
+ * '2h', '1d'); anything else is a usage error that says what is expected.
+ */
+export function timeOption(
+  name: string,
+  value: string | undefined,
+  nowMs: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const span = /^(\d{1,6})([smhd])$/.exec(v);
+  if (span !== null) return nowMs - Number(span[1]) * SPAN_MS[span[2] as keyof typeof SPAN_MS];
+  const iso =
+    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(v);
+  // a day the month has (Date.parse rolls 30 February over into March)
+  const [y, mo, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const real = iso !== null && new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d && mo <= 12;
+  if (iso !== null && real) {
+    const zoned = iso[4] !== undefined;
+    const text = v.replace(' ', 'T');
+    const ms = Date.parse(zoned ? text : iso[1] === undefined ? `${text}T00:00Z` : `${text}Z`);
+    if (Number.isFinite(ms)) return ms;
+  }
+  throw new AppError(
+    'INPUT.BAD_OPTION',
+    `${name} '${value}': expected an ISO time ('2026-01-01T10:00Z', UTC when it names no zone) or a span back from now ('30m', '2h', '1d')`,
+    { option: name },
+  );
 }

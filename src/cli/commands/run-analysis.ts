@@ -36,6 +36,9 @@ export interface AnalysisRequest {
   progress: boolean;
   /** Glob patterns of files to leave out (--exclude). */
   exclude: readonly string[];
+  /** Only records from `sinceMs` to `untilMs` (--since, --until). */
+  sinceMs?: number | undefined;
+  untilMs?: number | undefined;
 }
 
 export interface AnalysisDeps {
@@ -112,6 +115,8 @@ export async function runAnalysis(
     multiline: req.multiline,
     maxLineLength: req.maxLineLength,
     maxTemplates: req.maxTemplates,
+    ...(req.sinceMs === undefined ? {} : { sinceMs: req.sinceMs }),
+    ...(req.untilMs === undefined ? {} : { untilMs: req.untilMs }),
   };
   const cache = req.cache ? createResultCache({ dir: req.cacheDir }) : undefined;
   // everything that changes the result is in the key: engine version and every option (the year dates syslog/klog lines)
@@ -232,6 +237,11 @@ export async function runAnalysis(
       });
     }
   }
+  const outside = report.summary.sources.reduce((n, s) => n + (s.outsideRange ?? 0), 0);
+  if (outside > 0)
+    t.err(
+      `${t.colors.dim('note:')} ${outside.toLocaleString('en-US')} record${outside === 1 ? '' : 's'} outside ${rangeWords(req)} left out`,
+    );
   return { report, inputErrors, skipped, cachedHits };
 }
 
@@ -269,4 +279,14 @@ async function cached(
 
 function emptyReport(): LogReport {
   return mergeReports([]);
+}
+
+/** "--since 2026-01-01T10:00:00.000Z and --until …" for the note on records left out. */
+function rangeWords(req: AnalysisRequest): string {
+  return [
+    req.sinceMs === undefined ? undefined : `--since ${new Date(req.sinceMs).toISOString()}`,
+    req.untilMs === undefined ? undefined : `--until ${new Date(req.untilMs).toISOString()}`,
+  ]
+    .filter((w): w is string => w !== undefined)
+    .join(' and ');
 }

@@ -67,6 +67,8 @@ export interface SourceSummary {
   lastMs?: number;
   /** Set when the source was skipped or failed (binary, unreadable, truncated gzip…). */
   problem?: { code: string; message: string };
+  /** Records left out for their time (before --since or from --until on). */
+  outsideRange?: number;
 }
 
 export interface LogSummary {

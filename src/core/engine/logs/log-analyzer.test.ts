@@ -171,3 +171,34 @@ describe('LogAnalyzer', () => {
     expect(m.templates[0]!.sources.sort()).toEqual(['a', 'b']);
   });
 });
+
+describe('LogAnalyzer time range (--since / --until)', () => {
+  it('leaves out records outside [since, until) and counts them; a continuation line goes with its record', () => {
+    const since = T0 + 420_000; // 10:37, when the errors begin
+    const until = T0 + 480_000; // 10:38
+    const a = new LogAnalyzer({ dateReference: 2026, sinceMs: since, untilMs: until });
+    const feed = a.beginSource('api.log');
+    for (const l of incidentLog()) feed.push(l);
+    feed.end();
+    const r = a.finish();
+    const s = r.summary.sources[0]!;
+    expect(s.firstMs).toBeGreaterThanOrEqual(since);
+    expect(s.lastMs).toBeLessThan(until);
+    // 60 seconds: one INFO and three errors a second, and at 10:37:30 a failed request with
+    // its stack trace (one record of four lines)
+    expect(r.summary.records).toBe(241);
+    expect(r.summary.severityCounts.ERROR).toBe(181);
+    const all = analyse({ 'api.log': incidentLog() }).summary.records;
+    expect(s.outsideRange).toBe(all - 241);
+  });
+
+  it('keeps records whose time is not known (nothing to judge them by)', () => {
+    const a = new LogAnalyzer({ dateReference: 2026, sinceMs: T0 });
+    const feed = a.beginSource('plain.log');
+    for (const l of ['starting up', 'ready', 'ERROR disk full']) feed.push(l);
+    feed.end();
+    const r = a.finish();
+    expect(r.summary.records).toBe(3);
+    expect(r.summary.sources[0]!.outsideRange ?? 0).toBe(0);
+  });
+});

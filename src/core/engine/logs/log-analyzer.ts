@@ -36,6 +36,13 @@ export interface AnalyzerOptions {
   maxTemplates?: number;
   /** Join stack traces and continuation lines (default true). */
   multiline?: boolean;
+  /**
+   * Only records from `sinceMs` (inclusive) to `untilMs` (exclusive) are analysed; the others
+   * are counted (SourceSummary.outsideRange). A record without a time of its own takes the one
+   * before it; one with none at all is kept (nothing to judge it by).
+   */
+  sinceMs?: number;
+  untilMs?: number;
 }
 
 /** Severity index 0..6 in SEVERITY_NAMES order. */
@@ -128,13 +135,22 @@ export class LogAnalyzer {
     let lastTime: number | undefined;
     let fed = 0;
     const multiline = this.options.multiline !== false;
+    const { sinceMs, untilMs } = this.options;
     const onRecord = (r: LogRecord) => {
-      summary.records++;
       if (r.timeMs === undefined) r.timeMs = lastTime;
-      else {
-        lastTime = r.timeMs;
-        if (summary.firstMs === undefined || r.timeMs < summary.firstMs) summary.firstMs = r.timeMs;
-        if (summary.lastMs === undefined || r.timeMs > summary.lastMs) summary.lastMs = r.timeMs;
+      else lastTime = r.timeMs;
+      const t = r.timeMs;
+      if (
+        t !== undefined &&
+        ((sinceMs !== undefined && t < sinceMs) || (untilMs !== undefined && t >= untilMs))
+      ) {
+        summary.outsideRange = (summary.outsideRange ?? 0) + 1;
+        return;
+      }
+      summary.records++;
+      if (t !== undefined) {
+        if (summary.firstMs === undefined || t < summary.firstMs) summary.firstMs = t;
+        if (summary.lastMs === undefined || t > summary.lastMs) summary.lastMs = t;
       }
       this.addRecord(r, name);
     };
