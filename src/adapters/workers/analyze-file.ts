@@ -12,8 +12,8 @@ export interface AnalyzeFileOptions {
   maxLineLength: number;
   maxTemplates: number;
   /** Only records from sinceMs to untilMs (see AnalyzerOptions). */
-  sinceMs?: number;
-  untilMs?: number;
+  sinceMs?: number | undefined;
+  untilMs?: number | undefined;
 }
 
 export type AnalyzeFileResult =
@@ -50,8 +50,8 @@ export async function analyzeFiles(
       layout,
       multiline: options.multiline,
       maxTemplates: options.maxTemplates,
-      ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
-      ...(options.untilMs === undefined ? {} : { untilMs: options.untilMs }),
+      sinceMs: options.sinceMs,
+      untilMs: options.untilMs,
     });
     return { status: 'ok', report };
   } catch (err) {

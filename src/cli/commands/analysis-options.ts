@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_LENGTH } from '../../adapters/sources/line-reader.js';
+import { parseDuration, parseInstant } from '../../core/domain/time-text.js';
 import { AppError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { AnalysisRequest } from './run-analysis.js';
@@ -69,8 +70,9 @@ export function toAnalysisRequest(
   flags: AnalysisFlags,
   ctx: CliContext,
 ): AnalysisRequest {
-  const sinceMs = timeOption('--since', flags.since, ctx.now().getTime());
-  const untilMs = timeOption('--until', flags.until, ctx.now().getTime());
+  const nowMs = ctx.now().getTime();
+  const sinceMs = timeOption('--since', flags.since, nowMs);
+  const untilMs = timeOption('--until', flags.until, nowMs);
   if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
     throw new AppError(
       'INPUT.BAD_OPTION',
@@ -94,11 +96,10 @@ export function toAnalysisRequest(
   };
 }
 
-const SPAN_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
 /**
- * --since / --until: an ISO time (UTC when it names no zone) or a span back from now ('30m',
- * '2h', '1d'); anything else is a usage error that says what is expected.
+ * --since / --until: a span back from now ('30m', '2h', '1d': parseDuration) or a time
+ * (parseInstant: ISO, UTC when it names no zone, or epoch seconds; a bare date is its midnight
+ * UTC); anything else is a usage error that says what is expected.
  */
 export function timeOption(
   name: string,
@@ -107,19 +108,12 @@ export function timeOption(
 ): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  const span = /^(\d{1,6})([smhd])$/.exec(v);
-  if (span !== null) return nowMs - Number(span[1]) * SPAN_MS[span[2] as keyof typeof SPAN_MS];
-  const iso =
-    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(v);
-  // a day the month has (Date.parse rolls 30 February over into March)
-  const [y, mo, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const real = iso !== null && new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d && mo <= 12;
-  if (iso !== null && real) {
-    const zoned = iso[4] !== undefined;
-    const text = v.replace(' ', 'T');
-    const ms = Date.parse(zoned ? text : iso[1] === undefined ? `${text}T00:00Z` : `${text}Z`);
-    if (Number.isFinite(ms)) return ms;
-  }
+  const span = parseDuration(v);
+  const ms =
+    span !== undefined
+      ? nowMs - span
+      : parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00Z` : v);
+  if (ms !== undefined) return ms;
   throw new AppError(
     'INPUT.BAD_OPTION',
     `${name} '${value}': expected an ISO time ('2026-01-01T10:00Z', UTC when it names no zone) or a span back from now ('30m', '2h', '1d')`,

@@ -115,8 +115,8 @@ export async function runAnalysis(
     multiline: req.multiline,
     maxLineLength: req.maxLineLength,
     maxTemplates: req.maxTemplates,
-    ...(req.sinceMs === undefined ? {} : { sinceMs: req.sinceMs }),
-    ...(req.untilMs === undefined ? {} : { untilMs: req.untilMs }),
+    sinceMs: req.sinceMs,
+    untilMs: req.untilMs,
   };
   const cache = req.cache ? createResultCache({ dir: req.cacheDir }) : undefined;
   // everything that changes the result is in the key: engine version and every option (the year dates syslog/klog lines)

@@ -28,7 +28,11 @@ describe('time text', () => {
       '2023-01-29',
       '08:43',
       '16749817840',
+      // a day the month does not have (Date.parse would roll it over into March)
+      '2023-02-30 00:00',
+      '2023-02-29T12:00Z',
     ])
       expect(parseInstant(bad)).toBeUndefined();
+    expect(parseInstant('2024-02-29T12:00Z')).toBe(Date.UTC(2024, 1, 29, 12));
   });
 });

@@ -15,7 +15,8 @@ const DATE_TIME =
 
 /**
  * A point in time as people write it → epoch ms: ISO 8601 or "2023-01-29 08:43:04" (UTC unless
- * a zone is given), or epoch seconds (10 digits) or milliseconds (13); undefined otherwise.
+ * a zone is given), or epoch seconds (10 digits) or milliseconds (13); undefined otherwise,
+ * and for a day the month does not have.
  */
 export function parseInstant(text: string): number | undefined {
   const t = text.trim();
@@ -26,6 +27,9 @@ export function parseInstant(text: string): number | undefined {
   let zone = (m[3] ?? 'Z').toUpperCase();
   if (zone === 'UTC') zone = 'Z';
   else if (zone !== 'Z' && !zone.includes(':')) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  // a day the month has: Date.parse rolls 30 February over into March
+  const [y, mo, d] = m[1]!.split('-').map(Number) as [number, number, number];
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return undefined;
   const ms = Date.parse(`${m[1]!}T${m[2]!.length === 5 ? `${m[2]!}:00` : m[2]!}${zone}`);
   return Number.isFinite(ms) ? ms : undefined;
 }

@@ -1,3 +1,5 @@
+import { parseInstant } from '../../../src/core/domain/time-text.js';
+
 const HOUR = 3_600_000;
 
 /**
@@ -50,29 +52,11 @@ export function incidentRcaQuery(
 
 /**
  * The end of a view's range when a person pinned it (`to` in the URL: an ISO instant, or the
- * minute a datetime-local input gives, read as UTC): the view then stays on that time and does
+ * minute a datetime-local input gives, read as UTC: parseInstant): the view then stays on that time and does
  * not follow new data. Undefined (follow the newest data) when absent or not a real date.
  */
 export function pinnedEnd(params: Record<string, string>): number | undefined {
-  const to = params.to;
-  if (to === undefined) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z)?$/.exec(to);
-  if (m === null) return undefined;
-  const [y = '', mo = '', d = '', h = '', mi = '', s = '0', frac = '0'] = m.slice(1);
-  const ms = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h),
-    Number(mi),
-    Number(s),
-    Number(frac.padEnd(3, '0')),
-  );
-  // a date that rolls over (30 February) is no date
-  const back = new Date(ms);
-  if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d)) return undefined;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
-  return ms;
+  return params.to === undefined ? undefined : parseInstant(params.to);
 }
 
 /** The minute of `ms` as a datetime-local input shows it, in UTC: "2023-01-29T09:05". */

@@ -41,8 +41,8 @@ export interface AnalyzerOptions {
    * are counted (SourceSummary.outsideRange). A record without a time of its own takes the one
    * before it; one with none at all is kept (nothing to judge it by).
    */
-  sinceMs?: number;
-  untilMs?: number;
+  sinceMs?: number | undefined;
+  untilMs?: number | undefined;
 }
 
 /** Severity index 0..6 in SEVERITY_NAMES order. */
